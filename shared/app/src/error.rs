@@ -1,0 +1,88 @@
+//! The use-case error: what went wrong in terms a caller can act on. The HTTP layer maps it to
+//! problem+json; internal causes are logged there, never returned.
+
+use kt_store::{StoreError, Violation};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    /// JSON pointer-ish path of the field at fault, e.g. `subject` or `items[2].amount`.
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Absent, or not visible to the actor (existence is never revealed).
+    #[error("not found")]
+    NotFound,
+    /// Visible, but the actor may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    #[error("authentication required")]
+    Unauthenticated,
+    /// Input that breaks a rule; nothing was written.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// The resource changed since the caller read it (`If-Match` mismatch).
+    #[error("precondition failed")]
+    PreconditionFailed,
+    /// The request conflicts with the current state (duplicate, wrong status, ...).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("too many requests")]
+    RateLimited { retry_after_secs: u64 },
+    /// A dependency failed; the detail is for logs only.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict { .. } => {
+                AppError::Conflict("the item changed or already exists".into())
+            }
+            StoreError::Invalid(Violation::BadCursor) => {
+                AppError::invalid("cursor", "is not a cursor of this list")
+            }
+            StoreError::Invalid(Violation::ZeroLimit) => {
+                AppError::invalid("limit", "must be at least 1")
+            }
+            StoreError::Invalid(Violation::ItemTooLarge { .. }) => {
+                AppError::Invalid(vec![FieldError::new("body", "is too large to store")])
+            }
+            StoreError::Invalid(v) => AppError::Internal(format!("store rejected input: {v}")),
+            StoreError::Corrupt(d) => AppError::Internal(format!("corrupt item: {d}")),
+            StoreError::Unavailable(d) => AppError::Unavailable(d),
+        }
+    }
+}
+
+impl From<kt_platform::QueueError> for AppError {
+    fn from(e: kt_platform::QueueError) -> Self {
+        AppError::Unavailable(e.to_string())
+    }
+}
+
+impl From<kt_platform::BlobError> for AppError {
+    fn from(e: kt_platform::BlobError) -> Self {
+        AppError::Unavailable(e.to_string())
+    }
+}

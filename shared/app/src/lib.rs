@@ -1,0 +1,12 @@
+//! Use cases per capability, the [`AppState`] bundle of ports, the transactional [`outbox`]
+//! and the [`worker`] runtime every queue consumer runs in.
+
+pub mod error;
+pub mod mail;
+pub mod outbox;
+pub mod state;
+pub mod wiring;
+pub mod worker;
+
+pub use error::{AppError, FieldError};
+pub use state::{AppState, Config};

@@ -1,0 +1,40 @@
+//! AppState: the ports every use case reaches the world through, chosen once at start-up
+//! (local or AWS adapters) and shared by every router, worker and schedule.
+
+use std::sync::Arc;
+
+use kt_platform::{Blobs, Clock, Ids, Mailer, Push, Queue};
+use kt_store::Store;
+
+/// Settings the use cases need (not adapter wiring).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Partner portals live at `{slug}.{portal_domain}`.
+    pub portal_domain: String,
+    /// Where the portal is reached, for links in mail (`http://localhost:3000`).
+    pub public_url: String,
+    /// Default sender of platform mail.
+    pub mail_from: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            portal_domain: "localhost".into(),
+            public_url: "http://localhost:3000".into(),
+            mail_from: "no-reply@localhost".into(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub blobs: Arc<dyn Blobs>,
+    pub queue: Arc<dyn Queue>,
+    pub mailer: Arc<dyn Mailer>,
+    pub push: Arc<dyn Push>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn Ids>,
+    pub config: Arc<Config>,
+}

@@ -1,0 +1,211 @@
+//! Chooses the adapters: everything local (SQLite, files, SQLite queue, `.eml` outbox,
+//! in-process hub) or everything AWS (DynamoDB, S3, SQS, SES, API Gateway), from settings that
+//! come from flags or the environment. The same use cases run on either.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use kt_platform::blobs::{LocalBlobs, S3Blobs};
+use kt_platform::mailer::{LocalMailer, SesMailer};
+use kt_platform::push::{ApiGatewayPush, Hub};
+use kt_platform::queue::{LocalQueue, MAX_RECEIVES, SqsQueue};
+use kt_platform::{Blobs, Clock, Mailer, Push, Queue, SystemClock, UlidIds};
+use kt_store::{DynamoStore, SqliteStore, Store};
+
+use crate::{AppError, AppState, Config};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Local,
+    Aws,
+}
+
+impl std::str::FromStr for Backend {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "local" => Ok(Backend::Local),
+            "aws" => Ok(Backend::Aws),
+            other => Err(format!("backend must be local or aws, not {other:?}")),
+        }
+    }
+}
+
+/// Every setting, with the defaults README.md documents.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub backend: Backend,
+    pub data_dir: PathBuf,
+    pub public_url: String,
+    pub portal_domain: String,
+    pub table: String,
+    pub bucket: String,
+    pub queue_prefix: String,
+    pub mail_from: String,
+    /// HMAC key for local presigned URLs; generated into the data dir when unset.
+    pub signing_key: Option<String>,
+    /// API Gateway WebSocket stage URL (Lambda); without it pushes go through the local hub.
+    pub ws_endpoint: Option<String>,
+    /// Endpoint override for every AWS service (an emulator such as moto).
+    pub aws_endpoint: Option<String>,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+impl Settings {
+    pub fn from_env() -> Self {
+        Self {
+            backend: env("PORTAL_BACKEND")
+                .and_then(|b| b.parse().ok())
+                .unwrap_or(Backend::Local),
+            data_dir: env("PORTAL_DATA_DIR")
+                .unwrap_or_else(|| ".data".into())
+                .into(),
+            public_url: env("PORTAL_PUBLIC_URL").unwrap_or_else(|| "http://localhost:3000".into()),
+            portal_domain: env("PORTAL_DOMAIN").unwrap_or_else(|| "localhost".into()),
+            table: env("PORTAL_TABLE").unwrap_or_else(|| "kt-portal".into()),
+            bucket: env("PORTAL_BUCKET").unwrap_or_else(|| "kt-portal-files".into()),
+            queue_prefix: env("PORTAL_QUEUE_PREFIX").unwrap_or_else(|| "kt-portal-".into()),
+            mail_from: env("PORTAL_MAIL_FROM").unwrap_or_else(|| "no-reply@localhost".into()),
+            signing_key: env("PORTAL_SIGNING_KEY"),
+            ws_endpoint: env("PORTAL_WS_ENDPOINT"),
+            aws_endpoint: env("AWS_ENDPOINT_URL"),
+        }
+    }
+}
+
+/// The wired application plus the local adapters the host serves routes for.
+pub struct Wired {
+    pub state: AppState,
+    pub hub: Hub,
+    pub local_blobs: Option<LocalBlobs>,
+    pub local_mailer: Option<LocalMailer>,
+}
+
+pub async fn wire(settings: &Settings) -> Result<Wired, AppError> {
+    wire_with_clock(settings, Arc::new(SystemClock)).await
+}
+
+pub async fn wire_with_clock(
+    settings: &Settings,
+    clock: Arc<dyn Clock>,
+) -> Result<Wired, AppError> {
+    let config = Arc::new(Config {
+        portal_domain: settings.portal_domain.clone(),
+        public_url: settings.public_url.clone(),
+        mail_from: settings.mail_from.clone(),
+    });
+    let hub = Hub::new();
+    let (store, blobs, queue, mailer, push, local_blobs, local_mailer): (
+        Arc<dyn Store>,
+        Arc<dyn Blobs>,
+        Arc<dyn Queue>,
+        Arc<dyn Mailer>,
+        Arc<dyn Push>,
+        _,
+        _,
+    ) = match settings.backend {
+        Backend::Local => {
+            let dir = &settings.data_dir;
+            let store = SqliteStore::open(dir.join("portal.db"), clock.clone())?;
+            let queue = LocalQueue::open(dir.join("queue.db"), clock.clone(), MAX_RECEIVES)?;
+            let key = signing_key(settings, dir)?;
+            let blobs = LocalBlobs::new(
+                dir.join("files"),
+                settings.public_url.clone(),
+                key,
+                clock.clone(),
+            );
+            let mailer = LocalMailer::new(dir.join("mail"), clock.clone());
+            (
+                Arc::new(store),
+                Arc::new(blobs.clone()),
+                Arc::new(queue),
+                Arc::new(mailer.clone()),
+                Arc::new(hub.clone()),
+                Some(blobs),
+                Some(mailer),
+            )
+        }
+        Backend::Aws => {
+            let sdk = kt_platform::aws::sdk_config(settings.aws_endpoint.as_deref()).await;
+            let store = DynamoStore::new(
+                aws_sdk_dynamodb_client(&sdk),
+                settings.table.clone(),
+                clock.clone(),
+            );
+            let blobs = S3Blobs::new(&sdk, settings.bucket.clone());
+            let queue = SqsQueue::new(&sdk, settings.queue_prefix.clone());
+            let mailer = SesMailer::new(&sdk);
+            if settings.aws_endpoint.is_some() {
+                // An emulator starts empty; in AWS, template.yaml creates all of this.
+                store.ensure_table().await?;
+                blobs
+                    .ensure_bucket()
+                    .await
+                    .map_err(|e| AppError::Unavailable(e.to_string()))?;
+                queue.ensure_queues(MAX_RECEIVES).await?;
+                mailer
+                    .ensure_identity(&settings.mail_from)
+                    .await
+                    .map_err(|e| AppError::Unavailable(e.to_string()))?;
+            }
+            let push: Arc<dyn Push> = match &settings.ws_endpoint {
+                Some(endpoint) => Arc::new(ApiGatewayPush::new(&sdk, endpoint)),
+                None => Arc::new(hub.clone()),
+            };
+            (
+                Arc::new(store),
+                Arc::new(blobs),
+                Arc::new(queue),
+                Arc::new(mailer),
+                push,
+                None,
+                None,
+            )
+        }
+    };
+    let state = AppState {
+        store,
+        blobs,
+        queue,
+        mailer,
+        push,
+        clock,
+        ids: Arc::new(UlidIds::new()),
+        config,
+    };
+    Ok(Wired {
+        state,
+        hub,
+        local_blobs,
+        local_mailer,
+    })
+}
+
+fn aws_sdk_dynamodb_client(sdk: &aws_config::SdkConfig) -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::new(sdk)
+}
+
+/// The local signing key: from settings, else persisted in the data dir (created once).
+fn signing_key(settings: &Settings, dir: &Path) -> Result<Vec<u8>, AppError> {
+    if let Some(k) = &settings.signing_key {
+        return Ok(k.as_bytes().to_vec());
+    }
+    let path = dir.join("signing.key");
+    let io =
+        |e: std::io::Error| AppError::Unavailable(format!("signing key {}: {e}", path.display()));
+    match std::fs::read(&path) {
+        Ok(k) if k.len() >= 32 => Ok(k),
+        _ => {
+            std::fs::create_dir_all(dir).map_err(io)?;
+            let key: [u8; 32] = rand::random();
+            let hex = hex::encode(key).into_bytes();
+            std::fs::write(&path, &hex).map_err(io)?;
+            Ok(hex)
+        }
+    }
+}

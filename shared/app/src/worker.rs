@@ -1,0 +1,198 @@
+//! The runtime every queue consumer runs in. A message is one [`DomainEvent`]; each interested
+//! [`Consumer`] handles it at most once thanks to a dedup claim per (consumer, event id):
+//!
+//! * a claim item is created with a lease before handling (a concurrent duplicate sees it and
+//!   backs off), marked done with a 7-day TTL after success, and removed after a failure;
+//! * a failed message is retried with exponential backoff and, after
+//!   [`kt_platform::queue::MAX_RECEIVES`] receives, lands in the dead-letter queue for
+//!   inspection and replay;
+//! * on Lambda, [`Dispatcher::handle_sqs_batch`] reports partial batch failures so one poison
+//!   message never blocks the rest.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use kt_domain::{Clock, DomainEvent};
+use kt_platform::Queue;
+use kt_store::{Cond, Item, Key, Store};
+use serde_json::json;
+
+/// How long a claim protects an in-flight handling from a concurrent duplicate.
+const CLAIM_LEASE_SECS: i64 = 300;
+/// How long a handled event id is remembered.
+const DEDUP_TTL_SECS: i64 = 7 * 24 * 3600;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct HandlerError(pub String);
+
+#[async_trait]
+pub trait Consumer: Send + Sync + 'static {
+    /// Stable name; part of the dedup key.
+    fn name(&self) -> &'static str;
+    /// Whether this consumer handles events of `kind`.
+    fn wants(&self, kind: &str) -> bool;
+    async fn handle(&self, event: &DomainEvent) -> Result<(), HandlerError>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every interested consumer has handled the event (now or before).
+    Done,
+    /// Something failed or is still in flight elsewhere; deliver again later.
+    Retry,
+}
+
+#[derive(Clone)]
+pub struct Dispatcher {
+    queue_name: &'static str,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    consumers: Vec<Arc<dyn Consumer>>,
+}
+
+/// Backoff before the next delivery after `receive_count` failed receives: 2, 4, 8 ... s,
+/// capped at 5 minutes.
+pub fn backoff(receive_count: u32) -> Duration {
+    Duration::from_secs(2u64.saturating_pow(receive_count.clamp(1, 16)).min(300))
+}
+
+impl Dispatcher {
+    pub fn new(
+        queue_name: &'static str,
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        consumers: Vec<Arc<dyn Consumer>>,
+    ) -> Self {
+        Self {
+            queue_name,
+            store,
+            clock,
+            consumers,
+        }
+    }
+
+    pub fn queue_name(&self) -> &'static str {
+        self.queue_name
+    }
+
+    /// Handles one message body. Unreadable bodies are retried (and so dead-lettered).
+    pub async fn process(&self, body: &str) -> Outcome {
+        let event: DomainEvent = match serde_json::from_str(body) {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::error!(queue = self.queue_name, error = %e, "message is not an event");
+                return Outcome::Retry;
+            }
+        };
+        let mut outcome = Outcome::Done;
+        for consumer in self.consumers.iter().filter(|c| c.wants(&event.kind)) {
+            if self.process_one(consumer.as_ref(), &event).await == Outcome::Retry {
+                outcome = Outcome::Retry;
+            }
+        }
+        outcome
+    }
+
+    async fn process_one(&self, consumer: &dyn Consumer, event: &DomainEvent) -> Outcome {
+        let key = Key::new(format!("DEDUP#{}#{}", consumer.name(), event.id), "claim");
+        let now = self.clock.now_unix();
+        let claim = Item::new(
+            key.clone(),
+            json!({"state": "processing"})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+        )
+        .with_expiry(now + CLAIM_LEASE_SECS);
+        match self.store.put(claim, Cond::NotExists).await {
+            Ok(()) => {}
+            Err(e) if e.is_conflict() => {
+                let done = matches!(self.store.get(&key).await, Ok(Some(i)) if i.attrs.get("state") == Some(&json!("done")));
+                if done {
+                    tracing::debug!(consumer = consumer.name(), event = %event.id, "duplicate delivery skipped");
+                    return Outcome::Done;
+                }
+                return Outcome::Retry;
+            }
+            Err(e) => {
+                tracing::warn!(consumer = consumer.name(), error = %e, "could not claim event");
+                return Outcome::Retry;
+            }
+        }
+        match consumer.handle(event).await {
+            Ok(()) => {
+                let done = Item::new(
+                    key,
+                    json!({"state": "done"})
+                        .as_object()
+                        .cloned()
+                        .unwrap_or_default(),
+                )
+                .with_expiry(self.clock.now_unix() + DEDUP_TTL_SECS);
+                if let Err(e) = self.store.put(done, Cond::None).await {
+                    // The work is done; at worst a redelivery after the lease repeats it.
+                    tracing::warn!(consumer = consumer.name(), error = %e, "could not mark event done");
+                }
+                Outcome::Done
+            }
+            Err(e) => {
+                tracing::warn!(consumer = consumer.name(), event = %event.id, kind = %event.kind, error = %e, "consumer failed; will retry");
+                let _ = self.store.delete(&key, Cond::None).await;
+                Outcome::Retry
+            }
+        }
+    }
+
+    /// Receives and handles one batch from the queue (the local host's loop body).
+    /// Returns how many messages were received.
+    pub async fn poll_once(
+        &self,
+        queue: &dyn Queue,
+        wait: Duration,
+    ) -> Result<usize, kt_platform::QueueError> {
+        let batch = queue
+            .receive(self.queue_name, 10, Duration::from_secs(60), wait)
+            .await?;
+        for msg in &batch {
+            match self.process(&msg.body).await {
+                Outcome::Done => queue.ack(self.queue_name, &msg.receipt).await?,
+                Outcome::Retry => {
+                    queue
+                        .retry_after(self.queue_name, &msg.receipt, backoff(msg.receive_count))
+                        .await?
+                }
+            }
+        }
+        Ok(batch.len())
+    }
+
+    /// The Lambda entry point for an SQS event source with `ReportBatchItemFailures`.
+    pub async fn handle_sqs_batch(&self, event: SqsEvent) -> SqsBatchResponse {
+        let mut response = SqsBatchResponse::default();
+        for record in event.records {
+            let body = record.body.unwrap_or_default();
+            if self.process(&body).await == Outcome::Retry {
+                let mut failure = BatchItemFailure::default();
+                failure.item_identifier = record.message_id.unwrap_or_default();
+                response.batch_item_failures.push(failure);
+            }
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff(1), Duration::from_secs(2));
+        assert_eq!(backoff(3), Duration::from_secs(8));
+        assert_eq!(backoff(30), Duration::from_secs(300));
+    }
+}

@@ -1,0 +1,8 @@
+//! Pure rules of KT-Portal: newtypes, entities, state machines, money and the permission
+//! matrix. Nothing here performs I/O or awaits; adapters and use cases build on it.
+
+pub mod clock;
+pub mod event;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use event::DomainEvent;

@@ -1,0 +1,67 @@
+//! Extractors whose rejections are problem+json with the field at fault.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use kt_app::FieldError;
+use serde::de::DeserializeOwned;
+
+use crate::ApiError;
+
+/// `Json<T>` whose errors say which field was wrong (`serde_path_to_error`-style paths from
+/// serde_json's own messages).
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(json_problem(rejection)),
+        }
+    }
+}
+
+fn json_problem(rejection: JsonRejection) -> ApiError {
+    match rejection {
+        JsonRejection::JsonDataError(e) => {
+            // serde reports e.g. "subject: missing field `subject` at line 1 column 2" or
+            // "priority: unknown variant ..."; the text before ': ' is the path.
+            let text = std::error::Error::source(&e)
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| e.body_text());
+            let (field, message) = match text.split_once(": ") {
+                Some((path, msg)) if !path.contains(' ') => (path.to_owned(), msg.to_owned()),
+                _ => (
+                    missing_field(&text).unwrap_or_else(|| "body".to_owned()),
+                    text.clone(),
+                ),
+            };
+            let mut err = ApiError::bad_request(
+                "The body does not match the expected shape.",
+                vec![FieldError::new(field, message)],
+            );
+            err.status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            err.problem.status = 422;
+            err
+        }
+        JsonRejection::JsonSyntaxError(e) => ApiError::bad_request(
+            "The body is not valid JSON.",
+            vec![FieldError::new("body", e.body_text())],
+        ),
+        JsonRejection::MissingJsonContentType(_) => ApiError::bad_request(
+            "Send the body as JSON.",
+            vec![FieldError::new("content-type", "must be application/json")],
+        ),
+        other => ApiError::bad_request(other.body_text(), vec![]),
+    }
+}
+
+fn missing_field(text: &str) -> Option<String> {
+    let rest = text.split("missing field `").nth(1)?;
+    rest.split('`').next().map(str::to_owned)
+}

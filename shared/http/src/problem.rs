@@ -1,0 +1,163 @@
+//! RFC 9457 problem details. Every error the API returns has this shape, with `errors` naming
+//! the fields at fault; internal causes are logged with the request, never sent.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kt_app::{AppError, FieldError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const CONTENT_TYPE: &str = "application/problem+json";
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The fields at fault, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<ProblemField>)]
+    pub errors: Vec<FieldError>,
+}
+
+/// One field at fault.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProblemField {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub problem: Problem,
+    retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, slug: &str, title: &str, detail: Option<String>) -> Self {
+        Self {
+            status,
+            problem: Problem {
+                kind: format!("https://kt-portal.dev/problems/{slug}"),
+                title: title.to_owned(),
+                status: status.as_u16(),
+                detail,
+                errors: vec![],
+            },
+            retry_after: None,
+        }
+    }
+
+    pub fn bad_request(detail: impl Into<String>, errors: Vec<FieldError>) -> Self {
+        let mut e = Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "The request could not be read",
+            Some(detail.into()),
+        );
+        e.problem.errors = errors;
+        e
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", "Not found", None)
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound => Self::not_found(),
+            AppError::Forbidden => Self::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "You may not do this",
+                None,
+            ),
+            AppError::Unauthenticated => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Sign in first",
+                None,
+            ),
+            AppError::Invalid(errors) => {
+                let mut e = Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid",
+                    "Some fields are not valid",
+                    Some(
+                        errors
+                            .iter()
+                            .map(|f| format!("{}: {}", f.field, f.message))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
+                );
+                e.problem.errors = errors;
+                e
+            }
+            AppError::PreconditionFailed => Self::new(
+                StatusCode::PRECONDITION_FAILED,
+                "precondition-failed",
+                "It changed since you read it",
+                Some("Reload and apply your change again.".into()),
+            ),
+            AppError::Conflict(detail) => {
+                Self::new(StatusCode::CONFLICT, "conflict", "Conflict", Some(detail))
+            }
+            AppError::RateLimited { retry_after_secs } => {
+                let mut e = Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate-limited",
+                    "Too many requests",
+                    None,
+                );
+                e.retry_after = Some(retry_after_secs);
+                e
+            }
+            AppError::Unavailable(detail) => {
+                tracing::error!(%detail, "dependency unavailable");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "Temporarily unavailable",
+                    None,
+                )
+            }
+            AppError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on our side",
+                    None,
+                )
+            }
+        }
+    }
+}
+
+impl From<kt_store::StoreError> for ApiError {
+    fn from(e: kt_store::StoreError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&self.problem).unwrap_or_default();
+        let mut res = (self.status, body).into_response();
+        res.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
+    }
+}

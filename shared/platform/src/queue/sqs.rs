@@ -1,0 +1,252 @@
+//! SQS queues `<prefix><name>` with dead-letter queues `<prefix><name>-dlq` attached through a
+//! redrive policy (declared in `template.yaml`; `ensure_queues` creates them on emulators).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_sdk_sqs::Client;
+use aws_sdk_sqs::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
+
+use super::*;
+
+pub struct SqsQueue {
+    client: Client,
+    prefix: String,
+    urls: Mutex<HashMap<String, String>>,
+}
+
+fn sdk<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
+    e: SdkError<E>,
+) -> QueueError {
+    QueueError::Unavailable(format!(
+        "sqs: {}",
+        aws_sdk_sqs::error::DisplayErrorContext(&e)
+    ))
+}
+
+impl SqsQueue {
+    pub fn new(config: &aws_config::SdkConfig, prefix: impl Into<String>) -> Self {
+        Self {
+            client: Client::new(config),
+            prefix: prefix.into(),
+            urls: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Creates every queue and its DLQ with a redrive policy of `max_receives`.
+    pub async fn ensure_queues(&self, max_receives: u32) -> Result<(), QueueError> {
+        for name in QUEUES {
+            let dlq = self
+                .client
+                .create_queue()
+                .queue_name(format!("{}{name}-dlq", self.prefix))
+                .send()
+                .await
+                .map_err(sdk)?;
+            let dlq_url = dlq.queue_url.unwrap_or_default();
+            let attrs = self
+                .client
+                .get_queue_attributes()
+                .queue_url(&dlq_url)
+                .attribute_names(QueueAttributeName::QueueArn)
+                .send()
+                .await
+                .map_err(sdk)?;
+            let arn = attrs
+                .attributes
+                .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
+                .unwrap_or_default();
+            let policy = serde_json::json!({"deadLetterTargetArn": arn, "maxReceiveCount": max_receives.to_string()});
+            self.client
+                .create_queue()
+                .queue_name(format!("{}{name}", self.prefix))
+                .attributes(QueueAttributeName::RedrivePolicy, policy.to_string())
+                .send()
+                .await
+                .map_err(sdk)?;
+        }
+        Ok(())
+    }
+
+    async fn url(&self, name: &str) -> Result<String, QueueError> {
+        if let Some(url) = self
+            .urls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+        {
+            return Ok(url.clone());
+        }
+        let out = self
+            .client
+            .get_queue_url()
+            .queue_name(format!("{}{name}", self.prefix))
+            .send()
+            .await
+            .map_err(sdk)?;
+        let url = out
+            .queue_url
+            .ok_or_else(|| QueueError::UnknownQueue(name.to_owned()))?;
+        self.urls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name.to_owned(), url.clone());
+        Ok(url)
+    }
+
+    async fn dlq_url(&self, queue: &str) -> Result<String, QueueError> {
+        self.url(&format!("{queue}-dlq")).await
+    }
+}
+
+fn receive_count(m: &aws_sdk_sqs::types::Message) -> u32 {
+    m.attributes()
+        .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(1)
+}
+
+#[async_trait]
+impl Queue for SqsQueue {
+    async fn send(&self, queue: &str, body: &str, delay: Duration) -> Result<String, QueueError> {
+        check_send(queue, body)?;
+        let out = self
+            .client
+            .send_message()
+            .queue_url(self.url(queue).await?)
+            .message_body(body)
+            .delay_seconds(delay.as_secs().min(900) as i32)
+            .send()
+            .await
+            .map_err(sdk)?;
+        Ok(out.message_id.unwrap_or_default())
+    }
+
+    async fn receive(
+        &self,
+        queue: &str,
+        max: u32,
+        visibility: Duration,
+        wait: Duration,
+    ) -> Result<Vec<Received>, QueueError> {
+        check_queue(queue)?;
+        let out = self
+            .client
+            .receive_message()
+            .queue_url(self.url(queue).await?)
+            .max_number_of_messages(max.clamp(1, 10) as i32)
+            .visibility_timeout(visibility.as_secs() as i32)
+            .wait_time_seconds(wait.as_secs().min(20) as i32)
+            .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
+            .send()
+            .await
+            .map_err(sdk)?;
+        Ok(out
+            .messages
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| Received {
+                receive_count: receive_count(&m),
+                id: m.message_id.unwrap_or_default(),
+                receipt: m.receipt_handle.unwrap_or_default(),
+                body: m.body.unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    async fn ack(&self, queue: &str, receipt: &str) -> Result<(), QueueError> {
+        check_queue(queue)?;
+        self.client
+            .delete_message()
+            .queue_url(self.url(queue).await?)
+            .receipt_handle(receipt)
+            .send()
+            .await
+            .map_err(sdk)?;
+        Ok(())
+    }
+
+    async fn retry_after(
+        &self,
+        queue: &str,
+        receipt: &str,
+        delay: Duration,
+    ) -> Result<(), QueueError> {
+        check_queue(queue)?;
+        self.client
+            .change_message_visibility()
+            .queue_url(self.url(queue).await?)
+            .receipt_handle(receipt)
+            .visibility_timeout(delay.as_secs().min(43_200) as i32)
+            .send()
+            .await
+            .map_err(sdk)?;
+        Ok(())
+    }
+
+    async fn dead_letters(&self, queue: &str, max: u32) -> Result<Vec<DeadLetter>, QueueError> {
+        check_queue(queue)?;
+        // Peek: a zero visibility timeout leaves the messages where they are.
+        let out = self
+            .client
+            .receive_message()
+            .queue_url(self.dlq_url(queue).await?)
+            .max_number_of_messages(max.clamp(1, 10) as i32)
+            .visibility_timeout(0)
+            .send()
+            .await
+            .map_err(sdk)?;
+        Ok(out
+            .messages
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| DeadLetter {
+                id: m.message_id.unwrap_or_default(),
+                body: m.body.unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    async fn replay_dead_letters(&self, queue: &str, max: u32) -> Result<u32, QueueError> {
+        check_queue(queue)?;
+        let (dlq, target) = (self.dlq_url(queue).await?, self.url(queue).await?);
+        let mut moved = 0;
+        while moved < max {
+            let out = self
+                .client
+                .receive_message()
+                .queue_url(&dlq)
+                .max_number_of_messages((max - moved).min(10) as i32)
+                .visibility_timeout(30)
+                .send()
+                .await
+                .map_err(sdk)?;
+            let messages = out.messages.unwrap_or_default();
+            if messages.is_empty() {
+                break;
+            }
+            for m in messages {
+                // Send first, then delete: a crash in between duplicates, never loses.
+                self.client
+                    .send_message()
+                    .queue_url(&target)
+                    .message_body(m.body.unwrap_or_default())
+                    .send()
+                    .await
+                    .map_err(sdk)?;
+                self.client
+                    .delete_message()
+                    .queue_url(&dlq)
+                    .receipt_handle(m.receipt_handle.unwrap_or_default())
+                    .send()
+                    .await
+                    .map_err(sdk)?;
+                moved += 1;
+            }
+        }
+        Ok(moved)
+    }
+}

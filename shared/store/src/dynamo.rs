@@ -1,0 +1,588 @@
+//! The production adapter: one DynamoDB table (see [`crate::table`]), entity attributes stored
+//! as top-level attributes through `serde_dynamo`. Expired items (TTL deletes them lazily) are
+//! filtered out of every read and treated as absent by every condition.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{BuildError, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex,
+    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType,
+    Select, StreamSpecification, StreamViewType, TimeToLiveSpecification, TransactWriteItem,
+    Update,
+};
+use kt_domain::Clock;
+use serde_json::{Map, Value};
+
+use crate::Store;
+use crate::cursor::Position;
+use crate::limits;
+use crate::model::*;
+use crate::table::{TABLE, key_attributes};
+
+type Attrs = HashMap<String, AttributeValue>;
+
+#[derive(Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+    clock: Arc<dyn Clock>,
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+            clock,
+        }
+    }
+
+    pub fn table_name(&self) -> &str {
+        &self.table
+    }
+
+    /// Creates the table from [`TABLE`] when it does not exist (emulators and first runs;
+    /// in AWS, `template.yaml` declares it).
+    pub async fn ensure_table(&self) -> Result<(), StoreError> {
+        let s = |name: &str| -> Result<AttributeDefinition, StoreError> {
+            AttributeDefinition::builder()
+                .attribute_name(name)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .map_err(build)
+        };
+        let key = |name: &str, kind: KeyType| -> Result<KeySchemaElement, StoreError> {
+            KeySchemaElement::builder()
+                .attribute_name(name)
+                .key_type(kind)
+                .build()
+                .map_err(build)
+        };
+        let mut req = self
+            .client
+            .create_table()
+            .table_name(&self.table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .key_schema(key(TABLE.partition_key, KeyType::Hash)?)
+            .key_schema(key(TABLE.sort_key, KeyType::Range)?)
+            .stream_specification(
+                StreamSpecification::builder()
+                    .stream_enabled(true)
+                    .stream_view_type(StreamViewType::from(TABLE.stream_view))
+                    .build()
+                    .map_err(build)?,
+            );
+        for attr in key_attributes() {
+            req = req.attribute_definitions(s(attr)?);
+        }
+        for (name, pk, sk) in TABLE.gsis {
+            req = req.global_secondary_indexes(
+                GlobalSecondaryIndex::builder()
+                    .index_name(name)
+                    .key_schema(key(pk, KeyType::Hash)?)
+                    .key_schema(key(sk, KeyType::Range)?)
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::All)
+                            .build(),
+                    )
+                    .build()
+                    .map_err(build)?,
+            );
+        }
+        match req.send().await {
+            Ok(_) => {}
+            Err(e) if e.code() == Some("ResourceInUseException") => return Ok(()),
+            Err(e) => return Err(sdk(e)),
+        }
+        self.client
+            .update_time_to_live()
+            .table_name(&self.table)
+            .time_to_live_specification(
+                TimeToLiveSpecification::builder()
+                    .attribute_name(TABLE.ttl_attribute)
+                    .enabled(true)
+                    .build()
+                    .map_err(build)?,
+            )
+            .send()
+            .await
+            .map_err(sdk)?;
+        Ok(())
+    }
+
+    async fn transact_once(&self, items: Vec<TransactWriteItem>) -> Result<(), TxFailure> {
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(ctx)) => match ctx.into_err() {
+                TransactWriteItemsError::TransactionCanceledException(e) => {
+                    let reasons = e.cancellation_reasons();
+                    if let Some(i) = reasons
+                        .iter()
+                        .position(|r| r.code() == Some("ConditionalCheckFailed"))
+                    {
+                        Err(TxFailure::Fatal(StoreError::Conflict { op: Some(i) }))
+                    } else if reasons
+                        .iter()
+                        .any(|r| r.code() == Some("TransactionConflict"))
+                    {
+                        Err(TxFailure::Retry)
+                    } else {
+                        Err(TxFailure::Fatal(StoreError::Unavailable(format!(
+                            "dynamodb: transaction cancelled: {:?}",
+                            reasons.iter().map(|r| r.code()).collect::<Vec<_>>()
+                        ))))
+                    }
+                }
+                TransactWriteItemsError::TransactionInProgressException(_) => Err(TxFailure::Retry),
+                other => Err(TxFailure::Fatal(StoreError::Unavailable(format!(
+                    "dynamodb: {other}"
+                )))),
+            },
+            Err(e) => Err(TxFailure::Fatal(sdk(e))),
+        }
+    }
+
+    fn tx_item(&self, op: TxOp, now: i64) -> Result<TransactWriteItem, StoreError> {
+        Ok(match op {
+            TxOp::Put { item, cond } => {
+                let c = condition(cond, now);
+                TransactWriteItem::builder()
+                    .put(
+                        Put::builder()
+                            .table_name(&self.table)
+                            .set_item(Some(to_attrs(&item)?))
+                            .set_condition_expression(c.expr)
+                            .set_expression_attribute_names(c.names)
+                            .set_expression_attribute_values(c.values)
+                            .build()
+                            .map_err(build)?,
+                    )
+                    .build()
+            }
+            TxOp::Delete { key, cond } => {
+                let c = condition(cond, now);
+                TransactWriteItem::builder()
+                    .delete(
+                        Delete::builder()
+                            .table_name(&self.table)
+                            .set_key(Some(key_attrs(&key)))
+                            .set_condition_expression(c.expr)
+                            .set_expression_attribute_names(c.names)
+                            .set_expression_attribute_values(c.values)
+                            .build()
+                            .map_err(build)?,
+                    )
+                    .build()
+            }
+            TxOp::Check { key, cond } => {
+                // DynamoDB requires an expression on a condition check; "none" always holds.
+                let c = condition(cond, now);
+                let (expr, names) = match c.expr {
+                    Some(e) => (e, c.names),
+                    None => (
+                        "attribute_exists(#pk) OR attribute_not_exists(#pk)".to_owned(),
+                        Some(HashMap::from([("#pk".to_owned(), "pk".to_owned())])),
+                    ),
+                };
+                TransactWriteItem::builder()
+                    .condition_check(
+                        ConditionCheck::builder()
+                            .table_name(&self.table)
+                            .set_key(Some(key_attrs(&key)))
+                            .condition_expression(expr)
+                            .set_expression_attribute_names(names)
+                            .set_expression_attribute_values(c.values)
+                            .build()
+                            .map_err(build)?,
+                    )
+                    .build()
+            }
+            TxOp::Increment { key, field, by } => TransactWriteItem::builder()
+                .update(
+                    Update::builder()
+                        .table_name(&self.table)
+                        .set_key(Some(key_attrs(&key)))
+                        .update_expression("ADD #f :by")
+                        .expression_attribute_names("#f", field)
+                        .expression_attribute_values(":by", AttributeValue::N(by.to_string()))
+                        .build()
+                        .map_err(build)?,
+                )
+                .build(),
+        })
+    }
+}
+
+enum TxFailure {
+    Retry,
+    Fatal(StoreError),
+}
+
+#[async_trait]
+impl Store for DynamoStore {
+    fn adapter(&self) -> &'static str {
+        "dynamodb"
+    }
+
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        limits::check_key(key)?;
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(key)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(sdk)?;
+        let now = self.clock.now_unix();
+        match out.item {
+            None => Ok(None),
+            Some(attrs) => Ok(Some(from_attrs(attrs)?).filter(|i| !i.is_expired(now))),
+        }
+    }
+
+    async fn put(&self, item: Item, cond: Cond) -> Result<(), StoreError> {
+        limits::check_item(&item)?;
+        let c = condition(cond, self.clock.now_unix());
+        let res = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_attrs(&item)?))
+            .set_condition_expression(c.expr)
+            .set_expression_attribute_names(c.names)
+            .set_expression_attribute_values(c.values)
+            .send()
+            .await;
+        res.map(|_| ()).map_err(conditional)
+    }
+
+    async fn delete(&self, key: &Key, cond: Cond) -> Result<(), StoreError> {
+        limits::check_key(key)?;
+        let c = condition(cond, self.clock.now_unix());
+        let res = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(key)))
+            .set_condition_expression(c.expr)
+            .set_expression_attribute_names(c.names)
+            .set_expression_attribute_values(c.values)
+            .send()
+            .await;
+        res.map(|_| ()).map_err(conditional)
+    }
+
+    async fn query(&self, query: Query) -> Result<Page, StoreError> {
+        limits::check_query(&query)?;
+        let after = Position::decode(&query)?;
+        let now = self.clock.now_unix();
+        let (ipk, isk) = query.index.key_attrs();
+        let mut names = HashMap::from([
+            ("#ipk".to_owned(), ipk.to_owned()),
+            ("#exp".to_owned(), TABLE.ttl_attribute.to_owned()),
+        ]);
+        let mut values = HashMap::from([
+            (":pk".to_owned(), AttributeValue::S(query.pk.clone())),
+            (":now".to_owned(), AttributeValue::N(now.to_string())),
+        ]);
+        let mut key_expr = "#ipk = :pk".to_owned();
+        if let Some(cond) = &query.sk {
+            names.insert("#isk".to_owned(), isk.to_owned());
+            let mut v = |name: &str, s: &String| {
+                values.insert(name.to_owned(), AttributeValue::S(s.clone()));
+            };
+            key_expr += &match cond {
+                SkCond::Eq(s) => {
+                    v(":s", s);
+                    " AND #isk = :s".to_owned()
+                }
+                SkCond::Lt(s) => {
+                    v(":s", s);
+                    " AND #isk < :s".to_owned()
+                }
+                SkCond::Le(s) => {
+                    v(":s", s);
+                    " AND #isk <= :s".to_owned()
+                }
+                SkCond::Gt(s) => {
+                    v(":s", s);
+                    " AND #isk > :s".to_owned()
+                }
+                SkCond::Ge(s) => {
+                    v(":s", s);
+                    " AND #isk >= :s".to_owned()
+                }
+                SkCond::BeginsWith(s) => {
+                    v(":s", s);
+                    " AND begins_with(#isk, :s)".to_owned()
+                }
+                SkCond::Between(a, b) => {
+                    v(":a", a);
+                    v(":b", b);
+                    " AND #isk BETWEEN :a AND :b".to_owned()
+                }
+            };
+        }
+        let mut start: Option<Attrs> = after.map(|p| start_key(query.index, &p));
+        let want = query.limit.map(|l| l as usize + 1);
+        let mut items = Vec::new();
+        let mut count = 0u64;
+        loop {
+            let mut req = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .set_index_name(query.index.name().map(str::to_owned))
+                .key_condition_expression(&key_expr)
+                .filter_expression("attribute_not_exists(#exp) OR #exp > :now")
+                .set_expression_attribute_names(Some(names.clone()))
+                .set_expression_attribute_values(Some(values.clone()))
+                .scan_index_forward(query.order == Order::Asc)
+                .consistent_read(query.index == Index::Table)
+                .set_exclusive_start_key(start.take());
+            if query.count_only {
+                req = req.select(Select::Count);
+            } else if let Some(want) = want {
+                req = req.limit((want - items.len()) as i32);
+            }
+            let out = req.send().await.map_err(sdk)?;
+            count += out.count as u64;
+            for attrs in out.items.unwrap_or_default() {
+                items.push(from_attrs(attrs)?);
+            }
+            let done = want.is_some_and(|w| items.len() >= w) && !query.count_only;
+            match out.last_evaluated_key {
+                Some(k) if !done && !k.is_empty() => start = Some(k),
+                _ => break,
+            }
+        }
+        if query.count_only {
+            return Ok(Page {
+                items: vec![],
+                next_cursor: None,
+                count,
+            });
+        }
+        let mut next_cursor = None;
+        if let Some(limit) = query.limit
+            && items.len() > limit as usize
+        {
+            items.truncate(limit as usize);
+            next_cursor = items
+                .last()
+                .map(|last| Position::after(query.index, last).encode());
+        }
+        Ok(Page {
+            count: items.len() as u64,
+            items,
+            next_cursor,
+        })
+    }
+
+    async fn transact(&self, ops: Vec<TxOp>) -> Result<(), StoreError> {
+        limits::check_transaction(&ops)?;
+        let mut delay = Duration::from_millis(10);
+        for attempt in 0..6 {
+            let now = self.clock.now_unix();
+            let items = ops
+                .iter()
+                .cloned()
+                .map(|op| self.tx_item(op, now))
+                .collect::<Result<Vec<_>, _>>()?;
+            match self.transact_once(items).await {
+                Ok(()) => return Ok(()),
+                Err(TxFailure::Fatal(e)) => return Err(e),
+                Err(TxFailure::Retry) if attempt < 5 => {
+                    tokio::time::sleep(delay).await;
+                    delay *= 2;
+                }
+                Err(TxFailure::Retry) => break,
+            }
+        }
+        Err(StoreError::Unavailable(
+            "dynamodb: transaction kept conflicting".into(),
+        ))
+    }
+
+    async fn increment(&self, key: &Key, field: &str, by: i64) -> Result<i64, StoreError> {
+        limits::check_key(key)?;
+        limits::check_attr_name(field)?;
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(key)))
+            .update_expression("ADD #f :by")
+            .expression_attribute_names("#f", field)
+            .expression_attribute_values(":by", AttributeValue::N(by.to_string()))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(sdk)?;
+        out.attributes
+            .and_then(|a| a.get(field).cloned())
+            .and_then(|v| v.as_n().ok().and_then(|n| n.parse::<i64>().ok()))
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!("{}/{}: {field} is not a number", key.pk, key.sk))
+            })
+    }
+
+    async fn sweep_expired(&self) -> Result<u64, StoreError> {
+        // DynamoDB's TTL deletes expired items itself; reads already hide them.
+        Ok(0)
+    }
+}
+
+struct Condition {
+    expr: Option<String>,
+    names: Option<HashMap<String, String>>,
+    values: Option<Attrs>,
+}
+
+fn condition(cond: Cond, now: i64) -> Condition {
+    const LIVE: &str = "(attribute_not_exists(#exp) OR #exp > :now)";
+    let (expr, with_version) = match cond {
+        Cond::None => {
+            return Condition {
+                expr: None,
+                names: None,
+                values: None,
+            };
+        }
+        Cond::NotExists => ("attribute_not_exists(#pk) OR #exp <= :now".to_owned(), None),
+        Cond::Exists => (format!("attribute_exists(#pk) AND {LIVE}"), None),
+        Cond::Version(v) => (format!("#v = :v AND {LIVE}"), Some(v)),
+    };
+    let mut names = HashMap::from([("#exp".to_owned(), TABLE.ttl_attribute.to_owned())]);
+    let mut values = HashMap::from([(":now".to_owned(), AttributeValue::N(now.to_string()))]);
+    match with_version {
+        Some(v) => {
+            names.insert("#v".to_owned(), "version".to_owned());
+            values.insert(":v".to_owned(), AttributeValue::N(v.to_string()));
+        }
+        None => {
+            names.insert("#pk".to_owned(), TABLE.partition_key.to_owned());
+        }
+    }
+    Condition {
+        expr: Some(expr),
+        names: Some(names),
+        values: Some(values),
+    }
+}
+
+fn key_attrs(key: &Key) -> Attrs {
+    HashMap::from([
+        ("pk".to_owned(), AttributeValue::S(key.pk.clone())),
+        ("sk".to_owned(), AttributeValue::S(key.sk.clone())),
+    ])
+}
+
+fn start_key(index: Index, pos: &Position) -> Attrs {
+    let mut key = key_attrs(&Key::new(pos.pk.clone(), pos.sk.clone()));
+    if index != Index::Table {
+        let (ipk, isk) = index.key_attrs();
+        key.insert(
+            ipk.to_owned(),
+            AttributeValue::S(pos.ipk.clone().unwrap_or_default()),
+        );
+        key.insert(isk.to_owned(), AttributeValue::S(pos.index_sk().to_owned()));
+    }
+    key
+}
+
+fn to_attrs(item: &Item) -> Result<Attrs, StoreError> {
+    let mut attrs: Attrs = serde_dynamo::to_item(&item.attrs)
+        .map_err(|e| StoreError::Invalid(Violation::Serialization(e.to_string())))?;
+    attrs.extend(key_attrs(&item.key));
+    for (index, k) in Index::GSIS.iter().zip(&item.gsi) {
+        if let Some(k) = k {
+            let (pk, sk) = index.key_attrs();
+            attrs.insert(pk.to_owned(), AttributeValue::S(k.pk.clone()));
+            attrs.insert(sk.to_owned(), AttributeValue::S(k.sk.clone()));
+        }
+    }
+    attrs.insert(
+        "version".to_owned(),
+        AttributeValue::N(item.version.to_string()),
+    );
+    if let Some(t) = item.expires_at {
+        attrs.insert(
+            TABLE.ttl_attribute.to_owned(),
+            AttributeValue::N(t.to_string()),
+        );
+    }
+    Ok(attrs)
+}
+
+fn from_attrs(mut attrs: Attrs) -> Result<Item, StoreError> {
+    let mut s = |name: &str| match attrs.remove(name) {
+        Some(AttributeValue::S(s)) => Some(s),
+        _ => None,
+    };
+    let pk = s("pk").ok_or_else(|| StoreError::Corrupt("item without pk".into()))?;
+    let sk = s("sk").ok_or_else(|| StoreError::Corrupt(format!("{pk}: item without sk")))?;
+    let mut gsi: [Option<IndexKey>; 3] = [None, None, None];
+    for (slot, index) in Index::GSIS.iter().enumerate() {
+        let (ipk, isk) = index.key_attrs();
+        if let (Some(p), Some(k)) = (s(ipk), s(isk)) {
+            gsi[slot] = Some(IndexKey::new(p, k));
+        }
+    }
+    let mut n = |name: &str| {
+        attrs
+            .remove(name)
+            .and_then(|v| v.as_n().ok().and_then(|n| n.parse::<i64>().ok()))
+    };
+    let version = n("version").unwrap_or(0) as u64;
+    let expires_at = n(TABLE.ttl_attribute);
+    let key = Key::new(pk, sk);
+    let attrs: Map<String, Value> = serde_dynamo::from_item(attrs)
+        .map_err(|e| StoreError::Corrupt(format!("{}/{}: {e}", key.pk, key.sk)))?;
+    Ok(Item {
+        key,
+        gsi,
+        version,
+        expires_at,
+        attrs,
+    })
+}
+
+fn conditional<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
+    e: SdkError<E>,
+) -> StoreError {
+    if e.code() == Some("ConditionalCheckFailedException") {
+        StoreError::Conflict { op: None }
+    } else {
+        sdk(e)
+    }
+}
+
+fn sdk<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
+    e: SdkError<E>,
+) -> StoreError {
+    let detail = match e.code() {
+        Some(code) => format!("{code}: {}", e.message().unwrap_or_default()),
+        None => aws_sdk_dynamodb::error::DisplayErrorContext(&e).to_string(),
+    };
+    StoreError::Unavailable(format!("dynamodb: {detail}"))
+}
+
+fn build(e: BuildError) -> StoreError {
+    StoreError::Unavailable(format!("dynamodb request: {e}"))
+}
