@@ -1,1 +1,64 @@
-fn main() {}
+//! `portal`: the single-process host of KT-Portal.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use kt_app::wiring::{Backend, Settings};
+
+#[derive(Parser)]
+#[command(
+    name = "portal",
+    version,
+    about = "KT-Portal: the whole portal (API, WebSocket, workers, web app) in one process"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal: API under /api/v1, docs at /api/docs, WebSocket at /ws, the mail
+    /// outbox at /dev/mail, the web app at /. Other settings come from the environment
+    /// (see README.md).
+    Serve {
+        /// Port to listen on.
+        #[arg(long, env = "PORTAL_PORT", default_value_t = 3000)]
+        port: u16,
+        /// Directory for local state: SQLite database, queue, files, mail outbox.
+        #[arg(long, env = "PORTAL_DATA_DIR", default_value = ".data")]
+        data_dir: PathBuf,
+        /// Adapters: `local` (embedded) or `aws` (DynamoDB, S3, SQS, SES; set AWS_ENDPOINT_URL
+        /// to use an emulator such as moto).
+        #[arg(long, env = "PORTAL_BACKEND", default_value = "local", value_parser = parse_backend)]
+        backend: Backend,
+        /// Built web app to serve at / (defaults to web/dist when it exists).
+        #[arg(long, env = "PORTAL_WEB_DIST", default_value = "web/dist")]
+        web_dist: PathBuf,
+    },
+}
+
+fn parse_backend(s: &str) -> Result<Backend, String> {
+    s.parse()
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    kt_http::logging::init_from_env();
+    match Cli::parse().command {
+        Command::Serve {
+            port,
+            data_dir,
+            backend,
+            web_dist,
+        } => {
+            let mut settings = Settings::from_env();
+            settings.backend = backend;
+            settings.data_dir = data_dir;
+            if std::env::var_os("PORTAL_PUBLIC_URL").is_none() {
+                settings.public_url = format!("http://localhost:{port}");
+            }
+            portal::serve(settings, port, Some(web_dist)).await
+        }
+    }
+}

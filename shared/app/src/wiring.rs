@@ -138,7 +138,7 @@ pub async fn wire_with_clock(
                 clock.clone(),
             );
             let blobs = S3Blobs::new(&sdk, settings.bucket.clone());
-            let queue = SqsQueue::new(&sdk, settings.queue_prefix.clone());
+            let queue = SqsQueue::new(&sdk, settings.queue_prefix.clone()).with_urls_from_env();
             let mailer = SesMailer::new(&sdk);
             if settings.aws_endpoint.is_some() {
                 // An emulator starts empty; in AWS, template.yaml creates all of this.

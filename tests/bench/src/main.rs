@@ -1,1 +1,231 @@
-fn main() {}
+//! `kt-bench`: benchmark drivers behind `scripts/bench`. Prints latency percentiles and
+//! throughput per operation.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use hdrhistogram::Histogram;
+use kt_domain::SystemClock;
+use kt_store::{Cond, DynamoStore, Item, Key, Query, SkCond, SqliteStore, Store, TxOp};
+use serde_json::json;
+
+#[derive(Parser)]
+#[command(
+    name = "kt-bench",
+    about = "KT-Portal benchmarks (run through scripts/bench)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Store port: get, put, conditional put, query page (50 items), 5-op transact.
+    Store {
+        #[arg(long, value_enum, default_value = "local")]
+        backend: BackendArg,
+        /// Operations per measurement.
+        #[arg(long, default_value_t = 2000)]
+        ops: usize,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BackendArg {
+    Local,
+    Aws,
+}
+
+struct Row {
+    name: &'static str,
+    hist: Histogram<u64>,
+    elapsed: std::time::Duration,
+    budget_p95_ms: Option<f64>,
+}
+
+fn ms(us: u64) -> f64 {
+    us as f64 / 1000.0
+}
+
+async fn measure<F, Fut>(
+    name: &'static str,
+    ops: usize,
+    budget_p95_ms: Option<f64>,
+    mut op: F,
+) -> anyhow::Result<Row>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    // Warm-up: prepared statements, connections, caches.
+    for i in 0..ops.min(100) {
+        op(usize::MAX - i).await?;
+    }
+    let mut hist = Histogram::<u64>::new(3)?;
+    let start = Instant::now();
+    for i in 0..ops {
+        let t = Instant::now();
+        op(i).await?;
+        hist.record(t.elapsed().as_micros().max(1) as u64)?;
+    }
+    Ok(Row {
+        name,
+        hist,
+        elapsed: start.elapsed(),
+        budget_p95_ms,
+    })
+}
+
+async fn bench_store(
+    store: Arc<dyn Store>,
+    label: &str,
+    ops: usize,
+    with_budgets: bool,
+) -> anyhow::Result<()> {
+    let run = ulid::Ulid::new().to_string();
+    let part = format!("T#bench#{run}");
+    let body = json!({"subject": "Printer on fire", "priority": "high", "status": "open", "tags": ["a", "b"], "description": "x".repeat(400)});
+    let attrs = body.as_object().cloned().unwrap_or_default();
+    // 1,000 items to read from.
+    for i in 0..1000 {
+        store
+            .put(
+                Item::new(Key::new(&part, format!("ITEM#{i:05}")), attrs.clone()),
+                Cond::None,
+            )
+            .await?;
+    }
+    let budget = |b: f64| with_budgets.then_some(b);
+    let mut rows = Vec::new();
+    rows.push(
+        measure("get", ops, budget(0.3), |i| {
+            let store = store.clone();
+            let key = Key::new(&part, format!("ITEM#{:05}", i % 1000));
+            async move {
+                store.get(&key).await?.context("missing item")?;
+                Ok(())
+            }
+        })
+        .await?,
+    );
+    rows.push(
+        measure("put", ops, budget(2.0), |i| {
+            let store = store.clone();
+            let item = Item::new(
+                Key::new(format!("{part}#PUT"), format!("{i}")),
+                attrs.clone(),
+            );
+            async move { Ok(store.put(item, Cond::None).await?) }
+        })
+        .await?,
+    );
+    rows.push(
+        measure("conditional put", ops, None, |i| {
+            let store = store.clone();
+            let item = Item::new(
+                Key::new(format!("{part}#CPUT"), format!("{i}")),
+                attrs.clone(),
+            );
+            async move { Ok(store.put(item, Cond::NotExists).await?) }
+        })
+        .await?,
+    );
+    rows.push(
+        measure("query page (50)", ops, budget(2.0), |i| {
+            let store = store.clone();
+            let start = format!("ITEM#{:05}", (i * 37) % 950);
+            let part = part.clone();
+            async move {
+                let page = store
+                    .query(Query::table(part).sk(SkCond::Ge(start)).limit(50))
+                    .await?;
+                anyhow::ensure!(page.items.len() == 50, "short page");
+                Ok(())
+            }
+        })
+        .await?,
+    );
+    rows.push(
+        measure("transact (5 ops)", ops, None, |i| {
+            let store = store.clone();
+            let ops: Vec<TxOp> = (0..5)
+                .map(|j| TxOp::Put {
+                    item: Item::new(
+                        Key::new(format!("{part}#TX"), format!("{i}-{j}")),
+                        attrs.clone(),
+                    ),
+                    cond: Cond::NotExists,
+                })
+                .collect();
+            async move { Ok(store.transact(ops).await?) }
+        })
+        .await?,
+    );
+
+    println!("\nStore port on {label}: {ops} sequential operations each, 1 client");
+    println!(
+        "{:<18} {:>9} {:>9} {:>9} {:>10} {:>16}",
+        "operation", "p50 ms", "p95 ms", "p99 ms", "ops/s", "budget p95"
+    );
+    for r in rows {
+        let p95 = ms(r.hist.value_at_quantile(0.95));
+        let verdict = match r.budget_p95_ms {
+            Some(b) if p95 < b => format!("< {b} ms ok"),
+            Some(b) => format!("< {b} ms OVER"),
+            None => "-".to_owned(),
+        };
+        println!(
+            "{:<18} {:>9.3} {:>9.3} {:>9.3} {:>10.0} {:>16}",
+            r.name,
+            ms(r.hist.value_at_quantile(0.50)),
+            p95,
+            ms(r.hist.value_at_quantile(0.99)),
+            r.hist.len() as f64 / r.elapsed.as_secs_f64(),
+            verdict
+        );
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Store {
+            backend: BackendArg::Local,
+            ops,
+        } => {
+            let dir = std::env::temp_dir().join(format!("kt-bench-{}", ulid::Ulid::new()));
+            let store = SqliteStore::open(dir.join("bench.db"), Arc::new(SystemClock))?;
+            let result =
+                bench_store(Arc::new(store), "SQLite (embedded adapter, WAL)", ops, true).await;
+            let _ = std::fs::remove_dir_all(&dir);
+            result
+        }
+        Command::Store {
+            backend: BackendArg::Aws,
+            ops,
+        } => {
+            let endpoint = std::env::var("MOTO_ENDPOINT")
+                .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
+                .context("set MOTO_ENDPOINT (scripts/bench starts moto for you)")?;
+            let conf = kt_platform::aws::emulator_config(&endpoint).await;
+            let table = format!("bench-{}", ulid::Ulid::new().to_string().to_lowercase());
+            let store = DynamoStore::new(
+                aws_sdk_dynamodb::Client::new(&conf),
+                table,
+                Arc::new(SystemClock),
+            );
+            store.ensure_table().await?;
+            bench_store(
+                Arc::new(store),
+                "DynamoDB adapter on moto (EMULATOR: reference only, not a production figure)",
+                ops.min(500),
+                false,
+            )
+            .await
+        }
+    }
+}

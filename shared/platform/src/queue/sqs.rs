@@ -36,6 +36,23 @@ impl SqsQueue {
         }
     }
 
+    /// Uses known queue URLs (`PORTAL_QUEUE_EVENTS_URL`, ... as `template.yaml` sets them) instead
+    /// of looking them up by name, which also saves the function an `sqs:GetQueueUrl` permission.
+    pub fn with_urls_from_env(self) -> Self {
+        for name in QUEUES {
+            let var = format!("PORTAL_QUEUE_{}_URL", name.to_uppercase());
+            if let Ok(url) = std::env::var(&var)
+                && !url.is_empty()
+            {
+                self.urls
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(name.to_owned(), url);
+            }
+        }
+        self
+    }
+
     /// Creates every queue and its DLQ with a redrive policy of `max_receives`.
     pub async fn ensure_queues(&self, max_receives: u32) -> Result<(), QueueError> {
         for name in QUEUES {

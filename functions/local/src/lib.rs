@@ -1,0 +1,220 @@
+//! The single-process host: every capability router, `/ws`, the outbox relay, the queue
+//! workers and the sweeps, on the local adapters (or the AWS ones against an endpoint). It also
+//! serves what only exists locally: presigned blob URLs (`/blobs`) and the mail outbox
+//! (`/dev/mail`), and the web app (`web/dist`) or, until it exists, a plain status page.
+
+mod dev;
+mod ws;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use axum::response::{Html, IntoResponse};
+use kt_app::mail::MailConsumer;
+use kt_app::outbox::Relay;
+use kt_app::wiring::{Settings, Wired};
+use kt_app::worker::{Consumer, Dispatcher};
+use kt_http::{ApiError, AppState};
+use tokio::sync::watch;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+#[derive(Clone, Copy)]
+struct UlidRequestId;
+
+impl MakeRequestId for UlidRequestId {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        ulid::Ulid::new()
+            .to_string()
+            .parse()
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// Every API router of every capability, with the OpenAPI document and docs.
+pub fn api(state: AppState) -> Router {
+    let merged = kt_http::openapi::base().merge(kt_fn_health::router());
+    let (router, _doc) = kt_http::openapi::finish(merged);
+    router
+        .route(
+            "/api/{*rest}",
+            axum::routing::any(|| async { ApiError::not_found() }),
+        )
+        .with_state(state)
+}
+
+/// The whole host's router.
+pub fn router(wired: &Wired, web_dist: Option<PathBuf>) -> Router {
+    let mut app = api(wired.state.clone())
+        .merge(ws::router(wired.hub.clone()))
+        .merge(
+            dev::router(wired.local_blobs.clone(), wired.local_mailer.clone())
+                .layer(DefaultBodyLimit::disable()),
+        );
+    app = match web_dist.filter(|d| d.join("index.html").is_file()) {
+        Some(dist) => app.fallback_service(
+            ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html"))),
+        ),
+        None => app.route("/", axum::routing::get(status_page)),
+    };
+    app.layer(
+        tower::ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(REQUEST_ID, UlidRequestId))
+            .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }))
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+    )
+}
+
+async fn status_page() -> impl IntoResponse {
+    Html(concat!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">",
+        "<title>KT-Portal</title></head><body><main><h1>KT-Portal is running</h1>",
+        "<p>The API, the WebSocket endpoint and the workers are up. The web app arrives with its own issue.</p><ul>",
+        "<li><a href=\"/api/docs/\">API documentation</a> (<a href=\"/api/v1/openapi.json\">OpenAPI 3.1 document</a>)</li>",
+        "<li><a href=\"/api/v1/health\">Health</a></li>",
+        "<li><a href=\"/dev/mail\">Mail outbox</a></li>",
+        "<li>WebSocket: <code>/ws</code></li></ul></main></body></html>"
+    ))
+}
+
+/// The background work: outbox relay, one dispatcher per queue, and the expiry sweep. Runs
+/// until `shutdown` changes.
+pub fn spawn_workers(
+    state: &AppState,
+    shutdown: watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = Vec::new();
+    let relay = Relay::new(state.store.clone(), state.queue.clone());
+    tasks.push(every(
+        Duration::from_millis(100),
+        shutdown.clone(),
+        move || {
+            let relay = relay.clone();
+            async move {
+                if let Err(e) = relay.relay_pending(100).await {
+                    tracing::warn!(error = %e, "outbox relay failed; will retry");
+                }
+            }
+        },
+    ));
+    let consumers: [(&'static str, Vec<Arc<dyn Consumer>>); 3] = [
+        ("events", vec![]),
+        (
+            "email",
+            vec![Arc::new(MailConsumer::new(state.mailer.clone()))],
+        ),
+        ("reminders", vec![]),
+    ];
+    for (queue_name, consumers) in consumers {
+        let dispatcher = Dispatcher::new(
+            queue_name,
+            state.store.clone(),
+            state.clock.clone(),
+            consumers,
+        );
+        let queue = state.queue.clone();
+        tasks.push(every(Duration::ZERO, shutdown.clone(), move || {
+            let (dispatcher, queue) = (dispatcher.clone(), queue.clone());
+            async move {
+                if let Err(e) = dispatcher.poll_once(queue.as_ref(), Duration::from_secs(1)).await {
+                    tracing::warn!(queue = dispatcher.queue_name(), error = %e, "queue poll failed");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }));
+    }
+    let store = state.store.clone();
+    tasks.push(every(Duration::from_secs(60), shutdown, move || {
+        let store = store.clone();
+        async move {
+            match store.sweep_expired().await {
+                Ok(n) if n > 0 => tracing::debug!(swept = n, "expired items removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "sweep failed"),
+            }
+        }
+    }));
+    tasks
+}
+
+fn every<F, Fut>(
+    period: Duration,
+    mut shutdown: watch::Receiver<bool>,
+    mut tick: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = shutdown.changed() => break,
+                _ = tick() => {}
+            }
+            tokio::select! {
+                _ = shutdown.changed() => break,
+                _ = tokio::time::sleep(period) => {}
+            }
+        }
+    })
+}
+
+/// Serves the whole portal on `port` until ctrl-c / SIGTERM.
+pub async fn serve(settings: Settings, port: u16, web_dist: Option<PathBuf>) -> anyhow::Result<()> {
+    let wired = kt_app::wiring::wire(&settings)
+        .await
+        .map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?;
+    let (stop, stopped) = watch::channel(false);
+    let workers = spawn_workers(&wired.state, stopped);
+    let app = router(&wired, web_dist);
+    let addr = SocketAddr::from(([0, 0, 0, 0], port));
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(
+        url = %format!("http://localhost:{port}"),
+        backend = ?settings.backend,
+        data_dir = %settings.data_dir.display(),
+        "KT-Portal is listening"
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    let _ = stop.send(true);
+    for w in workers {
+        let _ = w.await;
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
