@@ -8,17 +8,15 @@ mod ws;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use axum::response::{Html, IntoResponse};
-use kt_app::mail::MailConsumer;
 use kt_app::outbox::Relay;
 use kt_app::wiring::{Settings, Wired};
-use kt_app::worker::{Consumer, Dispatcher};
+use kt_app::worker::Dispatcher;
 use kt_http::{ApiError, AppState};
 use tokio::sync::watch;
 use tower_http::request_id::{
@@ -111,21 +109,16 @@ pub fn spawn_workers(
             }
         },
     ));
-    let consumers: [(&'static str, Vec<Arc<dyn Consumer>>); 3] = [
-        ("events", vec![]),
-        (
-            "email",
-            vec![Arc::new(MailConsumer::new(state.mailer.clone()))],
-        ),
-        ("reminders", vec![]),
+    // Queues without consumers yet are still drained (their events acknowledged).
+    let no_consumers = |queue: &'static str| {
+        Dispatcher::new(queue, state.store.clone(), state.clock.clone(), vec![])
+    };
+    let dispatchers = [
+        no_consumers("events"),
+        kt_fn_mail_worker::dispatcher(state),
+        no_consumers("reminders"),
     ];
-    for (queue_name, consumers) in consumers {
-        let dispatcher = Dispatcher::new(
-            queue_name,
-            state.store.clone(),
-            state.clock.clone(),
-            consumers,
-        );
+    for dispatcher in dispatchers {
         let queue = state.queue.clone();
         tasks.push(every(Duration::ZERO, shutdown.clone(), move || {
             let (dispatcher, queue) = (dispatcher.clone(), queue.clone());
