@@ -3,6 +3,9 @@
 
 pub mod clock;
 pub mod event;
+pub mod identity;
+pub mod policy;
+pub mod tenancy;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use event::DomainEvent;
