@@ -2,16 +2,13 @@
 //! fresh SQLite store: the same path a request takes in AWS.
 
 use http_body_util::BodyExt;
-use kt_app::wiring::{Backend, Settings, wire};
+use kt_app::wiring::{Settings, wire};
 use tower::ServiceExt;
 
 #[tokio::test]
 async fn the_sample_event_reaches_the_health_route() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut settings = Settings::from_env();
-    settings.backend = Backend::Local;
-    settings.data_dir = dir.path().to_path_buf();
-    let wired = wire(&settings).await.expect("wire");
+    let wired = wire(&Settings::local(dir.path())).await.expect("wire");
     let (router, _) = kt_fn_health::router().split_for_parts();
     let router = router.with_state(wired.state);
 

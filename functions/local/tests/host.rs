@@ -29,19 +29,26 @@ struct Portal {
 }
 
 impl Portal {
-    async fn start(data_dir: &Path, port: u16) -> Portal {
-        let child = Command::new(env!("CARGO_BIN_EXE_portal"))
-            .args(["serve", "--port", &port.to_string(), "--data-dir"])
-            .arg(data_dir)
-            .args(["--backend", "local", "--web-dist", "/nonexistent"])
-            .env("PORTAL_SIGNING_KEY", SIGNING_KEY)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn portal");
-        let portal = Portal { child, port };
-        let deadline = Instant::now() + Duration::from_secs(30);
+    /// Starts `portal serve` on `port` with `configure` adding flags and environment, and
+    /// waits until it answers its health check.
+    async fn spawn(port: u16, configure: impl FnOnce(&mut Command)) -> Portal {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_portal"));
+        cmd.args([
+            "serve",
+            "--port",
+            &port.to_string(),
+            "--web-dist",
+            "/nonexistent",
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+        configure(&mut cmd);
+        let portal = Portal {
+            child: cmd.spawn().expect("spawn portal"),
+            port,
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(r) = reqwest::get(portal.url("/api/v1/health")).await
                 && r.status().is_success()
@@ -51,6 +58,15 @@ impl Portal {
             assert!(Instant::now() < deadline, "portal did not become ready");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    async fn start(data_dir: &Path, port: u16) -> Portal {
+        Portal::spawn(port, |cmd| {
+            cmd.args(["--backend", "local", "--data-dir"])
+                .arg(data_dir)
+                .env("PORTAL_SIGNING_KEY", SIGNING_KEY);
+        })
+        .await
     }
 
     fn url(&self, path: &str) -> String {
@@ -169,30 +185,19 @@ async fn websocket_answers_and_presigned_urls_work_over_http() {
     };
     let up = blobs.presign_upload(&spec).await.expect("presign");
     let client = reqwest::Client::new();
-    let wrong = client
-        .put(&up.url)
-        .header("content-type", "text/plain")
-        .body("too long body")
-        .send()
-        .await
-        .expect("put");
-    assert_eq!(wrong.status(), 400);
-    let tampered = client
-        .put(up.url.replace("len=11", "len=13"))
-        .header("content-type", "text/plain")
-        .body("too long body")
-        .send()
-        .await
-        .expect("put");
-    assert_eq!(tampered.status(), 403);
-    let ok = client
-        .put(&up.url)
-        .header("content-type", "text/plain")
-        .body("hello world")
-        .send()
-        .await
-        .expect("put");
-    assert_eq!(ok.status(), 200);
+    let put = |url: String, body: &'static str| {
+        let req = client
+            .put(url)
+            .header("content-type", "text/plain")
+            .body(body);
+        async move { req.send().await.expect("put").status() }
+    };
+    assert_eq!(put(up.url.clone(), "too long body").await, 400);
+    assert_eq!(
+        put(up.url.replace("len=11", "len=13"), "too long body").await,
+        403
+    );
+    assert_eq!(put(up.url.clone(), "hello world").await, 200);
     let url = blobs
         .presign_download(&spec.key, Duration::from_secs(60), Some("report.txt"))
         .await
@@ -296,45 +301,25 @@ async fn the_same_host_runs_on_the_aws_adapters() {
     let dir = tempfile::tempdir().expect("tmp");
     let port = free_port();
     let run = ulid::Ulid::new().to_string().to_lowercase();
-    let child = Command::new(env!("CARGO_BIN_EXE_portal"))
-        .args([
-            "serve",
-            "--port",
-            &port.to_string(),
-            "--backend",
-            "aws",
-            "--web-dist",
-            "/nonexistent",
-            "--data-dir",
-        ])
-        .arg(dir.path())
-        .env("AWS_ENDPOINT_URL", &endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("PORTAL_TABLE", format!("host-{run}"))
-        .env("PORTAL_BUCKET", format!("host-{run}"))
-        .env("PORTAL_QUEUE_PREFIX", format!("host-{run}-"))
-        .env("PORTAL_MAIL_FROM", "no-reply@kt.test")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn portal");
-    let portal = Portal { child, port };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let health: serde_json::Value = loop {
-        if let Ok(r) = reqwest::get(portal.url("/api/v1/health")).await
-            && r.status().is_success()
-        {
-            break r.json().await.expect("json");
-        }
-        assert!(
-            Instant::now() < deadline,
-            "portal on the aws backend did not become ready"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let portal = Portal::spawn(port, |cmd| {
+        cmd.args(["--backend", "aws", "--data-dir"])
+            .arg(dir.path())
+            .env("AWS_ENDPOINT_URL", &endpoint)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("PORTAL_TABLE", format!("host-{run}"))
+            .env("PORTAL_BUCKET", format!("host-{run}"))
+            .env("PORTAL_QUEUE_PREFIX", format!("host-{run}-"))
+            .env("PORTAL_MAIL_FROM", "no-reply@kt.test");
+    })
+    .await;
+    let health: serde_json::Value = reqwest::get(portal.url("/api/v1/health"))
+        .await
+        .expect("health")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(health["store"], "dynamodb");
     // Only local adapters have local-only routes.
     assert_eq!(

@@ -3,17 +3,17 @@
 use std::time::Duration;
 
 use kt_app::outbox::Relay;
-use kt_app::wiring::{Backend, Settings, wire};
+use kt_app::wiring::{Settings, wire};
 use kt_domain::DomainEvent;
 use kt_store::{Cond, Item, Key};
 
 #[tokio::test]
 async fn outbox_inserts_reach_their_queue_and_broken_ones_are_reported() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut settings = Settings::from_env();
-    settings.backend = Backend::Local;
-    settings.data_dir = dir.path().to_path_buf();
-    let state = wire(&settings).await.expect("wire").state;
+    let state = wire(&Settings::local(dir.path()))
+        .await
+        .expect("wire")
+        .state;
     let key = Key::new("OUTBOX#1", "01KB0000000000000000000001");
     state
         .store

@@ -1,7 +1,7 @@
 //! Replays the sample WebSocket events through the function on the local adapters.
 
 use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
-use kt_app::wiring::{Backend, Settings, wire};
+use kt_app::wiring::{Settings, wire};
 
 fn sample(route: &str) -> ApiGatewayWebsocketProxyRequest {
     let path = format!(
@@ -14,10 +14,7 @@ fn sample(route: &str) -> ApiGatewayWebsocketProxyRequest {
 #[tokio::test]
 async fn connect_default_disconnect() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut settings = Settings::from_env();
-    settings.backend = Backend::Local;
-    settings.data_dir = dir.path().to_path_buf();
-    let wired = wire(&settings).await.expect("wire");
+    let wired = wire(&Settings::local(dir.path())).await.expect("wire");
     let state = wired.state;
     let key = kt_fn_ws::connection_key("CONN123=");
 

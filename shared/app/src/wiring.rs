@@ -77,6 +77,17 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The environment's settings on the local backend with state under `data_dir`.
+    pub fn local(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            backend: Backend::Local,
+            data_dir: data_dir.into(),
+            ..Self::from_env()
+        }
+    }
+}
+
 /// The wired application plus the local adapters the host serves routes for.
 pub struct Wired {
     pub state: AppState,

@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::response::Response;
 use http_body_util::BodyExt;
-use kt_app::wiring::{Backend, Settings, wire};
+use kt_app::wiring::{Settings, wire};
 use kt_http::pagination::PageParams;
 use kt_http::{ApiError, ApiJson, AppState, etag, idempotency};
 use serde::Deserialize;
@@ -33,10 +33,10 @@ enum Priority {
 
 async fn app() -> (Router, tempfile::TempDir, Arc<AtomicU32>) {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut settings = Settings::from_env();
-    settings.backend = Backend::Local;
-    settings.data_dir = dir.path().to_path_buf();
-    let state = wire(&settings).await.expect("wire").state;
+    let state = wire(&Settings::local(dir.path()))
+        .await
+        .expect("wire")
+        .state;
     let created = Arc::new(AtomicU32::new(0));
     let counter = created.clone();
     let router = Router::new()

@@ -2,15 +2,12 @@
 //! message is sent once (also when delivered twice), the malformed one is reported failed.
 
 use aws_lambda_events::sqs::SqsEvent;
-use kt_app::wiring::{Backend, Settings, wire};
+use kt_app::wiring::{Settings, wire};
 
 #[tokio::test]
 async fn sends_good_mail_once_and_reports_the_bad_message() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut settings = Settings::from_env();
-    settings.backend = Backend::Local;
-    settings.data_dir = dir.path().to_path_buf();
-    let wired = wire(&settings).await.expect("wire");
+    let wired = wire(&Settings::local(dir.path())).await.expect("wire");
     let dispatcher = kt_fn_mail_worker::dispatcher(&wired.state);
     let raw = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
