@@ -84,6 +84,14 @@ impl Uploader {
     }
 }
 
+fn params_of_any(url: &str, name: &str) -> Option<String> {
+    url::Url::parse(url)
+        .ok()?
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
 fn params_of(url: &str) -> SignedParams {
     let parsed = url::Url::parse(url).expect("url");
     let q: std::collections::HashMap<String, String> = parsed.query_pairs().into_owned().collect();
@@ -532,6 +540,24 @@ mod aws {
     async fn blobs() {
         let blobs = S3Blobs::new(&config().await, unique("files"));
         blobs.ensure_bucket().await.expect("bucket");
+        let spec = UploadSpec {
+            key: "signed/headers.txt".into(),
+            content_type: "text/plain".into(),
+            size: 5,
+            max_size: 5,
+            expires_in: Duration::from_secs(60),
+        };
+        let up = blobs.presign_upload(&spec).await.expect("presign");
+        // The length is signed: S3 refuses a body of any other size.
+        let signed = params_of_any(&up.url, "X-Amz-SignedHeaders").unwrap_or_default();
+        assert!(
+            signed.split(';').any(|h| h == "content-length"),
+            "signed headers: {signed}"
+        );
+        assert!(
+            up.headers
+                .contains(&("content-length".to_owned(), "5".to_owned()))
+        );
         blobs_suite(&blobs, Uploader::Http).await;
     }
 
