@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod event;
 pub mod identity;
+pub mod password;
 pub mod policy;
 pub mod tenancy;
 
