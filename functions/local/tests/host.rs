@@ -311,7 +311,8 @@ async fn the_same_host_runs_on_the_aws_adapters() {
             .env("PORTAL_TABLE", format!("host-{run}"))
             .env("PORTAL_BUCKET", format!("host-{run}"))
             .env("PORTAL_QUEUE_PREFIX", format!("host-{run}-"))
-            .env("PORTAL_MAIL_FROM", "no-reply@kt.test");
+            .env("PORTAL_MAIL_FROM", "no-reply@kt.test")
+            .env("PORTAL_JWT_SECRET", "host-test-jwt-secret-0123456789abcdef");
     })
     .await;
     let health: serde_json::Value = reqwest::get(portal.url("/api/v1/health"))

@@ -48,6 +48,16 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// Every broken rule of one input at once, so the client can fix all fields in one go.
+    pub fn from_invalid(errors: Vec<kt_domain::identity::Invalid>) -> Self {
+        AppError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| FieldError::new(e.field, e.message))
+                .collect(),
+        )
+    }
+
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         AppError::Invalid(vec![FieldError::new(field, message)])
     }
@@ -84,5 +94,11 @@ impl From<kt_platform::QueueError> for AppError {
 impl From<kt_platform::BlobError> for AppError {
     fn from(e: kt_platform::BlobError) -> Self {
         AppError::Unavailable(e.to_string())
+    }
+}
+
+impl From<kt_domain::identity::Invalid> for AppError {
+    fn from(e: kt_domain::identity::Invalid) -> Self {
+        AppError::Invalid(vec![FieldError::new(e.field, e.message)])
     }
 }

@@ -2,6 +2,7 @@
 //! and the [`worker`] runtime every queue consumer runs in.
 
 pub mod error;
+pub mod identity;
 pub mod mail;
 pub mod outbox;
 pub mod state;

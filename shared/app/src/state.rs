@@ -6,6 +6,9 @@ use std::sync::Arc;
 use kt_platform::{Blobs, Clock, Ids, Mailer, Push, Queue};
 use kt_store::Store;
 
+use crate::identity::tenancy::TenantCache;
+use crate::identity::tokens::TokenKeys;
+
 /// Settings the use cases need (not adapter wiring).
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -37,4 +40,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
     pub config: Arc<Config>,
+    /// Signs and checks access tokens.
+    pub tokens: TokenKeys,
+    /// Host -> tenant and tenant lookups, shared by every request of this process.
+    pub tenant_cache: Arc<TenantCache>,
 }

@@ -12,6 +12,8 @@ use kt_platform::queue::{LocalQueue, MAX_RECEIVES, SqsQueue};
 use kt_platform::{Blobs, Clock, Mailer, Push, Queue, SystemClock, UlidIds};
 use kt_store::{DynamoStore, SqliteStore, Store};
 
+use crate::identity::tenancy::TenantCache;
+use crate::identity::tokens::TokenKeys;
 use crate::{AppError, AppState, Config};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +47,8 @@ pub struct Settings {
     pub mail_from: String,
     /// HMAC key for local presigned URLs; generated into the data dir when unset.
     pub signing_key: Option<String>,
+    /// Secret for access tokens; generated into the data dir when unset (local only).
+    pub jwt_secret: Option<String>,
     /// API Gateway WebSocket stage URL (Lambda); without it pushes go through the local hub.
     pub ws_endpoint: Option<String>,
     /// Endpoint override for every AWS service (an emulator such as moto).
@@ -71,6 +75,7 @@ impl Settings {
             queue_prefix: env("PORTAL_QUEUE_PREFIX").unwrap_or_else(|| "kt-portal-".into()),
             mail_from: env("PORTAL_MAIL_FROM").unwrap_or_else(|| "no-reply@localhost".into()),
             signing_key: env("PORTAL_SIGNING_KEY"),
+            jwt_secret: env("PORTAL_JWT_SECRET"),
             ws_endpoint: env("PORTAL_WS_ENDPOINT"),
             aws_endpoint: env("AWS_ENDPOINT_URL"),
         }
@@ -123,7 +128,7 @@ pub async fn wire_with_clock(
             let dir = &settings.data_dir;
             let store = SqliteStore::open(dir.join("portal.db"), clock.clone())?;
             let queue = LocalQueue::open(dir.join("queue.db"), clock.clone(), MAX_RECEIVES)?;
-            let key = signing_key(settings, dir)?;
+            let key = secret(settings.signing_key.as_deref(), dir, "signing.key")?;
             let blobs = LocalBlobs::new(
                 dir.join("files"),
                 settings.public_url.clone(),
@@ -179,6 +184,13 @@ pub async fn wire_with_clock(
             )
         }
     };
+    let jwt_secret = match (&settings.jwt_secret, settings.backend) {
+        (Some(s), _) => s.as_bytes().to_vec(),
+        (None, Backend::Local) => secret(None, &settings.data_dir, "jwt.key")?,
+        (None, Backend::Aws) => {
+            return Err(AppError::Unavailable("PORTAL_JWT_SECRET is not set".into()));
+        }
+    };
     let state = AppState {
         store,
         blobs,
@@ -188,6 +200,8 @@ pub async fn wire_with_clock(
         clock,
         ids: Arc::new(UlidIds::new()),
         config,
+        tokens: TokenKeys::new(&jwt_secret),
+        tenant_cache: Arc::new(TenantCache::default()),
     };
     Ok(Wired {
         state,
@@ -201,20 +215,19 @@ fn aws_sdk_dynamodb_client(sdk: &aws_config::SdkConfig) -> aws_sdk_dynamodb::Cli
     aws_sdk_dynamodb::Client::new(sdk)
 }
 
-/// The local signing key: from settings, else persisted in the data dir (created once).
-fn signing_key(settings: &Settings, dir: &Path) -> Result<Vec<u8>, AppError> {
-    if let Some(k) = &settings.signing_key {
+/// A local secret: the configured value, else persisted as `name` in the data dir (created
+/// once, 256 random bits, hex).
+fn secret(configured: Option<&str>, dir: &Path, name: &str) -> Result<Vec<u8>, AppError> {
+    if let Some(k) = configured {
         return Ok(k.as_bytes().to_vec());
     }
-    let path = dir.join("signing.key");
-    let io =
-        |e: std::io::Error| AppError::Unavailable(format!("signing key {}: {e}", path.display()));
+    let path = dir.join(name);
+    let io = |e: std::io::Error| AppError::Unavailable(format!("{}: {e}", path.display()));
     match std::fs::read(&path) {
         Ok(k) if k.len() >= 32 => Ok(k),
         _ => {
             std::fs::create_dir_all(dir).map_err(io)?;
-            let key: [u8; 32] = rand::random();
-            let hex = hex::encode(key).into_bytes();
+            let hex = hex::encode(rand::random::<[u8; 32]>()).into_bytes();
             std::fs::write(&path, &hex).map_err(io)?;
             Ok(hex)
         }

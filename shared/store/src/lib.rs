@@ -6,12 +6,16 @@
 //!   input fails the same way locally and in production.
 //! * [`table`] holds the one definition of the table (keys, GSIs, TTL, stream).
 
+pub mod accounts;
 pub mod cursor;
 pub mod dynamo;
+pub mod entity;
 pub mod limits;
 mod model;
+pub mod sessions;
 pub mod sqlite;
 pub mod table;
+pub mod tenants;
 
 pub use dynamo::DynamoStore;
 pub use model::*;

@@ -1,0 +1,9 @@
+//! Identity and tenancy use cases: tenants and the hosts that reach them, organizations and
+//! users, passwords, sessions and tokens, sign-in throttling.
+
+pub mod accounts;
+pub mod passwords;
+pub mod sessions;
+pub mod tenancy;
+pub mod throttle;
+pub mod tokens;

@@ -1,0 +1,254 @@
+//! Sessions: password sign-in, rotating refresh tokens with reuse detection, sign-out, and
+//! the list of one's own sessions.
+
+use kt_domain::auth::Session;
+use kt_domain::identity::Email;
+use kt_domain::policy::Actor;
+use kt_domain::tenancy::{Tenant, TenantStatus, User, UserStatus};
+use kt_store::{Cond, accounts, sessions};
+
+use super::throttle::Throttle;
+use super::tokens::{ACCESS_TTL_SECS, AccessClaims, hash_secret, new_secret, secret_matches};
+use super::{passwords, tenancy};
+use crate::{AppError, AppState};
+
+/// Sessions end 30 days after sign-in, however active.
+pub const SESSION_TTL_DAYS: i64 = 30;
+
+/// Where a request came from, for throttling and the session list.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub access_token: String,
+    /// `<session id>.<secret>`; only its hash is stored.
+    pub refresh_token: String,
+    pub expires_in: i64,
+    pub session: Session,
+    pub user: User,
+}
+
+fn scope(tenant: &Tenant) -> String {
+    format!("T#{}", tenant.id)
+}
+
+fn ensure_active(tenant: &Tenant) -> Result<(), AppError> {
+    match tenant.status {
+        TenantStatus::Active => Ok(()),
+        TenantStatus::Suspended => Err(AppError::Forbidden),
+    }
+}
+
+/// Email + password. Every failure looks the same and costs the same time.
+pub async fn sign_in_password(
+    app: &AppState,
+    tenant: &Tenant,
+    email: &str,
+    password: &str,
+    client: &ClientInfo,
+) -> Result<SignedIn, AppError> {
+    ensure_active(tenant)?;
+    let account = email.trim().to_lowercase();
+    let throttle = Throttle {
+        store: app.store.as_ref(),
+        clock: app.clock.as_ref(),
+    };
+    throttle
+        .check(&scope(tenant), &account, client.ip.as_deref())
+        .await?;
+    let store = app.store.as_ref();
+    let user_id = match Email::parse(&account) {
+        Ok(e) => accounts::user_by_email(store, &tenant.id, &e).await?,
+        Err(_) => None,
+    };
+    let found = match &user_id {
+        Some(id) => {
+            let user = accounts::get_user(store, &tenant.id, id)
+                .await?
+                .map(|v| v.value);
+            let creds = accounts::get_credentials(store, &tenant.id, id)
+                .await?
+                .and_then(|v| v.value.password_hash);
+            user.zip(creds)
+        }
+        None => None,
+    };
+    let (user, hash) = match found {
+        Some((u, h)) => (Some(u), Some(h)),
+        None => (None, None),
+    };
+    let ok = passwords::verify(password.to_owned(), hash).await;
+    match user {
+        Some(user) if ok && user.status == UserStatus::Active => {
+            throttle.succeeded(&scope(tenant), &account).await?;
+            start_session(app, tenant, user, client).await
+        }
+        _ => {
+            throttle
+                .failed(&scope(tenant), &account, client.ip.as_deref())
+                .await?;
+            Err(AppError::Unauthenticated)
+        }
+    }
+}
+
+async fn start_session(
+    app: &AppState,
+    tenant: &Tenant,
+    user: User,
+    client: &ClientInfo,
+) -> Result<SignedIn, AppError> {
+    let now = app.clock.now();
+    let secret = new_secret();
+    let session = Session {
+        id: app.ids.ulid().to_string(),
+        tenant: tenant.id.clone(),
+        user: user.id.clone(),
+        role: user.role,
+        refresh_hash: hash_secret(&secret),
+        retired_hashes: vec![],
+        created_at: now,
+        last_used_at: now,
+        ends_at: now + time::Duration::days(SESSION_TTL_DAYS),
+        user_agent: client
+            .user_agent
+            .clone()
+            .map(|ua| ua.chars().take(256).collect()),
+        ip: client.ip.clone(),
+    };
+    app.store
+        .put(sessions::item(&session, 1)?, Cond::NotExists)
+        .await?;
+    let refresh_token = format!("{}.{secret}", session.id);
+    let access_token = access_token(app, &session).await?;
+    Ok(SignedIn {
+        access_token,
+        refresh_token,
+        expires_in: ACCESS_TTL_SECS,
+        session,
+        user,
+    })
+}
+
+async fn access_token(app: &AppState, session: &Session) -> Result<String, AppError> {
+    let orgs = accounts::orgs_of(app.store.as_ref(), &session.tenant, &session.user).await?;
+    let now = app.clock.now_unix();
+    app.tokens.issue(&AccessClaims {
+        sub: session.user.clone(),
+        tid: session.tenant.clone(),
+        role: session.role,
+        sid: session.id.clone(),
+        orgs,
+        iat: now,
+        exp: now + ACCESS_TTL_SECS,
+    })
+}
+
+/// Trades a refresh token for a new pair. Presenting a token that was already rotated away
+/// revokes the whole session: someone else has a copy.
+pub async fn refresh(app: &AppState, tenant: &Tenant, token: &str) -> Result<SignedIn, AppError> {
+    ensure_active(tenant)?;
+    let (sid, secret) = token.split_once('.').ok_or(AppError::Unauthenticated)?;
+    let store = app.store.as_ref();
+    let stored = sessions::get(store, &tenant.id, sid)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let mut session = stored.value;
+    if !secret_matches(secret, &session.refresh_hash) {
+        if session
+            .retired_hashes
+            .iter()
+            .any(|h| secret_matches(secret, h))
+        {
+            tracing::warn!(session = %session.id, user = %session.user, "refresh token reused: session revoked");
+            store
+                .delete(&sessions::key(&tenant.id, &session.id), Cond::None)
+                .await?;
+        }
+        return Err(AppError::Unauthenticated);
+    }
+    let user = accounts::get_user(store, &tenant.id, &session.user)
+        .await?
+        .map(|v| v.value);
+    let Some(user) = user.filter(|u| u.status == UserStatus::Active) else {
+        store
+            .delete(&sessions::key(&tenant.id, &session.id), Cond::None)
+            .await?;
+        return Err(AppError::Unauthenticated);
+    };
+    let new = new_secret();
+    session.rotate(hash_secret(&new), app.clock.now());
+    session.role = user.role;
+    match store
+        .put(
+            sessions::item(&session, stored.version + 1)?,
+            Cond::Version(stored.version),
+        )
+        .await
+    {
+        Ok(()) => {}
+        // A concurrent refresh with the same token won; this copy is now stale.
+        Err(e) if e.is_conflict() => return Err(AppError::Unauthenticated),
+        Err(e) => return Err(e.into()),
+    }
+    let access_token = access_token(app, &session).await?;
+    Ok(SignedIn {
+        access_token,
+        refresh_token: format!("{}.{new}", session.id),
+        expires_in: ACCESS_TTL_SECS,
+        session,
+        user,
+    })
+}
+
+/// Ends one session of the actor's (404 for anyone else's).
+pub async fn revoke(app: &AppState, actor: &Actor, session_id: &str) -> Result<(), AppError> {
+    let store = app.store.as_ref();
+    let session = sessions::get(store, &actor.tenant, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if session.value.user != actor.user {
+        return Err(AppError::NotFound);
+    }
+    store
+        .delete(&sessions::key(&actor.tenant, session_id), Cond::None)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of the actor ("sign out everywhere").
+pub async fn revoke_all(app: &AppState, actor: &Actor) -> Result<usize, AppError> {
+    let store = app.store.as_ref();
+    let all = sessions::of_user(store, &actor.tenant, &actor.user).await?;
+    for s in &all {
+        store
+            .delete(&sessions::key(&actor.tenant, &s.id), Cond::None)
+            .await?;
+    }
+    Ok(all.len())
+}
+
+pub async fn list(app: &AppState, actor: &Actor) -> Result<Vec<Session>, AppError> {
+    Ok(sessions::of_user(app.store.as_ref(), &actor.tenant, &actor.user).await?)
+}
+
+/// The actor behind a valid access token whose session and tenant are still live.
+pub async fn actor_from_token(app: &AppState, token: &str) -> Result<Actor, AppError> {
+    let claims = app.tokens.verify(token)?;
+    let tenant = tenancy::get(app, &claims.tid)
+        .await
+        .map_err(|_| AppError::Unauthenticated)?;
+    ensure_active(&tenant).map_err(|_| AppError::Unauthenticated)?;
+    Ok(Actor {
+        user: claims.sub,
+        tenant: claims.tid,
+        role: claims.role,
+        orgs: claims.orgs,
+        scopes: None,
+        optional_enabled: tenant.settings.client_api_enabled,
+    })
+}

@@ -1,0 +1,141 @@
+//! Access tokens (short-lived HS256 JWTs carrying who the actor is) and opaque secrets
+//! (refresh tokens, magic links, invitations) that are stored only as SHA-256 hashes.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use kt_domain::identity::{OrgId, Role, TenantId, UserId};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::AppError;
+
+/// Access tokens live ten minutes; the refresh token renews them.
+pub const ACCESS_TTL_SECS: i64 = 600;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub sub: UserId,
+    pub tid: TenantId,
+    pub role: Role,
+    /// Session the token was issued for (revoking it stops renewals).
+    pub sid: String,
+    #[serde(default)]
+    pub orgs: Vec<OrgId>,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+/// Signs and checks access tokens with one secret.
+#[derive(Clone)]
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl TokenKeys {
+    pub fn new(secret: &[u8]) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 5;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        }
+    }
+
+    pub fn issue(&self, claims: &AccessClaims) -> Result<String, AppError> {
+        encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .map_err(|e| AppError::Internal(format!("jwt: {e}")))
+    }
+
+    /// The claims of a valid, unexpired token; anything else is `Unauthenticated`.
+    pub fn verify(&self, token: &str) -> Result<AccessClaims, AppError> {
+        decode::<AccessClaims>(token, &self.decoding, &self.validation)
+            .map(|d| d.claims)
+            .map_err(|_| AppError::Unauthenticated)
+    }
+}
+
+/// A fresh 256-bit secret, URL-safe.
+pub fn new_secret() -> String {
+    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+}
+
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Constant-time comparison of a presented secret with a stored hash.
+pub fn secret_matches(secret: &str, stored_hash: &str) -> bool {
+    hash_secret(secret)
+        .as_bytes()
+        .ct_eq(stored_hash.as_bytes())
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn claims(exp: i64) -> AccessClaims {
+        AccessClaims {
+            sub: UserId::new(ulid::Ulid::new()),
+            tid: TenantId::new(ulid::Ulid::new()),
+            role: Role::Client,
+            sid: "s1".into(),
+            orgs: vec![OrgId::new(ulid::Ulid::new())],
+            iat: 0,
+            exp,
+        }
+    }
+
+    fn now() -> i64 {
+        time::OffsetDateTime::now_utc().unix_timestamp()
+    }
+
+    #[test]
+    fn issued_tokens_verify_and_expired_or_foreign_ones_do_not() {
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
+        let c = claims(now() + 60);
+        assert_eq!(keys.verify(&keys.issue(&c).unwrap()).unwrap(), c);
+        assert!(
+            keys.verify(&keys.issue(&claims(now() - 60)).unwrap())
+                .is_err(),
+            "expired"
+        );
+        let other = TokenKeys::new(b"another secret another secret 00");
+        assert!(
+            other.verify(&keys.issue(&c).unwrap()).is_err(),
+            "signed by someone else"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn tampered_tokens_never_verify(pos in 0usize..200, byte in any::<u8>()) {
+            let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
+            let token = keys.issue(&claims(now() + 60)).unwrap();
+            let mut bytes = token.clone().into_bytes();
+            let i = pos % bytes.len();
+            prop_assume!(bytes[i] != byte);
+            bytes[i] = byte;
+            if let Ok(t) = String::from_utf8(bytes) {
+                // Base64 padding bits can absorb a change without altering the decoded bytes.
+                if let Ok(c) = keys.verify(&t) {
+                    prop_assert_eq!(keys.issue(&c).unwrap(), token);
+                }
+            }
+        }
+
+        #[test]
+        fn secrets_match_only_their_hash(a in "[a-zA-Z0-9_-]{43}", b in "[a-zA-Z0-9_-]{43}") {
+            prop_assert!(secret_matches(&a, &hash_secret(&a)));
+            prop_assert_eq!(secret_matches(&a, &hash_secret(&b)), a == b);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Secrets attached to people (kept apart from the `User` entity so ordinary reads never
+//! carry them) and sign-in sessions.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::identity::{Role, TenantId, UserId};
+
+/// How a person proves who they are. Every secret is stored hashed (argon2id PHC strings for
+/// passwords, SHA-256 for high-entropy tokens).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Credentials {
+    #[serde(default)]
+    pub password_hash: Option<String>,
+}
+
+/// A signed-in device: a family of rotating refresh tokens. Only the current token's hash is
+/// valid; presenting an earlier one means it was stolen and replayed, and ends the family.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: String,
+    pub tenant: TenantId,
+    pub user: UserId,
+    pub role: Role,
+    pub refresh_hash: String,
+    /// Hashes of the tokens this family already rotated away from.
+    #[serde(default)]
+    pub retired_hashes: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_used_at: OffsetDateTime,
+    /// Absolute end of the session, whatever the activity.
+    #[serde(with = "time::serde::rfc3339")]
+    pub ends_at: OffsetDateTime,
+    #[serde(default)]
+    pub user_agent: Option<String>,
+    #[serde(default)]
+    pub ip: Option<String>,
+}
+
+/// How many retired token hashes a session remembers for reuse detection.
+pub const RETIRED_HASHES_KEPT: usize = 20;
+
+impl Session {
+    /// Moves to a new refresh token, remembering the old one.
+    pub fn rotate(&mut self, new_hash: String, now: OffsetDateTime) {
+        let old = std::mem::replace(&mut self.refresh_hash, new_hash);
+        self.retired_hashes.push(old);
+        if self.retired_hashes.len() > RETIRED_HASHES_KEPT {
+            self.retired_hashes.remove(0);
+        }
+        self.last_used_at = now;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_keeps_a_bounded_history() {
+        let now = time::macros::datetime!(2026-01-01 00:00 UTC);
+        let mut s = Session {
+            id: "s".into(),
+            tenant: TenantId::new(ulid::Ulid::new()),
+            user: UserId::new(ulid::Ulid::new()),
+            role: Role::Client,
+            refresh_hash: "h0".into(),
+            retired_hashes: vec![],
+            created_at: now,
+            last_used_at: now,
+            ends_at: now,
+            user_agent: None,
+            ip: None,
+        };
+        for i in 1..=30 {
+            s.rotate(format!("h{i}"), now);
+        }
+        assert_eq!(s.refresh_hash, "h30");
+        assert_eq!(s.retired_hashes.len(), RETIRED_HASHES_KEPT);
+        assert_eq!(s.retired_hashes.last().map(String::as_str), Some("h29"));
+        assert!(!s.retired_hashes.contains(&"h0".to_owned()));
+    }
+}
