@@ -42,7 +42,9 @@ impl MakeRequestId for UlidRequestId {
 
 /// Every API router of every capability, with the OpenAPI document and docs.
 pub fn api(state: AppState) -> Router {
-    let merged = kt_http::openapi::base().merge(kt_fn_health::router());
+    let merged = kt_http::openapi::base()
+        .merge(kt_fn_health::router())
+        .merge(kt_fn_identity::router());
     let (router, _doc) = kt_http::openapi::finish(merged);
     router
         .route(

@@ -36,6 +36,31 @@ enum Command {
         #[arg(long, env = "PORTAL_WEB_DIST", default_value = "web/dist")]
         web_dist: PathBuf,
     },
+    /// Create demo data (house tenant, a partner with two client organizations, a user of every
+    /// role) and print the logins. Safe to run again: it only adds what is missing.
+    Seed {
+        /// Seed the demo data set.
+        #[arg(long)]
+        demo: bool,
+        /// Print the logins as JSON (role, name, email, password, tenant, url).
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(clap::Args)]
+struct StoreArgs {
+    /// Directory for local state.
+    #[arg(long, env = "PORTAL_DATA_DIR", default_value = ".data")]
+    data_dir: PathBuf,
+    /// Adapters: `local` or `aws`.
+    #[arg(long, env = "PORTAL_BACKEND", default_value = "local", value_parser = parse_backend)]
+    backend: Backend,
+    /// Port the portal is served on (for the printed URLs).
+    #[arg(long, env = "PORTAL_PORT", default_value_t = 3000)]
+    port: u16,
 }
 
 fn parse_backend(s: &str) -> Result<Backend, String> {
@@ -59,6 +84,36 @@ async fn main() -> anyhow::Result<()> {
                 settings.public_url = format!("http://localhost:{port}");
             }
             portal::serve(settings, port, Some(web_dist)).await
+        }
+        Command::Seed { demo, json, store } => {
+            anyhow::ensure!(demo, "say what to seed: --demo");
+            let mut settings = Settings::from_env();
+            settings.backend = store.backend;
+            settings.data_dir = store.data_dir;
+            if std::env::var_os("PORTAL_PUBLIC_URL").is_none() {
+                settings.public_url = format!("http://localhost:{}", store.port);
+            }
+            let wired = kt_app::wiring::wire(&settings)
+                .await
+                .map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?;
+            let logins = kt_app::seed::demo(&wired.state)
+                .await
+                .map_err(|e| anyhow::anyhow!("seeding failed: {e}"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&logins)?);
+            } else {
+                println!("Demo logins (password sign-in):");
+                for l in &logins {
+                    println!(
+                        "  {:<14} {:<26} {:<26} {}",
+                        l.role.label(),
+                        l.email,
+                        l.password,
+                        l.url
+                    );
+                }
+            }
+            Ok(())
         }
     }
 }

@@ -1,0 +1,352 @@
+//! Identity API: the tenant's public branding (resolved from the Host, so the UI can theme
+//! itself before sign-in), password sign-in, token refresh, sign-out, one's sessions, and the
+//! signed-in user.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kt_app::identity::sessions::{self, ClientInfo, SignedIn};
+use kt_app::{AppError, AppState};
+use kt_domain::identity::Role;
+use kt_domain::tenancy::{Branding, TenantKind};
+use kt_http::auth::{
+    Auth, CSRF_COOKIE, REFRESH_COOKIE, SESSION_COOKIE, TenantHost, clear_cookie, client_ip, cookie,
+    set_cookie, user_agent,
+};
+use kt_http::{ApiError, ApiJson, Problem};
+use kt_store::accounts;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(branding))
+        .routes(routes!(sign_in))
+        .routes(routes!(refresh))
+        .routes(routes!(sign_out))
+        .routes(routes!(me))
+        .routes(routes!(list_sessions))
+        .routes(routes!(revoke_session))
+        .routes(routes!(revoke_all_sessions))
+}
+
+/// What the UI themes itself with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BrandingView {
+    pub tenant_name: String,
+    pub portal_name: String,
+    /// `house` (Kre8ivTech) or `partner`.
+    pub kind: String,
+    pub primary: String,
+    pub secondary: String,
+    pub accent: String,
+    pub font: String,
+    pub logo_url: Option<String>,
+    pub support_email: Option<String>,
+    pub terms_url: Option<String>,
+    pub privacy_url: Option<String>,
+}
+
+fn branding_view(name: &str, kind: TenantKind, b: &Branding) -> BrandingView {
+    let font = serde_json::to_value(b.font)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    BrandingView {
+        tenant_name: name.to_owned(),
+        portal_name: b.portal_name.clone(),
+        kind: match kind {
+            TenantKind::House => "house".into(),
+            TenantKind::Partner => "partner".into(),
+        },
+        primary: b.primary.as_str().to_owned(),
+        secondary: b.secondary.as_str().to_owned(),
+        accent: b.accent.as_str().to_owned(),
+        font,
+        logo_url: None,
+        support_email: b.support_email.as_ref().map(|e| e.to_string()),
+        terms_url: b.terms_url.clone(),
+        privacy_url: b.privacy_url.clone(),
+    }
+}
+
+/// The branding of the portal at this host (public).
+#[utoipa::path(get, path = "/api/v1/branding", tag = "identity",
+    responses(
+        (status = 200, body = BrandingView),
+        (status = 404, description = "No portal at this host", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn branding(TenantHost(tenant): TenantHost) -> Json<BrandingView> {
+    Json(branding_view(&tenant.name, tenant.kind, &tenant.branding))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SignInRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    /// super_admin, staff, partner, partner_staff or client.
+    #[schema(value_type = String, example = "partner")]
+    pub role: Role,
+    pub tenant: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedInView {
+    pub user: UserView,
+    pub session_id: String,
+    /// Seconds until the access token (the session cookie) must be refreshed.
+    pub expires_in: i64,
+    /// Echo in `X-CSRF-Token` on unsafe requests (also in the `__Host-kt_csrf` cookie).
+    pub csrf_token: String,
+}
+
+fn user_view(u: &kt_domain::tenancy::User) -> UserView {
+    UserView {
+        id: u.id.to_string(),
+        email: u.email.to_string(),
+        name: u.name.clone(),
+        role: u.role,
+        tenant: u.tenant.to_string(),
+    }
+}
+
+/// Sets the session, refresh and CSRF cookies for a sign-in or refresh.
+fn signed_in_response(s: SignedIn) -> Response {
+    let csrf = kt_app::identity::tokens::new_secret();
+    let refresh_age = (s.session.ends_at - s.session.last_used_at)
+        .whole_seconds()
+        .max(0);
+    let body = SignedInView {
+        user: user_view(&s.user),
+        session_id: s.session.id.clone(),
+        expires_in: s.expires_in,
+        csrf_token: csrf.clone(),
+    };
+    let mut res = (StatusCode::OK, Json(body)).into_response();
+    let h = res.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, &s.access_token, s.expires_in, true),
+    );
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(REFRESH_COOKIE, &s.refresh_token, refresh_age, true),
+    );
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(CSRF_COOKIE, &csrf, refresh_age, false),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// Browsers must send this header on sign-in: a cross-site form cannot (login CSRF).
+fn require_xhr(headers: &HeaderMap) -> Result<(), ApiError> {
+    match headers
+        .get("x-requested-with")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(_) => Ok(()),
+        None => Err(ApiError::bad_request(
+            "Send X-Requested-With with sign-in requests.",
+            vec![kt_app::FieldError::new("X-Requested-With", "is required")],
+        )),
+    }
+}
+
+/// Signs in with email and password on this host's portal; sets the session cookies.
+#[utoipa::path(post, path = "/api/v1/auth/sign-in", tag = "identity", request_body = SignInRequest,
+    params(("X-Requested-With" = String, Header, description = "Any value; proves the request is not a cross-site form")),
+    responses(
+        (status = 200, body = SignedInView, description = "Signed in; cookies set"),
+        (status = 401, description = "Email or password is wrong (always the same answer)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failures; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn sign_in(
+    State(app): State<AppState>,
+    TenantHost(tenant): TenantHost,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<SignInRequest>,
+) -> Result<Response, ApiError> {
+    require_xhr(&headers)?;
+    let mut missing = vec![];
+    if body.email.trim().is_empty() {
+        missing.push(kt_app::FieldError::new("email", "is required"));
+    }
+    if body.password.is_empty() {
+        missing.push(kt_app::FieldError::new("password", "is required"));
+    }
+    if !missing.is_empty() {
+        return Err(AppError::Invalid(missing).into());
+    }
+    let client = ClientInfo {
+        ip: client_ip(&headers),
+        user_agent: user_agent(&headers),
+    };
+    let signed =
+        sessions::sign_in_password(&app, &tenant, &body.email, &body.password, &client).await?;
+    Ok(signed_in_response(signed))
+}
+
+/// Trades the refresh cookie for new cookies (the refresh token rotates).
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "identity",
+    responses(
+        (status = 200, body = SignedInView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn refresh(
+    State(app): State<AppState>,
+    TenantHost(tenant): TenantHost,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    require_xhr(&headers)?;
+    let token = cookie(&headers, REFRESH_COOKIE).ok_or(AppError::Unauthenticated)?;
+    Ok(signed_in_response(
+        sessions::refresh(&app, &tenant, token).await?,
+    ))
+}
+
+/// Ends this session and clears the cookies.
+#[utoipa::path(post, path = "/api/v1/auth/sign-out", tag = "identity",
+    responses((status = 204, description = "Signed out"), (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn sign_out(
+    State(app): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(sid) = cookie(&headers, REFRESH_COOKIE)
+        .and_then(|t| t.split_once('.'))
+        .map(|(sid, _)| sid)
+    {
+        match sessions::revoke(&app, &auth.actor, sid).await {
+            Ok(()) | Err(AppError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    for name in [SESSION_COOKIE, REFRESH_COOKIE, CSRF_COOKIE] {
+        res.headers_mut()
+            .append(header::SET_COOKIE, clear_cookie(name));
+    }
+    Ok(res)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeView {
+    pub user: UserView,
+    pub organizations: Vec<OrgView>,
+    pub branding: BrandingView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgView {
+    pub id: String,
+    pub name: String,
+}
+
+/// The signed-in user, their organizations and their portal's branding.
+#[utoipa::path(get, path = "/api/v1/me", tag = "identity",
+    responses((status = 200, body = MeView), (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn me(State(app): State<AppState>, auth: Auth) -> Result<Json<MeView>, ApiError> {
+    let store = app.store.as_ref();
+    let user = accounts::get_user(store, &auth.tenant.id, &auth.actor.user)
+        .await?
+        .ok_or(AppError::Unauthenticated)?
+        .value;
+    let mut organizations = Vec::new();
+    for org in accounts::orgs_of(store, &auth.tenant.id, &user.id).await? {
+        if let Some(o) = accounts::get_org(store, &auth.tenant.id, &org).await? {
+            organizations.push(OrgView {
+                id: o.value.id.to_string(),
+                name: o.value.name,
+            });
+        }
+    }
+    Ok(Json(MeView {
+        user: user_view(&user),
+        organizations,
+        branding: branding_view(&auth.tenant.name, auth.tenant.kind, &auth.tenant.branding),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    pub id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub last_used_at: time::OffsetDateTime,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    /// Whether this is the session making the request.
+    pub current: bool,
+}
+
+/// The signed-in user's sessions (devices).
+#[utoipa::path(get, path = "/api/v1/auth/sessions", tag = "identity",
+    responses((status = 200, body = Vec<SessionView>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn list_sessions(
+    State(app): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+) -> Result<Json<Vec<SessionView>>, ApiError> {
+    let current = cookie(&headers, REFRESH_COOKIE)
+        .and_then(|t| t.split_once('.'))
+        .map(|(sid, _)| sid.to_owned());
+    let list = sessions::list(&app, &auth.actor).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|s| SessionView {
+                current: current.as_deref() == Some(s.id.as_str()),
+                id: s.id,
+                created_at: s.created_at,
+                last_used_at: s.last_used_at,
+                user_agent: s.user_agent,
+                ip: s.ip,
+            })
+            .collect(),
+    ))
+}
+
+/// Ends one of the signed-in user's sessions.
+#[utoipa::path(delete, path = "/api/v1/auth/sessions/{id}", tag = "identity",
+    params(("id" = String, Path, description = "Session id")),
+    responses((status = 204, description = "Ended"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn revoke_session(
+    State(app): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    sessions::revoke(&app, &auth.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevokedView {
+    pub revoked: usize,
+}
+
+/// Signs out everywhere: ends every session of the signed-in user.
+#[utoipa::path(post, path = "/api/v1/auth/sessions/revoke-all", tag = "identity",
+    responses((status = 200, body = RevokedView), (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn revoke_all_sessions(
+    State(app): State<AppState>,
+    auth: Auth,
+) -> Result<Json<RevokedView>, ApiError> {
+    Ok(Json(RevokedView {
+        revoked: sessions::revoke_all(&app, &auth.actor).await?,
+    }))
+}

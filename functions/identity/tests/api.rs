@@ -1,0 +1,430 @@
+//! The identity routes in-process over a fresh SQLite store seeded with the demo data:
+//! happy paths, bad input, CSRF, and other tenants' hosts and sessions.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use kt_app::wiring::{Settings, wire};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Api {
+    _dir: tempfile::TempDir,
+    router: Router,
+}
+
+async fn api() -> Api {
+    let dir = tempfile::tempdir().expect("tmp");
+    let state = wire(&Settings::local(dir.path()))
+        .await
+        .expect("wire")
+        .state;
+    kt_app::seed::demo(&state).await.expect("seed");
+    let (router, _) = kt_fn_identity::router().split_for_parts();
+    Api {
+        _dir: dir,
+        router: router.with_state(state),
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+}
+
+impl Reply {
+    /// `name=value` of each Set-Cookie.
+    fn cookies(&self) -> Vec<(String, String)> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next())
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn cookie(&self, name: &str) -> String {
+        self.cookies()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+            .unwrap_or_default()
+    }
+}
+
+impl Api {
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        host: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, host);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let body = match body {
+            Some(b) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(b.to_string())
+            }
+            None => Body::empty(),
+        };
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(body).expect("request"))
+            .await
+            .expect("response");
+        let (parts, body) = res.into_parts();
+        let bytes = body.collect().await.expect("body").to_bytes();
+        Reply {
+            status: parts.status,
+            headers: parts.headers,
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        }
+    }
+
+    async fn sign_in(&self, host: &str, email: &str, password: &str) -> Reply {
+        self.call(
+            "POST",
+            "/api/v1/auth/sign-in",
+            host,
+            &[("x-requested-with", "test")],
+            Some(json!({"email": email, "password": password})),
+        )
+        .await
+    }
+}
+
+const ACME: &str = "acme.localhost:3000";
+const HOUSE: &str = "localhost:3000";
+
+#[tokio::test]
+async fn branding_is_public_and_resolved_from_the_host() {
+    let api = api().await;
+    let acme = api.call("GET", "/api/v1/branding", ACME, &[], None).await;
+    assert_eq!(
+        (acme.status, acme.body["portal_name"].as_str()),
+        (StatusCode::OK, Some("Acme Agency"))
+    );
+    assert_eq!(acme.body["kind"], "partner");
+    let house = api.call("GET", "/api/v1/branding", HOUSE, &[], None).await;
+    assert_eq!(house.body["portal_name"], "Kre8ivTech");
+    let unknown = api
+        .call("GET", "/api/v1/branding", "nobody.localhost", &[], None)
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        unknown.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+}
+
+#[tokio::test]
+async fn sign_in_sets_cookies_and_me_answers() {
+    let api = api().await;
+    let signed = api
+        .sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026")
+        .await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.body);
+    let names: Vec<String> = signed.cookies().into_iter().map(|(k, _)| k).collect();
+    assert_eq!(
+        names,
+        vec!["__Host-kt_session", "__Host-kt_refresh", "__Host-kt_csrf"]
+    );
+    let raw: Vec<&str> = signed
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        raw[0].contains("HttpOnly") && raw[0].contains("Secure") && raw[0].contains("SameSite=Lax")
+    );
+    assert!(
+        !raw[2].contains("HttpOnly"),
+        "the CSRF cookie is readable by the app"
+    );
+    assert_eq!(
+        signed.body["csrf_token"].as_str(),
+        Some(signed.cookie("__Host-kt_csrf").as_str())
+    );
+    assert_eq!(signed.headers[header::CACHE_CONTROL], "no-store");
+
+    let me = api
+        .call(
+            "GET",
+            "/api/v1/me",
+            ACME,
+            &[("cookie", &signed.cookie_header())],
+            None,
+        )
+        .await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(
+        (
+            me.body["user"]["email"].as_str(),
+            me.body["user"]["role"].as_str()
+        ),
+        (Some("dana@globex.test"), Some("client"))
+    );
+    assert_eq!(me.body["organizations"][0]["name"], "Globex");
+    // Bearer works too (API clients).
+    let bearer = format!("Bearer {}", signed.cookie("__Host-kt_session"));
+    let me2 = api
+        .call(
+            "GET",
+            "/api/v1/me",
+            ACME,
+            &[("authorization", &bearer)],
+            None,
+        )
+        .await;
+    assert_eq!(me2.status, StatusCode::OK);
+    let anonymous = api.call("GET", "/api/v1/me", ACME, &[], None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn bad_sign_ins_fail_clearly_and_alike() {
+    let api = api().await;
+    let empty = api
+        .call(
+            "POST",
+            "/api/v1/auth/sign-in",
+            ACME,
+            &[("x-requested-with", "t")],
+            Some(json!({"email": " ", "password": ""})),
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = empty.body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, vec!["email", "password"]);
+    let shape = api
+        .call(
+            "POST",
+            "/api/v1/auth/sign-in",
+            ACME,
+            &[("x-requested-with", "t")],
+            Some(json!({"email": "x"})),
+        )
+        .await;
+    assert_eq!(
+        (shape.status, shape.body["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("password"))
+    );
+    let no_xhr = api
+        .call(
+            "POST",
+            "/api/v1/auth/sign-in",
+            ACME,
+            &[],
+            Some(json!({"email": "dana@globex.test", "password": "x"})),
+        )
+        .await;
+    assert_eq!(no_xhr.status, StatusCode::BAD_REQUEST);
+    let wrong = api
+        .sign_in(ACME, "dana@globex.test", "not her password")
+        .await;
+    let unknown = api
+        .sign_in(ACME, "nobody@globex.test", "not her password")
+        .await;
+    assert_eq!(
+        (wrong.status, unknown.status),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(
+        wrong.body, unknown.body,
+        "no user enumeration through messages"
+    );
+    assert!(wrong.cookies().is_empty());
+}
+
+#[tokio::test]
+async fn sessions_are_bound_to_their_tenant_host() {
+    let api = api().await;
+    let dana = api
+        .sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026")
+        .await;
+    // Dana's cookie on the house host (or another partner's) is no credential.
+    let elsewhere = api
+        .call(
+            "GET",
+            "/api/v1/me",
+            HOUSE,
+            &[("cookie", &dana.cookie_header())],
+            None,
+        )
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::UNAUTHORIZED);
+    // Her credentials do not exist on the house portal.
+    let house = api
+        .sign_in(HOUSE, "dana@globex.test", "Globex-Demo-Client-2026")
+        .await;
+    assert_eq!(house.status, StatusCode::UNAUTHORIZED);
+    // Another user cannot see or end her session.
+    let ivy = api
+        .sign_in(ACME, "ivy@initech.test", "Initech-Demo-Client-2026")
+        .await;
+    let dana_sid = dana.body["session_id"].as_str().expect("sid").to_owned();
+    let csrf = ivy.cookie("__Host-kt_csrf");
+    let revoke = api
+        .call(
+            "DELETE",
+            &format!("/api/v1/auth/sessions/{dana_sid}"),
+            ACME,
+            &[("cookie", &ivy.cookie_header()), ("x-csrf-token", &csrf)],
+            None,
+        )
+        .await;
+    assert_eq!(revoke.status, StatusCode::NOT_FOUND);
+    let ivys = api
+        .call(
+            "GET",
+            "/api/v1/auth/sessions",
+            ACME,
+            &[("cookie", &ivy.cookie_header())],
+            None,
+        )
+        .await;
+    let ids: Vec<&str> = ivys
+        .body
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert!(!ids.contains(&dana_sid.as_str()));
+    assert_eq!(ivys.body[0]["current"], true);
+}
+
+#[tokio::test]
+async fn unsafe_cookie_requests_need_the_csrf_token() {
+    let api = api().await;
+    let s = api
+        .sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026")
+        .await;
+    let cookies = s.cookie_header();
+    let forged = api
+        .call(
+            "POST",
+            "/api/v1/auth/sign-out",
+            ACME,
+            &[("cookie", &cookies)],
+            None,
+        )
+        .await;
+    assert_eq!(
+        (forged.status, forged.body["type"].as_str()),
+        (
+            StatusCode::FORBIDDEN,
+            Some("https://kt-portal.dev/problems/csrf")
+        )
+    );
+    let wrong = api
+        .call(
+            "POST",
+            "/api/v1/auth/sign-out",
+            ACME,
+            &[("cookie", &cookies), ("x-csrf-token", "guess")],
+            None,
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    let csrf = s.cookie("__Host-kt_csrf");
+    let out = api
+        .call(
+            "POST",
+            "/api/v1/auth/sign-out",
+            ACME,
+            &[("cookie", &cookies), ("x-csrf-token", &csrf)],
+            None,
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert!(
+        out.cookies().iter().all(|(_, v)| v.is_empty()),
+        "cookies cleared"
+    );
+    // The refresh token of the ended session no longer works.
+    let again = api
+        .call(
+            "POST",
+            "/api/v1/auth/refresh",
+            ACME,
+            &[("cookie", &cookies), ("x-requested-with", "t")],
+            None,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_a_replay_ends_the_session() {
+    let api = api().await;
+    let s = api
+        .sign_in(ACME, "sam@acme-agency.test", "Acme-Demo-Staff-2026")
+        .await;
+    let first = s.cookie_header();
+    let r1 = api
+        .call(
+            "POST",
+            "/api/v1/auth/refresh",
+            ACME,
+            &[("cookie", &first), ("x-requested-with", "t")],
+            None,
+        )
+        .await;
+    assert_eq!(r1.status, StatusCode::OK);
+    assert_ne!(
+        r1.cookie("__Host-kt_refresh"),
+        s.cookie("__Host-kt_refresh")
+    );
+    let replay = api
+        .call(
+            "POST",
+            "/api/v1/auth/refresh",
+            ACME,
+            &[("cookie", &first), ("x-requested-with", "t")],
+            None,
+        )
+        .await;
+    assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
+    let after = api
+        .call(
+            "POST",
+            "/api/v1/auth/refresh",
+            ACME,
+            &[("cookie", &r1.cookie_header()), ("x-requested-with", "t")],
+            None,
+        )
+        .await;
+    assert_eq!(
+        after.status,
+        StatusCode::UNAUTHORIZED,
+        "the whole family was revoked"
+    );
+}

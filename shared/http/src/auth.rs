@@ -1,0 +1,172 @@
+//! Who is asking and for which tenant. The tenant comes from the Host (or the
+//! `X-Forwarded-Host` CloudFront sets); the actor from a bearer token or the `__Host-` session
+//! cookie. A token is only honoured on a host of its own tenant, and cookie-authenticated
+//! unsafe requests must carry the CSRF token (double submit).
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use kt_app::identity::{sessions, tenancy};
+use kt_app::{AppError, AppState};
+use kt_domain::policy::Actor;
+use kt_domain::tenancy::Tenant;
+use subtle::ConstantTimeEq;
+
+use crate::ApiError;
+
+pub const SESSION_COOKIE: &str = "__Host-kt_session";
+pub const REFRESH_COOKIE: &str = "__Host-kt_refresh";
+pub const CSRF_COOKIE: &str = "__Host-kt_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The tenant whose host the request came to.
+pub struct TenantHost(pub Tenant);
+
+pub fn request_host(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("x-forwarded-host")
+        .or_else(|| headers.get(header::HOST))
+        .and_then(|v| v.to_str().ok())
+}
+
+impl FromRequestParts<AppState> for TenantHost {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let host = request_host(&parts.headers).ok_or_else(ApiError::not_found)?;
+        Ok(TenantHost(tenancy::resolve_host(state, host).await?))
+    }
+}
+
+/// A cookie's value from the request.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The signed-in actor, on a host of their own tenant.
+pub struct Auth {
+    pub actor: Actor,
+    pub tenant: Tenant,
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let TenantHost(tenant) = TenantHost::from_request_parts(parts, state).await?;
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let token = match bearer {
+            Some(t) => t,
+            None => {
+                let t = cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
+                if !is_safe(&parts.method) {
+                    check_csrf(&parts.headers)?;
+                }
+                t
+            }
+        };
+        let actor = sessions::actor_from_token(state, token).await?;
+        if actor.tenant != tenant.id {
+            // A token of another tenant is no credential here.
+            return Err(AppError::Unauthenticated.into());
+        }
+        Ok(Auth { actor, tenant })
+    }
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Double submit: the header must equal the CSRF cookie.
+pub fn check_csrf(headers: &HeaderMap) -> Result<(), ApiError> {
+    let cookie = cookie(headers, CSRF_COOKIE);
+    let header = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+    match (cookie, header) {
+        (Some(c), Some(h)) if !c.is_empty() && bool::from(c.as_bytes().ct_eq(h.as_bytes())) => {
+            Ok(())
+        }
+        _ => Err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "csrf",
+            "Missing or wrong CSRF token",
+            Some(format!(
+                "Send the {CSRF_COOKIE} cookie's value in the X-CSRF-Token header."
+            )),
+        )),
+    }
+}
+
+/// A `Set-Cookie` for a `__Host-` cookie (Secure, Path=/, no Domain).
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, http_only: bool) -> HeaderValue {
+    let http_only = if http_only { "; HttpOnly" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Secure; SameSite=Lax; Max-Age={max_age_secs}{http_only}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// A `Set-Cookie` that removes `name`.
+pub fn clear_cookie(name: &str) -> HeaderValue {
+    set_cookie(name, "", 0, true)
+}
+
+/// The client's address (first hop of `X-Forwarded-For`, as API Gateway and CloudFront set it).
+pub fn client_ip(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+pub fn user_agent(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_and_csrf() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; __Host-kt_csrf=tok; b=2"),
+        );
+        assert_eq!(cookie(&h, "__Host-kt_csrf"), Some("tok"));
+        assert_eq!(cookie(&h, "missing"), None);
+        assert!(check_csrf(&h).is_err(), "no header");
+        h.insert(CSRF_HEADER, HeaderValue::from_static("other"));
+        assert!(check_csrf(&h).is_err(), "wrong header");
+        h.insert(CSRF_HEADER, HeaderValue::from_static("tok"));
+        assert!(check_csrf(&h).is_ok());
+        let c = set_cookie(SESSION_COOKIE, "v", 60, true);
+        assert_eq!(
+            c.to_str().unwrap(),
+            "__Host-kt_session=v; Path=/; Secure; SameSite=Lax; Max-Age=60; HttpOnly"
+        );
+    }
+}
