@@ -21,8 +21,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub mod admin;
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .merge(admin::router())
         .routes(routes!(branding))
         .routes(routes!(sign_in))
         .routes(routes!(refresh))

@@ -428,3 +428,325 @@ async fn refresh_rotates_and_a_replay_ends_the_session() {
         "the whole family was revoked"
     );
 }
+
+impl Api {
+    /// Signs in and returns (cookie header, csrf token, tenant id).
+    async fn session(&self, host: &str, email: &str, password: &str) -> (String, String, String) {
+        let s = self.sign_in(host, email, password).await;
+        assert_eq!(s.status, StatusCode::OK, "{email}: {}", s.body);
+        (
+            s.cookie_header(),
+            s.cookie("__Host-kt_csrf"),
+            s.body["user"]["tenant"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    }
+
+    async fn as_user(
+        &self,
+        who: &(String, String, String),
+        method: &str,
+        path: &str,
+        host: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        self.call(
+            method,
+            path,
+            host,
+            &[("cookie", &who.0), ("x-csrf-token", &who.1)],
+            body,
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn super_admin_manages_tenants_and_suspension_locks_users_out() {
+    let api = api().await;
+    let root = api
+        .session(HOUSE, "admin@kre8ivtech.test", "Kre8iv-Demo-Admin-2026")
+        .await;
+    let list = api
+        .as_user(&root, "GET", "/api/v1/tenants", HOUSE, None)
+        .await;
+    assert_eq!(list.body["items"].as_array().map(Vec::len), Some(2));
+    let created = api
+        .as_user(
+            &root,
+            "POST",
+            "/api/v1/tenants",
+            HOUSE,
+            Some(json!({"name": "Beta Studio", "slug": "beta", "ticket_prefix": "beta"})),
+        )
+        .await;
+    assert_eq!(
+        (created.status, created.body["ticket_prefix"].as_str()),
+        (StatusCode::CREATED, Some("BETA"))
+    );
+    let dup = api
+        .as_user(
+            &root,
+            "POST",
+            "/api/v1/tenants",
+            HOUSE,
+            Some(json!({"name": "B2", "slug": "beta", "ticket_prefix": "BB"})),
+        )
+        .await;
+    assert_eq!(
+        (dup.status, dup.body["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("slug"))
+    );
+    let branding = api
+        .call("GET", "/api/v1/branding", "beta.localhost", &[], None)
+        .await;
+    assert_eq!(branding.body["portal_name"], "Beta Studio");
+
+    let pat = api
+        .session(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026")
+        .await;
+    assert_eq!(
+        api.as_user(&pat, "GET", "/api/v1/tenants", ACME, None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        api.as_user(
+            &pat,
+            "POST",
+            "/api/v1/tenants",
+            ACME,
+            Some(json!({"name": "X", "slug": "xx", "ticket_prefix": "XX"}))
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+
+    let acme_id = pat.2.clone();
+    let suspend = api
+        .as_user(
+            &root,
+            "PUT",
+            &format!("/api/v1/tenants/{acme_id}/status"),
+            HOUSE,
+            Some(json!({"status": "suspended"})),
+        )
+        .await;
+    assert_eq!(
+        (suspend.status, suspend.body["status"].as_str()),
+        (StatusCode::OK, Some("suspended"))
+    );
+    assert_eq!(
+        api.as_user(&pat, "GET", "/api/v1/me", ACME, None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED,
+        "locked out at once"
+    );
+    assert_eq!(
+        api.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let bad = api
+        .as_user(
+            &root,
+            "PUT",
+            &format!("/api/v1/tenants/{acme_id}/status"),
+            HOUSE,
+            Some(json!({"status": "gone"})),
+        )
+        .await;
+    assert_eq!(
+        (bad.status, bad.body["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("status"))
+    );
+    api.as_user(
+        &root,
+        "PUT",
+        &format!("/api/v1/tenants/{acme_id}/status"),
+        HOUSE,
+        Some(json!({"status": "active"})),
+    )
+    .await;
+    assert_eq!(
+        api.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026")
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn partners_manage_their_clients_and_nobody_elses() {
+    let api = api().await;
+    let pat = api
+        .session(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026")
+        .await;
+    let acme_id = pat.2.clone();
+    let orgs = api
+        .as_user(
+            &pat,
+            "GET",
+            &format!("/api/v1/tenants/{acme_id}/orgs"),
+            ACME,
+            None,
+        )
+        .await;
+    let names: Vec<&str> = orgs.body["items"]
+        .as_array()
+        .expect("orgs")
+        .iter()
+        .filter_map(|o| o["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"Globex") && names.contains(&"Initech"));
+    let globex = orgs.body["items"]
+        .as_array()
+        .expect("orgs")
+        .iter()
+        .find(|o| o["name"] == "Globex")
+        .and_then(|o| o["id"].as_str())
+        .expect("id")
+        .to_owned();
+
+    let users = format!("/api/v1/tenants/{acme_id}/users");
+    let new_client = json!({"email": "neo@globex.test", "name": "Neo", "role": "client", "orgs": [globex], "password": "Tr0mbone-Lantern-Quiet-47"});
+    let created = api
+        .as_user(&pat, "POST", &users, ACME, Some(new_client.clone()))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(
+        api.sign_in(ACME, "neo@globex.test", "Tr0mbone-Lantern-Quiet-47")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let weak = api.as_user(&pat, "POST", &users, ACME, Some(json!({"email": "w@globex.test", "name": "W", "role": "client", "orgs": [globex], "password": "password1234"}))).await;
+    assert_eq!(
+        (weak.status, weak.body["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("password"))
+    );
+    let bad_role = api
+        .as_user(
+            &pat,
+            "POST",
+            &users,
+            ACME,
+            Some(json!({"email": "r@acme.test", "name": "R", "role": "emperor"})),
+        )
+        .await;
+    assert_eq!(
+        (
+            bad_role.status,
+            bad_role.body["errors"][0]["field"].as_str()
+        ),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("role"))
+    );
+    let partner = api
+        .as_user(
+            &pat,
+            "POST",
+            &users,
+            ACME,
+            Some(json!({"email": "p2@acme.test", "name": "P2", "role": "partner"})),
+        )
+        .await;
+    assert_eq!(
+        partner.status,
+        StatusCode::FORBIDDEN,
+        "managing partners is Kre8ivTech's"
+    );
+    let listed = api.as_user(&pat, "GET", &users, ACME, None).await;
+    assert!(
+        listed.body["items"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .any(|u| u["email"] == "neo@globex.test")
+    );
+
+    // Another tenant's collections are out of sight, on any host.
+    let house_id = api
+        .session(HOUSE, "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026")
+        .await
+        .2;
+    for path in [
+        format!("/api/v1/tenants/{house_id}/orgs"),
+        format!("/api/v1/tenants/{house_id}/users"),
+    ] {
+        assert_eq!(
+            api.as_user(&pat, "GET", &path, ACME, None).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let sneaky = api
+        .as_user(
+            &pat,
+            "POST",
+            &format!("/api/v1/tenants/{house_id}/users"),
+            ACME,
+            Some(new_client),
+        )
+        .await;
+    assert_eq!(sneaky.status, StatusCode::NOT_FOUND);
+    // Clients do not manage accounts, and do not learn the tenant's lists exist.
+    let dana = api
+        .session(ACME, "dana@globex.test", "Globex-Demo-Client-2026")
+        .await;
+    assert_eq!(
+        api.as_user(&dana, "GET", &users, ACME, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Kre8ivTech staff manage partners' clients from the house portal.
+    let sky = api
+        .session(HOUSE, "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026")
+        .await;
+    assert_eq!(
+        api.as_user(
+            &sky,
+            "GET",
+            &format!("/api/v1/tenants/{acme_id}/orgs"),
+            HOUSE,
+            None
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let org = api
+        .as_user(
+            &sky,
+            "POST",
+            &format!("/api/v1/tenants/{acme_id}/orgs"),
+            HOUSE,
+            Some(json!({"name": "Umbrella"})),
+        )
+        .await;
+    assert_eq!(org.status, StatusCode::CREATED);
+    let blank = api
+        .as_user(
+            &sky,
+            "POST",
+            &format!("/api/v1/tenants/{acme_id}/orgs"),
+            HOUSE,
+            Some(json!({"name": "  "})),
+        )
+        .await;
+    assert_eq!(
+        (blank.status, blank.body["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("name"))
+    );
+    assert_eq!(
+        api.as_user(&sky, "GET", "/api/v1/tenants/not-an-id/orgs", HOUSE, None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
