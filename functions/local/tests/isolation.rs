@@ -1,0 +1,377 @@
+//! The isolation harness: walks every operation of the OpenAPI document and calls it, on seeded
+//! data, as users of another tenant (on the victim's host and on their own host with the
+//! victim's ids) and as a client of another organization of the same tenant. Anything but
+//! 401/403/404 fails, naming the route. New routes are covered as they appear in the document;
+//! a new path parameter must say below which victim resource it takes.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use kt_app::identity::accounts::{NewUser, create_org, create_user};
+use kt_app::identity::tenancy::{self, NewTenant};
+use kt_app::wiring::{Settings, wire};
+use kt_domain::identity::Role;
+use kt_domain::tenancy::TenantKind;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// Operations anyone may call without being signed in.
+const PUBLIC: [(&str, &str); 5] = [
+    ("get", "/api/v1/health"),
+    ("get", "/api/v1/branding"),
+    ("post", "/api/v1/auth/sign-in"),
+    ("post", "/api/v1/auth/refresh"),
+    ("get", "/api/v1/openapi.json"),
+];
+
+const PASSWORD: &str = "Harness-Lantern-Quiet-47";
+
+struct Caller {
+    label: &'static str,
+    host: &'static str,
+    cookie: String,
+    csrf: String,
+}
+
+async fn call(
+    router: &Router,
+    method: &str,
+    path: &str,
+    host: &str,
+    caller: Option<&Caller>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder()
+        .method(method.to_uppercase().as_str())
+        .uri(path)
+        .header(header::HOST, host)
+        .header("x-requested-with", "harness");
+    if let Some(c) = caller {
+        req = req
+            .header(header::COOKIE, &c.cookie)
+            .header("x-csrf-token", &c.csrf);
+    }
+    let body = match body {
+        Some(b) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(b.to_string())
+        }
+        None => Body::empty(),
+    };
+    let res = router
+        .clone()
+        .oneshot(req.body(body).expect("request"))
+        .await
+        .expect("response");
+    let status = res.status();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+async fn sign_in(
+    router: &Router,
+    label: &'static str,
+    host: &'static str,
+    email: &str,
+    password: &str,
+) -> Caller {
+    let req = Request::post("/api/v1/auth/sign-in")
+        .header(header::HOST, host)
+        .header("x-requested-with", "harness")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({"email": email, "password": password}).to_string(),
+        ))
+        .expect("request");
+    let res = router.clone().oneshot(req).await.expect("response");
+    assert_eq!(res.status(), StatusCode::OK, "{label} signs in");
+    let cookies: Vec<String> = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next().map(str::to_owned))
+        .collect();
+    let csrf = cookies
+        .iter()
+        .find_map(|c| c.strip_prefix("__Host-kt_csrf="))
+        .unwrap_or_default()
+        .to_owned();
+    Caller {
+        label,
+        host,
+        cookie: cookies.join("; "),
+        csrf,
+    }
+}
+
+/// A plausible body for a request schema, so handlers get past parsing to the policy.
+fn sample(schema: &Value, doc: &Value) -> Value {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().unwrap_or_default();
+        return sample(&doc["components"]["schemas"][name], doc);
+    }
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return json!({});
+    };
+    let mut out = serde_json::Map::new();
+    for (name, prop) in props {
+        let value = match name.as_str() {
+            "email" => json!("harness@victim.test"),
+            "password" => json!(PASSWORD),
+            "role" => json!("client"),
+            "slug" => json!("harness"),
+            "ticket_prefix" => json!("HX"),
+            "status" => json!("suspended"),
+            _ => match prop.get("type").and_then(Value::as_str) {
+                Some("array") => json!([]),
+                Some("integer") | Some("number") => json!(1),
+                Some("boolean") => json!(false),
+                _ => json!("Harness"),
+            },
+        };
+        out.insert(name.clone(), value);
+    }
+    Value::Object(out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_route_serves_another_tenant_or_organization() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let wired = wire(&Settings::local(dir.path())).await.expect("wire");
+    let app = wired.state.clone();
+    kt_app::seed::demo(&app).await.expect("seed");
+    let beta = tenancy::create(
+        &app,
+        &NewTenant {
+            name: "Beta Studio".into(),
+            slug: "beta".into(),
+            ticket_prefix: "BETA".into(),
+        },
+        TenantKind::Partner,
+    )
+    .await
+    .expect("beta");
+    let beta_org = create_org(&app, None, &beta, "Beta Client")
+        .await
+        .expect("org");
+    let user = |email: &str, role: Role, orgs| NewUser {
+        email: email.into(),
+        name: "Harness".into(),
+        role,
+        password: Some(PASSWORD.into()),
+        orgs,
+    };
+    create_user(
+        &app,
+        None,
+        &beta,
+        user("boss@beta.test", Role::Partner, vec![]),
+    )
+    .await
+    .expect("beta partner");
+    create_user(
+        &app,
+        None,
+        &beta,
+        user("bea@betaclient.test", Role::PartnerStaff, vec![]),
+    )
+    .await
+    .expect("beta staff");
+    create_user(
+        &app,
+        None,
+        &beta,
+        user(
+            "cal@betaclient.test",
+            Role::Client,
+            vec![beta_org.id.clone()],
+        ),
+    )
+    .await
+    .expect("beta client");
+    let acme = tenancy::resolve_host(&app, "acme.localhost")
+        .await
+        .expect("acme");
+    let initech = kt_store::accounts::list_orgs(app.store.as_ref(), &acme.id, 10, None)
+        .await
+        .expect("orgs")
+        .0
+        .into_iter()
+        .find(|o| o.name == "Initech")
+        .expect("initech");
+    create_user(
+        &app,
+        None,
+        &acme,
+        user("olga@initech.test", Role::Client, vec![initech.id.clone()]),
+    )
+    .await
+    .expect("initech-only client");
+
+    let router = portal::api(app.clone());
+    let (_, doc) = call(
+        &router,
+        "get",
+        "/api/v1/openapi.json",
+        "localhost",
+        None,
+        None,
+    )
+    .await;
+
+    // The victim: Dana of Globex, a client of Acme, and Acme's resources.
+    let dana = sign_in(
+        &router,
+        "victim",
+        "acme.localhost",
+        "dana@globex.test",
+        "Globex-Demo-Client-2026",
+    )
+    .await;
+    let (_, me) = call(
+        &router,
+        "get",
+        "/api/v1/me",
+        "acme.localhost",
+        Some(&dana),
+        None,
+    )
+    .await;
+    let (_, sessions) = call(
+        &router,
+        "get",
+        "/api/v1/auth/sessions",
+        "acme.localhost",
+        Some(&dana),
+        None,
+    )
+    .await;
+    let victim_param = |name: &str| -> String {
+        match name {
+            "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
+            "id" => sessions[0]["id"].as_str().unwrap_or_default().to_owned(),
+            other => panic!(
+                "path parameter {{{other}}} has no victim resource in the isolation harness: add one"
+            ),
+        }
+    };
+
+    let other_tenant = [
+        sign_in(
+            &router,
+            "partner of another tenant",
+            "beta.localhost",
+            "boss@beta.test",
+            PASSWORD,
+        )
+        .await,
+        sign_in(
+            &router,
+            "partner staff of another tenant",
+            "beta.localhost",
+            "bea@betaclient.test",
+            PASSWORD,
+        )
+        .await,
+        sign_in(
+            &router,
+            "client of another tenant",
+            "beta.localhost",
+            "cal@betaclient.test",
+            PASSWORD,
+        )
+        .await,
+        sign_in(
+            &router,
+            "direct client of the house",
+            "localhost",
+            "drew@directclient.test",
+            "Direct-Demo-Client-2026",
+        )
+        .await,
+    ];
+    let other_org = sign_in(
+        &router,
+        "client of another organization",
+        "acme.localhost",
+        "olga@initech.test",
+        PASSWORD,
+    )
+    .await;
+
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    let paths = doc["paths"].as_object().expect("paths");
+    for (template, ops) in paths {
+        for (method, op) in ops.as_object().expect("operations") {
+            if PUBLIC.contains(&(method.as_str(), template.as_str())) {
+                continue;
+            }
+            let params: Vec<String> = template
+                .split('{')
+                .skip(1)
+                .filter_map(|s| s.split('}').next())
+                .map(str::to_owned)
+                .collect();
+            let mut path = template.clone();
+            for p in &params {
+                path = path.replace(&format!("{{{p}}}"), &victim_param(p));
+            }
+            let body = op
+                .get("requestBody")
+                .map(|b| sample(&b["content"]["application/json"]["schema"], &doc));
+            let mut attempts: Vec<(&Caller, &str)> = Vec::new();
+            for attacker in &other_tenant {
+                // Their credentials on the victim's portal...
+                attempts.push((attacker, "acme.localhost"));
+                // ...and the victim's ids on their own portal.
+                if !params.is_empty() {
+                    attempts.push((attacker, attacker.host));
+                }
+            }
+            if !params.is_empty() {
+                attempts.push((&other_org, "acme.localhost"));
+            }
+            for (caller, host) in attempts {
+                let (status, reply) =
+                    call(&router, method, &path, host, Some(caller), body.clone()).await;
+                checked += 1;
+                if !matches!(
+                    status,
+                    StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+                ) {
+                    failures.push(format!(
+                        "{} {template} as {} on {host}: {status} {reply}",
+                        method.to_uppercase(),
+                        caller.label
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "routes that crossed a boundary:\n{}",
+        failures.join("\n")
+    );
+    assert!(checked >= 40, "the harness exercised {checked} calls");
+    // The victim still has their session: nothing the attackers did reached it.
+    assert_eq!(
+        call(
+            &router,
+            "get",
+            "/api/v1/me",
+            "acme.localhost",
+            Some(&dana),
+            None
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+}
