@@ -31,6 +31,13 @@ enum Command {
         #[arg(long, default_value_t = 2000)]
         ops: usize,
     },
+    /// Identity hot paths: access-token verification, host-to-tenant resolution (cached),
+    /// and password hashing with the production argon2id parameters.
+    Auth {
+        /// Operations per measurement (hashing runs a tenth as many).
+        #[arg(long, default_value_t = 20_000)]
+        ops: usize,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -197,9 +204,161 @@ async fn bench_store(
     Ok(())
 }
 
+fn print_rows(title: &str, rows: Vec<Row>, unit_us: bool) {
+    println!("\n{title}");
+    let unit = if unit_us { "µs" } else { "ms" };
+    println!(
+        "{:<30} {:>9} {:>9} {:>9} {:>10} {:>16}",
+        "operation",
+        format!("p50 {unit}"),
+        format!("p95 {unit}"),
+        format!("p99 {unit}"),
+        "ops/s",
+        "budget p95"
+    );
+    for r in rows {
+        let scale = |v: u64| {
+            if unit_us {
+                v as f64 / 1000.0
+            } else {
+                v as f64 / 1_000_000.0
+            }
+        };
+        let p95 = scale(r.hist.value_at_quantile(0.95));
+        let verdict = match r.budget_p95_ms {
+            Some(b) if p95 < b => format!("< {b} {unit} ok"),
+            Some(b) => format!("< {b} {unit} OVER"),
+            None => "-".to_owned(),
+        };
+        println!(
+            "{:<30} {:>9.2} {:>9.2} {:>9.2} {:>10.0} {:>16}",
+            r.name,
+            scale(r.hist.value_at_quantile(0.50)),
+            p95,
+            scale(r.hist.value_at_quantile(0.99)),
+            r.hist.len() as f64 / r.elapsed.as_secs_f64(),
+            verdict
+        );
+    }
+}
+
+/// Like `measure`, in nanoseconds, for sub-microsecond operations.
+async fn measure_ns<F, Fut>(
+    name: &'static str,
+    ops: usize,
+    budget: Option<f64>,
+    mut op: F,
+) -> anyhow::Result<Row>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    for i in 0..ops.min(100) {
+        op(usize::MAX - i).await?;
+    }
+    let mut hist = Histogram::<u64>::new(3)?;
+    let start = Instant::now();
+    for i in 0..ops {
+        let t = Instant::now();
+        op(i).await?;
+        hist.record(t.elapsed().as_nanos().max(1) as u64)?;
+    }
+    Ok(Row {
+        name,
+        hist,
+        elapsed: start.elapsed(),
+        budget_p95_ms: budget,
+    })
+}
+
+async fn bench_auth(ops: usize) -> anyhow::Result<()> {
+    use kt_app::identity::{passwords, sessions, tenancy};
+    let dir = std::env::temp_dir().join(format!("kt-bench-{}", ulid::Ulid::new()));
+    let app = kt_app::wiring::wire(&kt_app::wiring::Settings::local(&dir))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .state;
+    kt_app::seed::demo(&app)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let acme = tenancy::resolve_host(&app, "acme.localhost")
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let signed = sessions::sign_in_password(
+        &app,
+        &acme,
+        "dana@globex.test",
+        "Globex-Demo-Client-2026",
+        &Default::default(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let token = signed.access_token.clone();
+    let keys = app.tokens.clone();
+    let mut rows = Vec::new();
+    rows.push(
+        measure_ns("access-token verification", ops, Some(50.0), |_| {
+            let r = keys
+                .verify(&token)
+                .map(|_| ())
+                .map_err(|e| anyhow::anyhow!("{e}"));
+            async move { r }
+        })
+        .await?,
+    );
+    rows.push(
+        measure_ns("host -> tenant (cached)", ops, Some(200.0), |i| {
+            let app = app.clone();
+            let host = if i % 2 == 0 {
+                "acme.localhost:3000"
+            } else {
+                "localhost:3000"
+            };
+            async move {
+                tenancy::resolve_host(&app, host)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                Ok(())
+            }
+        })
+        .await?,
+    );
+    rows.push(
+        measure_ns("actor from token (+ tenant)", ops, None, |_| {
+            let app = app.clone();
+            let token = token.clone();
+            async move {
+                sessions::actor_from_token(&app, &token)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                Ok(())
+            }
+        })
+        .await?,
+    );
+    print_rows("Identity hot paths (1 client; µs)", rows, true);
+    let hashes = (ops / 1000).clamp(10, 50);
+    let hash = measure_ns(
+        "argon2id hash (m=19 MiB, t=2, p=1)",
+        hashes,
+        None,
+        |_| async {
+            passwords::hash("Tr0mbone-Lantern-Quiet-47".into())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(())
+        },
+    )
+    .await?;
+    print_rows("Password hashing (ms)", vec![hash], false);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
+        Command::Auth { ops } => bench_auth(ops).await,
         Command::Store {
             backend: BackendArg::Local,
             ops,
