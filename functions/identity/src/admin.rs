@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use kt_app::identity::accounts::{self as accounts_uc, NewUser};
 use kt_app::identity::tenancy::{self, NewTenant};
 use kt_app::{AppError, AppState};
@@ -28,6 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_tenant_status))
         .routes(routes!(list_orgs, create_org))
         .routes(routes!(list_users, create_user))
+        .routes(routes!(list_audit))
+        .routes(routes!(export_audit))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -47,19 +49,9 @@ fn tenant_view(t: &Tenant) -> TenantView {
         id: t.id.to_string(),
         slug: t.slug.to_string(),
         name: t.name.clone(),
-        kind: if t.kind == TenantKind::House {
-            "house"
-        } else {
-            "partner"
-        }
-        .into(),
+        kind: if t.kind == TenantKind::House { "house" } else { "partner" }.into(),
         ticket_prefix: t.ticket_prefix.as_str().into(),
-        status: if t.status == TenantStatus::Active {
-            "active"
-        } else {
-            "suspended"
-        }
-        .into(),
+        status: if t.status == TenantStatus::Active { "active" } else { "suspended" }.into(),
     }
 }
 
@@ -68,12 +60,7 @@ fn parse_tenant_id(raw: &str) -> Result<TenantId, ApiError> {
 }
 
 /// The tenant in the path, if the actor may see it (else 404, existence not revealed).
-async fn path_tenant(
-    app: &AppState,
-    auth: &Auth,
-    raw: &str,
-    permission: Permission,
-) -> Result<Tenant, ApiError> {
+async fn path_tenant(app: &AppState, auth: &Auth, raw: &str, permission: Permission) -> Result<Tenant, ApiError> {
     let id = parse_tenant_id(raw)?;
     let tenant = tenancy::get(app, &id).await?;
     accounts_uc::require(Some(&auth.actor), permission, &tenant)?;
@@ -89,12 +76,8 @@ async fn list_tenants(
     Query(page): Query<PageParams>,
 ) -> Result<Json<Paginated<TenantView>>, ApiError> {
     accounts_uc::require(Some(&auth.actor), Permission::ViewAllTenants, &auth.tenant)?;
-    let (items, next_cursor) =
-        tenants::list(app.store.as_ref(), page.limit()?, page.cursor.clone()).await?;
-    Ok(Json(Paginated {
-        items: items.iter().map(tenant_view).collect(),
-        next_cursor,
-    }))
+    let (items, next_cursor) = tenants::list(app.store.as_ref(), page.limit()?, page.cursor.clone()).await?;
+    Ok(Json(Paginated { items: items.iter().map(tenant_view).collect(), next_cursor }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -115,16 +98,8 @@ async fn create_tenant(
     auth: Auth,
     ApiJson(body): ApiJson<NewTenantRequest>,
 ) -> Result<(StatusCode, Json<TenantView>), ApiError> {
-    accounts_uc::require(
-        Some(&auth.actor),
-        Permission::ManageSystemSettings,
-        &auth.tenant,
-    )?;
-    let input = NewTenant {
-        name: body.name,
-        slug: body.slug,
-        ticket_prefix: body.ticket_prefix,
-    };
+    accounts_uc::require(Some(&auth.actor), Permission::ManageSystemSettings, &auth.tenant)?;
+    let input = NewTenant { name: body.name, slug: body.slug, ticket_prefix: body.ticket_prefix };
     let tenant = tenancy::create(&app, &input, TenantKind::Partner).await?;
     Ok((StatusCode::CREATED, Json(tenant_view(&tenant))))
 }
@@ -143,18 +118,18 @@ pub struct TenantStatusRequest {
 async fn set_tenant_status(
     State(app): State<AppState>,
     auth: Auth,
+    headers: HeaderMap,
     Path(tenant_id): Path<String>,
     ApiJson(body): ApiJson<TenantStatusRequest>,
 ) -> Result<Json<TenantView>, ApiError> {
+    let client = kt_http::auth::client_info(&headers);
     let status = match body.status.as_str() {
         "active" => TenantStatus::Active,
         "suspended" => TenantStatus::Suspended,
         _ => return Err(AppError::invalid("status", "use active or suspended").into()),
     };
     let id = parse_tenant_id(&tenant_id)?;
-    Ok(Json(tenant_view(
-        &tenancy::set_status(&app, &auth.actor, &id, status).await?,
-    )))
+    Ok(Json(tenant_view(&tenancy::set_status(&app, &auth.actor, &id, status, &client).await?)))
 }
 
 /// A tenant's client organizations.
@@ -167,21 +142,10 @@ async fn list_orgs(
     Query(page): Query<PageParams>,
 ) -> Result<Json<Paginated<OrgView>>, ApiError> {
     let tenant = path_tenant(&app, &auth, &tenant_id, Permission::ManagePartnerClients).await?;
-    let (items, next_cursor) = accounts::list_orgs(
-        app.store.as_ref(),
-        &tenant.id,
-        page.limit()?,
-        page.cursor.clone(),
-    )
-    .await?;
+    let (items, next_cursor) =
+        accounts::list_orgs(app.store.as_ref(), &tenant.id, page.limit()?, page.cursor.clone()).await?;
     Ok(Json(Paginated {
-        items: items
-            .into_iter()
-            .map(|o| OrgView {
-                id: o.id.to_string(),
-                name: o.name,
-            })
-            .collect(),
+        items: items.into_iter().map(|o| OrgView { id: o.id.to_string(), name: o.name }).collect(),
         next_cursor,
     }))
 }
@@ -198,18 +162,14 @@ pub struct NewOrgRequest {
 async fn create_org(
     State(app): State<AppState>,
     auth: Auth,
+    headers: HeaderMap,
     Path(tenant_id): Path<String>,
     ApiJson(body): ApiJson<NewOrgRequest>,
 ) -> Result<(StatusCode, Json<OrgView>), ApiError> {
+    let client = kt_http::auth::client_info(&headers);
     let tenant = path_tenant(&app, &auth, &tenant_id, Permission::ManagePartnerClients).await?;
-    let org = accounts_uc::create_org(&app, Some(&auth.actor), &tenant, &body.name).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(OrgView {
-            id: org.id.to_string(),
-            name: org.name,
-        }),
-    ))
+    let org = accounts_uc::create_org(&app, Some(&auth.actor), &tenant, &body.name, &client).await?;
+    Ok((StatusCode::CREATED, Json(OrgView { id: org.id.to_string(), name: org.name })))
 }
 
 /// A tenant's users.
@@ -222,17 +182,9 @@ async fn list_users(
     Query(page): Query<PageParams>,
 ) -> Result<Json<Paginated<UserView>>, ApiError> {
     let tenant = path_tenant(&app, &auth, &tenant_id, Permission::ManagePartnerClients).await?;
-    let (items, next_cursor) = accounts::list_users(
-        app.store.as_ref(),
-        &tenant.id,
-        page.limit()?,
-        page.cursor.clone(),
-    )
-    .await?;
-    Ok(Json(Paginated {
-        items: items.iter().map(user_view).collect(),
-        next_cursor,
-    }))
+    let (items, next_cursor) =
+        accounts::list_users(app.store.as_ref(), &tenant.id, page.limit()?, page.cursor.clone()).await?;
+    Ok(Json(Paginated { items: items.iter().map(user_view).collect(), next_cursor }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -256,24 +208,128 @@ pub struct NewUserRequest {
 async fn create_user(
     State(app): State<AppState>,
     auth: Auth,
+    headers: HeaderMap,
     Path(tenant_id): Path<String>,
     ApiJson(body): ApiJson<NewUserRequest>,
 ) -> Result<(StatusCode, Json<UserView>), ApiError> {
+    let client = kt_http::auth::client_info(&headers);
     let id = parse_tenant_id(&tenant_id)?;
     let tenant = tenancy::get(&app, &id).await?;
     let mut orgs = Vec::new();
     for raw in &body.orgs {
-        orgs.push(OrgId::try_from(raw.clone()).map_err(|_| {
-            AppError::invalid("orgs", format!("{raw:?} is not an organization id"))
-        })?);
+        orgs.push(
+            OrgId::try_from(raw.clone())
+                .map_err(|_| AppError::invalid("orgs", format!("{raw:?} is not an organization id")))?,
+        );
     }
-    let input = NewUser {
-        email: body.email,
-        name: body.name,
-        role: body.role,
-        password: body.password,
-        orgs,
-    };
-    let user = accounts_uc::create_user(&app, Some(&auth.actor), &tenant, input).await?;
+    let input = NewUser { email: body.email, name: body.name, role: body.role, password: body.password, orgs };
+    let user = accounts_uc::create_user(&app, Some(&auth.actor), &tenant, input, &client).await?;
     Ok((StatusCode::CREATED, Json(user_view(&user))))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// An action or a prefix of one (`auth` matches `auth.sign_in`, `auth.sign_in_failed`).
+    pub action: Option<String>,
+    /// Only entries by this user id.
+    pub actor: Option<String>,
+    /// RFC 3339 lower bound of the time.
+    pub from: Option<String>,
+    /// RFC 3339 upper bound of the time.
+    pub to: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditView {
+    pub id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: time::OffsetDateTime,
+    pub action: String,
+    pub actor: Option<String>,
+    pub target: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+fn parse_filter(q: &AuditQuery) -> Result<kt_app::identity::audit::AuditFilter, ApiError> {
+    let time = |field: &'static str, v: &Option<String>| -> Result<Option<time::OffsetDateTime>, ApiError> {
+        v.as_deref()
+            .map(|s| time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339))
+            .transpose()
+            .map_err(|_| AppError::invalid(field, "use an RFC 3339 time such as 2026-11-25T10:00:00Z").into())
+    };
+    Ok(kt_app::identity::audit::AuditFilter {
+        action: q.action.clone(),
+        actor: q.actor.clone(),
+        from: time("from", &q.from)?,
+        to: time("to", &q.to)?,
+    })
+}
+
+/// A tenant's audit log (30 days), newest first, with filters.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/audit", tag = "audit", params(("tenant_id" = String, Path), AuditQuery),
+    responses((status = 200, body = Paginated<AuditView>), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn list_audit(
+    State(app): State<AppState>,
+    auth: Auth,
+    Path(tenant_id): Path<String>,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Paginated<AuditView>>, ApiError> {
+    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
+    let filter = parse_filter(&q)?;
+    let limit = PageParams { limit: q.limit, cursor: None }.limit()?;
+    let (entries, next_cursor) =
+        kt_app::identity::audit::list(&app, &auth.actor, &tenant, &filter, limit, q.cursor.clone()).await?;
+    let items = entries
+        .into_iter()
+        .map(|e| AuditView {
+            id: e.id,
+            at: e.at,
+            action: e.action,
+            actor: e.actor.map(|a| a.to_string()),
+            target: e.target,
+            ip: e.ip,
+            user_agent: e.user_agent,
+        })
+        .collect();
+    Ok(Json(Paginated { items, next_cursor }))
+}
+
+/// The same entries as CSV (up to 10,000 rows), for spreadsheets and auditors.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/audit/export", tag = "audit", params(("tenant_id" = String, Path), AuditQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn export_audit(
+    State(app): State<AppState>,
+    auth: Auth,
+    Path(tenant_id): Path<String>,
+    Query(q): Query<AuditQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
+    let filter = parse_filter(&q)?;
+    let mut all = Vec::new();
+    let mut cursor = None;
+    loop {
+        let (entries, next) = kt_app::identity::audit::list(&app, &auth.actor, &tenant, &filter, 100, cursor).await?;
+        all.extend(entries);
+        match next {
+            Some(c) if all.len() < 10_000 => cursor = Some(c),
+            _ => break,
+        }
+    }
+    let csv = kt_app::identity::audit::to_csv(&all);
+    let name = format!("attachment; filename=\"audit-{}.csv\"", tenant.slug);
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, name),
+        ],
+        csv,
+    )
+        .into_response())
 }

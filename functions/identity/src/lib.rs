@@ -11,8 +11,8 @@ use kt_app::{AppError, AppState};
 use kt_domain::identity::Role;
 use kt_domain::tenancy::{Branding, TenantKind};
 use kt_http::auth::{
-    Auth, CSRF_COOKIE, REFRESH_COOKIE, SESSION_COOKIE, TenantHost, clear_cookie, client_ip, cookie,
-    set_cookie, user_agent,
+    Auth, CSRF_COOKIE, REFRESH_COOKIE, SESSION_COOKIE, TenantHost, clear_cookie, client_ip, cookie, set_cookie,
+    user_agent,
 };
 use kt_http::{ApiError, ApiJson, Problem};
 use kt_store::accounts;
@@ -54,10 +54,7 @@ pub struct BrandingView {
 }
 
 fn branding_view(name: &str, kind: TenantKind, b: &Branding) -> BrandingView {
-    let font = serde_json::to_value(b.font)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let font = serde_json::to_value(b.font).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     BrandingView {
         tenant_name: name.to_owned(),
         portal_name: b.portal_name.clone(),
@@ -126,9 +123,7 @@ fn user_view(u: &kt_domain::tenancy::User) -> UserView {
 /// Sets the session, refresh and CSRF cookies for a sign-in or refresh.
 fn signed_in_response(s: SignedIn) -> Response {
     let csrf = kt_app::identity::tokens::new_secret();
-    let refresh_age = (s.session.ends_at - s.session.last_used_at)
-        .whole_seconds()
-        .max(0);
+    let refresh_age = (s.session.ends_at - s.session.last_used_at).whole_seconds().max(0);
     let body = SignedInView {
         user: user_view(&s.user),
         session_id: s.session.id.clone(),
@@ -137,28 +132,16 @@ fn signed_in_response(s: SignedIn) -> Response {
     };
     let mut res = (StatusCode::OK, Json(body)).into_response();
     let h = res.headers_mut();
-    h.append(
-        header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, &s.access_token, s.expires_in, true),
-    );
-    h.append(
-        header::SET_COOKIE,
-        set_cookie(REFRESH_COOKIE, &s.refresh_token, refresh_age, true),
-    );
-    h.append(
-        header::SET_COOKIE,
-        set_cookie(CSRF_COOKIE, &csrf, refresh_age, false),
-    );
+    h.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &s.access_token, s.expires_in, true));
+    h.append(header::SET_COOKIE, set_cookie(REFRESH_COOKIE, &s.refresh_token, refresh_age, true));
+    h.append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &csrf, refresh_age, false));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
 
 /// Browsers must send this header on sign-in: a cross-site form cannot (login CSRF).
 fn require_xhr(headers: &HeaderMap) -> Result<(), ApiError> {
-    match headers
-        .get("x-requested-with")
-        .and_then(|v| v.to_str().ok())
-    {
+    match headers.get("x-requested-with").and_then(|v| v.to_str().ok()) {
         Some(_) => Ok(()),
         None => Err(ApiError::bad_request(
             "Send X-Requested-With with sign-in requests.",
@@ -193,12 +176,8 @@ async fn sign_in(
     if !missing.is_empty() {
         return Err(AppError::Invalid(missing).into());
     }
-    let client = ClientInfo {
-        ip: client_ip(&headers),
-        user_agent: user_agent(&headers),
-    };
-    let signed =
-        sessions::sign_in_password(&app, &tenant, &body.email, &body.password, &client).await?;
+    let client = ClientInfo { ip: client_ip(&headers), user_agent: user_agent(&headers) };
+    let signed = sessions::sign_in_password(&app, &tenant, &body.email, &body.password, &client).await?;
     Ok(signed_in_response(signed))
 }
 
@@ -215,32 +194,23 @@ async fn refresh(
 ) -> Result<Response, ApiError> {
     require_xhr(&headers)?;
     let token = cookie(&headers, REFRESH_COOKIE).ok_or(AppError::Unauthenticated)?;
-    Ok(signed_in_response(
-        sessions::refresh(&app, &tenant, token).await?,
-    ))
+    Ok(signed_in_response(sessions::refresh(&app, &tenant, token).await?))
 }
 
 /// Ends this session and clears the cookies.
 #[utoipa::path(post, path = "/api/v1/auth/sign-out", tag = "identity",
     responses((status = 204, description = "Signed out"), (status = 401, body = Problem, content_type = "application/problem+json")))]
-async fn sign_out(
-    State(app): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    if let Some(sid) = cookie(&headers, REFRESH_COOKIE)
-        .and_then(|t| t.split_once('.'))
-        .map(|(sid, _)| sid)
-    {
-        match sessions::revoke(&app, &auth.actor, sid).await {
+async fn sign_out(State(app): State<AppState>, auth: Auth, headers: HeaderMap) -> Result<Response, ApiError> {
+    let client = kt_http::auth::client_info(&headers);
+    if let Some(sid) = cookie(&headers, REFRESH_COOKIE).and_then(|t| t.split_once('.')).map(|(sid, _)| sid) {
+        match sessions::revoke(&app, &auth.actor, sid, &client).await {
             Ok(()) | Err(AppError::NotFound) => {}
             Err(e) => return Err(e.into()),
         }
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
     for name in [SESSION_COOKIE, REFRESH_COOKIE, CSRF_COOKIE] {
-        res.headers_mut()
-            .append(header::SET_COOKIE, clear_cookie(name));
+        res.headers_mut().append(header::SET_COOKIE, clear_cookie(name));
     }
     Ok(res)
 }
@@ -263,17 +233,12 @@ pub struct OrgView {
     responses((status = 200, body = MeView), (status = 401, body = Problem, content_type = "application/problem+json")))]
 async fn me(State(app): State<AppState>, auth: Auth) -> Result<Json<MeView>, ApiError> {
     let store = app.store.as_ref();
-    let user = accounts::get_user(store, &auth.tenant.id, &auth.actor.user)
-        .await?
-        .ok_or(AppError::Unauthenticated)?
-        .value;
+    let user =
+        accounts::get_user(store, &auth.tenant.id, &auth.actor.user).await?.ok_or(AppError::Unauthenticated)?.value;
     let mut organizations = Vec::new();
     for org in accounts::orgs_of(store, &auth.tenant.id, &user.id).await? {
         if let Some(o) = accounts::get_org(store, &auth.tenant.id, &org).await? {
-            organizations.push(OrgView {
-                id: o.value.id.to_string(),
-                name: o.value.name,
-            });
+            organizations.push(OrgView { id: o.value.id.to_string(), name: o.value.name });
         }
     }
     Ok(Json(MeView {
@@ -306,9 +271,7 @@ async fn list_sessions(
     auth: Auth,
     headers: HeaderMap,
 ) -> Result<Json<Vec<SessionView>>, ApiError> {
-    let current = cookie(&headers, REFRESH_COOKIE)
-        .and_then(|t| t.split_once('.'))
-        .map(|(sid, _)| sid.to_owned());
+    let current = cookie(&headers, REFRESH_COOKIE).and_then(|t| t.split_once('.')).map(|(sid, _)| sid.to_owned());
     let list = sessions::list(&app, &auth.actor).await?;
     Ok(Json(
         list.into_iter()
@@ -331,9 +294,11 @@ async fn list_sessions(
 async fn revoke_session(
     State(app): State<AppState>,
     auth: Auth,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    sessions::revoke(&app, &auth.actor, &id).await?;
+    let client = kt_http::auth::client_info(&headers);
+    sessions::revoke(&app, &auth.actor, &id, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -348,8 +313,8 @@ pub struct RevokedView {
 async fn revoke_all_sessions(
     State(app): State<AppState>,
     auth: Auth,
+    headers: HeaderMap,
 ) -> Result<Json<RevokedView>, ApiError> {
-    Ok(Json(RevokedView {
-        revoked: sessions::revoke_all(&app, &auth.actor).await?,
-    }))
+    let client = kt_http::auth::client_info(&headers);
+    Ok(Json(RevokedView { revoked: sessions::revoke_all(&app, &auth.actor, &client).await? }))
 }

@@ -16,16 +16,10 @@ struct Api {
 
 async fn api() -> Api {
     let dir = tempfile::tempdir().expect("tmp");
-    let state = wire(&Settings::local(dir.path()))
-        .await
-        .expect("wire")
-        .state;
+    let state = wire(&Settings::local(dir.path())).await.expect("wire").state;
     kt_app::seed::demo(&state).await.expect("seed");
     let (router, _) = kt_fn_identity::router().split_for_parts();
-    Api {
-        _dir: dir,
-        router: router.with_state(state),
-    }
+    Api { _dir: dir, router: router.with_state(state) }
 }
 
 struct Reply {
@@ -48,35 +42,17 @@ impl Reply {
     }
 
     fn cookie_header(&self) -> String {
-        self.cookies()
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
+        self.cookies().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }
 
     fn cookie(&self, name: &str) -> String {
-        self.cookies()
-            .into_iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
-            .unwrap_or_default()
+        self.cookies().into_iter().find(|(k, _)| k == name).map(|(_, v)| v).unwrap_or_default()
     }
 }
 
 impl Api {
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        host: &str,
-        headers: &[(&str, &str)],
-        body: Option<Value>,
-    ) -> Reply {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, host);
+    async fn call(&self, method: &str, path: &str, host: &str, headers: &[(&str, &str)], body: Option<Value>) -> Reply {
+        let mut req = Request::builder().method(method).uri(path).header(header::HOST, host);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -87,12 +63,7 @@ impl Api {
             }
             None => Body::empty(),
         };
-        let res = self
-            .router
-            .clone()
-            .oneshot(req.body(body).expect("request"))
-            .await
-            .expect("response");
+        let res = self.router.clone().oneshot(req.body(body).expect("request")).await.expect("response");
         let (parts, body) = res.into_parts();
         let bytes = body.collect().await.expect("body").to_bytes();
         Reply {
@@ -121,83 +92,38 @@ const HOUSE: &str = "localhost:3000";
 async fn branding_is_public_and_resolved_from_the_host() {
     let api = api().await;
     let acme = api.call("GET", "/api/v1/branding", ACME, &[], None).await;
-    assert_eq!(
-        (acme.status, acme.body["portal_name"].as_str()),
-        (StatusCode::OK, Some("Acme Agency"))
-    );
+    assert_eq!((acme.status, acme.body["portal_name"].as_str()), (StatusCode::OK, Some("Acme Agency")));
     assert_eq!(acme.body["kind"], "partner");
     let house = api.call("GET", "/api/v1/branding", HOUSE, &[], None).await;
     assert_eq!(house.body["portal_name"], "Kre8ivTech");
-    let unknown = api
-        .call("GET", "/api/v1/branding", "nobody.localhost", &[], None)
-        .await;
+    let unknown = api.call("GET", "/api/v1/branding", "nobody.localhost", &[], None).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        unknown.headers[header::CONTENT_TYPE],
-        "application/problem+json"
-    );
+    assert_eq!(unknown.headers[header::CONTENT_TYPE], "application/problem+json");
 }
 
 #[tokio::test]
 async fn sign_in_sets_cookies_and_me_answers() {
     let api = api().await;
-    let signed = api
-        .sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026")
-        .await;
+    let signed = api.sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
     assert_eq!(signed.status, StatusCode::OK, "{}", signed.body);
     let names: Vec<String> = signed.cookies().into_iter().map(|(k, _)| k).collect();
-    assert_eq!(
-        names,
-        vec!["__Host-kt_session", "__Host-kt_refresh", "__Host-kt_csrf"]
-    );
-    let raw: Vec<&str> = signed
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    assert!(
-        raw[0].contains("HttpOnly") && raw[0].contains("Secure") && raw[0].contains("SameSite=Lax")
-    );
-    assert!(
-        !raw[2].contains("HttpOnly"),
-        "the CSRF cookie is readable by the app"
-    );
-    assert_eq!(
-        signed.body["csrf_token"].as_str(),
-        Some(signed.cookie("__Host-kt_csrf").as_str())
-    );
+    assert_eq!(names, vec!["__Host-kt_session", "__Host-kt_refresh", "__Host-kt_csrf"]);
+    let raw: Vec<&str> = signed.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
+    assert!(raw[0].contains("HttpOnly") && raw[0].contains("Secure") && raw[0].contains("SameSite=Lax"));
+    assert!(!raw[2].contains("HttpOnly"), "the CSRF cookie is readable by the app");
+    assert_eq!(signed.body["csrf_token"].as_str(), Some(signed.cookie("__Host-kt_csrf").as_str()));
     assert_eq!(signed.headers[header::CACHE_CONTROL], "no-store");
 
-    let me = api
-        .call(
-            "GET",
-            "/api/v1/me",
-            ACME,
-            &[("cookie", &signed.cookie_header())],
-            None,
-        )
-        .await;
+    let me = api.call("GET", "/api/v1/me", ACME, &[("cookie", &signed.cookie_header())], None).await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(
-        (
-            me.body["user"]["email"].as_str(),
-            me.body["user"]["role"].as_str()
-        ),
+        (me.body["user"]["email"].as_str(), me.body["user"]["role"].as_str()),
         (Some("dana@globex.test"), Some("client"))
     );
     assert_eq!(me.body["organizations"][0]["name"], "Globex");
     // Bearer works too (API clients).
     let bearer = format!("Bearer {}", signed.cookie("__Host-kt_session"));
-    let me2 = api
-        .call(
-            "GET",
-            "/api/v1/me",
-            ACME,
-            &[("authorization", &bearer)],
-            None,
-        )
-        .await;
+    let me2 = api.call("GET", "/api/v1/me", ACME, &[("authorization", &bearer)], None).await;
     assert_eq!(me2.status, StatusCode::OK);
     let anonymous = api.call("GET", "/api/v1/me", ACME, &[], None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
@@ -216,79 +142,38 @@ async fn bad_sign_ins_fail_clearly_and_alike() {
         )
         .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = empty.body["errors"]
-        .as_array()
-        .expect("errors")
-        .iter()
-        .filter_map(|e| e["field"].as_str())
-        .collect();
+    let fields: Vec<&str> =
+        empty.body["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
     assert_eq!(fields, vec!["email", "password"]);
-    let shape = api
-        .call(
-            "POST",
-            "/api/v1/auth/sign-in",
-            ACME,
-            &[("x-requested-with", "t")],
-            Some(json!({"email": "x"})),
-        )
-        .await;
+    let shape =
+        api.call("POST", "/api/v1/auth/sign-in", ACME, &[("x-requested-with", "t")], Some(json!({"email": "x"}))).await;
     assert_eq!(
         (shape.status, shape.body["errors"][0]["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("password"))
     );
     let no_xhr = api
-        .call(
-            "POST",
-            "/api/v1/auth/sign-in",
-            ACME,
-            &[],
-            Some(json!({"email": "dana@globex.test", "password": "x"})),
-        )
+        .call("POST", "/api/v1/auth/sign-in", ACME, &[], Some(json!({"email": "dana@globex.test", "password": "x"})))
         .await;
     assert_eq!(no_xhr.status, StatusCode::BAD_REQUEST);
-    let wrong = api
-        .sign_in(ACME, "dana@globex.test", "not her password")
-        .await;
-    let unknown = api
-        .sign_in(ACME, "nobody@globex.test", "not her password")
-        .await;
-    assert_eq!(
-        (wrong.status, unknown.status),
-        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
-    );
-    assert_eq!(
-        wrong.body, unknown.body,
-        "no user enumeration through messages"
-    );
+    let wrong = api.sign_in(ACME, "dana@globex.test", "not her password").await;
+    let unknown = api.sign_in(ACME, "nobody@globex.test", "not her password").await;
+    assert_eq!((wrong.status, unknown.status), (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED));
+    assert_eq!(wrong.body, unknown.body, "no user enumeration through messages");
     assert!(wrong.cookies().is_empty());
 }
 
 #[tokio::test]
 async fn sessions_are_bound_to_their_tenant_host() {
     let api = api().await;
-    let dana = api
-        .sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026")
-        .await;
+    let dana = api.sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
     // Dana's cookie on the house host (or another partner's) is no credential.
-    let elsewhere = api
-        .call(
-            "GET",
-            "/api/v1/me",
-            HOUSE,
-            &[("cookie", &dana.cookie_header())],
-            None,
-        )
-        .await;
+    let elsewhere = api.call("GET", "/api/v1/me", HOUSE, &[("cookie", &dana.cookie_header())], None).await;
     assert_eq!(elsewhere.status, StatusCode::UNAUTHORIZED);
     // Her credentials do not exist on the house portal.
-    let house = api
-        .sign_in(HOUSE, "dana@globex.test", "Globex-Demo-Client-2026")
-        .await;
+    let house = api.sign_in(HOUSE, "dana@globex.test", "Globex-Demo-Client-2026").await;
     assert_eq!(house.status, StatusCode::UNAUTHORIZED);
     // Another user cannot see or end her session.
-    let ivy = api
-        .sign_in(ACME, "ivy@initech.test", "Initech-Demo-Client-2026")
-        .await;
+    let ivy = api.sign_in(ACME, "ivy@initech.test", "Initech-Demo-Client-2026").await;
     let dana_sid = dana.body["session_id"].as_str().expect("sid").to_owned();
     let csrf = ivy.cookie("__Host-kt_csrf");
     let revoke = api
@@ -301,22 +186,8 @@ async fn sessions_are_bound_to_their_tenant_host() {
         )
         .await;
     assert_eq!(revoke.status, StatusCode::NOT_FOUND);
-    let ivys = api
-        .call(
-            "GET",
-            "/api/v1/auth/sessions",
-            ACME,
-            &[("cookie", &ivy.cookie_header())],
-            None,
-        )
-        .await;
-    let ids: Vec<&str> = ivys
-        .body
-        .as_array()
-        .expect("list")
-        .iter()
-        .filter_map(|s| s["id"].as_str())
-        .collect();
+    let ivys = api.call("GET", "/api/v1/auth/sessions", ACME, &[("cookie", &ivy.cookie_header())], None).await;
+    let ids: Vec<&str> = ivys.body.as_array().expect("list").iter().filter_map(|s| s["id"].as_str()).collect();
     assert!(!ids.contains(&dana_sid.as_str()));
     assert_eq!(ivys.body[0]["current"], true);
 }
@@ -324,109 +195,43 @@ async fn sessions_are_bound_to_their_tenant_host() {
 #[tokio::test]
 async fn unsafe_cookie_requests_need_the_csrf_token() {
     let api = api().await;
-    let s = api
-        .sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026")
-        .await;
+    let s = api.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
     let cookies = s.cookie_header();
-    let forged = api
-        .call(
-            "POST",
-            "/api/v1/auth/sign-out",
-            ACME,
-            &[("cookie", &cookies)],
-            None,
-        )
-        .await;
+    let forged = api.call("POST", "/api/v1/auth/sign-out", ACME, &[("cookie", &cookies)], None).await;
     assert_eq!(
         (forged.status, forged.body["type"].as_str()),
-        (
-            StatusCode::FORBIDDEN,
-            Some("https://kt-portal.dev/problems/csrf")
-        )
+        (StatusCode::FORBIDDEN, Some("https://kt-portal.dev/problems/csrf"))
     );
-    let wrong = api
-        .call(
-            "POST",
-            "/api/v1/auth/sign-out",
-            ACME,
-            &[("cookie", &cookies), ("x-csrf-token", "guess")],
-            None,
-        )
-        .await;
+    let wrong =
+        api.call("POST", "/api/v1/auth/sign-out", ACME, &[("cookie", &cookies), ("x-csrf-token", "guess")], None).await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
     let csrf = s.cookie("__Host-kt_csrf");
-    let out = api
-        .call(
-            "POST",
-            "/api/v1/auth/sign-out",
-            ACME,
-            &[("cookie", &cookies), ("x-csrf-token", &csrf)],
-            None,
-        )
-        .await;
+    let out =
+        api.call("POST", "/api/v1/auth/sign-out", ACME, &[("cookie", &cookies), ("x-csrf-token", &csrf)], None).await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
-    assert!(
-        out.cookies().iter().all(|(_, v)| v.is_empty()),
-        "cookies cleared"
-    );
+    assert!(out.cookies().iter().all(|(_, v)| v.is_empty()), "cookies cleared");
     // The refresh token of the ended session no longer works.
-    let again = api
-        .call(
-            "POST",
-            "/api/v1/auth/refresh",
-            ACME,
-            &[("cookie", &cookies), ("x-requested-with", "t")],
-            None,
-        )
-        .await;
+    let again =
+        api.call("POST", "/api/v1/auth/refresh", ACME, &[("cookie", &cookies), ("x-requested-with", "t")], None).await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn refresh_rotates_and_a_replay_ends_the_session() {
     let api = api().await;
-    let s = api
-        .sign_in(ACME, "sam@acme-agency.test", "Acme-Demo-Staff-2026")
-        .await;
+    let s = api.sign_in(ACME, "sam@acme-agency.test", "Acme-Demo-Staff-2026").await;
     let first = s.cookie_header();
-    let r1 = api
-        .call(
-            "POST",
-            "/api/v1/auth/refresh",
-            ACME,
-            &[("cookie", &first), ("x-requested-with", "t")],
-            None,
-        )
-        .await;
+    let r1 =
+        api.call("POST", "/api/v1/auth/refresh", ACME, &[("cookie", &first), ("x-requested-with", "t")], None).await;
     assert_eq!(r1.status, StatusCode::OK);
-    assert_ne!(
-        r1.cookie("__Host-kt_refresh"),
-        s.cookie("__Host-kt_refresh")
-    );
-    let replay = api
-        .call(
-            "POST",
-            "/api/v1/auth/refresh",
-            ACME,
-            &[("cookie", &first), ("x-requested-with", "t")],
-            None,
-        )
-        .await;
+    assert_ne!(r1.cookie("__Host-kt_refresh"), s.cookie("__Host-kt_refresh"));
+    let replay =
+        api.call("POST", "/api/v1/auth/refresh", ACME, &[("cookie", &first), ("x-requested-with", "t")], None).await;
     assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
     let after = api
-        .call(
-            "POST",
-            "/api/v1/auth/refresh",
-            ACME,
-            &[("cookie", &r1.cookie_header()), ("x-requested-with", "t")],
-            None,
-        )
+        .call("POST", "/api/v1/auth/refresh", ACME, &[("cookie", &r1.cookie_header()), ("x-requested-with", "t")], None)
         .await;
-    assert_eq!(
-        after.status,
-        StatusCode::UNAUTHORIZED,
-        "the whole family was revoked"
-    );
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED, "the whole family was revoked");
 }
 
 impl Api {
@@ -437,10 +242,7 @@ impl Api {
         (
             s.cookie_header(),
             s.cookie("__Host-kt_csrf"),
-            s.body["user"]["tenant"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
+            s.body["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
         )
     }
 
@@ -452,26 +254,15 @@ impl Api {
         host: &str,
         body: Option<Value>,
     ) -> Reply {
-        self.call(
-            method,
-            path,
-            host,
-            &[("cookie", &who.0), ("x-csrf-token", &who.1)],
-            body,
-        )
-        .await
+        self.call(method, path, host, &[("cookie", &who.0), ("x-csrf-token", &who.1)], body).await
     }
 }
 
 #[tokio::test]
 async fn super_admin_manages_tenants_and_suspension_locks_users_out() {
     let api = api().await;
-    let root = api
-        .session(HOUSE, "admin@kre8ivtech.test", "Kre8iv-Demo-Admin-2026")
-        .await;
-    let list = api
-        .as_user(&root, "GET", "/api/v1/tenants", HOUSE, None)
-        .await;
+    let root = api.session(HOUSE, "admin@kre8ivtech.test", "Kre8iv-Demo-Admin-2026").await;
+    let list = api.as_user(&root, "GET", "/api/v1/tenants", HOUSE, None).await;
     assert_eq!(list.body["items"].as_array().map(Vec::len), Some(2));
     let created = api
         .as_user(
@@ -482,10 +273,7 @@ async fn super_admin_manages_tenants_and_suspension_locks_users_out() {
             Some(json!({"name": "Beta Studio", "slug": "beta", "ticket_prefix": "beta"})),
         )
         .await;
-    assert_eq!(
-        (created.status, created.body["ticket_prefix"].as_str()),
-        (StatusCode::CREATED, Some("BETA"))
-    );
+    assert_eq!((created.status, created.body["ticket_prefix"].as_str()), (StatusCode::CREATED, Some("BETA")));
     let dup = api
         .as_user(
             &root,
@@ -495,24 +283,12 @@ async fn super_admin_manages_tenants_and_suspension_locks_users_out() {
             Some(json!({"name": "B2", "slug": "beta", "ticket_prefix": "BB"})),
         )
         .await;
-    assert_eq!(
-        (dup.status, dup.body["errors"][0]["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("slug"))
-    );
-    let branding = api
-        .call("GET", "/api/v1/branding", "beta.localhost", &[], None)
-        .await;
+    assert_eq!((dup.status, dup.body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("slug")));
+    let branding = api.call("GET", "/api/v1/branding", "beta.localhost", &[], None).await;
     assert_eq!(branding.body["portal_name"], "Beta Studio");
 
-    let pat = api
-        .session(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026")
-        .await;
-    assert_eq!(
-        api.as_user(&pat, "GET", "/api/v1/tenants", ACME, None)
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
+    let pat = api.session(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    assert_eq!(api.as_user(&pat, "GET", "/api/v1/tenants", ACME, None).await.status, StatusCode::FORBIDDEN);
     assert_eq!(
         api.as_user(
             &pat,
@@ -536,74 +312,33 @@ async fn super_admin_manages_tenants_and_suspension_locks_users_out() {
             Some(json!({"status": "suspended"})),
         )
         .await;
+    assert_eq!((suspend.status, suspend.body["status"].as_str()), (StatusCode::OK, Some("suspended")));
     assert_eq!(
-        (suspend.status, suspend.body["status"].as_str()),
-        (StatusCode::OK, Some("suspended"))
-    );
-    assert_eq!(
-        api.as_user(&pat, "GET", "/api/v1/me", ACME, None)
-            .await
-            .status,
+        api.as_user(&pat, "GET", "/api/v1/me", ACME, None).await.status,
         StatusCode::UNAUTHORIZED,
         "locked out at once"
     );
-    assert_eq!(
-        api.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026")
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(api.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await.status, StatusCode::FORBIDDEN);
     let bad = api
-        .as_user(
-            &root,
-            "PUT",
-            &format!("/api/v1/tenants/{acme_id}/status"),
-            HOUSE,
-            Some(json!({"status": "gone"})),
-        )
+        .as_user(&root, "PUT", &format!("/api/v1/tenants/{acme_id}/status"), HOUSE, Some(json!({"status": "gone"})))
         .await;
     assert_eq!(
         (bad.status, bad.body["errors"][0]["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("status"))
     );
-    api.as_user(
-        &root,
-        "PUT",
-        &format!("/api/v1/tenants/{acme_id}/status"),
-        HOUSE,
-        Some(json!({"status": "active"})),
-    )
-    .await;
-    assert_eq!(
-        api.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026")
-            .await
-            .status,
-        StatusCode::OK
-    );
+    api.as_user(&root, "PUT", &format!("/api/v1/tenants/{acme_id}/status"), HOUSE, Some(json!({"status": "active"})))
+        .await;
+    assert_eq!(api.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn partners_manage_their_clients_and_nobody_elses() {
     let api = api().await;
-    let pat = api
-        .session(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026")
-        .await;
+    let pat = api.session(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
     let acme_id = pat.2.clone();
-    let orgs = api
-        .as_user(
-            &pat,
-            "GET",
-            &format!("/api/v1/tenants/{acme_id}/orgs"),
-            ACME,
-            None,
-        )
-        .await;
-    let names: Vec<&str> = orgs.body["items"]
-        .as_array()
-        .expect("orgs")
-        .iter()
-        .filter_map(|o| o["name"].as_str())
-        .collect();
+    let orgs = api.as_user(&pat, "GET", &format!("/api/v1/tenants/{acme_id}/orgs"), ACME, None).await;
+    let names: Vec<&str> =
+        orgs.body["items"].as_array().expect("orgs").iter().filter_map(|o| o["name"].as_str()).collect();
     assert_eq!(names.len(), 2);
     assert!(names.contains(&"Globex") && names.contains(&"Initech"));
     let globex = orgs.body["items"]
@@ -617,136 +352,136 @@ async fn partners_manage_their_clients_and_nobody_elses() {
 
     let users = format!("/api/v1/tenants/{acme_id}/users");
     let new_client = json!({"email": "neo@globex.test", "name": "Neo", "role": "client", "orgs": [globex], "password": "Tr0mbone-Lantern-Quiet-47"});
-    let created = api
-        .as_user(&pat, "POST", &users, ACME, Some(new_client.clone()))
-        .await;
+    let created = api.as_user(&pat, "POST", &users, ACME, Some(new_client.clone())).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    assert_eq!(
-        api.sign_in(ACME, "neo@globex.test", "Tr0mbone-Lantern-Quiet-47")
-            .await
-            .status,
-        StatusCode::OK
-    );
+    assert_eq!(api.sign_in(ACME, "neo@globex.test", "Tr0mbone-Lantern-Quiet-47").await.status, StatusCode::OK);
     let weak = api.as_user(&pat, "POST", &users, ACME, Some(json!({"email": "w@globex.test", "name": "W", "role": "client", "orgs": [globex], "password": "password1234"}))).await;
     assert_eq!(
         (weak.status, weak.body["errors"][0]["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("password"))
     );
     let bad_role = api
-        .as_user(
-            &pat,
-            "POST",
-            &users,
-            ACME,
-            Some(json!({"email": "r@acme.test", "name": "R", "role": "emperor"})),
-        )
+        .as_user(&pat, "POST", &users, ACME, Some(json!({"email": "r@acme.test", "name": "R", "role": "emperor"})))
         .await;
     assert_eq!(
-        (
-            bad_role.status,
-            bad_role.body["errors"][0]["field"].as_str()
-        ),
+        (bad_role.status, bad_role.body["errors"][0]["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("role"))
     );
     let partner = api
-        .as_user(
-            &pat,
-            "POST",
-            &users,
-            ACME,
-            Some(json!({"email": "p2@acme.test", "name": "P2", "role": "partner"})),
-        )
+        .as_user(&pat, "POST", &users, ACME, Some(json!({"email": "p2@acme.test", "name": "P2", "role": "partner"})))
         .await;
-    assert_eq!(
-        partner.status,
-        StatusCode::FORBIDDEN,
-        "managing partners is Kre8ivTech's"
-    );
+    assert_eq!(partner.status, StatusCode::FORBIDDEN, "managing partners is Kre8ivTech's");
     let listed = api.as_user(&pat, "GET", &users, ACME, None).await;
-    assert!(
-        listed.body["items"]
-            .as_array()
-            .expect("users")
-            .iter()
-            .any(|u| u["email"] == "neo@globex.test")
-    );
+    assert!(listed.body["items"].as_array().expect("users").iter().any(|u| u["email"] == "neo@globex.test"));
 
     // Another tenant's collections are out of sight, on any host.
-    let house_id = api
-        .session(HOUSE, "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026")
-        .await
-        .2;
-    for path in [
-        format!("/api/v1/tenants/{house_id}/orgs"),
-        format!("/api/v1/tenants/{house_id}/users"),
-    ] {
-        assert_eq!(
-            api.as_user(&pat, "GET", &path, ACME, None).await.status,
-            StatusCode::NOT_FOUND,
-            "{path}"
-        );
+    let house_id = api.session(HOUSE, "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await.2;
+    for path in [format!("/api/v1/tenants/{house_id}/orgs"), format!("/api/v1/tenants/{house_id}/users")] {
+        assert_eq!(api.as_user(&pat, "GET", &path, ACME, None).await.status, StatusCode::NOT_FOUND, "{path}");
     }
-    let sneaky = api
-        .as_user(
-            &pat,
-            "POST",
-            &format!("/api/v1/tenants/{house_id}/users"),
-            ACME,
-            Some(new_client),
-        )
-        .await;
+    let sneaky = api.as_user(&pat, "POST", &format!("/api/v1/tenants/{house_id}/users"), ACME, Some(new_client)).await;
     assert_eq!(sneaky.status, StatusCode::NOT_FOUND);
     // Clients do not manage accounts, and do not learn the tenant's lists exist.
-    let dana = api
-        .session(ACME, "dana@globex.test", "Globex-Demo-Client-2026")
-        .await;
-    assert_eq!(
-        api.as_user(&dana, "GET", &users, ACME, None).await.status,
-        StatusCode::NOT_FOUND
-    );
+    let dana = api.session(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    assert_eq!(api.as_user(&dana, "GET", &users, ACME, None).await.status, StatusCode::NOT_FOUND);
     // Kre8ivTech staff manage partners' clients from the house portal.
-    let sky = api
-        .session(HOUSE, "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026")
-        .await;
+    let sky = api.session(HOUSE, "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await;
     assert_eq!(
-        api.as_user(
-            &sky,
-            "GET",
-            &format!("/api/v1/tenants/{acme_id}/orgs"),
-            HOUSE,
-            None
-        )
-        .await
-        .status,
+        api.as_user(&sky, "GET", &format!("/api/v1/tenants/{acme_id}/orgs"), HOUSE, None).await.status,
         StatusCode::OK
     );
     let org = api
-        .as_user(
-            &sky,
-            "POST",
-            &format!("/api/v1/tenants/{acme_id}/orgs"),
-            HOUSE,
-            Some(json!({"name": "Umbrella"})),
-        )
+        .as_user(&sky, "POST", &format!("/api/v1/tenants/{acme_id}/orgs"), HOUSE, Some(json!({"name": "Umbrella"})))
         .await;
     assert_eq!(org.status, StatusCode::CREATED);
-    let blank = api
-        .as_user(
-            &sky,
-            "POST",
-            &format!("/api/v1/tenants/{acme_id}/orgs"),
-            HOUSE,
-            Some(json!({"name": "  "})),
-        )
-        .await;
+    let blank =
+        api.as_user(&sky, "POST", &format!("/api/v1/tenants/{acme_id}/orgs"), HOUSE, Some(json!({"name": "  "}))).await;
     assert_eq!(
         (blank.status, blank.body["errors"][0]["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("name"))
     );
     assert_eq!(
-        api.as_user(&sky, "GET", "/api/v1/tenants/not-an-id/orgs", HOUSE, None)
-            .await
-            .status,
+        api.as_user(&sky, "GET", "/api/v1/tenants/not-an-id/orgs", HOUSE, None).await.status,
         StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_audit_log_records_sign_ins_and_changes_and_exports_csv() {
+    let api = api().await;
+    let failed = api
+        .call(
+            "POST",
+            "/api/v1/auth/sign-in",
+            ACME,
+            &[("x-requested-with", "t"), ("x-forwarded-for", "203.0.113.9"), ("user-agent", "Harness/1.0")],
+            Some(json!({"email": "pat@acme-agency.test", "password": "nope nope nope"})),
+        )
+        .await;
+    assert_eq!(failed.status, StatusCode::UNAUTHORIZED);
+    let pat = api.session(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    let acme_id = pat.2.clone();
+    let org = api
+        .as_user(&pat, "POST", &format!("/api/v1/tenants/{acme_id}/orgs"), ACME, Some(json!({"name": "Audited Co"})))
+        .await;
+    assert_eq!(org.status, StatusCode::CREATED);
+
+    let log = api.as_user(&pat, "GET", &format!("/api/v1/tenants/{acme_id}/audit"), ACME, None).await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.body);
+    let actions: Vec<&str> =
+        log.body["items"].as_array().expect("items").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(&actions[..3], &["org.created", "auth.sign_in", "auth.sign_in_failed"], "newest first");
+    let failed_entry = &log.body["items"][2];
+    assert_eq!(
+        (failed_entry["ip"].as_str(), failed_entry["user_agent"].as_str()),
+        (Some("203.0.113.9"), Some("Harness/1.0"))
+    );
+    assert_eq!(failed_entry["target"], "pat@acme-agency.test");
+    assert!(failed_entry["actor"].is_null());
+
+    let only_failed = api
+        .as_user(&pat, "GET", &format!("/api/v1/tenants/{acme_id}/audit?action=auth.sign_in_failed"), ACME, None)
+        .await;
+    assert_eq!(only_failed.body["items"].as_array().map(Vec::len), Some(1));
+    let auth_prefix =
+        api.as_user(&pat, "GET", &format!("/api/v1/tenants/{acme_id}/audit?action=auth"), ACME, None).await;
+    assert_eq!(auth_prefix.body["items"].as_array().map(Vec::len), Some(2));
+    let future = api
+        .as_user(&pat, "GET", &format!("/api/v1/tenants/{acme_id}/audit?from=2099-01-01T00:00:00Z"), ACME, None)
+        .await;
+    assert_eq!(future.body["items"].as_array().map(Vec::len), Some(0));
+    let bad = api.as_user(&pat, "GET", &format!("/api/v1/tenants/{acme_id}/audit?from=yesterday"), ACME, None).await;
+    assert_eq!((bad.status, bad.body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("from")));
+
+    let csv = api
+        .router
+        .clone()
+        .oneshot(
+            Request::get(format!("/api/v1/tenants/{acme_id}/audit/export"))
+                .header(header::HOST, ACME)
+                .header("cookie", &pat.0)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert_eq!(csv.headers()[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    let text = String::from_utf8(csv.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "time,action,actor,target,ip,user_agent");
+    assert!(lines.iter().any(|l| l.contains("auth.sign_in_failed,,pat@acme-agency.test,203.0.113.9,Harness/1.0")));
+
+    // Clients do not read the audit log; other tenants do not see it exists.
+    let dana = api.session(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    assert_eq!(
+        api.as_user(&dana, "GET", &format!("/api/v1/tenants/{acme_id}/audit"), ACME, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let sam = api.session(ACME, "sam@acme-agency.test", "Acme-Demo-Staff-2026").await;
+    assert_eq!(
+        api.as_user(&sam, "GET", &format!("/api/v1/tenants/{acme_id}/audit"), ACME, None).await.status,
+        StatusCode::FORBIDDEN,
+        "partner staff: no tenant reports"
     );
 }

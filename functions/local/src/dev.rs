@@ -28,37 +28,18 @@ pub fn router(blobs: Option<LocalBlobs>, mailer: Option<LocalMailer>) -> Router 
 fn blob_problem(e: BlobError) -> Response {
     let (status, slug, title) = match &e {
         BlobError::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
-        BlobError::Expired => (
-            StatusCode::FORBIDDEN,
-            "link-expired",
-            "The link has expired",
-        ),
-        BlobError::BadSignature => (
-            StatusCode::FORBIDDEN,
-            "bad-signature",
-            "The link is not valid",
-        ),
-        BlobError::TooLarge { .. } => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too-large",
-            "The file is too large",
-        ),
-        BlobError::Mismatch(_) | BlobError::BadKey(_) => (
-            StatusCode::BAD_REQUEST,
-            "bad-upload",
-            "The upload does not match its link",
-        ),
+        BlobError::Expired => (StatusCode::FORBIDDEN, "link-expired", "The link has expired"),
+        BlobError::BadSignature => (StatusCode::FORBIDDEN, "bad-signature", "The link is not valid"),
+        BlobError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "The file is too large"),
+        BlobError::Mismatch(_) | BlobError::BadKey(_) => {
+            (StatusCode::BAD_REQUEST, "bad-upload", "The upload does not match its link")
+        }
         BlobError::Unavailable(_) => {
             tracing::error!(error = %e, "blob storage failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "Temporarily unavailable",
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable")
         }
     };
-    let detail =
-        matches!(e, BlobError::Mismatch(_) | BlobError::TooLarge { .. }).then(|| e.to_string());
+    let detail = matches!(e, BlobError::Mismatch(_) | BlobError::TooLarge { .. }).then(|| e.to_string());
     ApiError::new(status, slug, title, detail).into_response()
 }
 
@@ -72,20 +53,14 @@ async fn upload(
     let Some(blobs) = dev.blobs else {
         return ApiError::not_found().into_response();
     };
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     match blobs.accept_upload(&key, &params, content_type, body).await {
         Ok(()) => StatusCode::OK.into_response(),
         Err(e) => blob_problem(e),
     }
 }
 
-async fn download(
-    State(dev): State<Dev>,
-    Path(key): Path<String>,
-    Query(params): Query<SignedParams>,
-) -> Response {
+async fn download(State(dev): State<Dev>, Path(key): Path<String>, Query(params): Query<SignedParams>) -> Response {
     let Some(blobs) = dev.blobs else {
         return ApiError::not_found().into_response();
     };
@@ -99,10 +74,7 @@ async fn download(
             if let Some(d) = disposition.and_then(|d| HeaderValue::from_str(&d).ok()) {
                 h.insert(header::CONTENT_DISPOSITION, d);
             }
-            h.insert(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            );
+            h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
             res
         }
         Err(e) => blob_problem(e),
@@ -110,10 +82,7 @@ async fn download(
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 async fn mail_list(State(dev): State<Dev>) -> Response {
@@ -137,11 +106,7 @@ async fn mail_list(State(dev): State<Dev>) -> Response {
             )
         })
         .collect();
-    let empty = if entries.is_empty() {
-        "<p>No mail sent yet.</p>"
-    } else {
-        ""
-    };
+    let empty = if entries.is_empty() { "<p>No mail sent yet.</p>" } else { "" };
     Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Mail outbox</title></head>\
          <body><main><h1>Mail outbox</h1>{empty}<ul>{rows}</ul></main></body></html>"
@@ -154,9 +119,7 @@ async fn mail_raw(State(dev): State<Dev>, Path(id): Path<String>) -> Response {
         return ApiError::not_found().into_response();
     };
     match mailer.read(&id).await {
-        Ok(Some(raw)) => {
-            ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], raw).into_response()
-        }
+        Ok(Some(raw)) => ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], raw).into_response(),
         Ok(None) => ApiError::not_found().into_response(),
         Err(e) => ApiError::from(kt_app::AppError::Unavailable(e.to_string())).into_response(),
     }

@@ -19,9 +19,7 @@ use kt_app::wiring::{Settings, Wired};
 use kt_app::worker::Dispatcher;
 use kt_http::{ApiError, AppState};
 use tokio::sync::watch;
-use tower_http::request_id::{
-    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
-};
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -32,40 +30,24 @@ struct UlidRequestId;
 
 impl MakeRequestId for UlidRequestId {
     fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
-        ulid::Ulid::new()
-            .to_string()
-            .parse()
-            .ok()
-            .map(RequestId::new)
+        ulid::Ulid::new().to_string().parse().ok().map(RequestId::new)
     }
 }
 
 /// Every API router of every capability, with the OpenAPI document and docs.
 pub fn api(state: AppState) -> Router {
-    let merged = kt_http::openapi::base()
-        .merge(kt_fn_health::router())
-        .merge(kt_fn_identity::router());
+    let merged = kt_http::openapi::base().merge(kt_fn_health::router()).merge(kt_fn_identity::router());
     let (router, _doc) = kt_http::openapi::finish(merged);
-    router
-        .route(
-            "/api/{*rest}",
-            axum::routing::any(|| async { ApiError::not_found() }),
-        )
-        .with_state(state)
+    router.route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found() })).with_state(state)
 }
 
 /// The whole host's router.
 pub fn router(wired: &Wired, web_dist: Option<PathBuf>) -> Router {
     let mut app = api(wired.state.clone())
         .merge(ws::router(wired.hub.clone()))
-        .merge(
-            dev::router(wired.local_blobs.clone(), wired.local_mailer.clone())
-                .layer(DefaultBodyLimit::disable()),
-        );
+        .merge(dev::router(wired.local_blobs.clone(), wired.local_mailer.clone()).layer(DefaultBodyLimit::disable()));
     app = match web_dist.filter(|d| d.join("index.html").is_file()) {
-        Some(dist) => app.fallback_service(
-            ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html"))),
-        ),
+        Some(dist) => app.fallback_service(ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")))),
         None => app.route("/", axum::routing::get(status_page)),
     };
     app.layer(
@@ -93,33 +75,20 @@ async fn status_page() -> impl IntoResponse {
 
 /// The background work: outbox relay, one dispatcher per queue, and the expiry sweep. Runs
 /// until `shutdown` changes.
-pub fn spawn_workers(
-    state: &AppState,
-    shutdown: watch::Receiver<bool>,
-) -> Vec<tokio::task::JoinHandle<()>> {
+pub fn spawn_workers(state: &AppState, shutdown: watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
     let mut tasks = Vec::new();
     let relay = Relay::new(state.store.clone(), state.queue.clone());
-    tasks.push(every(
-        Duration::from_millis(100),
-        shutdown.clone(),
-        move || {
-            let relay = relay.clone();
-            async move {
-                if let Err(e) = relay.relay_pending(100).await {
-                    tracing::warn!(error = %e, "outbox relay failed; will retry");
-                }
+    tasks.push(every(Duration::from_millis(100), shutdown.clone(), move || {
+        let relay = relay.clone();
+        async move {
+            if let Err(e) = relay.relay_pending(100).await {
+                tracing::warn!(error = %e, "outbox relay failed; will retry");
             }
-        },
-    ));
+        }
+    }));
     // Queues without consumers yet are still drained (their events acknowledged).
-    let no_consumers = |queue: &'static str| {
-        Dispatcher::new(queue, state.store.clone(), state.clock.clone(), vec![])
-    };
-    let dispatchers = [
-        no_consumers("events"),
-        kt_fn_mail_worker::dispatcher(state),
-        no_consumers("reminders"),
-    ];
+    let no_consumers = |queue: &'static str| Dispatcher::new(queue, state.store.clone(), state.clock.clone(), vec![]);
+    let dispatchers = [no_consumers("events"), kt_fn_mail_worker::dispatcher(state), no_consumers("reminders")];
     for dispatcher in dispatchers {
         let queue = state.queue.clone();
         tasks.push(every(Duration::ZERO, shutdown.clone(), move || {
@@ -146,11 +115,7 @@ pub fn spawn_workers(
     tasks
 }
 
-fn every<F, Fut>(
-    period: Duration,
-    mut shutdown: watch::Receiver<bool>,
-    mut tick: F,
-) -> tokio::task::JoinHandle<()>
+fn every<F, Fut>(period: Duration, mut shutdown: watch::Receiver<bool>, mut tick: F) -> tokio::task::JoinHandle<()>
 where
     F: FnMut() -> Fut + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send,
@@ -171,9 +136,7 @@ where
 
 /// Serves the whole portal on `port` until ctrl-c / SIGTERM.
 pub async fn serve(settings: Settings, port: u16, web_dist: Option<PathBuf>) -> anyhow::Result<()> {
-    let wired = kt_app::wiring::wire(&settings)
-        .await
-        .map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?;
+    let wired = kt_app::wiring::wire(&settings).await.map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?;
     let (stop, stopped) = watch::channel(false);
     let workers = spawn_workers(&wired.state, stopped);
     let app = router(&wired, web_dist);
@@ -185,9 +148,7 @@ pub async fn serve(settings: Settings, port: u16, web_dist: Option<PathBuf>) -> 
         data_dir = %settings.data_dir.display(),
         "KT-Portal is listening"
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     let _ = stop.send(true);
     for w in workers {
         let _ = w.await;
@@ -201,8 +162,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

@@ -71,12 +71,7 @@ fn parse_backend(s: &str) -> Result<Backend, String> {
 async fn main() -> anyhow::Result<()> {
     kt_http::logging::init_from_env();
     match Cli::parse().command {
-        Command::Serve {
-            port,
-            data_dir,
-            backend,
-            web_dist,
-        } => {
+        Command::Serve { port, data_dir, backend, web_dist } => {
             let mut settings = Settings::from_env();
             settings.backend = backend;
             settings.data_dir = data_dir;
@@ -93,24 +88,14 @@ async fn main() -> anyhow::Result<()> {
             if std::env::var_os("PORTAL_PUBLIC_URL").is_none() {
                 settings.public_url = format!("http://localhost:{}", store.port);
             }
-            let wired = kt_app::wiring::wire(&settings)
-                .await
-                .map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?;
-            let logins = kt_app::seed::demo(&wired.state)
-                .await
-                .map_err(|e| anyhow::anyhow!("seeding failed: {e}"))?;
+            let wired = kt_app::wiring::wire(&settings).await.map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?;
+            let logins = kt_app::seed::demo(&wired.state).await.map_err(|e| anyhow::anyhow!("seeding failed: {e}"))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&logins)?);
             } else {
                 println!("Demo logins (password sign-in):");
                 for l in &logins {
-                    println!(
-                        "  {:<14} {:<26} {:<26} {}",
-                        l.role.label(),
-                        l.email,
-                        l.password,
-                        l.url
-                    );
+                    println!("  {:<14} {:<26} {:<26} {}", l.role.label(), l.email, l.password, l.url);
                 }
             }
             Ok(())

@@ -9,9 +9,7 @@ use kt_platform::push::Hub;
 use serde_json::json;
 
 pub fn router(hub: Hub) -> Router {
-    Router::new()
-        .route("/ws", axum::routing::get(upgrade))
-        .with_state(hub)
+    Router::new().route("/ws", axum::routing::get(upgrade)).with_state(hub)
 }
 
 async fn upgrade(State(hub): State<Hub>, ws: WebSocketUpgrade) -> Response {

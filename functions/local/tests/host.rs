@@ -17,10 +17,7 @@ use tokio_tungstenite::tungstenite::Message;
 const SIGNING_KEY: &str = "test-signing-key-0123456789abcdef0123456789";
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
 }
 
 struct Portal {
@@ -33,21 +30,12 @@ impl Portal {
     /// waits until it answers its health check.
     async fn spawn(port: u16, configure: impl FnOnce(&mut Command)) -> Portal {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_portal"));
-        cmd.args([
-            "serve",
-            "--port",
-            &port.to_string(),
-            "--web-dist",
-            "/nonexistent",
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
+        cmd.args(["serve", "--port", &port.to_string(), "--web-dist", "/nonexistent"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
         configure(&mut cmd);
-        let portal = Portal {
-            child: cmd.spawn().expect("spawn portal"),
-            port,
-        };
+        let portal = Portal { child: cmd.spawn().expect("spawn portal"), port };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(r) = reqwest::get(portal.url("/api/v1/health")).await
@@ -62,9 +50,7 @@ impl Portal {
 
     async fn start(data_dir: &Path, port: u16) -> Portal {
         Portal::spawn(port, |cmd| {
-            cmd.args(["--backend", "local", "--data-dir"])
-                .arg(data_dir)
-                .env("PORTAL_SIGNING_KEY", SIGNING_KEY);
+            cmd.args(["--backend", "local", "--data-dir"]).arg(data_dir).env("PORTAL_SIGNING_KEY", SIGNING_KEY);
         })
         .await
     }
@@ -92,51 +78,28 @@ async fn serves_health_docs_status_page_and_problems() {
     let dir = tempfile::tempdir().expect("tmp");
     let portal = Portal::start(dir.path(), free_port()).await;
 
-    let health: serde_json::Value = reqwest::get(portal.url("/api/v1/health"))
-        .await
-        .expect("health")
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(
-        (health["status"].as_str(), health["store"].as_str()),
-        (Some("ok"), Some("sqlite"))
-    );
+    let health: serde_json::Value =
+        reqwest::get(portal.url("/api/v1/health")).await.expect("health").json().await.expect("json");
+    assert_eq!((health["status"].as_str(), health["store"].as_str()), (Some("ok"), Some("sqlite")));
 
-    let doc: serde_json::Value = reqwest::get(portal.url("/api/v1/openapi.json"))
-        .await
-        .expect("doc")
-        .json()
-        .await
-        .expect("json");
-    assert!(
-        doc["openapi"]
-            .as_str()
-            .is_some_and(|v| v.starts_with("3.1"))
-    );
+    let doc: serde_json::Value =
+        reqwest::get(portal.url("/api/v1/openapi.json")).await.expect("doc").json().await.expect("json");
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")));
     assert!(doc["paths"]["/api/v1/health"]["get"].is_object());
     assert!(doc["components"]["schemas"]["Problem"].is_object());
 
     let docs = reqwest::get(portal.url("/api/docs/")).await.expect("docs");
     assert_eq!(docs.status(), 200);
-    assert!(
-        docs.text().await.expect("html").contains("swagger"),
-        "browsable docs are served offline"
-    );
+    assert!(docs.text().await.expect("html").contains("swagger"), "browsable docs are served offline");
 
     let page = reqwest::get(portal.url("/")).await.expect("page");
     assert!(page.headers().contains_key("x-request-id"));
     let html = page.text().await.expect("html");
     assert!(html.contains("KT-Portal is running") && html.contains("/api/docs/"));
 
-    let missing = reqwest::get(portal.url("/api/v1/no-such-route"))
-        .await
-        .expect("404");
+    let missing = reqwest::get(portal.url("/api/v1/no-such-route")).await.expect("404");
     assert_eq!(missing.status(), 404);
-    assert_eq!(
-        missing.headers()["content-type"],
-        "application/problem+json"
-    );
+    assert_eq!(missing.headers()["content-type"], "application/problem+json");
     let problem: serde_json::Value = missing.json().await.expect("json");
     assert_eq!(problem["status"], 404);
 }
@@ -147,22 +110,14 @@ async fn websocket_answers_and_presigned_urls_work_over_http() {
     let portal = Portal::start(dir.path(), free_port()).await;
 
     let (mut ws, _) =
-        tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{}/ws", portal.port))
-            .await
-            .expect("ws connect");
+        tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{}/ws", portal.port)).await.expect("ws connect");
     let hello: serde_json::Value = match ws.next().await.expect("hello").expect("frame") {
         Message::Text(t) => serde_json::from_str(&t).expect("json"),
         other => panic!("unexpected {other:?}"),
     };
     assert_eq!(hello["type"], "hello");
-    assert!(
-        hello["connection_id"]
-            .as_str()
-            .is_some_and(|id| !id.is_empty())
-    );
-    ws.send(Message::Text(r#"{"type":"ping"}"#.into()))
-        .await
-        .expect("send");
+    assert!(hello["connection_id"].as_str().is_some_and(|id| !id.is_empty()));
+    ws.send(Message::Text(r#"{"type":"ping"}"#.into())).await.expect("send");
     let pong: serde_json::Value = match ws.next().await.expect("pong").expect("frame") {
         Message::Text(t) => serde_json::from_str(&t).expect("json"),
         other => panic!("unexpected {other:?}"),
@@ -186,30 +141,16 @@ async fn websocket_answers_and_presigned_urls_work_over_http() {
     let up = blobs.presign_upload(&spec).await.expect("presign");
     let client = reqwest::Client::new();
     let put = |url: String, body: &'static str| {
-        let req = client
-            .put(url)
-            .header("content-type", "text/plain")
-            .body(body);
+        let req = client.put(url).header("content-type", "text/plain").body(body);
         async move { req.send().await.expect("put").status() }
     };
     assert_eq!(put(up.url.clone(), "too long body").await, 400);
-    assert_eq!(
-        put(up.url.replace("len=11", "len=13"), "too long body").await,
-        403
-    );
+    assert_eq!(put(up.url.replace("len=11", "len=13"), "too long body").await, 403);
     assert_eq!(put(up.url.clone(), "hello world").await, 200);
-    let url = blobs
-        .presign_download(&spec.key, Duration::from_secs(60), Some("report.txt"))
-        .await
-        .expect("presign");
+    let url = blobs.presign_download(&spec.key, Duration::from_secs(60), Some("report.txt")).await.expect("presign");
     let got = reqwest::get(&url).await.expect("get");
     assert_eq!(got.status(), 200);
-    assert!(
-        got.headers()["content-disposition"]
-            .to_str()
-            .expect("ascii")
-            .contains("report.txt")
-    );
+    assert!(got.headers()["content-disposition"].to_str().expect("ascii").contains("report.txt"));
     assert_eq!(got.text().await.expect("body"), "hello world");
 }
 
@@ -235,8 +176,7 @@ async fn an_event_written_before_a_sigkill_is_delivered_after_restart() {
 
     // The host died between a committed write and its relay: the change and its event are in
     // the database, nothing has reached the queue.
-    let store =
-        SqliteStore::open(dir.path().join("portal.db"), Arc::new(SystemClock)).expect("open store");
+    let store = SqliteStore::open(dir.path().join("portal.db"), Arc::new(SystemClock)).expect("open store");
     let event = mail::requested(
         ulid::Ulid::new(),
         Some("kt".into()),
@@ -244,53 +184,27 @@ async fn an_event_written_before_a_sigkill_is_delivered_after_restart() {
         &welcome_mail("Survives SIGKILL"),
     )
     .expect("event");
-    let change = TxOp::Put {
-        item: Item::new(Key::new("T#kt#USER#1", "PROFILE"), Default::default()),
-        cond: Cond::NotExists,
-    };
-    outbox::commit(&store, vec![change], vec![(mail::QUEUE, event)])
-        .await
-        .expect("commit");
+    let change =
+        TxOp::Put { item: Item::new(Key::new("T#kt#USER#1", "PROFILE"), Default::default()), cond: Cond::NotExists };
+    outbox::commit(&store, vec![change], vec![(mail::QUEUE, event)]).await.expect("commit");
     drop(store);
 
     let portal = Portal::start(dir.path(), port).await;
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let list = reqwest::get(portal.url("/dev/mail"))
-            .await
-            .expect("outbox")
-            .text()
-            .await
-            .expect("html");
+        let list = reqwest::get(portal.url("/dev/mail")).await.expect("outbox").text().await.expect("html");
         if list.contains("Survives SIGKILL") {
             break;
         }
-        assert!(
-            Instant::now() < deadline,
-            "the event was lost: no mail after restart"
-        );
+        assert!(Instant::now() < deadline, "the event was lost: no mail after restart");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // Delivered exactly once, and readable as a MIME message.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let list = reqwest::get(portal.url("/dev/mail"))
-        .await
-        .expect("outbox")
-        .text()
-        .await
-        .expect("html");
+    let list = reqwest::get(portal.url("/dev/mail")).await.expect("outbox").text().await.expect("html");
     assert_eq!(list.matches("Survives SIGKILL").count(), 1);
-    let id = list
-        .split("/dev/mail/")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("link");
-    let raw = reqwest::get(portal.url(&format!("/dev/mail/{id}")))
-        .await
-        .expect("raw")
-        .text()
-        .await
-        .expect("eml");
+    let id = list.split("/dev/mail/").nth(1).and_then(|s| s.split('"').next()).expect("link");
+    let raw = reqwest::get(portal.url(&format!("/dev/mail/{id}"))).await.expect("raw").text().await.expect("eml");
     assert!(raw.contains("Subject: Survives SIGKILL") && raw.contains("Message-ID: <"));
 }
 
@@ -315,19 +229,9 @@ async fn the_same_host_runs_on_the_aws_adapters() {
             .env("PORTAL_JWT_SECRET", "host-test-jwt-secret-0123456789abcdef");
     })
     .await;
-    let health: serde_json::Value = reqwest::get(portal.url("/api/v1/health"))
-        .await
-        .expect("health")
-        .json()
-        .await
-        .expect("json");
+    let health: serde_json::Value =
+        reqwest::get(portal.url("/api/v1/health")).await.expect("health").json().await.expect("json");
     assert_eq!(health["store"], "dynamodb");
     // Only local adapters have local-only routes.
-    assert_eq!(
-        reqwest::get(portal.url("/dev/mail"))
-            .await
-            .expect("outbox")
-            .status(),
-        404
-    );
+    assert_eq!(reqwest::get(portal.url("/dev/mail")).await.expect("outbox").status(), 404);
 }

@@ -48,9 +48,7 @@ async fn call(
         .header(header::HOST, host)
         .header("x-requested-with", "harness");
     if let Some(c) = caller {
-        req = req
-            .header(header::COOKIE, &c.cookie)
-            .header("x-csrf-token", &c.csrf);
+        req = req.header(header::COOKIE, &c.cookie).header("x-csrf-token", &c.csrf);
     }
     let body = match body {
         Some(b) => {
@@ -59,33 +57,18 @@ async fn call(
         }
         None => Body::empty(),
     };
-    let res = router
-        .clone()
-        .oneshot(req.body(body).expect("request"))
-        .await
-        .expect("response");
+    let res = router.clone().oneshot(req.body(body).expect("request")).await.expect("response");
     let status = res.status();
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
-async fn sign_in(
-    router: &Router,
-    label: &'static str,
-    host: &'static str,
-    email: &str,
-    password: &str,
-) -> Caller {
+async fn sign_in(router: &Router, label: &'static str, host: &'static str, email: &str, password: &str) -> Caller {
     let req = Request::post("/api/v1/auth/sign-in")
         .header(header::HOST, host)
         .header("x-requested-with", "harness")
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(
-            json!({"email": email, "password": password}).to_string(),
-        ))
+        .body(Body::from(json!({"email": email, "password": password}).to_string()))
         .expect("request");
     let res = router.clone().oneshot(req).await.expect("response");
     assert_eq!(res.status(), StatusCode::OK, "{label} signs in");
@@ -96,17 +79,8 @@ async fn sign_in(
         .filter_map(|v| v.to_str().ok())
         .filter_map(|v| v.split(';').next().map(str::to_owned))
         .collect();
-    let csrf = cookies
-        .iter()
-        .find_map(|c| c.strip_prefix("__Host-kt_csrf="))
-        .unwrap_or_default()
-        .to_owned();
-    Caller {
-        label,
-        host,
-        cookie: cookies.join("; "),
-        csrf,
-    }
+    let csrf = cookies.iter().find_map(|c| c.strip_prefix("__Host-kt_csrf=")).unwrap_or_default().to_owned();
+    Caller { label, host, cookie: cookies.join("; "), csrf }
 }
 
 /// A plausible body for a request schema, so handlers get past parsing to the policy.
@@ -147,18 +121,12 @@ async fn no_route_serves_another_tenant_or_organization() {
     kt_app::seed::demo(&app).await.expect("seed");
     let beta = tenancy::create(
         &app,
-        &NewTenant {
-            name: "Beta Studio".into(),
-            slug: "beta".into(),
-            ticket_prefix: "BETA".into(),
-        },
+        &NewTenant { name: "Beta Studio".into(), slug: "beta".into(), ticket_prefix: "BETA".into() },
         TenantKind::Partner,
     )
     .await
     .expect("beta");
-    let beta_org = create_org(&app, None, &beta, "Beta Client")
-        .await
-        .expect("org");
+    let beta_org = create_org(&app, None, &beta, "Beta Client", &Default::default()).await.expect("org");
     let user = |email: &str, role: Role, orgs| NewUser {
         email: email.into(),
         name: "Harness".into(),
@@ -166,37 +134,22 @@ async fn no_route_serves_another_tenant_or_organization() {
         password: Some(PASSWORD.into()),
         orgs,
     };
+    create_user(&app, None, &beta, user("boss@beta.test", Role::Partner, vec![]), &Default::default())
+        .await
+        .expect("beta partner");
+    create_user(&app, None, &beta, user("bea@betaclient.test", Role::PartnerStaff, vec![]), &Default::default())
+        .await
+        .expect("beta staff");
     create_user(
         &app,
         None,
         &beta,
-        user("boss@beta.test", Role::Partner, vec![]),
-    )
-    .await
-    .expect("beta partner");
-    create_user(
-        &app,
-        None,
-        &beta,
-        user("bea@betaclient.test", Role::PartnerStaff, vec![]),
-    )
-    .await
-    .expect("beta staff");
-    create_user(
-        &app,
-        None,
-        &beta,
-        user(
-            "cal@betaclient.test",
-            Role::Client,
-            vec![beta_org.id.clone()],
-        ),
+        user("cal@betaclient.test", Role::Client, vec![beta_org.id.clone()]),
+        &Default::default(),
     )
     .await
     .expect("beta client");
-    let acme = tenancy::resolve_host(&app, "acme.localhost")
-        .await
-        .expect("acme");
+    let acme = tenancy::resolve_host(&app, "acme.localhost").await.expect("acme");
     let initech = kt_store::accounts::list_orgs(app.store.as_ref(), &acme.id, 10, None)
         .await
         .expect("orgs")
@@ -209,83 +162,30 @@ async fn no_route_serves_another_tenant_or_organization() {
         None,
         &acme,
         user("olga@initech.test", Role::Client, vec![initech.id.clone()]),
+        &Default::default(),
     )
     .await
     .expect("initech-only client");
 
     let router = portal::api(app.clone());
-    let (_, doc) = call(
-        &router,
-        "get",
-        "/api/v1/openapi.json",
-        "localhost",
-        None,
-        None,
-    )
-    .await;
+    let (_, doc) = call(&router, "get", "/api/v1/openapi.json", "localhost", None, None).await;
 
     // The victim: Dana of Globex, a client of Acme, and Acme's resources.
-    let dana = sign_in(
-        &router,
-        "victim",
-        "acme.localhost",
-        "dana@globex.test",
-        "Globex-Demo-Client-2026",
-    )
-    .await;
-    let (_, me) = call(
-        &router,
-        "get",
-        "/api/v1/me",
-        "acme.localhost",
-        Some(&dana),
-        None,
-    )
-    .await;
-    let (_, sessions) = call(
-        &router,
-        "get",
-        "/api/v1/auth/sessions",
-        "acme.localhost",
-        Some(&dana),
-        None,
-    )
-    .await;
+    let dana = sign_in(&router, "victim", "acme.localhost", "dana@globex.test", "Globex-Demo-Client-2026").await;
+    let (_, me) = call(&router, "get", "/api/v1/me", "acme.localhost", Some(&dana), None).await;
+    let (_, sessions) = call(&router, "get", "/api/v1/auth/sessions", "acme.localhost", Some(&dana), None).await;
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
             "id" => sessions[0]["id"].as_str().unwrap_or_default().to_owned(),
-            other => panic!(
-                "path parameter {{{other}}} has no victim resource in the isolation harness: add one"
-            ),
+            other => panic!("path parameter {{{other}}} has no victim resource in the isolation harness: add one"),
         }
     };
 
     let other_tenant = [
-        sign_in(
-            &router,
-            "partner of another tenant",
-            "beta.localhost",
-            "boss@beta.test",
-            PASSWORD,
-        )
-        .await,
-        sign_in(
-            &router,
-            "partner staff of another tenant",
-            "beta.localhost",
-            "bea@betaclient.test",
-            PASSWORD,
-        )
-        .await,
-        sign_in(
-            &router,
-            "client of another tenant",
-            "beta.localhost",
-            "cal@betaclient.test",
-            PASSWORD,
-        )
-        .await,
+        sign_in(&router, "partner of another tenant", "beta.localhost", "boss@beta.test", PASSWORD).await,
+        sign_in(&router, "partner staff of another tenant", "beta.localhost", "bea@betaclient.test", PASSWORD).await,
+        sign_in(&router, "client of another tenant", "beta.localhost", "cal@betaclient.test", PASSWORD).await,
         sign_in(
             &router,
             "direct client of the house",
@@ -295,14 +195,8 @@ async fn no_route_serves_another_tenant_or_organization() {
         )
         .await,
     ];
-    let other_org = sign_in(
-        &router,
-        "client of another organization",
-        "acme.localhost",
-        "olga@initech.test",
-        PASSWORD,
-    )
-    .await;
+    let other_org =
+        sign_in(&router, "client of another organization", "acme.localhost", "olga@initech.test", PASSWORD).await;
 
     let mut checked = 0;
     let mut failures = Vec::new();
@@ -312,19 +206,13 @@ async fn no_route_serves_another_tenant_or_organization() {
             if PUBLIC.contains(&(method.as_str(), template.as_str())) {
                 continue;
             }
-            let params: Vec<String> = template
-                .split('{')
-                .skip(1)
-                .filter_map(|s| s.split('}').next())
-                .map(str::to_owned)
-                .collect();
+            let params: Vec<String> =
+                template.split('{').skip(1).filter_map(|s| s.split('}').next()).map(str::to_owned).collect();
             let mut path = template.clone();
             for p in &params {
                 path = path.replace(&format!("{{{p}}}"), &victim_param(p));
             }
-            let body = op
-                .get("requestBody")
-                .map(|b| sample(&b["content"]["application/json"]["schema"], &doc));
+            let body = op.get("requestBody").map(|b| sample(&b["content"]["application/json"]["schema"], &doc));
             let mut attempts: Vec<(&Caller, &str)> = Vec::new();
             for attacker in &other_tenant {
                 // Their credentials on the victim's portal...
@@ -338,13 +226,9 @@ async fn no_route_serves_another_tenant_or_organization() {
                 attempts.push((&other_org, "acme.localhost"));
             }
             for (caller, host) in attempts {
-                let (status, reply) =
-                    call(&router, method, &path, host, Some(caller), body.clone()).await;
+                let (status, reply) = call(&router, method, &path, host, Some(caller), body.clone()).await;
                 checked += 1;
-                if !matches!(
-                    status,
-                    StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
-                ) {
+                if !matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) {
                     failures.push(format!(
                         "{} {template} as {} on {host}: {status} {reply}",
                         method.to_uppercase(),
@@ -354,24 +238,8 @@ async fn no_route_serves_another_tenant_or_organization() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "routes that crossed a boundary:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "routes that crossed a boundary:\n{}", failures.join("\n"));
     assert!(checked >= 40, "the harness exercised {checked} calls");
     // The victim still has their session: nothing the attackers did reached it.
-    assert_eq!(
-        call(
-            &router,
-            "get",
-            "/api/v1/me",
-            "acme.localhost",
-            Some(&dana),
-            None
-        )
-        .await
-        .0,
-        StatusCode::OK
-    );
+    assert_eq!(call(&router, "get", "/api/v1/me", "acme.localhost", Some(&dana), None).await.0, StatusCode::OK);
 }

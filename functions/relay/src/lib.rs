@@ -25,10 +25,9 @@ pub async fn handle(relay: &Relay, event: Event) -> DynamoDbEventResponse {
         }
         let image: Result<OutboxImage, _> = serde_dynamo::from_item(record.change.new_image);
         let outcome = match image {
-            Ok(img) if img.pk.starts_with(PREFIX) => relay
-                .relay(&Key::new(img.pk, img.sk), &img.entry)
-                .await
-                .map_err(|e| e.to_string()),
+            Ok(img) if img.pk.starts_with(PREFIX) => {
+                relay.relay(&Key::new(img.pk, img.sk), &img.entry).await.map_err(|e| e.to_string())
+            }
             Ok(_) => continue,
             Err(e) => Err(format!("unreadable outbox image: {e}")),
         };
@@ -44,10 +43,8 @@ pub async fn handle(relay: &Relay, event: Event) -> DynamoDbEventResponse {
 
 /// Built through serde: the type's optional catch-all field depends on crate features.
 fn response(failed: Option<String>) -> DynamoDbEventResponse {
-    let failures: Vec<serde_json::Value> = failed
-        .into_iter()
-        .map(|id| serde_json::json!({"itemIdentifier": id}))
-        .collect();
+    let failures: Vec<serde_json::Value> =
+        failed.into_iter().map(|id| serde_json::json!({"itemIdentifier": id})).collect();
     serde_json::from_value(serde_json::json!({"batchItemFailures": failures}))
         .unwrap_or_else(|_| unreachable!("a literal response always deserialises"))
 }

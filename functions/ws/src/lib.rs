@@ -14,24 +14,16 @@ pub fn connection_key(connection_id: &str) -> Key {
     Key::new(format!("WSCONN#{connection_id}"), "CONN")
 }
 
-pub async fn handle(
-    state: &AppState,
-    request: ApiGatewayWebsocketProxyRequest,
-) -> ApiGatewayProxyResponse {
+pub async fn handle(state: &AppState, request: ApiGatewayWebsocketProxyRequest) -> ApiGatewayProxyResponse {
     let ctx = &request.request_context;
-    let (Some(route), Some(connection_id)) =
-        (ctx.route_key.as_deref(), ctx.connection_id.as_deref())
-    else {
+    let (Some(route), Some(connection_id)) = (ctx.route_key.as_deref(), ctx.connection_id.as_deref()) else {
         return respond(400);
     };
     match route {
         "$connect" => {
             let now = state.clock.now_unix();
-            let item = Item::new(
-                connection_key(connection_id),
-                obj(json!({"connected_at": now, "topics": []})),
-            )
-            .with_expiry(now + CONNECTION_TTL_SECS);
+            let item = Item::new(connection_key(connection_id), obj(json!({"connected_at": now, "topics": []})))
+                .with_expiry(now + CONNECTION_TTL_SECS);
             match state.store.put(item, Cond::None).await {
                 Ok(()) => respond(200),
                 Err(e) => {
@@ -41,11 +33,7 @@ pub async fn handle(
             }
         }
         "$disconnect" => {
-            if let Err(e) = state
-                .store
-                .delete(&connection_key(connection_id), Cond::None)
-                .await
-            {
+            if let Err(e) = state.store.delete(&connection_key(connection_id), Cond::None).await {
                 tracing::warn!(error = %e, "could not remove connection");
             }
             respond(200)
@@ -62,9 +50,7 @@ pub async fn handle(
 
 /// The answer to one client message.
 pub fn reply_to(body: Option<&str>) -> Value {
-    let message: Value = body
-        .and_then(|b| serde_json::from_str(b).ok())
-        .unwrap_or(Value::Null);
+    let message: Value = body.and_then(|b| serde_json::from_str(b).ok()).unwrap_or(Value::Null);
     match message.get("type").and_then(Value::as_str) {
         Some("ping") => json!({"type": "pong"}),
         Some(other) => {

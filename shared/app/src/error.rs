@@ -12,10 +12,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self { field: field.into(), message: message.into() }
     }
 }
 
@@ -50,12 +47,7 @@ pub enum AppError {
 impl AppError {
     /// Every broken rule of one input at once, so the client can fix all fields in one go.
     pub fn from_invalid(errors: Vec<kt_domain::identity::Invalid>) -> Self {
-        AppError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| FieldError::new(e.field, e.message))
-                .collect(),
-        )
+        AppError::Invalid(errors.into_iter().map(|e| FieldError::new(e.field, e.message)).collect())
     }
 
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
@@ -66,15 +58,9 @@ impl AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict { .. } => {
-                AppError::Conflict("the item changed or already exists".into())
-            }
-            StoreError::Invalid(Violation::BadCursor) => {
-                AppError::invalid("cursor", "is not a cursor of this list")
-            }
-            StoreError::Invalid(Violation::ZeroLimit) => {
-                AppError::invalid("limit", "must be at least 1")
-            }
+            StoreError::Conflict { .. } => AppError::Conflict("the item changed or already exists".into()),
+            StoreError::Invalid(Violation::BadCursor) => AppError::invalid("cursor", "is not a cursor of this list"),
+            StoreError::Invalid(Violation::ZeroLimit) => AppError::invalid("limit", "must be at least 1"),
             StoreError::Invalid(Violation::ItemTooLarge { .. }) => {
                 AppError::Invalid(vec![FieldError::new("body", "is too large to store")])
             }

@@ -19,8 +19,7 @@ pub fn requested(
     at: time::OffsetDateTime,
     mail: &Mail,
 ) -> Result<DomainEvent, crate::AppError> {
-    let payload =
-        serde_json::to_value(mail).map_err(|e| crate::AppError::Internal(e.to_string()))?;
+    let payload = serde_json::to_value(mail).map_err(|e| crate::AppError::Internal(e.to_string()))?;
     Ok(DomainEvent::new(id, MAIL_REQUESTED, tenant, at, payload))
 }
 
@@ -47,10 +46,7 @@ impl Consumer for MailConsumer {
     async fn handle(&self, event: &DomainEvent) -> Result<(), HandlerError> {
         let mail: Mail = serde_json::from_value(event.payload.clone())
             .map_err(|e| HandlerError(format!("bad mail payload: {e}")))?;
-        self.mailer
-            .send(&mail)
-            .await
-            .map_err(|e| HandlerError(e.to_string()))?;
+        self.mailer.send(&mail).await.map_err(|e| HandlerError(e.to_string()))?;
         Ok(())
     }
 }

@@ -31,27 +31,14 @@ fn shard_of(event: &DomainEvent) -> u32 {
 
 /// The transaction operation that records `event` for delivery to `queue`.
 pub fn record(queue: &str, event: DomainEvent) -> Result<TxOp, AppError> {
-    let key = Key::new(
-        format!("{PREFIX}{}", shard_of(&event)),
-        event.id.to_string(),
-    );
-    let entry = OutboxEntry {
-        queue: queue.to_owned(),
-        event,
-    };
+    let key = Key::new(format!("{PREFIX}{}", shard_of(&event)), event.id.to_string());
+    let entry = OutboxEntry { queue: queue.to_owned(), event };
     let item = Item::from_entity(key, &entry).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(TxOp::Put {
-        item,
-        cond: Cond::NotExists,
-    })
+    Ok(TxOp::Put { item, cond: Cond::NotExists })
 }
 
 /// Commits `ops` together with `events` (each to its queue): all or nothing.
-pub async fn commit(
-    store: &dyn Store,
-    mut ops: Vec<TxOp>,
-    events: Vec<(&str, DomainEvent)>,
-) -> Result<(), AppError> {
+pub async fn commit(store: &dyn Store, mut ops: Vec<TxOp>, events: Vec<(&str, DomainEvent)>) -> Result<(), AppError> {
     for (queue, event) in events {
         ops.push(record(queue, event)?);
     }
@@ -72,11 +59,8 @@ impl Relay {
 
     /// Sends one outbox entry to its queue, then deletes the outbox item.
     pub async fn relay(&self, key: &Key, entry: &OutboxEntry) -> Result<(), AppError> {
-        let body =
-            serde_json::to_string(&entry.event).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.queue
-            .send(&entry.queue, &body, std::time::Duration::ZERO)
-            .await?;
+        let body = serde_json::to_string(&entry.event).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.queue.send(&entry.queue, &body, std::time::Duration::ZERO).await?;
         self.store.delete(key, Cond::None).await?;
         Ok(())
     }
@@ -86,10 +70,7 @@ impl Relay {
     pub async fn relay_pending(&self, limit: u32) -> Result<usize, AppError> {
         let mut relayed = 0;
         for shard in 0..SHARDS {
-            let page = self
-                .store
-                .query(Query::table(format!("{PREFIX}{shard}")).limit(limit))
-                .await?;
+            let page = self.store.query(Query::table(format!("{PREFIX}{shard}")).limit(limit)).await?;
             for item in page.items {
                 match item.to_entity::<OutboxEntry>() {
                     Ok(entry) => {

@@ -96,33 +96,15 @@ fn org_id(tenant: &Tenant, name: &str) -> OrgId {
     for b in tenant.slug.as_str().bytes().chain(name.bytes()) {
         n = n.wrapping_mul(131).wrapping_add(b as u128);
     }
-    OrgId::new(ulid::Ulid::from_parts(
-        1_700_000_000_000,
-        n & ((1u128 << 80) - 1),
-    ))
+    OrgId::new(ulid::Ulid::from_parts(1_700_000_000_000, n & ((1u128 << 80) - 1)))
 }
 
-async fn tenant(
-    app: &AppState,
-    name: &str,
-    slug: &str,
-    prefix: &str,
-    kind: TenantKind,
-) -> Result<Tenant, AppError> {
+async fn tenant(app: &AppState, name: &str, slug: &str, prefix: &str, kind: TenantKind) -> Result<Tenant, AppError> {
     let parsed = TenantSlug::parse(slug)?;
     if let Some(id) = tenants::by_slug(app.store.as_ref(), &parsed).await? {
         return tenancy::get(app, &id).await;
     }
-    tenancy::create(
-        app,
-        &NewTenant {
-            name: name.into(),
-            slug: slug.into(),
-            ticket_prefix: prefix.into(),
-        },
-        kind,
-    )
-    .await
+    tenancy::create(app, &NewTenant { name: name.into(), slug: slug.into(), ticket_prefix: prefix.into() }, kind).await
 }
 
 /// The URL of a tenant's portal: the bare domain for the house, `{slug}.{domain}` otherwise.
@@ -150,10 +132,7 @@ pub async fn demo(app: &AppState) -> Result<Vec<DemoLogin>, AppError> {
                 name: (*name).into(),
                 created_at: app.clock.now(),
             };
-            match store
-                .put(accounts::org_item(&org, 1)?, Cond::NotExists)
-                .await
-            {
+            match store.put(accounts::org_item(&org, 1)?, Cond::NotExists).await {
                 Ok(()) => {}
                 Err(e) if e.is_conflict() => {}
                 Err(e) => return Err(e.into()),
@@ -161,10 +140,7 @@ pub async fn demo(app: &AppState) -> Result<Vec<DemoLogin>, AppError> {
             orgs.push(id);
         }
         let email = Email::parse(u.email)?;
-        if accounts::user_by_email(store, &t.id, &email)
-            .await?
-            .is_none()
-        {
+        if accounts::user_by_email(store, &t.id, &email).await?.is_none() {
             let input = NewUser {
                 email: u.email.into(),
                 name: u.name.into(),
@@ -172,7 +148,7 @@ pub async fn demo(app: &AppState) -> Result<Vec<DemoLogin>, AppError> {
                 password: Some(u.password.into()),
                 orgs,
             };
-            create_user(app, None, t, input).await?;
+            create_user(app, None, t, input, &Default::default()).await?;
         }
         logins.push(DemoLogin {
             role: u.role,

@@ -62,12 +62,8 @@ fn env(name: &str) -> Option<String> {
 impl Settings {
     pub fn from_env() -> Self {
         Self {
-            backend: env("PORTAL_BACKEND")
-                .and_then(|b| b.parse().ok())
-                .unwrap_or(Backend::Local),
-            data_dir: env("PORTAL_DATA_DIR")
-                .unwrap_or_else(|| ".data".into())
-                .into(),
+            backend: env("PORTAL_BACKEND").and_then(|b| b.parse().ok()).unwrap_or(Backend::Local),
+            data_dir: env("PORTAL_DATA_DIR").unwrap_or_else(|| ".data".into()).into(),
             public_url: env("PORTAL_PUBLIC_URL").unwrap_or_else(|| "http://localhost:3000".into()),
             portal_domain: env("PORTAL_DOMAIN").unwrap_or_else(|| "localhost".into()),
             table: env("PORTAL_TABLE").unwrap_or_else(|| "kt-portal".into()),
@@ -85,11 +81,7 @@ impl Settings {
 impl Settings {
     /// The environment's settings on the local backend with state under `data_dir`.
     pub fn local(data_dir: impl Into<PathBuf>) -> Self {
-        Self {
-            backend: Backend::Local,
-            data_dir: data_dir.into(),
-            ..Self::from_env()
-        }
+        Self { backend: Backend::Local, data_dir: data_dir.into(), ..Self::from_env() }
     }
 }
 
@@ -105,10 +97,7 @@ pub async fn wire(settings: &Settings) -> Result<Wired, AppError> {
     wire_with_clock(settings, Arc::new(SystemClock)).await
 }
 
-pub async fn wire_with_clock(
-    settings: &Settings,
-    clock: Arc<dyn Clock>,
-) -> Result<Wired, AppError> {
+pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Wired, AppError> {
     let config = Arc::new(Config {
         portal_domain: settings.portal_domain.clone(),
         public_url: settings.public_url.clone(),
@@ -129,12 +118,7 @@ pub async fn wire_with_clock(
             let store = SqliteStore::open(dir.join("portal.db"), clock.clone())?;
             let queue = LocalQueue::open(dir.join("queue.db"), clock.clone(), MAX_RECEIVES)?;
             let key = secret(settings.signing_key.as_deref(), dir, "signing.key")?;
-            let blobs = LocalBlobs::new(
-                dir.join("files"),
-                settings.public_url.clone(),
-                key,
-                clock.clone(),
-            );
+            let blobs = LocalBlobs::new(dir.join("files"), settings.public_url.clone(), key, clock.clone());
             let mailer = LocalMailer::new(dir.join("mail"), clock.clone());
             (
                 Arc::new(store),
@@ -148,40 +132,22 @@ pub async fn wire_with_clock(
         }
         Backend::Aws => {
             let sdk = kt_platform::aws::sdk_config(settings.aws_endpoint.as_deref()).await;
-            let store = DynamoStore::new(
-                aws_sdk_dynamodb_client(&sdk),
-                settings.table.clone(),
-                clock.clone(),
-            );
+            let store = DynamoStore::new(aws_sdk_dynamodb_client(&sdk), settings.table.clone(), clock.clone());
             let blobs = S3Blobs::new(&sdk, settings.bucket.clone());
             let queue = SqsQueue::new(&sdk, settings.queue_prefix.clone()).with_urls_from_env();
             let mailer = SesMailer::new(&sdk);
             if settings.aws_endpoint.is_some() {
                 // An emulator starts empty; in AWS, template.yaml creates all of this.
                 store.ensure_table().await?;
-                blobs
-                    .ensure_bucket()
-                    .await
-                    .map_err(|e| AppError::Unavailable(e.to_string()))?;
+                blobs.ensure_bucket().await.map_err(|e| AppError::Unavailable(e.to_string()))?;
                 queue.ensure_queues(MAX_RECEIVES).await?;
-                mailer
-                    .ensure_identity(&settings.mail_from)
-                    .await
-                    .map_err(|e| AppError::Unavailable(e.to_string()))?;
+                mailer.ensure_identity(&settings.mail_from).await.map_err(|e| AppError::Unavailable(e.to_string()))?;
             }
             let push: Arc<dyn Push> = match &settings.ws_endpoint {
                 Some(endpoint) => Arc::new(ApiGatewayPush::new(&sdk, endpoint)),
                 None => Arc::new(hub.clone()),
             };
-            (
-                Arc::new(store),
-                Arc::new(blobs),
-                Arc::new(queue),
-                Arc::new(mailer),
-                push,
-                None,
-                None,
-            )
+            (Arc::new(store), Arc::new(blobs), Arc::new(queue), Arc::new(mailer), push, None, None)
         }
     };
     let jwt_secret = match (&settings.jwt_secret, settings.backend) {
@@ -203,12 +169,7 @@ pub async fn wire_with_clock(
         tokens: TokenKeys::new(&jwt_secret),
         tenant_cache: Arc::new(TenantCache::default()),
     };
-    Ok(Wired {
-        state,
-        hub,
-        local_blobs,
-        local_mailer,
-    })
+    Ok(Wired { state, hub, local_blobs, local_mailer })
 }
 
 fn aws_sdk_dynamodb_client(sdk: &aws_config::SdkConfig) -> aws_sdk_dynamodb::Client {

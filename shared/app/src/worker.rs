@@ -66,12 +66,7 @@ impl Dispatcher {
         clock: Arc<dyn Clock>,
         consumers: Vec<Arc<dyn Consumer>>,
     ) -> Self {
-        Self {
-            queue_name,
-            store,
-            clock,
-            consumers,
-        }
+        Self { queue_name, store, clock, consumers }
     }
 
     pub fn queue_name(&self) -> &'static str {
@@ -99,18 +94,13 @@ impl Dispatcher {
     async fn process_one(&self, consumer: &dyn Consumer, event: &DomainEvent) -> Outcome {
         let key = Key::new(format!("DEDUP#{}#{}", consumer.name(), event.id), "claim");
         let now = self.clock.now_unix();
-        let claim = Item::new(
-            key.clone(),
-            json!({"state": "processing"})
-                .as_object()
-                .cloned()
-                .unwrap_or_default(),
-        )
-        .with_expiry(now + CLAIM_LEASE_SECS);
+        let claim = Item::new(key.clone(), json!({"state": "processing"}).as_object().cloned().unwrap_or_default())
+            .with_expiry(now + CLAIM_LEASE_SECS);
         match self.store.put(claim, Cond::NotExists).await {
             Ok(()) => {}
             Err(e) if e.is_conflict() => {
-                let done = matches!(self.store.get(&key).await, Ok(Some(i)) if i.attrs.get("state") == Some(&json!("done")));
+                let done =
+                    matches!(self.store.get(&key).await, Ok(Some(i)) if i.attrs.get("state") == Some(&json!("done")));
                 if done {
                     tracing::debug!(consumer = consumer.name(), event = %event.id, "duplicate delivery skipped");
                     return Outcome::Done;
@@ -124,14 +114,8 @@ impl Dispatcher {
         }
         match consumer.handle(event).await {
             Ok(()) => {
-                let done = Item::new(
-                    key,
-                    json!({"state": "done"})
-                        .as_object()
-                        .cloned()
-                        .unwrap_or_default(),
-                )
-                .with_expiry(self.clock.now_unix() + DEDUP_TTL_SECS);
+                let done = Item::new(key, json!({"state": "done"}).as_object().cloned().unwrap_or_default())
+                    .with_expiry(self.clock.now_unix() + DEDUP_TTL_SECS);
                 if let Err(e) = self.store.put(done, Cond::None).await {
                     // The work is done; at worst a redelivery after the lease repeats it.
                     tracing::warn!(consumer = consumer.name(), error = %e, "could not mark event done");
@@ -148,22 +132,12 @@ impl Dispatcher {
 
     /// Receives and handles one batch from the queue (the local host's loop body).
     /// Returns how many messages were received.
-    pub async fn poll_once(
-        &self,
-        queue: &dyn Queue,
-        wait: Duration,
-    ) -> Result<usize, kt_platform::QueueError> {
-        let batch = queue
-            .receive(self.queue_name, 10, Duration::from_secs(60), wait)
-            .await?;
+    pub async fn poll_once(&self, queue: &dyn Queue, wait: Duration) -> Result<usize, kt_platform::QueueError> {
+        let batch = queue.receive(self.queue_name, 10, Duration::from_secs(60), wait).await?;
         for msg in &batch {
             match self.process(&msg.body).await {
                 Outcome::Done => queue.ack(self.queue_name, &msg.receipt).await?,
-                Outcome::Retry => {
-                    queue
-                        .retry_after(self.queue_name, &msg.receipt, backoff(msg.receive_count))
-                        .await?
-                }
+                Outcome::Retry => queue.retry_after(self.queue_name, &msg.receipt, backoff(msg.receive_count)).await?,
             }
         }
         Ok(batch.len())

@@ -68,34 +68,16 @@ fn world() -> World {
     let dir = tempfile::tempdir().expect("tmp");
     let clock = Arc::new(ManualClock::starting_now());
     let store = Arc::new(SqliteStore::open(dir.path().join("p.db"), clock.clone()).expect("store"));
-    let queue = Arc::new(
-        LocalQueue::open(dir.path().join("q.db"), clock.clone(), MAX_RECEIVES).expect("queue"),
-    );
-    World {
-        _dir: dir,
-        clock,
-        store,
-        queue,
-    }
+    let queue = Arc::new(LocalQueue::open(dir.path().join("q.db"), clock.clone(), MAX_RECEIVES).expect("queue"));
+    World { _dir: dir, clock, store, queue }
 }
 
 fn event(kind: &str, clock: &dyn Clock) -> DomainEvent {
-    DomainEvent::new(
-        ulid::Ulid::new(),
-        kind,
-        Some("acme".into()),
-        clock.now(),
-        json!({"n": 1}),
-    )
+    DomainEvent::new(ulid::Ulid::new(), kind, Some("acme".into()), clock.now(), json!({"n": 1}))
 }
 
 fn dispatcher(w: &World, probe: &Arc<Probe>) -> Dispatcher {
-    Dispatcher::new(
-        "events",
-        w.store.clone(),
-        w.clock.clone(),
-        vec![probe.clone() as Arc<dyn Consumer>],
-    )
+    Dispatcher::new("events", w.store.clone(), w.clock.clone(), vec![probe.clone() as Arc<dyn Consumer>])
 }
 
 const NO_WAIT: Duration = Duration::ZERO;
@@ -106,44 +88,16 @@ async fn a_consumer_that_fails_its_first_attempt_gets_the_event_again() {
     let probe = Probe::new(1);
     let d = dispatcher(&w, &probe);
     let e = event("test.flaky", w.clock.as_ref());
-    w.queue
-        .send(
-            "events",
-            &serde_json::to_string(&e).expect("json"),
-            Duration::ZERO,
-        )
-        .await
-        .expect("send");
-    assert_eq!(
-        d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll"),
-        1
-    );
+    w.queue.send("events", &serde_json::to_string(&e).expect("json"), Duration::ZERO).await.expect("send");
+    assert_eq!(d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll"), 1);
     assert_eq!(probe.handled.load(Ordering::SeqCst), 0);
     // Backing off: not redelivered until the backoff passes.
-    assert_eq!(
-        d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll"),
-        0
-    );
-    w.clock.advance(
-        time::Duration::try_from(backoff(1)).expect("duration") + time::Duration::seconds(1),
-    );
-    assert_eq!(
-        d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll"),
-        1
-    );
-    assert_eq!(
-        (
-            probe.attempts.load(Ordering::SeqCst),
-            probe.handled.load(Ordering::SeqCst)
-        ),
-        (2, 1)
-    );
+    assert_eq!(d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll"), 0);
+    w.clock.advance(time::Duration::try_from(backoff(1)).expect("duration") + time::Duration::seconds(1));
+    assert_eq!(d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll"), 1);
+    assert_eq!((probe.attempts.load(Ordering::SeqCst), probe.handled.load(Ordering::SeqCst)), (2, 1));
     w.clock.advance(time::Duration::hours(1));
-    assert_eq!(
-        d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll"),
-        0,
-        "acked after success"
-    );
+    assert_eq!(d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll"), 0, "acked after success");
 }
 
 #[tokio::test]
@@ -153,14 +107,7 @@ async fn a_poison_event_lands_in_the_dead_letter_queue_and_can_be_replayed() {
     probe.always_fail.store(true, Ordering::SeqCst);
     let d = dispatcher(&w, &probe);
     let e = event("test.poison", w.clock.as_ref());
-    w.queue
-        .send(
-            "events",
-            &serde_json::to_string(&e).expect("json"),
-            Duration::ZERO,
-        )
-        .await
-        .expect("send");
+    w.queue.send("events", &serde_json::to_string(&e).expect("json"), Duration::ZERO).await.expect("send");
     for _ in 0..MAX_RECEIVES + 1 {
         d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll");
         w.clock.advance(time::Duration::minutes(10));
@@ -168,33 +115,13 @@ async fn a_poison_event_lands_in_the_dead_letter_queue_and_can_be_replayed() {
     assert_eq!(probe.attempts.load(Ordering::SeqCst), MAX_RECEIVES);
     let dead = w.queue.dead_letters("events", 10).await.expect("dlq");
     assert_eq!(dead.len(), 1);
-    assert_eq!(
-        serde_json::from_str::<DomainEvent>(&dead[0].body)
-            .expect("event")
-            .id,
-        e.id
-    );
+    assert_eq!(serde_json::from_str::<DomainEvent>(&dead[0].body).expect("event").id, e.id);
     // The bug is fixed; replay delivers it once more and it is handled.
     probe.always_fail.store(false, Ordering::SeqCst);
-    assert_eq!(
-        w.queue
-            .replay_dead_letters("events", 10)
-            .await
-            .expect("replay"),
-        1
-    );
-    assert_eq!(
-        d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll"),
-        1
-    );
+    assert_eq!(w.queue.replay_dead_letters("events", 10).await.expect("replay"), 1);
+    assert_eq!(d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll"), 1);
     assert_eq!(probe.handled.load(Ordering::SeqCst), 1);
-    assert!(
-        w.queue
-            .dead_letters("events", 10)
-            .await
-            .expect("dlq")
-            .is_empty()
-    );
+    assert!(w.queue.dead_letters("events", 10).await.expect("dlq").is_empty());
 }
 
 #[tokio::test]
@@ -203,93 +130,44 @@ async fn a_duplicate_delivery_is_processed_once() {
     let probe = Probe::new(0);
     let d = dispatcher(&w, &probe);
     let body = serde_json::to_string(&event("test.dup", w.clock.as_ref())).expect("json");
-    w.queue
-        .send("events", &body, Duration::ZERO)
-        .await
-        .expect("send");
-    w.queue
-        .send("events", &body, Duration::ZERO)
-        .await
-        .expect("send again");
-    assert_eq!(
-        d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll"),
-        2
-    );
+    w.queue.send("events", &body, Duration::ZERO).await.expect("send");
+    w.queue.send("events", &body, Duration::ZERO).await.expect("send again");
+    assert_eq!(d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll"), 2);
     assert_eq!(probe.handled.load(Ordering::SeqCst), 1);
     // A redelivery days later is still recognised.
     w.clock.advance(time::Duration::days(2));
-    w.queue
-        .send("events", &body, Duration::ZERO)
-        .await
-        .expect("send a third time");
+    w.queue.send("events", &body, Duration::ZERO).await.expect("send a third time");
     d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll");
     assert_eq!(probe.handled.load(Ordering::SeqCst), 1);
     // Events nobody wants are acknowledged without a handler.
     w.queue
-        .send(
-            "events",
-            &serde_json::to_string(&event("other.kind", w.clock.as_ref())).expect("json"),
-            Duration::ZERO,
-        )
+        .send("events", &serde_json::to_string(&event("other.kind", w.clock.as_ref())).expect("json"), Duration::ZERO)
         .await
         .expect("send");
     d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll");
     w.clock.advance(time::Duration::hours(1));
-    assert_eq!(
-        d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll"),
-        0
-    );
+    assert_eq!(d.poll_once(w.queue.as_ref(), NO_WAIT).await.expect("poll"), 0);
 }
 
 #[tokio::test]
 async fn events_commit_with_the_change_and_the_relay_delivers_them() {
     let w = world();
-    let change = TxOp::Put {
-        item: Item::new(Key::new("T#acme#TICKET#1", "META"), Default::default()),
-        cond: Cond::NotExists,
-    };
+    let change =
+        TxOp::Put { item: Item::new(Key::new("T#acme#TICKET#1", "META"), Default::default()), cond: Cond::NotExists };
     let e = event("test.created", w.clock.as_ref());
-    outbox::commit(
-        w.store.as_ref(),
-        vec![change.clone()],
-        vec![("events", e.clone())],
-    )
-    .await
-    .expect("commit");
+    outbox::commit(w.store.as_ref(), vec![change.clone()], vec![("events", e.clone())]).await.expect("commit");
     // The same change again fails its condition: neither it nor its event is written.
     let e2 = event("test.created", w.clock.as_ref());
-    assert!(
-        outbox::commit(w.store.as_ref(), vec![change], vec![("events", e2)])
-            .await
-            .is_err()
-    );
+    assert!(outbox::commit(w.store.as_ref(), vec![change], vec![("events", e2)]).await.is_err());
     let relay = Relay::new(w.store.clone(), w.queue.clone());
     assert_eq!(relay.relay_pending(100).await.expect("relay"), 1);
-    assert_eq!(
-        relay.relay_pending(100).await.expect("relay"),
-        0,
-        "relayed items are removed"
-    );
+    assert_eq!(relay.relay_pending(100).await.expect("relay"), 0, "relayed items are removed");
     for shard in 0..outbox::SHARDS {
-        assert_eq!(
-            w.store
-                .query(Query::table(format!("OUTBOX#{shard}")).count())
-                .await
-                .expect("count")
-                .count,
-            0
-        );
+        assert_eq!(w.store.query(Query::table(format!("OUTBOX#{shard}")).count()).await.expect("count").count, 0);
     }
-    let got = w
-        .queue
-        .receive("events", 10, Duration::from_secs(30), NO_WAIT)
-        .await
-        .expect("receive");
+    let got = w.queue.receive("events", 10, Duration::from_secs(30), NO_WAIT).await.expect("receive");
     assert_eq!(got.len(), 1);
-    assert_eq!(
-        serde_json::from_str::<DomainEvent>(&got[0].body).expect("event"),
-        e
-    );
+    assert_eq!(serde_json::from_str::<DomainEvent>(&got[0].body).expect("event"), e);
 }
 
 #[tokio::test]
@@ -305,22 +183,12 @@ async fn lambda_batches_report_only_the_failed_messages() {
     };
     let mut batch = SqsEvent::default();
     batch.records = vec![
-        record(
-            "m1",
-            serde_json::to_string(&event("test.a", w.clock.as_ref())).expect("json"),
-        ),
+        record("m1", serde_json::to_string(&event("test.a", w.clock.as_ref())).expect("json")),
         record("m2", "not an event".into()),
-        record(
-            "m3",
-            serde_json::to_string(&event("test.b", w.clock.as_ref())).expect("json"),
-        ),
+        record("m3", serde_json::to_string(&event("test.b", w.clock.as_ref())).expect("json")),
     ];
     let response = d.handle_sqs_batch(batch).await;
-    let failed: Vec<&str> = response
-        .batch_item_failures
-        .iter()
-        .map(|f| f.item_identifier.as_str())
-        .collect();
+    let failed: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
     assert_eq!(failed, vec!["m2"]);
     assert_eq!(probe.handled.load(Ordering::SeqCst), 2);
 }

@@ -25,13 +25,7 @@ impl DomainEvent {
         occurred_at: OffsetDateTime,
         payload: serde_json::Value,
     ) -> Self {
-        Self {
-            id,
-            kind: kind.into(),
-            tenant,
-            occurred_at,
-            payload,
-        }
+        Self { id, kind: kind.into(), tenant, occurred_at, payload }
     }
 }
 

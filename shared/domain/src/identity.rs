@@ -15,10 +15,7 @@ pub struct Invalid {
 
 impl Invalid {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
+        Self { field, message: message.into() }
     }
 }
 
@@ -88,13 +85,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::SuperAdmin,
-        Role::Staff,
-        Role::Partner,
-        Role::PartnerStaff,
-        Role::Client,
-    ];
+    pub const ALL: [Role; 5] = [Role::SuperAdmin, Role::Staff, Role::Partner, Role::PartnerStaff, Role::Client];
 
     /// Column of this role in the permission matrix.
     pub fn column(self) -> usize {
@@ -140,9 +131,7 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && !s
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || "<>(),;:\"[]\\".contains(c))
+            && !s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>(),;:\"[]\\".contains(c))
             && !domain.contains('@');
         if ok { Ok(Self(s)) } else { Err(bad()) }
     }
@@ -182,8 +171,8 @@ impl fmt::Display for Email {
 pub struct TenantSlug(String);
 
 const RESERVED_SLUGS: [&str; 14] = [
-    "www", "api", "app", "admin", "portal", "mail", "static", "assets", "ws", "dev", "docs",
-    "status", "help", "support",
+    "www", "api", "app", "admin", "portal", "mail", "static", "assets", "ws", "dev", "docs", "status", "help",
+    "support",
 ];
 
 impl TenantSlug {
@@ -192,8 +181,7 @@ impl TenantSlug {
         let shape = (2..=40).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_lowercase())
             && !s.ends_with('-')
-            && s.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !shape {
             return Err(Invalid::new(
                 "slug",
@@ -240,15 +228,11 @@ impl TicketPrefix {
         let s = raw.trim().to_uppercase();
         let ok = (2..=8).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_uppercase())
-            && s.chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
         if ok {
             Ok(Self(s))
         } else {
-            Err(Invalid::new(
-                "ticket_prefix",
-                "use 2 to 8 letters or digits, starting with a letter",
-            ))
+            Err(Invalid::new("ticket_prefix", "use 2 to 8 letters or digits, starting with a letter"))
         }
     }
 
@@ -277,21 +261,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(
-            Email::parse("  Dana@Client.Test ").unwrap().as_str(),
-            "dana@client.test"
-        );
-        for bad in [
-            "",
-            "dana",
-            "@x.test",
-            "dana@",
-            "dana@test",
-            "da na@x.test",
-            "a@b@c.test",
-            "dana@.test",
-            "dana@x..test",
-        ] {
+        assert_eq!(Email::parse("  Dana@Client.Test ").unwrap().as_str(), "dana@client.test");
+        for bad in
+            ["", "dana", "@x.test", "dana@", "dana@test", "da na@x.test", "a@b@c.test", "dana@.test", "dana@x..test"]
+        {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }
     }
@@ -299,14 +272,7 @@ mod tests {
     #[test]
     fn slugs_and_prefixes() {
         assert_eq!(TenantSlug::parse("Acme-2").unwrap().as_str(), "acme-2");
-        for bad in [
-            "a",
-            "2acme",
-            "acme-",
-            "ac me",
-            "api",
-            "x".repeat(41).as_str(),
-        ] {
+        for bad in ["a", "2acme", "acme-", "ac me", "api", "x".repeat(41).as_str()] {
             assert!(TenantSlug::parse(bad).is_err(), "{bad:?}");
         }
         assert_eq!(TicketPrefix::parse("acme").unwrap().as_str(), "ACME");

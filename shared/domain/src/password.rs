@@ -14,27 +14,16 @@ pub const MAX_CHARS: usize = 128;
 pub fn check_new_password(password: &str, context: &[&str]) -> Result<(), Invalid> {
     let chars = password.chars().count();
     if chars < MIN_CHARS {
-        return Err(Invalid::new(
-            "password",
-            format!("use at least {MIN_CHARS} characters"),
-        ));
+        return Err(Invalid::new("password", format!("use at least {MIN_CHARS} characters")));
     }
     if chars > MAX_CHARS {
-        return Err(Invalid::new(
-            "password",
-            format!("use at most {MAX_CHARS} characters"),
-        ));
+        return Err(Invalid::new("password", format!("use at most {MAX_CHARS} characters")));
     }
     // zxcvbn matches user inputs as whole words: give it the pieces too (dana, client, test).
     let mut words: Vec<String> = Vec::new();
     for input in context {
         let lower = input.to_lowercase();
-        words.extend(
-            lower
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| w.len() >= 3)
-                .map(str::to_owned),
-        );
+        words.extend(lower.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 3).map(str::to_owned));
         words.push(lower);
     }
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
@@ -42,16 +31,9 @@ pub fn check_new_password(password: &str, context: &[&str]) -> Result<(), Invali
     if estimate.score() < Score::Three {
         let advice = estimate
             .feedback()
-            .and_then(|f| {
-                f.warning()
-                    .map(|w| w.to_string())
-                    .or_else(|| f.suggestions().first().map(|s| s.to_string()))
-            })
+            .and_then(|f| f.warning().map(|w| w.to_string()).or_else(|| f.suggestions().first().map(|s| s.to_string())))
             .unwrap_or_else(|| "add more words or characters".into());
-        return Err(Invalid::new(
-            "password",
-            format!("is too easy to guess: {advice}"),
-        ));
+        return Err(Invalid::new("password", format!("is too easy to guess: {advice}")));
     }
     Ok(())
 }
@@ -64,23 +46,11 @@ mod tests {
     fn refuses_short_long_and_common_passwords() {
         assert!(check_new_password("short", &[]).is_err());
         assert!(check_new_password(&"x".repeat(129), &[]).is_err());
-        for common in [
-            "password1234",
-            "qwertyuiop12",
-            "123456789012",
-            "iloveyou1234",
-            "aaaaaaaaaaaa",
-        ] {
+        for common in ["password1234", "qwertyuiop12", "123456789012", "iloveyou1234", "aaaaaaaaaaaa"] {
             let e = check_new_password(common, &[]).unwrap_err();
-            assert!(
-                e.message.starts_with("is too easy to guess"),
-                "{common}: {e}"
-            );
+            assert!(e.message.starts_with("is too easy to guess"), "{common}: {e}");
         }
-        assert!(
-            check_new_password("dana@client.test", &["dana@client.test", "Dana"]).is_err(),
-            "is the email"
-        );
+        assert!(check_new_password("dana@client.test", &["dana@client.test", "Dana"]).is_err(), "is the email");
     }
 
     #[test]

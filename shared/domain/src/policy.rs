@@ -98,11 +98,7 @@ permissions! {
 
 /// The cell of the matrix for `role` and `permission`.
 pub fn cell(role: Role, permission: Permission) -> Cell {
-    MATRIX
-        .iter()
-        .find(|(_, _, p, _)| *p == permission)
-        .map(|(_, _, _, cells)| cells[role.column()])
-        .unwrap_or(Cell::No)
+    MATRIX.iter().find(|(_, _, p, _)| *p == permission).map(|(_, _, _, cells)| cells[role.column()]).unwrap_or(Cell::No)
 }
 
 /// Who is acting: a signed-in user or an API key acting for one.
@@ -146,10 +142,7 @@ pub fn visible(actor: &Actor, resource: &Resource<'_>) -> bool {
         return false;
     }
     match actor.role {
-        Role::Client => {
-            resource.owner == Some(&actor.user)
-                || resource.org.is_some_and(|o| actor.orgs.contains(o))
-        }
+        Role::Client => resource.owner == Some(&actor.user) || resource.org.is_some_and(|o| actor.orgs.contains(o)),
         _ => true,
     }
 }
@@ -168,14 +161,7 @@ pub fn authorize(actor: &Actor, permission: Permission, resource: &Resource<'_>)
     match cell(actor.role, permission) {
         Cell::Yes | Cell::Own => Decision::Allow,
         // Scoped cells need an explicit grant: an API key's scopes naming the permission.
-        Cell::Scoped
-            if actor
-                .scopes
-                .as_ref()
-                .is_some_and(|s| s.contains(&permission)) =>
-        {
-            Decision::Allow
-        }
+        Cell::Scoped if actor.scopes.as_ref().is_some_and(|s| s.contains(&permission)) => Decision::Allow,
         Cell::Optional if actor.optional_enabled => Decision::Allow,
         Cell::No | Cell::Request | Cell::Scoped | Cell::Optional => Decision::Forbidden,
     }
@@ -184,11 +170,7 @@ pub fn authorize(actor: &Actor, permission: Permission, resource: &Resource<'_>)
 /// Whether the role may do `permission` at all (ignoring which resource): for menus and for
 /// actions that create something new in the actor's own scope.
 pub fn may(actor: &Actor, permission: Permission) -> bool {
-    let resource = Resource {
-        tenant: &actor.tenant,
-        org: actor.orgs.first(),
-        owner: Some(&actor.user),
-    };
+    let resource = Resource { tenant: &actor.tenant, org: actor.orgs.first(), owner: Some(&actor.user) };
     authorize(actor, permission, &resource) == Decision::Allow
 }
 
@@ -265,17 +247,9 @@ mod tests {
     fn every_cell_matches_the_prd() {
         let mut group = "";
         let mut rows = Vec::new();
-        for line in PRD_MATRIX
-            .lines()
-            .map(str::trim)
-            .filter(|l| l.starts_with('|'))
-            .skip(2)
-        {
+        for line in PRD_MATRIX.lines().map(str::trim).filter(|l| l.starts_with('|')).skip(2) {
             let cols: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
-            if let Some(g) = cols[0]
-                .strip_prefix("**")
-                .and_then(|g| g.strip_suffix("**"))
-            {
+            if let Some(g) = cols[0].strip_prefix("**").and_then(|g| g.strip_suffix("**")) {
                 group = g;
                 continue;
             }
@@ -302,96 +276,44 @@ mod tests {
 
     #[test]
     fn isolation_comes_before_permission() {
-        let (house, acme, other) = (
-            TenantId::new(ulid::Ulid::new()),
-            TenantId::new(ulid::Ulid::new()),
-            TenantId::new(ulid::Ulid::new()),
-        );
+        let (house, acme, other) =
+            (TenantId::new(ulid::Ulid::new()), TenantId::new(ulid::Ulid::new()), TenantId::new(ulid::Ulid::new()));
         let (org_a, org_b) = (OrgId::new(ulid::Ulid::new()), OrgId::new(ulid::Ulid::new()));
-        let in_acme = Resource {
-            tenant: &acme,
-            org: Some(&org_a),
-            owner: None,
-        };
-        let in_other_org = Resource {
-            tenant: &acme,
-            org: Some(&org_b),
-            owner: None,
-        };
+        let in_acme = Resource { tenant: &acme, org: Some(&org_a), owner: None };
+        let in_other_org = Resource { tenant: &acme, org: Some(&org_b), owner: None };
 
         assert_eq!(
-            authorize(
-                &actor(Role::Staff, &house, vec![]),
-                Permission::ManageAllTickets,
-                &in_acme
-            ),
+            authorize(&actor(Role::Staff, &house, vec![]), Permission::ManageAllTickets, &in_acme),
             Decision::Allow
         );
         assert_eq!(
-            authorize(
-                &actor(Role::Partner, &acme, vec![]),
-                Permission::ManageTenantTickets,
-                &in_acme
-            ),
+            authorize(&actor(Role::Partner, &acme, vec![]), Permission::ManageTenantTickets, &in_acme),
             Decision::Allow
         );
         assert_eq!(
-            authorize(
-                &actor(Role::Partner, &other, vec![]),
-                Permission::ManageTenantTickets,
-                &in_acme
-            ),
+            authorize(&actor(Role::Partner, &other, vec![]), Permission::ManageTenantTickets, &in_acme),
             Decision::NotFound
         );
         assert_eq!(
-            authorize(
-                &actor(Role::Partner, &acme, vec![]),
-                Permission::ManageAllTickets,
-                &in_acme
-            ),
+            authorize(&actor(Role::Partner, &acme, vec![]), Permission::ManageAllTickets, &in_acme),
             Decision::Forbidden
         );
         let client = actor(Role::Client, &acme, vec![org_a.clone()]);
-        assert_eq!(
-            authorize(&client, Permission::ViewOwnTickets, &in_acme),
-            Decision::Allow
-        );
-        assert_eq!(
-            authorize(&client, Permission::ViewOwnTickets, &in_other_org),
-            Decision::NotFound
-        );
-        assert_eq!(
-            authorize(&client, Permission::ManageTenantTickets, &in_acme),
-            Decision::Forbidden
-        );
-        let own = Resource {
-            tenant: &acme,
-            org: None,
-            owner: Some(&client.user),
-        };
-        assert_eq!(
-            authorize(&client, Permission::ViewOwnInvoices, &own),
-            Decision::Allow
-        );
+        assert_eq!(authorize(&client, Permission::ViewOwnTickets, &in_acme), Decision::Allow);
+        assert_eq!(authorize(&client, Permission::ViewOwnTickets, &in_other_org), Decision::NotFound);
+        assert_eq!(authorize(&client, Permission::ManageTenantTickets, &in_acme), Decision::Forbidden);
+        let own = Resource { tenant: &acme, org: None, owner: Some(&client.user) };
+        assert_eq!(authorize(&client, Permission::ViewOwnInvoices, &own), Decision::Allow);
     }
 
     #[test]
     fn special_cells() {
         let acme = TenantId::new(ulid::Ulid::new());
         let mut client = actor(Role::Client, &acme, vec![]);
-        assert!(
-            !may(&client, Permission::ReadOnlyApi),
-            "optional is off by default"
-        );
+        assert!(!may(&client, Permission::ReadOnlyApi), "optional is off by default");
         client.optional_enabled = true;
         assert!(may(&client, Permission::ReadOnlyApi));
-        assert!(
-            !may(
-                &actor(Role::Partner, &acme, vec![]),
-                Permission::CustomDomainSetup
-            ),
-            "partners request domains"
-        );
+        assert!(!may(&actor(Role::Partner, &acme, vec![]), Permission::CustomDomainSetup), "partners request domains");
         let mut staff = actor(Role::Staff, &acme, vec![]);
         assert!(!may(&staff, Permission::FullApi), "scoped needs a grant");
         staff.scopes = Some(vec![Permission::FullApi]);

@@ -68,13 +68,8 @@ pub struct Color(String);
 impl Color {
     pub fn parse(raw: &str, field: &'static str) -> Result<Self, Invalid> {
         let s = raw.trim().to_lowercase();
-        let ok =
-            s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit());
-        if ok {
-            Ok(Self(s))
-        } else {
-            Err(Invalid::new(field, "use a colour like #1d4ed8"))
-        }
+        let ok = s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit());
+        if ok { Ok(Self(s)) } else { Err(Invalid::new(field, "use a colour like #1d4ed8")) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -85,11 +80,7 @@ impl Color {
     pub fn luminance(&self) -> f64 {
         let channel = |i: usize| {
             let v = u8::from_str_radix(&self.0[i..i + 2], 16).unwrap_or(0) as f64 / 255.0;
-            if v <= 0.03928 {
-                v / 12.92
-            } else {
-                ((v + 0.055) / 1.055).powf(2.4)
-            }
+            if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
         };
         0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
     }

@@ -23,19 +23,13 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub struct TenantHost(pub Tenant);
 
 pub fn request_host(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get("x-forwarded-host")
-        .or_else(|| headers.get(header::HOST))
-        .and_then(|v| v.to_str().ok())
+    headers.get("x-forwarded-host").or_else(|| headers.get(header::HOST)).and_then(|v| v.to_str().ok())
 }
 
 impl FromRequestParts<AppState> for TenantHost {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let host = request_host(&parts.headers).ok_or_else(ApiError::not_found)?;
         Ok(TenantHost(tenancy::resolve_host(state, host).await?))
     }
@@ -62,10 +56,7 @@ pub struct Auth {
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let TenantHost(tenant) = TenantHost::from_request_parts(parts, state).await?;
         let bearer = parts
             .headers
@@ -100,16 +91,12 @@ pub fn check_csrf(headers: &HeaderMap) -> Result<(), ApiError> {
     let cookie = cookie(headers, CSRF_COOKIE);
     let header = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
     match (cookie, header) {
-        (Some(c), Some(h)) if !c.is_empty() && bool::from(c.as_bytes().ct_eq(h.as_bytes())) => {
-            Ok(())
-        }
+        (Some(c), Some(h)) if !c.is_empty() && bool::from(c.as_bytes().ct_eq(h.as_bytes())) => Ok(()),
         _ => Err(ApiError::new(
             axum::http::StatusCode::FORBIDDEN,
             "csrf",
             "Missing or wrong CSRF token",
-            Some(format!(
-                "Send the {CSRF_COOKIE} cookie's value in the X-CSRF-Token header."
-            )),
+            Some(format!("Send the {CSRF_COOKIE} cookie's value in the X-CSRF-Token header.")),
         )),
     }
 }
@@ -117,10 +104,8 @@ pub fn check_csrf(headers: &HeaderMap) -> Result<(), ApiError> {
 /// A `Set-Cookie` for a `__Host-` cookie (Secure, Path=/, no Domain).
 pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, http_only: bool) -> HeaderValue {
     let http_only = if http_only { "; HttpOnly" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; Secure; SameSite=Lax; Max-Age={max_age_secs}{http_only}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; Secure; SameSite=Lax; Max-Age={max_age_secs}{http_only}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// A `Set-Cookie` that removes `name`.
@@ -139,10 +124,7 @@ pub fn client_ip(headers: &HeaderMap) -> Option<String> {
 }
 
 pub fn user_agent(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -152,10 +134,7 @@ mod tests {
     #[test]
     fn cookies_and_csrf() {
         let mut h = HeaderMap::new();
-        h.insert(
-            header::COOKIE,
-            HeaderValue::from_static("a=1; __Host-kt_csrf=tok; b=2"),
-        );
+        h.insert(header::COOKIE, HeaderValue::from_static("a=1; __Host-kt_csrf=tok; b=2"));
         assert_eq!(cookie(&h, "__Host-kt_csrf"), Some("tok"));
         assert_eq!(cookie(&h, "missing"), None);
         assert!(check_csrf(&h).is_err(), "no header");
@@ -164,9 +143,11 @@ mod tests {
         h.insert(CSRF_HEADER, HeaderValue::from_static("tok"));
         assert!(check_csrf(&h).is_ok());
         let c = set_cookie(SESSION_COOKIE, "v", 60, true);
-        assert_eq!(
-            c.to_str().unwrap(),
-            "__Host-kt_session=v; Path=/; Secure; SameSite=Lax; Max-Age=60; HttpOnly"
-        );
+        assert_eq!(c.to_str().unwrap(), "__Host-kt_session=v; Path=/; Secure; SameSite=Lax; Max-Age=60; HttpOnly");
     }
+}
+
+/// Where the request came from, for throttling, sessions and the audit log.
+pub fn client_info(headers: &HeaderMap) -> kt_app::identity::sessions::ClientInfo {
+    kt_app::identity::sessions::ClientInfo { ip: client_ip(headers), user_agent: user_agent(headers) }
 }

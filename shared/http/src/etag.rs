@@ -5,8 +5,7 @@ use kt_app::AppError;
 
 /// The ETag of an item at `version`.
 pub fn etag(version: u64) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{version}\""))
-        .unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
+    HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
 }
 
 /// The version an `If-Match` header names: `None` when absent, 412 when unreadable (a
@@ -15,15 +14,9 @@ pub fn if_match(headers: &HeaderMap) -> Result<Option<u64>, AppError> {
     let Some(raw) = headers.get(header::IF_MATCH) else {
         return Ok(None);
     };
-    let text = raw
-        .to_str()
-        .map_err(|_| AppError::PreconditionFailed)?
-        .trim();
+    let text = raw.to_str().map_err(|_| AppError::PreconditionFailed)?.trim();
     let unquoted = text.trim_start_matches("W/").trim_matches('"');
-    unquoted
-        .parse::<u64>()
-        .map(Some)
-        .map_err(|_| AppError::PreconditionFailed)
+    unquoted.parse::<u64>().map(Some).map_err(|_| AppError::PreconditionFailed)
 }
 
 /// Checks an `If-Match` version against the current one.

@@ -31,15 +31,10 @@ fn json_problem(rejection: JsonRejection) -> ApiError {
         JsonRejection::JsonDataError(e) => {
             // serde reports e.g. "subject: missing field `subject` at line 1 column 2" or
             // "priority: unknown variant ..."; the text before ': ' is the path.
-            let text = std::error::Error::source(&e)
-                .map(|s| s.to_string())
-                .unwrap_or_else(|| e.body_text());
+            let text = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.body_text());
             let (field, message) = match text.split_once(": ") {
                 Some((path, msg)) if !path.contains(' ') => (path.to_owned(), msg.to_owned()),
-                _ => (
-                    missing_field(&text).unwrap_or_else(|| "body".to_owned()),
-                    text.clone(),
-                ),
+                _ => (missing_field(&text).unwrap_or_else(|| "body".to_owned()), text.clone()),
             };
             let mut err = ApiError::bad_request(
                 "The body does not match the expected shape.",
@@ -49,10 +44,9 @@ fn json_problem(rejection: JsonRejection) -> ApiError {
             err.problem.status = 422;
             err
         }
-        JsonRejection::JsonSyntaxError(e) => ApiError::bad_request(
-            "The body is not valid JSON.",
-            vec![FieldError::new("body", e.body_text())],
-        ),
+        JsonRejection::JsonSyntaxError(e) => {
+            ApiError::bad_request("The body is not valid JSON.", vec![FieldError::new("body", e.body_text())])
+        }
         JsonRejection::MissingJsonContentType(_) => ApiError::bad_request(
             "Send the body as JSON.",
             vec![FieldError::new("content-type", "must be application/json")],

@@ -23,15 +23,10 @@ pub fn key_from(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         return Ok(None);
     };
     match raw.to_str() {
-        Ok(k) if !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()) => {
-            Ok(Some(k.to_owned()))
-        }
+        Ok(k) if !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()) => Ok(Some(k.to_owned())),
         _ => Err(ApiError::bad_request(
             "Idempotency-Key must be 1 to 255 visible ASCII characters.",
-            vec![kt_app::FieldError::new(
-                "Idempotency-Key",
-                "is not a valid key",
-            )],
+            vec![kt_app::FieldError::new("Idempotency-Key", "is not a valid key")],
         )),
     }
 }
@@ -39,13 +34,7 @@ pub fn key_from(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 /// Runs `create` at most once per (`scope`, `key`). `scope` starts with the tenant partition
 /// (`T#<tenant>#USER#<id>`), so keys never collide across tenants or users. `body` is the
 /// request body the key is bound to.
-pub async fn run<F, Fut>(
-    state: &AppState,
-    scope: &str,
-    key: Option<String>,
-    body: &[u8],
-    create: F,
-) -> Response
+pub async fn run<F, Fut>(state: &AppState, scope: &str, key: Option<String>, body: &[u8], create: F) -> Response
 where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<(StatusCode, Value), ApiError>>,
@@ -54,19 +43,10 @@ where
         return respond(create().await);
     };
     let fingerprint = hex::encode(Sha256::digest(body));
-    let item_key = Key::new(
-        format!(
-            "{scope}#IDEM#{}",
-            hex::encode(Sha256::digest(key.as_bytes()))
-        ),
-        "IDEM",
-    );
+    let item_key = Key::new(format!("{scope}#IDEM#{}", hex::encode(Sha256::digest(key.as_bytes()))), "IDEM");
     let now = state.clock.now_unix();
-    let claim = Item::new(
-        item_key.clone(),
-        obj(json!({"fingerprint": fingerprint, "state": "running"})),
-    )
-    .with_expiry(now + LEASE_SECS);
+    let claim = Item::new(item_key.clone(), obj(json!({"fingerprint": fingerprint, "state": "running"})))
+        .with_expiry(now + LEASE_SECS);
     match state.store.put(claim, Cond::NotExists).await {
         Ok(()) => {}
         Err(e) if e.is_conflict() => return replay(state, &item_key, &fingerprint).await,
@@ -101,11 +81,8 @@ async fn replay(state: &AppState, key: &Key, fingerprint: &str) -> Response {
         Err(e) => return ApiError::from(e).into_response(),
     };
     if stored.attrs.get("fingerprint").and_then(Value::as_str) != Some(fingerprint) {
-        return ApiError::from(AppError::invalid(
-            "Idempotency-Key",
-            "was used with a different request body",
-        ))
-        .into_response();
+        return ApiError::from(AppError::invalid("Idempotency-Key", "was used with a different request body"))
+            .into_response();
     }
     if stored.attrs.get("state").and_then(Value::as_str) != Some("done") {
         return ApiError::from(AppError::Conflict(
@@ -121,8 +98,7 @@ async fn replay(state: &AppState, key: &Key, fingerprint: &str) -> Response {
         .unwrap_or(StatusCode::OK);
     let body = stored.attrs.get("body").cloned().unwrap_or(Value::Null);
     let mut res = (status, axum::Json(body)).into_response();
-    res.headers_mut()
-        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    res.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     res
 }
 

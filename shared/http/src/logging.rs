@@ -7,11 +7,7 @@ pub fn init(json: bool) {
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     // A second init (tests) keeps the first subscriber.
     let _ = if json {
-        builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .try_init()
+        builder.json().flatten_event(true).with_current_span(true).try_init()
     } else {
         builder.compact().try_init()
     };

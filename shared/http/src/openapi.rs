@@ -30,13 +30,7 @@ pub fn finish(router: OpenApiRouter<AppState>) -> (Router<AppState>, Document) {
     let (router, doc) = router.split_for_parts();
     let json = doc.clone();
     let router = router
-        .route(
-            "/api/v1/openapi.json",
-            axum::routing::get(move || async move { axum::Json(json) }),
-        )
-        .merge(
-            utoipa_swagger_ui::SwaggerUi::new("/api/docs")
-                .url("/api/docs/openapi.json", doc.clone()),
-        );
+        .route("/api/v1/openapi.json", axum::routing::get(move || async move { axum::Json(json) }))
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/docs/openapi.json", doc.clone()));
     (router, doc)
 }

@@ -21,10 +21,7 @@ impl PageParams {
         match self.limit {
             None => Ok(DEFAULT_LIMIT),
             Some(l) if (1..=MAX_LIMIT).contains(&l) => Ok(l),
-            Some(_) => Err(AppError::invalid(
-                "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
-            )),
+            Some(_) => Err(AppError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}"))),
         }
     }
 }

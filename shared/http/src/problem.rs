@@ -54,12 +54,8 @@ impl ApiError {
     }
 
     pub fn bad_request(detail: impl Into<String>, errors: Vec<FieldError>) -> Self {
-        let mut e = Self::new(
-            StatusCode::BAD_REQUEST,
-            "bad-request",
-            "The request could not be read",
-            Some(detail.into()),
-        );
+        let mut e =
+            Self::new(StatusCode::BAD_REQUEST, "bad-request", "The request could not be read", Some(detail.into()));
         e.problem.errors = errors;
         e
     }
@@ -73,30 +69,14 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
             AppError::NotFound => Self::not_found(),
-            AppError::Forbidden => Self::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "You may not do this",
-                None,
-            ),
-            AppError::Unauthenticated => Self::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-                "Sign in first",
-                None,
-            ),
+            AppError::Forbidden => Self::new(StatusCode::FORBIDDEN, "forbidden", "You may not do this", None),
+            AppError::Unauthenticated => Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Sign in first", None),
             AppError::Invalid(errors) => {
                 let mut e = Self::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "invalid",
                     "Some fields are not valid",
-                    Some(
-                        errors
-                            .iter()
-                            .map(|f| format!("{}: {}", f.field, f.message))
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    ),
+                    Some(errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")),
                 );
                 e.problem.errors = errors;
                 e
@@ -107,36 +87,19 @@ impl From<AppError> for ApiError {
                 "It changed since you read it",
                 Some("Reload and apply your change again.".into()),
             ),
-            AppError::Conflict(detail) => {
-                Self::new(StatusCode::CONFLICT, "conflict", "Conflict", Some(detail))
-            }
+            AppError::Conflict(detail) => Self::new(StatusCode::CONFLICT, "conflict", "Conflict", Some(detail)),
             AppError::RateLimited { retry_after_secs } => {
-                let mut e = Self::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "rate-limited",
-                    "Too many requests",
-                    None,
-                );
+                let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", "Too many requests", None);
                 e.retry_after = Some(retry_after_secs);
                 e
             }
             AppError::Unavailable(detail) => {
                 tracing::error!(%detail, "dependency unavailable");
-                Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "Temporarily unavailable",
-                    None,
-                )
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable", None)
             }
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                Self::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "Something went wrong on our side",
-                    None,
-                )
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side", None)
             }
         }
     }
@@ -152,11 +115,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.problem).unwrap_or_default();
         let mut res = (self.status, body).into_response();
-        res.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
         if let Some(secs) = self.retry_after {
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         res
     }

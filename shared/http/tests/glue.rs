@@ -33,44 +33,31 @@ enum Priority {
 
 async fn app() -> (Router, tempfile::TempDir, Arc<AtomicU32>) {
     let dir = tempfile::tempdir().expect("tmp");
-    let state = wire(&Settings::local(dir.path()))
-        .await
-        .expect("wire")
-        .state;
+    let state = wire(&Settings::local(dir.path())).await.expect("wire").state;
     let created = Arc::new(AtomicU32::new(0));
     let counter = created.clone();
     let router = Router::new()
         .route(
             "/things",
-            axum::routing::post(
-                move |State(state): State<AppState>,
-                      headers: HeaderMap,
-                      body: axum::body::Bytes| {
-                    let counter = counter.clone();
-                    async move {
-                        let key = match idempotency::key_from(&headers) {
-                            Ok(k) => k,
-                            Err(e) => return axum::response::IntoResponse::into_response(e),
-                        };
-                        let raw = body.clone();
-                        idempotency::run(&state, "T#acme#USER#1", key, &raw, || async move {
-                            let thing: Value = serde_json::from_slice(&body)
-                                .map_err(|e| ApiError::bad_request(e.to_string(), vec![]))?;
-                            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-                            Ok((
-                                StatusCode::CREATED,
-                                json!({"number": n, "subject": thing["subject"]}),
-                            ))
-                        })
-                        .await
-                    }
-                },
-            ),
+            axum::routing::post(move |State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes| {
+                let counter = counter.clone();
+                async move {
+                    let key = match idempotency::key_from(&headers) {
+                        Ok(k) => k,
+                        Err(e) => return axum::response::IntoResponse::into_response(e),
+                    };
+                    let raw = body.clone();
+                    idempotency::run(&state, "T#acme#USER#1", key, &raw, || async move {
+                        let thing: Value =
+                            serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(e.to_string(), vec![]))?;
+                        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                        Ok((StatusCode::CREATED, json!({"number": n, "subject": thing["subject"]})))
+                    })
+                    .await
+                }
+            }),
         )
-        .route(
-            "/typed",
-            axum::routing::post(|ApiJson(t): ApiJson<NewThing>| async move { t.subject }),
-        )
+        .route("/typed", axum::routing::post(|ApiJson(t): ApiJson<NewThing>| async move { t.subject }))
         .route(
             "/list",
             axum::routing::get(|Query(p): Query<PageParams>| async move {
@@ -93,8 +80,8 @@ async fn call(router: &Router, req: Request<Body>) -> (StatusCode, HeaderMap, Va
     let res: Response = router.clone().oneshot(req).await.expect("response");
     let (parts, body) = res.into_parts();
     let bytes = body.collect().await.expect("body").to_bytes();
-    let json = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    let json =
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
     (parts.status, parts.headers, json)
 }
 
@@ -109,11 +96,7 @@ fn post(uri: &str, body: &str, key: Option<&str>) -> Request<Body> {
 #[tokio::test]
 async fn bad_bodies_are_problems_naming_the_field() {
     let (app, _dir, _) = app().await;
-    let (status, headers, body) = call(
-        &app,
-        post("/typed", r#"{"subject": "x", "priority": "urgent"}"#, None),
-    )
-    .await;
+    let (status, headers, body) = call(&app, post("/typed", r#"{"subject": "x", "priority": "urgent"}"#, None)).await;
     assert_eq!(status, 422);
     assert_eq!(headers["content-type"], "application/problem+json");
     assert_eq!(body["errors"][0]["field"], "priority");
@@ -121,65 +104,27 @@ async fn bad_bodies_are_problems_naming_the_field() {
     assert_eq!(status, 422);
     assert_eq!(body["errors"][0]["field"], "subject");
     let (status, _, body) = call(&app, post("/typed", "{not json", None)).await;
-    assert_eq!(
-        (status, body["errors"][0]["field"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("body"))
-    );
-    let (status, _, body) = call(
-        &app,
-        Request::post("/typed").body(Body::from("{}")).expect("req"),
-    )
-    .await;
-    assert_eq!(
-        (status, body["errors"][0]["field"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("content-type"))
-    );
+    assert_eq!((status, body["errors"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("body")));
+    let (status, _, body) = call(&app, Request::post("/typed").body(Body::from("{}")).expect("req")).await;
+    assert_eq!((status, body["errors"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("content-type")));
 }
 
 #[tokio::test]
 async fn page_limits_are_checked() {
     let (app, _dir, _) = app().await;
-    assert_eq!(
-        call(
-            &app,
-            Request::get("/list").body(Body::empty()).expect("req")
-        )
-        .await
-        .2,
-        json!(25)
-    );
-    let (status, _, body) = call(
-        &app,
-        Request::get("/list?limit=500")
-            .body(Body::empty())
-            .expect("req"),
-    )
-    .await;
-    assert_eq!(
-        (status, body["errors"][0]["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("limit"))
-    );
+    assert_eq!(call(&app, Request::get("/list").body(Body::empty()).expect("req")).await.2, json!(25));
+    let (status, _, body) = call(&app, Request::get("/list?limit=500").body(Body::empty()).expect("req")).await;
+    assert_eq!((status, body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("limit")));
 }
 
 #[tokio::test]
 async fn if_match_guards_against_lost_updates() {
     let (app, _dir, _) = app().await;
-    let put = |v: &str| {
-        Request::put("/edit")
-            .header("if-match", v)
-            .body(Body::empty())
-            .expect("req")
-    };
+    let put = |v: &str| Request::put("/edit").header("if-match", v).body(Body::empty()).expect("req");
     let (status, headers, _) = call(&app, put("\"3\"")).await;
-    assert_eq!(
-        (status, headers["etag"].to_str().expect("etag")),
-        (StatusCode::OK, "\"4\"")
-    );
+    assert_eq!((status, headers["etag"].to_str().expect("etag")), (StatusCode::OK, "\"4\""));
     let (status, _, body) = call(&app, put("\"2\"")).await;
-    assert_eq!(
-        (status, body["status"].as_u64()),
-        (StatusCode::PRECONDITION_FAILED, Some(412))
-    );
+    assert_eq!((status, body["status"].as_u64()), (StatusCode::PRECONDITION_FAILED, Some(412)));
 }
 
 #[tokio::test]
@@ -192,21 +137,10 @@ async fn idempotency_keys_replay_the_first_response() {
     assert_eq!(h2["idempotent-replayed"], "true");
     assert_eq!(created.load(Ordering::SeqCst), 1, "created once");
     let (s3, _, b3) = call(&app, post("/things", r#"{"subject": "b"}"#, Some("key-1"))).await;
-    assert_eq!(
-        (s3, b3["errors"][0]["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("Idempotency-Key"))
-    );
+    assert_eq!((s3, b3["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("Idempotency-Key")));
     let (s4, _, b4) = call(&app, post("/things", r#"{"subject": "a"}"#, Some("key-2"))).await;
     assert_eq!((s4, b4["number"].as_u64()), (StatusCode::CREATED, Some(2)));
-    let (s5, _, _) = call(
-        &app,
-        post(
-            "/things",
-            r#"{"subject": "a"}"#,
-            Some("bad key with spaces"),
-        ),
-    )
-    .await;
+    let (s5, _, _) = call(&app, post("/things", r#"{"subject": "a"}"#, Some("bad key with spaces"))).await;
     assert_eq!(s5, StatusCode::BAD_REQUEST);
     // Without a key every request creates.
     call(&app, post("/things", r#"{"subject": "a"}"#, None)).await;

@@ -9,8 +9,7 @@ pub async fn sdk_config(endpoint: Option<&str>) -> SdkConfig {
     if let Some(url) = endpoint {
         loader = loader.endpoint_url(url);
     }
-    if std::env::var_os("AWS_REGION").is_none() && std::env::var_os("AWS_DEFAULT_REGION").is_none()
-    {
+    if std::env::var_os("AWS_REGION").is_none() && std::env::var_os("AWS_DEFAULT_REGION").is_none() {
         loader = loader.region(aws_config::Region::new("us-east-1"));
     }
     loader.load().await

@@ -28,13 +28,7 @@ enum Uploader {
 }
 
 impl Uploader {
-    async fn upload(
-        &self,
-        url: &str,
-        p: &PresignedUpload,
-        key: &str,
-        body: &'static [u8],
-    ) -> Result<(), String> {
+    async fn upload(&self, url: &str, p: &PresignedUpload, key: &str, body: &'static [u8]) -> Result<(), String> {
         match self {
             Uploader::Http => {
                 let client = reqwest::Client::new();
@@ -43,23 +37,12 @@ impl Uploader {
                     req = req.header(k, v);
                 }
                 let res = req.body(body).send().await.map_err(|e| e.to_string())?;
-                if res.status().is_success() {
-                    Ok(())
-                } else {
-                    Err(format!("status {}", res.status()))
-                }
+                if res.status().is_success() { Ok(()) } else { Err(format!("status {}", res.status())) }
             }
             Uploader::Local(blobs) => {
                 let params = params_of(url);
-                let ct = p
-                    .headers
-                    .iter()
-                    .find(|(k, _)| k == "content-type")
-                    .map(|(_, v)| v.as_str());
-                blobs
-                    .accept_upload(key, &params, ct, Bytes::from_static(body))
-                    .await
-                    .map_err(|e| e.to_string())
+                let ct = p.headers.iter().find(|(k, _)| k == "content-type").map(|(_, v)| v.as_str());
+                blobs.accept_upload(key, &params, ct, Bytes::from_static(body)).await.map_err(|e| e.to_string())
             }
         }
     }
@@ -74,10 +57,7 @@ impl Uploader {
                 Ok(res.bytes().await.map_err(|e| e.to_string())?.to_vec())
             }
             Uploader::Local(blobs) => {
-                let (blob, _) = blobs
-                    .serve_download(key, &params_of(url))
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let (blob, _) = blobs.serve_download(key, &params_of(url)).await.map_err(|e| e.to_string())?;
                 Ok(blob.bytes.to_vec())
             }
         }
@@ -85,11 +65,7 @@ impl Uploader {
 }
 
 fn params_of_any(url: &str, name: &str) -> Option<String> {
-    url::Url::parse(url)
-        .ok()?
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    url::Url::parse(url).ok()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 fn params_of(url: &str) -> SignedParams {
@@ -97,10 +73,7 @@ fn params_of(url: &str) -> SignedParams {
     let q: std::collections::HashMap<String, String> = parsed.query_pairs().into_owned().collect();
     SignedParams {
         op: q.get("op").cloned().unwrap_or_default(),
-        exp: q
-            .get("exp")
-            .and_then(|e| e.parse().ok())
-            .unwrap_or_default(),
+        exp: q.get("exp").and_then(|e| e.parse().ok()).unwrap_or_default(),
         len: q.get("len").and_then(|e| e.parse().ok()),
         ct: q.get("ct").cloned(),
         name: q.get("name").cloned(),
@@ -111,47 +84,18 @@ fn params_of(url: &str) -> SignedParams {
 async fn blobs_suite(blobs: &dyn Blobs, uploader: Uploader) {
     let key = "tenants/acme/tickets/01/report.txt";
     assert_eq!(blobs.get(key).await.expect("get"), None);
-    blobs
-        .put(key, Bytes::from_static(b"hello"), "text/plain")
-        .await
-        .expect("put");
-    blobs
-        .put(
-            "tenants/acme/logo.png",
-            Bytes::from_static(b"\x89PNG"),
-            "image/png",
-        )
-        .await
-        .expect("put");
-    blobs
-        .put(
-            "tenants/other/x.txt",
-            Bytes::from_static(b"x"),
-            "text/plain",
-        )
-        .await
-        .expect("put");
+    blobs.put(key, Bytes::from_static(b"hello"), "text/plain").await.expect("put");
+    blobs.put("tenants/acme/logo.png", Bytes::from_static(b"\x89PNG"), "image/png").await.expect("put");
+    blobs.put("tenants/other/x.txt", Bytes::from_static(b"x"), "text/plain").await.expect("put");
     let got = blobs.get(key).await.expect("get").expect("present");
-    assert_eq!(
-        (got.bytes.as_ref(), got.content_type.as_str()),
-        (&b"hello"[..], "text/plain")
-    );
+    assert_eq!((got.bytes.as_ref(), got.content_type.as_str()), (&b"hello"[..], "text/plain"));
     let meta = blobs.head(key).await.expect("head").expect("present");
     assert_eq!(meta.size, 5);
-    let listed: Vec<String> = blobs
-        .list("tenants/acme/")
-        .await
-        .expect("list")
-        .into_iter()
-        .map(|m| m.key)
-        .collect();
+    let listed: Vec<String> = blobs.list("tenants/acme/").await.expect("list").into_iter().map(|m| m.key).collect();
     assert_eq!(listed, vec!["tenants/acme/logo.png", key]);
     blobs.delete(key).await.expect("delete");
     assert_eq!(blobs.head(key).await.expect("head"), None);
-    assert!(matches!(
-        blobs.put("../escape", Bytes::new(), "text/plain").await,
-        Err(BlobError::BadKey(_))
-    ));
+    assert!(matches!(blobs.put("../escape", Bytes::new(), "text/plain").await, Err(BlobError::BadKey(_))));
 
     // Presigned upload: the declared size is checked before any URL exists.
     let spec = |size| UploadSpec {
@@ -161,182 +105,76 @@ async fn blobs_suite(blobs: &dyn Blobs, uploader: Uploader) {
         max_size: 10,
         expires_in: Duration::from_secs(300),
     };
-    assert!(matches!(
-        blobs.presign_upload(&spec(11)).await,
-        Err(BlobError::TooLarge { size: 11, max: 10 })
-    ));
+    assert!(matches!(blobs.presign_upload(&spec(11)).await, Err(BlobError::TooLarge { size: 11, max: 10 })));
     let up = blobs.presign_upload(&spec(9)).await.expect("presign");
     assert_eq!(up.method, "PUT");
-    uploader
-        .upload(
-            &up.url,
-            &up,
-            "tenants/acme/uploads/01/notes.txt",
-            b"nine byte",
-        )
-        .await
-        .expect("upload");
-    let stored = blobs
-        .head("tenants/acme/uploads/01/notes.txt")
-        .await
-        .expect("head")
-        .expect("uploaded");
+    uploader.upload(&up.url, &up, "tenants/acme/uploads/01/notes.txt", b"nine byte").await.expect("upload");
+    let stored = blobs.head("tenants/acme/uploads/01/notes.txt").await.expect("head").expect("uploaded");
     assert_eq!(stored.size, 9);
     let url = blobs
-        .presign_download(
-            "tenants/acme/uploads/01/notes.txt",
-            Duration::from_secs(60),
-            Some("notes.txt"),
-        )
+        .presign_download("tenants/acme/uploads/01/notes.txt", Duration::from_secs(60), Some("notes.txt"))
         .await
         .expect("presign download");
-    assert_eq!(
-        uploader
-            .download(&url, "tenants/acme/uploads/01/notes.txt")
-            .await
-            .expect("download"),
-        b"nine byte"
-    );
+    assert_eq!(uploader.download(&url, "tenants/acme/uploads/01/notes.txt").await.expect("download"), b"nine byte");
 }
 
 async fn queue_suite(queue: &dyn Queue) {
     let vis = Duration::from_secs(1);
     let wait = Duration::from_secs(1);
-    assert!(matches!(
-        queue.send("nope", "x", Duration::ZERO).await,
-        Err(QueueError::UnknownQueue(_))
-    ));
-    assert!(matches!(
-        queue
-            .send("events", &"x".repeat(300_000), Duration::ZERO)
-            .await,
-        Err(QueueError::TooLarge(_))
-    ));
+    assert!(matches!(queue.send("nope", "x", Duration::ZERO).await, Err(QueueError::UnknownQueue(_))));
+    assert!(matches!(queue.send("events", &"x".repeat(300_000), Duration::ZERO).await, Err(QueueError::TooLarge(_))));
 
     // Send, receive, ack: delivered once.
-    queue
-        .send("events", "one", Duration::ZERO)
-        .await
-        .expect("send");
-    let got = queue
-        .receive("events", 10, vis, wait)
-        .await
-        .expect("receive");
+    queue.send("events", "one", Duration::ZERO).await.expect("send");
+    let got = queue.receive("events", 10, vis, wait).await.expect("receive");
     assert_eq!(got.len(), 1);
     assert_eq!((got[0].body.as_str(), got[0].receive_count), ("one", 1));
     assert!(
-        queue
-            .receive("events", 10, vis, Duration::ZERO)
-            .await
-            .expect("receive")
-            .is_empty(),
+        queue.receive("events", 10, vis, Duration::ZERO).await.expect("receive").is_empty(),
         "hidden while in flight"
     );
     queue.ack("events", &got[0].receipt).await.expect("ack");
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    assert!(
-        queue
-            .receive("events", 10, vis, Duration::ZERO)
-            .await
-            .expect("receive")
-            .is_empty(),
-        "acked is gone"
-    );
+    assert!(queue.receive("events", 10, vis, Duration::ZERO).await.expect("receive").is_empty(), "acked is gone");
 
     // Not acked: redelivered after the visibility timeout with a higher receive count.
-    queue
-        .send("email", "two", Duration::ZERO)
-        .await
-        .expect("send");
+    queue.send("email", "two", Duration::ZERO).await.expect("send");
     let first = queue.receive("email", 1, vis, wait).await.expect("receive");
     assert_eq!(first.len(), 1);
-    let again = queue
-        .receive("email", 1, vis, Duration::from_secs(3))
-        .await
-        .expect("receive");
+    let again = queue.receive("email", 1, vis, Duration::from_secs(3)).await.expect("receive");
     assert_eq!(again.len(), 1);
     assert_eq!((again[0].body.as_str(), again[0].receive_count), ("two", 2));
     // retry_after(0) makes it visible at once.
-    queue
-        .retry_after("email", &again[0].receipt, Duration::ZERO)
-        .await
-        .expect("retry");
+    queue.retry_after("email", &again[0].receipt, Duration::ZERO).await.expect("retry");
     let third = queue.receive("email", 1, vis, wait).await.expect("receive");
     assert_eq!(third.first().map(|m| m.receive_count), Some(3));
     queue.ack("email", &third[0].receipt).await.expect("ack");
 
     // Delay.
-    queue
-        .send("reminders", "later", Duration::from_secs(2))
-        .await
-        .expect("send");
-    assert!(
-        queue
-            .receive("reminders", 1, vis, Duration::ZERO)
-            .await
-            .expect("receive")
-            .is_empty(),
-        "delayed"
-    );
-    let later = queue
-        .receive("reminders", 1, vis, Duration::from_secs(4))
-        .await
-        .expect("receive");
+    queue.send("reminders", "later", Duration::from_secs(2)).await.expect("send");
+    assert!(queue.receive("reminders", 1, vis, Duration::ZERO).await.expect("receive").is_empty(), "delayed");
+    let later = queue.receive("reminders", 1, vis, Duration::from_secs(4)).await.expect("receive");
     assert_eq!(later.first().map(|m| m.body.as_str()), Some("later"));
-    queue
-        .ack("reminders", &later[0].receipt)
-        .await
-        .expect("ack");
+    queue.ack("reminders", &later[0].receipt).await.expect("ack");
 
     // Dead-letter after MAX_RECEIVES receives, inspect, replay.
-    queue
-        .send("events", "poison", Duration::ZERO)
-        .await
-        .expect("send");
+    queue.send("events", "poison", Duration::ZERO).await.expect("send");
     for n in 1..=MAX_RECEIVES {
-        let got = queue
-            .receive("events", 1, vis, Duration::from_secs(3))
-            .await
-            .expect("receive");
+        let got = queue.receive("events", 1, vis, Duration::from_secs(3)).await.expect("receive");
         assert_eq!(got.first().map(|m| m.receive_count), Some(n), "receive {n}");
-        queue
-            .retry_after("events", &got[0].receipt, Duration::ZERO)
-            .await
-            .expect("nack");
+        queue.retry_after("events", &got[0].receipt, Duration::ZERO).await.expect("nack");
     }
     assert!(
-        queue
-            .receive("events", 1, vis, Duration::from_secs(1))
-            .await
-            .expect("receive")
-            .is_empty(),
+        queue.receive("events", 1, vis, Duration::from_secs(1)).await.expect("receive").is_empty(),
         "dead-lettered"
     );
     let dead = queue.dead_letters("events", 10).await.expect("dlq");
-    assert_eq!(
-        dead.iter().map(|d| d.body.as_str()).collect::<Vec<_>>(),
-        vec!["poison"]
-    );
-    assert_eq!(
-        queue
-            .replay_dead_letters("events", 10)
-            .await
-            .expect("replay"),
-        1
-    );
-    let back = queue
-        .receive("events", 1, vis, Duration::from_secs(2))
-        .await
-        .expect("receive");
+    assert_eq!(dead.iter().map(|d| d.body.as_str()).collect::<Vec<_>>(), vec!["poison"]);
+    assert_eq!(queue.replay_dead_letters("events", 10).await.expect("replay"), 1);
+    let back = queue.receive("events", 1, vis, Duration::from_secs(2)).await.expect("receive");
     assert_eq!(back.first().map(|m| m.body.as_str()), Some("poison"));
     queue.ack("events", &back[0].receipt).await.expect("ack");
-    assert!(
-        queue
-            .dead_letters("events", 10)
-            .await
-            .expect("dlq")
-            .is_empty()
-    );
+    assert!(queue.dead_letters("events", 10).await.expect("dlq").is_empty());
 }
 
 fn sample_mail(from: &str) -> Mail {
@@ -366,12 +204,7 @@ mod local {
     #[tokio::test]
     async fn blobs() {
         let dir = tempfile::tempdir().expect("tmp");
-        let blobs = LocalBlobs::new(
-            dir.path(),
-            "http://localhost:3000",
-            b"k".repeat(32),
-            clock(),
-        );
+        let blobs = LocalBlobs::new(dir.path(), "http://localhost:3000", b"k".repeat(32), clock());
         blobs_suite(&blobs, Uploader::Local(blobs.clone())).await;
     }
 
@@ -379,12 +212,7 @@ mod local {
     async fn presigned_urls_are_checked() {
         let dir = tempfile::tempdir().expect("tmp");
         let manual = Arc::new(ManualClock::starting_now());
-        let blobs = LocalBlobs::new(
-            dir.path(),
-            "http://localhost:3000",
-            b"k".repeat(32),
-            manual.clone(),
-        );
+        let blobs = LocalBlobs::new(dir.path(), "http://localhost:3000", b"k".repeat(32), manual.clone());
         let spec = UploadSpec {
             key: "a/b.txt".into(),
             content_type: "text/plain".into(),
@@ -397,61 +225,33 @@ mod local {
         let params = params_of(&up.url);
         let body = || Bytes::from_static(b"abc");
         assert!(matches!(
-            blobs
-                .accept_upload(
-                    "a/b.txt",
-                    &params,
-                    Some("text/plain"),
-                    Bytes::from_static(b"abcd")
-                )
-                .await,
+            blobs.accept_upload("a/b.txt", &params, Some("text/plain"), Bytes::from_static(b"abcd")).await,
             Err(BlobError::Mismatch(_))
         ));
         assert!(matches!(
-            blobs
-                .accept_upload("a/b.txt", &params, Some("text/html"), body())
-                .await,
+            blobs.accept_upload("a/b.txt", &params, Some("text/html"), body()).await,
             Err(BlobError::Mismatch(_))
         ));
         assert!(matches!(
-            blobs
-                .accept_upload("a/other.txt", &params, Some("text/plain"), body())
-                .await,
+            blobs.accept_upload("a/other.txt", &params, Some("text/plain"), body()).await,
             Err(BlobError::BadSignature)
         ));
         let mut forged = params.clone();
         forged.len = Some(3_000_000);
         assert!(matches!(
-            blobs
-                .accept_upload("a/b.txt", &forged, Some("text/plain"), body())
-                .await,
+            blobs.accept_upload("a/b.txt", &forged, Some("text/plain"), body()).await,
             Err(BlobError::BadSignature)
         ));
-        assert_eq!(
-            blobs.head("a/b.txt").await.expect("head"),
-            None,
-            "nothing stored by refused uploads"
-        );
+        assert_eq!(blobs.head("a/b.txt").await.expect("head"), None, "nothing stored by refused uploads");
         manual.advance(time::Duration::seconds(61));
         assert!(matches!(
-            blobs
-                .accept_upload("a/b.txt", &params, Some("text/plain"), body())
-                .await,
+            blobs.accept_upload("a/b.txt", &params, Some("text/plain"), body()).await,
             Err(BlobError::Expired)
         ));
-        let dl = blobs
-            .presign_download("a/b.txt", Duration::from_secs(60), None)
-            .await
-            .expect("presign");
-        assert!(matches!(
-            blobs.serve_download("a/b.txt", &params_of(&dl)).await,
-            Err(BlobError::NotFound)
-        ));
+        let dl = blobs.presign_download("a/b.txt", Duration::from_secs(60), None).await.expect("presign");
+        assert!(matches!(blobs.serve_download("a/b.txt", &params_of(&dl)).await, Err(BlobError::NotFound)));
         assert!(
-            matches!(
-                blobs.verify("a/b.txt", "put", &params_of(&dl)),
-                Err(BlobError::BadSignature)
-            ),
+            matches!(blobs.verify("a/b.txt", "put", &params_of(&dl)), Err(BlobError::BadSignature)),
             "a download link is not an upload link"
         );
     }
@@ -467,64 +267,32 @@ mod local {
     async fn mailer_writes_eml_to_the_outbox() {
         let dir = tempfile::tempdir().expect("tmp");
         let mailer = LocalMailer::new(dir.path(), clock());
-        let sent = mailer
-            .send(&sample_mail("support@acme.test"))
-            .await
-            .expect("send");
+        let sent = mailer.send(&sample_mail("support@acme.test")).await.expect("send");
         assert!(sent.message_id.ends_with("@acme.test"));
         let list = mailer.list().await.expect("list");
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].subject, "Ticket KT-1001 updated");
         assert_eq!(list[0].to, vec!["dana@client.test"]);
-        let raw = String::from_utf8(
-            mailer
-                .read(&list[0].id)
-                .await
-                .expect("read")
-                .expect("present"),
-        )
-        .expect("utf8");
+        let raw = String::from_utf8(mailer.read(&list[0].id).await.expect("read").expect("present")).expect("utf8");
         assert!(raw.contains(&format!("Message-ID: <{}>", sent.message_id)));
-        assert!(
-            raw.contains("multipart/alternative")
-                && raw.contains("HTML body")
-                && raw.contains("a.txt")
-        );
+        assert!(raw.contains("multipart/alternative") && raw.contains("HTML body") && raw.contains("a.txt"));
         assert_eq!(mailer.read("../../etc/passwd").await.expect("read"), None);
         let mut bad = sample_mail("support@acme.test");
         bad.to.clear();
-        assert!(matches!(
-            mailer.send(&bad).await,
-            Err(MailError::NoRecipient)
-        ));
-        assert_eq!(
-            mailer.list().await.expect("list").len(),
-            1,
-            "nothing written for a refused mail"
-        );
+        assert!(matches!(mailer.send(&bad).await, Err(MailError::NoRecipient)));
+        assert_eq!(mailer.list().await.expect("list").len(), 1, "nothing written for a refused mail");
     }
 
     #[tokio::test]
     async fn push_reaches_registered_connections_and_reports_gone_ones() {
         let hub = push::Hub::new();
         let mut conn = hub.register();
-        hub.send(
-            &conn.id,
-            &serde_json::json!({"type": "queue.position", "position": 3}),
-        )
-        .await
-        .expect("push");
+        hub.send(&conn.id, &serde_json::json!({"type": "queue.position", "position": 3})).await.expect("push");
         let got = conn.messages.recv().await.expect("message");
-        assert_eq!(
-            serde_json::from_str::<serde_json::Value>(&got).expect("json")["position"],
-            3
-        );
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&got).expect("json")["position"], 3);
         let id = conn.id.clone();
         drop(conn);
-        assert!(matches!(
-            hub.send(&id, &serde_json::json!({})).await,
-            Err(PushError::Gone)
-        ));
+        assert!(matches!(hub.send(&id, &serde_json::json!({})).await, Err(PushError::Gone)));
         assert!(hub.is_empty());
     }
 }
@@ -550,14 +318,8 @@ mod aws {
         let up = blobs.presign_upload(&spec).await.expect("presign");
         // The length is signed: S3 refuses a body of any other size.
         let signed = params_of_any(&up.url, "X-Amz-SignedHeaders").unwrap_or_default();
-        assert!(
-            signed.split(';').any(|h| h == "content-length"),
-            "signed headers: {signed}"
-        );
-        assert!(
-            up.headers
-                .contains(&("content-length".to_owned(), "5".to_owned()))
-        );
+        assert!(signed.split(';').any(|h| h == "content-length"), "signed headers: {signed}");
+        assert!(up.headers.contains(&("content-length".to_owned(), "5".to_owned())));
         blobs_suite(&blobs, Uploader::Http).await;
     }
 
@@ -574,10 +336,7 @@ mod aws {
         let mailer = SesMailer::new(&conf);
         let from = format!("{}@acme.test", unique("support"));
         // An unverified sender is refused, as SES does.
-        assert!(matches!(
-            mailer.send(&sample_mail(&from)).await,
-            Err(MailError::Unavailable(_))
-        ));
+        assert!(matches!(mailer.send(&sample_mail(&from)).await, Err(MailError::Unavailable(_))));
         mailer.ensure_identity(&from).await.expect("identity");
         let sent = mailer.send(&sample_mail(&from)).await.expect("send");
         assert!(sent.message_id.ends_with("@acme.test"));
@@ -586,9 +345,7 @@ mod aws {
     #[tokio::test]
     async fn push_posts_to_the_management_api() {
         let push = push::ApiGatewayPush::new(&config().await, &moto());
-        push.send("conn-1", &serde_json::json!({"type": "ping"}))
-            .await
-            .expect("post");
+        push.send("conn-1", &serde_json::json!({"type": "ping"})).await.expect("post");
     }
 
     #[test]
@@ -600,12 +357,7 @@ mod aws {
         use aws_smithy_runtime_api::http::StatusCode;
         use aws_smithy_types::body::SdkBody;
 
-        let response = |status: u16| {
-            HttpResponse::new(
-                StatusCode::try_from(status).expect("status"),
-                SdkBody::empty(),
-            )
-        };
+        let response = |status: u16| HttpResponse::new(StatusCode::try_from(status).expect("status"), SdkBody::empty());
         let gone = SdkError::service_error(
             PostToConnectionError::GoneException(GoneException::builder().build()),
             response(410),
@@ -615,9 +367,6 @@ mod aws {
             PostToConnectionError::ForbiddenException(ForbiddenException::builder().build()),
             response(403),
         );
-        assert!(matches!(
-            push::map_post_error(forbidden),
-            PushError::Unavailable(_)
-        ));
+        assert!(matches!(push::map_post_error(forbidden), PushError::Unavailable(_)));
     }
 }

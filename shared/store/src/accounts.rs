@@ -35,21 +35,13 @@ pub fn email_key(tenant: &TenantId, email: &Email) -> Key {
 }
 
 pub fn org_item(org: &Organization, version: u64) -> Result<Item, StoreError> {
-    Ok(
-        entity::item(org_key(&org.tenant, &org.id), org, version)?.with_index(
-            Index::Gsi1,
-            IndexKey::new(format!("T#{}#ORGS", org.tenant), org.id.as_str()),
-        ),
-    )
+    Ok(entity::item(org_key(&org.tenant, &org.id), org, version)?
+        .with_index(Index::Gsi1, IndexKey::new(format!("T#{}#ORGS", org.tenant), org.id.as_str())))
 }
 
 pub fn user_item(user: &User, version: u64) -> Result<Item, StoreError> {
-    Ok(
-        entity::item(user_key(&user.tenant, &user.id), user, version)?.with_index(
-            Index::Gsi1,
-            IndexKey::new(format!("T#{}#USERS", user.tenant), user.id.as_str()),
-        ),
-    )
+    Ok(entity::item(user_key(&user.tenant, &user.id), user, version)?
+        .with_index(Index::Gsi1, IndexKey::new(format!("T#{}#USERS", user.tenant), user.id.as_str())))
 }
 
 pub fn credentials_item(
@@ -62,45 +54,23 @@ pub fn credentials_item(
 }
 
 pub fn membership_item(tenant: &TenantId, user: &UserId, org: &OrgId) -> Item {
-    pointer_item(membership_key(tenant, user, org), "org", org.as_str()).with_index(
-        Index::Gsi1,
-        IndexKey::new(format!("T#{tenant}#ORG#{org}#MEMBERS"), user.as_str()),
-    )
+    pointer_item(membership_key(tenant, user, org), "org", org.as_str())
+        .with_index(Index::Gsi1, IndexKey::new(format!("T#{tenant}#ORG#{org}#MEMBERS"), user.as_str()))
 }
 
 /// Operations creating `user` (claiming the email), its credentials and memberships.
-pub fn create_user_ops(
-    user: &User,
-    credentials: &Credentials,
-    orgs: &[OrgId],
-) -> Result<Vec<TxOp>, StoreError> {
+pub fn create_user_ops(user: &User, credentials: &Credentials, orgs: &[OrgId]) -> Result<Vec<TxOp>, StoreError> {
     let mut ops = vec![
+        TxOp::Put { item: user_item(user, 1)?, cond: Cond::NotExists },
         TxOp::Put {
-            item: user_item(user, 1)?,
+            item: pointer_item(email_key(&user.tenant, &user.email), "user", user.id.as_str()),
             cond: Cond::NotExists,
         },
-        TxOp::Put {
-            item: pointer_item(
-                email_key(&user.tenant, &user.email),
-                "user",
-                user.id.as_str(),
-            ),
-            cond: Cond::NotExists,
-        },
-        TxOp::Put {
-            item: credentials_item(&user.tenant, &user.id, credentials, 1)?,
-            cond: Cond::NotExists,
-        },
+        TxOp::Put { item: credentials_item(&user.tenant, &user.id, credentials, 1)?, cond: Cond::NotExists },
     ];
     for org in orgs {
-        ops.push(TxOp::Check {
-            key: org_key(&user.tenant, org),
-            cond: Cond::Exists,
-        });
-        ops.push(TxOp::Put {
-            item: membership_item(&user.tenant, &user.id, org),
-            cond: Cond::NotExists,
-        });
+        ops.push(TxOp::Check { key: org_key(&user.tenant, org), cond: Cond::Exists });
+        ops.push(TxOp::Put { item: membership_item(&user.tenant, &user.id, org), cond: Cond::NotExists });
     }
     Ok(ops)
 }
@@ -119,20 +89,9 @@ pub async fn list_orgs(
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<Organization>, Option<String>), StoreError> {
-    let page = store
-        .query(
-            Query::partition(Index::Gsi1, format!("T#{tenant}#ORGS"))
-                .limit(limit)
-                .after(cursor),
-        )
-        .await?;
-    Ok((
-        page.items
-            .iter()
-            .map(Item::to_entity)
-            .collect::<Result<_, _>>()?,
-        page.next_cursor,
-    ))
+    let page =
+        store.query(Query::partition(Index::Gsi1, format!("T#{tenant}#ORGS")).limit(limit).after(cursor)).await?;
+    Ok((page.items.iter().map(Item::to_entity).collect::<Result<_, _>>()?, page.next_cursor))
 }
 
 pub async fn get_user(
@@ -149,30 +108,13 @@ pub async fn list_users(
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<User>, Option<String>), StoreError> {
-    let page = store
-        .query(
-            Query::partition(Index::Gsi1, format!("T#{tenant}#USERS"))
-                .limit(limit)
-                .after(cursor),
-        )
-        .await?;
-    Ok((
-        page.items
-            .iter()
-            .map(Item::to_entity)
-            .collect::<Result<_, _>>()?,
-        page.next_cursor,
-    ))
+    let page =
+        store.query(Query::partition(Index::Gsi1, format!("T#{tenant}#USERS")).limit(limit).after(cursor)).await?;
+    Ok((page.items.iter().map(Item::to_entity).collect::<Result<_, _>>()?, page.next_cursor))
 }
 
-pub async fn user_by_email(
-    store: &dyn Store,
-    tenant: &TenantId,
-    email: &Email,
-) -> Result<Option<UserId>, StoreError> {
-    Ok(pointer(store, &email_key(tenant, email), "user")
-        .await?
-        .and_then(|s| UserId::try_from(s).ok()))
+pub async fn user_by_email(store: &dyn Store, tenant: &TenantId, email: &Email) -> Result<Option<UserId>, StoreError> {
+    Ok(pointer(store, &email_key(tenant, email), "user").await?.and_then(|s| UserId::try_from(s).ok()))
 }
 
 pub async fn get_credentials(
@@ -184,25 +126,12 @@ pub async fn get_credentials(
 }
 
 /// The organizations `user` belongs to.
-pub async fn orgs_of(
-    store: &dyn Store,
-    tenant: &TenantId,
-    user: &UserId,
-) -> Result<Vec<OrgId>, StoreError> {
-    let page = store
-        .query(
-            Query::table(format!("T#{tenant}#USER#{user}"))
-                .sk(SkCond::BeginsWith("MEMBER#".into())),
-        )
-        .await?;
+pub async fn orgs_of(store: &dyn Store, tenant: &TenantId, user: &UserId) -> Result<Vec<OrgId>, StoreError> {
+    let page =
+        store.query(Query::table(format!("T#{tenant}#USER#{user}")).sk(SkCond::BeginsWith("MEMBER#".into()))).await?;
     Ok(page
         .items
         .iter()
-        .filter_map(|i| {
-            i.key
-                .sk
-                .strip_prefix("MEMBER#")
-                .and_then(|o| OrgId::try_from(o.to_owned()).ok())
-        })
+        .filter_map(|i| i.key.sk.strip_prefix("MEMBER#").and_then(|o| OrgId::try_from(o.to_owned()).ok()))
         .collect())
 }

@@ -29,11 +29,7 @@ impl Position {
             i: index.name().unwrap_or("table").to_owned(),
             pk: item.key.pk.clone(),
             sk: item.key.sk.clone(),
-            ipk: if gsi {
-                ik.as_ref().map(|k| k.pk.clone())
-            } else {
-                None
-            },
+            ipk: if gsi { ik.as_ref().map(|k| k.pk.clone()) } else { None },
             isk: if gsi { ik.map(|k| k.sk) } else { None },
         }
     }
@@ -53,16 +49,10 @@ impl Position {
         let Some(raw) = query.cursor.as_deref() else {
             return Ok(None);
         };
-        let bytes = URL_SAFE_NO_PAD
-            .decode(raw)
-            .map_err(|_| Violation::BadCursor)?;
+        let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| Violation::BadCursor)?;
         let pos: Position = serde_json::from_slice(&bytes).map_err(|_| Violation::BadCursor)?;
         let index = Index::from_name(&pos.i).ok_or(Violation::BadCursor)?;
-        let partition = if index == Index::Table {
-            Some(&pos.pk)
-        } else {
-            pos.ipk.as_ref()
-        };
+        let partition = if index == Index::Table { Some(&pos.pk) } else { pos.ipk.as_ref() };
         if index != query.index || partition != Some(&query.pk) {
             return Err(Violation::BadCursor);
         }

@@ -11,10 +11,9 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{BuildError, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex,
-    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType,
-    Select, StreamSpecification, StreamViewType, TimeToLiveSpecification, TransactWriteItem,
-    Update,
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex, KeySchemaElement,
+    KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType, Select, StreamSpecification,
+    StreamViewType, TimeToLiveSpecification, TransactWriteItem, Update,
 };
 use kt_domain::Clock;
 use serde_json::{Map, Value};
@@ -36,11 +35,7 @@ pub struct DynamoStore {
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            client,
-            table: table.into(),
-            clock,
-        }
+        Self { client, table: table.into(), clock }
     }
 
     pub fn table_name(&self) -> &str {
@@ -58,11 +53,7 @@ impl DynamoStore {
                 .map_err(build)
         };
         let key = |name: &str, kind: KeyType| -> Result<KeySchemaElement, StoreError> {
-            KeySchemaElement::builder()
-                .attribute_name(name)
-                .key_type(kind)
-                .build()
-                .map_err(build)
+            KeySchemaElement::builder().attribute_name(name).key_type(kind).build().map_err(build)
         };
         let mut req = self
             .client
@@ -87,11 +78,7 @@ impl DynamoStore {
                     .index_name(name)
                     .key_schema(key(pk, KeyType::Hash)?)
                     .key_schema(key(sk, KeyType::Range)?)
-                    .projection(
-                        Projection::builder()
-                            .projection_type(ProjectionType::All)
-                            .build(),
-                    )
+                    .projection(Projection::builder().projection_type(ProjectionType::All).build())
                     .build()
                     .map_err(build)?,
             );
@@ -118,26 +105,14 @@ impl DynamoStore {
     }
 
     async fn transact_once(&self, items: Vec<TransactWriteItem>) -> Result<(), TxFailure> {
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             Ok(_) => Ok(()),
             Err(SdkError::ServiceError(ctx)) => match ctx.into_err() {
                 TransactWriteItemsError::TransactionCanceledException(e) => {
                     let reasons = e.cancellation_reasons();
-                    if let Some(i) = reasons
-                        .iter()
-                        .position(|r| r.code() == Some("ConditionalCheckFailed"))
-                    {
+                    if let Some(i) = reasons.iter().position(|r| r.code() == Some("ConditionalCheckFailed")) {
                         Err(TxFailure::Fatal(StoreError::Conflict { op: Some(i) }))
-                    } else if reasons
-                        .iter()
-                        .any(|r| r.code() == Some("TransactionConflict"))
-                    {
+                    } else if reasons.iter().any(|r| r.code() == Some("TransactionConflict")) {
                         Err(TxFailure::Retry)
                     } else {
                         Err(TxFailure::Fatal(StoreError::Unavailable(format!(
@@ -147,9 +122,7 @@ impl DynamoStore {
                     }
                 }
                 TransactWriteItemsError::TransactionInProgressException(_) => Err(TxFailure::Retry),
-                other => Err(TxFailure::Fatal(StoreError::Unavailable(format!(
-                    "dynamodb: {other}"
-                )))),
+                other => Err(TxFailure::Fatal(StoreError::Unavailable(format!("dynamodb: {other}")))),
             },
             Err(e) => Err(TxFailure::Fatal(sdk(e))),
         }
@@ -292,10 +265,8 @@ impl Store for DynamoStore {
         let after = Position::decode(&query)?;
         let now = self.clock.now_unix();
         let (ipk, isk) = query.index.key_attrs();
-        let mut names = HashMap::from([
-            ("#ipk".to_owned(), ipk.to_owned()),
-            ("#exp".to_owned(), TABLE.ttl_attribute.to_owned()),
-        ]);
+        let mut names =
+            HashMap::from([("#ipk".to_owned(), ipk.to_owned()), ("#exp".to_owned(), TABLE.ttl_attribute.to_owned())]);
         let mut values = HashMap::from([
             (":pk".to_owned(), AttributeValue::S(query.pk.clone())),
             (":now".to_owned(), AttributeValue::N(now.to_string())),
@@ -372,26 +343,16 @@ impl Store for DynamoStore {
             }
         }
         if query.count_only {
-            return Ok(Page {
-                items: vec![],
-                next_cursor: None,
-                count,
-            });
+            return Ok(Page { items: vec![], next_cursor: None, count });
         }
         let mut next_cursor = None;
         if let Some(limit) = query.limit
             && items.len() > limit as usize
         {
             items.truncate(limit as usize);
-            next_cursor = items
-                .last()
-                .map(|last| Position::after(query.index, last).encode());
+            next_cursor = items.last().map(|last| Position::after(query.index, last).encode());
         }
-        Ok(Page {
-            count: items.len() as u64,
-            items,
-            next_cursor,
-        })
+        Ok(Page { count: items.len() as u64, items, next_cursor })
     }
 
     async fn transact(&self, ops: Vec<TxOp>) -> Result<(), StoreError> {
@@ -399,11 +360,7 @@ impl Store for DynamoStore {
         let mut delay = Duration::from_millis(10);
         for attempt in 0..6 {
             let now = self.clock.now_unix();
-            let items = ops
-                .iter()
-                .cloned()
-                .map(|op| self.tx_item(op, now))
-                .collect::<Result<Vec<_>, _>>()?;
+            let items = ops.iter().cloned().map(|op| self.tx_item(op, now)).collect::<Result<Vec<_>, _>>()?;
             match self.transact_once(items).await {
                 Ok(()) => return Ok(()),
                 Err(TxFailure::Fatal(e)) => return Err(e),
@@ -414,9 +371,7 @@ impl Store for DynamoStore {
                 Err(TxFailure::Retry) => break,
             }
         }
-        Err(StoreError::Unavailable(
-            "dynamodb: transaction kept conflicting".into(),
-        ))
+        Err(StoreError::Unavailable("dynamodb: transaction kept conflicting".into()))
     }
 
     async fn increment(&self, key: &Key, field: &str, by: i64) -> Result<i64, StoreError> {
@@ -437,9 +392,7 @@ impl Store for DynamoStore {
         out.attributes
             .and_then(|a| a.get(field).cloned())
             .and_then(|v| v.as_n().ok().and_then(|n| n.parse::<i64>().ok()))
-            .ok_or_else(|| {
-                StoreError::Corrupt(format!("{}/{}: {field} is not a number", key.pk, key.sk))
-            })
+            .ok_or_else(|| StoreError::Corrupt(format!("{}/{}: {field} is not a number", key.pk, key.sk)))
     }
 
     async fn sweep_expired(&self) -> Result<u64, StoreError> {
@@ -458,11 +411,7 @@ fn condition(cond: Cond, now: i64) -> Condition {
     const LIVE: &str = "(attribute_not_exists(#exp) OR #exp > :now)";
     let (expr, with_version) = match cond {
         Cond::None => {
-            return Condition {
-                expr: None,
-                names: None,
-                values: None,
-            };
+            return Condition { expr: None, names: None, values: None };
         }
         Cond::NotExists => ("attribute_not_exists(#pk) OR #exp <= :now".to_owned(), None),
         Cond::Exists => (format!("attribute_exists(#pk) AND {LIVE}"), None),
@@ -479,11 +428,7 @@ fn condition(cond: Cond, now: i64) -> Condition {
             names.insert("#pk".to_owned(), TABLE.partition_key.to_owned());
         }
     }
-    Condition {
-        expr: Some(expr),
-        names: Some(names),
-        values: Some(values),
-    }
+    Condition { expr: Some(expr), names: Some(names), values: Some(values) }
 }
 
 fn key_attrs(key: &Key) -> Attrs {
@@ -497,18 +442,15 @@ fn start_key(index: Index, pos: &Position) -> Attrs {
     let mut key = key_attrs(&Key::new(pos.pk.clone(), pos.sk.clone()));
     if index != Index::Table {
         let (ipk, isk) = index.key_attrs();
-        key.insert(
-            ipk.to_owned(),
-            AttributeValue::S(pos.ipk.clone().unwrap_or_default()),
-        );
+        key.insert(ipk.to_owned(), AttributeValue::S(pos.ipk.clone().unwrap_or_default()));
         key.insert(isk.to_owned(), AttributeValue::S(pos.index_sk().to_owned()));
     }
     key
 }
 
 fn to_attrs(item: &Item) -> Result<Attrs, StoreError> {
-    let mut attrs: Attrs = serde_dynamo::to_item(&item.attrs)
-        .map_err(|e| StoreError::Invalid(Violation::Serialization(e.to_string())))?;
+    let mut attrs: Attrs =
+        serde_dynamo::to_item(&item.attrs).map_err(|e| StoreError::Invalid(Violation::Serialization(e.to_string())))?;
     attrs.extend(key_attrs(&item.key));
     for (index, k) in Index::GSIS.iter().zip(&item.gsi) {
         if let Some(k) = k {
@@ -517,15 +459,9 @@ fn to_attrs(item: &Item) -> Result<Attrs, StoreError> {
             attrs.insert(sk.to_owned(), AttributeValue::S(k.sk.clone()));
         }
     }
-    attrs.insert(
-        "version".to_owned(),
-        AttributeValue::N(item.version.to_string()),
-    );
+    attrs.insert("version".to_owned(), AttributeValue::N(item.version.to_string()));
     if let Some(t) = item.expires_at {
-        attrs.insert(
-            TABLE.ttl_attribute.to_owned(),
-            AttributeValue::N(t.to_string()),
-        );
+        attrs.insert(TABLE.ttl_attribute.to_owned(), AttributeValue::N(t.to_string()));
     }
     Ok(attrs)
 }
@@ -544,38 +480,20 @@ fn from_attrs(mut attrs: Attrs) -> Result<Item, StoreError> {
             gsi[slot] = Some(IndexKey::new(p, k));
         }
     }
-    let mut n = |name: &str| {
-        attrs
-            .remove(name)
-            .and_then(|v| v.as_n().ok().and_then(|n| n.parse::<i64>().ok()))
-    };
+    let mut n = |name: &str| attrs.remove(name).and_then(|v| v.as_n().ok().and_then(|n| n.parse::<i64>().ok()));
     let version = n("version").unwrap_or(0) as u64;
     let expires_at = n(TABLE.ttl_attribute);
     let key = Key::new(pk, sk);
-    let attrs: Map<String, Value> = serde_dynamo::from_item(attrs)
-        .map_err(|e| StoreError::Corrupt(format!("{}/{}: {e}", key.pk, key.sk)))?;
-    Ok(Item {
-        key,
-        gsi,
-        version,
-        expires_at,
-        attrs,
-    })
+    let attrs: Map<String, Value> =
+        serde_dynamo::from_item(attrs).map_err(|e| StoreError::Corrupt(format!("{}/{}: {e}", key.pk, key.sk)))?;
+    Ok(Item { key, gsi, version, expires_at, attrs })
 }
 
-fn conditional<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
-    e: SdkError<E>,
-) -> StoreError {
-    if e.code() == Some("ConditionalCheckFailedException") {
-        StoreError::Conflict { op: None }
-    } else {
-        sdk(e)
-    }
+fn conditional<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(e: SdkError<E>) -> StoreError {
+    if e.code() == Some("ConditionalCheckFailedException") { StoreError::Conflict { op: None } } else { sdk(e) }
 }
 
-fn sdk<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
-    e: SdkError<E>,
-) -> StoreError {
+fn sdk<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(e: SdkError<E>) -> StoreError {
     let detail = match e.code() {
         Some(code) => format!("{code}: {}", e.message().unwrap_or_default()),
         None => aws_sdk_dynamodb::error::DisplayErrorContext(&e).to_string(),

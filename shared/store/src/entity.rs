@@ -12,15 +12,9 @@ pub struct Versioned<T> {
     pub version: u64,
 }
 
-pub async fn get<T: DeserializeOwned>(
-    store: &dyn Store,
-    key: &Key,
-) -> Result<Option<Versioned<T>>, StoreError> {
+pub async fn get<T: DeserializeOwned>(store: &dyn Store, key: &Key) -> Result<Option<Versioned<T>>, StoreError> {
     match store.get(key).await? {
-        Some(item) => Ok(Some(Versioned {
-            value: item.to_entity()?,
-            version: item.version,
-        })),
+        Some(item) => Ok(Some(Versioned { value: item.to_entity()?, version: item.version })),
         None => Ok(None),
     }
 }
@@ -31,17 +25,8 @@ pub fn item<T: Serialize>(key: Key, entity: &T, version: u64) -> Result<Item, St
 }
 
 /// Reads the string attribute `attr` of a pointer item (slug -> tenant, email -> user).
-pub async fn pointer(
-    store: &dyn Store,
-    key: &Key,
-    attr: &str,
-) -> Result<Option<String>, StoreError> {
-    Ok(store.get(key).await?.and_then(|i| {
-        i.attrs
-            .get(attr)
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
-    }))
+pub async fn pointer(store: &dyn Store, key: &Key, attr: &str) -> Result<Option<String>, StoreError> {
+    Ok(store.get(key).await?.and_then(|i| i.attrs.get(attr).and_then(|v| v.as_str()).map(str::to_owned)))
 }
 
 /// A pointer item: `{attr: value}` under `key`.

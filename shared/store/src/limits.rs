@@ -22,11 +22,7 @@ fn check_key_part(attr: &'static str, value: &str, limit: usize) -> Result<(), V
         return Err(Violation::EmptyKey { attr });
     }
     if value.len() > limit {
-        return Err(Violation::KeyTooLong {
-            attr,
-            len: value.len(),
-            limit,
-        });
+        return Err(Violation::KeyTooLong { attr, len: value.len(), limit });
     }
     Ok(())
 }
@@ -36,14 +32,8 @@ pub fn check_attr_name(name: &str) -> Result<(), Violation> {
     if RESERVED_ATTRS.contains(&name) {
         return Err(Violation::ReservedAttribute(name.to_owned()));
     }
-    let ok = !name.is_empty()
-        && name.len() <= 255
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if ok {
-        Ok(())
-    } else {
-        Err(Violation::BadAttributeName(name.to_owned()))
-    }
+    let ok = !name.is_empty() && name.len() <= 255 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if ok { Ok(()) } else { Err(Violation::BadAttributeName(name.to_owned())) }
 }
 
 pub fn check_item(item: &Item) -> Result<(), Violation> {
@@ -60,19 +50,12 @@ pub fn check_item(item: &Item) -> Result<(), Violation> {
     }
     let size = item_size(item);
     if size > MAX_ITEM_BYTES {
-        return Err(Violation::ItemTooLarge {
-            size,
-            limit: MAX_ITEM_BYTES,
-        });
+        return Err(Violation::ItemTooLarge { size, limit: MAX_ITEM_BYTES });
     }
     Ok(())
 }
 
-const GSI_ATTRS: [(&str, &str); 3] = [
-    ("gsi1pk", "gsi1sk"),
-    ("gsi2pk", "gsi2sk"),
-    ("gsi3pk", "gsi3sk"),
-];
+const GSI_ATTRS: [(&str, &str); 3] = [("gsi1pk", "gsi1sk"), ("gsi2pk", "gsi2sk"), ("gsi3pk", "gsi3sk")];
 
 /// The item's size as DynamoDB counts it: attribute names plus values.
 pub fn item_size(item: &Item) -> usize {
@@ -86,19 +69,11 @@ pub fn item_size(item: &Item) -> usize {
     if let Some(t) = item.expires_at {
         size += "expires_at".len() + number_size(&t.to_string());
     }
-    size + item
-        .attrs
-        .iter()
-        .map(|(k, v)| k.len() + value_size(v))
-        .sum::<usize>()
+    size + item.attrs.iter().map(|(k, v)| k.len() + value_size(v)).sum::<usize>()
 }
 
 fn number_size(digits: &str) -> usize {
-    let significant = digits
-        .trim_start_matches('-')
-        .trim_matches('0')
-        .replace('.', "")
-        .len();
+    let significant = digits.trim_start_matches('-').trim_matches('0').replace('.', "").len();
     significant.div_ceil(2) + 1
 }
 
@@ -108,21 +83,13 @@ fn value_size(v: &Value) -> usize {
         Value::Number(n) => number_size(&n.to_string()),
         Value::String(s) => s.len(),
         Value::Array(a) => 3 + a.iter().map(|e| 1 + value_size(e)).sum::<usize>(),
-        Value::Object(o) => {
-            3 + o
-                .iter()
-                .map(|(k, e)| 1 + k.len() + value_size(e))
-                .sum::<usize>()
-        }
+        Value::Object(o) => 3 + o.iter().map(|(k, e)| 1 + k.len() + value_size(e)).sum::<usize>(),
     }
 }
 
 pub fn check_transaction(ops: &[TxOp]) -> Result<(), Violation> {
     if ops.is_empty() || ops.len() > MAX_TRANSACT_OPS {
-        return Err(Violation::TransactionSize {
-            count: ops.len(),
-            limit: MAX_TRANSACT_OPS,
-        });
+        return Err(Violation::TransactionSize { count: ops.len(), limit: MAX_TRANSACT_OPS });
     }
     let mut seen = HashSet::with_capacity(ops.len());
     for op in ops {
@@ -136,10 +103,7 @@ pub fn check_transaction(ops: &[TxOp]) -> Result<(), Violation> {
         }
         let key = op.key();
         if !seen.insert(key) {
-            return Err(Violation::DuplicateTransactionItem {
-                pk: key.pk.clone(),
-                sk: key.sk.clone(),
-            });
+            return Err(Violation::DuplicateTransactionItem { pk: key.pk.clone(), sk: key.sk.clone() });
         }
     }
     Ok(())
@@ -160,10 +124,7 @@ mod tests {
     use serde_json::json;
 
     fn item(attrs: Value) -> Item {
-        Item::new(
-            Key::new("T#a", "X"),
-            attrs.as_object().cloned().unwrap_or_default(),
-        )
+        Item::new(Key::new("T#a", "X"), attrs.as_object().cloned().unwrap_or_default())
     }
 
     #[test]
@@ -173,30 +134,18 @@ mod tests {
         assert_eq!(item_size(&fits), MAX_ITEM_BYTES);
         assert!(check_item(&fits).is_ok());
         let over = item(json!({"body": "x".repeat(MAX_ITEM_BYTES - base + 1)}));
-        assert!(matches!(
-            check_item(&over),
-            Err(Violation::ItemTooLarge { .. })
-        ));
+        assert!(matches!(check_item(&over), Err(Violation::ItemTooLarge { .. })));
     }
 
     #[test]
     fn rejects_reserved_and_odd_attribute_names() {
-        assert_eq!(
-            check_item(&item(json!({"version": 3}))),
-            Err(Violation::ReservedAttribute("version".into()))
-        );
-        assert!(matches!(
-            check_item(&item(json!({"a.b": 1}))),
-            Err(Violation::BadAttributeName(_))
-        ));
+        assert_eq!(check_item(&item(json!({"version": 3}))), Err(Violation::ReservedAttribute("version".into())));
+        assert!(matches!(check_item(&item(json!({"a.b": 1}))), Err(Violation::BadAttributeName(_))));
     }
 
     #[test]
     fn rejects_empty_and_long_keys() {
-        assert_eq!(
-            check_key(&Key::new("", "a")),
-            Err(Violation::EmptyKey { attr: "pk" })
-        );
+        assert_eq!(check_key(&Key::new("", "a")), Err(Violation::EmptyKey { attr: "pk" }));
         assert!(matches!(
             check_key(&Key::new("p", "s".repeat(MAX_SK_BYTES + 1))),
             Err(Violation::KeyTooLong { attr: "sk", .. })
@@ -205,20 +154,14 @@ mod tests {
 
     #[test]
     fn transactions_hold_one_to_a_hundred_distinct_items() {
-        let op = |i: usize| TxOp::Check {
-            key: Key::new("p", format!("{i}")),
-            cond: crate::Cond::Exists,
-        };
+        let op = |i: usize| TxOp::Check { key: Key::new("p", format!("{i}")), cond: crate::Cond::Exists };
         assert!(check_transaction(&[]).is_err());
         assert!(check_transaction(&(0..100).map(op).collect::<Vec<_>>()).is_ok());
         assert!(matches!(
             check_transaction(&(0..101).map(op).collect::<Vec<_>>()),
             Err(Violation::TransactionSize { count: 101, .. })
         ));
-        assert!(matches!(
-            check_transaction(&[op(1), op(1)]),
-            Err(Violation::DuplicateTransactionItem { .. })
-        ));
+        assert!(matches!(check_transaction(&[op(1), op(1)]), Err(Violation::DuplicateTransactionItem { .. })));
     }
 
     #[test]

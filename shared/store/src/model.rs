@@ -11,10 +11,7 @@ pub struct Key {
 
 impl Key {
     pub fn new(pk: impl Into<String>, sk: impl Into<String>) -> Self {
-        Self {
-            pk: pk.into(),
-            sk: sk.into(),
-        }
+        Self { pk: pk.into(), sk: sk.into() }
     }
 }
 
@@ -27,10 +24,7 @@ pub struct IndexKey {
 
 impl IndexKey {
     pub fn new(pk: impl Into<String>, sk: impl Into<String>) -> Self {
-        Self {
-            pk: pk.into(),
-            sk: sk.into(),
-        }
+        Self { pk: pk.into(), sk: sk.into() }
     }
 }
 
@@ -87,18 +81,8 @@ impl Index {
 }
 
 /// Attribute names the store owns; entity attributes may not use them.
-pub const RESERVED_ATTRS: [&str; 10] = [
-    "pk",
-    "sk",
-    "gsi1pk",
-    "gsi1sk",
-    "gsi2pk",
-    "gsi2sk",
-    "gsi3pk",
-    "gsi3sk",
-    "version",
-    "expires_at",
-];
+pub const RESERVED_ATTRS: [&str; 10] =
+    ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "version", "expires_at"];
 
 /// One stored item: its keys, optimistic-concurrency version, optional expiry, and the entity's
 /// attributes (a JSON object, stored as top-level attributes on DynamoDB).
@@ -116,13 +100,7 @@ pub struct Item {
 
 impl Item {
     pub fn new(key: Key, attrs: Map<String, Value>) -> Self {
-        Self {
-            key,
-            gsi: [None, None, None],
-            version: 1,
-            expires_at: None,
-            attrs,
-        }
+        Self { key, gsi: [None, None, None], version: 1, expires_at: None, attrs }
     }
 
     /// Builds an item from anything that serialises to a JSON object.
@@ -215,15 +193,7 @@ pub struct Query {
 
 impl Query {
     pub fn partition(index: Index, pk: impl Into<String>) -> Self {
-        Self {
-            index,
-            pk: pk.into(),
-            sk: None,
-            order: Order::Asc,
-            limit: None,
-            cursor: None,
-            count_only: false,
-        }
+        Self { index, pk: pk.into(), sk: None, order: Order::Asc, limit: None, cursor: None, count_only: false }
     }
 
     pub fn table(pk: impl Into<String>) -> Self {
@@ -289,11 +259,7 @@ pub enum Violation {
     #[error("item is {size} bytes; the limit is {limit}")]
     ItemTooLarge { size: usize, limit: usize },
     #[error("{attr} is {len} bytes; the limit is {limit}")]
-    KeyTooLong {
-        attr: &'static str,
-        len: usize,
-        limit: usize,
-    },
+    KeyTooLong { attr: &'static str, len: usize, limit: usize },
     #[error("{attr} must not be empty")]
     EmptyKey { attr: &'static str },
     #[error("a transaction holds 1 to {limit} operations, not {count}")]

@@ -8,9 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use kt_domain::Clock;
-use rusqlite::{
-    Connection, OptionalExtension, TransactionBehavior, params_from_iter, types::Value as Sql,
-};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params_from_iter, types::Value as Sql};
 use serde_json::{Map, Value};
 
 use crate::Store;
@@ -36,8 +34,7 @@ CREATE INDEX IF NOT EXISTS gsi3 ON items (gsi3pk, gsi3sk, pk, sk) WHERE gsi3pk I
 CREATE INDEX IF NOT EXISTS items_expiry ON items (expires_at) WHERE expires_at IS NOT NULL;
 ";
 
-const COLUMNS: &str =
-    "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, version, expires_at, attrs";
+const COLUMNS: &str = "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, version, expires_at, attrs";
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -60,14 +57,7 @@ impl SqliteStore {
         }
         let writer = open_connection(&path)?;
         writer.execute_batch(SCHEMA).map_err(unavailable)?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                path,
-                writer: Mutex::new(writer),
-                readers: Mutex::new(Vec::new()),
-                clock,
-            }),
-        })
+        Ok(Self { inner: Arc::new(Inner { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), clock }) })
     }
 
     pub fn path(&self) -> &Path {
@@ -100,9 +90,7 @@ impl SqliteStore {
         let inner = self.inner.clone();
         blocking(move || {
             let mut conn = lock(&inner.writer);
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(unavailable)?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(unavailable)?;
             // Dropping `tx` on error rolls back: all or nothing.
             let out = f(&tx, inner.clock.now_unix())?;
             tx.commit().map_err(unavailable)?;
@@ -158,8 +146,7 @@ impl Store for SqliteStore {
     async fn query(&self, query: Query) -> Result<Page, StoreError> {
         limits::check_query(&query)?;
         let after = Position::decode(&query)?;
-        self.read(move |conn, now| run_query(conn, &query, after.as_ref(), now))
-            .await
+        self.read(move |conn, now| run_query(conn, &query, after.as_ref(), now)).await
     }
 
     async fn transact(&self, ops: Vec<TxOp>) -> Result<(), StoreError> {
@@ -196,10 +183,7 @@ impl Store for SqliteStore {
     async fn sweep_expired(&self) -> Result<u64, StoreError> {
         self.write(|tx, now| {
             let n = tx
-                .execute(
-                    "DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= ?1",
-                    [now],
-                )
+                .execute("DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= ?1", [now])
                 .map_err(unavailable)?;
             Ok(n as u64)
         })
@@ -211,10 +195,8 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path).map_err(unavailable)?;
     // WAL + NORMAL: a committed write survives a killed process (not a power cut), and
     // readers never wait for the writer.
-    conn.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
-    )
-    .map_err(unavailable)?;
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+        .map_err(unavailable)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
@@ -224,9 +206,7 @@ where
     T: Send + 'static,
     F: FnOnce() -> Result<T, StoreError> + Send + 'static,
 {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| StoreError::Unavailable(format!("sqlite task failed: {e}")))?
+    tokio::task::spawn_blocking(f).await.map_err(|e| StoreError::Unavailable(format!("sqlite task failed: {e}")))?
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -238,13 +218,7 @@ fn unavailable(e: impl std::fmt::Display) -> StoreError {
     StoreError::Unavailable(format!("sqlite: {e}"))
 }
 
-fn check_cond(
-    tx: &Connection,
-    key: &Key,
-    cond: Cond,
-    now: i64,
-    op: Option<usize>,
-) -> Result<(), StoreError> {
+fn check_cond(tx: &Connection, key: &Key, cond: Cond, now: i64, op: Option<usize>) -> Result<(), StoreError> {
     if cond == Cond::None {
         return Ok(());
     }
@@ -261,11 +235,7 @@ fn check_cond(
         Cond::Exists => visible.is_some(),
         Cond::Version(v) => visible.is_some_and(|(cur, _)| cur as u64 == v),
     };
-    if holds {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict { op })
-    }
+    if holds { Ok(()) } else { Err(StoreError::Conflict { op }) }
 }
 
 fn upsert(tx: &Connection, item: &Item) -> Result<(), StoreError> {
@@ -320,9 +290,7 @@ fn add(tx: &Connection, key: &Key, field: &str, by: i64) -> Result<i64, StoreErr
             let current = match attrs.get(field) {
                 None => 0,
                 Some(v) => v.as_i64().ok_or_else(|| {
-                    StoreError::Invalid(Violation::BadAttributeName(format!(
-                        "{field} (not a number)"
-                    )))
+                    StoreError::Invalid(Violation::BadAttributeName(format!("{field} (not a number)")))
                 })?,
             };
             let new = current + by;
@@ -342,12 +310,7 @@ fn corrupt(key: &Key) -> impl Fn(serde_json::Error) -> StoreError + '_ {
     move |e| StoreError::Corrupt(format!("{}/{}: {e}", key.pk, key.sk))
 }
 
-fn run_query(
-    conn: &Connection,
-    query: &Query,
-    after: Option<&Position>,
-    now: i64,
-) -> Result<Page, StoreError> {
+fn run_query(conn: &Connection, query: &Query, after: Option<&Position>, now: i64) -> Result<Page, StoreError> {
     let (ipk, isk) = query.index.key_attrs();
     let gsi = query.index != Index::Table;
     let mut sql_where = format!("{ipk} = ? AND (expires_at IS NULL OR expires_at > ?)");
@@ -410,22 +373,10 @@ fn run_query(
             .map_err(unavailable)?
             .query_row(params_from_iter(args), |r| r.get(0))
             .map_err(unavailable)?;
-        return Ok(Page {
-            items: vec![],
-            next_cursor: None,
-            count: count as u64,
-        });
+        return Ok(Page { items: vec![], next_cursor: None, count: count as u64 });
     }
-    let dir = if query.order == Order::Asc {
-        "ASC"
-    } else {
-        "DESC"
-    };
-    let order = if gsi {
-        format!("{isk} {dir}, pk {dir}, sk {dir}")
-    } else {
-        format!("sk {dir}")
-    };
+    let dir = if query.order == Order::Asc { "ASC" } else { "DESC" };
+    let order = if gsi { format!("{isk} {dir}, pk {dir}, sk {dir}") } else { format!("sk {dir}") };
     let mut sql = format!("SELECT {COLUMNS} FROM items WHERE {sql_where} ORDER BY {order}");
     if let Some(limit) = query.limit {
         // One extra row tells whether another page exists.
@@ -442,15 +393,9 @@ fn run_query(
         && items.len() > limit as usize
     {
         items.truncate(limit as usize);
-        next_cursor = items
-            .last()
-            .map(|last| Position::after(query.index, last).encode());
+        next_cursor = items.last().map(|last| Position::after(query.index, last).encode());
     }
-    Ok(Page {
-        count: items.len() as u64,
-        items,
-        next_cursor,
-    })
+    Ok(Page { count: items.len() as u64, items, next_cursor })
 }
 
 fn row_to_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Item, StoreError>> {
@@ -466,15 +411,13 @@ fn row_to_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Item, StoreErro
     let version: i64 = r.get(8)?;
     let expires_at: Option<i64> = r.get(9)?;
     let raw: String = r.get(10)?;
-    Ok(serde_json::from_str::<Map<String, Value>>(&raw)
-        .map_err(corrupt(&key))
-        .map(|attrs| Item {
-            key: key.clone(),
-            gsi,
-            version: version as u64,
-            expires_at,
-            attrs,
-        }))
+    Ok(serde_json::from_str::<Map<String, Value>>(&raw).map_err(corrupt(&key)).map(|attrs| Item {
+        key: key.clone(),
+        gsi,
+        version: version as u64,
+        expires_at,
+        attrs,
+    }))
 }
 
 /// The least string greater than every string starting with `prefix` (code-point order equals

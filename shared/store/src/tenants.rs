@@ -35,28 +35,16 @@ pub fn item(tenant: &Tenant, version: u64) -> Result<Item, StoreError> {
 /// Operations creating `tenant` and claiming its slug (and the house pointer for the house).
 pub fn create_ops(tenant: &Tenant, house: bool) -> Result<Vec<TxOp>, StoreError> {
     let mut ops = vec![
-        TxOp::Put {
-            item: item(tenant, 1)?,
-            cond: Cond::NotExists,
-        },
-        TxOp::Put {
-            item: pointer_item(slug_key(&tenant.slug), "tenant", tenant.id.as_str()),
-            cond: Cond::NotExists,
-        },
+        TxOp::Put { item: item(tenant, 1)?, cond: Cond::NotExists },
+        TxOp::Put { item: pointer_item(slug_key(&tenant.slug), "tenant", tenant.id.as_str()), cond: Cond::NotExists },
     ];
     if house {
-        ops.push(TxOp::Put {
-            item: pointer_item(house_key(), "tenant", tenant.id.as_str()),
-            cond: Cond::NotExists,
-        });
+        ops.push(TxOp::Put { item: pointer_item(house_key(), "tenant", tenant.id.as_str()), cond: Cond::NotExists });
     }
     Ok(ops)
 }
 
-pub async fn get(
-    store: &dyn Store,
-    id: &TenantId,
-) -> Result<Option<Versioned<Tenant>>, StoreError> {
+pub async fn get(store: &dyn Store, id: &TenantId) -> Result<Option<Versioned<Tenant>>, StoreError> {
     entity::get(store, &key(id)).await
 }
 
@@ -69,9 +57,7 @@ pub async fn by_slug(store: &dyn Store, slug: &TenantSlug) -> Result<Option<Tena
 }
 
 pub async fn by_domain(store: &dyn Store, host: &str) -> Result<Option<TenantId>, StoreError> {
-    Ok(tenant_id(
-        pointer(store, &domain_key(host), "tenant").await?,
-    ))
+    Ok(tenant_id(pointer(store, &domain_key(host), "tenant").await?))
 }
 
 pub async fn house(store: &dyn Store) -> Result<Option<TenantId>, StoreError> {
@@ -84,20 +70,7 @@ pub async fn list(
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<Tenant>, Option<String>), StoreError> {
-    let Page {
-        items, next_cursor, ..
-    } = store
-        .query(
-            Query::partition(Index::Gsi1, "TENANTS")
-                .limit(limit)
-                .after(cursor),
-        )
-        .await?;
-    Ok((
-        items
-            .iter()
-            .map(Item::to_entity)
-            .collect::<Result<_, _>>()?,
-        next_cursor,
-    ))
+    let Page { items, next_cursor, .. } =
+        store.query(Query::partition(Index::Gsi1, "TENANTS").limit(limit).after(cursor)).await?;
+    Ok((items.iter().map(Item::to_entity).collect::<Result<_, _>>()?, next_cursor))
 }

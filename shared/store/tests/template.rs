@@ -6,8 +6,7 @@ use serde_yaml::Value;
 
 fn table() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../template.yaml");
-    let doc: Value =
-        serde_yaml::from_str(&std::fs::read_to_string(path).expect("template.yaml")).expect("YAML");
+    let doc: Value = serde_yaml::from_str(&std::fs::read_to_string(path).expect("template.yaml")).expect("YAML");
     doc["Resources"]["Table"]["Properties"].clone()
 }
 
@@ -17,16 +16,7 @@ fn s(v: &Value) -> &str {
 
 fn key_schema(v: &Value) -> Vec<(String, String)> {
     v.as_sequence()
-        .map(|seq| {
-            seq.iter()
-                .map(|k| {
-                    (
-                        s(&k["AttributeName"]).to_owned(),
-                        s(&k["KeyType"]).to_owned(),
-                    )
-                })
-                .collect()
-        })
+        .map(|seq| seq.iter().map(|k| (s(&k["AttributeName"]).to_owned(), s(&k["KeyType"]).to_owned())).collect())
         .unwrap_or_default()
 }
 
@@ -37,27 +27,17 @@ fn template_declares_the_table_in_code() {
         .as_sequence()
         .expect("attribute definitions")
         .iter()
-        .map(|a| {
-            (
-                s(&a["AttributeName"]).to_owned(),
-                s(&a["AttributeType"]).to_owned(),
-            )
-        })
+        .map(|a| (s(&a["AttributeName"]).to_owned(), s(&a["AttributeType"]).to_owned()))
         .collect();
     declared.sort();
-    let mut expected: Vec<(String, String)> = key_attributes()
-        .into_iter()
-        .map(|a| (a.to_owned(), "S".to_owned()))
-        .collect();
+    let mut expected: Vec<(String, String)> =
+        key_attributes().into_iter().map(|a| (a.to_owned(), "S".to_owned())).collect();
     expected.sort();
     assert_eq!(declared, expected);
 
     assert_eq!(
         key_schema(&t["KeySchema"]),
-        vec![
-            (TABLE.partition_key.to_owned(), "HASH".to_owned()),
-            (TABLE.sort_key.to_owned(), "RANGE".to_owned())
-        ]
+        vec![(TABLE.partition_key.to_owned(), "HASH".to_owned()), (TABLE.sort_key.to_owned(), "RANGE".to_owned())]
     );
 
     let gsis = t["GlobalSecondaryIndexes"].as_sequence().expect("GSIs");
@@ -66,24 +46,12 @@ fn template_declares_the_table_in_code() {
         assert_eq!(s(&gsi["IndexName"]), name);
         assert_eq!(
             key_schema(&gsi["KeySchema"]),
-            vec![
-                (pk.to_owned(), "HASH".to_owned()),
-                (sk.to_owned(), "RANGE".to_owned())
-            ]
+            vec![(pk.to_owned(), "HASH".to_owned()), (sk.to_owned(), "RANGE".to_owned())]
         );
         assert_eq!(s(&gsi["Projection"]["ProjectionType"]), "ALL");
     }
 
-    assert_eq!(
-        s(&t["TimeToLiveSpecification"]["AttributeName"]),
-        TABLE.ttl_attribute
-    );
-    assert_eq!(
-        t["TimeToLiveSpecification"]["Enabled"].as_bool(),
-        Some(true)
-    );
-    assert_eq!(
-        s(&t["StreamSpecification"]["StreamViewType"]),
-        TABLE.stream_view
-    );
+    assert_eq!(s(&t["TimeToLiveSpecification"]["AttributeName"]), TABLE.ttl_attribute);
+    assert_eq!(t["TimeToLiveSpecification"]["Enabled"].as_bool(), Some(true));
+    assert_eq!(s(&t["StreamSpecification"]["StreamViewType"]), TABLE.stream_view);
 }

@@ -12,10 +12,7 @@ use kt_store::{Cond, DynamoStore, Item, Key, Query, SkCond, SqliteStore, Store, 
 use serde_json::json;
 
 #[derive(Parser)]
-#[command(
-    name = "kt-bench",
-    about = "KT-Portal benchmarks (run through scripts/bench)"
-)]
+#[command(name = "kt-bench", about = "KT-Portal benchmarks (run through scripts/bench)")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -57,12 +54,7 @@ fn ms(us: u64) -> f64 {
     us as f64 / 1000.0
 }
 
-async fn measure<F, Fut>(
-    name: &'static str,
-    ops: usize,
-    budget_p95_ms: Option<f64>,
-    mut op: F,
-) -> anyhow::Result<Row>
+async fn measure<F, Fut>(name: &'static str, ops: usize, budget_p95_ms: Option<f64>, mut op: F) -> anyhow::Result<Row>
 where
     F: FnMut(usize) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<()>>,
@@ -79,12 +71,7 @@ where
         op(i).await?;
         hist.record(t.elapsed().as_micros().max(1) as u64)?;
     }
-    Ok(Row {
-        name,
-        hist,
-        elapsed: start.elapsed(),
-        budget_p95_ms,
-    })
+    Ok(Row { name, hist, elapsed: start.elapsed(), budget_p95_ms })
 }
 
 /// `transact_ops` is separate because moto deep-copies every table on each transaction
@@ -103,12 +90,7 @@ async fn bench_store(
     // 1,000 items to read from.
     eprintln!("  writing 1,000 items to read from ...");
     for i in 0..1000 {
-        store
-            .put(
-                Item::new(Key::new(&part, format!("ITEM#{i:05}")), attrs.clone()),
-                Cond::None,
-            )
-            .await?;
+        store.put(Item::new(Key::new(&part, format!("ITEM#{i:05}")), attrs.clone()), Cond::None).await?;
     }
     let budget = |b: f64| with_budgets.then_some(b);
     let mut rows = Vec::new();
@@ -126,10 +108,7 @@ async fn bench_store(
     rows.push(
         measure("put", ops, budget(2.0), |i| {
             let store = store.clone();
-            let item = Item::new(
-                Key::new(format!("{part}#PUT"), format!("{i}")),
-                attrs.clone(),
-            );
+            let item = Item::new(Key::new(format!("{part}#PUT"), format!("{i}")), attrs.clone());
             async move { Ok(store.put(item, Cond::None).await?) }
         })
         .await?,
@@ -137,10 +116,7 @@ async fn bench_store(
     rows.push(
         measure("conditional put", ops, None, |i| {
             let store = store.clone();
-            let item = Item::new(
-                Key::new(format!("{part}#CPUT"), format!("{i}")),
-                attrs.clone(),
-            );
+            let item = Item::new(Key::new(format!("{part}#CPUT"), format!("{i}")), attrs.clone());
             async move { Ok(store.put(item, Cond::NotExists).await?) }
         })
         .await?,
@@ -151,9 +127,7 @@ async fn bench_store(
             let start = format!("ITEM#{:05}", (i * 37) % 950);
             let part = part.clone();
             async move {
-                let page = store
-                    .query(Query::table(part).sk(SkCond::Ge(start)).limit(50))
-                    .await?;
+                let page = store.query(Query::table(part).sk(SkCond::Ge(start)).limit(50)).await?;
                 anyhow::ensure!(page.items.len() == 50, "short page");
                 Ok(())
             }
@@ -165,10 +139,7 @@ async fn bench_store(
             let store = store.clone();
             let ops: Vec<TxOp> = (0..5)
                 .map(|j| TxOp::Put {
-                    item: Item::new(
-                        Key::new(format!("{part}#TX"), format!("{i}-{j}")),
-                        attrs.clone(),
-                    ),
+                    item: Item::new(Key::new(format!("{part}#TX"), format!("{i}-{j}")), attrs.clone()),
                     cond: Cond::NotExists,
                 })
                 .collect();
@@ -177,9 +148,7 @@ async fn bench_store(
         .await?,
     );
 
-    println!(
-        "\nStore port on {label}: {ops} sequential operations each ({transact_ops} transactions), 1 client"
-    );
+    println!("\nStore port on {label}: {ops} sequential operations each ({transact_ops} transactions), 1 client");
     println!(
         "{:<18} {:>9} {:>9} {:>9} {:>10} {:>16}",
         "operation", "p50 ms", "p95 ms", "p99 ms", "ops/s", "budget p95"
@@ -218,11 +187,7 @@ fn print_rows(title: &str, rows: Vec<Row>, unit_us: bool) {
     );
     for r in rows {
         let scale = |v: u64| {
-            if unit_us {
-                v as f64 / 1000.0
-            } else {
-                v as f64 / 1_000_000.0
-            }
+            if unit_us { v as f64 / 1000.0 } else { v as f64 / 1_000_000.0 }
         };
         let p95 = scale(r.hist.value_at_quantile(0.95));
         let verdict = match r.budget_p95_ms {
@@ -243,12 +208,7 @@ fn print_rows(title: &str, rows: Vec<Row>, unit_us: bool) {
 }
 
 /// Like `measure`, in nanoseconds, for sub-microsecond operations.
-async fn measure_ns<F, Fut>(
-    name: &'static str,
-    ops: usize,
-    budget: Option<f64>,
-    mut op: F,
-) -> anyhow::Result<Row>
+async fn measure_ns<F, Fut>(name: &'static str, ops: usize, budget: Option<f64>, mut op: F) -> anyhow::Result<Row>
 where
     F: FnMut(usize) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<()>>,
@@ -263,45 +223,26 @@ where
         op(i).await?;
         hist.record(t.elapsed().as_nanos().max(1) as u64)?;
     }
-    Ok(Row {
-        name,
-        hist,
-        elapsed: start.elapsed(),
-        budget_p95_ms: budget,
-    })
+    Ok(Row { name, hist, elapsed: start.elapsed(), budget_p95_ms: budget })
 }
 
 async fn bench_auth(ops: usize) -> anyhow::Result<()> {
     use kt_app::identity::{passwords, sessions, tenancy};
     let dir = std::env::temp_dir().join(format!("kt-bench-{}", ulid::Ulid::new()));
-    let app = kt_app::wiring::wire(&kt_app::wiring::Settings::local(&dir))
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .state;
-    kt_app::seed::demo(&app)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let acme = tenancy::resolve_host(&app, "acme.localhost")
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let signed = sessions::sign_in_password(
-        &app,
-        &acme,
-        "dana@globex.test",
-        "Globex-Demo-Client-2026",
-        &Default::default(),
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let app =
+        kt_app::wiring::wire(&kt_app::wiring::Settings::local(&dir)).await.map_err(|e| anyhow::anyhow!("{e}"))?.state;
+    kt_app::seed::demo(&app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let acme = tenancy::resolve_host(&app, "acme.localhost").await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let signed =
+        sessions::sign_in_password(&app, &acme, "dana@globex.test", "Globex-Demo-Client-2026", &Default::default())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     let token = signed.access_token.clone();
     let keys = app.tokens.clone();
     let mut rows = Vec::new();
     rows.push(
         measure_ns("access-token verification", ops, Some(50.0), |_| {
-            let r = keys
-                .verify(&token)
-                .map(|_| ())
-                .map_err(|e| anyhow::anyhow!("{e}"));
+            let r = keys.verify(&token).map(|_| ()).map_err(|e| anyhow::anyhow!("{e}"));
             async move { r }
         })
         .await?,
@@ -309,15 +250,9 @@ async fn bench_auth(ops: usize) -> anyhow::Result<()> {
     rows.push(
         measure_ns("host -> tenant (cached)", ops, Some(200.0), |i| {
             let app = app.clone();
-            let host = if i % 2 == 0 {
-                "acme.localhost:3000"
-            } else {
-                "localhost:3000"
-            };
+            let host = if i % 2 == 0 { "acme.localhost:3000" } else { "localhost:3000" };
             async move {
-                tenancy::resolve_host(&app, host)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                tenancy::resolve_host(&app, host).await.map_err(|e| anyhow::anyhow!("{e}"))?;
                 Ok(())
             }
         })
@@ -328,9 +263,7 @@ async fn bench_auth(ops: usize) -> anyhow::Result<()> {
             let app = app.clone();
             let token = token.clone();
             async move {
-                sessions::actor_from_token(&app, &token)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                sessions::actor_from_token(&app, &token).await.map_err(|e| anyhow::anyhow!("{e}"))?;
                 Ok(())
             }
         })
@@ -338,17 +271,10 @@ async fn bench_auth(ops: usize) -> anyhow::Result<()> {
     );
     print_rows("Identity hot paths (1 client; µs)", rows, true);
     let hashes = (ops / 1000).clamp(10, 50);
-    let hash = measure_ns(
-        "argon2id hash (m=19 MiB, t=2, p=1)",
-        hashes,
-        None,
-        |_| async {
-            passwords::hash("Tr0mbone-Lantern-Quiet-47".into())
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            Ok(())
-        },
-    )
+    let hash = measure_ns("argon2id hash (m=19 MiB, t=2, p=1)", hashes, None, |_| async {
+        passwords::hash("Tr0mbone-Lantern-Quiet-47".into()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(())
+    })
     .await?;
     print_rows("Password hashing (ms)", vec![hash], false);
     let _ = std::fs::remove_dir_all(&dir);
@@ -359,37 +285,20 @@ async fn bench_auth(ops: usize) -> anyhow::Result<()> {
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Auth { ops } => bench_auth(ops).await,
-        Command::Store {
-            backend: BackendArg::Local,
-            ops,
-        } => {
+        Command::Store { backend: BackendArg::Local, ops } => {
             let dir = std::env::temp_dir().join(format!("kt-bench-{}", ulid::Ulid::new()));
             let store = SqliteStore::open(dir.join("bench.db"), Arc::new(SystemClock))?;
-            let result = bench_store(
-                Arc::new(store),
-                "SQLite (embedded adapter, WAL)",
-                ops,
-                ops,
-                true,
-            )
-            .await;
+            let result = bench_store(Arc::new(store), "SQLite (embedded adapter, WAL)", ops, ops, true).await;
             let _ = std::fs::remove_dir_all(&dir);
             result
         }
-        Command::Store {
-            backend: BackendArg::Aws,
-            ops,
-        } => {
+        Command::Store { backend: BackendArg::Aws, ops } => {
             let endpoint = std::env::var("MOTO_ENDPOINT")
                 .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
                 .context("set MOTO_ENDPOINT (scripts/bench starts moto for you)")?;
             let conf = kt_platform::aws::emulator_config(&endpoint).await;
             let table = format!("bench-{}", ulid::Ulid::new().to_string().to_lowercase());
-            let store = DynamoStore::new(
-                aws_sdk_dynamodb::Client::new(&conf),
-                table,
-                Arc::new(SystemClock),
-            );
+            let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&conf), table, Arc::new(SystemClock));
             store.ensure_table().await?;
             bench_store(
                 Arc::new(store),

@@ -9,6 +9,7 @@ use kt_domain::tenancy::{Organization, Tenant, User, UserStatus, parse_name, rol
 use kt_store::{Cond, TxOp, accounts};
 
 use super::passwords;
+use super::sessions::ClientInfo;
 use crate::{AppError, AppState};
 
 /// The permission needed to create or manage a user of `role`.
@@ -21,21 +22,9 @@ pub fn permission_for(role: Role) -> Permission {
 }
 
 /// Asks the policy; `None` is the system itself (seeding, first start).
-pub fn require(
-    actor: Option<&Actor>,
-    permission: Permission,
-    tenant: &Tenant,
-) -> Result<(), AppError> {
+pub fn require(actor: Option<&Actor>, permission: Permission, tenant: &Tenant) -> Result<(), AppError> {
     let Some(actor) = actor else { return Ok(()) };
-    match authorize(
-        actor,
-        permission,
-        &Resource {
-            tenant: &tenant.id,
-            org: None,
-            owner: None,
-        },
-    ) {
+    match authorize(actor, permission, &Resource { tenant: &tenant.id, org: None, owner: None }) {
         Decision::Allow => Ok(()),
         Decision::NotFound => Err(AppError::NotFound),
         Decision::Forbidden => Err(AppError::Forbidden),
@@ -47,6 +36,7 @@ pub async fn create_org(
     actor: Option<&Actor>,
     tenant: &Tenant,
     name: &str,
+    client: &ClientInfo,
 ) -> Result<Organization, AppError> {
     require(actor, Permission::ManagePartnerClients, tenant)?;
     let org = Organization {
@@ -55,8 +45,10 @@ pub async fn create_org(
         name: parse_name(name, "name")?,
         created_at: app.clock.now(),
     };
+    let e =
+        super::audit::entry(app, &tenant.id, actor.map(|a| &a.user), "org.created", Some(org.id.to_string()), client);
     app.store
-        .put(accounts::org_item(&org, 1)?, Cond::NotExists)
+        .transact(vec![TxOp::Put { item: accounts::org_item(&org, 1)?, cond: Cond::NotExists }, super::audit::op(&e)?])
         .await?;
     Ok(org)
 }
@@ -76,36 +68,25 @@ pub async fn create_user(
     actor: Option<&Actor>,
     tenant: &Tenant,
     input: NewUser,
+    client: &ClientInfo,
 ) -> Result<User, AppError> {
     require(actor, permission_for(input.role), tenant)?;
     let mut errors: Vec<Invalid> = Vec::new();
     let email = Email::parse(&input.email).map_err(|e| errors.push(e)).ok();
-    let name = parse_name(&input.name, "name")
-        .map_err(|e| errors.push(e))
-        .ok();
+    let name = parse_name(&input.name, "name").map_err(|e| errors.push(e)).ok();
     if !role_fits_tenant(input.role, tenant.kind) {
-        errors.push(Invalid::new(
-            "role",
-            format!("a {} cannot belong to this tenant", input.role.label()),
-        ));
+        errors.push(Invalid::new("role", format!("a {} cannot belong to this tenant", input.role.label())));
     }
     match input.role {
-        Role::Client if input.orgs.is_empty() => errors.push(Invalid::new(
-            "orgs",
-            "a client belongs to at least one organization",
-        )),
-        Role::Client => {}
-        _ if !input.orgs.is_empty() => {
-            errors.push(Invalid::new("orgs", "only clients belong to organizations"))
+        Role::Client if input.orgs.is_empty() => {
+            errors.push(Invalid::new("orgs", "a client belongs to at least one organization"))
         }
+        Role::Client => {}
+        _ if !input.orgs.is_empty() => errors.push(Invalid::new("orgs", "only clients belong to organizations")),
         _ => {}
     }
     if let Some(password) = &input.password {
-        let context = [
-            input.email.as_str(),
-            input.name.as_str(),
-            tenant.branding.portal_name.as_str(),
-        ];
+        let context = [input.email.as_str(), input.name.as_str(), tenant.branding.portal_name.as_str()];
         if let Err(e) = check_new_password(password, &context) {
             errors.push(e);
         }
@@ -125,24 +106,22 @@ pub async fn create_user(
         email,
         name,
         role: input.role,
-        status: if credentials.password_hash.is_some() {
-            UserStatus::Active
-        } else {
-            UserStatus::Invited
-        },
+        status: if credentials.password_hash.is_some() { UserStatus::Active } else { UserStatus::Invited },
         created_at: app.clock.now(),
     };
-    let ops: Vec<TxOp> = accounts::create_user_ops(&user, &credentials, &input.orgs)?;
+    let mut ops: Vec<TxOp> = accounts::create_user_ops(&user, &credentials, &input.orgs)?;
+    let e =
+        super::audit::entry(app, &tenant.id, actor.map(|a| &a.user), "user.created", Some(user.id.to_string()), client);
+    ops.push(super::audit::op(&e)?);
     match app.store.transact(ops).await {
         Ok(()) => Ok(user),
         // Op 1 claims the email; a failing org check names the organization.
         Err(kt_store::StoreError::Conflict { op: Some(1) }) => {
             Err(AppError::invalid("email", "already has an account here"))
         }
-        Err(kt_store::StoreError::Conflict { op: Some(_) }) => Err(AppError::invalid(
-            "orgs",
-            "names an organization that does not exist",
-        )),
+        Err(kt_store::StoreError::Conflict { op: Some(_) }) => {
+            Err(AppError::invalid("orgs", "names an organization that does not exist"))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -2,6 +2,7 @@
 //! users, passwords, sessions and tokens, sign-in throttling.
 
 pub mod accounts;
+pub mod audit;
 pub mod passwords;
 pub mod sessions;
 pub mod tenancy;

@@ -22,8 +22,7 @@ fn hasher() -> Argon2<'static> {
 }
 
 /// A hash of a throwaway password, verified against when no account matches.
-static DUMMY_HASH: LazyLock<String> =
-    LazyLock::new(|| hash_now("not a password of anyone").unwrap_or_default());
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_now("not a password of anyone").unwrap_or_default());
 
 fn hash_now(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
@@ -34,17 +33,11 @@ fn hash_now(password: &str) -> Result<String, AppError> {
 }
 
 fn verify_now(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|parsed| {
-        hasher()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    PasswordHash::new(phc).is_ok_and(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_now(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+    tokio::task::spawn_blocking(move || hash_now(&password)).await.map_err(|e| AppError::Internal(e.to_string()))?
 }
 
 /// Verifies `password` against `phc`, or against a dummy hash when there is none.
@@ -72,10 +65,6 @@ mod tests {
         assert!(!verify("wrong".into(), Some(h.clone())).await);
         assert!(!verify("anything".into(), None).await);
         assert!(!verify("x".into(), Some("not a phc string".into())).await);
-        assert_ne!(
-            h,
-            hash("correct horse battery staple".into()).await.unwrap(),
-            "salted"
-        );
+        assert_ne!(h, hash("correct horse battery staple".into()).await.unwrap(), "salted");
     }
 }

@@ -9,7 +9,7 @@ use kt_store::{Cond, accounts, sessions};
 
 use super::throttle::Throttle;
 use super::tokens::{ACCESS_TTL_SECS, AccessClaims, hash_secret, new_secret, secret_matches};
-use super::{passwords, tenancy};
+use super::{audit, passwords, tenancy};
 use crate::{AppError, AppState};
 
 /// Sessions end 30 days after sign-in, however active.
@@ -53,13 +53,8 @@ pub async fn sign_in_password(
 ) -> Result<SignedIn, AppError> {
     ensure_active(tenant)?;
     let account = email.trim().to_lowercase();
-    let throttle = Throttle {
-        store: app.store.as_ref(),
-        clock: app.clock.as_ref(),
-    };
-    throttle
-        .check(&scope(tenant), &account, client.ip.as_deref())
-        .await?;
+    let throttle = Throttle { store: app.store.as_ref(), clock: app.clock.as_ref() };
+    throttle.check(&scope(tenant), &account, client.ip.as_deref()).await?;
     let store = app.store.as_ref();
     let user_id = match Email::parse(&account) {
         Ok(e) => accounts::user_by_email(store, &tenant.id, &e).await?,
@@ -67,12 +62,8 @@ pub async fn sign_in_password(
     };
     let found = match &user_id {
         Some(id) => {
-            let user = accounts::get_user(store, &tenant.id, id)
-                .await?
-                .map(|v| v.value);
-            let creds = accounts::get_credentials(store, &tenant.id, id)
-                .await?
-                .and_then(|v| v.value.password_hash);
+            let user = accounts::get_user(store, &tenant.id, id).await?.map(|v| v.value);
+            let creds = accounts::get_credentials(store, &tenant.id, id).await?.and_then(|v| v.value.password_hash);
             user.zip(creds)
         }
         None => None,
@@ -85,23 +76,28 @@ pub async fn sign_in_password(
     match user {
         Some(user) if ok && user.status == UserStatus::Active => {
             throttle.succeeded(&scope(tenant), &account).await?;
-            start_session(app, tenant, user, client).await
+            let signed = start_session(app, tenant, user, client).await?;
+            let e = audit::entry(
+                app,
+                &tenant.id,
+                Some(&signed.user.id),
+                "auth.sign_in",
+                Some(signed.session.id.clone()),
+                client,
+            );
+            audit::record(app, e).await?;
+            Ok(signed)
         }
         _ => {
-            throttle
-                .failed(&scope(tenant), &account, client.ip.as_deref())
-                .await?;
+            throttle.failed(&scope(tenant), &account, client.ip.as_deref()).await?;
+            let target = Some(account.chars().take(254).collect());
+            audit::record(app, audit::entry(app, &tenant.id, None, "auth.sign_in_failed", target, client)).await?;
             Err(AppError::Unauthenticated)
         }
     }
 }
 
-async fn start_session(
-    app: &AppState,
-    tenant: &Tenant,
-    user: User,
-    client: &ClientInfo,
-) -> Result<SignedIn, AppError> {
+async fn start_session(app: &AppState, tenant: &Tenant, user: User, client: &ClientInfo) -> Result<SignedIn, AppError> {
     let now = app.clock.now();
     let secret = new_secret();
     let session = Session {
@@ -114,24 +110,13 @@ async fn start_session(
         created_at: now,
         last_used_at: now,
         ends_at: now + time::Duration::days(SESSION_TTL_DAYS),
-        user_agent: client
-            .user_agent
-            .clone()
-            .map(|ua| ua.chars().take(256).collect()),
+        user_agent: client.user_agent.clone().map(|ua| ua.chars().take(256).collect()),
         ip: client.ip.clone(),
     };
-    app.store
-        .put(sessions::item(&session, 1)?, Cond::NotExists)
-        .await?;
+    app.store.put(sessions::item(&session, 1)?, Cond::NotExists).await?;
     let refresh_token = format!("{}.{secret}", session.id);
     let access_token = access_token(app, &session).await?;
-    Ok(SignedIn {
-        access_token,
-        refresh_token,
-        expires_in: ACCESS_TTL_SECS,
-        session,
-        user,
-    })
+    Ok(SignedIn { access_token, refresh_token, expires_in: ACCESS_TTL_SECS, session, user })
 }
 
 async fn access_token(app: &AppState, session: &Session) -> Result<String, AppError> {
@@ -154,42 +139,33 @@ pub async fn refresh(app: &AppState, tenant: &Tenant, token: &str) -> Result<Sig
     ensure_active(tenant)?;
     let (sid, secret) = token.split_once('.').ok_or(AppError::Unauthenticated)?;
     let store = app.store.as_ref();
-    let stored = sessions::get(store, &tenant.id, sid)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let stored = sessions::get(store, &tenant.id, sid).await?.ok_or(AppError::Unauthenticated)?;
     let mut session = stored.value;
     if !secret_matches(secret, &session.refresh_hash) {
-        if session
-            .retired_hashes
-            .iter()
-            .any(|h| secret_matches(secret, h))
-        {
+        if session.retired_hashes.iter().any(|h| secret_matches(secret, h)) {
             tracing::warn!(session = %session.id, user = %session.user, "refresh token reused: session revoked");
-            store
-                .delete(&sessions::key(&tenant.id, &session.id), Cond::None)
-                .await?;
+            let e = audit::entry(
+                app,
+                &tenant.id,
+                Some(&session.user),
+                "session.reuse_detected",
+                Some(session.id.clone()),
+                &ClientInfo::default(),
+            );
+            let delete = kt_store::TxOp::Delete { key: sessions::key(&tenant.id, &session.id), cond: Cond::None };
+            store.transact(vec![delete, audit::op(&e)?]).await?;
         }
         return Err(AppError::Unauthenticated);
     }
-    let user = accounts::get_user(store, &tenant.id, &session.user)
-        .await?
-        .map(|v| v.value);
+    let user = accounts::get_user(store, &tenant.id, &session.user).await?.map(|v| v.value);
     let Some(user) = user.filter(|u| u.status == UserStatus::Active) else {
-        store
-            .delete(&sessions::key(&tenant.id, &session.id), Cond::None)
-            .await?;
+        store.delete(&sessions::key(&tenant.id, &session.id), Cond::None).await?;
         return Err(AppError::Unauthenticated);
     };
     let new = new_secret();
     session.rotate(hash_secret(&new), app.clock.now());
     session.role = user.role;
-    match store
-        .put(
-            sessions::item(&session, stored.version + 1)?,
-            Cond::Version(stored.version),
-        )
-        .await
-    {
+    match store.put(sessions::item(&session, stored.version + 1)?, Cond::Version(stored.version)).await {
         Ok(()) => {}
         // A concurrent refresh with the same token won; this copy is now stale.
         Err(e) if e.is_conflict() => return Err(AppError::Unauthenticated),
@@ -206,29 +182,28 @@ pub async fn refresh(app: &AppState, tenant: &Tenant, token: &str) -> Result<Sig
 }
 
 /// Ends one session of the actor's (404 for anyone else's).
-pub async fn revoke(app: &AppState, actor: &Actor, session_id: &str) -> Result<(), AppError> {
+pub async fn revoke(app: &AppState, actor: &Actor, session_id: &str, client: &ClientInfo) -> Result<(), AppError> {
     let store = app.store.as_ref();
-    let session = sessions::get(store, &actor.tenant, session_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let session = sessions::get(store, &actor.tenant, session_id).await?.ok_or(AppError::NotFound)?;
     if session.value.user != actor.user {
         return Err(AppError::NotFound);
     }
-    store
-        .delete(&sessions::key(&actor.tenant, session_id), Cond::None)
-        .await?;
+    let e = audit::entry(app, &actor.tenant, Some(&actor.user), "session.revoked", Some(session_id.to_owned()), client);
+    let delete = kt_store::TxOp::Delete { key: sessions::key(&actor.tenant, session_id), cond: Cond::None };
+    store.transact(vec![delete, audit::op(&e)?]).await?;
     Ok(())
 }
 
 /// Ends every session of the actor ("sign out everywhere").
-pub async fn revoke_all(app: &AppState, actor: &Actor) -> Result<usize, AppError> {
+pub async fn revoke_all(app: &AppState, actor: &Actor, client: &ClientInfo) -> Result<usize, AppError> {
     let store = app.store.as_ref();
     let all = sessions::of_user(store, &actor.tenant, &actor.user).await?;
     for s in &all {
-        store
-            .delete(&sessions::key(&actor.tenant, &s.id), Cond::None)
-            .await?;
+        store.delete(&sessions::key(&actor.tenant, &s.id), Cond::None).await?;
     }
+    let e =
+        audit::entry(app, &actor.tenant, Some(&actor.user), "session.revoked_all", Some(all.len().to_string()), client);
+    audit::record(app, e).await?;
     Ok(all.len())
 }
 
@@ -239,9 +214,7 @@ pub async fn list(app: &AppState, actor: &Actor) -> Result<Vec<Session>, AppErro
 /// The actor behind a valid access token whose session and tenant are still live.
 pub async fn actor_from_token(app: &AppState, token: &str) -> Result<Actor, AppError> {
     let claims = app.tokens.verify(token)?;
-    let tenant = tenancy::get(app, &claims.tid)
-        .await
-        .map_err(|_| AppError::Unauthenticated)?;
+    let tenant = tenancy::get(app, &claims.tid).await.map_err(|_| AppError::Unauthenticated)?;
     ensure_active(&tenant).map_err(|_| AppError::Unauthenticated)?;
     Ok(Actor {
         user: claims.sub,

@@ -24,28 +24,18 @@ pub struct TenantCache {
 impl TenantCache {
     fn host(&self, host: &str) -> Option<Option<TenantId>> {
         let map = self.hosts.read().unwrap_or_else(|e| e.into_inner());
-        map.get(host)
-            .filter(|(_, at)| at.elapsed() < CACHE_TTL)
-            .map(|(t, _)| t.clone())
+        map.get(host).filter(|(_, at)| at.elapsed() < CACHE_TTL).map(|(t, _)| t.clone())
     }
 
     fn tenant(&self, id: &TenantId) -> Option<Tenant> {
         let map = self.tenants.read().unwrap_or_else(|e| e.into_inner());
-        map.get(id)
-            .filter(|(_, at)| at.elapsed() < CACHE_TTL)
-            .map(|(t, _)| t.clone())
+        map.get(id).filter(|(_, at)| at.elapsed() < CACHE_TTL).map(|(t, _)| t.clone())
     }
 
     /// Forgets everything about `tenant` (call after changing it).
     pub fn invalidate(&self, tenant: &TenantId) {
-        self.tenants
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(tenant);
-        self.hosts
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .retain(|_, (t, _)| t.as_ref() != Some(tenant));
+        self.tenants.write().unwrap_or_else(|e| e.into_inner()).remove(tenant);
+        self.hosts.write().unwrap_or_else(|e| e.into_inner()).retain(|_, (t, _)| t.as_ref() != Some(tenant));
     }
 }
 
@@ -101,10 +91,7 @@ pub async fn get(app: &AppState, id: &TenantId) -> Result<Tenant, AppError> {
     if let Some(t) = app.tenant_cache.tenant(id) {
         return Ok(t);
     }
-    let tenant = tenants::get(app.store.as_ref(), id)
-        .await?
-        .ok_or(AppError::NotFound)?
-        .value;
+    let tenant = tenants::get(app.store.as_ref(), id).await?.ok_or(AppError::NotFound)?.value;
     app.tenant_cache
         .tenants
         .write()
@@ -124,15 +111,9 @@ pub struct NewTenant {
 /// Checks a new tenant's fields, all at once.
 pub fn parse_new_tenant(input: &NewTenant) -> Result<(String, TenantSlug, TicketPrefix), AppError> {
     let mut errors = Vec::new();
-    let name = parse_name(&input.name, "name")
-        .map_err(|e| errors.push(e))
-        .ok();
-    let slug = TenantSlug::parse(&input.slug)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let prefix = TicketPrefix::parse(&input.ticket_prefix)
-        .map_err(|e| errors.push(e))
-        .ok();
+    let name = parse_name(&input.name, "name").map_err(|e| errors.push(e)).ok();
+    let slug = TenantSlug::parse(&input.slug).map_err(|e| errors.push(e)).ok();
+    let prefix = TicketPrefix::parse(&input.ticket_prefix).map_err(|e| errors.push(e)).ok();
     match (name, slug, prefix) {
         (Some(n), Some(s), Some(p)) => Ok((n, s, p)),
         _ => Err(AppError::from_invalid(errors)),
@@ -140,11 +121,7 @@ pub fn parse_new_tenant(input: &NewTenant) -> Result<(String, TenantSlug, Ticket
 }
 
 /// Creates a tenant; the house is created once (`portal seed` / first start).
-pub async fn create(
-    app: &AppState,
-    input: &NewTenant,
-    kind: TenantKind,
-) -> Result<Tenant, AppError> {
+pub async fn create(app: &AppState, input: &NewTenant, kind: TenantKind) -> Result<Tenant, AppError> {
     let (name, slug, ticket_prefix) = parse_new_tenant(input)?;
     let tenant = Tenant {
         id: TenantId::new(app.ids.ulid()),
@@ -194,37 +171,28 @@ pub async fn set_status(
     actor: &kt_domain::policy::Actor,
     id: &TenantId,
     status: TenantStatus,
+    client: &super::sessions::ClientInfo,
 ) -> Result<Tenant, AppError> {
     use kt_domain::policy::{Decision, Permission, Resource, authorize};
     let store = app.store.as_ref();
     let current = tenants::get(store, id).await?.ok_or(AppError::NotFound)?;
-    match authorize(
-        actor,
-        Permission::ManageSystemSettings,
-        &Resource {
-            tenant: id,
-            org: None,
-            owner: None,
-        },
-    ) {
+    match authorize(actor, Permission::ManageSystemSettings, &Resource { tenant: id, org: None, owner: None }) {
         Decision::Allow => {}
         Decision::NotFound => return Err(AppError::NotFound),
         Decision::Forbidden => return Err(AppError::Forbidden),
     }
     if current.value.kind == TenantKind::House && status == TenantStatus::Suspended {
-        return Err(AppError::invalid(
-            "status",
-            "the house tenant cannot be suspended",
-        ));
+        return Err(AppError::invalid("status", "the house tenant cannot be suspended"));
     }
     let mut tenant = current.value;
     tenant.status = status;
-    store
-        .put(
-            tenants::item(&tenant, current.version + 1)?,
-            kt_store::Cond::Version(current.version),
-        )
-        .await?;
+    let action = if status == TenantStatus::Suspended { "tenant.suspended" } else { "tenant.activated" };
+    let e = super::audit::entry(app, id, Some(&actor.user), action, Some(id.to_string()), client);
+    let put = kt_store::TxOp::Put {
+        item: tenants::item(&tenant, current.version + 1)?,
+        cond: kt_store::Cond::Version(current.version),
+    };
+    store.transact(vec![put, super::audit::op(&e)?]).await?;
     app.tenant_cache.invalidate(id);
     Ok(tenant)
 }

@@ -24,11 +24,7 @@ struct Counter {
 
 /// Wait after `failures` consecutive failures when `free` are allowed.
 pub fn delay_after(failures: u32, free: u32) -> i64 {
-    if failures < free {
-        0
-    } else {
-        2i64.saturating_pow(failures - free + 1).min(MAX_DELAY_SECS)
-    }
+    if failures < free { 0 } else { 2i64.saturating_pow(failures - free + 1).min(MAX_DELAY_SECS) }
 }
 
 pub struct Throttle<'a> {
@@ -38,56 +34,33 @@ pub struct Throttle<'a> {
 
 /// The counters an attempt touches, each with its free failures.
 fn keys(scope: &str, account: &str, ip: Option<&str>) -> Vec<(Key, u32)> {
-    let mut keys = vec![(
-        Key::new(format!("{scope}#THROTTLE#acct#{account}"), "THROTTLE"),
-        FREE_FAILURES,
-    )];
+    let mut keys = vec![(Key::new(format!("{scope}#THROTTLE#acct#{account}"), "THROTTLE"), FREE_FAILURES)];
     if let Some(ip) = ip {
-        keys.push((
-            Key::new(format!("THROTTLE#ip#{ip}"), "THROTTLE"),
-            FREE_IP_FAILURES,
-        ));
+        keys.push((Key::new(format!("THROTTLE#ip#{ip}"), "THROTTLE"), FREE_IP_FAILURES));
     }
     keys
 }
 
 impl Throttle<'_> {
     /// Refuses with `RateLimited` while the account or the IP is waiting out a delay.
-    pub async fn check(
-        &self,
-        scope: &str,
-        account: &str,
-        ip: Option<&str>,
-    ) -> Result<(), AppError> {
+    pub async fn check(&self, scope: &str, account: &str, ip: Option<&str>) -> Result<(), AppError> {
         let now = self.clock.now_unix();
         for (key, _) in keys(scope, account, ip) {
             if let Some(item) = self.store.get(&key).await?
                 && let Ok(c) = item.to_entity::<Counter>()
                 && c.locked_until > now
             {
-                return Err(AppError::RateLimited {
-                    retry_after_secs: (c.locked_until - now) as u64,
-                });
+                return Err(AppError::RateLimited { retry_after_secs: (c.locked_until - now) as u64 });
             }
         }
         Ok(())
     }
 
-    pub async fn failed(
-        &self,
-        scope: &str,
-        account: &str,
-        ip: Option<&str>,
-    ) -> Result<(), AppError> {
+    pub async fn failed(&self, scope: &str, account: &str, ip: Option<&str>) -> Result<(), AppError> {
         let now = self.clock.now_unix();
         for (key, free) in keys(scope, account, ip) {
             // Read-modify-write: concurrent failures may undercount by one, never lock anyone out wrongly.
-            let mut c: Counter = self
-                .store
-                .get(&key)
-                .await?
-                .and_then(|i| i.to_entity().ok())
-                .unwrap_or_default();
+            let mut c: Counter = self.store.get(&key).await?.and_then(|i| i.to_entity().ok()).unwrap_or_default();
             c.failures += 1;
             c.locked_until = now + delay_after(c.failures, free);
             let item = Item::from_entity(key, &c)?.with_expiry(now + WINDOW_SECS);
@@ -112,10 +85,7 @@ mod tests {
 
     #[test]
     fn delays_grow_then_cap() {
-        assert_eq!(
-            (0..3).map(|n| delay_after(n, 3)).collect::<Vec<_>>(),
-            vec![0, 0, 0]
-        );
+        assert_eq!((0..3).map(|n| delay_after(n, 3)).collect::<Vec<_>>(), vec![0, 0, 0]);
         assert_eq!(delay_after(3, 3), 2);
         assert_eq!(delay_after(4, 3), 4);
         assert_eq!(delay_after(6, 3), 16);

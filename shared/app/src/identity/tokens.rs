@@ -40,11 +40,7 @@ impl TokenKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 5;
         validation.set_required_spec_claims(&["exp", "sub"]);
-        Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-            validation,
-        }
+        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
     }
 
     pub fn issue(&self, claims: &AccessClaims) -> Result<String, AppError> {
@@ -71,10 +67,7 @@ pub fn hash_secret(secret: &str) -> String {
 
 /// Constant-time comparison of a presented secret with a stored hash.
 pub fn secret_matches(secret: &str, stored_hash: &str) -> bool {
-    hash_secret(secret)
-        .as_bytes()
-        .ct_eq(stored_hash.as_bytes())
-        .into()
+    hash_secret(secret).as_bytes().ct_eq(stored_hash.as_bytes()).into()
 }
 
 #[cfg(test)]
@@ -103,16 +96,9 @@ mod tests {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
         let c = claims(now() + 60);
         assert_eq!(keys.verify(&keys.issue(&c).unwrap()).unwrap(), c);
-        assert!(
-            keys.verify(&keys.issue(&claims(now() - 60)).unwrap())
-                .is_err(),
-            "expired"
-        );
+        assert!(keys.verify(&keys.issue(&claims(now() - 60)).unwrap()).is_err(), "expired");
         let other = TokenKeys::new(b"another secret another secret 00");
-        assert!(
-            other.verify(&keys.issue(&c).unwrap()).is_err(),
-            "signed by someone else"
-        );
+        assert!(other.verify(&keys.issue(&c).unwrap()).is_err(), "signed by someone else");
     }
 
     proptest! {

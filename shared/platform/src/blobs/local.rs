@@ -50,12 +50,7 @@ impl LocalBlobs {
         signing_key: Vec<u8>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self {
-            root: root.into(),
-            base_url: base_url.into(),
-            signing_key: Arc::new(signing_key),
-            clock,
-        }
+        Self { root: root.into(), base_url: base_url.into(), signing_key: Arc::new(signing_key), clock }
     }
 
     fn object_path(&self, key: &str) -> PathBuf {
@@ -75,8 +70,7 @@ impl LocalBlobs {
             p.ct.as_deref().unwrap_or_default(),
             p.name.as_deref().unwrap_or_default()
         );
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.signing_key).expect("HMAC takes any key length");
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.signing_key).expect("HMAC takes any key length");
         mac.update(msg.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
@@ -84,10 +78,7 @@ impl LocalBlobs {
     fn url(&self, key: &str, mut params: SignedParams) -> String {
         params.sig = self.sign(key, &params);
         let query = serde_urlencoded(&params);
-        format!(
-            "{}/blobs/{key}?{query}",
-            self.base_url.trim_end_matches('/')
-        )
+        format!("{}/blobs/{key}?{query}", self.base_url.trim_end_matches('/'))
     }
 
     /// Checks a presigned URL's parameters for `op` on `key`.
@@ -121,19 +112,13 @@ impl LocalBlobs {
         }
         let signed_ct = params.ct.as_deref().unwrap_or_default();
         if content_type != Some(signed_ct) {
-            return Err(BlobError::Mismatch(format!(
-                "Content-Type must be {signed_ct}"
-            )));
+            return Err(BlobError::Mismatch(format!("Content-Type must be {signed_ct}")));
         }
         self.put(key, body, signed_ct).await
     }
 
     /// Returns the blob behind a presigned download URL, with the name to save it under.
-    pub async fn serve_download(
-        &self,
-        key: &str,
-        params: &SignedParams,
-    ) -> Result<(Blob, Option<String>), BlobError> {
+    pub async fn serve_download(&self, key: &str, params: &SignedParams) -> Result<(Blob, Option<String>), BlobError> {
         self.verify(key, "get", params)?;
         let blob = self.get(key).await?.ok_or(BlobError::NotFound)?;
         Ok((blob, params.name.as_deref().map(attachment_disposition)))
@@ -142,8 +127,7 @@ impl LocalBlobs {
 
 fn serde_urlencoded(p: &SignedParams) -> String {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
-    s.append_pair("op", &p.op)
-        .append_pair("exp", &p.exp.to_string());
+    s.append_pair("op", &p.op).append_pair("exp", &p.exp.to_string());
     if let Some(len) = p.len {
         s.append_pair("len", &len.to_string());
     }
@@ -174,10 +158,8 @@ async fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BlobError> {
 impl Blobs for LocalBlobs {
     async fn put(&self, key: &str, bytes: Bytes, content_type: &str) -> Result<(), BlobError> {
         check_key(key)?;
-        let meta = serde_json::to_vec(&Meta {
-            content_type: content_type.to_owned(),
-        })
-        .map_err(|e| BlobError::Unavailable(e.to_string()))?;
+        let meta = serde_json::to_vec(&Meta { content_type: content_type.to_owned() })
+            .map_err(|e| BlobError::Unavailable(e.to_string()))?;
         write_atomically(&self.meta_path(key), &meta).await?;
         write_atomically(&self.object_path(key), &bytes).await
     }
@@ -189,15 +171,9 @@ impl Blobs for LocalBlobs {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io(e)),
         };
-        let content_type = self
-            .head(key)
-            .await?
-            .and_then(|m| m.content_type)
-            .unwrap_or_else(|| "application/octet-stream".into());
-        Ok(Some(Blob {
-            bytes: Bytes::from(bytes),
-            content_type,
-        }))
+        let content_type =
+            self.head(key).await?.and_then(|m| m.content_type).unwrap_or_else(|| "application/octet-stream".into());
+        Ok(Some(Blob { bytes: Bytes::from(bytes), content_type }))
     }
 
     async fn head(&self, key: &str) -> Result<Option<BlobMeta>, BlobError> {
@@ -213,11 +189,7 @@ impl Blobs for LocalBlobs {
             .ok()
             .and_then(|raw| serde_json::from_slice::<Meta>(&raw).ok())
             .map(|m| m.content_type);
-        Ok(Some(BlobMeta {
-            key: key.to_owned(),
-            size,
-            content_type,
-        }))
+        Ok(Some(BlobMeta { key: key.to_owned(), size, content_type }))
     }
 
     async fn delete(&self, key: &str) -> Result<(), BlobError> {

@@ -93,24 +93,15 @@ pub fn check_key(key: &str) -> Result<(), BlobError> {
             !seg.is_empty()
                 && seg != "."
                 && seg != ".."
-                && seg
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"._-=".contains(&b))
+                && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-=".contains(&b))
         });
-    if ok {
-        Ok(())
-    } else {
-        Err(BlobError::BadKey(key.to_owned()))
-    }
+    if ok { Ok(()) } else { Err(BlobError::BadKey(key.to_owned())) }
 }
 
 pub(crate) fn check_spec(spec: &UploadSpec) -> Result<(), BlobError> {
     check_key(&spec.key)?;
     if spec.size > spec.max_size {
-        return Err(BlobError::TooLarge {
-            size: spec.size,
-            max: spec.max_size,
-        });
+        return Err(BlobError::TooLarge { size: spec.size, max: spec.max_size });
     }
     Ok(())
 }
@@ -119,19 +110,10 @@ pub(crate) fn check_spec(spec: &UploadSpec) -> Result<(), BlobError> {
 pub(crate) fn attachment_disposition(filename: &str) -> String {
     let ascii: String = filename
         .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
         .collect();
     let encoded: String = url::form_urlencoded::byte_serialize(filename.as_bytes()).collect();
-    format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        encoded.replace('+', "%20")
-    )
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", encoded.replace('+', "%20"))
 }
 
 #[cfg(test)]

@@ -32,10 +32,7 @@ fn io(e: impl std::fmt::Display) -> MailError {
 
 impl LocalMailer {
     pub fn new(dir: impl Into<PathBuf>, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            dir: dir.into(),
-            clock,
-        }
+        Self { dir: dir.into(), clock }
     }
 
     /// Every message in the outbox, newest first.
@@ -89,15 +86,10 @@ impl Mailer for LocalMailer {
         };
         tokio::fs::create_dir_all(&self.dir).await.map_err(io)?;
         // The .eml is written before its summary so a listed message is always readable.
-        tokio::fs::write(self.dir.join(format!("{id}.eml")), &raw)
+        tokio::fs::write(self.dir.join(format!("{id}.eml")), &raw).await.map_err(io)?;
+        tokio::fs::write(self.dir.join(format!("{id}.json")), serde_json::to_vec(&entry).map_err(io)?)
             .await
             .map_err(io)?;
-        tokio::fs::write(
-            self.dir.join(format!("{id}.json")),
-            serde_json::to_vec(&entry).map_err(io)?,
-        )
-        .await
-        .map_err(io)?;
         tracing::info!(to = ?entry.to, subject = %entry.subject, "mail written to the local outbox");
         Ok(SentMail { message_id })
     }

@@ -20,10 +20,7 @@ pub struct MailAddress {
 
 impl MailAddress {
     pub fn new(name: Option<&str>, email: &str) -> Self {
-        Self {
-            name: name.map(str::to_owned),
-            email: email.to_owned(),
-        }
+        Self { name: name.map(str::to_owned), email: email.to_owned() }
     }
 
     fn to_builder(&self) -> Address<'_> {
@@ -82,15 +79,9 @@ fn check_address(a: &MailAddress) -> Result<(), MailError> {
     let ok = a.email.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty()
             && !domain.is_empty()
-            && !a
-                .email
-                .contains(|c: char| c.is_whitespace() || c == '<' || c == '>')
+            && !a.email.contains(|c: char| c.is_whitespace() || c == '<' || c == '>')
     });
-    if ok {
-        Ok(())
-    } else {
-        Err(MailError::BadAddress(a.email.clone()))
-    }
+    if ok { Ok(()) } else { Err(MailError::BadAddress(a.email.clone())) }
 }
 
 /// Renders `mail` as RFC 5322 bytes with the given Message-ID (`id@domain`).
@@ -117,29 +108,17 @@ pub fn build_mime(mail: &Mail, message_id: &str, date_unix: i64) -> Result<Vec<u
         b = b.html_body(html.as_str());
     }
     for a in &mail.attachments {
-        b = b.attachment(
-            a.content_type.as_str(),
-            a.filename.as_str(),
-            a.bytes.as_slice(),
-        );
+        b = b.attachment(a.content_type.as_str(), a.filename.as_str(), a.bytes.as_slice());
     }
     for (name, value) in &mail.headers {
-        b = b.header(
-            name.as_str(),
-            mail_builder::headers::raw::Raw::new(value.as_str()),
-        );
+        b = b.header(name.as_str(), mail_builder::headers::raw::Raw::new(value.as_str()));
     }
-    b.write_to_vec()
-        .map_err(|e| MailError::Build(e.to_string()))
+    b.write_to_vec().map_err(|e| MailError::Build(e.to_string()))
 }
 
 /// A fresh Message-ID in the sender's domain.
 pub(crate) fn new_message_id(from: &MailAddress) -> String {
-    let domain = from
-        .email
-        .rsplit_once('@')
-        .map(|(_, d)| d)
-        .unwrap_or("localhost");
+    let domain = from.email.rsplit_once('@').map(|(_, d)| d).unwrap_or("localhost");
     format!("{}@{domain}", ulid::Ulid::new().to_string().to_lowercase())
 }
 
@@ -166,8 +145,7 @@ mod tests {
 
     #[test]
     fn builds_multipart_alternative_with_attachment() {
-        let raw = String::from_utf8(build_mime(&sample(), "abc@acme.test", 1_700_000_000).unwrap())
-            .unwrap();
+        let raw = String::from_utf8(build_mime(&sample(), "abc@acme.test", 1_700_000_000).unwrap()).unwrap();
         assert!(raw.contains("Message-ID: <abc@acme.test>"));
         assert!(raw.contains("Reply-To: <reply+kt-1001@acme.test>"));
         assert!(raw.contains("multipart/mixed"));
@@ -175,25 +153,16 @@ mod tests {
         assert!(raw.contains("text/html"));
         assert!(raw.contains("filename=\"log.txt\""));
         assert!(raw.contains("X-Ticket: KT-1001"));
-        assert!(
-            raw.contains("Subject: =?utf-8?"),
-            "non-ASCII subject is encoded"
-        );
+        assert!(raw.contains("Subject: =?utf-8?"), "non-ASCII subject is encoded");
     }
 
     #[test]
     fn refuses_bad_addresses_and_no_recipients() {
         let mut m = sample();
         m.to.clear();
-        assert!(matches!(
-            build_mime(&m, "x@y", 0),
-            Err(MailError::NoRecipient)
-        ));
+        assert!(matches!(build_mime(&m, "x@y", 0), Err(MailError::NoRecipient)));
         let mut m = sample();
         m.to[0].email = "not an address".into();
-        assert!(matches!(
-            build_mime(&m, "x@y", 0),
-            Err(MailError::BadAddress(_))
-        ));
+        assert!(matches!(build_mime(&m, "x@y", 0), Err(MailError::BadAddress(_))));
     }
 }

@@ -14,31 +14,15 @@ pub struct SesMailer {
 
 impl SesMailer {
     pub fn new(config: &aws_config::SdkConfig) -> Self {
-        Self {
-            client: Client::new(config),
-        }
+        Self { client: Client::new(config) }
     }
 
     /// Verifies a sender identity (emulators and sandbox accounts need one).
     pub async fn ensure_identity(&self, email_or_domain: &str) -> Result<(), MailError> {
-        match self
-            .client
-            .create_email_identity()
-            .email_identity(email_or_domain)
-            .send()
-            .await
-        {
+        match self.client.create_email_identity().email_identity(email_or_domain).send().await {
             Ok(_) => Ok(()),
-            Err(e)
-                if aws_sdk_sesv2::error::ProvideErrorMetadata::code(&e)
-                    == Some("AlreadyExistsException") =>
-            {
-                Ok(())
-            }
-            Err(e) => Err(MailError::Unavailable(format!(
-                "ses: {}",
-                aws_sdk_sesv2::error::DisplayErrorContext(&e)
-            ))),
+            Err(e) if aws_sdk_sesv2::error::ProvideErrorMetadata::code(&e) == Some("AlreadyExistsException") => Ok(()),
+            Err(e) => Err(MailError::Unavailable(format!("ses: {}", aws_sdk_sesv2::error::DisplayErrorContext(&e)))),
         }
     }
 }
@@ -49,13 +33,9 @@ impl Mailer for SesMailer {
         let message_id = new_message_id(&mail.from);
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let raw = build_mime(mail, &message_id, now)?;
-        let raw = RawMessage::builder()
-            .data(Blob::new(raw))
-            .build()
-            .map_err(|e| MailError::Build(e.to_string()))?;
-        let destination = Destination::builder()
-            .set_to_addresses(Some(mail.to.iter().map(|a| a.email.clone()).collect()))
-            .build();
+        let raw = RawMessage::builder().data(Blob::new(raw)).build().map_err(|e| MailError::Build(e.to_string()))?;
+        let destination =
+            Destination::builder().set_to_addresses(Some(mail.to.iter().map(|a| a.email.clone()).collect())).build();
         self.client
             .send_email()
             .from_email_address(&mail.from.email)
@@ -63,12 +43,7 @@ impl Mailer for SesMailer {
             .content(EmailContent::builder().raw(raw).build())
             .send()
             .await
-            .map_err(|e| {
-                MailError::Unavailable(format!(
-                    "ses: {}",
-                    aws_sdk_sesv2::error::DisplayErrorContext(&e)
-                ))
-            })?;
+            .map_err(|e| MailError::Unavailable(format!("ses: {}", aws_sdk_sesv2::error::DisplayErrorContext(&e))))?;
         Ok(SentMail { message_id })
     }
 }

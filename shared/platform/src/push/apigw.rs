@@ -16,12 +16,8 @@ pub struct ApiGatewayPush {
 impl ApiGatewayPush {
     /// `endpoint` is the stage's connection URL, `https://{api}.execute-api.{region}.amazonaws.com/{stage}`.
     pub fn new(config: &aws_config::SdkConfig, endpoint: &str) -> Self {
-        let conf = aws_sdk_apigatewaymanagement::config::Builder::from(config)
-            .endpoint_url(endpoint)
-            .build();
-        Self {
-            client: Client::from_conf(conf),
-        }
+        let conf = aws_sdk_apigatewaymanagement::config::Builder::from(config).endpoint_url(endpoint).build();
+        Self { client: Client::from_conf(conf) }
     }
 }
 
@@ -37,11 +33,7 @@ pub fn map_post_error(e: SdkError<PostToConnectionError>) -> PushError {
 
 #[async_trait]
 impl Push for ApiGatewayPush {
-    async fn send(
-        &self,
-        connection_id: &str,
-        message: &serde_json::Value,
-    ) -> Result<(), PushError> {
+    async fn send(&self, connection_id: &str, message: &serde_json::Value) -> Result<(), PushError> {
         self.client
             .post_to_connection()
             .connection_id(connection_id)

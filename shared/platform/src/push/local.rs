@@ -23,11 +23,7 @@ pub struct HubConnection {
 
 impl Drop for HubConnection {
     fn drop(&mut self) {
-        self.hub
-            .connections
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&self.id);
+        self.hub.connections.write().unwrap_or_else(|e| e.into_inner()).remove(&self.id);
     }
 }
 
@@ -39,22 +35,12 @@ impl Hub {
     pub fn register(&self) -> HubConnection {
         let id = ulid::Ulid::new().to_string();
         let (tx, rx) = mpsc::unbounded_channel();
-        self.connections
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id.clone(), tx);
-        HubConnection {
-            id,
-            messages: rx,
-            hub: self.clone(),
-        }
+        self.connections.write().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), tx);
+        HubConnection { id, messages: rx, hub: self.clone() }
     }
 
     pub fn len(&self) -> usize {
-        self.connections
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .len()
+        self.connections.read().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -64,17 +50,8 @@ impl Hub {
 
 #[async_trait]
 impl Push for Hub {
-    async fn send(
-        &self,
-        connection_id: &str,
-        message: &serde_json::Value,
-    ) -> Result<(), PushError> {
-        let sender = self
-            .connections
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(connection_id)
-            .cloned();
+    async fn send(&self, connection_id: &str, message: &serde_json::Value) -> Result<(), PushError> {
+        let sender = self.connections.read().unwrap_or_else(|e| e.into_inner()).get(connection_id).cloned();
         match sender {
             Some(tx) if tx.send(message.to_string()).is_ok() => Ok(()),
             _ => Err(PushError::Gone),

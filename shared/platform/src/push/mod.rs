@@ -19,6 +19,5 @@ pub enum PushError {
 
 #[async_trait]
 pub trait Push: Send + Sync + 'static {
-    async fn send(&self, connection_id: &str, message: &serde_json::Value)
-    -> Result<(), PushError>;
+    async fn send(&self, connection_id: &str, message: &serde_json::Value) -> Result<(), PushError>;
 }

@@ -40,26 +40,15 @@ fn unavailable(e: impl std::fmt::Display) -> QueueError {
 }
 
 impl LocalQueue {
-    pub fn open(
-        path: impl AsRef<Path>,
-        clock: Arc<dyn Clock>,
-        max_receives: u32,
-    ) -> Result<Self, QueueError> {
+    pub fn open(path: impl AsRef<Path>, clock: Arc<dyn Clock>, max_receives: u32) -> Result<Self, QueueError> {
         if let Some(dir) = path.as_ref().parent() {
             std::fs::create_dir_all(dir).map_err(unavailable)?;
         }
         let conn = Connection::open(path).map_err(unavailable)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
-        )
-        .map_err(unavailable)?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+            .map_err(unavailable)?;
         conn.execute_batch(SCHEMA).map_err(unavailable)?;
-        Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
-            clock,
-            max_receives,
-            arrived: Arc::new(Notify::new()),
-        })
+        Ok(Self { conn: Arc::new(Mutex::new(conn)), clock, max_receives, arrived: Arc::new(Notify::new()) })
     }
 
     fn now_ms(&self) -> i64 {
@@ -79,12 +68,7 @@ impl LocalQueue {
         .map_err(unavailable)?
     }
 
-    async fn receive_now(
-        &self,
-        queue: &str,
-        max: u32,
-        visibility: Duration,
-    ) -> Result<Vec<Received>, QueueError> {
+    async fn receive_now(&self, queue: &str, max: u32, visibility: Duration) -> Result<Vec<Received>, QueueError> {
         let (queue, now, max_receives) = (queue.to_owned(), self.now_ms(), self.max_receives);
         let hide_until = now + visibility.as_millis() as i64;
         self.with(move |conn| {
@@ -174,27 +158,18 @@ impl Queue for LocalQueue {
         check_queue(queue)?;
         let r = receipt.to_owned();
         self.with(move |conn| {
-            conn.execute("DELETE FROM messages WHERE receipt = ?1 AND dead = 0", [r])
-                .map_err(unavailable)?;
+            conn.execute("DELETE FROM messages WHERE receipt = ?1 AND dead = 0", [r]).map_err(unavailable)?;
             Ok(())
         })
         .await
     }
 
-    async fn retry_after(
-        &self,
-        queue: &str,
-        receipt: &str,
-        delay: Duration,
-    ) -> Result<(), QueueError> {
+    async fn retry_after(&self, queue: &str, receipt: &str, delay: Duration) -> Result<(), QueueError> {
         check_queue(queue)?;
         let (r, at) = (receipt.to_owned(), self.now_ms() + delay.as_millis() as i64);
         self.with(move |conn| {
-            conn.execute(
-                "UPDATE messages SET visible_at = ?2 WHERE receipt = ?1 AND dead = 0",
-                params![r, at],
-            )
-            .map_err(unavailable)?;
+            conn.execute("UPDATE messages SET visible_at = ?2 WHERE receipt = ?1 AND dead = 0", params![r, at])
+                .map_err(unavailable)?;
             Ok(())
         })
         .await?;

@@ -66,12 +66,7 @@ pub trait Queue: Send + Sync + 'static {
     async fn ack(&self, queue: &str, receipt: &str) -> Result<(), QueueError>;
 
     /// Makes a received message visible again after `delay` (backoff before redelivery).
-    async fn retry_after(
-        &self,
-        queue: &str,
-        receipt: &str,
-        delay: Duration,
-    ) -> Result<(), QueueError>;
+    async fn retry_after(&self, queue: &str, receipt: &str, delay: Duration) -> Result<(), QueueError>;
 
     /// Looks at up to `max` messages in the queue's dead-letter queue without removing them.
     async fn dead_letters(&self, queue: &str, max: u32) -> Result<Vec<DeadLetter>, QueueError>;
@@ -91,9 +86,5 @@ pub(crate) fn check_send(queue: &str, body: &str) -> Result<(), QueueError> {
 }
 
 pub(crate) fn check_queue(queue: &str) -> Result<(), QueueError> {
-    if QUEUES.contains(&queue) {
-        Ok(())
-    } else {
-        Err(QueueError::UnknownQueue(queue.to_owned()))
-    }
+    if QUEUES.contains(&queue) { Ok(()) } else { Err(QueueError::UnknownQueue(queue.to_owned())) }
 }

@@ -18,22 +18,13 @@ pub struct SqsQueue {
     urls: Mutex<HashMap<String, String>>,
 }
 
-fn sdk<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
-    e: SdkError<E>,
-) -> QueueError {
-    QueueError::Unavailable(format!(
-        "sqs: {}",
-        aws_sdk_sqs::error::DisplayErrorContext(&e)
-    ))
+fn sdk<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(e: SdkError<E>) -> QueueError {
+    QueueError::Unavailable(format!("sqs: {}", aws_sdk_sqs::error::DisplayErrorContext(&e)))
 }
 
 impl SqsQueue {
     pub fn new(config: &aws_config::SdkConfig, prefix: impl Into<String>) -> Self {
-        Self {
-            client: Client::new(config),
-            prefix: prefix.into(),
-            urls: Mutex::new(HashMap::new()),
-        }
+        Self { client: Client::new(config), prefix: prefix.into(), urls: Mutex::new(HashMap::new()) }
     }
 
     /// Uses known queue URLs (`PORTAL_QUEUE_EVENTS_URL`, ... as `template.yaml` sets them) instead
@@ -44,10 +35,7 @@ impl SqsQueue {
             if let Ok(url) = std::env::var(&var)
                 && !url.is_empty()
             {
-                self.urls
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(name.to_owned(), url);
+                self.urls.lock().unwrap_or_else(|e| e.into_inner()).insert(name.to_owned(), url);
             }
         }
         self
@@ -72,10 +60,7 @@ impl SqsQueue {
                 .send()
                 .await
                 .map_err(sdk)?;
-            let arn = attrs
-                .attributes
-                .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
-                .unwrap_or_default();
+            let arn = attrs.attributes.and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned()).unwrap_or_default();
             let policy = serde_json::json!({"deadLetterTargetArn": arn, "maxReceiveCount": max_receives.to_string()});
             self.client
                 .create_queue()
@@ -89,28 +74,12 @@ impl SqsQueue {
     }
 
     async fn url(&self, name: &str) -> Result<String, QueueError> {
-        if let Some(url) = self
-            .urls
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(name)
-        {
+        if let Some(url) = self.urls.lock().unwrap_or_else(|e| e.into_inner()).get(name) {
             return Ok(url.clone());
         }
-        let out = self
-            .client
-            .get_queue_url()
-            .queue_name(format!("{}{name}", self.prefix))
-            .send()
-            .await
-            .map_err(sdk)?;
-        let url = out
-            .queue_url
-            .ok_or_else(|| QueueError::UnknownQueue(name.to_owned()))?;
-        self.urls
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(name.to_owned(), url.clone());
+        let out = self.client.get_queue_url().queue_name(format!("{}{name}", self.prefix)).send().await.map_err(sdk)?;
+        let url = out.queue_url.ok_or_else(|| QueueError::UnknownQueue(name.to_owned()))?;
+        self.urls.lock().unwrap_or_else(|e| e.into_inner()).insert(name.to_owned(), url.clone());
         Ok(url)
     }
 
@@ -186,12 +155,7 @@ impl Queue for SqsQueue {
         Ok(())
     }
 
-    async fn retry_after(
-        &self,
-        queue: &str,
-        receipt: &str,
-        delay: Duration,
-    ) -> Result<(), QueueError> {
+    async fn retry_after(&self, queue: &str, receipt: &str, delay: Duration) -> Result<(), QueueError> {
         check_queue(queue)?;
         self.client
             .change_message_visibility()
@@ -220,10 +184,7 @@ impl Queue for SqsQueue {
             .messages
             .unwrap_or_default()
             .into_iter()
-            .map(|m| DeadLetter {
-                id: m.message_id.unwrap_or_default(),
-                body: m.body.unwrap_or_default(),
-            })
+            .map(|m| DeadLetter { id: m.message_id.unwrap_or_default(), body: m.body.unwrap_or_default() })
             .collect())
     }
 
