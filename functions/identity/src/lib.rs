@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use kt_app::identity::links;
 use kt_app::identity::sessions::{self, ClientInfo, SignedIn};
 use kt_app::{AppError, AppState};
 use kt_domain::identity::Role;
@@ -34,6 +35,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_sessions))
         .routes(routes!(revoke_session))
         .routes(routes!(revoke_all_sessions))
+        .routes(routes!(request_magic_link))
+        .routes(routes!(redeem_magic_link))
+        .routes(routes!(request_password_reset))
+        .routes(routes!(complete_password_reset))
+        .routes(routes!(accept_invitation))
 }
 
 /// What the UI themes itself with.
@@ -317,4 +323,112 @@ async fn revoke_all_sessions(
 ) -> Result<Json<RevokedView>, ApiError> {
     let client = kt_http::auth::client_info(&headers);
     Ok(Json(RevokedView { revoked: sessions::revoke_all(&app, &auth.actor, &client).await? }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EmailRequest {
+    pub email: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcceptedView {
+    /// Always the same, whether or not the address has an account.
+    pub message: String,
+}
+
+fn accepted() -> (StatusCode, Json<AcceptedView>) {
+    (
+        StatusCode::ACCEPTED,
+        Json(AcceptedView { message: "If the address has an account here, a link is on its way.".into() }),
+    )
+}
+
+/// Emails a single-use sign-in link (15 minutes) when the address has an account here.
+#[utoipa::path(post, path = "/api/v1/auth/magic-link", tag = "identity", request_body = EmailRequest,
+    responses((status = 202, body = AcceptedView), (status = 429, body = Problem, content_type = "application/problem+json")))]
+async fn request_magic_link(
+    State(app): State<AppState>,
+    TenantHost(tenant): TenantHost,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<EmailRequest>,
+) -> Result<(StatusCode, Json<AcceptedView>), ApiError> {
+    require_xhr(&headers)?;
+    let client = kt_http::auth::client_info(&headers);
+    links::request(&app, &tenant, &body.email, links::Purpose::MagicLink, &client).await?;
+    Ok(accepted())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TokenRequest {
+    /// The `token` parameter of the emailed link.
+    pub token: String,
+}
+
+/// Signs in with an emailed link (once).
+#[utoipa::path(post, path = "/api/v1/auth/magic-link/redeem", tag = "identity", request_body = TokenRequest,
+    responses((status = 200, body = SignedInView), (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn redeem_magic_link(
+    State(app): State<AppState>,
+    TenantHost(tenant): TenantHost,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<TokenRequest>,
+) -> Result<Response, ApiError> {
+    require_xhr(&headers)?;
+    let client = kt_http::auth::client_info(&headers);
+    Ok(signed_in_response(links::sign_in_with_link(&app, &tenant, &body.token, &client).await?))
+}
+
+/// Emails a password-reset link (1 hour) when the address has an account here.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "identity", request_body = EmailRequest,
+    responses((status = 202, body = AcceptedView), (status = 429, body = Problem, content_type = "application/problem+json")))]
+async fn request_password_reset(
+    State(app): State<AppState>,
+    TenantHost(tenant): TenantHost,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<EmailRequest>,
+) -> Result<(StatusCode, Json<AcceptedView>), ApiError> {
+    require_xhr(&headers)?;
+    let client = kt_http::auth::client_info(&headers);
+    links::request(&app, &tenant, &body.email, links::Purpose::PasswordReset, &client).await?;
+    Ok(accepted())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewPasswordRequest {
+    pub token: String,
+    pub password: String,
+}
+
+/// Sets a new password with a reset link, ends every other session, and signs in.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/complete", tag = "identity", request_body = NewPasswordRequest,
+    responses((status = 200, body = SignedInView), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn complete_password_reset(
+    State(app): State<AppState>,
+    TenantHost(tenant): TenantHost,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<NewPasswordRequest>,
+) -> Result<Response, ApiError> {
+    require_xhr(&headers)?;
+    let client = kt_http::auth::client_info(&headers);
+    let signed =
+        links::set_password(&app, &tenant, &body.token, &body.password, links::Purpose::PasswordReset, &client).await?;
+    Ok(signed_in_response(signed))
+}
+
+/// Accepts an invitation: sets the password, activates the account, signs in.
+#[utoipa::path(post, path = "/api/v1/auth/invitation/accept", tag = "identity", request_body = NewPasswordRequest,
+    responses((status = 200, body = SignedInView), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn accept_invitation(
+    State(app): State<AppState>,
+    TenantHost(tenant): TenantHost,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<NewPasswordRequest>,
+) -> Result<Response, ApiError> {
+    require_xhr(&headers)?;
+    let client = kt_http::auth::client_info(&headers);
+    let signed =
+        links::set_password(&app, &tenant, &body.token, &body.password, links::Purpose::Invitation, &client).await?;
+    Ok(signed_in_response(signed))
 }

@@ -17,11 +17,16 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Operations anyone may call without being signed in.
-const PUBLIC: [(&str, &str); 5] = [
+const PUBLIC: [(&str, &str); 10] = [
     ("get", "/api/v1/health"),
     ("get", "/api/v1/branding"),
     ("post", "/api/v1/auth/sign-in"),
     ("post", "/api/v1/auth/refresh"),
+    ("post", "/api/v1/auth/magic-link"),
+    ("post", "/api/v1/auth/magic-link/redeem"),
+    ("post", "/api/v1/auth/password-reset"),
+    ("post", "/api/v1/auth/password-reset/complete"),
+    ("post", "/api/v1/auth/invitation/accept"),
     ("get", "/api/v1/openapi.json"),
 ];
 

@@ -110,6 +110,10 @@ pub async fn create_user(
         created_at: app.clock.now(),
     };
     let mut ops: Vec<TxOp> = accounts::create_user_ops(&user, &credentials, &input.orgs)?;
+    if user.status == UserStatus::Invited {
+        // No password given: the invitation mail goes out with the account, or neither does.
+        ops.extend(super::links::issue_ops(app, tenant, &user, super::links::Purpose::Invitation)?);
+    }
     let e =
         super::audit::entry(app, &tenant.id, actor.map(|a| &a.user), "user.created", Some(user.id.to_string()), client);
     ops.push(super::audit::op(&e)?);

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod links;
 pub mod passwords;
 pub mod sessions;
 pub mod tenancy;

@@ -76,7 +76,7 @@ pub async fn sign_in_password(
     match user {
         Some(user) if ok && user.status == UserStatus::Active => {
             throttle.succeeded(&scope(tenant), &account).await?;
-            let signed = start_session(app, tenant, user, client).await?;
+            let signed = start(app, tenant, user, client).await?;
             let e = audit::entry(
                 app,
                 &tenant.id,
@@ -97,7 +97,8 @@ pub async fn sign_in_password(
     }
 }
 
-async fn start_session(app: &AppState, tenant: &Tenant, user: User, client: &ClientInfo) -> Result<SignedIn, AppError> {
+/// Starts a session for a user who has proven who they are.
+pub async fn start(app: &AppState, tenant: &Tenant, user: User, client: &ClientInfo) -> Result<SignedIn, AppError> {
     let now = app.clock.now();
     let secret = new_secret();
     let session = Session {
