@@ -485,3 +485,120 @@ async fn the_audit_log_records_sign_ins_and_changes_and_exports_csv() {
         "partner staff: no tenant reports"
     );
 }
+
+#[tokio::test]
+async fn api_keys_follow_the_matrix_and_are_shown_once() {
+    let api = api().await;
+    let pat = api.session(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    let acme_id = pat.2.clone();
+    let created = api
+        .as_user(
+            &pat,
+            "POST",
+            "/api/v1/auth/api-keys",
+            ACME,
+            Some(json!({"name": "Reporting", "kind": "read_only", "rate_per_minute": 3})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let key = created.body["key"].as_str().expect("key").to_owned();
+    assert!(key.starts_with("kt_"));
+    let bearer = format!("Bearer {key}");
+    let me = api.call("GET", "/api/v1/me", ACME, &[("authorization", &bearer)], None).await;
+    assert_eq!((me.status, me.body["user"]["email"].as_str()), (StatusCode::OK, Some("pat@acme-agency.test")));
+    let write = api
+        .call(
+            "POST",
+            &format!("/api/v1/tenants/{acme_id}/orgs"),
+            ACME,
+            &[("authorization", &bearer)],
+            Some(json!({"name": "Nope"})),
+        )
+        .await;
+    assert_eq!(
+        (write.status, write.body["type"].as_str()),
+        (StatusCode::FORBIDDEN, Some("https://kt-portal.dev/problems/read-only-key"))
+    );
+    let elsewhere = api.call("GET", "/api/v1/me", HOUSE, &[("authorization", &bearer)], None).await;
+    assert_eq!(elsewhere.status, StatusCode::UNAUTHORIZED, "a key works on its own tenant's host only");
+    // Rate: 3 per minute, and this is the fourth use.
+    let limited = api.call("GET", "/api/v1/me", ACME, &[("authorization", &bearer)], None).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers.contains_key(header::RETRY_AFTER));
+
+    let listed = api.as_user(&pat, "GET", "/api/v1/auth/api-keys", ACME, None).await;
+    let first = &listed.body[0];
+    assert_eq!((first["name"].as_str(), first["kind"].as_str()), (Some("Reporting"), Some("read_only")));
+    assert!(first["prefix"].as_str().is_some_and(|p| p.starts_with("kt_") && !key.ends_with(p)));
+    assert!(!listed.body.to_string().contains(key.rsplit('_').next().unwrap_or("x")), "the secret is never listed");
+    assert!(first["last_used_at"].is_string());
+
+    let id = first["id"].as_str().expect("id");
+    let dana = api.session(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    assert_eq!(
+        api.as_user(&dana, "DELETE", &format!("/api/v1/auth/api-keys/{id}"), ACME, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        api.as_user(&pat, "DELETE", &format!("/api/v1/auth/api-keys/{id}"), ACME, None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let revoked = api.call("GET", "/api/v1/auth/api-keys", ACME, &[("authorization", &bearer)], None).await;
+    assert_eq!(revoked.status, StatusCode::UNAUTHORIZED);
+
+    // Clients hold no keys unless the tenant turns the optional cell on.
+    let client_key = api
+        .as_user(&dana, "POST", "/api/v1/auth/api-keys", ACME, Some(json!({"name": "Mine", "kind": "read_only"})))
+        .await;
+    assert_eq!(client_key.status, StatusCode::FORBIDDEN);
+    let bad =
+        api.as_user(&pat, "POST", "/api/v1/auth/api-keys", ACME, Some(json!({"name": " ", "kind": "read_only"}))).await;
+    assert_eq!((bad.status, bad.body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")));
+    let bad_kind =
+        api.as_user(&pat, "POST", "/api/v1/auth/api-keys", ACME, Some(json!({"name": "X", "kind": "root"}))).await;
+    assert_eq!(
+        (bad_kind.status, bad_kind.body["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("kind"))
+    );
+    assert_eq!(
+        api.as_user(&pat, "POST", "/api/v1/auth/api-keys", ACME, Some(json!({"name": "X", "kind": "full"})))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn staff_keys_are_scoped_and_tenant_scoped_keys_stay_home() {
+    let api = api().await;
+    let sky = api.session(HOUSE, "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await;
+    let acme_id = api.session(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await.2;
+    let unscoped =
+        api.as_user(&sky, "POST", "/api/v1/auth/api-keys", HOUSE, Some(json!({"name": "All", "kind": "full"}))).await;
+    assert_eq!(unscoped.status, StatusCode::FORBIDDEN, "staff full keys need scopes");
+    let scoped = api
+        .as_user(
+            &sky,
+            "POST",
+            "/api/v1/auth/api-keys",
+            HOUSE,
+            Some(json!({"name": "Clients", "kind": "full", "scopes": ["manage_partner_clients"]})),
+        )
+        .await;
+    assert_eq!(scoped.status, StatusCode::CREATED, "{}", scoped.body);
+    let bearer = format!("Bearer {}", scoped.body["key"].as_str().expect("key"));
+    let orgs =
+        api.call("GET", &format!("/api/v1/tenants/{acme_id}/orgs"), HOUSE, &[("authorization", &bearer)], None).await;
+    assert_eq!(orgs.status, StatusCode::OK, "a full key reaches partners' clients within its scopes");
+    let tenants = api.call("GET", "/api/v1/tenants", HOUSE, &[("authorization", &bearer)], None).await;
+    assert_eq!(tenants.status, StatusCode::FORBIDDEN, "outside its scopes");
+
+    let home = api
+        .as_user(&sky, "POST", "/api/v1/auth/api-keys", HOUSE, Some(json!({"name": "Home", "kind": "tenant_scoped"})))
+        .await;
+    let home_bearer = format!("Bearer {}", home.body["key"].as_str().expect("key"));
+    let away = api
+        .call("GET", &format!("/api/v1/tenants/{acme_id}/orgs"), HOUSE, &[("authorization", &home_bearer)], None)
+        .await;
+    assert_eq!(away.status, StatusCode::NOT_FOUND, "a tenant-scoped key does not see other tenants");
+}

@@ -179,10 +179,24 @@ async fn no_route_serves_another_tenant_or_organization() {
     let dana = sign_in(&router, "victim", "acme.localhost", "dana@globex.test", "Globex-Demo-Client-2026").await;
     let (_, me) = call(&router, "get", "/api/v1/me", "acme.localhost", Some(&dana), None).await;
     let (_, sessions) = call(&router, "get", "/api/v1/auth/sessions", "acme.localhost", Some(&dana), None).await;
+    // An API key of the victim tenant's partner.
+    let pat =
+        sign_in(&router, "victim partner", "acme.localhost", "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    let (_, created) = call(
+        &router,
+        "post",
+        "/api/v1/auth/api-keys",
+        "acme.localhost",
+        Some(&pat),
+        Some(json!({"name": "CI", "kind": "read_only"})),
+    )
+    .await;
+    let victim_key = created["api_key"]["id"].as_str().expect("victim key").to_owned();
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
-            "id" => sessions[0]["id"].as_str().unwrap_or_default().to_owned(),
+            "session_id" => sessions[0]["id"].as_str().unwrap_or_default().to_owned(),
+            "key_id" => victim_key.clone(),
             other => panic!("path parameter {{{other}}} has no victim resource in the isolation harness: add one"),
         }
     };

@@ -118,6 +118,7 @@ async fn users_are_checked_and_created_by_those_allowed() {
         orgs: vec![],
         scopes: None,
         optional_enabled: false,
+        tenant_bound: false,
     };
     let client = NewUser { orgs: vec![org.id.clone()], ..user("dana@client.test", Role::Client) };
     create_user(&w.app, Some(&as_partner), &w.acme, client, &Default::default())
@@ -218,6 +219,7 @@ async fn suspending_a_tenant_locks_its_users_out_at_once() {
         orgs: vec![],
         scopes: None,
         optional_enabled: false,
+        tenant_bound: false,
     };
     let partner_actor = actor_from_token(&w.app, &signed.access_token).await.expect("actor");
     assert!(matches!(

@@ -83,3 +83,52 @@ mod tests {
         assert!(!s.retired_hashes.contains(&"h0".to_owned()));
     }
 }
+
+/// The three kinds of API key of PRD 3.2's API rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiKeyKind {
+    /// Everything the owner may do (for staff: only the scopes granted to the key).
+    Full,
+    /// Everything the owner may do, within the owner's own tenant.
+    TenantScoped,
+    /// Reads only (GET), within the owner's own tenant.
+    ReadOnly,
+}
+
+impl ApiKeyKind {
+    /// The matrix row that decides who may hold such a key.
+    pub fn permission(self) -> crate::policy::Permission {
+        match self {
+            ApiKeyKind::Full => crate::policy::Permission::FullApi,
+            ApiKeyKind::TenantScoped => crate::policy::Permission::TenantScopedApi,
+            ApiKeyKind::ReadOnly => crate::policy::Permission::ReadOnlyApi,
+        }
+    }
+}
+
+/// An API key; the secret is stored only as a SHA-256 hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub id: String,
+    pub tenant: TenantId,
+    pub owner: UserId,
+    pub name: String,
+    pub kind: ApiKeyKind,
+    /// For staff full keys: the permissions granted.
+    #[serde(default)]
+    pub scopes: Vec<crate::policy::Permission>,
+    /// The visible start of the key, to recognise it in lists.
+    pub prefix: String,
+    pub hash: String,
+    /// Requests allowed per minute.
+    pub rate_per_minute: u32,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub last_used_at: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub ends_at: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub revoked: bool,
+}

@@ -113,6 +113,9 @@ pub struct Actor {
     pub scopes: Option<Vec<Permission>>,
     /// Whether the tenant turned on the matrix's optional cells (e.g. read-only API for clients).
     pub optional_enabled: bool,
+    /// Limited to the actor's own tenant even for house staff (tenant-scoped and read-only keys).
+    #[serde(default)]
+    pub tenant_bound: bool,
 }
 
 /// What a use case is about to read or write: whose it is.
@@ -135,7 +138,7 @@ pub enum Decision {
 /// Can `actor` see `resource` at all? House staff see every tenant; partners and partner
 /// staff their own tenant; clients their own organizations' items and their own.
 pub fn visible(actor: &Actor, resource: &Resource<'_>) -> bool {
-    if actor.role.is_house_staff() {
+    if actor.role.is_house_staff() && !actor.tenant_bound {
         return true;
     }
     if resource.tenant != &actor.tenant {
@@ -271,6 +274,7 @@ mod tests {
             orgs,
             scopes: None,
             optional_enabled: false,
+            tenant_bound: false,
         }
     }
 

@@ -73,7 +73,20 @@ impl FromRequestParts<AppState> for Auth {
                 t
             }
         };
-        let actor = sessions::actor_from_token(state, token).await?;
+        let actor = if token.starts_with(kt_app::identity::api_keys::PREFIX) {
+            let (actor, kind) = kt_app::identity::api_keys::authenticate(state, token).await?;
+            if kind == kt_domain::auth::ApiKeyKind::ReadOnly && !is_safe(&parts.method) {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::FORBIDDEN,
+                    "read-only-key",
+                    "This API key can only read",
+                    None,
+                ));
+            }
+            actor
+        } else {
+            sessions::actor_from_token(state, token).await?
+        };
         if actor.tenant != tenant.id {
             // A token of another tenant is no credential here.
             return Err(AppError::Unauthenticated.into());

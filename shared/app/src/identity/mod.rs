@@ -2,6 +2,7 @@
 //! users, passwords, sessions and tokens, sign-in throttling.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audit;
 pub mod links;
 pub mod passwords;

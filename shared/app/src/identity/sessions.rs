@@ -224,5 +224,6 @@ pub async fn actor_from_token(app: &AppState, token: &str) -> Result<Actor, AppE
         orgs: claims.orgs,
         scopes: None,
         optional_enabled: tenant.settings.client_api_enabled,
+        tenant_bound: false,
     })
 }
