@@ -30,6 +30,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_users, create_user))
         .routes(routes!(list_audit))
         .routes(routes!(export_audit))
+        .routes(routes!(update_branding))
+        .routes(routes!(start_logo_upload, confirm_logo))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -332,4 +334,114 @@ async fn export_audit(
         csv,
     )
         .into_response())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BrandingRequest {
+    pub portal_name: String,
+    /// `#rrggbb`; white text on it must reach WCAG AA contrast (4.5:1).
+    pub primary: String,
+    pub secondary: String,
+    pub accent: String,
+    /// system-ui, inter, roboto, open-sans, lato, merriweather or source-serif.
+    #[schema(value_type = String, example = "inter")]
+    pub font: kt_domain::tenancy::Font,
+    pub support_email: Option<String>,
+    pub support_phone: Option<String>,
+    pub terms_url: Option<String>,
+    pub privacy_url: Option<String>,
+}
+
+/// Updates a tenant's branding (super admin, or the tenant's partner).
+#[utoipa::path(put, path = "/api/v1/tenants/{tenant_id}/branding", tag = "branding", request_body = BrandingRequest, params(("tenant_id" = String, Path)),
+    responses((status = 200, body = crate::BrandingView), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn update_branding(
+    State(app): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(tenant_id): Path<String>,
+    ApiJson(body): ApiJson<BrandingRequest>,
+) -> Result<Json<crate::BrandingView>, ApiError> {
+    let client = kt_http::auth::client_info(&headers);
+    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
+    let input = kt_app::identity::branding::BrandingInput {
+        portal_name: body.portal_name,
+        primary: body.primary,
+        secondary: body.secondary,
+        accent: body.accent,
+        font: body.font,
+        support_email: body.support_email,
+        support_phone: body.support_phone,
+        terms_url: body.terms_url,
+        privacy_url: body.privacy_url,
+    };
+    let updated = kt_app::identity::branding::update(&app, &auth.actor, &tenant, &input, &client).await?;
+    Ok(Json(crate::branding_view(&updated.name, updated.kind, &updated.branding)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LogoUploadRequest {
+    /// image/png, image/jpeg or image/webp.
+    pub content_type: String,
+    /// Exact size in bytes (at most 1 MiB).
+    pub size: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UploadView {
+    pub url: String,
+    pub method: String,
+    /// Send exactly these headers with the body.
+    pub headers: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LogoUploadView {
+    /// Confirm with this once the upload is done.
+    pub upload_id: String,
+    pub upload: UploadView,
+}
+
+/// Starts a logo upload: a presigned URL for exactly this file.
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/branding/logo", tag = "branding", request_body = LogoUploadRequest, params(("tenant_id" = String, Path)),
+    responses((status = 200, body = LogoUploadView), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn start_logo_upload(
+    State(app): State<AppState>,
+    auth: Auth,
+    Path(tenant_id): Path<String>,
+    ApiJson(body): ApiJson<LogoUploadRequest>,
+) -> Result<Json<LogoUploadView>, ApiError> {
+    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
+    let (upload_id, up) =
+        kt_app::identity::branding::start_logo_upload(&app, &auth.actor, &tenant, &body.content_type, body.size)
+            .await?;
+    Ok(Json(LogoUploadView {
+        upload_id,
+        upload: UploadView { url: up.url, method: up.method, headers: up.headers.into_iter().collect() },
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LogoConfirmRequest {
+    pub upload_id: String,
+}
+
+/// Makes the uploaded file the tenant's logo (its size and type are checked).
+#[utoipa::path(put, path = "/api/v1/tenants/{tenant_id}/branding/logo", tag = "branding", request_body = LogoConfirmRequest, params(("tenant_id" = String, Path)),
+    responses((status = 200, body = crate::BrandingView), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn confirm_logo(
+    State(app): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(tenant_id): Path<String>,
+    ApiJson(body): ApiJson<LogoConfirmRequest>,
+) -> Result<Json<crate::BrandingView>, ApiError> {
+    let client = kt_http::auth::client_info(&headers);
+    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
+    let updated =
+        kt_app::identity::branding::confirm_logo(&app, &auth.actor, &tenant, &body.upload_id, &client).await?;
+    Ok(Json(crate::branding_view(&updated.name, updated.kind, &updated.branding)))
 }

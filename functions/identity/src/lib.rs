@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(admin::router())
         .routes(routes!(branding))
+        .routes(routes!(branding_logo))
         .routes(routes!(sign_in))
         .routes(routes!(refresh))
         .routes(routes!(sign_out))
@@ -61,7 +62,7 @@ pub struct BrandingView {
     pub privacy_url: Option<String>,
 }
 
-fn branding_view(name: &str, kind: TenantKind, b: &Branding) -> BrandingView {
+pub(crate) fn branding_view(name: &str, kind: TenantKind, b: &Branding) -> BrandingView {
     let font = serde_json::to_value(b.font).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     BrandingView {
         tenant_name: name.to_owned(),
@@ -74,7 +75,11 @@ fn branding_view(name: &str, kind: TenantKind, b: &Branding) -> BrandingView {
         secondary: b.secondary.as_str().to_owned(),
         accent: b.accent.as_str().to_owned(),
         font,
-        logo_url: None,
+        // Versioned by the blob key, so caches refresh when the logo changes.
+        logo_url: b
+            .logo_key
+            .as_ref()
+            .map(|k| format!("/api/v1/branding/logo?v={}", k.rsplit('-').next().unwrap_or_default())),
         support_email: b.support_email.as_ref().map(|e| e.to_string()),
         terms_url: b.terms_url.clone(),
         privacy_url: b.privacy_url.clone(),
@@ -531,4 +536,18 @@ async fn revoke_api_key(
     let client = kt_http::auth::client_info(&headers);
     kt_app::identity::api_keys::revoke(&app, &auth.actor, &id, &client).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The logo of the portal at this host (public).
+#[utoipa::path(get, path = "/api/v1/branding/logo", tag = "identity",
+    responses((status = 200, description = "The image", content_type = "image/png"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn branding_logo(State(app): State<AppState>, TenantHost(tenant): TenantHost) -> Result<Response, ApiError> {
+    let blob = kt_app::identity::branding::logo(&app, &tenant).await?;
+    let mut res = blob.bytes.into_response();
+    if let Ok(ct) = HeaderValue::from_str(&blob.content_type) {
+        res.headers_mut().insert(header::CONTENT_TYPE, ct);
+    }
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    res.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    Ok(res)
 }

@@ -602,3 +602,104 @@ async fn staff_keys_are_scoped_and_tenant_scoped_keys_stay_home() {
         .await;
     assert_eq!(away.status, StatusCode::NOT_FOUND, "a tenant-scoped key does not see other tenants");
 }
+
+#[tokio::test]
+async fn partners_brand_their_portal_with_checked_colours_and_a_logo() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let wired = wire(&Settings::local(dir.path())).await.expect("wire");
+    kt_app::seed::demo(&wired.state).await.expect("seed");
+    let (router, _) = kt_fn_identity::router().split_for_parts();
+    let api = Api { _dir: dir, router: router.with_state(wired.state.clone()) };
+    let pat = api.session(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    let path = format!("/api/v1/tenants/{}/branding", pat.2);
+    let good = json!({"portal_name": "Acme Client Hub", "primary": "#7C2D12", "secondary": "#1E293B", "accent": "#FACC15", "font": "inter",
+        "support_email": "help@acme-agency.test", "terms_url": "https://acme-agency.test/terms"});
+    let updated = api.as_user(&pat, "PUT", &path, ACME, Some(good)).await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.body);
+    let public = api.call("GET", "/api/v1/branding", ACME, &[], None).await;
+    assert_eq!(
+        (public.body["portal_name"].as_str(), public.body["primary"].as_str(), public.body["font"].as_str()),
+        (Some("Acme Client Hub"), Some("#7c2d12"), Some("inter"))
+    );
+
+    let bad = json!({"portal_name": "", "primary": "#fde047", "secondary": "blue", "accent": "#000000", "font": "inter", "support_email": "nope", "privacy_url": "javascript:alert(1)"});
+    let refused = api.as_user(&pat, "PUT", &path, ACME, Some(bad)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> =
+        refused.body["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
+    assert_eq!(fields, vec!["portal_name", "secondary", "primary", "support_email", "privacy_url"]);
+    assert!(refused.body["errors"][2]["message"].as_str().is_some_and(|m| m.contains("4.5:1")));
+    assert_eq!(
+        api.call("GET", "/api/v1/branding", ACME, &[], None).await.body["portal_name"],
+        "Acme Client Hub",
+        "nothing changed"
+    );
+
+    // Partner staff and other tenants may not rebrand.
+    let sam = api.session(ACME, "sam@acme-agency.test", "Acme-Demo-Staff-2026").await;
+    let attempt =
+        json!({"portal_name": "X", "primary": "#1d4ed8", "secondary": "#0f172a", "accent": "#f59e0b", "font": "inter"});
+    assert_eq!(api.as_user(&sam, "PUT", &path, ACME, Some(attempt.clone())).await.status, StatusCode::FORBIDDEN);
+    let drew = api.session(HOUSE, "drew@directclient.test", "Direct-Demo-Client-2026").await;
+    assert_eq!(api.as_user(&drew, "PUT", &path, HOUSE, Some(attempt)).await.status, StatusCode::NOT_FOUND);
+
+    // Logo: presign, upload (through the local adapter, as the host would), confirm, serve.
+    let logo = format!("{path}/logo");
+    let too_big =
+        api.as_user(&pat, "POST", &logo, ACME, Some(json!({"content_type": "image/svg+xml", "size": 5_000_000}))).await;
+    let fields: Vec<&str> =
+        too_big.body["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
+    assert_eq!(fields, vec!["content_type", "size"]);
+    let png = b"\x89PNG\r\n\x1a\nfake-but-fine";
+    let started =
+        api.as_user(&pat, "POST", &logo, ACME, Some(json!({"content_type": "image/png", "size": png.len()}))).await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+    let upload_id = started.body["upload_id"].as_str().expect("id").to_owned();
+    let unconfirmed = api.as_user(&pat, "PUT", &logo, ACME, Some(json!({"upload_id": upload_id}))).await;
+    assert_eq!(
+        (unconfirmed.status, unconfirmed.body["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("upload_id"))
+    );
+    let url = url_params(started.body["upload"]["url"].as_str().expect("url"));
+    wired
+        .local_blobs
+        .clone()
+        .expect("local blobs")
+        .accept_upload(&url.0, &url.1, Some("image/png"), axum::body::Bytes::from_static(png))
+        .await
+        .expect("upload");
+    let confirmed = api.as_user(&pat, "PUT", &logo, ACME, Some(json!({"upload_id": upload_id}))).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    let logo_url = confirmed.body["logo_url"].as_str().expect("logo url").to_owned();
+    let served = api
+        .router
+        .clone()
+        .oneshot(Request::get(logo_url).header(header::HOST, ACME).body(Body::empty()).expect("req"))
+        .await
+        .expect("res");
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.headers()[header::CONTENT_TYPE], "image/png");
+    assert_eq!(served.into_body().collect().await.expect("body").to_bytes().as_ref(), png);
+    let house_logo = api.call("GET", "/api/v1/branding/logo", HOUSE, &[], None).await;
+    assert_eq!(house_logo.status, StatusCode::NOT_FOUND, "the house has no logo yet; Acme's is not served there");
+}
+
+/// (key, signed parameters) of a local presigned URL.
+fn url_params(url: &str) -> (String, kt_platform::blobs::SignedParams) {
+    let (path, query) = url.split_once('?').expect("query");
+    let key = path.split("/blobs/").nth(1).expect("key").to_owned();
+    let q: std::collections::HashMap<String, String> = query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.replace("%2F", "/")))
+        .collect();
+    let params = kt_platform::blobs::SignedParams {
+        op: q["op"].clone(),
+        exp: q["exp"].parse().expect("exp"),
+        len: q.get("len").and_then(|l| l.parse().ok()),
+        ct: q.get("ct").cloned(),
+        name: None,
+        sig: q["sig"].clone(),
+    };
+    (key, params)
+}

@@ -17,9 +17,10 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Operations anyone may call without being signed in.
-const PUBLIC: [(&str, &str); 10] = [
+const PUBLIC: [(&str, &str); 11] = [
     ("get", "/api/v1/health"),
     ("get", "/api/v1/branding"),
+    ("get", "/api/v1/branding/logo"),
     ("post", "/api/v1/auth/sign-in"),
     ("post", "/api/v1/auth/refresh"),
     ("post", "/api/v1/auth/magic-link"),
@@ -99,6 +100,11 @@ fn sample(schema: &Value, doc: &Value) -> Value {
     };
     let mut out = serde_json::Map::new();
     for (name, prop) in props {
+        // A documented example is a valid value by definition.
+        if let Some(example) = prop.get("example").or_else(|| prop.get("examples").and_then(|e| e.get(0))) {
+            out.insert(name.clone(), example.clone());
+            continue;
+        }
         let value = match name.as_str() {
             "email" => json!("harness@victim.test"),
             "password" => json!(PASSWORD),
