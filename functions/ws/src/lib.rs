@@ -63,9 +63,7 @@ pub fn reply_to(body: Option<&str>) -> Value {
 }
 
 fn respond(status: i64) -> ApiGatewayProxyResponse {
-    let mut r = ApiGatewayProxyResponse::default();
-    r.status_code = status;
-    r
+    ApiGatewayProxyResponse { status_code: status, ..Default::default() }
 }
 
 fn obj(v: Value) -> serde_json::Map<String, Value> {

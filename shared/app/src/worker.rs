@@ -149,8 +149,7 @@ impl Dispatcher {
         for record in event.records {
             let body = record.body.unwrap_or_default();
             if self.process(&body).await == Outcome::Retry {
-                let mut failure = BatchItemFailure::default();
-                failure.item_identifier = record.message_id.unwrap_or_default();
+                let failure = BatchItemFailure { item_identifier: record.message_id.unwrap_or_default() };
                 response.batch_item_failures.push(failure);
             }
         }

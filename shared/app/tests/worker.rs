@@ -175,18 +175,15 @@ async fn lambda_batches_report_only_the_failed_messages() {
     let w = world();
     let probe = Probe::new(0);
     let d = dispatcher(&w, &probe);
-    let record = |id: &str, body: String| {
-        let mut m = SqsMessage::default();
-        m.message_id = Some(id.into());
-        m.body = Some(body);
-        m
+    let record =
+        |id: &str, body: String| SqsMessage { message_id: Some(id.into()), body: Some(body), ..Default::default() };
+    let batch = SqsEvent {
+        records: vec![
+            record("m1", serde_json::to_string(&event("test.a", w.clock.as_ref())).expect("json")),
+            record("m2", "not an event".into()),
+            record("m3", serde_json::to_string(&event("test.b", w.clock.as_ref())).expect("json")),
+        ],
     };
-    let mut batch = SqsEvent::default();
-    batch.records = vec![
-        record("m1", serde_json::to_string(&event("test.a", w.clock.as_ref())).expect("json")),
-        record("m2", "not an event".into()),
-        record("m3", serde_json::to_string(&event("test.b", w.clock.as_ref())).expect("json")),
-    ];
     let response = d.handle_sqs_batch(batch).await;
     let failed: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
     assert_eq!(failed, vec!["m2"]);

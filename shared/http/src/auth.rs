@@ -140,6 +140,11 @@ pub fn user_agent(headers: &HeaderMap) -> Option<String> {
     headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
+/// Where the request came from, for throttling, sessions and the audit log.
+pub fn client_info(headers: &HeaderMap) -> kt_app::identity::sessions::ClientInfo {
+    kt_app::identity::sessions::ClientInfo { ip: client_ip(headers), user_agent: user_agent(headers) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,9 +163,4 @@ mod tests {
         let c = set_cookie(SESSION_COOKIE, "v", 60, true);
         assert_eq!(c.to_str().unwrap(), "__Host-kt_session=v; Path=/; Secure; SameSite=Lax; Max-Age=60; HttpOnly");
     }
-}
-
-/// Where the request came from, for throttling, sessions and the audit log.
-pub fn client_info(headers: &HeaderMap) -> kt_app::identity::sessions::ClientInfo {
-    kt_app::identity::sessions::ClientInfo { ip: client_ip(headers), user_agent: user_agent(headers) }
 }

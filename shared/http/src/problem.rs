@@ -34,7 +34,8 @@ pub struct ProblemField {
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub problem: Problem,
+    /// Boxed: errors travel through every `Result` of every handler and should stay small.
+    pub problem: Box<Problem>,
     retry_after: Option<u64>,
 }
 
@@ -42,13 +43,13 @@ impl ApiError {
     pub fn new(status: StatusCode, slug: &str, title: &str, detail: Option<String>) -> Self {
         Self {
             status,
-            problem: Problem {
+            problem: Box::new(Problem {
                 kind: format!("https://kt-portal.dev/problems/{slug}"),
                 title: title.to_owned(),
                 status: status.as_u16(),
                 detail,
                 errors: vec![],
-            },
+            }),
             retry_after: None,
         }
     }

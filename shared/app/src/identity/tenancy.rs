@@ -150,19 +150,6 @@ pub async fn house(store: &dyn Store) -> Result<Option<TenantId>, AppError> {
     Ok(tenants::house(store).await?)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::normalize_host;
-
-    #[test]
-    fn hosts_lose_ports_and_case() {
-        assert_eq!(normalize_host("Acme.LocalHost:3000"), "acme.localhost");
-        assert_eq!(normalize_host("portal.example.com."), "portal.example.com");
-        assert_eq!(normalize_host("[::1]:3000"), "[::1]");
-        assert_eq!(normalize_host("localhost"), "localhost");
-    }
-}
-
 /// Suspends or reactivates a tenant (super admin). Suspension locks every user out: sign-in
 /// and refresh refuse at once, and access tokens stop working as soon as the tenant cache
 /// expires elsewhere (immediately in this process).
@@ -195,4 +182,17 @@ pub async fn set_status(
     store.transact(vec![put, super::audit::op(&e)?]).await?;
     app.tenant_cache.invalidate(id);
     Ok(tenant)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_host;
+
+    #[test]
+    fn hosts_lose_ports_and_case() {
+        assert_eq!(normalize_host("Acme.LocalHost:3000"), "acme.localhost");
+        assert_eq!(normalize_host("portal.example.com."), "portal.example.com");
+        assert_eq!(normalize_host("[::1]:3000"), "[::1]");
+        assert_eq!(normalize_host("localhost"), "localhost");
+    }
 }
