@@ -343,11 +343,31 @@ pub struct AcceptedView {
     pub message: String,
 }
 
-fn accepted() -> (StatusCode, Json<AcceptedView>) {
-    (
-        StatusCode::ACCEPTED,
-        Json(AcceptedView { message: "If the address has an account here, a link is on its way.".into() }),
-    )
+/// Sends a link of `purpose` (or nothing, silently) and answers the same either way.
+async fn send_link(
+    app: &AppState,
+    tenant: &kt_domain::tenancy::Tenant,
+    headers: &HeaderMap,
+    email: &str,
+    purpose: links::Purpose,
+) -> Result<(StatusCode, Json<AcceptedView>), ApiError> {
+    require_xhr(headers)?;
+    links::request(app, tenant, email, purpose, &kt_http::auth::client_info(headers)).await?;
+    let message = "If the address has an account here, a link is on its way.".into();
+    Ok((StatusCode::ACCEPTED, Json(AcceptedView { message })))
+}
+
+/// Sets a password through a link of `purpose` and signs in.
+async fn set_password_with(
+    app: &AppState,
+    tenant: &kt_domain::tenancy::Tenant,
+    headers: &HeaderMap,
+    body: &NewPasswordRequest,
+    purpose: links::Purpose,
+) -> Result<Response, ApiError> {
+    require_xhr(headers)?;
+    let client = kt_http::auth::client_info(headers);
+    Ok(signed_in_response(links::set_password(app, tenant, &body.token, &body.password, purpose, &client).await?))
 }
 
 /// Emails a single-use sign-in link (15 minutes) when the address has an account here.
@@ -359,10 +379,7 @@ async fn request_magic_link(
     headers: HeaderMap,
     ApiJson(body): ApiJson<EmailRequest>,
 ) -> Result<(StatusCode, Json<AcceptedView>), ApiError> {
-    require_xhr(&headers)?;
-    let client = kt_http::auth::client_info(&headers);
-    links::request(&app, &tenant, &body.email, links::Purpose::MagicLink, &client).await?;
-    Ok(accepted())
+    send_link(&app, &tenant, &headers, &body.email, links::Purpose::MagicLink).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -394,10 +411,7 @@ async fn request_password_reset(
     headers: HeaderMap,
     ApiJson(body): ApiJson<EmailRequest>,
 ) -> Result<(StatusCode, Json<AcceptedView>), ApiError> {
-    require_xhr(&headers)?;
-    let client = kt_http::auth::client_info(&headers);
-    links::request(&app, &tenant, &body.email, links::Purpose::PasswordReset, &client).await?;
-    Ok(accepted())
+    send_link(&app, &tenant, &headers, &body.email, links::Purpose::PasswordReset).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -416,11 +430,7 @@ async fn complete_password_reset(
     headers: HeaderMap,
     ApiJson(body): ApiJson<NewPasswordRequest>,
 ) -> Result<Response, ApiError> {
-    require_xhr(&headers)?;
-    let client = kt_http::auth::client_info(&headers);
-    let signed =
-        links::set_password(&app, &tenant, &body.token, &body.password, links::Purpose::PasswordReset, &client).await?;
-    Ok(signed_in_response(signed))
+    set_password_with(&app, &tenant, &headers, &body, links::Purpose::PasswordReset).await
 }
 
 /// Accepts an invitation: sets the password, activates the account, signs in.
@@ -433,11 +443,7 @@ async fn accept_invitation(
     headers: HeaderMap,
     ApiJson(body): ApiJson<NewPasswordRequest>,
 ) -> Result<Response, ApiError> {
-    require_xhr(&headers)?;
-    let client = kt_http::auth::client_info(&headers);
-    let signed =
-        links::set_password(&app, &tenant, &body.token, &body.password, links::Purpose::Invitation, &client).await?;
-    Ok(signed_in_response(signed))
+    set_password_with(&app, &tenant, &headers, &body, links::Purpose::Invitation).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -47,31 +47,8 @@ struct Row {
     name: &'static str,
     hist: Histogram<u64>,
     elapsed: std::time::Duration,
-    budget_p95_ms: Option<f64>,
-}
-
-fn ms(us: u64) -> f64 {
-    us as f64 / 1000.0
-}
-
-async fn measure<F, Fut>(name: &'static str, ops: usize, budget_p95_ms: Option<f64>, mut op: F) -> anyhow::Result<Row>
-where
-    F: FnMut(usize) -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<()>>,
-{
-    eprintln!("  measuring {name} ...");
-    // Warm-up: prepared statements, connections, caches.
-    for i in 0..ops.min(100) {
-        op(usize::MAX - i).await?;
-    }
-    let mut hist = Histogram::<u64>::new(3)?;
-    let start = Instant::now();
-    for i in 0..ops {
-        let t = Instant::now();
-        op(i).await?;
-        hist.record(t.elapsed().as_micros().max(1) as u64)?;
-    }
-    Ok(Row { name, hist, elapsed: start.elapsed(), budget_p95_ms })
+    /// Budget for p95, in the unit the row is printed in.
+    budget_p95: Option<f64>,
 }
 
 /// `transact_ops` is separate because moto deep-copies every table on each transaction
@@ -95,7 +72,7 @@ async fn bench_store(
     let budget = |b: f64| with_budgets.then_some(b);
     let mut rows = Vec::new();
     rows.push(
-        measure("get", ops, budget(0.3), |i| {
+        measure_ns("get", ops, budget(0.3), |i| {
             let store = store.clone();
             let key = Key::new(&part, format!("ITEM#{:05}", i % 1000));
             async move {
@@ -106,7 +83,7 @@ async fn bench_store(
         .await?,
     );
     rows.push(
-        measure("put", ops, budget(2.0), |i| {
+        measure_ns("put", ops, budget(2.0), |i| {
             let store = store.clone();
             let item = Item::new(Key::new(format!("{part}#PUT"), format!("{i}")), attrs.clone());
             async move { Ok(store.put(item, Cond::None).await?) }
@@ -114,7 +91,7 @@ async fn bench_store(
         .await?,
     );
     rows.push(
-        measure("conditional put", ops, None, |i| {
+        measure_ns("conditional put", ops, None, |i| {
             let store = store.clone();
             let item = Item::new(Key::new(format!("{part}#CPUT"), format!("{i}")), attrs.clone());
             async move { Ok(store.put(item, Cond::NotExists).await?) }
@@ -122,7 +99,7 @@ async fn bench_store(
         .await?,
     );
     rows.push(
-        measure("query page (50)", ops, budget(2.0), |i| {
+        measure_ns("query page (50)", ops, budget(2.0), |i| {
             let store = store.clone();
             let start = format!("ITEM#{:05}", (i * 37) % 950);
             let part = part.clone();
@@ -135,7 +112,7 @@ async fn bench_store(
         .await?,
     );
     rows.push(
-        measure("transact (5 ops)", transact_ops, None, |i| {
+        measure_ns("transact (5 ops)", transact_ops, None, |i| {
             let store = store.clone();
             let ops: Vec<TxOp> = (0..5)
                 .map(|j| TxOp::Put {
@@ -148,28 +125,9 @@ async fn bench_store(
         .await?,
     );
 
-    println!("\nStore port on {label}: {ops} sequential operations each ({transact_ops} transactions), 1 client");
-    println!(
-        "{:<18} {:>9} {:>9} {:>9} {:>10} {:>16}",
-        "operation", "p50 ms", "p95 ms", "p99 ms", "ops/s", "budget p95"
-    );
-    for r in rows {
-        let p95 = ms(r.hist.value_at_quantile(0.95));
-        let verdict = match r.budget_p95_ms {
-            Some(b) if p95 < b => format!("< {b} ms ok"),
-            Some(b) => format!("< {b} ms OVER"),
-            None => "-".to_owned(),
-        };
-        println!(
-            "{:<18} {:>9.3} {:>9.3} {:>9.3} {:>10.0} {:>16}",
-            r.name,
-            ms(r.hist.value_at_quantile(0.50)),
-            p95,
-            ms(r.hist.value_at_quantile(0.99)),
-            r.hist.len() as f64 / r.elapsed.as_secs_f64(),
-            verdict
-        );
-    }
+    let title =
+        format!("Store port on {label}: {ops} sequential operations each ({transact_ops} transactions), 1 client; ms");
+    print_rows(&title, rows, false);
     Ok(())
 }
 
@@ -190,7 +148,7 @@ fn print_rows(title: &str, rows: Vec<Row>, unit_us: bool) {
             if unit_us { v as f64 / 1000.0 } else { v as f64 / 1_000_000.0 }
         };
         let p95 = scale(r.hist.value_at_quantile(0.95));
-        let verdict = match r.budget_p95_ms {
+        let verdict = match r.budget_p95 {
             Some(b) if p95 < b => format!("< {b} {unit} ok"),
             Some(b) => format!("< {b} {unit} OVER"),
             None => "-".to_owned(),
@@ -207,7 +165,7 @@ fn print_rows(title: &str, rows: Vec<Row>, unit_us: bool) {
     }
 }
 
-/// Like `measure`, in nanoseconds, for sub-microsecond operations.
+/// Runs `op` `ops` times after a warm-up, recording each latency in nanoseconds.
 async fn measure_ns<F, Fut>(name: &'static str, ops: usize, budget: Option<f64>, mut op: F) -> anyhow::Result<Row>
 where
     F: FnMut(usize) -> Fut,
@@ -223,7 +181,7 @@ where
         op(i).await?;
         hist.record(t.elapsed().as_nanos().max(1) as u64)?;
     }
-    Ok(Row { name, hist, elapsed: start.elapsed(), budget_p95_ms: budget })
+    Ok(Row { name, hist, elapsed: start.elapsed(), budget_p95: budget })
 }
 
 async fn bench_auth(ops: usize) -> anyhow::Result<()> {
