@@ -32,6 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(export_audit))
         .routes(routes!(update_branding))
         .routes(routes!(start_logo_upload, confirm_logo))
+        .routes(routes!(list_domains, add_domain))
+        .routes(routes!(approve_domain))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -444,4 +446,69 @@ async fn confirm_logo(
     let updated =
         kt_app::identity::branding::confirm_logo(&app, &auth.actor, &tenant, &body.upload_id, &client).await?;
     Ok(Json(crate::branding_view(&updated.name, updated.kind, &updated.branding)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DomainRequest {
+    /// e.g. `portal.your-agency.com`
+    pub host: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DomainView {
+    pub host: String,
+    /// `requested` (waiting for Kre8ivTech) or `active` (served).
+    pub status: String,
+}
+
+fn domain_view(d: &kt_app::identity::domains::CustomDomain) -> DomainView {
+    let status = match d.status {
+        kt_app::identity::domains::DomainStatus::Requested => "requested",
+        kt_app::identity::domains::DomainStatus::Active => "active",
+    };
+    DomainView { host: d.host.clone(), status: status.into() }
+}
+
+/// A tenant's custom domains.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/domains", tag = "branding", params(("tenant_id" = String, Path)),
+    responses((status = 200, body = Vec<DomainView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn list_domains(
+    State(app): State<AppState>,
+    auth: Auth,
+    Path(tenant_id): Path<String>,
+) -> Result<Json<Vec<DomainView>>, ApiError> {
+    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
+    Ok(Json(kt_app::identity::domains::list(&app, &auth.actor, &tenant).await?.iter().map(domain_view).collect()))
+}
+
+/// Maps a custom domain (super admin) or requests one (partner).
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/domains", tag = "branding", request_body = DomainRequest, params(("tenant_id" = String, Path)),
+    responses((status = 201, body = DomainView), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn add_domain(
+    State(app): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(tenant_id): Path<String>,
+    ApiJson(body): ApiJson<DomainRequest>,
+) -> Result<(StatusCode, Json<DomainView>), ApiError> {
+    let client = kt_http::auth::client_info(&headers);
+    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
+    let domain = kt_app::identity::domains::add(&app, &auth.actor, &tenant, &body.host, &client).await?;
+    Ok((StatusCode::CREATED, Json(domain_view(&domain))))
+}
+
+/// Approves a requested domain (super admin): the host starts serving the tenant.
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/domains/{host}/approve", tag = "branding", params(("tenant_id" = String, Path), ("host" = String, Path)),
+    responses((status = 200, body = DomainView), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn approve_domain(
+    State(app): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path((tenant_id, host)): Path<(String, String)>,
+) -> Result<Json<DomainView>, ApiError> {
+    let client = kt_http::auth::client_info(&headers);
+    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
+    Ok(Json(domain_view(&kt_app::identity::domains::approve(&app, &auth.actor, &tenant, &host, &client).await?)))
 }

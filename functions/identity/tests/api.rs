@@ -703,3 +703,47 @@ fn url_params(url: &str) -> (String, kt_platform::blobs::SignedParams) {
     };
     (key, params)
 }
+
+#[tokio::test]
+async fn partners_request_custom_domains_and_kre8ivtech_maps_them() {
+    let api = api().await;
+    let pat = api.session(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    let path = format!("/api/v1/tenants/{}/domains", pat.2);
+    let requested = api.as_user(&pat, "POST", &path, ACME, Some(json!({"host": "Portal.Acme-Agency.com"}))).await;
+    assert_eq!((requested.status, requested.body["status"].as_str()), (StatusCode::CREATED, Some("requested")));
+    assert_eq!(
+        api.call("GET", "/api/v1/branding", "portal.acme-agency.com", &[], None).await.status,
+        StatusCode::NOT_FOUND,
+        "not served until approved"
+    );
+    let bad = api.as_user(&pat, "POST", &path, ACME, Some(json!({"host": "evil.localhost"}))).await;
+    assert_eq!((bad.status, bad.body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("host")));
+    let approve = format!("{path}/portal.acme-agency.com/approve");
+    assert_eq!(
+        api.as_user(&pat, "POST", &approve, ACME, None).await.status,
+        StatusCode::FORBIDDEN,
+        "partners request, they do not approve"
+    );
+
+    let root = api.session(HOUSE, "admin@kre8ivtech.test", "Kre8iv-Demo-Admin-2026").await;
+    let approved = api.as_user(&root, "POST", &approve, HOUSE, None).await;
+    assert_eq!((approved.status, approved.body["status"].as_str()), (StatusCode::OK, Some("active")));
+    let served = api.call("GET", "/api/v1/branding", "portal.acme-agency.com", &[], None).await;
+    assert_eq!((served.status, served.body["portal_name"].as_str()), (StatusCode::OK, Some("Acme Agency")));
+    let listed = api.as_user(&pat, "GET", &path, ACME, None).await;
+    assert_eq!(listed.body[0]["status"], "active");
+    // One domain, one tenant.
+    let house_path = format!("/api/v1/tenants/{}/domains", root.2);
+    let taken = api.as_user(&root, "POST", &house_path, HOUSE, Some(json!({"host": "portal.acme-agency.com"}))).await;
+    assert_eq!(
+        (taken.status, taken.body["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("host"))
+    );
+    let direct =
+        api.as_user(&root, "POST", &house_path, HOUSE, Some(json!({"host": "portal.kre8ivtech.example"}))).await;
+    assert_eq!(
+        (direct.status, direct.body["status"].as_str()),
+        (StatusCode::CREATED, Some("active")),
+        "super admins map directly"
+    );
+}

@@ -198,11 +198,23 @@ async fn no_route_serves_another_tenant_or_organization() {
     )
     .await;
     let victim_key = created["api_key"]["id"].as_str().expect("victim key").to_owned();
+    let acme_path = format!("/api/v1/tenants/{}/domains", acme.id);
+    let (requested, _) = call(
+        &router,
+        "post",
+        &acme_path,
+        "acme.localhost",
+        Some(&pat),
+        Some(json!({"host": "portal.acme-agency.test"})),
+    )
+    .await;
+    assert_eq!(requested, StatusCode::CREATED, "the victim partner requests a domain");
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
             "session_id" => sessions[0]["id"].as_str().unwrap_or_default().to_owned(),
             "key_id" => victim_key.clone(),
+            "host" => "portal.acme-agency.test".to_owned(),
             other => panic!("path parameter {{{other}}} has no victim resource in the isolation harness: add one"),
         }
     };

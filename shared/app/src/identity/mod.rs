@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod audit;
 pub mod branding;
+pub mod domains;
 pub mod links;
 pub mod passwords;
 pub mod sessions;

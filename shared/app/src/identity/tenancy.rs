@@ -32,6 +32,11 @@ impl TenantCache {
         map.get(id).filter(|(_, at)| at.elapsed() < CACHE_TTL).map(|(t, _)| t.clone())
     }
 
+    /// Forgets what `host` resolved to, including "nothing" (call after mapping it).
+    pub fn forget_host(&self, host: &str) {
+        self.hosts.write().unwrap_or_else(|e| e.into_inner()).remove(host);
+    }
+
     /// Forgets everything about `tenant` (call after changing it).
     pub fn invalidate(&self, tenant: &TenantId) {
         self.tenants.write().unwrap_or_else(|e| e.into_inner()).remove(tenant);
