@@ -59,16 +59,32 @@ fn tenant_view(t: &Tenant) -> TenantView {
     }
 }
 
+/// The tenant named by the `{tenant_id}` path parameter (404 when it does not exist; whether
+/// the actor may see it is the use case's question).
+pub struct TenantInPath(pub Tenant);
+
+impl axum::extract::FromRequestParts<AppState> for TenantInPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Path(params) = Path::<std::collections::HashMap<String, String>>::from_request_parts(parts, app)
+            .await
+            .map_err(|_| ApiError::not_found())?;
+        let raw = params.get("tenant_id").ok_or_else(ApiError::not_found)?;
+        Ok(TenantInPath(tenancy::get(app, &parse_tenant_id(raw)?).await?))
+    }
+}
+
 fn parse_tenant_id(raw: &str) -> Result<TenantId, ApiError> {
     TenantId::try_from(raw.to_owned()).map_err(|_| ApiError::not_found())
 }
 
-/// The tenant in the path, if the actor may see it (else 404, existence not revealed).
-async fn path_tenant(app: &AppState, auth: &Auth, raw: &str, permission: Permission) -> Result<Tenant, ApiError> {
-    let id = parse_tenant_id(raw)?;
-    let tenant = tenancy::get(app, &id).await?;
-    accounts_uc::require(Some(&auth.actor), permission, &tenant)?;
-    Ok(tenant)
+/// Asks the policy about the tenant in the path (404 when out of sight, existence not revealed).
+fn require(auth: &Auth, tenant: &Tenant, permission: Permission) -> Result<(), ApiError> {
+    Ok(accounts_uc::require(Some(&auth.actor), permission, tenant)?)
 }
 
 /// Every tenant (super admin).
@@ -123,7 +139,7 @@ async fn set_tenant_status(
     State(app): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
-    Path(tenant_id): Path<String>,
+    TenantInPath(tenant): TenantInPath,
     ApiJson(body): ApiJson<TenantStatusRequest>,
 ) -> Result<Json<TenantView>, ApiError> {
     let client = kt_http::auth::client_info(&headers);
@@ -132,8 +148,7 @@ async fn set_tenant_status(
         "suspended" => TenantStatus::Suspended,
         _ => return Err(AppError::invalid("status", "use active or suspended").into()),
     };
-    let id = parse_tenant_id(&tenant_id)?;
-    Ok(Json(tenant_view(&tenancy::set_status(&app, &auth.actor, &id, status, &client).await?)))
+    Ok(Json(tenant_view(&tenancy::set_status(&app, &auth.actor, &tenant.id, status, &client).await?)))
 }
 
 /// A tenant's client organizations.
@@ -142,10 +157,10 @@ async fn set_tenant_status(
 async fn list_orgs(
     State(app): State<AppState>,
     auth: Auth,
-    Path(tenant_id): Path<String>,
+    TenantInPath(tenant): TenantInPath,
     Query(page): Query<PageParams>,
 ) -> Result<Json<Paginated<OrgView>>, ApiError> {
-    let tenant = path_tenant(&app, &auth, &tenant_id, Permission::ManagePartnerClients).await?;
+    require(&auth, &tenant, Permission::ManagePartnerClients)?;
     let (items, next_cursor) =
         accounts::list_orgs(app.store.as_ref(), &tenant.id, page.limit()?, page.cursor.clone()).await?;
     Ok(Json(Paginated {
@@ -167,11 +182,11 @@ async fn create_org(
     State(app): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
-    Path(tenant_id): Path<String>,
+    TenantInPath(tenant): TenantInPath,
     ApiJson(body): ApiJson<NewOrgRequest>,
 ) -> Result<(StatusCode, Json<OrgView>), ApiError> {
     let client = kt_http::auth::client_info(&headers);
-    let tenant = path_tenant(&app, &auth, &tenant_id, Permission::ManagePartnerClients).await?;
+    require(&auth, &tenant, Permission::ManagePartnerClients)?;
     let org = accounts_uc::create_org(&app, Some(&auth.actor), &tenant, &body.name, &client).await?;
     Ok((StatusCode::CREATED, Json(OrgView { id: org.id.to_string(), name: org.name })))
 }
@@ -182,10 +197,10 @@ async fn create_org(
 async fn list_users(
     State(app): State<AppState>,
     auth: Auth,
-    Path(tenant_id): Path<String>,
+    TenantInPath(tenant): TenantInPath,
     Query(page): Query<PageParams>,
 ) -> Result<Json<Paginated<UserView>>, ApiError> {
-    let tenant = path_tenant(&app, &auth, &tenant_id, Permission::ManagePartnerClients).await?;
+    require(&auth, &tenant, Permission::ManagePartnerClients)?;
     let (items, next_cursor) =
         accounts::list_users(app.store.as_ref(), &tenant.id, page.limit()?, page.cursor.clone()).await?;
     Ok(Json(Paginated { items: items.iter().map(user_view).collect(), next_cursor }))
@@ -213,12 +228,10 @@ async fn create_user(
     State(app): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
-    Path(tenant_id): Path<String>,
+    TenantInPath(tenant): TenantInPath,
     ApiJson(body): ApiJson<NewUserRequest>,
 ) -> Result<(StatusCode, Json<UserView>), ApiError> {
     let client = kt_http::auth::client_info(&headers);
-    let id = parse_tenant_id(&tenant_id)?;
-    let tenant = tenancy::get(&app, &id).await?;
     let mut orgs = Vec::new();
     for raw in &body.orgs {
         orgs.push(
@@ -281,10 +294,9 @@ fn parse_filter(q: &AuditQuery) -> Result<kt_app::identity::audit::AuditFilter, 
 async fn list_audit(
     State(app): State<AppState>,
     auth: Auth,
-    Path(tenant_id): Path<String>,
+    TenantInPath(tenant): TenantInPath,
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<Paginated<AuditView>>, ApiError> {
-    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
     let filter = parse_filter(&q)?;
     let limit = PageParams { limit: q.limit, cursor: None }.limit()?;
     let (entries, next_cursor) =
@@ -310,11 +322,10 @@ async fn list_audit(
 async fn export_audit(
     State(app): State<AppState>,
     auth: Auth,
-    Path(tenant_id): Path<String>,
+    TenantInPath(tenant): TenantInPath,
     Query(q): Query<AuditQuery>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
     let filter = parse_filter(&q)?;
     let mut all = Vec::new();
     let mut cursor = None;
@@ -362,11 +373,10 @@ async fn update_branding(
     State(app): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
-    Path(tenant_id): Path<String>,
+    TenantInPath(tenant): TenantInPath,
     ApiJson(body): ApiJson<BrandingRequest>,
 ) -> Result<Json<crate::BrandingView>, ApiError> {
     let client = kt_http::auth::client_info(&headers);
-    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
     let input = kt_app::identity::branding::BrandingInput {
         portal_name: body.portal_name,
         primary: body.primary,
@@ -412,10 +422,9 @@ pub struct LogoUploadView {
 async fn start_logo_upload(
     State(app): State<AppState>,
     auth: Auth,
-    Path(tenant_id): Path<String>,
+    TenantInPath(tenant): TenantInPath,
     ApiJson(body): ApiJson<LogoUploadRequest>,
 ) -> Result<Json<LogoUploadView>, ApiError> {
-    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
     let (upload_id, up) =
         kt_app::identity::branding::start_logo_upload(&app, &auth.actor, &tenant, &body.content_type, body.size)
             .await?;
@@ -438,11 +447,10 @@ async fn confirm_logo(
     State(app): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
-    Path(tenant_id): Path<String>,
+    TenantInPath(tenant): TenantInPath,
     ApiJson(body): ApiJson<LogoConfirmRequest>,
 ) -> Result<Json<crate::BrandingView>, ApiError> {
     let client = kt_http::auth::client_info(&headers);
-    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
     let updated =
         kt_app::identity::branding::confirm_logo(&app, &auth.actor, &tenant, &body.upload_id, &client).await?;
     Ok(Json(crate::branding_view(&updated.name, updated.kind, &updated.branding)))
@@ -475,9 +483,8 @@ fn domain_view(d: &kt_app::identity::domains::CustomDomain) -> DomainView {
 async fn list_domains(
     State(app): State<AppState>,
     auth: Auth,
-    Path(tenant_id): Path<String>,
+    TenantInPath(tenant): TenantInPath,
 ) -> Result<Json<Vec<DomainView>>, ApiError> {
-    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
     Ok(Json(kt_app::identity::domains::list(&app, &auth.actor, &tenant).await?.iter().map(domain_view).collect()))
 }
 
@@ -489,11 +496,10 @@ async fn add_domain(
     State(app): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
-    Path(tenant_id): Path<String>,
+    TenantInPath(tenant): TenantInPath,
     ApiJson(body): ApiJson<DomainRequest>,
 ) -> Result<(StatusCode, Json<DomainView>), ApiError> {
     let client = kt_http::auth::client_info(&headers);
-    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
     let domain = kt_app::identity::domains::add(&app, &auth.actor, &tenant, &body.host, &client).await?;
     Ok((StatusCode::CREATED, Json(domain_view(&domain))))
 }
@@ -506,9 +512,9 @@ async fn approve_domain(
     State(app): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
-    Path((tenant_id, host)): Path<(String, String)>,
+    TenantInPath(tenant): TenantInPath,
+    Path((_tenant_id, host)): Path<(String, String)>,
 ) -> Result<Json<DomainView>, ApiError> {
     let client = kt_http::auth::client_info(&headers);
-    let tenant = tenancy::get(&app, &parse_tenant_id(&tenant_id)?).await?;
     Ok(Json(domain_view(&kt_app::identity::domains::approve(&app, &auth.actor, &tenant, &host, &client).await?)))
 }
