@@ -93,6 +93,17 @@ pub struct Wired {
     pub local_mailer: Option<LocalMailer>,
 }
 
+/// The chosen adapters, plus the local ones the host serves routes for.
+type Ports = (
+    Arc<dyn Store>,
+    Arc<dyn Blobs>,
+    Arc<dyn Queue>,
+    Arc<dyn Mailer>,
+    Arc<dyn Push>,
+    Option<LocalBlobs>,
+    Option<LocalMailer>,
+);
+
 pub async fn wire(settings: &Settings) -> Result<Wired, AppError> {
     wire_with_clock(settings, Arc::new(SystemClock)).await
 }
@@ -104,15 +115,7 @@ pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
         mail_from: settings.mail_from.clone(),
     });
     let hub = Hub::new();
-    let (store, blobs, queue, mailer, push, local_blobs, local_mailer): (
-        Arc<dyn Store>,
-        Arc<dyn Blobs>,
-        Arc<dyn Queue>,
-        Arc<dyn Mailer>,
-        Arc<dyn Push>,
-        _,
-        _,
-    ) = match settings.backend {
+    let (store, blobs, queue, mailer, push, local_blobs, local_mailer): Ports = match settings.backend {
         Backend::Local => {
             let dir = &settings.data_dir;
             let store = SqliteStore::open(dir.join("portal.db"), clock.clone())?;

@@ -58,6 +58,35 @@ pub fn parse_host(raw: &str, portal_domain: &str) -> Result<String, Invalid> {
     Ok(host)
 }
 
+/// The pointer that makes `host` resolve to `tenant`; fails if another tenant holds it.
+fn mapping_op(tenant: &Tenant, host: &str) -> TxOp {
+    TxOp::Put {
+        item: kt_store::entity::pointer_item(tenants::domain_key(host), "tenant", tenant.id.as_str()),
+        cond: Cond::NotExists,
+    }
+}
+
+/// Commits a domain change and its audit entry; a taken host is a field error.
+async fn commit(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    mut ops: Vec<TxOp>,
+    domain: CustomDomain,
+    action: &str,
+    client: &ClientInfo,
+) -> Result<CustomDomain, AppError> {
+    ops.push(audit::op(&audit::entry(app, &tenant.id, Some(&actor.user), action, Some(domain.host.clone()), client))?);
+    match app.store.transact(ops).await {
+        Ok(()) => {}
+        Err(e) if e.is_conflict() => return Err(AppError::invalid("host", "is already in use")),
+        Err(e) => return Err(e.into()),
+    }
+    app.tenant_cache.invalidate(&tenant.id);
+    app.tenant_cache.forget_host(&domain.host);
+    Ok(domain)
+}
+
 /// Maps (super admin) or requests (partner) `host` for `tenant`.
 pub async fn add(
     app: &AppState,
@@ -78,21 +107,10 @@ pub async fn add(
     let mut ops =
         vec![TxOp::Put { item: Item::from_entity(listing_key(tenant, &host), &domain)?, cond: Cond::NotExists }];
     if status == DomainStatus::Active {
-        ops.push(TxOp::Put {
-            item: kt_store::entity::pointer_item(tenants::domain_key(&host), "tenant", tenant.id.as_str()),
-            cond: Cond::NotExists,
-        });
+        ops.push(mapping_op(tenant, &host));
     }
     let action = if status == DomainStatus::Active { "tenant.domain_mapped" } else { "tenant.domain_requested" };
-    ops.push(audit::op(&audit::entry(app, &tenant.id, Some(&actor.user), action, Some(host.clone()), client))?);
-    match app.store.transact(ops).await {
-        Ok(()) => {}
-        Err(e) if e.is_conflict() => return Err(AppError::invalid("host", "is already in use")),
-        Err(e) => return Err(e.into()),
-    }
-    app.tenant_cache.invalidate(&tenant.id);
-    app.tenant_cache.forget_host(&domain.host);
-    Ok(domain)
+    commit(app, actor, tenant, ops, domain, action, client).await
 }
 
 /// Approves a requested domain (super admin).
@@ -116,27 +134,9 @@ pub async fn approve(
             item: Item::from_entity(key, &domain)?.with_version(current.version + 1),
             cond: Cond::Version(current.version),
         },
-        TxOp::Put {
-            item: kt_store::entity::pointer_item(tenants::domain_key(&domain.host), "tenant", tenant.id.as_str()),
-            cond: Cond::NotExists,
-        },
-        audit::op(&audit::entry(
-            app,
-            &tenant.id,
-            Some(&actor.user),
-            "tenant.domain_mapped",
-            Some(domain.host.clone()),
-            client,
-        ))?,
+        mapping_op(tenant, &domain.host),
     ];
-    match app.store.transact(ops).await {
-        Ok(()) => {}
-        Err(e) if e.is_conflict() => return Err(AppError::invalid("host", "is already in use")),
-        Err(e) => return Err(e.into()),
-    }
-    app.tenant_cache.invalidate(&tenant.id);
-    app.tenant_cache.forget_host(&domain.host);
-    Ok(domain)
+    commit(app, actor, tenant, ops, domain, "tenant.domain_mapped", client).await
 }
 
 pub async fn list(app: &AppState, actor: &Actor, tenant: &Tenant) -> Result<Vec<CustomDomain>, AppError> {
