@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::identity::{Role, TenantId, UserId};
+use crate::identity::{PhoneNumber, Role, TenantId, UserId};
 
 /// How a person proves who they are. Every secret is stored hashed (argon2id PHC strings for
 /// passwords, SHA-256 for high-entropy tokens).
@@ -12,6 +12,111 @@ use crate::identity::{Role, TenantId, UserId};
 pub struct Credentials {
     #[serde(default)]
     pub password_hash: Option<String>,
+    /// A confirmed authenticator app (RFC 6238).
+    #[serde(default)]
+    pub totp: Option<TotpFactor>,
+    /// Codes by SMS to a verified phone.
+    #[serde(default)]
+    pub sms: Option<SmsFactor>,
+    /// SHA-256 hashes of the recovery codes not used yet.
+    #[serde(default)]
+    pub recovery_hashes: Vec<String>,
+    /// A second factor being set up, waiting for its first code.
+    #[serde(default)]
+    pub pending: Option<PendingFactor>,
+}
+
+/// The ways to pass the second step of sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecondFactor {
+    Totp,
+    Sms,
+    RecoveryCode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpFactor {
+    /// The shared secret, sealed (encrypted and authenticated) with the data key.
+    pub sealed_secret: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub confirmed_at: OffsetDateTime,
+    /// The newest 30-second step a code was accepted for: a code works once.
+    #[serde(default)]
+    pub last_step: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsFactor {
+    pub phone: PhoneNumber,
+    #[serde(with = "time::serde::rfc3339")]
+    pub verified_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PendingFactor {
+    Totp {
+        sealed_secret: String,
+        #[serde(with = "time::serde::rfc3339")]
+        started_at: OffsetDateTime,
+    },
+    Sms {
+        phone: PhoneNumber,
+        code: OneTimeCode,
+    },
+}
+
+/// A short code sent by SMS: stored hashed, valid for a few minutes and a few tries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OneTimeCode {
+    pub hash: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub sent_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+/// Wrong guesses one code survives before it is void.
+pub const CODE_ATTEMPTS: u32 = 5;
+/// How long an SMS code is valid.
+pub const SMS_CODE_MINUTES: i64 = 5;
+/// How soon another SMS may be sent for the same purpose.
+pub const SMS_RESEND_SECS: i64 = 30;
+/// How many recovery codes a set has.
+pub const RECOVERY_CODES: usize = 10;
+
+impl OneTimeCode {
+    pub fn usable(&self, now: OffsetDateTime) -> bool {
+        now < self.expires_at && self.attempts < CODE_ATTEMPTS
+    }
+
+    pub fn may_resend(&self, now: OffsetDateTime) -> bool {
+        now - self.sent_at >= time::Duration::seconds(SMS_RESEND_SECS)
+    }
+}
+
+impl Credentials {
+    /// The second factors this person has set up, in the order the UI offers them.
+    pub fn second_factors(&self) -> Vec<SecondFactor> {
+        let mut out = Vec::new();
+        if self.totp.is_some() {
+            out.push(SecondFactor::Totp);
+        }
+        if self.sms.is_some() {
+            out.push(SecondFactor::Sms);
+        }
+        if !out.is_empty() && !self.recovery_hashes.is_empty() {
+            out.push(SecondFactor::RecoveryCode);
+        }
+        out
+    }
+
+    pub fn has_second_factor(&self) -> bool {
+        self.totp.is_some() || self.sms.is_some()
+    }
 }
 
 /// A signed-in device: a family of rotating refresh tokens. Only the current token's hash is
@@ -57,6 +162,32 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn second_factors_offered() {
+        let now = time::macros::datetime!(2026-01-01 00:00 UTC);
+        let mut c = Credentials::default();
+        assert!(c.second_factors().is_empty());
+        // Recovery codes alone are not a factor: they back one up.
+        c.recovery_hashes = vec!["h".into()];
+        assert!(c.second_factors().is_empty() && !c.has_second_factor());
+        c.sms = Some(SmsFactor { phone: PhoneNumber::parse("+15551234567").unwrap(), verified_at: now });
+        assert_eq!(c.second_factors(), vec![SecondFactor::Sms, SecondFactor::RecoveryCode]);
+        c.totp = Some(TotpFactor { sealed_secret: "s".into(), confirmed_at: now, last_step: 0 });
+        assert_eq!(c.second_factors(), vec![SecondFactor::Totp, SecondFactor::Sms, SecondFactor::RecoveryCode]);
+    }
+
+    #[test]
+    fn codes_expire_and_run_out_of_tries() {
+        let now = time::macros::datetime!(2026-01-01 00:00 UTC);
+        let mut code =
+            OneTimeCode { hash: "h".into(), sent_at: now, expires_at: now + time::Duration::minutes(5), attempts: 0 };
+        assert!(code.usable(now) && !code.may_resend(now + time::Duration::seconds(29)));
+        assert!(code.may_resend(now + time::Duration::seconds(30)));
+        assert!(!code.usable(now + time::Duration::minutes(5)));
+        code.attempts = CODE_ATTEMPTS;
+        assert!(!code.usable(now));
+    }
 
     #[test]
     fn rotation_keeps_a_bounded_history() {

@@ -254,10 +254,57 @@ impl From<TicketPrefix> for String {
     }
 }
 
+/// A phone number in E.164 form (`+15551234567`), for SMS codes. Spaces, dots, dashes and
+/// brackets are accepted on input and dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let s: String = raw.trim().chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')')).collect();
+        let digits = s.strip_prefix('+').unwrap_or("");
+        let ok =
+            (8..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) && !digits.starts_with('0');
+        if ok { Ok(Self(s)) } else { Err(Invalid::new("phone", "use the international form, like +15551234567")) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The last two digits, for showing which phone a code went to.
+    pub fn hint(&self) -> String {
+        format!("\u{2022}\u{2022}\u{2022}\u{2022}{}", &self.0[self.0.len() - 2..])
+    }
+}
+
+impl TryFrom<String> for PhoneNumber {
+    type Error = Invalid;
+    fn try_from(s: String) -> Result<Self, Invalid> {
+        PhoneNumber::parse(&s)
+    }
+}
+
+impl From<PhoneNumber> for String {
+    fn from(p: PhoneNumber) -> String {
+        p.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn phone_numbers() {
+        assert_eq!(PhoneNumber::parse(" +1 (555) 123-4567 ").unwrap().as_str(), "+15551234567");
+        assert_eq!(PhoneNumber::parse("+447700900123").unwrap().hint(), "\u{2022}\u{2022}\u{2022}\u{2022}23");
+        for bad in ["5551234567", "+0555123456", "+1555", "+1555123456789012", "+1555abc4567", ""] {
+            assert!(PhoneNumber::parse(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn emails() {

@@ -37,6 +37,13 @@ pub struct Tenant {
     pub created_at: OffsetDateTime,
 }
 
+impl TenantSettings {
+    /// Whether users of `role` must pass a second factor to sign in here.
+    pub fn requires_second_factor(&self, role: Role) -> bool {
+        self.require_2fa.contains(&role)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TenantSettings {
     /// Roles that must use a second factor to sign in.

@@ -1,6 +1,7 @@
 //! The ports other than the store, each with an AWS adapter and a local one:
 //! [`blobs`] (S3 / files), [`queue`] (SQS / SQLite), [`mailer`] (SESv2 / `.eml` outbox),
-//! [`push`] (API Gateway management API / in-process hub), plus [`Ids`] and the clock.
+//! [`push`] (API Gateway management API / in-process hub), [`sms`] (SNS / file outbox), plus
+//! [`Ids`] and the clock.
 
 pub mod aws;
 pub mod blobs;
@@ -8,6 +9,7 @@ pub mod ids;
 pub mod mailer;
 pub mod push;
 pub mod queue;
+pub mod sms;
 
 pub use blobs::{Blob, BlobError, BlobMeta, Blobs, PresignedUpload, UploadSpec};
 pub use ids::{Ids, UlidIds};
@@ -15,3 +17,4 @@ pub use kt_domain::clock::{Clock, ManualClock, SystemClock};
 pub use mailer::{Attachment, Mail, MailAddress, MailError, Mailer, SentMail};
 pub use push::{Push, PushError};
 pub use queue::{DeadLetter, Queue, QueueError, Received};
+pub use sms::{SentSms, Sms, SmsError};

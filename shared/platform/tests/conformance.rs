@@ -6,9 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use kt_domain::identity::PhoneNumber;
 use kt_platform::blobs::{LocalBlobs, S3Blobs, SignedParams};
 use kt_platform::mailer::{LocalMailer, SesMailer};
 use kt_platform::queue::{LocalQueue, MAX_RECEIVES, SqsQueue};
+use kt_platform::sms::{LocalSms, MAX_SMS_CHARS, SnsSms};
 use kt_platform::*;
 
 fn moto() -> String {
@@ -194,8 +196,34 @@ fn sample_mail(from: &str) -> Mail {
     }
 }
 
+/// What every Sms adapter does: sends a code, refuses an over-long text and an opted-out
+/// number (the emulated SNS treats numbers ending in 99 as opted out; the local outbox too).
+async fn sms_suite(sms: &dyn Sms) -> String {
+    let to = PhoneNumber::parse("+15555550123").expect("phone");
+    let id = sms.send(&to, "Your Acme sign-in code is 123456").await.expect("send");
+    assert!(!id.is_empty());
+    assert!(matches!(sms.send(&to, &"x".repeat(MAX_SMS_CHARS + 1)).await, Err(SmsError::TooLong)));
+    let stopped = PhoneNumber::parse("+15555550199").expect("phone");
+    match sms.send(&stopped, "code").await {
+        Err(SmsError::OptedOut(hint)) => assert!(hint.ends_with("99") && !hint.contains("555")),
+        other => panic!("an opted-out number must be refused, got {other:?}"),
+    }
+    id
+}
+
 mod local {
     use super::*;
+
+    #[tokio::test]
+    async fn sms_writes_to_the_outbox() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let sms = LocalSms::new(dir.path(), clock());
+        let id = sms_suite(&sms).await;
+        let sent = sms.list().await.expect("list");
+        assert_eq!(sent.len(), 1, "refused texts leave nothing behind");
+        assert_eq!((sent[0].id.as_str(), sent[0].to.as_str()), (id.as_str(), "+15555550123"));
+        assert!(sent[0].body.contains("123456"));
+    }
 
     fn clock() -> Arc<dyn Clock> {
         Arc::new(SystemClock)
@@ -302,6 +330,14 @@ mod aws {
 
     async fn config() -> aws_config::SdkConfig {
         kt_platform::aws::emulator_config(&moto()).await
+    }
+
+    #[tokio::test]
+    async fn sms_publishes_through_sns() {
+        let sms = SnsSms::new(&config().await, Some("Acme".into()));
+        let id = sms_suite(&sms).await;
+        // SNS message ids are UUIDs.
+        assert_eq!(id.len(), 36, "{id}");
     }
 
     #[tokio::test]
