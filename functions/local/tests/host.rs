@@ -226,7 +226,8 @@ async fn the_same_host_runs_on_the_aws_adapters() {
             .env("PORTAL_BUCKET", format!("host-{run}"))
             .env("PORTAL_QUEUE_PREFIX", format!("host-{run}-"))
             .env("PORTAL_MAIL_FROM", "no-reply@kt.test")
-            .env("PORTAL_JWT_SECRET", "host-test-jwt-secret-0123456789abcdef");
+            .env("PORTAL_JWT_SECRET", "host-test-jwt-secret-0123456789abcdef")
+            .env("PORTAL_DATA_KEY", "host-test-data-key-0123456789abcdef");
     })
     .await;
     let health: serde_json::Value =

@@ -5,6 +5,7 @@ pub mod error;
 pub mod identity;
 pub mod mail;
 pub mod outbox;
+pub mod sealing;
 pub mod seed;
 pub mod state;
 pub mod wiring;

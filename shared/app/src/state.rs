@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
-use kt_platform::{Blobs, Clock, Ids, Mailer, Push, Queue};
+use kt_platform::{Blobs, Clock, Ids, Mailer, Push, Queue, Sms};
 use kt_store::Store;
 
 use crate::identity::tenancy::TenantCache;
 use crate::identity::tokens::TokenKeys;
+use crate::sealing::Sealer;
 
 /// Settings the use cases need (not adapter wiring).
 #[derive(Debug, Clone)]
@@ -37,11 +38,14 @@ pub struct AppState {
     pub queue: Arc<dyn Queue>,
     pub mailer: Arc<dyn Mailer>,
     pub push: Arc<dyn Push>,
+    pub sms: Arc<dyn Sms>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
     pub config: Arc<Config>,
     /// Signs and checks access tokens.
     pub tokens: TokenKeys,
+    /// Encrypts the secrets the portal must read back (authenticator secrets).
+    pub sealer: Sealer,
     /// Host -> tenant and tenant lookups, shared by every request of this process.
     pub tenant_cache: Arc<TenantCache>,
 }

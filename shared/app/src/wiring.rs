@@ -1,5 +1,5 @@
-//! Chooses the adapters: everything local (SQLite, files, SQLite queue, `.eml` outbox,
-//! in-process hub) or everything AWS (DynamoDB, S3, SQS, SES, API Gateway), from settings that
+//! Chooses the adapters: everything local (SQLite, files, SQLite queue, `.eml` and SMS
+//! outboxes, in-process hub) or everything AWS (DynamoDB, S3, SQS, SES, SNS, API Gateway), from settings that
 //! come from flags or the environment. The same use cases run on either.
 
 use std::path::{Path, PathBuf};
@@ -9,11 +9,13 @@ use kt_platform::blobs::{LocalBlobs, S3Blobs};
 use kt_platform::mailer::{LocalMailer, SesMailer};
 use kt_platform::push::{ApiGatewayPush, Hub};
 use kt_platform::queue::{LocalQueue, MAX_RECEIVES, SqsQueue};
-use kt_platform::{Blobs, Clock, Mailer, Push, Queue, SystemClock, UlidIds};
+use kt_platform::sms::{LocalSms, SnsSms};
+use kt_platform::{Blobs, Clock, Mailer, Push, Queue, Sms, SystemClock, UlidIds};
 use kt_store::{DynamoStore, SqliteStore, Store};
 
 use crate::identity::tenancy::TenantCache;
 use crate::identity::tokens::TokenKeys;
+use crate::sealing::Sealer;
 use crate::{AppError, AppState, Config};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +51,11 @@ pub struct Settings {
     pub signing_key: Option<String>,
     /// Secret for access tokens; generated into the data dir when unset (local only).
     pub jwt_secret: Option<String>,
+    /// Key that seals stored secrets (authenticator apps); generated into the data dir when
+    /// unset (local only). Unlike the JWT secret it cannot be rotated by replacing it.
+    pub data_key: Option<String>,
+    /// Alphanumeric sender of SMS codes where carriers allow one.
+    pub sms_sender_id: Option<String>,
     /// API Gateway WebSocket stage URL (Lambda); without it pushes go through the local hub.
     pub ws_endpoint: Option<String>,
     /// Endpoint override for every AWS service (an emulator such as moto).
@@ -72,6 +79,8 @@ impl Settings {
             mail_from: env("PORTAL_MAIL_FROM").unwrap_or_else(|| "no-reply@localhost".into()),
             signing_key: env("PORTAL_SIGNING_KEY"),
             jwt_secret: env("PORTAL_JWT_SECRET"),
+            data_key: env("PORTAL_DATA_KEY"),
+            sms_sender_id: env("PORTAL_SMS_SENDER_ID"),
             ws_endpoint: env("PORTAL_WS_ENDPOINT"),
             aws_endpoint: env("AWS_ENDPOINT_URL"),
         }
@@ -91,18 +100,18 @@ pub struct Wired {
     pub hub: Hub,
     pub local_blobs: Option<LocalBlobs>,
     pub local_mailer: Option<LocalMailer>,
+    pub local_sms: Option<LocalSms>,
 }
 
-/// The chosen adapters, plus the local ones the host serves routes for.
-type Ports = (
-    Arc<dyn Store>,
-    Arc<dyn Blobs>,
-    Arc<dyn Queue>,
-    Arc<dyn Mailer>,
-    Arc<dyn Push>,
-    Option<LocalBlobs>,
-    Option<LocalMailer>,
-);
+/// The chosen adapters.
+struct Ports {
+    store: Arc<dyn Store>,
+    blobs: Arc<dyn Blobs>,
+    queue: Arc<dyn Queue>,
+    mailer: Arc<dyn Mailer>,
+    push: Arc<dyn Push>,
+    sms: Arc<dyn Sms>,
+}
 
 pub async fn wire(settings: &Settings) -> Result<Wired, AppError> {
     wire_with_clock(settings, Arc::new(SystemClock)).await
@@ -115,7 +124,7 @@ pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
         mail_from: settings.mail_from.clone(),
     });
     let hub = Hub::new();
-    let (store, blobs, queue, mailer, push, local_blobs, local_mailer): Ports = match settings.backend {
+    let (ports, local_blobs, local_mailer, local_sms) = match settings.backend {
         Backend::Local => {
             let dir = &settings.data_dir;
             let store = SqliteStore::open(dir.join("portal.db"), clock.clone())?;
@@ -123,15 +132,16 @@ pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
             let key = secret(settings.signing_key.as_deref(), dir, "signing.key")?;
             let blobs = LocalBlobs::new(dir.join("files"), settings.public_url.clone(), key, clock.clone());
             let mailer = LocalMailer::new(dir.join("mail"), clock.clone());
-            (
-                Arc::new(store),
-                Arc::new(blobs.clone()),
-                Arc::new(queue),
-                Arc::new(mailer.clone()),
-                Arc::new(hub.clone()),
-                Some(blobs),
-                Some(mailer),
-            )
+            let sms = LocalSms::new(dir.join("sms"), clock.clone());
+            let ports = Ports {
+                store: Arc::new(store),
+                blobs: Arc::new(blobs.clone()),
+                queue: Arc::new(queue),
+                mailer: Arc::new(mailer.clone()),
+                push: Arc::new(hub.clone()),
+                sms: Arc::new(sms.clone()),
+            };
+            (ports, Some(blobs), Some(mailer), Some(sms))
         }
         Backend::Aws => {
             let sdk = kt_platform::aws::sdk_config(settings.aws_endpoint.as_deref()).await;
@@ -150,29 +160,51 @@ pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
                 Some(endpoint) => Arc::new(ApiGatewayPush::new(&sdk, endpoint)),
                 None => Arc::new(hub.clone()),
             };
-            (Arc::new(store), Arc::new(blobs), Arc::new(queue), Arc::new(mailer), push, None, None)
+            let sms = SnsSms::new(&sdk, settings.sms_sender_id.clone());
+            let ports = Ports {
+                store: Arc::new(store),
+                blobs: Arc::new(blobs),
+                queue: Arc::new(queue),
+                mailer: Arc::new(mailer),
+                push,
+                sms: Arc::new(sms),
+            };
+            (ports, None, None, None)
         }
     };
-    let jwt_secret = match (&settings.jwt_secret, settings.backend) {
-        (Some(s), _) => s.as_bytes().to_vec(),
-        (None, Backend::Local) => secret(None, &settings.data_dir, "jwt.key")?,
-        (None, Backend::Aws) => {
-            return Err(AppError::Unavailable("PORTAL_JWT_SECRET is not set".into()));
-        }
-    };
+    let jwt_secret = required_secret(settings, settings.jwt_secret.as_deref(), "PORTAL_JWT_SECRET", "jwt.key")?;
+    let data_key = required_secret(settings, settings.data_key.as_deref(), "PORTAL_DATA_KEY", "data.key")?;
+    let Ports { store, blobs, queue, mailer, push, sms } = ports;
     let state = AppState {
         store,
         blobs,
         queue,
         mailer,
         push,
+        sms,
         clock,
         ids: Arc::new(UlidIds::new()),
         config,
         tokens: TokenKeys::new(&jwt_secret),
+        sealer: Sealer::new(&data_key),
         tenant_cache: Arc::new(TenantCache::default()),
     };
-    Ok(Wired { state, hub, local_blobs, local_mailer })
+    Ok(Wired { state, hub, local_blobs, local_mailer, local_sms })
+}
+
+/// A secret the portal cannot run without: configured, or on the local backend generated once
+/// into the data dir.
+fn required_secret(
+    settings: &Settings,
+    configured: Option<&str>,
+    variable: &str,
+    file: &str,
+) -> Result<Vec<u8>, AppError> {
+    match (configured, settings.backend) {
+        (Some(s), _) => Ok(s.as_bytes().to_vec()),
+        (None, Backend::Local) => secret(None, &settings.data_dir, file),
+        (None, Backend::Aws) => Err(AppError::Unavailable(format!("{variable} is not set"))),
+    }
 }
 
 fn aws_sdk_dynamodb_client(sdk: &aws_config::SdkConfig) -> aws_sdk_dynamodb::Client {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use kt_app::identity::accounts::{NewUser, create_org, create_user};
 use kt_app::identity::sessions::{ClientInfo, actor_from_token, refresh, revoke_all, sign_in_password};
 use kt_app::identity::tenancy::{NewTenant, create, resolve_host, set_status};
+use kt_app::identity::two_factor::SignIn;
 use kt_app::wiring::{Settings, wire_with_clock};
 use kt_app::{AppError, AppState};
 use kt_domain::ManualClock;
@@ -48,20 +49,18 @@ fn field(e: &AppError) -> Vec<String> {
     }
 }
 
+/// A password sign-in of someone without a second factor: a session.
 async fn sign_in(
     w: &World,
     tenant: &Tenant,
     email: &str,
     password: &str,
 ) -> Result<kt_app::identity::sessions::SignedIn, AppError> {
-    sign_in_password(
-        &w.app,
-        tenant,
-        email,
-        password,
-        &ClientInfo { ip: Some("198.51.100.7".into()), user_agent: Some("tests".into()) },
-    )
-    .await
+    let client = ClientInfo { ip: Some("198.51.100.7".into()), user_agent: Some("tests".into()) };
+    match sign_in_password(&w.app, tenant, email, password, &client).await? {
+        SignIn::Session(s) => Ok(*s),
+        SignIn::SecondFactor(c) => panic!("no second factor was set up, yet sign-in asked for one: {c:?}"),
+    }
 }
 
 #[tokio::test]

@@ -35,6 +35,16 @@ pub enum SecondFactor {
     RecoveryCode,
 }
 
+impl SecondFactor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecondFactor::Totp => "totp",
+            SecondFactor::Sms => "sms",
+            SecondFactor::RecoveryCode => "recovery_code",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TotpFactor {
     /// The shared secret, sealed (encrypted and authenticated) with the data key.

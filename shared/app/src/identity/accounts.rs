@@ -99,6 +99,7 @@ pub async fn create_user(
             Some(p) => Some(passwords::hash(p).await?),
             None => None,
         },
+        ..Credentials::default()
     };
     let user = User {
         id: UserId::new(app.ids.ulid()),

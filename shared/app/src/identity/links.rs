@@ -11,9 +11,10 @@ use kt_platform::{Mail, MailAddress};
 use kt_store::{Cond, Item, Key, TxOp, accounts};
 use serde::{Deserialize, Serialize};
 
-use super::sessions::{ClientInfo, SignedIn};
+use super::sessions::ClientInfo;
 use super::tokens::{hash_secret, new_secret, secret_matches};
-use super::{audit, passwords, sessions};
+use super::two_factor::{self, SignIn};
+use super::{audit, passwords};
 use crate::{AppError, AppState, mail, outbox};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,7 +167,7 @@ pub async fn sign_in_with_link(
     tenant: &Tenant,
     token: &str,
     client: &ClientInfo,
-) -> Result<SignedIn, AppError> {
+) -> Result<SignIn, AppError> {
     if tenant.status != kt_domain::tenancy::TenantStatus::Active {
         return Err(AppError::Forbidden);
     }
@@ -174,24 +175,12 @@ pub async fn sign_in_with_link(
     if user.status != UserStatus::Active {
         return Err(AppError::Unauthenticated);
     }
-    let signed = sessions::start(app, tenant, user, client).await?;
-    audit::record(
-        app,
-        audit::entry(
-            app,
-            &tenant.id,
-            Some(&signed.user.id),
-            "auth.sign_in_magic_link",
-            Some(signed.session.id.clone()),
-            client,
-        ),
-    )
-    .await?;
-    Ok(signed)
+    two_factor::after_first_factor(app, tenant, user, "magic_link", client).await
 }
 
-/// Sets a new password through a reset link or an invitation, then signs in. A reset ends every
-/// other session; an invitation activates the account.
+/// Sets a new password through a reset link or an invitation, then signs in (through the
+/// second step when the person has or needs a second factor: a mailbox alone is one factor). A
+/// reset ends every other session; an invitation activates the account.
 pub async fn set_password(
     app: &AppState,
     tenant: &Tenant,
@@ -199,7 +188,7 @@ pub async fn set_password(
     password: &str,
     purpose: Purpose,
     client: &ClientInfo,
-) -> Result<SignedIn, AppError> {
+) -> Result<SignIn, AppError> {
     if tenant.status != kt_domain::tenancy::TenantStatus::Active {
         return Err(AppError::Forbidden);
     }
@@ -240,5 +229,6 @@ pub async fn set_password(
             store.delete(&kt_store::sessions::key(&tenant.id, &s.id), Cond::None).await?;
         }
     }
-    sessions::start(app, tenant, user, client).await
+    let via = if purpose == Purpose::Invitation { "invitation" } else { "password_reset" };
+    two_factor::after_first_factor(app, tenant, user, via, client).await
 }

@@ -1,5 +1,5 @@
 //! Identity and tenancy use cases: tenants and the hosts that reach them, organizations and
-//! users, passwords, sessions and tokens, sign-in throttling.
+//! users, passwords, second factors, sessions and tokens, sign-in throttling.
 
 pub mod accounts;
 pub mod api_keys;
@@ -12,3 +12,4 @@ pub mod sessions;
 pub mod tenancy;
 pub mod throttle;
 pub mod tokens;
+pub mod two_factor;

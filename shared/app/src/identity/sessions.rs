@@ -9,6 +9,7 @@ use kt_store::{Cond, accounts, sessions};
 
 use super::throttle::Throttle;
 use super::tokens::{ACCESS_TTL_SECS, AccessClaims, hash_secret, new_secret, secret_matches};
+use super::two_factor::{self, SignIn};
 use super::{audit, passwords, tenancy};
 use crate::{AppError, AppState};
 
@@ -43,14 +44,15 @@ fn ensure_active(tenant: &Tenant) -> Result<(), AppError> {
     }
 }
 
-/// Email + password. Every failure looks the same and costs the same time.
+/// Email + password: a session, or the second step when the person has (or must set up) a
+/// second factor. Every failure looks the same and costs the same time.
 pub async fn sign_in_password(
     app: &AppState,
     tenant: &Tenant,
     email: &str,
     password: &str,
     client: &ClientInfo,
-) -> Result<SignedIn, AppError> {
+) -> Result<SignIn, AppError> {
     ensure_active(tenant)?;
     let account = email.trim().to_lowercase();
     let throttle = Throttle { store: app.store.as_ref(), clock: app.clock.as_ref() };
@@ -76,17 +78,7 @@ pub async fn sign_in_password(
     match user {
         Some(user) if ok && user.status == UserStatus::Active => {
             throttle.succeeded(&scope(tenant), &account).await?;
-            let signed = start(app, tenant, user, client).await?;
-            let e = audit::entry(
-                app,
-                &tenant.id,
-                Some(&signed.user.id),
-                "auth.sign_in",
-                Some(signed.session.id.clone()),
-                client,
-            );
-            audit::record(app, e).await?;
-            Ok(signed)
+            two_factor::after_first_factor(app, tenant, user, "password", client).await
         }
         _ => {
             throttle.failed(&scope(tenant), &account, client.ip.as_deref()).await?;

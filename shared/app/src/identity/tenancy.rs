@@ -189,6 +189,55 @@ pub async fn set_status(
     Ok(tenant)
 }
 
+/// A change to a tenant's settings; fields left `None` stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsChange {
+    /// Roles that must sign in with a second factor.
+    pub require_2fa: Option<Vec<kt_domain::identity::Role>>,
+    /// The matrix's optional cells: read-only API keys for clients.
+    pub client_api_enabled: Option<bool>,
+}
+
+/// Changes a tenant's security settings: the tenant's administrators (those who configure its
+/// branding: the super admin and the partner). Every role listed must exist on the tenant.
+pub async fn update_settings(
+    app: &AppState,
+    actor: &kt_domain::policy::Actor,
+    id: &TenantId,
+    change: SettingsChange,
+    client: &super::sessions::ClientInfo,
+) -> Result<Tenant, AppError> {
+    use kt_domain::policy::{Decision, Permission, Resource, authorize};
+    let store = app.store.as_ref();
+    let current = tenants::get(store, id).await?.ok_or(AppError::NotFound)?;
+    match authorize(actor, Permission::ConfigureBranding, &Resource { tenant: id, org: None, owner: None }) {
+        Decision::Allow => {}
+        Decision::NotFound => return Err(AppError::NotFound),
+        Decision::Forbidden => return Err(AppError::Forbidden),
+    }
+    let mut tenant = current.value;
+    if let Some(mut roles) = change.require_2fa {
+        if let Some(r) = roles.iter().find(|r| !kt_domain::tenancy::role_fits_tenant(**r, tenant.kind)) {
+            return Err(AppError::invalid("require_2fa", format!("this tenant has no {} role", r.label())));
+        }
+        roles.sort_by_key(|r| r.column());
+        roles.dedup();
+        tenant.settings.require_2fa = roles;
+    }
+    if let Some(enabled) = change.client_api_enabled {
+        tenant.settings.client_api_enabled = enabled;
+    }
+    let target = Some(serde_json::to_string(&tenant.settings).unwrap_or_default());
+    let e = super::audit::entry(app, id, Some(&actor.user), "tenant.settings_changed", target, client);
+    let put = kt_store::TxOp::Put {
+        item: tenants::item(&tenant, current.version + 1)?,
+        cond: kt_store::Cond::Version(current.version),
+    };
+    store.transact(vec![put, super::audit::op(&e)?]).await?;
+    app.tenant_cache.invalidate(id);
+    Ok(tenant)
+}
+
 #[cfg(test)]
 mod tests {
     use super::normalize_host;
