@@ -8,9 +8,9 @@ use axum::http::{HeaderMap, StatusCode};
 use kt_app::identity::accounts::{self as accounts_uc, NewUser};
 use kt_app::identity::tenancy::{self, NewTenant};
 use kt_app::{AppError, AppState};
-use kt_domain::identity::{OrgId, Role, TenantId};
+use kt_domain::identity::{OrgId, Role, TenantId, UserId};
 use kt_domain::policy::Permission;
-use kt_domain::tenancy::{Tenant, TenantKind, TenantStatus};
+use kt_domain::tenancy::{Tenant, TenantKind, TenantStatus, UserStatus};
 use kt_http::auth::Auth;
 use kt_http::pagination::{PageParams, Paginated};
 use kt_http::{ApiError, ApiJson, Problem};
@@ -28,6 +28,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_tenant_status))
         .routes(routes!(list_orgs, create_org))
         .routes(routes!(list_users, create_user))
+        .routes(routes!(update_user))
+        .routes(routes!(add_membership, remove_membership))
+        .routes(routes!(resend_invitation))
+        .routes(routes!(reset_two_factor))
+        .routes(routes!(update_settings))
         .routes(routes!(list_audit))
         .routes(routes!(export_audit))
         .routes(routes!(update_branding))
@@ -46,6 +51,11 @@ pub struct TenantView {
     pub ticket_prefix: String,
     /// `active` or `suspended`.
     pub status: String,
+    /// Roles that must sign in with a second factor.
+    #[schema(value_type = Vec<String>)]
+    pub require_2fa: Vec<Role>,
+    /// Whether clients may hold read-only API keys.
+    pub client_api_enabled: bool,
 }
 
 fn tenant_view(t: &Tenant) -> TenantView {
@@ -56,6 +66,8 @@ fn tenant_view(t: &Tenant) -> TenantView {
         kind: if t.kind == TenantKind::House { "house" } else { "partner" }.into(),
         ticket_prefix: t.ticket_prefix.as_str().into(),
         status: if t.status == TenantStatus::Active { "active" } else { "suspended" }.into(),
+        require_2fa: t.settings.require_2fa.clone(),
+        client_api_enabled: t.settings.client_api_enabled,
     }
 }
 
@@ -517,4 +529,140 @@ async fn approve_domain(
 ) -> Result<Json<DomainView>, ApiError> {
     let client = kt_http::auth::client_info(&headers);
     Ok(Json(domain_view(&kt_app::identity::domains::approve(&app, &auth.actor, &tenant, &host, &client).await?)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TenantSettingsRequest {
+    /// Roles that must sign in with a second factor (replaces the list).
+    #[schema(value_type = Option<Vec<String>>, example = json!(["partner", "partner_staff"]))]
+    pub require_2fa: Option<Vec<Role>>,
+    /// Whether clients may hold read-only API keys.
+    pub client_api_enabled: Option<bool>,
+}
+
+/// Changes a tenant's security settings (the super admin, or the partner for its tenant).
+#[utoipa::path(put, path = "/api/v1/tenants/{tenant_id}/settings", tag = "tenancy", request_body = TenantSettingsRequest,
+    params(("tenant_id" = String, Path)),
+    responses((status = 200, body = TenantView), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn update_settings(
+    State(app): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    TenantInPath(tenant): TenantInPath,
+    ApiJson(body): ApiJson<TenantSettingsRequest>,
+) -> Result<Json<TenantView>, ApiError> {
+    let client = kt_http::auth::client_info(&headers);
+    let change = tenancy::SettingsChange { require_2fa: body.require_2fa, client_api_enabled: body.client_api_enabled };
+    Ok(Json(tenant_view(&tenancy::update_settings(&app, &auth.actor, &tenant.id, change, &client).await?)))
+}
+
+/// The `{user_id}` (and `{org_id}`) path parameters; malformed ids are simply not found.
+fn parse_user_id(raw: &str) -> Result<UserId, ApiError> {
+    UserId::try_from(raw.to_owned()).map_err(|_| ApiError::not_found())
+}
+
+fn parse_org_id(raw: &str) -> Result<OrgId, ApiError> {
+    OrgId::try_from(raw.to_owned()).map_err(|_| ApiError::not_found())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UserChangeRequest {
+    pub name: Option<String>,
+    /// super_admin, staff, partner, partner_staff or client.
+    #[schema(value_type = Option<String>, example = "partner_staff")]
+    pub role: Option<Role>,
+    /// `active` or `disabled`.
+    #[schema(value_type = Option<String>, example = "disabled")]
+    pub status: Option<UserStatus>,
+}
+
+/// Renames a user, changes their role, disables or re-enables them (disabling ends their
+/// sessions). Every change is in the audit log.
+#[utoipa::path(patch, path = "/api/v1/tenants/{tenant_id}/users/{user_id}", tag = "accounts", request_body = UserChangeRequest,
+    params(("tenant_id" = String, Path), ("user_id" = String, Path)),
+    responses((status = 200, body = UserView), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn update_user(
+    State(app): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    TenantInPath(tenant): TenantInPath,
+    Path((_tenant_id, user_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<UserChangeRequest>,
+) -> Result<Json<UserView>, ApiError> {
+    let client = kt_http::auth::client_info(&headers);
+    let change = accounts_uc::UserChange { name: body.name, role: body.role, status: body.status };
+    let user = accounts_uc::update_user(&app, &auth.actor, &tenant, &parse_user_id(&user_id)?, change, &client).await?;
+    Ok(Json(user_view(&user)))
+}
+
+/// Adds a client to an organization of the tenant (idempotent).
+#[utoipa::path(put, path = "/api/v1/tenants/{tenant_id}/users/{user_id}/orgs/{org_id}", tag = "accounts",
+    params(("tenant_id" = String, Path), ("user_id" = String, Path), ("org_id" = String, Path)),
+    responses((status = 204, description = "A member"), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn add_membership(
+    State(app): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    TenantInPath(tenant): TenantInPath,
+    Path((_tenant_id, user_id, org_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let client = kt_http::auth::client_info(&headers);
+    let (user, org) = (parse_user_id(&user_id)?, parse_org_id(&org_id)?);
+    accounts_uc::add_membership(&app, &auth.actor, &tenant, &user, &org, &client).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Takes a client out of an organization (a client keeps at least one).
+#[utoipa::path(delete, path = "/api/v1/tenants/{tenant_id}/users/{user_id}/orgs/{org_id}", tag = "accounts",
+    params(("tenant_id" = String, Path), ("user_id" = String, Path), ("org_id" = String, Path)),
+    responses((status = 204, description = "No longer a member"), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn remove_membership(
+    State(app): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    TenantInPath(tenant): TenantInPath,
+    Path((_tenant_id, user_id, org_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let client = kt_http::auth::client_info(&headers);
+    let (user, org) = (parse_user_id(&user_id)?, parse_org_id(&org_id)?);
+    accounts_uc::remove_membership(&app, &auth.actor, &tenant, &user, &org, &client).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sends a fresh invitation to a user who has not accepted yet.
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/users/{user_id}/invitation", tag = "accounts",
+    params(("tenant_id" = String, Path), ("user_id" = String, Path)),
+    responses((status = 202, description = "Sent"), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn resend_invitation(
+    State(app): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    TenantInPath(tenant): TenantInPath,
+    Path((_tenant_id, user_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let client = kt_http::auth::client_info(&headers);
+    accounts_uc::resend_invitation(&app, &auth.actor, &tenant, &parse_user_id(&user_id)?, &client).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Clears a user's second factors (a lost phone); they set one up again when required.
+#[utoipa::path(delete, path = "/api/v1/tenants/{tenant_id}/users/{user_id}/two-factor", tag = "accounts",
+    params(("tenant_id" = String, Path), ("user_id" = String, Path)),
+    responses((status = 204, description = "Cleared"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn reset_two_factor(
+    State(app): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    TenantInPath(tenant): TenantInPath,
+    Path((_tenant_id, user_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let client = kt_http::auth::client_info(&headers);
+    kt_app::identity::two_factor::reset(&app, &auth.actor, &tenant, &parse_user_id(&user_id)?, &client).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -10,7 +10,7 @@ use kt_app::identity::links;
 use kt_app::identity::sessions::{self, ClientInfo, SignedIn};
 use kt_app::{AppError, AppState};
 use kt_domain::identity::Role;
-use kt_domain::tenancy::{Branding, TenantKind};
+use kt_domain::tenancy::{Branding, TenantKind, UserStatus};
 use kt_http::auth::{
     Auth, CSRF_COOKIE, REFRESH_COOKIE, SESSION_COOKIE, TenantHost, clear_cookie, client_ip, cookie, set_cookie,
     user_agent,
@@ -23,10 +23,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub mod admin;
+pub mod two_factor;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(admin::router())
+        .merge(two_factor::router())
         .routes(routes!(branding))
         .routes(routes!(branding_logo))
         .routes(routes!(sign_in))
@@ -111,6 +113,9 @@ pub struct UserView {
     #[schema(value_type = String, example = "partner")]
     pub role: Role,
     pub tenant: String,
+    /// `invited`, `active` or `disabled`.
+    #[schema(value_type = String, example = "active")]
+    pub status: UserStatus,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -121,6 +126,10 @@ pub struct SignedInView {
     pub expires_in: i64,
     /// Echo in `X-CSRF-Token` on unsafe requests (also in the `__Host-kt_csrf` cookie).
     pub csrf_token: String,
+    /// Present when a second factor was just set up during sign-in: single-use codes, shown
+    /// this once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovery_codes: Option<Vec<String>>,
 }
 
 fn user_view(u: &kt_domain::tenancy::User) -> UserView {
@@ -130,11 +139,12 @@ fn user_view(u: &kt_domain::tenancy::User) -> UserView {
         name: u.name.clone(),
         role: u.role,
         tenant: u.tenant.to_string(),
+        status: u.status,
     }
 }
 
 /// Sets the session, refresh and CSRF cookies for a sign-in or refresh.
-fn signed_in_response(s: SignedIn) -> Response {
+pub(crate) fn signed_in_response(s: SignedIn, recovery_codes: Option<Vec<String>>) -> Response {
     let csrf = kt_app::identity::tokens::new_secret();
     let refresh_age = (s.session.ends_at - s.session.last_used_at).whole_seconds().max(0);
     let body = SignedInView {
@@ -142,6 +152,7 @@ fn signed_in_response(s: SignedIn) -> Response {
         session_id: s.session.id.clone(),
         expires_in: s.expires_in,
         csrf_token: csrf.clone(),
+        recovery_codes,
     };
     let mut res = (StatusCode::OK, Json(body)).into_response();
     let h = res.headers_mut();
@@ -153,7 +164,7 @@ fn signed_in_response(s: SignedIn) -> Response {
 }
 
 /// Browsers must send this header on sign-in: a cross-site form cannot (login CSRF).
-fn require_xhr(headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn require_xhr(headers: &HeaderMap) -> Result<(), ApiError> {
     match headers.get("x-requested-with").and_then(|v| v.to_str().ok()) {
         Some(_) => Ok(()),
         None => Err(ApiError::bad_request(
@@ -168,6 +179,7 @@ fn require_xhr(headers: &HeaderMap) -> Result<(), ApiError> {
     params(("X-Requested-With" = String, Header, description = "Any value; proves the request is not a cross-site form")),
     responses(
         (status = 200, body = SignedInView, description = "Signed in; cookies set"),
+        (status = 202, body = two_factor::ChallengeView, description = "Second factor needed: answer the challenge"),
         (status = 401, description = "Email or password is wrong (always the same answer)", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failures; see Retry-After", body = Problem, content_type = "application/problem+json"),
@@ -190,8 +202,8 @@ async fn sign_in(
         return Err(AppError::Invalid(missing).into());
     }
     let client = ClientInfo { ip: client_ip(&headers), user_agent: user_agent(&headers) };
-    let signed = sessions::sign_in_password(&app, &tenant, &body.email, &body.password, &client).await?;
-    Ok(signed_in_response(signed))
+    let outcome = sessions::sign_in_password(&app, &tenant, &body.email, &body.password, &client).await?;
+    Ok(two_factor::sign_in_response(outcome))
 }
 
 /// Trades the refresh cookie for new cookies (the refresh token rotates).
@@ -207,7 +219,7 @@ async fn refresh(
 ) -> Result<Response, ApiError> {
     require_xhr(&headers)?;
     let token = cookie(&headers, REFRESH_COOKIE).ok_or(AppError::Unauthenticated)?;
-    Ok(signed_in_response(sessions::refresh(&app, &tenant, token).await?))
+    Ok(signed_in_response(sessions::refresh(&app, &tenant, token).await?, None))
 }
 
 /// Ends this session and clears the cookies.
@@ -367,7 +379,9 @@ async fn set_password_with(
 ) -> Result<Response, ApiError> {
     require_xhr(headers)?;
     let client = kt_http::auth::client_info(headers);
-    Ok(signed_in_response(links::set_password(app, tenant, &body.token, &body.password, purpose, &client).await?))
+    Ok(two_factor::sign_in_response(
+        links::set_password(app, tenant, &body.token, &body.password, purpose, &client).await?,
+    ))
 }
 
 /// Emails a single-use sign-in link (15 minutes) when the address has an account here.
@@ -390,7 +404,7 @@ pub struct TokenRequest {
 
 /// Signs in with an emailed link (once).
 #[utoipa::path(post, path = "/api/v1/auth/magic-link/redeem", tag = "identity", request_body = TokenRequest,
-    responses((status = 200, body = SignedInView), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = SignedInView), (status = 202, body = two_factor::ChallengeView, description = "Second factor needed: answer the challenge"), (status = 401, body = Problem, content_type = "application/problem+json")))]
 async fn redeem_magic_link(
     State(app): State<AppState>,
     TenantHost(tenant): TenantHost,
@@ -399,7 +413,7 @@ async fn redeem_magic_link(
 ) -> Result<Response, ApiError> {
     require_xhr(&headers)?;
     let client = kt_http::auth::client_info(&headers);
-    Ok(signed_in_response(links::sign_in_with_link(&app, &tenant, &body.token, &client).await?))
+    Ok(two_factor::sign_in_response(links::sign_in_with_link(&app, &tenant, &body.token, &client).await?))
 }
 
 /// Emails a password-reset link (1 hour) when the address has an account here.
@@ -422,7 +436,7 @@ pub struct NewPasswordRequest {
 
 /// Sets a new password with a reset link, ends every other session, and signs in.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/complete", tag = "identity", request_body = NewPasswordRequest,
-    responses((status = 200, body = SignedInView), (status = 401, body = Problem, content_type = "application/problem+json"),
+    responses((status = 200, body = SignedInView), (status = 202, body = two_factor::ChallengeView, description = "Second factor needed: answer the challenge"), (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn complete_password_reset(
     State(app): State<AppState>,
@@ -435,7 +449,7 @@ async fn complete_password_reset(
 
 /// Accepts an invitation: sets the password, activates the account, signs in.
 #[utoipa::path(post, path = "/api/v1/auth/invitation/accept", tag = "identity", request_body = NewPasswordRequest,
-    responses((status = 200, body = SignedInView), (status = 401, body = Problem, content_type = "application/problem+json"),
+    responses((status = 200, body = SignedInView), (status = 202, body = two_factor::ChallengeView, description = "Second factor needed: answer the challenge"), (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn accept_invitation(
     State(app): State<AppState>,

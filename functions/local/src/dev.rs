@@ -1,28 +1,47 @@
 //! Routes only the local host has: presigned blob URLs (`/blobs/<key>`, checked by the local
-//! Blobs adapter) and the mail outbox (`/dev/mail`).
+//! Blobs adapter), the mail outbox (`/dev/mail`) and the SMS outbox (`/dev/sms`, JSON, newest
+//! first: where a developer or an end-to-end test reads the code it was texted).
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use kt_app::wiring::Wired;
 use kt_http::ApiError;
 use kt_platform::BlobError;
 use kt_platform::blobs::{LocalBlobs, SignedParams};
 use kt_platform::mailer::LocalMailer;
+use kt_platform::sms::LocalSms;
 
 #[derive(Clone)]
 struct Dev {
     blobs: Option<LocalBlobs>,
     mailer: Option<LocalMailer>,
+    sms: Option<LocalSms>,
 }
 
-pub fn router(blobs: Option<LocalBlobs>, mailer: Option<LocalMailer>) -> Router {
+pub fn router(wired: &Wired) -> Router {
     Router::new()
         .route("/blobs/{*key}", axum::routing::get(download).put(upload))
         .route("/dev/mail", axum::routing::get(mail_list))
         .route("/dev/mail/{id}", axum::routing::get(mail_raw))
-        .with_state(Dev { blobs, mailer })
+        .route("/dev/sms", axum::routing::get(sms_list))
+        .with_state(Dev {
+            blobs: wired.local_blobs.clone(),
+            mailer: wired.local_mailer.clone(),
+            sms: wired.local_sms.clone(),
+        })
+}
+
+async fn sms_list(State(dev): State<Dev>) -> Response {
+    let Some(sms) = dev.sms else {
+        return ApiError::not_found().into_response();
+    };
+    match sms.list().await {
+        Ok(list) => axum::Json(list).into_response(),
+        Err(e) => ApiError::from(kt_app::AppError::Unavailable(e.to_string())).into_response(),
+    }
 }
 
 fn blob_problem(e: BlobError) -> Response {

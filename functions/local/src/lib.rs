@@ -45,7 +45,7 @@ pub fn api(state: AppState) -> Router {
 pub fn router(wired: &Wired, web_dist: Option<PathBuf>) -> Router {
     let mut app = api(wired.state.clone())
         .merge(ws::router(wired.hub.clone()))
-        .merge(dev::router(wired.local_blobs.clone(), wired.local_mailer.clone()).layer(DefaultBodyLimit::disable()));
+        .merge(dev::router(wired).layer(DefaultBodyLimit::disable()));
     app = match web_dist.filter(|d| d.join("index.html").is_file()) {
         Some(dist) => app.fallback_service(ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")))),
         None => app.route("/", axum::routing::get(status_page)),
@@ -69,6 +69,7 @@ async fn status_page() -> impl IntoResponse {
         "<li><a href=\"/api/docs/\">API documentation</a> (<a href=\"/api/v1/openapi.json\">OpenAPI 3.1 document</a>)</li>",
         "<li><a href=\"/api/v1/health\">Health</a></li>",
         "<li><a href=\"/dev/mail\">Mail outbox</a></li>",
+        "<li><a href=\"/dev/sms\">SMS outbox</a></li>",
         "<li>WebSocket: <code>/ws</code></li></ul></main></body></html>"
     ))
 }

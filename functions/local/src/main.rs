@@ -19,8 +19,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the portal: API under /api/v1, docs at /api/docs, WebSocket at /ws, the mail
-    /// outbox at /dev/mail, the web app at /. Other settings come from the environment
-    /// (see README.md).
+    /// outbox at /dev/mail, the SMS outbox at /dev/sms, the web app at /. Other settings come
+    /// from the environment (see README.md).
     Serve {
         /// Port to listen on.
         #[arg(long, env = "PORTAL_PORT", default_value_t = 3000)]

@@ -206,6 +206,9 @@ async fn an_event_written_before_a_sigkill_is_delivered_after_restart() {
     let id = list.split("/dev/mail/").nth(1).and_then(|s| s.split('"').next()).expect("link");
     let raw = reqwest::get(portal.url(&format!("/dev/mail/{id}"))).await.expect("raw").text().await.expect("eml");
     assert!(raw.contains("Subject: Survives SIGKILL") && raw.contains("Message-ID: <"));
+    // The SMS outbox answers JSON (no text sent yet).
+    let texts: serde_json::Value = reqwest::get(portal.url("/dev/sms")).await.expect("sms").json().await.expect("json");
+    assert_eq!(texts, serde_json::json!([]));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -235,4 +238,5 @@ async fn the_same_host_runs_on_the_aws_adapters() {
     assert_eq!(health["store"], "dynamodb");
     // Only local adapters have local-only routes.
     assert_eq!(reqwest::get(portal.url("/dev/mail")).await.expect("outbox").status(), 404);
+    assert_eq!(reqwest::get(portal.url("/dev/sms")).await.expect("sms outbox").status(), 404);
 }

@@ -10,11 +10,11 @@ use kt_app::identity::tenancy::{NewTenant, SettingsChange, create, update_settin
 use kt_app::identity::two_factor::{self, Challenge, SignIn};
 use kt_app::wiring::{Settings, wire_with_clock};
 use kt_app::{AppError, AppState};
-use kt_domain::{Clock, ManualClock};
 use kt_domain::auth::SecondFactor;
 use kt_domain::identity::Role;
 use kt_domain::policy::Actor;
 use kt_domain::tenancy::{Tenant, TenantKind, User};
+use kt_domain::{Clock, ManualClock};
 use kt_platform::sms::LocalSms;
 use totp_rs::{Algorithm, Secret, TOTP};
 
@@ -395,6 +395,11 @@ async fn a_tenant_can_require_a_second_factor_for_a_role() {
     two_factor::reset(&w.app, &partner, &acme, &w.client.id, &client_info()).await.expect("reset");
     let c = challenge(password_step(&w, &acme, "dana@globex.test").await);
     assert!(c.enrol);
+    // Nobody resets their own factors this way (it would skip the password).
+    assert!(matches!(
+        two_factor::reset(&w.app, &partner, &acme, &w.partner.id, &client_info()).await,
+        Err(AppError::Conflict(_))
+    ));
     // Clients cannot reset anyone.
     assert!(matches!(
         two_factor::reset(&w.app, &client, &acme, &w.partner.id, &client_info()).await,

@@ -130,3 +130,214 @@ pub async fn create_user(
         Err(e) => Err(e.into()),
     }
 }
+
+/// A change to a user; fields left `None` stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct UserChange {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    /// `Active` or `Disabled` (an invited user becomes active by accepting).
+    pub status: Option<UserStatus>,
+}
+
+/// The user `id` of `tenant`, with its version, once the actor may manage users of its role.
+async fn managed_user(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    id: &UserId,
+) -> Result<kt_store::entity::Versioned<User>, AppError> {
+    // Out of sight first: without any user-management right, the user does not exist.
+    require(Some(actor), Permission::ManagePartnerClients, tenant).or_else(|e| match e {
+        AppError::Forbidden => require(Some(actor), Permission::ManagePartners, tenant),
+        e => Err(e),
+    })?;
+    let user = accounts::get_user(app.store.as_ref(), &tenant.id, id).await?.ok_or(AppError::NotFound)?;
+    // Administrators may always edit their own record (the use cases refuse self-lock-out).
+    if user.value.id != actor.user {
+        require(Some(actor), permission_for(user.value.role), tenant)?;
+    }
+    Ok(user)
+}
+
+/// Renames, changes the role of, disables or re-enables a user. Disabling ends their sessions;
+/// nobody changes their own role or status (no one locks themselves out by mistake). A role
+/// change is checked against both the old and the new role's managing permission.
+pub async fn update_user(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    id: &UserId,
+    change: UserChange,
+    client: &ClientInfo,
+) -> Result<User, AppError> {
+    let current = managed_user(app, actor, tenant, id).await?;
+    let mut user = current.value.clone();
+    let mut errors: Vec<Invalid> = Vec::new();
+    let mut ops = Vec::new();
+    let mut actions = Vec::new();
+    if let Some(name) = &change.name {
+        match parse_name(name, "name") {
+            Ok(n) if n != user.name => {
+                user.name = n;
+                actions.push("user.renamed");
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    let own = actor.user == user.id;
+    if let Some(role) = change.role.filter(|r| *r != user.role) {
+        let orgs = accounts::orgs_of(app.store.as_ref(), &tenant.id, &user.id).await?;
+        if own {
+            errors.push(Invalid::new("role", "you cannot change your own role"));
+        } else if !role_fits_tenant(role, tenant.kind) {
+            errors.push(Invalid::new("role", format!("a {} cannot belong to this tenant", role.label())));
+        } else if let Err(e) = require(Some(actor), permission_for(role), tenant) {
+            return Err(e);
+        } else if role == Role::Client && orgs.is_empty() {
+            errors.push(Invalid::new("role", "a client belongs to an organization: add a membership first"));
+        } else {
+            if user.role == Role::Client {
+                // Only clients belong to organizations.
+                for org in &orgs {
+                    ops.push(TxOp::Delete {
+                        key: accounts::membership_key(&tenant.id, &user.id, org),
+                        cond: Cond::None,
+                    });
+                }
+            }
+            user.role = role;
+            actions.push("user.role_changed");
+        }
+    }
+    if let Some(status) = change.status.filter(|s| *s != user.status) {
+        match (status, user.status) {
+            _ if own => errors.push(Invalid::new("status", "you cannot change your own status")),
+            (UserStatus::Invited, _) | (UserStatus::Active, UserStatus::Invited) => {
+                errors.push(Invalid::new("status", "an invited user becomes active by accepting the invitation"))
+            }
+            (UserStatus::Disabled, _) => {
+                user.status = UserStatus::Disabled;
+                actions.push("user.disabled");
+            }
+            (UserStatus::Active, _) => {
+                user.status = UserStatus::Active;
+                actions.push("user.enabled");
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::from_invalid(errors));
+    }
+    if actions.is_empty() {
+        return Ok(user);
+    }
+    ops.insert(
+        0,
+        TxOp::Put { item: accounts::user_item(&user, current.version + 1)?, cond: Cond::Version(current.version) },
+    );
+    for action in &actions {
+        let target = Some(match *action {
+            "user.role_changed" => format!("{}:{}->{}", user.id, current.value.role.label(), user.role.label()),
+            _ => user.id.to_string(),
+        });
+        ops.push(super::audit::op(&super::audit::entry(app, &tenant.id, Some(&actor.user), action, target, client))?);
+    }
+    match app.store.transact(ops).await {
+        Ok(()) => {}
+        Err(e) if e.is_conflict() => return Err(AppError::Conflict("the user changed meanwhile: reload".into())),
+        Err(e) => return Err(e.into()),
+    }
+    if user.status == UserStatus::Disabled {
+        // Refresh tokens stop at once; access tokens lapse within their ten minutes.
+        for s in kt_store::sessions::of_user(app.store.as_ref(), &tenant.id, &user.id).await? {
+            app.store.delete(&kt_store::sessions::key(&tenant.id, &s.id), Cond::None).await?;
+        }
+    }
+    Ok(user)
+}
+
+/// Adds a client to one more organization of the tenant (idempotent).
+pub async fn add_membership(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    id: &UserId,
+    org: &OrgId,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let user = managed_user(app, actor, tenant, id).await?.value;
+    accounts::get_org(app.store.as_ref(), &tenant.id, org).await?.ok_or(AppError::NotFound)?;
+    if user.role != Role::Client {
+        return Err(AppError::Conflict("only clients belong to organizations".into()));
+    }
+    let target = Some(format!("{}:{org}", user.id));
+    let e = super::audit::entry(app, &tenant.id, Some(&actor.user), "user.membership_added", target, client);
+    let ops = vec![
+        TxOp::Check { key: accounts::org_key(&tenant.id, org), cond: Cond::Exists },
+        TxOp::Put { item: accounts::membership_item(&tenant.id, &user.id, org), cond: Cond::NotExists },
+        super::audit::op(&e)?,
+    ];
+    match app.store.transact(ops).await {
+        Ok(()) => Ok(()),
+        // Already a member.
+        Err(kt_store::StoreError::Conflict { op: Some(1) }) => Ok(()),
+        Err(e) if e.is_conflict() => Err(AppError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Takes a client out of an organization; a client keeps at least one.
+pub async fn remove_membership(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    id: &UserId,
+    org: &OrgId,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let user = managed_user(app, actor, tenant, id).await?.value;
+    let orgs = accounts::orgs_of(app.store.as_ref(), &tenant.id, &user.id).await?;
+    if !orgs.contains(org) {
+        return Err(AppError::NotFound);
+    }
+    if orgs.len() == 1 {
+        return Err(AppError::Conflict("a client belongs to at least one organization".into()));
+    }
+    let target = Some(format!("{}:{org}", user.id));
+    let e = super::audit::entry(app, &tenant.id, Some(&actor.user), "user.membership_removed", target, client);
+    app.store
+        .transact(vec![
+            TxOp::Delete { key: accounts::membership_key(&tenant.id, &user.id, org), cond: Cond::Exists },
+            super::audit::op(&e)?,
+        ])
+        .await?;
+    Ok(())
+}
+
+/// Sends a fresh invitation (7 days) to someone who has not accepted yet.
+pub async fn resend_invitation(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    id: &UserId,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let user = managed_user(app, actor, tenant, id).await?.value;
+    if user.status != UserStatus::Invited {
+        return Err(AppError::Conflict("the invitation was already accepted".into()));
+    }
+    let mut ops = super::links::issue_ops(app, tenant, &user, super::links::Purpose::Invitation)?;
+    let e = super::audit::entry(
+        app,
+        &tenant.id,
+        Some(&actor.user),
+        "user.invitation_resent",
+        Some(user.id.to_string()),
+        client,
+    );
+    ops.push(super::audit::op(&e)?);
+    app.store.transact(ops).await?;
+    Ok(())
+}

@@ -694,6 +694,10 @@ pub async fn reset(
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     let target = accounts::get_user(app.store.as_ref(), &tenant.id, user).await?.ok_or(AppError::NotFound)?.value;
+    if target.id == actor.user {
+        // One's own factors change with the password confirmed, not through the admin route.
+        return Err(AppError::Conflict("change your own second factors in your security settings".into()));
+    }
     account_rules::require(Some(actor), account_rules::permission_for(target.role), tenant)?;
     let mut stored = credentials(app, tenant, user).await?;
     let creds = &mut stored.value;

@@ -1,0 +1,342 @@
+//! Second factors and user administration over HTTP, in-process on a seeded SQLite store with
+//! a controllable clock and the local SMS outbox: the 202 second step, enrolment a tenant
+//! requires, role / status / membership changes with their audit entries, invitations and an
+//! administrator's 2FA reset, with bad input and other tenants' attempts.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use kt_app::wiring::{Settings, Wired, wire_with_clock};
+use kt_domain::{Clock, ManualClock};
+use serde_json::{Value, json};
+use totp_rs::{Algorithm, Secret, TOTP};
+use tower::ServiceExt;
+
+const ACME: &str = "acme.localhost:3000";
+const HOUSE: &str = "localhost:3000";
+
+struct World {
+    _dir: tempfile::TempDir,
+    wired: Wired,
+    clock: Arc<ManualClock>,
+    router: Router,
+}
+
+/// A signed-in browser: its cookies and CSRF token.
+#[derive(Clone, Default)]
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+struct Reply {
+    status: StatusCode,
+    body: Value,
+    cookies: Vec<String>,
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().expect("tmp");
+    let clock = Arc::new(ManualClock::starting_now());
+    let wired = wire_with_clock(&Settings::local(dir.path()), clock.clone()).await.expect("wire");
+    kt_app::seed::demo(&wired.state).await.expect("seed");
+    let (router, _) = kt_fn_identity::router().split_for_parts();
+    let router = router.with_state(wired.state.clone());
+    World { _dir: dir, wired, clock, router }
+}
+
+impl World {
+    async fn call(&self, method: &str, path: &str, host: &str, who: &Browser, body: Option<Value>) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, host)
+            .header("x-requested-with", "test")
+            .header(header::COOKIE, &who.cookie)
+            .header("x-csrf-token", &who.csrf);
+        let body = match body {
+            Some(b) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(b.to_string())
+            }
+            None => Body::empty(),
+        };
+        let res = self.router.clone().oneshot(req.body(body).expect("req")).await.expect("res");
+        let status = res.status();
+        let cookies = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().and_then(|v| v.split(';').next()).map(str::to_owned))
+            .collect();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Reply { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null), cookies }
+    }
+
+    async fn sign_in_step(&self, host: &str, email: &str, password: &str) -> Reply {
+        let body = json!({"email": email, "password": password});
+        self.call("POST", "/api/v1/auth/sign-in", host, &Browser::default(), Some(body)).await
+    }
+
+    async fn sign_in(&self, host: &str, email: &str, password: &str) -> Browser {
+        let r = self.sign_in_step(host, email, password).await;
+        assert_eq!(r.status, StatusCode::OK, "{email} signs in: {}", r.body);
+        browser(&r)
+    }
+
+    fn totp_code(&self, secret: &str) -> String {
+        let bytes = Secret::Encoded(secret.to_owned()).to_bytes().expect("base32");
+        TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, None, "x".into())
+            .expect("totp")
+            .generate(self.clock.now_unix() as u64)
+    }
+
+    async fn last_text(&self) -> String {
+        let sent = self.wired.local_sms.as_ref().expect("sms outbox").list().await.expect("list");
+        sent[0].body.split_whitespace().next().expect("code").to_owned()
+    }
+
+    async fn audit_actions(&self, admin: &Browser, host: &str, tenant: &str) -> Vec<String> {
+        let r = self.call("GET", &format!("/api/v1/tenants/{tenant}/audit?limit=100"), host, admin, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|e| e["action"].as_str().map(str::to_owned))
+            .collect()
+    }
+}
+
+fn browser(r: &Reply) -> Browser {
+    let csrf = r.cookies.iter().find_map(|c| c.strip_prefix("__Host-kt_csrf=")).unwrap_or_default().to_owned();
+    Browser { cookie: r.cookies.join("; "), csrf }
+}
+
+fn fields(r: &Reply) -> Vec<String> {
+    r.body["errors"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn an_authenticator_app_makes_sign_in_two_steps() {
+    let w = world().await;
+    let pat = w.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    let setup = w.call("POST", "/api/v1/auth/two-factor/totp", ACME, &pat, None).await;
+    assert_eq!(setup.status, StatusCode::OK, "{}", setup.body);
+    assert!(setup.body["qr_svg"].as_str().is_some_and(|s| s.contains("<svg")));
+    let secret = setup.body["secret"].as_str().expect("secret").to_owned();
+    let bad = w.call("POST", "/api/v1/auth/two-factor/totp/confirm", ACME, &pat, Some(json!({"code": "12"}))).await;
+    assert_eq!((bad.status, fields(&bad)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["code".to_owned()]));
+    let confirm = json!({"code": w.totp_code(&secret)});
+    let ok = w.call("POST", "/api/v1/auth/two-factor/totp/confirm", ACME, &pat, Some(confirm)).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.body["recovery_codes"].as_array().map(Vec::len), Some(10));
+    let status = w.call("GET", "/api/v1/auth/two-factor", ACME, &pat, None).await;
+    assert_eq!((status.body["totp"].as_bool(), status.body["recovery_codes_left"].as_u64()), (Some(true), Some(10)));
+
+    // The password alone now gets a challenge, and no cookies.
+    let first = w.sign_in_step(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    assert_eq!(first.status, StatusCode::ACCEPTED, "{}", first.body);
+    assert!(first.cookies.is_empty());
+    assert_eq!(first.body["status"], "second_factor_required");
+    assert_eq!(first.body["methods"], json!(["totp", "recovery_code"]));
+    let challenge = first.body["challenge"].as_str().expect("challenge").to_owned();
+    let none = Browser::default();
+    let bad_method = json!({"challenge": challenge, "method": "carrier_pigeon", "code": "1"});
+    let r = w.call("POST", "/api/v1/auth/sign-in/verify", ACME, &none, Some(bad_method)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let empty = json!({"challenge": challenge, "method": "totp", "code": " "});
+    let r = w.call("POST", "/api/v1/auth/sign-in/verify", ACME, &none, Some(empty)).await;
+    assert_eq!((r.status, fields(&r)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["code".to_owned()]));
+    w.clock.advance(time::Duration::seconds(30));
+    let good = json!({"challenge": challenge, "method": "totp", "code": w.totp_code(&secret)});
+    // A challenge of Acme's portal means nothing on another portal.
+    let elsewhere = w.call("POST", "/api/v1/auth/sign-in/verify", HOUSE, &none, Some(good.clone())).await;
+    assert_eq!(elsewhere.status, StatusCode::UNAUTHORIZED);
+    let done = w.call("POST", "/api/v1/auth/sign-in/verify", ACME, &none, Some(good)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.get("recovery_codes").is_none(), "codes come only with a new factor");
+    let signed = browser(&done);
+    assert_eq!(w.call("GET", "/api/v1/me", ACME, &signed, None).await.status, StatusCode::OK);
+
+    // Removing needs the password; Kre8ivTech staff can reset it for a lost phone.
+    let wrong = json!({"password": "not it"});
+    let r = w.call("POST", "/api/v1/auth/two-factor/totp/remove", ACME, &signed, Some(wrong)).await;
+    assert_eq!((r.status, fields(&r)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["password".to_owned()]));
+    let r = w.call("POST", "/api/v1/auth/two-factor/fax/remove", ACME, &signed, Some(json!({"password": "x"}))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let acme_id =
+        w.call("GET", "/api/v1/me", ACME, &signed, None).await.body["user"]["tenant"].as_str().expect("t").to_owned();
+    let pat_id =
+        w.call("GET", "/api/v1/me", ACME, &signed, None).await.body["user"]["id"].as_str().expect("id").to_owned();
+    let reset = format!("/api/v1/tenants/{acme_id}/users/{pat_id}/two-factor");
+    let sam = w.sign_in(ACME, "sam@acme-agency.test", "Acme-Demo-Staff-2026").await;
+    assert_eq!(w.call("DELETE", &reset, ACME, &sam, None).await.status, StatusCode::FORBIDDEN, "partner staff cannot");
+    let staff = w.sign_in(HOUSE, "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await;
+    assert_eq!(w.call("DELETE", &reset, HOUSE, &staff, None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(w.sign_in_step(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await.status, StatusCode::OK);
+    let actions = w.audit_actions(&staff, HOUSE, &acme_id).await;
+    for a in ["2fa.totp_enabled", "2fa.reset", "2fa.recovery_codes_regenerated"] {
+        assert!(actions.iter().any(|x| x == a) == (a != "2fa.recovery_codes_regenerated"), "{a} in {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_partner_requires_clients_to_enrol_and_they_do_it_while_signing_in() {
+    let w = world().await;
+    let pat = w.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    let me = w.call("GET", "/api/v1/me", ACME, &pat, None).await;
+    let settings = format!("/api/v1/tenants/{}/settings", me.body["user"]["tenant"].as_str().expect("tenant"));
+    let bad = w.call("PUT", &settings, ACME, &pat, Some(json!({"require_2fa": ["staff"]}))).await;
+    assert_eq!((bad.status, fields(&bad)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["require_2fa".to_owned()]));
+    let garbage = w.call("PUT", &settings, ACME, &pat, Some(json!({"require_2fa": ["wizard"]}))).await;
+    assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let dana = w.sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    let by_client = w.call("PUT", &settings, ACME, &dana, Some(json!({"require_2fa": []}))).await;
+    assert_eq!(by_client.status, StatusCode::NOT_FOUND);
+    let set = w.call("PUT", &settings, ACME, &pat, Some(json!({"require_2fa": ["client"]}))).await;
+    assert_eq!((set.status, &set.body["require_2fa"]), (StatusCode::OK, &json!(["client"])));
+
+    let first = w.sign_in_step(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    assert_eq!((first.status, first.body["enrol"].as_bool()), (StatusCode::ACCEPTED, Some(true)));
+    let challenge = first.body["challenge"].as_str().expect("challenge").to_owned();
+    let none = Browser::default();
+    let no_phone = w.call("POST", "/api/v1/auth/sign-in/sms", ACME, &none, Some(json!({"challenge": challenge}))).await;
+    assert_eq!((no_phone.status, fields(&no_phone)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["phone".to_owned()]));
+    let body = json!({"challenge": challenge, "phone": "+1 555 555 0142"});
+    let sent = w.call("POST", "/api/v1/auth/sign-in/sms", ACME, &none, Some(body.clone())).await;
+    assert_eq!(
+        (sent.status, sent.body["phone_hint"].as_str().map(|h| h.ends_with("42"))),
+        (StatusCode::ACCEPTED, Some(true))
+    );
+    let again = w.call("POST", "/api/v1/auth/sign-in/sms", ACME, &none, Some(body)).await;
+    assert_eq!(again.status, StatusCode::TOO_MANY_REQUESTS);
+    let code = w.last_text().await;
+    let verify = json!({"challenge": challenge, "method": "sms", "code": code});
+    let done = w.call("POST", "/api/v1/auth/sign-in/verify", ACME, &none, Some(verify)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(done.body["recovery_codes"].as_array().map(Vec::len), Some(10));
+    let status = w.call("GET", "/api/v1/auth/two-factor", ACME, &browser(&done), None).await;
+    assert_eq!((status.body["required"].as_bool(), status.body["totp"].as_bool()), (Some(true), Some(false)));
+    assert!(status.body["sms_phone_hint"].as_str().is_some_and(|h| h.ends_with("42")));
+}
+
+#[tokio::test]
+async fn partners_change_roles_memberships_and_status_with_an_audit_trail() {
+    let w = world().await;
+    let pat = w.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    let tenant =
+        w.call("GET", "/api/v1/me", ACME, &pat, None).await.body["user"]["tenant"].as_str().expect("t").to_owned();
+    let base = format!("/api/v1/tenants/{tenant}");
+    let users = w.call("GET", &format!("{base}/users?limit=50"), ACME, &pat, None).await.body["items"].clone();
+    let id_of = |email: &str| -> String {
+        users.as_array().expect("users").iter().find(|u| u["email"] == email).expect(email)["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    };
+    let orgs = w.call("GET", &format!("{base}/orgs"), ACME, &pat, None).await.body["items"].clone();
+    let org_of = |name: &str| -> String {
+        orgs.as_array().expect("orgs").iter().find(|o| o["name"] == name).expect(name)["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    };
+    let (dana, ivy, pat_id, sam) = (
+        id_of("dana@globex.test"),
+        id_of("ivy@initech.test"),
+        id_of("pat@acme-agency.test"),
+        id_of("sam@acme-agency.test"),
+    );
+    let (globex, initech) = (org_of("Globex"), org_of("Initech"));
+
+    // Dana joins Initech too (twice is fine) and sees both after her next sign-in.
+    let join = format!("{base}/users/{dana}/orgs/{initech}");
+    assert_eq!(w.call("PUT", &join, ACME, &pat, None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(w.call("PUT", &join, ACME, &pat, None).await.status, StatusCode::NO_CONTENT);
+    let dana_b = w.sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    let me = w.call("GET", "/api/v1/me", ACME, &dana_b, None).await;
+    assert_eq!(me.body["organizations"].as_array().map(Vec::len), Some(2));
+    let missing = format!("{base}/users/{dana}/orgs/{}", ulid_like());
+    assert_eq!(w.call("PUT", &missing, ACME, &pat, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        w.call("PUT", &format!("{base}/users/{sam}/orgs/{globex}"), ACME, &pat, None).await.status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        w.call("DELETE", &format!("{base}/users/{dana}/orgs/{globex}"), ACME, &pat, None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let last = w.call("DELETE", &join, ACME, &pat, None).await;
+    assert_eq!(last.status, StatusCode::CONFLICT, "a client keeps one organization");
+    // A client cannot manage memberships, not even their own.
+    assert_eq!(
+        w.call("PUT", &format!("{base}/users/{dana}/orgs/{globex}"), ACME, &dana_b, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Roles: checked against the tenant, never one's own, and only by those who may manage both roles.
+    let patch = |id: &str| format!("{base}/users/{id}");
+    let r = w.call("PATCH", &patch(&ivy), ACME, &pat, Some(json!({"role": "staff", "name": " "}))).await;
+    assert_eq!((r.status, fields(&r)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["name".to_owned(), "role".to_owned()]));
+    let r = w.call("PATCH", &patch(&pat_id), ACME, &pat, Some(json!({"status": "disabled"}))).await;
+    assert_eq!((r.status, fields(&r)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["status".to_owned()]));
+    let sam_b = w.sign_in(ACME, "sam@acme-agency.test", "Acme-Demo-Staff-2026").await;
+    let r = w.call("PATCH", &patch(&pat_id), ACME, &sam_b, Some(json!({"name": "Pat the Boss"}))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "partner staff do not manage the partner");
+    let r = w.call("PATCH", &patch(&ivy), ACME, &pat, Some(json!({"role": "partner_staff"}))).await;
+    assert_eq!((r.status, r.body["role"].as_str()), (StatusCode::OK, Some("partner_staff")), "{}", r.body);
+    let ivy_b = w.sign_in(ACME, "ivy@initech.test", "Initech-Demo-Client-2026").await;
+    let me = w.call("GET", "/api/v1/me", ACME, &ivy_b, None).await;
+    assert_eq!(me.body["organizations"], json!([]), "memberships go with the client role");
+
+    // Disabling ends Ivy's sessions and keeps her out.
+    let r = w.call("PATCH", &patch(&ivy), ACME, &pat, Some(json!({"status": "disabled"}))).await;
+    assert_eq!((r.status, r.body["status"].as_str()), (StatusCode::OK, Some("disabled")));
+    let refresh = w.call("POST", "/api/v1/auth/refresh", ACME, &ivy_b, None).await;
+    assert_eq!(refresh.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        w.sign_in_step(ACME, "ivy@initech.test", "Initech-Demo-Client-2026").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = w.call("PATCH", &patch(&ivy), ACME, &pat, Some(json!({"status": "active"}))).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(w.sign_in_step(ACME, "ivy@initech.test", "Initech-Demo-Client-2026").await.status, StatusCode::OK);
+
+    // Invitations can be sent again until accepted.
+    let invite = json!({"email": "new@globex.test", "name": "New Person", "role": "client", "orgs": [globex]});
+    let created = w.call("POST", &format!("{base}/users"), ACME, &pat, Some(invite)).await;
+    assert_eq!((created.status, created.body["status"].as_str()), (StatusCode::CREATED, Some("invited")));
+    let new_id = created.body["id"].as_str().expect("id");
+    assert_eq!(
+        w.call("POST", &format!("{base}/users/{new_id}/invitation"), ACME, &pat, None).await.status,
+        StatusCode::ACCEPTED
+    );
+    let active = w.call("POST", &format!("{base}/users/{dana}/invitation"), ACME, &pat, None).await;
+    assert_eq!(active.status, StatusCode::CONFLICT);
+    let r = w.call("PATCH", &patch(new_id), ACME, &pat, Some(json!({"status": "active"}))).await;
+    assert_eq!((r.status, fields(&r)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["status".to_owned()]));
+
+    let actions = w.audit_actions(&pat, ACME, &tenant).await;
+    for a in [
+        "user.membership_added",
+        "user.membership_removed",
+        "user.role_changed",
+        "user.disabled",
+        "user.enabled",
+        "user.invitation_resent",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} missing from {actions:?}");
+    }
+}
+
+/// A well-formed id that names nothing.
+fn ulid_like() -> String {
+    "01JD0000000000000000000000".to_owned()
+}
