@@ -9,6 +9,7 @@ pub mod identity;
 pub mod password;
 pub mod policy;
 pub mod tenancy;
+pub mod ticket;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use event::DomainEvent;

@@ -12,8 +12,8 @@ use aws_sdk_dynamodb::error::{BuildError, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex, KeySchemaElement,
-    KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType, Select, StreamSpecification,
-    StreamViewType, TimeToLiveSpecification, TransactWriteItem, Update,
+    KeyType, KeysAndAttributes, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType, Select,
+    StreamSpecification, StreamViewType, TimeToLiveSpecification, TransactWriteItem, Update,
 };
 use kt_domain::Clock;
 use serde_json::{Map, Value};
@@ -226,6 +226,36 @@ impl Store for DynamoStore {
             None => Ok(None),
             Some(attrs) => Ok(Some(from_attrs(attrs)?).filter(|i| !i.is_expired(now))),
         }
+    }
+
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
+        limits::check_batch(keys)?;
+        let mut found = std::collections::HashMap::new();
+        let mut pending: Vec<Attrs> = keys.iter().map(key_attrs).collect();
+        let mut round = 0u32;
+        while !pending.is_empty() {
+            let request = KeysAndAttributes::builder()
+                .set_keys(Some(std::mem::take(&mut pending)))
+                .consistent_read(true)
+                .build()
+                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            let out = self.client.batch_get_item().request_items(&self.table, request).send().await.map_err(sdk)?;
+            for attrs in out.responses.and_then(|mut r| r.remove(&self.table)).unwrap_or_default() {
+                let item = from_attrs(attrs)?;
+                found.insert((item.key.pk.clone(), item.key.sk.clone()), item);
+            }
+            // Throttled keys come back unprocessed: ask again, backing off.
+            pending = out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)).map(|k| k.keys).unwrap_or_default();
+            if !pending.is_empty() {
+                round += 1;
+                if round > 8 {
+                    return Err(StoreError::Unavailable("batch read kept being throttled".into()));
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(10 << round.min(6))).await;
+            }
+        }
+        let now = self.clock.now_unix();
+        Ok(keys.iter().map(|k| found.remove(&(k.pk.clone(), k.sk.clone())).filter(|i| !i.is_expired(now))).collect())
     }
 
     async fn put(&self, item: Item, cond: Cond) -> Result<(), StoreError> {

@@ -35,6 +35,10 @@ pub trait Store: Send + Sync + 'static {
     /// Strongly consistent read of one item; expired items read as absent.
     async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError>;
 
+    /// Strongly consistent read of up to [`limits::MAX_BATCH_GET`] distinct items in one round
+    /// trip, answered in the order of `keys`.
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError>;
+
     /// Writes the whole item if `cond` holds.
     async fn put(&self, item: Item, cond: Cond) -> Result<(), StoreError>;
 

@@ -10,6 +10,9 @@ use crate::model::{Item, Key, Query, RESERVED_ATTRS, TxOp, Violation};
 pub const MAX_ITEM_BYTES: usize = 400 * 1024;
 pub const MAX_PK_BYTES: usize = 2048;
 pub const MAX_SK_BYTES: usize = 1024;
+/// Keys one `get_many` reads (DynamoDB's BatchGetItem limit).
+pub const MAX_BATCH_GET: usize = 100;
+
 pub const MAX_TRANSACT_OPS: usize = 100;
 
 pub fn check_key(key: &Key) -> Result<(), Violation> {
@@ -170,4 +173,19 @@ mod tests {
         assert_eq!(number_size("12345"), 4);
         assert_eq!(number_size("-1000"), 2);
     }
+}
+
+/// Checks a batch read: at most [`MAX_BATCH_GET`] valid, distinct keys.
+pub fn check_batch(keys: &[Key]) -> Result<(), Violation> {
+    if keys.len() > MAX_BATCH_GET {
+        return Err(Violation::BatchSize { count: keys.len(), limit: MAX_BATCH_GET });
+    }
+    let mut seen = HashSet::new();
+    for key in keys {
+        check_key(key)?;
+        if !seen.insert((&key.pk, &key.sk)) {
+            return Err(Violation::DuplicateBatchKey { pk: key.pk.clone(), sk: key.sk.clone() });
+        }
+    }
+    Ok(())
 }

@@ -264,6 +264,10 @@ pub enum Violation {
     EmptyKey { attr: &'static str },
     #[error("a transaction holds 1 to {limit} operations, not {count}")]
     TransactionSize { count: usize, limit: usize },
+    #[error("a batch read holds at most {limit} keys, not {count}")]
+    BatchSize { count: usize, limit: usize },
+    #[error("a batch read names {pk}/{sk} more than once")]
+    DuplicateBatchKey { pk: String, sk: String },
     #[error("a transaction touches {pk}/{sk} more than once")]
     DuplicateTransactionItem { pk: String, sk: String },
     #[error("attribute name {0:?} is reserved by the store")]

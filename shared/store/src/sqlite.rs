@@ -124,6 +124,36 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
+        limits::check_batch(keys)?;
+        let keys = keys.to_vec();
+        self.read(move |conn, now| {
+            // One statement for the whole batch: (pk, sk) pairs in a VALUES list.
+            let mut found = std::collections::HashMap::new();
+            for chunk in keys.chunks(100) {
+                let pairs = vec!["(?, ?)"; chunk.len()].join(", ");
+                let sql = format!(
+                    "SELECT {COLUMNS} FROM items WHERE (pk, sk) IN (VALUES {pairs}) \
+                     AND (expires_at IS NULL OR expires_at > ?)"
+                );
+                let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 2 + 1);
+                for k in chunk {
+                    params.push(&k.pk);
+                    params.push(&k.sk);
+                }
+                params.push(&now);
+                let mut stmt = conn.prepare_cached(&sql).map_err(unavailable)?;
+                let rows = stmt.query_map(params.as_slice(), row_to_item).map_err(unavailable)?;
+                for row in rows {
+                    let item = row.map_err(unavailable)??;
+                    found.insert((item.key.pk.clone(), item.key.sk.clone()), item);
+                }
+            }
+            Ok(keys.iter().map(|k| found.remove(&(k.pk.clone(), k.sk.clone()))).collect())
+        })
+        .await
+    }
+
     async fn put(&self, item: Item, cond: Cond) -> Result<(), StoreError> {
         limits::check_item(&item)?;
         self.write(move |tx, now| {

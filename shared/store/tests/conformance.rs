@@ -62,6 +62,12 @@ macro_rules! conformance {
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn batch_reads_answer_in_key_order() {
+                let f = store().await;
+                super::batch_reads(&*f.store).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn fifty_concurrent_creates_of_one_key_have_one_winner() {
                 let f = store().await;
                 super::fifty_concurrent_creates(f.store.clone()).await;
@@ -179,6 +185,31 @@ async fn put_get_delete_round_trip(store: &dyn Store) {
     // Deleting what is not there succeeds without a condition and conflicts with one.
     store.delete(&key, Cond::None).await.expect("idempotent delete");
     assert!(store.delete(&key, Cond::Exists).await.unwrap_err().is_conflict());
+}
+
+async fn batch_reads(store: &dyn Store) {
+    // 100 keys, every other one present, one present but expired.
+    let keys: Vec<Key> = (0..100).map(|i| Key::new(format!("T#acme#FW#{}", i % 7), format!("n{i:03}"))).collect();
+    let present: Vec<Item> =
+        keys.iter().step_by(2).enumerate().map(|(n, k)| Item::new(k.clone(), attrs(json!({"n": n})))).collect();
+    put_all(store, present).await;
+    store.put(Item::new(keys[1].clone(), attrs(json!({}))).with_expiry(now() - 5), Cond::None).await.expect("expired");
+    let got = store.get_many(&keys).await.expect("batch");
+    assert_eq!(got.len(), 100);
+    for (i, (key, item)) in keys.iter().zip(&got).enumerate() {
+        match item {
+            Some(item) => {
+                assert_eq!(i % 2, 0, "{key:?} was never written (or expired)");
+                assert_eq!((&item.key, &item.attrs["n"]), (key, &json!(i / 2)));
+            }
+            None => assert_eq!(i % 2, 1, "{key:?} was written"),
+        }
+    }
+    assert_eq!(store.get_many(&[]).await.expect("empty"), Vec::<Option<Item>>::new());
+    let too_many: Vec<Key> = (0..101).map(|i| Key::new("T#acme#FW", format!("{i}"))).collect();
+    assert!(matches!(store.get_many(&too_many).await, Err(StoreError::Invalid(Violation::BatchSize { .. }))));
+    let twice = vec![keys[0].clone(), keys[0].clone()];
+    assert!(matches!(store.get_many(&twice).await, Err(StoreError::Invalid(Violation::DuplicateBatchKey { .. }))));
 }
 
 async fn fifty_concurrent_creates(store: Arc<dyn Store>) {

@@ -195,6 +195,9 @@ async fn bench_auth(ops: usize) -> anyhow::Result<()> {
         sessions::sign_in_password(&app, &acme, "dana@globex.test", "Globex-Demo-Client-2026", &Default::default())
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let kt_app::identity::two_factor::SignIn::Session(signed) = signed else {
+        anyhow::bail!("the demo client has no second factor, yet sign-in asked for one");
+    };
     let token = signed.access_token.clone();
     let keys = app.tokens.clone();
     let mut rows = Vec::new();

@@ -1,0 +1,336 @@
+//! Tickets (PRD 4.2): priorities, statuses and the transitions between them, categories,
+//! tenant-prefixed numbers, and the rules of the work queue.
+//!
+//! # The queue
+//!
+//! There is one queue per priority, across all tenants (Kre8ivTech staff work everyone's
+//! tickets). It holds the tickets waiting for staff: those in a [`Status::waits_for_staff`]
+//! status (New, Open). Order is first in, first out by the moment a ticket *entered* the
+//! queue, recorded as a queue ticket: a number from one counter shared by every priority,
+//! drawn when the ticket enters (like the ticket from a deli dispenser).
+//!
+//! * A new ticket enters at the back of its priority's queue.
+//! * Leaving a waiting status (staff take it: In Progress; or Pending Client, Resolved,
+//!   Closed) leaves the queue.
+//! * Coming back to a waiting status from a status that does not wait (a client replies to a
+//!   Pending Client ticket, a resolved ticket is reopened) enters again at the back: a new
+//!   queue number. Moving between the two waiting statuses (New to Open) keeps the place.
+//! * A priority change while waiting moves the ticket to the other priority's queue *keeping
+//!   its queue number*: it stands where it would have stood had it been filed with that
+//!   priority (an escalated ticket jumps ahead of newer ones, not of older ones).
+//!
+//! The position of a waiting ticket is 1 + the number of waiting tickets of the same priority
+//! with a smaller queue number. [`fenwick`] keeps that count readable in O(log n) items.
+
+use serde::{Deserialize, Serialize};
+
+use crate::identity::Invalid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Medium, Priority::High, Priority::Critical];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Medium => "medium",
+            Priority::High => "high",
+            Priority::Critical => "critical",
+        }
+    }
+
+    /// As clients read it: "#3 of 12 in the High queue".
+    pub fn label(self) -> &'static str {
+        match self {
+            Priority::Low => "Low",
+            Priority::Medium => "Medium",
+            Priority::High => "High",
+            Priority::Critical => "Critical",
+        }
+    }
+
+    /// One step up, for escalations (Critical stays Critical).
+    pub fn raised(self) -> Priority {
+        match self {
+            Priority::Low => Priority::Medium,
+            Priority::Medium => Priority::High,
+            Priority::High | Priority::Critical => Priority::Critical,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    New,
+    Open,
+    InProgress,
+    PendingClient,
+    Resolved,
+    Closed,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] =
+        [Status::New, Status::Open, Status::InProgress, Status::PendingClient, Status::Resolved, Status::Closed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Open => "open",
+            Status::InProgress => "in_progress",
+            Status::PendingClient => "pending_client",
+            Status::Resolved => "resolved",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::New => "New",
+            Status::Open => "Open",
+            Status::InProgress => "In Progress",
+            Status::PendingClient => "Pending Client",
+            Status::Resolved => "Resolved",
+            Status::Closed => "Closed",
+        }
+    }
+
+    /// Whether a ticket in this status is in the work queue.
+    pub fn waits_for_staff(self) -> bool {
+        matches!(self, Status::New | Status::Open)
+    }
+
+    /// Whether SLA clocks run (they pause while the client owes an answer, and stop at the end).
+    pub fn sla_clock_runs(self) -> bool {
+        matches!(self, Status::New | Status::Open | Status::InProgress)
+    }
+
+    /// The statuses a ticket may move to from this one.
+    pub fn next(self) -> &'static [Status] {
+        use Status::*;
+        match self {
+            New => &[Open, InProgress, PendingClient, Resolved, Closed],
+            Open => &[InProgress, PendingClient, Resolved, Closed],
+            InProgress => &[Open, PendingClient, Resolved, Closed],
+            PendingClient => &[Open, InProgress, Resolved, Closed],
+            // Reopening is the way back from Resolved; Closed is final (a follow-up is a new ticket).
+            Resolved => &[Open, Closed],
+            Closed => &[],
+        }
+    }
+
+    pub fn can_become(self, to: Status) -> bool {
+        self.next().contains(&to)
+    }
+
+    /// Checks a transition, naming the field and the allowed targets when it is refused.
+    pub fn transition(self, to: Status) -> Result<Status, Invalid> {
+        if self.can_become(to) {
+            return Ok(to);
+        }
+        let allowed: Vec<&str> = self.next().iter().map(|s| s.label()).collect();
+        let message = if allowed.is_empty() {
+            format!("a {} ticket cannot change status", self.label())
+        } else {
+            format!("a {} ticket can become {}", self.label(), allowed.join(", "))
+        };
+        Err(Invalid::new("status", message))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    TechnicalSupport,
+    Billing,
+    GeneralInquiry,
+    BugReport,
+    FeatureRequest,
+}
+
+impl Category {
+    pub const ALL: [Category; 5] = [
+        Category::TechnicalSupport,
+        Category::Billing,
+        Category::GeneralInquiry,
+        Category::BugReport,
+        Category::FeatureRequest,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::TechnicalSupport => "Technical Support",
+            Category::Billing => "Billing",
+            Category::GeneralInquiry => "General Inquiry",
+            Category::BugReport => "Bug Report",
+            Category::FeatureRequest => "Feature Request",
+        }
+    }
+}
+
+/// Numbers start here in every tenant (`KT-1001`).
+pub const FIRST_TICKET_NUMBER: u64 = 1001;
+
+/// `PREFIX-NUMBER`, e.g. `ACME-1001`.
+pub fn display_number(prefix: &str, number: u64) -> String {
+    format!("{prefix}-{number}")
+}
+
+/// Splits `ACME-1001` into its prefix and number.
+pub fn parse_number(raw: &str) -> Option<(String, u64)> {
+    let (prefix, n) = raw.trim().rsplit_once('-')?;
+    let number = n.parse().ok().filter(|n| *n >= FIRST_TICKET_NUMBER)?;
+    (!prefix.is_empty()).then(|| (prefix.to_uppercase(), number))
+}
+
+/// What a status or priority change does to a ticket's place in the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueMove {
+    /// Nothing changes.
+    Stay,
+    /// Enters `priority`'s queue at the back (draws a new queue number).
+    Enter(Priority),
+    /// Leaves `priority`'s queue.
+    Leave(Priority),
+    /// Moves from one priority's queue to another's, keeping its queue number.
+    Switch { from: Priority, to: Priority },
+}
+
+/// The queue consequence of a ticket going from (`status`, `priority`) to (`to_status`,
+/// `to_priority`); see the module documentation for the rules.
+pub fn queue_move(status: Status, priority: Priority, to_status: Status, to_priority: Priority) -> QueueMove {
+    match (status.waits_for_staff(), to_status.waits_for_staff()) {
+        (false, false) => QueueMove::Stay,
+        (false, true) => QueueMove::Enter(to_priority),
+        (true, false) => QueueMove::Leave(priority),
+        (true, true) if priority == to_priority => QueueMove::Stay,
+        (true, true) => QueueMove::Switch { from: priority, to: to_priority },
+    }
+}
+
+/// A Fenwick (binary indexed) tree over queue numbers, laid out so that each node is one
+/// stored counter: node `i` holds the number of waiting tickets whose queue number lies in
+/// `(i - lowbit(i), i]`. A prefix count (how many wait ahead) reads the nodes
+/// [`prefix_nodes`] names (one per set bit of the number, at most [`DEPTH`]); entering or
+/// leaving adds ±1 to the nodes [`update_nodes`] names (at most [`DEPTH`] + 1). Node
+/// [`ROOT`] covers every number: it is the queue's length.
+pub mod fenwick {
+    /// Queue numbers are below 2^DEPTH (four billion tickets).
+    pub const DEPTH: u32 = 32;
+    pub const ROOT: u64 = 1 << DEPTH;
+
+    fn lowbit(i: u64) -> u64 {
+        i & i.wrapping_neg()
+    }
+
+    /// Nodes whose sum counts the numbers in `1..=n`.
+    pub fn prefix_nodes(n: u64) -> Vec<u64> {
+        let mut out = Vec::with_capacity(n.count_ones() as usize);
+        let mut i = n.min(ROOT);
+        while i > 0 {
+            out.push(i);
+            i -= lowbit(i);
+        }
+        out
+    }
+
+    /// Nodes that count number `n` (1 <= n < ROOT).
+    pub fn update_nodes(n: u64) -> Vec<u64> {
+        let mut out = Vec::with_capacity(DEPTH as usize + 1);
+        let mut i = n;
+        while i > 0 && i <= ROOT {
+            out.push(i);
+            i += lowbit(i);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn transitions() {
+        assert!(Status::New.can_become(Status::InProgress));
+        assert!(Status::Resolved.can_become(Status::Open), "reopen");
+        assert!(!Status::Closed.can_become(Status::Open), "closed is final");
+        assert!(!Status::Open.can_become(Status::New), "nothing goes back to New");
+        for s in Status::ALL {
+            assert!(!s.can_become(s), "{s:?} to itself is not a transition");
+            assert!(!s.can_become(Status::New));
+        }
+        let e = Status::Closed.transition(Status::Open).unwrap_err();
+        assert_eq!(e.field, "status");
+        assert_eq!(
+            Status::Resolved.transition(Status::InProgress).unwrap_err().message,
+            "a Resolved ticket can become Open, Closed"
+        );
+    }
+
+    #[test]
+    fn queue_rules() {
+        use Priority::*;
+        use Status::*;
+        assert_eq!(queue_move(New, High, Open, High), QueueMove::Stay, "New to Open keeps the place");
+        assert_eq!(queue_move(Open, High, InProgress, High), QueueMove::Leave(High));
+        assert_eq!(queue_move(PendingClient, Low, Open, Low), QueueMove::Enter(Low), "a client reply re-queues");
+        assert_eq!(queue_move(Resolved, Low, Open, Critical), QueueMove::Enter(Critical));
+        assert_eq!(queue_move(Open, Low, Open, Critical), QueueMove::Switch { from: Low, to: Critical });
+        assert_eq!(queue_move(InProgress, Low, InProgress, High), QueueMove::Stay, "not waiting, no queue");
+        assert_eq!(queue_move(Open, Low, Closed, High), QueueMove::Leave(Low), "leaves from where it was");
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(display_number("ACME", 1001), "ACME-1001");
+        assert_eq!(parse_number(" acme-1042 "), Some(("ACME".into(), 1042)));
+        assert_eq!(parse_number("KT-12"), None, "numbers start at 1001");
+        assert_eq!(parse_number("1001"), None);
+        assert_eq!(parse_number("-1001"), None);
+    }
+
+    #[test]
+    fn fenwick_bounds() {
+        assert_eq!(fenwick::prefix_nodes(0), Vec::<u64>::new());
+        assert_eq!(fenwick::prefix_nodes(13), vec![13, 12, 8]);
+        assert!(fenwick::update_nodes(1).len() as u32 <= fenwick::DEPTH + 1);
+        assert_eq!(*fenwick::update_nodes(5).last().unwrap(), fenwick::ROOT);
+        assert!(fenwick::prefix_nodes(u32::MAX as u64).len() <= fenwick::DEPTH as usize);
+    }
+
+    proptest! {
+        /// Counting through the tree equals counting the set, for any mix of entries and exits.
+        #[test]
+        fn fenwick_counts_like_a_set(ops in proptest::collection::vec((1u64..5_000, any::<bool>()), 1..200), probe in 0u64..5_100) {
+            let mut nodes: BTreeMap<u64, i64> = BTreeMap::new();
+            let mut set = BTreeSet::new();
+            for (n, enter) in ops {
+                let delta = match (enter, set.contains(&n)) {
+                    (true, false) => { set.insert(n); 1 }
+                    (false, true) => { set.remove(&n); -1 }
+                    _ => continue,
+                };
+                for i in fenwick::update_nodes(n) {
+                    *nodes.entry(i).or_default() += delta;
+                }
+            }
+            let counted: i64 = fenwick::prefix_nodes(probe).iter().map(|i| nodes.get(i).copied().unwrap_or(0)).sum();
+            prop_assert_eq!(counted, set.range(..=probe).count() as i64);
+            prop_assert_eq!(nodes.get(&fenwick::ROOT).copied().unwrap_or(0), set.len() as i64);
+        }
+    }
+}
