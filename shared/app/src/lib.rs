@@ -8,6 +8,7 @@ pub mod outbox;
 pub mod sealing;
 pub mod seed;
 pub mod state;
+pub mod tickets;
 pub mod wiring;
 pub mod worker;
 

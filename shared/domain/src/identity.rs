@@ -72,6 +72,10 @@ ulid_id!(
     /// A person who signs in.
     UserId
 );
+ulid_id!(
+    /// A ticket (its number is per tenant; the id is global).
+    TicketId
+);
 
 /// The five roles of PRD 3.1, in the matrix's column order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

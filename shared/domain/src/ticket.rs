@@ -24,7 +24,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::identity::Invalid;
+use crate::identity::{Invalid, OrgId, TenantId, TicketId, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -215,6 +215,87 @@ pub fn queue_move(status: Status, priority: Priority, to_status: Status, to_prio
         (true, true) if priority == to_priority => QueueMove::Stay,
         (true, true) => QueueMove::Switch { from: priority, to: to_priority },
     }
+}
+
+/// A ticket's place in the queue while it waits for staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueSlot {
+    /// The queue number drawn when the ticket entered (shared counter across priorities).
+    pub number: u64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub entered_at: time::OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub tenant: TenantId,
+    pub org: OrgId,
+    /// Per-tenant number, shown with the tenant's prefix (`ACME-1001`).
+    pub number: u64,
+    pub subject: String,
+    /// Markdown as written.
+    pub description: String,
+    pub priority: Priority,
+    pub status: Status,
+    pub category: Category,
+    pub requester: UserId,
+    #[serde(default)]
+    pub assignee: Option<UserId>,
+    #[serde(default)]
+    pub watchers: Vec<UserId>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Present while the ticket waits for staff.
+    #[serde(default)]
+    pub queue: Option<QueueSlot>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: time::OffsetDateTime,
+}
+
+/// A ticket subject: 1-200 characters after trimming, on one line.
+pub fn parse_subject(raw: &str) -> Result<String, Invalid> {
+    let s = raw.trim();
+    if s.is_empty() || s.chars().count() > 200 || s.chars().any(char::is_control) {
+        return Err(Invalid::new("subject", "use 1 to 200 characters on one line"));
+    }
+    Ok(s.to_owned())
+}
+
+/// Longest description or reply, in characters.
+pub const MAX_BODY_CHARS: usize = 50_000;
+
+/// A description or reply: Markdown, 1 to [`MAX_BODY_CHARS`] characters.
+pub fn parse_body(raw: &str, field: &'static str) -> Result<String, Invalid> {
+    let s = raw.trim_end();
+    if s.trim().is_empty() {
+        return Err(Invalid::new(field, "is required"));
+    }
+    if s.chars().count() > MAX_BODY_CHARS {
+        return Err(Invalid::new(field, format!("use at most {MAX_BODY_CHARS} characters")));
+    }
+    Ok(s.to_owned())
+}
+
+/// Tags: lower-case words of letters, digits, `-` and `_` (1-32 characters), at most 20, deduplicated.
+pub fn parse_tags(raw: &[String]) -> Result<Vec<String>, Invalid> {
+    let mut out: Vec<String> = Vec::new();
+    for t in raw {
+        let t = t.trim().to_lowercase();
+        let ok = (1..=32).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !ok {
+            return Err(Invalid::new("tags", format!("{t:?} is not a tag: use letters, digits, - and _")));
+        }
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    if out.len() > 20 {
+        return Err(Invalid::new("tags", "use at most 20 tags"));
+    }
+    Ok(out)
 }
 
 /// A Fenwick (binary indexed) tree over queue numbers, laid out so that each node is one

@@ -18,6 +18,7 @@ pub mod sessions;
 pub mod sqlite;
 pub mod table;
 pub mod tenants;
+pub mod tickets;
 
 pub use dynamo::DynamoStore;
 pub use model::*;
