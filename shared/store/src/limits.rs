@@ -121,6 +121,21 @@ pub fn check_query(query: &Query) -> Result<(), Violation> {
     Ok(())
 }
 
+/// Checks a batch read: at most [`MAX_BATCH_GET`] valid, distinct keys.
+pub fn check_batch(keys: &[Key]) -> Result<(), Violation> {
+    if keys.len() > MAX_BATCH_GET {
+        return Err(Violation::BatchSize { count: keys.len(), limit: MAX_BATCH_GET });
+    }
+    let mut seen = HashSet::new();
+    for key in keys {
+        check_key(key)?;
+        if !seen.insert((&key.pk, &key.sk)) {
+            return Err(Violation::DuplicateBatchKey { pk: key.pk.clone(), sk: key.sk.clone() });
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,19 +188,4 @@ mod tests {
         assert_eq!(number_size("12345"), 4);
         assert_eq!(number_size("-1000"), 2);
     }
-}
-
-/// Checks a batch read: at most [`MAX_BATCH_GET`] valid, distinct keys.
-pub fn check_batch(keys: &[Key]) -> Result<(), Violation> {
-    if keys.len() > MAX_BATCH_GET {
-        return Err(Violation::BatchSize { count: keys.len(), limit: MAX_BATCH_GET });
-    }
-    let mut seen = HashSet::new();
-    for key in keys {
-        check_key(key)?;
-        if !seen.insert((&key.pk, &key.sk)) {
-            return Err(Violation::DuplicateBatchKey { pk: key.pk.clone(), sk: key.sk.clone() });
-        }
-    }
-    Ok(())
 }

@@ -155,6 +155,42 @@ pub async fn house(store: &dyn Store) -> Result<Option<TenantId>, AppError> {
     Ok(tenants::house(store).await?)
 }
 
+/// The tenant `id` with its version, once the actor holds `permission` on it.
+async fn load_for(
+    app: &AppState,
+    actor: &kt_domain::policy::Actor,
+    id: &TenantId,
+    permission: kt_domain::policy::Permission,
+) -> Result<kt_store::entity::Versioned<Tenant>, AppError> {
+    use kt_domain::policy::{Decision, Resource, authorize};
+    let current = tenants::get(app.store.as_ref(), id).await?.ok_or(AppError::NotFound)?;
+    match authorize(actor, permission, &Resource { tenant: id, org: None, owner: None }) {
+        Decision::Allow => Ok(current),
+        Decision::NotFound => Err(AppError::NotFound),
+        Decision::Forbidden => Err(AppError::Forbidden),
+    }
+}
+
+/// Writes a changed tenant with its audit entry and drops it from the cache.
+async fn save(
+    app: &AppState,
+    actor: &kt_domain::policy::Actor,
+    tenant: &Tenant,
+    read_version: u64,
+    action: &str,
+    target: String,
+    client: &super::sessions::ClientInfo,
+) -> Result<(), AppError> {
+    let e = super::audit::entry(app, &tenant.id, Some(&actor.user), action, Some(target), client);
+    let put = kt_store::TxOp::Put {
+        item: tenants::item(tenant, read_version + 1)?,
+        cond: kt_store::Cond::Version(read_version),
+    };
+    app.store.transact(vec![put, super::audit::op(&e)?]).await?;
+    app.tenant_cache.invalidate(&tenant.id);
+    Ok(())
+}
+
 /// Suspends or reactivates a tenant (super admin). Suspension locks every user out: sign-in
 /// and refresh refuse at once, and access tokens stop working as soon as the tenant cache
 /// expires elsewhere (immediately in this process).
@@ -165,27 +201,14 @@ pub async fn set_status(
     status: TenantStatus,
     client: &super::sessions::ClientInfo,
 ) -> Result<Tenant, AppError> {
-    use kt_domain::policy::{Decision, Permission, Resource, authorize};
-    let store = app.store.as_ref();
-    let current = tenants::get(store, id).await?.ok_or(AppError::NotFound)?;
-    match authorize(actor, Permission::ManageSystemSettings, &Resource { tenant: id, org: None, owner: None }) {
-        Decision::Allow => {}
-        Decision::NotFound => return Err(AppError::NotFound),
-        Decision::Forbidden => return Err(AppError::Forbidden),
-    }
+    let current = load_for(app, actor, id, kt_domain::policy::Permission::ManageSystemSettings).await?;
     if current.value.kind == TenantKind::House && status == TenantStatus::Suspended {
         return Err(AppError::invalid("status", "the house tenant cannot be suspended"));
     }
     let mut tenant = current.value;
     tenant.status = status;
     let action = if status == TenantStatus::Suspended { "tenant.suspended" } else { "tenant.activated" };
-    let e = super::audit::entry(app, id, Some(&actor.user), action, Some(id.to_string()), client);
-    let put = kt_store::TxOp::Put {
-        item: tenants::item(&tenant, current.version + 1)?,
-        cond: kt_store::Cond::Version(current.version),
-    };
-    store.transact(vec![put, super::audit::op(&e)?]).await?;
-    app.tenant_cache.invalidate(id);
+    save(app, actor, &tenant, current.version, action, id.to_string(), client).await?;
     Ok(tenant)
 }
 
@@ -207,14 +230,7 @@ pub async fn update_settings(
     change: SettingsChange,
     client: &super::sessions::ClientInfo,
 ) -> Result<Tenant, AppError> {
-    use kt_domain::policy::{Decision, Permission, Resource, authorize};
-    let store = app.store.as_ref();
-    let current = tenants::get(store, id).await?.ok_or(AppError::NotFound)?;
-    match authorize(actor, Permission::ConfigureBranding, &Resource { tenant: id, org: None, owner: None }) {
-        Decision::Allow => {}
-        Decision::NotFound => return Err(AppError::NotFound),
-        Decision::Forbidden => return Err(AppError::Forbidden),
-    }
+    let current = load_for(app, actor, id, kt_domain::policy::Permission::ConfigureBranding).await?;
     let mut tenant = current.value;
     if let Some(mut roles) = change.require_2fa {
         if let Some(r) = roles.iter().find(|r| !kt_domain::tenancy::role_fits_tenant(**r, tenant.kind)) {
@@ -227,14 +243,8 @@ pub async fn update_settings(
     if let Some(enabled) = change.client_api_enabled {
         tenant.settings.client_api_enabled = enabled;
     }
-    let target = Some(serde_json::to_string(&tenant.settings).unwrap_or_default());
-    let e = super::audit::entry(app, id, Some(&actor.user), "tenant.settings_changed", target, client);
-    let put = kt_store::TxOp::Put {
-        item: tenants::item(&tenant, current.version + 1)?,
-        cond: kt_store::Cond::Version(current.version),
-    };
-    store.transact(vec![put, super::audit::op(&e)?]).await?;
-    app.tenant_cache.invalidate(id);
+    let target = serde_json::to_string(&tenant.settings).unwrap_or_default();
+    save(app, actor, &tenant, current.version, "tenant.settings_changed", target, client).await?;
     Ok(tenant)
 }
 

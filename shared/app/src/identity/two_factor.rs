@@ -542,11 +542,23 @@ pub async fn confirm_totp(
     let Some(step) = totp_step(app, tenant, &actor.user, &sealed, code, 0)? else {
         return Err(AppError::invalid("code", "is not the current code of the authenticator app"));
     };
-    let creds = &mut stored.value;
-    creds.pending = None;
-    creds.totp = Some(TotpFactor { sealed_secret: sealed, confirmed_at: now, last_step: step });
-    let codes = first_recovery_codes(creds);
-    let e = audit::entry(app, &tenant.id, Some(&actor.user), "2fa.totp_enabled", Some(actor.user.to_string()), client);
+    stored.value.totp = Some(TotpFactor { sealed_secret: sealed, confirmed_at: now, last_step: step });
+    enable(app, tenant, actor, stored, "2fa.totp_enabled", client).await
+}
+
+/// Ends a set-up whose factor is now in `stored`: recovery codes if it is the first factor,
+/// the audit entry, one write.
+async fn enable(
+    app: &AppState,
+    tenant: &Tenant,
+    actor: &Actor,
+    mut stored: Versioned<Credentials>,
+    action: &str,
+    client: &ClientInfo,
+) -> Result<Option<Vec<String>>, AppError> {
+    stored.value.pending = None;
+    let codes = first_recovery_codes(&mut stored.value);
+    let e = audit::entry(app, &tenant.id, Some(&actor.user), action, Some(actor.user.to_string()), client);
     commit(app, vec![put_credentials(tenant, &actor.user, &stored)?, audit::op(&e)?]).await?;
     Ok(codes)
 }
@@ -595,13 +607,8 @@ pub async fn confirm_sms(
         commit(app, vec![put_credentials(tenant, &actor.user, &stored)?]).await?;
         return Err(AppError::invalid("code", "is not the code we texted"));
     }
-    let creds = &mut stored.value;
-    creds.pending = None;
-    creds.sms = Some(SmsFactor { phone, verified_at: now });
-    let codes = first_recovery_codes(creds);
-    let e = audit::entry(app, &tenant.id, Some(&actor.user), "2fa.sms_enabled", Some(actor.user.to_string()), client);
-    commit(app, vec![put_credentials(tenant, &actor.user, &stored)?, audit::op(&e)?]).await?;
-    Ok(codes)
+    stored.value.sms = Some(SmsFactor { phone, verified_at: now });
+    enable(app, tenant, actor, stored, "2fa.sms_enabled", client).await
 }
 
 /// Checks the signed-in person's password before a sensitive change (wrong ones are throttled
