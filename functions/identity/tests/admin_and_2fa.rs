@@ -3,95 +3,19 @@
 //! requires, role / status / membership changes with their audit entries, invitations and an
 //! administrator's 2FA reset, with bad input and other tenants' attempts.
 
-use std::sync::Arc;
+mod support;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use kt_app::wiring::{Settings, Wired, wire_with_clock};
-use kt_domain::{Clock, ManualClock};
-use serde_json::{Value, json};
+use axum::http::StatusCode;
+use kt_domain::Clock;
+use serde_json::json;
+use support::{ACME, Browser, HOUSE, World, browser, fields, world};
 use totp_rs::{Algorithm, Secret, TOTP};
-use tower::ServiceExt;
-
-const ACME: &str = "acme.localhost:3000";
-const HOUSE: &str = "localhost:3000";
-
-struct World {
-    _dir: tempfile::TempDir,
-    wired: Wired,
-    clock: Arc<ManualClock>,
-    router: Router,
-}
-
-/// A signed-in browser: its cookies and CSRF token.
-#[derive(Clone, Default)]
-struct Browser {
-    cookie: String,
-    csrf: String,
-}
-
-struct Reply {
-    status: StatusCode,
-    body: Value,
-    cookies: Vec<String>,
-}
-
-async fn world() -> World {
-    let dir = tempfile::tempdir().expect("tmp");
-    let clock = Arc::new(ManualClock::starting_now());
-    let wired = wire_with_clock(&Settings::local(dir.path()), clock.clone()).await.expect("wire");
-    kt_app::seed::demo(&wired.state).await.expect("seed");
-    let (router, _) = kt_fn_identity::router().split_for_parts();
-    let router = router.with_state(wired.state.clone());
-    World { _dir: dir, wired, clock, router }
-}
 
 impl World {
-    async fn call(&self, method: &str, path: &str, host: &str, who: &Browser, body: Option<Value>) -> Reply {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, host)
-            .header("x-requested-with", "test")
-            .header(header::COOKIE, &who.cookie)
-            .header("x-csrf-token", &who.csrf);
-        let body = match body {
-            Some(b) => {
-                req = req.header(header::CONTENT_TYPE, "application/json");
-                Body::from(b.to_string())
-            }
-            None => Body::empty(),
-        };
-        let res = self.router.clone().oneshot(req.body(body).expect("req")).await.expect("res");
-        let status = res.status();
-        let cookies = res
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok().and_then(|v| v.split(';').next()).map(str::to_owned))
-            .collect();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Reply { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null), cookies }
-    }
-
-    async fn sign_in_step(&self, host: &str, email: &str, password: &str) -> Reply {
-        let body = json!({"email": email, "password": password});
-        self.call("POST", "/api/v1/auth/sign-in", host, &Browser::default(), Some(body)).await
-    }
-
-    async fn sign_in(&self, host: &str, email: &str, password: &str) -> Browser {
-        let r = self.sign_in_step(host, email, password).await;
-        assert_eq!(r.status, StatusCode::OK, "{email} signs in: {}", r.body);
-        browser(&r)
-    }
-
     fn totp_code(&self, secret: &str) -> String {
         let bytes = Secret::Encoded(secret.to_owned()).to_bytes().expect("base32");
-        TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, None, "x".into())
-            .expect("totp")
-            .generate(self.clock.now_unix() as u64)
+        let totp = TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, None, "x".into()).expect("totp");
+        totp.generate(self.clock.now_unix() as u64)
     }
 
     async fn last_text(&self) -> String {
@@ -109,18 +33,6 @@ impl World {
             .filter_map(|e| e["action"].as_str().map(str::to_owned))
             .collect()
     }
-}
-
-fn browser(r: &Reply) -> Browser {
-    let csrf = r.cookies.iter().find_map(|c| c.strip_prefix("__Host-kt_csrf=")).unwrap_or_default().to_owned();
-    Browser { cookie: r.cookies.join("; "), csrf }
-}
-
-fn fields(r: &Reply) -> Vec<String> {
-    r.body["errors"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
-        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -225,6 +137,48 @@ async fn a_partner_requires_clients_to_enrol_and_they_do_it_while_signing_in() {
     let status = w.call("GET", "/api/v1/auth/two-factor", ACME, &browser(&done), None).await;
     assert_eq!((status.body["required"].as_bool(), status.body["totp"].as_bool()), (Some(true), Some(false)));
     assert!(status.body["sms_phone_hint"].as_str().is_some_and(|h| h.ends_with("42")));
+
+    // Her own set-up routes: checked input, the password before sensitive changes.
+    let dana = browser(&done);
+    let bad_phone = w.call("POST", "/api/v1/auth/two-factor/sms", ACME, &dana, Some(json!({"phone": "12"}))).await;
+    assert_eq!((bad_phone.status, fields(&bad_phone)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["phone".to_owned()]));
+    let no_pending =
+        w.call("POST", "/api/v1/auth/two-factor/sms/confirm", ACME, &dana, Some(json!({"code": "1"}))).await;
+    assert_eq!(no_pending.status, StatusCode::CONFLICT, "nothing is being set up");
+    let regen = "/api/v1/auth/two-factor/recovery-codes";
+    let wrong = w.call("POST", regen, ACME, &dana, Some(json!({"password": "not hers"}))).await;
+    assert_eq!((wrong.status, fields(&wrong)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["password".to_owned()]));
+    let fresh = w.call("POST", regen, ACME, &dana, Some(json!({"password": "Globex-Demo-Client-2026"}))).await;
+    assert_eq!((fresh.status, fresh.body["recovery_codes"].as_array().map(Vec::len)), (StatusCode::OK, Some(10)));
+    let old_code = done.body["recovery_codes"][0].as_str().expect("old code").to_owned();
+    let only = w
+        .call(
+            "POST",
+            "/api/v1/auth/two-factor/sms/remove",
+            ACME,
+            &dana,
+            Some(json!({"password": "Globex-Demo-Client-2026"})),
+        )
+        .await;
+    assert_eq!(only.status, StatusCode::CONFLICT, "the role requires a factor");
+
+    // Now that she has a factor, a challenge is for using it, not for setting one up.
+    let next = w.sign_in_step(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    assert_eq!((next.status, next.body["enrol"].as_bool()), (StatusCode::ACCEPTED, Some(false)));
+    let challenge = next.body["challenge"].as_str().expect("challenge").to_owned();
+    let setup =
+        w.call("POST", "/api/v1/auth/sign-in/totp-setup", ACME, &none, Some(json!({"challenge": challenge}))).await;
+    assert_eq!(setup.status, StatusCode::CONFLICT);
+    let bogus = w.call("POST", "/api/v1/auth/sign-in/totp-setup", ACME, &none, Some(json!({"challenge": "x.y"}))).await;
+    assert_eq!(bogus.status, StatusCode::UNAUTHORIZED);
+    let stale = json!({"challenge": challenge, "method": "recovery_code", "code": old_code});
+    assert_eq!(
+        w.call("POST", "/api/v1/auth/sign-in/verify", ACME, &none, Some(stale)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let code = fresh.body["recovery_codes"][0].as_str().expect("code").to_owned();
+    let good = json!({"challenge": challenge, "method": "recovery_code", "code": code});
+    assert_eq!(w.call("POST", "/api/v1/auth/sign-in/verify", ACME, &none, Some(good)).await.status, StatusCode::OK);
 }
 
 #[tokio::test]

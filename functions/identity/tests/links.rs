@@ -2,85 +2,13 @@
 //! the relay and the mail worker deliver it to the outbox, and the link works once, on its own
 //! portal, before it expires.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod support;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use kt_app::mail::MailConsumer;
-use kt_app::outbox::Relay;
-use kt_app::wiring::{Settings, Wired, wire_with_clock};
-use kt_app::worker::Dispatcher;
-use kt_domain::ManualClock;
-use serde_json::{Value, json};
+use serde_json::json;
+use support::{ACME, world};
 use tower::ServiceExt;
-
-struct World {
-    _dir: tempfile::TempDir,
-    wired: Wired,
-    clock: Arc<ManualClock>,
-    router: Router,
-}
-
-async fn world() -> World {
-    let dir = tempfile::tempdir().expect("tmp");
-    let clock = Arc::new(ManualClock::starting_now());
-    let wired = wire_with_clock(&Settings::local(dir.path()), clock.clone()).await.expect("wire");
-    kt_app::seed::demo(&wired.state).await.expect("seed");
-    let (router, _) = kt_fn_identity::router().split_for_parts();
-    let router = router.with_state(wired.state.clone());
-    World { _dir: dir, wired, clock, router }
-}
-
-impl World {
-    async fn post(
-        &self,
-        host: &str,
-        path: &str,
-        body: Value,
-        cookie: Option<&str>,
-    ) -> (StatusCode, Value, Vec<String>) {
-        let mut req = Request::post(path)
-            .header(header::HOST, host)
-            .header("x-requested-with", "test")
-            .header(header::CONTENT_TYPE, "application/json");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        let res = self.router.clone().oneshot(req.body(Body::from(body.to_string())).expect("req")).await.expect("res");
-        let status = res.status();
-        let cookies = res
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok().and_then(|v| v.split(';').next()).map(str::to_owned))
-            .collect();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null), cookies)
-    }
-
-    /// Runs the relay and the mail worker until the outbox is drained; returns the mails sent.
-    async fn deliver(&self) -> Vec<(String, String)> {
-        let state = &self.wired.state;
-        Relay::new(state.store.clone(), state.queue.clone()).relay_pending(100).await.expect("relay");
-        let d = Dispatcher::new(
-            "email",
-            state.store.clone(),
-            state.clock.clone(),
-            vec![Arc::new(MailConsumer::new(state.mailer.clone()))],
-        );
-        while d.poll_once(state.queue.as_ref(), Duration::ZERO).await.expect("poll") > 0 {}
-        let outbox = self.wired.local_mailer.clone().expect("local mailer");
-        let mut mails = Vec::new();
-        for entry in outbox.list().await.expect("list") {
-            let raw = String::from_utf8(outbox.read(&entry.id).await.expect("read").expect("eml")).expect("utf8");
-            mails.push((entry.to.join(","), raw));
-        }
-        mails
-    }
-}
 
 /// The token of the link in a mail (decoding the quoted-printable soft breaks and `=3D`).
 fn token_in(raw: &str) -> String {
@@ -89,15 +17,13 @@ fn token_in(raw: &str) -> String {
     flat[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-' || *c == '_').collect()
 }
 
-const ACME: &str = "acme.localhost:3000";
-
 #[tokio::test]
 async fn magic_links_sign_in_once_on_their_own_portal_before_they_expire() {
     let w = world().await;
     let (known, body_known, _) =
-        w.post(ACME, "/api/v1/auth/magic-link", json!({"email": "dana@globex.test"}), None).await;
+        w.post(ACME, "/api/v1/auth/magic-link", json!({"email": "dana@globex.test"}), None).await.parts();
     let (unknown, body_unknown, _) =
-        w.post(ACME, "/api/v1/auth/magic-link", json!({"email": "nobody@globex.test"}), None).await;
+        w.post(ACME, "/api/v1/auth/magic-link", json!({"email": "nobody@globex.test"}), None).await.parts();
     assert_eq!((known, unknown), (StatusCode::ACCEPTED, StatusCode::ACCEPTED));
     assert_eq!(body_known, body_unknown, "no account enumeration");
     let mails = w.deliver().await;
@@ -112,22 +38,24 @@ async fn magic_links_sign_in_once_on_their_own_portal_before_they_expire() {
     let token = token_in(raw);
 
     let (other_portal, _, _) =
-        w.post("localhost:3000", "/api/v1/auth/magic-link/redeem", json!({"token": token}), None).await;
+        w.post("localhost:3000", "/api/v1/auth/magic-link/redeem", json!({"token": token}), None).await.parts();
     assert_eq!(other_portal, StatusCode::UNAUTHORIZED, "bound to its tenant");
-    let (ok, signed, cookies) = w.post(ACME, "/api/v1/auth/magic-link/redeem", json!({"token": token}), None).await;
+    let (ok, signed, cookies) =
+        w.post(ACME, "/api/v1/auth/magic-link/redeem", json!({"token": token}), None).await.parts();
     assert_eq!(ok, StatusCode::OK);
     assert_eq!(signed["user"]["email"], "dana@globex.test");
     assert_eq!(cookies.len(), 3);
-    let (again, _, _) = w.post(ACME, "/api/v1/auth/magic-link/redeem", json!({"token": token}), None).await;
+    let (again, _, _) = w.post(ACME, "/api/v1/auth/magic-link/redeem", json!({"token": token}), None).await.parts();
     assert_eq!(again, StatusCode::UNAUTHORIZED, "single use");
 
-    w.post(ACME, "/api/v1/auth/magic-link", json!({"email": "ivy@initech.test"}), None).await;
+    w.post(ACME, "/api/v1/auth/magic-link", json!({"email": "ivy@initech.test"}), None).await.parts();
     let mails = w.deliver().await;
     let ivy = mails.iter().find(|(to, _)| to == "ivy@initech.test").expect("ivy's mail");
     w.clock.advance(time::Duration::minutes(16));
-    let (late, _, _) = w.post(ACME, "/api/v1/auth/magic-link/redeem", json!({"token": token_in(&ivy.1)}), None).await;
+    let (late, _, _) =
+        w.post(ACME, "/api/v1/auth/magic-link/redeem", json!({"token": token_in(&ivy.1)}), None).await.parts();
     assert_eq!(late, StatusCode::UNAUTHORIZED, "expired after 15 minutes");
-    let (garbage, _, _) = w.post(ACME, "/api/v1/auth/magic-link/redeem", json!({"token": "nope"}), None).await;
+    let (garbage, _, _) = w.post(ACME, "/api/v1/auth/magic-link/redeem", json!({"token": "nope"}), None).await.parts();
     assert_eq!(garbage, StatusCode::UNAUTHORIZED);
 }
 
@@ -141,14 +69,16 @@ async fn password_reset_sets_a_checked_password_and_ends_other_sessions() {
             json!({"email": "sam@acme-agency.test", "password": "Acme-Demo-Staff-2026"}),
             None,
         )
-        .await;
+        .await
+        .parts();
     let old_cookie = old_cookies.join("; ");
-    w.post(ACME, "/api/v1/auth/password-reset", json!({"email": "sam@acme-agency.test"}), None).await;
+    w.post(ACME, "/api/v1/auth/password-reset", json!({"email": "sam@acme-agency.test"}), None).await.parts();
     let mails = w.deliver().await;
     let token = token_in(&mails[0].1);
     let (weak, problem, _) = w
         .post(ACME, "/api/v1/auth/password-reset/complete", json!({"token": token, "password": "password1234"}), None)
-        .await;
+        .await
+        .parts();
     assert_eq!((weak, problem["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("password")));
     let (ok, _, _) = w
         .post(
@@ -157,7 +87,8 @@ async fn password_reset_sets_a_checked_password_and_ends_other_sessions() {
             json!({"token": token, "password": "Copper-Kettle-Evening-88"}),
             None,
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(ok, StatusCode::OK, "the link survived the weak attempt");
     let (old_pw, _, _) = w
         .post(
@@ -166,7 +97,8 @@ async fn password_reset_sets_a_checked_password_and_ends_other_sessions() {
             json!({"email": "sam@acme-agency.test", "password": "Acme-Demo-Staff-2026"}),
             None,
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(old_pw, StatusCode::UNAUTHORIZED);
     let (new_pw, _, _) = w
         .post(
@@ -175,9 +107,10 @@ async fn password_reset_sets_a_checked_password_and_ends_other_sessions() {
             json!({"email": "sam@acme-agency.test", "password": "Copper-Kettle-Evening-88"}),
             None,
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(new_pw, StatusCode::OK);
-    let (stale, _, _) = w.post(ACME, "/api/v1/auth/refresh", json!({}), Some(&old_cookie)).await;
+    let (stale, _, _) = w.post(ACME, "/api/v1/auth/refresh", json!({}), Some(&old_cookie)).await.parts();
     assert_eq!(stale, StatusCode::UNAUTHORIZED, "sessions from before the reset are gone");
 }
 
@@ -191,7 +124,8 @@ async fn invitations_create_the_account_and_the_mail_together() {
             json!({"email": "pat@acme-agency.test", "password": "Acme-Demo-Partner-2026"}),
             None,
         )
-        .await;
+        .await
+        .parts();
     let cookie = cookies.join("; ");
     let csrf = cookies.iter().find_map(|c| c.strip_prefix("__Host-kt_csrf=")).expect("csrf").to_owned();
     let tenant = pat["user"]["tenant"].as_str().expect("tenant").to_owned();
@@ -209,7 +143,7 @@ async fn invitations_create_the_account_and_the_mail_together() {
     let (_, raw) = mails.iter().find(|(to, _)| to == "nina@acme-agency.test").expect("invitation mail");
     assert!(raw.contains("You are invited to Acme Agency"));
     let token = token_in(raw);
-    let (before, _, _) = w.post(ACME, "/api/v1/auth/magic-link/redeem", json!({"token": token}), None).await;
+    let (before, _, _) = w.post(ACME, "/api/v1/auth/magic-link/redeem", json!({"token": token}), None).await.parts();
     assert_eq!(before, StatusCode::UNAUTHORIZED, "an invitation is not a magic link");
     let (accepted, me, _) = w
         .post(
@@ -218,7 +152,8 @@ async fn invitations_create_the_account_and_the_mail_together() {
             json!({"token": token, "password": "Velvet-Harbor-Morning-31"}),
             None,
         )
-        .await;
+        .await
+        .parts();
     assert_eq!((accepted, me["user"]["email"].as_str()), (StatusCode::OK, Some("nina@acme-agency.test")));
     let (twice, _, _) = w
         .post(
@@ -227,7 +162,8 @@ async fn invitations_create_the_account_and_the_mail_together() {
             json!({"token": token, "password": "Velvet-Harbor-Morning-31"}),
             None,
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(twice, StatusCode::UNAUTHORIZED);
     let (sign_in, _, _) = w
         .post(
@@ -236,6 +172,7 @@ async fn invitations_create_the_account_and_the_mail_together() {
             json!({"email": "nina@acme-agency.test", "password": "Velvet-Harbor-Morning-31"}),
             None,
         )
-        .await;
+        .await
+        .parts();
     assert_eq!(sign_in, StatusCode::OK);
 }

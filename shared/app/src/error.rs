@@ -55,6 +55,21 @@ impl AppError {
     }
 }
 
+/// Asks the policy and answers in use-case terms: out of sight is `NotFound` (existence is not
+/// revealed), in sight but not allowed is `Forbidden`.
+pub fn permit(
+    actor: &kt_domain::policy::Actor,
+    permission: kt_domain::policy::Permission,
+    resource: &kt_domain::policy::Resource<'_>,
+) -> Result<(), AppError> {
+    use kt_domain::policy::{Decision, authorize};
+    match authorize(actor, permission, resource) {
+        Decision::Allow => Ok(()),
+        Decision::NotFound => Err(AppError::NotFound),
+        Decision::Forbidden => Err(AppError::Forbidden),
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {

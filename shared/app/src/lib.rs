@@ -12,5 +12,5 @@ pub mod tickets;
 pub mod wiring;
 pub mod worker;
 
-pub use error::{AppError, FieldError};
+pub use error::{AppError, FieldError, permit};
 pub use state::{AppState, Config};

@@ -4,7 +4,7 @@
 use kt_domain::auth::Credentials;
 use kt_domain::identity::{Email, Invalid, OrgId, Role, UserId};
 use kt_domain::password::check_new_password;
-use kt_domain::policy::{Actor, Decision, Permission, Resource, authorize};
+use kt_domain::policy::{Actor, Permission, Resource};
 use kt_domain::tenancy::{Organization, Tenant, User, UserStatus, parse_name, role_fits_tenant};
 use kt_store::{Cond, TxOp, accounts};
 
@@ -24,11 +24,7 @@ pub fn permission_for(role: Role) -> Permission {
 /// Asks the policy; `None` is the system itself (seeding, first start).
 pub fn require(actor: Option<&Actor>, permission: Permission, tenant: &Tenant) -> Result<(), AppError> {
     let Some(actor) = actor else { return Ok(()) };
-    match authorize(actor, permission, &Resource { tenant: &tenant.id, org: None, owner: None }) {
-        Decision::Allow => Ok(()),
-        Decision::NotFound => Err(AppError::NotFound),
-        Decision::Forbidden => Err(AppError::Forbidden),
-    }
+    crate::permit(actor, permission, &Resource { tenant: &tenant.id, org: None, owner: None })
 }
 
 pub async fn create_org(
@@ -193,11 +189,11 @@ pub async fn update_user(
             errors.push(Invalid::new("role", "you cannot change your own role"));
         } else if !role_fits_tenant(role, tenant.kind) {
             errors.push(Invalid::new("role", format!("a {} cannot belong to this tenant", role.label())));
-        } else if let Err(e) = require(Some(actor), permission_for(role), tenant) {
-            return Err(e);
         } else if role == Role::Client && orgs.is_empty() {
             errors.push(Invalid::new("role", "a client belongs to an organization: add a membership first"));
         } else {
+            // A valid role the actor may not hand out is a 403, not a field error.
+            require(Some(actor), permission_for(role), tenant)?;
             if user.role == Role::Client {
                 // Only clients belong to organizations.
                 for org in &orgs {

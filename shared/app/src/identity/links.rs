@@ -175,7 +175,8 @@ pub async fn sign_in_with_link(
     if user.status != UserStatus::Active {
         return Err(AppError::Unauthenticated);
     }
-    two_factor::after_first_factor(app, tenant, user, "magic_link", client).await
+    let creds = accounts::get_credentials(app.store.as_ref(), &tenant.id, &user.id).await?.map(|v| v.value);
+    two_factor::after_first_factor(app, tenant, user, &creds.unwrap_or_default(), "magic_link", client).await
 }
 
 /// Sets a new password through a reset link or an invitation, then signs in (through the
@@ -230,5 +231,5 @@ pub async fn set_password(
         }
     }
     let via = if purpose == Purpose::Invitation { "invitation" } else { "password_reset" };
-    two_factor::after_first_factor(app, tenant, user, via, client).await
+    two_factor::after_first_factor(app, tenant, user, &credentials, via, client).await
 }

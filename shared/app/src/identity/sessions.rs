@@ -65,20 +65,21 @@ pub async fn sign_in_password(
     let found = match &user_id {
         Some(id) => {
             let user = accounts::get_user(store, &tenant.id, id).await?.map(|v| v.value);
-            let creds = accounts::get_credentials(store, &tenant.id, id).await?.and_then(|v| v.value.password_hash);
-            user.zip(creds)
+            let creds = accounts::get_credentials(store, &tenant.id, id).await?.map(|v| v.value);
+            user.zip(creds.filter(|c| c.password_hash.is_some()))
         }
         None => None,
     };
-    let (user, hash) = match found {
-        Some((u, h)) => (Some(u), Some(h)),
+    let (user, creds) = match found {
+        Some((u, c)) => (Some(u), Some(c)),
         None => (None, None),
     };
+    let hash = creds.as_ref().and_then(|c| c.password_hash.clone());
     let ok = passwords::verify(password.to_owned(), hash).await;
-    match user {
-        Some(user) if ok && user.status == UserStatus::Active => {
+    match (user, creds) {
+        (Some(user), Some(creds)) if ok && user.status == UserStatus::Active => {
             throttle.succeeded(&scope(tenant), &account).await?;
-            two_factor::after_first_factor(app, tenant, user, "password", client).await
+            two_factor::after_first_factor(app, tenant, user, &creds, "password", client).await
         }
         _ => {
             throttle.failed(&scope(tenant), &account, client.ip.as_deref()).await?;

@@ -162,13 +162,9 @@ async fn load_for(
     id: &TenantId,
     permission: kt_domain::policy::Permission,
 ) -> Result<kt_store::entity::Versioned<Tenant>, AppError> {
-    use kt_domain::policy::{Decision, Resource, authorize};
     let current = tenants::get(app.store.as_ref(), id).await?.ok_or(AppError::NotFound)?;
-    match authorize(actor, permission, &Resource { tenant: id, org: None, owner: None }) {
-        Decision::Allow => Ok(current),
-        Decision::NotFound => Err(AppError::NotFound),
-        Decision::Forbidden => Err(AppError::Forbidden),
-    }
+    super::accounts::require(Some(actor), permission, &current.value)?;
+    Ok(current)
 }
 
 /// Writes a changed tenant with its audit entry and drops it from the cache.

@@ -243,15 +243,16 @@ async fn commit(app: &AppState, ops: Vec<TxOp>) -> Result<(), AppError> {
 // ------------------------------------------------------------------ sign-in, second step
 
 /// After a first factor: a session when no second factor is set up or required, else a
-/// challenge. `via` names the first factor in the audit log (`password`, `magic_link`, ...).
+/// challenge. `creds` are the person's credentials as the first factor read them; `via` names
+/// the first factor in the audit log (`password`, `magic_link`, ...).
 pub async fn after_first_factor(
     app: &AppState,
     tenant: &Tenant,
     user: User,
+    creds: &Credentials,
     via: &str,
     client: &ClientInfo,
 ) -> Result<SignIn, AppError> {
-    let creds = credentials(app, tenant, &user.id).await?.value;
     let required = tenant.settings.requires_second_factor(user.role);
     if !creds.has_second_factor() && !required {
         let signed = sessions::start(app, tenant, user, client).await?;
@@ -280,7 +281,7 @@ pub async fn after_first_factor(
         token: format!("{id}.{secret}"),
         methods: if enrol { vec![SecondFactor::Totp, SecondFactor::Sms] } else { creds.second_factors() },
         enrol,
-        phone_hint: creds.sms.map(|s| s.phone.hint()),
+        phone_hint: creds.sms.as_ref().map(|s| s.phone.hint()),
         expires_in: CHALLENGE_MINUTES * 60,
     }))
 }

@@ -5,7 +5,7 @@
 
 use kt_domain::DomainEvent;
 use kt_domain::identity::{Invalid, OrgId, TicketId};
-use kt_domain::policy::{Actor, Decision, Permission, Resource, authorize};
+use kt_domain::policy::{Actor, Permission, Resource};
 use kt_domain::tenancy::Tenant;
 use kt_domain::ticket::{
     Category, Priority, QueueMove, QueueSlot, Status, Ticket, display_number, parse_body, parse_subject, parse_tags,
@@ -16,7 +16,7 @@ use kt_store::{Cond, Item, Key, TxOp, accounts, tickets};
 use serde::{Deserialize, Serialize};
 
 use crate::identity::sessions::ClientInfo;
-use crate::{AppError, AppState, outbox};
+use crate::{AppError, AppState, outbox, permit};
 
 /// The queue ticket events travel on.
 pub const EVENTS: &str = "events";
@@ -56,14 +56,6 @@ pub struct QueuePosition {
 
 fn resource<'a>(t: &'a Ticket) -> Resource<'a> {
     Resource { tenant: &t.tenant, org: Some(&t.org), owner: Some(&t.requester) }
-}
-
-fn decide(d: Decision) -> Result<(), AppError> {
-    match d {
-        Decision::Allow => Ok(()),
-        Decision::NotFound => Err(AppError::NotFound),
-        Decision::Forbidden => Err(AppError::Forbidden),
-    }
 }
 
 fn activity_op(
@@ -136,11 +128,7 @@ pub async fn create(
         return Err(AppError::from_invalid(errors));
     };
     // No owner yet: a client files only into their own organizations.
-    decide(authorize(
-        actor,
-        Permission::SubmitTickets,
-        &Resource { tenant: &tenant.id, org: Some(&org), owner: None },
-    ))?;
+    permit(actor, Permission::SubmitTickets, &Resource { tenant: &tenant.id, org: Some(&org), owner: None })?;
     if accounts::get_org(app.store.as_ref(), &tenant.id, &org).await?.is_none() {
         return Err(AppError::invalid("org", "is not an organization of this portal"));
     }
@@ -180,7 +168,7 @@ pub async fn create(
 /// A ticket the actor may see (404 otherwise).
 pub async fn get(app: &AppState, actor: &Actor, tenant: &Tenant, id: &TicketId) -> Result<Versioned<Ticket>, AppError> {
     let t = tickets::get(app.store.as_ref(), &tenant.id, id).await?.ok_or(AppError::NotFound)?;
-    decide(authorize(actor, Permission::ViewOwnTickets, &resource(&t.value)))?;
+    permit(actor, Permission::ViewOwnTickets, &resource(&t.value))?;
     Ok(t)
 }
 
@@ -192,7 +180,7 @@ pub async fn position(
     id: &TicketId,
 ) -> Result<Option<QueuePosition>, AppError> {
     let t = get(app, actor, tenant, id).await?.value;
-    decide(authorize(actor, Permission::ViewQueuePosition, &resource(&t)))?;
+    permit(actor, Permission::ViewQueuePosition, &resource(&t))?;
     queue_position(app, &t).await
 }
 
@@ -224,7 +212,7 @@ pub async fn change(
     if_match: Option<u64>,
 ) -> Result<Ticket, AppError> {
     let current = get(app, actor, tenant, id).await?;
-    decide(authorize(actor, Permission::ManageTenantTickets, &resource(&current.value)))?;
+    permit(actor, Permission::ManageTenantTickets, &resource(&current.value))?;
     if if_match.is_some_and(|v| v != current.version) {
         return Err(AppError::PreconditionFailed);
     }
