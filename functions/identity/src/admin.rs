@@ -8,10 +8,10 @@ use axum::http::{HeaderMap, StatusCode};
 use kt_app::identity::accounts::{self as accounts_uc, NewUser};
 use kt_app::identity::tenancy::{self, NewTenant};
 use kt_app::{AppError, AppState};
-use kt_domain::identity::{OrgId, Role, TenantId, UserId};
+use kt_domain::identity::{OrgId, Role, UserId};
 use kt_domain::policy::Permission;
 use kt_domain::tenancy::{Tenant, TenantKind, TenantStatus, UserStatus};
-use kt_http::auth::Auth;
+use kt_http::auth::{Auth, TenantInPath};
 use kt_http::pagination::{PageParams, Paginated};
 use kt_http::{ApiError, ApiJson, Problem};
 use kt_store::{accounts, tenants};
@@ -69,29 +69,6 @@ fn tenant_view(t: &Tenant) -> TenantView {
         require_2fa: t.settings.require_2fa.clone(),
         client_api_enabled: t.settings.client_api_enabled,
     }
-}
-
-/// The tenant named by the `{tenant_id}` path parameter (404 when it does not exist; whether
-/// the actor may see it is the use case's question).
-pub struct TenantInPath(pub Tenant);
-
-impl axum::extract::FromRequestParts<AppState> for TenantInPath {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        app: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let Path(params) = Path::<std::collections::HashMap<String, String>>::from_request_parts(parts, app)
-            .await
-            .map_err(|_| ApiError::not_found())?;
-        let raw = params.get("tenant_id").ok_or_else(ApiError::not_found)?;
-        Ok(TenantInPath(tenancy::get(app, &parse_tenant_id(raw)?).await?))
-    }
-}
-
-fn parse_tenant_id(raw: &str) -> Result<TenantId, ApiError> {
-    TenantId::try_from(raw.to_owned()).map_err(|_| ApiError::not_found())
 }
 
 /// Asks the policy about the tenant in the path (404 when out of sight, existence not revealed).

@@ -36,7 +36,10 @@ impl MakeRequestId for UlidRequestId {
 
 /// Every API router of every capability, with the OpenAPI document and docs.
 pub fn api(state: AppState) -> Router {
-    let merged = kt_http::openapi::base().merge(kt_fn_health::router()).merge(kt_fn_identity::router());
+    let merged = kt_http::openapi::base()
+        .merge(kt_fn_health::router())
+        .merge(kt_fn_identity::router())
+        .merge(kt_fn_tickets::router());
     let (router, _doc) = kt_http::openapi::finish(merged);
     router.route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found() })).with_state(state)
 }
@@ -44,7 +47,7 @@ pub fn api(state: AppState) -> Router {
 /// The whole host's router.
 pub fn router(wired: &Wired, web_dist: Option<PathBuf>) -> Router {
     let mut app = api(wired.state.clone())
-        .merge(ws::router(wired.hub.clone()))
+        .merge(ws::router(wired.state.clone(), wired.hub.clone()))
         .merge(dev::router(wired).layer(DefaultBodyLimit::disable()));
     app = match web_dist.filter(|d| d.join("index.html").is_file()) {
         Some(dist) => app.fallback_service(ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")))),
@@ -79,17 +82,25 @@ async fn status_page() -> impl IntoResponse {
 pub fn spawn_workers(state: &AppState, shutdown: watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
     let mut tasks = Vec::new();
     let relay = Relay::new(state.store.clone(), state.queue.clone());
-    tasks.push(every(Duration::from_millis(100), shutdown.clone(), move || {
-        let relay = relay.clone();
-        async move {
+    let wake = state.outbox_wake.clone();
+    let mut stop = shutdown.clone();
+    tasks.push(tokio::spawn(async move {
+        loop {
             if let Err(e) = relay.relay_pending(100).await {
                 tracing::warn!(error = %e, "outbox relay failed; will retry");
+            }
+            // A commit wakes the relay at once; the poll catches everything else.
+            tokio::select! {
+                _ = stop.changed() => break,
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
             }
         }
     }));
     // Queues without consumers yet are still drained (their events acknowledged).
     let no_consumers = |queue: &'static str| Dispatcher::new(queue, state.store.clone(), state.clock.clone(), vec![]);
-    let dispatchers = [no_consumers("events"), kt_fn_mail_worker::dispatcher(state), no_consumers("reminders")];
+    let dispatchers =
+        [kt_fn_events_worker::dispatcher(state), kt_fn_mail_worker::dispatcher(state), no_consumers("reminders")];
     for dispatcher in dispatchers {
         let queue = state.queue.clone();
         tasks.push(every(Duration::ZERO, shutdown.clone(), move || {

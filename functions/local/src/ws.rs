@@ -1,47 +1,73 @@
-//! The local `/ws` endpoint: each socket registers with the in-process hub (the local Push
-//! adapter), so workers' pushes reach it; client messages get the same answers as on Lambda.
+//! The local `/ws` endpoint: the upgrade is authenticated like `$connect` (session cookie or
+//! bearer token on the actor's own host), the socket registers with the in-process hub (the
+//! local Push adapter) so workers' pushes reach it, and client messages get the same answers
+//! as on Lambda.
 
 use axum::Router;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::response::Response;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use kt_app::tickets::live;
+use kt_http::AppState;
 use kt_platform::push::Hub;
 use serde_json::json;
 
-pub fn router(hub: Hub) -> Router {
-    Router::new().route("/ws", axum::routing::get(upgrade)).with_state(hub)
+#[derive(Clone)]
+struct WsState {
+    app: AppState,
+    hub: Hub,
 }
 
-async fn upgrade(State(hub): State<Hub>, ws: WebSocketUpgrade) -> Response {
-    ws.on_upgrade(move |socket| session(hub, socket))
+pub fn router(app: AppState, hub: Hub) -> Router {
+    Router::new().route("/ws", axum::routing::get(upgrade)).with_state(WsState { app, hub })
 }
 
-async fn session(hub: Hub, mut socket: WebSocket) {
-    let mut conn = hub.register();
-    let hello = json!({"type": "hello", "connection_id": conn.id}).to_string();
-    if socket.send(Message::Text(hello.into())).await.is_err() {
+async fn upgrade(State(s): State<WsState>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+    match kt_http::auth::websocket_actor(&s.app, &headers).await {
+        Ok(auth) => ws.on_upgrade(move |socket| session(s, auth.actor, socket)),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn session(s: WsState, actor: kt_domain::policy::Actor, mut socket: WebSocket) {
+    let mut conn = s.hub.register();
+    if let Err(e) = live::connect(&s.app, &conn.id, &actor).await {
+        tracing::warn!(error = %e, "could not record connection");
         return;
     }
-    loop {
-        tokio::select! {
-            incoming = socket.recv() => match incoming {
-                Some(Ok(Message::Text(text))) => {
-                    let reply = kt_fn_ws::reply_to(Some(text.as_str())).to_string();
-                    if socket.send(Message::Text(reply.into())).await.is_err() {
-                        break;
+    let hello = json!({"type": "hello", "connection_id": conn.id}).to_string();
+    if socket.send(Message::Text(hello.into())).await.is_ok() {
+        loop {
+            tokio::select! {
+                incoming = socket.recv() => match incoming {
+                    Some(Ok(Message::Text(text))) => {
+                        let mut ok = true;
+                        for reply in live::handle_message(&s.app, &conn.id, Some(text.as_str())).await {
+                            if socket.send(Message::Text(reply.to_string().into())).await.is_err() {
+                                ok = false;
+                                break;
+                            }
+                        }
+                        if !ok {
+                            break;
+                        }
                     }
-                }
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
-                Some(Ok(_)) => {}
-            },
-            pushed = conn.messages.recv() => match pushed {
-                Some(text) => {
-                    if socket.send(Message::Text(text.into())).await.is_err() {
-                        break;
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                    Some(Ok(_)) => {}
+                },
+                pushed = conn.messages.recv() => match pushed {
+                    Some(text) => {
+                        if socket.send(Message::Text(text.into())).await.is_err() {
+                            break;
+                        }
                     }
-                }
-                None => break,
-            },
+                    None => break,
+                },
+            }
         }
+    }
+    if let Err(e) = live::disconnect(&s.app, &conn.id).await {
+        tracing::warn!(error = %e, "could not remove connection");
     }
 }

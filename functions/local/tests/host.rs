@@ -107,22 +107,19 @@ async fn serves_health_docs_status_page_and_problems() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn websocket_answers_and_presigned_urls_work_over_http() {
     let dir = tempfile::tempdir().expect("tmp");
+    seed(dir.path()).await;
     let portal = Portal::start(dir.path(), free_port()).await;
 
-    let (mut ws, _) =
-        tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{}/ws", portal.port)).await.expect("ws connect");
-    let hello: serde_json::Value = match ws.next().await.expect("hello").expect("frame") {
-        Message::Text(t) => serde_json::from_str(&t).expect("json"),
-        other => panic!("unexpected {other:?}"),
-    };
+    // Without a session the upgrade is refused.
+    let refused = tokio_tungstenite::connect_async(ws_request(&portal, "acme.localhost", None)).await;
+    assert!(refused.is_err(), "an anonymous upgrade is refused");
+    let dana = sign_in_http(&portal, "acme.localhost", "dana@globex.test", "Globex-Demo-Client-2026").await;
+    let mut ws = connect_ws(&portal, "acme.localhost", &dana).await;
+    let hello = next_json(&mut ws).await;
     assert_eq!(hello["type"], "hello");
     assert!(hello["connection_id"].as_str().is_some_and(|id| !id.is_empty()));
     ws.send(Message::Text(r#"{"type":"ping"}"#.into())).await.expect("send");
-    let pong: serde_json::Value = match ws.next().await.expect("pong").expect("frame") {
-        Message::Text(t) => serde_json::from_str(&t).expect("json"),
-        other => panic!("unexpected {other:?}"),
-    };
-    assert_eq!(pong["type"], "pong");
+    assert_eq!(next_json(&mut ws).await["type"], "pong");
 
     // A client of the same signing key (as the API will be) presigns; the host checks.
     let blobs = LocalBlobs::new(
@@ -152,6 +149,149 @@ async fn websocket_answers_and_presigned_urls_work_over_http() {
     assert_eq!(got.status(), 200);
     assert!(got.headers()["content-disposition"].to_str().expect("ascii").contains("report.txt"));
     assert_eq!(got.text().await.expect("body"), "hello world");
+}
+
+/// Seeds the demo into `data_dir` before a portal starts on it.
+async fn seed(data_dir: &Path) {
+    let mut settings = kt_app::wiring::Settings::local(data_dir);
+    settings.signing_key = Some(SIGNING_KEY.into());
+    let wired = kt_app::wiring::wire(&settings).await.expect("wire");
+    kt_app::seed::demo(&wired.state).await.expect("seed");
+}
+
+/// A signed-in browser: its cookie header and CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+/// An HTTP client that reaches `host` (a tenant's portal name) on the portal's port.
+fn client_for(portal: &Portal, host: &str) -> reqwest::Client {
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], portal.port));
+    reqwest::Client::builder().resolve(host, addr).build().expect("client")
+}
+
+async fn sign_in_http(portal: &Portal, host: &str, email: &str, password: &str) -> Session {
+    let res = client_for(portal, host)
+        .post(format!("http://{host}:{}/api/v1/auth/sign-in", portal.port))
+        .header("x-requested-with", "test")
+        .json(&serde_json::json!({"email": email, "password": password}))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(res.status(), 200, "{email} signs in");
+    let cookies: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().and_then(|v| v.split(';').next()).map(str::to_owned))
+        .collect();
+    let csrf = cookies.iter().find_map(|c| c.strip_prefix("__Host-kt_csrf=")).unwrap_or_default().to_owned();
+    Session { cookie: cookies.join("; "), csrf }
+}
+
+async fn api(
+    portal: &Portal,
+    host: &str,
+    who: &Session,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut req = client_for(portal, host)
+        .request(method, format!("http://{host}:{}{path}", portal.port))
+        .header("cookie", &who.cookie)
+        .header("x-csrf-token", &who.csrf);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.expect("request");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+fn ws_request(
+    portal: &Portal,
+    host: &str,
+    who: Option<&Session>,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut req = format!("ws://127.0.0.1:{}/ws", portal.port).into_client_request().expect("request");
+    let h = req.headers_mut();
+    h.insert("host", format!("{host}:{}", portal.port).parse().expect("host"));
+    if let Some(w) = who {
+        h.insert("cookie", w.cookie.parse().expect("cookie"));
+    }
+    req
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect_ws(portal: &Portal, host: &str, who: &Session) -> Socket {
+    tokio_tungstenite::connect_async(ws_request(portal, host, Some(who))).await.expect("ws connect").0
+}
+
+async fn next_json(ws: &mut Socket) -> serde_json::Value {
+    let frame = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("a message in time");
+    match frame.expect("open").expect("frame") {
+        Message::Text(t) => serde_json::from_str(&t).expect("json"),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+/// The next message of `kind` (skipping others).
+async fn next_of(ws: &mut Socket, kind: &str) -> serde_json::Value {
+    loop {
+        let m = next_json(ws).await;
+        if m["type"] == kind {
+            return m;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_watching_sees_the_position_change_when_staff_take_the_ticket_ahead() {
+    let dir = tempfile::tempdir().expect("tmp");
+    seed(dir.path()).await;
+    let portal = Portal::start(dir.path(), free_port()).await;
+    let acme = "acme.localhost";
+    let dana = sign_in_http(&portal, acme, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    let staff = sign_in_http(&portal, "localhost", "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await;
+    let (_, me) = api(&portal, acme, &dana, reqwest::Method::GET, "/api/v1/me", None).await;
+    let tickets = format!("/api/v1/tenants/{}/tickets", me["user"]["tenant"].as_str().expect("tenant"));
+    let body = |s: &str| {
+        Some(serde_json::json!({"subject": s, "description": "x", "priority": "high", "category": "technical_support"}))
+    };
+    let (s1, ahead) = api(&portal, acme, &dana, reqwest::Method::POST, &tickets, body("Ahead")).await;
+    let (s2, mine) = api(&portal, acme, &dana, reqwest::Method::POST, &tickets, body("Mine")).await;
+    assert_eq!((s1, s2), (201, 201), "{ahead} {mine}");
+
+    let mut ws = connect_ws(&portal, acme, &dana).await;
+    next_of(&mut ws, "hello").await;
+    let topic = format!("ticket:{}", mine["id"].as_str().expect("id"));
+    ws.send(Message::Text(serde_json::json!({"type": "subscribe", "topic": topic}).to_string().into()))
+        .await
+        .expect("send");
+    assert_eq!(next_json(&mut ws).await["type"], "subscribed");
+    let now = next_of(&mut ws, "ticket.position").await;
+    assert_eq!(now["label"], "#2 of 2 in the High queue");
+
+    // Staff, on the house portal, take the ticket ahead.
+    let ahead_url = format!("{tickets}/{}", ahead["id"].as_str().expect("id"));
+    let (status, taken) = api(
+        &portal,
+        "localhost",
+        &staff,
+        reqwest::Method::PATCH,
+        &ahead_url,
+        Some(serde_json::json!({"status": "in_progress"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{taken}");
+    let moved = next_of(&mut ws, "ticket.position").await;
+    assert_eq!(moved["ticket"], mine["id"]);
+    assert_eq!(moved["label"], "#1 of 1 in the High queue");
+    assert_eq!(moved["position"], 1);
 }
 
 fn welcome_mail(subject: &str) -> Mail {

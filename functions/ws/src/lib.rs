@@ -1,18 +1,14 @@
-//! The WebSocket function behind API Gateway's WebSocket API: `$connect` records the
-//! connection (an item with the 2-hour TTL API Gateway imposes), `$disconnect` removes it,
-//! `$default` answers messages. Topic subscriptions arrive with the tickets capability.
+//! The WebSocket function behind API Gateway's WebSocket API: `$connect` authenticates the
+//! upgrade (session cookie or bearer token, on a host of the actor's tenant) and records the
+//! connection (2-hour TTL, API Gateway's limit); `$disconnect` forgets it and its topics;
+//! `$default` answers messages: `ping`, `subscribe` / `unsubscribe` to topics the policy
+//! allows (see [`kt_app::tickets::live`]).
 
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
+use kt_app::tickets::live;
 use kt_http::AppState;
-use kt_store::{Cond, Item, Key};
-use serde_json::{Value, json};
 
-/// API Gateway closes every WebSocket connection after two hours.
-pub const CONNECTION_TTL_SECS: i64 = 2 * 3600;
-
-pub fn connection_key(connection_id: &str) -> Key {
-    Key::new(format!("WSCONN#{connection_id}"), "CONN")
-}
+pub use kt_app::tickets::live::{CONNECTION_TTL_SECS, connection_key};
 
 pub async fn handle(state: &AppState, request: ApiGatewayWebsocketProxyRequest) -> ApiGatewayProxyResponse {
     let ctx = &request.request_context;
@@ -21,10 +17,14 @@ pub async fn handle(state: &AppState, request: ApiGatewayWebsocketProxyRequest) 
     };
     match route {
         "$connect" => {
-            let now = state.clock.now_unix();
-            let item = Item::new(connection_key(connection_id), obj(json!({"connected_at": now, "topics": []})))
-                .with_expiry(now + CONNECTION_TTL_SECS);
-            match state.store.put(item, Cond::None).await {
+            let auth = match kt_http::auth::websocket_actor(state, &request.headers).await {
+                Ok(a) => a,
+                Err(e) => {
+                    tracing::info!(status = %e.status, "websocket connection refused");
+                    return respond(i64::from(e.status.as_u16()));
+                }
+            };
+            match live::connect(state, connection_id, &auth.actor).await {
                 Ok(()) => respond(200),
                 Err(e) => {
                     tracing::error!(error = %e, "could not record connection");
@@ -33,39 +33,23 @@ pub async fn handle(state: &AppState, request: ApiGatewayWebsocketProxyRequest) 
             }
         }
         "$disconnect" => {
-            if let Err(e) = state.store.delete(&connection_key(connection_id), Cond::None).await {
+            if let Err(e) = live::disconnect(state, connection_id).await {
                 tracing::warn!(error = %e, "could not remove connection");
             }
             respond(200)
         }
         _ => {
-            let reply = reply_to(request.body.as_deref());
-            if let Err(e) = state.push.send(connection_id, &reply).await {
-                tracing::info!(error = %e, connection_id, "reply not delivered");
+            for reply in live::handle_message(state, connection_id, request.body.as_deref()).await {
+                if let Err(e) = state.push.send(connection_id, &reply).await {
+                    tracing::info!(error = %e, connection_id, "reply not delivered");
+                    break;
+                }
             }
             respond(200)
-        }
-    }
-}
-
-/// The answer to one client message.
-pub fn reply_to(body: Option<&str>) -> Value {
-    let message: Value = body.and_then(|b| serde_json::from_str(b).ok()).unwrap_or(Value::Null);
-    match message.get("type").and_then(Value::as_str) {
-        Some("ping") => json!({"type": "pong"}),
-        Some(other) => {
-            json!({"type": "error", "code": "unknown-type", "message": format!("unknown message type {other:?}")})
-        }
-        None => {
-            json!({"type": "error", "code": "bad-message", "message": "send JSON objects with a \"type\""})
         }
     }
 }
 
 fn respond(status: i64) -> ApiGatewayProxyResponse {
     ApiGatewayProxyResponse { status_code: status, ..Default::default() }
-}
-
-fn obj(v: Value) -> serde_json::Map<String, Value> {
-    v.as_object().cloned().unwrap_or_default()
 }

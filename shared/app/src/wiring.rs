@@ -188,6 +188,7 @@ pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
         tokens: TokenKeys::new(&jwt_secret),
         sealer: Sealer::new(&data_key),
         tenant_cache: Arc::new(TenantCache::default()),
+        outbox_wake: Arc::new(tokio::sync::Notify::new()),
     };
     Ok(Wired { state, hub, local_blobs, local_mailer, local_sms })
 }

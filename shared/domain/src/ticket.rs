@@ -67,7 +67,7 @@ impl Priority {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     New,
@@ -224,6 +224,9 @@ pub struct QueueSlot {
     pub number: u64,
     #[serde(with = "time::serde::rfc3339")]
     pub entered_at: time::OffsetDateTime,
+    /// Its position when it entered (the basis of response-time history).
+    #[serde(default)]
+    pub entered_position: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -249,6 +252,11 @@ pub struct Ticket {
     /// Present while the ticket waits for staff.
     #[serde(default)]
     pub queue: Option<QueueSlot>,
+    /// When staff first answered in public (the end of the first wait).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub first_response_at: Option<time::OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub resolved_at: Option<time::OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -296,6 +304,143 @@ pub fn parse_tags(raw: &[String]) -> Result<Vec<String>, Invalid> {
         return Err(Invalid::new("tags", "use at most 20 tags"));
     }
     Ok(out)
+}
+
+/// A public reply or an internal note. Internal notes are for the people who work the ticket
+/// (staff, partners, partner staff) and never reach a client by any path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: String,
+    pub ticket: TicketId,
+    pub author: UserId,
+    pub author_role: crate::identity::Role,
+    /// Markdown as written.
+    pub body: String,
+    /// `body` rendered and sanitized (no scripts, no event handlers, safe links).
+    pub html: String,
+    pub internal: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+}
+
+/// Who may read internal notes: everyone who works tickets, never a client.
+pub fn sees_internal(role: crate::identity::Role) -> bool {
+    role != crate::identity::Role::Client
+}
+
+/// The status a reply moves a ticket to when the author names none:
+/// * a client (or anyone on the client's side) answering a ticket that waited for them, or
+///   writing on a resolved one, puts it back in the queue (Open);
+/// * staff answering in public a ticket that waits for them hand it to the client (Pending
+///   Client), which ends the wait in the queue;
+/// * internal notes never move a ticket.
+pub fn status_after_reply(status: Status, from_client: bool, internal: bool) -> Status {
+    match (internal, from_client, status) {
+        (true, _, s) => s,
+        (false, true, Status::PendingClient | Status::Resolved) => Status::Open,
+        (false, false, Status::New | Status::Open) => Status::PendingClient,
+        (false, _, s) => s,
+    }
+}
+
+/// First-response targets when a tenant has no SLA policy of its own (seconds).
+pub fn default_first_response_secs(priority: Priority) -> u64 {
+    match priority {
+        Priority::Critical => 3600,
+        Priority::High => 4 * 3600,
+        Priority::Medium => 8 * 3600,
+        Priority::Low => 24 * 3600,
+    }
+}
+
+/// Estimated time to a first response, from history: each recorded wait (entering the queue
+/// to the first staff response) divided by the position it started from is the time one
+/// place in the queue took. A ticket at position X waits about X such places; the middle half
+/// of the recorded per-place times gives a range, not false precision. With too little
+/// history, the SLA target is the estimate.
+pub mod estimate {
+    use serde::{Deserialize, Serialize};
+
+    /// Fewer samples than this and the estimate falls back to the SLA target.
+    pub const MIN_SAMPLES: usize = 5;
+    /// Samples older than this are not history any more (30 days).
+    pub const WINDOW_SECS: i64 = 30 * 24 * 3600;
+    /// At most this many recent samples are summarized.
+    pub const MAX_SAMPLES: usize = 200;
+
+    /// One recorded first wait.
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+    pub struct Sample {
+        pub wait_secs: u64,
+        pub position: u64,
+    }
+
+    /// What a position read needs: seconds per place in the queue, low and high.
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+    pub struct Summary {
+        pub per_place_low: f64,
+        pub per_place_high: f64,
+        pub samples: usize,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Basis {
+        History,
+        SlaTarget,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Estimate {
+        pub low_secs: u64,
+        pub high_secs: u64,
+        pub basis: Basis,
+    }
+
+    fn quantile(sorted: &[f64], q: f64) -> f64 {
+        let idx = q * (sorted.len() - 1) as f64;
+        let (lo, hi) = (idx.floor() as usize, idx.ceil() as usize);
+        sorted[lo] + (sorted[hi] - sorted[lo]) * (idx - lo as f64)
+    }
+
+    /// Summarizes samples (the most recent [`MAX_SAMPLES`] are expected); `None` with too few.
+    pub fn summarize(samples: &[Sample]) -> Option<Summary> {
+        let mut per_place: Vec<f64> =
+            samples.iter().map(|s| s.wait_secs as f64 / s.position.max(1) as f64).filter(|v| v.is_finite()).collect();
+        if per_place.len() < MIN_SAMPLES {
+            return None;
+        }
+        per_place.sort_by(f64::total_cmp);
+        Some(Summary {
+            per_place_low: quantile(&per_place, 0.25),
+            per_place_high: quantile(&per_place, 0.75),
+            samples: per_place.len(),
+        })
+    }
+
+    /// Rounds to a figure a person reads: minutes below two hours, hours below two days, then days.
+    pub fn round_human(secs: u64, up: bool) -> u64 {
+        let unit = match secs {
+            0..7_200 => 60,
+            7_200..172_800 => 3_600,
+            _ => 86_400,
+        };
+        let units = if up { secs.div_ceil(unit) } else { secs / unit };
+        (units * unit).max(60)
+    }
+
+    /// The estimate for a ticket at `position`.
+    pub fn estimate(summary: Option<&Summary>, position: u64, sla_target_secs: u64) -> Estimate {
+        match summary {
+            Some(s) => {
+                let low = (s.per_place_low * position as f64).max(0.0) as u64;
+                let high = (s.per_place_high * position as f64).ceil().max(low as f64) as u64;
+                let (low, high) = (round_human(low, false), round_human(high, true));
+                Estimate { low_secs: low, high_secs: high.max(low), basis: Basis::History }
+            }
+            None => Estimate { low_secs: 0, high_secs: sla_target_secs, basis: Basis::SlaTarget },
+        }
+    }
 }
 
 /// A Fenwick (binary indexed) tree over queue numbers, laid out so that each node is one
@@ -393,7 +538,58 @@ mod tests {
         assert!(fenwick::prefix_nodes(u32::MAX as u64).len() <= fenwick::DEPTH as usize);
     }
 
+    #[test]
+    fn replies_move_tickets_by_who_writes() {
+        use Status::*;
+        assert_eq!(status_after_reply(PendingClient, true, false), Open, "the client answered: back in the queue");
+        assert_eq!(status_after_reply(Resolved, true, false), Open, "a client writing on a resolved ticket reopens it");
+        assert_eq!(status_after_reply(New, false, false), PendingClient, "staff answered: the client's turn");
+        assert_eq!(status_after_reply(InProgress, false, false), InProgress);
+        assert_eq!(status_after_reply(New, false, true), New, "notes move nothing");
+        assert_eq!(status_after_reply(Open, true, false), Open);
+        assert!(!sees_internal(crate::identity::Role::Client));
+        assert!(sees_internal(crate::identity::Role::PartnerStaff));
+    }
+
+    #[test]
+    fn estimates_from_synthetic_histories() {
+        use estimate::*;
+        // No history: the SLA target, as a bound.
+        let e = estimate(None, 3, 4 * 3600);
+        assert_eq!((e.low_secs, e.high_secs, e.basis), (0, 4 * 3600, Basis::SlaTarget));
+        assert_eq!(summarize(&[Sample { wait_secs: 600, position: 1 }; 4]), None, "four samples are not history");
+        // Every place took 10 minutes: position 3 waits about 30 minutes.
+        let steady: Vec<Sample> = (1..=20).map(|p| Sample { wait_secs: 600 * p, position: p }).collect();
+        let s = summarize(&steady).unwrap();
+        assert_eq!((s.per_place_low, s.per_place_high), (600.0, 600.0));
+        let e = estimate(Some(&s), 3, 3600);
+        assert_eq!((e.low_secs, e.high_secs, e.basis), (1800, 1800, Basis::History));
+        // Places took 5 to 15 minutes: a range, wider further back.
+        let spread: Vec<Sample> = (0..40).map(|i| Sample { wait_secs: 300 + (i % 3) * 300, position: 1 }).collect();
+        let s = summarize(&spread).unwrap();
+        let near = estimate(Some(&s), 1, 3600);
+        let far = estimate(Some(&s), 10, 3600);
+        assert!(near.low_secs <= 600 && near.high_secs >= 600, "{near:?}");
+        assert!(far.high_secs - far.low_secs > near.high_secs - near.low_secs, "{near:?} {far:?}");
+        assert!(far.low_secs >= 3000 && far.high_secs <= 3 * 3600, "{far:?}");
+        // Long waits round to hours and days.
+        assert_eq!(round_human(3 * 3600 + 5, true), 4 * 3600);
+        assert_eq!(round_human(50 * 3600, false), 2 * 86_400);
+        assert_eq!(round_human(10, false), 60, "never 'zero minutes'");
+    }
+
     proptest! {
+        /// An estimate is a range, low <= high, growing with the position.
+        #[test]
+        fn estimates_grow_with_position(waits in proptest::collection::vec((1u64..100_000, 1u64..50), 5..60), p in 1u64..500) {
+            let samples: Vec<estimate::Sample> = waits.iter().map(|(w, pos)| estimate::Sample { wait_secs: *w, position: *pos }).collect();
+            let s = estimate::summarize(&samples).unwrap();
+            let a = estimate::estimate(Some(&s), p, 3600);
+            let b = estimate::estimate(Some(&s), p + 1, 3600);
+            prop_assert!(a.low_secs <= a.high_secs);
+            prop_assert!(a.low_secs <= b.low_secs && a.high_secs <= b.high_secs);
+        }
+
         /// Counting through the tree equals counting the set, for any mix of entries and exits.
         #[test]
         fn fenwick_counts_like_a_set(ops in proptest::collection::vec((1u64..5_000, any::<bool>()), 1..200), probe in 0u64..5_100) {

@@ -95,6 +95,51 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
+/// The tenant named by the `{tenant_id}` path parameter (404 when it does not exist; whether
+/// the actor may see it is the use case's question).
+pub struct TenantInPath(pub Tenant);
+
+impl FromRequestParts<AppState> for TenantInPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(params) =
+            axum::extract::Path::<std::collections::HashMap<String, String>>::from_request_parts(parts, app)
+                .await
+                .map_err(|_| ApiError::not_found())?;
+        let raw = params.get("tenant_id").ok_or_else(ApiError::not_found)?;
+        let id = kt_domain::identity::TenantId::try_from(raw.to_owned()).map_err(|_| ApiError::not_found())?;
+        Ok(TenantInPath(tenancy::get(app, &id).await?))
+    }
+}
+
+/// The actor of a WebSocket upgrade (`$connect` on API Gateway, `/ws` locally): the session
+/// cookie the browser sends with the upgrade, or a bearer token, on a host of the actor's own
+/// tenant. Upgrades are GETs, so no CSRF token is involved; the `Origin` is checked instead
+/// (a page of another site must not open a socket with the user's cookies).
+pub async fn websocket_actor(state: &AppState, headers: &HeaderMap) -> Result<Auth, ApiError> {
+    let host = request_host(headers).ok_or_else(ApiError::not_found)?;
+    let tenant = tenancy::resolve_host(state, host).await?;
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+        if tenancy::normalize_host(origin_host) != tenancy::normalize_host(host) {
+            return Err(AppError::Unauthenticated.into());
+        }
+    }
+    let bearer =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let token = bearer.or_else(|| cookie(headers, SESSION_COOKIE)).ok_or(AppError::Unauthenticated)?;
+    let actor = if token.starts_with(kt_app::identity::api_keys::PREFIX) {
+        kt_app::identity::api_keys::authenticate(state, token).await?.0
+    } else {
+        sessions::actor_from_token(state, token).await?
+    };
+    if actor.tenant != tenant.id {
+        return Err(AppError::Unauthenticated.into());
+    }
+    Ok(Auth { actor, tenant })
+}
+
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }

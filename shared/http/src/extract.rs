@@ -26,6 +26,12 @@ where
     }
 }
 
+/// Parses a JSON body already read as bytes (for handlers that also need the raw body, such
+/// as idempotent creates), with the same field errors as [`ApiJson`].
+pub fn from_json_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    axum::Json::<T>::from_bytes(bytes).map(|axum::Json(v)| v).map_err(json_problem)
+}
+
 fn json_problem(rejection: JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::JsonDataError(e) => {

@@ -9,12 +9,21 @@
 //! * `QUEUE#COUNTER` / `QUEUE`: the queue-number dispenser shared by every priority.
 //! * `QUEUE#<priority>#FW#<node>` / `FW`: one Fenwick-tree node (attribute `n`), each in its
 //!   own partition so no partition takes every queue write.
+//! * `TICKETREF#<id>` / `TICKETREF`: id -> tenant, for paths that name only the ticket
+//!   (WebSocket topics, jump by id).
+//! * `T#<t>#TICKET#<id>` / `MSG#<ulid>`: replies and internal notes, in order; `ACT#<ulid>`:
+//!   the activity log. One partition per ticket, so a ticket's page is one query.
+//! * `T#<t>#TSTATS` / `<scope>#<counter>` (attribute `n`): aggregate counts per tenant
+//!   (`all`) and per organization (`org:<id>`), by status and priority, kept in the same
+//!   transaction as the change.
+//! * `RESPHIST#<priority>` / `<ulid>`: first-response waits (30-day TTL), and
+//!   `RESPHIST#<priority>` / `SUMMARY`: their summary, read with a position.
 
-use kt_domain::identity::{TenantId, TicketId};
-use kt_domain::ticket::{FIRST_TICKET_NUMBER, Priority, Ticket, fenwick};
+use kt_domain::identity::{OrgId, TenantId, TicketId};
+use kt_domain::ticket::{FIRST_TICKET_NUMBER, Message, Priority, Status, Ticket, estimate, fenwick};
 
 use crate::entity::{self, Versioned, pointer, pointer_item};
-use crate::{Index, IndexKey, Item, Key, Store, StoreError, TxOp};
+use crate::{Cond, Index, IndexKey, Item, Key, Page, Query, SkCond, Store, StoreError, TxOp};
 
 /// The attribute a Fenwick node counts in.
 pub const NODE_FIELD: &str = "n";
@@ -89,19 +98,240 @@ pub async fn position(store: &dyn Store, priority: Priority, number: u64) -> Res
     let mut nodes = fenwick::prefix_nodes(number.saturating_sub(1));
     nodes.push(fenwick::ROOT);
     let keys: Vec<Key> = nodes.iter().map(|n| node_key(priority, *n)).collect();
-    let items = store.get_many(&keys).await?;
-    let count =
-        |i: &Option<Item>| i.as_ref().and_then(|i| i.attrs.get(NODE_FIELD)).and_then(|v| v.as_i64()).unwrap_or(0);
-    let (ahead, root) = items.split_at(items.len() - 1);
-    let ahead: i64 = ahead.iter().map(count).sum();
-    let length = count(&root[0]);
-    // A moment between two writes can show a count off by one; never below 1 or past the end.
-    let position = (ahead.max(0) as u64 + 1).min(length.max(1) as u64);
-    Ok((position, length.max(0) as u64))
+    Ok(position_from(&store.get_many(&keys).await?))
 }
 
 /// The length of `priority`'s queue (one item read).
 pub async fn length(store: &dyn Store, priority: Priority) -> Result<u64, StoreError> {
     let item = store.get(&node_key(priority, fenwick::ROOT)).await?;
     Ok(item.and_then(|i| i.attrs.get(NODE_FIELD).and_then(|v| v.as_i64())).unwrap_or(0).max(0) as u64)
+}
+
+pub fn ref_key(id: &TicketId) -> Key {
+    Key::new(format!("TICKETREF#{id}"), "TICKETREF")
+}
+
+pub fn ref_item(t: &Ticket) -> Item {
+    pointer_item(ref_key(&t.id), "tenant", t.tenant.as_str())
+}
+
+/// The tenant a ticket id belongs to.
+pub async fn tenant_of(store: &dyn Store, id: &TicketId) -> Result<Option<TenantId>, StoreError> {
+    Ok(pointer(store, &ref_key(id), "tenant").await?.and_then(|s| TenantId::try_from(s).ok()))
+}
+
+fn partition(tenant: &TenantId, id: &TicketId) -> String {
+    format!("T#{tenant}#TICKET#{id}")
+}
+
+pub fn message_item(tenant: &TenantId, m: &Message) -> Result<Item, StoreError> {
+    Item::from_entity(Key::new(partition(tenant, &m.ticket), format!("MSG#{}", m.id)), m)
+}
+
+pub fn activity_key(tenant: &TenantId, id: &TicketId, entry: &str) -> Key {
+    Key::new(partition(tenant, id), format!("ACT#{entry}"))
+}
+
+/// One page of a ticket's replies and notes, oldest first.
+pub async fn messages(
+    store: &dyn Store,
+    tenant: &TenantId,
+    id: &TicketId,
+    limit: u32,
+    cursor: Option<String>,
+) -> Result<(Vec<Message>, Option<String>), StoreError> {
+    let q = Query::table(partition(tenant, id)).sk(SkCond::BeginsWith("MSG#".into())).limit(limit).after(cursor);
+    let page = store.query(q).await?;
+    let items = page.items.iter().map(Item::to_entity).collect::<Result<_, _>>()?;
+    Ok((items, page.next_cursor))
+}
+
+/// One page of a ticket's activity entries (as stored JSON), oldest first.
+pub async fn activity(
+    store: &dyn Store,
+    tenant: &TenantId,
+    id: &TicketId,
+    limit: u32,
+    cursor: Option<String>,
+) -> Result<Page, StoreError> {
+    store
+        .query(Query::table(partition(tenant, id)).sk(SkCond::BeginsWith("ACT#".into())).limit(limit).after(cursor))
+        .await
+}
+
+/// Which list a ticket listing reads: the tenant's, or one organization's.
+pub fn list_query(tenant: &TenantId, org: Option<&OrgId>) -> Query {
+    match org {
+        Some(o) => Query::partition(Index::Gsi2, format!("T#{tenant}#ORG#{o}#TICKETS")),
+        None => Query::partition(Index::Gsi1, format!("T#{tenant}#TICKETS")),
+    }
+}
+
+/// The waiting tickets of `priority`'s queue, across tenants, first in first.
+pub fn queue_query(priority: Priority) -> Query {
+    Query::partition(Index::Gsi3, queue_partition(priority))
+}
+
+/// Aggregate counters: the scope (`all` or `org:<id>`) and the counter name.
+pub fn stat_key(tenant: &TenantId, scope: &str, counter: &str) -> Key {
+    Key::new(format!("T#{tenant}#TSTATS"), format!("{scope}#{counter}"))
+}
+
+pub fn status_counter(s: Status) -> String {
+    format!("status:{}", s.as_str())
+}
+
+pub fn priority_counter(p: Priority) -> String {
+    format!("priority:{}", p.as_str())
+}
+
+/// Counter operations for a ticket appearing (`delta` 1) or disappearing (-1) with `status`
+/// and `priority`, in the tenant's and its organization's counts.
+pub fn stat_ops(t: &Ticket, status: Status, priority: Priority, delta: i64) -> Vec<TxOp> {
+    let org_scope = format!("org:{}", t.org);
+    let mut ops = Vec::with_capacity(4);
+    for scope in ["all", org_scope.as_str()] {
+        for counter in [status_counter(status), priority_counter(priority)] {
+            ops.push(TxOp::Increment {
+                key: stat_key(&t.tenant, scope, &counter),
+                field: NODE_FIELD.into(),
+                by: delta,
+            });
+        }
+    }
+    ops
+}
+
+/// Counter operations for a change of status and/or priority.
+pub fn stat_change_ops(t: &Ticket, from: (Status, Priority), to: (Status, Priority)) -> Vec<TxOp> {
+    let org_scope = format!("org:{}", t.org);
+    let mut ops = Vec::new();
+    for scope in ["all", org_scope.as_str()] {
+        if from.0 != to.0 {
+            for (s, by) in [(from.0, -1), (to.0, 1)] {
+                ops.push(TxOp::Increment {
+                    key: stat_key(&t.tenant, scope, &status_counter(s)),
+                    field: NODE_FIELD.into(),
+                    by,
+                });
+            }
+        }
+        if from.1 != to.1 {
+            for (p, by) in [(from.1, -1), (to.1, 1)] {
+                ops.push(TxOp::Increment {
+                    key: stat_key(&t.tenant, scope, &priority_counter(p)),
+                    field: NODE_FIELD.into(),
+                    by,
+                });
+            }
+        }
+    }
+    ops
+}
+
+/// Every counter of one scope (`all` or `org:<id>`): counter name -> count.
+pub async fn stats(
+    store: &dyn Store,
+    tenant: &TenantId,
+    scope: &str,
+) -> Result<std::collections::BTreeMap<String, i64>, StoreError> {
+    let q = Query::table(format!("T#{tenant}#TSTATS")).sk(SkCond::BeginsWith(format!("{scope}#")));
+    let page = store.query(q).await?;
+    Ok(page
+        .items
+        .iter()
+        .filter_map(|i| {
+            let name = i.key.sk.split_once('#')?.1.to_owned();
+            Some((name, i.attrs.get(NODE_FIELD)?.as_i64()?))
+        })
+        .collect())
+}
+
+pub fn summary_key(priority: Priority) -> Key {
+    Key::new(format!("RESPHIST#{}", priority.as_str()), "SUMMARY")
+}
+
+/// Records one first-response wait (kept for the estimate window).
+pub fn history_op(priority: Priority, id: &str, sample: estimate::Sample, expires_at: i64) -> Result<TxOp, StoreError> {
+    let key = Key::new(format!("RESPHIST#{}", priority.as_str()), format!("S#{id}"));
+    Ok(TxOp::Put { item: Item::from_entity(key, &sample)?.with_expiry(expires_at), cond: Cond::NotExists })
+}
+
+/// The most recent waits of `priority`, newest first.
+pub async fn history(store: &dyn Store, priority: Priority) -> Result<Vec<estimate::Sample>, StoreError> {
+    let q = Query::table(format!("RESPHIST#{}", priority.as_str()))
+        .sk(SkCond::BeginsWith("S#".into()))
+        .desc()
+        .limit(estimate::MAX_SAMPLES as u32);
+    let page = store.query(q).await?;
+    page.items.iter().map(Item::to_entity).collect()
+}
+
+pub fn summary_item(priority: Priority, summary: &estimate::Summary) -> Result<Item, StoreError> {
+    Item::from_entity(summary_key(priority), summary)
+}
+
+/// Where a waiting ticket stands and the history summary of its priority, in one batch read
+/// of at most [`fenwick::DEPTH`] + 2 items: `(position, length, summary)`.
+pub async fn position_with_summary(
+    store: &dyn Store,
+    priority: Priority,
+    number: u64,
+) -> Result<(u64, u64, Option<estimate::Summary>), StoreError> {
+    let mut keys: Vec<Key> =
+        fenwick::prefix_nodes(number.saturating_sub(1)).iter().map(|n| node_key(priority, *n)).collect();
+    keys.push(node_key(priority, fenwick::ROOT));
+    keys.push(summary_key(priority));
+    let mut items = store.get_many(&keys).await?;
+    let summary = items.pop().flatten().and_then(|i| i.to_entity::<estimate::Summary>().ok());
+    let (position, length) = position_from(&items);
+    Ok((position, length, summary))
+}
+
+fn node_count(i: &Option<Item>) -> i64 {
+    i.as_ref().and_then(|i| i.attrs.get(NODE_FIELD)).and_then(|v| v.as_i64()).unwrap_or(0)
+}
+
+/// `(position, length)` from the prefix nodes followed by the root node.
+fn position_from(items: &[Option<Item>]) -> (u64, u64) {
+    let Some((root, ahead)) = items.split_last() else {
+        return (1, 0);
+    };
+    let ahead: i64 = ahead.iter().map(node_count).sum();
+    let length = node_count(root);
+    // A moment between two writes can show a count off by one; never below 1 or past the end.
+    ((ahead.max(0) as u64 + 1).min(length.max(1) as u64), length.max(0) as u64)
+}
+
+/// Positions of many waiting tickets of one priority at once (the live worker's fan-out):
+/// the Fenwick prefix nodes of every number, each distinct node read once, in batches of
+/// [`crate::limits::MAX_BATCH_GET`]. Returns the positions in the order of `numbers`, and
+/// the queue's length.
+pub async fn positions(store: &dyn Store, priority: Priority, numbers: &[u64]) -> Result<(Vec<u64>, u64), StoreError> {
+    use std::collections::HashMap;
+    let mut wanted: Vec<u64> = numbers.iter().flat_map(|n| fenwick::prefix_nodes(n.saturating_sub(1))).collect();
+    wanted.push(fenwick::ROOT);
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut counts: HashMap<u64, i64> = HashMap::with_capacity(wanted.len());
+    let batches = wanted.chunks(crate::limits::MAX_BATCH_GET).map(|chunk| async move {
+        let keys: Vec<Key> = chunk.iter().map(|n| node_key(priority, *n)).collect();
+        store
+            .get_many(&keys)
+            .await
+            .map(|items| chunk.iter().copied().zip(items.iter().map(node_count)).collect::<Vec<_>>())
+    });
+    for batch in futures::future::try_join_all(batches).await? {
+        counts.extend(batch);
+    }
+    let length = counts.get(&fenwick::ROOT).copied().unwrap_or(0).max(0) as u64;
+    let positions = numbers
+        .iter()
+        .map(|n| {
+            let ahead: i64 =
+                fenwick::prefix_nodes(n.saturating_sub(1)).iter().map(|i| counts.get(i).copied().unwrap_or(0)).sum();
+            (ahead.max(0) as u64 + 1).min(length.max(1))
+        })
+        .collect();
+    Ok((positions, length))
 }

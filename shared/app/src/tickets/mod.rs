@@ -1,21 +1,30 @@
 //! Ticket use cases: filing a ticket (tenant-numbered, entering the queue), reading it under
-//! the policy, its place in the queue, and status / priority changes that move it in or out
-//! of the queue by the rules of [`kt_domain::ticket`]. Every change commits with its activity
-//! entry and a `ticket.*` event on the `events` queue, in one transaction.
+//! the policy, its place in the queue with an estimated response time, and edits that move it
+//! in or out of the queue by the rules of [`kt_domain::ticket`]. Every change commits with its
+//! activity entries, its aggregate counters and a `ticket.*` event on the `events` queue, in
+//! one transaction.
+//!
+//! [`conversation`] holds replies and internal notes, [`listing`] the filtered lists, counts
+//! and the cross-tenant queue, [`live`] the WebSocket subscriptions and position pushes.
+
+pub mod conversation;
+pub mod listing;
+pub mod live;
 
 use kt_domain::DomainEvent;
-use kt_domain::identity::{Invalid, OrgId, TicketId};
+use kt_domain::identity::{Invalid, OrgId, Role, TenantId, TicketId, UserId};
 use kt_domain::policy::{Actor, Permission, Resource};
-use kt_domain::tenancy::Tenant;
+use kt_domain::tenancy::{Tenant, UserStatus};
 use kt_domain::ticket::{
-    Category, Priority, QueueMove, QueueSlot, Status, Ticket, display_number, parse_body, parse_subject, parse_tags,
-    queue_move,
+    Category, Priority, QueueMove, QueueSlot, Status, Ticket, default_first_response_secs, display_number, estimate,
+    parse_body, parse_subject, parse_tags, queue_move,
 };
 use kt_store::entity::Versioned;
-use kt_store::{Cond, Item, Key, TxOp, accounts, tickets};
+use kt_store::{Cond, Item, TxOp, accounts, tickets};
 use serde::{Deserialize, Serialize};
 
 use crate::identity::sessions::ClientInfo;
+use crate::identity::tenancy;
 use crate::{AppError, AppState, outbox, permit};
 
 /// The queue ticket events travel on.
@@ -42,6 +51,9 @@ pub struct Activity {
     pub from: Option<String>,
     #[serde(default)]
     pub to: Option<String>,
+    /// Entries about internal notes are shown only to those who see internal notes.
+    #[serde(default)]
+    pub internal: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub at: time::OffsetDateTime,
 }
@@ -54,11 +66,23 @@ pub struct QueuePosition {
     pub length: u64,
 }
 
-fn resource<'a>(t: &'a Ticket) -> Resource<'a> {
+/// A position with its estimated time to a first response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueStanding {
+    pub at: QueuePosition,
+    pub estimate: estimate::Estimate,
+}
+
+pub(crate) fn resource(t: &Ticket) -> Resource<'_> {
     Resource { tenant: &t.tenant, org: Some(&t.org), owner: Some(&t.requester) }
 }
 
-fn activity_op(
+/// Whether the actor writes from the client's side of this ticket (a client, or whoever filed it).
+pub(crate) fn client_side(actor: &Actor, t: &Ticket) -> bool {
+    actor.role == Role::Client || actor.user == t.requester
+}
+
+pub(crate) fn activity_op(
     app: &AppState,
     t: &Ticket,
     actor: &Actor,
@@ -73,26 +97,37 @@ fn activity_op(
         kind: kind.into(),
         from,
         to,
+        internal: kind == "note",
         at: app.clock.now(),
     };
-    let key = Key::new(format!("T#{}#TICKET#{}", t.tenant, t.id), format!("ACT#{id}"));
+    let key = tickets::activity_key(&t.tenant, &t.id, &id);
     Ok(TxOp::Put { item: Item::from_entity(key, &a)?, cond: Cond::NotExists })
 }
 
-fn event_op(
+/// The `ticket.*` event for `t`; `queues` names the priorities whose queue changed, so the
+/// live worker knows whose positions to push.
+pub(crate) fn event_op(
     app: &AppState,
     kind: &str,
     t: &Ticket,
     tenant: &Tenant,
+    actor: &Actor,
+    queues: &[Priority],
     extra: serde_json::Value,
 ) -> Result<TxOp, AppError> {
     let mut payload = serde_json::json!({
         "ticket": t.id.to_string(),
         "number": display_number(tenant.ticket_prefix.as_str(), t.number),
+        "subject": t.subject,
         "org": t.org.to_string(),
+        "requester": t.requester.to_string(),
+        "assignee": t.assignee.as_ref().map(|a| a.to_string()),
+        "watchers": t.watchers.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+        "actor": actor.user.to_string(),
         "status": t.status.as_str(),
         "priority": t.priority.as_str(),
         "queue_number": t.queue.map(|q| q.number),
+        "queues_changed": queues.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
     });
     if let (Some(p), serde_json::Value::Object(extra)) = (payload.as_object_mut(), extra) {
         p.extend(extra);
@@ -101,8 +136,64 @@ fn event_op(
     outbox::record(EVENTS, event)
 }
 
+/// Enters `priority`'s queue at the back: a fresh queue number, the position it starts from,
+/// and the Fenwick increments.
+async fn enter_queue(app: &AppState, priority: Priority) -> Result<(QueueSlot, Vec<TxOp>), AppError> {
+    let store = app.store.as_ref();
+    let number = tickets::next_queue_number(store).await?;
+    let entered_position = tickets::length(store, priority).await? + 1;
+    let slot = QueueSlot { number, entered_at: app.clock.now(), entered_position };
+    Ok((slot, tickets::queue_ops(priority, number, 1)))
+}
+
+/// Moves `t` to `to_status` / `to_priority`: the queue operations (by [`queue_move`]), the
+/// counter operations and the timestamps. Returns the operations and the queues touched.
+pub(crate) async fn move_ticket(
+    app: &AppState,
+    t: &mut Ticket,
+    to_status: Status,
+    to_priority: Priority,
+) -> Result<(Vec<TxOp>, Vec<Priority>), AppError> {
+    let mut ops = Vec::new();
+    let mut touched = Vec::new();
+    match queue_move(t.status, t.priority, to_status, to_priority) {
+        QueueMove::Stay => {}
+        QueueMove::Enter(p) => {
+            let (slot, enter) = enter_queue(app, p).await?;
+            t.queue = Some(slot);
+            ops.extend(enter);
+            touched.push(p);
+        }
+        QueueMove::Leave(p) => {
+            if let Some(slot) = t.queue.take() {
+                ops.extend(tickets::queue_ops(p, slot.number, -1));
+                touched.push(p);
+            }
+        }
+        QueueMove::Switch { from, to } => {
+            if let Some(slot) = t.queue {
+                ops.extend(tickets::queue_ops(from, slot.number, -1));
+                ops.extend(tickets::queue_ops(to, slot.number, 1));
+                touched.extend([from, to]);
+            }
+        }
+    }
+    ops.extend(tickets::stat_change_ops(t, (t.status, t.priority), (to_status, to_priority)));
+    let now = app.clock.now();
+    if to_status == Status::Resolved && t.status != Status::Resolved {
+        t.resolved_at = Some(now);
+    } else if !matches!(to_status, Status::Resolved | Status::Closed) {
+        t.resolved_at = None;
+    }
+    t.status = to_status;
+    t.priority = to_priority;
+    t.updated_at = now;
+    Ok((ops, touched))
+}
+
 /// Files a ticket: draws the tenant's next number and a queue number, and commits the ticket,
-/// its number, its place in the queue, the activity entry and `ticket.created` at once.
+/// its number, its place in the queue, the counters, the activity entry and `ticket.created`
+/// at once.
 pub async fn create(
     app: &AppState,
     actor: &Actor,
@@ -116,9 +207,9 @@ pub async fn create(
     let tags = parse_tags(&input.tags).map_err(|e| errors.push(e)).ok();
     let org = match (input.org, actor.orgs.as_slice()) {
         (Some(o), _) => Some(o),
-        (None, [only]) if actor.role == kt_domain::identity::Role::Client => Some(only.clone()),
+        (None, [only]) if actor.role == Role::Client => Some(only.clone()),
         (None, _) => {
-            errors.push(Invalid::new("org", "name the organization the ticket is for"));
+            errors.push(Invalid::new("org_id", "name the organization the ticket is for"));
             None
         }
     };
@@ -130,11 +221,11 @@ pub async fn create(
     // No owner yet: a client files only into their own organizations.
     permit(actor, Permission::SubmitTickets, &Resource { tenant: &tenant.id, org: Some(&org), owner: None })?;
     if accounts::get_org(app.store.as_ref(), &tenant.id, &org).await?.is_none() {
-        return Err(AppError::invalid("org", "is not an organization of this portal"));
+        return Err(AppError::invalid("org_id", "is not an organization of this portal"));
     }
     let store = app.store.as_ref();
     let number = tickets::next_number(store, &tenant.id).await?;
-    let queue_number = tickets::next_queue_number(store).await?;
+    let (slot, queue_ops) = enter_queue(app, input.priority).await?;
     let now = app.clock.now();
     let ticket = Ticket {
         id: TicketId::new(app.ids.ulid()),
@@ -150,18 +241,23 @@ pub async fn create(
         assignee: None,
         watchers: vec![],
         tags,
-        queue: Some(QueueSlot { number: queue_number, entered_at: now }),
+        queue: Some(slot),
+        first_response_at: None,
+        resolved_at: None,
         created_at: now,
         updated_at: now,
     };
     let mut ops = vec![
         TxOp::Put { item: tickets::item(&ticket, 1)?, cond: Cond::NotExists },
         TxOp::Put { item: tickets::number_item(&ticket), cond: Cond::NotExists },
+        TxOp::Put { item: tickets::ref_item(&ticket), cond: Cond::NotExists },
     ];
-    ops.extend(tickets::queue_ops(ticket.priority, queue_number, 1));
+    ops.extend(queue_ops);
+    ops.extend(tickets::stat_ops(&ticket, ticket.status, ticket.priority, 1));
     ops.push(activity_op(app, &ticket, actor, "created", None, Some(ticket.status.as_str().into()))?);
-    ops.push(event_op(app, "ticket.created", &ticket, tenant, serde_json::json!({}))?);
+    ops.push(event_op(app, "ticket.created", &ticket, tenant, actor, &[ticket.priority], serde_json::json!({}))?);
     store.transact(ops).await?;
+    app.outbox_wake.notify_one();
     Ok(ticket)
 }
 
@@ -172,19 +268,40 @@ pub async fn get(app: &AppState, actor: &Actor, tenant: &Tenant, id: &TicketId) 
     Ok(t)
 }
 
-/// Where a ticket stands in its queue; `None` when it is not waiting for staff.
+/// A ticket named only by its id (WebSocket topics), with its tenant.
+pub async fn get_by_id(app: &AppState, actor: &Actor, id: &TicketId) -> Result<(Tenant, Ticket), AppError> {
+    let tenant_id = tickets::tenant_of(app.store.as_ref(), id).await?.ok_or(AppError::NotFound)?;
+    let tenant = tenancy::get(app, &tenant_id).await?;
+    let t = get(app, actor, &tenant, id).await?.value;
+    Ok((tenant, t))
+}
+
+/// Where a ticket stands in its queue, with the estimate; `None` when it is not waiting.
 pub async fn position(
     app: &AppState,
     actor: &Actor,
     tenant: &Tenant,
     id: &TicketId,
-) -> Result<Option<QueuePosition>, AppError> {
+) -> Result<Option<QueueStanding>, AppError> {
     let t = get(app, actor, tenant, id).await?.value;
     permit(actor, Permission::ViewQueuePosition, &resource(&t))?;
-    queue_position(app, &t).await
+    standing(app, &t).await
 }
 
-/// The queue position of a ticket already read (O(log n) item reads, one round trip).
+/// The standing of a ticket already read: one batch read of O(log n) items (the Fenwick
+/// prefix, the root and the history summary).
+pub async fn standing(app: &AppState, t: &Ticket) -> Result<Option<QueueStanding>, AppError> {
+    let Some(slot) = t.queue.filter(|_| t.status.waits_for_staff()) else {
+        return Ok(None);
+    };
+    let (position, length, summary) =
+        tickets::position_with_summary(app.store.as_ref(), t.priority, slot.number).await?;
+    let at = QueuePosition { priority: t.priority, position, length };
+    let estimate = estimate::estimate(summary.as_ref(), position, default_first_response_secs(t.priority));
+    Ok(Some(QueueStanding { at, estimate }))
+}
+
+/// The queue position alone (kept for callers that need no estimate).
 pub async fn queue_position(app: &AppState, t: &Ticket) -> Result<Option<QueuePosition>, AppError> {
     match t.queue.filter(|_| t.status.waits_for_staff()) {
         None => Ok(None),
@@ -195,14 +312,51 @@ pub async fn queue_position(app: &AppState, t: &Ticket) -> Result<Option<QueuePo
     }
 }
 
+/// An edit of a ticket's fields. `None` leaves a field as it is; `assignee: Some(None)` unassigns.
 #[derive(Debug, Clone, Default)]
 pub struct Change {
+    pub subject: Option<String>,
     pub status: Option<Status>,
     pub priority: Option<Priority>,
+    pub category: Option<Category>,
+    pub assignee: Option<Option<UserId>>,
+    pub tags: Option<Vec<String>>,
+    pub watchers: Option<Vec<UserId>>,
 }
 
-/// Changes status and/or priority (staff, partners and partner staff), moving the ticket in or
-/// out of the queue. `if_match` is the version the caller read (`If-Match`).
+impl Change {
+    pub fn status(status: Status) -> Self {
+        Self { status: Some(status), ..Self::default() }
+    }
+
+    pub fn priority(priority: Priority) -> Self {
+        Self { priority: Some(priority), ..Self::default() }
+    }
+}
+
+/// Someone who may work a ticket of `tenant`: active house staff, or an active partner or
+/// partner staff member of the tenant.
+async fn check_worker(app: &AppState, tenant: &TenantId, user: &UserId, field: &'static str) -> Result<(), AppError> {
+    let store = app.store.as_ref();
+    let mut candidates = vec![tenant.clone()];
+    if let Some(house) = tenancy::house(store).await?
+        && &house != tenant
+    {
+        candidates.push(house);
+    }
+    for t in candidates {
+        if let Some(u) = accounts::get_user(store, &t, user).await? {
+            let works = matches!(u.value.role, Role::SuperAdmin | Role::Staff | Role::Partner | Role::PartnerStaff);
+            if works && u.value.status == UserStatus::Active {
+                return Ok(());
+            }
+        }
+    }
+    Err(AppError::invalid(field, "is not an active staff member who can work this ticket"))
+}
+
+/// Changes a ticket's fields (staff, partners and partner staff), moving it in or out of the
+/// queue. `if_match` is the version the caller read (`If-Match`).
 pub async fn change(
     app: &AppState,
     actor: &Actor,
@@ -210,7 +364,7 @@ pub async fn change(
     id: &TicketId,
     change: Change,
     if_match: Option<u64>,
-) -> Result<Ticket, AppError> {
+) -> Result<Versioned<Ticket>, AppError> {
     let current = get(app, actor, tenant, id).await?;
     permit(actor, Permission::ManageTenantTickets, &resource(&current.value))?;
     if if_match.is_some_and(|v| v != current.version) {
@@ -218,67 +372,86 @@ pub async fn change(
     }
     let before = current.value.clone();
     let mut t = current.value;
+
+    let mut errors: Vec<Invalid> = Vec::new();
+    let subject = change.subject.as_deref().map(parse_subject).transpose().map_err(|e| errors.push(e)).ok().flatten();
+    let tags = change.tags.as_deref().map(parse_tags).transpose().map_err(|e| errors.push(e)).ok().flatten();
     let to_status = match change.status.filter(|s| *s != t.status) {
-        Some(s) => t.status.transition(s).map_err(|e| AppError::from_invalid(vec![e]))?,
+        Some(s) => t.status.transition(s).map_err(|e| errors.push(e)).unwrap_or(t.status),
         None => t.status,
     };
+    if !errors.is_empty() {
+        return Err(AppError::from_invalid(errors));
+    }
+    if let Some(Some(a)) = &change.assignee {
+        check_worker(app, &t.tenant, a, "assignee_id").await?;
+    }
+    if let Some(ws) = &change.watchers {
+        if ws.len() > 50 {
+            return Err(AppError::invalid("watcher_ids", "use at most 50 watchers"));
+        }
+        for w in ws {
+            check_worker(app, &t.tenant, w, "watcher_ids").await?;
+        }
+    }
     let to_priority = change.priority.unwrap_or(t.priority);
-    if to_status == t.status && to_priority == t.priority {
-        return Ok(t);
-    }
-    let mut ops = Vec::new();
-    match queue_move(t.status, t.priority, to_status, to_priority) {
-        QueueMove::Stay => {}
-        QueueMove::Enter(p) => {
-            let number = tickets::next_queue_number(app.store.as_ref()).await?;
-            t.queue = Some(QueueSlot { number, entered_at: app.clock.now() });
-            ops.extend(tickets::queue_ops(p, number, 1));
-        }
-        QueueMove::Leave(p) => {
-            if let Some(slot) = t.queue.take() {
-                ops.extend(tickets::queue_ops(p, slot.number, -1));
-            }
-        }
-        QueueMove::Switch { from, to } => {
-            if let Some(slot) = t.queue {
-                ops.extend(tickets::queue_ops(from, slot.number, -1));
-                ops.extend(tickets::queue_ops(to, slot.number, 1));
-            }
-        }
-    }
-    t.status = to_status;
-    t.priority = to_priority;
-    t.updated_at = app.clock.now();
-    ops.insert(0, TxOp::Put { item: tickets::item(&t, current.version + 1)?, cond: Cond::Version(current.version) });
+
+    let (mut ops, touched) = move_ticket(app, &mut t, to_status, to_priority).await?;
+    // (field, from, to) for each change, logged once the ticket holds them all.
+    let mut changed: Vec<(&'static str, Option<String>, Option<String>)> = Vec::new();
     if before.status != t.status {
-        ops.push(activity_op(
-            app,
-            &t,
-            actor,
-            "status",
-            Some(before.status.as_str().into()),
-            Some(t.status.as_str().into()),
-        )?);
+        changed.push(("status", Some(before.status.as_str().into()), Some(t.status.as_str().into())));
     }
     if before.priority != t.priority {
-        ops.push(activity_op(
-            app,
-            &t,
-            actor,
-            "priority",
-            Some(before.priority.as_str().into()),
-            Some(t.priority.as_str().into()),
-        )?);
+        changed.push(("priority", Some(before.priority.as_str().into()), Some(t.priority.as_str().into())));
     }
-    let left = before.queue.filter(|_| before.status.waits_for_staff()).map(|q| (before.priority.as_str(), q.number));
+    if let Some(s) = subject.filter(|s| *s != before.subject) {
+        changed.push(("subject", Some(before.subject.clone()), Some(s.clone())));
+        t.subject = s;
+    }
+    if let Some(c) = change.category.filter(|c| *c != before.category) {
+        let name = |c: Category| serde_json::to_value(c).ok().and_then(|v| v.as_str().map(str::to_owned));
+        changed.push(("category", name(before.category), name(c)));
+        t.category = c;
+    }
+    if let Some(a) = change.assignee.filter(|a| *a != before.assignee) {
+        changed.push(("assignee", before.assignee.as_ref().map(|u| u.to_string()), a.as_ref().map(|u| u.to_string())));
+        t.assignee = a;
+    }
+    if let Some(tags) = tags.filter(|tags| *tags != before.tags) {
+        changed.push(("tags", Some(before.tags.join(",")), Some(tags.join(","))));
+        t.tags = tags;
+    }
+    if let Some(mut ws) = change.watchers {
+        ws.sort();
+        ws.dedup();
+        if ws != before.watchers {
+            changed.push(("watchers", Some(before.watchers.len().to_string()), Some(ws.len().to_string())));
+            t.watchers = ws;
+        }
+    }
+    if changed.is_empty() {
+        return Ok(Versioned { value: before, version: current.version });
+    }
+    let fields: Vec<&str> = changed.iter().map(|(f, _, _)| *f).collect();
+    for (kind, from, to) in changed.iter().cloned() {
+        ops.push(activity_op(app, &t, actor, kind, from, to)?);
+    }
+    t.updated_at = app.clock.now();
+    let version = current.version + 1;
+    ops.insert(0, TxOp::Put { item: tickets::item(&t, version)?, cond: Cond::Version(current.version) });
     let extra = serde_json::json!({
+        "fields": fields,
         "from_status": before.status.as_str(),
         "from_priority": before.priority.as_str(),
-        "left_queue": left.map(|(p, n)| serde_json::json!({"priority": p, "number": n})),
+        "from_assignee": before.assignee.as_ref().map(|a| a.to_string()),
     });
-    ops.push(event_op(app, "ticket.changed", &t, tenant, extra)?);
+    ops.push(event_op(app, "ticket.changed", &t, tenant, actor, &touched, extra)?);
     match app.store.transact(ops).await {
-        Ok(()) => Ok(t),
+        Ok(()) => {
+            app.outbox_wake.notify_one();
+            Ok(Versioned { value: t, version })
+        }
         Err(e) if e.is_conflict() => Err(AppError::PreconditionFailed),
         Err(e) => Err(e.into()),
     }

@@ -1,0 +1,715 @@
+//! Tickets API (PRD 4.2): filing tickets, the tenant's lists with filters and aggregate
+//! counts, a ticket with its place in the queue and estimated response time, edits under
+//! `If-Match`, the conversation (public replies and internal notes) and the activity log, and
+//! the cross-tenant work queue staff take tickets from. Tickets are addressed under their
+//! tenant (`/tenants/{tenant_id}/tickets/...`), like every tenant-owned collection.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kt_app::tickets::conversation::{self, NewMessage};
+use kt_app::tickets::listing::{self, Filter};
+use kt_app::tickets::live::position_label;
+use kt_app::tickets::{self, Activity, Change, NewTicket, QueueStanding};
+use kt_app::{AppError, AppState};
+use kt_domain::identity::{OrgId, TicketId, UserId};
+use kt_domain::tenancy::Tenant;
+use kt_domain::ticket::{Category, Message, Priority, Status, Ticket, display_number};
+use kt_http::auth::{Auth, TenantInPath};
+use kt_http::extract::from_json_bytes;
+use kt_http::pagination::{PageParams, Paginated};
+use kt_http::{ApiError, ApiJson, Problem, etag, idempotency};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_tickets, create_ticket))
+        .routes(routes!(ticket_counts))
+        .routes(routes!(get_ticket, update_ticket))
+        .routes(routes!(ticket_position))
+        .routes(routes!(list_messages, add_message))
+        .routes(routes!(list_activity))
+        .routes(routes!(work_queue))
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EstimateView {
+    /// The estimated first response falls between these many seconds from now...
+    pub low_secs: u64,
+    /// ...and these.
+    pub high_secs: u64,
+    /// `history` (recent first responses at this priority) or `sla_target` (too little history:
+    /// the first-response target is the bound).
+    pub basis: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueView {
+    #[schema(example = "high")]
+    pub priority: String,
+    pub position: u64,
+    pub length: u64,
+    /// `#3 of 12 in the High queue`.
+    pub label: String,
+    pub estimate: EstimateView,
+}
+
+fn queue_view(s: &QueueStanding) -> QueueView {
+    QueueView {
+        priority: s.at.priority.as_str().into(),
+        position: s.at.position,
+        length: s.at.length,
+        label: position_label(&s.at),
+        estimate: EstimateView {
+            low_secs: s.estimate.low_secs,
+            high_secs: s.estimate.high_secs,
+            basis: serde_json::to_value(s.estimate.basis)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        },
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketView {
+    pub id: String,
+    /// Tenant-prefixed number, e.g. `ACME-1001`.
+    pub number: String,
+    pub tenant_id: String,
+    pub org_id: String,
+    pub subject: String,
+    /// Markdown as written.
+    pub description: String,
+    /// The description rendered to sanitized HTML (absent in lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description_html: Option<String>,
+    /// `low`, `medium`, `high` or `critical`.
+    pub priority: String,
+    /// `new`, `open`, `in_progress`, `pending_client`, `resolved` or `closed`.
+    pub status: String,
+    /// `technical_support`, `billing`, `general_inquiry`, `bug_report` or `feature_request`.
+    pub category: String,
+    pub requester_id: String,
+    pub assignee_id: Option<String>,
+    pub watcher_ids: Vec<String>,
+    pub tags: Vec<String>,
+    /// Where it stands while it waits for staff.
+    pub queue: Option<QueueView>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub first_response_at: Option<String>,
+    pub resolved_at: Option<String>,
+    /// Send back in `If-Match` to edit.
+    pub version: u64,
+}
+
+fn name_of<T: Serialize>(v: T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn ticket_view(tenant: &Tenant, t: &Ticket, version: u64, standing: Option<&QueueStanding>, full: bool) -> TicketView {
+    TicketView {
+        id: t.id.to_string(),
+        number: display_number(tenant.ticket_prefix.as_str(), t.number),
+        tenant_id: t.tenant.to_string(),
+        org_id: t.org.to_string(),
+        subject: t.subject.clone(),
+        description: t.description.clone(),
+        description_html: full.then(|| kt_app::markdown::render(&t.description)),
+        priority: t.priority.as_str().into(),
+        status: t.status.as_str().into(),
+        category: name_of(t.category),
+        requester_id: t.requester.to_string(),
+        assignee_id: t.assignee.as_ref().map(|a| a.to_string()),
+        watcher_ids: t.watchers.iter().map(|w| w.to_string()).collect(),
+        tags: t.tags.clone(),
+        queue: standing.map(queue_view),
+        created_at: rfc3339(t.created_at),
+        updated_at: rfc3339(t.updated_at),
+        first_response_at: t.first_response_at.map(rfc3339),
+        resolved_at: t.resolved_at.map(rfc3339),
+        version,
+    }
+}
+
+fn parse_ticket_id(raw: &str) -> Result<TicketId, ApiError> {
+    TicketId::try_from(raw.to_owned()).map_err(|_| ApiError::not_found())
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(raw: &str, field: &'static str, allowed: &str) -> Result<T, AppError> {
+    serde_json::from_value(serde_json::Value::String(raw.trim().to_owned()))
+        .map_err(|_| AppError::invalid(field, format!("use one of {allowed}")))
+}
+
+const STATUSES: &str = "new, open, in_progress, pending_client, resolved, closed";
+const PRIORITIES: &str = "low, medium, high, critical";
+const CATEGORIES: &str = "technical_support, billing, general_inquiry, bug_report, feature_request";
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewTicketRequest {
+    /// The client organization; may be left out by a client of exactly one organization.
+    #[schema(example = "01JD00000000000000000000G0")]
+    pub org_id: Option<String>,
+    #[schema(example = "The contact form no longer sends")]
+    pub subject: String,
+    /// Markdown.
+    #[schema(example = "Since this morning the form on /contact shows an error.")]
+    pub description: String,
+    #[schema(example = "high")]
+    pub priority: String,
+    #[schema(example = "technical_support")]
+    pub category: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+fn parse_new_ticket(body: NewTicketRequest) -> Result<NewTicket, AppError> {
+    let mut errors = Vec::new();
+    let priority = keep(&mut errors, parse_enum::<Priority>(&body.priority, "priority", PRIORITIES));
+    let category = keep(&mut errors, parse_enum::<Category>(&body.category, "category", CATEGORIES));
+    let org = keep(
+        &mut errors,
+        body.org_id
+            .map(OrgId::try_from)
+            .transpose()
+            .map_err(|_| AppError::invalid("org_id", "is not an organization id")),
+    );
+    if !errors.is_empty() {
+        // Report the text fields' problems too (the domain's rules), so one answer names all.
+        use kt_domain::ticket::{parse_body, parse_subject, parse_tags};
+        let text = [
+            parse_subject(&body.subject).err(),
+            parse_body(&body.description, "description").err(),
+            parse_tags(&body.tags).err(),
+        ];
+        errors.extend(text.into_iter().flatten().map(|e| kt_app::FieldError::new(e.field, e.message)));
+        return Err(AppError::Invalid(errors));
+    }
+    match (priority, category, org) {
+        (Some(priority), Some(category), Some(org)) => Ok(NewTicket {
+            org,
+            subject: body.subject,
+            description: body.description,
+            priority,
+            category,
+            tags: body.tags,
+        }),
+        _ => Err(AppError::Internal("parsed fields missing".into())),
+    }
+}
+
+/// Files a ticket: it gets the tenant's next number and enters its priority's queue.
+/// Retries with the same `Idempotency-Key` get the first answer.
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/tickets", tag = "tickets", request_body = NewTicketRequest,
+    params(("tenant_id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    responses(
+        (status = 201, body = TicketView, description = "Filed; `queue` says where it stands"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_ticket(
+    State(app): State<AppState>,
+    auth: Auth,
+    TenantInPath(tenant): TenantInPath,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let key = match idempotency::key_from(&headers) {
+        Ok(k) => k,
+        Err(e) => return e.into_response(),
+    };
+    // Out of sight before anything is read from the body: another tenant's portal is not there.
+    let own = kt_domain::policy::Resource { tenant: &tenant.id, org: None, owner: Some(&auth.actor.user) };
+    if let Err(e) = kt_app::permit(&auth.actor, kt_domain::policy::Permission::SubmitTickets, &own) {
+        return ApiError::from(e).into_response();
+    }
+    let scope = format!("T#{}#USER#{}#TICKETS", auth.actor.tenant, auth.actor.user);
+    let client = kt_http::auth::client_info(&headers);
+    idempotency::run(&app, &scope, key, &body, || async {
+        let input = parse_new_ticket(from_json_bytes::<NewTicketRequest>(&body)?)?;
+        let t = tickets::create(&app, &auth.actor, &tenant, input, &client).await?;
+        let standing = tickets::standing(&app, &t).await?;
+        let view = ticket_view(&tenant, &t, 1, standing.as_ref(), true);
+        Ok((StatusCode::CREATED, serde_json::to_value(view).map_err(|e| AppError::Internal(e.to_string()))?))
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TicketFilterParams {
+    /// Only this client organization's tickets.
+    pub org_id: Option<String>,
+    /// Comma-separated statuses, e.g. `new,open`.
+    pub status: Option<String>,
+    pub priority: Option<String>,
+    pub category: Option<String>,
+    pub assignee_id: Option<String>,
+    pub requester_id: Option<String>,
+    /// Created at or after (RFC 3339).
+    pub created_from: Option<String>,
+    /// Created before (RFC 3339).
+    pub created_to: Option<String>,
+    /// Include each waiting ticket's queue position (costs one batch read per ticket).
+    pub with_positions: Option<bool>,
+}
+
+/// The value, or its field errors added to `errors`.
+fn keep<T>(errors: &mut Vec<kt_app::FieldError>, r: Result<T, AppError>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(AppError::Invalid(f)) => {
+            errors.extend(f);
+            None
+        }
+        Err(e) => {
+            errors.push(kt_app::FieldError::new("body", e.to_string()));
+            None
+        }
+    }
+}
+
+fn parse_filter(p: &TicketFilterParams) -> Result<Filter, AppError> {
+    let mut errors = Vec::new();
+    let id_of = |raw: &Option<String>, field: &'static str| -> Result<Option<String>, AppError> {
+        match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) if kt_domain::identity::UserId::try_from(s.to_owned()).is_ok() => Ok(Some(s.to_owned())),
+            Some(_) => Err(AppError::invalid(field, "is not an id")),
+            None => Ok(None),
+        }
+    };
+    let date = |raw: &Option<String>, field: &'static str| -> Result<Option<OffsetDateTime>, AppError> {
+        raw.as_deref()
+            .map(|s| OffsetDateTime::parse(s.trim(), &Rfc3339).map_err(|_| AppError::invalid(field, "use RFC 3339")))
+            .transpose()
+    };
+    let status = keep(
+        &mut errors,
+        p.status
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| parse_enum::<Status>(s, "status", STATUSES))
+            .collect::<Result<Vec<_>, _>>(),
+    );
+    let priority =
+        keep(&mut errors, p.priority.as_deref().map(|s| parse_enum::<Priority>(s, "priority", PRIORITIES)).transpose());
+    let category =
+        keep(&mut errors, p.category.as_deref().map(|s| parse_enum::<Category>(s, "category", CATEGORIES)).transpose());
+    let org = keep(&mut errors, id_of(&p.org_id, "org_id"));
+    let assignee = keep(&mut errors, id_of(&p.assignee_id, "assignee_id"));
+    let requester = keep(&mut errors, id_of(&p.requester_id, "requester_id"));
+    let created_from = keep(&mut errors, date(&p.created_from, "created_from"));
+    let created_to = keep(&mut errors, date(&p.created_to, "created_to"));
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    Ok(Filter {
+        org: org.flatten().and_then(|o| OrgId::try_from(o).ok()),
+        status: status.unwrap_or_default(),
+        priority: priority.flatten(),
+        category: category.flatten(),
+        assignee: assignee.flatten().and_then(|a| UserId::try_from(a).ok()),
+        requester: requester.flatten().and_then(|r| UserId::try_from(r).ok()),
+        created_from: created_from.flatten(),
+        created_to: created_to.flatten(),
+    })
+}
+
+/// The tenant's tickets the caller may see, newest first: partners and partner staff see all
+/// of their tenant's, clients their organizations', staff everyone's.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/tickets", tag = "tickets",
+    params(("tenant_id" = String, Path), TicketFilterParams, PageParams),
+    responses((status = 200, body = Paginated<TicketView>), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn list_tickets(
+    State(app): State<AppState>,
+    auth: Auth,
+    TenantInPath(tenant): TenantInPath,
+    Query(params): Query<TicketFilterParams>,
+    Query(page): Query<PageParams>,
+) -> Result<Json<Paginated<TicketView>>, ApiError> {
+    let filter = parse_filter(&params)?;
+    let (items, next_cursor) =
+        listing::list(&app, &auth.actor, &tenant, &filter, page.limit()?, page.cursor.clone()).await?;
+    let mut views = Vec::with_capacity(items.len());
+    for t in &items {
+        let standing = match params.with_positions {
+            Some(true) => tickets::standing(&app, t).await?,
+            _ => None,
+        };
+        views.push(ticket_view(&tenant, t, 0, standing.as_ref(), false));
+    }
+    Ok(Json(Paginated { items: views, next_cursor }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketCountsView {
+    /// Tickets by status (every status present, zeros included).
+    #[schema(value_type = Object)]
+    pub by_status: std::collections::BTreeMap<String, i64>,
+    /// Tickets by priority.
+    #[schema(value_type = Object)]
+    pub by_priority: std::collections::BTreeMap<String, i64>,
+    pub total: i64,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CountParams {
+    /// One client organization's counts (clients: one of their own).
+    pub org_id: Option<String>,
+}
+
+/// Aggregate counts by status and priority for the tenant (those who manage its tickets) or
+/// one organization.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/tickets/counts", tag = "tickets",
+    params(("tenant_id" = String, Path), CountParams),
+    responses((status = 200, body = TicketCountsView), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn ticket_counts(
+    State(app): State<AppState>,
+    auth: Auth,
+    TenantInPath(tenant): TenantInPath,
+    Query(params): Query<CountParams>,
+) -> Result<Json<TicketCountsView>, ApiError> {
+    let org = match params.org_id.as_deref() {
+        Some(o) => Some(OrgId::try_from(o.to_owned()).map_err(|_| AppError::invalid("org_id", "is not an id"))?),
+        None => None,
+    };
+    let c = listing::counts(&app, &auth.actor, &tenant, org.as_ref()).await?;
+    Ok(Json(TicketCountsView {
+        by_status: c.by_status.into_iter().map(|(s, n)| (s.as_str().to_owned(), n)).collect(),
+        by_priority: c.by_priority.into_iter().map(|(p, n)| (p.as_str().to_owned(), n)).collect(),
+        total: c.total,
+    }))
+}
+
+fn with_etag(version: u64, body: impl IntoResponse) -> Response {
+    let mut res = body.into_response();
+    res.headers_mut().insert(header::ETAG, etag::etag(version));
+    res
+}
+
+/// One ticket with its place in the queue and the estimated response time.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}", tag = "tickets",
+    params(("tenant_id" = String, Path), ("ticket_id" = String, Path)),
+    responses((status = 200, body = TicketView, headers(("ETag" = String))), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn get_ticket(
+    State(app): State<AppState>,
+    auth: Auth,
+    TenantInPath(tenant): TenantInPath,
+    Path(path): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id = parse_ticket_id(&path.1)?;
+    let t = tickets::get(&app, &auth.actor, &tenant, &id).await?;
+    let standing = tickets::standing(&app, &t.value).await?;
+    Ok(with_etag(t.version, Json(ticket_view(&tenant, &t.value, t.version, standing.as_ref(), true))))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketUpdate {
+    #[schema(example = "The contact form no longer sends mail")]
+    pub subject: Option<String>,
+    #[schema(example = "in_progress")]
+    pub status: Option<String>,
+    #[schema(example = "high")]
+    pub priority: Option<String>,
+    #[schema(example = "bug_report")]
+    pub category: Option<String>,
+    /// A user id, or `null` to unassign.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, example = "01JD00000000000000000000G1")]
+    pub assignee_id: Option<Option<String>>,
+    #[schema(example = json!(["website"]))]
+    pub tags: Option<Vec<String>>,
+    #[schema(example = json!([]))]
+    pub watcher_ids: Option<Vec<String>>,
+}
+
+/// `null` -> `Some(None)`, absent -> `None`.
+fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+fn parse_update(body: TicketUpdate) -> Result<Change, AppError> {
+    let mut errors = Vec::new();
+    let status =
+        keep(&mut errors, body.status.as_deref().map(|s| parse_enum::<Status>(s, "status", STATUSES)).transpose());
+    let priority = keep(
+        &mut errors,
+        body.priority.as_deref().map(|s| parse_enum::<Priority>(s, "priority", PRIORITIES)).transpose(),
+    );
+    let category = keep(
+        &mut errors,
+        body.category.as_deref().map(|s| parse_enum::<Category>(s, "category", CATEGORIES)).transpose(),
+    );
+    let assignee = keep(
+        &mut errors,
+        body.assignee_id
+            .map(|a| {
+                a.map(UserId::try_from).transpose().map_err(|_| AppError::invalid("assignee_id", "is not a user id"))
+            })
+            .transpose(),
+    );
+    let watchers = keep(
+        &mut errors,
+        body.watcher_ids
+            .map(|ws| {
+                ws.into_iter()
+                    .map(UserId::try_from)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|_| AppError::invalid("watcher_ids", "are not all user ids"))
+            })
+            .transpose(),
+    );
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    Ok(Change {
+        subject: body.subject,
+        status: status.flatten(),
+        priority: priority.flatten(),
+        category: category.flatten(),
+        assignee: assignee.flatten(),
+        tags: body.tags,
+        watchers: watchers.flatten(),
+    })
+}
+
+/// Edits a ticket (staff, partners, partner staff). Status changes follow the allowed
+/// transitions and move the ticket in or out of the queue; every change is in the activity log.
+#[utoipa::path(patch, path = "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}", tag = "tickets", request_body = TicketUpdate,
+    params(("tenant_id" = String, Path), ("ticket_id" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag read; 412 if it changed since")),
+    responses((status = 200, body = TicketView, headers(("ETag" = String))), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn update_ticket(
+    State(app): State<AppState>,
+    auth: Auth,
+    TenantInPath(tenant): TenantInPath,
+    Path(path): Path<(String, String)>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<TicketUpdate>,
+) -> Result<Response, ApiError> {
+    let id = parse_ticket_id(&path.1)?;
+    let expected = etag::if_match(&headers)?;
+    let change = parse_update(body)?;
+    let t = tickets::change(&app, &auth.actor, &tenant, &id, change, expected).await?;
+    let standing = tickets::standing(&app, &t.value).await?;
+    Ok(with_etag(t.version, Json(ticket_view(&tenant, &t.value, t.version, standing.as_ref(), true))))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PositionView {
+    pub ticket_id: String,
+    pub status: String,
+    /// Absent when the ticket is not waiting for staff.
+    pub queue: Option<QueueView>,
+}
+
+/// Where a ticket stands: "#3 of 12 in the High queue" and the estimated response time.
+/// One batch read of O(log n) items, whatever the queue's length.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/position", tag = "tickets",
+    params(("tenant_id" = String, Path), ("ticket_id" = String, Path)),
+    responses((status = 200, body = PositionView), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn ticket_position(
+    State(app): State<AppState>,
+    auth: Auth,
+    TenantInPath(tenant): TenantInPath,
+    Path(path): Path<(String, String)>,
+) -> Result<Json<PositionView>, ApiError> {
+    let id = parse_ticket_id(&path.1)?;
+    let t = tickets::get(&app, &auth.actor, &tenant, &id).await?.value;
+    let standing = tickets::position(&app, &auth.actor, &tenant, &id).await?;
+    Ok(Json(PositionView {
+        ticket_id: t.id.to_string(),
+        status: t.status.as_str().into(),
+        queue: standing.as_ref().map(queue_view),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageView {
+    pub id: String,
+    pub author_id: String,
+    /// The author's role, so the UI can tell the client's side from staff.
+    pub author_role: String,
+    /// Markdown as written.
+    pub body: String,
+    /// Sanitized HTML.
+    pub html: String,
+    /// Internal notes are only ever shown to staff, partners and partner staff.
+    pub internal: bool,
+    pub created_at: String,
+}
+
+fn message_view(m: &Message) -> MessageView {
+    MessageView {
+        id: m.id.clone(),
+        author_id: m.author.to_string(),
+        author_role: name_of(m.author_role),
+        body: m.body.clone(),
+        html: m.html.clone(),
+        internal: m.internal,
+        created_at: rfc3339(m.created_at),
+    }
+}
+
+/// The conversation, oldest first (clients never see internal notes).
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/messages", tag = "tickets",
+    params(("tenant_id" = String, Path), ("ticket_id" = String, Path), PageParams),
+    responses((status = 200, body = Paginated<MessageView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn list_messages(
+    State(app): State<AppState>,
+    auth: Auth,
+    TenantInPath(tenant): TenantInPath,
+    Path(path): Path<(String, String)>,
+    Query(page): Query<PageParams>,
+) -> Result<Json<Paginated<MessageView>>, ApiError> {
+    let id = parse_ticket_id(&path.1)?;
+    let (items, next_cursor) =
+        conversation::messages(&app, &auth.actor, &tenant, &id, page.limit()?, page.cursor.clone()).await?;
+    Ok(Json(Paginated { items: items.iter().map(message_view).collect(), next_cursor }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMessageRequest {
+    /// Markdown.
+    #[schema(example = "Thanks, we are looking into it.")]
+    pub body: String,
+    /// An internal note (staff, partners and partner staff only).
+    #[serde(default)]
+    pub internal: bool,
+    /// Leave the ticket in this status (those who manage tickets). Without it, a client's
+    /// answer puts the ticket back in the queue and staff's public answer makes it Pending Client.
+    #[schema(example = "in_progress")]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageAddedView {
+    pub message: MessageView,
+    pub ticket: TicketView,
+}
+
+/// Adds a public reply or an internal note.
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/messages", tag = "tickets", request_body = NewMessageRequest,
+    params(("tenant_id" = String, Path), ("ticket_id" = String, Path)),
+    responses((status = 201, body = MessageAddedView), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The ticket is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn add_message(
+    State(app): State<AppState>,
+    auth: Auth,
+    TenantInPath(tenant): TenantInPath,
+    Path(path): Path<(String, String)>,
+    ApiJson(body): ApiJson<NewMessageRequest>,
+) -> Result<(StatusCode, Json<MessageAddedView>), ApiError> {
+    let id = parse_ticket_id(&path.1)?;
+    let status = body.status.as_deref().map(|s| parse_enum::<Status>(s, "status", STATUSES)).transpose()?;
+    let input = NewMessage { body: body.body, internal: body.internal, status };
+    let (message, t) = conversation::reply(&app, &auth.actor, &tenant, &id, input).await?;
+    let current = tickets::get(&app, &auth.actor, &tenant, &t.id).await?;
+    let standing = tickets::standing(&app, &current.value).await?;
+    let ticket = ticket_view(&tenant, &current.value, current.version, standing.as_ref(), true);
+    Ok((StatusCode::CREATED, Json(MessageAddedView { message: message_view(&message), ticket })))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityView {
+    pub id: String,
+    pub actor_id: Option<String>,
+    /// `created`, `status`, `priority`, `subject`, `category`, `assignee`, `tags`,
+    /// `watchers`, `reply` or `note`.
+    pub kind: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub at: String,
+}
+
+fn activity_view(a: &Activity) -> ActivityView {
+    ActivityView {
+        id: a.id.clone(),
+        actor_id: a.actor.clone(),
+        kind: a.kind.clone(),
+        from: a.from.clone(),
+        to: a.to.clone(),
+        at: rfc3339(a.at),
+    }
+}
+
+/// Every change of the ticket, oldest first.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/activity", tag = "tickets",
+    params(("tenant_id" = String, Path), ("ticket_id" = String, Path), PageParams),
+    responses((status = 200, body = Paginated<ActivityView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn list_activity(
+    State(app): State<AppState>,
+    auth: Auth,
+    TenantInPath(tenant): TenantInPath,
+    Path(path): Path<(String, String)>,
+    Query(page): Query<PageParams>,
+) -> Result<Json<Paginated<ActivityView>>, ApiError> {
+    let id = parse_ticket_id(&path.1)?;
+    let (items, next_cursor) =
+        conversation::activity(&app, &auth.actor, &tenant, &id, page.limit()?, page.cursor.clone()).await?;
+    Ok(Json(Paginated { items: items.iter().map(activity_view).collect(), next_cursor }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueParams {
+    /// `low`, `medium`, `high` or `critical`.
+    pub priority: String,
+}
+
+/// One priority's work queue across every tenant, first in first (Kre8ivTech staff).
+#[utoipa::path(get, path = "/api/v1/queue", tag = "tickets", params(QueueParams, PageParams),
+    responses((status = 200, body = Paginated<TicketView>), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn work_queue(
+    State(app): State<AppState>,
+    auth: Auth,
+    Query(params): Query<QueueParams>,
+    Query(page): Query<PageParams>,
+) -> Result<Json<Paginated<TicketView>>, ApiError> {
+    let priority = parse_enum::<Priority>(&params.priority, "priority", PRIORITIES)?;
+    let (items, next_cursor) = listing::queue(&app, &auth.actor, priority, page.limit()?, page.cursor.clone()).await?;
+    let summary = app
+        .store
+        .get(&kt_store::tickets::summary_key(priority))
+        .await
+        .map_err(AppError::from)?
+        .and_then(|i| i.to_entity::<kt_domain::ticket::estimate::Summary>().ok());
+    let mut views = Vec::with_capacity(items.len());
+    for q in &items {
+        let tenant = kt_app::identity::tenancy::get(&app, &q.ticket.tenant).await?;
+        let standing = QueueStanding {
+            at: q.at,
+            estimate: kt_domain::ticket::estimate::estimate(
+                summary.as_ref(),
+                q.at.position,
+                kt_domain::ticket::default_first_response_secs(priority),
+            ),
+        };
+        views.push(ticket_view(&tenant, &q.ticket, 0, Some(&standing), false));
+    }
+    Ok(Json(Paginated { items: views, next_cursor }))
+}

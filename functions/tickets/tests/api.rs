@@ -1,0 +1,489 @@
+//! The tickets API in-process on a seeded SQLite world: filing (numbers, queue positions,
+//! idempotent retries, field errors that write nothing), reading with ETags, edits under
+//! If-Match and the status rules, lists with filters and counts, the conversation with
+//! internal notes kept from clients on every read path, replies moving tickets in and out of
+//! the queue, first-response history, the staff queue, and tenant isolation.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use kt_app::outbox::Relay;
+use kt_app::wiring::{Settings, Wired, wire};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const ACME: &str = "acme.localhost:3000";
+const HOUSE: &str = "localhost:3000";
+const OLGA_PASSWORD: &str = "Tr0mbone-Lantern-Quiet-47";
+
+struct World {
+    _dir: tempfile::TempDir,
+    wired: Wired,
+    router: Router,
+    acme_id: String,
+    house_id: String,
+    initech_id: String,
+}
+
+#[derive(Clone, Default)]
+struct Browser {
+    cookie: String,
+    csrf: String,
+    host: &'static str,
+}
+
+struct Reply {
+    status: StatusCode,
+    body: Value,
+    etag: Option<String>,
+}
+
+impl Reply {
+    fn fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().expect("tmp");
+    let wired = wire(&Settings::local(dir.path())).await.expect("wire");
+    kt_app::seed::demo(&wired.state).await.expect("seed");
+    let merged = kt_fn_identity::router().merge(kt_fn_tickets::router());
+    let (router, _) = merged.split_for_parts();
+    let router = router.with_state(wired.state.clone());
+    let app = &wired.state;
+    let acme = kt_app::identity::tenancy::resolve_host(app, "acme.localhost").await.expect("acme");
+    let house = kt_app::identity::tenancy::resolve_host(app, "localhost").await.expect("house");
+    let (orgs, _) = kt_store::accounts::list_orgs(app.store.as_ref(), &acme.id, 10, None).await.expect("orgs");
+    let initech = orgs.into_iter().find(|o| o.name == "Initech").expect("initech").id;
+    // A client of Initech alone (the demo's Ivy is in Globex too).
+    let olga = kt_app::identity::accounts::NewUser {
+        email: "olga@initech.test".into(),
+        name: "Olga".into(),
+        role: kt_domain::identity::Role::Client,
+        password: Some(OLGA_PASSWORD.into()),
+        orgs: vec![initech.clone()],
+    };
+    kt_app::identity::accounts::create_user(app, None, &acme, olga, &Default::default()).await.expect("olga");
+    World {
+        _dir: dir,
+        router,
+        acme_id: acme.id.to_string(),
+        house_id: house.id.to_string(),
+        initech_id: initech.to_string(),
+        wired,
+    }
+}
+
+impl World {
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        who: &Browser,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, who.host)
+            .header("x-requested-with", "test");
+        if !who.cookie.is_empty() {
+            req = req.header(header::COOKIE, &who.cookie).header("x-csrf-token", &who.csrf);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let body = match body {
+            Some(b) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(b.to_string())
+            }
+            None => Body::empty(),
+        };
+        let res = self.router.clone().oneshot(req.body(body).expect("req")).await.expect("res");
+        let status = res.status();
+        let etag = res.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Reply { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null), etag }
+    }
+
+    async fn get(&self, path: &str, who: &Browser) -> Reply {
+        self.send("GET", path, who, None, &[]).await
+    }
+
+    async fn post(&self, path: &str, who: &Browser, body: Value) -> Reply {
+        self.send("POST", path, who, Some(body), &[]).await
+    }
+
+    async fn sign_in(&self, host: &'static str, email: &str, password: &str) -> Browser {
+        let anon = Browser { host, ..Default::default() };
+        let req = Request::post("/api/v1/auth/sign-in")
+            .header(header::HOST, host)
+            .header("x-requested-with", "test")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json!({"email": email, "password": password}).to_string()))
+            .expect("req");
+        let res = self.router.clone().oneshot(req).await.expect("res");
+        assert_eq!(res.status(), StatusCode::OK, "{email} signs in");
+        let cookies: Vec<String> = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().and_then(|v| v.split(';').next()).map(str::to_owned))
+            .collect();
+        let csrf = cookies.iter().find_map(|c| c.strip_prefix("__Host-kt_csrf=")).unwrap_or_default().to_owned();
+        Browser { cookie: cookies.join("; "), csrf, ..anon }
+    }
+
+    fn tickets(&self) -> String {
+        format!("/api/v1/tenants/{}/tickets", self.acme_id)
+    }
+
+    fn ticket(&self, id: &str) -> String {
+        format!("{}/{id}", self.tickets())
+    }
+
+    async fn file(&self, who: &Browser, subject: &str, priority: &str) -> Value {
+        let body = json!({"subject": subject, "description": "It **broke**.", "priority": priority, "category": "technical_support"});
+        let r = self.post(&self.tickets(), who, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body
+    }
+
+    /// Every event the outbox holds, relayed to the queue (so mail and live workers would see them).
+    async fn relay(&self) -> usize {
+        let s = &self.wired.state;
+        Relay::new(s.store.clone(), s.queue.clone()).relay_pending(1000).await.expect("relay")
+    }
+}
+
+struct People {
+    dana: Browser,
+    olga: Browser,
+    pat: Browser,
+    sam: Browser,
+    staff: Browser,
+    drew: Browser,
+}
+
+async fn people(w: &World) -> People {
+    People {
+        dana: w.sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await,
+        olga: w.sign_in(ACME, "olga@initech.test", OLGA_PASSWORD).await,
+        pat: w.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await,
+        sam: w.sign_in(ACME, "sam@acme-agency.test", "Acme-Demo-Staff-2026").await,
+        staff: w.sign_in(HOUSE, "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await,
+        drew: w.sign_in(HOUSE, "drew@directclient.test", "Direct-Demo-Client-2026").await,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filing_reading_and_the_queue_position() {
+    let w = world().await;
+    let p = people(&w).await;
+    let first = w.file(&p.dana, "Contact form broken", "high").await;
+    assert_eq!(first["number"], "ACME-1001");
+    assert_eq!(first["status"], "new");
+    assert_eq!(first["queue"]["label"], "#1 of 1 in the High queue");
+    assert_eq!(first["queue"]["estimate"]["basis"], "sla_target");
+    assert_eq!(first["queue"]["estimate"]["high_secs"], 4 * 3600);
+    assert_eq!(first["description_html"], "<p>It <strong>broke</strong>.</p>\n");
+    let second = w.file(&p.dana, "Logo blurry", "high").await;
+    assert_eq!(second["number"], "ACME-1002");
+    assert_eq!(second["queue"]["label"], "#2 of 2 in the High queue");
+
+    let r = w.get(&w.ticket(second["id"].as_str().unwrap()), &p.dana).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.etag.as_deref(), Some("\"1\""));
+    let pos = w.get(&format!("{}/position", w.ticket(second["id"].as_str().unwrap())), &p.dana).await;
+    assert_eq!((pos.body["queue"]["position"].as_u64(), pos.body["queue"]["length"].as_u64()), (Some(2), Some(2)));
+
+    // A partner files for a client organization, naming it.
+    let body = json!({"org_id": w.initech_id, "subject": "Hosting renewal", "description": "Renew", "priority": "low", "category": "billing"});
+    let by_partner = w.post(&w.tickets(), &p.pat, body).await;
+    assert_eq!(by_partner.status, StatusCode::CREATED, "{}", by_partner.body);
+    assert_eq!(by_partner.body["queue"]["label"], "#1 of 1 in the Low queue");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_names_every_field_and_writes_nothing() {
+    let w = world().await;
+    let p = people(&w).await;
+    w.relay().await;
+    let bad =
+        json!({"subject": "  ", "description": "", "priority": "urgent", "category": "cats", "tags": ["no spaces"]});
+    let r = w.post(&w.tickets(), &p.dana, bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let mut fields = r.fields();
+    fields.sort();
+    assert_eq!(fields, ["category", "description", "priority", "subject", "tags"], "{}", r.body);
+    let bad =
+        json!({"subject": "  ", "description": "", "priority": "low", "category": "billing", "tags": ["no spaces"]});
+    let r = w.post(&w.tickets(), &p.dana, bad).await;
+    let mut fields = r.fields();
+    fields.sort();
+    assert_eq!(fields, ["description", "subject", "tags"], "{}", r.body);
+    let r = w.post(&w.tickets(), &p.dana, json!({"subject": "x"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), ["description"], "{}", r.body);
+    // A partner must say which organization.
+    let r = w
+        .post(
+            &w.tickets(),
+            &p.pat,
+            json!({"subject": "x", "description": "y", "priority": "low", "category": "billing"}),
+        )
+        .await;
+    assert_eq!(r.fields(), ["org_id"], "{}", r.body);
+    let list = w.get(&w.tickets(), &p.pat).await;
+    assert_eq!(list.body["items"].as_array().map(Vec::len), Some(0), "nothing was filed");
+    assert_eq!(w.relay().await, 0, "no event was recorded");
+    // The next good ticket still gets the first number.
+    assert_eq!(w.file(&p.dana, "Now right", "low").await["number"], "ACME-1001");
+
+    let bad_filter = w.get(&format!("{}?status=lost&created_from=yesterday", w.tickets()), &p.pat).await;
+    assert_eq!(bad_filter.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut fields = bad_filter.fields();
+    fields.sort();
+    assert_eq!(fields, ["created_from", "status"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retries_with_an_idempotency_key_file_once() {
+    let w = world().await;
+    let p = people(&w).await;
+    let body = json!({"subject": "Once", "description": "Only once", "priority": "medium", "category": "billing"});
+    let key = [("idempotency-key", "file-once-1")];
+    let a = w.send("POST", &w.tickets(), &p.dana, Some(body.clone()), &key).await;
+    let b = w.send("POST", &w.tickets(), &p.dana, Some(body), &key).await;
+    assert_eq!((a.status, b.status), (StatusCode::CREATED, StatusCode::CREATED));
+    assert_eq!(a.body["id"], b.body["id"]);
+    let other = json!({"subject": "Different", "description": "Body", "priority": "medium", "category": "billing"});
+    let c = w.send("POST", &w.tickets(), &p.dana, Some(other), &key).await;
+    assert_eq!(c.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let list = w.get(&w.tickets(), &p.dana).await;
+    assert_eq!(list.body["items"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_follow_the_rules_and_if_match() {
+    let w = world().await;
+    let p = people(&w).await;
+    let t = w.file(&p.dana, "Slow site", "medium").await;
+    let url = w.ticket(t["id"].as_str().unwrap());
+
+    // Clients do not manage tickets.
+    let r = w.send("PATCH", &url, &p.dana, Some(json!({"priority": "critical"})), &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let r = w
+        .send("PATCH", &url, &p.sam, Some(json!({"priority": "high", "tags": ["Speed"]})), &[("if-match", "\"1\"")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.etag.as_deref(), Some("\"2\""));
+    assert_eq!(r.body["priority"], "high");
+    assert_eq!(r.body["tags"], json!(["speed"]));
+    assert_eq!(r.body["queue"]["label"], "#1 of 1 in the High queue", "escalated into the High queue");
+
+    // A stale version loses, and changes nothing.
+    let stale = w.send("PATCH", &url, &p.pat, Some(json!({"subject": "Renamed"})), &[("if-match", "\"1\"")]).await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(w.get(&url, &p.pat).await.body["subject"], "Slow site");
+
+    // Transitions are checked; nothing goes back to New.
+    let r = w.send("PATCH", &url, &p.pat, Some(json!({"status": "new"})), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "same status is no change");
+    let r = w.send("PATCH", &url, &p.pat, Some(json!({"status": "resolved"})), &[]).await;
+    assert_eq!(r.body["status"], "resolved");
+    assert!(r.body["queue"].is_null(), "resolved tickets are out of the queue");
+    assert!(r.body["resolved_at"].is_string());
+    let r = w.send("PATCH", &url, &p.pat, Some(json!({"status": "in_progress"})), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), ["status"]);
+
+    // Assignment to someone who can work it; not to a client.
+    let me = w.get("/api/v1/me", &p.staff).await;
+    let staff_id = me.body["user"]["id"].as_str().unwrap().to_owned();
+    let dana_id = w.get("/api/v1/me", &p.dana).await.body["user"]["id"].as_str().unwrap().to_owned();
+    let r = w.send("PATCH", &url, &p.staff, Some(json!({"assignee_id": dana_id})), &[]).await;
+    assert_eq!(r.fields(), ["assignee_id"], "{}", r.body);
+    let r = w.send("PATCH", &url, &p.staff, Some(json!({"assignee_id": staff_id})), &[]).await;
+    assert_eq!(r.body["assignee_id"], staff_id.as_str());
+    let r = w.send("PATCH", &url, &p.staff, Some(json!({"assignee_id": null})), &[]).await;
+    assert!(r.body["assignee_id"].is_null());
+    let r = w.send("PATCH", &url, &p.staff, Some(json!({"bogus": 1})), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "unknown fields are refused");
+
+    let activity = w.get(&format!("{url}/activity"), &p.pat).await;
+    let kinds: Vec<&str> =
+        activity.body["items"].as_array().unwrap().iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["created", "priority", "tags", "status", "assignee", "assignee"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn internal_notes_never_reach_clients_and_replies_move_the_queue() {
+    let w = world().await;
+    let p = people(&w).await;
+    let t = w.file(&p.dana, "Email bounce", "high").await;
+    let behind = w.file(&p.dana, "Second", "high").await;
+    let url = w.ticket(t["id"].as_str().unwrap());
+    let msgs = format!("{url}/messages");
+
+    // Clients cannot write notes.
+    let r = w.post(&msgs, &p.dana, json!({"body": "psst", "internal": true})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let note = w
+        .post(&msgs, &p.sam, json!({"body": "Client is on the old plan <script>x()</script>", "internal": true}))
+        .await;
+    assert_eq!(note.status, StatusCode::CREATED, "{}", note.body);
+    assert!(!note.body["message"]["html"].as_str().unwrap().contains("<script"));
+    assert_eq!(note.body["ticket"]["status"], "new", "notes move nothing");
+
+    // Staff answer in public: the client's turn; the ticket leaves the queue, the one behind moves up.
+    let answer = w.post(&msgs, &p.staff, json!({"body": "Could you send the bounce message?"})).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    assert_eq!(answer.body["ticket"]["status"], "pending_client");
+    assert!(answer.body["ticket"]["first_response_at"].is_string());
+    let b = w.get(&format!("{}/position", w.ticket(behind["id"].as_str().unwrap())), &p.dana).await;
+    assert_eq!(b.body["queue"]["label"], "#1 of 1 in the High queue");
+
+    // The client answers: back in the queue, at the back.
+    let back = w.post(&msgs, &p.dana, json!({"body": "Here it is."})).await;
+    assert_eq!(back.body["ticket"]["status"], "open");
+    assert_eq!(back.body["ticket"]["queue"]["label"], "#2 of 2 in the High queue");
+
+    // Every read path: the conversation, the activity log, the ticket, the list.
+    for (who, sees_note) in [(&p.dana, false), (&p.pat, true), (&p.sam, true), (&p.staff, true)] {
+        let m = w.get(&msgs, who).await;
+        assert_eq!(m.status, StatusCode::OK);
+        let items = m.body["items"].as_array().unwrap();
+        assert_eq!(items.iter().any(|m| m["internal"] == true), sees_note, "{}", m.body);
+        assert_eq!(m.body.to_string().contains("old plan"), sees_note);
+        let a = w.get(&format!("{url}/activity"), who).await;
+        assert_eq!(a.body.to_string().contains("\"note\""), sees_note, "{}", a.body);
+    }
+    for path in [url.clone(), w.tickets()] {
+        assert!(!w.get(&path, &p.dana).await.body.to_string().contains("old plan"), "{path}");
+    }
+    // Closed tickets take no replies.
+    w.send("PATCH", &url, &p.pat, Some(json!({"status": "closed"})), &[]).await;
+    let r = w.post(&msgs, &p.dana, json!({"body": "One more thing"})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = w.post(&msgs, &p.dana, json!({"body": "   "})).await;
+    assert_eq!(r.fields(), ["body"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_responses_become_the_estimate() {
+    let w = world().await;
+    let p = people(&w).await;
+    // Six tickets answered as they come: history enough for an estimate from it.
+    for i in 0..6 {
+        let t = w.file(&p.dana, &format!("T{i}"), "critical").await;
+        let msgs = format!("{}/messages", w.ticket(t["id"].as_str().unwrap()));
+        assert_eq!(
+            w.post(&msgs, &p.staff, json!({"body": "On it", "status": "in_progress"})).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let waiting = w.file(&p.dana, "Waiting", "critical").await;
+    assert_eq!(waiting["queue"]["estimate"]["basis"], "history", "{}", waiting["queue"]);
+    let low = waiting["queue"]["estimate"]["low_secs"].as_u64().unwrap();
+    let high = waiting["queue"]["estimate"]["high_secs"].as_u64().unwrap();
+    assert!(low <= high && high <= 3600, "answered at once: minutes, not the SLA hour ({low}..{high})");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_filters_counts_and_the_staff_queue() {
+    let w = world().await;
+    let p = people(&w).await;
+    let a = w.file(&p.dana, "Globex one", "high").await;
+    w.file(&p.dana, "Globex two", "low").await;
+    w.file(&p.olga, "Initech one", "high").await;
+    w.send("PATCH", &w.ticket(a["id"].as_str().unwrap()), &p.pat, Some(json!({"status": "in_progress"})), &[]).await;
+
+    let subjects = |r: &Reply| -> Vec<String> {
+        r.body["items"].as_array().unwrap().iter().map(|t| t["subject"].as_str().unwrap().to_owned()).collect()
+    };
+    // Newest first; partners see the whole tenant, clients their organization.
+    assert_eq!(subjects(&w.get(&w.tickets(), &p.pat).await), ["Initech one", "Globex two", "Globex one"]);
+    assert_eq!(subjects(&w.get(&w.tickets(), &p.dana).await), ["Globex two", "Globex one"]);
+    assert_eq!(subjects(&w.get(&w.tickets(), &p.olga).await), ["Initech one"]);
+    assert_eq!(
+        subjects(&w.get(&format!("{}?priority=high", w.tickets()), &p.sam).await),
+        ["Initech one", "Globex one"]
+    );
+    assert_eq!(
+        subjects(&w.get(&format!("{}?status=new,open", w.tickets()), &p.pat).await),
+        ["Initech one", "Globex two"]
+    );
+    let page = w.get(&format!("{}?limit=2", w.tickets()), &p.pat).await;
+    assert_eq!(subjects(&page), ["Initech one", "Globex two"]);
+    let next =
+        w.get(&format!("{}?limit=2&cursor={}", w.tickets(), page.body["next_cursor"].as_str().unwrap()), &p.pat).await;
+    assert_eq!(subjects(&next), ["Globex one"]);
+    assert!(next.body["next_cursor"].is_null());
+    let positions = w.get(&format!("{}?with_positions=true&status=new", w.tickets()), &p.pat).await;
+    assert_eq!(positions.body["items"][0]["queue"]["label"], "#1 of 1 in the High queue");
+
+    // Counts: the tenant's for those who manage, an organization's for its client.
+    let c = w.get(&format!("{}/counts", w.tickets()), &p.pat).await;
+    assert_eq!(c.body["total"], 3);
+    assert_eq!(c.body["by_status"]["in_progress"], 1);
+    assert_eq!(c.body["by_priority"]["high"], 2);
+    assert_eq!(w.get(&format!("{}/counts", w.tickets()), &p.dana).await.status, StatusCode::NOT_FOUND);
+    let org = a["org_id"].as_str().unwrap();
+    let mine = w.get(&format!("{}/counts?org_id={org}", w.tickets()), &p.dana).await;
+    assert_eq!((mine.body["total"].as_i64(), mine.body["by_status"]["new"].as_i64()), (Some(2), Some(1)));
+    assert_eq!(w.get(&format!("{}/counts?org_id={org}", w.tickets()), &p.olga).await.status, StatusCode::NOT_FOUND);
+
+    // The staff queue spans tenants, in order; nobody else reaches it.
+    let house_client =
+        json!({"subject": "House client", "description": "x", "priority": "high", "category": "billing"});
+    let r = w.post(&format!("/api/v1/tenants/{}/tickets", w.house_id), &p.drew, house_client).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let q = w.get("/api/v1/queue?priority=high", &p.staff).await;
+    assert_eq!(q.status, StatusCode::OK, "{}", q.body);
+    assert_eq!(subjects(&q), ["Initech one", "House client"]);
+    assert_eq!(q.body["items"][1]["queue"]["label"], "#2 of 2 in the High queue");
+    assert_eq!(q.body["items"][1]["number"], "KT-1001");
+    for who in [&p.pat, &p.sam, &p.dana, &p.drew] {
+        assert_eq!(w.get("/api/v1/queue?priority=high", who).await.status, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(w.get("/api/v1/queue?priority=soon", &p.staff).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_tenants_and_organizations_see_nothing() {
+    let w = world().await;
+    let p = people(&w).await;
+    let t = w.file(&p.dana, "Private", "high").await;
+    let url = w.ticket(t["id"].as_str().unwrap());
+    // Another organization's client of the same tenant.
+    for path in [url.clone(), format!("{url}/messages"), format!("{url}/activity"), format!("{url}/position")] {
+        assert_eq!(w.get(&path, &p.olga).await.status, StatusCode::NOT_FOUND, "{path}");
+        // A house client, on the house portal with Acme's ids.
+        assert_eq!(w.get(&path, &p.drew).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(w.post(&format!("{url}/messages"), &p.olga, json!({"body": "hi"})).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        w.send("PATCH", &url, &p.drew, Some(json!({"status": "closed"})), &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let filed = w
+        .post(
+            &w.tickets(),
+            &p.drew,
+            json!({"subject": "x", "description": "y", "priority": "low", "category": "billing"}),
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::NOT_FOUND);
+    // House staff see every tenant's tickets.
+    assert_eq!(w.get(&url, &p.staff).await.status, StatusCode::OK);
+}

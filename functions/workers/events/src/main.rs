@@ -1,0 +1,16 @@
+//! Lambda wiring for the events queue consumer (SQS event source, partial batch failures).
+
+use aws_lambda_events::sqs::SqsEvent;
+use lambda_runtime::{LambdaEvent, service_fn};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    kt_http::logging::init_from_env();
+    let state = kt_app::wiring::wire(&kt_app::wiring::Settings::from_env()).await?.state;
+    let dispatcher = kt_fn_events_worker::dispatcher(&state);
+    lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| {
+        let dispatcher = dispatcher.clone();
+        async move { Ok::<_, lambda_runtime::Error>(dispatcher.handle_sqs_batch(event.payload).await) }
+    }))
+    .await
+}
