@@ -8,6 +8,7 @@ pub mod event;
 pub mod identity;
 pub mod password;
 pub mod policy;
+pub mod sla;
 pub mod tenancy;
 pub mod ticket;
 

@@ -1,12 +1,15 @@
 //! `kt-bench`: benchmark drivers behind `scripts/bench`. Prints latency percentiles and
 //! throughput per operation.
 
+mod tickets;
+
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use hdrhistogram::Histogram;
+use kt_app::wiring::Backend;
 use kt_domain::SystemClock;
 use kt_store::{Cond, DynamoStore, Item, Key, Query, SkCond, SqliteStore, Store, TxOp};
 use serde_json::json;
@@ -27,6 +30,30 @@ enum Command {
         /// Operations per measurement.
         #[arg(long, default_value_t = 2000)]
         ops: usize,
+    },
+    /// Tickets on the whole local host over HTTP and WebSocket: filing at a fixed rate,
+    /// position reads with a long queue, and the live fan-out when the head of the queue leaves.
+    Tickets {
+        #[arg(long, value_enum, default_value = "local")]
+        backend: BackendArg,
+        /// Tickets filed in the rate-limited run.
+        #[arg(long, default_value_t = 1000)]
+        creates: usize,
+        /// Filing rate, requests per second (open loop).
+        #[arg(long, default_value_t = 100)]
+        rate: u64,
+        /// Waiting tickets in the High queue for the position reads and the fan-out.
+        #[arg(long, default_value_t = 10_000)]
+        waiting: usize,
+        /// Position reads.
+        #[arg(long, default_value_t = 2000)]
+        reads: usize,
+        /// WebSocket subscribers, each watching one waiting ticket.
+        #[arg(long, default_value_t = 5000)]
+        subscribers: usize,
+        /// Times the head of the queue leaves while they watch.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
     },
     /// Identity hot paths: access-token verification, host-to-tenant resolution (cached),
     /// and password hashing with the production argon2id parameters.
@@ -246,6 +273,24 @@ async fn bench_auth(ops: usize) -> anyhow::Result<()> {
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Auth { ops } => bench_auth(ops).await,
+        Command::Tickets { backend, creates, rate, waiting, reads, subscribers, rounds } => {
+            let o = match backend {
+                BackendArg::Local => {
+                    tickets::Options { backend: Backend::Local, creates, rate, waiting, reads, subscribers, rounds }
+                }
+                // The emulator is orders of magnitude slower: the same runs, smaller.
+                BackendArg::Aws => tickets::Options {
+                    backend: Backend::Aws,
+                    creates: creates.min(200),
+                    rate: rate.min(20),
+                    waiting: waiting.min(300),
+                    reads: reads.min(200),
+                    subscribers: subscribers.min(100),
+                    rounds: rounds.min(5),
+                },
+            };
+            tickets::run(o).await
+        }
         Command::Store { backend: BackendArg::Local, ops } => {
             let dir = std::env::temp_dir().join(format!("kt-bench-{}", ulid::Ulid::new()));
             let store = SqliteStore::open(dir.join("bench.db"), Arc::new(SystemClock))?;

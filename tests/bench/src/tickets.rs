@@ -1,0 +1,364 @@
+//! `kt-bench tickets`: the ticket budgets of the tickets issue, measured against the whole local
+//! host (the same router, workers and `/ws` as `portal serve`) over real HTTP and WebSocket
+//! connections on loopback:
+//!
+//! * filing tickets at a fixed arrival rate (open loop: latency counts from each request's
+//!   scheduled start, so a slow answer cannot hide the queueing behind it);
+//! * reading a position with `waiting` tickets in the queue;
+//! * `subscribers` WebSocket clients each watching a different waiting ticket while the ticket
+//!   at the head of the queue leaves it: the time from sending the change until the *last*
+//!   subscriber has its new position, per round.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use futures::{SinkExt, StreamExt};
+use hdrhistogram::Histogram;
+use kt_app::tickets::{self as uc, NewTicket};
+use kt_app::wiring::{Backend, Settings, wire};
+use kt_domain::ticket::{Category, Priority, fenwick};
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::{Row, print_rows};
+
+pub struct Options {
+    pub backend: Backend,
+    pub creates: usize,
+    pub rate: u64,
+    pub waiting: usize,
+    pub reads: usize,
+    pub subscribers: usize,
+    pub rounds: usize,
+}
+
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+struct Host {
+    addr: SocketAddr,
+    client: reqwest::Client,
+}
+
+impl Host {
+    fn url(&self, host: &str, path: &str) -> String {
+        format!("http://{host}:{}{path}", self.addr.port())
+    }
+
+    async fn sign_in(&self, host: &str, email: &str, password: &str) -> anyhow::Result<Session> {
+        let res = self
+            .client
+            .post(self.url(host, "/api/v1/auth/sign-in"))
+            .header("x-requested-with", "bench")
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await?;
+        anyhow::ensure!(res.status() == 200, "{email} could not sign in: {}", res.status());
+        let cookies: Vec<String> = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().and_then(|v| v.split(';').next()).map(str::to_owned))
+            .collect();
+        let csrf = cookies.iter().find_map(|c| c.strip_prefix("__Host-kt_csrf=")).unwrap_or_default().to_owned();
+        Ok(Session { cookie: cookies.join("; "), csrf })
+    }
+
+    fn request(&self, method: reqwest::Method, host: &str, path: &str, who: &Session) -> reqwest::RequestBuilder {
+        self.client.request(method, self.url(host, path)).header("cookie", &who.cookie).header("x-csrf-token", &who.csrf)
+    }
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(addr: SocketAddr, host: &str, who: &Session) -> anyhow::Result<Socket> {
+    let mut req = format!("ws://{addr}/ws").into_client_request()?;
+    req.headers_mut().insert("host", format!("{host}:{}", addr.port()).parse()?);
+    req.headers_mut().insert("cookie", who.cookie.parse()?);
+    Ok(tokio_tungstenite::connect_async(req).await?.0)
+}
+
+async fn next_json(ws: &mut Socket) -> anyhow::Result<Value> {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(30), ws.next()).await.context("no message in 30 s")? {
+            Some(Ok(Message::Text(t))) => return Ok(serde_json::from_str(&t)?),
+            Some(Ok(_)) => continue,
+            Some(Err(e)) => return Err(e.into()),
+            None => bail!("socket closed"),
+        }
+    }
+}
+
+fn app_err(e: kt_app::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+pub async fn run(o: Options) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("kt-bench-{}", ulid::Ulid::new()));
+    let mut settings = Settings::local(&dir);
+    let label = match o.backend {
+        Backend::Local => "local host on SQLite".to_owned(),
+        Backend::Aws => {
+            let endpoint = std::env::var("MOTO_ENDPOINT").context("set MOTO_ENDPOINT (scripts/bench starts moto)")?;
+            let run = ulid::Ulid::new().to_string().to_lowercase();
+            settings.backend = Backend::Aws;
+            settings.aws_endpoint = Some(endpoint);
+            settings.table = format!("bench-{run}");
+            settings.bucket = format!("bench-{run}");
+            settings.queue_prefix = format!("bench-{run}-");
+            settings.jwt_secret = Some("bench-jwt-secret-0123456789abcdef0123456789".into());
+            settings.data_key = Some("bench-data-key-0123456789abcdef0123456789ab".into());
+            "local host on the AWS adapters against moto (EMULATOR: reference only)".to_owned()
+        }
+    };
+    let wired = wire(&settings).await.map_err(app_err)?;
+    let app = wired.state.clone();
+    kt_app::seed::demo(&app).await.map_err(app_err)?;
+    let (stop, stopped) = watch::channel(false);
+    let workers = portal::spawn_workers(&app, stopped);
+    let router = portal::router(&wired, None);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let client = reqwest::Client::builder()
+        .resolve("acme.localhost", addr)
+        .resolve("localhost", addr)
+        .pool_max_idle_per_host(256)
+        .build()?;
+    let host = Host { addr, client };
+    let acme = "acme.localhost";
+    let dana = host.sign_in(acme, "dana@globex.test", "Globex-Demo-Client-2026").await?;
+    let staff = host.sign_in("localhost", "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await?;
+    let tenant = kt_app::identity::tenancy::resolve_host(&app, acme).await.map_err(app_err)?;
+    let tickets_path = format!("/api/v1/tenants/{}/tickets", tenant.id);
+    let mut rows = Vec::new();
+
+    // 1. Filing at a fixed rate (Low priority, apart from the queue measured below).
+    eprintln!("  filing {} tickets at {} requests/s ...", o.creates, o.rate);
+    let host = Arc::new(host);
+    let dana = Arc::new(dana);
+    let interval = Duration::from_micros(1_000_000 / o.rate.max(1));
+    let start = Instant::now() + Duration::from_millis(50);
+    let mut tasks = Vec::with_capacity(o.creates);
+    for i in 0..o.creates {
+        let (host, dana, path) = (host.clone(), dana.clone(), tickets_path.clone());
+        let due = start + interval * i as u32;
+        tasks.push(tokio::spawn(async move {
+            tokio::time::sleep_until(due.into()).await;
+            let body = json!({"subject": format!("Load {i}"), "description": "Measured", "priority": "low", "category": "general_inquiry"});
+            let res = host.request(reqwest::Method::POST, acme, &path, &dana).json(&body).send().await?;
+            anyhow::ensure!(res.status() == 201, "create answered {}", res.status());
+            Ok::<_, anyhow::Error>(due.elapsed())
+        }));
+    }
+    let mut hist = Histogram::<u64>::new(3)?;
+    for t in tasks {
+        hist.record(t.await??.as_nanos().max(1) as u64)?;
+    }
+    let elapsed = start.elapsed();
+    rows.push(Row {
+        name: "create ticket (HTTP POST)",
+        hist,
+        elapsed,
+        budget_p95: (o.backend == Backend::Local).then_some(15.0),
+    });
+
+    // 2. A High queue of `waiting` tickets (filed through the use case: set-up, not measured).
+    eprintln!("  filling the High queue with {} waiting tickets ...", o.waiting);
+    let actor = kt_app::identity::sessions::actor_from_token(
+        &app,
+        dana.cookie.split("; ").find_map(|c| c.strip_prefix("__Host-kt_session=")).unwrap_or_default(),
+    )
+    .await
+    .map_err(app_err)?;
+    let mut waiting = Vec::with_capacity(o.waiting);
+    let chunk = 8;
+    for batch in (0..o.waiting).collect::<Vec<_>>().chunks(chunk) {
+        let filed = futures::future::join_all(batch.iter().map(|i| {
+            let (app, actor, tenant) = (app.clone(), actor.clone(), tenant.clone());
+            let input = NewTicket {
+                org: None,
+                subject: format!("Waiting {i}"),
+                description: "In the queue".into(),
+                priority: Priority::High,
+                category: Category::TechnicalSupport,
+                tags: vec![],
+            };
+            async move { uc::create(&app, &actor, &tenant, input, &Default::default()).await }
+        }))
+        .await;
+        for t in filed {
+            waiting.push(t.map_err(app_err)?);
+        }
+    }
+    waiting.sort_by_key(|t| t.queue.map(|q| q.number).unwrap_or_default());
+
+    // 3. Position reads, spread over the whole queue.
+    eprintln!("  reading {} positions ...", o.reads);
+    let mut max_items = 0usize;
+    let row = crate::measure_ns("position read (HTTP GET)", o.reads, (o.backend == Backend::Local).then_some(5.0), |i| {
+        let t = &waiting[(i.wrapping_mul(7919)) % waiting.len()];
+        let number = t.queue.map(|q| q.number).unwrap_or_default();
+        max_items = max_items.max(fenwick::prefix_nodes(number.saturating_sub(1)).len() + 2);
+        let req = host.request(reqwest::Method::GET, acme, &format!("{tickets_path}/{}/position", t.id), &dana);
+        async move {
+            let res = req.send().await?;
+            anyhow::ensure!(res.status() == 200, "position answered {}", res.status());
+            let v: Value = res.json().await?;
+            anyhow::ensure!(v["queue"]["position"].as_u64().is_some(), "no position: {v}");
+            Ok(())
+        }
+    })
+    .await?;
+    rows.push(row);
+    print_rows(
+        &format!(
+            "Tickets on the {label}: {} filings at {} req/s, {} position reads with {} waiting (ms)",
+            o.creates, o.rate, o.reads, o.waiting
+        ),
+        std::mem::take(&mut rows),
+        false,
+    );
+    println!(
+        "  a position read costs one batch read of at most {max_items} items (Fenwick prefix nodes + root + history summary) here; \
+         at most {} whatever the queue length (DynamoDB: one BatchGetItem, strongly consistent)",
+        fenwick::DEPTH + 2
+    );
+
+    // 4. Fan-out: subscribers watch tickets behind the head; the head leaves, round after round.
+    let subscribers = o.subscribers.min(waiting.len().saturating_sub(o.rounds + 1));
+    if subscribers == 0 || o.rounds == 0 {
+        return finish(stop, workers, server, &dir).await;
+    }
+    eprintln!("  waiting for the filing events to drain ...");
+    drain(&host, acme, &dana, &staff, &tickets_path, &waiting[waiting.len() - 1]).await?;
+    eprintln!("  opening {subscribers} WebSocket subscribers ...");
+    let (report, mut reports) = mpsc::unbounded_channel::<(usize, Instant)>();
+    let watched = &waiting[waiting.len() - subscribers..];
+    let mut sockets = Vec::with_capacity(subscribers);
+    for batch in watched.chunks(100) {
+        let opened = futures::future::join_all(batch.iter().map(|t| async {
+            let mut ws = connect(addr, acme, &dana).await?;
+            next_json(&mut ws).await?; // hello
+            ws.send(Message::Text(json!({"type": "subscribe", "topic": format!("ticket:{}", t.id)}).to_string().into()))
+                .await?;
+            let subscribed = next_json(&mut ws).await?;
+            anyhow::ensure!(subscribed["type"] == "subscribed", "{subscribed}");
+            let snapshot = next_json(&mut ws).await?;
+            anyhow::ensure!(snapshot["type"] == "ticket.position", "{snapshot}");
+            Ok::<_, anyhow::Error>(ws)
+        }))
+        .await;
+        for ws in opened {
+            sockets.push(ws?);
+        }
+    }
+    for (i, mut ws) in sockets.into_iter().enumerate() {
+        let report = report.clone();
+        tokio::spawn(async move {
+            while let Some(Ok(Message::Text(t))) = ws.next().await {
+                if t.contains("\"ticket.position\"") && report.send((i, Instant::now())).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    eprintln!("  {} rounds: the head of the queue leaves, {subscribers} positions pushed each time ...", o.rounds);
+    let mut last = Histogram::<u64>::new(3)?;
+    let mut every = Histogram::<u64>::new(3)?;
+    let fan_start = Instant::now();
+    for round in 0..o.rounds {
+        let head = &waiting[round];
+        let t0 = Instant::now();
+        let res = host
+            .request(reqwest::Method::PATCH, "localhost", &format!("{tickets_path}/{}", head.id), &staff)
+            .json(&json!({"status": "in_progress"}))
+            .send()
+            .await?;
+        anyhow::ensure!(res.status() == 200, "take answered {}", res.status());
+        let mut seen = vec![false; subscribers];
+        let mut got = 0;
+        let mut latest = t0;
+        while got < subscribers {
+            let (i, at) = tokio::time::timeout(Duration::from_secs(30), reports.recv())
+                .await
+                .context("subscribers did not all hear of the change within 30 s")?
+                .context("reporters gone")?;
+            if !seen[i] {
+                seen[i] = true;
+                got += 1;
+                every.record(at.duration_since(t0).as_nanos().max(1) as u64)?;
+                latest = latest.max(at);
+            }
+        }
+        last.record(latest.duration_since(t0).as_nanos().max(1) as u64)?;
+    }
+    let fan_elapsed = fan_start.elapsed();
+    print_rows(
+        &format!("WebSocket fan-out on the {label}: {subscribers} subscribers, {} rounds (ms from the change)", o.rounds),
+        vec![
+            Row {
+                name: "last subscriber has it",
+                hist: last,
+                elapsed: fan_elapsed,
+                budget_p95: (o.backend == Backend::Local).then_some(100.0),
+            },
+            Row { name: "each subscriber has it", hist: every, elapsed: fan_elapsed, budget_p95: None },
+        ],
+        false,
+    );
+    finish(stop, workers, server, &dir).await
+}
+
+/// Waits until every event recorded so far has been handled: a change to `probe`'s tags is
+/// the newest event, and the live worker handles events in order.
+async fn drain(
+    host: &Host,
+    acme: &str,
+    who: &Session,
+    staff: &Session,
+    tickets_path: &str,
+    probe: &kt_domain::ticket::Ticket,
+) -> anyhow::Result<()> {
+    let mut ws = connect(host.addr, acme, who).await?;
+    next_json(&mut ws).await?;
+    ws.send(Message::Text(json!({"type": "subscribe", "topic": format!("ticket:{}", probe.id)}).to_string().into()))
+        .await?;
+    next_json(&mut ws).await?;
+    next_json(&mut ws).await?;
+    let res = host
+        .request(reqwest::Method::PATCH, "localhost", &format!("{tickets_path}/{}", probe.id), staff)
+        .json(&json!({"tags": ["probe"]}))
+        .send()
+        .await?;
+    anyhow::ensure!(res.status() == 200, "probe edit answered {}", res.status());
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let m = tokio::time::timeout(Duration::from_secs(600), next_json(&mut ws)).await.context("drain timed out")??;
+        if m["type"] == "ticket.position" {
+            return Ok(());
+        }
+        anyhow::ensure!(Instant::now() < deadline, "drain timed out");
+    }
+}
+
+async fn finish(
+    stop: watch::Sender<bool>,
+    workers: Vec<tokio::task::JoinHandle<()>>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let _ = stop.send(true);
+    for w in workers {
+        let _ = w.await;
+    }
+    server.abort();
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
