@@ -77,7 +77,7 @@ async fn status_page() -> impl IntoResponse {
     ))
 }
 
-/// The background work: outbox relay, one dispatcher per queue, and the expiry sweep. Runs
+/// The background work: outbox relay, one dispatcher per queue, the SLA sweep and the expiry sweep. Runs
 /// until `shutdown` changes.
 pub fn spawn_workers(state: &AppState, shutdown: watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
     let mut tasks = Vec::new();
@@ -113,6 +113,15 @@ pub fn spawn_workers(state: &AppState, shutdown: watch::Receiver<bool>) -> Vec<t
             }
         }));
     }
+    let sweeps = state.clone();
+    tasks.push(every(Duration::from_secs(30), shutdown.clone(), move || {
+        let state = sweeps.clone();
+        async move {
+            if let Err(e) = kt_fn_sweeps::run(&state).await {
+                tracing::warn!(error = %e, "sweep failed; the next one retries");
+            }
+        }
+    }));
     let store = state.store.clone();
     tasks.push(every(Duration::from_secs(60), shutdown, move || {
         let store = store.clone();

@@ -107,6 +107,11 @@ fn sample(schema: &Value, doc: &Value) -> Value {
     };
     let mut out = serde_json::Map::new();
     for (name, prop) in props {
+        // Nested objects get plausible bodies of their own.
+        if prop.get("$ref").is_some() {
+            out.insert(name.clone(), sample(prop, doc));
+            continue;
+        }
         // A documented example is a valid value by definition.
         if let Some(example) = prop.get("example").or_else(|| prop.get("examples").and_then(|e| e.get(0))) {
             out.insert(name.clone(), example.clone());

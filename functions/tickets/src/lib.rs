@@ -28,8 +28,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub mod sla;
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .merge(sla::router())
         .routes(routes!(list_tickets, create_ticket))
         .routes(routes!(ticket_counts))
         .routes(routes!(get_ticket, update_ticket))
@@ -83,6 +86,56 @@ fn queue_view(s: &QueueStanding) -> QueueView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct SlaClockView {
+    pub target_secs: i64,
+    /// Business seconds used when the ticket was last changed (plus the running time since).
+    pub used_secs: i64,
+    /// `running`, `paused` or `stopped`.
+    pub state: String,
+    pub warned: bool,
+    pub breached: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlaView {
+    pub policy: String,
+    pub first_response_due_at: Option<String>,
+    pub resolution_due_at: Option<String>,
+    pub first_response: SlaClockView,
+    pub resolution: SlaClockView,
+}
+
+fn clock_view(c: &kt_domain::sla::Clock, now: OffsetDateTime) -> SlaClockView {
+    let state = if c.stopped_at.is_some() {
+        "stopped"
+    } else if c.running_since.is_some() {
+        "running"
+    } else {
+        "paused"
+    };
+    // Wall time since the run began: the calendar is not at hand here, so this is an upper bound
+    // that the due times (computed on the calendar) make exact.
+    let running = c.running_since.map(|s| (now - s).whole_seconds().max(0)).unwrap_or(0);
+    SlaClockView {
+        target_secs: c.target_secs,
+        used_secs: c.used_secs + running,
+        state: state.into(),
+        warned: c.warned,
+        breached: c.breached,
+    }
+}
+
+fn sla_view(s: &kt_domain::ticket::TicketSla, now: OffsetDateTime) -> SlaView {
+    SlaView {
+        policy: s.policy.clone(),
+        first_response_due_at: s.first_response_due_at.map(rfc3339),
+        resolution_due_at: s.resolution_due_at.map(rfc3339),
+        first_response: clock_view(&s.first_response, now),
+        resolution: clock_view(&s.resolution, now),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TicketView {
     pub id: String,
     /// Tenant-prefixed number, e.g. `ACME-1001`.
@@ -107,6 +160,9 @@ pub struct TicketView {
     pub tags: Vec<String>,
     /// Where it stands while it waits for staff.
     pub queue: Option<QueueView>,
+    /// Service-level clocks (not shown to clients).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla: Option<SlaView>,
     pub created_at: String,
     pub updated_at: String,
     pub first_response_at: Option<String>,
@@ -119,7 +175,16 @@ fn name_of<T: Serialize>(v: T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-fn ticket_view(tenant: &Tenant, t: &Ticket, version: u64, standing: Option<&QueueStanding>, full: bool) -> TicketView {
+/// A ticket as `viewer` may see it (`full`: with the rendered description).
+fn ticket_view(
+    tenant: &Tenant,
+    t: &Ticket,
+    version: u64,
+    standing: Option<&QueueStanding>,
+    full: bool,
+    viewer: &kt_domain::policy::Actor,
+) -> TicketView {
+    let now = OffsetDateTime::now_utc();
     TicketView {
         id: t.id.to_string(),
         number: display_number(tenant.ticket_prefix.as_str(), t.number),
@@ -136,6 +201,7 @@ fn ticket_view(tenant: &Tenant, t: &Ticket, version: u64, standing: Option<&Queu
         watcher_ids: t.watchers.iter().map(|w| w.to_string()).collect(),
         tags: t.tags.clone(),
         queue: standing.map(queue_view),
+        sla: t.sla.as_ref().filter(|_| kt_domain::ticket::sees_internal(viewer.role)).map(|s| sla_view(s, now)),
         created_at: rfc3339(t.created_at),
         updated_at: rfc3339(t.updated_at),
         first_response_at: t.first_response_at.map(rfc3339),
@@ -241,7 +307,7 @@ async fn create_ticket(
         let input = parse_new_ticket(from_json_bytes::<NewTicketRequest>(&body)?)?;
         let t = tickets::create(&app, &auth.actor, &tenant, input, &client).await?;
         let standing = tickets::standing(&app, &t).await?;
-        let view = ticket_view(&tenant, &t, 1, standing.as_ref(), true);
+        let view = ticket_view(&tenant, &t, 1, standing.as_ref(), true, &auth.actor);
         Ok((StatusCode::CREATED, serde_json::to_value(view).map_err(|e| AppError::Internal(e.to_string()))?))
     })
     .await
@@ -351,7 +417,7 @@ async fn list_tickets(
             Some(true) => tickets::standing(&app, t).await?,
             _ => None,
         };
-        views.push(ticket_view(&tenant, t, 0, standing.as_ref(), false));
+        views.push(ticket_view(&tenant, t, 0, standing.as_ref(), false, &auth.actor));
     }
     Ok(Json(Paginated { items: views, next_cursor }))
 }
@@ -417,7 +483,7 @@ async fn get_ticket(
     let id = parse_ticket_id(&path.1)?;
     let t = tickets::get(&app, &auth.actor, &tenant, &id).await?;
     let standing = tickets::standing(&app, &t.value).await?;
-    Ok(with_etag(t.version, Json(ticket_view(&tenant, &t.value, t.version, standing.as_ref(), true))))
+    Ok(with_etag(t.version, Json(ticket_view(&tenant, &t.value, t.version, standing.as_ref(), true, &auth.actor))))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -512,7 +578,7 @@ async fn update_ticket(
     let change = parse_update(body)?;
     let t = tickets::change(&app, &auth.actor, &tenant, &id, change, expected).await?;
     let standing = tickets::standing(&app, &t.value).await?;
-    Ok(with_etag(t.version, Json(ticket_view(&tenant, &t.value, t.version, standing.as_ref(), true))))
+    Ok(with_etag(t.version, Json(ticket_view(&tenant, &t.value, t.version, standing.as_ref(), true, &auth.actor))))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -629,7 +695,7 @@ async fn add_message(
     let (message, t) = conversation::reply(&app, &auth.actor, &tenant, &id, input).await?;
     let current = tickets::get(&app, &auth.actor, &tenant, &t.id).await?;
     let standing = tickets::standing(&app, &current.value).await?;
-    let ticket = ticket_view(&tenant, &current.value, current.version, standing.as_ref(), true);
+    let ticket = ticket_view(&tenant, &current.value, current.version, standing.as_ref(), true, &auth.actor);
     Ok((StatusCode::CREATED, Json(MessageAddedView { message: message_view(&message), ticket })))
 }
 
@@ -676,8 +742,8 @@ async fn list_activity(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct QueueParams {
-    /// `low`, `medium`, `high` or `critical`.
-    pub priority: String,
+    /// `low`, `medium`, `high` or `critical` (required).
+    pub priority: Option<String>,
 }
 
 /// One priority's work queue across every tenant, first in first (Kre8ivTech staff).
@@ -690,7 +756,7 @@ async fn work_queue(
     Query(params): Query<QueueParams>,
     Query(page): Query<PageParams>,
 ) -> Result<Json<Paginated<TicketView>>, ApiError> {
-    let priority = parse_enum::<Priority>(&params.priority, "priority", PRIORITIES)?;
+    let priority = parse_enum::<Priority>(params.priority.as_deref().unwrap_or_default(), "priority", PRIORITIES)?;
     let (items, next_cursor) = listing::queue(&app, &auth.actor, priority, page.limit()?, page.cursor.clone()).await?;
     let summary = app
         .store
@@ -709,7 +775,7 @@ async fn work_queue(
                 kt_domain::ticket::default_first_response_secs(priority),
             ),
         };
-        views.push(ticket_view(&tenant, &q.ticket, 0, Some(&standing), false));
+        views.push(ticket_view(&tenant, &q.ticket, 0, Some(&standing), false, &auth.actor));
     }
     Ok(Json(Paginated { items: views, next_cursor }))
 }

@@ -487,3 +487,65 @@ async fn other_tenants_and_organizations_see_nothing() {
     // House staff see every tenant's tickets.
     assert_eq!(w.get(&url, &p.staff).await.status, StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_levels_over_http() {
+    let w = world().await;
+    let p = people(&w).await;
+    let admin = w.sign_in(HOUSE, "admin@kre8ivtech.test", "Kre8iv-Demo-Admin-2026").await;
+    let day = |s: &str, e: &str| json!([{"start": s, "end": e}]);
+    let t = |f: i64, r: i64| json!({"first_response_minutes": f, "resolution_minutes": r});
+    let policy = json!({
+        "name": "Acme office hours",
+        "targets": {"low": t(1440, 7200), "medium": t(480, 4320), "high": t(240, 1440), "critical": t(60, 480)},
+        "calendar": {"name": "Berlin", "time_zone": "Europe/Berlin",
+            "weekly": [day("09:00", "17:00"), day("09:00", "17:00"), day("09:00", "17:00"), day("09:00", "17:00"), day("09:00", "15:00"), [], []],
+            "holidays": ["2026-12-25"]},
+        "warn_percent": 75,
+        "on_breach": [{"action": "notify"}, {"action": "raise_priority"}],
+    });
+    let url = format!("/api/v1/tenants/{}/sla/policy", w.acme_id);
+    // Partners read the levels they work to but do not set them.
+    assert_eq!(w.send("PUT", &url, &p.pat, Some(policy.clone()), &[]).await.status, StatusCode::FORBIDDEN);
+    let set = w.send("PUT", &url, &admin, Some(policy.clone()), &[]).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    let read = w.get(&url, &p.pat).await;
+    assert_eq!((read.body["scope"].as_str(), read.body["own"].as_bool()), (Some("tenant"), Some(true)));
+    assert_eq!(read.body["policy"]["calendar"]["weekly"][4][0]["end"], "15:00");
+    assert_eq!(read.body["policy"]["targets"]["high"]["first_response_minutes"], 240);
+    // An organization without its own policy shows the tenant's.
+    let org = w.get(&format!("{url}?org_id={}", w.initech_id), &p.pat).await;
+    assert_eq!((org.body["scope"].as_str(), org.body["own"].as_bool()), (Some("tenant"), Some(false)));
+    assert_eq!(w.get(&url, &p.dana).await.status, StatusCode::NOT_FOUND);
+
+    let mut bad = policy.clone();
+    bad["calendar"]["weekly"][0] = day("9am", "17:00");
+    bad["calendar"]["holidays"] = json!(["Christmas"]);
+    bad["on_breach"] = json!([{"action": "panic"}]);
+    let r = w.send("PUT", &url, &admin, Some(bad), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), ["calendar.weekly[0]", "calendar.holidays[0]", "on_breach[0]"]);
+    assert_eq!(w.get(&url, &p.pat).await.body["policy"]["name"], "Acme office hours", "unchanged");
+
+    // Tickets carry their clocks for those who work them, not for clients.
+    let filed = w.file(&p.dana, "Clocked", "high").await;
+    let turl = w.ticket(filed["id"].as_str().unwrap());
+    let staff_view = w.get(&turl, &p.pat).await;
+    assert_eq!(staff_view.body["sla"]["policy"], "Acme office hours");
+    assert_eq!(staff_view.body["sla"]["first_response"]["target_secs"], 4 * 3600);
+    assert!(staff_view.body["sla"]["first_response_due_at"].is_string());
+    assert!(w.get(&turl, &p.dana).await.body.get("sla").is_none(), "clients do not see SLA clocks");
+
+    let month = time::OffsetDateTime::now_utc();
+    let m = format!("{:04}-{:02}", month.year(), month.month() as u8);
+    let msgs = format!("{turl}/messages");
+    assert_eq!(w.post(&msgs, &p.staff, json!({"body": "On it"})).await.status, StatusCode::CREATED);
+    let c = w.get(&format!("/api/v1/tenants/{}/sla/compliance?from={m}&to={m}", w.acme_id), &p.pat).await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.body);
+    let first = c.body.as_array().unwrap().iter().find(|r| r["clock"] == "first").cloned().unwrap();
+    assert_eq!((first["met"].as_i64(), first["percent"].as_f64()), (Some(1), Some(100.0)));
+    let missing = w.get(&format!("/api/v1/tenants/{}/sla/compliance", w.acme_id), &p.pat).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(w.get(&format!("/api/v1/sla/compliance?from={m}&to={m}"), &p.pat).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(w.get(&format!("/api/v1/sla/compliance?from={m}&to={m}"), &p.staff).await.status, StatusCode::OK);
+}

@@ -234,7 +234,10 @@ impl Policy {
     /// The house default: around the clock; first response 1 h / 4 h / 8 h / 24 h (Critical to
     /// Low), resolution 8 h / 24 h / 3 d / 5 d; warn at 80 %.
     pub fn default_policy() -> Self {
-        let t = |first_h: i64, resolve_h: i64| Targets { first_response_secs: first_h * 3600, resolution_secs: resolve_h * 3600 };
+        let t = |first_h: i64, resolve_h: i64| Targets {
+            first_response_secs: first_h * 3600,
+            resolution_secs: resolve_h * 3600,
+        };
         Self {
             name: "Default".into(),
             targets: [t(24, 120), t(8, 72), t(4, 24), t(1, 8)],
@@ -340,9 +343,7 @@ impl Clock {
     /// The alarm this clock raises at `now`, if one is due and not raised yet. A breach found
     /// before its warning was raised takes the warning with it (each is raised once).
     pub fn check(&mut self, cal: &Calendar, warn_percent: u8, now: OffsetDateTime) -> Option<Alarm> {
-        if self.running_since.is_none() {
-            return None;
-        }
+        self.running_since?;
         let used = self.used(cal, now);
         if !self.breached && used >= self.target_secs {
             self.breached = true;
@@ -359,18 +360,26 @@ impl Clock {
 
 /// Human form of a weekday index (Monday = 0).
 pub fn weekday_name(i: usize) -> &'static str {
-    [Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday, Weekday::Saturday, Weekday::Sunday]
-        .get(i)
-        .map(|d| match d {
-            Weekday::Monday => "Monday",
-            Weekday::Tuesday => "Tuesday",
-            Weekday::Wednesday => "Wednesday",
-            Weekday::Thursday => "Thursday",
-            Weekday::Friday => "Friday",
-            Weekday::Saturday => "Saturday",
-            Weekday::Sunday => "Sunday",
-        })
-        .unwrap_or("?")
+    [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ]
+    .get(i)
+    .map(|d| match d {
+        Weekday::Monday => "Monday",
+        Weekday::Tuesday => "Tuesday",
+        Weekday::Wednesday => "Wednesday",
+        Weekday::Thursday => "Thursday",
+        Weekday::Friday => "Friday",
+        Weekday::Saturday => "Saturday",
+        Weekday::Sunday => "Sunday",
+    })
+    .unwrap_or("?")
 }
 
 #[cfg(test)]
@@ -397,7 +406,10 @@ mod tests {
         assert_eq!(c.between(datetime!(2026-12-03 23:00 UTC), datetime!(2026-12-06 23:00 UTC)), 5 * 3600);
         // Christmas (a Friday) is a holiday.
         assert_eq!(c.between(datetime!(2026-12-24 23:00 UTC), datetime!(2026-12-25 23:00 UTC)), 0);
-        assert_eq!(Calendar::always().between(datetime!(2026-12-01 00:00 UTC), datetime!(2026-12-02 00:00 UTC)), 86_400);
+        assert_eq!(
+            Calendar::always().between(datetime!(2026-12-01 00:00 UTC), datetime!(2026-12-02 00:00 UTC)),
+            86_400
+        );
     }
 
     #[test]

@@ -257,6 +257,9 @@ pub struct Ticket {
     pub first_response_at: Option<time::OffsetDateTime>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub resolved_at: Option<time::OffsetDateTime>,
+    /// Service-level clocks (absent on tickets filed before SLAs existed: started on next change).
+    #[serde(default)]
+    pub sla: Option<TicketSla>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -304,6 +307,28 @@ pub fn parse_tags(raw: &[String]) -> Result<Vec<String>, Invalid> {
         return Err(Invalid::new("tags", "use at most 20 tags"));
     }
     Ok(out)
+}
+
+/// A ticket's service-level clocks and the alarms they have pending.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketSla {
+    pub policy: String,
+    pub warn_percent: u8,
+    pub first_response: crate::sla::Clock,
+    pub resolution: crate::sla::Clock,
+    /// Whether each clock's outcome has been counted in the compliance figures.
+    #[serde(default)]
+    pub first_counted: bool,
+    #[serde(default)]
+    pub resolution_counted: bool,
+    /// When the next alarms fall due (for display), and the store keys of their due-items
+    /// (`pk`, `sk`), replaced whenever the clocks change.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub first_response_due_at: Option<time::OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub resolution_due_at: Option<time::OffsetDateTime>,
+    #[serde(default)]
+    pub due_items: Vec<(String, String)>,
 }
 
 /// A public reply or an internal note. Internal notes are for the people who work the ticket

@@ -15,6 +15,7 @@ pub mod entity;
 pub mod limits;
 mod model;
 pub mod sessions;
+pub mod sla;
 pub mod sqlite;
 pub mod table;
 pub mod tenants;

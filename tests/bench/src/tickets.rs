@@ -71,7 +71,10 @@ impl Host {
     }
 
     fn request(&self, method: reqwest::Method, host: &str, path: &str, who: &Session) -> reqwest::RequestBuilder {
-        self.client.request(method, self.url(host, path)).header("cookie", &who.cookie).header("x-csrf-token", &who.csrf)
+        self.client
+            .request(method, self.url(host, path))
+            .header("cookie", &who.cookie)
+            .header("x-csrf-token", &who.csrf)
     }
 }
 
@@ -202,20 +205,21 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     // 3. Position reads, spread over the whole queue.
     eprintln!("  reading {} positions ...", o.reads);
     let mut max_items = 0usize;
-    let row = crate::measure_ns("position read (HTTP GET)", o.reads, (o.backend == Backend::Local).then_some(5.0), |i| {
-        let t = &waiting[(i.wrapping_mul(7919)) % waiting.len()];
-        let number = t.queue.map(|q| q.number).unwrap_or_default();
-        max_items = max_items.max(fenwick::prefix_nodes(number.saturating_sub(1)).len() + 2);
-        let req = host.request(reqwest::Method::GET, acme, &format!("{tickets_path}/{}/position", t.id), &dana);
-        async move {
-            let res = req.send().await?;
-            anyhow::ensure!(res.status() == 200, "position answered {}", res.status());
-            let v: Value = res.json().await?;
-            anyhow::ensure!(v["queue"]["position"].as_u64().is_some(), "no position: {v}");
-            Ok(())
-        }
-    })
-    .await?;
+    let row =
+        crate::measure_ns("position read (HTTP GET)", o.reads, (o.backend == Backend::Local).then_some(5.0), |i| {
+            let t = &waiting[(i.wrapping_mul(7919)) % waiting.len()];
+            let number = t.queue.map(|q| q.number).unwrap_or_default();
+            max_items = max_items.max(fenwick::prefix_nodes(number.saturating_sub(1)).len() + 2);
+            let req = host.request(reqwest::Method::GET, acme, &format!("{tickets_path}/{}/position", t.id), &dana);
+            async move {
+                let res = req.send().await?;
+                anyhow::ensure!(res.status() == 200, "position answered {}", res.status());
+                let v: Value = res.json().await?;
+                anyhow::ensure!(v["queue"]["position"].as_u64().is_some(), "no position: {v}");
+                Ok(())
+            }
+        })
+        .await?;
     rows.push(row);
     print_rows(
         &format!(
@@ -246,8 +250,10 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         let opened = futures::future::join_all(batch.iter().map(|t| async {
             let mut ws = connect(addr, acme, &dana).await?;
             next_json(&mut ws).await?; // hello
-            ws.send(Message::Text(json!({"type": "subscribe", "topic": format!("ticket:{}", t.id)}).to_string().into()))
-                .await?;
+            ws.send(Message::Text(
+                json!({"type": "subscribe", "topic": format!("ticket:{}", t.id)}).to_string().into(),
+            ))
+            .await?;
             let subscribed = next_json(&mut ws).await?;
             anyhow::ensure!(subscribed["type"] == "subscribed", "{subscribed}");
             let snapshot = next_json(&mut ws).await?;
@@ -273,8 +279,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     let mut last = Histogram::<u64>::new(3)?;
     let mut every = Histogram::<u64>::new(3)?;
     let fan_start = Instant::now();
-    for round in 0..o.rounds {
-        let head = &waiting[round];
+    for head in &waiting[..o.rounds] {
         let t0 = Instant::now();
         let res = host
             .request(reqwest::Method::PATCH, "localhost", &format!("{tickets_path}/{}", head.id), &staff)
@@ -301,7 +306,10 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     }
     let fan_elapsed = fan_start.elapsed();
     print_rows(
-        &format!("WebSocket fan-out on the {label}: {subscribers} subscribers, {} rounds (ms from the change)", o.rounds),
+        &format!(
+            "WebSocket fan-out on the {label}: {subscribers} subscribers, {} rounds (ms from the change)",
+            o.rounds
+        ),
         vec![
             Row {
                 name: "last subscriber has it",
@@ -340,7 +348,8 @@ async fn drain(
     anyhow::ensure!(res.status() == 200, "probe edit answered {}", res.status());
     let deadline = Instant::now() + Duration::from_secs(600);
     loop {
-        let m = tokio::time::timeout(Duration::from_secs(600), next_json(&mut ws)).await.context("drain timed out")??;
+        let m =
+            tokio::time::timeout(Duration::from_secs(600), next_json(&mut ws)).await.context("drain timed out")??;
         if m["type"] == "ticket.position" {
             return Ok(());
         }

@@ -79,6 +79,8 @@ pub async fn reply(
         let (moves, touched) = move_ticket(app, &mut t, to_status, priority).await?;
         ops.extend(moves);
         t.updated_at = now;
+        let policy = super::sla::policy_for(app, &t.tenant, &t.org).await?;
+        ops.extend(super::sla::reconcile(&mut t, &policy, now));
         ops.insert(
             0,
             TxOp::Put { item: tickets::item(&t, current.version + 1)?, cond: Cond::Version(current.version) },
@@ -104,7 +106,7 @@ pub async fn reply(
             // Never the body of an internal note: events reach workers that write to clients.
             "excerpt": if message.internal { String::new() } else { excerpt(&message.body) },
         });
-        ops.push(event_op(app, "ticket.replied", &t, tenant, actor, &touched, extra)?);
+        ops.push(event_op(app, "ticket.replied", &t, tenant, Some(actor), &touched, extra)?);
         match app.store.transact(ops).await {
             Ok(()) => {
                 app.outbox_wake.notify_one();

@@ -10,6 +10,7 @@
 pub mod conversation;
 pub mod listing;
 pub mod live;
+pub mod sla;
 
 use kt_domain::DomainEvent;
 use kt_domain::identity::{Invalid, OrgId, Role, TenantId, TicketId, UserId};
@@ -90,10 +91,22 @@ pub(crate) fn activity_op(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<TxOp, AppError> {
+    activity_entry(app, t, Some(&actor.user), kind, from, to)
+}
+
+/// An activity entry by `actor`, or by the portal itself (`None`: sweeps, rules).
+pub(crate) fn activity_entry(
+    app: &AppState,
+    t: &Ticket,
+    actor: Option<&UserId>,
+    kind: &str,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<TxOp, AppError> {
     let id = app.ids.ulid().to_string();
     let a = Activity {
         id: id.clone(),
-        actor: Some(actor.user.to_string()),
+        actor: actor.map(|u| u.to_string()),
         kind: kind.into(),
         from,
         to,
@@ -111,7 +124,7 @@ pub(crate) fn event_op(
     kind: &str,
     t: &Ticket,
     tenant: &Tenant,
-    actor: &Actor,
+    actor: Option<&Actor>,
     queues: &[Priority],
     extra: serde_json::Value,
 ) -> Result<TxOp, AppError> {
@@ -123,7 +136,7 @@ pub(crate) fn event_op(
         "requester": t.requester.to_string(),
         "assignee": t.assignee.as_ref().map(|a| a.to_string()),
         "watchers": t.watchers.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
-        "actor": actor.user.to_string(),
+        "actor": actor.map(|a| a.user.to_string()),
         "status": t.status.as_str(),
         "priority": t.priority.as_str(),
         "queue_number": t.queue.map(|q| q.number),
@@ -227,7 +240,7 @@ pub async fn create(
     let number = tickets::next_number(store, &tenant.id).await?;
     let (slot, queue_ops) = enter_queue(app, input.priority).await?;
     let now = app.clock.now();
-    let ticket = Ticket {
+    let mut ticket = Ticket {
         id: TicketId::new(app.ids.ulid()),
         tenant: tenant.id.clone(),
         org,
@@ -244,18 +257,22 @@ pub async fn create(
         queue: Some(slot),
         first_response_at: None,
         resolved_at: None,
+        sla: None,
         created_at: now,
         updated_at: now,
     };
+    let policy = sla::policy_for(app, &tenant.id, &ticket.org).await?;
+    let sla_ops = sla::reconcile(&mut ticket, &policy, now);
     let mut ops = vec![
         TxOp::Put { item: tickets::item(&ticket, 1)?, cond: Cond::NotExists },
         TxOp::Put { item: tickets::number_item(&ticket), cond: Cond::NotExists },
         TxOp::Put { item: tickets::ref_item(&ticket), cond: Cond::NotExists },
     ];
     ops.extend(queue_ops);
+    ops.extend(sla_ops);
     ops.extend(tickets::stat_ops(&ticket, ticket.status, ticket.priority, 1));
     ops.push(activity_op(app, &ticket, actor, "created", None, Some(ticket.status.as_str().into()))?);
-    ops.push(event_op(app, "ticket.created", &ticket, tenant, actor, &[ticket.priority], serde_json::json!({}))?);
+    ops.push(event_op(app, "ticket.created", &ticket, tenant, Some(actor), &[ticket.priority], serde_json::json!({}))?);
     store.transact(ops).await?;
     app.outbox_wake.notify_one();
     Ok(ticket)
@@ -438,6 +455,9 @@ pub async fn change(
         ops.push(activity_op(app, &t, actor, kind, from, to)?);
     }
     t.updated_at = app.clock.now();
+    let policy = sla::policy_for(app, &t.tenant, &t.org).await?;
+    let now = t.updated_at;
+    ops.extend(sla::reconcile(&mut t, &policy, now));
     let version = current.version + 1;
     ops.insert(0, TxOp::Put { item: tickets::item(&t, version)?, cond: Cond::Version(current.version) });
     let extra = serde_json::json!({
@@ -446,7 +466,7 @@ pub async fn change(
         "from_priority": before.priority.as_str(),
         "from_assignee": before.assignee.as_ref().map(|a| a.to_string()),
     });
-    ops.push(event_op(app, "ticket.changed", &t, tenant, actor, &touched, extra)?);
+    ops.push(event_op(app, "ticket.changed", &t, tenant, Some(actor), &touched, extra)?);
     match app.store.transact(ops).await {
         Ok(()) => {
             app.outbox_wake.notify_one();
