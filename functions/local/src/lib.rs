@@ -39,7 +39,8 @@ pub fn api(state: AppState) -> Router {
     let merged = kt_http::openapi::base()
         .merge(kt_fn_health::router())
         .merge(kt_fn_identity::router())
-        .merge(kt_fn_tickets::router());
+        .merge(kt_fn_tickets::router())
+        .merge(kt_fn_notifications::router());
     let (router, _doc) = kt_http::openapi::finish(merged);
     router.route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found() })).with_state(state)
 }

@@ -5,6 +5,7 @@ pub mod error;
 pub mod identity;
 pub mod mail;
 pub mod markdown;
+pub mod notifications;
 pub mod outbox;
 pub mod sealing;
 pub mod seed;

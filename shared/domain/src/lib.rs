@@ -6,6 +6,7 @@ pub mod auth;
 pub mod clock;
 pub mod event;
 pub mod identity;
+pub mod notification;
 pub mod password;
 pub mod policy;
 pub mod sla;

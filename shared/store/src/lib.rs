@@ -14,6 +14,7 @@ pub mod dynamo;
 pub mod entity;
 pub mod limits;
 mod model;
+pub mod notifications;
 pub mod sessions;
 pub mod sla;
 pub mod sqlite;

@@ -271,6 +271,13 @@ async fn bench_auth(ops: usize) -> anyhow::Result<()> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // RUST_LOG=kt_app=debug shows where the time of a fan-out goes.
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
     match Cli::parse().command {
         Command::Auth { ops } => bench_auth(ops).await,
         Command::Tickets { backend, creates, rate, waiting, reads, subscribers, rounds } => {

@@ -1,10 +1,17 @@
 //! The events queue's consumers, shared by the Lambda and the local host: every `ticket.*`
-//! event refreshes the queue positions of the WebSocket subscribers it affects.
+//! event refreshes the queue positions of the WebSocket subscribers it affects (first: it is
+//! the latency-budgeted one), then becomes notifications and their mail.
 
 use kt_app::AppState;
+use kt_app::notifications::NotificationConsumer;
 use kt_app::tickets::{EVENTS, live::LiveConsumer};
 use kt_app::worker::Dispatcher;
 
 pub fn dispatcher(state: &AppState) -> Dispatcher {
-    Dispatcher::new(EVENTS, state.store.clone(), state.clock.clone(), vec![LiveConsumer::shared(state.clone())])
+    Dispatcher::new(
+        EVENTS,
+        state.store.clone(),
+        state.clock.clone(),
+        vec![LiveConsumer::shared(state.clone()), NotificationConsumer::shared(state.clone())],
+    )
 }

@@ -278,6 +278,7 @@ async fn subscribers(app: &AppState, topic: &str) -> Result<Vec<Item>, AppError>
 /// then pushes fresh positions to every watcher of every touched queue and the new lengths to
 /// staff watching the queues. Returns the number of pushes delivered.
 pub async fn fan_out(app: &AppState, ticket: &Ticket, queues: &[Priority]) -> Result<usize, AppError> {
+    let started = std::time::Instant::now();
     let own_topic = format!("ticket:{}", ticket.id);
     let own = subscribers(app, &own_topic).await?;
     let standing = super::standing(app, ticket).await?;
@@ -300,7 +301,18 @@ pub async fn fan_out(app: &AppState, ticket: &Ticket, queues: &[Priority]) -> Re
             pushes.extend(staff.iter().map(|s| (s.key.sk.clone(), message.clone())));
         }
     }
-    Ok(push_all(app, pushes).await)
+    let computed = started.elapsed();
+    let count = pushes.len();
+    let delivered = push_all(app, pushes).await;
+    tracing::debug!(
+        ticket = %ticket.id,
+        pushes = count,
+        delivered,
+        compute_ms = computed.as_secs_f64() * 1000.0,
+        total_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "positions pushed"
+    );
+    Ok(delivered)
 }
 
 /// Fresh positions for every watcher of `priority`'s queue except those of `skip`.
@@ -395,6 +407,8 @@ impl Consumer for LiveConsumer {
         else {
             return Ok(());
         };
+        let lag = self.app.clock.now() - event.occurred_at;
+        tracing::debug!(event = %event.id, lag_ms = lag.whole_milliseconds() as i64, "live update starts");
         fan_out(&self.app, &ticket.value, &queues).await.map_err(fail)?;
         Ok(())
     }

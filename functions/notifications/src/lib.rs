@@ -1,0 +1,221 @@
+//! Notification center API (PRD 4.10): the signed-in person's notifications, newest first,
+//! filtered by type or unread; the unread count (also pushed over WebSocket on `user:<id>`);
+//! read / unread marks in bulk with per-item results; per-type settings for in-app and email.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use kt_app::notifications::{self as uc, Marked};
+use kt_app::{AppError, AppState};
+use kt_domain::notification::{Channels, Kind, Preferences};
+use kt_http::auth::Auth;
+use kt_http::pagination::{PageParams, Paginated};
+use kt_http::{ApiError, ApiJson, Problem};
+use kt_store::notifications::Notification;
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_notifications))
+        .routes(routes!(unread_count))
+        .routes(routes!(mark))
+        .routes(routes!(mark_all_read))
+        .routes(routes!(get_preferences, put_preferences))
+}
+
+const KINDS: &str =
+    "ticket_received, ticket_reply, ticket_note, ticket_status, ticket_assigned, sla_alert, queue_near_front";
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationView {
+    pub id: String,
+    /// One of the kinds listed under preferences.
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    /// The portal path to open on click, e.g. `/tickets/<tenant>/<ticket>`.
+    pub link: String,
+    pub ticket_id: Option<String>,
+    pub created_at: String,
+    pub read_at: Option<String>,
+}
+
+fn view(n: &Notification) -> NotificationView {
+    NotificationView {
+        id: n.id.clone(),
+        kind: n.kind.as_str().into(),
+        title: n.title.clone(),
+        body: n.body.clone(),
+        link: n.link.clone(),
+        ticket_id: n.ticket.clone(),
+        created_at: n.created_at.format(&Rfc3339).unwrap_or_default(),
+        read_at: n.read_at.and_then(|t| t.format(&Rfc3339).ok()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Only this kind.
+    pub kind: Option<String>,
+    /// Only unread ones.
+    pub unread: Option<bool>,
+}
+
+fn parse_kind(raw: &str) -> Result<Kind, AppError> {
+    Kind::parse(raw).ok_or_else(|| AppError::invalid("kind", format!("use one of {KINDS}")))
+}
+
+/// My notifications, newest first.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", params(ListParams, PageParams),
+    responses((status = 200, body = Paginated<NotificationView>), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn list_notifications(
+    State(app): State<AppState>,
+    auth: Auth,
+    Query(params): Query<ListParams>,
+    Query(page): Query<PageParams>,
+) -> Result<Json<Paginated<NotificationView>>, ApiError> {
+    let kind = params.kind.as_deref().map(parse_kind).transpose()?;
+    let (items, next_cursor) =
+        uc::list(&app, &auth.actor, kind, params.unread.unwrap_or(false), page.limit()?, page.cursor.clone()).await?;
+    Ok(Json(Paginated { items: items.iter().map(view).collect(), next_cursor }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnreadView {
+    pub unread: u64,
+}
+
+/// How many of my notifications are unread (the bell's badge).
+#[utoipa::path(get, path = "/api/v1/notifications/unread-count", tag = "notifications",
+    responses((status = 200, body = UnreadView), (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn unread_count(State(app): State<AppState>, auth: Auth) -> Result<Json<UnreadView>, ApiError> {
+    Ok(Json(UnreadView { unread: uc::unread_count(&app, &auth.actor).await? }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkRequest {
+    /// 1 to 100 notification ids.
+    #[schema(example = json!(["01JD0000000000000000000000-01JD0000000000000000000001"]))]
+    pub ids: Vec<String>,
+    /// `true` marks them read, `false` unread.
+    pub read: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MarkResult {
+    pub id: String,
+    /// `done`, `unchanged` (already so) or `not_found`.
+    pub result: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MarkView {
+    pub results: Vec<MarkResult>,
+    pub unread: u64,
+}
+
+/// Marks notifications read or unread, with a result per id.
+#[utoipa::path(post, path = "/api/v1/notifications/mark", tag = "notifications", request_body = MarkRequest,
+    responses((status = 200, body = MarkView), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn mark(
+    State(app): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<MarkRequest>,
+) -> Result<Json<MarkView>, ApiError> {
+    let (results, unread) = uc::mark(&app, &auth.actor, &body.ids, body.read).await?;
+    let results = body
+        .ids
+        .iter()
+        .zip(results)
+        .map(|(id, r)| MarkResult {
+            id: id.clone(),
+            result: match r {
+                Marked::Done => "done",
+                Marked::Unchanged => "unchanged",
+                Marked::NotFound => "not_found",
+            }
+            .into(),
+        })
+        .collect();
+    Ok(Json(MarkView { results, unread }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MarkAllView {
+    /// How many were unread and are now read.
+    pub changed: usize,
+    pub unread: u64,
+}
+
+/// Marks all my notifications read.
+#[utoipa::path(post, path = "/api/v1/notifications/mark-all-read", tag = "notifications",
+    responses((status = 200, body = MarkAllView), (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn mark_all_read(State(app): State<AppState>, auth: Auth) -> Result<Json<MarkAllView>, ApiError> {
+    let changed = uc::mark_all_read(&app, &auth.actor).await?;
+    Ok(Json(MarkAllView { changed, unread: uc::unread_count(&app, &auth.actor).await? }))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct KindSetting {
+    #[schema(example = "ticket_reply")]
+    pub kind: String,
+    pub in_app: bool,
+    pub email: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PreferencesBody {
+    /// One entry per kind; kinds left out keep their current setting.
+    pub kinds: Vec<KindSetting>,
+}
+
+fn prefs_view(p: &Preferences) -> PreferencesBody {
+    PreferencesBody {
+        kinds: Kind::ALL
+            .into_iter()
+            .map(|k| {
+                let c = p.channels(k);
+                KindSetting { kind: k.as_str().into(), in_app: c.in_app, email: c.email }
+            })
+            .collect(),
+    }
+}
+
+/// My notification settings, per kind and channel.
+#[utoipa::path(get, path = "/api/v1/notifications/preferences", tag = "notifications",
+    responses((status = 200, body = PreferencesBody), (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn get_preferences(State(app): State<AppState>, auth: Auth) -> Result<Json<PreferencesBody>, ApiError> {
+    Ok(Json(prefs_view(&uc::preferences(&app, &auth.actor).await?)))
+}
+
+/// Changes my notification settings.
+#[utoipa::path(put, path = "/api/v1/notifications/preferences", tag = "notifications", request_body = PreferencesBody,
+    responses((status = 200, body = PreferencesBody), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn put_preferences(
+    State(app): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<PreferencesBody>,
+) -> Result<Json<PreferencesBody>, ApiError> {
+    let mut prefs = uc::preferences(&app, &auth.actor).await?;
+    let mut errors = Vec::new();
+    for (i, s) in body.kinds.iter().enumerate() {
+        match Kind::parse(&s.kind) {
+            Some(k) => {
+                prefs.kinds.insert(k, Channels { in_app: s.in_app, email: s.email });
+            }
+            None => errors.push(kt_app::FieldError::new(format!("kinds[{i}].kind"), format!("use one of {KINDS}"))),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors).into());
+    }
+    Ok(Json(prefs_view(&uc::set_preferences(&app, &auth.actor, prefs).await?)))
+}

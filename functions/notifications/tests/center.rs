@@ -1,0 +1,314 @@
+//! The notification center end to end in-process: ticket events through the relay and the
+//! events worker become notifications and branded mail for the right people (never a note
+//! for a client, never one's own action), once each also when an event is delivered twice;
+//! settings turn channels off; read marks in bulk; the unread count is pushed to open
+//! sockets; a requester hears when their ticket reaches the top three; nobody reaches
+//! anybody else's notifications.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use kt_app::outbox::Relay;
+use kt_app::tickets::live;
+use kt_app::wiring::{Settings, Wired, wire};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const ACME: &str = "acme.localhost:3000";
+const HOUSE: &str = "localhost:3000";
+
+struct World {
+    _dir: tempfile::TempDir,
+    wired: Wired,
+    router: Router,
+    tickets: String,
+}
+
+#[derive(Clone)]
+struct Browser {
+    cookie: String,
+    csrf: String,
+    host: &'static str,
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().expect("tmp");
+    let wired = wire(&Settings::local(dir.path())).await.expect("wire");
+    kt_app::seed::demo(&wired.state).await.expect("seed");
+    let merged = kt_fn_identity::router().merge(kt_fn_tickets::router()).merge(kt_fn_notifications::router());
+    let (router, _) = merged.split_for_parts();
+    let router = router.with_state(wired.state.clone());
+    let acme = kt_app::identity::tenancy::resolve_host(&wired.state, "acme.localhost").await.expect("acme");
+    World { _dir: dir, wired, router, tickets: format!("/api/v1/tenants/{}/tickets", acme.id) }
+}
+
+impl World {
+    async fn call(&self, method: &str, path: &str, who: &Browser, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, who.host)
+            .header(header::COOKIE, &who.cookie)
+            .header("x-csrf-token", &who.csrf)
+            .header("x-requested-with", "test");
+        let body = match body {
+            Some(b) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(b.to_string())
+            }
+            None => Body::empty(),
+        };
+        let res = self.router.clone().oneshot(req.body(body).expect("req")).await.expect("res");
+        let status = res.status();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    async fn sign_in(&self, host: &'static str, email: &str, password: &str) -> Browser {
+        let req = Request::post("/api/v1/auth/sign-in")
+            .header(header::HOST, host)
+            .header("x-requested-with", "test")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json!({"email": email, "password": password}).to_string()))
+            .expect("req");
+        let res = self.router.clone().oneshot(req).await.expect("res");
+        assert_eq!(res.status(), StatusCode::OK, "{email} signs in");
+        let cookies: Vec<String> = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().and_then(|v| v.split(';').next()).map(str::to_owned))
+            .collect();
+        let csrf = cookies.iter().find_map(|c| c.strip_prefix("__Host-kt_csrf=")).unwrap_or_default().to_owned();
+        Browser { cookie: cookies.join("; "), csrf, host }
+    }
+
+    /// Runs the relay, the events worker and the mail worker until nothing is left.
+    async fn settle(&self) {
+        let s = &self.wired.state;
+        let relay = Relay::new(s.store.clone(), s.queue.clone());
+        let events = kt_fn_events_worker::dispatcher(s);
+        let mail = kt_fn_mail_worker::dispatcher(s);
+        loop {
+            let moved = relay.relay_pending(1000).await.expect("relay");
+            let handled = events.poll_once(s.queue.as_ref(), Duration::ZERO).await.expect("events");
+            let sent = mail.poll_once(s.queue.as_ref(), Duration::ZERO).await.expect("mail");
+            if moved + handled + sent == 0 {
+                break;
+            }
+        }
+    }
+
+    async fn mails_to(&self, address: &str) -> Vec<String> {
+        let outbox = self.wired.local_mailer.clone().expect("local mailer");
+        let mut out = Vec::new();
+        for entry in outbox.list().await.expect("list") {
+            if entry.to.iter().any(|t| t.contains(address)) {
+                out.push(String::from_utf8(outbox.read(&entry.id).await.expect("read").expect("eml")).expect("utf8"));
+            }
+        }
+        out
+    }
+
+    async fn notifications(&self, who: &Browser) -> Vec<Value> {
+        let (status, body) = self.call("GET", "/api/v1/notifications", who, None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    async fn unread(&self, who: &Browser) -> u64 {
+        self.call("GET", "/api/v1/notifications/unread-count", who, None).await.1["unread"].as_u64().expect("unread")
+    }
+
+    async fn file(&self, who: &Browser, subject: &str) -> Value {
+        let body =
+            json!({"subject": subject, "description": "Help", "priority": "high", "category": "technical_support"});
+        let (status, t) = self.call("POST", &self.tickets, who, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{t}");
+        t
+    }
+}
+
+fn titles(items: &[Value]) -> Vec<String> {
+    items.iter().map(|n| n["title"].as_str().unwrap_or_default().to_owned()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ticket_events_reach_the_right_people_once() {
+    let w = world().await;
+    let dana = w.sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    let sam = w.sign_in(ACME, "sam@acme-agency.test", "Acme-Demo-Staff-2026").await;
+    let staff = w.sign_in(HOUSE, "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await;
+    let (_, sam_me) = w.call("GET", "/api/v1/me", &sam, None).await;
+    let (_, staff_me) = w.call("GET", "/api/v1/me", &staff, None).await;
+    let (sam_id, staff_id) = (sam_me["user"]["id"].as_str().unwrap(), staff_me["user"]["id"].as_str().unwrap());
+
+    // Filing: the requester's confirmation, with the place in the queue, in the app and by mail.
+    let t = w.file(&dana, "Checkout broken").await;
+    let url = format!("{}/{}", w.tickets, t["id"].as_str().unwrap());
+    w.settle().await;
+    let mine = w.notifications(&dana).await;
+    assert_eq!(titles(&mine), ["ACME-1001 received"]);
+    assert!(mine[0]["body"].as_str().unwrap().contains("#1 of 1 in the High queue"), "{}", mine[0]);
+    assert_eq!(mine[0]["link"], format!("/tickets/{}/{}", t["tenant_id"].as_str().unwrap(), t["id"].as_str().unwrap()));
+    assert_eq!(w.unread(&dana).await, 1);
+    let mails = w.mails_to("dana@globex.test").await;
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].contains("Subject: ACME-1001 received"), "{}", mails[0]);
+    assert!(mails[0].contains("Acme"), "branded with the partner's portal");
+    assert!(mails[0].contains("http://acme.localhost:3000/tickets/"), "links to the partner's portal");
+
+    // Assigned by Sam to the house's staff member, watched by Sam: they hear, Sam does not.
+    let change = json!({"assignee_id": staff_id, "watcher_ids": [sam_id]});
+    assert_eq!(w.call("PATCH", &url, &sam, Some(change)).await.0, StatusCode::OK);
+    w.settle().await;
+    assert_eq!(titles(&w.notifications(&staff).await), ["ACME-1001 was assigned to you"]);
+    assert!(w.notifications(&sam).await.is_empty(), "no notification of one's own action");
+
+    // An internal note: the staff side only; a public reply: the client too.
+    let note = json!({"body": "Card processor outage?", "internal": true});
+    assert_eq!(w.call("POST", &format!("{url}/messages"), &sam, Some(note)).await.0, StatusCode::CREATED);
+    let reply = json!({"body": "We are on it.\nMore soon."});
+    assert_eq!(w.call("POST", &format!("{url}/messages"), &staff, Some(reply)).await.0, StatusCode::CREATED);
+    w.settle().await;
+    let staff_titles = titles(&w.notifications(&staff).await);
+    assert_eq!(staff_titles, ["Internal note on ACME-1001", "ACME-1001 was assigned to you"]);
+    let mine = w.notifications(&dana).await;
+    assert_eq!(titles(&mine), ["New reply on ACME-1001", "ACME-1001 received"]);
+    assert_eq!(mine[0]["body"], "We are on it.");
+    for m in w.mails_to("dana@globex.test").await {
+        assert!(!m.contains("Card processor"), "no note reaches the client by mail");
+    }
+    assert_eq!(titles(&w.notifications(&sam).await), ["New reply on ACME-1001"], "the watcher hears of the reply");
+
+    // The same events delivered again notify nobody twice.
+    let before = (w.notifications(&dana).await.len(), w.mails_to("dana@globex.test").await.len());
+    let consumer = kt_app::notifications::NotificationConsumer { app: w.wired.state.clone() };
+    let event = kt_domain::DomainEvent::new(
+        ulid::Ulid::new(),
+        "ticket.created",
+        t["tenant_id"].as_str().map(str::to_owned),
+        time::OffsetDateTime::now_utc(),
+        json!({"ticket": t["id"], "number": "ACME-1001", "subject": "Checkout broken", "requester": dana_id(&w, &dana).await, "queues_changed": []}),
+    );
+    use kt_app::worker::Consumer;
+    consumer.handle(&event).await.expect("first");
+    consumer.handle(&event).await.expect("again");
+    w.settle().await;
+    let after = (w.notifications(&dana).await.len(), w.mails_to("dana@globex.test").await.len());
+    assert_eq!(after, (before.0 + 1, before.1 + 1), "one more event, one more notification and mail, not two");
+}
+
+async fn dana_id(w: &World, dana: &Browser) -> String {
+    w.call("GET", "/api/v1/me", dana, None).await.1["user"]["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_marks_pushes_and_boundaries() {
+    let w = world().await;
+    let dana = w.sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    let pat = w.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+
+    // No mail for status changes, please.
+    let prefs = json!({"kinds": [{"kind": "ticket_status", "in_app": true, "email": false}]});
+    let (status, body) = w.call("PUT", "/api/v1/notifications/preferences", &dana, Some(prefs)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let bad = json!({"kinds": [{"kind": "gossip", "in_app": true, "email": true}]});
+    let (status, body) = w.call("PUT", "/api/v1/notifications/preferences", &dana, Some(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["errors"][0]["field"], "kinds[0].kind");
+
+    // Dana's socket listens for her count.
+    let hub = w.wired.hub.clone();
+    let mut conn = hub.register();
+    let actor = kt_app::identity::sessions::actor_from_token(
+        &w.wired.state,
+        dana.cookie.split("; ").find_map(|c| c.strip_prefix("__Host-kt_session=")).unwrap(),
+    )
+    .await
+    .expect("actor");
+    live::connect(&w.wired.state, &conn.id, &actor).await.expect("connect");
+    let sub = format!(r#"{{"type":"subscribe","topic":"user:{}"}}"#, actor.user);
+    assert_eq!(live::handle_message(&w.wired.state, &conn.id, Some(&sub)).await[0]["type"], "subscribed");
+
+    let t = w.file(&dana, "Slow admin").await;
+    let url = format!("{}/{}", w.tickets, t["id"].as_str().unwrap());
+    assert_eq!(w.call("PATCH", &url, &pat, Some(json!({"status": "in_progress"}))).await.0, StatusCode::OK);
+    w.settle().await;
+    let mine = w.notifications(&dana).await;
+    assert_eq!(titles(&mine), ["ACME-1001 is now In Progress", "ACME-1001 received"]);
+    assert_eq!(w.mails_to("dana@globex.test").await.len(), 1, "the confirmation, not the status change");
+    let mut pushed = Vec::new();
+    while let Ok(m) = conn.messages.try_recv() {
+        pushed.push(serde_json::from_str::<Value>(&m).expect("json"));
+    }
+    let counts: Vec<u64> =
+        pushed.iter().filter(|m| m["type"] == "notifications.unread").filter_map(|m| m["unread"].as_u64()).collect();
+    assert_eq!(counts.last(), Some(&2), "{pushed:?}");
+
+    // Marks, with a result per id; another person's ids are not theirs to mark.
+    let (id0, id1) = (mine[0]["id"].as_str().unwrap().to_owned(), mine[1]["id"].as_str().unwrap().to_owned());
+    let (status, body) =
+        w.call("POST", "/api/v1/notifications/mark", &pat, Some(json!({"ids": [id0], "read": true}))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["results"][0]["result"], "not_found");
+    assert_eq!(w.unread(&dana).await, 2, "untouched by someone else");
+    let (_, body) =
+        w.call("POST", "/api/v1/notifications/mark", &dana, Some(json!({"ids": [id0, "nope"], "read": true}))).await;
+    assert_eq!(
+        (body["results"][0]["result"].as_str(), body["results"][1]["result"].as_str()),
+        (Some("done"), Some("not_found"))
+    );
+    assert_eq!(body["unread"], 1);
+    let (_, body) =
+        w.call("POST", "/api/v1/notifications/mark", &dana, Some(json!({"ids": [id0], "read": true}))).await;
+    assert_eq!(body["results"][0]["result"], "unchanged");
+    let (_, unread) = w.call("GET", "/api/v1/notifications?unread=true", &dana, None).await;
+    assert_eq!(unread["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(unread["items"][0]["id"], id1.as_str());
+    let (_, by_kind) = w.call("GET", "/api/v1/notifications?kind=ticket_status", &dana, None).await;
+    assert_eq!(titles(by_kind["items"].as_array().unwrap()), ["ACME-1001 is now In Progress"]);
+    assert_eq!(
+        w.call("GET", "/api/v1/notifications?kind=gossip", &dana, None).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let (_, body) =
+        w.call("POST", "/api/v1/notifications/mark", &dana, Some(json!({"ids": [id0], "read": false}))).await;
+    assert_eq!(body["unread"], 2);
+    let (_, all) = w.call("POST", "/api/v1/notifications/mark-all-read", &dana, None).await;
+    assert_eq!((all["changed"].as_u64(), all["unread"].as_u64()), (Some(2), Some(0)));
+    assert_eq!(
+        w.call("POST", "/api/v1/notifications/mark", &dana, Some(json!({"ids": [], "read": true}))).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_requester_hears_when_their_ticket_reaches_the_top_three() {
+    let w = world().await;
+    let dana = w.sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    let pat = w.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    let mut filed = Vec::new();
+    for i in 0..5 {
+        filed.push(w.file(&dana, &format!("T{i}")).await);
+    }
+    w.settle().await;
+    let near = |items: &[Value]| items.iter().filter(|n| n["kind"] == "queue_near_front").count();
+    assert_eq!(near(&w.notifications(&dana).await), 0, "the first three started there; the rest are not there yet");
+    // The head leaves: T3 (was #4) is now #3.
+    let head = format!("{}/{}", w.tickets, filed[0]["id"].as_str().unwrap());
+    assert_eq!(w.call("PATCH", &head, &pat, Some(json!({"status": "in_progress"}))).await.0, StatusCode::OK);
+    w.settle().await;
+    let items = w.notifications(&dana).await;
+    assert_eq!(near(&items), 1);
+    assert!(titles(&items).contains(&"ACME-1004 is #3 in the High queue".to_owned()), "{:?}", titles(&items));
+    // Another change that leaves T3 in the top three tells nobody again.
+    let next = format!("{}/{}", w.tickets, filed[1]["id"].as_str().unwrap());
+    assert_eq!(w.call("PATCH", &next, &pat, Some(json!({"status": "in_progress"}))).await.0, StatusCode::OK);
+    w.settle().await;
+    let items = w.notifications(&dana).await;
+    assert_eq!(near(&items), 2, "T4 reached #3 now; T3 was told already");
+}

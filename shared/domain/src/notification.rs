@@ -1,0 +1,220 @@
+//! The notification center (PRD 4.10): what each ticket event tells whom, and each person's
+//! per-type settings. [`recipients`] is the one rule for who hears of an event; it never sends
+//! an internal note to a client, and never notifies people of their own actions.
+
+use serde::{Deserialize, Serialize};
+
+use crate::identity::{Role, UserId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Your ticket was filed (with its number and place in the queue).
+    TicketReceived,
+    /// A public reply on a ticket you filed, work on or watch.
+    TicketReply,
+    /// An internal note on a ticket you work on or watch (staff side only).
+    TicketNote,
+    /// Your ticket's status changed.
+    TicketStatus,
+    /// A ticket was assigned to you.
+    TicketAssigned,
+    /// A service level is about to be missed, or was.
+    SlaAlert,
+    /// Your ticket reached the top three of its queue.
+    QueueNearFront,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::TicketReceived,
+        Kind::TicketReply,
+        Kind::TicketNote,
+        Kind::TicketStatus,
+        Kind::TicketAssigned,
+        Kind::SlaAlert,
+        Kind::QueueNearFront,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::TicketReceived => "ticket_received",
+            Kind::TicketReply => "ticket_reply",
+            Kind::TicketNote => "ticket_note",
+            Kind::TicketStatus => "ticket_status",
+            Kind::TicketAssigned => "ticket_assigned",
+            Kind::SlaAlert => "sla_alert",
+            Kind::QueueNearFront => "queue_near_front",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == raw.trim())
+    }
+
+    /// Whether a client can ever receive this kind (clients see no notes, SLAs or assignments).
+    pub fn reaches_clients(self) -> bool {
+        matches!(self, Kind::TicketReceived | Kind::TicketReply | Kind::TicketStatus | Kind::QueueNearFront)
+    }
+}
+
+/// On or off, per channel, for one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channels {
+    pub in_app: bool,
+    pub email: bool,
+}
+
+/// A person's settings: every kind on in the app; email for what needs an answer or matters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preferences {
+    pub kinds: std::collections::BTreeMap<Kind, Channels>,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        let kinds = Kind::ALL
+            .into_iter()
+            .map(|k| {
+                let email = !matches!(k, Kind::TicketNote | Kind::QueueNearFront);
+                (k, Channels { in_app: true, email })
+            })
+            .collect();
+        Self { kinds }
+    }
+}
+
+impl Preferences {
+    pub fn channels(&self, kind: Kind) -> Channels {
+        self.kinds.get(&kind).copied().unwrap_or(Channels { in_app: true, email: true })
+    }
+}
+
+/// Who an event concerns, as the event carries it.
+#[derive(Debug, Clone, Default)]
+pub struct Parties {
+    pub requester: Option<UserId>,
+    pub assignee: Option<UserId>,
+    pub watchers: Vec<UserId>,
+    pub actor: Option<UserId>,
+}
+
+/// What happened, as far as notifications care.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Happened {
+    Created,
+    Replied { internal: bool, from_client: bool },
+    Changed { status: bool, assigned: bool },
+    SlaAlarm,
+    NearFront,
+}
+
+/// `(person, kind)` for everyone who should hear of `what`, without the person who did it
+/// (except a filing's confirmation) and without duplicates. Internal notes go to the staff side only (assignee and watchers, who
+/// are always staff, partners or partner staff), never to the requester.
+pub fn recipients(what: &Happened, p: &Parties) -> Vec<(UserId, Kind)> {
+    let mut out: Vec<(UserId, Kind)> = Vec::new();
+    let mut add = |u: &Option<UserId>, k: Kind| {
+        if let Some(u) = u
+            && Some(u) != p.actor.as_ref()
+            && !out.iter().any(|(x, _)| x == u)
+        {
+            out.push((u.clone(), k));
+        }
+    };
+    let staff_side = |add: &mut dyn FnMut(&Option<UserId>, Kind), k: Kind| {
+        add(&p.assignee, k);
+        for w in &p.watchers {
+            add(&Some(w.clone()), k);
+        }
+    };
+    match what {
+        // The one exception to "not your own actions": the confirmation of a filed ticket,
+        // with its number and place in the queue (the mail people keep).
+        Happened::Created => {
+            if let Some(r) = &p.requester {
+                out.push((r.clone(), Kind::TicketReceived));
+            }
+        }
+        Happened::Replied { internal: true, .. } => staff_side(&mut add, Kind::TicketNote),
+        Happened::Replied { internal: false, from_client: true } => staff_side(&mut add, Kind::TicketReply),
+        Happened::Replied { internal: false, from_client: false } => {
+            add(&p.requester, Kind::TicketReply);
+            staff_side(&mut add, Kind::TicketReply);
+        }
+        Happened::Changed { status, assigned } => {
+            if *assigned {
+                add(&p.assignee, Kind::TicketAssigned);
+            }
+            if *status {
+                add(&p.requester, Kind::TicketStatus);
+            }
+        }
+        Happened::SlaAlarm => staff_side(&mut add, Kind::SlaAlert),
+        Happened::NearFront => add(&p.requester, Kind::QueueNearFront),
+    }
+    out
+}
+
+/// Whether `role` may receive `kind` at all (the last guard before anything is written).
+pub fn may_receive(role: Role, kind: Kind) -> bool {
+    role != Role::Client || kind.reaches_clients()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id() -> UserId {
+        UserId::new(ulid::Ulid::new())
+    }
+
+    #[test]
+    fn who_hears_of_what() {
+        let (client, agent, watcher) = (id(), id(), id());
+        let p = Parties {
+            requester: Some(client.clone()),
+            assignee: Some(agent.clone()),
+            watchers: vec![watcher.clone(), agent.clone()],
+            actor: Some(agent.clone()),
+        };
+        // Staff answer: the client and the other watcher hear of it; not the author.
+        let r = recipients(&Happened::Replied { internal: false, from_client: false }, &p);
+        assert_eq!(r, vec![(client.clone(), Kind::TicketReply), (watcher.clone(), Kind::TicketReply)]);
+        // A note never reaches the requester.
+        let r = recipients(&Happened::Replied { internal: true, from_client: false }, &p);
+        assert_eq!(r, vec![(watcher.clone(), Kind::TicketNote)]);
+        // The client answers: the staff side hears of it.
+        let from_client = Parties { actor: Some(client.clone()), ..p.clone() };
+        let r = recipients(&Happened::Replied { internal: false, from_client: true }, &from_client);
+        assert_eq!(r, vec![(agent.clone(), Kind::TicketReply), (watcher.clone(), Kind::TicketReply)]);
+        // Assigned by someone else: the assignee; a status change: the requester.
+        let by_lead = Parties { actor: Some(watcher.clone()), ..p.clone() };
+        let r = recipients(&Happened::Changed { status: true, assigned: true }, &by_lead);
+        assert_eq!(r, vec![(agent.clone(), Kind::TicketAssigned), (client.clone(), Kind::TicketStatus)]);
+        let filed = Parties { actor: Some(client.clone()), ..p.clone() };
+        assert_eq!(
+            recipients(&Happened::Created, &filed),
+            vec![(client.clone(), Kind::TicketReceived)],
+            "the confirmation"
+        );
+        let system = Parties { actor: None, ..p };
+        assert_eq!(recipients(&Happened::Created, &system), vec![(client.clone(), Kind::TicketReceived)]);
+        assert_eq!(recipients(&Happened::NearFront, &system), vec![(client, Kind::QueueNearFront)]);
+        assert_eq!(recipients(&Happened::SlaAlarm, &system).len(), 2);
+    }
+
+    #[test]
+    fn clients_never_get_staff_kinds() {
+        for k in [Kind::TicketNote, Kind::SlaAlert, Kind::TicketAssigned] {
+            assert!(!may_receive(Role::Client, k));
+            assert!(may_receive(Role::PartnerStaff, k));
+        }
+        assert!(may_receive(Role::Client, Kind::TicketReply));
+        let prefs = Preferences::default();
+        assert!(prefs.channels(Kind::TicketReply).email);
+        assert!(!prefs.channels(Kind::QueueNearFront).email);
+        assert_eq!(Kind::parse("sla_alert"), Some(Kind::SlaAlert));
+        assert_eq!(Kind::parse("nope"), None);
+    }
+}
