@@ -361,6 +361,16 @@ impl Store for DynamoStore {
             } else if let Some(want) = want {
                 req = req.limit((want - items.len()) as i32);
             }
+            if query.keys_only && !query.count_only {
+                let mut projected = names.clone();
+                let mut list = Vec::new();
+                for (i, attr) in KEY_ATTRS.iter().enumerate() {
+                    projected.insert(format!("#k{i}"), (*attr).to_owned());
+                    list.push(format!("#k{i}"));
+                }
+                list.push("#exp".to_owned());
+                req = req.projection_expression(list.join(", ")).set_expression_attribute_names(Some(projected));
+            }
             let out = req.send().await.map_err(sdk)?;
             count += out.count as u64;
             for attrs in out.items.unwrap_or_default() {
@@ -495,6 +505,9 @@ fn to_attrs(item: &Item) -> Result<Attrs, StoreError> {
     }
     Ok(attrs)
 }
+
+/// What a keys-only query returns (besides the expiry attribute).
+const KEY_ATTRS: [&str; 9] = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "version"];
 
 fn from_attrs(mut attrs: Attrs) -> Result<Item, StoreError> {
     let mut s = |name: &str| match attrs.remove(name) {

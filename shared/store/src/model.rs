@@ -189,11 +189,23 @@ pub struct Query {
     pub cursor: Option<String>,
     /// Only count matching items (no items returned, no limit applied).
     pub count_only: bool,
+    /// Return only the keys (table and index keys, version, expiry), with empty attributes:
+    /// for walks that need an order, not the bodies.
+    pub keys_only: bool,
 }
 
 impl Query {
     pub fn partition(index: Index, pk: impl Into<String>) -> Self {
-        Self { index, pk: pk.into(), sk: None, order: Order::Asc, limit: None, cursor: None, count_only: false }
+        Self {
+            index,
+            pk: pk.into(),
+            sk: None,
+            order: Order::Asc,
+            limit: None,
+            cursor: None,
+            count_only: false,
+            keys_only: false,
+        }
     }
 
     pub fn table(pk: impl Into<String>) -> Self {
@@ -222,6 +234,11 @@ impl Query {
 
     pub fn count(mut self) -> Self {
         self.count_only = true;
+        self
+    }
+
+    pub fn keys_only(mut self) -> Self {
+        self.keys_only = true;
         self
     }
 }

@@ -35,6 +35,7 @@ CREATE INDEX IF NOT EXISTS items_expiry ON items (expires_at) WHERE expires_at I
 ";
 
 const COLUMNS: &str = "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, version, expires_at, attrs";
+const KEY_COLUMNS: &str = "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, version, expires_at, '{}'";
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -407,7 +408,9 @@ fn run_query(conn: &Connection, query: &Query, after: Option<&Position>, now: i6
     }
     let dir = if query.order == Order::Asc { "ASC" } else { "DESC" };
     let order = if gsi { format!("{isk} {dir}, pk {dir}, sk {dir}") } else { format!("sk {dir}") };
-    let mut sql = format!("SELECT {COLUMNS} FROM items WHERE {sql_where} ORDER BY {order}");
+    // Keys only: the body column is never read (nor its overflow pages).
+    let columns = if query.keys_only { KEY_COLUMNS } else { COLUMNS };
+    let mut sql = format!("SELECT {columns} FROM items WHERE {sql_where} ORDER BY {order}");
     if let Some(limit) = query.limit {
         // One extra row tells whether another page exists.
         sql += &format!(" LIMIT {}", limit as u64 + 1);

@@ -304,34 +304,35 @@ fn position_from(items: &[Option<Item>]) -> (u64, u64) {
 }
 
 /// Positions of many waiting tickets of one priority at once (the live worker's fan-out):
-/// the Fenwick prefix nodes of every number, each distinct node read once, in batches of
-/// [`crate::limits::MAX_BATCH_GET`]. Returns the positions in the order of `numbers`, and
-/// the queue's length.
-pub async fn positions(store: &dyn Store, priority: Priority, numbers: &[u64]) -> Result<(Vec<u64>, u64), StoreError> {
-    use std::collections::HashMap;
-    let mut wanted: Vec<u64> = numbers.iter().flat_map(|n| fenwick::prefix_nodes(n.saturating_sub(1))).collect();
-    wanted.push(fenwick::ROOT);
-    wanted.sort_unstable();
-    wanted.dedup();
-    let mut counts: HashMap<u64, i64> = HashMap::with_capacity(wanted.len());
-    let batches = wanted.chunks(crate::limits::MAX_BATCH_GET).map(|chunk| async move {
-        let keys: Vec<Key> = chunk.iter().map(|n| node_key(priority, *n)).collect();
-        store
-            .get_many(&keys)
-            .await
-            .map(|items| chunk.iter().copied().zip(items.iter().map(node_count)).collect::<Vec<_>>())
-    });
-    for batch in futures::future::try_join_all(batches).await? {
-        counts.extend(batch);
+/// one walk over the queue's index reading keys only, ranking each of `numbers` (sorted
+/// ascending) by merge. Answers, in the order of `numbers`, each one's position (`None` when
+/// it is not waiting any more), and the queue's length. The cost is the queue's length in
+/// index keys, not a read per ticket: every one of those positions has to be produced anyway.
+pub async fn positions(
+    store: &dyn Store,
+    priority: Priority,
+    numbers: &[u64],
+) -> Result<(Vec<Option<u64>>, u64), StoreError> {
+    let mut out = vec![None; numbers.len()];
+    let mut next = 0usize;
+    let mut rank = 0u64;
+    let mut cursor = None;
+    loop {
+        let page = store.query(queue_query(priority).keys_only().limit(5000).after(cursor)).await?;
+        for item in &page.items {
+            let Some(n) = item.index_key(Index::Gsi3).and_then(|k| k.sk.parse::<u64>().ok()) else { continue };
+            rank += 1;
+            while next < numbers.len() && numbers[next] < n {
+                next += 1;
+            }
+            while next < numbers.len() && numbers[next] == n {
+                out[next] = Some(rank);
+                next += 1;
+            }
+        }
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            return Ok((out, rank));
+        }
     }
-    let length = counts.get(&fenwick::ROOT).copied().unwrap_or(0).max(0) as u64;
-    let positions = numbers
-        .iter()
-        .map(|n| {
-            let ahead: i64 =
-                fenwick::prefix_nodes(n.saturating_sub(1)).iter().map(|i| counts.get(i).copied().unwrap_or(0)).sum();
-            (ahead.max(0) as u64 + 1).min(length.max(1))
-        })
-        .collect();
-    Ok((positions, length))
 }

@@ -489,6 +489,25 @@ async fn gsi_reads(store: &dyn Store) {
         .await
         .expect("count");
     assert_eq!(counted.count, 6);
+    // Keys only: the same order and keys, versions and expiry, no bodies; pages as usual.
+    let mut keys = vec![];
+    let mut cursor = None;
+    loop {
+        let page = store
+            .query(Query::partition(Index::Gsi1, "QUEUE#high").keys_only().limit(6).after(cursor.take()))
+            .await
+            .expect("keys-only page");
+        for i in &page.items {
+            assert!(i.attrs.is_empty(), "no body: {:?}", i.attrs);
+            assert!(i.gsi[0].is_some() && i.version >= 1);
+            keys.push((i.gsi[0].as_ref().map(|g| g.sk.clone()).unwrap_or_default(), i.key.pk.clone()));
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(keys, order);
 }
 
 async fn limits(store: &dyn Store) {

@@ -340,6 +340,7 @@ async fn drain(
         .await?;
     next_json(&mut ws).await?;
     next_json(&mut ws).await?;
+    let patched_at = time::OffsetDateTime::now_utc() - time::Duration::milliseconds(5);
     let res = host
         .request(reqwest::Method::PATCH, "localhost", &format!("{tickets_path}/{}", probe.id), staff)
         .json(&json!({"tags": ["probe"]}))
@@ -350,7 +351,11 @@ async fn drain(
     loop {
         let m =
             tokio::time::timeout(Duration::from_secs(600), next_json(&mut ws)).await.context("drain timed out")??;
-        if m["type"] == "ticket.position" {
+        // Pushes of older events come first; the probe's own change is the newest.
+        let as_of = m["as_of"]
+            .as_str()
+            .and_then(|t| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok());
+        if m["type"] == "ticket.position" && as_of.is_some_and(|t| t >= patched_at) {
             return Ok(());
         }
         anyhow::ensure!(Instant::now() < deadline, "drain timed out");

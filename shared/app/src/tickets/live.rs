@@ -157,7 +157,8 @@ fn subscription_item(topic: &str, connection_id: &str, ticket: Option<&Ticket>, 
     }
     let mut item = Item::new(topic_key(topic, connection_id), obj(attrs)).with_expiry(expires_at);
     if let Some((t, slot)) = ticket.and_then(|t| t.queue.filter(|_| t.status.waits_for_staff()).map(|s| (t, s))) {
-        let sk = format!("{}#{connection_id}", tickets::queue_sort_key(slot.number));
+        // Number, ticket and connection in the index key: the fan-out walks it keys only.
+        let sk = format!("{}#{}#{connection_id}", tickets::queue_sort_key(slot.number), t.id);
         item = item.with_index(Index::Gsi1, IndexKey::new(watch_partition(t.priority), sk));
     }
     item
@@ -222,7 +223,9 @@ fn estimate_json(e: &estimate::Estimate) -> Value {
 
 /// The message a ticket's subscribers get: where it stands now.
 pub fn position_message(t: &Ticket, standing: Option<&QueueStanding>) -> Value {
+    let as_of = t.updated_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     json!({
+        "as_of": as_of,
         "type": "ticket.position",
         "topic": format!("ticket:{}", t.id),
         "ticket": t.id.to_string(),
@@ -282,7 +285,8 @@ pub async fn fan_out(app: &AppState, ticket: &Ticket, queues: &[Priority]) -> Re
     let own_topic = format!("ticket:{}", ticket.id);
     let own = subscribers(app, &own_topic).await?;
     let standing = super::standing(app, ticket).await?;
-    let own_message = position_message(ticket, standing.as_ref());
+    let mut own_message = position_message(ticket, standing.as_ref());
+    own_message["as_of"] = json!(as_of(app));
     let mut pushes = Vec::new();
     for sub in &own {
         let conn = sub.key.sk.clone();
@@ -315,19 +319,22 @@ pub async fn fan_out(app: &AppState, ticket: &Ticket, queues: &[Priority]) -> Re
     Ok(delivered)
 }
 
-/// Fresh positions for every watcher of `priority`'s queue except those of `skip`.
+/// Fresh positions for every watcher of `priority`'s queue except those of `skip`: one
+/// keys-only walk of the watchers' index, one keys-only walk of the queue to rank them.
 async fn queue_pushes(app: &AppState, priority: Priority, skip: &TicketId) -> Result<Vec<(String, Value)>, AppError> {
+    // (number, ticket, connection), in number order.
     let mut watchers: Vec<(u64, String, String)> = Vec::new();
     let mut cursor = None;
     loop {
-        let q = Query::partition(Index::Gsi1, watch_partition(priority)).limit(1000).after(cursor);
+        let q = Query::partition(Index::Gsi1, watch_partition(priority)).keys_only().limit(5000).after(cursor);
         let page = app.store.query(q).await?;
         for item in &page.items {
             let Some(ik) = item.index_key(Index::Gsi1) else { continue };
-            let Some(number) = ik.sk.split('#').next().and_then(|n| n.parse::<u64>().ok()) else { continue };
-            let ticket = item.attrs.get("ticket").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let mut parts = ik.sk.splitn(3, '#');
+            let (Some(number), Some(ticket), Some(conn)) = (parts.next(), parts.next(), parts.next()) else { continue };
+            let Ok(number) = number.parse::<u64>() else { continue };
             if ticket != skip.as_str() {
-                watchers.push((number, item.key.sk.clone(), ticket));
+                watchers.push((number, ticket.to_owned(), conn.to_owned()));
             }
         }
         cursor = page.next_cursor;
@@ -343,10 +350,13 @@ async fn queue_pushes(app: &AppState, priority: Priority, skip: &TicketId) -> Re
     let summary =
         app.store.get(&tickets::summary_key(priority)).await?.and_then(|i| i.to_entity::<estimate::Summary>().ok());
     let target = default_first_response_secs(priority);
+    let as_of = as_of(app);
     Ok(watchers
         .into_iter()
         .zip(positions)
-        .map(|((_, conn, ticket), position)| {
+        // A watcher whose ticket left the queue hears from that ticket's own update.
+        .filter_map(|((_, ticket, conn), position)| position.map(|p| (ticket, conn, p)))
+        .map(|(ticket, conn, position)| {
             let at = QueuePosition { priority, position, length };
             let e = estimate::estimate(summary.as_ref(), position, target);
             let message = json!({
@@ -360,10 +370,18 @@ async fn queue_pushes(app: &AppState, priority: Priority, skip: &TicketId) -> Re
                 "length": length,
                 "label": position_label(&at),
                 "estimate": estimate_json(&e),
+                "as_of": as_of,
             });
             (conn, message)
         })
         .collect())
+}
+
+/// When a pushed state was read (RFC 3339, milliseconds): clients keep the newest.
+fn as_of(app: &AppState) -> String {
+    let now = app.clock.now();
+    let now = now.replace_nanosecond(now.millisecond() as u32 * 1_000_000).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 /// The `events` consumer that keeps subscribers' positions current.
