@@ -364,8 +364,12 @@ impl Store for DynamoStore {
             if query.keys_only && !query.count_only {
                 let mut projected = names.clone();
                 let mut list = Vec::new();
-                for (i, attr) in KEY_ATTRS.iter().enumerate() {
-                    projected.insert(format!("#k{i}"), (*attr).to_owned());
+                let (ipk, isk) = query.index.key_attrs();
+                let attrs = ["pk", "sk", "version"]
+                    .into_iter()
+                    .chain((query.index != Index::Table).then_some([ipk, isk]).into_iter().flatten());
+                for (i, attr) in attrs.enumerate() {
+                    projected.insert(format!("#k{i}"), attr.to_owned());
                     list.push(format!("#k{i}"));
                 }
                 list.push("#exp".to_owned());
@@ -505,9 +509,6 @@ fn to_attrs(item: &Item) -> Result<Attrs, StoreError> {
     }
     Ok(attrs)
 }
-
-/// What a keys-only query returns (besides the expiry attribute).
-const KEY_ATTRS: [&str; 9] = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "version"];
 
 fn from_attrs(mut attrs: Attrs) -> Result<Item, StoreError> {
     let mut s = |name: &str| match attrs.remove(name) {

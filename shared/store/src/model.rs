@@ -189,8 +189,8 @@ pub struct Query {
     pub cursor: Option<String>,
     /// Only count matching items (no items returned, no limit applied).
     pub count_only: bool,
-    /// Return only the keys (table and index keys, version, expiry), with empty attributes:
-    /// for walks that need an order, not the bodies.
+    /// Return only the table key, the queried index's key, version and expiry, with empty
+    /// attributes (and no other index's key): for walks that need an order, not the bodies.
     pub keys_only: bool,
 }
 

@@ -28,14 +28,29 @@ CREATE TABLE IF NOT EXISTS items (
     attrs TEXT NOT NULL,
     PRIMARY KEY (pk, sk)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS gsi1 ON items (gsi1pk, gsi1sk, pk, sk) WHERE gsi1pk IS NOT NULL;
-CREATE INDEX IF NOT EXISTS gsi2 ON items (gsi2pk, gsi2sk, pk, sk) WHERE gsi2pk IS NOT NULL;
-CREATE INDEX IF NOT EXISTS gsi3 ON items (gsi3pk, gsi3sk, pk, sk) WHERE gsi3pk IS NOT NULL;
+-- Each index also holds version and expiry, so keys-only queries never touch the rows.
+DROP INDEX IF EXISTS gsi1;
+DROP INDEX IF EXISTS gsi2;
+DROP INDEX IF EXISTS gsi3;
+CREATE INDEX IF NOT EXISTS gsi1_keys ON items (gsi1pk, gsi1sk, pk, sk, version, expires_at) WHERE gsi1pk IS NOT NULL;
+CREATE INDEX IF NOT EXISTS gsi2_keys ON items (gsi2pk, gsi2sk, pk, sk, version, expires_at) WHERE gsi2pk IS NOT NULL;
+CREATE INDEX IF NOT EXISTS gsi3_keys ON items (gsi3pk, gsi3sk, pk, sk, version, expires_at) WHERE gsi3pk IS NOT NULL;
 CREATE INDEX IF NOT EXISTS items_expiry ON items (expires_at) WHERE expires_at IS NOT NULL;
 ";
 
 const COLUMNS: &str = "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, version, expires_at, attrs";
-const KEY_COLUMNS: &str = "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, version, expires_at, '{}'";
+
+/// The columns of a keys-only query on `index` (the other indexes' keys read as absent).
+fn key_columns(index: Index) -> String {
+    let gsis: Vec<String> = Index::GSIS
+        .iter()
+        .map(|g| {
+            let (pk, sk) = g.key_attrs();
+            if *g == index { format!("{pk}, {sk}") } else { "NULL, NULL".to_owned() }
+        })
+        .collect();
+    format!("pk, sk, {}, version, expires_at, '{{}}'", gsis.join(", "))
+}
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -408,8 +423,9 @@ fn run_query(conn: &Connection, query: &Query, after: Option<&Position>, now: i6
     }
     let dir = if query.order == Order::Asc { "ASC" } else { "DESC" };
     let order = if gsi { format!("{isk} {dir}, pk {dir}, sk {dir}") } else { format!("sk {dir}") };
-    // Keys only: the body column is never read (nor its overflow pages).
-    let columns = if query.keys_only { KEY_COLUMNS } else { COLUMNS };
+    // Keys only: the table key, the queried index's key, version and expiry, which the
+    // covering index holds: the rows (and their bodies) are never read.
+    let columns = if query.keys_only { key_columns(query.index) } else { COLUMNS.to_owned() };
     let mut sql = format!("SELECT {columns} FROM items WHERE {sql_where} ORDER BY {order}");
     if let Some(limit) = query.limit {
         // One extra row tells whether another page exists.

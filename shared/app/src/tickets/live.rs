@@ -15,7 +15,6 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use futures::StreamExt;
 use kt_domain::identity::{TicketId, UserId};
 use kt_domain::policy::{Actor, Permission};
 use kt_domain::ticket::{Priority, Ticket, default_first_response_secs, estimate};
@@ -32,8 +31,6 @@ use crate::{AppError, AppState, permit};
 pub const CONNECTION_TTL_SECS: i64 = 2 * 3600;
 /// Topics one connection may hold.
 pub const MAX_TOPICS: usize = 50;
-/// Pushes in flight at once during a fan-out.
-const PUSH_CONCURRENCY: usize = 64;
 
 pub fn connection_key(connection_id: &str) -> Key {
     Key::new(format!("WSCONN#{connection_id}"), "CONN")
@@ -239,28 +236,22 @@ pub fn position_message(t: &Ticket, standing: Option<&QueueStanding>) -> Value {
     })
 }
 
-/// Pushes `message` to each connection, pruning those that are gone. Returns how many got it.
+/// Pushes each message to its connection, pruning those that are gone. Returns how many got one.
 pub async fn push_all(app: &AppState, pushes: Vec<(String, Value)>) -> usize {
-    let results = futures::stream::iter(pushes)
-        .map(|(conn, message)| async move {
-            match app.push.send(&conn, &message).await {
-                Ok(()) => true,
-                Err(PushError::Gone) => {
-                    if let Err(e) = disconnect(app, &conn).await {
-                        tracing::warn!(error = %e, conn, "could not prune a gone connection");
-                    }
-                    false
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, conn, "push failed");
-                    false
+    let results = app.push.send_many(&pushes).await;
+    let mut delivered = 0;
+    for ((conn, _), result) in pushes.iter().zip(results) {
+        match result {
+            Ok(()) => delivered += 1,
+            Err(PushError::Gone) => {
+                if let Err(e) = disconnect(app, conn).await {
+                    tracing::warn!(error = %e, conn, "could not prune a gone connection");
                 }
             }
-        })
-        .buffer_unordered(PUSH_CONCURRENCY)
-        .collect::<Vec<bool>>()
-        .await;
-    results.into_iter().filter(|ok| *ok).count()
+            Err(e) => tracing::warn!(error = %e, conn, "push failed"),
+        }
+    }
+    delivered
 }
 
 /// Every subscription item of a topic.
@@ -322,6 +313,7 @@ pub async fn fan_out(app: &AppState, ticket: &Ticket, queues: &[Priority]) -> Re
 /// Fresh positions for every watcher of `priority`'s queue except those of `skip`: one
 /// keys-only walk of the watchers' index, one keys-only walk of the queue to rank them.
 async fn queue_pushes(app: &AppState, priority: Priority, skip: &TicketId) -> Result<Vec<(String, Value)>, AppError> {
+    let t0 = std::time::Instant::now();
     // (number, ticket, connection), in number order.
     let mut watchers: Vec<(u64, String, String)> = Vec::new();
     let mut cursor = None;
@@ -342,11 +334,19 @@ async fn queue_pushes(app: &AppState, priority: Priority, skip: &TicketId) -> Re
             break;
         }
     }
+    tracing::debug!(watch_ms = t0.elapsed().as_secs_f64() * 1000.0, "watchers read");
     if watchers.is_empty() {
         return Ok(Vec::new());
     }
+    let t_watch = std::time::Instant::now();
     let numbers: Vec<u64> = watchers.iter().map(|w| w.0).collect();
     let (positions, length) = tickets::positions(app.store.as_ref(), priority, &numbers).await?;
+    tracing::debug!(
+        watchers = numbers.len(),
+        length,
+        walk_ms = t_watch.elapsed().as_secs_f64() * 1000.0,
+        "queue walked"
+    );
     let summary =
         app.store.get(&tickets::summary_key(priority)).await?.and_then(|i| i.to_entity::<estimate::Summary>().ok());
     let target = default_first_response_secs(priority);

@@ -57,4 +57,16 @@ impl Push for Hub {
             _ => Err(PushError::Gone),
         }
     }
+
+    /// In-process channels take a message at once: one pass under one read lock.
+    async fn send_many(&self, messages: &[(String, serde_json::Value)]) -> Vec<Result<(), PushError>> {
+        let connections = self.connections.read().unwrap_or_else(|e| e.into_inner());
+        messages
+            .iter()
+            .map(|(conn, m)| match connections.get(conn) {
+                Some(tx) if tx.send(m.to_string()).is_ok() => Ok(()),
+                _ => Err(PushError::Gone),
+            })
+            .collect()
+    }
 }

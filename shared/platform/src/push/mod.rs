@@ -17,7 +17,21 @@ pub enum PushError {
     Unavailable(String),
 }
 
+/// Pushes in flight at once when an adapter sends many over the network.
+pub const SEND_MANY_CONCURRENCY: usize = 64;
+
 #[async_trait]
 pub trait Push: Send + Sync + 'static {
     async fn send(&self, connection_id: &str, message: &serde_json::Value) -> Result<(), PushError>;
+
+    /// Sends each message to its connection; one result per message, in order. Adapters
+    /// that talk to a network send [`SEND_MANY_CONCURRENCY`] at a time.
+    async fn send_many(&self, messages: &[(String, serde_json::Value)]) -> Vec<Result<(), PushError>> {
+        let mut out = Vec::with_capacity(messages.len());
+        for chunk in messages.chunks(SEND_MANY_CONCURRENCY) {
+            let sends: Vec<_> = chunk.iter().map(|(conn, m)| self.send(conn, m)).collect();
+            out.extend(futures::future::join_all(sends).await);
+        }
+        out
+    }
 }
