@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(two_factor::router())
         .routes(routes!(branding))
         .routes(routes!(branding_logo))
+        .routes(routes!(branding_theme))
         .routes(routes!(sign_in))
         .routes(routes!(refresh))
         .routes(routes!(sign_out))
@@ -556,6 +557,25 @@ async fn revoke_api_key(
     let client = kt_http::auth::client_info(&headers);
     kt_app::identity::api_keys::revoke(&app, &auth.actor, &id, &client).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The brand of the portal at this host as CSS custom properties (public; `index.html` links it
+/// render-blocking, so the first paint is already in the tenant's colours). Text colours that
+/// would fail WCAG AA on their background are replaced by white or ink.
+#[utoipa::path(get, path = "/api/v1/branding/theme.css", tag = "identity",
+    responses((status = 200, description = "`:root { --brand-primary: ...; ... }`", content_type = "text/css"),
+        (status = 404, description = "No portal at this host", body = Problem, content_type = "application/problem+json")))]
+async fn branding_theme(TenantHost(tenant): TenantHost) -> Response {
+    let css = kt_domain::theme::css(&tenant.branding);
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+            // Revalidated on every load: a branding change shows on the next page view.
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        css,
+    )
+        .into_response()
 }
 
 /// The logo of the portal at this host (public).

@@ -26,6 +26,7 @@ struct Reply {
     status: StatusCode,
     headers: HeaderMap,
     body: Value,
+    text: String,
 }
 
 impl Reply {
@@ -70,6 +71,7 @@ impl Api {
             status: parts.status,
             headers: parts.headers,
             body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
 
@@ -99,6 +101,28 @@ async fn branding_is_public_and_resolved_from_the_host() {
     let unknown = api.call("GET", "/api/v1/branding", "nobody.localhost", &[], None).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert_eq!(unknown.headers[header::CONTENT_TYPE], "application/problem+json");
+}
+
+#[tokio::test]
+async fn theme_css_carries_the_hosts_brand_before_first_paint() {
+    let api = api().await;
+    let acme = api.call("GET", "/api/v1/branding", ACME, &[], None).await;
+    let css = api.call("GET", "/api/v1/branding/theme.css", ACME, &[], None).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    assert_eq!(css.headers[header::CACHE_CONTROL], "no-cache");
+    let primary = acme.body["primary"].as_str().expect("primary");
+    assert!(css.text.starts_with(":root {"), "{}", css.text);
+    assert!(css.text.contains(&format!("--brand-primary: {primary};")), "{}", css.text);
+    for var in ["--brand-on-primary", "--brand-on-secondary", "--brand-on-accent", "--brand-link", "--brand-font"] {
+        assert!(css.text.contains(var), "{var} missing: {}", css.text);
+    }
+    let house_brand = api.call("GET", "/api/v1/branding", HOUSE, &[], None).await;
+    let house = api.call("GET", "/api/v1/branding/theme.css", HOUSE, &[], None).await;
+    let house_primary = house_brand.body["primary"].as_str().expect("primary");
+    assert!(house.text.contains(&format!("--brand-primary: {house_primary};")), "{}", house.text);
+    let unknown = api.call("GET", "/api/v1/branding/theme.css", "nobody.localhost", &[], None).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

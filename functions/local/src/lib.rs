@@ -34,14 +34,24 @@ impl MakeRequestId for UlidRequestId {
     }
 }
 
-/// Every API router of every capability, with the OpenAPI document and docs.
-pub fn api(state: AppState) -> Router {
-    let merged = kt_http::openapi::base()
+/// Every capability's routes, merged.
+fn capabilities() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    kt_http::openapi::base()
         .merge(kt_fn_health::router())
         .merge(kt_fn_identity::router())
         .merge(kt_fn_tickets::router())
-        .merge(kt_fn_notifications::router());
-    let (router, _doc) = kt_http::openapi::finish(merged);
+        .merge(kt_fn_notifications::router())
+}
+
+/// The OpenAPI document the host serves at /api/v1/openapi.json, as pretty JSON.
+pub fn openapi_json() -> anyhow::Result<String> {
+    let (_, doc) = kt_http::openapi::finish(capabilities());
+    Ok(doc.to_pretty_json()?)
+}
+
+/// Every API router of every capability, with the OpenAPI document and docs.
+pub fn api(state: AppState) -> Router {
+    let (router, _doc) = kt_http::openapi::finish(capabilities());
     router.route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found() })).with_state(state)
 }
 

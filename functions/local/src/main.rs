@@ -48,6 +48,9 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Print the OpenAPI 3.1 document of the API (what /api/v1/openapi.json serves); the web
+    /// app's client types are generated from it.
+    Openapi,
 }
 
 #[derive(clap::Args)]
@@ -98,6 +101,10 @@ async fn main() -> anyhow::Result<()> {
                     println!("  {:<14} {:<26} {:<26} {}", l.role.label(), l.email, l.password, l.url);
                 }
             }
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", portal::openapi_json()?);
             Ok(())
         }
     }

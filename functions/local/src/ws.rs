@@ -13,6 +13,9 @@ use kt_http::AppState;
 use kt_platform::push::Hub;
 use serde_json::json;
 
+/// Read buffer of a socket (bigger messages take more reads).
+const READ_BUFFER: usize = 4096;
+
 #[derive(Clone)]
 struct WsState {
     app: AppState,
@@ -25,7 +28,9 @@ pub fn router(app: AppState, hub: Hub) -> Router {
 
 async fn upgrade(State(s): State<WsState>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
     match kt_http::auth::websocket_actor(&s.app, &headers).await {
-        Ok(auth) => ws.on_upgrade(move |socket| session(s, auth.actor, socket)),
+        // Client messages are small; tungstenite zeroes the whole read buffer on every read,
+        // so its 128 KiB default would cost more than the messages themselves.
+        Ok(auth) => ws.read_buffer_size(READ_BUFFER).on_upgrade(move |socket| session(s, auth.actor, socket)),
         Err(e) => e.into_response(),
     }
 }

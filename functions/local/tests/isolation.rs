@@ -17,10 +17,11 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Operations anyone may call without being signed in.
-const PUBLIC: [(&str, &str); 14] = [
+const PUBLIC: [(&str, &str); 15] = [
     ("get", "/api/v1/health"),
     ("get", "/api/v1/branding"),
     ("get", "/api/v1/branding/logo"),
+    ("get", "/api/v1/branding/theme.css"),
     ("post", "/api/v1/auth/sign-in"),
     ("post", "/api/v1/auth/refresh"),
     ("post", "/api/v1/auth/magic-link"),

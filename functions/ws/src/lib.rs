@@ -40,7 +40,7 @@ pub async fn handle(state: &AppState, request: ApiGatewayWebsocketProxyRequest) 
         }
         _ => {
             for reply in live::handle_message(state, connection_id, request.body.as_deref()).await {
-                if let Err(e) = state.push.send(connection_id, &reply).await {
+                if let Err(e) = state.push.send(connection_id, &reply.to_string()).await {
                     tracing::info!(error = %e, connection_id, "reply not delivered");
                     break;
                 }

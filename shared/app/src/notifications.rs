@@ -337,7 +337,7 @@ pub async fn push_unread(app: &AppState, tenant: &TenantId, user: &UserId) -> Re
     let unread = store::unread(app.store.as_ref(), tenant, user).await?;
     let topic = format!("user:{user}");
     let page = app.store.query(Query::table(format!("WSTOPIC#{topic}"))).await?;
-    let message = json!({"type": "notifications.unread", "topic": topic, "unread": unread});
+    let message = json!({"type": "notifications.unread", "topic": topic, "unread": unread}).to_string();
     live::push_all(app, page.items.iter().map(|i| (i.key.sk.clone(), message.clone())).collect()).await;
     Ok(())
 }

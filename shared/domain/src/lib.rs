@@ -11,6 +11,7 @@ pub mod password;
 pub mod policy;
 pub mod sla;
 pub mod tenancy;
+pub mod theme;
 pub mod ticket;
 
 pub use clock::{Clock, ManualClock, SystemClock};

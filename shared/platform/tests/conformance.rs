@@ -315,12 +315,25 @@ mod local {
     async fn push_reaches_registered_connections_and_reports_gone_ones() {
         let hub = push::Hub::new();
         let mut conn = hub.register();
-        hub.send(&conn.id, &serde_json::json!({"type": "queue.position", "position": 3})).await.expect("push");
+        hub.send(&conn.id, r#"{"type":"queue.position","position":3}"#).await.expect("push");
         let got = conn.messages.recv().await.expect("message");
         assert_eq!(serde_json::from_str::<serde_json::Value>(&got).expect("json")["position"], 3);
+        // Many at once: one result per message, in order; a gone connection is named as such.
+        let other = hub.register();
+        let batch = vec![
+            (conn.id.clone(), "1".to_owned()),
+            ("no-such-connection".to_owned(), "2".to_owned()),
+            (conn.id.clone(), "3".to_owned()),
+        ];
+        let results = hub.send_many(&batch).await;
+        assert!(results[0].is_ok() && results[2].is_ok());
+        assert!(matches!(results[1], Err(PushError::Gone)));
+        assert_eq!(conn.messages.recv().await.as_deref(), Some("1"));
+        assert_eq!(conn.messages.recv().await.as_deref(), Some("3"));
+        drop(other);
         let id = conn.id.clone();
         drop(conn);
-        assert!(matches!(hub.send(&id, &serde_json::json!({})).await, Err(PushError::Gone)));
+        assert!(matches!(hub.send(&id, "{}").await, Err(PushError::Gone)));
         assert!(hub.is_empty());
     }
 }
@@ -381,7 +394,7 @@ mod aws {
     #[tokio::test]
     async fn push_posts_to_the_management_api() {
         let push = push::ApiGatewayPush::new(&config().await, &moto());
-        push.send("conn-1", &serde_json::json!({"type": "ping"})).await.expect("post");
+        push.send("conn-1", r#"{"type":"ping"}"#).await.expect("post");
     }
 
     #[test]

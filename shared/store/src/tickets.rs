@@ -303,36 +303,19 @@ fn position_from(items: &[Option<Item>]) -> (u64, u64) {
     ((ahead.max(0) as u64 + 1).min(length.max(1) as u64), length.max(0) as u64)
 }
 
-/// Positions of many waiting tickets of one priority at once (the live worker's fan-out):
-/// one walk over the queue's index reading keys only, ranking each of `numbers` (sorted
-/// ascending) by merge. Answers, in the order of `numbers`, each one's position (`None` when
-/// it is not waiting any more), and the queue's length. The cost is the queue's length in
-/// index keys, not a read per ticket: every one of those positions has to be produced anyway.
-pub async fn positions(
-    store: &dyn Store,
-    priority: Priority,
-    numbers: &[u64],
-) -> Result<(Vec<Option<u64>>, u64), StoreError> {
-    let mut out = vec![None; numbers.len()];
-    let mut next = 0usize;
-    let mut rank = 0u64;
+/// Every waiting ticket's number in `priority`'s queue, in queue order (the live worker's
+/// fan-out ranks its watchers in it): one walk over the queue's index reading keys only. The
+/// cost is the queue's length in index keys, not a read per ticket: every one of those
+/// positions has to be produced anyway.
+pub async fn queue_numbers(store: &dyn Store, priority: Priority) -> Result<Vec<u64>, StoreError> {
+    let mut out = Vec::new();
     let mut cursor = None;
     loop {
-        let page = store.query(queue_query(priority).keys_only().limit(5000).after(cursor)).await?;
-        for item in &page.items {
-            let Some(n) = item.index_key(Index::Gsi3).and_then(|k| k.sk.parse::<u64>().ok()) else { continue };
-            rank += 1;
-            while next < numbers.len() && numbers[next] < n {
-                next += 1;
-            }
-            while next < numbers.len() && numbers[next] == n {
-                out[next] = Some(rank);
-                next += 1;
-            }
-        }
+        let page = store.query(queue_query(priority).keys_only().limit(10_000).after(cursor)).await?;
+        out.extend(page.items.iter().filter_map(|i| i.index_key(Index::Gsi3).and_then(|k| k.sk.parse::<u64>().ok())));
         cursor = page.next_cursor;
         if cursor.is_none() {
-            return Ok((out, rank));
+            return Ok(out);
         }
     }
 }

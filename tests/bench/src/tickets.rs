@@ -11,6 +11,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -20,7 +21,7 @@ use kt_app::tickets::{self as uc, NewTicket};
 use kt_app::wiring::{Backend, Settings, wire};
 use kt_domain::ticket::{Category, Priority, fenwick};
 use serde_json::{Value, json};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -84,7 +85,9 @@ async fn connect(addr: SocketAddr, host: &str, who: &Session) -> anyhow::Result<
     let mut req = format!("ws://{addr}/ws").into_client_request()?;
     req.headers_mut().insert("host", format!("{host}:{}", addr.port()).parse()?);
     req.headers_mut().insert("cookie", who.cookie.parse()?);
-    Ok(tokio_tungstenite::connect_async(req).await?.0)
+    // A small read buffer, as a browser's: tungstenite zeroes all of it on every read.
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(4096);
+    Ok(tokio_tungstenite::connect_async_with_config(req, Some(config), false).await?.0)
 }
 
 async fn next_json(ws: &mut Socket) -> anyhow::Result<Value> {
@@ -243,7 +246,6 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     eprintln!("  waiting for the filing events to drain ...");
     drain(&host, acme, &dana, &staff, &tickets_path, &waiting[waiting.len() - 1]).await?;
     eprintln!("  opening {subscribers} WebSocket subscribers ...");
-    let (report, mut reports) = mpsc::unbounded_channel::<(usize, Instant)>();
     let watched = &waiting[waiting.len() - subscribers..];
     let mut sockets = Vec::with_capacity(subscribers);
     for batch in watched.chunks(100) {
@@ -265,12 +267,26 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
             sockets.push(ws?);
         }
     }
+    // Each socket notes when it heard of the current round (nanoseconds since `base`); the
+    // last to hear wakes the driver. No message per arrival: the driver would compete with
+    // the sockets it measures.
+    let base = Instant::now();
+    let round = Arc::new(AtomicUsize::new(0));
+    let heard = Arc::new(AtomicUsize::new(0));
+    let all_heard = Arc::new(tokio::sync::Notify::new());
+    let arrivals: Arc<Vec<AtomicU64>> = Arc::new((0..subscribers).map(|_| AtomicU64::new(0)).collect());
     for (i, mut ws) in sockets.into_iter().enumerate() {
-        let report = report.clone();
+        let (round, heard, all_heard, arrivals) = (round.clone(), heard.clone(), all_heard.clone(), arrivals.clone());
         tokio::spawn(async move {
+            let mut last_round = 0;
             while let Some(Ok(Message::Text(t))) = ws.next().await {
-                if t.contains("\"ticket.position\"") && report.send((i, Instant::now())).is_err() {
-                    break;
+                let now = round.load(Ordering::Acquire);
+                if now > last_round && t.contains("\"ticket.position\"") {
+                    last_round = now;
+                    arrivals[i].store(base.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                    if heard.fetch_add(1, Ordering::AcqRel) + 1 == subscribers {
+                        all_heard.notify_one();
+                    }
                 }
             }
         });
@@ -280,29 +296,25 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     let mut every = Histogram::<u64>::new(3)?;
     let fan_start = Instant::now();
     for head in &waiting[..o.rounds] {
-        let t0 = Instant::now();
+        heard.store(0, Ordering::Release);
+        round.fetch_add(1, Ordering::AcqRel);
+        let t0 = base.elapsed().as_nanos() as u64;
         let res = host
             .request(reqwest::Method::PATCH, "localhost", &format!("{tickets_path}/{}", head.id), &staff)
             .json(&json!({"status": "in_progress"}))
             .send()
             .await?;
         anyhow::ensure!(res.status() == 200, "take answered {}", res.status());
-        let mut seen = vec![false; subscribers];
-        let mut got = 0;
+        tokio::time::timeout(Duration::from_secs(30), all_heard.notified())
+            .await
+            .context("subscribers did not all hear of the change within 30 s")?;
         let mut latest = t0;
-        while got < subscribers {
-            let (i, at) = tokio::time::timeout(Duration::from_secs(30), reports.recv())
-                .await
-                .context("subscribers did not all hear of the change within 30 s")?
-                .context("reporters gone")?;
-            if !seen[i] {
-                seen[i] = true;
-                got += 1;
-                every.record(at.duration_since(t0).as_nanos().max(1) as u64)?;
-                latest = latest.max(at);
-            }
+        for a in arrivals.iter() {
+            let at = a.load(Ordering::Relaxed);
+            every.record(at.saturating_sub(t0).max(1))?;
+            latest = latest.max(at);
         }
-        last.record(latest.duration_since(t0).as_nanos().max(1) as u64)?;
+        last.record(latest.saturating_sub(t0).max(1))?;
     }
     let fan_elapsed = fan_start.elapsed();
     print_rows(

@@ -21,7 +21,9 @@ use kt_domain::ticket::{Priority, Ticket, default_first_response_secs, estimate}
 use kt_domain::{DomainEvent, policy};
 use kt_platform::PushError;
 use kt_store::{Cond, Index, IndexKey, Item, Key, Query, tickets};
+use serde::Serialize;
 use serde_json::{Value, json};
+use time::format_description::well_known::Rfc3339;
 
 use super::{QueuePosition, QueueStanding, resource};
 use crate::worker::{Consumer, HandlerError};
@@ -173,7 +175,9 @@ async fn subscribe(app: &AppState, connection_id: &str, topic: &str) -> Result<V
             let (_, t) = super::get_by_id(app, &actor, &id).await?;
             permit(&actor, Permission::ViewQueuePosition, &resource(&t))?;
             let standing = super::standing(app, &t).await?;
-            (subscription_item(topic, connection_id, Some(&t), expires), Some(position_message(&t, standing.as_ref())))
+            let as_of = t.updated_at.format(&Rfc3339).unwrap_or_default();
+            let snapshot = position_message(&t, standing.as_ref(), as_of).to_value();
+            (subscription_item(topic, connection_id, Some(&t), expires), Some(snapshot))
         }
         Topic::Queue => {
             if !actor.role.is_house_staff() || actor.tenant_bound || !policy::may(&actor, Permission::ManageAllTickets)
@@ -214,30 +218,76 @@ pub fn position_label(at: &QueuePosition) -> String {
     format!("#{} of {} in the {} queue", at.position, at.length, at.priority.label())
 }
 
-fn estimate_json(e: &estimate::Estimate) -> Value {
-    json!({"low_secs": e.low_secs, "high_secs": e.high_secs, "basis": e.basis})
+/// What a ticket's subscribers get (`ticket.position`): where it stands now. Serialized
+/// straight to text: a fan-out writes thousands of them.
+#[derive(Debug, Serialize)]
+pub struct PositionMessage<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    topic: String,
+    ticket: &'a str,
+    status: &'a str,
+    priority: &'a str,
+    in_queue: bool,
+    position: Option<u64>,
+    length: Option<u64>,
+    label: Option<String>,
+    estimate: Option<estimate::Estimate>,
+    /// When the state was read (RFC 3339): clients keep the newest.
+    as_of: String,
 }
 
-/// The message a ticket's subscribers get: where it stands now.
-pub fn position_message(t: &Ticket, standing: Option<&QueueStanding>) -> Value {
-    let as_of = t.updated_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-    json!({
-        "as_of": as_of,
-        "type": "ticket.position",
-        "topic": format!("ticket:{}", t.id),
-        "ticket": t.id.to_string(),
-        "status": t.status.as_str(),
-        "priority": t.priority.as_str(),
-        "in_queue": standing.is_some(),
-        "position": standing.map(|s| s.at.position),
-        "length": standing.map(|s| s.at.length),
-        "label": standing.map(|s| position_label(&s.at)),
-        "estimate": standing.map(|s| estimate_json(&s.estimate)),
-    })
+impl PositionMessage<'_> {
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+/// The position message of a waiting ticket.
+fn waiting_message<'a>(
+    ticket: &'a str,
+    at: &QueuePosition,
+    estimate: estimate::Estimate,
+    as_of: String,
+) -> PositionMessage<'a> {
+    PositionMessage {
+        kind: "ticket.position",
+        topic: format!("ticket:{ticket}"),
+        ticket,
+        status: "waiting",
+        priority: at.priority.as_str(),
+        in_queue: true,
+        position: Some(at.position),
+        length: Some(at.length),
+        label: Some(position_label(at)),
+        estimate: Some(estimate),
+        as_of,
+    }
+}
+
+/// The message of `t`'s subscribers, as of `as_of`.
+pub fn position_message<'a>(t: &'a Ticket, standing: Option<&QueueStanding>, as_of: String) -> PositionMessage<'a> {
+    PositionMessage {
+        kind: "ticket.position",
+        topic: format!("ticket:{}", t.id),
+        ticket: t.id.as_str(),
+        status: t.status.as_str(),
+        priority: t.priority.as_str(),
+        in_queue: standing.is_some(),
+        position: standing.map(|s| s.at.position),
+        length: standing.map(|s| s.at.length),
+        label: standing.map(|s| position_label(&s.at)),
+        estimate: standing.map(|s| s.estimate),
+        as_of,
+    }
 }
 
 /// Pushes each message to its connection, pruning those that are gone. Returns how many got one.
-pub async fn push_all(app: &AppState, pushes: Vec<(String, Value)>) -> usize {
+pub async fn push_all(app: &AppState, pushes: Vec<(String, String)>) -> usize {
     let results = app.push.send_many(&pushes).await;
     let mut delivered = 0;
     for ((conn, _), result) in pushes.iter().zip(results) {
@@ -273,29 +323,15 @@ async fn subscribers(app: &AppState, topic: &str) -> Result<Vec<Item>, AppError>
 /// staff watching the queues. Returns the number of pushes delivered.
 pub async fn fan_out(app: &AppState, ticket: &Ticket, queues: &[Priority]) -> Result<usize, AppError> {
     let started = std::time::Instant::now();
-    let own_topic = format!("ticket:{}", ticket.id);
-    let own = subscribers(app, &own_topic).await?;
-    let standing = super::standing(app, ticket).await?;
-    let mut own_message = position_message(ticket, standing.as_ref());
-    own_message["as_of"] = json!(as_of(app));
-    let mut pushes = Vec::new();
-    for sub in &own {
-        let conn = sub.key.sk.clone();
-        let expires = sub.expires_at.unwrap_or(app.clock.now_unix() + CONNECTION_TTL_SECS);
-        app.store.put(subscription_item(&own_topic, &conn, Some(ticket), expires), Cond::None).await?;
-        pushes.push((conn, own_message.clone()));
-    }
-    for &priority in queues {
-        pushes.extend(queue_pushes(app, priority, &ticket.id).await?);
-    }
-    if !queues.is_empty() {
-        let staff = subscribers(app, "queue").await?;
-        for p in queues {
-            let length = tickets::length(app.store.as_ref(), *p).await?;
-            let message = json!({"type": "queue.changed", "topic": "queue", "priority": p.as_str(), "length": length});
-            pushes.extend(staff.iter().map(|s| (s.key.sk.clone(), message.clone())));
-        }
-    }
+    // The three parts read independently: they run at once.
+    let (own, watchers, staff) = tokio::join!(
+        own_pushes(app, ticket),
+        futures::future::try_join_all(queues.iter().map(|&p| queue_pushes(app, p, &ticket.id))),
+        staff_pushes(app, queues),
+    );
+    let mut pushes = own?;
+    pushes.extend(watchers?.into_iter().flatten());
+    pushes.extend(staff?);
     let computed = started.elapsed();
     let count = pushes.len();
     let delivered = push_all(app, pushes).await;
@@ -310,15 +346,77 @@ pub async fn fan_out(app: &AppState, ticket: &Ticket, queues: &[Priority]) -> Re
     Ok(delivered)
 }
 
-/// Fresh positions for every watcher of `priority`'s queue except those of `skip`: one
-/// keys-only walk of the watchers' index, one keys-only walk of the queue to rank them.
-async fn queue_pushes(app: &AppState, priority: Priority, skip: &TicketId) -> Result<Vec<(String, Value)>, AppError> {
-    let t0 = std::time::Instant::now();
-    // (number, ticket, connection), in number order.
-    let mut watchers: Vec<(u64, String, String)> = Vec::new();
+/// The ticket's own watchers: re-indexed where it stands now, and told.
+async fn own_pushes(app: &AppState, ticket: &Ticket) -> Result<Vec<(String, String)>, AppError> {
+    let own_topic = format!("ticket:{}", ticket.id);
+    let own = subscribers(app, &own_topic).await?;
+    if own.is_empty() {
+        return Ok(Vec::new());
+    }
+    let standing = super::standing(app, ticket).await?;
+    let message = position_message(ticket, standing.as_ref(), as_of(app)).to_text();
+    let mut pushes = Vec::with_capacity(own.len());
+    for sub in &own {
+        let conn = sub.key.sk.clone();
+        let expires = sub.expires_at.unwrap_or(app.clock.now_unix() + CONNECTION_TTL_SECS);
+        app.store.put(subscription_item(&own_topic, &conn, Some(ticket), expires), Cond::None).await?;
+        pushes.push((conn, message.clone()));
+    }
+    Ok(pushes)
+}
+
+/// Staff watching the queues hear the new lengths of those that changed.
+async fn staff_pushes(app: &AppState, queues: &[Priority]) -> Result<Vec<(String, String)>, AppError> {
+    if queues.is_empty() {
+        return Ok(Vec::new());
+    }
+    let staff = subscribers(app, "queue").await?;
+    if staff.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut pushes = Vec::new();
+    for p in queues {
+        let length = tickets::length(app.store.as_ref(), *p).await?;
+        let message =
+            json!({"type": "queue.changed", "topic": "queue", "priority": p.as_str(), "length": length}).to_string();
+        pushes.extend(staff.iter().map(|s| (s.key.sk.clone(), message.clone())));
+    }
+    Ok(pushes)
+}
+
+/// Fresh positions for every watcher of `priority`'s queue except those of `skip`. Three
+/// reads at once: a keys-only walk of the watchers' index, a keys-only walk of the queue to
+/// rank them, the response-time summary.
+async fn queue_pushes(app: &AppState, priority: Priority, skip: &TicketId) -> Result<Vec<(String, String)>, AppError> {
+    let summary_key = tickets::summary_key(priority);
+    let (watchers, queue, summary) = tokio::join!(
+        watchers(app, priority, skip),
+        tickets::queue_numbers(app.store.as_ref(), priority),
+        app.store.get(&summary_key),
+    );
+    let (watchers, queue) = (watchers?, queue?);
+    let summary = summary?.and_then(|i| i.to_entity::<estimate::Summary>().ok());
+    let target = default_first_response_secs(priority);
+    let length = queue.len() as u64;
+    let as_of = as_of(app);
+    Ok(watchers
+        .into_iter()
+        // A watcher whose ticket left the queue hears from that ticket's own update.
+        .filter_map(|(number, ticket, conn)| {
+            let position = queue.binary_search(&number).ok()? as u64 + 1;
+            let at = QueuePosition { priority, position, length };
+            let e = estimate::estimate(summary.as_ref(), position, target);
+            Some((conn, waiting_message(&ticket, &at, e, as_of.clone()).to_text()))
+        })
+        .collect())
+}
+
+/// (number, ticket, connection) of every watcher of `priority`'s queue but `skip`'s.
+async fn watchers(app: &AppState, priority: Priority, skip: &TicketId) -> Result<Vec<(u64, String, String)>, AppError> {
+    let mut watchers = Vec::new();
     let mut cursor = None;
     loop {
-        let q = Query::partition(Index::Gsi1, watch_partition(priority)).keys_only().limit(5000).after(cursor);
+        let q = Query::partition(Index::Gsi1, watch_partition(priority)).keys_only().limit(10_000).after(cursor);
         let page = app.store.query(q).await?;
         for item in &page.items {
             let Some(ik) = item.index_key(Index::Gsi1) else { continue };
@@ -331,57 +429,16 @@ async fn queue_pushes(app: &AppState, priority: Priority, skip: &TicketId) -> Re
         }
         cursor = page.next_cursor;
         if cursor.is_none() {
-            break;
+            return Ok(watchers);
         }
     }
-    tracing::debug!(watch_ms = t0.elapsed().as_secs_f64() * 1000.0, "watchers read");
-    if watchers.is_empty() {
-        return Ok(Vec::new());
-    }
-    let t_watch = std::time::Instant::now();
-    let numbers: Vec<u64> = watchers.iter().map(|w| w.0).collect();
-    let (positions, length) = tickets::positions(app.store.as_ref(), priority, &numbers).await?;
-    tracing::debug!(
-        watchers = numbers.len(),
-        length,
-        walk_ms = t_watch.elapsed().as_secs_f64() * 1000.0,
-        "queue walked"
-    );
-    let summary =
-        app.store.get(&tickets::summary_key(priority)).await?.and_then(|i| i.to_entity::<estimate::Summary>().ok());
-    let target = default_first_response_secs(priority);
-    let as_of = as_of(app);
-    Ok(watchers
-        .into_iter()
-        .zip(positions)
-        // A watcher whose ticket left the queue hears from that ticket's own update.
-        .filter_map(|((_, ticket, conn), position)| position.map(|p| (ticket, conn, p)))
-        .map(|(ticket, conn, position)| {
-            let at = QueuePosition { priority, position, length };
-            let e = estimate::estimate(summary.as_ref(), position, target);
-            let message = json!({
-                "type": "ticket.position",
-                "topic": format!("ticket:{ticket}"),
-                "ticket": ticket,
-                "status": "waiting",
-                "priority": priority.as_str(),
-                "in_queue": true,
-                "position": position,
-                "length": length,
-                "label": position_label(&at),
-                "estimate": estimate_json(&e),
-                "as_of": as_of,
-            });
-            (conn, message)
-        })
-        .collect())
 }
 
 /// When a pushed state was read (RFC 3339, milliseconds): clients keep the newest.
 fn as_of(app: &AppState) -> String {
     let now = app.clock.now();
     let now = now.replace_nanosecond(now.millisecond() as u32 * 1_000_000).unwrap_or(now);
-    now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    now.format(&Rfc3339).unwrap_or_default()
 }
 
 /// The `events` consumer that keeps subscribers' positions current.

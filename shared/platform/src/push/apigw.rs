@@ -33,11 +33,11 @@ pub fn map_post_error(e: SdkError<PostToConnectionError>) -> PushError {
 
 #[async_trait]
 impl Push for ApiGatewayPush {
-    async fn send(&self, connection_id: &str, message: &serde_json::Value) -> Result<(), PushError> {
+    async fn send(&self, connection_id: &str, message: &str) -> Result<(), PushError> {
         self.client
             .post_to_connection()
             .connection_id(connection_id)
-            .data(Blob::new(message.to_string()))
+            .data(Blob::new(message.as_bytes()))
             .send()
             .await
             .map(|_| ())

@@ -50,21 +50,21 @@ impl Hub {
 
 #[async_trait]
 impl Push for Hub {
-    async fn send(&self, connection_id: &str, message: &serde_json::Value) -> Result<(), PushError> {
+    async fn send(&self, connection_id: &str, message: &str) -> Result<(), PushError> {
         let sender = self.connections.read().unwrap_or_else(|e| e.into_inner()).get(connection_id).cloned();
         match sender {
-            Some(tx) if tx.send(message.to_string()).is_ok() => Ok(()),
+            Some(tx) if tx.send(message.to_owned()).is_ok() => Ok(()),
             _ => Err(PushError::Gone),
         }
     }
 
     /// In-process channels take a message at once: one pass under one read lock.
-    async fn send_many(&self, messages: &[(String, serde_json::Value)]) -> Vec<Result<(), PushError>> {
+    async fn send_many(&self, messages: &[(String, String)]) -> Vec<Result<(), PushError>> {
         let connections = self.connections.read().unwrap_or_else(|e| e.into_inner());
         messages
             .iter()
             .map(|(conn, m)| match connections.get(conn) {
-                Some(tx) if tx.send(m.to_string()).is_ok() => Ok(()),
+                Some(tx) if tx.send(m.clone()).is_ok() => Ok(()),
                 _ => Err(PushError::Gone),
             })
             .collect()

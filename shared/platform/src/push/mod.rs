@@ -1,4 +1,4 @@
-//! Push: deliver a JSON message to one WebSocket connection. `Gone` tells the caller to prune
+//! Push: deliver a message (JSON text) to one WebSocket connection. `Gone` tells the caller to prune
 //! the connection (API Gateway answers 410; the local hub no longer has it).
 
 mod apigw;
@@ -22,11 +22,12 @@ pub const SEND_MANY_CONCURRENCY: usize = 64;
 
 #[async_trait]
 pub trait Push: Send + Sync + 'static {
-    async fn send(&self, connection_id: &str, message: &serde_json::Value) -> Result<(), PushError>;
+    /// Sends `message`, serialized JSON, to the connection.
+    async fn send(&self, connection_id: &str, message: &str) -> Result<(), PushError>;
 
     /// Sends each message to its connection; one result per message, in order. Adapters
     /// that talk to a network send [`SEND_MANY_CONCURRENCY`] at a time.
-    async fn send_many(&self, messages: &[(String, serde_json::Value)]) -> Vec<Result<(), PushError>> {
+    async fn send_many(&self, messages: &[(String, String)]) -> Vec<Result<(), PushError>> {
         let mut out = Vec::with_capacity(messages.len());
         for chunk in messages.chunks(SEND_MANY_CONCURRENCY) {
             let sends: Vec<_> = chunk.iter().map(|(conn, m)| self.send(conn, m)).collect();

@@ -1,0 +1,196 @@
+// Shared helpers for the specs: the portal's hosts and demo logins, browsers at the two
+// viewports, signing in as a person would, an API client for arranging data, axe checks,
+// screenshots and TOTP codes.
+import { createHmac } from 'node:crypto';
+import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const PORT = process.env.PORTAL_PORT ?? '3100';
+export const LOGINS = JSON.parse(readFileSync(process.env.PORTAL_LOGINS ?? new URL('../artifacts/logins.json', import.meta.url), 'utf8'));
+export const ARTIFACTS = new URL('../artifacts/', import.meta.url);
+
+export const HOSTS = {
+  kt: `http://localhost:${PORT}`,
+  acme: `http://acme.localhost:${PORT}`,
+};
+
+export const VIEWPORTS = {
+  mobile: {
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+  },
+  desktop: { viewport: { width: 1280, height: 900 } },
+};
+
+export function login(email) {
+  const l = LOGINS.find((x) => x.email === email);
+  assert.ok(l, `no demo login ${email}`);
+  return { ...l, host: HOSTS[l.tenant] };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox'],
+  });
+}
+
+/** A fresh context (its own cookies) at a viewport, failing the test on page errors. */
+export async function openPage(browser, viewport = 'desktop') {
+  const context = await browser.newContext(VIEWPORTS[viewport]);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => {
+    throw new Error(`page error: ${e.message}`);
+  });
+  return page;
+}
+
+export async function signIn(page, email) {
+  const who = login(email);
+  await page.goto(`${who.host}/sign-in`);
+  await page.getByLabel('Email', { exact: true }).fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return who;
+}
+
+/** axe-core on the page as it is: no serious or critical violation. */
+export async function checkA11y(page, where) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      resultTypes: ['violations'],
+    });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+      );
+  });
+  assert.deepEqual(violations, [], `accessibility violations on ${where}`);
+}
+
+export async function screenshot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({
+    path: new URL(`${name}.png`, ARTIFACTS).pathname,
+    fullPage: true,
+  });
+}
+
+/** One HTTP exchange with the portal at `host` (Node resolves no `*.localhost`, so it dials loopback). */
+function exchange(host, method, path, headers, body) {
+  const url = new URL(path, host);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: url.port,
+        method,
+        path: url.pathname + url.search,
+        headers: { ...headers, host: url.host },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode,
+            cookies: res.headers['set-cookie'] ?? [],
+            text,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Signs in over HTTP and returns a small JSON client with that person's cookies. */
+export async function apiAs(email) {
+  const who = login(email);
+  const jar = new Map();
+  const call = async (method, path, body) => {
+    const res = await exchange(
+      who.host,
+      method,
+      path,
+      {
+        'content-type': 'application/json',
+        'x-requested-with': 'e2e',
+        'x-csrf-token': jar.get('__Host-kt_csrf') ?? '',
+        cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
+      body === undefined ? undefined : JSON.stringify(body),
+    );
+    for (const c of res.cookies) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      jar.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+    return {
+      status: res.status,
+      body: res.text ? JSON.parse(res.text) : undefined,
+    };
+  };
+  const signedIn = await call('POST', '/api/v1/auth/sign-in', {
+    email: who.email,
+    password: who.password,
+  });
+  assert.equal(signedIn.status, 200, `sign-in of ${email}: ${JSON.stringify(signedIn.body)}`);
+  const me = (await call('GET', '/api/v1/me')).body;
+  return { call, me, who };
+}
+
+export async function fileTicket(client, fields) {
+  const orgId = fields.org_id ?? client.me.organizations[0]?.id;
+  const res = await client.call('POST', `/api/v1/tenants/${client.me.user.tenant}/tickets`, {
+    category: 'technical_support',
+    description: 'Filed by the e2e tests.',
+    priority: 'medium',
+    ...fields,
+    org_id: orgId,
+  });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body;
+}
+
+function base32(secret) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 code (SHA-1, 6 digits, 30-second steps) for a base32 secret. */
+export function totp(secret, at = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(value).padStart(6, '0');
+}
+
+/** Waits for the next 30-second step, so a code is not the one just used. */
+export async function nextTotpStep() {
+  const ms = 30_000 - (Date.now() % 30_000) + 200;
+  await new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,46 @@
+// Initial JS and CSS (gzip) of the budgeted routes, from Vite's manifest: the entry and its
+// static imports plus each route's lazily loaded chunks and theirs. Exits 1 over budget.
+// Usage: node scripts/bundle-size.mjs [dist]
+import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+
+const dist = process.argv[2] ?? new URL('../dist', import.meta.url).pathname;
+const BUDGET = { js: 60 * 1024, css: 20 * 1024 };
+const ROUTES = {
+  'sign-in': ['src/auth/SignIn.tsx'],
+  'client dashboard': ['src/dashboards/Dashboard.tsx', 'src/dashboards/ClientDashboard.tsx'],
+};
+
+const manifest = JSON.parse(await readFile(join(dist, '.vite/manifest.json'), 'utf8'));
+const entry = Object.keys(manifest).find((k) => manifest[k].isEntry);
+
+/** The chunk keys loaded with `keys`: each and everything it imports statically. */
+function closure(keys, seen = new Set()) {
+  for (const key of keys) {
+    if (seen.has(key) || !manifest[key]) continue;
+    seen.add(key);
+    closure(manifest[key].imports ?? [], seen);
+  }
+  return seen;
+}
+
+const gzipped = async (file) => gzipSync(await readFile(join(dist, file)), { level: 9 }).length;
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+let over = false;
+console.log('route              JS (gzip)   CSS (gzip)');
+for (const [name, keys] of Object.entries(ROUTES)) {
+  const missing = keys.filter((k) => !manifest[k]);
+  if (missing.length) throw new Error(`not in the manifest: ${missing.join(', ')}`);
+  const chunks = [...closure([entry, ...keys])].map((k) => manifest[k]);
+  const js = new Set(chunks.map((c) => c.file).filter((f) => f.endsWith('.js')));
+  const css = new Set(chunks.flatMap((c) => c.css ?? []));
+  const jsSize = (await Promise.all([...js].map(gzipped))).reduce((a, b) => a + b, 0);
+  const cssSize = (await Promise.all([...css].map(gzipped))).reduce((a, b) => a + b, 0);
+  const flag = jsSize > BUDGET.js || cssSize > BUDGET.css;
+  over ||= flag;
+  console.log(`${name.padEnd(18)} ${kb(jsSize).padStart(9)}   ${kb(cssSize).padStart(9)}${flag ? '   OVER BUDGET' : ''}`);
+}
+console.log(`budget             ${kb(BUDGET.js).padStart(9)}   ${kb(BUDGET.css).padStart(9)}`);
+process.exit(over ? 1 : 0);

@@ -1,0 +1,43 @@
+// The admin area's sections and who sees each (the server decides what they may do there).
+import type { Role } from '../app/session';
+
+export interface AdminSection {
+  href: string;
+  label: string;
+  description: string;
+  roles: readonly Role[];
+}
+
+export const ADMIN_SECTIONS: readonly AdminSection[] = [
+  {
+    href: '/admin/tenants',
+    label: 'Tenants',
+    description: 'Partner portals, their status, domains and security settings.',
+    roles: ['super_admin'],
+  },
+  { href: '/admin/orgs', label: 'Organizations', description: 'Client organizations.', roles: ['super_admin', 'partner', 'partner_staff'] },
+  {
+    href: '/admin/users',
+    label: 'Users and invitations',
+    description: 'People, roles, invitations and lost second factors.',
+    roles: ['super_admin', 'staff', 'partner', 'partner_staff'],
+  },
+  {
+    href: '/admin/branding',
+    label: 'Branding',
+    description: 'Portal name, colours, font and logo, with a live preview.',
+    roles: ['super_admin', 'partner'],
+  },
+  {
+    href: '/admin/sla',
+    label: 'Service levels',
+    description: 'SLA policies and business-hours calendars.',
+    roles: ['super_admin', 'staff'],
+  },
+  {
+    href: '/admin/audit',
+    label: 'Audit log',
+    description: 'Who did what, with filters and CSV export.',
+    roles: ['super_admin', 'partner'],
+  },
+];

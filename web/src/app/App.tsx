@@ -1,0 +1,91 @@
+// Routes. Sign-in and the emailed-link pages stand alone; everything else is inside the
+// signed-in shell. Each screen is its own chunk.
+import { useEffect } from 'preact/hooks';
+import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { Loading } from '../ui/Page';
+import { Layout } from './Layout';
+import { safeNext } from './next';
+import { me } from './session';
+
+const SignIn = lazy(() => import('../auth/SignIn'));
+const ForgotPassword = lazy(() => import('../auth/ForgotPassword'));
+const LinkLanding = lazy(() => import('../auth/LinkLanding'));
+const Dashboard = lazy(() => import('../dashboards/Dashboard'));
+const TicketList = lazy(() => import('../tickets/TicketList'));
+const NewTicket = lazy(() => import('../tickets/NewTicket'));
+const TicketPage = lazy(() => import('../tickets/TicketPage'));
+const QueuePage = lazy(() => import('../queue/QueuePage'));
+const Clients = lazy(() => import('../clients/Clients'));
+const ClientPage = lazy(() => import('../clients/ClientPage'));
+const NotificationCenter = lazy(() => import('../notifications/NotificationCenter'));
+const Settings = lazy(() => import('../settings/Settings'));
+const AdminHome = lazy(() => import('../admin/AdminHome'));
+const Tenants = lazy(() => import('../admin/Tenants'));
+const Orgs = lazy(() => import('../admin/Orgs'));
+const Users = lazy(() => import('../admin/Users'));
+const BrandingEditor = lazy(() => import('../admin/BrandingEditor'));
+const Sla = lazy(() => import('../admin/Sla'));
+const Audit = lazy(() => import('../admin/Audit'));
+const NotFound = lazy(() => import('./NotFound'));
+
+const PUBLIC = ['/sign-in', '/forgot-password', '/auth/'];
+export const isPublicPath = (path: string) => PUBLIC.some((p) => path === p || path.startsWith(p));
+
+export function App() {
+  return (
+    <LocationProvider>
+      <ErrorBoundary>
+        <Screens />
+      </ErrorBoundary>
+    </LocationProvider>
+  );
+}
+
+function Screens() {
+  const { path, url, query, route } = useLocation();
+  const session = me.value;
+  const isPublic = isPublicPath(path);
+
+  useEffect(() => {
+    if (session === null && !isPublic) route(`/sign-in?next=${encodeURIComponent(url)}`, true);
+    if (session && path === '/sign-in') route(safeNext(query.next), true);
+  }, [session, path]);
+
+  if (session === undefined) return <Loading />;
+  if (isPublic) {
+    return (
+      <main id="main" class="auth-page">
+        <Router>
+          <Route path="/sign-in" component={SignIn} />
+          <Route path="/forgot-password" component={ForgotPassword} />
+          <Route path="/auth/:purpose" component={LinkLanding} />
+          <Route default component={NotFound} />
+        </Router>
+      </main>
+    );
+  }
+  if (!session) return <Loading />;
+  return (
+    <Layout>
+      <Router>
+        <Route path="/" component={Dashboard} />
+        <Route path="/tickets" component={TicketList} />
+        <Route path="/tickets/new" component={NewTicket} />
+        <Route path="/tickets/:tenantId/:ticketId" component={TicketPage} />
+        <Route path="/queue" component={QueuePage} />
+        <Route path="/clients" component={Clients} />
+        <Route path="/clients/:orgId" component={ClientPage} />
+        <Route path="/notifications" component={NotificationCenter} />
+        <Route path="/settings" component={Settings} />
+        <Route path="/admin" component={AdminHome} />
+        <Route path="/admin/tenants" component={Tenants} />
+        <Route path="/admin/orgs" component={Orgs} />
+        <Route path="/admin/users" component={Users} />
+        <Route path="/admin/branding" component={BrandingEditor} />
+        <Route path="/admin/sla" component={Sla} />
+        <Route path="/admin/audit" component={Audit} />
+        <Route default component={NotFound} />
+      </Router>
+    </Layout>
+  );
+}

@@ -1,0 +1,147 @@
+// The super admin's dashboard (PRD 5.1): health, tenants, ticket volume and SLA compliance,
+// staff workload and the activity feed.
+import { api, type Schemas } from '../api/client';
+import { listTenants, type Tenant } from '../admin/useTenant';
+import { unwrap } from '../api/problem';
+import { user } from '../app/session';
+import { Empty } from '../ui/Card';
+import { Page } from '../ui/Page';
+import { useResource } from '../ui/useResource';
+import { allQueues } from '../queue/queue';
+import { listTickets, type Ticket } from '../tickets/api';
+import { OPEN_STATUSES } from '../tickets/labels';
+import { roleLabel } from '../tickets/roles';
+import { compliance, QueueStats } from './StaffDashboard';
+import { ActivityList, ComplianceTable, QuickActions, recentActivity, Refreshable, ResourceCard } from './widgets';
+
+type UserView = Schemas['UserView'];
+
+interface Volume {
+  tenant: Tenant;
+  open: Ticket[];
+  more: boolean;
+}
+
+/** Each tenant's open tickets (the first 100: enough for the widget, see the report for the rest). */
+async function openByTenant(tenants: Tenant[]): Promise<Volume[]> {
+  return Promise.all(
+    tenants.map(async (tenant) => {
+      const page = await listTickets(tenant.id, { status: OPEN_STATUSES, limit: 100 });
+      return { tenant, open: page.items, more: Boolean(page.next_cursor) };
+    }),
+  );
+}
+
+export interface Workload {
+  person: UserView;
+  open: number;
+}
+
+export function workload(people: UserView[], open: Ticket[]): Workload[] {
+  return people
+    .map((person) => ({ person, open: open.filter((t) => t.assignee_id === person.id).length }))
+    .sort((a, b) => b.open - a.open || a.person.name.localeCompare(b.person.name));
+}
+
+export default function AdminDashboard() {
+  const me = user.value!;
+  const health = useResource(async () => unwrap(await api.GET('/api/v1/health')), []);
+  const tenants = useResource(listTenants, []);
+  const volume = useResource(async () => openByTenant(await listTenants()), []);
+  const queues = useResource(() => allQueues(), []);
+  const sla = useResource(compliance, []);
+  const staff = useResource(
+    async () =>
+      unwrap(
+        await api.GET('/api/v1/tenants/{tenant_id}/users', { params: { path: { tenant_id: me.tenant }, query: { limit: 100 } } }),
+      ).items.filter((u) => u.role === 'staff' || u.role === 'super_admin'),
+    [me.tenant],
+  );
+  const activity = useResource(() => recentActivity(me.tenant), [me.tenant]);
+  const allOpen = (volume.data ?? []).flatMap((v) => v.open);
+
+  return (
+    <Page title="Dashboard">
+      <Refreshable resources={[health, tenants, volume, queues, sla, staff, activity]}>
+        <QuickActions
+          actions={[
+            { href: '/admin/tenants', label: 'Create partner', icon: 'users' },
+            { href: '/admin/users', label: 'Create staff account', icon: 'user' },
+            { href: '/queue', label: 'View all tickets', icon: 'queue' },
+            { href: '/admin/sla', label: 'System settings', icon: 'settings' },
+          ]}
+        />
+        <div class="grid grid--3">
+          <ResourceCard title="System health" resource={health}>
+            {(h) => (
+              <p>
+                <strong>{h.status === 'ok' ? 'All systems working' : h.status}</strong>
+                <br />
+                <span class="muted">
+                  Store: {h.store} · version {h.version}
+                </span>
+              </p>
+            )}
+          </ResourceCard>
+          <ResourceCard title="Tenants" resource={tenants}>
+            {(list) => (
+              <dl class="stats">
+                <div>
+                  <dt>Active</dt>
+                  <dd>{list.filter((t) => t.status === 'active').length}</dd>
+                </div>
+                <div>
+                  <dt>Suspended</dt>
+                  <dd>{list.filter((t) => t.status === 'suspended').length}</dd>
+                </div>
+              </dl>
+            )}
+          </ResourceCard>
+          <ResourceCard title="Waiting now" resource={queues}>
+            {(q) => <QueueStats queues={q} />}
+          </ResourceCard>
+          <ResourceCard title="Open tickets by tenant" resource={volume}>
+            {(v) => (
+              <ul class="list">
+                {v.map(({ tenant, open, more }) => (
+                  <li key={tenant.id}>
+                    {tenant.name}{' '}
+                    <span class="muted">
+                      · {open.length}
+                      {more ? '+' : ''} open
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </ResourceCard>
+          <ResourceCard title="Staff workload" resource={staff}>
+            {(people) => {
+              const rows = workload(people, allOpen);
+              return rows.length ? (
+                <ul class="list">
+                  {rows.map((w) => (
+                    <li key={w.person.id}>
+                      {w.person.name}{' '}
+                      <span class="muted">
+                        · {roleLabel(w.person.role)} · {w.open} open assigned
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <Empty>No staff accounts yet.</Empty>
+              );
+            }}
+          </ResourceCard>
+          <ResourceCard title="Activity" resource={activity}>
+            {(items) => <ActivityList items={items} />}
+          </ResourceCard>
+          <ResourceCard title="Ticket SLA compliance" resource={sla} wide>
+            {(rows) => <ComplianceTable rows={rows} />}
+          </ResourceCard>
+        </div>
+      </Refreshable>
+    </Page>
+  );
+}

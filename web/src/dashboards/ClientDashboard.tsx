@@ -1,0 +1,96 @@
+// The client's dashboard (PRD 5.4): their place in the queue first, quick actions, open
+// tickets with live positions, and the latest updates.
+import { user } from '../app/session';
+import { Card, Empty } from '../ui/Card';
+import { Loading, Page } from '../ui/Page';
+import { useResource, type Resource } from '../ui/useResource';
+import { listTickets, standingOf, ticketPath, type Ticket } from '../tickets/api';
+import { OPEN_STATUSES } from '../tickets/labels';
+import { PositionCard } from '../tickets/PositionCard';
+import { TicketRow } from '../tickets/TicketRow';
+import { useStanding } from '../tickets/useStanding';
+import { NotificationList, QuickActions, recentNotifications, Refreshable, ResourceCard } from './widgets';
+
+/** The waiting ticket nearest the front of its queue. */
+export function nextInLine(tickets: Ticket[]): Ticket | undefined {
+  return tickets.filter((t) => t.queue).sort((a, b) => a.queue!.position - b.queue!.position)[0];
+}
+
+export default function ClientDashboard() {
+  const me = user.value!;
+  const open = useResource(() => listTickets(me.tenant, { status: OPEN_STATUSES, with_positions: true, limit: 25 }), [me.id]);
+  const updates = useResource(() => recentNotifications(5), [me.id]);
+  const tickets = open.data?.items ?? [];
+  const hero = nextInLine(tickets);
+
+  return (
+    <Page title={`Hello, ${me.name.split(' ')[0]}`}>
+      <Refreshable resources={[open, updates]}>
+        {hero ? (
+          <LivePosition ticket={hero} />
+        ) : (
+          <section class="position position--quiet" aria-label="Queue position">
+            {open.data || open.error ? (
+              <>
+                <p class="position__label">No tickets waiting</p>
+                <p class="position__eta">Need help? Submit a ticket and you will see your place in the queue here.</p>
+              </>
+            ) : (
+              <Loading label="Loading your place in the queue…" />
+            )}
+          </section>
+        )}
+        <QuickActions
+          actions={[
+            { href: '/tickets/new', label: 'Submit ticket', icon: 'plus' },
+            { href: '/tickets', label: 'My tickets', icon: 'ticket' },
+            { href: '/notifications', label: 'Notifications', icon: 'bell' },
+            { href: '/settings', label: 'Account', icon: 'user' },
+          ]}
+        />
+        {/* Shown once both lists are in, so nothing already on screen moves when they arrive. */}
+        {settled(open) && settled(updates) ? (
+          <div class="grid">
+            <ResourceCard title="Open tickets" resource={open} wide>
+              {(page) =>
+                page.items.length ? (
+                  <ul class="list">
+                    {page.items.map((t) => (
+                      <li key={t.id}>
+                        <LiveTicketRow ticket={t} />
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  <Empty>You have no open tickets.</Empty>
+                )
+              }
+            </ResourceCard>
+            <ResourceCard title="Recent updates" resource={updates}>
+              {(items) => <NotificationList items={items} />}
+            </ResourceCard>
+            {open.data?.next_cursor && (
+              <Card title="More">
+                <a href="/tickets">See all open tickets</a>
+              </Card>
+            )}
+          </div>
+        ) : (
+          <Loading />
+        )}
+      </Refreshable>
+    </Page>
+  );
+}
+
+const settled = (r: Pick<Resource<unknown>, 'data' | 'error'>) => r.data !== undefined || r.error !== undefined;
+
+function LivePosition({ ticket }: { ticket: Ticket }) {
+  const standing = useStanding(ticket.tenant_id, ticket.id, standingOf(ticket));
+  return <PositionCard standing={standing} number={`${ticket.number}: ${ticket.subject}`} href={ticketPath(ticket)} />;
+}
+
+function LiveTicketRow({ ticket }: { ticket: Ticket }) {
+  const standing = useStanding(ticket.tenant_id, ticket.id, standingOf(ticket));
+  return <TicketRow ticket={{ ...ticket, status: standing.status, queue: standing.queue }} />;
+}

@@ -1,0 +1,89 @@
+// The staff dashboard (PRD 5.2): my tickets, the unassigned and escalated work across tenants,
+// the queues' lengths, SLA compliance and notifications.
+import { api } from '../api/client';
+import { unwrap } from '../api/problem';
+import { user } from '../app/session';
+import { Empty } from '../ui/Card';
+import { Page } from '../ui/Page';
+import { useResource } from '../ui/useResource';
+import { allQueues, type QueueSlice } from '../queue/queue';
+import { listTickets, type Ticket } from '../tickets/api';
+import { OPEN_STATUSES, priorityLabel } from '../tickets/labels';
+import { TicketRows } from '../tickets/TicketRow';
+import { ComplianceTable, monthsBack, NotificationList, QuickActions, recentNotifications, Refreshable, ResourceCard } from './widgets';
+
+/** Waiting tickets nobody has taken, most urgent queue first, in queue order. */
+export function unassigned(queues: QueueSlice[]): Ticket[] {
+  return queues.flatMap((q) => q.items.filter((t) => !t.assignee_id));
+}
+
+export function QueueStats({ queues }: { queues: QueueSlice[] }) {
+  return (
+    <dl class="stats" aria-label="Waiting tickets by priority">
+      {queues.map((q) => (
+        <div key={q.priority}>
+          <dt>{priorityLabel(q.priority)}</dt>
+          <dd>{q.length}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export async function compliance() {
+  return unwrap(await api.GET('/api/v1/sla/compliance', { params: { query: monthsBack(2) } }));
+}
+
+export default function StaffDashboard() {
+  const me = user.value!;
+  const queues = useResource(() => allQueues(), []);
+  // In-progress work leaves the queue; the house tenant's list has it (other tenants' needs a cross-tenant assignee filter).
+  const mine = useResource(() => listTickets(me.tenant, { assignee_id: me.id, status: OPEN_STATUSES, limit: 50 }), [me.id]);
+  const sla = useResource(compliance, []);
+  const updates = useResource(() => recentNotifications(5), [me.id]);
+  const queuedMine = (queues.data ?? []).flatMap((q) => q.items.filter((t) => t.assignee_id === me.id));
+  const myTickets = [...(mine.data?.items ?? []), ...queuedMine.filter((q) => !mine.data?.items.some((t) => t.id === q.id))];
+  const escalated = (queues.data ?? [])
+    .filter((q) => q.priority === 'critical' || q.priority === 'high')
+    .flatMap((q) => q.items.filter((t) => !t.assignee_id));
+
+  return (
+    <Page title="Dashboard">
+      <Refreshable resources={[queues, mine, sla, updates]}>
+        <QuickActions
+          actions={[
+            { href: '/queue', label: 'View queue', icon: 'queue' },
+            { href: '/tickets/new', label: 'Create ticket', icon: 'plus' },
+            { href: '/notifications', label: 'Notifications', icon: 'bell' },
+            { href: '/admin/sla', label: 'Service levels', icon: 'settings' },
+          ]}
+        />
+        <div class="grid">
+          <ResourceCard title="Waiting now" resource={queues} wide>
+            {(q) => <QueueStats queues={q} />}
+          </ResourceCard>
+          <ResourceCard title="My assigned tickets" resource={mine}>
+            {() => (myTickets.length ? <TicketRows tickets={myTickets} /> : <Empty>Nothing assigned to you.</Empty>)}
+          </ResourceCard>
+          <ResourceCard title="Unassigned high and critical" resource={queues}>
+            {() =>
+              escalated.length ? <TicketRows tickets={escalated.slice(0, 10)} /> : <Empty>No urgent ticket is waiting for someone.</Empty>
+            }
+          </ResourceCard>
+          <ResourceCard title="Unassigned" resource={queues}>
+            {(q) => {
+              const list = unassigned(q);
+              return list.length ? <TicketRows tickets={list.slice(0, 10)} /> : <Empty>Every waiting ticket has someone.</Empty>;
+            }}
+          </ResourceCard>
+          <ResourceCard title="Notifications" resource={updates}>
+            {(items) => <NotificationList items={items} />}
+          </ResourceCard>
+          <ResourceCard title="SLA compliance" resource={sla} wide>
+            {(rows) => <ComplianceTable rows={rows} />}
+          </ResourceCard>
+        </div>
+      </Refreshable>
+    </Page>
+  );
+}

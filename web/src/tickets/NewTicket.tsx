@@ -1,0 +1,126 @@
+// Filing a ticket (PRD 6.1): category, subject, description, priority, and for people with more
+// than one organization, which one. The confirmation shows the number and the live position.
+import { useState } from 'preact/hooks';
+import { api } from '../api/client';
+import { unwrap } from '../api/problem';
+import { me } from '../app/session';
+import { FormError, SelectField, TextArea, TextField } from '../ui/Field';
+import { Page } from '../ui/Page';
+import { useForm } from '../ui/useForm';
+import { useResource } from '../ui/useResource';
+import { standingOf, ticketPath, type Ticket } from './api';
+import { CATEGORIES, PRIORITIES } from './labels';
+import { orgsFor } from './orgs';
+import { PositionCard } from './PositionCard';
+import { useStanding } from './useStanding';
+
+const EMPTY = { category: '', subject: '', description: '', priority: 'medium', org_id: '' };
+
+export default function NewTicket() {
+  const [filed, setFiled] = useState<Ticket | null>(null);
+  if (filed) return <Filed ticket={filed} onAnother={() => setFiled(null)} />;
+  return <TicketForm onFiled={setFiled} />;
+}
+
+function TicketForm({ onFiled }: { onFiled: (t: Ticket) => void }) {
+  const session = me.value!;
+  const form = useForm(EMPTY);
+  // One key per attempt to file this ticket: a retry after a lost answer files it once.
+  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const orgs = useResource(() => orgsFor(session), [session.user.id]);
+  const orgOptions = (orgs.data ?? []).map((o) => ({ value: o.id, label: o.name }));
+  const chooseOrg = orgOptions.length !== 1;
+
+  const submit = form.submit(async (v) => {
+    const orgId = v.org_id || (orgOptions.length === 1 ? orgOptions[0].value : null);
+    const ticket = unwrap(
+      await api.POST('/api/v1/tenants/{tenant_id}/tickets', {
+        params: { path: { tenant_id: session.user.tenant }, header: { 'Idempotency-Key': idempotencyKey } },
+        body: { category: v.category, subject: v.subject, description: v.description, priority: v.priority, org_id: orgId },
+      }),
+    );
+    onFiled(ticket);
+  });
+
+  return (
+    <Page title="Submit a ticket">
+      <form class="form panel" onSubmit={submit} ref={form.formRef} noValidate>
+        <FormError message={form.formError} />
+        {chooseOrg && (
+          <SelectField
+            label="Organization"
+            name="org_id"
+            value={form.values.org_id}
+            options={orgOptions}
+            placeholder="Choose an organization"
+            onValue={(v) => form.set('org_id', v)}
+            error={form.errors.org_id}
+          />
+        )}
+        <SelectField
+          label="Category"
+          name="category"
+          value={form.values.category}
+          options={CATEGORIES}
+          placeholder="Choose a category"
+          onValue={(v) => form.set('category', v)}
+          error={form.errors.category}
+        />
+        <TextField
+          label="Subject"
+          name="subject"
+          value={form.values.subject}
+          onValue={(v) => form.set('subject', v)}
+          error={form.errors.subject}
+          maxLength={200}
+        />
+        <TextArea
+          label="Description"
+          name="description"
+          hint="What happened, what you expected, and where. Markdown works."
+          value={form.values.description}
+          onValue={(v) => form.set('description', v)}
+          error={form.errors.description}
+          rows={7}
+        />
+        <SelectField
+          label="Priority"
+          name="priority"
+          value={form.values.priority}
+          options={PRIORITIES}
+          onValue={(v) => form.set('priority', v)}
+          error={form.errors.priority}
+          hint="Critical means the site or a key service is down."
+        />
+        <div class="actions">
+          <button class="button" type="submit" disabled={form.busy}>
+            {form.busy ? 'Submitting…' : 'Submit ticket'}
+          </button>
+          <a href="/" class="button button--secondary">
+            Cancel
+          </a>
+        </div>
+      </form>
+    </Page>
+  );
+}
+
+function Filed({ ticket, onAnother }: { ticket: Ticket; onAnother: () => void }) {
+  const standing = useStanding(ticket.tenant_id, ticket.id, standingOf(ticket));
+  return (
+    <Page title={`Ticket ${ticket.number} submitted`}>
+      <p class="alert alert--ok" role="status">
+        Thanks. Your ticket <strong>{ticket.number}</strong> is in. We will let you know when someone answers.
+      </p>
+      <PositionCard standing={standing} number={ticket.number} />
+      <div class="actions">
+        <a class="button" href={ticketPath(ticket)}>
+          View ticket
+        </a>
+        <button type="button" class="button button--secondary" onClick={onAnother}>
+          Submit another
+        </button>
+      </div>
+    </Page>
+  );
+}

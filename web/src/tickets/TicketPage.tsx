@@ -1,0 +1,229 @@
+// One ticket: where it stands (live), the conversation, the reply box and, for those who manage
+// tickets, status, priority (escalate), assignee, internal notes and the SLA clocks.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRoute } from 'preact-iso';
+import { api } from '../api/client';
+import { ApiError, unwrap } from '../api/problem';
+import { managesTickets, user } from '../app/session';
+import { FormError, TextArea } from '../ui/Field';
+import { formatDateTime, formatDuration, timeAgo } from '../ui/format';
+import { ErrorNote, Loading, Page } from '../ui/Page';
+import { useForm } from '../ui/useForm';
+import { useShortcuts } from '../ui/useShortcuts';
+import { useResource } from '../ui/useResource';
+import NotFound from '../app/NotFound';
+import { getTicket, listMessages, standingOf, updateTicket, type Message, type Ticket } from './api';
+import { categoryLabel, priorityLabel, statusLabel } from './labels';
+import { ManagePanel } from './ManagePanel';
+import { PositionCard } from './PositionCard';
+import { roleLabel } from './roles';
+import { useStanding } from './useStanding';
+
+export default function TicketPage() {
+  const { params } = useRoute();
+  const { tenantId, ticketId } = params as { tenantId: string; ticketId: string };
+  const loaded = useResource(() => getTicket(tenantId, ticketId), [tenantId, ticketId]);
+  const messages = useResource(() => listMessages(tenantId, ticketId), [tenantId, ticketId]);
+
+  if (loaded.error instanceof ApiError && loaded.error.status === 404) return <NotFound />;
+  if (loaded.error) return <ErrorNote error={loaded.error} />;
+  if (!loaded.data) return <Loading />;
+  return (
+    <TicketView
+      key={ticketId}
+      ticket={loaded.data.ticket}
+      etag={loaded.data.etag}
+      messages={messages.data ?? []}
+      onChanged={(ticket, etag) => loaded.setData({ ticket, etag })}
+      reload={async () => {
+        await Promise.all([loaded.reload(), messages.reload()]);
+      }}
+    />
+  );
+}
+
+interface ViewProps {
+  ticket: Ticket;
+  etag: string | null;
+  messages: Message[];
+  onChanged: (t: Ticket, etag: string | null) => void;
+  reload: () => Promise<void>;
+}
+
+function TicketView({ ticket, etag, messages, onChanged, reload }: ViewProps) {
+  const standing = useStanding(ticket.tenant_id, ticket.id, standingOf(ticket));
+  const manages = managesTickets.value;
+  const replyRef = useRef<HTMLTextAreaElement>(null);
+  const [internal, setInternal] = useState(false);
+
+  // A status change seen live (say, staff picked it up) refreshes the rest of the page.
+  useEffect(() => {
+    if (standing.status !== ticket.status) void reload();
+  }, [standing.status]);
+
+  const update = async (change: Parameters<typeof updateTicket>[3]) => {
+    try {
+      const next = await updateTicket(ticket.tenant_id, ticket.id, etag, change);
+      onChanged(next.ticket, next.etag);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 412) await reload();
+      throw e;
+    }
+  };
+
+  useShortcuts(manages, {
+    r: () => {
+      setInternal(false);
+      replyRef.current?.focus();
+    },
+    n: () => {
+      setInternal(true);
+      replyRef.current?.focus();
+    },
+  });
+
+  return (
+    <Page title={`${ticket.number}: ${ticket.subject}`}>
+      <PositionCard standing={standing} />
+      <div class="ticket-layout">
+        <div>
+          <section class="panel" aria-labelledby="description-heading">
+            <h2 id="description-heading" class="visually-hidden">
+              Description
+            </h2>
+            <p class="message__meta">
+              {categoryLabel(ticket.category)} · opened {formatDateTime(ticket.created_at)}
+            </p>
+            <div class="message__body" dangerouslySetInnerHTML={{ __html: ticket.description_html ?? '' }} />
+          </section>
+          <h2>Conversation</h2>
+          <Conversation messages={messages} />
+          <ReplyForm ticket={ticket} manages={manages} internal={internal} setInternal={setInternal} textarea={replyRef} onSent={reload} />
+        </div>
+        <aside aria-label="Ticket details">
+          <section class="panel">
+            <h2>Details</h2>
+            <dl class="details">
+              <dt>Status</dt>
+              <dd>{statusLabel(ticket.status)}</dd>
+              <dt>Priority</dt>
+              <dd>{priorityLabel(ticket.priority)}</dd>
+              <dt>Category</dt>
+              <dd>{categoryLabel(ticket.category)}</dd>
+              <dt>Updated</dt>
+              <dd>{timeAgo(ticket.updated_at)}</dd>
+              {ticket.first_response_at && (
+                <>
+                  <dt>First answer</dt>
+                  <dd>{formatDateTime(ticket.first_response_at)}</dd>
+                </>
+              )}
+            </dl>
+          </section>
+          {manages && <ManagePanel ticket={ticket} update={update} />}
+          {ticket.sla && <SlaPanel sla={ticket.sla} />}
+        </aside>
+      </div>
+    </Page>
+  );
+}
+
+function Conversation({ messages }: { messages: Message[] }) {
+  const me = user.value;
+  if (!messages.length) return <p class="empty">No replies yet.</p>;
+  return (
+    <ol class="conversation">
+      {messages.map((m) => {
+        const fromClient = m.author_role === 'client';
+        const cls = m.internal ? 'message message--internal' : fromClient ? 'message' : 'message message--staff';
+        return (
+          <li key={m.id} class={cls}>
+            <p class="message__meta">
+              <strong>{m.author_id === me?.id ? 'You' : roleLabel(m.author_role)}</strong>
+              {m.internal && <span class="badge badge--note"> Internal note</span>} · {formatDateTime(m.created_at)}
+            </p>
+            <div class="message__body" dangerouslySetInnerHTML={{ __html: m.html }} />
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+interface ReplyProps {
+  ticket: Ticket;
+  manages: boolean;
+  internal: boolean;
+  setInternal: (v: boolean) => void;
+  textarea: { current: HTMLTextAreaElement | null };
+  onSent: () => Promise<void>;
+}
+
+function ReplyForm({ ticket, manages, internal, setInternal, textarea, onSent }: ReplyProps) {
+  const form = useForm({ body: '' });
+  const submit = form.submit(async ({ body }) => {
+    unwrap(
+      await api.POST('/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/messages', {
+        params: { path: { tenant_id: ticket.tenant_id, ticket_id: ticket.id } },
+        body: manages ? { body, internal } : { body },
+      }),
+    );
+    form.reset();
+    await onSent();
+  });
+  const label = internal ? 'Internal note (only your team sees it)' : 'Reply';
+  return (
+    <form class="form panel" onSubmit={submit} ref={form.formRef} noValidate style={{ marginTop: '1rem' }}>
+      <FormError message={form.formError} />
+      <TextArea
+        label={label}
+        name="body"
+        value={form.values.body}
+        onValue={(v) => form.set('body', v)}
+        error={form.errors.body}
+        hint="Markdown works."
+        inputRef={textarea}
+      />
+      {manages && (
+        <label class="check">
+          <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.currentTarget.checked)} />
+          Internal note
+        </label>
+      )}
+      <div class="actions">
+        <button class="button" type="submit" disabled={form.busy}>
+          {internal ? 'Add note' : 'Send reply'}
+        </button>
+        {manages && (
+          <span class="kbd-help">
+            <kbd>r</kbd> reply · <kbd>n</kbd> note · <kbd>e</kbd> escalate · <kbd>m</kbd> assign to me
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function SlaPanel({ sla }: { sla: NonNullable<Ticket['sla']> }) {
+  const clock = (name: string, c: typeof sla.first_response, due?: string | null) => (
+    <>
+      <dt>{name}</dt>
+      <dd>
+        {c.breached ? 'Breached' : c.warned ? 'At risk' : c.state === 'stopped' ? 'Met' : 'On track'} · {formatDuration(c.used_secs)} of{' '}
+        {formatDuration(c.target_secs)}
+        {due && c.state !== 'stopped' ? ` · due ${formatDateTime(due)}` : ''}
+        {c.state === 'paused' ? ' · paused' : ''}
+      </dd>
+    </>
+  );
+  return (
+    <section class="panel">
+      <h2>Service level</h2>
+      <p class="muted">{sla.policy}</p>
+      <dl class="details">
+        {clock('First response', sla.first_response, sla.first_response_due_at)}
+        {clock('Resolution', sla.resolution, sla.resolution_due_at)}
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+// Ticket reads and writes shared by the screens.
+import { api, type Schemas } from '../api/client';
+import { unwrap } from '../api/problem';
+import type { Standing } from './standing';
+
+export type Ticket = Schemas['TicketView'];
+export type Message = Schemas['MessageView'];
+export type TicketQuery = {
+  org_id?: string;
+  status?: string;
+  priority?: string;
+  category?: string;
+  assignee_id?: string;
+  requester_id?: string;
+  with_positions?: boolean;
+  limit?: number;
+  cursor?: string;
+};
+
+export async function listTickets(tenantId: string, query: TicketQuery = {}) {
+  return unwrap(await api.GET('/api/v1/tenants/{tenant_id}/tickets', { params: { path: { tenant_id: tenantId }, query } }));
+}
+
+export async function getTicket(tenantId: string, ticketId: string): Promise<{ ticket: Ticket; etag: string | null }> {
+  const answer = await api.GET('/api/v1/tenants/{tenant_id}/tickets/{ticket_id}', {
+    params: { path: { tenant_id: tenantId, ticket_id: ticketId } },
+  });
+  return { ticket: unwrap(answer), etag: answer.response.headers.get('ETag') };
+}
+
+export async function listMessages(tenantId: string, ticketId: string): Promise<Message[]> {
+  const items: Message[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = unwrap(
+      await api.GET('/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/messages', {
+        params: { path: { tenant_id: tenantId, ticket_id: ticketId }, query: { limit: 100, cursor } },
+      }),
+    );
+    items.push(...page.items);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+  return items;
+}
+
+export async function updateTicket(tenantId: string, ticketId: string, etag: string | null, body: Schemas['TicketUpdate']) {
+  const answer = await api.PATCH('/api/v1/tenants/{tenant_id}/tickets/{ticket_id}', {
+    params: { path: { tenant_id: tenantId, ticket_id: ticketId }, header: etag ? { 'If-Match': etag } : {} },
+    body,
+  });
+  return { ticket: unwrap(answer), etag: answer.response.headers.get('ETag') };
+}
+
+export const standingOf = (t: Ticket): Standing => ({ status: t.status, priority: t.priority, queue: t.queue ?? null });
+
+export const ticketPath = (t: Pick<Ticket, 'tenant_id' | 'id'>) => `/tickets/${t.tenant_id}/${t.id}`;

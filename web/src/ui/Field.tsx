@@ -1,0 +1,129 @@
+// Labelled form controls with their hint and error wired up for assistive technology.
+import type { ComponentChildren, JSX, Ref } from 'preact';
+import { useId } from 'preact/hooks';
+
+interface ShellProps {
+  label: string;
+  error?: string;
+  hint?: string;
+  children: (ids: { id: string; describedBy?: string; invalid: boolean }) => ComponentChildren;
+}
+
+function FieldShell({ label, error, hint, children }: ShellProps) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'field field--invalid' : 'field'}>
+      <label for={id}>{label}</label>
+      {hint && (
+        <p class="field__hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      {children({ id, describedBy, invalid: Boolean(error) })}
+      {error && (
+        <p class="field__error" id={errorId}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'label' | 'onInput' | 'value'> & {
+  label: string;
+  name: string;
+  value: string;
+  onValue: (value: string) => void;
+  error?: string;
+  hint?: string;
+};
+
+export function TextField({ label, error, hint, onValue, ...input }: InputProps) {
+  return (
+    <FieldShell label={label} error={error} hint={hint}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          {...input}
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          onInput={(e) => onValue(e.currentTarget.value)}
+        />
+      )}
+    </FieldShell>
+  );
+}
+
+type AreaProps = Omit<JSX.TextareaHTMLAttributes<HTMLTextAreaElement>, 'label' | 'onInput' | 'value' | 'ref'> & {
+  label: string;
+  inputRef?: Ref<HTMLTextAreaElement>;
+  name: string;
+  value: string;
+  onValue: (value: string) => void;
+  error?: string;
+  hint?: string;
+};
+
+export function TextArea({ label, error, hint, onValue, inputRef, ...area }: AreaProps) {
+  return (
+    <FieldShell label={label} error={error} hint={hint}>
+      {({ id, describedBy, invalid }) => (
+        <textarea
+          rows={5}
+          {...area}
+          ref={inputRef}
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          onInput={(e) => onValue(e.currentTarget.value)}
+        />
+      )}
+    </FieldShell>
+  );
+}
+
+interface SelectProps {
+  label: string;
+  name: string;
+  value: string;
+  options: readonly { value: string; label: string }[];
+  onValue: (value: string) => void;
+  error?: string;
+  hint?: string;
+  placeholder?: string;
+}
+
+export function SelectField({ label, name, value, options, onValue, error, hint, placeholder }: SelectProps) {
+  return (
+    <FieldShell label={label} error={error} hint={hint}>
+      {({ id, describedBy, invalid }) => (
+        <select
+          id={id}
+          name={name}
+          value={value}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          onChange={(e) => onValue(e.currentTarget.value)}
+        >
+          {placeholder !== undefined && <option value="">{placeholder}</option>}
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldShell>
+  );
+}
+
+export function FormError({ message }: { message: string | null }) {
+  return (
+    <div role="alert" tabIndex={-1} class={message ? 'alert alert--error' : 'visually-hidden'}>
+      {message}
+    </div>
+  );
+}
