@@ -238,6 +238,20 @@ async fn no_route_serves_another_tenant_or_organization() {
     .await;
     assert_eq!(filed, StatusCode::CREATED, "the victim files a ticket: {ticket}");
     let victim_ticket = ticket["id"].as_str().expect("ticket id").to_owned();
+    // Kre8ivTech staff log time on it (internal: no one else may see the entry).
+    let house_staff =
+        sign_in(&router, "house staff", "localhost", "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await;
+    let (logged, entry) = call(
+        &router,
+        "post",
+        &format!("{tickets_path}/{victim_ticket}/time-entries"),
+        "localhost",
+        Some(&house_staff),
+        Some(json!({"minutes": 30, "note": "Private"})),
+    )
+    .await;
+    assert_eq!(logged, StatusCode::CREATED, "staff log time: {entry}");
+    let victim_entry = entry["id"].as_str().expect("entry id").to_owned();
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
@@ -248,6 +262,7 @@ async fn no_route_serves_another_tenant_or_organization() {
             "org_id" => me["organizations"][0]["id"].as_str().unwrap_or_default().to_owned(),
             "factor" => "totp".to_owned(),
             "ticket_id" => victim_ticket.clone(),
+            "entry_id" => victim_entry.clone(),
             other => panic!("path parameter {{{other}}} has no victim resource in the isolation harness: add one"),
         }
     };

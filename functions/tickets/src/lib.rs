@@ -29,10 +29,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub mod sla;
+pub mod time_entries;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(sla::router())
+        .merge(time_entries::router())
         .routes(routes!(list_tickets, create_ticket))
         .routes(routes!(ticket_counts))
         .routes(routes!(get_ticket, update_ticket))

@@ -549,3 +549,54 @@ async fn service_levels_over_http() {
     assert_eq!(w.get(&format!("/api/v1/sla/compliance?from={m}&to={m}"), &p.pat).await.status, StatusCode::NOT_FOUND);
     assert_eq!(w.get(&format!("/api/v1/sla/compliance?from={m}&to={m}"), &p.staff).await.status, StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn time_entries_are_for_kre8ivtech_staff_only() {
+    let w = world().await;
+    let p = people(&w).await;
+    let admin = w.sign_in(HOUSE, "admin@kre8ivtech.test", "Kre8iv-Demo-Admin-2026").await;
+    let t = w.file(&p.dana, "Slow checkout", "medium").await;
+    let url = format!("{}/time-entries", w.ticket(t["id"].as_str().unwrap()));
+
+    let logged = w
+        .post(&url, &p.staff, json!({"minutes": 45, "note": "Profiled the checkout", "work_date": "2026-11-30"}))
+        .await;
+    assert_eq!(logged.status, StatusCode::CREATED, "{}", logged.body);
+    assert_eq!((logged.body["minutes"].as_u64(), logged.body["billable"].as_bool()), (Some(45), Some(true)));
+    let r = w.post(&url, &admin, json!({"minutes": 15, "billable": false})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    let sheet = w.get(&url, &p.staff).await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    assert_eq!(sheet.body["entries"].as_array().map(Vec::len), Some(2));
+    assert_eq!((sheet.body["total_minutes"].as_u64(), sheet.body["billable_minutes"].as_u64()), (Some(60), Some(45)));
+
+    // Partners, partner staff and clients neither read nor log time, nor learn it exists.
+    for who in [&p.pat, &p.sam, &p.dana] {
+        assert_eq!(w.get(&url, who).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(w.post(&url, who, json!({"minutes": 5})).await.status, StatusCode::NOT_FOUND);
+        let activity = w.get(&format!("{}/activity", w.ticket(t["id"].as_str().unwrap())), who).await;
+        assert_eq!(activity.status, StatusCode::OK);
+        assert!(activity.body["items"].as_array().unwrap().iter().all(|a| a["kind"] != "time"), "{}", activity.body);
+    }
+    let activity = w.get(&format!("{}/activity", w.ticket(t["id"].as_str().unwrap())), &p.staff).await;
+    assert_eq!(activity.body["items"].as_array().unwrap().iter().filter(|a| a["kind"] == "time").count(), 2);
+
+    // Bad input names the fields and writes nothing.
+    let bad = w.post(&url, &p.staff, json!({"minutes": 0, "work_date": "2999-01-01"})).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.fields(), ["minutes", "work_date"]);
+    let bad = w.post(&url, &p.staff, json!({"minutes": 5, "work_date": "yesterday"})).await;
+    assert_eq!((bad.status, bad.fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["work_date".to_owned()]));
+    assert_eq!(w.get(&url, &p.staff).await.body["entries"].as_array().map(Vec::len), Some(2));
+
+    // Only the author (or a super admin) removes an entry.
+    let entry = format!("{url}/{}", logged.body["id"].as_str().unwrap());
+    assert_eq!(w.send("DELETE", &entry, &p.pat, None, &[]).await.status, StatusCode::NOT_FOUND);
+    let admins = format!("{url}/{}", r.body["id"].as_str().unwrap());
+    assert_eq!(w.send("DELETE", &admins, &p.staff, None, &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.send("DELETE", &entry, &p.staff, None, &[]).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(w.send("DELETE", &entry, &p.staff, None, &[]).await.status, StatusCode::NOT_FOUND);
+    let sheet = w.get(&url, &admin).await;
+    assert_eq!(sheet.body["total_minutes"].as_u64(), Some(15));
+}

@@ -348,6 +348,52 @@ pub struct Message {
     pub created_at: time::OffsetDateTime,
 }
 
+/// Time worked on a ticket. Time tracking is internal (PRD 4.2): staff and admins log it, and
+/// no entry reaches a client or a partner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeEntry {
+    pub id: String,
+    pub ticket: TicketId,
+    pub user: UserId,
+    pub minutes: u32,
+    /// The day the work was done.
+    pub work_date: time::Date,
+    #[serde(default)]
+    pub note: String,
+    pub billable: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+}
+
+/// The most one entry may hold: a day.
+pub const MAX_ENTRY_MINUTES: u32 = 24 * 60;
+/// How far back an entry may be dated.
+pub const MAX_ENTRY_AGE_DAYS: i64 = 366;
+pub const MAX_TIME_NOTE_CHARS: usize = 1000;
+
+/// Checks an entry's minutes (1 to a day), date (not in the future, at most a year back from
+/// `today`) and note; every failing field is named.
+pub fn check_time_entry(
+    minutes: u32,
+    work_date: time::Date,
+    note: &str,
+    today: time::Date,
+) -> Result<(), Vec<Invalid>> {
+    let mut errors = Vec::new();
+    if minutes == 0 || minutes > MAX_ENTRY_MINUTES {
+        errors.push(Invalid::new("minutes", format!("log between 1 and {MAX_ENTRY_MINUTES} minutes per entry")));
+    }
+    if work_date > today {
+        errors.push(Invalid::new("work_date", "cannot be in the future"));
+    } else if (today - work_date).whole_days() > MAX_ENTRY_AGE_DAYS {
+        errors.push(Invalid::new("work_date", format!("at most {MAX_ENTRY_AGE_DAYS} days back")));
+    }
+    if note.chars().count() > MAX_TIME_NOTE_CHARS {
+        errors.push(Invalid::new("note", format!("use at most {MAX_TIME_NOTE_CHARS} characters")));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
 /// Who may read internal notes: everyone who works tickets, never a client.
 pub fn sees_internal(role: crate::identity::Role) -> bool {
     role != crate::identity::Role::Client
@@ -513,6 +559,21 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn time_entries_are_checked_field_by_field() {
+        let today = time::macros::date!(2026 - 12 - 01);
+        assert!(check_time_entry(30, today, "call with the client", today).is_ok());
+        assert!(
+            check_time_entry(MAX_ENTRY_MINUTES, today - time::Duration::days(MAX_ENTRY_AGE_DAYS), "", today).is_ok()
+        );
+        let fields = |r: Result<(), Vec<Invalid>>| r.unwrap_err().into_iter().map(|e| e.field).collect::<Vec<_>>();
+        assert_eq!(fields(check_time_entry(0, today, "", today)), ["minutes"]);
+        assert_eq!(fields(check_time_entry(MAX_ENTRY_MINUTES + 1, today, "", today)), ["minutes"]);
+        assert_eq!(fields(check_time_entry(5, today + time::Duration::days(1), "", today)), ["work_date"]);
+        let long_ago = today - time::Duration::days(MAX_ENTRY_AGE_DAYS + 1);
+        assert_eq!(fields(check_time_entry(0, long_ago, &"x".repeat(1001), today)), ["minutes", "work_date", "note"]);
+    }
 
     #[test]
     fn transitions() {

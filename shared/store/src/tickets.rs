@@ -12,7 +12,8 @@
 //! * `TICKETREF#<id>` / `TICKETREF`: id -> tenant, for paths that name only the ticket
 //!   (WebSocket topics, jump by id).
 //! * `T#<t>#TICKET#<id>` / `MSG#<ulid>`: replies and internal notes, in order; `ACT#<ulid>`:
-//!   the activity log. One partition per ticket, so a ticket's page is one query.
+//!   the activity log; `TIME#<ulid>`: time entries. One partition per ticket, so a ticket's
+//!   page is one query.
 //! * `T#<t>#TSTATS` / `<scope>#<counter>` (attribute `n`): aggregate counts per tenant
 //!   (`all`) and per organization (`org:<id>`), by status and priority, kept in the same
 //!   transaction as the change.
@@ -20,7 +21,7 @@
 //!   `RESPHIST#<priority>` / `SUMMARY`: their summary, read with a position.
 
 use kt_domain::identity::{OrgId, TenantId, TicketId};
-use kt_domain::ticket::{FIRST_TICKET_NUMBER, Message, Priority, Status, Ticket, estimate, fenwick};
+use kt_domain::ticket::{FIRST_TICKET_NUMBER, Message, Priority, Status, Ticket, TimeEntry, estimate, fenwick};
 
 use crate::entity::{self, Versioned, pointer, pointer_item};
 use crate::{Cond, Index, IndexKey, Item, Key, Page, Query, SkCond, Store, StoreError, TxOp};
@@ -126,6 +127,31 @@ fn partition(tenant: &TenantId, id: &TicketId) -> String {
 
 pub fn message_item(tenant: &TenantId, m: &Message) -> Result<Item, StoreError> {
     Item::from_entity(Key::new(partition(tenant, &m.ticket), format!("MSG#{}", m.id)), m)
+}
+
+pub fn time_entry_key(tenant: &TenantId, id: &TicketId, entry: &str) -> Key {
+    Key::new(partition(tenant, id), format!("TIME#{entry}"))
+}
+
+pub fn time_entry_item(tenant: &TenantId, e: &TimeEntry) -> Result<Item, StoreError> {
+    Item::from_entity(time_entry_key(tenant, &e.ticket, &e.id), e)
+}
+
+/// Every time entry of a ticket, oldest first.
+pub async fn time_entries(store: &dyn Store, tenant: &TenantId, id: &TicketId) -> Result<Vec<TimeEntry>, StoreError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let q = Query::table(partition(tenant, id)).sk(SkCond::BeginsWith("TIME#".into())).limit(500).after(cursor);
+        let page = store.query(q).await?;
+        for item in &page.items {
+            out.push(item.to_entity()?);
+        }
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            return Ok(out);
+        }
+    }
 }
 
 pub fn activity_key(tenant: &TenantId, id: &TicketId, entry: &str) -> Key {

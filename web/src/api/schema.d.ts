@@ -960,6 +960,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/time-entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ticket's time entries, oldest first, with totals (Kre8ivTech staff and admins). */
+        get: operations["list_time"];
+        put?: never;
+        /** Logs time on the ticket (Kre8ivTech staff and admins). */
+        post: operations["log_time"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/time-entries/{entry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a time entry (its author, or a super admin). */
+        delete: operations["delete_time"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/users": {
         parameters: {
             query?: never;
@@ -1364,6 +1399,21 @@ export interface components {
             /** @example The contact form no longer sends */
             subject: string;
             tags?: string[];
+        };
+        NewTimeEntryRequest: {
+            billable?: boolean;
+            /**
+             * Format: int32
+             * @description 1 to 1440.
+             * @example 45
+             */
+            minutes: number;
+            note?: string;
+            /**
+             * @description The day of the work, `YYYY-MM-DD` (default today); not in the future, at most a year back.
+             * @example 2026-12-01
+             */
+            work_date?: string | null;
         };
         NewUserRequest: {
             email: string;
@@ -1783,6 +1833,24 @@ export interface components {
              */
             version: number;
             watcher_ids: string[];
+        };
+        TimeEntryView: {
+            billable: boolean;
+            created_at: string;
+            id: string;
+            /** Format: int32 */
+            minutes: number;
+            note: string;
+            user_id: string;
+            /** @description `YYYY-MM-DD`. */
+            work_date: string;
+        };
+        TimeSheetView: {
+            /** Format: int64 */
+            billable_minutes: number;
+            entries: components["schemas"]["TimeEntryView"][];
+            /** Format: int64 */
+            total_minutes: number;
         };
         TokenRequest: {
             /** @description The `token` parameter of the emailed link. */
@@ -4407,6 +4475,116 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PositionView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_time: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeSheetView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    log_time: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTimeEntryRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeEntryView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_time: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                ticket_id: string;
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {

@@ -180,5 +180,8 @@ pub async fn activity(
     if !sees_internal(actor.role) {
         items.retain(|a| !a.internal);
     }
+    if !super::time_entries::sees_time(actor) {
+        items.retain(|a| a.kind != "time");
+    }
     Ok((items, page.next_cursor))
 }

@@ -5,12 +5,14 @@
 //! one transaction.
 //!
 //! [`conversation`] holds replies and internal notes, [`listing`] the filtered lists, counts
-//! and the cross-tenant queue, [`live`] the WebSocket subscriptions and position pushes.
+//! and the cross-tenant queue, [`live`] the WebSocket subscriptions and position pushes,
+//! [`sla`] the clocks and sweeps, [`time_entries`] the (internal) time tracking.
 
 pub mod conversation;
 pub mod listing;
 pub mod live;
 pub mod sla;
+pub mod time_entries;
 
 use kt_domain::DomainEvent;
 use kt_domain::identity::{Invalid, OrgId, Role, TenantId, TicketId, UserId};
