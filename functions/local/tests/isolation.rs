@@ -252,6 +252,17 @@ async fn no_route_serves_another_tenant_or_organization() {
     .await;
     assert_eq!(logged, StatusCode::CREATED, "staff log time: {entry}");
     let victim_entry = entry["id"].as_str().expect("entry id").to_owned();
+    let (started, upload) = call(
+        &router,
+        "post",
+        &format!("{tickets_path}/{victim_ticket}/attachments"),
+        "acme.localhost",
+        Some(&dana),
+        Some(json!({"filename": "private.pdf", "content_type": "application/pdf", "size": 1000})),
+    )
+    .await;
+    assert_eq!(started, StatusCode::CREATED, "the victim starts an upload: {upload}");
+    let victim_attachment = upload["attachment"]["id"].as_str().expect("attachment id").to_owned();
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
@@ -263,6 +274,7 @@ async fn no_route_serves_another_tenant_or_organization() {
             "factor" => "totp".to_owned(),
             "ticket_id" => victim_ticket.clone(),
             "entry_id" => victim_entry.clone(),
+            "attachment_id" => victim_attachment.clone(),
             other => panic!("path parameter {{{other}}} has no victim resource in the isolation harness: add one"),
         }
     };

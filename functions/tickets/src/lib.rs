@@ -28,12 +28,14 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub mod attachments;
 pub mod sla;
 pub mod time_entries;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(sla::router())
+        .merge(attachments::router())
         .merge(time_entries::router())
         .routes(routes!(list_tickets, create_ticket))
         .routes(routes!(ticket_counts))

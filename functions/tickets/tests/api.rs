@@ -600,3 +600,94 @@ async fn time_entries_are_for_kre8ivtech_staff_only() {
     let sheet = w.get(&url, &admin).await;
     assert_eq!(sheet.body["total_minutes"].as_u64(), Some(15));
 }
+
+/// The signed parameters of a local presigned URL (`.../blobs/<key>?op=..&exp=..&sig=..`).
+fn signed(url: &str) -> (String, kt_platform::blobs::SignedParams) {
+    let (path, query) = url.split_once('?').expect("query");
+    let key = path.split("/blobs/").nth(1).expect("key").to_owned();
+    let q: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let params = kt_platform::blobs::SignedParams {
+        op: q["op"].clone(),
+        exp: q["exp"].parse().expect("exp"),
+        len: q.get("len").and_then(|l| l.parse().ok()),
+        ct: q.get("ct").cloned(),
+        name: q.get("name").cloned(),
+        sig: q["sig"].clone(),
+    };
+    (key, params)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_upload_through_presigned_urls_within_the_quota() {
+    let w = world().await;
+    let p = people(&w).await;
+    let admin = w.sign_in(HOUSE, "admin@kre8ivtech.test", "Kre8iv-Demo-Admin-2026").await;
+    let t = w.file(&p.dana, "Broken layout", "high").await;
+    let url = format!("{}/attachments", w.ticket(t["id"].as_str().unwrap()));
+    let blobs = w.wired.local_blobs.clone().expect("local blobs");
+    let file = b"line one\nline two\n";
+
+    // Bad files are refused before any URL exists, naming every field.
+    let bad = w.post(&url, &p.dana, json!({"filename": "", "content_type": "text/html", "size": 0})).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.fields(), ["filename", "content_type", "size"]);
+    let huge = w
+        .post(&url, &p.dana, json!({"filename": "a.zip", "content_type": "application/zip", "size": 26u64 << 20}))
+        .await;
+    assert_eq!(huge.fields(), ["size"]);
+
+    // Presign, upload, confirm; the file lists and downloads through a short-lived URL.
+    let started = w
+        .post(&url, &p.dana, json!({"filename": "../notes.txt", "content_type": "text/plain", "size": file.len()}))
+        .await;
+    assert_eq!(started.status, StatusCode::CREATED, "{}", started.body);
+    assert_eq!(started.body["attachment"]["filename"], "notes.txt");
+    assert_eq!(started.body["upload"]["method"], "PUT");
+    let id = started.body["attachment"]["id"].as_str().unwrap().to_owned();
+    let complete = format!("{url}/{id}/complete");
+    let early = w.post(&complete, &p.dana, json!({})).await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "nothing uploaded yet");
+    assert_eq!(
+        w.get(&url, &p.dana).await.body["items"].as_array().map(Vec::len),
+        Some(0),
+        "pending files are not listed"
+    );
+    let (key, params) = signed(started.body["upload"]["url"].as_str().unwrap());
+    blobs.accept_upload(&key, &params, Some("text/plain"), axum::body::Bytes::from_static(file)).await.expect("upload");
+    assert_eq!(w.post(&complete, &p.sam, json!({})).await.status, StatusCode::NOT_FOUND, "only the uploader confirms");
+    let done = w.post(&complete, &p.dana, json!({})).await;
+    assert_eq!((done.status, done.body["ready"].as_bool()), (StatusCode::OK, Some(true)), "{}", done.body);
+    assert_eq!(w.post(&complete, &p.dana, json!({})).await.status, StatusCode::OK, "confirming twice is harmless");
+    for who in [&p.dana, &p.pat, &p.staff] {
+        let list = w.get(&url, who).await;
+        assert_eq!(list.body["items"][0]["filename"], "notes.txt", "{}", list.body);
+    }
+    let dl = w.get(&format!("{url}/{id}/download"), &p.pat).await;
+    assert_eq!(dl.status, StatusCode::OK, "{}", dl.body);
+    let (key, params) = signed(dl.body["url"].as_str().unwrap());
+    let (blob, disposition) = blobs.serve_download(&key, &params).await.expect("download");
+    assert_eq!(&blob.bytes[..], file);
+    assert!(disposition.is_some_and(|d| d.contains("notes.txt")));
+    // Another organization's client sees neither the list nor the file.
+    assert_eq!(w.get(&url, &p.olga).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(w.get(&format!("{url}/{id}/download"), &p.olga).await.status, StatusCode::NOT_FOUND);
+
+    // The organization's usage counts the file; a quota below usage stops the next upload.
+    let org = t["org_id"].as_str().unwrap();
+    let storage = format!("/api/v1/tenants/{}/orgs/{org}/storage", w.acme_id);
+    assert_eq!(w.get(&storage, &p.pat).await.status, StatusCode::FORBIDDEN, "quotas are for super admins");
+    let s = w.get(&storage, &admin).await;
+    assert_eq!(
+        (s.body["used_bytes"].as_u64(), s.body["limit_bytes"].as_u64()),
+        (Some(file.len() as u64), Some(5 << 30))
+    );
+    let set = w.send("PUT", &storage, &admin, Some(json!({"limit_bytes": 20})), &[]).await;
+    assert_eq!((set.status, set.body["limit_bytes"].as_u64()), (StatusCode::OK, Some(20)), "{}", set.body);
+    let full = w.post(&url, &p.dana, json!({"filename": "b.txt", "content_type": "text/plain", "size": 3})).await;
+    assert_eq!((full.status, full.fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["size".to_owned()]));
+    let fits = w.post(&url, &p.dana, json!({"filename": "c.txt", "content_type": "text/plain", "size": 2})).await;
+    assert_eq!(fits.status, StatusCode::CREATED, "{}", fits.body);
+    let zero = w.send("PUT", &storage, &admin, Some(json!({"limit_bytes": 0})), &[]).await;
+    assert_eq!(zero.fields(), ["limit_bytes"]);
+}

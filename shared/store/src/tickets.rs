@@ -12,8 +12,10 @@
 //! * `TICKETREF#<id>` / `TICKETREF`: id -> tenant, for paths that name only the ticket
 //!   (WebSocket topics, jump by id).
 //! * `T#<t>#TICKET#<id>` / `MSG#<ulid>`: replies and internal notes, in order; `ACT#<ulid>`:
-//!   the activity log; `TIME#<ulid>`: time entries. One partition per ticket, so a ticket's
-//!   page is one query.
+//!   the activity log; `TIME#<ulid>`: time entries; `ATT#<ulid>`: attachments. One partition
+//!   per ticket, so a ticket's page is one query.
+//! * `T#<t>#ORG#<org>#STORAGE` / `STORAGE`: an organization's attachment bytes (`used`,
+//!   incremented with each confirmed upload) and its quota when an admin set one (`limit`).
 //! * `T#<t>#TSTATS` / `<scope>#<counter>` (attribute `n`): aggregate counts per tenant
 //!   (`all`) and per organization (`org:<id>`), by status and priority, kept in the same
 //!   transaction as the change.
@@ -21,7 +23,9 @@
 //!   `RESPHIST#<priority>` / `SUMMARY`: their summary, read with a position.
 
 use kt_domain::identity::{OrgId, TenantId, TicketId};
-use kt_domain::ticket::{FIRST_TICKET_NUMBER, Message, Priority, Status, Ticket, TimeEntry, estimate, fenwick};
+use kt_domain::ticket::{
+    Attachment, FIRST_TICKET_NUMBER, Message, Priority, Status, Ticket, TimeEntry, estimate, fenwick,
+};
 
 use crate::entity::{self, Versioned, pointer, pointer_item};
 use crate::{Cond, Index, IndexKey, Item, Key, Page, Query, SkCond, Store, StoreError, TxOp};
@@ -127,6 +131,43 @@ fn partition(tenant: &TenantId, id: &TicketId) -> String {
 
 pub fn message_item(tenant: &TenantId, m: &Message) -> Result<Item, StoreError> {
     Item::from_entity(Key::new(partition(tenant, &m.ticket), format!("MSG#{}", m.id)), m)
+}
+
+pub fn attachment_key(tenant: &TenantId, id: &TicketId, attachment: &str) -> Key {
+    Key::new(partition(tenant, id), format!("ATT#{attachment}"))
+}
+
+pub fn attachment_item(tenant: &TenantId, a: &Attachment) -> Result<Item, StoreError> {
+    Item::from_entity(attachment_key(tenant, &a.ticket, &a.id), a)
+}
+
+/// Every attachment of a ticket (pending uploads included), oldest first.
+pub async fn attachments(store: &dyn Store, tenant: &TenantId, id: &TicketId) -> Result<Vec<Attachment>, StoreError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let q = Query::table(partition(tenant, id)).sk(SkCond::BeginsWith("ATT#".into())).limit(500).after(cursor);
+        let page = store.query(q).await?;
+        for item in &page.items {
+            out.push(item.to_entity()?);
+        }
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            return Ok(out);
+        }
+    }
+}
+
+pub fn storage_key(tenant: &TenantId, org: &OrgId) -> Key {
+    Key::new(format!("T#{tenant}#ORG#{org}#STORAGE"), "STORAGE")
+}
+
+/// Bytes an organization's attachments take, and the quota an admin set (`None`: the default).
+pub async fn storage(store: &dyn Store, tenant: &TenantId, org: &OrgId) -> Result<(u64, Option<u64>), StoreError> {
+    let Some(item) = store.get(&storage_key(tenant, org)).await? else { return Ok((0, None)) };
+    let used = item.attrs.get("used").and_then(serde_json::Value::as_u64).unwrap_or(0);
+    let limit = item.attrs.get("limit").and_then(serde_json::Value::as_u64);
+    Ok((used, limit))
 }
 
 pub fn time_entry_key(tenant: &TenantId, id: &TicketId, entry: &str) -> Key {

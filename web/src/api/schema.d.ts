@@ -767,6 +767,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/orgs/{org_id}/storage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An organization's attachment storage: used and quota (super admins). */
+        get: operations["get_storage"];
+        /**
+         * Sets an organization's storage quota (super admins); a quota below the usage stops new
+         *     uploads and deletes nothing.
+         */
+        put: operations["set_quota"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/settings": {
         parameters: {
             query?: never;
@@ -914,6 +935,61 @@ export interface paths {
         };
         /** Every change of the ticket, oldest first. */
         get: operations["list_activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ticket's attachments, oldest first. */
+        get: operations["list_attachments"];
+        put?: never;
+        /**
+         * Starts an upload: checks the file (name, type, size) and the organization's storage quota,
+         *     then answers a presigned URL (15 minutes). Confirm with `.../complete` once it is sent.
+         */
+        post: operations["start_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/attachments/{attachment_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirms an upload (its uploader): the stored file must match what was declared. */
+        post: operations["complete_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/attachments/{attachment_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short-lived download URL for an attachment. */
+        get: operations["download"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1120,6 +1196,20 @@ export interface components {
             rate_per_minute: number;
             revoked: boolean;
         };
+        AttachmentView: {
+            content_type: string;
+            created_at: string;
+            filename: string;
+            id: string;
+            /** @description False until the upload is confirmed. */
+            ready: boolean;
+            /** Format: int64 */
+            size: number;
+            uploader_id: string;
+        };
+        AttachmentsView: {
+            items: components["schemas"]["AttachmentView"][];
+        };
         AuditView: {
             action: string;
             actor?: string | null;
@@ -1230,6 +1320,11 @@ export interface components {
             /** @description `requested` (waiting for Kre8ivTech) or `active` (served). */
             status: string;
         };
+        DownloadView: {
+            filename: string;
+            /** @description Valid for five minutes; the browser saves the file under its name. */
+            url: string;
+        };
         EmailRequest: {
             email: string;
         };
@@ -1258,6 +1353,10 @@ export interface components {
              * @description The estimated first response falls between these many seconds from now...
              */
             low_secs: number;
+        };
+        HeaderView: {
+            name: string;
+            value: string;
         };
         Health: {
             /** @description `ok` when every check passed. */
@@ -1351,6 +1450,18 @@ export interface components {
             rate_per_minute?: number | null;
             /** @description For staff full keys: the permissions granted (matrix row names in snake_case). */
             scopes?: string[];
+        };
+        NewAttachmentRequest: {
+            /** @example image/png */
+            content_type: string;
+            /** @example screenshot.png */
+            filename: string;
+            /**
+             * Format: int64
+             * @description Exact size in bytes (at most 25 MiB); the upload URL accepts only this many.
+             * @example 48213
+             */
+            size: number;
         };
         NewMessageRequest: {
             /**
@@ -1657,6 +1768,14 @@ export interface components {
             /** @example high */
             priority: string;
         };
+        QuotaRequest: {
+            /**
+             * Format: int64
+             * @description The organization's storage quota in bytes (default 5 GiB).
+             * @example 10737418240
+             */
+            limit_bytes: number;
+        };
         RecoveryCodesView: {
             /**
              * @description Single-use codes for when the factor is out of reach: shown this once. Absent when the
@@ -1727,6 +1846,16 @@ export interface components {
         SmsSentView: {
             /** @description Where the code went, partly hidden. */
             phone_hint: string;
+        };
+        StartedUploadView: {
+            attachment: components["schemas"]["AttachmentView"];
+            upload: components["schemas"]["UploadView"];
+        };
+        StorageView: {
+            /** Format: int64 */
+            limit_bytes: number;
+            /** Format: int64 */
+            used_bytes: number;
         };
         TargetsBody: {
             /**
@@ -3824,6 +3953,94 @@ export interface operations {
             };
         };
     };
+    get_storage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_quota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotaRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     update_settings: {
         parameters: {
             query?: never;
@@ -4351,6 +4568,150 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Paginated_ActivityView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentsView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAttachmentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartedUploadView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is wrong, or the quota is full (field `size`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    complete_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                ticket_id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing uploaded yet, or not the declared file */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                ticket_id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadView"];
                 };
             };
             404: {

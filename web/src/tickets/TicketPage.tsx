@@ -1,10 +1,11 @@
 // One ticket: where it stands (live), the conversation, the reply box and, for those who manage
-// tickets, status, priority (escalate), assignee, internal notes and the SLA clocks.
+// tickets, status, priority (escalate), assignee, internal notes and the SLA clocks; for
+// Kre8ivTech staff and super admins, the time logged on it.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api } from '../api/client';
 import { ApiError, unwrap } from '../api/problem';
-import { managesTickets, user } from '../app/session';
+import { isHouseStaff, managesTickets, user } from '../app/session';
 import { FormError, TextArea } from '../ui/Field';
 import { formatDateTime, formatDuration, timeAgo } from '../ui/format';
 import { ErrorNote, Loading, Page } from '../ui/Page';
@@ -17,6 +18,7 @@ import { categoryLabel, priorityLabel, statusLabel } from './labels';
 import { ManagePanel } from './ManagePanel';
 import { PositionCard } from './PositionCard';
 import { roleLabel } from './roles';
+import { TimePanel } from './TimePanel';
 import { useStanding } from './useStanding';
 
 export default function TicketPage() {
@@ -122,6 +124,7 @@ function TicketView({ ticket, etag, messages, onChanged, reload }: ViewProps) {
           </section>
           {manages && <ManagePanel ticket={ticket} update={update} />}
           {ticket.sla && <SlaPanel sla={ticket.sla} />}
+          {isHouseStaff.value && <TimePanel ticket={ticket} />}
         </aside>
       </div>
     </Page>

@@ -5,6 +5,8 @@ import type { Standing } from './standing';
 
 export type Ticket = Schemas['TicketView'];
 export type Message = Schemas['MessageView'];
+export type TimeSheet = Schemas['TimeSheetView'];
+export type TimeEntry = Schemas['TimeEntryView'];
 export type TicketQuery = {
   org_id?: string;
   status?: string;
@@ -49,6 +51,32 @@ export async function updateTicket(tenantId: string, ticketId: string, etag: str
     body,
   });
   return { ticket: unwrap(answer), etag: answer.response.headers.get('ETag') };
+}
+
+// Time entries: Kre8ivTech staff and admins only (everyone else gets 404).
+export async function listTime(tenantId: string, ticketId: string): Promise<TimeSheet> {
+  return unwrap(
+    await api.GET('/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/time-entries', {
+      params: { path: { tenant_id: tenantId, ticket_id: ticketId } },
+    }),
+  );
+}
+
+export async function logTime(tenantId: string, ticketId: string, body: Schemas['NewTimeEntryRequest']): Promise<TimeEntry> {
+  return unwrap(
+    await api.POST('/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/time-entries', {
+      params: { path: { tenant_id: tenantId, ticket_id: ticketId } },
+      body,
+    }),
+  );
+}
+
+export async function deleteTime(tenantId: string, ticketId: string, entryId: string): Promise<void> {
+  unwrap(
+    await api.DELETE('/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/time-entries/{entry_id}', {
+      params: { path: { tenant_id: tenantId, ticket_id: ticketId, entry_id: entryId } },
+    }),
+  );
 }
 
 export const standingOf = (t: Ticket): Standing => ({ status: t.status, priority: t.priority, queue: t.queue ?? null });

@@ -8,6 +8,7 @@
 //! and the cross-tenant queue, [`live`] the WebSocket subscriptions and position pushes,
 //! [`sla`] the clocks and sweeps, [`time_entries`] the (internal) time tracking.
 
+pub mod attachments;
 pub mod conversation;
 pub mod listing;
 pub mod live;
