@@ -384,10 +384,15 @@ async fn staff_pushes(app: &AppState, queues: &[Priority]) -> Result<Vec<(String
     Ok(pushes)
 }
 
-/// Fresh positions for every watcher of `priority`'s queue except those of `skip`. Three
-/// reads at once: a keys-only walk of the watchers' index, a keys-only walk of the queue to
+/// Fresh positions for every watcher of `priority`'s queue except those of `skip`. When there
+/// are any, three reads at once: a keys-only walk of the watchers' index, a keys-only walk of the queue to
 /// rank them, the response-time summary.
 async fn queue_pushes(app: &AppState, priority: Priority, skip: &TicketId) -> Result<Vec<(String, String)>, AppError> {
+    // Most changes have no one watching their queue: one key tells, before the queue is walked.
+    let probe = Query::partition(Index::Gsi1, watch_partition(priority)).keys_only().limit(1);
+    if app.store.query(probe).await?.items.is_empty() {
+        return Ok(Vec::new());
+    }
     let summary_key = tickets::summary_key(priority);
     let (watchers, queue, summary) = tokio::join!(
         watchers(app, priority, skip),
