@@ -141,12 +141,17 @@ pub fn attachment_item(tenant: &TenantId, a: &Attachment) -> Result<Item, StoreE
     Item::from_entity(attachment_key(tenant, &a.ticket, &a.id), a)
 }
 
-/// Every attachment of a ticket (pending uploads included), oldest first.
-pub async fn attachments(store: &dyn Store, tenant: &TenantId, id: &TicketId) -> Result<Vec<Attachment>, StoreError> {
+/// Every item of a ticket's partition whose sort key starts with `prefix`, oldest first.
+async fn all_of_kind<T: serde::de::DeserializeOwned>(
+    store: &dyn Store,
+    tenant: &TenantId,
+    id: &TicketId,
+    prefix: &str,
+) -> Result<Vec<T>, StoreError> {
     let mut out = Vec::new();
     let mut cursor = None;
     loop {
-        let q = Query::table(partition(tenant, id)).sk(SkCond::BeginsWith("ATT#".into())).limit(500).after(cursor);
+        let q = Query::table(partition(tenant, id)).sk(SkCond::BeginsWith(prefix.into())).limit(500).after(cursor);
         let page = store.query(q).await?;
         for item in &page.items {
             out.push(item.to_entity()?);
@@ -156,6 +161,11 @@ pub async fn attachments(store: &dyn Store, tenant: &TenantId, id: &TicketId) ->
             return Ok(out);
         }
     }
+}
+
+/// Every attachment of a ticket (pending uploads included), oldest first.
+pub async fn attachments(store: &dyn Store, tenant: &TenantId, id: &TicketId) -> Result<Vec<Attachment>, StoreError> {
+    all_of_kind(store, tenant, id, "ATT#").await
 }
 
 pub fn storage_key(tenant: &TenantId, org: &OrgId) -> Key {
@@ -180,19 +190,7 @@ pub fn time_entry_item(tenant: &TenantId, e: &TimeEntry) -> Result<Item, StoreEr
 
 /// Every time entry of a ticket, oldest first.
 pub async fn time_entries(store: &dyn Store, tenant: &TenantId, id: &TicketId) -> Result<Vec<TimeEntry>, StoreError> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let q = Query::table(partition(tenant, id)).sk(SkCond::BeginsWith("TIME#".into())).limit(500).after(cursor);
-        let page = store.query(q).await?;
-        for item in &page.items {
-            out.push(item.to_entity()?);
-        }
-        cursor = page.next_cursor;
-        if cursor.is_none() {
-            return Ok(out);
-        }
-    }
+    all_of_kind(store, tenant, id, "TIME#").await
 }
 
 pub fn activity_key(tenant: &TenantId, id: &TicketId, entry: &str) -> Key {
