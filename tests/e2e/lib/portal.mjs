@@ -121,6 +121,23 @@ function exchange(host, method, path, headers, body) {
   });
 }
 
+/** GETs an absolute URL on the portal (a presigned blob link, say) and returns its status, headers and bytes. */
+export function fetchBytes(href) {
+  const url = new URL(href);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: url.port, method: 'GET', path: url.pathname + url.search, headers: { host: url.host } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** Signs in over HTTP and returns a small JSON client with that person's cookies. */
 export async function apiAs(email) {
   const who = login(email);

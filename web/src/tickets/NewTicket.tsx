@@ -1,5 +1,7 @@
-// Filing a ticket (PRD 6.1): category, subject, description, priority, and for people with more
-// than one organization, which one. The confirmation shows the number and the live position.
+// Filing a ticket (PRD 6.1): category, subject, description, priority, files, and for people
+// with more than one organization, which one. The confirmation shows the number and the live
+// position; the files picked go up once the ticket exists, each with its progress, and one that
+// fails can be retried or removed there.
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
@@ -9,20 +11,37 @@ import { Page } from '../ui/Page';
 import { useForm } from '../ui/useForm';
 import { useResource } from '../ui/useResource';
 import { standingOf, ticketPath, type Ticket } from './api';
+import { FilePicker, UploadList } from './Attachments';
 import { CATEGORIES, PRIORITIES } from './labels';
 import { orgsFor } from './orgs';
 import { PositionCard } from './PositionCard';
+import { Uploads } from './uploads';
 import { useStanding } from './useStanding';
 
 const EMPTY = { category: '', subject: '', description: '', priority: 'medium', org_id: '' };
 
 export default function NewTicket() {
   const [filed, setFiled] = useState<Ticket | null>(null);
-  if (filed) return <Filed ticket={filed} onAnother={() => setFiled(null)} />;
-  return <TicketForm onFiled={setFiled} />;
+  const [uploads, setUploads] = useState(() => new Uploads());
+  if (filed) {
+    const another = () => {
+      setUploads(new Uploads());
+      setFiled(null);
+    };
+    return <Filed ticket={filed} uploads={uploads} onAnother={another} />;
+  }
+  return (
+    <TicketForm
+      uploads={uploads}
+      onFiled={(ticket) => {
+        setFiled(ticket);
+        void uploads.attach(ticket);
+      }}
+    />
+  );
 }
 
-function TicketForm({ onFiled }: { onFiled: (t: Ticket) => void }) {
+function TicketForm({ onFiled, uploads }: { onFiled: (t: Ticket) => void; uploads: Uploads }) {
   const session = me.value!;
   const form = useForm(EMPTY);
   // One key per attempt to file this ticket: a retry after a lost answer files it once.
@@ -92,6 +111,11 @@ function TicketForm({ onFiled }: { onFiled: (t: Ticket) => void }) {
           error={form.errors.priority}
           hint="Critical means the site or a key service is down."
         />
+        <fieldset class="fieldset">
+          <legend>Files (optional)</legend>
+          <UploadList uploads={uploads} waiting="Sent with the ticket" />
+          <FilePicker uploads={uploads} />
+        </fieldset>
         <div class="actions">
           <button class="button" type="submit" disabled={form.busy}>
             {form.busy ? 'Submitting…' : 'Submit ticket'}
@@ -105,7 +129,7 @@ function TicketForm({ onFiled }: { onFiled: (t: Ticket) => void }) {
   );
 }
 
-function Filed({ ticket, onAnother }: { ticket: Ticket; onAnother: () => void }) {
+function Filed({ ticket, uploads, onAnother }: { ticket: Ticket; uploads: Uploads; onAnother: () => void }) {
   const standing = useStanding(ticket.tenant_id, ticket.id, standingOf(ticket));
   return (
     <Page title={`Ticket ${ticket.number} submitted`}>
@@ -113,6 +137,13 @@ function Filed({ ticket, onAnother }: { ticket: Ticket; onAnother: () => void })
         Thanks. Your ticket <strong>{ticket.number}</strong> is in. We will let you know when someone answers.
       </p>
       <PositionCard standing={standing} number={ticket.number} />
+      {uploads.items.value.length > 0 && (
+        <section class="panel attachments" aria-labelledby="files-heading">
+          <h2 id="files-heading">Files</h2>
+          <UploadList uploads={uploads} />
+          <FilePicker uploads={uploads} label="Attach more files" />
+        </section>
+      )}
       <div class="actions">
         <a class="button" href={ticketPath(ticket)}>
           View ticket

@@ -1,6 +1,7 @@
 // One ticket: where it stands (live), the conversation, the reply box and, for those who manage
-// tickets, status, priority (escalate), assignee, internal notes and the SLA clocks; for
-// Kre8ivTech staff and super admins, the time logged on it.
+// tickets, status, priority (escalate), assignee, internal notes and the SLA clocks; its files
+// (everyone who reads the ticket downloads and attaches); for Kre8ivTech staff and super admins,
+// the time logged on it.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api } from '../api/client';
@@ -14,6 +15,7 @@ import { useShortcuts } from '../ui/useShortcuts';
 import { useResource } from '../ui/useResource';
 import NotFound from '../app/NotFound';
 import { getTicket, listMessages, standingOf, updateTicket, type Message, type Ticket } from './api';
+import { AttachmentsPanel } from './Attachments';
 import { categoryLabel, priorityLabel, statusLabel } from './labels';
 import { ManagePanel } from './ManagePanel';
 import { PositionCard } from './PositionCard';
@@ -98,6 +100,7 @@ function TicketView({ ticket, etag, messages, onChanged, reload }: ViewProps) {
             </p>
             <div class="message__body" dangerouslySetInnerHTML={{ __html: ticket.description_html ?? '' }} />
           </section>
+          <AttachmentsPanel ticket={ticket} messages={messages} />
           <h2>Conversation</h2>
           <Conversation messages={messages} />
           <ReplyForm ticket={ticket} manages={manages} internal={internal} setInternal={setInternal} textarea={replyRef} onSent={reload} />
