@@ -1,5 +1,5 @@
 //! Routes only the local host has: presigned blob URLs (`/blobs/<key>`, checked by the local
-//! Blobs adapter), the mail outbox (`/dev/mail`) and the SMS outbox (`/dev/sms`, JSON, newest
+//! Blobs adapter, answering CORS for the portals' own origins as the S3 bucket does), the mail outbox (`/dev/mail`) and the SMS outbox (`/dev/sms`, JSON, newest
 //! first: where a developer or an end-to-end test reads the code it was texted).
 
 use axum::Router;
@@ -19,19 +19,61 @@ struct Dev {
     blobs: Option<LocalBlobs>,
     mailer: Option<LocalMailer>,
     sms: Option<LocalSms>,
+    /// Portals live at this domain and its subdomains (`acme.localhost`).
+    portal_domain: String,
 }
 
 pub fn router(wired: &Wired) -> Router {
+    let dev = Dev {
+        blobs: wired.local_blobs.clone(),
+        mailer: wired.local_mailer.clone(),
+        sms: wired.local_sms.clone(),
+        portal_domain: wired.state.config.portal_domain.clone(),
+    };
+    let blobs = Router::new()
+        .route("/blobs/{*key}", axum::routing::get(download).put(upload).options(preflight))
+        .layer(axum::middleware::from_fn_with_state(dev.clone(), cors));
     Router::new()
-        .route("/blobs/{*key}", axum::routing::get(download).put(upload))
+        .merge(blobs)
         .route("/dev/mail", axum::routing::get(mail_list))
         .route("/dev/mail/{id}", axum::routing::get(mail_raw))
         .route("/dev/sms", axum::routing::get(sms_list))
-        .with_state(Dev {
-            blobs: wired.local_blobs.clone(),
-            mailer: wired.local_mailer.clone(),
-            sms: wired.local_sms.clone(),
-        })
+        .with_state(dev)
+}
+
+/// The request's `Origin` when it is one of the portals (the domain or a subdomain of it, any
+/// port): presigned URLs may be used from a portal's pages, like the bucket's CORS rules allow.
+fn portal_origin(dev: &Dev, headers: &HeaderMap) -> Option<HeaderValue> {
+    let origin = headers.get(header::ORIGIN)?;
+    let url = url::Url::parse(origin.to_str().ok()?).ok()?;
+    let host = url.host_str()?;
+    let domain = dev.portal_domain.as_str();
+    let ours = host == domain || host.strip_suffix(domain).is_some_and(|rest| rest.ends_with('.'));
+    ours.then(|| origin.clone())
+}
+
+async fn cors(State(dev): State<Dev>, req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let origin = portal_origin(&dev, req.headers());
+    let mut res = next.run(req).await;
+    if let Some(o) = origin {
+        let h = res.headers_mut();
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+        h.insert(header::VARY, HeaderValue::from_static("origin"));
+    }
+    res
+}
+
+/// The browser's pre-check before a cross-origin PUT of an upload.
+async fn preflight(State(dev): State<Dev>, headers: HeaderMap) -> Response {
+    if portal_origin(&dev, &headers).is_none() {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    let h = res.headers_mut();
+    h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, PUT"));
+    h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("content-type, content-length"));
+    h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    res
 }
 
 async fn sms_list(State(dev): State<Dev>) -> Response {

@@ -149,6 +149,26 @@ async fn websocket_answers_and_presigned_urls_work_over_http() {
     assert_eq!(got.status(), 200);
     assert!(got.headers()["content-disposition"].to_str().expect("ascii").contains("report.txt"));
     assert_eq!(got.text().await.expect("body"), "hello world");
+
+    // A partner portal's page may use the URLs (the bucket's CORS rules, locally): the
+    // browser's pre-check is answered for the portals' origins only.
+    let preflight = |origin: &'static str| {
+        let req = client
+            .request(reqwest::Method::OPTIONS, up.url.clone())
+            .header("origin", origin)
+            .header("access-control-request-method", "PUT")
+            .header("access-control-request-headers", "content-type");
+        async move { req.send().await.expect("preflight") }
+    };
+    let ok = preflight("http://acme.localhost:3000").await;
+    assert_eq!(ok.status(), 204);
+    assert_eq!(ok.headers()["access-control-allow-origin"], "http://acme.localhost:3000");
+    assert!(ok.headers()["access-control-allow-methods"].to_str().expect("ascii").contains("PUT"));
+    assert_eq!(preflight("http://evil.example").await.status(), 403);
+    let cross = client.get(&url).header("origin", "http://acme.localhost:3000").send().await.expect("get");
+    assert_eq!(cross.headers()["access-control-allow-origin"], "http://acme.localhost:3000");
+    let foreign = client.get(&url).header("origin", "http://notlocalhost").send().await.expect("get");
+    assert!(foreign.headers().get("access-control-allow-origin").is_none());
 }
 
 /// Seeds the demo into `data_dir` before a portal starts on it.

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Operations anyone may call without being signed in.
-const PUBLIC: [(&str, &str); 15] = [
+const PUBLIC: [(&str, &str); 17] = [
     ("get", "/api/v1/health"),
     ("get", "/api/v1/branding"),
     ("get", "/api/v1/branding/logo"),
@@ -33,6 +33,9 @@ const PUBLIC: [(&str, &str); 15] = [
     ("post", "/api/v1/auth/sign-in/sms"),
     ("post", "/api/v1/auth/sign-in/verify"),
     ("get", "/api/v1/openapi.json"),
+    // The mailed survey link is its own credential (sealed: one ticket, its requester).
+    ("get", "/api/v1/surveys/{token}"),
+    ("post", "/api/v1/surveys/{token}"),
 ];
 
 /// Path parameters that pick among the caller's own things (not another party's resource):
@@ -263,6 +266,38 @@ async fn no_route_serves_another_tenant_or_organization() {
     .await;
     assert_eq!(started, StatusCode::CREATED, "the victim starts an upload: {upload}");
     let victim_attachment = upload["attachment"]["id"].as_str().expect("attachment id").to_owned();
+    // The victim partner's canned response, and a second ticket linked to the first.
+    let (made, canned) = call(
+        &router,
+        "post",
+        &format!("/api/v1/tenants/{}/canned-responses", acme.id),
+        "acme.localhost",
+        Some(&pat),
+        Some(json!({"title": "Private", "body": "Hi {{requester.first_name}}"})),
+    )
+    .await;
+    assert_eq!(made, StatusCode::CREATED, "the victim partner writes a canned response: {canned}");
+    let victim_canned = canned["id"].as_str().expect("canned id").to_owned();
+    let (_, second) = call(
+        &router,
+        "post",
+        &tickets_path,
+        "acme.localhost",
+        Some(&dana),
+        Some(json!({"subject": "Victim ticket 2", "description": "Private", "priority": "low", "category": "billing"})),
+    )
+    .await;
+    let linked = second["id"].as_str().expect("second ticket").to_owned();
+    let (link_status, _) = call(
+        &router,
+        "post",
+        &format!("{tickets_path}/{victim_ticket}/links"),
+        "acme.localhost",
+        Some(&pat),
+        Some(json!({"ticket": linked})),
+    )
+    .await;
+    assert_eq!(link_status, StatusCode::CREATED, "the victim partner links the two");
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
@@ -275,6 +310,11 @@ async fn no_route_serves_another_tenant_or_organization() {
             "ticket_id" => victim_ticket.clone(),
             "entry_id" => victim_entry.clone(),
             "attachment_id" => victim_attachment.clone(),
+            "canned_id" => victim_canned.clone(),
+            "linked_id" => linked.clone(),
+            // Rules are the house's, not a tenant's: any id shows whether the route lets
+            // anyone but Kre8ivTech staff in.
+            "rule_id" => "01JD00000000000000000000RR".to_owned(),
             other => panic!("path parameter {{{other}}} has no victim resource in the isolation harness: add one"),
         }
     };

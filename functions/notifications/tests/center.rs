@@ -312,3 +312,85 @@ async fn a_requester_hears_when_their_ticket_reaches_the_top_three() {
     let items = w.notifications(&dana).await;
     assert_eq!(near(&items), 2, "T4 reached #3 now; T3 was told already");
 }
+
+/// The mail as text: quoted-printable soft breaks joined and `=3D` decoded.
+fn unfold(mail: &str) -> String {
+    mail.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_resolution_mail_carries_a_survey_link_that_rates_without_signing_in() {
+    let w = world().await;
+    let dana = w.sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    let pat = w.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    let t = w.file(&dana, "Footer misaligned").await;
+    let url = format!("{}/{}", w.tickets, t["id"].as_str().unwrap());
+    assert_eq!(w.call("PATCH", &url, &pat, Some(json!({"status": "resolved"}))).await.0, StatusCode::OK);
+    w.settle().await;
+    let mails: Vec<String> = w.mails_to("dana@globex.test").await.iter().map(|m| unfold(m)).collect();
+    let resolved = mails.iter().find(|m| m.contains("Subject: ACME-1001 is now Resolved")).expect("resolution mail");
+    let start = resolved.find("http://acme.localhost:3000/survey/").expect("survey link")
+        + "http://acme.localhost:3000/survey/".len();
+    let token: String =
+        resolved[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
+    assert!(resolved.contains(&format!("/survey/{token}?rating=5")), "one link per rating");
+    // Nobody else's mail carries a survey (Pat resolved it and gets no mail of their own action).
+    assert!(w.mails_to("pat@acme-agency.test").await.iter().all(|m| !unfold(m).contains("/survey/")));
+
+    // The link works without a session; a bad link shows nothing.
+    let anon = Browser { cookie: String::new(), csrf: String::new(), host: ACME };
+    let (status, survey) = w.call("GET", &format!("/api/v1/surveys/{token}"), &anon, None).await;
+    assert_eq!(status, StatusCode::OK, "{survey}");
+    assert_eq!((survey["ticket_number"].as_str(), survey["satisfaction"].is_null()), (Some("ACME-1001"), true));
+    assert_eq!(w.call("GET", "/api/v1/surveys/v1.bogus", &anon, None).await.0, StatusCode::NOT_FOUND);
+    let (status, bad) = w.call("POST", &format!("/api/v1/surveys/{token}"), &anon, Some(json!({"rating": 9}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["errors"][0]["field"], "rating");
+    let answer = json!({"rating": 4, "comment": "Fast, thanks"});
+    let (status, rated) = w.call("POST", &format!("/api/v1/surveys/{token}"), &anon, Some(answer.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{rated}");
+    assert_eq!(rated["satisfaction"]["rating"], 4);
+    assert_eq!(w.call("POST", &format!("/api/v1/surveys/{token}"), &anon, Some(answer)).await.0, StatusCode::CONFLICT);
+    let (_, ticket) = w.call("GET", &url, &pat, None).await;
+    assert_eq!(
+        (ticket["satisfaction"]["rating"].as_u64(), ticket["satisfaction"]["via"].as_str()),
+        (Some(4), Some("email"))
+    );
+    let (_, counts) = w.call("GET", &format!("{}/counts", w.tickets), &pat, None).await;
+    assert_eq!(
+        (counts["satisfaction"]["count"].as_i64(), counts["satisfaction"]["average"].as_f64()),
+        (Some(1), Some(4.0))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_events_worker_assigns_new_tickets_by_rule_and_the_agent_hears_of_it() {
+    let w = world().await;
+    let admin = w.sign_in(HOUSE, "admin@kre8ivtech.test", "Kre8iv-Demo-Admin-2026").await;
+    let staff = w.sign_in(HOUSE, "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await;
+    let dana = w.sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    let (_, staff_me) = w.call("GET", "/api/v1/me", &staff, None).await;
+    let staff_id = staff_me["user"]["id"].as_str().unwrap().to_owned();
+    let rule = json!({"name": "Everything to Sky", "agent_ids": [staff_id], "strategy": "round_robin", "capacity": 1});
+    let (status, bad) = w.call("POST", "/api/v1/assignment-rules", &staff, Some(rule.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "staff read rules, super admins write them: {bad}");
+    let (status, made) = w.call("POST", "/api/v1/assignment-rules", &admin, Some(rule)).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let first = w.file(&dana, "Printer on fire").await;
+    let second = w.file(&dana, "Printer still on fire").await;
+    w.settle().await;
+    let get = |t: &Value| format!("{}/{}", w.tickets, t["id"].as_str().unwrap());
+    assert_eq!(w.call("GET", &get(&first), &staff, None).await.1["assignee_id"], staff_id.as_str());
+    assert!(
+        w.call("GET", &get(&second), &staff, None).await.1["assignee_id"].is_null(),
+        "capacity 1: the second waits"
+    );
+    assert_eq!(titles(&w.notifications(&staff).await), ["ACME-1001 was assigned to you"]);
+    let (_, load) = w.call("GET", "/api/v1/workload", &staff, None).await;
+    let sky = load.as_array().unwrap().iter().find(|l| l["user_id"] == staff_id.as_str()).expect("listed").clone();
+    assert_eq!((sky["open_assigned"].as_u64(), sky["capacity"].as_u64()), (Some(1), Some(1)));
+    // Resolving the first frees Sky, and the worker hands over the second.
+    assert_eq!(w.call("PATCH", &get(&first), &staff, Some(json!({"status": "resolved"}))).await.0, StatusCode::OK);
+    w.settle().await;
+    assert_eq!(w.call("GET", &get(&second), &staff, None).await.1["assignee_id"], staff_id.as_str());
+}

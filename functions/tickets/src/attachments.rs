@@ -83,6 +83,7 @@ pub struct NewAttachmentRequest {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = AttachmentUploadView)]
 pub struct UploadView {
     /// Send the file here...
     pub url: String,

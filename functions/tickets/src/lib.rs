@@ -28,15 +28,19 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub mod assignment;
 pub mod attachments;
 pub mod sla;
 pub mod time_entries;
+pub mod workflow;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(sla::router())
         .merge(attachments::router())
         .merge(time_entries::router())
+        .merge(workflow::router())
+        .merge(assignment::router())
         .routes(routes!(list_tickets, create_ticket))
         .routes(routes!(ticket_counts))
         .routes(routes!(get_ticket, update_ticket))
@@ -171,8 +175,26 @@ pub struct TicketView {
     pub updated_at: String,
     pub first_response_at: Option<String>,
     pub resolved_at: Option<String>,
+    /// The ticket this one was merged into (it is then Closed).
+    pub merged_into_id: Option<String>,
+    /// The requester's rating, once given.
+    pub satisfaction: Option<SatisfactionView>,
     /// Send back in `If-Match` to edit.
     pub version: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SatisfactionView {
+    /// 1 (very dissatisfied) to 5 (very satisfied).
+    pub rating: u8,
+    pub comment: String,
+    /// `portal` or `email`.
+    pub via: String,
+    pub at: String,
+}
+
+fn satisfaction_view(s: &kt_domain::workflow::Satisfaction) -> SatisfactionView {
+    SatisfactionView { rating: s.rating, comment: s.comment.clone(), via: s.via.clone(), at: rfc3339(s.at) }
 }
 
 fn name_of<T: Serialize>(v: T) -> String {
@@ -210,6 +232,8 @@ fn ticket_view(
         updated_at: rfc3339(t.updated_at),
         first_response_at: t.first_response_at.map(rfc3339),
         resolved_at: t.resolved_at.map(rfc3339),
+        merged_into_id: t.merged_into.as_ref().map(|m| m.to_string()),
+        satisfaction: t.satisfaction.as_ref().map(satisfaction_view),
         version,
     }
 }
@@ -435,6 +459,17 @@ pub struct TicketCountsView {
     #[schema(value_type = Object)]
     pub by_priority: std::collections::BTreeMap<String, i64>,
     pub total: i64,
+    pub satisfaction: SatisfactionFiguresView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SatisfactionFiguresView {
+    /// Ratings given.
+    pub count: i64,
+    /// Their mean, to two decimals (0 when there are none).
+    pub average: f64,
+    /// How many gave 1, 2, 3, 4 and 5.
+    pub by_rating: [i64; 5],
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -465,6 +500,11 @@ async fn ticket_counts(
         by_status: c.by_status.into_iter().map(|(s, n)| (s.as_str().to_owned(), n)).collect(),
         by_priority: c.by_priority.into_iter().map(|(p, n)| (p.as_str().to_owned(), n)).collect(),
         total: c.total,
+        satisfaction: SatisfactionFiguresView {
+            count: c.satisfaction.count,
+            average: c.satisfaction.average,
+            by_rating: c.satisfaction.by_rating,
+        },
     }))
 }
 

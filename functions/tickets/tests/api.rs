@@ -691,3 +691,67 @@ async fn attachments_upload_through_presigned_urls_within_the_quota() {
     let zero = w.send("PUT", &storage, &admin, Some(json!({"limit_bytes": 0})), &[]).await;
     assert_eq!(zero.fields(), ["limit_bytes"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_over_http_bulk_merge_links_and_canned_responses() {
+    let w = world().await;
+    let p = people(&w).await;
+    let a = w.file(&p.dana, "Slow admin", "medium").await;
+    let b = w.file(&p.dana, "Admin slow again", "medium").await;
+    let c = w.file(&p.olga, "Initech thing", "low").await;
+    let id = |t: &Value| t["id"].as_str().unwrap().to_owned();
+
+    // Bulk: each ticket answers for itself, with problem+json for the refusals.
+    let body =
+        json!({"ticket_ids": [id(&a), id(&c), "01JD00000000000000000000ZZ"], "priority": "high", "assignee_id": null});
+    let r = w.post(&format!("{}/bulk", w.tickets()), &p.pat, body.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!((r.body["changed"].as_u64(), r.body["failed"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(r.body["results"][0]["ticket"]["priority"], "high");
+    assert_eq!(r.body["results"][2]["status"], 404);
+    assert_eq!(r.body["results"][2]["problem"]["status"], 404);
+    assert_eq!(w.post(&format!("{}/bulk", w.tickets()), &p.dana, body).await.status, StatusCode::NOT_FOUND);
+    let r =
+        w.post(&format!("{}/bulk", w.tickets()), &p.pat, json!({"ticket_ids": [id(&a)], "status": "sideways"})).await;
+    assert_eq!((r.status, r.fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["status".to_owned()]));
+
+    // Links by number; the client sees only what is theirs.
+    let r = w.post(&format!("{}/links", w.ticket(&id(&a))), &p.pat, json!({"ticket": c["number"]})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["number"], c["number"]);
+    assert_eq!(w.get(&format!("{}/links", w.ticket(&id(&a))), &p.pat).await.body.as_array().unwrap().len(), 1);
+    assert!(w.get(&format!("{}/links", w.ticket(&id(&a))), &p.dana).await.body.as_array().unwrap().is_empty());
+    let r = w.post(&format!("{}/links", w.ticket(&id(&a))), &p.pat, json!({"ticket": "ACME-9999"})).await;
+    assert_eq!((r.status, r.fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["ticket".to_owned()]));
+
+    // Canned responses: written with variables, read filled in on a ticket.
+    let canned = format!("/api/v1/tenants/{}/canned-responses", w.acme_id);
+    let r = w
+        .post(&canned, &p.pat, json!({"title": "Ack", "body": "Hi {{requester.first_name}}, re {{ticket.number}}."}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = w.post(&canned, &p.pat, json!({"title": "Bad", "body": "{{ticket.secret}}"})).await;
+    assert_eq!((r.status, r.fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["body".to_owned()]));
+    let listed = w.get(&canned, &p.sam).await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
+    assert!(listed.body["variables"].as_array().unwrap().iter().any(|v| v["name"] == "ticket.number"));
+    let filled = w.get(&format!("{}/canned-responses", w.ticket(&id(&b))), &p.sam).await;
+    assert_eq!(filled.body[0]["body"], format!("Hi Dana, re {}.", b["number"].as_str().unwrap()));
+    assert_eq!(w.get(&canned, &p.dana).await.status, StatusCode::NOT_FOUND);
+
+    // Merge b into a: b closes with a link, a carries b's description.
+    let r = w.post(&format!("{}/merge", w.ticket(&id(&b))), &p.pat, json!({"into_ticket": a["number"]})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["source"]["status"], "closed");
+    assert_eq!(r.body["source"]["merged_into_id"], a["id"]);
+    assert!(r.body["source"]["queue"].is_null());
+    let msgs = w.get(&format!("{}/messages", w.ticket(&id(&a))), &p.dana).await;
+    assert!(
+        msgs.body["items"][0]["body"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("**Merged from {}", b["number"].as_str().unwrap()))
+    );
+    let r = w.post(&format!("{}/merge", w.ticket(&id(&c))), &p.pat, json!({"into_ticket": b["id"]})).await;
+    assert_eq!((r.status, r.fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["into_ticket".to_owned()]));
+}

@@ -69,7 +69,7 @@ fn happened(event: &DomainEvent) -> Option<Happened> {
     match event.kind.as_str() {
         "ticket.created" => Some(Happened::Created),
         "ticket.replied" => Some(Happened::Replied { internal: flag("internal"), from_client: flag("from_client") }),
-        "ticket.changed" => {
+        "ticket.changed" | "ticket.merged" => {
             let h = Happened::Changed { status: fields.contains(&"status"), assigned: fields.contains(&"assignee") };
             (h != Happened::Changed { status: false, assigned: false }).then_some(h)
         }
@@ -120,6 +120,8 @@ async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), AppError> {
 struct Text {
     title: String,
     body: String,
+    /// The satisfaction survey's link, for its one recipient (the requester of a resolved ticket).
+    survey: Option<(UserId, String)>,
 }
 
 async fn describe(
@@ -141,22 +143,42 @@ async fn describe(
                 None => None,
             };
             let place = standing.map(|s| format!(" It is {}.", live::position_label(&s.at))).unwrap_or_default();
-            Text { title: format!("{number} received"), body: format!("We have your ticket “{subject}”.{place}") }
+            Text {
+                title: format!("{number} received"),
+                body: format!("We have your ticket “{subject}”.{place}"),
+                survey: None,
+            }
         }
         Kind::TicketReply => Text {
             title: format!("New reply on {number}"),
             body: p.get("excerpt").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            survey: None,
         },
         Kind::TicketNote => Text {
             title: format!("Internal note on {number}"),
             body: format!("“{subject}”: open the ticket to read it."),
+            survey: None,
         },
-        Kind::TicketStatus => Text {
-            title: format!("{number} is now {}", label(p.get("status").and_then(Value::as_str).unwrap_or_default())),
-            body: format!("“{subject}”"),
-        },
+        Kind::TicketStatus => {
+            let resolved = p.get("status").and_then(Value::as_str) == Some("resolved");
+            let survey = match t.filter(|t| resolved && t.satisfaction.is_none()) {
+                Some(t) => {
+                    let token = crate::tickets::satisfaction::link_token(app, t)?;
+                    Some((t.requester.clone(), format!("{}/survey/{token}", crate::seed::portal_url(app, tenant))))
+                }
+                None => None,
+            };
+            Text {
+                title: format!(
+                    "{number} is now {}",
+                    label(p.get("status").and_then(Value::as_str).unwrap_or_default())
+                ),
+                body: format!("“{subject}”"),
+                survey,
+            }
+        }
         Kind::TicketAssigned => {
-            Text { title: format!("{number} was assigned to you"), body: format!("“{subject}”") }
+            Text { title: format!("{number} was assigned to you"), body: format!("“{subject}”"), survey: None }
         }
         Kind::SlaAlert => {
             let clock =
@@ -165,9 +187,12 @@ async fn describe(
             Text {
                 title: format!("{number}: the {clock} target {what}"),
                 body: format!("“{subject}” in {}", tenant.name),
+                survey: None,
             }
         }
-        Kind::QueueNearFront => Text { title: format!("{number} is near the front"), body: format!("“{subject}”") },
+        Kind::QueueNearFront => {
+            Text { title: format!("{number} is near the front"), body: format!("“{subject}”"), survey: None }
+        }
     })
 }
 
@@ -200,6 +225,7 @@ async fn notify(
     if person.status != UserStatus::Active || !may_receive(person.role, kind) {
         return Ok(());
     }
+    let survey = text.survey.clone();
     let prefs = store::preferences(app.store.as_ref(), &person.tenant, &person.id).await?;
     let channels = prefs.channels(kind);
     if !channels.in_app && !channels.email {
@@ -235,7 +261,8 @@ async fn notify(
         } else {
             tenancy::get(app, &person.tenant).await?
         };
-        let m = branded_mail(app, &portal, &person, &n, ticket);
+        let survey = survey.filter(|(requester, _)| *requester == person.id).map(|(_, url)| url);
+        let m = branded_mail(app, &portal, &person, &n, ticket, survey.as_deref());
         let requested = mail::requested(app.ids.ulid(), Some(portal.id.to_string()), now, &m)?;
         ops.push(outbox::record(mail::QUEUE, requested)?);
     }
@@ -257,7 +284,14 @@ fn esc(s: &str) -> String {
 
 /// A notification as mail in the portal's branding: its name, colours and logo, a button to
 /// the ticket, and thread headers so a mail client groups one ticket's mails.
-fn branded_mail(app: &AppState, portal: &Tenant, person: &User, n: &Notification, ticket: &TicketId) -> Mail {
+fn branded_mail(
+    app: &AppState,
+    portal: &Tenant,
+    person: &User,
+    n: &Notification,
+    ticket: &TicketId,
+    survey: Option<&str>,
+) -> Mail {
     let b = &portal.branding;
     let base = crate::seed::portal_url(app, portal);
     let url = format!("{base}{}", n.link);
@@ -274,18 +308,36 @@ fn branded_mail(app: &AppState, portal: &Tenant, person: &User, n: &Notification
         .unwrap_or_else(|| {
             format!("<strong style=\"font-size:20px;color:{}\">{}</strong>", b.primary.as_str(), esc(&b.portal_name))
         });
+    // One link per rating: it opens the survey with that rating chosen, and sending the form
+    // records it (a mail scanner following the links records nothing).
+    let survey_html = survey
+        .map(|url| {
+            let links: Vec<String> = (1..=5)
+                .map(|r| {
+                    format!(
+                        "<a href=\"{}\" style=\"display:inline-block;padding:8px 12px;margin-right:4px;border:1px solid {};border-radius:6px;text-decoration:none;color:#0f172a\">{r}</a>",
+                        esc(&format!("{url}?rating={r}")),
+                        b.primary.as_str()
+                    )
+                })
+                .collect();
+            format!("<p>How did we do? Rate this ticket from 1 (poor) to 5 (excellent):</p><p>{}</p>", links.join(""))
+        })
+        .unwrap_or_default();
+    let survey_text = survey.map(|url| format!("How did we do? Rate this ticket: {url}\n")).unwrap_or_default();
     let html = format!(
         "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#0f172a\">\
          <div style=\"border-top:4px solid {primary};padding:16px 0\">{logo}</div>\
          <h1 style=\"font-size:18px\">{title}</h1><p>{body}</p>\
          <p><a href=\"{url}\" style=\"background:{primary};color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none\">View the ticket</a></p>\
-         <p style=\"font-size:12px;color:#475569\">You get this mail because of your notification settings in {portal}. \
+         {survey_html}<p style=\"font-size:12px;color:#475569\">You get this mail because of your notification settings in {portal}. \
          Change them under Notifications in the portal.</p></body></html>",
         primary = b.primary.as_str(),
         title = esc(&n.title),
         body = esc(&n.body),
         url = esc(&url),
         portal = esc(&b.portal_name),
+        survey_html = survey_html,
     );
     let domain = app.config.portal_domain.clone();
     let thread = format!("<ticket-{ticket}@{domain}>");
@@ -294,7 +346,7 @@ fn branded_mail(app: &AppState, portal: &Tenant, person: &User, n: &Notification
         to: vec![MailAddress::new(Some(&person.name), person.email.as_str())],
         reply_to: b.support_email.as_ref().map(|e| MailAddress::new(None, e.as_str())),
         subject: n.title.clone(),
-        text: format!("{}\n\n{}\n\nView the ticket: {url}\n", n.title, n.body),
+        text: format!("{}\n\n{}\n\nView the ticket: {url}\n{survey_text}", n.title, n.body),
         html: Some(html),
         attachments: vec![],
         headers: vec![("In-Reply-To".into(), thread.clone()), ("References".into(), thread)],
@@ -320,6 +372,7 @@ async fn near_front(app: &AppState, priority: Priority) -> Result<(), AppError> 
         let text = Text {
             title: format!("{number} is #{} in the {} queue", i + 1, priority.label()),
             body: format!("“{}” is near the front: an agent will be with you soon.", t.subject),
+            survey: None,
         };
         let mark = TxOp::Put { item: kt_store::Item::new(marker, Default::default()), cond: Cond::NotExists };
         let parties = Parties { requester: Some(t.requester.clone()), ..Parties::default() };

@@ -13,6 +13,7 @@ pub mod sla;
 pub mod tenancy;
 pub mod theme;
 pub mod ticket;
+pub mod workflow;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use event::DomainEvent;

@@ -260,6 +260,12 @@ pub struct Ticket {
     /// Service-level clocks (absent on tickets filed before SLAs existed: started on next change).
     #[serde(default)]
     pub sla: Option<TicketSla>,
+    /// Set when the ticket was merged into another (it is then Closed, its conversation moved).
+    #[serde(default)]
+    pub merged_into: Option<TicketId>,
+    /// The requester's rating, once given (at most one per ticket).
+    #[serde(default)]
+    pub satisfaction: Option<crate::workflow::Satisfaction>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]

@@ -21,6 +21,7 @@ pub mod sqlite;
 pub mod table;
 pub mod tenants;
 pub mod tickets;
+pub mod workflow;
 
 pub use dynamo::DynamoStore;
 pub use model::*;

@@ -4,6 +4,41 @@
  */
 
 export interface paths {
+    "/api/v1/assignment-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The assignment rules in the order they are tried (Kre8ivTech staff). */
+        get: operations["list_rules"];
+        put?: never;
+        /** Adds a rule (super admins). Unassigned waiting tickets it matches are assigned at once. */
+        post: operations["create_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_rule"];
+        /** Rewrites a rule (super admins; `If-Match` guards against lost edits). */
+        put: operations["update_rule"];
+        post?: never;
+        delete: operations["delete_rule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/api-keys": {
         parameters: {
             query?: never;
@@ -627,6 +662,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/surveys/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The survey a mail's link opens (no sign-in: the link itself is the credential, for one
+         *     ticket and its requester, for 30 days).
+         */
+        get: operations["get_survey"];
+        put?: never;
+        /** Answers the survey a mail's link opens. */
+        post: operations["answer_survey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants": {
         parameters: {
             query?: never;
@@ -709,6 +765,41 @@ export interface paths {
         /** Starts a logo upload: a presigned URL for exactly this file. */
         post: operations["start_logo_upload"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/canned-responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's canned responses, as written, by title (those who work its tickets). */
+        get: operations["list_canned"];
+        put?: never;
+        /** Adds a canned response to the tenant's. */
+        post: operations["create_canned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/canned-responses/{canned_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Rewrites a canned response (`If-Match` with its version guards against lost edits). */
+        put: operations["update_canned"];
+        post?: never;
+        delete: operations["delete_canned"];
         options?: never;
         head?: never;
         patch?: never;
@@ -885,6 +976,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/tickets/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Applies one status, priority and/or assignee to many tickets; each ticket is its own edit
+         *     with its own result, so one refusal leaves the others changed.
+         */
+        post: operations["bulk_change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/tickets/counts": {
         parameters: {
             query?: never;
@@ -998,6 +1109,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/canned-responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The canned responses usable on this ticket, filled in for it. */
+        get: operations["canned_for_ticket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tickets linked to this one that the reader may see. */
+        get: operations["list_links"];
+        put?: never;
+        /** Links a related ticket of the same tenant (both ways; linking twice is harmless). */
+        post: operations["add_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/links/{linked_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a link (both ways). */
+        delete: operations["remove_link"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merges this ticket into another of the tenant: its replies, notes, attachments and time
+         *     entries move there, its description joins that conversation, and it closes with a link.
+         */
+        post: operations["merge_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/messages": {
         parameters: {
             query?: never;
@@ -1029,6 +1212,23 @@ export interface paths {
          */
         get: operations["ticket_position"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The requester rates their resolved ticket, once. */
+        put: operations["rate_ticket"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1161,6 +1361,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every agent's open assigned tickets against their capacity (Kre8ivTech staff), busiest first. */
+        get: operations["workload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1181,6 +1398,20 @@ export interface components {
             kind: string;
             to?: string | null;
         };
+        AgentLoadView: {
+            /**
+             * Format: int32
+             * @description The lowest capacity among the enabled rules naming them (`null`: none does).
+             */
+            capacity?: number | null;
+            name: string;
+            /**
+             * Format: int32
+             * @description Open tickets assigned to them (not Resolved or Closed).
+             */
+            open_assigned: number;
+            user_id: string;
+        };
         ApiKeyView: {
             /** Format: date-time */
             created_at: string;
@@ -1195,6 +1426,15 @@ export interface components {
             /** Format: int32 */
             rate_per_minute: number;
             revoked: boolean;
+        };
+        AttachmentUploadView: {
+            expires_at: string;
+            /** @description ...and exactly these headers. */
+            headers: components["schemas"]["HeaderView"][];
+            /** @description ...with this method... */
+            method: string;
+            /** @description Send the file here... */
+            url: string;
         };
         AttachmentView: {
             content_type: string;
@@ -1251,6 +1491,31 @@ export interface components {
             tenant_name: string;
             terms_url?: string | null;
         };
+        BulkItemView: {
+            problem?: null | components["schemas"]["Problem"];
+            /**
+             * Format: int32
+             * @description The status this ticket's edit alone would have answered: 200, 404, 412, 422 ...
+             */
+            status: number;
+            ticket?: null | components["schemas"]["TicketView"];
+            ticket_id: string;
+        };
+        BulkRequest: {
+            /** @description A user id, or `null` to unassign. */
+            assignee_id?: string | null;
+            /** @example high */
+            priority?: string | null;
+            /** @example in_progress */
+            status?: string | null;
+            /** @description 1 to 100 ticket ids of the tenant, each once. */
+            ticket_ids: string[];
+        };
+        BulkView: {
+            changed: number;
+            failed: number;
+            results: components["schemas"]["BulkItemView"][];
+        };
         CalendarBody: {
             /** @description Days off, `YYYY-MM-DD`. */
             holidays?: string[];
@@ -1260,6 +1525,36 @@ export interface components {
             time_zone: string;
             /** @description Seven lists of shifts, Monday first; all empty means around the clock. */
             weekly: components["schemas"]["ShiftBody"][][];
+        };
+        CannedListView: {
+            items: components["schemas"]["CannedView"][];
+            /** @description The variables a body may use. */
+            variables: components["schemas"]["VariableView"][];
+        };
+        CannedRequest: {
+            /**
+             * @description Markdown with variables such as `{{requester.first_name}}` (listed with the responses).
+             * @example Hi {{requester.first_name}}, {{ticket.number}} is fixed. Could you confirm?
+             */
+            body: string;
+            /**
+             * @description Typed after `/` in the reply box, e.g. `fixed`.
+             * @example fixed
+             */
+            shortcut?: string | null;
+            /** @example Fixed, please confirm */
+            title: string;
+        };
+        CannedView: {
+            /** @description Markdown with `{{variables}}`. */
+            body: string;
+            id: string;
+            shortcut?: string | null;
+            tenant_id: string;
+            title: string;
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
         };
         ChallengeRequest: {
             /** @description The `challenge` of the 202 answer. */
@@ -1354,6 +1649,15 @@ export interface components {
              */
             low_secs: number;
         };
+        FilledCannedView: {
+            /** @description The body with this ticket's values in place of its variables, ready to send. */
+            body: string;
+            id: string;
+            shortcut?: string | null;
+            /** @description Whose response it is (the ticket's tenant, or Kre8ivTech's for its staff). */
+            tenant_id: string;
+            title: string;
+        };
         HeaderView: {
             name: string;
             value: string;
@@ -1370,6 +1674,23 @@ export interface components {
             in_app: boolean;
             /** @example ticket_reply */
             kind: string;
+        };
+        LinkRequest: {
+            /**
+             * @description The related ticket of the same tenant: its id or its number (`ACME-1002`).
+             * @example ACME-1002
+             */
+            ticket: string;
+        };
+        LinkedTicketView: {
+            /** @description `related`, or `merged` (one was merged into the other). */
+            kind: string;
+            linked_at: string;
+            number: string;
+            priority: string;
+            status: string;
+            subject: string;
+            ticket_id: string;
         };
         LogoConfirmRequest: {
             upload_id: string;
@@ -1419,6 +1740,19 @@ export interface components {
             branding: components["schemas"]["BrandingView"];
             organizations: components["schemas"]["OrgView"][];
             user: components["schemas"]["UserView"];
+        };
+        MergeRequest: {
+            /**
+             * @description The ticket to merge into (same tenant): its id or its number.
+             * @example ACME-1001
+             */
+            into_ticket: string;
+        };
+        MergedView: {
+            /** @description This ticket: Closed, with `merged_into_id`. */
+            source: components["schemas"]["TicketView"];
+            /** @description The ticket merged into, with the conversation now. */
+            target: components["schemas"]["TicketView"];
         };
         MessageAddedView: {
             message: components["schemas"]["MessageView"];
@@ -1653,6 +1987,8 @@ export interface components {
                 description_html?: string | null;
                 first_response_at?: string | null;
                 id: string;
+                /** @description The ticket this one was merged into (it is then Closed). */
+                merged_into_id?: string | null;
                 /** @description Tenant-prefixed number, e.g. `ACME-1001`. */
                 number: string;
                 org_id: string;
@@ -1661,6 +1997,7 @@ export interface components {
                 queue?: null | components["schemas"]["QueueView"];
                 requester_id: string;
                 resolved_at?: string | null;
+                satisfaction?: null | components["schemas"]["SatisfactionView"];
                 sla?: null | components["schemas"]["SlaView"];
                 /** @description `new`, `open`, `in_progress`, `pending_client`, `resolved` or `closed`. */
                 status: string;
@@ -1776,6 +2113,16 @@ export interface components {
              */
             limit_bytes: number;
         };
+        RatingRequest: {
+            /** @example Quick and friendly, thank you. */
+            comment?: string;
+            /**
+             * Format: int32
+             * @description 1 (very dissatisfied) to 5 (very satisfied).
+             * @example 5
+             */
+            rating: number;
+        };
         RecoveryCodesView: {
             /**
              * @description Single-use codes for when the factor is out of reach: shown this once. Absent when the
@@ -1785,6 +2132,93 @@ export interface components {
         };
         RevokedView: {
             revoked: number;
+        };
+        RuleRequest: {
+            /**
+             * @example [
+             *       "01JD00000000000000000000G1"
+             *     ]
+             */
+            agent_ids: string[];
+            /**
+             * Format: int32
+             * @example 10
+             */
+            capacity: number;
+            /**
+             * @example [
+             *       "billing"
+             *     ]
+             */
+            categories?: string[];
+            enabled?: boolean;
+            /** @example Billing to the accounts desk */
+            name: string;
+            org_id?: string | null;
+            /** Format: int32 */
+            position?: number;
+            /**
+             * @description `round_robin` or `least_loaded`.
+             * @example least_loaded
+             */
+            strategy: string;
+            tenant_id?: string | null;
+        };
+        RuleView: {
+            agent_ids: string[];
+            /**
+             * Format: int32
+             * @description Open tickets per agent before the rule passes them over.
+             */
+            capacity: number;
+            /** @description Only these categories (empty: every category). */
+            categories: string[];
+            enabled: boolean;
+            id: string;
+            name: string;
+            /** @description Only this organization's tickets. */
+            org_id?: string | null;
+            /**
+             * Format: int32
+             * @description Rules are tried in ascending position.
+             */
+            position: number;
+            /** @description `round_robin` or `least_loaded`. */
+            strategy: string;
+            /** @description Only this tenant's tickets (`null`: every tenant's). */
+            tenant_id?: string | null;
+            /** Format: int64 */
+            version: number;
+        };
+        SatisfactionFiguresView: {
+            /**
+             * Format: double
+             * @description Their mean, to two decimals (0 when there are none).
+             */
+            average: number;
+            /** @description How many gave 1, 2, 3, 4 and 5. */
+            by_rating: number[];
+            /**
+             * Format: int64
+             * @description Ratings given.
+             */
+            count: number;
+        };
+        SatisfactionView: {
+            at: string;
+            comment: string;
+            /**
+             * Format: int32
+             * @description 1 (very dissatisfied) to 5 (very satisfied).
+             */
+            rating: number;
+            /** @description `portal` or `email`. */
+            via: string;
+        };
+        SatisfactionViewPublic: {
+            comment: string;
+            /** Format: int32 */
+            rating: number;
         };
         SessionView: {
             /** Format: date-time */
@@ -1849,13 +2283,21 @@ export interface components {
         };
         StartedUploadView: {
             attachment: components["schemas"]["AttachmentView"];
-            upload: components["schemas"]["UploadView"];
+            upload: components["schemas"]["AttachmentUploadView"];
         };
         StorageView: {
             /** Format: int64 */
             limit_bytes: number;
             /** Format: int64 */
             used_bytes: number;
+        };
+        SurveyView: {
+            portal_name: string;
+            satisfaction?: null | components["schemas"]["SatisfactionViewPublic"];
+            /** @description `resolved` or `closed` while it may be rated; otherwise the survey is not open yet. */
+            status: string;
+            subject: string;
+            ticket_number: string;
         };
         TargetsBody: {
             /**
@@ -1904,6 +2346,7 @@ export interface components {
             by_priority: Record<string, never>;
             /** @description Tickets by status (every status present, zeros included). */
             by_status: Record<string, never>;
+            satisfaction: components["schemas"]["SatisfactionFiguresView"];
             /** Format: int64 */
             total: number;
         };
@@ -1941,6 +2384,8 @@ export interface components {
             description_html?: string | null;
             first_response_at?: string | null;
             id: string;
+            /** @description The ticket this one was merged into (it is then Closed). */
+            merged_into_id?: string | null;
             /** @description Tenant-prefixed number, e.g. `ACME-1001`. */
             number: string;
             org_id: string;
@@ -1949,6 +2394,7 @@ export interface components {
             queue?: null | components["schemas"]["QueueView"];
             requester_id: string;
             resolved_at?: string | null;
+            satisfaction?: null | components["schemas"]["SatisfactionView"];
             sla?: null | components["schemas"]["SlaView"];
             /** @description `new`, `open`, `in_progress`, `pending_client`, `resolved` or `closed`. */
             status: string;
@@ -2043,6 +2489,11 @@ export interface components {
             status: string;
             tenant: string;
         };
+        VariableView: {
+            description: string;
+            /** @description Written `{{name}}` in a body. */
+            name: string;
+        };
         VerifyRequest: {
             challenge: string;
             code: string;
@@ -2061,6 +2512,206 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_rule: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_api_keys: {
         parameters: {
             query?: never;
@@ -3464,6 +4115,86 @@ export interface operations {
             };
         };
     };
+    get_survey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyView"];
+                };
+            };
+            /** @description The link does not open, or expired */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answer_survey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not resolved yet, or rated already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_tenants: {
         parameters: {
             query?: {
@@ -3753,6 +4484,189 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_canned: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedListView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_canned: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CannedRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_canned: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+                canned_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CannedRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_canned: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                canned_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4412,6 +5326,55 @@ export interface operations {
             };
         };
     };
+    bulk_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     ticket_counts: {
         parameters: {
             query?: {
@@ -4724,6 +5687,230 @@ export interface operations {
             };
         };
     };
+    canned_for_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilledCannedView"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_links: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkedTicketView"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkedTicketView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                ticket_id: string;
+                linked_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unlinked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    merge_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergedView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Closed, or merged elsewhere already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One of the two changed meanwhile; try again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_messages: {
         parameters: {
             query?: {
@@ -4839,6 +6026,66 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rate_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description Only the requester rates */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not resolved yet, or rated already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5229,6 +6476,33 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    workload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentLoadView"][];
                 };
             };
             404: {

@@ -1,9 +1,12 @@
 //! The events queue's consumers, shared by the Lambda and the local host: every `ticket.*`
 //! event refreshes the queue positions of the WebSocket subscribers it affects (first: it is
-//! the latency-budgeted one), then becomes notifications and their mail.
+//! the latency-budgeted one), finishes merges, assigns tickets by the assignment rules, then
+//! becomes notifications and their mail.
 
 use kt_app::AppState;
 use kt_app::notifications::NotificationConsumer;
+use kt_app::tickets::assignment::AssignmentConsumer;
+use kt_app::tickets::links::MergeConsumer;
 use kt_app::tickets::{EVENTS, live::LiveConsumer};
 use kt_app::worker::Dispatcher;
 
@@ -12,6 +15,11 @@ pub fn dispatcher(state: &AppState) -> Dispatcher {
         EVENTS,
         state.store.clone(),
         state.clock.clone(),
-        vec![LiveConsumer::shared(state.clone()), NotificationConsumer::shared(state.clone())],
+        vec![
+            LiveConsumer::shared(state.clone()),
+            MergeConsumer::shared(state.clone()),
+            AssignmentConsumer::shared(state.clone()),
+            NotificationConsumer::shared(state.clone()),
+        ],
     )
 }

@@ -1,8 +1,10 @@
 //! The scheduled sweeps, shared by the Lambda (an EventBridge schedule, every minute) and the
-//! local host (its own timer): SLA warnings and breaches due by now.
+//! local host (its own timer): SLA warnings and breaches due by now, and tickets the
+//! assignment rules can now give to someone (in case an event that freed capacity was missed).
 
 use kt_app::AppState;
 use kt_app::tickets::sla;
+
 use serde_json::{Value, json};
 
 /// Runs every sweep once; the answer says what each found.
@@ -11,5 +13,12 @@ pub async fn run(state: &AppState) -> Result<Value, kt_app::AppError> {
     if swept.warnings + swept.breaches > 0 {
         tracing::info!(warnings = swept.warnings, breaches = swept.breaches, "SLA alarms raised");
     }
-    Ok(json!({"sla": {"warnings": swept.warnings, "breaches": swept.breaches, "stale": swept.stale}}))
+    let assigned = kt_app::tickets::assignment::dispatch(state).await?;
+    if assigned.assigned > 0 {
+        tracing::info!(assigned = assigned.assigned, waiting = assigned.waiting, "tickets assigned by rule");
+    }
+    Ok(json!({
+        "sla": {"warnings": swept.warnings, "breaches": swept.breaches, "stale": swept.stale},
+        "assignment": {"assigned": assigned.assigned, "waiting": assigned.waiting, "busy": assigned.busy},
+    }))
 }

@@ -81,6 +81,12 @@ pub async fn reply(
         t.updated_at = now;
         let policy = super::sla::policy_for(app, &t.tenant, &t.org).await?;
         ops.extend(super::sla::reconcile(&mut t, &policy, now));
+        ops.extend(kt_store::workflow::load_ops(
+            before.assignee.as_ref(),
+            before.status,
+            t.assignee.as_ref(),
+            t.status,
+        ));
         ops.insert(
             0,
             TxOp::Put { item: tickets::item(&t, current.version + 1)?, cond: Cond::Version(current.version) },

@@ -107,11 +107,13 @@ fn resume_after(index: kt_store::Index, item: &Item) -> String {
 }
 
 /// Aggregate counts by status and priority, for the tenant or one organization.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Counts {
     pub by_status: BTreeMap<Status, i64>,
     pub by_priority: BTreeMap<Priority, i64>,
     pub total: i64,
+    /// Satisfaction ratings of the same scope.
+    pub satisfaction: super::satisfaction::Figures,
 }
 
 pub async fn counts(app: &AppState, actor: &Actor, tenant: &Tenant, org: Option<&OrgId>) -> Result<Counts, AppError> {
@@ -135,6 +137,7 @@ pub async fn counts(app: &AppState, actor: &Actor, tenant: &Tenant, org: Option<
     for p in Priority::ALL {
         counts.by_priority.insert(p, raw.get(&tickets::priority_counter(p)).copied().unwrap_or(0).max(0));
     }
+    counts.satisfaction = super::satisfaction::figures(&raw);
     Ok(counts)
 }
 

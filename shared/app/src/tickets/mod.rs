@@ -8,10 +8,15 @@
 //! and the cross-tenant queue, [`live`] the WebSocket subscriptions and position pushes,
 //! [`sla`] the clocks and sweeps, [`time_entries`] the (internal) time tracking.
 
+pub mod assignment;
 pub mod attachments;
+pub mod bulk;
+pub mod canned;
 pub mod conversation;
+pub mod links;
 pub mod listing;
 pub mod live;
+pub mod satisfaction;
 pub mod sla;
 pub mod time_entries;
 
@@ -261,6 +266,8 @@ pub async fn create(
         first_response_at: None,
         resolved_at: None,
         sla: None,
+        merged_into: None,
+        satisfaction: None,
         created_at: now,
         updated_at: now,
     };
@@ -356,7 +363,12 @@ impl Change {
 
 /// Someone who may work a ticket of `tenant`: active house staff, or an active partner or
 /// partner staff member of the tenant.
-async fn check_worker(app: &AppState, tenant: &TenantId, user: &UserId, field: &'static str) -> Result<(), AppError> {
+pub(crate) async fn check_worker(
+    app: &AppState,
+    tenant: &TenantId,
+    user: &UserId,
+    field: &'static str,
+) -> Result<(), AppError> {
     let store = app.store.as_ref();
     let mut candidates = vec![tenant.clone()];
     if let Some(house) = tenancy::house(store).await?
@@ -461,6 +473,7 @@ pub async fn change(
     let policy = sla::policy_for(app, &t.tenant, &t.org).await?;
     let now = t.updated_at;
     ops.extend(sla::reconcile(&mut t, &policy, now));
+    ops.extend(kt_store::workflow::load_ops(before.assignee.as_ref(), before.status, t.assignee.as_ref(), t.status));
     let version = current.version + 1;
     ops.insert(0, TxOp::Put { item: tickets::item(&t, version)?, cond: Cond::Version(current.version) });
     let extra = serde_json::json!({

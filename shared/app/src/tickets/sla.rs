@@ -229,6 +229,12 @@ async fn sweep_one(
             )?);
         }
         t.updated_at = now;
+        ops.extend(kt_store::workflow::load_ops(
+            before.assignee.as_ref(),
+            before.status,
+            t.assignee.as_ref(),
+            t.status,
+        ));
         ops.insert(
             0,
             TxOp::Put { item: tickets::item(&t, current.version + 1)?, cond: Cond::Version(current.version) },

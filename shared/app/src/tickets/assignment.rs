@@ -1,0 +1,432 @@
+//! Auto-assignment (rules in [`kt_domain::workflow`]): super admins keep the rules; the events
+//! worker walks the queue, oldest first, whenever a ticket may have become assignable (filed,
+//! back in the queue, handed back) or capacity may have freed up (a ticket resolved or closed,
+//! a rule changed); the minute sweep does the same, so nothing waits for an event that was
+//! missed. Walking rather than assigning the ticket an event names keeps the queue's order
+//! when events arrive out of order. One dispatcher assigns at a time (a lease item), so two
+//! never fill the same agent past capacity. Without rules, or with no agent under capacity,
+//! a walk reads nothing but the rules and the loads.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use kt_domain::DomainEvent;
+use kt_domain::identity::{TenantId, UserId};
+use kt_domain::policy::{Actor, Permission, Resource};
+use kt_domain::ticket::{Priority, Status, Ticket};
+use kt_domain::workflow::{AssignmentRule, MAX_RULES, check_rule, counts_as_load};
+use kt_store::entity::Versioned;
+use kt_store::{Cond, Item, TxOp, accounts, tickets, workflow};
+
+use super::{activity_entry, check_worker, event_op};
+use crate::identity::tenancy;
+use crate::worker::{Consumer, HandlerError};
+use crate::{AppError, AppState, permit};
+
+/// How long one dispatcher may hold the lease (it releases it when done).
+const LEASE_SECS: i64 = 60;
+/// Tickets one walk assigns at most (the next event or sweep goes on).
+const MAX_PER_WALK: usize = 500;
+/// Queue items one walk reads at most (the next event or sweep goes on).
+const MAX_SCAN: usize = 5_000;
+
+fn system_scope(actor: &Actor) -> Resource<'_> {
+    Resource { tenant: &actor.tenant, org: None, owner: None }
+}
+
+/// House staff read the rules and the workload; others see nothing.
+fn house_reader(actor: &Actor) -> Result<(), AppError> {
+    if !actor.role.is_house_staff() || actor.tenant_bound {
+        return Err(AppError::NotFound);
+    }
+    permit(actor, Permission::ManageAllTickets, &system_scope(actor))
+}
+
+/// Whether the actor may write rules (super admins); checked before their input is read.
+pub fn rule_admin(actor: &Actor) -> Result<(), AppError> {
+    house_reader(actor)?;
+    permit(actor, Permission::ManageSystemSettings, &system_scope(actor))
+}
+
+/// A rule as submitted (the id, when editing, comes from the path).
+#[derive(Debug, Clone)]
+pub struct RuleInput {
+    pub name: String,
+    pub enabled: bool,
+    pub position: u32,
+    pub tenant: Option<TenantId>,
+    pub org: Option<kt_domain::identity::OrgId>,
+    pub categories: Vec<kt_domain::ticket::Category>,
+    pub agents: Vec<UserId>,
+    pub strategy: kt_domain::workflow::Strategy,
+    pub capacity: u32,
+}
+
+pub async fn list_rules(app: &AppState, actor: &Actor) -> Result<Vec<AssignmentRule>, AppError> {
+    house_reader(actor)?;
+    Ok(workflow::rules(app.store.as_ref()).await?)
+}
+
+pub async fn get_rule(app: &AppState, actor: &Actor, id: &str) -> Result<Versioned<AssignmentRule>, AppError> {
+    house_reader(actor)?;
+    workflow::get_rule(app.store.as_ref(), id).await?.ok_or(AppError::NotFound)
+}
+
+/// Checks a rule: its fields, that its tenant and organization exist, and that every agent
+/// may work that tenant's tickets (house staff for rules over every tenant).
+async fn checked(app: &AppState, id: String, input: RuleInput) -> Result<AssignmentRule, AppError> {
+    let rule = AssignmentRule {
+        id,
+        name: input.name.trim().to_owned(),
+        enabled: input.enabled,
+        position: input.position,
+        tenant: input.tenant,
+        org: input.org,
+        categories: input.categories,
+        agents: input.agents,
+        strategy: input.strategy,
+        capacity: input.capacity,
+    };
+    check_rule(&rule).map_err(AppError::from_invalid)?;
+    let store = app.store.as_ref();
+    let scope = match &rule.tenant {
+        Some(t) => {
+            if store.get(&kt_store::tenants::key(t)).await?.is_none() {
+                return Err(AppError::invalid("tenant_id", "is not a tenant of this portal"));
+            }
+            if let Some(o) = &rule.org
+                && accounts::get_org(store, t, o).await?.is_none()
+            {
+                return Err(AppError::invalid("org_id", "is not an organization of that tenant"));
+            }
+            t.clone()
+        }
+        None => tenancy::house(store).await?.ok_or_else(|| AppError::Internal("no house tenant".into()))?,
+    };
+    for a in &rule.agents {
+        if rule.tenant.is_none() {
+            let house_staff = accounts::get_user(store, &scope, a).await?.is_some_and(|u| {
+                u.value.role.is_house_staff() && u.value.status == kt_domain::tenancy::UserStatus::Active
+            });
+            if !house_staff {
+                return Err(AppError::invalid(
+                    "agent_ids",
+                    "a rule over every tenant assigns to active Kre8ivTech staff only",
+                ));
+            }
+        } else {
+            check_worker(app, &scope, a, "agent_ids").await?;
+        }
+    }
+    Ok(rule)
+}
+
+pub async fn create_rule(app: &AppState, actor: &Actor, input: RuleInput) -> Result<AssignmentRule, AppError> {
+    rule_admin(actor)?;
+    if workflow::rules(app.store.as_ref()).await?.len() >= MAX_RULES {
+        return Err(AppError::Conflict(format!("keep at most {MAX_RULES} assignment rules")));
+    }
+    let rule = checked(app, app.ids.ulid().to_string(), input).await?;
+    app.store.put(workflow::rule_item(&rule, 1)?, Cond::NotExists).await?;
+    rules_changed(app, actor).await?;
+    Ok(rule)
+}
+
+pub async fn update_rule(
+    app: &AppState,
+    actor: &Actor,
+    id: &str,
+    input: RuleInput,
+    if_match: Option<u64>,
+) -> Result<Versioned<AssignmentRule>, AppError> {
+    rule_admin(actor)?;
+    let current = workflow::get_rule(app.store.as_ref(), id).await?.ok_or(AppError::NotFound)?;
+    if if_match.is_some_and(|v| v != current.version) {
+        return Err(AppError::PreconditionFailed);
+    }
+    let rule = checked(app, id.to_owned(), input).await?;
+    let version = current.version + 1;
+    match app.store.put(workflow::rule_item(&rule, version)?, Cond::Version(current.version)).await {
+        Ok(()) => {}
+        Err(e) if e.is_conflict() => return Err(AppError::PreconditionFailed),
+        Err(e) => return Err(e.into()),
+    }
+    rules_changed(app, actor).await?;
+    Ok(Versioned { value: rule, version })
+}
+
+pub async fn delete_rule(app: &AppState, actor: &Actor, id: &str) -> Result<(), AppError> {
+    rule_admin(actor)?;
+    workflow::get_rule(app.store.as_ref(), id).await?.ok_or(AppError::NotFound)?;
+    app.store
+        .transact(vec![
+            TxOp::Delete { key: workflow::rule_key(id), cond: Cond::Exists },
+            TxOp::Delete { key: workflow::last_key(id), cond: Cond::None },
+        ])
+        .await?;
+    Ok(())
+}
+
+/// Tells the worker to walk the queue with the new rules.
+async fn rules_changed(app: &AppState, actor: &Actor) -> Result<(), AppError> {
+    let event = DomainEvent::new(
+        app.ids.ulid(),
+        "assignment.rules_changed",
+        None,
+        app.clock.now(),
+        serde_json::json!({"actor": actor.user.to_string()}),
+    );
+    app.store.transact(vec![crate::outbox::record(super::EVENTS, event)?]).await?;
+    app.outbox_wake.notify_one();
+    Ok(())
+}
+
+/// One agent's load, for the staff's workload widget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentLoad {
+    pub user: UserId,
+    pub name: String,
+    /// Open tickets assigned to them (not Resolved or Closed).
+    pub load: u32,
+    /// The lowest capacity among the enabled rules that name them (`None`: no rule does).
+    pub capacity: Option<u32>,
+}
+
+/// The load of every active Kre8ivTech staff member and every agent a rule names.
+pub async fn workload(app: &AppState, actor: &Actor) -> Result<Vec<AgentLoad>, AppError> {
+    house_reader(actor)?;
+    let store = app.store.as_ref();
+    let rules = workflow::rules(store).await?;
+    let mut people: BTreeMap<UserId, String> = BTreeMap::new();
+    if let Some(house) = tenancy::house(store).await? {
+        let mut cursor = None;
+        loop {
+            let (users, next) = accounts::list_users(store, &house, 200, cursor).await?;
+            for u in users {
+                if u.role.is_house_staff() && u.status == kt_domain::tenancy::UserStatus::Active {
+                    people.insert(u.id.clone(), u.name.clone());
+                }
+            }
+            cursor = next;
+            if cursor.is_none() {
+                break;
+            }
+        }
+    }
+    for r in &rules {
+        for a in &r.agents {
+            if !people.contains_key(a) {
+                let scope = r.tenant.clone();
+                let name = match scope {
+                    Some(t) => accounts::get_user(store, &t, a).await?.map(|u| u.value.name),
+                    None => None,
+                };
+                people.insert(a.clone(), name.unwrap_or_default());
+            }
+        }
+    }
+    let ids: Vec<UserId> = people.keys().cloned().collect();
+    let loads = workflow::loads(store, &ids).await?;
+    let mut out: Vec<AgentLoad> = people
+        .into_iter()
+        .map(|(user, name)| {
+            let capacity = rules.iter().filter(|r| r.enabled && r.agents.contains(&user)).map(|r| r.capacity).min();
+            AgentLoad { load: loads.get(&user).copied().unwrap_or(0), user, name, capacity }
+        })
+        .collect();
+    out.sort_by(|a, b| b.load.cmp(&a.load).then_with(|| a.name.cmp(&b.name)));
+    Ok(out)
+}
+
+/// The lease one dispatcher holds while it assigns; `None` when another holds it.
+async fn take_lease(app: &AppState) -> Result<Option<String>, AppError> {
+    let token = app.ids.ulid().to_string();
+    let mut attrs = serde_json::Map::new();
+    attrs.insert("holder".into(), serde_json::Value::String(token.clone()));
+    let item = Item::new(workflow::lease_key(), attrs).with_expiry(app.clock.now_unix() + LEASE_SECS);
+    for attempt in 0..20 {
+        match app.store.put(item.clone(), Cond::NotExists).await {
+            Ok(()) => return Ok(Some(token)),
+            Err(e) if e.is_conflict() => {
+                if attempt < 19 {
+                    tokio::time::sleep(Duration::from_millis(25)).await;
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(None)
+}
+
+async fn release_lease(app: &AppState) {
+    if let Err(e) = app.store.delete(&workflow::lease_key(), Cond::None).await {
+        tracing::warn!(error = %e, "could not release the assignment lease; it expires by itself");
+    }
+}
+
+/// Who the rules give `t` to, if anyone: the first matching rule with an agent under capacity.
+fn choose<'r>(
+    rules: &'r [AssignmentRule],
+    loads: &BTreeMap<UserId, u32>,
+    last: &BTreeMap<String, UserId>,
+    t: &Ticket,
+) -> Option<(&'r AssignmentRule, UserId)> {
+    if t.assignee.is_some() || !t.status.waits_for_staff() || t.merged_into.is_some() {
+        return None;
+    }
+    rules.iter().filter(|r| r.matches(t)).find_map(|r| r.pick(loads, last.get(&r.id)).map(|a| (r, a)))
+}
+
+/// Assigns `t` (as read at `version`) to `agent` by `rule`, in one transaction with the load,
+/// the rule's round-robin cursor, the activity entry and the `ticket.changed` event. `false`
+/// when the ticket changed meanwhile (it is left alone).
+async fn assign(
+    app: &AppState,
+    t: &Ticket,
+    version: u64,
+    rule: &AssignmentRule,
+    agent: &UserId,
+) -> Result<bool, AppError> {
+    let tenant = tenancy::get(app, &t.tenant).await?;
+    let mut after = t.clone();
+    after.assignee = Some(agent.clone());
+    after.updated_at = app.clock.now();
+    let mut ops = vec![TxOp::Put { item: tickets::item(&after, version + 1)?, cond: Cond::Version(version) }];
+    ops.extend(workflow::load_ops(None, t.status, Some(agent), after.status));
+    ops.push(TxOp::Put { item: workflow::last_item(&rule.id, agent), cond: Cond::None });
+    ops.push(activity_entry(app, &after, None, "assignee", None, Some(agent.to_string()))?);
+    let extra = serde_json::json!({
+        "fields": ["assignee"],
+        "from_status": t.status.as_str(),
+        "from_priority": t.priority.as_str(),
+        "from_assignee": null,
+        "rule": rule.id,
+        "rule_name": rule.name,
+    });
+    ops.push(event_op(app, "ticket.changed", &after, &tenant, None, &[], extra)?);
+    match app.store.transact(ops).await {
+        Ok(()) => {
+            app.outbox_wake.notify_one();
+            Ok(true)
+        }
+        Err(e) if e.is_conflict() => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What one dispatch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Dispatched {
+    pub assigned: usize,
+    /// Unassigned waiting tickets the walk saw that a rule matched but no agent had room for
+    /// (the walk stops reading once no agent has room, so this is a lower bound).
+    pub waiting: usize,
+    /// Whether another dispatcher held the lease (this one did nothing).
+    pub busy: bool,
+}
+
+/// Walks the queue (Critical first, oldest first) assigning unassigned tickets while any
+/// matching rule has an agent with room; stops as soon as no rule has room left.
+pub async fn dispatch(app: &AppState) -> Result<Dispatched, AppError> {
+    let store = app.store.as_ref();
+    let rules: Vec<AssignmentRule> = workflow::rules(store).await?.into_iter().filter(|r| r.enabled).collect();
+    if rules.is_empty() {
+        return Ok(Dispatched::default());
+    }
+    let agents: Vec<UserId> = rules.iter().flat_map(|r| r.agents.clone()).collect();
+    let mut loads = workflow::loads(store, &agents).await?;
+    if !rules.iter().any(|r| r.has_capacity(&loads)) {
+        return Ok(Dispatched::default());
+    }
+    if take_lease(app).await?.is_none() {
+        return Ok(Dispatched { busy: true, ..Dispatched::default() });
+    }
+    let result = async {
+        // Read again under the lease: another dispatcher may have assigned meanwhile.
+        loads = workflow::loads(store, &agents).await?;
+        let mut last = workflow::last_assigned(store, &rules).await?;
+        let mut out = Dispatched::default();
+        let mut scanned = 0;
+        for priority in Priority::ALL.into_iter().rev() {
+            let mut cursor = None;
+            loop {
+                let full = !rules.iter().any(|r| r.has_capacity(&loads));
+                if out.assigned >= MAX_PER_WALK || scanned >= MAX_SCAN || full {
+                    return Ok(out);
+                }
+                let page = store.query(tickets::queue_query(priority).limit(100).after(cursor)).await?;
+                scanned += page.items.len();
+                for item in &page.items {
+                    let t: Ticket = item.to_entity()?;
+                    if t.assignee.is_some() || !rules.iter().any(|r| r.matches(&t)) {
+                        continue;
+                    }
+                    let Some((rule, agent)) = choose(&rules, &loads, &last, &t) else {
+                        out.waiting += 1;
+                        continue;
+                    };
+                    if assign(app, &t, item.version, rule, &agent).await? {
+                        out.assigned += 1;
+                        *loads.entry(agent.clone()).or_insert(0) += 1;
+                        last.insert(rule.id.clone(), agent);
+                    }
+                }
+                cursor = page.next_cursor;
+                if cursor.is_none() {
+                    break;
+                }
+            }
+        }
+        Ok::<_, AppError>(out)
+    }
+    .await;
+    release_lease(app).await;
+    result
+}
+
+/// Whether an event may have made a ticket assignable or freed an agent's capacity: a ticket
+/// waiting unassigned, an assignee gone, a ticket finished, a rule changed.
+fn may_change_assignments(event: &DomainEvent) -> bool {
+    let p = &event.payload;
+    let s = |k: &str| p.get(k).and_then(|v| v.as_str());
+    let status = |k: &str| s(k).and_then(|v| serde_json::from_value::<Status>(v.into()).ok());
+    let waits_unassigned = s("assignee").is_none() && p.get("queue_number").is_some_and(|q| !q.is_null());
+    let assignee_left = s("from_assignee").is_some() && s("from_assignee") != s("assignee");
+    let finished = matches!((status("from_status"), status("status")), (Some(f), Some(t)) if counts_as_load(f) && !counts_as_load(t));
+    event.kind == "assignment.rules_changed" || waits_unassigned || assignee_left || finished
+}
+
+/// The events worker's assignment step.
+pub struct AssignmentConsumer {
+    app: AppState,
+}
+
+impl AssignmentConsumer {
+    pub fn shared(app: AppState) -> Arc<dyn Consumer> {
+        Arc::new(Self { app })
+    }
+}
+
+#[async_trait]
+impl Consumer for AssignmentConsumer {
+    fn name(&self) -> &'static str {
+        "assignment"
+    }
+
+    fn wants(&self, kind: &str) -> bool {
+        kind.starts_with("ticket.") || kind == "assignment.rules_changed"
+    }
+
+    async fn handle(&self, event: &DomainEvent) -> Result<(), HandlerError> {
+        if !may_change_assignments(event) {
+            return Ok(());
+        }
+        let d = dispatch(&self.app).await.map_err(|e| HandlerError(e.to_string()))?;
+        if d.assigned > 0 {
+            tracing::info!(assigned = d.assigned, waiting = d.waiting, "tickets assigned by rule");
+        }
+        Ok(())
+    }
+}
