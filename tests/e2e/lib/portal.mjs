@@ -211,3 +211,44 @@ export async function nextTotpStep() {
   const ms = 30_000 - (Date.now() % 30_000) + 200;
   await new Promise((r) => setTimeout(r, ms));
 }
+
+/** The local host's mail outbox (GET /dev/mail, newest first): [{ id, subject, to }]. */
+export async function mailbox() {
+  const res = await exchange(HOSTS.kt, 'GET', '/dev/mail', { accept: 'text/html' });
+  assert.equal(res.status, 200, 'the mail outbox answers');
+  const mails = [];
+  for (const m of res.text.matchAll(/<a href="\/dev\/mail\/([^"]+)">([^<]*)<\/a> to ([^<\s]+)/g)) {
+    mails.push({ id: m[1], subject: decodeEntities(m[2]), to: m[3] });
+  }
+  return mails;
+}
+
+const decodeEntities = (s) =>
+  s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e]);
+
+/** One mail's raw .eml, with its quoted-printable parts decoded (soft breaks joined, =XX bytes decoded). */
+export async function mailText(id) {
+  const res = await exchange(HOSTS.kt, 'GET', `/dev/mail/${id}`, {});
+  assert.equal(res.status, 200, `mail ${id}`);
+  const joined = res.text.replace(/=\r?\n/g, '');
+  const bytes = [];
+  for (let i = 0; i < joined.length; i++) {
+    const hex = joined[i] === '=' && /^[0-9A-F]{2}$/.test(joined.slice(i + 1, i + 3)) ? joined.slice(i + 1, i + 3) : null;
+    if (hex) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(...Buffer.from(joined[i], 'utf8'));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** Polls the outbox for the newest mail to `to` whose subject matches, for up to `ms`. */
+export async function waitForMail(to, subject, ms = 10_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const hit = (await mailbox()).find((m) => m.to === to && (subject instanceof RegExp ? subject.test(m.subject) : m.subject === subject));
+    if (hit) return hit;
+    assert.ok(Date.now() < until, `no mail to ${to} matching ${subject}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

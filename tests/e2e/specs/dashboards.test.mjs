@@ -1,13 +1,14 @@
 // Every role's dashboard renders its widgets without accessibility problems, at both
-// viewports; screenshots land in tests/e2e/artifacts/.
+// viewports; screenshots land in tests/e2e/artifacts/. Staff and the super admin see the
+// agents' workload against capacity; they and partners see customer satisfaction (CSAT).
 import { after, before, describe, it } from 'node:test';
 import { checkA11y, launch, login, openPage, screenshot, signIn } from '../lib/portal.mjs';
 
 const PEOPLE = [
-  ['admin', 'admin@kre8ivtech.test', 'System health'],
-  ['staff', 'staff@kre8ivtech.test', 'Waiting now'],
-  ['partner-staff', 'sam@acme-agency.test', 'Open tickets by client'],
-  ['client-globex', 'dana@globex.test', 'Open tickets'],
+  ['admin', 'admin@kre8ivtech.test', ['System health', 'Staff workload', 'Customer satisfaction']],
+  ['staff', 'staff@kre8ivtech.test', ['Waiting now', 'Workload', 'Customer satisfaction']],
+  ['partner-staff', 'sam@acme-agency.test', ['Open tickets by client', 'Customer satisfaction']],
+  ['client-globex', 'dana@globex.test', ['Open tickets']],
 ];
 
 describe('dashboards', () => {
@@ -15,12 +16,25 @@ describe('dashboards', () => {
   before(async () => (browser = await launch()));
   after(async () => browser?.close());
 
-  for (const [name, email, widget] of PEOPLE) {
+  for (const [name, email, widgets] of PEOPLE) {
     for (const viewport of ['mobile', 'desktop']) {
       it(`${name} (${viewport})`, async () => {
         const page = await openPage(browser, viewport);
         await signIn(page, email);
-        await page.getByRole('region', { name: widget }).waitFor();
+        for (const widget of widgets) await page.getByRole('region', { name: widget }).waitFor();
+        if (widgets.includes('Customer satisfaction')) {
+          await page.getByRole('region', { name: 'Customer satisfaction' }).getByText('Average (CSAT)').waitFor();
+        }
+        const workload = widgets.find((w) => w.endsWith('orkload'));
+        if (workload) {
+          // Every house agent with their open assigned tickets (and capacity, once a rule names them).
+          await page.getByRole('region', { name: workload }).getByText('Sky Staff').waitFor();
+          await page
+            .getByRole('region', { name: workload })
+            .getByText(/\d+ (of \d+ )?open assigned/)
+            .first()
+            .waitFor();
+        }
         await page.waitForLoadState('networkidle');
         await screenshot(page, `dashboard-${name}-${viewport}`);
         await checkA11y(page, `${name} dashboard (${viewport})`);

@@ -6,12 +6,15 @@ import { checkA11y, launch, login, openPage, signIn } from '../lib/portal.mjs';
 const VISITS = [
   ['staff@kre8ivtech.test', '/queue?priority=high', 'Queue'],
   ['staff@kre8ivtech.test', '/admin/sla', 'Service levels'],
+  ['staff@kre8ivtech.test', '/admin/assignment-rules', 'Assignment rules'],
+  ['staff@kre8ivtech.test', '/admin/canned-responses', 'Canned responses'],
   ['admin@kre8ivtech.test', '/admin/tenants', 'Tenants'],
   ['admin@kre8ivtech.test', '/admin/users', 'Users and invitations'],
   ['admin@kre8ivtech.test', '/admin/audit', 'Audit log'],
   ['pat@acme-agency.test', '/admin', 'Admin'],
   ['pat@acme-agency.test', '/admin/orgs', 'Organizations'],
   ['pat@acme-agency.test', '/clients', 'Clients'],
+  ['sam@acme-agency.test', '/admin/canned-responses', 'Canned responses'],
   ['dana@globex.test', '/notifications', 'Notifications'],
   ['dana@globex.test', '/settings', 'Account and security'],
 ];

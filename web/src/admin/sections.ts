@@ -35,6 +35,18 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     roles: ['super_admin', 'staff'],
   },
   {
+    href: '/admin/canned-responses',
+    label: 'Canned responses',
+    description: 'Saved replies with variables, inserted from the reply box or by typing /shortcut.',
+    roles: ['super_admin', 'staff', 'partner', 'partner_staff'],
+  },
+  {
+    href: '/admin/assignment-rules',
+    label: 'Assignment rules',
+    description: 'Who new tickets go to: by tenant, organization and category, round robin or least loaded.',
+    roles: ['super_admin', 'staff'],
+  },
+  {
     href: '/admin/audit',
     label: 'Audit log',
     description: 'Who did what, with filters and CSV export.',

@@ -10,6 +10,7 @@ import { me } from './session';
 const SignIn = lazy(() => import('../auth/SignIn'));
 const ForgotPassword = lazy(() => import('../auth/ForgotPassword'));
 const LinkLanding = lazy(() => import('../auth/LinkLanding'));
+const SurveyPage = lazy(() => import('../survey/SurveyPage'));
 const Dashboard = lazy(() => import('../dashboards/Dashboard'));
 const TicketList = lazy(() => import('../tickets/TicketList'));
 const NewTicket = lazy(() => import('../tickets/NewTicket'));
@@ -26,9 +27,12 @@ const Users = lazy(() => import('../admin/Users'));
 const BrandingEditor = lazy(() => import('../admin/BrandingEditor'));
 const Sla = lazy(() => import('../admin/Sla'));
 const Audit = lazy(() => import('../admin/Audit'));
+const CannedResponses = lazy(() => import('../admin/CannedResponses'));
+const AssignmentRules = lazy(() => import('../admin/AssignmentRules'));
 const NotFound = lazy(() => import('./NotFound'));
 
-const PUBLIC = ['/sign-in', '/forgot-password', '/auth/'];
+// The survey link (from the resolution mail) works without signing in, and for anyone signed in.
+const PUBLIC = ['/sign-in', '/forgot-password', '/auth/', '/survey/'];
 export const isPublicPath = (path: string) => PUBLIC.some((p) => path === p || path.startsWith(p));
 
 export function App() {
@@ -59,6 +63,7 @@ function Screens() {
           <Route path="/sign-in" component={SignIn} />
           <Route path="/forgot-password" component={ForgotPassword} />
           <Route path="/auth/:purpose" component={LinkLanding} />
+          <Route path="/survey/:token" component={SurveyPage} />
           <Route default component={NotFound} />
         </Router>
       </main>
@@ -84,6 +89,8 @@ function Screens() {
         <Route path="/admin/branding" component={BrandingEditor} />
         <Route path="/admin/sla" component={Sla} />
         <Route path="/admin/audit" component={Audit} />
+        <Route path="/admin/canned-responses" component={CannedResponses} />
+        <Route path="/admin/assignment-rules" component={AssignmentRules} />
         <Route default component={NotFound} />
       </Router>
     </Layout>

@@ -1,20 +1,17 @@
-// The super admin's dashboard (PRD 5.1): health, tenants, ticket volume and SLA compliance,
-// staff workload and the activity feed.
-import { api, type Schemas } from '../api/client';
+// The super admin's dashboard (PRD 5.1): health, tenants, ticket volume, customer satisfaction
+// and SLA compliance, staff workload against capacity and the activity feed.
+import { api } from '../api/client';
 import { listTenants, type Tenant } from '../admin/useTenant';
 import { unwrap } from '../api/problem';
 import { user } from '../app/session';
-import { Empty } from '../ui/Card';
 import { Page } from '../ui/Page';
 import { useResource } from '../ui/useResource';
 import { allQueues } from '../queue/queue';
 import { listTickets, type Ticket } from '../tickets/api';
 import { OPEN_STATUSES } from '../tickets/labels';
-import { roleLabel } from '../tickets/roles';
 import { compliance, QueueStats } from './StaffDashboard';
+import { SatisfactionByTenant, satisfactionByTenant, SatisfactionFigures, workload, WorkloadList } from './workflow';
 import { ActivityList, ComplianceTable, QuickActions, recentActivity, Refreshable, ResourceCard } from './widgets';
-
-type UserView = Schemas['UserView'];
 
 interface Volume {
   tenant: Tenant;
@@ -32,17 +29,6 @@ async function openByTenant(tenants: Tenant[]): Promise<Volume[]> {
   );
 }
 
-export interface Workload {
-  person: UserView;
-  open: number;
-}
-
-export function workload(people: UserView[], open: Ticket[]): Workload[] {
-  return people
-    .map((person) => ({ person, open: open.filter((t) => t.assignee_id === person.id).length }))
-    .sort((a, b) => b.open - a.open || a.person.name.localeCompare(b.person.name));
-}
-
 export default function AdminDashboard() {
   const me = user.value!;
   const health = useResource(async () => unwrap(await api.GET('/api/v1/health')), []);
@@ -50,19 +36,13 @@ export default function AdminDashboard() {
   const volume = useResource(async () => openByTenant(await listTenants()), []);
   const queues = useResource(() => allQueues(), []);
   const sla = useResource(compliance, []);
-  const staff = useResource(
-    async () =>
-      unwrap(
-        await api.GET('/api/v1/tenants/{tenant_id}/users', { params: { path: { tenant_id: me.tenant }, query: { limit: 100 } } }),
-      ).items.filter((u) => u.role === 'staff' || u.role === 'super_admin'),
-    [me.tenant],
-  );
+  const staff = useResource(workload, []);
+  const csat = useResource(async () => satisfactionByTenant(await listTenants()), []);
   const activity = useResource(() => recentActivity(me.tenant), [me.tenant]);
-  const allOpen = (volume.data ?? []).flatMap((v) => v.open);
 
   return (
     <Page title="Dashboard">
-      <Refreshable resources={[health, tenants, volume, queues, sla, staff, activity]}>
+      <Refreshable resources={[health, tenants, volume, queues, sla, staff, csat, activity]}>
         <QuickActions
           actions={[
             { href: '/admin/tenants', label: 'Create partner', icon: 'users' },
@@ -116,23 +96,15 @@ export default function AdminDashboard() {
             )}
           </ResourceCard>
           <ResourceCard title="Staff workload" resource={staff}>
-            {(people) => {
-              const rows = workload(people, allOpen);
-              return rows.length ? (
-                <ul class="list">
-                  {rows.map((w) => (
-                    <li key={w.person.id}>
-                      {w.person.name}{' '}
-                      <span class="muted">
-                        · {roleLabel(w.person.role)} · {w.open} open assigned
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <Empty>No staff accounts yet.</Empty>
-              );
-            }}
+            {(agents) => <WorkloadList agents={agents} />}
+          </ResourceCard>
+          <ResourceCard title="Customer satisfaction" resource={csat}>
+            {(c) => (
+              <>
+                <SatisfactionFigures figures={c.overall} label="Customer satisfaction across tenants" />
+                <SatisfactionByTenant rows={c.tenants} />
+              </>
+            )}
           </ResourceCard>
           <ResourceCard title="Activity" resource={activity}>
             {(items) => <ActivityList items={items} />}

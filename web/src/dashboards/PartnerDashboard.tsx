@@ -1,5 +1,6 @@
 // The partner's dashboard (PRD 5.3): every client's tickets at a glance, the queue positions of
-// their waiting tickets, counts, activity, the brand and the latest notifications.
+// their waiting tickets, counts and customer satisfaction, activity, the brand and the latest
+// notifications.
 import { role, user } from '../app/session';
 import { Empty } from '../ui/Card';
 import { Page } from '../ui/Page';
@@ -12,6 +13,7 @@ import { OPEN_STATUSES, PRIORITIES, STATUSES } from '../tickets/labels';
 import { listOrgs } from '../tickets/orgs';
 import { byClient } from '../clients/summary';
 import { TicketRows } from '../tickets/TicketRow';
+import { SatisfactionFigures } from './workflow';
 import { ActivityList, NotificationList, QuickActions, recentActivity, recentNotifications, Refreshable, ResourceCard } from './widgets';
 
 export default function PartnerDashboard() {
@@ -68,6 +70,9 @@ export default function PartnerDashboard() {
                 </dl>
               </>
             )}
+          </ResourceCard>
+          <ResourceCard title="Customer satisfaction" resource={counts}>
+            {(c) => <SatisfactionFigures figures={c.satisfaction} />}
           </ResourceCard>
           <ResourceCard title="Open tickets by client" resource={orgs}>
             {() =>

@@ -1,5 +1,6 @@
 // The staff dashboard (PRD 5.2): my tickets, the unassigned and escalated work across tenants,
-// the queues' lengths, SLA compliance and notifications.
+// the queues' lengths, the agents' workload against their capacity, customer satisfaction of
+// Kre8ivTech's own clients, SLA compliance and notifications.
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { user } from '../app/session';
@@ -10,6 +11,7 @@ import { allQueues, type QueueSlice } from '../queue/queue';
 import { listTickets, type Ticket } from '../tickets/api';
 import { OPEN_STATUSES, priorityLabel } from '../tickets/labels';
 import { TicketRows } from '../tickets/TicketRow';
+import { SatisfactionFigures, tenantCounts, workload, WorkloadList } from './workflow';
 import { ComplianceTable, monthsBack, NotificationList, QuickActions, recentNotifications, Refreshable, ResourceCard } from './widgets';
 
 /** Waiting tickets nobody has taken, most urgent queue first, in queue order. */
@@ -41,6 +43,8 @@ export default function StaffDashboard() {
   const mine = useResource(() => listTickets(me.tenant, { assignee_id: me.id, status: OPEN_STATUSES, limit: 50 }), [me.id]);
   const sla = useResource(compliance, []);
   const updates = useResource(() => recentNotifications(5), [me.id]);
+  const load = useResource(workload, []);
+  const counts = useResource(() => tenantCounts(me.tenant), [me.tenant]);
   const queuedMine = (queues.data ?? []).flatMap((q) => q.items.filter((t) => t.assignee_id === me.id));
   const myTickets = [...(mine.data?.items ?? []), ...queuedMine.filter((q) => !mine.data?.items.some((t) => t.id === q.id))];
   const escalated = (queues.data ?? [])
@@ -49,7 +53,7 @@ export default function StaffDashboard() {
 
   return (
     <Page title="Dashboard">
-      <Refreshable resources={[queues, mine, sla, updates]}>
+      <Refreshable resources={[queues, mine, sla, updates, load, counts]}>
         <QuickActions
           actions={[
             { href: '/queue', label: 'View queue', icon: 'queue' },
@@ -75,6 +79,12 @@ export default function StaffDashboard() {
               const list = unassigned(q);
               return list.length ? <TicketRows tickets={list.slice(0, 10)} /> : <Empty>Every waiting ticket has someone.</Empty>;
             }}
+          </ResourceCard>
+          <ResourceCard title="Workload" resource={load}>
+            {(agents) => <WorkloadList agents={agents} />}
+          </ResourceCard>
+          <ResourceCard title="Customer satisfaction" resource={counts}>
+            {(c) => <SatisfactionFigures figures={c.satisfaction} label="Customer satisfaction of Kre8ivTech's clients" />}
           </ResourceCard>
           <ResourceCard title="Notifications" resource={updates}>
             {(items) => <NotificationList items={items} />}

@@ -1,5 +1,6 @@
 // The work queue across tenants (house staff): one priority at a time, first in first, live as
-// it changes. Keys: j/k move, Enter opens, a assigns the selected ticket to me.
+// it changes. Keys: j/k move, Enter opens, a assigns the current ticket to me, x ticks it for a
+// bulk change (status, priority, assign to me, unassign) with per-ticket results.
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { ApiError } from '../api/problem';
@@ -12,6 +13,7 @@ import { useShortcuts } from '../ui/useShortcuts';
 import { timeAgo } from '../ui/format';
 import { getTicket, ticketPath, updateTicket } from '../tickets/api';
 import { PRIORITIES, priorityLabel, statusLabel } from '../tickets/labels';
+import { BulkBar, SelectAll, SelectBox, useSelection } from '../tickets/BulkBar';
 import { queueSlice } from './queue';
 
 export default function QueuePage() {
@@ -23,6 +25,7 @@ export default function QueuePage() {
   const [lengths, setLengths] = useState<Record<string, number>>({});
   const [note, setNote] = useState<string | null>(null);
   const items = slice.data?.items ?? [];
+  const selection = useSelection(items);
 
   useEffect(() => setSelected(0), [priority]);
   useEffect(
@@ -53,6 +56,7 @@ export default function QueuePage() {
     k: () => setSelected((s) => Math.max(s - 1, 0)),
     Enter: () => items[selected] && route(ticketPath(items[selected])),
     a: () => void assignToMe(selected),
+    x: () => items[selected] && selection.toggle(items[selected].id),
   });
 
   return (
@@ -72,13 +76,15 @@ export default function QueuePage() {
         ))}
       </nav>
       <p class="kbd-help">
-        <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>a</kbd> assign to me · <kbd>Ctrl</kbd>+<kbd>K</kbd> jump to a ticket
+        <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>a</kbd> assign to me · <kbd>x</kbd> select · <kbd>Ctrl</kbd>+
+        <kbd>K</kbd> jump to a ticket
       </p>
       {note && (
         <p class="alert alert--ok" role="status">
           {note}
         </p>
       )}
+      <BulkBar selection={selection} empty={!items.length} onApplied={() => slice.reload()} />
       {slice.error ? (
         <ErrorNote error={slice.error} />
       ) : !slice.data ? (
@@ -91,6 +97,9 @@ export default function QueuePage() {
             <caption class="visually-hidden">{priorityLabel(priority)} queue, first in first</caption>
             <thead>
               <tr>
+                <th scope="col" class="select-cell">
+                  <SelectAll selection={selection} items={items} label={`Select all ${items.length} tickets shown`} />
+                </th>
                 <th scope="col">#</th>
                 <th scope="col">Ticket</th>
                 <th scope="col">Status</th>
@@ -104,6 +113,9 @@ export default function QueuePage() {
             <tbody>
               {items.map((t, i) => (
                 <tr key={t.id} class={i === selected ? 'row-current' : undefined} aria-current={i === selected ? 'true' : undefined}>
+                  <td class="select-cell">
+                    <SelectBox selection={selection} ticket={t} />
+                  </td>
                   <td>{t.queue?.position ?? '—'}</td>
                   <td>
                     <a href={ticketPath(t)}>

@@ -1,5 +1,5 @@
 // For those who manage tickets: status, priority (with one-step escalation) and assignee.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { ApiError } from '../api/problem';
 import { isHouseStaff, user } from '../app/session';
@@ -33,6 +33,9 @@ export function ManagePanel({ ticket, update }: { ticket: Ticket; update: (c: Ch
   const tenants = isHouseStaff.value && ticket.tenant_id !== me.tenant ? [ticket.tenant_id, me.tenant] : [ticket.tenant_id];
   const people = useResource(() => assignableUsers(tenants), [ticket.tenant_id]);
   const raised = raisedPriority(ticket.priority);
+  // Changed elsewhere (a merge, a bulk change, a reload after a conflict): show it as it is now.
+  useEffect(() => setStatus(ticket.status), [ticket.status]);
+  useEffect(() => setPriority(ticket.priority), [ticket.priority]);
 
   const run = async (change: Change) => {
     setBusy(true);

@@ -1,7 +1,8 @@
 // All the tickets a person may see in their tenant (partners: every client's; clients: their
-// organizations'), with filters by client, status and priority.
+// organizations'), with filters by client, status and priority; those who manage tickets tick
+// rows to change them together.
 import { useLocation } from 'preact-iso';
-import { me } from '../app/session';
+import { managesTickets, me } from '../app/session';
 import { Page } from '../ui/Page';
 import { useResource } from '../ui/useResource';
 import { listTickets } from './api';
@@ -30,6 +31,7 @@ export default function TicketList() {
         deps={[filters.org_id, filters.status, filters.priority]}
         load={(cursor) => listTickets(session.user.tenant, { ...apiQuery(filters), with_positions: true, limit: 25, cursor })}
         extra={(orgs.data?.length ?? 0) > 1 ? (t) => orgName(t.org_id) : undefined}
+        bulk={managesTickets.value}
       />
     </Page>
   );

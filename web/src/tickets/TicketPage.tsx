@@ -1,7 +1,8 @@
 // One ticket: where it stands (live), the conversation, the reply box and, for those who manage
-// tickets, status, priority (escalate), assignee, internal notes and the SLA clocks; its files
-// (everyone who reads the ticket downloads and attaches); for Kre8ivTech staff and super admins,
-// the time logged on it.
+// tickets, status, priority (escalate), assignee, internal notes, canned responses, linked
+// tickets, merging and the SLA clocks; its files (everyone who reads the ticket downloads and
+// attaches); the requester's satisfaction rating once it is resolved; for Kre8ivTech staff and
+// super admins, the time logged on it. A merged ticket says where its conversation went.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api } from '../api/client';
@@ -16,10 +17,13 @@ import { useResource } from '../ui/useResource';
 import NotFound from '../app/NotFound';
 import { getTicket, listMessages, standingOf, updateTicket, type Message, type Ticket } from './api';
 import { AttachmentsPanel } from './Attachments';
+import { CannedReplyBox } from './CannedReply';
 import { categoryLabel, priorityLabel, statusLabel } from './labels';
+import { LinksPanel, MergedBanner } from './LinksPanel';
 import { ManagePanel } from './ManagePanel';
 import { PositionCard } from './PositionCard';
 import { roleLabel } from './roles';
+import { SatisfactionPanel } from './SatisfactionPanel';
 import { TimePanel } from './TimePanel';
 import { useStanding } from './useStanding';
 
@@ -88,6 +92,7 @@ function TicketView({ ticket, etag, messages, onChanged, reload }: ViewProps) {
 
   return (
     <Page title={`${ticket.number}: ${ticket.subject}`}>
+      {ticket.merged_into_id && <MergedBanner ticket={ticket} />}
       <PositionCard standing={standing} />
       <div class="ticket-layout">
         <div>
@@ -103,7 +108,17 @@ function TicketView({ ticket, etag, messages, onChanged, reload }: ViewProps) {
           <AttachmentsPanel ticket={ticket} messages={messages} />
           <h2>Conversation</h2>
           <Conversation messages={messages} />
-          <ReplyForm ticket={ticket} manages={manages} internal={internal} setInternal={setInternal} textarea={replyRef} onSent={reload} />
+          <SatisfactionPanel ticket={ticket} onRated={() => void reload()} reload={reload} />
+          {!ticket.merged_into_id && (
+            <ReplyForm
+              ticket={ticket}
+              manages={manages}
+              internal={internal}
+              setInternal={setInternal}
+              textarea={replyRef}
+              onSent={reload}
+            />
+          )}
         </div>
         <aside aria-label="Ticket details">
           <section class="panel">
@@ -126,6 +141,15 @@ function TicketView({ ticket, etag, messages, onChanged, reload }: ViewProps) {
             </dl>
           </section>
           {manages && <ManagePanel ticket={ticket} update={update} />}
+          {manages && (
+            <LinksPanel
+              ticket={ticket}
+              onMerged={async () => {
+                await reload();
+                setTimeout(() => document.getElementById('merged-banner')?.focus(), 0);
+              }}
+            />
+          )}
           {ticket.sla && <SlaPanel sla={ticket.sla} />}
           {isHouseStaff.value && <TimePanel ticket={ticket} />}
         </aside>
@@ -181,15 +205,27 @@ function ReplyForm({ ticket, manages, internal, setInternal, textarea, onSent }:
   return (
     <form class="form panel" onSubmit={submit} ref={form.formRef} noValidate style={{ marginTop: '1rem' }}>
       <FormError message={form.formError} />
-      <TextArea
-        label={label}
-        name="body"
-        value={form.values.body}
-        onValue={(v) => form.set('body', v)}
-        error={form.errors.body}
-        hint="Markdown works."
-        inputRef={textarea}
-      />
+      {manages ? (
+        <CannedReplyBox
+          ticket={ticket}
+          label={label}
+          value={form.values.body}
+          onValue={(v) => form.set('body', v)}
+          error={form.errors.body}
+          hint="Markdown works."
+          textarea={textarea}
+        />
+      ) : (
+        <TextArea
+          label={label}
+          name="body"
+          value={form.values.body}
+          onValue={(v) => form.set('body', v)}
+          error={form.errors.body}
+          hint="Markdown works."
+          inputRef={textarea}
+        />
+      )}
       {manages && (
         <label class="check">
           <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.currentTarget.checked)} />
