@@ -111,6 +111,7 @@ pub struct StartedUploadView {
 #[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/attachments", tag = "tickets",
     request_body = NewAttachmentRequest, params(("tenant_id" = String, Path), ("ticket_id" = String, Path)),
     responses((status = 201, body = StartedUploadView), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The ticket is closed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is wrong, or the quota is full (field `size`)", body = Problem, content_type = "application/problem+json")))]
 async fn start_upload(
     State(app): State<AppState>,

@@ -419,7 +419,7 @@ async fn bulk_change(
 #[serde(deny_unknown_fields)]
 pub struct RatingRequest {
     /// 1 (very dissatisfied) to 5 (very satisfied).
-    #[schema(example = 5)]
+    #[schema(example = 5, minimum = 1, maximum = 5)]
     pub rating: u8,
     #[serde(default)]
     #[schema(example = "Quick and friendly, thank you.")]

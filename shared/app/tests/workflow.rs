@@ -435,6 +435,24 @@ async fn merging_moves_the_conversation_and_closes_the_source_with_a_link() {
         links::merge(&w.app, &w.pat, &w.acme, &other.id, src.id.as_str()).await.expect_err("into closed"),
     );
     assert_eq!(fields, ["into_ticket"]);
+    // Nothing more is attached to the closed source: it would never reach the target.
+    let attach = kt_app::tickets::attachments::start_upload(
+        &w.app,
+        &w.dana,
+        &w.acme,
+        &src.id,
+        "late.pdf",
+        "application/pdf",
+        10,
+    )
+    .await;
+    assert!(matches!(attach, Err(AppError::Conflict(_))), "a closed ticket refuses attachments");
+    // Another organization's ticket never merges in: its clients would read this one.
+    let initech = file_as(&w, &w.ivy, "Initech mail", Category::TechnicalSupport).await;
+    let fields = invalid_fields(
+        links::merge(&w.app, &w.pat, &w.acme, &initech.id, dst.id.as_str()).await.expect_err("cross-org"),
+    );
+    assert_eq!(fields, ["into_ticket"]);
     // The move itself resumes idempotently (the worker's path).
     assert_eq!(links::move_conversation(&w.app, &w.acme.id, &src.id, &dst.id).await.expect("move"), 0);
 }

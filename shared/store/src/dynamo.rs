@@ -105,7 +105,12 @@ impl DynamoStore {
     }
 
     async fn transact_once(&self, items: Vec<TransactWriteItem>) -> Result<(), TxFailure> {
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+        // The SDK retries a call whose answer was lost (a timeout, a dropped connection); the
+        // token makes DynamoDB apply the transaction once, so a retry of one that succeeded
+        // does not fail on its own conditions.
+        let token = ulid::Ulid::new().to_string();
+        let call = self.client.transact_write_items().set_transact_items(Some(items)).client_request_token(token);
+        match call.send().await {
             Ok(_) => Ok(()),
             Err(SdkError::ServiceError(ctx)) => match ctx.into_err() {
                 TransactWriteItemsError::TransactionCanceledException(e) => {
@@ -407,7 +412,15 @@ impl Store for DynamoStore {
             let items = ops.iter().cloned().map(|op| self.tx_item(op, now)).collect::<Result<Vec<_>, _>>()?;
             match self.transact_once(items).await {
                 Ok(()) => return Ok(()),
-                Err(TxFailure::Fatal(e)) => return Err(e),
+                Err(TxFailure::Fatal(e)) => {
+                    if let StoreError::Conflict { op: Some(i) } = &e
+                        && let Some(op) = ops.get(*i)
+                    {
+                        let key = op.key();
+                        tracing::debug!(pk = %key.pk, sk = %key.sk, "transaction condition failed");
+                    }
+                    return Err(e);
+                }
                 Err(TxFailure::Retry) if attempt < 5 => {
                     tokio::time::sleep(delay).await;
                     delay *= 2;

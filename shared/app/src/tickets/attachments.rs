@@ -46,6 +46,10 @@ pub async fn start_upload(
     size: u64,
 ) -> Result<(Attachment, PresignedUpload), AppError> {
     let t = get(app, actor, tenant, id).await?.value;
+    // Like replies: a closed ticket (a merged one too: its conversation lives in the target) takes no more.
+    if t.status == kt_domain::ticket::Status::Closed {
+        return Err(AppError::Conflict("a closed ticket takes no more attachments; file a new one".into()));
+    }
     let filename = check_attachment(filename, content_type, size).map_err(AppError::from_invalid)?;
     let storage = storage(app, &t.tenant, &t.org).await?;
     if !quota_allows(storage.used, storage.limit, size) {

@@ -3,8 +3,9 @@
 //! * A link joins two tickets of a tenant both ways (one item in each ticket's partition, in
 //!   one transaction). A list shows only the linked tickets the reader may see: a client never
 //!   learns of another organization's ticket through a link.
-//! * Merging closes the source ticket with a link to the target, in one transaction with its
-//!   queue exit, the load and storage counters, the activity lines on both tickets, the source's
+//! * Merging (two tickets of one organization: whoever reads the target reads what moves)
+//!   closes the source ticket with a link to the target, in one transaction with its
+//!   queue exit, the load counter, the activity lines on both tickets, the source's
 //!   description copied into the target's conversation at its place in time, and a
 //!   `ticket.merged` event. Its replies, notes, attachments and time entries then move to the
 //!   target, each in a transaction that writes it there and removes it here. Moving is
@@ -196,6 +197,13 @@ pub async fn merge(
     if dst.value.status == Status::Closed || dst.value.merged_into.is_some() {
         return Err(AppError::invalid("into_ticket", "is closed: merge into an open ticket"));
     }
+    // Everyone who reads the target would read the source's conversation: same organization only.
+    if dst.value.org != src.value.org {
+        return Err(AppError::invalid(
+            "into_ticket",
+            "belongs to another organization: merge tickets of one organization",
+        ));
+    }
     let store = app.store.as_ref();
     let before = src.value.clone();
     let mut s = src.value;
@@ -207,23 +215,6 @@ pub async fn merge(
     let policy = super::sla::policy_for(app, &s.tenant, &s.org).await?;
     ops.extend(super::sla::reconcile(&mut s, &policy, now));
     ops.extend(workflow::load_ops(before.assignee.as_ref(), before.status, s.assignee.as_ref(), s.status));
-    // Stored bytes follow the attachments when the two belong to different organizations.
-    if s.org != d.org {
-        let bytes: i64 = tickets::attachments(store, &s.tenant, &s.id)
-            .await?
-            .iter()
-            .filter(|a| a.ready)
-            .map(|a| a.size as i64)
-            .sum();
-        if bytes > 0 {
-            ops.push(TxOp::Increment {
-                key: tickets::storage_key(&s.tenant, &s.org),
-                field: "used".into(),
-                by: -bytes,
-            });
-            ops.push(TxOp::Increment { key: tickets::storage_key(&d.tenant, &d.org), field: "used".into(), by: bytes });
-        }
-    }
     // The source's description joins the target's conversation where it was written.
     let author_role = match accounts::get_user(store, &s.tenant, &s.requester).await? {
         Some(u) => u.value.role,
@@ -297,8 +288,6 @@ pub async fn move_conversation(
     let store = app.store.as_ref();
     let from_pk = tickets::key(tenant, source).pk;
     let to_pk = tickets::key(tenant, into).pk;
-    // Attachments count against the target's organization from now on.
-    let org = tickets::get(store, tenant, into).await?.map(|t| t.value.org.to_string());
     let mut moved = 0;
     for prefix in MOVING {
         loop {
@@ -311,9 +300,6 @@ pub async fn move_conversation(
             for item in page.items {
                 let mut attrs = item.attrs.clone();
                 attrs.insert("ticket".into(), serde_json::Value::String(into.to_string()));
-                if let (Some(org), true) = (&org, prefix == "ATT#") {
-                    attrs.insert("org".into(), serde_json::Value::String(org.clone()));
-                }
                 let mut copy = Item::new(Key::new(to_pk.clone(), item.key.sk.clone()), attrs);
                 copy.expires_at = item.expires_at;
                 ops.push(TxOp::Put { item: copy, cond: Cond::None });
