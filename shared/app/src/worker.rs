@@ -34,6 +34,11 @@ pub trait Consumer: Send + Sync + 'static {
     fn name(&self) -> &'static str;
     /// Whether this consumer handles events of `kind`.
     fn wants(&self, kind: &str) -> bool;
+    /// Whether handling must be claimed once per event (the default). A consumer whose handling
+    /// is idempotent by itself (repeating it changes nothing) skips the claim's two writes.
+    fn needs_claim(&self) -> bool {
+        true
+    }
     async fn handle(&self, event: &DomainEvent) -> Result<(), HandlerError>;
 }
 
@@ -92,6 +97,15 @@ impl Dispatcher {
     }
 
     async fn process_one(&self, consumer: &dyn Consumer, event: &DomainEvent) -> Outcome {
+        if !consumer.needs_claim() {
+            return match consumer.handle(event).await {
+                Ok(()) => Outcome::Done,
+                Err(e) => {
+                    tracing::warn!(consumer = consumer.name(), event = %event.id, kind = %event.kind, error = %e, "consumer failed; will retry");
+                    Outcome::Retry
+                }
+            };
+        }
         let key = Key::new(format!("DEDUP#{}#{}", consumer.name(), event.id), "claim");
         let now = self.clock.now_unix();
         let claim = Item::new(key.clone(), json!({"state": "processing"}).as_object().cloned().unwrap_or_default())

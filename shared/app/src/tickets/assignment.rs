@@ -419,6 +419,12 @@ impl Consumer for AssignmentConsumer {
         kind.starts_with("ticket.") || kind == "assignment.rules_changed"
     }
 
+    /// A walk repeated assigns nothing twice (each assignment is conditional on the ticket's
+    /// version), so it needs no once-only claim: every ticket event costs one read of the rules.
+    fn needs_claim(&self) -> bool {
+        false
+    }
+
     async fn handle(&self, event: &DomainEvent) -> Result<(), HandlerError> {
         if !may_change_assignments(event) {
             return Ok(());

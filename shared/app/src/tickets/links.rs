@@ -333,6 +333,11 @@ impl Consumer for MergeConsumer {
         kind == "ticket.merged"
     }
 
+    /// Moving what is left is idempotent: a repeat finds nothing to move.
+    fn needs_claim(&self) -> bool {
+        false
+    }
+
     async fn handle(&self, event: &DomainEvent) -> Result<(), HandlerError> {
         let p = &event.payload;
         let id = |k: &str| p.get(k).and_then(|v| v.as_str()).and_then(|s| TicketId::try_from(s.to_owned()).ok());

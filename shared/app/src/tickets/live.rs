@@ -467,6 +467,12 @@ impl Consumer for LiveConsumer {
         kind.starts_with("ticket.")
     }
 
+    /// A repeated push sends positions read afresh, stamped `as_of`: subscribers keep the
+    /// newest, so a redelivery is harmless and the latency-budgeted path skips the claim.
+    fn needs_claim(&self) -> bool {
+        false
+    }
+
     async fn handle(&self, event: &DomainEvent) -> Result<(), HandlerError> {
         let fail = |e: AppError| HandlerError(e.to_string());
         let (Some(tenant), Some(id)) = (
