@@ -73,7 +73,13 @@ impl SqliteStore {
         }
         let writer = open_connection(&path)?;
         writer.execute_batch(SCHEMA).map_err(unavailable)?;
-        Ok(Self { inner: Arc::new(Inner { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), clock }) })
+        // Checkpoints (the only syncs in WAL + NORMAL) run on their own connection, off the
+        // writer: an automatic one would run inside the commit that crosses the threshold and
+        // hold every other write behind its sync.
+        writer.execute_batch("PRAGMA wal_autocheckpoint = 0;").map_err(unavailable)?;
+        let inner = Arc::new(Inner { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), clock });
+        spawn_checkpointer(&inner)?;
+        Ok(Self { inner })
     }
 
     pub fn path(&self) -> &Path {
@@ -235,6 +241,31 @@ impl Store for SqliteStore {
         })
         .await
     }
+}
+
+/// How often the background connection checkpoints the WAL into the database.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Checkpoints the WAL from a connection of its own every [`CHECKPOINT_EVERY`], PASSIVE (it
+/// never waits for readers or the writer), until the store is dropped.
+fn spawn_checkpointer(inner: &Arc<Inner>) -> Result<(), StoreError> {
+    let conn = open_connection(&inner.path)?;
+    let alive = Arc::downgrade(inner);
+    std::thread::Builder::new()
+        .name("sqlite-checkpoint".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(CHECKPOINT_EVERY);
+                if alive.strong_count() == 0 {
+                    return;
+                }
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "WAL checkpoint failed; the next one retries");
+                }
+            }
+        })
+        .map_err(unavailable)?;
+    Ok(())
 }
 
 fn open_connection(path: &Path) -> Result<Connection, StoreError> {
