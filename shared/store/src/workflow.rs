@@ -119,12 +119,28 @@ pub async fn get_rule(
     crate::entity::get(store, &rule_key(id)).await
 }
 
+/// Every assignment rule with its version, in the order they are tried.
+pub async fn rules_versioned(store: &dyn Store) -> Result<Vec<crate::entity::Versioned<AssignmentRule>>, StoreError> {
+    let q = Query::table("ASSIGNRULES").sk(SkCond::BeginsWith("R#".into()));
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = store.query(q.clone().limit(500).after(cursor)).await?;
+        for item in &page.items {
+            out.push(crate::entity::Versioned { value: item.to_entity::<AssignmentRule>()?, version: item.version });
+        }
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    out.sort_by(|a, b| a.value.position.cmp(&b.value.position).then_with(|| a.value.id.cmp(&b.value.id)));
+    Ok(out)
+}
+
 /// Every assignment rule, in the order they are tried.
 pub async fn rules(store: &dyn Store) -> Result<Vec<AssignmentRule>, StoreError> {
-    let mut rules: Vec<AssignmentRule> =
-        all(store, Query::table("ASSIGNRULES").sk(SkCond::BeginsWith("R#".into()))).await?;
-    rules.sort_by(|a, b| a.position.cmp(&b.position).then_with(|| a.id.cmp(&b.id)));
-    Ok(rules)
+    Ok(rules_versioned(store).await?.into_iter().map(|r| r.value).collect())
 }
 
 /// The agent each rule assigned last (round robin's cursor), one batch read.

@@ -64,9 +64,10 @@ pub struct RuleInput {
     pub capacity: u32,
 }
 
-pub async fn list_rules(app: &AppState, actor: &Actor) -> Result<Vec<AssignmentRule>, AppError> {
+/// The rules with their versions, in the order they are tried.
+pub async fn list_rules(app: &AppState, actor: &Actor) -> Result<Vec<Versioned<AssignmentRule>>, AppError> {
     house_reader(actor)?;
-    Ok(workflow::rules(app.store.as_ref()).await?)
+    Ok(workflow::rules_versioned(app.store.as_ref()).await?)
 }
 
 pub async fn get_rule(app: &AppState, actor: &Actor, id: &str) -> Result<Versioned<AssignmentRule>, AppError> {

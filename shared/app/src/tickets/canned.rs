@@ -34,15 +34,10 @@ pub async fn list(app: &AppState, actor: &Actor, tenant: &Tenant) -> Result<Vec<
     Ok(out)
 }
 
-async fn shortcut_taken(
-    app: &AppState,
-    tenant: &Tenant,
-    shortcut: Option<&str>,
-    except: Option<&str>,
-) -> Result<bool, AppError> {
-    let Some(s) = shortcut else { return Ok(false) };
-    let all = workflow::canned(app.store.as_ref(), &tenant.id).await?;
-    Ok(all.iter().any(|c| c.value.shortcut.as_deref() == Some(s) && Some(c.value.id.as_str()) != except))
+/// Whether another of `all` (all but `except`) uses `shortcut`.
+fn shortcut_taken(all: &[Versioned<CannedResponse>], shortcut: Option<&str>, except: Option<&str>) -> bool {
+    let Some(s) = shortcut else { return false };
+    all.iter().any(|c| c.value.shortcut.as_deref() == Some(s) && Some(c.value.id.as_str()) != except)
 }
 
 pub async fn create(
@@ -54,10 +49,11 @@ pub async fn create(
     manage(actor, tenant)?;
     let (title, body, shortcut) =
         check_canned(&input.title, &input.body, input.shortcut.as_deref()).map_err(AppError::from_invalid)?;
-    if workflow::canned(app.store.as_ref(), &tenant.id).await?.len() >= MAX_CANNED_PER_TENANT {
+    let all = workflow::canned(app.store.as_ref(), &tenant.id).await?;
+    if all.len() >= MAX_CANNED_PER_TENANT {
         return Err(AppError::Conflict(format!("keep at most {MAX_CANNED_PER_TENANT} canned responses")));
     }
-    if shortcut_taken(app, tenant, shortcut.as_deref(), None).await? {
+    if shortcut_taken(&all, shortcut.as_deref(), None) {
         return Err(AppError::invalid("shortcut", "another canned response uses it"));
     }
     let c = CannedResponse {
@@ -88,7 +84,8 @@ pub async fn update(
     }
     let (title, body, shortcut) =
         check_canned(&input.title, &input.body, input.shortcut.as_deref()).map_err(AppError::from_invalid)?;
-    if shortcut_taken(app, tenant, shortcut.as_deref(), Some(id)).await? {
+    let all = workflow::canned(app.store.as_ref(), &tenant.id).await?;
+    if shortcut_taken(&all, shortcut.as_deref(), Some(id)) {
         return Err(AppError::invalid("shortcut", "another canned response uses it"));
     }
     let c = CannedResponse { title, body, shortcut, updated_at: app.clock.now(), ..current.value };
