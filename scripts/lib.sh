@@ -206,7 +206,9 @@ stop_services() {
 start_moto() {
     local port
     port="$(free_port)"
-    start_service moto "$TEST_LOG_DIR/moto.log" "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port"
+    # moto's server with its DynamoDB requests serialized and item-level transaction
+    # rollback (see scripts/moto_server.py for why).
+    start_service moto "$TEST_LOG_DIR/moto.log" "$VENV/bin/python" "$REPO_ROOT/scripts/moto_server.py" -H 127.0.0.1 -p "$port"
     if ! wait_http "http://127.0.0.1:$port/moto-api/" 60 "$LAST_SERVICE_PID"; then
         tail -n 20 "$TEST_LOG_DIR/moto.log" >&2 || true
         die "moto server did not start (log: target/test-logs/moto.log)"

@@ -318,6 +318,10 @@ async fn subscribers(app: &AppState, topic: &str) -> Result<Vec<Item>, AppError>
     }
 }
 
+/// Messages handed to the sockets at a time: while they write the first, the rest are
+/// formatted (on the local host the other core writes; on AWS the next batch is posted).
+const PUSH_CHUNK: usize = 256;
+
 /// After a change of `ticket` that touched `queues`: re-indexes the ticket's own watchers,
 /// then pushes fresh positions to every watcher of every touched queue and the new lengths to
 /// staff watching the queues. Returns the number of pushes delivered.
@@ -326,20 +330,24 @@ pub async fn fan_out(app: &AppState, ticket: &Ticket, queues: &[Priority]) -> Re
     // The three parts read independently: they run at once.
     let (own, watchers, staff) = tokio::join!(
         own_pushes(app, ticket),
-        futures::future::try_join_all(queues.iter().map(|&p| queue_pushes(app, p, &ticket.id))),
+        futures::future::try_join_all(queues.iter().map(|&p| queue_watchers(app, p, &ticket.id))),
         staff_pushes(app, queues),
     );
     let mut pushes = own?;
-    pushes.extend(watchers?.into_iter().flatten());
     pushes.extend(staff?);
+    let ranked: Vec<Ranked> = watchers?.into_iter().flatten().collect();
     let computed = started.elapsed();
-    let count = pushes.len();
-    let delivered = push_all(app, pushes).await;
+    let count = pushes.len() + ranked.len();
+    let mut delivered = push_all(app, pushes).await;
+    let as_of = as_of(app);
+    for chunk in ranked.chunks(PUSH_CHUNK) {
+        delivered += push_all(app, chunk.iter().map(|r| r.push(&as_of)).collect()).await;
+    }
     tracing::debug!(
         ticket = %ticket.id,
         pushes = count,
         delivered,
-        compute_ms = computed.as_secs_f64() * 1000.0,
+        ranked_ms = computed.as_secs_f64() * 1000.0,
         total_ms = started.elapsed().as_secs_f64() * 1000.0,
         "positions pushed"
     );
@@ -384,10 +392,24 @@ async fn staff_pushes(app: &AppState, queues: &[Priority]) -> Result<Vec<(String
     Ok(pushes)
 }
 
-/// Fresh positions for every watcher of `priority`'s queue except those of `skip`. When there
-/// are any, three reads at once: a keys-only walk of the watchers' index, a keys-only walk of the queue to
-/// rank them, the response-time summary.
-async fn queue_pushes(app: &AppState, priority: Priority, skip: &TicketId) -> Result<Vec<(String, String)>, AppError> {
+/// A queue watcher's connection and where its ticket stands now.
+struct Ranked {
+    conn: String,
+    ticket: String,
+    at: QueuePosition,
+    estimate: estimate::Estimate,
+}
+
+impl Ranked {
+    fn push(&self, as_of: &str) -> (String, String) {
+        (self.conn.clone(), waiting_message(&self.ticket, &self.at, self.estimate, as_of.to_owned()).to_text())
+    }
+}
+
+/// Every watcher of `priority`'s queue except those of `skip`, with its ticket's fresh
+/// position. When there are any, three reads at once: a keys-only walk of the watchers' index,
+/// a keys-only walk of the queue to rank them, the response-time summary.
+async fn queue_watchers(app: &AppState, priority: Priority, skip: &TicketId) -> Result<Vec<Ranked>, AppError> {
     // Most changes have no one watching their queue: one key tells, before the queue is walked.
     let probe = Query::partition(Index::Gsi1, watch_partition(priority)).keys_only().limit(1);
     if app.store.query(probe).await?.items.is_empty() {
@@ -403,15 +425,14 @@ async fn queue_pushes(app: &AppState, priority: Priority, skip: &TicketId) -> Re
     let summary = summary?.and_then(|i| i.to_entity::<estimate::Summary>().ok());
     let target = default_first_response_secs(priority);
     let length = queue.len() as u64;
-    let as_of = as_of(app);
     Ok(watchers
         .into_iter()
         // A watcher whose ticket left the queue hears from that ticket's own update.
         .filter_map(|(number, ticket, conn)| {
             let position = queue.binary_search(&number).ok()? as u64 + 1;
             let at = QueuePosition { priority, position, length };
-            let e = estimate::estimate(summary.as_ref(), position, target);
-            Some((conn, waiting_message(&ticket, &at, e, as_of.clone()).to_text()))
+            let estimate = estimate::estimate(summary.as_ref(), position, target);
+            Some(Ranked { conn, ticket, at, estimate })
         })
         .collect())
 }
