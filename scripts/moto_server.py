@@ -12,7 +12,11 @@ grows. Real DynamoDB does neither. Here:
 * every DynamoDB request runs under one lock (requests are serialized, as if each were atomic);
 * a transaction snapshots only the items it names and, when it is cancelled, puts exactly
   those back (the whole-table copy becomes the table itself, and rolling back to it changes
-  nothing).
+  nothing);
+* a Query reads only its candidates: a table query the items of its partition, an index
+  query the items whose index partition key has the value asked for (kept in a map per
+  table, updated after every put, update and delete). moto itself sorts the whole table for
+  every Query, so queries slow down as the table grows.
 
 All other services (S3, SQS, SES, SNS, ...) are moto's own, unchanged.
 """
@@ -71,6 +75,88 @@ def _named_items(backend, transact_items):
     return named
 
 
+def _stored(table, key):
+    hash_value, range_value = key
+    if table.range_key_attr is not None:
+        partition = table.items.get(hash_value)
+        return None if partition is None else partition.get(range_value)
+    return table.items.get(hash_value)
+
+
+def _key_of(table, attrs):
+    """The (hash, range) key of an item or key in DynamoDB JSON; None when it has none."""
+    try:
+        hash_value = DynamoType(attrs[table.hash_key_attr])
+        range_value = None
+        if table.range_key_attr is not None:
+            range_value = DynamoType(attrs[table.range_key_attr])
+        return (hash_value, range_value)
+    except (KeyError, TypeError):
+        return None
+
+
+class _IndexPartitions:
+    """For each global secondary index's partition key attribute: value -> keys of the items
+    holding it."""
+
+    def __init__(self, table):
+        self.attrs = _index_hash_attrs(table)
+        self.by_value = {attr: {} for attr in self.attrs}
+        self.of_key = {}
+        for item in _all_items(table):
+            self.add((item.hash_key, item.range_key), item)
+
+    def add(self, key, item):
+        entries = []
+        for attr in self.attrs:
+            value = item.attrs.get(attr)
+            if value is not None:
+                self.by_value[attr].setdefault(value, set()).add(key)
+                entries.append((attr, value))
+        if entries:
+            self.of_key[key] = entries
+
+    def remove(self, key):
+        for attr, value in self.of_key.pop(key, ()):
+            keys = self.by_value[attr].get(value)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self.by_value[attr][value]
+
+    def refresh(self, table, key):
+        self.remove(key)
+        item = _stored(table, key)
+        if item is not None:
+            self.add(key, item)
+
+
+def _index_hash_attrs(table):
+    return frozenset(
+        k["AttributeName"] for index in table.global_indexes for k in index.schema if k["KeyType"] == "HASH"
+    )
+
+
+def _partitions(table):
+    """The table's map, built on first use (and again when its indexes changed)."""
+    current = table.__dict__.get("_kt_partitions")
+    if current is None or current.attrs != _index_hash_attrs(table):
+        current = _IndexPartitions(table)
+        table.__dict__["_kt_partitions"] = current
+    return current
+
+
+def _refresh(table, key):
+    current = table.__dict__.get("_kt_partitions")
+    if current is None:
+        return
+    if key is None:
+        # A write whose key is not known here: the map is rebuilt on the next query.
+        table.__dict__.pop("_kt_partitions", None)
+    else:
+        current.refresh(table, key)
+
+
 def _restore(table, hash_value, range_value, before):
     if range_value is not None:
         if before is None:
@@ -83,6 +169,7 @@ def _restore(table, hash_value, range_value, before):
         table.items.pop(hash_value, None)
     else:
         table.items[hash_value] = before
+    _refresh(table, (hash_value, range_value))
 
 
 _transact_write_items = DynamoDBBackend.transact_write_items
@@ -107,6 +194,66 @@ def transact_write_items(self, transact_items):
 
 DynamoDBBackend.transact_write_items = transact_write_items
 
+
+def _maintained(write):
+    """A backend write (put, update, delete: the ones transactions and batches use too) that
+    keeps the table's map current, whether it wrote or was refused."""
+
+    def wrapper(self, table_name, attrs, *args, **kwargs):
+        try:
+            return write(self, table_name, attrs, *args, **kwargs)
+        finally:
+            table = self.tables.get(table_name)
+            if table is not None:
+                _refresh(table, _key_of(table, attrs))
+
+    return wrapper
+
+
+for _name in ("put_item", "update_item", "delete_item"):
+    setattr(DynamoDBBackend, _name, _maintained(getattr(DynamoDBBackend, _name)))
+
+_all_items = Table.all_items
+
+
+def _candidate_items(self):
+    candidates = self.__dict__.get("_kt_candidates")
+    if candidates is None:
+        return _all_items(self)
+    return sorted(candidates, key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key)
+
+
+Table.all_items = _candidate_items
+
+_table_query = Table.query
+
+
+def _query(self, *args, **kwargs):
+    """Table.query over its candidates only (moto filters and sorts them as before)."""
+    hash_key = args[0] if args else kwargs.get("hash_key")
+    index_name = args[7] if len(args) > 7 else kwargs.get("index_name")
+    conditions = kwargs.get("hash_key_conditions") or (args[10] if len(args) > 10 else None) or []
+    candidates = None
+    if index_name:
+        if any(i.name == index_name for i in self.global_indexes):
+            partitions = _partitions(self)
+            for attr, value in conditions:
+                if attr in partitions.attrs:
+                    keys = partitions.by_value[attr].get(value, ())
+                    candidates = [i for i in (_stored(self, k) for k in keys) if i is not None]
+                    break
+    elif hash_key is not None and self.range_key_attr is not None:
+        candidates = list(self.items.get(hash_key, {}).values())
+    if candidates is None:
+        return _table_query(self, *args, **kwargs)
+    self.__dict__["_kt_candidates"] = candidates
+    try:
+        return _table_query(self, *args, **kwargs)
+    finally:
+        self.__dict__.pop("_kt_candidates", None)
+
+
+Table.query = _query
 
 _call_action = DynamoHandler.call_action
 
