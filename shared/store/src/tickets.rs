@@ -13,7 +13,9 @@
 //!   (WebSocket topics, jump by id).
 //! * `T#<t>#TICKET#<id>` / `MSG#<ulid>`: replies and internal notes, in order; `ACT#<ulid>`:
 //!   the activity log; `TIME#<ulid>`: time entries; `ATT#<ulid>`: attachments. One partition
-//!   per ticket, so a ticket's page is one query.
+//!   per ticket, so a ticket's page is one query. An attachment not confirmed yet also has
+//!   gsi1 `UPLOADS#PENDING` / `<started, unix s, zero-padded>#<t>#<ticket>#<id>`: pending
+//!   uploads, oldest first, for the sweep that removes those never confirmed.
 //! * `T#<t>#ORG#<org>#STORAGE` / `STORAGE`: an organization's attachment bytes (`used`,
 //!   incremented with each confirmed upload) and its quota when an admin set one (`limit`).
 //! * `T#<t>#TSTATS` / `<scope>#<counter>` (attribute `n`): aggregate counts per tenant
@@ -137,8 +139,41 @@ pub fn attachment_key(tenant: &TenantId, id: &TicketId, attachment: &str) -> Key
     Key::new(partition(tenant, id), format!("ATT#{attachment}"))
 }
 
+const PENDING_UPLOADS: &str = "UPLOADS#PENDING";
+
+fn pending_sort_key(started_unix: i64) -> String {
+    format!("{:020}", started_unix.max(0))
+}
+
+/// The attachment's item; while it waits for its confirmation it is listed among the pending
+/// uploads (the confirmed item, written whole, leaves that list).
 pub fn attachment_item(tenant: &TenantId, a: &Attachment) -> Result<Item, StoreError> {
-    Item::from_entity(attachment_key(tenant, &a.ticket, &a.id), a)
+    let item = Item::from_entity(attachment_key(tenant, &a.ticket, &a.id), a)?;
+    if a.ready {
+        return Ok(item);
+    }
+    let sk = format!("{}#{tenant}#{}#{}", pending_sort_key(a.created_at.unix_timestamp()), a.ticket, a.id);
+    Ok(item.with_index(Index::Gsi1, IndexKey::new(PENDING_UPLOADS, sk)))
+}
+
+/// Up to `limit` pending uploads started before `before_unix`, oldest first, with the
+/// tenant each belongs to.
+pub async fn pending_uploads_before(
+    store: &dyn Store,
+    before_unix: i64,
+    limit: u32,
+) -> Result<Vec<(TenantId, Versioned<Attachment>)>, StoreError> {
+    let q = Query::partition(Index::Gsi1, PENDING_UPLOADS).sk(SkCond::Lt(pending_sort_key(before_unix))).limit(limit);
+    let mut out = Vec::new();
+    for item in store.query(q).await?.items {
+        let tenant = item
+            .index_key(Index::Gsi1)
+            .and_then(|k| k.sk.split('#').nth(1).map(str::to_owned))
+            .and_then(|t| TenantId::try_from(t).ok());
+        let Some(tenant) = tenant else { continue };
+        out.push((tenant, Versioned { version: item.version, value: item.to_entity()? }));
+    }
+    Ok(out)
 }
 
 /// Every item of a ticket's partition whose sort key starts with `prefix`, oldest first.

@@ -1,6 +1,7 @@
 //! The scheduled sweeps, shared by the Lambda (an EventBridge schedule, every minute) and the
-//! local host (its own timer): SLA warnings and breaches due by now, and tickets the
-//! assignment rules can now give to someone (in case an event that freed capacity was missed).
+//! local host (its own timer): SLA warnings and breaches due by now, tickets the assignment
+//! rules can now give to someone (in case an event that freed capacity was missed), and
+//! attachment uploads started hours ago and never confirmed.
 
 use kt_app::AppState;
 use kt_app::tickets::sla;
@@ -17,8 +18,10 @@ pub async fn run(state: &AppState) -> Result<Value, kt_app::AppError> {
     if assigned.assigned > 0 {
         tracing::info!(assigned = assigned.assigned, waiting = assigned.waiting, "tickets assigned by rule");
     }
+    let abandoned_uploads = kt_app::tickets::attachments::sweep_abandoned(state).await?;
     Ok(json!({
         "sla": {"warnings": swept.warnings, "breaches": swept.breaches, "stale": swept.stale},
         "assignment": {"assigned": assigned.assigned, "waiting": assigned.waiting, "busy": assigned.busy},
+        "abandoned_uploads": abandoned_uploads,
     }))
 }

@@ -3,7 +3,9 @@
 //! a ticket may attach to it and download its files. Before an upload URL is issued the file's
 //! name, type and size are checked, and so is the organization's storage quota (5 GB unless a
 //! super admin sets another); the upload counts once it is confirmed, which checks what was
-//! actually stored.
+//! actually stored. An upload not confirmed within [`CONFIRM_WITHIN_SECS`] is refused, and the
+//! minute sweep later removes its record and whatever bytes were sent ([`sweep_abandoned`]),
+//! so storage never holds files that count against no quota.
 
 use std::time::Duration;
 
@@ -23,6 +25,13 @@ use crate::{AppError, AppState, permit};
 pub const UPLOAD_URL_SECS: u64 = 15 * 60;
 /// How long a download URL stays valid.
 pub const DOWNLOAD_URL_SECS: u64 = 5 * 60;
+/// An upload is confirmed within this long of its start, or not at all.
+pub const CONFIRM_WITHIN_SECS: i64 = 60 * 60;
+/// Pending uploads this old are removed. Later than the confirmation cutoff, so no upload is
+/// confirmed while the sweep removes it.
+pub const ABANDONED_AFTER_SECS: i64 = 2 * 60 * 60;
+/// Pending uploads removed per sweep at most (the next sweep goes on).
+const SWEEP_BATCH: u32 = 200;
 
 /// An organization's storage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +116,9 @@ pub async fn complete(
     if a.ready {
         return Ok(a);
     }
+    if app.clock.now_unix() - a.created_at.unix_timestamp() > CONFIRM_WITHIN_SECS {
+        return Err(AppError::Conflict("this upload was not confirmed in time; start it again".into()));
+    }
     let meta =
         app.blobs.head(&a.blob_key).await?.ok_or_else(|| {
             AppError::Conflict("nothing was uploaded yet: send the file to the upload URL first".into())
@@ -143,6 +155,29 @@ pub async fn complete(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Removes uploads started over [`ABANDONED_AFTER_SECS`] ago and never confirmed: the bytes
+/// first (deleting nothing is fine), then the record, under its version. A failure leaves the
+/// record listed, so the next sweep tries again. Returns how many were removed.
+pub async fn sweep_abandoned(app: &AppState) -> Result<usize, AppError> {
+    let before = app.clock.now_unix() - ABANDONED_AFTER_SECS;
+    let mut removed = 0;
+    for (tenant, pending) in tickets::pending_uploads_before(app.store.as_ref(), before, SWEEP_BATCH).await? {
+        let a = &pending.value;
+        app.blobs.delete(&a.blob_key).await?;
+        let key = tickets::attachment_key(&tenant, &a.ticket, &a.id);
+        match app.store.delete(&key, Cond::Version(pending.version)).await {
+            Ok(()) => removed += 1,
+            // Confirmed or moved meanwhile: no longer pending here.
+            Err(e) if e.is_conflict() => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if removed > 0 {
+        tracing::info!(removed, "abandoned uploads removed");
+    }
+    Ok(removed)
 }
 
 /// The ticket's confirmed attachments, oldest first.

@@ -298,10 +298,18 @@ pub async fn move_conversation(
             }
             let mut ops = Vec::with_capacity(page.items.len() * 2);
             for item in page.items {
-                let mut attrs = item.attrs.clone();
-                attrs.insert("ticket".into(), serde_json::Value::String(into.to_string()));
-                let mut copy = Item::new(Key::new(to_pk.clone(), item.key.sk.clone()), attrs);
-                copy.expires_at = item.expires_at;
+                let copy = if prefix == "ATT#" {
+                    // Rebuilt whole: a pending upload stays listed for the sweep, under its new ticket.
+                    let mut a: kt_domain::ticket::Attachment = item.to_entity()?;
+                    a.ticket = into.clone();
+                    tickets::attachment_item(tenant, &a)?
+                } else {
+                    let mut attrs = item.attrs.clone();
+                    attrs.insert("ticket".into(), serde_json::Value::String(into.to_string()));
+                    let mut copy = Item::new(Key::new(to_pk.clone(), item.key.sk.clone()), attrs);
+                    copy.expires_at = item.expires_at;
+                    copy
+                };
                 ops.push(TxOp::Put { item: copy, cond: Cond::None });
                 ops.push(TxOp::Delete { key: item.key, cond: Cond::None });
                 moved += 1;
