@@ -377,14 +377,21 @@ pub const MAX_ENTRY_MINUTES: u32 = 24 * 60;
 pub const MAX_ENTRY_AGE_DAYS: i64 = 366;
 pub const MAX_TIME_NOTE_CHARS: usize = 1000;
 
-/// Checks an entry's minutes (1 to a day), date (not in the future, at most a year back from
-/// `today`) and note; every failing field is named.
+/// The latest calendar date anywhere on Earth at `now` (the furthest time zone is UTC+14):
+/// a date the person logging time may call today wherever they work.
+pub fn latest_date_anywhere(now: time::OffsetDateTime) -> time::Date {
+    (now.to_offset(time::UtcOffset::UTC) + time::Duration::hours(14)).date()
+}
+
+/// Checks an entry's minutes (1 to a day), date (not after today in some time zone, at most
+/// a year back) and note at `now`; every failing field is named.
 pub fn check_time_entry(
     minutes: u32,
     work_date: time::Date,
     note: &str,
-    today: time::Date,
+    now: time::OffsetDateTime,
 ) -> Result<(), Vec<Invalid>> {
+    let today = latest_date_anywhere(now);
     let mut errors = Vec::new();
     if minutes == 0 || minutes > MAX_ENTRY_MINUTES {
         errors.push(Invalid::new("minutes", format!("log between 1 and {MAX_ENTRY_MINUTES} minutes per entry")));
@@ -651,17 +658,29 @@ mod tests {
 
     #[test]
     fn time_entries_are_checked_field_by_field() {
+        // Noon UTC on 1 December: already 2 December at UTC+14 (Kiribati), nowhere the 3rd.
+        let now = time::macros::datetime!(2026-12-01 12:00 UTC);
         let today = time::macros::date!(2026 - 12 - 01);
-        assert!(check_time_entry(30, today, "call with the client", today).is_ok());
+        assert!(check_time_entry(30, today, "call with the client", now).is_ok());
+        assert!(check_time_entry(30, today.next_day().unwrap(), "logged from Auckland", now).is_ok());
+        let tomorrow_everywhere = today + time::Duration::days(2);
         assert!(
-            check_time_entry(MAX_ENTRY_MINUTES, today - time::Duration::days(MAX_ENTRY_AGE_DAYS), "", today).is_ok()
+            check_time_entry(MAX_ENTRY_MINUTES, today - time::Duration::days(MAX_ENTRY_AGE_DAYS - 1), "", now).is_ok()
         );
         let fields = |r: Result<(), Vec<Invalid>>| r.unwrap_err().into_iter().map(|e| e.field).collect::<Vec<_>>();
-        assert_eq!(fields(check_time_entry(0, today, "", today)), ["minutes"]);
-        assert_eq!(fields(check_time_entry(MAX_ENTRY_MINUTES + 1, today, "", today)), ["minutes"]);
-        assert_eq!(fields(check_time_entry(5, today + time::Duration::days(1), "", today)), ["work_date"]);
-        let long_ago = today - time::Duration::days(MAX_ENTRY_AGE_DAYS + 1);
-        assert_eq!(fields(check_time_entry(0, long_ago, &"x".repeat(1001), today)), ["minutes", "work_date", "note"]);
+        assert_eq!(fields(check_time_entry(0, today, "", now)), ["minutes"]);
+        assert_eq!(fields(check_time_entry(MAX_ENTRY_MINUTES + 1, today, "", now)), ["minutes"]);
+        assert_eq!(fields(check_time_entry(5, tomorrow_everywhere, "", now)), ["work_date"]);
+        let long_ago = today - time::Duration::days(MAX_ENTRY_AGE_DAYS + 2);
+        assert_eq!(fields(check_time_entry(0, long_ago, &"x".repeat(1001), now)), ["minutes", "work_date", "note"]);
+        // The 2nd begins somewhere at 10:00 UTC on the 1st.
+        let late = time::macros::datetime!(2026-12-01 23:30 UTC);
+        assert_eq!(latest_date_anywhere(late), time::macros::date!(2026 - 12 - 02));
+        assert_eq!(
+            latest_date_anywhere(time::macros::datetime!(2026-12-01 10:00 UTC)),
+            time::macros::date!(2026 - 12 - 02)
+        );
+        assert_eq!(latest_date_anywhere(time::macros::datetime!(2026-12-01 09:59 UTC)), today);
     }
 
     #[test]

@@ -57,7 +57,7 @@ pub async fn log(
     let now = app.clock.now();
     let work_date = input.work_date.unwrap_or(now.date());
     let note = input.note.trim().to_owned();
-    check_time_entry(input.minutes, work_date, &note, now.date()).map_err(AppError::from_invalid)?;
+    check_time_entry(input.minutes, work_date, &note, now).map_err(AppError::from_invalid)?;
     let entry = TimeEntry {
         id: app.ids.ulid().to_string(),
         ticket: t.id.clone(),
