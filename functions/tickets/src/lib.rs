@@ -356,6 +356,8 @@ pub struct TicketFilterParams {
     pub created_from: Option<String>,
     /// Created before (RFC 3339).
     pub created_to: Option<String>,
+    /// A ticket number (`ACME-1002`, or `1002`): the list holds at most that ticket.
+    pub number: Option<String>,
     /// Include each waiting ticket's queue position (costs one batch read per ticket).
     pub with_positions: Option<bool>,
 }
@@ -420,6 +422,7 @@ fn parse_filter(p: &TicketFilterParams) -> Result<Filter, AppError> {
         requester: requester.flatten().and_then(|r| UserId::try_from(r).ok()),
         created_from: created_from.flatten(),
         created_to: created_to.flatten(),
+        number: p.number.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned),
     })
 }
 

@@ -429,6 +429,19 @@ async fn lists_filters_counts_and_the_staff_queue() {
         w.get(&format!("{}?limit=2&cursor={}", w.tickets(), page.body["next_cursor"].as_str().unwrap()), &p.pat).await;
     assert_eq!(subjects(&next), ["Globex one"]);
     assert!(next.body["next_cursor"].is_null());
+    // By number: the one ticket, for those who may see it; other prefixes and unused numbers
+    // find nothing; text that is no number is refused naming the field.
+    let number = a["number"].as_str().unwrap().to_owned();
+    let digits = number.rsplit('-').next().unwrap().to_owned();
+    assert_eq!(subjects(&w.get(&format!("{}?number={number}", w.tickets()), &p.pat).await), ["Globex one"]);
+    assert_eq!(subjects(&w.get(&format!("{}?number={digits}", w.tickets()), &p.dana).await), ["Globex one"]);
+    assert!(subjects(&w.get(&format!("{}?number={number}", w.tickets()), &p.olga).await).is_empty());
+    assert!(subjects(&w.get(&format!("{}?number={number}&status=closed", w.tickets()), &p.pat).await).is_empty());
+    assert!(subjects(&w.get(&format!("{}?number=KT-{digits}", w.tickets()), &p.pat).await).is_empty());
+    assert!(subjects(&w.get(&format!("{}?number=ACME-9999", w.tickets()), &p.pat).await).is_empty());
+    let bad = w.get(&format!("{}?number=soon", w.tickets()), &p.pat).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.fields(), ["number"], "{}", bad.body);
     let positions = w.get(&format!("{}?with_positions=true&status=new", w.tickets()), &p.pat).await;
     assert_eq!(positions.body["items"][0]["queue"]["label"], "#1 of 1 in the High queue");
 

@@ -5240,6 +5240,8 @@ export interface operations {
                 created_from?: string;
                 /** @description Created before (RFC 3339). */
                 created_to?: string;
+                /** @description A ticket number (`ACME-1002`, or `1002`): the list holds at most that ticket. */
+                number?: string;
                 /** @description Include each waiting ticket's queue position (costs one batch read per ticket). */
                 with_positions?: boolean;
                 /** @description Items per page, 1 to 100 (default 25). */

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use kt_domain::identity::{OrgId, Role, UserId};
 use kt_domain::policy::{Actor, Permission, Resource, visible};
 use kt_domain::tenancy::Tenant;
-use kt_domain::ticket::{Category, Priority, Status, Ticket};
+use kt_domain::ticket::{Category, Priority, Status, Ticket, parse_number};
 use kt_store::cursor::Position;
 use kt_store::{Item, tickets};
 use time::OffsetDateTime;
@@ -32,6 +32,9 @@ pub struct Filter {
     pub requester: Option<UserId>,
     pub created_from: Option<OffsetDateTime>,
     pub created_to: Option<OffsetDateTime>,
+    /// A ticket number as people write it (`ACME-1002`, or `1002`): at most that one ticket,
+    /// read through the number's pointer instead of walking the list.
+    pub number: Option<String>,
 }
 
 impl Filter {
@@ -65,6 +68,9 @@ pub async fn list(
         && from >= to
     {
         return Err(AppError::invalid("created_to", "must be after created_from"));
+    }
+    if let Some(raw) = filter.number.as_deref() {
+        return Ok((by_number(app, actor, tenant, filter, raw).await?.into_iter().collect(), None));
     }
     // A client of one organization reads that organization's list directly.
     let org = match (&filter.org, actor.role, actor.orgs.as_slice()) {
@@ -100,6 +106,36 @@ pub async fn list(
             return Ok((found, cursor));
         }
     }
+}
+
+/// The ticket numbered `raw` in `tenant`, when the actor may see it and it matches the rest
+/// of the filter. Another portal's prefix or an unused number finds nothing; text that is not
+/// a ticket number is refused, naming `number`.
+async fn by_number(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    filter: &Filter,
+    raw: &str,
+) -> Result<Option<Ticket>, AppError> {
+    let number = match parse_number(raw) {
+        Some((prefix, n)) => (prefix == tenant.ticket_prefix.as_str()).then_some(n),
+        None => Some(
+            raw.trim()
+                .parse::<u64>()
+                .map_err(|_| AppError::invalid("number", "use a ticket number such as ACME-1002, or 1002"))?,
+        ),
+    };
+    let store = app.store.as_ref();
+    let Some(id) = (match number {
+        Some(n) => tickets::id_by_number(store, &tenant.id, n).await?,
+        None => None,
+    }) else {
+        return Ok(None);
+    };
+    let Some(t) = tickets::get(store, &tenant.id, &id).await?.map(|v| v.value) else { return Ok(None) };
+    let in_org = filter.org.as_ref().is_none_or(|o| *o == t.org);
+    Ok((in_org && visible(actor, &resource(&t)) && filter.matches(&t)).then_some(t))
 }
 
 fn resume_after(index: kt_store::Index, item: &Item) -> String {
