@@ -66,8 +66,24 @@ describe('ticket workflow', () => {
     await dialog.waitFor({ state: 'hidden' });
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Merge into…');
     await links.getByRole('button', { name: 'Merge into…' }).click();
-    await dialog.getByLabel('Merge into ticket number').fill(target.number);
-    await dialog.getByRole('button', { name: `Merge and close ${source.number}` }).click();
+    // While typing, the dialog names the ticket the number is (a live region the input is described by).
+    const into = dialog.getByLabel('Merge into ticket number');
+    const confirm = dialog.getByRole('button', { name: `Merge and close ${source.number}` });
+    const previewId = (await into.getAttribute('aria-describedby')).split(' ').pop();
+    assert.equal(await page.locator(`[id="${previewId}"]`).getAttribute('aria-live'), 'polite');
+    const previewSays = (text) =>
+      page.waitForFunction(([id, want]) => document.getElementById(id)?.textContent === want, [previewId, text], { timeout: 10_000 });
+    const unused = source.number.replace(/\d+$/, '99999');
+    await into.fill(unused);
+    await previewSays(`No ticket ${unused} here`);
+    await into.fill(source.number);
+    await previewSays(`${source.number} is this ticket: it cannot merge into itself.`);
+    assert.equal(await confirm.isDisabled(), true, 'a ticket cannot merge into itself');
+    await into.fill(target.number);
+    await previewSays(`${target.number} · ${target.subject} · New`);
+    assert.equal(await confirm.isDisabled(), false);
+    await checkA11y(page, 'merge dialog with a preview');
+    await confirm.click();
 
     const banner = page.getByRole('note', { name: 'Merged ticket' });
     await banner.getByRole('link', { name: `${target.number}: ${target.subject}` }).waitFor();

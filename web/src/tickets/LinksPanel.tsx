@@ -1,6 +1,7 @@
 // Related tickets (for those who work tickets): link another ticket of the tenant by its
 // number, see the linked ones (number, subject, status, kind) and unlink them; and merge this
-// ticket into another after a confirmation that says what moves and that this one closes.
+// ticket into another after a confirmation that says what moves and that this one closes, and
+// shows which ticket the typed number names before the merge is confirmed.
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { FormError, TextField } from '../ui/Field';
 import { Empty } from '../ui/Card';
@@ -9,7 +10,18 @@ import { useForm } from '../ui/useForm';
 import { useResource } from '../ui/useResource';
 import { getTicket, ticketPath, type Ticket } from './api';
 import { priorityLabel, statusLabel } from './labels';
-import { addLink, linkKindLabel, listLinks, mergeInto, removeLink, type LinkedTicket } from './workflow';
+import {
+  LOOKUP_DELAY_MS,
+  NO_PREVIEW,
+  previewBeforeLookup,
+  previewBlocksMerge,
+  previewIsProblem,
+  previewOf,
+  previewOfError,
+  previewText,
+  type MergePreview,
+} from './mergePreview';
+import { addLink, linkKindLabel, listLinks, mergeInto, removeLink, ticketByNumber, type LinkedTicket } from './workflow';
 import './workflow.css';
 
 export function LinksPanel({ ticket, onMerged }: { ticket: Ticket; onMerged: (target: Ticket) => Promise<void> }) {
@@ -118,7 +130,10 @@ export function LinksPanel({ ticket, onMerged }: { ticket: Ticket; onMerged: (ta
 function MergeDialog({ ticket, onClose, onMerged }: { ticket: Ticket; onClose: () => void; onMerged: (target: Ticket) => Promise<void> }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const previewId = useId();
   const form = useForm({ into_ticket: '' });
+  const preview = useMergePreview(ticket, form.values.into_ticket);
+  const blocked = previewBlocksMerge(preview);
 
   useEffect(() => {
     const d = dialog.current;
@@ -127,6 +142,7 @@ function MergeDialog({ ticket, onClose, onMerged }: { ticket: Ticket; onClose: (
   }, []);
 
   const submit = form.submit(async ({ into_ticket }) => {
+    if (blocked) return;
     const merged = await mergeInto(ticket, into_ticket.trim());
     await onMerged(merged.target);
   });
@@ -147,17 +163,27 @@ function MergeDialog({ ticket, onClose, onMerged }: { ticket: Ticket; onClose: (
           </p>
         </div>
         <FormError message={form.formError} />
-        <TextField
-          label="Merge into ticket number"
-          name="into_ticket"
-          hint={`Of this portal, e.g. ${ticket.number.replace(/\d+$/, '1001')}.`}
-          autoComplete="off"
-          value={form.values.into_ticket}
-          onValue={(v) => form.set('into_ticket', v)}
-          error={form.errors.into_ticket}
-        />
+        <div class="merge-target">
+          <TextField
+            label="Merge into ticket number"
+            name="into_ticket"
+            hint={`Of this portal, e.g. ${ticket.number.replace(/\d+$/, '1001')}.`}
+            autoComplete="off"
+            value={form.values.into_ticket}
+            onValue={(v) => form.set('into_ticket', v)}
+            error={form.errors.into_ticket}
+            describedBy={previewId}
+          />
+          <p
+            id={previewId}
+            class={previewIsProblem(preview) ? 'merge-preview field__error' : 'merge-preview field__hint'}
+            aria-live="polite"
+          >
+            {previewText(preview)}
+          </p>
+        </div>
         <div class="actions">
-          <button class="button button--danger" type="submit" disabled={form.busy}>
+          <button class="button button--danger" type="submit" disabled={form.busy || blocked}>
             Merge and close {ticket.number}
           </button>
           <button type="button" class="button button--secondary" onClick={onClose}>
@@ -167,6 +193,33 @@ function MergeDialog({ ticket, onClose, onMerged }: { ticket: Ticket; onClose: (
       </form>
     </dialog>
   );
+}
+
+/**
+ * The preview of the ticket `input` names: looked up once typing pauses, and only the latest
+ * lookup's answer is shown (an earlier one arriving late is dropped).
+ */
+function useMergePreview(ticket: Ticket, input: string): MergePreview {
+  const typed = input.trim();
+  const known = previewBeforeLookup(typed, ticket);
+  const [answer, setAnswer] = useState<{ typed: string; preview: MergePreview } | null>(null);
+  useEffect(() => {
+    if (known) return;
+    let latest = true;
+    const timer = setTimeout(() => {
+      const show = (preview: MergePreview) => latest && setAnswer({ typed, preview });
+      ticketByNumber(ticket.tenant_id, typed).then(
+        (found) => show(previewOf(typed, ticket, found)),
+        (e: unknown) => show(previewOfError(e)),
+      );
+    }, LOOKUP_DELAY_MS);
+    return () => {
+      latest = false;
+      clearTimeout(timer);
+    };
+  }, [typed, ticket.tenant_id, ticket.id, ticket.number]);
+  // What is known without asking shows at once; an answer shows only for the text it answers.
+  return known ?? (answer?.typed === typed ? answer.preview : NO_PREVIEW);
 }
 
 /** On a merged ticket: where its conversation went. */

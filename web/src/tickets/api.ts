@@ -14,6 +14,8 @@ export type TicketQuery = {
   category?: string;
   assignee_id?: string;
   requester_id?: string;
+  /** A ticket number (`ACME-1002`, or `1002`): the page holds at most that ticket. */
+  number?: string;
   with_positions?: boolean;
   limit?: number;
   cursor?: string;

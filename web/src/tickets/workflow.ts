@@ -2,7 +2,7 @@
 // related-ticket links, merging, and the requester's satisfaction rating.
 import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
-import type { Ticket } from './api';
+import { listTickets, type Ticket } from './api';
 
 export type FilledCanned = Schemas['FilledCannedView'];
 export type LinkedTicket = Schemas['LinkedTicketView'];
@@ -41,6 +41,11 @@ export async function removeLink(ticket: Pick<Ticket, 'tenant_id' | 'id'>, linke
       params: { path: { tenant_id: ticket.tenant_id, ticket_id: ticket.id, linked_id: linkedId } },
     }),
   );
+}
+
+/** The ticket of the tenant numbered `number` (ACME-1002, or 1002) if this person may see it; a 422 names `number` for text that is no number. */
+export async function ticketByNumber(tenantId: string, number: string): Promise<Ticket | undefined> {
+  return (await listTickets(tenantId, { number })).items[0];
 }
 
 /** Merges this ticket into another (id or number); this one closes with `merged_into_id`. */

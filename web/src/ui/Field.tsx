@@ -39,16 +39,18 @@ type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'label' | 'onI
   onValue: (value: string) => void;
   error?: string;
   hint?: string;
+  /** The id of more text describing the input (outside the field), read after the hint and error. */
+  describedBy?: string;
 };
 
-export function TextField({ label, error, hint, onValue, ...input }: InputProps) {
+export function TextField({ label, error, hint, onValue, describedBy: more, ...input }: InputProps) {
   return (
     <FieldShell label={label} error={error} hint={hint}>
       {({ id, describedBy, invalid }) => (
         <input
           {...input}
           id={id}
-          aria-describedby={describedBy}
+          aria-describedby={[describedBy, more].filter(Boolean).join(' ') || undefined}
           aria-invalid={invalid || undefined}
           onInput={(e) => onValue(e.currentTarget.value)}
         />
