@@ -18,12 +18,18 @@ grows. Real DynamoDB does neither. Here:
   table, updated after every put, update and delete). moto itself sorts the whole table for
   every Query, so queries slow down as the table grows.
 
-All other services (S3, SQS, SES, SNS, ...) are moto's own, unchanged.
+All other services (S3, SQS, SES, SNS, ...) are moto's own, unchanged. Two costs of every
+request go too: the list of moto's service folders is read from disk once instead of per
+request, and werkzeug no longer logs each request (warnings and errors still reach the log).
 """
 
 import copy
+import functools
+import logging
 import sys
 import threading
+
+import moto.backends as moto_backends
 
 import moto.dynamodb.models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
@@ -265,5 +271,9 @@ def _locked_call_action(self):
 
 DynamoHandler.call_action = _locked_call_action
 
+_list_of_moto_modules = moto_backends.list_of_moto_modules
+moto_backends.list_of_moto_modules = functools.lru_cache(maxsize=None)(lambda: tuple(_list_of_moto_modules()))
+
 if __name__ == "__main__":
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     sys.exit(main(sys.argv[1:]))
