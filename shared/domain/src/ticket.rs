@@ -383,20 +383,21 @@ pub fn latest_date_anywhere(now: time::OffsetDateTime) -> time::Date {
     (now.to_offset(time::UtcOffset::UTC) + time::Duration::hours(14)).date()
 }
 
-/// Checks an entry's minutes (1 to a day), date (not after today in some time zone, at most
-/// a year back) and note at `now`; every failing field is named.
+/// Checks an entry's minutes (1 to a day), date (not after today in every time zone, at most
+/// [`MAX_ENTRY_AGE_DAYS`] before today in UTC) and note at `now`; every failing field is named.
 pub fn check_time_entry(
     minutes: u32,
     work_date: time::Date,
     note: &str,
     now: time::OffsetDateTime,
 ) -> Result<(), Vec<Invalid>> {
-    let today = latest_date_anywhere(now);
+    let latest = latest_date_anywhere(now);
+    let today = now.to_offset(time::UtcOffset::UTC).date();
     let mut errors = Vec::new();
     if minutes == 0 || minutes > MAX_ENTRY_MINUTES {
         errors.push(Invalid::new("minutes", format!("log between 1 and {MAX_ENTRY_MINUTES} minutes per entry")));
     }
-    if work_date > today {
+    if work_date > latest {
         errors.push(Invalid::new("work_date", "cannot be in the future"));
     } else if (today - work_date).whole_days() > MAX_ENTRY_AGE_DAYS {
         errors.push(Invalid::new("work_date", format!("at most {MAX_ENTRY_AGE_DAYS} days back")));
@@ -664,14 +665,12 @@ mod tests {
         assert!(check_time_entry(30, today, "call with the client", now).is_ok());
         assert!(check_time_entry(30, today.next_day().unwrap(), "logged from Auckland", now).is_ok());
         let tomorrow_everywhere = today + time::Duration::days(2);
-        assert!(
-            check_time_entry(MAX_ENTRY_MINUTES, today - time::Duration::days(MAX_ENTRY_AGE_DAYS - 1), "", now).is_ok()
-        );
+        assert!(check_time_entry(MAX_ENTRY_MINUTES, today - time::Duration::days(MAX_ENTRY_AGE_DAYS), "", now).is_ok());
         let fields = |r: Result<(), Vec<Invalid>>| r.unwrap_err().into_iter().map(|e| e.field).collect::<Vec<_>>();
         assert_eq!(fields(check_time_entry(0, today, "", now)), ["minutes"]);
         assert_eq!(fields(check_time_entry(MAX_ENTRY_MINUTES + 1, today, "", now)), ["minutes"]);
         assert_eq!(fields(check_time_entry(5, tomorrow_everywhere, "", now)), ["work_date"]);
-        let long_ago = today - time::Duration::days(MAX_ENTRY_AGE_DAYS + 2);
+        let long_ago = today - time::Duration::days(MAX_ENTRY_AGE_DAYS + 1);
         assert_eq!(fields(check_time_entry(0, long_ago, &"x".repeat(1001), now)), ["minutes", "work_date", "note"]);
         // The 2nd begins somewhere at 10:00 UTC on the 1st.
         let late = time::macros::datetime!(2026-12-01 23:30 UTC);

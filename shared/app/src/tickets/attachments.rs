@@ -159,19 +159,25 @@ pub async fn complete(
 
 /// Removes uploads started over [`ABANDONED_AFTER_SECS`] ago and never confirmed: the bytes
 /// first (deleting nothing is fine), then the record, under its version. A failure leaves the
-/// record listed, so the next sweep tries again. Returns how many were removed.
+/// record listed, so the next sweep tries again; one upload that fails does not hold up the
+/// others. Returns how many were removed.
 pub async fn sweep_abandoned(app: &AppState) -> Result<usize, AppError> {
     let before = app.clock.now_unix() - ABANDONED_AFTER_SECS;
     let mut removed = 0;
     for (tenant, pending) in tickets::pending_uploads_before(app.store.as_ref(), before, SWEEP_BATCH).await? {
         let a = &pending.value;
-        app.blobs.delete(&a.blob_key).await?;
+        if let Err(e) = app.blobs.delete(&a.blob_key).await {
+            tracing::warn!(error = %e, attachment = %a.id, "could not delete an abandoned upload's bytes; the next sweep retries");
+            continue;
+        }
         let key = tickets::attachment_key(&tenant, &a.ticket, &a.id);
         match app.store.delete(&key, Cond::Version(pending.version)).await {
             Ok(()) => removed += 1,
             // Confirmed or moved meanwhile: no longer pending here.
             Err(e) if e.is_conflict() => {}
-            Err(e) => return Err(e.into()),
+            Err(e) => {
+                tracing::warn!(error = %e, attachment = %a.id, "could not remove an abandoned upload; the next sweep retries")
+            }
         }
     }
     if removed > 0 {

@@ -274,11 +274,16 @@ pub async fn merge(
     Ok((d, s))
 }
 
+/// Pages of a move read again after a concurrent change, at most, per call.
+const MAX_MOVE_CONFLICTS: u32 = 10;
+
 /// The sort-key prefixes of what moves with a merge.
 const MOVING: [&str; 3] = ["MSG#", "ATT#", "TIME#"];
 
 /// Moves the source's replies, notes, attachments and time entries to the target: each item
-/// is written there and removed here in one transaction (25 at a time). Safe to repeat.
+/// is written there and removed here in one transaction (25 at a time), the removal under the
+/// version read, so an item changed meanwhile (an upload confirmed) is read again rather than
+/// moved as it was. Safe to repeat.
 pub async fn move_conversation(
     app: &AppState,
     tenant: &TenantId,
@@ -289,6 +294,7 @@ pub async fn move_conversation(
     let from_pk = tickets::key(tenant, source).pk;
     let to_pk = tickets::key(tenant, into).pk;
     let mut moved = 0;
+    let mut conflicts = 0;
     for prefix in MOVING {
         loop {
             let page =
@@ -311,10 +317,16 @@ pub async fn move_conversation(
                     copy
                 };
                 ops.push(TxOp::Put { item: copy, cond: Cond::None });
-                ops.push(TxOp::Delete { key: item.key, cond: Cond::None });
-                moved += 1;
+                ops.push(TxOp::Delete { key: item.key, cond: Cond::Version(item.version) });
             }
-            store.transact(ops).await?;
+            let count = ops.len() / 2;
+            match store.transact(ops).await {
+                Ok(()) => moved += count,
+                // Something on the page changed since it was read: read it again (a bounded
+                // number of times; the events worker retries the rest).
+                Err(e) if e.is_conflict() && conflicts < MAX_MOVE_CONFLICTS => conflicts += 1,
+                Err(e) => return Err(e.into()),
+            }
         }
     }
     Ok(moved)

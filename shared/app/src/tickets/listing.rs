@@ -118,13 +118,15 @@ async fn by_number(
     filter: &Filter,
     raw: &str,
 ) -> Result<Option<Ticket>, AppError> {
-    let number = match parse_number(raw) {
-        Some((prefix, n)) => (prefix == tenant.ticket_prefix.as_str()).then_some(n),
-        None => Some(
-            raw.trim()
-                .parse::<u64>()
-                .map_err(|_| AppError::invalid("number", "use a ticket number such as ACME-1002, or 1002"))?,
-        ),
+    let raw = raw.trim();
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    let number = match raw.rsplit_once('-') {
+        // PREFIX-digits: this portal's numbers, or none (another portal's, or below the first).
+        Some((prefix, d)) if !prefix.is_empty() && digits(d) => {
+            parse_number(raw).and_then(|(p, n)| (p == tenant.ticket_prefix.as_str()).then_some(n))
+        }
+        None if digits(raw) => raw.parse::<u64>().ok(),
+        _ => return Err(AppError::invalid("number", "use a ticket number such as ACME-1002, or 1002")),
     };
     let store = app.store.as_ref();
     let Some(id) = (match number {

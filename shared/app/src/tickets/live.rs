@@ -318,8 +318,9 @@ async fn subscribers(app: &AppState, topic: &str) -> Result<Vec<Item>, AppError>
     }
 }
 
-/// Messages handed to the sockets at a time: while they write the first, the rest are
-/// formatted (on the local host the other core writes; on AWS the next batch is posted).
+/// Messages formatted and handed over at a time. On the local host the hub takes a chunk at
+/// once and the other core writes it to the sockets while the next is formatted; on AWS each
+/// chunk is posted (64 at a time) before the next is formatted.
 const PUSH_CHUNK: usize = 256;
 
 /// After a change of `ticket` that touched `queues`: re-indexes the ticket's own watchers,
@@ -333,13 +334,15 @@ pub async fn fan_out(app: &AppState, ticket: &Ticket, queues: &[Priority]) -> Re
         futures::future::try_join_all(queues.iter().map(|&p| queue_watchers(app, p, &ticket.id))),
         staff_pushes(app, queues),
     );
+    // Stamped when the state was read, before anything is sent (sending may take a while
+    // on AWS; a later stamp could outrank a fresher concurrent push).
+    let as_of = as_of(app);
     let mut pushes = own?;
     pushes.extend(staff?);
     let ranked: Vec<Ranked> = watchers?.into_iter().flatten().collect();
     let computed = started.elapsed();
     let count = pushes.len() + ranked.len();
     let mut delivered = push_all(app, pushes).await;
-    let as_of = as_of(app);
     for chunk in ranked.chunks(PUSH_CHUNK) {
         delivered += push_all(app, chunk.iter().map(|r| r.push(&as_of)).collect()).await;
     }
