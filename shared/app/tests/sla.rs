@@ -3,8 +3,11 @@
 //! each warning and breach once and run the escalations; business hours come from the policy's
 //! calendar; compliance counts each outcome once; only super admins set policies.
 
+mod common;
+
 use std::sync::Arc;
 
+use common::actor;
 use kt_app::AppError;
 use kt_app::identity::sessions::ClientInfo;
 use kt_app::identity::tenancy;
@@ -29,26 +32,6 @@ struct World {
     pat: Actor,
     admin: Actor,
     staff: Actor,
-}
-
-/// The demo user `email` of the tenant at `host`, as an actor (built directly: the hand-driven
-/// clock would make access tokens look expired).
-async fn actor(app: &kt_app::AppState, host: &str, email: &str) -> Actor {
-    let tenant = tenancy::resolve_host(app, host).await.expect("tenant");
-    let store = app.store.as_ref();
-    let email = kt_domain::identity::Email::parse(email).expect("email");
-    let id = kt_store::accounts::user_by_email(store, &tenant.id, &email).await.expect("lookup").expect("user");
-    let user = kt_store::accounts::get_user(store, &tenant.id, &id).await.expect("user").expect("user").value;
-    let orgs = kt_store::accounts::orgs_of(store, &tenant.id, &id).await.expect("orgs");
-    Actor {
-        user: user.id,
-        tenant: tenant.id,
-        role: user.role,
-        orgs,
-        scopes: None,
-        optional_enabled: false,
-        tenant_bound: false,
-    }
 }
 
 async fn world(start: time::OffsetDateTime) -> World {

@@ -1,10 +1,14 @@
 //! Attachment uploads that are never confirmed, with a hand-driven clock, on the local
-//! adapters (SQLite, files) and on the AWS ones against moto (DynamoDB, S3): after an hour the confirmation is refused, after two the minute sweep
-//! removes the record and whatever bytes were sent, confirmed files and younger uploads stay,
-//! and a pending upload moved by a merge is still found.
+//! adapters (SQLite, files) and on the AWS ones against moto (DynamoDB, S3): after an hour the
+//! confirmation is refused, after two the minute sweep removes the record and whatever bytes
+//! were sent, confirmed files and younger uploads stay, and a pending upload moved by a merge
+//! is still found.
+
+mod common;
 
 use std::sync::Arc;
 
+use common::actor;
 use kt_app::AppError;
 use kt_app::identity::sessions::ClientInfo;
 use kt_app::identity::tenancy;
@@ -16,26 +20,6 @@ use kt_domain::policy::Actor;
 use kt_domain::tenancy::Tenant;
 use kt_domain::ticket::{Attachment, Category, Priority, Ticket};
 use time::macros::datetime;
-
-/// The demo user `email` of the tenant at `host`, as an actor (built directly: the hand-driven
-/// clock would make access tokens look expired).
-async fn actor(app: &kt_app::AppState, host: &str, email: &str) -> Actor {
-    let tenant = tenancy::resolve_host(app, host).await.expect("tenant");
-    let store = app.store.as_ref();
-    let email = kt_domain::identity::Email::parse(email).expect("email");
-    let id = kt_store::accounts::user_by_email(store, &tenant.id, &email).await.expect("lookup").expect("user");
-    let user = kt_store::accounts::get_user(store, &tenant.id, &id).await.expect("user").expect("user").value;
-    let orgs = kt_store::accounts::orgs_of(store, &tenant.id, &id).await.expect("orgs");
-    Actor {
-        user: user.id,
-        tenant: tenant.id,
-        role: user.role,
-        orgs,
-        scopes: None,
-        optional_enabled: false,
-        tenant_bound: false,
-    }
-}
 
 struct World {
     _dir: tempfile::TempDir,

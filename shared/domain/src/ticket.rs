@@ -192,6 +192,25 @@ pub fn parse_number(raw: &str) -> Option<(String, u64)> {
     (!prefix.is_empty()).then(|| (prefix.to_uppercase(), number))
 }
 
+/// `raw` is not a ticket number at all (neither `PREFIX-digits` nor digits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotATicketNumber;
+
+/// The number `raw` names among the tickets of the portal whose prefix is `prefix`, as people
+/// write it: `ACME-1002` (any case) or `1002`. Another portal's `KT-1002`, or a number below
+/// the first, names none here (`Ok(None)`); other text is no ticket number.
+pub fn number_in_portal(raw: &str, prefix: &str) -> Result<Option<u64>, NotATicketNumber> {
+    let raw = raw.trim();
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    match raw.rsplit_once('-') {
+        Some((p, d)) if !p.is_empty() && digits(d) => {
+            Ok(parse_number(raw).and_then(|(p, n)| (p == prefix.to_uppercase()).then_some(n)))
+        }
+        None if digits(raw) => Ok(raw.parse::<u64>().ok()),
+        _ => Err(NotATicketNumber),
+    }
+}
+
 /// What a status or priority change does to a ticket's place in the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueueMove {
@@ -720,6 +739,13 @@ mod tests {
         assert_eq!(parse_number("KT-12"), None, "numbers start at 1001");
         assert_eq!(parse_number("1001"), None);
         assert_eq!(parse_number("-1001"), None);
+        assert_eq!(number_in_portal(" acme-1042 ", "ACME"), Ok(Some(1042)));
+        assert_eq!(number_in_portal("1042", "ACME"), Ok(Some(1042)));
+        assert_eq!(number_in_portal("KT-1042", "ACME"), Ok(None), "another portal's");
+        assert_eq!(number_in_portal("ACME-999", "ACME"), Ok(None), "below the first");
+        for text in ["soon", "ACME-", "-1042", "+1042", "ACME-10a2", ""] {
+            assert_eq!(number_in_portal(text, "ACME"), Err(NotATicketNumber), "{text:?}");
+        }
     }
 
     #[test]

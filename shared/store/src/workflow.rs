@@ -40,28 +40,20 @@ pub async fn canned(
     store: &dyn Store,
     tenant: &TenantId,
 ) -> Result<Vec<crate::entity::Versioned<CannedResponse>>, StoreError> {
-    let q = Query::table(format!("T#{tenant}#CANNED")).sk(SkCond::BeginsWith("C#".into()));
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = store.query(q.clone().limit(500).after(cursor)).await?;
-        for item in &page.items {
-            out.push(crate::entity::Versioned { value: item.to_entity()?, version: item.version });
-        }
-        cursor = page.next_cursor;
-        if cursor.is_none() {
-            return Ok(out);
-        }
-    }
+    all_versioned(store, Query::table(format!("T#{tenant}#CANNED")).sk(SkCond::BeginsWith("C#".into()))).await
 }
 
-async fn all<T: serde::de::DeserializeOwned>(store: &dyn Store, query: Query) -> Result<Vec<T>, StoreError> {
+/// Every item `query` finds, page after page, with its version.
+async fn all_versioned<T: serde::de::DeserializeOwned>(
+    store: &dyn Store,
+    query: Query,
+) -> Result<Vec<crate::entity::Versioned<T>>, StoreError> {
     let mut out = Vec::new();
     let mut cursor = None;
     loop {
         let page = store.query(query.clone().limit(500).after(cursor)).await?;
         for item in &page.items {
-            out.push(item.to_entity()?);
+            out.push(crate::entity::Versioned { value: item.to_entity()?, version: item.version });
         }
         cursor = page.next_cursor;
         if cursor.is_none() {
@@ -93,7 +85,8 @@ pub fn link_item(tenant: &TenantId, from: &TicketId, link: &Link) -> Result<Item
 
 /// A ticket's links, in the order of the linked tickets' ids (oldest ticket first).
 pub async fn links(store: &dyn Store, tenant: &TenantId, id: &TicketId) -> Result<Vec<Link>, StoreError> {
-    all(store, Query::table(format!("T#{tenant}#TICKET#{id}")).sk(SkCond::BeginsWith("LINK#".into()))).await
+    let q = Query::table(format!("T#{tenant}#TICKET#{id}")).sk(SkCond::BeginsWith("LINK#".into()));
+    Ok(all_versioned(store, q).await?.into_iter().map(|l| l.value).collect())
 }
 
 pub fn rule_key(id: &str) -> Key {
@@ -121,19 +114,8 @@ pub async fn get_rule(
 
 /// Every assignment rule with its version, in the order they are tried.
 pub async fn rules_versioned(store: &dyn Store) -> Result<Vec<crate::entity::Versioned<AssignmentRule>>, StoreError> {
-    let q = Query::table("ASSIGNRULES").sk(SkCond::BeginsWith("R#".into()));
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = store.query(q.clone().limit(500).after(cursor)).await?;
-        for item in &page.items {
-            out.push(crate::entity::Versioned { value: item.to_entity::<AssignmentRule>()?, version: item.version });
-        }
-        cursor = page.next_cursor;
-        if cursor.is_none() {
-            break;
-        }
-    }
+    let mut out: Vec<crate::entity::Versioned<AssignmentRule>> =
+        all_versioned(store, Query::table("ASSIGNRULES").sk(SkCond::BeginsWith("R#".into()))).await?;
     out.sort_by(|a, b| a.value.position.cmp(&b.value.position).then_with(|| a.value.id.cmp(&b.value.id)));
     Ok(out)
 }

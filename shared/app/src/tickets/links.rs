@@ -19,7 +19,7 @@ use kt_domain::DomainEvent;
 use kt_domain::identity::{Role, TenantId, TicketId};
 use kt_domain::policy::{Actor, Permission};
 use kt_domain::tenancy::Tenant;
-use kt_domain::ticket::{Message, Status, Ticket, display_number, parse_number};
+use kt_domain::ticket::{Message, Status, Ticket, display_number, number_in_portal};
 use kt_store::workflow::{self, Link};
 use kt_store::{Cond, Item, Key, Query, SkCond, TxOp, accounts, tickets};
 
@@ -43,12 +43,7 @@ pub async fn resolve(app: &AppState, tenant: &Tenant, raw: &str, field: &'static
     if let Ok(id) = TicketId::try_from(raw.to_owned()) {
         return Ok(id);
     }
-    let number = match parse_number(raw) {
-        Some((prefix, n)) if prefix == tenant.ticket_prefix.as_str() => Some(n),
-        Some(_) => None,
-        None => raw.parse::<u64>().ok(),
-    };
-    let id = match number {
+    let id = match number_in_portal(raw, tenant.ticket_prefix.as_str()).ok().flatten() {
         Some(n) => tickets::id_by_number(app.store.as_ref(), &tenant.id, n).await?,
         None => None,
     };

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use kt_domain::identity::{OrgId, Role, UserId};
 use kt_domain::policy::{Actor, Permission, Resource, visible};
 use kt_domain::tenancy::Tenant;
-use kt_domain::ticket::{Category, Priority, Status, Ticket, parse_number};
+use kt_domain::ticket::{Category, Priority, Status, Ticket, number_in_portal};
 use kt_store::cursor::Position;
 use kt_store::{Item, tickets};
 use time::OffsetDateTime;
@@ -118,16 +118,8 @@ async fn by_number(
     filter: &Filter,
     raw: &str,
 ) -> Result<Option<Ticket>, AppError> {
-    let raw = raw.trim();
-    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
-    let number = match raw.rsplit_once('-') {
-        // PREFIX-digits: this portal's numbers, or none (another portal's, or below the first).
-        Some((prefix, d)) if !prefix.is_empty() && digits(d) => {
-            parse_number(raw).and_then(|(p, n)| (p == tenant.ticket_prefix.as_str()).then_some(n))
-        }
-        None if digits(raw) => raw.parse::<u64>().ok(),
-        _ => return Err(AppError::invalid("number", "use a ticket number such as ACME-1002, or 1002")),
-    };
+    let number = number_in_portal(raw, tenant.ticket_prefix.as_str())
+        .map_err(|_| AppError::invalid("number", "use a ticket number such as ACME-1002, or 1002"))?;
     let store = app.store.as_ref();
     let Some(id) = (match number {
         Some(n) => tickets::id_by_number(store, &tenant.id, n).await?,
