@@ -3,7 +3,7 @@
 #
 #   ensure_venv              .tools/venv with moto[server], localstack-localstripe, cfn-lint
 #   ensure_apt PKG...        install Debian packages that dpkg says are missing
-#   use_mold                 link with mold (adds to RUSTFLAGS) when it is available
+#   use_mold                 install mold (scripts/linker links with it when present)
 #   free_port                print a free TCP port on 127.0.0.1
 #   wait_http URL SECS [PID] wait until URL answers HTTP (any status); fail early if PID dies
 #   start_service NAME LOG CMD...   start CMD in its own process group, logging to LOG
@@ -95,26 +95,11 @@ ensure_venv() {
     fi
 }
 
-# use_mold: link with mold when it is (or can be made) available. gcc >= 12 and clang both
-# accept -fuse-ld=mold. Existing RUSTFLAGS are kept. Note that cargo rebuilds everything when
-# RUSTFLAGS change, so build with and without this helper into different target dirs or not at all.
+# use_mold: installs mold when it can. Linking with it is chosen by .cargo/config.toml's linker
+# wrapper (scripts/linker), the same for every cargo command, so no RUSTFLAGS change and no
+# rebuild between scripted and plain cargo runs.
 use_mold() {
-    if [ ! -x /usr/bin/mold ]; then
-        ensure_apt mold clang || true
-    fi
-    [ -x /usr/bin/mold ] || return 0
-    case " ${RUSTFLAGS:-} " in
-    *fuse-ld=mold*) return 0 ;;
-    esac
-    local cc_ok=0 gcc_major
-    if command -v clang >/dev/null 2>&1; then
-        cc_ok=1
-    elif command -v gcc >/dev/null 2>&1; then
-        gcc_major="$(gcc -dumpversion 2>/dev/null | cut -d. -f1)"
-        [ "${gcc_major:-0}" -ge 12 ] 2>/dev/null && cc_ok=1
-    fi
-    [ "$cc_ok" -eq 1 ] || return 0
-    export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-C link-arg=-fuse-ld=mold"
+    [ -x /usr/bin/mold ] || ensure_apt mold || true
 }
 
 # ensure_nextest: the machine image ships cargo-nextest; build it from crates.io when it is missing.

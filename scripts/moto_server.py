@@ -18,6 +18,12 @@ grows. Real DynamoDB does neither. Here:
   table, updated after every put, update and delete). moto itself sorts the whole table for
   every Query, so queries slow down as the table grows.
 
+It also records which IAM action each request needs, per access key, for the deployed-shape
+test (functions/local/tests/deployed.rs gives each function binary its own key):
+`GET /_kt/calls?key=AKID` answers the distinct actions (e.g. `dynamodb:PutItem`; a
+TransactWriteItems counts as the per-item actions IAM checks) and `DELETE /_kt/calls` forgets
+them all.
+
 All other services (S3, SQS, SES, SNS, ...) are moto's own, unchanged. Two costs of every
 request go too: the list of moto's service folders is read from disk once instead of per
 request, and werkzeug no longer logs each request (warnings and errors still reach the log).
@@ -25,9 +31,13 @@ request, and werkzeug no longer logs each request (warnings and errors still rea
 
 import copy
 import functools
+import io
+import json
 import logging
+import re
 import sys
 import threading
+from urllib.parse import parse_qs
 
 import moto.backends as moto_backends
 
@@ -36,6 +46,7 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
 
 _LOCK = threading.RLock()
@@ -273,6 +284,94 @@ DynamoHandler.call_action = _locked_call_action
 
 _list_of_moto_modules = moto_backends.list_of_moto_modules
 moto_backends.list_of_moto_modules = functools.lru_cache(maxsize=None)(lambda: tuple(_list_of_moto_modules()))
+
+_CALLS = {}
+_CALLS_LOCK = threading.Lock()
+_CREDENTIAL = re.compile(r"Credential=([^/]+)/[^/]+/[^/]+/([^/]+)/")
+_TRANSACT = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem", "ConditionCheck": "ConditionCheckItem"}
+# SQS batch calls are authorized as their single-message actions.
+_SQS_BATCH = {"SendMessageBatch": "SendMessage", "DeleteMessageBatch": "DeleteMessage",
+              "ChangeMessageVisibilityBatch": "ChangeMessageVisibility"}
+
+
+def _iam_actions(environ, body):
+    """(access key, [IAM actions]) a request needs, or None when it is not signed."""
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    found = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
+    if found:
+        key, service = found.groups()
+    elif "X-Amz-Credential" in query:
+        parts = query["X-Amz-Credential"][0].split("/")
+        key, service = parts[0], parts[3]
+    else:
+        return None
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    op = target.rsplit(".", 1)[-1] if target else None
+    method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/")
+    if op is None and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        op = parse_qs(body.decode("utf-8", "replace")).get("Action", [None])[0]
+    op = op or query.get("Action", [None])[0]
+    if service == "dynamodb":
+        if op == "TransactWriteItems":
+            items = json.loads(body or b"{}").get("TransactItems", [])
+            return key, sorted({f"dynamodb:{_TRANSACT[k]}" for item in items for k in item if k in _TRANSACT})
+        if op == "TransactGetItems":
+            return key, ["dynamodb:GetItem"]
+        return key, [f"dynamodb:{op}"]
+    if service == "sqs":
+        return key, [f"sqs:{_SQS_BATCH.get(op, op)}"]
+    if service == "s3":
+        has_key = len([p for p in path.split("/") if p]) > 1
+        if method == "POST" and "delete" in query:
+            return key, ["s3:DeleteObject"]
+        if not has_key:
+            return key, ["s3:ListBucket" if method in ("GET", "HEAD") else f"s3:{method}Bucket"]
+        return key, [{"GET": "s3:GetObject", "HEAD": "s3:GetObject", "PUT": "s3:PutObject",
+                      "DELETE": "s3:DeleteObject"}.get(method, f"s3:{method}Object")]
+    if service == "ses":
+        if path.startswith("/v2/email/outbound-emails"):
+            return key, ["ses:SendEmail"]
+        return key, [f"ses:{op}"]
+    if service == "execute-api":
+        return key, ["execute-api:ManageConnections"]
+    return key, [f"{service}:{op}"]
+
+
+_dispatch = DomainDispatcherApplication.__call__
+
+
+def _recording_dispatch(self, environ, start_response):
+    if environ.get("PATH_INFO") == "/_kt/calls":
+        if environ.get("REQUEST_METHOD") == "DELETE":
+            with _CALLS_LOCK:
+                _CALLS.clear()
+            start_response("204 No Content", [])
+            return [b""]
+        wanted = parse_qs(environ.get("QUERY_STRING", "")).get("key", [""])[0]
+        with _CALLS_LOCK:
+            body = json.dumps(sorted(_CALLS.get(wanted, set()))).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    body = b""
+    if length > 0:
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(body)
+    try:
+        found = _iam_actions(environ, body)
+    except Exception:  # never let the recorder break a request
+        logging.getLogger(__name__).exception("could not classify a request")
+        found = None
+    if found:
+        with _CALLS_LOCK:
+            _CALLS.setdefault(found[0], set()).update(found[1])
+    return _dispatch(self, environ, start_response)
+
+
+DomainDispatcherApplication.__call__ = _recording_dispatch
 
 if __name__ == "__main__":
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -16,7 +16,6 @@ use axum::http::{HeaderName, Request};
 use axum::response::{Html, IntoResponse};
 use kt_app::outbox::Relay;
 use kt_app::wiring::{Settings, Wired};
-use kt_app::worker::Dispatcher;
 use kt_http::{ApiError, AppState};
 use tokio::sync::watch;
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
@@ -108,10 +107,7 @@ pub fn spawn_workers(state: &AppState, shutdown: watch::Receiver<bool>) -> Vec<t
             }
         }
     }));
-    // Queues without consumers yet are still drained (their events acknowledged).
-    let no_consumers = |queue: &'static str| Dispatcher::new(queue, state.store.clone(), state.clock.clone(), vec![]);
-    let dispatchers =
-        [kt_fn_events_worker::dispatcher(state), kt_fn_mail_worker::dispatcher(state), no_consumers("reminders")];
+    let dispatchers = [kt_fn_events_worker::dispatcher(state), kt_fn_mail_worker::dispatcher(state)];
     for dispatcher in dispatchers {
         let queue = state.queue.clone();
         tasks.push(every(Duration::ZERO, shutdown.clone(), move || {

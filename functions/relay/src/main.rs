@@ -5,8 +5,8 @@ use lambda_runtime::{LambdaEvent, service_fn};
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     kt_http::logging::init_from_env();
-    let wired = kt_app::wiring::wire(&kt_app::wiring::Settings::from_env()).await?;
-    let relay = kt_app::outbox::Relay::new(wired.state.store.clone(), wired.state.queue.clone());
+    let state = kt_app::wiring::aws::AwsWiring::from_env().await?.queues()?.build();
+    let relay = kt_app::outbox::Relay::new(state.store.clone(), state.queue.clone());
     lambda_runtime::run(service_fn(|event: LambdaEvent<aws_lambda_events::dynamodb::Event>| {
         let relay = relay.clone();
         async move { Ok::<_, lambda_runtime::Error>(kt_fn_relay::handle(&relay, event.payload).await) }

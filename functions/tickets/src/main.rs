@@ -3,7 +3,8 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     kt_http::logging::init_from_env();
-    let wired = kt_app::wiring::wire(&kt_app::wiring::Settings::from_env()).await?;
+    let state =
+        kt_app::wiring::aws::AwsWiring::from_env().await?.blobs()?.token_secret().await?.data_key().await?.build();
     let (router, _) = kt_fn_tickets::router().split_for_parts();
-    lambda_http::run(router.with_state(wired.state)).await
+    lambda_http::run(router.with_state(state)).await
 }

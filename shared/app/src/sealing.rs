@@ -13,25 +13,50 @@ use crate::AppError;
 
 const VERSION: &str = "v1.";
 
+/// Seals with the current data key; opens with it or, after a rotation, with the previous one,
+/// so values sealed before the rotation keep opening (and are sealed anew on their next write).
 #[derive(Clone)]
 pub struct Sealer {
-    cipher: ChaCha20Poly1305,
+    /// Current key first. Empty in a process built without the data key.
+    ciphers: Vec<ChaCha20Poly1305>,
+}
+
+fn cipher(secret: &[u8]) -> ChaCha20Poly1305 {
+    let mut h = Sha256::new();
+    h.update(b"kt-portal sealing key v1\0");
+    h.update(secret);
+    let key: [u8; 32] = h.finalize().into();
+    ChaCha20Poly1305::new(Key::from_slice(&key))
+}
+
+fn not_wired() -> AppError {
+    AppError::Unavailable("the data key is not wired into this function".into())
 }
 
 impl Sealer {
     /// A sealer keyed by a hash of `secret` (the configured data key).
     pub fn new(secret: &[u8]) -> Self {
-        let mut h = Sha256::new();
-        h.update(b"kt-portal sealing key v1\0");
-        h.update(secret);
-        let key: [u8; 32] = h.finalize().into();
-        Self { cipher: ChaCha20Poly1305::new(Key::from_slice(&key)) }
+        Self::rotated(secret, None)
+    }
+
+    /// Seals with `current`; opens with `current`, then `previous`.
+    pub fn rotated(current: &[u8], previous: Option<&[u8]>) -> Self {
+        let mut ciphers = vec![cipher(current)];
+        ciphers.extend(previous.map(cipher));
+        Self { ciphers }
+    }
+
+    /// For a process that seals and opens nothing.
+    pub fn absent() -> Self {
+        Self { ciphers: Vec::new() }
     }
 
     pub fn seal(&self, plain: &[u8], owner: &str) -> Result<String, AppError> {
         let nonce: [u8; 12] = rand::random();
         let sealed = self
-            .cipher
+            .ciphers
+            .first()
+            .ok_or_else(not_wired)?
             .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad: owner.as_bytes() })
             .map_err(|_| AppError::Internal("sealing failed".into()))?;
         let mut out = nonce.to_vec();
@@ -47,7 +72,13 @@ impl Sealer {
             return Err(corrupt());
         }
         let (nonce, msg) = bytes.split_at(12);
-        self.cipher.decrypt(Nonce::from_slice(nonce), Payload { msg, aad: owner.as_bytes() }).map_err(|_| corrupt())
+        if self.ciphers.is_empty() {
+            return Err(not_wired());
+        }
+        self.ciphers
+            .iter()
+            .find_map(|c| c.decrypt(Nonce::from_slice(nonce), Payload { msg, aad: owner.as_bytes() }).ok())
+            .ok_or_else(corrupt)
     }
 }
 
@@ -66,6 +97,18 @@ mod tests {
             prop_assert!(Sealer::new(b"other key").open(&sealed, "T#a#USER#b").is_err());
             prop_assert_ne!(sealer.seal(&plain, "T#a#USER#b").unwrap(), sealed, "fresh nonce each time");
         }
+    }
+
+    #[test]
+    fn a_rotated_key_still_opens_what_the_old_one_sealed() {
+        let old = Sealer::new(b"old data key");
+        let sealed_before = old.seal(b"secret", "owner").unwrap();
+        let rotated = Sealer::rotated(b"new data key", Some(b"old data key"));
+        assert_eq!(rotated.open(&sealed_before, "owner").unwrap(), b"secret");
+        let sealed_after = rotated.seal(b"secret", "owner").unwrap();
+        assert!(old.open(&sealed_after, "owner").is_err(), "new values use the new key");
+        assert_eq!(Sealer::new(b"new data key").open(&sealed_after, "owner").unwrap(), b"secret");
+        assert!(matches!(Sealer::absent().seal(b"x", "owner"), Err(AppError::Unavailable(_))));
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //! [`Consumer`] handles it at most once thanks to a dedup claim per (consumer, event id):
 //!
 //! * a claim item is created with a lease before handling (a concurrent duplicate sees it and
-//!   backs off), marked done with a 7-day TTL after success, and removed after a failure;
+//!   backs off), marked done with a 7-day TTL after success, and removed after a failure. The
+//!   handling is cut off when the lease ends, and the lease ends before the message can be
+//!   received again (its visibility timeout is longer), so a handler that was killed or timed
+//!   out leaves a claim that has expired by the redelivery, which then handles the event;
 //! * a failed message is retried with exponential backoff and, after
 //!   [`kt_platform::queue::MAX_RECEIVES`] receives, lands in the dead-letter queue for
 //!   inspection and replay;
@@ -19,8 +22,12 @@ use kt_platform::Queue;
 use kt_store::{Cond, Item, Key, Store};
 use serde_json::json;
 
-/// How long a claim protects an in-flight handling from a concurrent duplicate.
-const CLAIM_LEASE_SECS: i64 = 300;
+/// How long a claim protects an in-flight handling from a concurrent duplicate, and how long a
+/// handling may take, unless the dispatcher is given its function's timeout.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
+/// How long a message received by [`Dispatcher::poll_once`] stays invisible: longer than any
+/// lease, so a redelivery never meets a live claim.
+pub const LOCAL_VISIBILITY: Duration = Duration::from_secs(60);
 /// How long a handled event id is remembered.
 const DEDUP_TTL_SECS: i64 = 7 * 24 * 3600;
 
@@ -56,6 +63,8 @@ pub struct Dispatcher {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     consumers: Vec<Arc<dyn Consumer>>,
+    lease: Duration,
+    visibility: Duration,
 }
 
 /// Backoff before the next delivery after `receive_count` failed receives: 2, 4, 8 ... s,
@@ -71,7 +80,16 @@ impl Dispatcher {
         clock: Arc<dyn Clock>,
         consumers: Vec<Arc<dyn Consumer>>,
     ) -> Self {
-        Self { queue_name, store, clock, consumers }
+        Self { queue_name, store, clock, consumers, lease: DEFAULT_LEASE, visibility: LOCAL_VISIBILITY }
+    }
+
+    /// The claim lease and handling time limit (on Lambda: the function's timeout) and the
+    /// visibility timeout of local receives; the visibility must be longer than the lease.
+    pub fn with_timing(mut self, lease: Duration, visibility: Duration) -> Self {
+        assert!(visibility > lease, "a message must stay invisible longer than its claim lasts");
+        self.lease = lease;
+        self.visibility = visibility;
+        self
     }
 
     pub fn queue_name(&self) -> &'static str {
@@ -108,8 +126,9 @@ impl Dispatcher {
         }
         let key = Key::new(format!("DEDUP#{}#{}", consumer.name(), event.id), "claim");
         let now = self.clock.now_unix();
+        let lease_secs = self.lease.as_secs().max(1) as i64;
         let claim = Item::new(key.clone(), json!({"state": "processing"}).as_object().cloned().unwrap_or_default())
-            .with_expiry(now + CLAIM_LEASE_SECS);
+            .with_expiry(now + lease_secs);
         match self.store.put(claim, Cond::NotExists).await {
             Ok(()) => {}
             Err(e) if e.is_conflict() => {
@@ -126,7 +145,11 @@ impl Dispatcher {
                 return Outcome::Retry;
             }
         }
-        match consumer.handle(event).await {
+        let handled = match tokio::time::timeout(self.lease, consumer.handle(event)).await {
+            Ok(result) => result,
+            Err(_) => Err(HandlerError(format!("not handled within its {} s lease", lease_secs))),
+        };
+        match handled {
             Ok(()) => {
                 let done = Item::new(key, json!({"state": "done"}).as_object().cloned().unwrap_or_default())
                     .with_expiry(self.clock.now_unix() + DEDUP_TTL_SECS);
@@ -147,7 +170,7 @@ impl Dispatcher {
     /// Receives and handles one batch from the queue (the local host's loop body).
     /// Returns how many messages were received.
     pub async fn poll_once(&self, queue: &dyn Queue, wait: Duration) -> Result<usize, kt_platform::QueueError> {
-        let batch = queue.receive(self.queue_name, 10, Duration::from_secs(60), wait).await?;
+        let batch = queue.receive(self.queue_name, 10, self.visibility, wait).await?;
         for msg in &batch {
             match self.process(&msg.body).await {
                 Outcome::Done => queue.ack(self.queue_name, &msg.receipt).await?,

@@ -189,3 +189,95 @@ async fn lambda_batches_report_only_the_failed_messages() {
     assert_eq!(failed, vec!["m2"]);
     assert_eq!(probe.handled.load(Ordering::SeqCst), 2);
 }
+
+/// Enters its first handling and never leaves it (the process is killed there); handles the
+/// event normally afterwards.
+struct Stall {
+    entered: AtomicU32,
+    handled: AtomicU32,
+}
+
+#[async_trait]
+impl Consumer for Stall {
+    fn name(&self) -> &'static str {
+        "stall"
+    }
+
+    fn wants(&self, kind: &str) -> bool {
+        kind.starts_with("test.")
+    }
+
+    async fn handle(&self, _event: &DomainEvent) -> Result<(), HandlerError> {
+        if self.entered.fetch_add(1, Ordering::SeqCst) == 0 {
+            std::future::pending::<()>().await;
+        }
+        self.handled.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// Starts handling the one queued event, and kills the handling once the consumer is in it
+/// (its claim written, the message neither acknowledged nor released).
+async fn kill_mid_message(d: &Dispatcher, queue: Arc<dyn Queue>, stall: &Stall) {
+    let handling = {
+        let d = d.clone();
+        tokio::spawn(async move { d.poll_once(queue.as_ref(), Duration::from_secs(2)).await })
+    };
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while stall.entered.load(Ordering::SeqCst) == 0 && std::time::Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(stall.entered.load(Ordering::SeqCst), 1, "the handling started");
+    handling.abort();
+    let _ = handling.await;
+}
+
+#[tokio::test]
+async fn a_handling_killed_mid_message_is_done_after_restart_exactly_once_on_the_local_queue() {
+    let w = world();
+    let stall = Arc::new(Stall { entered: AtomicU32::new(0), handled: AtomicU32::new(0) });
+    let d = Dispatcher::new("events", w.store.clone(), w.clock.clone(), vec![stall.clone() as Arc<dyn Consumer>])
+        .with_timing(Duration::from_secs(30), Duration::from_secs(60));
+    let body = serde_json::to_string(&event("test.killed", w.clock.as_ref())).expect("json");
+    w.queue.send("events", &body, Duration::ZERO).await.expect("send");
+    kill_mid_message(&d, w.queue.clone(), &stall).await;
+
+    // Restarted: the message is invisible until its visibility timeout passes...
+    assert_eq!(d.poll_once(w.queue.as_ref(), Duration::ZERO).await.expect("poll"), 0);
+    w.clock.advance(time::Duration::seconds(61));
+    // ...then the stale claim has expired (the lease is shorter) and the event is handled.
+    assert_eq!(d.poll_once(w.queue.as_ref(), Duration::ZERO).await.expect("poll"), 1);
+    assert_eq!(stall.handled.load(Ordering::SeqCst), 1);
+    w.clock.advance(time::Duration::hours(1));
+    assert_eq!(d.poll_once(w.queue.as_ref(), Duration::ZERO).await.expect("poll"), 0, "acknowledged once");
+    assert_eq!(stall.handled.load(Ordering::SeqCst), 1, "exactly once");
+    assert!(w.queue.dead_letters("events", 10).await.expect("dlq").is_empty(), "never dead-lettered");
+}
+
+#[tokio::test]
+async fn a_handling_killed_mid_message_is_done_after_restart_exactly_once_on_sqs() {
+    let endpoint = std::env::var("MOTO_ENDPOINT")
+        .expect("MOTO_ENDPOINT is not set: run through scripts/test, which starts the moto server");
+    let sdk = kt_platform::aws::emulator_config(&endpoint).await;
+    let prefix = format!("kill-{}-", ulid::Ulid::new().to_string().to_lowercase());
+    let sqs = kt_platform::queue::SqsQueue::new(&sdk, prefix);
+    sqs.ensure_queues(MAX_RECEIVES).await.expect("queues");
+    let queue: Arc<dyn Queue> = Arc::new(sqs);
+    let dir = tempfile::tempdir().expect("tmp");
+    let clock = Arc::new(kt_domain::SystemClock);
+    let store = Arc::new(SqliteStore::open(dir.path().join("p.db"), clock.clone()).expect("store"));
+    let stall = Arc::new(Stall { entered: AtomicU32::new(0), handled: AtomicU32::new(0) });
+    let d = Dispatcher::new("events", store, clock.clone(), vec![stall.clone() as Arc<dyn Consumer>])
+        .with_timing(Duration::from_secs(1), Duration::from_secs(3));
+    let body = serde_json::to_string(&event("test.killed", clock.as_ref())).expect("json");
+    queue.send("events", &body, Duration::ZERO).await.expect("send");
+    kill_mid_message(&d, queue.clone(), &stall).await;
+
+    assert_eq!(d.poll_once(queue.as_ref(), Duration::ZERO).await.expect("poll"), 0, "still invisible");
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    assert_eq!(d.poll_once(queue.as_ref(), Duration::from_secs(3)).await.expect("poll"), 1);
+    assert_eq!(stall.handled.load(Ordering::SeqCst), 1);
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    assert_eq!(d.poll_once(queue.as_ref(), Duration::from_secs(1)).await.expect("poll"), 0, "deleted once handled");
+    assert_eq!(stall.handled.load(Ordering::SeqCst), 1, "exactly once");
+}

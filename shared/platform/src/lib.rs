@@ -3,14 +3,17 @@
 //! [`push`] (API Gateway management API / in-process hub), [`sms`] (SNS / file outbox), plus
 //! [`Ids`] and the clock.
 
+pub mod absent;
 pub mod aws;
 pub mod blobs;
 pub mod ids;
 pub mod mailer;
 pub mod push;
 pub mod queue;
+pub mod secrets;
 pub mod sms;
 
+pub use absent::Absent;
 pub use blobs::{Blob, BlobError, BlobMeta, Blobs, PresignedUpload, UploadSpec};
 pub use ids::{Ids, UlidIds};
 pub use kt_domain::clock::{Clock, ManualClock, SystemClock};

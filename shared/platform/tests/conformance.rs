@@ -153,11 +153,11 @@ async fn queue_suite(queue: &dyn Queue) {
     queue.ack("email", &third[0].receipt).await.expect("ack");
 
     // Delay.
-    queue.send("reminders", "later", Duration::from_secs(2)).await.expect("send");
-    assert!(queue.receive("reminders", 1, vis, Duration::ZERO).await.expect("receive").is_empty(), "delayed");
-    let later = queue.receive("reminders", 1, vis, Duration::from_secs(4)).await.expect("receive");
+    queue.send("email", "later", Duration::from_secs(2)).await.expect("send");
+    assert!(queue.receive("email", 1, vis, Duration::ZERO).await.expect("receive").is_empty(), "delayed");
+    let later = queue.receive("email", 1, vis, Duration::from_secs(4)).await.expect("receive");
     assert_eq!(later.first().map(|m| m.body.as_str()), Some("later"));
-    queue.ack("reminders", &later[0].receipt).await.expect("ack");
+    queue.ack("email", &later[0].receipt).await.expect("ack");
 
     // Dead-letter after MAX_RECEIVES receives, inspect, replay.
     queue.send("events", "poison", Duration::ZERO).await.expect("send");

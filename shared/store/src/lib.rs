@@ -17,6 +17,7 @@ mod model;
 pub mod notifications;
 pub mod sessions;
 pub mod sla;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod table;
 pub mod tenants;
@@ -25,6 +26,7 @@ pub mod workflow;
 
 pub use dynamo::DynamoStore;
 pub use model::*;
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;

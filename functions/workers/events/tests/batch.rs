@@ -48,11 +48,10 @@ async fn a_ticket_event_reaches_its_subscriber_and_the_bad_message_fails() {
         live::handle_message(&app, &conn.id, Some(&format!(r#"{{"type":"subscribe","topic":"{topic}"}}"#))).await;
     assert_eq!(replies[0]["type"], "subscribed", "{replies:?}");
 
-    let raw =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../events/workers/events-batch.json"))
-            .expect("event")
-            .replace("TENANT_ID", tenant.id.as_str())
-            .replace("TICKET_ID", ticket.id.as_str());
+    let raw = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../events/events-worker/batch.json"))
+        .expect("event")
+        .replace("TENANT_ID", tenant.id.as_str())
+        .replace("TICKET_ID", ticket.id.as_str());
     let dispatcher = kt_fn_events_worker::dispatcher(&app);
     for _ in 0..2 {
         let batch: SqsEvent = serde_json::from_str(&raw).expect("SQS event parses");

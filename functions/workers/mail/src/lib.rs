@@ -2,10 +2,15 @@
 //! events become sent mail, once each.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use kt_app::AppState;
 use kt_app::mail::{MailConsumer, QUEUE};
-use kt_app::worker::Dispatcher;
+use kt_app::worker::{Dispatcher, LOCAL_VISIBILITY};
+
+/// The function's timeout in `template.yaml` (MailWorkerFunction): a handling is cut off, and its claim
+/// expires, by then (the deployed-shape test holds the two equal).
+pub const TIMEOUT: Duration = Duration::from_secs(10);
 
 pub fn dispatcher(state: &AppState) -> Dispatcher {
     Dispatcher::new(
@@ -14,4 +19,5 @@ pub fn dispatcher(state: &AppState) -> Dispatcher {
         state.clock.clone(),
         vec![Arc::new(MailConsumer::new(state.mailer.clone()))],
     )
+    .with_timing(TIMEOUT, LOCAL_VISIBILITY)
 }

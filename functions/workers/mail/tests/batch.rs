@@ -9,7 +9,7 @@ async fn sends_good_mail_once_and_reports_the_bad_message() {
     let dir = tempfile::tempdir().expect("tmp");
     let wired = wire(&Settings::local(dir.path())).await.expect("wire");
     let dispatcher = kt_fn_mail_worker::dispatcher(&wired.state);
-    let raw = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../events/workers/mail-batch.json"))
+    let raw = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../events/mail-worker/batch.json"))
         .expect("event");
 
     for _ in 0..2 {

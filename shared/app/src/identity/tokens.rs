@@ -27,32 +27,58 @@ pub struct AccessClaims {
     pub exp: i64,
 }
 
-/// Signs and checks access tokens with one secret.
+/// Signs access tokens with the current secret and checks them against it and, after a
+/// rotation, the previous one (tokens issued before it stay valid for their ten minutes).
 #[derive(Clone)]
 pub struct TokenKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    /// `None` in a process built without the secret (it neither issues nor checks tokens).
+    encoding: Option<EncodingKey>,
+    decoding: Vec<DecodingKey>,
     validation: Validation,
 }
 
 impl TokenKeys {
     pub fn new(secret: &[u8]) -> Self {
+        Self::rotated(secret, None)
+    }
+
+    /// Keys from the current secret and, when the secret was rotated, the previous one.
+    pub fn rotated(current: &[u8], previous: Option<&[u8]>) -> Self {
+        let mut decoding = vec![DecodingKey::from_secret(current)];
+        decoding.extend(previous.map(DecodingKey::from_secret));
+        Self { encoding: Some(EncodingKey::from_secret(current)), decoding, validation: Self::validation() }
+    }
+
+    /// For a process that handles no tokens (the health check, the relay, the mail worker).
+    pub fn absent() -> Self {
+        Self { encoding: None, decoding: Vec::new(), validation: Self::validation() }
+    }
+
+    fn validation() -> Validation {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 5;
         validation.set_required_spec_claims(&["exp", "sub"]);
-        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
+        validation
     }
 
     pub fn issue(&self, claims: &AccessClaims) -> Result<String, AppError> {
-        encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
-            .map_err(|e| AppError::Internal(format!("jwt: {e}")))
+        let key = self
+            .encoding
+            .as_ref()
+            .ok_or_else(|| AppError::Unavailable("the token secret is not wired into this function".into()))?;
+        encode(&Header::new(Algorithm::HS256), claims, key).map_err(|e| AppError::Internal(format!("jwt: {e}")))
     }
 
     /// The claims of a valid, unexpired token; anything else is `Unauthenticated`.
     pub fn verify(&self, token: &str) -> Result<AccessClaims, AppError> {
-        decode::<AccessClaims>(token, &self.decoding, &self.validation)
+        if self.decoding.is_empty() {
+            return Err(AppError::Unavailable("the token secret is not wired into this function".into()));
+        }
+        self.decoding
+            .iter()
+            .find_map(|key| decode::<AccessClaims>(token, key, &self.validation).ok())
             .map(|d| d.claims)
-            .map_err(|_| AppError::Unauthenticated)
+            .ok_or(AppError::Unauthenticated)
     }
 }
 
@@ -99,6 +125,18 @@ mod tests {
         assert!(keys.verify(&keys.issue(&claims(now() - 60)).unwrap()).is_err(), "expired");
         let other = TokenKeys::new(b"another secret another secret 00");
         assert!(other.verify(&keys.issue(&c).unwrap()).is_err(), "signed by someone else");
+    }
+
+    #[test]
+    fn after_a_rotation_tokens_of_the_previous_secret_still_verify() {
+        let old = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
+        let issued_before = old.issue(&claims(now() + 60)).unwrap();
+        let rotated =
+            TokenKeys::rotated(b"another secret another secret 00", Some(b"0123456789abcdef0123456789abcdef"));
+        assert!(rotated.verify(&issued_before).is_ok());
+        let issued_after = rotated.issue(&claims(now() + 60)).unwrap();
+        assert!(old.verify(&issued_after).is_err(), "new tokens are signed with the new secret");
+        assert!(matches!(TokenKeys::absent().verify(&issued_after), Err(AppError::Unavailable(_))));
     }
 
     proptest! {

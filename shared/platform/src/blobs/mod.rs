@@ -1,6 +1,7 @@
 //! Blobs: files by key (attachments, logos, PDFs). Clients upload and download directly
 //! through short-lived presigned URLs, so bytes never pass through a function.
 
+#[cfg(feature = "local")]
 mod local;
 mod s3;
 
@@ -10,6 +11,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use time::OffsetDateTime;
 
+#[cfg(feature = "local")]
 pub use local::{LocalBlobs, SignedParams};
 pub use s3::S3Blobs;
 

@@ -1,6 +1,7 @@
 //! Mailer: builds a real MIME message (text + HTML alternatives, attachments, Reply-To,
 //! Message-ID) and sends it: SESv2 raw in AWS, an `.eml` file in the local outbox.
 
+#[cfg(feature = "local")]
 mod local;
 mod ses;
 
@@ -9,6 +10,7 @@ use mail_builder::MessageBuilder;
 use mail_builder::headers::address::Address;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "local")]
 pub use local::{LocalMailer, OutboxEntry};
 pub use ses::SesMailer;
 

@@ -2,11 +2,13 @@
 //! the connection (API Gateway answers 410; the local hub no longer has it).
 
 mod apigw;
+#[cfg(feature = "local")]
 mod local;
 
 use async_trait::async_trait;
 
 pub use apigw::{ApiGatewayPush, map_post_error};
+#[cfg(feature = "local")]
 pub use local::{Hub, HubConnection};
 
 #[derive(Debug, thiserror::Error)]

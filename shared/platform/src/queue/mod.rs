@@ -1,7 +1,8 @@
 //! Queue: at-least-once delivery with visibility timeouts, redelivery, and a dead-letter queue
 //! after N receives that can be inspected and replayed. Queues are named logically
-//! (`events`, `email`, `reminders`); each adapter maps the name to its own resource.
+//! (`events`, `email`); each adapter maps the name to its own resource.
 
+#[cfg(feature = "local")]
 mod local;
 mod sqs;
 
@@ -9,11 +10,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+#[cfg(feature = "local")]
 pub use local::LocalQueue;
 pub use sqs::SqsQueue;
 
 /// The queues the product uses. Each has a dead-letter queue.
-pub const QUEUES: [&str; 3] = ["events", "email", "reminders"];
+/// (Reminders and other future work are due items swept on a schedule, not queue messages.)
+pub const QUEUES: [&str; 2] = ["events", "email"];
 
 /// How many receives a message gets before it moves to the dead-letter queue.
 pub const MAX_RECEIVES: u32 = 5;

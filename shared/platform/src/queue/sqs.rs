@@ -14,7 +14,9 @@ use super::*;
 
 pub struct SqsQueue {
     client: Client,
-    prefix: String,
+    /// Names queues that have no known URL (`<prefix><name>`); `None` in a function, which
+    /// knows every URL it may use.
+    prefix: Option<String>,
     urls: Mutex<HashMap<String, String>>,
 }
 
@@ -24,21 +26,17 @@ fn sdk<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(e: S
 
 impl SqsQueue {
     pub fn new(config: &aws_config::SdkConfig, prefix: impl Into<String>) -> Self {
-        Self { client: Client::new(config), prefix: prefix.into(), urls: Mutex::new(HashMap::new()) }
+        Self { client: Client::new(config), prefix: Some(prefix.into()), urls: Mutex::new(HashMap::new()) }
     }
 
-    /// Uses known queue URLs (`PORTAL_QUEUE_EVENTS_URL`, ... as `template.yaml` sets them) instead
-    /// of looking them up by name, which also saves the function an `sqs:GetQueueUrl` permission.
-    pub fn with_urls_from_env(self) -> Self {
-        for name in QUEUES {
-            let var = format!("PORTAL_QUEUE_{}_URL", name.to_uppercase());
-            if let Ok(url) = std::env::var(&var)
-                && !url.is_empty()
-            {
-                self.urls.lock().unwrap_or_else(|e| e.into_inner()).insert(name.to_owned(), url);
-            }
-        }
-        self
+    /// Queues known by URL only (as `template.yaml` gives them to a function): no lookup by
+    /// name, so no `sqs:GetQueueUrl` permission; any other queue is unknown.
+    pub fn with_urls(config: &aws_config::SdkConfig, urls: HashMap<String, String>) -> Self {
+        Self { client: Client::new(config), prefix: None, urls: Mutex::new(urls) }
+    }
+
+    fn prefix(&self) -> &str {
+        self.prefix.as_deref().unwrap_or_default()
     }
 
     /// Creates every queue and its DLQ with a redrive policy of `max_receives`.
@@ -47,7 +45,7 @@ impl SqsQueue {
             let dlq = self
                 .client
                 .create_queue()
-                .queue_name(format!("{}{name}-dlq", self.prefix))
+                .queue_name(format!("{}{name}-dlq", self.prefix()))
                 .send()
                 .await
                 .map_err(sdk)?;
@@ -64,7 +62,7 @@ impl SqsQueue {
             let policy = serde_json::json!({"deadLetterTargetArn": arn, "maxReceiveCount": max_receives.to_string()});
             self.client
                 .create_queue()
-                .queue_name(format!("{}{name}", self.prefix))
+                .queue_name(format!("{}{name}", self.prefix()))
                 .attributes(QueueAttributeName::RedrivePolicy, policy.to_string())
                 .send()
                 .await
@@ -77,7 +75,8 @@ impl SqsQueue {
         if let Some(url) = self.urls.lock().unwrap_or_else(|e| e.into_inner()).get(name) {
             return Ok(url.clone());
         }
-        let out = self.client.get_queue_url().queue_name(format!("{}{name}", self.prefix)).send().await.map_err(sdk)?;
+        let Some(prefix) = &self.prefix else { return Err(QueueError::UnknownQueue(name.to_owned())) };
+        let out = self.client.get_queue_url().queue_name(format!("{prefix}{name}")).send().await.map_err(sdk)?;
         let url = out.queue_url.ok_or_else(|| QueueError::UnknownQueue(name.to_owned()))?;
         self.urls.lock().unwrap_or_else(|e| e.into_inner()).insert(name.to_owned(), url.clone());
         Ok(url)

@@ -1,6 +1,7 @@
 //! Sms: short text messages (sign-in codes). Amazon SNS in AWS; in the local host, a file
 //! outbox readable at `/dev/sms`, like the mail outbox.
 
+#[cfg(feature = "local")]
 mod local;
 mod sns;
 
@@ -8,6 +9,7 @@ use async_trait::async_trait;
 use kt_domain::identity::PhoneNumber;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "local")]
 pub use local::LocalSms;
 pub use sns::SnsSms;
 

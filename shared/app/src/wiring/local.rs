@@ -1,6 +1,7 @@
-//! Chooses the adapters: everything local (SQLite, files, SQLite queue, `.eml` and SMS
-//! outboxes, in-process hub) or everything AWS (DynamoDB, S3, SQS, SES, SNS, API Gateway), from settings that
-//! come from flags or the environment. The same use cases run on either.
+//! The `portal` host's wiring (feature `local`): everything local (SQLite, files, SQLite queue,
+//! `.eml` and SMS outboxes, in-process hub), or, for reference runs against an emulator, every
+//! AWS adapter at once (`--backend aws`). Lambda functions never use this module; they wire
+//! themselves with [`super::aws`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,10 +11,10 @@ use kt_platform::mailer::{LocalMailer, SesMailer};
 use kt_platform::push::{ApiGatewayPush, Hub};
 use kt_platform::queue::{LocalQueue, MAX_RECEIVES, SqsQueue};
 use kt_platform::sms::{LocalSms, SnsSms};
-use kt_platform::{Blobs, Clock, Mailer, Push, Queue, Sms, SystemClock, UlidIds};
+use kt_platform::{Blobs, Clock, Mailer, Push, Queue, Sms, SystemClock};
 use kt_store::{DynamoStore, SqliteStore, Store};
 
-use crate::identity::tenancy::TenantCache;
+use super::Parts;
 use crate::identity::tokens::TokenKeys;
 use crate::sealing::Sealer;
 use crate::{AppError, AppState, Config};
@@ -118,11 +119,11 @@ pub async fn wire(settings: &Settings) -> Result<Wired, AppError> {
 }
 
 pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Wired, AppError> {
-    let config = Arc::new(Config {
+    let config = Config {
         portal_domain: settings.portal_domain.clone(),
         public_url: settings.public_url.clone(),
         mail_from: settings.mail_from.clone(),
-    });
+    };
     let hub = Hub::new();
     let (ports, local_blobs, local_mailer, local_sms) = match settings.backend {
         Backend::Local => {
@@ -147,7 +148,7 @@ pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
             let sdk = kt_platform::aws::sdk_config(settings.aws_endpoint.as_deref()).await;
             let store = DynamoStore::new(aws_sdk_dynamodb_client(&sdk), settings.table.clone(), clock.clone());
             let blobs = S3Blobs::new(&sdk, settings.bucket.clone());
-            let queue = SqsQueue::new(&sdk, settings.queue_prefix.clone()).with_urls_from_env();
+            let queue = SqsQueue::new(&sdk, settings.queue_prefix.clone());
             let mailer = SesMailer::new(&sdk);
             if settings.aws_endpoint.is_some() {
                 // An emulator starts empty; in AWS, template.yaml creates all of this.
@@ -175,21 +176,15 @@ pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
     let jwt_secret = required_secret(settings, settings.jwt_secret.as_deref(), "PORTAL_JWT_SECRET", "jwt.key")?;
     let data_key = required_secret(settings, settings.data_key.as_deref(), "PORTAL_DATA_KEY", "data.key")?;
     let Ports { store, blobs, queue, mailer, push, sms } = ports;
-    let state = AppState {
-        store,
-        blobs,
-        queue,
-        mailer,
-        push,
-        sms,
-        clock,
-        ids: Arc::new(UlidIds::new()),
-        config,
-        tokens: TokenKeys::new(&jwt_secret),
-        sealer: Sealer::new(&data_key),
-        tenant_cache: Arc::new(TenantCache::default()),
-        outbox_wake: Arc::new(tokio::sync::Notify::new()),
-    };
+    let mut parts = Parts::new(store, clock, config);
+    parts.blobs = blobs;
+    parts.queue = queue;
+    parts.mailer = mailer;
+    parts.push = push;
+    parts.sms = sms;
+    parts.tokens = TokenKeys::new(&jwt_secret);
+    parts.sealer = Sealer::new(&data_key);
+    let state = parts.into_state();
     Ok(Wired { state, hub, local_blobs, local_mailer, local_sms })
 }
 

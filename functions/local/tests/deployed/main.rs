@@ -1,0 +1,493 @@
+//! The deployed shape: every function of `template.yaml` started as Lambda starts it.
+//!
+//! The test creates on the moto server the resources the template declares (table, queues with
+//! their redrive policies, buckets, secrets with generated values), resolves each function's
+//! environment from the template (Globals and its own, intrinsics resolved to those
+//! resources), starts the function's binary with exactly that environment (plus what Lambda
+//! itself sets) behind a Lambda Runtime API, and replays every sample event under `events/`
+//! through it, checking each answer. Each function signs its AWS calls with its own access key,
+//! so the moto launcher (`scripts/moto_server.py`) can tell which IAM actions it needed; they
+//! must match its policy: nothing missing, nothing unused beyond [`UNEXERCISED`].
+
+mod runtime;
+mod template;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use kt_app::wiring::aws::{AwsWiring, Env};
+use kt_platform::SystemClock;
+use serde_json::{Value, json};
+
+use runtime::{Answer, RuntimeApi};
+use template::{Function, Resolved, Template, names};
+
+/// Actions a policy grants that the replays cannot show being used, each with its reason.
+const UNEXERCISED: &[(&str, &str, &str)] = &[
+    ("identity", "s3:PutObject", "logo uploads are presigned: the browser uses the right"),
+    ("identity", "s3:GetObject", "serving a logo; no sample event asks for one"),
+    ("identity", "s3:DeleteObject", "replacing a logo; no sample event does"),
+    ("identity", "sns:Publish", "SMS sign-in codes; the sample signs in with a password"),
+    ("identity", "sns:CheckIfPhoneNumberIsOptedOut", "SMS sign-in codes, as above"),
+    ("identity", "dynamodb:ConditionCheckItem", "conditions of admin transactions; no sample event edits users"),
+    ("identity", "dynamodb:UpdateItem", "throttle counters of failed sign-ins; the sample signs in correctly"),
+    ("tickets", "s3:PutObject", "attachment uploads are presigned: the browser uses the right"),
+    ("tickets", "s3:GetObject", "attachment downloads are presigned, and confirmation reads the object"),
+    ("tickets", "s3:DeleteObject", "removing an attachment; no sample event does"),
+    ("tickets", "dynamodb:DeleteItem", "merges and unlinks; no sample event does"),
+    ("tickets", "dynamodb:ConditionCheckItem", "conditions of merges and bulk changes"),
+    ("notifications", "dynamodb:PutItem", "marking notifications read; the sample lists them"),
+    ("notifications", "dynamodb:DeleteItem", "clearing notifications; the sample lists them"),
+    ("notifications", "dynamodb:ConditionCheckItem", "conditions of read marks"),
+    ("notifications", "dynamodb:UpdateItem", "unread counters; the sample lists them"),
+    ("notifications", "execute-api:ManageConnections", "unread-count pushes after read marks"),
+    ("ws", "dynamodb:BatchGetItem", "position reads on subscribe; the sample pings"),
+    ("ws", "dynamodb:Query", "topic lookups on subscribe; the sample pings"),
+    ("ws", "dynamodb:ConditionCheckItem", "conditions of subscription transactions"),
+    ("ws", "dynamodb:UpdateItem", "subscription counters"),
+    ("ws", "execute-api:ManageConnections", "answers to subscribe; the sample pings"),
+    ("events-worker", "dynamodb:BatchGetItem", "position reads for subscribers; no one subscribes in the samples"),
+    ("events-worker", "dynamodb:UpdateItem", "assignment and notification counters; the sample changes no assignment"),
+    ("events-worker", "dynamodb:ConditionCheckItem", "conditions of assignment transactions"),
+    ("events-worker", "dynamodb:DeleteItem", "claims removed after a failed handling"),
+    ("events-worker", "execute-api:ManageConnections", "pushes to subscribers; the sample queue has none"),
+    ("sweeps", "dynamodb:BatchGetItem", "SLA sweeps over due tickets; the sample table has none due"),
+    ("sweeps", "dynamodb:ConditionCheckItem", "conditions of escalation transactions"),
+    ("sweeps", "dynamodb:DeleteItem", "abandoned uploads; none are pending"),
+    ("sweeps", "dynamodb:PutItem", "breach marks; no ticket is due"),
+    ("sweeps", "dynamodb:UpdateItem", "breach counters; no ticket is due"),
+    ("sweeps", "dynamodb:GetItem", "reads of due tickets; none are due"),
+    ("sweeps", "s3:DeleteObject", "bytes of abandoned uploads; none are pending"),
+    ("mail-worker", "dynamodb:GetItem", "reading the claim of a duplicate delivery; the sample has none"),
+    ("mail-worker", "dynamodb:DeleteItem", "claims removed after a failed send"),
+];
+
+fn moto() -> String {
+    std::env::var("MOTO_ENDPOINT")
+        .expect("MOTO_ENDPOINT is not set: run through scripts/test, which starts the moto server")
+}
+
+fn bin_dir() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("test exe");
+    // target/debug/deps/deployed-<hash> -> target/debug
+    exe.parent().and_then(|p| p.parent()).expect("target dir").to_path_buf()
+}
+
+/// Creates what the template declares on moto and answers Ref / GetAtt for it.
+async fn provision(t: &Template, stage: &str) -> Resolved {
+    let sdk = kt_platform::aws::emulator_config(&moto()).await;
+    let mut r = Resolved::default();
+    r.refs.insert("Stage".into(), stage.to_owned());
+    let region_account = "us-east-1:123456789012";
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
+    let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
+    let mut resources = t.resources();
+    // Dead-letter queues before the queues that name them.
+    resources.sort_by_key(|(_, kind, props)| (kind == "AWS::SQS::Queue" && !props["RedrivePolicy"].is_null()) as u8);
+    for (id, kind, props) in resources {
+        match kind.as_str() {
+            "AWS::DynamoDB::Table" => {
+                let name = t.resolve(&props["TableName"], &r).expect("table name");
+                let store = kt_store::DynamoStore::new(
+                    aws_sdk_dynamodb::Client::new(&sdk),
+                    name.clone(),
+                    Arc::new(SystemClock),
+                );
+                store.ensure_table().await.expect("table");
+                let arn = format!("arn:aws:dynamodb:{region_account}:table/{name}");
+                r.attrs.insert((id.clone(), "StreamArn".into()), format!("{arn}/stream/2026-12-03T00:00:00.000"));
+                r.attrs.insert((id.clone(), "Arn".into()), arn);
+                r.refs.insert(id, name);
+            }
+            "AWS::SQS::Queue" => {
+                let name = t.resolve(&props["QueueName"], &r).expect("queue name");
+                let mut create = sqs.create_queue().queue_name(&name);
+                if let Some(v) = props["VisibilityTimeout"].as_u64() {
+                    create =
+                        create.attributes(aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout, v.to_string());
+                }
+                if !props["RedrivePolicy"].is_null() {
+                    let target = t.resolve(&props["RedrivePolicy"]["deadLetterTargetArn"], &r).expect("dlq arn");
+                    let max = props["RedrivePolicy"]["maxReceiveCount"].as_u64().expect("maxReceiveCount");
+                    let policy = json!({"deadLetterTargetArn": target, "maxReceiveCount": max.to_string()});
+                    create =
+                        create.attributes(aws_sdk_sqs::types::QueueAttributeName::RedrivePolicy, policy.to_string());
+                }
+                let url = create.send().await.expect("queue").queue_url.expect("url");
+                r.attrs.insert((id.clone(), "Arn".into()), format!("arn:aws:sqs:{region_account}:{name}"));
+                r.attrs.insert((id.clone(), "QueueName".into()), name);
+                r.refs.insert(id, url);
+            }
+            "AWS::S3::Bucket" => {
+                let name = format!("{stage}-{}", id.to_lowercase());
+                kt_platform::blobs::S3Blobs::new(&sdk, name.clone()).ensure_bucket().await.expect("bucket");
+                r.attrs.insert((id.clone(), "Arn".into()), format!("arn:aws:s3:::{name}"));
+                r.refs.insert(id, name);
+            }
+            "AWS::SecretsManager::Secret" => {
+                let name = t.resolve(&props["Name"], &r).expect("secret name");
+                let value: String = (0..64).map(|_| char::from(b'a' + rand::random_range(0..26u8))).collect();
+                let out = secrets.create_secret().name(&name).secret_string(value).send().await.expect("secret");
+                r.refs.insert(id, out.arn.expect("arn"));
+            }
+            "AWS::ApiGatewayV2::Api" | "AWS::Serverless::HttpApi" => {
+                r.refs.insert(id.clone(), format!("{}{stage}", id.to_lowercase().chars().take(4).collect::<String>()));
+            }
+            _ => {}
+        }
+    }
+    r
+}
+
+fn access_key(binary: &str) -> String {
+    format!("AKIDKT{}", binary.to_uppercase().replace('-', ""))
+}
+
+/// A function binary running behind its own Runtime API.
+struct Running {
+    api: RuntimeApi,
+    child: tokio::process::Child,
+    started: Instant,
+}
+
+async fn start(f: &Function) -> Running {
+    let api = RuntimeApi::start(&f.binary).await;
+    let mut cmd = tokio::process::Command::new(bin_dir().join(&f.binary));
+    cmd.env_clear()
+        .envs(&f.env)
+        // What Lambda sets for every function, and the emulator standing in for AWS.
+        .env("AWS_LAMBDA_RUNTIME_API", api.addr.to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", &f.binary)
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", access_key(&f.binary))
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_ENDPOINT_URL", moto())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let started = Instant::now();
+    let child = cmd.spawn().unwrap_or_else(|e| panic!("start {}: {e}", f.binary));
+    Running { api, child, started }
+}
+
+impl Running {
+    async fn ready(&mut self, f: &Function) {
+        if !self.api.wait_ready(Duration::from_secs(20)).await {
+            let _ = self.child.start_kill();
+            let out = self.child.wait_with_output_ref().await;
+            panic!("{} did not start: init error {:?}; stderr:\n{out}", f.binary, self.api.init_error());
+        }
+    }
+
+    async fn invoke(&mut self, f: &Function, event: Value) -> Answer {
+        match self.api.invoke(event, Duration::from_secs(f.timeout.max(10))).await {
+            Ok(a) => a,
+            Err(e) => {
+                let _ = self.child.start_kill();
+                panic!("{}: {e}; stderr:\n{}", f.binary, self.child.wait_with_output_ref().await);
+            }
+        }
+    }
+}
+
+trait ChildExt {
+    async fn wait_with_output_ref(&mut self) -> String;
+}
+
+impl ChildExt for tokio::process::Child {
+    async fn wait_with_output_ref(&mut self) -> String {
+        use tokio::io::AsyncReadExt;
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.wait()).await;
+        let mut err = String::new();
+        if let Some(mut s) = self.stderr.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(2), s.read_to_string(&mut err)).await;
+        }
+        err
+    }
+}
+
+fn sample(path: &str, fill: &[(String, String)]) -> Value {
+    let mut raw = std::fs::read_to_string(format!("{}/../../events/{path}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap_or_else(|e| format!("{path}: {e}"));
+    for (k, v) in fill {
+        raw = raw.replace(k.as_str(), v);
+    }
+    serde_json::from_str(&raw).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn http(answer: &Answer) -> (u16, Value, Vec<String>) {
+    let r = match answer {
+        Answer::Response(r) => r,
+        Answer::Error(e) => panic!("an HTTP function answered with an error: {e}"),
+    };
+    let status = r["statusCode"].as_u64().unwrap_or_default() as u16;
+    let body = r["body"].as_str().and_then(|b| serde_json::from_str(b).ok()).unwrap_or(Value::Null);
+    let cookies = r["cookies"].as_array().into_iter().flatten().filter_map(|c| c.as_str().map(str::to_owned)).collect();
+    (status, body, cookies)
+}
+
+fn batch_failures(answer: &Answer) -> Vec<String> {
+    let Answer::Response(r) = answer else { panic!("a batch function answered with an error: {answer:?}") };
+    r["batchItemFailures"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["itemIdentifier"].as_str().map(str::to_owned))
+        .collect()
+}
+
+async fn calls_of(key: &str) -> BTreeSet<String> {
+    reqwest::get(format!("{}/_kt/calls?key={key}", moto())).await.expect("calls").json().await.expect("json")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_function_starts_with_the_template_environment_and_answers_every_sample_event() {
+    let t = Template::load();
+    let stage = format!("dep{}", &ulid::Ulid::new().to_string().to_lowercase()[20..]);
+    let r = provision(&t, &stage).await;
+    let functions: BTreeMap<String, Function> =
+        t.functions(&r).expect("resolve functions").into_iter().map(|f| (f.binary.clone(), f)).collect();
+    let domain = functions["health"].env["PORTAL_DOMAIN"].clone();
+
+    // The operator's steps: the sender identities verified in SES, the demo data seeded (through
+    // the same wiring and secrets the functions use).
+    let sdk = kt_platform::aws::emulator_config(&moto()).await;
+    let mailer = kt_platform::mailer::SesMailer::new(&sdk);
+    for identity in [functions["mail-worker"].env["PORTAL_MAIL_FROM"].as_str(), "acme.test"] {
+        mailer.ensure_identity(identity).await.expect("ses identity");
+    }
+    let mut seed_env: Vec<(String, String)> = functions["tickets"].env.clone().into_iter().collect();
+    seed_env.push(("AWS_ENDPOINT_URL".into(), moto()));
+    let seeding = AwsWiring::new(Env::from_pairs(seed_env), Arc::new(SystemClock)).await.expect("wiring");
+    let seeding = seeding.token_secret().await.expect("jwt").data_key().await.expect("data key").build();
+    kt_app::seed::demo(&seeding).await.expect("seed");
+    let acme = kt_app::identity::tenancy::resolve_host(&seeding, &format!("acme.{domain}")).await.expect("acme");
+
+    // Every sample event belongs to the function of its folder; every function has samples.
+    let events_dir = format!("{}/../../events", env!("CARGO_MANIFEST_DIR"));
+    let mut samples: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for dir in std::fs::read_dir(&events_dir).expect("events/") {
+        let dir = dir.expect("entry").path();
+        let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        assert!(functions.contains_key(&name), "events/{name}/ names no function of template.yaml");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .expect("dir")
+            .filter_map(|e| e.ok()?.file_name().to_str().map(|f| format!("{name}/{f}")))
+            .collect();
+        files.sort();
+        samples.insert(name, files);
+    }
+    for name in functions.keys() {
+        assert!(samples.contains_key(name), "{name} has no sample events under events/{name}/");
+    }
+
+    let mut fill: Vec<(String, String)> = vec![
+        ("acme.localhost".into(), format!("acme.{domain}")),
+        ("__TENANT_ID__".into(), acme.id.to_string()),
+        ("TENANT_ID".into(), acme.id.to_string()),
+    ];
+    let mut replayed = BTreeSet::new();
+    let mut cold_starts = Vec::new();
+    // Identity first (its sign-in gives the session the others use), then tickets (the ticket
+    // the workers' samples name).
+    let mut order: Vec<&String> = functions.keys().collect();
+    order.sort_by_key(|n| match n.as_str() {
+        "identity" => 0,
+        "tickets" => 1,
+        _ => 2,
+    });
+    reqwest::Client::new().delete(format!("{}/_kt/calls", moto())).send().await.expect("reset calls");
+    let mut problems = Vec::new();
+    for name in order {
+        let f = &functions[name];
+        let mut running = start(f).await;
+        running.ready(f).await;
+        cold_starts.push((name.clone(), running.api.first_poll().map(|p| p - running.started)));
+        for path in &samples[name] {
+            let answer = running.invoke(f, sample(path, &fill)).await;
+            check(path, &answer, &mut fill, &sdk, &r).await;
+            replayed.insert(path.clone());
+        }
+        let _ = running.child.start_kill();
+        let _ = running.child.wait().await;
+
+        let used = calls_of(&access_key(name)).await;
+        let missing: Vec<_> = used.difference(&f.actions).collect();
+        if !missing.is_empty() {
+            problems.push(format!("{name} made calls its policy does not allow: {missing:?}"));
+        }
+        let documented: BTreeSet<&str> = UNEXERCISED.iter().filter(|(n, ..)| n == name).map(|(_, a, _)| *a).collect();
+        for a in &documented {
+            if !f.actions.contains(*a) {
+                problems.push(format!("UNEXERCISED lists {a} for {name}, which its policy does not grant"));
+            }
+        }
+        let unused: Vec<_> =
+            f.actions.iter().filter(|a| !used.contains(*a) && !documented.contains(a.as_str())).collect();
+        if !unused.is_empty() {
+            problems.push(format!("{name}'s policy grants {unused:?}, which the replays never used (remove them or document why in UNEXERCISED)"));
+        }
+    }
+    assert!(problems.is_empty(), "IAM policies and the calls made differ:\n{}", problems.join("\n"));
+    let all: BTreeSet<String> = samples.values().flatten().cloned().collect();
+    assert_eq!(replayed, all, "every sample event is replayed");
+    eprintln!("process start -> first Runtime API poll (debug build): {cold_starts:?}");
+}
+
+/// Checks one sample's answer and learns what later samples need (session, ticket id).
+async fn check(
+    path: &str,
+    answer: &Answer,
+    fill: &mut Vec<(String, String)>,
+    sdk: &aws_config::SdkConfig,
+    r: &Resolved,
+) {
+    match path {
+        "identity/sign-in.json" => {
+            let (status, body, cookies) = http(answer);
+            assert_eq!(status, 200, "{path}: {body}");
+            let pairs: Vec<String> = cookies.iter().filter_map(|c| c.split(';').next().map(str::to_owned)).collect();
+            let csrf = pairs.iter().find_map(|c| c.strip_prefix("__Host-kt_csrf=")).expect("csrf cookie").to_owned();
+            let token =
+                pairs.iter().find_map(|c| c.strip_prefix("__Host-kt_session=")).expect("session cookie").to_owned();
+            fill.push(("__COOKIES__".into(), pairs.join("\", \"")));
+            fill.push(("__CSRF__".into(), csrf));
+            fill.push(("<access token>".into(), token));
+        }
+        "tickets/create.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!(status, 201, "{path}: {body}");
+            assert!(body["number"].as_str().is_some_and(|n| n.starts_with("ACME-")), "{body}");
+            let id = body["id"].as_str().expect("id").to_owned();
+            fill.push(("__TICKET_ID__".into(), id.clone()));
+            fill.push(("TICKET_ID".into(), id));
+        }
+        "tickets/list.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!(status, 200, "{path}: {body}");
+            assert!(body["items"].as_array().is_some_and(|i| !i.is_empty()), "the filed ticket is listed: {body}");
+        }
+        "tickets/position.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!(status, 200, "{path}: {body}");
+            assert_eq!(body["queue"]["position"], 1, "{body}");
+        }
+        "health/get.json" | "notifications/list.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!(status, 200, "{path}: {body}");
+        }
+        p if p.starts_with("ws/") => {
+            let Answer::Response(res) = answer else { panic!("{path}: {answer:?}") };
+            assert_eq!(res["statusCode"], 200, "{path}: {res}");
+        }
+        "relay/stream.json" => {
+            assert_eq!(batch_failures(answer), vec!["222".to_owned()], "{path}: the broken record is reported");
+            // The outbox entry reached the email queue.
+            let url = &r.refs["EmailQueue"];
+            let got = aws_sdk_sqs::Client::new(sdk)
+                .receive_message()
+                .queue_url(url)
+                .wait_time_seconds(1)
+                .send()
+                .await
+                .expect("receive");
+            assert_eq!(got.messages().len(), 1, "one message relayed to the email queue");
+        }
+        "events-worker/batch.json" => {
+            assert_eq!(batch_failures(answer), vec!["e-2".to_owned()], "{path}: the malformed one fails")
+        }
+        "mail-worker/batch.json" => {
+            let failed = batch_failures(answer);
+            assert!(!failed.contains(&"m-1".to_owned()), "{path}: the well-formed mail is sent: {failed:?}");
+        }
+        "sweeps/schedule.json" => assert!(matches!(answer, Answer::Response(_)), "{path}: {answer:?}"),
+        other => panic!("no check for the sample event {other}: add one"),
+    }
+}
+
+/// What the template wires around the functions: each queue's consumer with a visibility
+/// timeout of at least six times the consumer's timeout (and the consumer's claim lease equal to
+/// it), a consumer for every queue that is not a dead-letter queue, the sweeps' schedule with
+/// its retries and DLQ, and the WebSocket routes to the ws function.
+#[test]
+fn the_template_wires_consumers_schedules_and_websocket_routes() {
+    let t = Template::load();
+    let resources = &t.doc["Resources"];
+    let mut dead_letter_queues = BTreeSet::new();
+    let mut consumed = BTreeSet::new();
+    let mut queues = BTreeSet::new();
+    let leases =
+        BTreeMap::from([("mail-worker", kt_fn_mail_worker::TIMEOUT), ("events-worker", kt_fn_events_worker::TIMEOUT)]);
+    for (id, kind, props) in t.resources() {
+        if kind == "AWS::SQS::Queue" {
+            queues.insert(id.clone());
+            if let Some(dlq) = names(&props["RedrivePolicy"]["deadLetterTargetArn"]) {
+                dead_letter_queues.insert(dlq);
+            }
+        }
+        if kind != "AWS::Serverless::Function" {
+            continue;
+        }
+        let binary =
+            resources[id.as_str()]["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap_or_default().to_owned();
+        let timeout = props["Timeout"].as_u64().or(t.doc["Globals"]["Function"]["Timeout"].as_u64()).expect("timeout");
+        for (_, event) in props["Events"].as_mapping().into_iter().flatten() {
+            let ep = &event["Properties"];
+            for dlq in [&ep["DestinationConfig"]["OnFailure"]["Destination"], &ep["DeadLetterConfig"]["Arn"]] {
+                dead_letter_queues.extend(names(dlq));
+            }
+            match event["Type"].as_str().unwrap_or_default() {
+                "SQS" => {
+                    let queue = names(&ep["Queue"]).expect("queue named");
+                    let visibility =
+                        resources[queue.as_str()]["Properties"]["VisibilityTimeout"].as_u64().unwrap_or(30);
+                    assert!(
+                        visibility >= 6 * timeout,
+                        "{queue}: visibility {visibility} s < 6 x {binary}'s {timeout} s timeout"
+                    );
+                    let lease = leases
+                        .get(binary.as_str())
+                        .unwrap_or_else(|| panic!("{binary} consumes {queue}: add its lease here"));
+                    assert_eq!(lease.as_secs(), timeout, "{binary}'s claim lease is its timeout");
+                    assert_eq!(ep["FunctionResponseTypes"][0].as_str(), Some("ReportBatchItemFailures"), "{binary}");
+                    consumed.insert(queue);
+                }
+                "ScheduleV2" => {
+                    assert!(ep["RetryPolicy"]["MaximumRetryAttempts"].as_u64().is_some(), "{binary}: schedule retries");
+                    assert!(names(&ep["DeadLetterConfig"]["Arn"]).is_some(), "{binary}: schedule DLQ");
+                    assert_eq!(ep["ScheduleExpression"].as_str(), Some("rate(1 minute)"), "{binary}");
+                }
+                "DynamoDB" => {
+                    assert_eq!(names(&ep["Stream"]).as_deref(), Some("Table"), "{binary} reads the table's stream");
+                    assert!(
+                        names(&ep["DestinationConfig"]["OnFailure"]["Destination"]).is_some(),
+                        "{binary}: failed batches kept"
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    let orphans: Vec<_> =
+        queues.iter().filter(|q| !consumed.contains(*q) && !dead_letter_queues.contains(*q)).collect();
+    assert!(orphans.is_empty(), "queues without a consumer: {orphans:?}");
+    for dlq in &dead_letter_queues {
+        assert!(queues.contains(dlq), "{dlq} is not a queue of the template");
+    }
+    let mut routes = BTreeSet::new();
+    for (_, kind, props) in t.resources() {
+        if kind == "AWS::ApiGatewayV2::Route" {
+            let integration = names(&props["Target"]).expect("route target");
+            let uri = &resources[integration.as_str()]["Properties"]["IntegrationUri"];
+            assert_eq!(names(uri).as_deref(), Some("WsFunction"), "{:?}", props["RouteKey"]);
+            routes.insert(props["RouteKey"].as_str().unwrap_or_default().to_owned());
+        }
+    }
+    assert_eq!(routes, BTreeSet::from(["$connect".to_owned(), "$disconnect".to_owned(), "$default".to_owned()]));
+}
