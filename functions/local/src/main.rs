@@ -54,6 +54,26 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Create the house tenant (when missing) and a super admin, who is invited by mail to choose
+    /// a password: the first step of a new deployment. Safe to run again.
+    ///
+    /// With --aws it writes to the deployed stack, reading the variables a function reads
+    /// (PORTAL_TABLE, PORTAL_DOMAIN, PORTAL_MAIL_FROM; AWS credentials from the environment); the
+    /// invitation goes out through the stack's outbox, relay and mail worker.
+    Bootstrap {
+        /// The super admin's email address.
+        #[arg(long)]
+        email: String,
+        /// The super admin's name.
+        #[arg(long)]
+        name: String,
+        /// Write to the AWS stack named by the environment instead of the local state.
+        #[arg(long)]
+        aws: bool,
+        /// Directory for local state (without --aws).
+        #[arg(long, env = "PORTAL_DATA_DIR", default_value = ".data")]
+        data_dir: PathBuf,
+    },
     /// Print the OpenAPI 3.1 document of the API (what /api/v1/openapi.json serves); the web
     /// app's client types are generated from it.
     Openapi,
@@ -106,6 +126,33 @@ async fn main() -> anyhow::Result<()> {
                 for l in &logins {
                     println!("  {:<14} {:<26} {:<26} {}", l.role.label(), l.email, l.password, l.url);
                 }
+            }
+            Ok(())
+        }
+        Command::Bootstrap { email, name, aws, data_dir } => {
+            let state = if aws {
+                kt_app::wiring::aws::AwsWiring::from_env().await?.build()
+            } else {
+                let mut settings = Settings::from_env();
+                settings.backend = Backend::Local;
+                settings.data_dir = data_dir;
+                kt_app::wiring::wire(&settings).await.map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?.state
+            };
+            let done = kt_app::seed::first_super_admin(&state, &email, &name)
+                .await
+                .map_err(|e| anyhow::anyhow!("bootstrap failed: {e:?}"))?;
+            if done.invited {
+                println!("Invited {email} as super admin: the invitation mail has the link to choose a password.");
+            } else {
+                println!("{email} already has an account; nothing changed.");
+            }
+            println!("Sign in at {}", done.url);
+            if !aws {
+                // The local host's relay and mail worker send the invitation when it runs.
+                kt_app::outbox::Relay::new(state.store.clone(), state.queue.clone())
+                    .relay_pending(100)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("could not queue the invitation: {e}"))?;
             }
             Ok(())
         }

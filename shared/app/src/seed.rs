@@ -161,3 +161,28 @@ pub async fn demo(app: &AppState) -> Result<Vec<DemoLogin>, AppError> {
     }
     Ok(logins)
 }
+
+/// What [`first_super_admin`] did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Bootstrap {
+    /// Where the super admin signs in.
+    pub url: String,
+    /// False when the address already had an account (nothing was changed).
+    pub invited: bool,
+}
+
+/// A new deployment's first step: the house tenant (Kre8ivTech, created when missing) and a
+/// super admin, who gets an invitation by mail to choose a password. Run again with the same
+/// address, it changes nothing.
+pub async fn first_super_admin(app: &AppState, email: &str, name: &str) -> Result<Bootstrap, AppError> {
+    let house = tenant(app, "Kre8ivTech", "kt", "KT", TenantKind::House).await?;
+    let parsed = Email::parse(email)?;
+    let url = portal_url(app, &house);
+    if accounts::user_by_email(app.store.as_ref(), &house.id, &parsed).await?.is_some() {
+        return Ok(Bootstrap { url, invited: false });
+    }
+    let input =
+        NewUser { email: email.into(), name: name.into(), role: Role::SuperAdmin, password: None, orgs: vec![] };
+    create_user(app, None, &house, input, &Default::default()).await?;
+    Ok(Bootstrap { url, invited: true })
+}

@@ -248,3 +248,21 @@ async fn one_address_guessing_across_accounts_is_slowed_down_too() {
         Err(AppError::RateLimited { .. })
     ));
 }
+
+#[tokio::test]
+async fn a_new_deployment_gets_its_first_super_admin_by_invitation_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let app = kt_app::wiring::wire(&Settings::local(dir.path())).await.expect("wire").state;
+    let done = kt_app::seed::first_super_admin(&app, "owner@kre8ivtech.test", "Olive Owner").await.expect("bootstrap");
+    assert!(done.invited);
+    let house =
+        kt_app::identity::tenancy::house(app.store.as_ref()).await.expect("read").expect("house tenant created");
+    let email = kt_domain::identity::Email::parse("owner@kre8ivtech.test").expect("email");
+    let id = kt_store::accounts::user_by_email(app.store.as_ref(), &house, &email).await.expect("read").expect("user");
+    let user = kt_store::accounts::get_user(app.store.as_ref(), &house, &id).await.expect("read").expect("user").value;
+    assert_eq!(user.role, Role::SuperAdmin);
+    let again = kt_app::seed::first_super_admin(&app, "owner@kre8ivtech.test", "Olive Owner").await.expect("again");
+    assert!(!again.invited, "running it again changes nothing");
+    let err = kt_app::seed::first_super_admin(&app, "not an address", "X").await.expect_err("refused");
+    assert_eq!(field(&err), vec!["email".to_owned()]);
+}

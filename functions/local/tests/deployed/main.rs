@@ -491,3 +491,69 @@ fn the_template_wires_consumers_schedules_and_websocket_routes() {
     }
     assert_eq!(routes, BTreeSet::from(["$connect".to_owned(), "$disconnect".to_owned(), "$default".to_owned()]));
 }
+
+/// Rotating a secret in Secrets Manager (`put-secret-value`; the old value becomes AWSPREVIOUS):
+/// a function started after it still opens what was sealed and verifies tokens signed before,
+/// and seals and signs with the new value.
+#[tokio::test]
+async fn a_rotated_secret_keeps_old_values_working_and_new_ones_use_the_new_key() {
+    let sdk = kt_platform::aws::emulator_config(&moto()).await;
+    let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
+    let suffix = ulid::Ulid::new().to_string().to_lowercase();
+    let mut arns = Vec::new();
+    for name in ["jwt", "data-key"] {
+        let out = secrets
+            .create_secret()
+            .name(format!("kt-portal/rot{suffix}/{name}"))
+            .secret_string(format!("before-rotation-{name}-{suffix}"))
+            .send()
+            .await
+            .expect("secret");
+        arns.push(out.arn.expect("arn"));
+    }
+    let wire = || async {
+        let env = Env::from_pairs(
+            [
+                ("PORTAL_TABLE", format!("rot{suffix}")),
+                ("PORTAL_DOMAIN", "portal.example.com".to_owned()),
+                ("PORTAL_MAIL_FROM", "no-reply@portal.example.com".to_owned()),
+                ("PORTAL_JWT_SECRET_ARN", arns[0].clone()),
+                ("PORTAL_DATA_KEY_ARN", arns[1].clone()),
+                ("AWS_ENDPOINT_URL", moto()),
+            ]
+            .map(|(k, v)| (k.to_owned(), v)),
+        );
+        let w = AwsWiring::new(env, Arc::new(SystemClock)).await.expect("wiring");
+        w.token_secret().await.expect("jwt").data_key().await.expect("data key").build()
+    };
+    let before = wire().await;
+    let sealed_before = before.sealer.seal(b"authenticator secret", "owner").expect("seal");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let claims = kt_app::identity::tokens::AccessClaims {
+        sub: kt_domain::identity::UserId::new(ulid::Ulid::new()),
+        tid: kt_domain::identity::TenantId::new(ulid::Ulid::new()),
+        role: kt_domain::identity::Role::Client,
+        sid: "s".into(),
+        orgs: vec![],
+        iat: now,
+        exp: now + 600,
+    };
+    let token_before = before.tokens.issue(&claims).expect("issue");
+
+    for (arn, name) in arns.iter().zip(["jwt", "data-key"]) {
+        secrets
+            .put_secret_value()
+            .secret_id(arn)
+            .secret_string(format!("after-rotation-{name}-{suffix}"))
+            .send()
+            .await
+            .expect("rotate");
+    }
+    let after = wire().await;
+    assert_eq!(after.sealer.open(&sealed_before, "owner").expect("old value opens"), b"authenticator secret");
+    assert_eq!(after.tokens.verify(&token_before).expect("old token verifies"), claims);
+    let sealed_after = after.sealer.seal(b"authenticator secret", "owner").expect("seal");
+    assert!(before.sealer.open(&sealed_after, "owner").is_err(), "new values are sealed with the new key");
+    let token_after = after.tokens.issue(&claims).expect("issue");
+    assert!(before.tokens.verify(&token_after).is_err(), "new tokens are signed with the new secret");
+}
