@@ -22,6 +22,17 @@ PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{
 mkdir -p "$HERE/artifacts"
 
 "$PORTAL" seed --demo --json --data-dir "$DATA" --port "$PORT" > "$DATA/logins.json"
+# One dead letter for the dead-letters spec: a body that is no event, received five times without
+# being handled, left dead as the workers leave such a message (written before the portal
+# serves, so no worker holds the queue database meanwhile).
+python3 - "$DATA/queue.db" <<'PY'
+import sqlite3, sys
+with sqlite3.connect(sys.argv[1]) as db:
+    db.execute(
+        "INSERT INTO messages (id, queue, body, visible_at, receive_count, receipt, dead) VALUES (?, ?, ?, 0, 5, NULL, 1)",
+        ("01JDEADLETTERE2E0000000000", "events", '{"not":"an event"}'),
+    )
+PY
 "$PORTAL" serve --port "$PORT" --data-dir "$DATA" --web-dist "$WEB/dist" > "$HERE/artifacts/portal.log" 2>&1 &
 SERVER=$!
 stop() {

@@ -4,6 +4,7 @@
 //! (`/dev/mail`), and the web app (`web/dist`) or, until it exists, a plain status page.
 
 mod dev;
+pub mod dlq;
 mod ws;
 
 use std::net::SocketAddr;
@@ -40,6 +41,7 @@ fn capabilities() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .merge(kt_fn_identity::router())
         .merge(kt_fn_tickets::router())
         .merge(kt_fn_notifications::router())
+        .merge(kt_fn_operations::router())
 }
 
 /// The OpenAPI document the host serves at /api/v1/openapi.json, as pretty JSON.

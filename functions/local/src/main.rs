@@ -74,9 +74,47 @@ enum Command {
         #[arg(long, env = "PORTAL_DATA_DIR", default_value = ".data")]
         data_dir: PathBuf,
     },
+    /// Dead letters: the messages a queue gave up on after five failed deliveries, each with
+    /// the reason it last failed; replay them once the cause is fixed.
+    ///
+    /// With --aws it works on the deployed stack's queues (PORTAL_QUEUE_EVENTS_URL,
+    /// PORTAL_QUEUE_EMAIL_URL, PORTAL_DLQ_EVENTS_URL, PORTAL_DLQ_EMAIL_URL and the variables of
+    /// `bootstrap --aws`; the stack's outputs name them).
+    Dlq {
+        #[command(subcommand)]
+        action: DlqAction,
+        /// Work on the AWS stack named by the environment instead of the local state.
+        #[arg(long, global = true)]
+        aws: bool,
+        /// Directory for local state (without --aws).
+        #[arg(long, env = "PORTAL_DATA_DIR", default_value = ".data", global = true)]
+        data_dir: PathBuf,
+    },
     /// Print the OpenAPI 3.1 document of the API (what /api/v1/openapi.json serves); the web
     /// app's client types are generated from it.
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum DlqAction {
+    /// List the dead letters of one queue (or every queue) with why each failed.
+    List {
+        /// `events` or `email`; every queue when absent.
+        #[arg(long)]
+        queue: Option<String>,
+        /// Print JSON (one object per message) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send dead letters back to their queue: one by its message id, or all of the queue.
+    Replay {
+        /// `events` or `email`.
+        #[arg(long)]
+        queue: String,
+        /// The message to replay (as `list` shows it); every dead letter of the queue without.
+        #[arg(long)]
+        message: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -90,6 +128,15 @@ struct StoreArgs {
     /// Port the portal is served on (for the printed URLs).
     #[arg(long, env = "PORTAL_PORT", default_value_t = 3000)]
     port: u16,
+}
+
+impl From<DlqAction> for portal::dlq::Action {
+    fn from(a: DlqAction) -> Self {
+        match a {
+            DlqAction::List { queue, json } => Self::List { queue, json },
+            DlqAction::Replay { queue, message } => Self::Replay { queue, message },
+        }
+    }
 }
 
 fn parse_backend(s: &str) -> Result<Backend, String> {
@@ -155,6 +202,17 @@ async fn main() -> anyhow::Result<()> {
                     .map_err(|e| anyhow::anyhow!("could not queue the invitation: {e}"))?;
             }
             Ok(())
+        }
+        Command::Dlq { action, aws, data_dir } => {
+            let state = if aws {
+                kt_app::wiring::aws::AwsWiring::from_env().await?.dead_letter_queues()?.build()
+            } else {
+                let mut settings = Settings::from_env();
+                settings.backend = Backend::Local;
+                settings.data_dir = data_dir;
+                kt_app::wiring::wire(&settings).await.map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?.state
+            };
+            portal::dlq::run(&state, action.into()).await
         }
         Command::Openapi => {
             println!("{}", portal::openapi_json()?);

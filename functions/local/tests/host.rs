@@ -406,3 +406,60 @@ async fn the_same_host_runs_on_the_aws_adapters() {
     assert_eq!(reqwest::get(portal.url("/dev/mail")).await.expect("outbox").status(), 404);
     assert_eq!(reqwest::get(portal.url("/dev/sms")).await.expect("sms outbox").status(), 404);
 }
+
+/// Runs the `portal` binary with `args` to completion; its standard output.
+fn portal_cli(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_portal")).args(args).output().expect("run portal");
+    assert!(out.status.success(), "portal {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[tokio::test]
+async fn portal_dlq_lists_dead_letters_with_their_reason_and_replays_them() {
+    use kt_app::worker::Dispatcher;
+    use kt_platform::queue::MAX_RECEIVES;
+
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().to_str().expect("path");
+    {
+        let wired = kt_app::wiring::wire(&kt_app::wiring::Settings::local(dir.path())).await.expect("wire");
+        let app = wired.state;
+        let dispatcher = Dispatcher::new("events", app.store.clone(), app.clock.clone(), Vec::new());
+        app.queue.send("events", r#"{"not":"an event"}"#, Duration::ZERO).await.expect("send");
+        for n in 1..=MAX_RECEIVES {
+            let got =
+                app.queue.receive("events", 1, Duration::from_secs(30), Duration::from_secs(1)).await.expect("receive");
+            let m = got.first().unwrap_or_else(|| panic!("receive {n}"));
+            dispatcher.process(&m.id, &m.body, Some(m.receive_count)).await;
+            app.queue.retry_after("events", &m.receipt, Duration::ZERO).await.expect("nack");
+        }
+        // The next receive finds it over its receives and leaves it dead, as SQS's redrive does.
+        let after = app.queue.receive("events", 1, Duration::from_secs(30), Duration::ZERO).await.expect("receive");
+        assert!(after.is_empty(), "dead after {MAX_RECEIVES} receives");
+    }
+
+    let listed = portal_cli(&["dlq", "list", "--data-dir", data]);
+    assert!(listed.contains("(not an event)"), "{listed}");
+    assert!(listed.contains("the message is not an event"), "the reason is shown: {listed}");
+    assert!(listed.contains("1 dead letter(s)"), "{listed}");
+
+    let json = portal_cli(&["dlq", "list", "--queue", "events", "--json", "--data-dir", data]);
+    let lines: Vec<serde_json::Value> = json.lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    assert_eq!(lines.len(), 1, "{json}");
+    assert_eq!(lines[0]["queue"], "events");
+    assert_eq!(lines[0]["attempts"], MAX_RECEIVES);
+    let id = lines[0]["message_id"].as_str().expect("id").to_owned();
+    assert_eq!(portal_cli(&["dlq", "list", "--queue", "email", "--json", "--data-dir", data]), "");
+
+    let replayed = portal_cli(&["dlq", "replay", "--queue", "events", "--message", &id, "--data-dir", data]);
+    assert_eq!(replayed, "Replayed 1 message(s) to the events queue.\n");
+    assert!(portal_cli(&["dlq", "list", "--data-dir", data]).starts_with("No dead letters"));
+
+    let bad = Command::new(env!("CARGO_BIN_EXE_portal"))
+        .args(["dlq", "replay", "--queue", "nope", "--data-dir", data])
+        .output()
+        .expect("run portal");
+    assert!(!bad.status.success(), "an unknown queue is refused");
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(said.contains("--queue: one of: events, email"), "{said}");
+}

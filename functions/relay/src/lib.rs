@@ -1,6 +1,7 @@
 //! The outbox relay on AWS: the table's stream, filtered to new `OUTBOX#` items, invokes this
-//! function; each entry goes to its queue and the outbox item is deleted. Records that fail are
-//! reported by sequence number so Lambda retries from there (and only there).
+//! function; the batch's entries go to their queues ten to a SendMessageBatch and the outbox
+//! items are deleted in batches. The first record that fails is reported by sequence number so
+//! Lambda retries from there.
 
 use aws_lambda_events::dynamodb::Event;
 use aws_lambda_events::streams::DynamoDbEventResponse;
@@ -18,27 +19,38 @@ struct OutboxImage {
 }
 
 pub async fn handle(relay: &Relay, event: Event) -> DynamoDbEventResponse {
-    let mut failed: Option<String> = None;
+    // Every outbox insert of the batch, with its sequence number; an unreadable image fails
+    // at its place.
+    let mut entries = Vec::new();
+    let mut sequences = Vec::new();
+    let mut first_failure: Option<usize> = None;
     for record in event.records {
         if record.event_name != "INSERT" {
             continue;
         }
-        let image: Result<OutboxImage, _> = serde_dynamo::from_item(record.change.new_image);
-        let outcome = match image {
+        let sequence = record.change.sequence_number.clone().unwrap_or_default();
+        match serde_dynamo::from_item::<_, OutboxImage>(record.change.new_image) {
             Ok(img) if img.pk.starts_with(PREFIX) => {
-                relay.relay(&Key::new(img.pk, img.sk), &img.entry).await.map_err(|e| e.to_string())
+                entries.push((Key::new(img.pk, img.sk), img.entry));
+                sequences.push(sequence);
             }
             Ok(_) => continue,
-            Err(e) => Err(format!("unreadable outbox image: {e}")),
-        };
-        if let Err(error) = outcome {
-            tracing::error!(%error, sequence = ?record.change.sequence_number, "outbox record not relayed");
-            failed = Some(record.change.sequence_number.clone().unwrap_or_default());
-            // Lambda retries from the first failure; later records would be relayed twice.
-            break;
+            Err(e) => {
+                tracing::error!(error = %e, %sequence, "unreadable outbox image");
+                first_failure.get_or_insert(entries.len());
+                sequences.push(sequence);
+                break;
+            }
         }
     }
-    response(failed)
+    let outcomes = relay.relay_all(&entries).await;
+    if let Some((i, Err(error))) = outcomes.iter().enumerate().find(|(_, o)| o.is_err()) {
+        tracing::error!(%error, sequence = %sequences[i], "outbox record not relayed");
+        first_failure = Some(first_failure.map_or(i, |f| f.min(i)));
+    }
+    // Lambda retries from the first failure: later records are sent again, and consumers
+    // deduplicate them.
+    response(first_failure.map(|i| sequences[i].clone()))
 }
 
 /// Built through serde: the type's optional catch-all field depends on crate features.

@@ -76,7 +76,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict { .. } => AppError::Conflict("the item changed or already exists".into()),
             StoreError::Invalid(Violation::BadCursor) => AppError::invalid("cursor", "is not a cursor of this list"),
             StoreError::Invalid(Violation::ZeroLimit) => AppError::invalid("limit", "must be at least 1"),
-            StoreError::Invalid(Violation::ItemTooLarge { .. }) => {
+            StoreError::Invalid(Violation::ItemTooLarge { .. } | Violation::TransactionTooLarge { .. }) => {
                 AppError::Invalid(vec![FieldError::new("body", "is too large to store")])
             }
             StoreError::Invalid(v) => AppError::Internal(format!("store rejected input: {v}")),

@@ -22,6 +22,8 @@ use kt_platform::Queue;
 use kt_store::{Cond, Item, Key, Store};
 use serde_json::json;
 
+use crate::dead_letters::{self, Failure};
+
 /// How long a claim protects an in-flight handling from a concurrent duplicate, and how long a
 /// handling may take, unless the dispatcher is given its function's timeout.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
@@ -55,6 +57,13 @@ pub enum Outcome {
     Done,
     /// Something failed or is still in flight elsewhere; deliver again later.
     Retry,
+}
+
+/// Why one consumer did not finish an event.
+enum Failed {
+    /// Another delivery holds the claim: not a failure of this message.
+    InFlight,
+    Error(String),
 }
 
 #[derive(Clone)]
@@ -96,33 +105,49 @@ impl Dispatcher {
         self.queue_name
     }
 
-    /// Handles one message body. Unreadable bodies are retried (and so dead-lettered).
-    pub async fn process(&self, body: &str) -> Outcome {
+    /// Handles one message: `message_id` and `attempt` (its receive count, when known) are the
+    /// queue's. Unreadable bodies are retried (and so dead-lettered). Why a message failed is
+    /// recorded for [`crate::dead_letters`].
+    pub async fn process(&self, message_id: &str, body: &str, attempt: Option<u32>) -> Outcome {
         let event: DomainEvent = match serde_json::from_str(body) {
             Ok(e) => e,
             Err(e) => {
-                tracing::error!(queue = self.queue_name, error = %e, "message is not an event");
+                tracing::error!(queue = self.queue_name, message = message_id, error = %e, "message is not an event");
+                self.record(message_id, body, attempt, None, format!("the message is not an event: {e}")).await;
                 return Outcome::Retry;
             }
         };
         let mut outcome = Outcome::Done;
         for consumer in self.consumers.iter().filter(|c| c.wants(&event.kind)) {
-            if self.process_one(consumer.as_ref(), &event).await == Outcome::Retry {
-                outcome = Outcome::Retry;
+            match self.process_one(consumer.as_ref(), &event).await {
+                Ok(()) => {}
+                Err(Failed::InFlight) => outcome = Outcome::Retry,
+                Err(Failed::Error(reason)) => {
+                    self.record(message_id, body, attempt, Some(consumer.name()), reason).await;
+                    outcome = Outcome::Retry;
+                }
             }
         }
         outcome
     }
 
-    async fn process_one(&self, consumer: &dyn Consumer, event: &DomainEvent) -> Outcome {
+    async fn record(&self, message_id: &str, body: &str, attempt: Option<u32>, consumer: Option<&str>, reason: String) {
+        let failure = Failure {
+            queue: self.queue_name.to_owned(),
+            consumer: consumer.map(str::to_owned),
+            reason,
+            attempts: attempt,
+            at: self.clock.now(),
+        };
+        dead_letters::record_failure(self.store.as_ref(), self.clock.now(), message_id, body, &failure).await;
+    }
+
+    async fn process_one(&self, consumer: &dyn Consumer, event: &DomainEvent) -> Result<(), Failed> {
         if !consumer.needs_claim() {
-            return match consumer.handle(event).await {
-                Ok(()) => Outcome::Done,
-                Err(e) => {
-                    tracing::warn!(consumer = consumer.name(), event = %event.id, kind = %event.kind, error = %e, "consumer failed; will retry");
-                    Outcome::Retry
-                }
-            };
+            return consumer.handle(event).await.map_err(|e| {
+                tracing::warn!(consumer = consumer.name(), event = %event.id, kind = %event.kind, error = %e, "consumer failed; will retry");
+                Failed::Error(e.0)
+            });
         }
         let key = Key::new(format!("DEDUP#{}#{}", consumer.name(), event.id), "claim");
         let now = self.clock.now_unix();
@@ -136,13 +161,13 @@ impl Dispatcher {
                     matches!(self.store.get(&key).await, Ok(Some(i)) if i.attrs.get("state") == Some(&json!("done")));
                 if done {
                     tracing::debug!(consumer = consumer.name(), event = %event.id, "duplicate delivery skipped");
-                    return Outcome::Done;
+                    return Ok(());
                 }
-                return Outcome::Retry;
+                return Err(Failed::InFlight);
             }
             Err(e) => {
                 tracing::warn!(consumer = consumer.name(), error = %e, "could not claim event");
-                return Outcome::Retry;
+                return Err(Failed::Error(format!("could not claim the event: {e}")));
             }
         }
         let handled = match tokio::time::timeout(self.lease, consumer.handle(event)).await {
@@ -157,12 +182,12 @@ impl Dispatcher {
                     // The work is done; at worst a redelivery after the lease repeats it.
                     tracing::warn!(consumer = consumer.name(), error = %e, "could not mark event done");
                 }
-                Outcome::Done
+                Ok(())
             }
             Err(e) => {
                 tracing::warn!(consumer = consumer.name(), event = %event.id, kind = %event.kind, error = %e, "consumer failed; will retry");
                 let _ = self.store.delete(&key, Cond::None).await;
-                Outcome::Retry
+                Err(Failed::Error(e.0))
             }
         }
     }
@@ -172,7 +197,7 @@ impl Dispatcher {
     pub async fn poll_once(&self, queue: &dyn Queue, wait: Duration) -> Result<usize, kt_platform::QueueError> {
         let batch = queue.receive(self.queue_name, 10, self.visibility, wait).await?;
         for msg in &batch {
-            match self.process(&msg.body).await {
+            match self.process(&msg.id, &msg.body, Some(msg.receive_count)).await {
                 Outcome::Done => queue.ack(self.queue_name, &msg.receipt).await?,
                 Outcome::Retry => queue.retry_after(self.queue_name, &msg.receipt, backoff(msg.receive_count)).await?,
             }
@@ -185,8 +210,10 @@ impl Dispatcher {
         let mut response = SqsBatchResponse::default();
         for record in event.records {
             let body = record.body.unwrap_or_default();
-            if self.process(&body).await == Outcome::Retry {
-                let failure = BatchItemFailure { item_identifier: record.message_id.unwrap_or_default() };
+            let id = record.message_id.unwrap_or_default();
+            let attempt = record.attributes.get("ApproximateReceiveCount").and_then(|c| c.parse().ok());
+            if self.process(&id, &body, attempt).await == Outcome::Retry {
+                let failure = BatchItemFailure { item_identifier: id };
                 response.batch_item_failures.push(failure);
             }
         }

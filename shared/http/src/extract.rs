@@ -62,6 +62,43 @@ fn json_problem(rejection: JsonRejection) -> ApiError {
 }
 
 fn missing_field(text: &str) -> Option<String> {
-    let rest = text.split("missing field `").nth(1)?;
+    quoted_after(text, "missing field `")
+}
+
+fn quoted_after(text: &str, marker: &str) -> Option<String> {
+    let rest = text.split(marker).nth(1)?;
     rest.split('`').next().map(str::to_owned)
+}
+
+/// `Query<T>` whose errors are problem+json (422) naming the parameter at fault, for query
+/// types declared with `#[serde(deny_unknown_fields)]` so a misspelt parameter is refused.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::try_from_uri(&parts.uri) {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(rejection) => {
+                let text = std::error::Error::source(&rejection)
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| rejection.body_text());
+                let field = quoted_after(&text, "unknown field `")
+                    .or_else(|| missing_field(&text))
+                    .unwrap_or_else(|| "query".to_owned());
+                let mut err = ApiError::bad_request(
+                    "The query string does not match the expected parameters.",
+                    vec![FieldError::new(field, text)],
+                );
+                err.status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+                err.problem.status = 422;
+                Err(err)
+            }
+        }
+    }
 }

@@ -10,7 +10,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod problem;
 
-pub use extract::ApiJson;
+pub use extract::{ApiJson, ApiQuery};
 pub use kt_app::AppState;
 pub use problem::{ApiError, Problem};
 

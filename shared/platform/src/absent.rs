@@ -55,6 +55,9 @@ impl Queue for Absent {
     async fn send(&self, _: &str, _: &str, _: Duration) -> Result<String, QueueError> {
         Err(QueueError::Unavailable(self.why()))
     }
+    async fn send_batch(&self, _: &str, _: &[String]) -> Result<Vec<Result<String, QueueError>>, QueueError> {
+        Err(QueueError::Unavailable(self.why()))
+    }
     async fn receive(&self, _: &str, _: u32, _: Duration, _: Duration) -> Result<Vec<Received>, QueueError> {
         Err(QueueError::Unavailable(self.why()))
     }
@@ -68,6 +71,9 @@ impl Queue for Absent {
         Err(QueueError::Unavailable(self.why()))
     }
     async fn replay_dead_letters(&self, _: &str, _: u32) -> Result<u32, QueueError> {
+        Err(QueueError::Unavailable(self.why()))
+    }
+    async fn replay_dead_letter(&self, _: &str, _: &str) -> Result<bool, QueueError> {
         Err(QueueError::Unavailable(self.why()))
     }
 }

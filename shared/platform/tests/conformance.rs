@@ -159,24 +159,75 @@ async fn queue_suite(queue: &dyn Queue) {
     assert_eq!(later.first().map(|m| m.body.as_str()), Some("later"));
     queue.ack("email", &later[0].receipt).await.expect("ack");
 
-    // Dead-letter after MAX_RECEIVES receives, inspect, replay.
-    queue.send("events", "poison", Duration::ZERO).await.expect("send");
+    // Batches: up to ten bodies in one call, each with its id.
+    let bodies: Vec<String> = (0..10).map(|i| format!("b{i}")).collect();
+    let sent = queue.send_batch("email", &bodies).await.expect("batch");
+    assert_eq!(sent.iter().filter(|r| r.is_ok()).count(), 10);
+    assert!(matches!(queue.send_batch("email", &[]).await, Err(QueueError::BatchSize(0))));
+    let eleven: Vec<String> = (0..11).map(|i| i.to_string()).collect();
+    assert!(matches!(queue.send_batch("email", &eleven).await, Err(QueueError::BatchSize(11))));
+    let mut seen = std::collections::BTreeSet::new();
+    while seen.len() < 10 {
+        let got = queue.receive("email", 10, vis, wait).await.expect("receive");
+        assert!(!got.is_empty(), "every batched message arrives");
+        for m in got {
+            seen.insert(m.body.clone());
+            queue.ack("email", &m.receipt).await.expect("ack");
+        }
+    }
+    assert_eq!(seen, bodies.iter().cloned().collect());
+
+    // Dead-letter after MAX_RECEIVES receives: twelve poison messages (more than one receive
+    // returns), listed each once, replayed one by id, then the rest.
+    let poison: Vec<String> = (0..12).map(|i| format!("poison{i:02}")).collect();
+    queue.send_batch("events", &poison[..10]).await.expect("send");
+    queue.send_batch("events", &poison[10..]).await.expect("send");
+    let hold = Duration::from_secs(30);
     for n in 1..=MAX_RECEIVES {
-        let got = queue.receive("events", 1, vis, Duration::from_secs(3)).await.expect("receive");
-        assert_eq!(got.first().map(|m| m.receive_count), Some(n), "receive {n}");
-        queue.retry_after("events", &got[0].receipt, Duration::ZERO).await.expect("nack");
+        // Each round receives every message once (held meanwhile), then lets them all go.
+        let mut this_round = Vec::new();
+        while this_round.len() < poison.len() {
+            let got = queue.receive("events", 10, hold, Duration::from_secs(3)).await.expect("receive");
+            assert!(!got.is_empty(), "round {n}: {} of {} received", this_round.len(), poison.len());
+            for m in got {
+                assert_eq!(m.receive_count, n, "receive {n} of {}", m.body);
+                this_round.push(m.receipt);
+            }
+        }
+        for receipt in this_round {
+            queue.retry_after("events", &receipt, Duration::ZERO).await.expect("nack");
+        }
     }
     assert!(
         queue.receive("events", 1, vis, Duration::from_secs(1)).await.expect("receive").is_empty(),
         "dead-lettered"
     );
-    let dead = queue.dead_letters("events", 10).await.expect("dlq");
-    assert_eq!(dead.iter().map(|d| d.body.as_str()).collect::<Vec<_>>(), vec!["poison"]);
-    assert_eq!(queue.replay_dead_letters("events", 10).await.expect("replay"), 1);
+    let dead = queue.dead_letters("events", 100).await.expect("dlq");
+    let mut bodies: Vec<&str> = dead.iter().map(|d| d.body.as_str()).collect();
+    bodies.sort_unstable();
+    assert_eq!(bodies, poison.iter().map(String::as_str).collect::<Vec<_>>(), "each dead letter listed once");
+    assert_eq!(queue.dead_letters("events", 100).await.expect("dlq").len(), 12, "listing leaves them in place");
+    assert_eq!(queue.dead_letters("events", 5).await.expect("dlq").len(), 5, "at most max");
+
+    let one = dead.iter().find(|d| d.body == "poison03").expect("listed");
+    assert!(queue.replay_dead_letter("events", &one.id).await.expect("replay one"));
+    assert!(!queue.replay_dead_letter("events", &one.id).await.expect("replay again"), "already replayed");
     let back = queue.receive("events", 1, vis, Duration::from_secs(2)).await.expect("receive");
-    assert_eq!(back.first().map(|m| m.body.as_str()), Some("poison"));
+    assert_eq!(back.first().map(|m| (m.body.as_str(), m.receive_count)), Some(("poison03", 1)));
     queue.ack("events", &back[0].receipt).await.expect("ack");
-    assert!(queue.dead_letters("events", 10).await.expect("dlq").is_empty());
+
+    assert_eq!(queue.replay_dead_letters("events", 100).await.expect("replay"), 11);
+    assert!(queue.dead_letters("events", 100).await.expect("dlq").is_empty());
+    let mut replayed = std::collections::BTreeSet::new();
+    while replayed.len() < 11 {
+        let got = queue.receive("events", 10, vis, Duration::from_secs(2)).await.expect("receive");
+        assert!(!got.is_empty(), "replayed messages arrive");
+        for m in got {
+            replayed.insert(m.body.clone());
+            queue.ack("events", &m.receipt).await.expect("ack");
+        }
+    }
+    assert!(!replayed.contains("poison03"));
 }
 
 fn sample_mail(from: &str) -> Mail {

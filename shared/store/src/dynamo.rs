@@ -11,9 +11,9 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{BuildError, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex, KeySchemaElement,
-    KeyType, KeysAndAttributes, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType, Select,
-    StreamSpecification, StreamViewType, TimeToLiveSpecification, TransactWriteItem, Update,
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, DeleteRequest, GlobalSecondaryIndex,
+    KeySchemaElement, KeyType, KeysAndAttributes, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType,
+    Select, StreamSpecification, StreamViewType, TimeToLiveSpecification, TransactWriteItem, Update, WriteRequest,
 };
 use kt_domain::Clock;
 use serde_json::{Map, Value};
@@ -237,7 +237,7 @@ impl Store for DynamoStore {
         limits::check_batch(keys)?;
         let mut found = std::collections::HashMap::new();
         let mut pending: Vec<Attrs> = keys.iter().map(key_attrs).collect();
-        let mut round = 0u32;
+        let mut delays = retry_delays();
         while !pending.is_empty() {
             let request = KeysAndAttributes::builder()
                 .set_keys(Some(std::mem::take(&mut pending)))
@@ -252,11 +252,10 @@ impl Store for DynamoStore {
             // Throttled keys come back unprocessed: ask again, backing off.
             pending = out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)).map(|k| k.keys).unwrap_or_default();
             if !pending.is_empty() {
-                round += 1;
-                if round > 8 {
+                let Some(delay) = delays.next() else {
                     return Err(StoreError::Unavailable("batch read kept being throttled".into()));
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(10 << round.min(6))).await;
+                };
+                tokio::time::sleep(delay).await;
             }
         }
         let now = self.clock.now_unix();
@@ -293,6 +292,39 @@ impl Store for DynamoStore {
             .send()
             .await;
         res.map(|_| ()).map_err(conditional)
+    }
+
+    async fn delete_many(&self, keys: &[Key]) -> Result<(), StoreError> {
+        limits::check_batch(keys)?;
+        for chunk in keys.chunks(MAX_BATCH_WRITE) {
+            let mut pending: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|k| {
+                    let delete = DeleteRequest::builder().set_key(Some(key_attrs(k))).build()?;
+                    Ok(WriteRequest::builder().delete_request(delete).build())
+                })
+                .collect::<Result<_, BuildError>>()
+                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            let mut delays = retry_delays();
+            while !pending.is_empty() {
+                let out = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, std::mem::take(&mut pending))
+                    .send()
+                    .await
+                    .map_err(sdk)?;
+                // Throttled requests come back unprocessed: send them again, backing off.
+                pending = out.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();
+                if !pending.is_empty() {
+                    let Some(delay) = delays.next() else {
+                        return Err(StoreError::Unavailable("batch delete kept being throttled".into()));
+                    };
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn query(&self, query: Query) -> Result<Page, StoreError> {
@@ -406,8 +438,8 @@ impl Store for DynamoStore {
 
     async fn transact(&self, ops: Vec<TxOp>) -> Result<(), StoreError> {
         limits::check_transaction(&ops)?;
-        let mut delay = Duration::from_millis(10);
-        for attempt in 0..6 {
+        let mut delays = retry_delays();
+        loop {
             let now = self.clock.now_unix();
             let items = ops.iter().cloned().map(|op| self.tx_item(op, now)).collect::<Result<Vec<_>, _>>()?;
             match self.transact_once(items).await {
@@ -421,14 +453,12 @@ impl Store for DynamoStore {
                     }
                     return Err(e);
                 }
-                Err(TxFailure::Retry) if attempt < 5 => {
-                    tokio::time::sleep(delay).await;
-                    delay *= 2;
-                }
-                Err(TxFailure::Retry) => break,
+                Err(TxFailure::Retry) => match delays.next() {
+                    Some(delay) => tokio::time::sleep(delay).await,
+                    None => return Err(StoreError::Unavailable("dynamodb: transaction kept conflicting".into())),
+                },
             }
         }
-        Err(StoreError::Unavailable("dynamodb: transaction kept conflicting".into()))
     }
 
     async fn increment(&self, key: &Key, field: &str, by: i64) -> Result<i64, StoreError> {
@@ -486,6 +516,21 @@ fn condition(cond: Cond, now: i64) -> Condition {
         }
     }
     Condition { expr: Some(expr), names: Some(names), values: Some(values) }
+}
+
+/// Requests one BatchWriteItem call carries.
+const MAX_BATCH_WRITE: usize = 25;
+
+/// Waits between retries of throttled or conflicting requests: exponential from 10 ms, with
+/// full jitter so that writers that collided do not collide again in step; six retries.
+fn retry_delays() -> impl Iterator<Item = Duration> {
+    use backon::BackoffBuilder;
+    backon::ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(10))
+        .with_max_delay(Duration::from_millis(640))
+        .with_max_times(6)
+        .with_jitter()
+        .build()
 }
 
 fn key_attrs(key: &Key) -> Attrs {

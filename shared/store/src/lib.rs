@@ -51,6 +51,11 @@ pub trait Store: Send + Sync + 'static {
     /// Removes the item if `cond` holds. Deleting an absent item with `Cond::None` succeeds.
     async fn delete(&self, key: &Key, cond: Cond) -> Result<(), StoreError>;
 
+    /// Removes up to [`limits::MAX_BATCH_GET`] distinct items unconditionally, in as few round
+    /// trips as the adapter allows (not atomically: on error, some may be gone). Absent items
+    /// are fine.
+    async fn delete_many(&self, keys: &[Key]) -> Result<(), StoreError>;
+
     /// Reads one page of a partition of the table or of a GSI, in sort-key order.
     async fn query(&self, query: Query) -> Result<Page, StoreError>;
 

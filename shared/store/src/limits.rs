@@ -14,6 +14,8 @@ pub const MAX_SK_BYTES: usize = 1024;
 pub const MAX_BATCH_GET: usize = 100;
 
 pub const MAX_TRANSACT_OPS: usize = 100;
+/// The most one transaction may carry (DynamoDB's TransactWriteItems: 4 MB of items).
+pub const MAX_TRANSACT_BYTES: usize = 4 * 1024 * 1024;
 
 pub fn check_key(key: &Key) -> Result<(), Violation> {
     check_key_part("pk", &key.pk, MAX_PK_BYTES)?;
@@ -95,13 +97,21 @@ pub fn check_transaction(ops: &[TxOp]) -> Result<(), Violation> {
         return Err(Violation::TransactionSize { count: ops.len(), limit: MAX_TRANSACT_OPS });
     }
     let mut seen = HashSet::with_capacity(ops.len());
+    let mut size = 0;
     for op in ops {
         match op {
-            TxOp::Put { item, .. } => check_item(item)?,
-            TxOp::Delete { key, .. } | TxOp::Check { key, .. } => check_key(key)?,
+            TxOp::Put { item, .. } => {
+                check_item(item)?;
+                size += item_size(item);
+            }
+            TxOp::Delete { key, .. } | TxOp::Check { key, .. } => {
+                check_key(key)?;
+                size += key_size(key);
+            }
             TxOp::Increment { key, field, .. } => {
                 check_key(key)?;
                 check_attr_name(field)?;
+                size += key_size(key) + field.len() + 21;
             }
         }
         let key = op.key();
@@ -109,7 +119,14 @@ pub fn check_transaction(ops: &[TxOp]) -> Result<(), Violation> {
             return Err(Violation::DuplicateTransactionItem { pk: key.pk.clone(), sk: key.sk.clone() });
         }
     }
+    if size > MAX_TRANSACT_BYTES {
+        return Err(Violation::TransactionTooLarge { size, limit: MAX_TRANSACT_BYTES });
+    }
     Ok(())
+}
+
+fn key_size(key: &Key) -> usize {
+    2 + key.pk.len() + 2 + key.sk.len()
 }
 
 pub fn check_query(query: &Query) -> Result<(), Violation> {
@@ -180,6 +197,22 @@ mod tests {
             Err(Violation::TransactionSize { count: 101, .. })
         ));
         assert!(matches!(check_transaction(&[op(1), op(1)]), Err(Violation::DuplicateTransactionItem { .. })));
+    }
+
+    #[test]
+    fn transactions_carry_at_most_four_megabytes() {
+        let big = |i: usize, len: usize| {
+            let mut it = item(json!({"body": "x".repeat(len)}));
+            it.key.sk = format!("X{i:02}");
+            TxOp::Put { item: it, cond: crate::Cond::None }
+        };
+        // Thirteen items of 300 KB fit (3,900 KB < 4,096 KB); a fourteenth does not, although
+        // each item alone is within its own limit.
+        let thirteen: Vec<TxOp> = (0..13).map(|i| big(i, 300 * 1024)).collect();
+        assert!(check_transaction(&thirteen).is_ok());
+        let mut fourteen = thirteen.clone();
+        fourteen.push(big(13, 300 * 1024));
+        assert!(matches!(check_transaction(&fourteen), Err(Violation::TransactionTooLarge { .. })));
     }
 
     #[test]

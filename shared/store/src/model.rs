@@ -281,9 +281,11 @@ pub enum Violation {
     EmptyKey { attr: &'static str },
     #[error("a transaction holds 1 to {limit} operations, not {count}")]
     TransactionSize { count: usize, limit: usize },
-    #[error("a batch read holds at most {limit} keys, not {count}")]
+    #[error("a transaction writes {size} bytes; the limit is {limit}")]
+    TransactionTooLarge { size: usize, limit: usize },
+    #[error("a batch holds at most {limit} keys, not {count}")]
     BatchSize { count: usize, limit: usize },
-    #[error("a batch read names {pk}/{sk} more than once")]
+    #[error("a batch names {pk}/{sk} more than once")]
     DuplicateBatchKey { pk: String, sk: String },
     #[error("a transaction touches {pk}/{sk} more than once")]
     DuplicateTransactionItem { pk: String, sk: String },

@@ -195,6 +195,12 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn delete_many(&self, keys: &[Key]) -> Result<(), StoreError> {
+        limits::check_batch(keys)?;
+        let keys = keys.to_vec();
+        self.write(move |tx, _| keys.iter().try_for_each(|key| remove(tx, key))).await
+    }
+
     async fn query(&self, query: Query) -> Result<Page, StoreError> {
         limits::check_query(&query)?;
         let after = Position::decode(&query)?;

@@ -210,6 +210,13 @@ async fn batch_reads(store: &dyn Store) {
     assert!(matches!(store.get_many(&too_many).await, Err(StoreError::Invalid(Violation::BatchSize { .. }))));
     let twice = vec![keys[0].clone(), keys[0].clone()];
     assert!(matches!(store.get_many(&twice).await, Err(StoreError::Invalid(Violation::DuplicateBatchKey { .. }))));
+
+    // Batch deletes: all 100 (present or not) in one call, across more than one DynamoDB
+    // request; the same limits as reads.
+    store.delete_many(&keys).await.expect("batch delete");
+    assert!(store.get_many(&keys).await.expect("batch").iter().all(Option::is_none), "every item deleted");
+    assert!(matches!(store.delete_many(&too_many).await, Err(StoreError::Invalid(Violation::BatchSize { .. }))));
+    assert!(matches!(store.delete_many(&twice).await, Err(StoreError::Invalid(Violation::DuplicateBatchKey { .. }))));
 }
 
 async fn fifty_concurrent_creates(store: Arc<dyn Store>) {

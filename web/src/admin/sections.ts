@@ -52,4 +52,10 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     description: 'Who did what, with filters and CSV export.',
     roles: ['super_admin', 'partner'],
   },
+  {
+    href: '/admin/dead-letters',
+    label: 'Dead letters',
+    description: 'Messages the queues gave up on, with the reason; replay them once the cause is fixed.',
+    roles: ['super_admin'],
+  },
 ];

@@ -609,6 +609,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/operations/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dead letters of one queue or of all, with why each failed (super admin). */
+        get: operations["list_dead_letters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends dead letters back to their queue: one by id, or all of a queue (super admin). */
+        post: operations["replay_dead_letters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/queue": {
         parameters: {
             query?: never;
@@ -1606,6 +1640,33 @@ export interface components {
             /** @description The key itself: shown this once, send it as `Authorization: Bearer <key>`. */
             key: string;
         };
+        DeadLetterList: {
+            items: components["schemas"]["DeadLetterView"][];
+        };
+        /** @description A message a queue gave up on after its deliveries failed. */
+        DeadLetterView: {
+            /**
+             * Format: int32
+             * @description Deliveries tried when it last failed.
+             */
+            attempts?: number | null;
+            /** @description The consumer that failed last. */
+            consumer?: string | null;
+            event_id?: string | null;
+            /** @description When it last failed (RFC 3339). */
+            failed_at?: string | null;
+            /** @description The event's kind, e.g. `ticket.created`; absent when the body is not an event. */
+            kind?: string | null;
+            /** @description The queue's id of the message; replays one message by it. */
+            message_id: string;
+            /** @description When the event happened (RFC 3339). */
+            occurred_at?: string | null;
+            /** @description The queue it was meant for: `events` or `email`. */
+            queue: string;
+            /** @description Why it last failed. */
+            reason: string;
+            tenant_id?: string | null;
+        };
         DomainRequest: {
             /** @description e.g. `portal.your-agency.com` */
             host: string;
@@ -2129,6 +2190,19 @@ export interface components {
              *     person already had a set.
              */
             recovery_codes?: string[] | null;
+        };
+        ReplayRequest: {
+            /** @description The one message to replay; every dead letter of the queue (up to 100) when absent. */
+            message_id?: string | null;
+            /** @description `events` or `email`. */
+            queue: string;
+        };
+        ReplayResult: {
+            /**
+             * Format: int32
+             * @description How many messages went back to their queue.
+             */
+            replayed: number;
         };
         RevokedView: {
             revoked: number;
@@ -3933,6 +4007,133 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_dead_letters: {
+        parameters: {
+            query?: {
+                /** @description `events` or `email`; every queue when absent. */
+                queue?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not shown to clients */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replay_dead_letters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResult"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The message is no longer a dead letter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -29,6 +29,7 @@ const Sla = lazy(() => import('../admin/Sla'));
 const Audit = lazy(() => import('../admin/Audit'));
 const CannedResponses = lazy(() => import('../admin/CannedResponses'));
 const AssignmentRules = lazy(() => import('../admin/AssignmentRules'));
+const DeadLetters = lazy(() => import('../admin/DeadLetters'));
 const NotFound = lazy(() => import('./NotFound'));
 
 // The survey link (from the resolution mail) works without signing in, and for anyone signed in.
@@ -91,6 +92,7 @@ function Screens() {
         <Route path="/admin/audit" component={Audit} />
         <Route path="/admin/canned-responses" component={CannedResponses} />
         <Route path="/admin/assignment-rules" component={AssignmentRules} />
+        <Route path="/admin/dead-letters" component={DeadLetters} />
         <Route default component={NotFound} />
       </Router>
     </Layout>

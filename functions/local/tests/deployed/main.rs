@@ -266,8 +266,19 @@ async fn every_function_starts_with_the_template_environment_and_answers_every_s
     seed_env.push(("AWS_ENDPOINT_URL".into(), moto()));
     let seeding = AwsWiring::new(Env::from_pairs(seed_env), Arc::new(SystemClock)).await.expect("wiring");
     let seeding = seeding.token_secret().await.expect("jwt").data_key().await.expect("data key").build();
-    kt_app::seed::demo(&seeding).await.expect("seed");
+    let logins = kt_app::seed::demo(&seeding).await.expect("seed");
     let acme = kt_app::identity::tenancy::resolve_host(&seeding, &format!("acme.{domain}")).await.expect("acme");
+    // The operations samples act as the super admin; a message already dead in the events DLQ
+    // is what they list and replay.
+    let admin_token = super_admin_token(&seeding, &logins, &domain).await;
+    let dead = aws_sdk_sqs::Client::new(&sdk)
+        .send_message()
+        .queue_url(&r.refs["EventsDLQ"])
+        .message_body("{\"not\": \"an event\"}")
+        .send()
+        .await
+        .expect("dead letter");
+    let dead_id = dead.message_id.expect("message id");
 
     // Every sample event belongs to the function of its folder; every function has samples.
     let events_dir = format!("{}/../../events", env!("CARGO_MANIFEST_DIR"));
@@ -291,6 +302,9 @@ async fn every_function_starts_with_the_template_environment_and_answers_every_s
         ("acme.localhost".into(), format!("acme.{domain}")),
         ("__TENANT_ID__".into(), acme.id.to_string()),
         ("TENANT_ID".into(), acme.id.to_string()),
+        ("__PORTAL_DOMAIN__".into(), domain.clone()),
+        ("__ADMIN_TOKEN__".into(), admin_token),
+        ("__DEAD_MESSAGE_ID__".into(), dead_id),
     ];
     let mut replayed = BTreeSet::new();
     let mut cold_starts = Vec::new();
@@ -338,6 +352,21 @@ async fn every_function_starts_with_the_template_environment_and_answers_every_s
     let all: BTreeSet<String> = samples.values().flatten().cloned().collect();
     assert_eq!(replayed, all, "every sample event is replayed");
     eprintln!("process start -> first Runtime API poll (debug build): {cold_starts:?}");
+}
+
+fn value_of(fill: &[(String, String)], key: &str) -> String {
+    fill.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+}
+
+/// Signs the demo super admin in on the house portal, as the web app would.
+async fn super_admin_token(app: &kt_app::AppState, logins: &[kt_app::seed::DemoLogin], domain: &str) -> String {
+    let admin = logins.iter().find(|l| l.role == kt_domain::identity::Role::SuperAdmin).expect("a super admin");
+    let house = kt_app::identity::tenancy::resolve_host(app, domain).await.expect("house");
+    let client = kt_app::identity::sessions::ClientInfo::default();
+    match kt_app::identity::sessions::sign_in_password(app, &house, &admin.email, &admin.password, &client).await {
+        Ok(kt_app::identity::two_factor::SignIn::Session(s)) => s.access_token,
+        other => panic!("the super admin signs in with a password: {:?}", other.map(|_| ()).err()),
+    }
 }
 
 /// Checks one sample's answer and learns what later samples need (session, ticket id).
@@ -407,6 +436,27 @@ async fn check(
             assert!(!failed.contains(&"m-1".to_owned()), "{path}: the well-formed mail is sent: {failed:?}");
         }
         "sweeps/schedule.json" => assert!(matches!(answer, Answer::Response(_)), "{path}: {answer:?}"),
+        "operations/dead-letters.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!(status, 200, "{path}: {body}");
+            let dead = value_of(fill, "__DEAD_MESSAGE_ID__");
+            let items = body["items"].as_array().cloned().unwrap_or_default();
+            let item = items.iter().find(|i| i["message_id"] == dead.as_str()).unwrap_or_else(|| panic!("{body}"));
+            assert!(item["reason"].as_str().is_some_and(|r| r.contains("not an event")), "{item}");
+        }
+        "operations/replay.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!(status, 200, "{path}: {body}");
+            assert_eq!(body["replayed"], 1, "{body}");
+            let got = aws_sdk_sqs::Client::new(sdk)
+                .receive_message()
+                .queue_url(&r.refs["EventsQueue"])
+                .wait_time_seconds(1)
+                .send()
+                .await
+                .expect("receive");
+            assert!(got.messages().iter().any(|m| m.body() == Some("{\"not\": \"an event\"}")), "back in its queue");
+        }
         other => panic!("no check for the sample event {other}: add one"),
     }
 }

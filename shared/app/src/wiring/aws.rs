@@ -82,6 +82,15 @@ pub fn queue_url_variable(queue: &str) -> Option<&'static str> {
     }
 }
 
+/// The variable holding a dead-letter queue's URL (`PORTAL_DLQ_EVENTS_URL`).
+pub fn dead_letter_url_variable(queue: &str) -> Option<&'static str> {
+    match queue {
+        "events" => Some("PORTAL_DLQ_EVENTS_URL"),
+        "email" => Some("PORTAL_DLQ_EMAIL_URL"),
+        _ => None,
+    }
+}
+
 pub struct AwsWiring {
     env: Env,
     sdk: SdkConfig,
@@ -124,11 +133,25 @@ impl AwsWiring {
 
     /// SQS for sending to every queue, by the URLs the template gives
     /// (`PORTAL_QUEUE_EVENTS_URL`, `PORTAL_QUEUE_EMAIL_URL`).
-    pub fn queues(mut self) -> Result<Self, WiringError> {
+    pub fn queues(self) -> Result<Self, WiringError> {
+        self.sqs(false)
+    }
+
+    /// SQS for the queues and their dead-letter queues (`PORTAL_DLQ_EVENTS_URL`,
+    /// `PORTAL_DLQ_EMAIL_URL` too): listing and replaying dead letters.
+    pub fn dead_letter_queues(self) -> Result<Self, WiringError> {
+        self.sqs(true)
+    }
+
+    fn sqs(mut self, with_dead_letters: bool) -> Result<Self, WiringError> {
         let mut urls = HashMap::new();
         for name in QUEUES {
             let variable = queue_url_variable(name).unwrap_or("PORTAL_QUEUE_URL");
             urls.insert(name.to_owned(), self.env.require(variable, "a queue the function sends to")?);
+            if with_dead_letters {
+                let variable = dead_letter_url_variable(name).unwrap_or("PORTAL_DLQ_URL");
+                urls.insert(format!("{name}-dlq"), self.env.require(variable, "a dead-letter queue")?);
+            }
         }
         self.parts.queue = Arc::new(SqsQueue::with_urls(&self.sdk, urls));
         Ok(self)
@@ -225,6 +248,11 @@ mod tests {
         assert!(err.to_string().starts_with("PORTAL_BUCKET is not set"), "{err}");
         let err = wiring(&BASE).await.unwrap().queues().err().expect("no queue URLs");
         assert!(err.to_string().starts_with("PORTAL_QUEUE_EVENTS_URL"), "{err}");
+        let mut pairs = BASE.to_vec();
+        pairs.extend([("PORTAL_QUEUE_EVENTS_URL", "https://q/e"), ("PORTAL_QUEUE_EMAIL_URL", "https://q/m")]);
+        assert!(wiring(&pairs).await.unwrap().queues().is_ok());
+        let err = wiring(&pairs).await.unwrap().dead_letter_queues().err().expect("no DLQ URLs");
+        assert!(err.to_string().starts_with("PORTAL_DLQ_EVENTS_URL"), "{err}");
         let err = wiring(&BASE).await.unwrap().push().err().expect("no endpoint");
         assert!(err.to_string().starts_with("PORTAL_WS_ENDPOINT"), "{err}");
         let err = wiring(&BASE).await.unwrap().token_secret().await.err().expect("no secret");

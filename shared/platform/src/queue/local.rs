@@ -73,6 +73,13 @@ impl LocalQueue {
         let hide_until = now + visibility.as_millis() as i64;
         self.with(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(unavailable)?;
+            // Received too often without an ack: dead-letter it (as SQS's redrive does).
+            tx.execute(
+                "UPDATE messages SET dead = 1, receipt = NULL \
+                 WHERE queue = ?1 AND dead = 0 AND visible_at <= ?2 AND receive_count >= ?3",
+                params![queue, now, max_receives as i64],
+            )
+            .map_err(unavailable)?;
             let mut out = Vec::new();
             {
                 let mut due = tx
@@ -82,21 +89,13 @@ impl LocalQueue {
                     )
                     .map_err(unavailable)?;
                 let rows = due
-                    .query_map(params![queue, now, max.clamp(1, 10) as i64 * 2], |r| {
+                    .query_map(params![queue, now, max.clamp(1, 10) as i64], |r| {
                         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
                     })
                     .map_err(unavailable)?
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(unavailable)?;
                 for (id, body, count) in rows {
-                    if count as u32 >= max_receives {
-                        // Received too often without an ack: dead-letter it (as SQS's redrive does).
-                        tx.execute("UPDATE messages SET dead = 1, receipt = NULL WHERE id = ?1", [&id]).map_err(unavailable)?;
-                        continue;
-                    }
-                    if out.len() as u32 >= max.clamp(1, 10) {
-                        break;
-                    }
                     let receipt = Ulid::new().to_string();
                     tx.execute(
                         "UPDATE messages SET receive_count = receive_count + 1, receipt = ?2, visible_at = ?3 WHERE id = ?1",
@@ -131,6 +130,27 @@ impl Queue for LocalQueue {
         .await?;
         self.arrived.notify_waiters();
         Ok(id)
+    }
+
+    async fn send_batch(&self, queue: &str, bodies: &[String]) -> Result<Vec<Result<String, QueueError>>, QueueError> {
+        check_batch(queue, bodies)?;
+        let now = self.now_ms();
+        let rows: Vec<(String, String)> = bodies.iter().map(|b| (Ulid::new().to_string(), b.clone())).collect();
+        let (q, ids) = (queue.to_owned(), rows.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>());
+        self.with(move |conn| {
+            let tx = conn.transaction().map_err(unavailable)?;
+            for (id, body) in &rows {
+                tx.execute(
+                    "INSERT INTO messages (id, queue, body, visible_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, q, body, now],
+                )
+                .map_err(unavailable)?;
+            }
+            tx.commit().map_err(unavailable)
+        })
+        .await?;
+        self.arrived.notify_waiters();
+        Ok(ids.into_iter().map(Ok).collect())
     }
 
     async fn receive(
@@ -185,7 +205,9 @@ impl Queue for LocalQueue {
                 .prepare_cached("SELECT id, body FROM messages WHERE queue = ?1 AND dead = 1 ORDER BY id LIMIT ?2")
                 .map_err(unavailable)?;
             let rows = stmt
-                .query_map(params![q, max as i64], |r| Ok(DeadLetter { id: r.get(0)?, body: r.get(1)? }))
+                .query_map(params![q, max.min(MAX_DEAD_LETTERS) as i64], |r| {
+                    Ok(DeadLetter { id: r.get(0)?, body: r.get(1)? })
+                })
                 .map_err(unavailable)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(unavailable)
         })
@@ -201,7 +223,7 @@ impl Queue for LocalQueue {
                     .execute(
                         "UPDATE messages SET dead = 0, receive_count = 0, receipt = NULL, visible_at = ?2 \
                          WHERE id IN (SELECT id FROM messages WHERE queue = ?1 AND dead = 1 ORDER BY id LIMIT ?3)",
-                        params![q, now, max as i64],
+                        params![q, now, max.min(MAX_DEAD_LETTERS) as i64],
                     )
                     .map_err(unavailable)?;
                 Ok(n as u32)
@@ -209,5 +231,22 @@ impl Queue for LocalQueue {
             .await?;
         self.arrived.notify_waiters();
         Ok(n)
+    }
+
+    async fn replay_dead_letter(&self, queue: &str, id: &str) -> Result<bool, QueueError> {
+        check_queue(queue)?;
+        let (q, id, now) = (queue.to_owned(), id.to_owned(), self.now_ms());
+        let n = self
+            .with(move |conn| {
+                conn.execute(
+                    "UPDATE messages SET dead = 0, receive_count = 0, receipt = NULL, visible_at = ?3 \
+                     WHERE id = ?2 AND queue = ?1 AND dead = 1",
+                    params![q, id, now],
+                )
+                .map_err(unavailable)
+            })
+            .await?;
+        self.arrived.notify_waiters();
+        Ok(n == 1)
     }
 }

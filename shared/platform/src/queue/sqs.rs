@@ -8,7 +8,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
+use aws_sdk_sqs::types::{
+    ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry, MessageSystemAttributeName,
+    QueueAttributeName, SendMessageBatchRequestEntry,
+};
 
 use super::*;
 
@@ -110,6 +113,11 @@ impl Queue for SqsQueue {
         Ok(out.message_id.unwrap_or_default())
     }
 
+    async fn send_batch(&self, queue: &str, bodies: &[String]) -> Result<Vec<Result<String, QueueError>>, QueueError> {
+        check_batch(queue, bodies)?;
+        self.send_batch_to(&self.url(queue).await?, bodies).await
+    }
+
     async fn receive(
         &self,
         queue: &str,
@@ -169,35 +177,58 @@ impl Queue for SqsQueue {
 
     async fn dead_letters(&self, queue: &str, max: u32) -> Result<Vec<DeadLetter>, QueueError> {
         check_queue(queue)?;
-        // Peek: a zero visibility timeout leaves the messages where they are.
-        let out = self
-            .client
-            .receive_message()
-            .queue_url(self.dlq_url(queue).await?)
-            .max_number_of_messages(max.clamp(1, 10) as i32)
-            .visibility_timeout(0)
-            .send()
-            .await
-            .map_err(sdk)?;
-        Ok(out
-            .messages
-            .unwrap_or_default()
-            .into_iter()
-            .map(|m| DeadLetter { id: m.message_id.unwrap_or_default(), body: m.body.unwrap_or_default() })
-            .collect())
+        let dlq = self.dlq_url(queue).await?;
+        let held = self.hold_dead(&dlq, max.min(MAX_DEAD_LETTERS), None).await?;
+        self.release(&dlq, held.iter().map(|m| m.receipt.clone()).collect()).await?;
+        Ok(held.into_iter().map(|m| DeadLetter { id: m.id, body: m.body }).collect())
     }
 
     async fn replay_dead_letters(&self, queue: &str, max: u32) -> Result<u32, QueueError> {
         check_queue(queue)?;
         let (dlq, target) = (self.dlq_url(queue).await?, self.url(queue).await?);
+        let held = self.hold_dead(&dlq, max.min(MAX_DEAD_LETTERS), None).await?;
         let mut moved = 0;
-        while moved < max {
+        for chunk in held.chunks(MAX_BATCH) {
+            // Send first, then delete: a crash in between duplicates, never loses.
+            let bodies: Vec<String> = chunk.iter().map(|m| m.body.clone()).collect();
+            let sent = self.send_batch_to(&target, &bodies).await?;
+            let (done, failed): (Vec<_>, Vec<_>) = chunk.iter().zip(sent).partition(|(_, r)| r.is_ok());
+            self.delete_batch(&dlq, done.iter().map(|(m, _)| m.receipt.clone()).collect()).await?;
+            self.release(&dlq, failed.iter().map(|(m, _)| m.receipt.clone()).collect()).await?;
+            moved += done.len() as u32;
+        }
+        Ok(moved)
+    }
+
+    async fn replay_dead_letter(&self, queue: &str, id: &str) -> Result<bool, QueueError> {
+        check_queue(queue)?;
+        let (dlq, target) = (self.dlq_url(queue).await?, self.url(queue).await?);
+        let held = self.hold_dead(&dlq, MAX_DEAD_LETTERS, Some(id)).await?;
+        let (found, others): (Vec<_>, Vec<_>) = held.into_iter().partition(|m| m.id == id);
+        self.release(&dlq, others.into_iter().map(|m| m.receipt).collect()).await?;
+        let Some(m) = found.into_iter().next() else { return Ok(false) };
+        self.client.send_message().queue_url(&target).message_body(&m.body).send().await.map_err(sdk)?;
+        self.delete_batch(&dlq, vec![m.receipt]).await?;
+        Ok(true)
+    }
+}
+
+/// How long a dead letter being listed or replayed stays hidden from another lister; it is
+/// released (made visible again) as soon as the call is done.
+const HOLD: i32 = 30;
+
+impl SqsQueue {
+    /// Receives up to `max` distinct messages of a dead-letter queue, hiding each for [`HOLD`]
+    /// so the next receive returns others; stops early when `until` is among them.
+    async fn hold_dead(&self, dlq: &str, max: u32, until: Option<&str>) -> Result<Vec<Received>, QueueError> {
+        let mut held: Vec<Received> = Vec::new();
+        while (held.len() as u32) < max {
             let out = self
                 .client
                 .receive_message()
-                .queue_url(&dlq)
-                .max_number_of_messages((max - moved).min(10) as i32)
-                .visibility_timeout(30)
+                .queue_url(dlq)
+                .max_number_of_messages((max - held.len() as u32).min(10) as i32)
+                .visibility_timeout(HOLD)
                 .send()
                 .await
                 .map_err(sdk)?;
@@ -206,24 +237,99 @@ impl Queue for SqsQueue {
                 break;
             }
             for m in messages {
-                // Send first, then delete: a crash in between duplicates, never loses.
-                self.client
-                    .send_message()
-                    .queue_url(&target)
-                    .message_body(m.body.unwrap_or_default())
-                    .send()
-                    .await
-                    .map_err(sdk)?;
-                self.client
-                    .delete_message()
-                    .queue_url(&dlq)
-                    .receipt_handle(m.receipt_handle.unwrap_or_default())
-                    .send()
-                    .await
-                    .map_err(sdk)?;
-                moved += 1;
+                let id = m.message_id.unwrap_or_default();
+                if held.iter().any(|h| h.id == id) {
+                    continue;
+                }
+                held.push(Received {
+                    id,
+                    receipt: m.receipt_handle.unwrap_or_default(),
+                    body: m.body.unwrap_or_default(),
+                    receive_count: 0,
+                });
+            }
+            if until.is_some_and(|id| held.iter().any(|h| h.id == id)) {
+                break;
             }
         }
-        Ok(moved)
+        Ok(held)
+    }
+
+    /// Makes held messages visible again at once.
+    async fn release(&self, url: &str, receipts: Vec<String>) -> Result<(), QueueError> {
+        for chunk in receipts.chunks(MAX_BATCH) {
+            let entries = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    ChangeMessageVisibilityBatchRequestEntry::builder()
+                        .id(i.to_string())
+                        .receipt_handle(r)
+                        .visibility_timeout(0)
+                        .build()
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| QueueError::Unavailable(format!("sqs: {e}")))?;
+            self.client
+                .change_message_visibility_batch()
+                .queue_url(url)
+                .set_entries(Some(entries))
+                .send()
+                .await
+                .map_err(sdk)?;
+        }
+        Ok(())
+    }
+
+    async fn delete_batch(&self, url: &str, receipts: Vec<String>) -> Result<(), QueueError> {
+        for chunk in receipts.chunks(MAX_BATCH) {
+            let entries = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, r)| DeleteMessageBatchRequestEntry::builder().id(i.to_string()).receipt_handle(r).build())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| QueueError::Unavailable(format!("sqs: {e}")))?;
+            let out = self
+                .client
+                .delete_message_batch()
+                .queue_url(url)
+                .set_entries(Some(entries))
+                .send()
+                .await
+                .map_err(sdk)?;
+            if let Some(f) = out.failed.first() {
+                return Err(QueueError::Unavailable(format!(
+                    "sqs: delete failed: {} {}",
+                    f.code,
+                    f.message.as_deref().unwrap_or("")
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    async fn send_batch_to(&self, url: &str, bodies: &[String]) -> Result<Vec<Result<String, QueueError>>, QueueError> {
+        let entries = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| SendMessageBatchRequestEntry::builder().id(i.to_string()).message_body(b).build())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| QueueError::Unavailable(format!("sqs: {e}")))?;
+        let out =
+            self.client.send_message_batch().queue_url(url).set_entries(Some(entries)).send().await.map_err(sdk)?;
+        let mut results: Vec<Result<String, QueueError>> =
+            bodies.iter().map(|_| Err(QueueError::Unavailable("sqs: no answer for this entry".into()))).collect();
+        for ok in out.successful {
+            if let Some(slot) = ok.id.parse::<usize>().ok().and_then(|i| results.get_mut(i)) {
+                *slot = Ok(ok.message_id);
+            }
+        }
+        for failed in out.failed {
+            if let Some(slot) = failed.id.parse::<usize>().ok().and_then(|i| results.get_mut(i)) {
+                let why = format!("sqs: {} {}", failed.code, failed.message.unwrap_or_default());
+                *slot = Err(QueueError::Unavailable(why));
+            }
+        }
+        Ok(results)
     }
 }
