@@ -18,6 +18,7 @@ TEST_LOG_DIR="$REPO_ROOT/target/test-logs"
 PIP_MOTO='moto[server]==5.2.5'
 PIP_LOCALSTRIPE='localstack-localstripe==1.15.6.post1'
 PIP_CFN_LINT='cfn-lint==1.58.0'
+PIP_CARGO_LAMBDA='cargo-lambda==1.9.2'
 
 if [ -t 2 ] && [ -z "${NO_COLOR:-}" ]; then
     _C_BLUE=$'\033[1;34m' _C_YELLOW=$'\033[1;33m' _C_RED=$'\033[1;31m' _C_OFF=$'\033[0m'

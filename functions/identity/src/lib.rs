@@ -145,8 +145,12 @@ fn user_view(u: &kt_domain::tenancy::User) -> UserView {
 }
 
 /// Sets the session, refresh and CSRF cookies for a sign-in or refresh.
-pub(crate) fn signed_in_response(s: SignedIn, recovery_codes: Option<Vec<String>>) -> Response {
-    let csrf = kt_app::identity::tokens::new_secret();
+pub(crate) fn signed_in_response(
+    app: &AppState,
+    s: SignedIn,
+    recovery_codes: Option<Vec<String>>,
+) -> Result<Response, ApiError> {
+    let csrf = app.tokens.csrf_token(&s.session.id)?;
     let refresh_age = (s.session.ends_at - s.session.last_used_at).whole_seconds().max(0);
     let body = SignedInView {
         user: user_view(&s.user),
@@ -161,7 +165,7 @@ pub(crate) fn signed_in_response(s: SignedIn, recovery_codes: Option<Vec<String>
     h.append(header::SET_COOKIE, set_cookie(REFRESH_COOKIE, &s.refresh_token, refresh_age, true));
     h.append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &csrf, refresh_age, false));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+    Ok(res)
 }
 
 /// Browsers must send this header on sign-in: a cross-site form cannot (login CSRF).
@@ -204,7 +208,7 @@ async fn sign_in(
     }
     let client = ClientInfo { ip: client_ip(&headers), user_agent: user_agent(&headers) };
     let outcome = sessions::sign_in_password(&app, &tenant, &body.email, &body.password, &client).await?;
-    Ok(two_factor::sign_in_response(outcome))
+    two_factor::sign_in_response(&app, outcome)
 }
 
 /// Trades the refresh cookie for new cookies (the refresh token rotates).
@@ -220,7 +224,7 @@ async fn refresh(
 ) -> Result<Response, ApiError> {
     require_xhr(&headers)?;
     let token = cookie(&headers, REFRESH_COOKIE).ok_or(AppError::Unauthenticated)?;
-    Ok(signed_in_response(sessions::refresh(&app, &tenant, token).await?, None))
+    signed_in_response(&app, sessions::refresh(&app, &tenant, token).await?, None)
 }
 
 /// Ends this session and clears the cookies.
@@ -380,9 +384,10 @@ async fn set_password_with(
 ) -> Result<Response, ApiError> {
     require_xhr(headers)?;
     let client = kt_http::auth::client_info(headers);
-    Ok(two_factor::sign_in_response(
+    two_factor::sign_in_response(
+        app,
         links::set_password(app, tenant, &body.token, &body.password, purpose, &client).await?,
-    ))
+    )
 }
 
 /// Emails a single-use sign-in link (15 minutes) when the address has an account here.
@@ -414,7 +419,7 @@ async fn redeem_magic_link(
 ) -> Result<Response, ApiError> {
     require_xhr(&headers)?;
     let client = kt_http::auth::client_info(&headers);
-    Ok(two_factor::sign_in_response(links::sign_in_with_link(&app, &tenant, &body.token, &client).await?))
+    two_factor::sign_in_response(&app, links::sign_in_with_link(&app, &tenant, &body.token, &client).await?)
 }
 
 /// Emails a password-reset link (1 hour) when the address has an account here.

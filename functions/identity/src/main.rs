@@ -13,5 +13,6 @@ async fn main() -> Result<(), lambda_http::Error> {
         .await?
         .build();
     let (router, _) = kt_fn_identity::router().split_for_parts();
-    lambda_http::run(router.with_state(state)).await
+    let trusted = kt_http::client::TrustedProxies::from_env()?;
+    lambda_http::run(kt_http::client::layer(router.with_state(state), trusted)).await
 }

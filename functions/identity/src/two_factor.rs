@@ -58,10 +58,10 @@ fn challenge_view(c: Challenge) -> ChallengeView {
 }
 
 /// The answer to a first factor: cookies and the session (200), or the second step (202).
-pub(crate) fn sign_in_response(outcome: SignIn) -> Response {
+pub(crate) fn sign_in_response(app: &AppState, outcome: SignIn) -> Result<Response, ApiError> {
     match outcome {
-        SignIn::Session(s) => signed_in_response(*s, None),
-        SignIn::SecondFactor(c) => (StatusCode::ACCEPTED, Json(challenge_view(c))).into_response(),
+        SignIn::Session(s) => signed_in_response(app, *s, None),
+        SignIn::SecondFactor(c) => Ok((StatusCode::ACCEPTED, Json(challenge_view(c))).into_response()),
     }
 }
 
@@ -155,7 +155,7 @@ async fn challenge_verify(
     }
     let client = client_info(&headers);
     let v = two_factor::challenge_verify(&app, &tenant, &body.challenge, body.method, &body.code, &client).await?;
-    Ok(signed_in_response(v.signed, v.recovery_codes))
+    signed_in_response(&app, v.signed, v.recovery_codes)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -229,6 +229,11 @@ async fn partners_change_roles_memberships_and_status_with_an_audit_trail() {
     );
     let last = w.call("DELETE", &join, ACME, &pat, None).await;
     assert_eq!(last.status, StatusCode::CONFLICT, "a client keeps one organization");
+    // Her token from before the change stopped working at once; a new sign-in shows the change.
+    assert_eq!(w.call("GET", "/api/v1/me", ACME, &dana_b, None).await.status, StatusCode::UNAUTHORIZED);
+    let dana_b = w.sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    let me = w.call("GET", "/api/v1/me", ACME, &dana_b, None).await;
+    assert_eq!(me.body["organizations"].as_array().map(Vec::len), Some(1));
     // A client cannot manage memberships, not even their own.
     assert_eq!(
         w.call("PUT", &format!("{base}/users/{dana}/orgs/{globex}"), ACME, &dana_b, None).await.status,

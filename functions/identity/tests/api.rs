@@ -19,8 +19,13 @@ async fn api() -> Api {
     let state = wire(&Settings::local(dir.path())).await.expect("wire").state;
     kt_app::seed::demo(&state).await.expect("seed");
     let (router, _) = kt_fn_identity::router().split_for_parts();
-    Api { _dir: dir, router: router.with_state(state) }
+    // Requests arrive from 10.0.0.1, a trusted proxy (as CloudFront is on AWS): the client's
+    // address is the one it appended to X-Forwarded-For.
+    let trusted = "10.0.0.0/8".parse().expect("networks");
+    Api { _dir: dir, router: kt_http::client::layer(router.with_state(state), trusted) }
 }
+
+const PROXY: ([u8; 4], u16) = ([10, 0, 0, 1], 443);
 
 struct Reply {
     status: StatusCode,
@@ -64,7 +69,9 @@ impl Api {
             }
             None => Body::empty(),
         };
-        let res = self.router.clone().oneshot(req.body(body).expect("request")).await.expect("response");
+        let mut req = req.body(body).expect("request");
+        req.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(PROXY)));
+        let res = self.router.clone().oneshot(req).await.expect("response");
         let (parts, body) = res.into_parts();
         let bytes = body.collect().await.expect("body").to_bytes();
         Reply {
@@ -438,7 +445,7 @@ async fn the_audit_log_records_sign_ins_and_changes_and_exports_csv() {
             "POST",
             "/api/v1/auth/sign-in",
             ACME,
-            &[("x-requested-with", "t"), ("x-forwarded-for", "203.0.113.9"), ("user-agent", "Harness/1.0")],
+            &[("x-requested-with", "t"), ("x-forwarded-for", "6.6.6.6, 203.0.113.9"), ("user-agent", "Harness/1.0")],
             Some(json!({"email": "pat@acme-agency.test", "password": "nope nope nope"})),
         )
         .await;
@@ -772,4 +779,39 @@ async fn partners_request_custom_domains_and_kre8ivtech_maps_them() {
         (StatusCode::CREATED, Some("active")),
         "super admins map directly"
     );
+}
+
+#[tokio::test]
+async fn an_overlong_email_is_an_ordinary_refusal_not_a_server_error() {
+    let api = api().await;
+    let long = format!("{}@example.com", "a".repeat(3000));
+    assert_eq!(api.sign_in(ACME, &long, "whatever").await.status, StatusCode::UNAUTHORIZED);
+    for path in ["/api/v1/auth/magic-link", "/api/v1/auth/password-reset"] {
+        let r = api.call("POST", path, ACME, &[("x-requested-with", "test")], Some(json!({"email": long}))).await;
+        // The same answer as for an address with no account: nothing is told, nothing is sent.
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{path}: {}", r.text);
+    }
+}
+
+#[tokio::test]
+async fn a_csrf_pair_works_only_with_the_session_it_was_issued_for() {
+    let api = api().await;
+    let dana = api.session(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    let ivy = api.session(ACME, "ivy@initech.test", "Initech-Demo-Client-2026").await;
+    let api = &api;
+    let sign_out = |cookie: String, csrf: String| async move {
+        api.call("POST", "/api/v1/auth/sign-out", ACME, &[("cookie", &cookie), ("x-csrf-token", &csrf)], None)
+            .await
+            .status
+    };
+    // A pair planted in Dana's browser (a cookie a sibling subdomain could set, and its header)
+    // matches itself but is not her session's.
+    let session_only =
+        |c: &str| c.split("; ").filter(|p| !p.starts_with("__Host-kt_csrf=")).collect::<Vec<_>>().join("; ");
+    let planted = format!("{}; __Host-kt_csrf=attacker", session_only(&dana.0));
+    assert_eq!(sign_out(planted, "attacker".into()).await, StatusCode::FORBIDDEN);
+    // Ivy's real pair is no good with Dana's session either.
+    let borrowed = format!("{}; __Host-kt_csrf={}", session_only(&dana.0), ivy.1);
+    assert_eq!(sign_out(borrowed, ivy.1.clone()).await, StatusCode::FORBIDDEN);
+    assert_eq!(sign_out(dana.0.clone(), dana.1.clone()).await, StatusCode::NO_CONTENT, "her own pair works");
 }

@@ -169,7 +169,8 @@ pub async fn serve(settings: Settings, port: u16, web_dist: Option<PathBuf>) -> 
     let wired = kt_app::wiring::wire(&settings).await.map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?;
     let (stop, stopped) = watch::channel(false);
     let workers = spawn_workers(&wired.state, stopped);
-    let app = router(&wired, web_dist);
+    let trusted = kt_http::client::TrustedProxies::from_env().map_err(|e| anyhow::anyhow!(e))?;
+    let app = kt_http::client::layer(router(&wired, web_dist), trusted);
     let addr = SocketAddr::from(([0, 0, 0, 0], port));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(
@@ -178,7 +179,9 @@ pub async fn serve(settings: Settings, port: u16, web_dist: Option<PathBuf>) -> 
         data_dir = %settings.data_dir.display(),
         "KT-Portal is listening"
     );
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     let _ = stop.send(true);
     for w in workers {
         let _ = w.await;

@@ -463,3 +463,53 @@ async fn portal_dlq_lists_dead_letters_with_their_reason_and_replays_them() {
     let said = String::from_utf8_lossy(&bad.stderr);
     assert!(said.contains("--queue: one of: events, email"), "{said}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_cut_by_sigkill_at_any_point_files_once_when_retried_with_its_key() {
+    const ACME: &str = "acme.localhost";
+    let dir = tempfile::tempdir().expect("tmp");
+    seed(dir.path()).await;
+    let port = free_port();
+    let mut portal = Portal::start(dir.path(), port).await;
+    let dana = sign_in_http(&portal, ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    let (_, me) = api(&portal, ACME, &dana, reqwest::Method::GET, "/api/v1/me", None).await;
+    let tickets = format!("/api/v1/tenants/{}/tickets", me["user"]["tenant"].as_str().expect("tenant"));
+
+    let file = |portal: &Portal, key: String, subject: String| {
+        let request = client_for(portal, ACME)
+            .post(format!("http://{ACME}:{}{tickets}", portal.port))
+            .header("cookie", &dana.cookie)
+            .header("x-csrf-token", &dana.csrf)
+            .header("idempotency-key", key)
+            .json(&serde_json::json!({"subject": subject, "description": "Cut short.", "priority": "high", "category": "billing"}));
+        async move { request.send().await }
+    };
+    // The kill lands at different points of the create: before it is read, while it runs, after
+    // its commit and before the answer, after the answer.
+    let mut filed_before_the_kill = 0;
+    for delay_ms in [0, 1, 2, 4, 8, 15, 30, 60] {
+        let (key, subject) = (format!("crash-{delay_ms}"), format!("Crash after {delay_ms} ms"));
+        let in_flight = tokio::spawn(file(&portal, key.clone(), subject.clone()));
+        tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+        portal.kill();
+        let _ = in_flight.await;
+        portal = Portal::start(dir.path(), port).await;
+
+        let retried = file(&portal, key.clone(), subject.clone()).await.expect("retry");
+        assert_eq!(retried.status(), 201, "the retry after a kill at {delay_ms} ms");
+        if retried.headers().contains_key("idempotent-replayed") {
+            filed_before_the_kill += 1;
+        }
+        let id = retried.json::<serde_json::Value>().await.expect("json")["id"].clone();
+        let again = file(&portal, key, subject.clone()).await.expect("again");
+        assert_eq!(again.headers().get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
+        assert_eq!(again.json::<serde_json::Value>().await.expect("json")["id"], id, "the same ticket");
+        let (status, list) =
+            api(&portal, ACME, &dana, reqwest::Method::GET, &format!("{tickets}?limit=100"), None).await;
+        assert_eq!(status, 200, "{list}");
+        let filed =
+            list["items"].as_array().expect("items").iter().filter(|t| t["subject"] == subject.as_str()).count();
+        assert_eq!(filed, 1, "one ticket for the key after a kill at {delay_ms} ms");
+    }
+    assert!(filed_before_the_kill > 0, "some kills landed after the commit: their retry was answered from the record");
+}

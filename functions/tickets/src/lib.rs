@@ -305,13 +305,17 @@ fn parse_new_ticket(body: NewTicketRequest) -> Result<NewTicket, AppError> {
 }
 
 /// Files a ticket: it gets the tenant's next number and enters its priority's queue.
-/// Retries with the same `Idempotency-Key` get the first answer.
+/// A retry with the same `Idempotency-Key` and body gets the ticket the first attempt filed
+/// (`Idempotent-Replayed: true`), however that attempt ended.
 #[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/tickets", tag = "tickets", request_body = NewTicketRequest,
     params(("tenant_id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
     responses(
-        (status = 201, body = TicketView, description = "Filed; `queue` says where it stands"),
+        (status = 201, body = TicketView, description = "Filed; `queue` says where it stands (with `Idempotent-Replayed: true`: filed by an earlier request with the same key)"),
+        (status = 400, description = "Unreadable body, or an `Idempotency-Key` that is not 1-255 visible ASCII characters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong CSRF token", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid, or the `Idempotency-Key` was used with another body", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_ticket(
     State(app): State<AppState>,
@@ -330,15 +334,28 @@ async fn create_ticket(
         return ApiError::from(e).into_response();
     }
     let scope = format!("T#{}#USER#{}#TICKETS", auth.actor.tenant, auth.actor.user);
+    let guard = idempotency::guard(&scope, key.as_deref(), &body);
     let client = kt_http::auth::client_info(&headers);
-    idempotency::run(&app, &scope, key, &body, || async {
+    let filed = async {
         let input = parse_new_ticket(from_json_bytes::<NewTicketRequest>(&body)?)?;
-        let t = tickets::create(&app, &auth.actor, &tenant, input, &client).await?;
+        let (t, replayed) = tickets::create_once(&app, &auth.actor, &tenant, input, &client, guard.as_ref()).await?;
         let standing = tickets::standing(&app, &t).await?;
-        let view = ticket_view(&tenant, &t, 1, standing.as_ref(), true, &auth.actor);
-        Ok((StatusCode::CREATED, serde_json::to_value(view).map_err(|e| AppError::Internal(e.to_string()))?))
-    })
-    .await
+        let version = match replayed {
+            true => kt_store::tickets::get(app.store.as_ref(), &tenant.id, &t.id).await?.map_or(1, |v| v.version),
+            false => 1,
+        };
+        Ok::<_, ApiError>((ticket_view(&tenant, &t, version, standing.as_ref(), true, &auth.actor), replayed))
+    };
+    match filed.await {
+        Ok((view, replayed)) => {
+            let mut res = (StatusCode::CREATED, Json(view)).into_response();
+            if replayed {
+                idempotency::mark_replayed(&mut res);
+            }
+            res
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -6,5 +6,6 @@ async fn main() -> Result<(), lambda_http::Error> {
     let state =
         kt_app::wiring::aws::AwsWiring::from_env().await?.blobs()?.token_secret().await?.data_key().await?.build();
     let (router, _) = kt_fn_tickets::router().split_for_parts();
-    lambda_http::run(router.with_state(state)).await
+    let trusted = kt_http::client::TrustedProxies::from_env()?;
+    lambda_http::run(kt_http::client::layer(router.with_state(state), trusted)).await
 }

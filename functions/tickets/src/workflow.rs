@@ -13,7 +13,7 @@ use kt_app::{AppError, AppState};
 use kt_domain::identity::{TicketId, UserId};
 use kt_domain::ticket::{Priority, Status, display_number};
 use kt_domain::workflow::{CANNED_VARIABLES, CannedResponse};
-use kt_http::auth::{Auth, TenantInPath};
+use kt_http::auth::{Auth, TenantHost, TenantInPath};
 use kt_http::{ApiError, ApiJson, Problem, etag};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -481,8 +481,12 @@ fn survey_view(tenant: &kt_domain::tenancy::Tenant, t: &kt_domain::ticket::Ticke
 #[utoipa::path(get, path = "/api/v1/surveys/{token}", tag = "workflow",
     params(("token" = String, Path)),
     responses((status = 200, body = SurveyView), (status = 404, description = "The link does not open, or expired", body = Problem, content_type = "application/problem+json")))]
-async fn get_survey(State(app): State<AppState>, Path(token): Path<String>) -> Result<Json<SurveyView>, ApiError> {
-    let (tenant, t, _) = satisfaction::open_link(&app, &token).await?;
+async fn get_survey(
+    State(app): State<AppState>,
+    TenantHost(host): TenantHost,
+    Path(token): Path<String>,
+) -> Result<Json<SurveyView>, ApiError> {
+    let (tenant, t, _) = satisfaction::open_link(&app, &host.id, &token).await?;
     Ok(Json(survey_view(&tenant, &t)))
 }
 
@@ -494,9 +498,10 @@ async fn get_survey(State(app): State<AppState>, Path(token): Path<String>) -> R
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn answer_survey(
     State(app): State<AppState>,
+    TenantHost(host): TenantHost,
     Path(token): Path<String>,
     ApiJson(body): ApiJson<RatingRequest>,
 ) -> Result<Json<SurveyView>, ApiError> {
-    let (tenant, t) = satisfaction::rate_by_link(&app, &token, body.rating, &body.comment).await?;
+    let (tenant, t) = satisfaction::rate_by_link(&app, &host.id, &token, body.rating, &body.comment).await?;
     Ok(Json(survey_view(&tenant, &t)))
 }

@@ -3,6 +3,7 @@
 
 pub mod dead_letters;
 pub mod error;
+pub mod idempotency;
 pub mod identity;
 pub mod mail;
 pub mod markdown;

@@ -48,6 +48,9 @@ pub struct AppState {
     pub sealer: Sealer,
     /// Host -> tenant and tenant lookups, shared by every request of this process.
     pub tenant_cache: Arc<TenantCache>,
+    /// Whether access tokens still stand (session live, user active, grants unchanged), read
+    /// at most a second ago.
+    pub session_cache: Arc<crate::identity::standing::StandingCache>,
     /// Woken after a commit that recorded events, so the local relay moves them at once
     /// instead of at its next poll (on AWS the table's stream drives the relay).
     pub outbox_wake: Arc<tokio::sync::Notify>,

@@ -530,14 +530,17 @@ async fn the_requester_rates_a_resolved_ticket_once_in_the_portal_or_by_the_mail
     let u = file_as(&w, &w.dana, "Fix the header", Category::TechnicalSupport).await;
     tickets::change(&w.app, &w.pat, &w.acme, &u.id, Change::status(Status::Resolved), None).await.expect("resolve");
     let token = satisfaction::link_token(&w.app, &reread(&w, &u).await).expect("token");
-    let (_, opened, user) = satisfaction::open_link(&w.app, &token).await.expect("open");
+    let (_, opened, user) = satisfaction::open_link(&w.app, &w.acme.id, &token).await.expect("open");
     assert_eq!((opened.id.clone(), user), (u.id.clone(), w.dana.user.clone()));
     let mut tampered = token.clone();
     tampered.pop();
     tampered.push(if token.ends_with('A') { 'B' } else { 'A' });
-    assert!(matches!(satisfaction::open_link(&w.app, &tampered).await, Err(AppError::NotFound)));
-    satisfaction::rate_by_link(&w.app, &token, 4, "").await.expect("rate by link");
-    assert!(matches!(satisfaction::rate_by_link(&w.app, &token, 4, "").await, Err(AppError::Conflict(_))));
+    assert!(matches!(satisfaction::open_link(&w.app, &w.acme.id, &tampered).await, Err(AppError::NotFound)));
+    // Another tenant's portal does not open it.
+    assert!(matches!(satisfaction::open_link(&w.app, &w.house.id, &token).await, Err(AppError::NotFound)));
+    assert!(matches!(satisfaction::rate_by_link(&w.app, &w.house.id, &token, 4, "").await, Err(AppError::NotFound)));
+    satisfaction::rate_by_link(&w.app, &w.acme.id, &token, 4, "").await.expect("rate by link");
+    assert!(matches!(satisfaction::rate_by_link(&w.app, &w.acme.id, &token, 4, "").await, Err(AppError::Conflict(_))));
     assert_eq!(reread(&w, &u).await.satisfaction.expect("rated").via, "email");
 
     let counts = tickets::listing::counts(&w.app, &w.pat, &w.acme, None).await.expect("counts");

@@ -177,6 +177,11 @@ pub struct User {
     pub status: UserStatus,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// Counts the changes to what the user may do (role, status, organization memberships).
+    /// Access tokens carry the count they were issued at; one issued before a change no longer
+    /// works, so the change takes effect on the next request (the client refreshes its token).
+    #[serde(default)]
+    pub grants: u32,
 }
 
 /// A display name: 1-120 characters after trimming, no control characters.

@@ -68,7 +68,8 @@ impl FromRequestParts<AppState> for Auth {
             None => {
                 let t = cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
                 if !is_safe(&parts.method) {
-                    check_csrf(&parts.headers)?;
+                    let session = state.tokens.verify(t)?.sid;
+                    check_csrf(&parts.headers, &state.tokens, &session)?;
                 }
                 t
             }
@@ -144,12 +145,21 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// Double submit: the header must equal the CSRF cookie.
-pub fn check_csrf(headers: &HeaderMap) -> Result<(), ApiError> {
+/// Double submit bound to the session: the header must equal the CSRF cookie, and be the
+/// session's own token (an HMAC of its id), so a pair planted from elsewhere is worthless.
+pub fn check_csrf(
+    headers: &HeaderMap,
+    keys: &kt_app::identity::tokens::TokenKeys,
+    session_id: &str,
+) -> Result<(), ApiError> {
     let cookie = cookie(headers, CSRF_COOKIE);
     let header = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
     match (cookie, header) {
-        (Some(c), Some(h)) if !c.is_empty() && bool::from(c.as_bytes().ct_eq(h.as_bytes())) => Ok(()),
+        (Some(c), Some(h))
+            if !c.is_empty() && bool::from(c.as_bytes().ct_eq(h.as_bytes())) && keys.csrf_matches(session_id, h) =>
+        {
+            Ok(())
+        }
         _ => Err(ApiError::new(
             axum::http::StatusCode::FORBIDDEN,
             "csrf",
@@ -172,13 +182,10 @@ pub fn clear_cookie(name: &str) -> HeaderValue {
 }
 
 /// The client's address (first hop of `X-Forwarded-For`, as API Gateway and CloudFront set it).
+/// The client's address as [`crate::client::layer`] worked it out (never a header the client
+/// wrote itself).
 pub fn client_ip(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
+    headers.get(crate::client::CLIENT_ADDRESS).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 pub fn user_agent(headers: &HeaderMap) -> Option<String> {
@@ -197,14 +204,21 @@ mod tests {
     #[test]
     fn cookies_and_csrf() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; __Host-kt_csrf=tok; b=2"));
-        assert_eq!(cookie(&h, "__Host-kt_csrf"), Some("tok"));
+        let keys = kt_app::identity::tokens::TokenKeys::new(b"0123456789abcdef0123456789abcdef");
+        let tok = keys.csrf_token("s1").unwrap();
+        h.insert(header::COOKIE, HeaderValue::from_str(&format!("a=1; __Host-kt_csrf={tok}; b=2")).unwrap());
+        assert_eq!(cookie(&h, "__Host-kt_csrf"), Some(tok.as_str()));
         assert_eq!(cookie(&h, "missing"), None);
-        assert!(check_csrf(&h).is_err(), "no header");
+        assert!(check_csrf(&h, &keys, "s1").is_err(), "no header");
         h.insert(CSRF_HEADER, HeaderValue::from_static("other"));
-        assert!(check_csrf(&h).is_err(), "wrong header");
-        h.insert(CSRF_HEADER, HeaderValue::from_static("tok"));
-        assert!(check_csrf(&h).is_ok());
+        assert!(check_csrf(&h, &keys, "s1").is_err(), "wrong header");
+        h.insert(CSRF_HEADER, HeaderValue::from_str(&tok).unwrap());
+        assert!(check_csrf(&h, &keys, "s1").is_ok());
+        assert!(check_csrf(&h, &keys, "s2").is_err(), "a matching pair of another session");
+        let mut planted = HeaderMap::new();
+        planted.insert(header::COOKIE, HeaderValue::from_static("__Host-kt_csrf=tok"));
+        planted.insert(CSRF_HEADER, HeaderValue::from_static("tok"));
+        assert!(check_csrf(&planted, &keys, "s1").is_err(), "any matching pair is not enough");
         let c = set_cookie(SESSION_COOKIE, "v", 60, true);
         assert_eq!(c.to_str().unwrap(), "__Host-kt_session=v; Path=/; Secure; SameSite=Lax; Max-Age=60; HttpOnly");
     }

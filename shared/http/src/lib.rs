@@ -1,7 +1,8 @@
 //! HTTP glue shared by every function: problem+json errors, JSON and header extractors,
-//! request ids and logs, cursor pagination, ETags, idempotency keys and OpenAPI assembly.
+//! the client's address, request ids and logs, cursor pagination, ETags, idempotency keys and OpenAPI assembly.
 
 pub mod auth;
+pub mod client;
 pub mod etag;
 pub mod extract;
 pub mod idempotency;

@@ -100,20 +100,14 @@ pub fn check_transaction(ops: &[TxOp]) -> Result<(), Violation> {
     let mut size = 0;
     for op in ops {
         match op {
-            TxOp::Put { item, .. } => {
-                check_item(item)?;
-                size += item_size(item);
-            }
-            TxOp::Delete { key, .. } | TxOp::Check { key, .. } => {
-                check_key(key)?;
-                size += key_size(key);
-            }
+            TxOp::Put { item, .. } => check_item(item)?,
+            TxOp::Delete { key, .. } | TxOp::Check { key, .. } => check_key(key)?,
             TxOp::Increment { key, field, .. } => {
                 check_key(key)?;
                 check_attr_name(field)?;
-                size += key_size(key) + field.len() + 21;
             }
         }
+        size += op_size(op);
         let key = op.key();
         if !seen.insert(key) {
             return Err(Violation::DuplicateTransactionItem { pk: key.pk.clone(), sk: key.sk.clone() });
@@ -123,6 +117,16 @@ pub fn check_transaction(ops: &[TxOp]) -> Result<(), Violation> {
         return Err(Violation::TransactionTooLarge { size, limit: MAX_TRANSACT_BYTES });
     }
     Ok(())
+}
+
+/// What `op` counts towards a transaction's [`MAX_TRANSACT_BYTES`]: the item written, or the
+/// key of an item only named (a delete or a condition check).
+pub fn op_size(op: &TxOp) -> usize {
+    match op {
+        TxOp::Put { item, .. } => item_size(item),
+        TxOp::Delete { key, .. } | TxOp::Check { key, .. } => key_size(key),
+        TxOp::Increment { key, field, .. } => key_size(key) + field.len() + 21,
+    }
 }
 
 fn key_size(key: &Key) -> usize {

@@ -18,14 +18,14 @@ use anyhow::{Context, bail};
 use futures::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
 use kt_app::tickets::{self as uc, NewTicket};
-use kt_app::wiring::{Backend, Settings, wire};
+use kt_app::wiring::{Backend, wire};
 use kt_domain::ticket::{Category, Priority, fenwick};
 use serde_json::{Value, json};
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::{Row, print_rows};
+use crate::{Row, app_err, print_rows};
 
 pub struct Options {
     pub backend: Backend,
@@ -101,28 +101,8 @@ async fn next_json(ws: &mut Socket) -> anyhow::Result<Value> {
     }
 }
 
-fn app_err(e: kt_app::AppError) -> anyhow::Error {
-    anyhow::anyhow!("{e}")
-}
-
 pub async fn run(o: Options) -> anyhow::Result<()> {
-    let dir = std::env::temp_dir().join(format!("kt-bench-{}", ulid::Ulid::new()));
-    let mut settings = Settings::local(&dir);
-    let label = match o.backend {
-        Backend::Local => "local host on SQLite".to_owned(),
-        Backend::Aws => {
-            let endpoint = std::env::var("MOTO_ENDPOINT").context("set MOTO_ENDPOINT (scripts/bench starts moto)")?;
-            let run = ulid::Ulid::new().to_string().to_lowercase();
-            settings.backend = Backend::Aws;
-            settings.aws_endpoint = Some(endpoint);
-            settings.table = format!("bench-{run}");
-            settings.bucket = format!("bench-{run}");
-            settings.queue_prefix = format!("bench-{run}-");
-            settings.jwt_secret = Some("bench-jwt-secret-0123456789abcdef0123456789".into());
-            settings.data_key = Some("bench-data-key-0123456789abcdef0123456789ab".into());
-            "local host on the AWS adapters against moto (EMULATOR: reference only)".to_owned()
-        }
-    };
+    let (settings, dir, label) = crate::bench_settings(o.backend)?;
     let wired = wire(&settings).await.map_err(app_err)?;
     let app = wired.state.clone();
     kt_app::seed::demo(&app).await.map_err(app_err)?;

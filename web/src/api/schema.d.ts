@@ -1001,7 +1001,8 @@ export interface paths {
         put?: never;
         /**
          * Files a ticket: it gets the tenant's next number and enters its priority's queue.
-         *     Retries with the same `Idempotency-Key` get the first answer.
+         *     A retry with the same `Idempotency-Key` and body gets the ticket the first attempt filed
+         *     (`Idempotent-Replayed: true`), however that attempt ended.
          */
         post: operations["create_ticket"];
         delete?: never;
@@ -5502,13 +5503,39 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Filed; `queue` says where it stands */
+            /** @description Filed; `queue` says where it stands (with `Idempotent-Replayed: true`: filed by an earlier request with the same key) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description Unreadable body, or an `Idempotency-Key` that is not 1-255 visible ASCII characters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or wrong CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -5519,6 +5546,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field is invalid, or the `Idempotency-Key` was used with another body */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -585,6 +585,7 @@ async fn a_rotated_secret_keeps_old_values_working_and_new_ones_use_the_new_key(
         role: kt_domain::identity::Role::Client,
         sid: "s".into(),
         orgs: vec![],
+        grants: 0,
         iat: now,
         exp: now + 600,
     };

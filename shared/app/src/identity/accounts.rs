@@ -105,6 +105,7 @@ pub async fn create_user(
         role: input.role,
         status: if credentials.password_hash.is_some() { UserStatus::Active } else { UserStatus::Invited },
         created_at: app.clock.now(),
+        grants: 0,
     };
     let mut ops: Vec<TxOp> = accounts::create_user_ops(&user, &credentials, &input.orgs)?;
     if user.status == UserStatus::Invited {
@@ -229,6 +230,9 @@ pub async fn update_user(
     if actions.is_empty() {
         return Ok(user);
     }
+    if user.role != current.value.role || user.status != current.value.status {
+        user.grants += 1;
+    }
     ops.insert(
         0,
         TxOp::Put { item: accounts::user_item(&user, current.version + 1)?, cond: Cond::Version(current.version) },
@@ -245,10 +249,13 @@ pub async fn update_user(
         Err(e) if e.is_conflict() => return Err(AppError::Conflict("the user changed meanwhile: reload".into())),
         Err(e) => return Err(e.into()),
     }
+    app.session_cache.forget_user(&user.id);
     if user.status == UserStatus::Disabled {
-        // Refresh tokens stop at once; access tokens lapse within their ten minutes.
-        for s in kt_store::sessions::of_user(app.store.as_ref(), &tenant.id, &user.id).await? {
-            app.store.delete(&kt_store::sessions::key(&tenant.id, &s.id), Cond::None).await?;
+        // Access tokens stopped with the grants count; the sessions (refresh tokens) go too.
+        let sessions = kt_store::sessions::of_user(app.store.as_ref(), &tenant.id, &user.id).await?;
+        let keys: Vec<_> = sessions.iter().map(|s| kt_store::sessions::key(&tenant.id, &s.id)).collect();
+        for chunk in keys.chunks(kt_store::limits::MAX_BATCH_GET) {
+            app.store.delete_many(chunk).await?;
         }
     }
     Ok(user)
@@ -263,7 +270,8 @@ pub async fn add_membership(
     org: &OrgId,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    let user = managed_user(app, actor, tenant, id).await?.value;
+    let current = managed_user(app, actor, tenant, id).await?;
+    let user = &current.value;
     accounts::get_org(app.store.as_ref(), &tenant.id, org).await?.ok_or(AppError::NotFound)?;
     if user.role != Role::Client {
         return Err(AppError::Conflict("only clients belong to organizations".into()));
@@ -273,15 +281,28 @@ pub async fn add_membership(
     let ops = vec![
         TxOp::Check { key: accounts::org_key(&tenant.id, org), cond: Cond::Exists },
         TxOp::Put { item: accounts::membership_item(&tenant.id, &user.id, org), cond: Cond::NotExists },
+        grants_op(&current)?,
         super::audit::op(&e)?,
     ];
-    match app.store.transact(ops).await {
+    let outcome = match app.store.transact(ops).await {
         Ok(()) => Ok(()),
         // Already a member.
         Err(kt_store::StoreError::Conflict { op: Some(1) }) => Ok(()),
+        Err(kt_store::StoreError::Conflict { op: Some(2) }) => {
+            Err(AppError::Conflict("the user changed meanwhile: reload".into()))
+        }
         Err(e) if e.is_conflict() => Err(AppError::NotFound),
         Err(e) => Err(e.into()),
-    }
+    };
+    app.session_cache.forget_user(&user.id);
+    outcome
+}
+
+/// Writes `user` back with one more change to its grants (its access tokens stop working).
+fn grants_op(user: &kt_store::entity::Versioned<User>) -> Result<TxOp, AppError> {
+    let mut changed = user.value.clone();
+    changed.grants += 1;
+    Ok(TxOp::Put { item: accounts::user_item(&changed, user.version + 1)?, cond: Cond::Version(user.version) })
 }
 
 /// Takes a client out of an organization; a client keeps at least one.
@@ -293,7 +314,8 @@ pub async fn remove_membership(
     org: &OrgId,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    let user = managed_user(app, actor, tenant, id).await?.value;
+    let current = managed_user(app, actor, tenant, id).await?;
+    let user = &current.value;
     let orgs = accounts::orgs_of(app.store.as_ref(), &tenant.id, &user.id).await?;
     if !orgs.contains(org) {
         return Err(AppError::NotFound);
@@ -303,13 +325,18 @@ pub async fn remove_membership(
     }
     let target = Some(format!("{}:{org}", user.id));
     let e = super::audit::entry(app, &tenant.id, Some(&actor.user), "user.membership_removed", target, client);
-    app.store
-        .transact(vec![
-            TxOp::Delete { key: accounts::membership_key(&tenant.id, &user.id, org), cond: Cond::Exists },
-            super::audit::op(&e)?,
-        ])
-        .await?;
-    Ok(())
+    let ops = vec![
+        TxOp::Delete { key: accounts::membership_key(&tenant.id, &user.id, org), cond: Cond::Exists },
+        grants_op(&current)?,
+        super::audit::op(&e)?,
+    ];
+    let outcome = match app.store.transact(ops).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.is_conflict() => Err(AppError::Conflict("the user changed meanwhile: reload".into())),
+        Err(e) => Err(e.into()),
+    };
+    app.session_cache.forget_user(&user.id);
+    outcome
 }
 
 /// Sends a fresh invitation (7 days) to someone who has not accepted yet.

@@ -9,6 +9,7 @@ pub mod domains;
 pub mod links;
 pub mod passwords;
 pub mod sessions;
+pub mod standing;
 pub mod tenancy;
 pub mod throttle;
 pub mod tokens;

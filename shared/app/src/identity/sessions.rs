@@ -7,6 +7,7 @@ use kt_domain::policy::Actor;
 use kt_domain::tenancy::{Tenant, TenantStatus, User, UserStatus};
 use kt_store::{Cond, accounts, sessions};
 
+use super::standing::Standing;
 use super::throttle::Throttle;
 use super::tokens::{ACCESS_TTL_SECS, AccessClaims, hash_secret, new_secret, secret_matches};
 use super::two_factor::{self, SignIn};
@@ -109,11 +110,11 @@ pub async fn start(app: &AppState, tenant: &Tenant, user: User, client: &ClientI
     };
     app.store.put(sessions::item(&session, 1)?, Cond::NotExists).await?;
     let refresh_token = format!("{}.{secret}", session.id);
-    let access_token = access_token(app, &session).await?;
+    let access_token = access_token(app, &session, user.grants).await?;
     Ok(SignedIn { access_token, refresh_token, expires_in: ACCESS_TTL_SECS, session, user })
 }
 
-async fn access_token(app: &AppState, session: &Session) -> Result<String, AppError> {
+async fn access_token(app: &AppState, session: &Session, grants: u32) -> Result<String, AppError> {
     let orgs = accounts::orgs_of(app.store.as_ref(), &session.tenant, &session.user).await?;
     let now = app.clock.now_unix();
     app.tokens.issue(&AccessClaims {
@@ -122,6 +123,7 @@ async fn access_token(app: &AppState, session: &Session) -> Result<String, AppEr
         role: session.role,
         sid: session.id.clone(),
         orgs,
+        grants,
         iat: now,
         exp: now + ACCESS_TTL_SECS,
     })
@@ -148,12 +150,14 @@ pub async fn refresh(app: &AppState, tenant: &Tenant, token: &str) -> Result<Sig
             );
             let delete = kt_store::TxOp::Delete { key: sessions::key(&tenant.id, &session.id), cond: Cond::None };
             store.transact(vec![delete, audit::op(&e)?]).await?;
+            app.session_cache.forget_session(&session.id);
         }
         return Err(AppError::Unauthenticated);
     }
     let user = accounts::get_user(store, &tenant.id, &session.user).await?.map(|v| v.value);
     let Some(user) = user.filter(|u| u.status == UserStatus::Active) else {
         store.delete(&sessions::key(&tenant.id, &session.id), Cond::None).await?;
+        app.session_cache.forget_session(&session.id);
         return Err(AppError::Unauthenticated);
     };
     let new = new_secret();
@@ -165,7 +169,7 @@ pub async fn refresh(app: &AppState, tenant: &Tenant, token: &str) -> Result<Sig
         Err(e) if e.is_conflict() => return Err(AppError::Unauthenticated),
         Err(e) => return Err(e.into()),
     }
-    let access_token = access_token(app, &session).await?;
+    let access_token = access_token(app, &session, user.grants).await?;
     Ok(SignedIn {
         access_token,
         refresh_token: format!("{}.{new}", session.id),
@@ -185,6 +189,7 @@ pub async fn revoke(app: &AppState, actor: &Actor, session_id: &str, client: &Cl
     let e = audit::entry(app, &actor.tenant, Some(&actor.user), "session.revoked", Some(session_id.to_owned()), client);
     let delete = kt_store::TxOp::Delete { key: sessions::key(&actor.tenant, session_id), cond: Cond::None };
     store.transact(vec![delete, audit::op(&e)?]).await?;
+    app.session_cache.forget_session(session_id);
     Ok(())
 }
 
@@ -192,9 +197,11 @@ pub async fn revoke(app: &AppState, actor: &Actor, session_id: &str, client: &Cl
 pub async fn revoke_all(app: &AppState, actor: &Actor, client: &ClientInfo) -> Result<usize, AppError> {
     let store = app.store.as_ref();
     let all = sessions::of_user(store, &actor.tenant, &actor.user).await?;
-    for s in &all {
-        store.delete(&sessions::key(&actor.tenant, &s.id), Cond::None).await?;
+    let keys: Vec<_> = all.iter().map(|s| sessions::key(&actor.tenant, &s.id)).collect();
+    for chunk in keys.chunks(kt_store::limits::MAX_BATCH_GET) {
+        store.delete_many(chunk).await?;
     }
+    app.session_cache.forget_user(&actor.user);
     let e =
         audit::entry(app, &actor.tenant, Some(&actor.user), "session.revoked_all", Some(all.len().to_string()), client);
     audit::record(app, e).await?;
@@ -205,11 +212,23 @@ pub async fn list(app: &AppState, actor: &Actor) -> Result<Vec<Session>, AppErro
     Ok(sessions::of_user(app.store.as_ref(), &actor.tenant, &actor.user).await?)
 }
 
-/// The actor behind a valid access token whose session and tenant are still live.
+/// The actor behind a valid access token whose tenant and session are still live and whose
+/// user is active with the grants the token was issued at (see [`super::standing`]).
 pub async fn actor_from_token(app: &AppState, token: &str) -> Result<Actor, AppError> {
     let claims = app.tokens.verify(token)?;
     let tenant = tenancy::get(app, &claims.tid).await.map_err(|_| AppError::Unauthenticated)?;
     ensure_active(&tenant).map_err(|_| AppError::Unauthenticated)?;
+    let standing = match app.session_cache.get(&claims.sid) {
+        Some(s) => s,
+        None => {
+            let s = Standing::read(app.store.as_ref(), &claims.tid, &claims.sid, &claims.sub).await?;
+            app.session_cache.put(&claims.sid, &claims.sub, s.clone());
+            s
+        }
+    };
+    if !standing.admits(&claims.sub, claims.grants, app.clock.now()) {
+        return Err(AppError::Unauthenticated);
+    }
     Ok(Actor {
         user: claims.sub,
         tenant: claims.tid,

@@ -5,6 +5,7 @@
 use kt_domain::Clock;
 use kt_store::{Cond, Item, Key, Store};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::AppError;
 
@@ -34,6 +35,8 @@ pub struct Throttle<'a> {
 
 /// The counters an attempt touches, each with its free failures.
 fn keys(scope: &str, account: &str, ip: Option<&str>) -> Vec<(Key, u32)> {
+    // The account as typed is hashed: any length fits a key, and no address sits in one.
+    let account = hex::encode(Sha256::digest(account.trim().to_lowercase().as_bytes()));
     let mut keys = vec![(Key::new(format!("{scope}#THROTTLE#acct#{account}"), "THROTTLE"), FREE_FAILURES)];
     if let Some(ip) = ip {
         keys.push((Key::new(format!("THROTTLE#ip#{ip}"), "THROTTLE"), FREE_IP_FAILURES));

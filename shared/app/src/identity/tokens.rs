@@ -3,6 +3,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use kt_domain::identity::{OrgId, Role, TenantId, UserId};
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,9 @@ pub struct AccessClaims {
     pub sid: String,
     #[serde(default)]
     pub orgs: Vec<OrgId>,
+    /// The user's grants count at issue (see `User::grants`): a later change voids the token.
+    #[serde(default)]
+    pub grants: u32,
     pub iat: i64,
     pub exp: i64,
 }
@@ -35,6 +39,21 @@ pub struct TokenKeys {
     encoding: Option<EncodingKey>,
     decoding: Vec<DecodingKey>,
     validation: Validation,
+    /// Keys of the CSRF tokens bound to sessions (current first), derived from the secrets.
+    csrf: Vec<[u8; 32]>,
+}
+
+fn csrf_key(secret: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"kt-portal csrf\0");
+    h.update(secret);
+    h.finalize().into()
+}
+
+fn csrf_mac(key: &[u8; 32], session_id: &str) -> Hmac<Sha256> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(session_id.as_bytes());
+    mac
 }
 
 impl TokenKeys {
@@ -46,12 +65,30 @@ impl TokenKeys {
     pub fn rotated(current: &[u8], previous: Option<&[u8]>) -> Self {
         let mut decoding = vec![DecodingKey::from_secret(current)];
         decoding.extend(previous.map(DecodingKey::from_secret));
-        Self { encoding: Some(EncodingKey::from_secret(current)), decoding, validation: Self::validation() }
+        let mut csrf = vec![csrf_key(current)];
+        csrf.extend(previous.map(csrf_key));
+        Self { encoding: Some(EncodingKey::from_secret(current)), decoding, validation: Self::validation(), csrf }
+    }
+
+    /// The CSRF token of session `session_id`: an HMAC of its id, so a token minted for one
+    /// session (or made up) is worthless with another.
+    pub fn csrf_token(&self, session_id: &str) -> Result<String, AppError> {
+        let key = self
+            .csrf
+            .first()
+            .ok_or_else(|| AppError::Unavailable("the token secret is not wired into this function".into()))?;
+        Ok(URL_SAFE_NO_PAD.encode(csrf_mac(key, session_id).finalize().into_bytes()))
+    }
+
+    /// Whether `token` is session `session_id`'s CSRF token (under the current or previous secret).
+    pub fn csrf_matches(&self, session_id: &str, token: &str) -> bool {
+        let Ok(raw) = URL_SAFE_NO_PAD.decode(token) else { return false };
+        self.csrf.iter().any(|key| csrf_mac(key, session_id).verify_slice(&raw).is_ok())
     }
 
     /// For a process that handles no tokens (the health check, the relay, the mail worker).
     pub fn absent() -> Self {
-        Self { encoding: None, decoding: Vec::new(), validation: Self::validation() }
+        Self { encoding: None, decoding: Vec::new(), validation: Self::validation(), csrf: Vec::new() }
     }
 
     fn validation() -> Validation {
@@ -108,6 +145,7 @@ mod tests {
             role: Role::Client,
             sid: "s1".into(),
             orgs: vec![OrgId::new(ulid::Ulid::new())],
+            grants: 0,
             iat: 0,
             exp,
         }
@@ -125,6 +163,19 @@ mod tests {
         assert!(keys.verify(&keys.issue(&claims(now() - 60)).unwrap()).is_err(), "expired");
         let other = TokenKeys::new(b"another secret another secret 00");
         assert!(other.verify(&keys.issue(&c).unwrap()).is_err(), "signed by someone else");
+    }
+
+    #[test]
+    fn csrf_tokens_are_bound_to_their_session_and_survive_a_rotation() {
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
+        let token = keys.csrf_token("session-1").unwrap();
+        assert!(keys.csrf_matches("session-1", &token));
+        assert!(!keys.csrf_matches("session-2", &token), "another session's token");
+        assert!(!keys.csrf_matches("session-1", "made-up"), "a made-up token");
+        let rotated =
+            TokenKeys::rotated(b"a new secret, a new secret, 0000", Some(b"0123456789abcdef0123456789abcdef"));
+        assert!(rotated.csrf_matches("session-1", &token), "issued before the rotation");
+        assert!(!TokenKeys::new(b"another secret another secret 00").csrf_matches("session-1", &token));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use kt_domain::policy::{Actor, Permission};
 use kt_domain::tenancy::Tenant;
 use kt_domain::ticket::{Message, Status, Ticket, display_number, number_in_portal};
 use kt_store::workflow::{self, Link};
-use kt_store::{Cond, Item, Key, Query, SkCond, TxOp, accounts, tickets};
+use kt_store::{Cond, Item, Key, Query, SkCond, TxOp, accounts, limits, tickets};
 
 use super::{activity_op, event_op, get, move_ticket, resource};
 use crate::worker::{Consumer, HandlerError};
@@ -276,7 +276,8 @@ const MAX_MOVE_CONFLICTS: u32 = 10;
 const MOVING: [&str; 3] = ["MSG#", "ATT#", "TIME#"];
 
 /// Moves the source's replies, notes, attachments and time entries to the target: each item
-/// is written there and removed here in one transaction (25 at a time), the removal under the
+/// is written there and removed here in one transaction (25 at a time, fewer when they would
+/// pass DynamoDB's 4 MB for a transaction), the removal under the
 /// version read, so an item changed meanwhile (an upload confirmed) is read again rather than
 /// moved as it was. Safe to repeat.
 pub async fn move_conversation(
@@ -298,6 +299,7 @@ pub async fn move_conversation(
                 break;
             }
             let mut ops = Vec::with_capacity(page.items.len() * 2);
+            let mut bytes = 0;
             for item in page.items {
                 let copy = if prefix == "ATT#" {
                     // Rebuilt whole: a pending upload stays listed for the sweep, under its new ticket.
@@ -311,8 +313,17 @@ pub async fn move_conversation(
                     copy.expires_at = item.expires_at;
                     copy
                 };
-                ops.push(TxOp::Put { item: copy, cond: Cond::None });
-                ops.push(TxOp::Delete { key: item.key, cond: Cond::Version(item.version) });
+                let pair = [
+                    TxOp::Put { item: copy, cond: Cond::None },
+                    TxOp::Delete { key: item.key, cond: Cond::Version(item.version) },
+                ];
+                let size: usize = pair.iter().map(limits::op_size).sum();
+                // Large messages: fewer per transaction (the rest are the next page's).
+                if !ops.is_empty() && bytes + size > limits::MAX_TRANSACT_BYTES {
+                    break;
+                }
+                bytes += size;
+                ops.extend(pair);
             }
             let count = ops.len() / 2;
             match store.transact(ops).await {

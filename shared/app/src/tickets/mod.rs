@@ -32,6 +32,7 @@ use kt_store::entity::Versioned;
 use kt_store::{Cond, Item, TxOp, accounts, tickets};
 use serde::{Deserialize, Serialize};
 
+use crate::idempotency::{Guard, Recorded};
 use crate::identity::sessions::ClientInfo;
 use crate::identity::tenancy;
 use crate::{AppError, AppState, outbox, permit};
@@ -220,8 +221,26 @@ pub async fn create(
     actor: &Actor,
     tenant: &Tenant,
     input: NewTicket,
-    _client: &ClientInfo,
+    client: &ClientInfo,
 ) -> Result<Ticket, AppError> {
+    Ok(create_once(app, actor, tenant, input, client, None).await?.0)
+}
+
+/// [`create`] guarded by an idempotency key: the key's record commits with the ticket, and a
+/// key already recorded answers with its ticket (`true`: replayed) without filing another.
+pub async fn create_once(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    input: NewTicket,
+    _client: &ClientInfo,
+    guard: Option<&Guard>,
+) -> Result<(Ticket, bool), AppError> {
+    if let Some(g) = guard
+        && let Some(t) = filed_before(app, actor, tenant, g).await?
+    {
+        return Ok((t, true));
+    }
     let mut errors: Vec<Invalid> = Vec::new();
     let subject = parse_subject(&input.subject).map_err(|e| errors.push(e)).ok();
     let description = parse_body(&input.description, "description").map_err(|e| errors.push(e)).ok();
@@ -283,9 +302,41 @@ pub async fn create(
     ops.extend(tickets::stat_ops(&ticket, ticket.status, ticket.priority, 1));
     ops.push(activity_op(app, &ticket, actor, "created", None, Some(ticket.status.as_str().into()))?);
     ops.push(event_op(app, "ticket.created", &ticket, tenant, Some(actor), &[ticket.priority], serde_json::json!({}))?);
-    store.transact(ops).await?;
+    if let Some(g) = guard {
+        ops.push(g.record(&format!("ticket:{}", ticket.id), now.unix_timestamp())?);
+    }
+    let guard_op = ops.len() - 1;
+    match store.transact(ops).await {
+        Ok(()) => {}
+        // A copy of this request committed first: answer with its ticket.
+        Err(kt_store::StoreError::Conflict { op: Some(i) }) if guard.is_some() && i == guard_op => {
+            let g = guard.ok_or_else(|| AppError::Internal("guard".into()))?;
+            return filed_before(app, actor, tenant, g).await?.map(|t| (t, true)).ok_or(AppError::PreconditionFailed);
+        }
+        Err(e) => return Err(e.into()),
+    }
     app.outbox_wake.notify_one();
-    Ok(ticket)
+    Ok((ticket, false))
+}
+
+/// The ticket an idempotency key already filed, if any; a key used with another body is refused.
+async fn filed_before(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    guard: &Guard,
+) -> Result<Option<Ticket>, AppError> {
+    match guard.recorded(app.store.as_ref()).await? {
+        None => Ok(None),
+        Some(Recorded::OtherBody) => Err(Guard::other_body()),
+        Some(Recorded::Made(resource)) => {
+            let id = resource
+                .strip_prefix("ticket:")
+                .and_then(|id| TicketId::try_from(id.to_owned()).ok())
+                .ok_or_else(|| AppError::Internal(format!("idempotency record names {resource}")))?;
+            Ok(Some(get(app, actor, tenant, &id).await?.value))
+        }
+    }
 }
 
 /// A ticket the actor may see (404 otherwise).

@@ -42,8 +42,9 @@ pub fn link_token(app: &AppState, t: &Ticket) -> Result<String, AppError> {
 }
 
 /// The ticket a survey link names, with its tenant and the person it is for; 404 for a link
-/// that does not open, names nothing, or has expired.
-pub async fn open_link(app: &AppState, token: &str) -> Result<(Tenant, Ticket, UserId), AppError> {
+/// that does not open, names nothing, has expired, or is opened on another tenant's portal
+/// than `host` (the tenant whose host serves the request).
+pub async fn open_link(app: &AppState, host: &TenantId, token: &str) -> Result<(Tenant, Ticket, UserId), AppError> {
     let plain = app.sealer.open(token.trim(), SEAL_OWNER).map_err(|_| AppError::NotFound)?;
     let c: Claims = serde_json::from_slice(&plain).map_err(|_| AppError::NotFound)?;
     if c.e < app.clock.now_unix() {
@@ -53,6 +54,9 @@ pub async fn open_link(app: &AppState, token: &str) -> Result<(Tenant, Ticket, U
     else {
         return Err(AppError::NotFound);
     };
+    if &tenant != host {
+        return Err(AppError::NotFound);
+    }
     let t = tickets::get(app.store.as_ref(), &tenant, &id).await?.ok_or(AppError::NotFound)?.value;
     if t.requester != user {
         return Err(AppError::NotFound);
@@ -138,11 +142,12 @@ pub async fn rate(
 /// The requester rates their ticket through the mail's link.
 pub async fn rate_by_link(
     app: &AppState,
+    host: &TenantId,
     token: &str,
     rating: u8,
     comment: &str,
 ) -> Result<(Tenant, Ticket), AppError> {
-    let (tenant, t, user) = open_link(app, token).await?;
+    let (tenant, t, user) = open_link(app, host, token).await?;
     let t = record(app, &tenant, &t.id, &user, rating, comment, "email").await?;
     Ok((tenant, t))
 }

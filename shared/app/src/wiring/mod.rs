@@ -65,6 +65,7 @@ impl Parts {
             tokens: self.tokens,
             sealer: self.sealer,
             tenant_cache: Arc::new(TenantCache::default()),
+            session_cache: Arc::default(),
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
