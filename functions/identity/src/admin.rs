@@ -3,7 +3,7 @@
 //! and a partner on its own portal use the same routes; the policy decides who sees what.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use kt_app::identity::accounts::{self as accounts_uc, NewUser};
 use kt_app::identity::tenancy::{self, NewTenant};
@@ -12,8 +12,9 @@ use kt_domain::identity::{OrgId, Role, UserId};
 use kt_domain::policy::Permission;
 use kt_domain::tenancy::{Tenant, TenantKind, TenantStatus, UserStatus};
 use kt_http::auth::{Auth, TenantInPath};
+use kt_http::extract::non_null;
 use kt_http::pagination::{PageParams, Paginated};
-use kt_http::{ApiError, ApiJson, Problem};
+use kt_http::{ApiError, ApiJson, ApiQuery, Problem};
 use kt_store::{accounts, tenants};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -82,7 +83,7 @@ fn require(auth: &Auth, tenant: &Tenant, permission: Permission) -> Result<(), A
 async fn list_tenants(
     State(app): State<AppState>,
     auth: Auth,
-    Query(page): Query<PageParams>,
+    ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<Paginated<TenantView>>, ApiError> {
     accounts_uc::require(Some(&auth.actor), Permission::ViewAllTenants, &auth.tenant)?;
     let (items, next_cursor) = tenants::list(app.store.as_ref(), page.limit()?, page.cursor.clone()).await?;
@@ -90,6 +91,7 @@ async fn list_tenants(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewTenantRequest {
     pub name: String,
     /// Subdomain: `{slug}.<portal domain>`.
@@ -114,6 +116,7 @@ async fn create_tenant(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TenantStatusRequest {
     /// `active` or `suspended`.
     pub status: String,
@@ -147,7 +150,7 @@ async fn list_orgs(
     State(app): State<AppState>,
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
-    Query(page): Query<PageParams>,
+    ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<Paginated<OrgView>>, ApiError> {
     require(&auth, &tenant, Permission::ManagePartnerClients)?;
     let (items, next_cursor) =
@@ -159,6 +162,7 @@ async fn list_orgs(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewOrgRequest {
     pub name: String,
 }
@@ -187,7 +191,7 @@ async fn list_users(
     State(app): State<AppState>,
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
-    Query(page): Query<PageParams>,
+    ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<Paginated<UserView>>, ApiError> {
     require(&auth, &tenant, Permission::ManagePartnerClients)?;
     let (items, next_cursor) =
@@ -196,6 +200,7 @@ async fn list_users(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewUserRequest {
     pub email: String,
     pub name: String,
@@ -284,7 +289,7 @@ async fn list_audit(
     State(app): State<AppState>,
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Paginated<AuditView>>, ApiError> {
     let filter = parse_filter(&q)?;
     let limit = PageParams { limit: q.limit, cursor: None }.limit()?;
@@ -312,7 +317,7 @@ async fn export_audit(
     State(app): State<AppState>,
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let filter = parse_filter(&q)?;
@@ -339,6 +344,7 @@ async fn export_audit(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BrandingRequest {
     pub portal_name: String,
     /// `#rrggbb`; white text on it must reach WCAG AA contrast (4.5:1).
@@ -382,6 +388,7 @@ async fn update_branding(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LogoUploadRequest {
     /// image/png, image/jpeg or image/webp.
     pub content_type: String,
@@ -424,6 +431,7 @@ async fn start_logo_upload(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LogoConfirmRequest {
     pub upload_id: String,
 }
@@ -446,6 +454,7 @@ async fn confirm_logo(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DomainRequest {
     /// e.g. `portal.your-agency.com`
     pub host: String,
@@ -509,11 +518,14 @@ async fn approve_domain(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TenantSettingsRequest {
     /// Roles that must sign in with a second factor (replaces the list).
+    #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = Option<Vec<String>>, example = json!(["partner", "partner_staff"]))]
     pub require_2fa: Option<Vec<Role>>,
     /// Whether clients may hold read-only API keys.
+    #[serde(default, deserialize_with = "non_null")]
     pub client_api_enabled: Option<bool>,
 }
 
@@ -529,6 +541,9 @@ async fn update_settings(
     TenantInPath(tenant): TenantInPath,
     ApiJson(body): ApiJson<TenantSettingsRequest>,
 ) -> Result<Json<TenantView>, ApiError> {
+    if body.require_2fa.is_none() && body.client_api_enabled.is_none() {
+        return Err(AppError::invalid("body", "name what to change: require_2fa or client_api_enabled").into());
+    }
     let client = kt_http::auth::client_info(&headers);
     let change = tenancy::SettingsChange { require_2fa: body.require_2fa, client_api_enabled: body.client_api_enabled };
     Ok(Json(tenant_view(&tenancy::update_settings(&app, &auth.actor, &tenant.id, change, &client).await?)))
@@ -544,12 +559,16 @@ fn parse_org_id(raw: &str) -> Result<OrgId, ApiError> {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UserChangeRequest {
+    #[serde(default, deserialize_with = "non_null")]
     pub name: Option<String>,
     /// super_admin, staff, partner, partner_staff or client.
+    #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = Option<String>, example = "partner_staff")]
     pub role: Option<Role>,
     /// `active` or `disabled`.
+    #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = Option<String>, example = "disabled")]
     pub status: Option<UserStatus>,
 }
@@ -568,6 +587,9 @@ async fn update_user(
     Path((_tenant_id, user_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<UserChangeRequest>,
 ) -> Result<Json<UserView>, ApiError> {
+    if body.name.is_none() && body.role.is_none() && body.status.is_none() {
+        return Err(AppError::invalid("body", "name what to change: name, role or status").into());
+    }
     let client = kt_http::auth::client_info(&headers);
     let change = accounts_uc::UserChange { name: body.name, role: body.role, status: body.status };
     let user = accounts_uc::update_user(&app, &auth.actor, &tenant, &parse_user_id(&user_id)?, change, &client).await?;

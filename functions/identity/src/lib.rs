@@ -100,6 +100,7 @@ async fn branding(TenantHost(tenant): TenantHost) -> Json<BrandingView> {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SignInRequest {
     pub email: String,
     pub password: String,
@@ -350,6 +351,7 @@ async fn revoke_all_sessions(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EmailRequest {
     pub email: String,
 }
@@ -403,6 +405,7 @@ async fn request_magic_link(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// The `token` parameter of the emailed link.
     pub token: String,
@@ -435,6 +438,7 @@ async fn request_password_reset(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewPasswordRequest {
     pub token: String,
     pub password: String,
@@ -467,6 +471,7 @@ async fn accept_invitation(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewApiKeyRequest {
     pub name: String,
     /// `full`, `tenant_scoped` or `read_only`.

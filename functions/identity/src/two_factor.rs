@@ -80,6 +80,7 @@ fn setup_view(s: TotpSetup) -> TotpSetupView {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ChallengeRequest {
     /// The `challenge` of the 202 answer.
     pub challenge: String,
@@ -100,6 +101,7 @@ async fn challenge_totp_setup(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ChallengeSmsRequest {
     pub challenge: String,
     /// Only when enrolling: the phone to set up, international form.
@@ -130,6 +132,7 @@ async fn challenge_sms(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
     pub challenge: String,
     /// `totp`, `sms` or `recovery_code`.
@@ -193,6 +196,7 @@ async fn start_totp(State(app): State<AppState>, auth: Auth) -> Result<Json<Totp
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CodeRequest {
     #[schema(example = "123456")]
     pub code: String,
@@ -221,6 +225,7 @@ async fn confirm_totp(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PhoneRequest {
     #[schema(example = "+15555550123")]
     pub phone: String,
@@ -255,6 +260,7 @@ async fn confirm_sms(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordRequest {
     /// The current password, to confirm a sensitive change.
     pub password: String,

@@ -299,3 +299,55 @@ async fn partners_change_roles_memberships_and_status_with_an_audit_trail() {
 fn ulid_like() -> String {
     "01JD0000000000000000000000".to_owned()
 }
+
+#[tokio::test]
+async fn changes_with_unknown_or_null_fields_or_nothing_to_change_are_refused_and_change_nothing() {
+    let w = world().await;
+    let pat = w.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    let me = w.call("GET", "/api/v1/me", ACME, &pat, None).await;
+    let tenant = me.body["user"]["tenant"].as_str().expect("tenant").to_owned();
+    let users = w.call("GET", &format!("/api/v1/tenants/{tenant}/users?limit=100"), ACME, &pat, None).await;
+    let sam = users.body["items"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|u| u["email"] == "sam@acme-agency.test")
+        .expect("sam")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let user = format!("/api/v1/tenants/{tenant}/users/{sam}");
+    let settings = format!("/api/v1/tenants/{tenant}/settings");
+    let before = w.audit_actions(&pat, ACME, &tenant).await.len();
+
+    for (path, body, field) in [
+        (&user, json!({"name": "Sam", "is_admin": true}), "is_admin"),
+        (&user, json!({"role": null}), "role"),
+        (&user, json!({"name": null}), "name"),
+        (&user, json!({}), "body"),
+        (&settings, json!({"require_2fa": [], "sso": true}), "sso"),
+        (&settings, json!({"client_api_enabled": null}), "client_api_enabled"),
+        (&settings, json!({}), "body"),
+    ] {
+        let method = if path == &user { "PATCH" } else { "PUT" };
+        let r = w.call(method, path, ACME, &pat, Some(body.clone())).await;
+        assert_eq!(
+            (r.status, fields(&r)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec![field.to_owned()]),
+            "{body}: {}",
+            r.body
+        );
+    }
+    // Setting what is already so changes nothing and leaves no audit entry.
+    let r = w.call("PUT", &settings, ACME, &pat, Some(json!({"client_api_enabled": false}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = w.call("GET", &format!("/api/v1/tenants/{tenant}/users?limit=100"), ACME, &pat, None).await;
+    assert!(
+        r.body["items"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .any(|u| u["id"] == sam.as_str() && u["role"] == "partner_staff")
+    );
+    assert_eq!(w.audit_actions(&pat, ACME, &tenant).await.len(), before, "nothing was changed, so nothing was audited");
+}

@@ -3,13 +3,13 @@
 //! read / unread marks in bulk with per-item results; per-type settings for in-app and email.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use kt_app::notifications::{self as uc, Marked};
 use kt_app::{AppError, AppState};
 use kt_domain::notification::{Channels, Kind, Preferences};
 use kt_http::auth::Auth;
 use kt_http::pagination::{PageParams, Paginated};
-use kt_http::{ApiError, ApiJson, Problem};
+use kt_http::{ApiError, ApiJson, ApiQuery, Problem};
 use kt_store::notifications::Notification;
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
@@ -76,8 +76,8 @@ fn parse_kind(raw: &str) -> Result<Kind, AppError> {
 async fn list_notifications(
     State(app): State<AppState>,
     auth: Auth,
-    Query(params): Query<ListParams>,
-    Query(page): Query<PageParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
+    ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<Paginated<NotificationView>>, ApiError> {
     let kind = params.kind.as_deref().map(parse_kind).transpose()?;
     let (items, next_cursor) =
@@ -163,6 +163,7 @@ async fn mark_all_read(State(app): State<AppState>, auth: Auth) -> Result<Json<M
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct KindSetting {
     #[schema(example = "ticket_reply")]
     pub kind: String,
@@ -171,6 +172,7 @@ pub struct KindSetting {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PreferencesBody {
     /// One entry per kind; kinds left out keep their current setting.
     pub kinds: Vec<KindSetting>,

@@ -99,6 +99,7 @@ fn require_operator(auth: &Auth) -> Result<(), ApiError> {
 /// The dead letters of one queue or of all, with why each failed (super admin).
 #[utoipa::path(get, path = "/api/v1/operations/dead-letters", tag = "operations", params(DeadLetterQuery),
     responses((status = 200, body = DeadLetterList),
+        (status = 400, description = "An unknown or repeated query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not shown to clients", body = Problem, content_type = "application/problem+json"),

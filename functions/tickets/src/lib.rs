@@ -6,7 +6,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kt_app::tickets::conversation::{self, NewMessage};
@@ -20,7 +20,7 @@ use kt_domain::ticket::{Category, Message, Priority, Status, Ticket, display_num
 use kt_http::auth::{Auth, TenantInPath};
 use kt_http::extract::from_json_bytes;
 use kt_http::pagination::{PageParams, Paginated};
-use kt_http::{ApiError, ApiJson, Problem, etag, idempotency};
+use kt_http::{ApiError, ApiJson, ApiQuery, Problem, etag, idempotency};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -252,6 +252,7 @@ const PRIORITIES: &str = "low, medium, high, critical";
 const CATEGORIES: &str = "technical_support, billing, general_inquiry, bug_report, feature_request";
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewTicketRequest {
     /// The client organization; may be left out by a client of exactly one organization.
     #[schema(example = "01JD00000000000000000000G0")]
@@ -453,8 +454,8 @@ async fn list_tickets(
     State(app): State<AppState>,
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
-    Query(params): Query<TicketFilterParams>,
-    Query(page): Query<PageParams>,
+    ApiQuery(params): ApiQuery<TicketFilterParams>,
+    ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<Paginated<TicketView>>, ApiError> {
     let filter = parse_filter(&params)?;
     let (items, next_cursor) =
@@ -509,7 +510,7 @@ async fn ticket_counts(
     State(app): State<AppState>,
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
-    Query(params): Query<CountParams>,
+    ApiQuery(params): ApiQuery<CountParams>,
 ) -> Result<Json<TicketCountsView>, ApiError> {
     let org = match params.org_id.as_deref() {
         Some(o) => Some(OrgId::try_from(o.to_owned()).map_err(|_| AppError::invalid("org_id", "is not an id"))?),
@@ -710,7 +711,7 @@ async fn list_messages(
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
     Path(path): Path<(String, String)>,
-    Query(page): Query<PageParams>,
+    ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<Paginated<MessageView>>, ApiError> {
     let id = parse_ticket_id(&path.1)?;
     let (items, next_cursor) =
@@ -795,7 +796,7 @@ async fn list_activity(
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
     Path(path): Path<(String, String)>,
-    Query(page): Query<PageParams>,
+    ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<Paginated<ActivityView>>, ApiError> {
     let id = parse_ticket_id(&path.1)?;
     let (items, next_cursor) =
@@ -817,8 +818,8 @@ pub struct QueueParams {
 async fn work_queue(
     State(app): State<AppState>,
     auth: Auth,
-    Query(params): Query<QueueParams>,
-    Query(page): Query<PageParams>,
+    ApiQuery(params): ApiQuery<QueueParams>,
+    ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<Paginated<TicketView>>, ApiError> {
     let priority = parse_enum::<Priority>(params.priority.as_deref().unwrap_or_default(), "priority", PRIORITIES)?;
     let (items, next_cursor) = listing::queue(&app, &auth.actor, priority, page.limit()?, page.cursor.clone()).await?;

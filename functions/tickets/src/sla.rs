@@ -3,14 +3,14 @@
 //! dashboards. Times of day are `HH:MM`, targets are minutes, dates `YYYY-MM-DD`.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use kt_app::tickets::sla::{self, Scope};
 use kt_app::{AppError, AppState, FieldError};
 use kt_domain::identity::{OrgId, TenantId};
 use kt_domain::sla::{Calendar, Escalation, Policy, Shift, Targets};
 use kt_http::auth::{Auth, TenantInPath};
-use kt_http::{ApiError, ApiJson, Problem};
+use kt_http::{ApiError, ApiJson, ApiQuery, Problem};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TargetsBody {
     #[schema(example = 240)]
     pub first_response_minutes: i64,
@@ -33,6 +34,7 @@ pub struct TargetsBody {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PriorityTargets {
     pub low: TargetsBody,
     pub medium: TargetsBody,
@@ -41,6 +43,7 @@ pub struct PriorityTargets {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ShiftBody {
     #[schema(example = "09:00")]
     pub start: String,
@@ -49,6 +52,7 @@ pub struct ShiftBody {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CalendarBody {
     #[schema(example = "Office hours")]
     pub name: String,
@@ -62,6 +66,7 @@ pub struct CalendarBody {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EscalationBody {
     /// `notify`, `raise_priority` or `reassign`.
     #[schema(example = "notify")]
@@ -71,6 +76,7 @@ pub struct EscalationBody {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PolicyBody {
     #[schema(example = "Standard")]
     pub name: String,
@@ -264,7 +270,7 @@ async fn get_tenant_policy(
     State(app): State<AppState>,
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
-    Query(params): Query<ScopeParams>,
+    ApiQuery(params): ApiQuery<ScopeParams>,
 ) -> Result<Json<PolicyView>, ApiError> {
     let org = org_of(&params)?;
     let own = sla::get_policy(&app, &auth.actor, scope(&tenant.id, org.as_ref())).await?;
@@ -302,7 +308,7 @@ async fn put_tenant_policy(
     State(app): State<AppState>,
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
-    Query(params): Query<ScopeParams>,
+    ApiQuery(params): ApiQuery<ScopeParams>,
     ApiJson(body): ApiJson<PolicyBody>,
 ) -> Result<Json<PolicyView>, ApiError> {
     let org = org_of(&params)?;
@@ -325,7 +331,7 @@ async fn delete_tenant_policy(
     State(app): State<AppState>,
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
-    Query(params): Query<ScopeParams>,
+    ApiQuery(params): ApiQuery<ScopeParams>,
 ) -> Result<StatusCode, ApiError> {
     let org = org_of(&params)?;
     sla::remove_policy(&app, &auth.actor, scope(&tenant.id, org.as_ref())).await?;
@@ -376,7 +382,7 @@ async fn tenant_compliance(
     State(app): State<AppState>,
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
-    Query(p): Query<PeriodParams>,
+    ApiQuery(p): ApiQuery<PeriodParams>,
 ) -> Result<Json<Vec<ComplianceRow>>, ApiError> {
     Ok(Json(rows(
         sla::compliance(
@@ -397,7 +403,7 @@ async fn tenant_compliance(
 async fn platform_compliance(
     State(app): State<AppState>,
     auth: Auth,
-    Query(p): Query<PeriodParams>,
+    ApiQuery(p): ApiQuery<PeriodParams>,
 ) -> Result<Json<Vec<ComplianceRow>>, ApiError> {
     Ok(Json(rows(
         sla::compliance(

@@ -40,7 +40,12 @@ fn json_problem(rejection: JsonRejection) -> ApiError {
             let text = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.body_text());
             let (field, message) = match text.split_once(": ") {
                 Some((path, msg)) if !path.contains(' ') => (path.to_owned(), msg.to_owned()),
-                _ => (missing_field(&text).unwrap_or_else(|| "body".to_owned()), text.clone()),
+                _ => (
+                    missing_field(&text)
+                        .or_else(|| quoted_after(&text, "unknown field `"))
+                        .unwrap_or_else(|| "body".to_owned()),
+                    text.clone(),
+                ),
             };
             let mut err = ApiError::bad_request(
                 "The body does not match the expected shape.",
@@ -70,8 +75,9 @@ fn quoted_after(text: &str, marker: &str) -> Option<String> {
     rest.split('`').next().map(str::to_owned)
 }
 
-/// `Query<T>` whose errors are problem+json (422) naming the parameter at fault, for query
-/// types declared with `#[serde(deny_unknown_fields)]` so a misspelt parameter is refused.
+/// `Query<T>` whose errors are problem+json 400 naming the parameter at fault: an unreadable
+/// value (`?limit=abc`), a repeated single-valued parameter, a missing required one, and, for
+/// query types declared with `#[serde(deny_unknown_fields)]`, a misspelt one.
 pub struct ApiQuery<T>(pub T);
 
 impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
@@ -82,23 +88,40 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        match axum::extract::Query::<T>::try_from_uri(&parts.uri) {
-            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
-            Err(rejection) => {
-                let text = std::error::Error::source(&rejection)
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| rejection.body_text());
-                let field = quoted_after(&text, "unknown field `")
-                    .or_else(|| missing_field(&text))
-                    .unwrap_or_else(|| "query".to_owned());
-                let mut err = ApiError::bad_request(
-                    "The query string does not match the expected parameters.",
-                    vec![FieldError::new(field, text)],
-                );
-                err.status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-                err.problem.status = 422;
-                Err(err)
-            }
-        }
+        parse_query(parts.uri.query().unwrap_or_default()).map(ApiQuery)
     }
+}
+
+/// Reads a query string as `T`, with [`ApiQuery`]'s errors.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let text = e.into_inner().to_string();
+        let field = match path.as_str() {
+            "." | "" => quoted_after(&text, "unknown field `")
+                .or_else(|| missing_field(&text))
+                .or_else(|| quoted_after(&text, "duplicate field `"))
+                .unwrap_or_else(|| "query".to_owned()),
+            _ => path,
+        };
+        ApiError::bad_request(
+            "The query string does not match the expected parameters.",
+            vec![FieldError::new(field, text)],
+        )
+    })
+}
+
+/// For `Option` fields of a change that may be left out but not set to `null` (use with
+/// `#[serde(default, deserialize_with = "non_null")]`): `null` is an error naming the field.
+pub fn non_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    use serde::Deserialize;
+    use serde::de::Error;
+    Option::<T>::deserialize(d)?
+        .map(Some)
+        .ok_or_else(|| D::Error::custom("must not be null (leave the field out to keep it)"))
 }

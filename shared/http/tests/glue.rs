@@ -7,13 +7,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::Query;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::response::Response;
 use http_body_util::BodyExt;
 use kt_app::wiring::{Settings, wire};
 use kt_http::pagination::PageParams;
-use kt_http::{ApiError, ApiJson, etag, idempotency};
+use kt_http::{ApiError, ApiJson, ApiQuery, etag, idempotency};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -23,6 +22,11 @@ use tower::ServiceExt;
 struct NewThing {
     subject: String,
     priority: Priority,
+}
+
+#[derive(Deserialize)]
+struct Flags {
+    with_positions: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -52,7 +56,8 @@ async fn app() -> (Router, tempfile::TempDir, Arc<AtomicU32>) {
         .route("/typed", axum::routing::post(|ApiJson(t): ApiJson<NewThing>| async move { t.subject }))
         .route(
             "/list",
-            axum::routing::get(|Query(p): Query<PageParams>| async move {
+            axum::routing::get(|ApiQuery(p): ApiQuery<PageParams>, ApiQuery(f): ApiQuery<Flags>| async move {
+                let _ = f.with_positions;
                 p.limit().map(|l| l.to_string()).map_err(ApiError::from)
             }),
         )
@@ -107,6 +112,22 @@ async fn page_limits_are_checked() {
     assert_eq!(call(&app, Request::get("/list").body(Body::empty()).expect("req")).await.2, json!(25));
     let (status, _, body) = call(&app, Request::get("/list?limit=500").body(Body::empty()).expect("req")).await;
     assert_eq!((status, body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("limit")));
+    // Unreadable query strings are problem+json 400 naming the parameter, not plain text.
+    for (query, field) in [
+        ("limit=-1", "limit"),
+        ("limit=abc", "limit"),
+        ("limit=5&limit=6", "limit"),
+        ("with_positions=maybe", "with_positions"),
+    ] {
+        let (status, headers, body) =
+            call(&app, Request::get(format!("/list?{query}")).body(Body::empty()).expect("req")).await;
+        assert_eq!(
+            (status, body["errors"][0]["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(field)),
+            "?{query}: {body}"
+        );
+        assert_eq!(headers["content-type"], "application/problem+json");
+    }
 }
 
 #[tokio::test]

@@ -228,6 +228,7 @@ pub async fn update_settings(
 ) -> Result<Tenant, AppError> {
     let current = load_for(app, actor, id, kt_domain::policy::Permission::ConfigureBranding).await?;
     let mut tenant = current.value;
+    let before = tenant.settings.clone();
     if let Some(mut roles) = change.require_2fa {
         if let Some(r) = roles.iter().find(|r| !kt_domain::tenancy::role_fits_tenant(**r, tenant.kind)) {
             return Err(AppError::invalid("require_2fa", format!("this tenant has no {} role", r.label())));
@@ -238,6 +239,10 @@ pub async fn update_settings(
     }
     if let Some(enabled) = change.client_api_enabled {
         tenant.settings.client_api_enabled = enabled;
+    }
+    if tenant.settings == before {
+        // Nothing changed: nothing written, nothing audited.
+        return Ok(tenant);
     }
     let target = serde_json::to_string(&tenant.settings).unwrap_or_default();
     save(app, actor, &tenant, current.version, "tenant.settings_changed", target, client).await?;
