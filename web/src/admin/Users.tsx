@@ -9,7 +9,8 @@ import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useForm } from '../ui/useForm';
 import { useResource } from '../ui/useResource';
 import { listOrgs, type Org } from '../tickets/orgs';
-import { ROLE_OPTIONS, roleLabel } from '../tickets/roles';
+import { role as viewerRole } from '../app/session';
+import { manageableRoles, roleLabel } from '../tickets/roles';
 import { useTenant } from './useTenant';
 
 type UserView = Schemas['UserView'];
@@ -100,7 +101,7 @@ function NewUser({ tenantId, orgs, onCreated }: { tenantId: string; orgs: Org[];
           label="Role"
           name="role"
           value={form.values.role}
-          options={ROLE_OPTIONS}
+          options={manageableRoles(viewerRole.value)}
           onValue={(v) => form.set('role', v)}
           error={form.errors.role}
         />
@@ -179,7 +180,7 @@ function UserRow({
           label={`Role of ${person.name}`}
           name="role"
           value={person.role}
-          options={ROLE_OPTIONS}
+          options={withCurrent(manageableRoles(viewerRole.value), person.role)}
           onValue={(role) =>
             act(async () => check(await api.PATCH('/api/v1/tenants/{tenant_id}/users/{user_id}', { params: { path }, body: { role } })))
           }
@@ -279,4 +280,9 @@ function UserRow({
       )}
     </div>
   );
+}
+
+/** The options, with the person's current role first when the viewer may not give it. */
+function withCurrent(options: { value: string; label: string }[], current: string) {
+  return options.some((o) => o.value === current) ? options : [{ value: current, label: roleLabel(current) }, ...options];
 }

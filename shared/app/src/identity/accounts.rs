@@ -12,12 +12,26 @@ use super::passwords;
 use super::sessions::ClientInfo;
 use crate::{AppError, AppState};
 
-/// The permission needed to create or manage a user of `role`.
+/// The permission that manages users of `role` (see [`require_manage`] for partner staff).
 pub fn permission_for(role: Role) -> Permission {
     match role {
         Role::SuperAdmin | Role::Staff => Permission::ManageStaff,
         Role::Partner => Permission::ManagePartners,
         Role::PartnerStaff | Role::Client => Permission::ManagePartnerClients,
+    }
+}
+
+/// Whether `actor` may create or manage a user of `role` in `tenant` (matrix, "User
+/// management"): staff accounts need "Manage staff", partners "Manage partners", clients
+/// "Manage partner's clients". A partner's own team (partner staff) is managed by whoever
+/// manages partners and by the partner itself; partner staff manage clients only.
+pub fn require_manage(actor: Option<&Actor>, role: Role, tenant: &Tenant) -> Result<(), AppError> {
+    match (role, actor) {
+        (Role::PartnerStaff, Some(a)) if a.role == Role::Partner => {
+            require(actor, Permission::ManagePartnerClients, tenant)
+        }
+        (Role::PartnerStaff, _) => require(actor, Permission::ManagePartners, tenant),
+        _ => require(actor, permission_for(role), tenant),
     }
 }
 
@@ -66,7 +80,7 @@ pub async fn create_user(
     input: NewUser,
     client: &ClientInfo,
 ) -> Result<User, AppError> {
-    require(actor, permission_for(input.role), tenant)?;
+    require_manage(actor, input.role, tenant)?;
     let mut errors: Vec<Invalid> = Vec::new();
     let email = Email::parse(&input.email).map_err(|e| errors.push(e)).ok();
     let name = parse_name(&input.name, "name").map_err(|e| errors.push(e)).ok();
@@ -152,7 +166,7 @@ async fn managed_user(
     let user = accounts::get_user(app.store.as_ref(), &tenant.id, id).await?.ok_or(AppError::NotFound)?;
     // Administrators may always edit their own record (the use cases refuse self-lock-out).
     if user.value.id != actor.user {
-        require(Some(actor), permission_for(user.value.role), tenant)?;
+        require_manage(Some(actor), user.value.role, tenant)?;
     }
     Ok(user)
 }
@@ -194,7 +208,7 @@ pub async fn update_user(
             errors.push(Invalid::new("role", "a client belongs to an organization: add a membership first"));
         } else {
             // A valid role the actor may not hand out is a 403, not a field error.
-            require(Some(actor), permission_for(role), tenant)?;
+            require_manage(Some(actor), role, tenant)?;
             if user.role == Role::Client {
                 // Only clients belong to organizations.
                 for org in &orgs {

@@ -706,7 +706,7 @@ pub async fn reset(
         // One's own factors change with the password confirmed, not through the admin route.
         return Err(AppError::Conflict("change your own second factors in your security settings".into()));
     }
-    account_rules::require(Some(actor), account_rules::permission_for(target.role), tenant)?;
+    account_rules::require_manage(Some(actor), target.role, tenant)?;
     let mut stored = credentials(app, tenant, user).await?;
     let creds = &mut stored.value;
     creds.totp = None;
