@@ -184,3 +184,16 @@ async fn on_lambda_the_gateway_source_ip_is_the_client() {
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "still 203.0.113.77");
 }
+
+#[tokio::test]
+async fn link_requests_slow_down_the_requester_not_the_address_asked_for() {
+    let p = portal("").await;
+    let stranger = Via::Peer([198, 51, 100, 9]);
+    let ask =
+        |via: Via| p.call("POST", "/api/v1/auth/magic-link", via, &[], Some(json!({"email": "dana@globex.test"})));
+    for _ in 0..FREE_IP_FAILURES {
+        assert_eq!(ask(stranger).await.0, StatusCode::ACCEPTED);
+    }
+    assert_eq!(ask(stranger).await.0, StatusCode::TOO_MANY_REQUESTS, "the stranger's address is slowed down");
+    assert_eq!(ask(Via::Peer([192, 0, 2, 45])).await.0, StatusCode::ACCEPTED, "Dana is not");
+}

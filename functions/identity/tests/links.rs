@@ -176,3 +176,19 @@ async fn invitations_create_the_account_and_the_mail_together() {
         .parts();
     assert_eq!(sign_in, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_stranger_asking_again_and_again_neither_floods_nor_holds_up_the_owners_mail() {
+    let w = world().await;
+    let ask = |email: &'static str| w.post(ACME, "/api/v1/auth/password-reset", json!({"email": email}), None);
+    for _ in 0..10 {
+        assert_eq!(ask("dana@globex.test").await.status, StatusCode::ACCEPTED);
+    }
+    // Dana herself is answered as always (never 429 because of someone else's requests).
+    assert_eq!(ask("dana@globex.test").await.status, StatusCode::ACCEPTED);
+    let to_dana = |mails: &[(String, String)]| mails.iter().filter(|(to, _)| to == "dana@globex.test").count();
+    assert_eq!(to_dana(&w.deliver().await), 1, "one mail a minute, whoever asks");
+    w.clock.advance(time::Duration::seconds(61));
+    assert_eq!(ask("dana@globex.test").await.status, StatusCode::ACCEPTED);
+    assert_eq!(to_dana(&w.deliver().await), 2, "a minute later she gets a fresh link");
+}

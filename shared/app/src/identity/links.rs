@@ -124,12 +124,12 @@ pub async fn request(
     if tenant.status != kt_domain::tenancy::TenantStatus::Active {
         return Ok(());
     }
-    // Every request counts against the address and the IP, so nobody can flood an inbox.
+    // Every request counts against the requester's address (which is slowed down), never
+    // against the address asked for: a stranger cannot hold up someone's mail. The owner's
+    // inbox gets at most one link a minute; further requests are answered alike and send none.
     let throttle = super::throttle::Throttle { store: app.store.as_ref(), clock: app.clock.as_ref() };
-    let scope = format!("T#{}#LINKS", tenant.id);
-    let account = email.trim().to_lowercase();
-    throttle.check(&scope, &account, client.ip.as_deref()).await?;
-    throttle.failed(&scope, &account, client.ip.as_deref()).await?;
+    throttle.check_address(client.ip.as_deref()).await?;
+    throttle.count_address(client.ip.as_deref()).await?;
     let Ok(email) = Email::parse(email) else { return Ok(()) };
     let store = app.store.as_ref();
     let Some(id) = accounts::user_by_email(store, &tenant.id, &email).await? else { return Ok(()) };
@@ -140,9 +140,19 @@ pub async fn request(
     let mut ops = issue_ops(app, tenant, &user, purpose)?;
     let action = if purpose == Purpose::MagicLink { "auth.magic_link_sent" } else { "auth.password_reset_sent" };
     ops.push(audit::op(&audit::entry(app, &tenant.id, Some(&user.id), action, Some(user.id.to_string()), client))?);
-    store.transact(ops).await?;
-    Ok(())
+    let sent = Key::new(format!("T#{}#LINKS#SENT#{}", tenant.id, user.id), "SENT");
+    let until = app.clock.now_unix() + LINK_MAIL_GAP_SECS;
+    ops.push(TxOp::Put { item: Item::new(sent, Default::default()).with_expiry(until), cond: Cond::NotExists });
+    match store.transact(ops).await {
+        Ok(()) => Ok(()),
+        // A link went to this person less than a minute ago: it still works.
+        Err(e) if e.is_conflict() => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }
+
+/// At most one link mail per person in this many seconds.
+pub const LINK_MAIL_GAP_SECS: i64 = 60;
 
 /// Consumes a link of `purpose`: the user it was for, once.
 async fn redeem(app: &AppState, tenant: &Tenant, token: &str, purpose: Purpose) -> Result<User, AppError> {

@@ -33,13 +33,17 @@ pub struct Throttle<'a> {
     pub clock: &'a dyn Clock,
 }
 
+fn ip_key(ip: &str) -> Key {
+    Key::new(format!("THROTTLE#ip#{ip}"), "THROTTLE")
+}
+
 /// The counters an attempt touches, each with its free failures.
 fn keys(scope: &str, account: &str, ip: Option<&str>) -> Vec<(Key, u32)> {
     // The account as typed is hashed: any length fits a key, and no address sits in one.
     let account = hex::encode(Sha256::digest(account.trim().to_lowercase().as_bytes()));
     let mut keys = vec![(Key::new(format!("{scope}#THROTTLE#acct#{account}"), "THROTTLE"), FREE_FAILURES)];
     if let Some(ip) = ip {
-        keys.push((Key::new(format!("THROTTLE#ip#{ip}"), "THROTTLE"), FREE_IP_FAILURES));
+        keys.push((ip_key(ip), FREE_IP_FAILURES));
     }
     keys
 }
@@ -69,6 +73,32 @@ impl Throttle<'_> {
             let item = Item::from_entity(key, &c)?.with_expiry(now + WINDOW_SECS);
             self.store.put(item, Cond::None).await?;
         }
+        Ok(())
+    }
+
+    /// Refuses with `RateLimited` while the address is waiting out a delay (the account is not
+    /// consulted: for requests that must never let a stranger hold up someone's mail).
+    pub async fn check_address(&self, ip: Option<&str>) -> Result<(), AppError> {
+        let now = self.clock.now_unix();
+        if let Some(ip) = ip
+            && let Some(item) = self.store.get(&ip_key(ip)).await?
+            && let Ok(c) = item.to_entity::<Counter>()
+            && c.locked_until > now
+        {
+            return Err(AppError::RateLimited { retry_after_secs: (c.locked_until - now) as u64 });
+        }
+        Ok(())
+    }
+
+    /// Counts one attempt against the address only.
+    pub async fn count_address(&self, ip: Option<&str>) -> Result<(), AppError> {
+        let Some(ip) = ip else { return Ok(()) };
+        let now = self.clock.now_unix();
+        let key = ip_key(ip);
+        let mut c: Counter = self.store.get(&key).await?.and_then(|i| i.to_entity().ok()).unwrap_or_default();
+        c.failures += 1;
+        c.locked_until = now + delay_after(c.failures, FREE_IP_FAILURES);
+        self.store.put(Item::from_entity(key, &c)?.with_expiry(now + WINDOW_SECS), Cond::None).await?;
         Ok(())
     }
 
