@@ -12,7 +12,6 @@ use kt_http::pagination::{PageParams, Paginated};
 use kt_http::{ApiError, ApiJson, ApiQuery, Problem};
 use kt_store::notifications::Notification;
 use serde::{Deserialize, Serialize};
-use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -51,8 +50,8 @@ fn view(n: &Notification) -> NotificationView {
         body: n.body.clone(),
         link: n.link.clone(),
         ticket_id: n.ticket.clone(),
-        created_at: n.created_at.format(&Rfc3339).unwrap_or_default(),
-        read_at: n.read_at.and_then(|t| t.format(&Rfc3339).ok()),
+        created_at: kt_domain::timestamp(n.created_at),
+        read_at: n.read_at.map(kt_domain::timestamp),
     }
 }
 

@@ -11,7 +11,6 @@ use kt_domain::policy::Permission;
 use kt_http::auth::{Auth, client_info};
 use kt_http::{ApiError, ApiJson, ApiQuery, AppState, Problem};
 use serde::{Deserialize, Serialize};
-use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -72,7 +71,7 @@ pub struct ReplayResult {
 }
 
 fn rfc3339(t: time::OffsetDateTime) -> Option<String> {
-    t.format(&Rfc3339).ok()
+    Some(kt_domain::timestamp(t))
 }
 
 fn view(m: DeadMessage) -> DeadLetterView {

@@ -2,7 +2,17 @@
 //! move time forward instead of sleeping.
 
 use std::sync::Mutex;
-use time::OffsetDateTime;
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::{OffsetDateTime, UtcOffset};
+
+/// A moment as the API writes it: RFC 3339 in UTC with exactly three fractional digits and
+/// `Z` (`2026-12-04T01:27:30.120Z`), so that timestamps compare correctly as strings.
+pub fn timestamp(t: OffsetDateTime) -> String {
+    const FORMAT: &[BorrowedFormatItem<'_>] =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    t.to_offset(UtcOffset::UTC).format(FORMAT).unwrap_or_default()
+}
 
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> OffsetDateTime;
@@ -73,5 +83,21 @@ mod tests {
         assert_eq!(clock.now_unix(), start.unix_timestamp() + 90);
         clock.set(start);
         assert_eq!(clock.now(), start);
+    }
+}
+
+#[cfg(test)]
+mod timestamp_tests {
+    use super::timestamp;
+    use time::macros::datetime;
+
+    #[test]
+    fn always_three_fractional_digits_in_utc() {
+        assert_eq!(timestamp(datetime!(2026-12-04 01:27:30 UTC)), "2026-12-04T01:27:30.000Z");
+        assert_eq!(timestamp(datetime!(2026-12-04 01:27:30.1 UTC)), "2026-12-04T01:27:30.100Z");
+        assert_eq!(timestamp(datetime!(2026-12-04 01:27:30.123456789 UTC)), "2026-12-04T01:27:30.123Z");
+        assert_eq!(timestamp(datetime!(2026-12-04 02:27:30.5 +01:00)), "2026-12-04T01:27:30.500Z");
+        let (earlier, later) = (datetime!(2026-12-04 01:27:30.12 UTC), datetime!(2026-12-04 01:27:30.9 UTC));
+        assert!(timestamp(earlier) < timestamp(later), "string order is time order");
     }
 }

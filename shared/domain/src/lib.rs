@@ -15,5 +15,5 @@ pub mod theme;
 pub mod ticket;
 pub mod workflow;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, SystemClock, timestamp};
 pub use event::DomainEvent;

@@ -23,7 +23,6 @@ use kt_platform::PushError;
 use kt_store::{Cond, Index, IndexKey, Item, Key, Query, tickets};
 use serde::Serialize;
 use serde_json::{Value, json};
-use time::format_description::well_known::Rfc3339;
 
 use super::{QueuePosition, QueueStanding, resource};
 use crate::worker::{Consumer, HandlerError};
@@ -175,7 +174,7 @@ async fn subscribe(app: &AppState, connection_id: &str, topic: &str) -> Result<V
             let (_, t) = super::get_by_id(app, &actor, &id).await?;
             permit(&actor, Permission::ViewQueuePosition, &resource(&t))?;
             let standing = super::standing(app, &t).await?;
-            let as_of = t.updated_at.format(&Rfc3339).unwrap_or_default();
+            let as_of = kt_domain::timestamp(t.updated_at);
             let snapshot = position_message(&t, standing.as_ref(), as_of).to_value();
             (subscription_item(topic, connection_id, Some(&t), expires), Some(snapshot))
         }
@@ -463,11 +462,9 @@ async fn watchers(app: &AppState, priority: Priority, skip: &TicketId) -> Result
     }
 }
 
-/// When a pushed state was read (RFC 3339, milliseconds): clients keep the newest.
+/// When a pushed state was read ([`kt_domain::timestamp`]): clients keep the newest.
 fn as_of(app: &AppState) -> String {
-    let now = app.clock.now();
-    let now = now.replace_nanosecond(now.millisecond() as u32 * 1_000_000).unwrap_or(now);
-    now.format(&Rfc3339).unwrap_or_default()
+    kt_domain::timestamp(app.clock.now())
 }
 
 /// The `events` consumer that keeps subscribers' positions current.
