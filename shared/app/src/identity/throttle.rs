@@ -51,10 +51,33 @@ fn keys(scope: &str, account: &str, ip: Option<&str>) -> Vec<(Key, u32)> {
 impl Throttle<'_> {
     /// Refuses with `RateLimited` while the account or the IP is waiting out a delay.
     pub async fn check(&self, scope: &str, account: &str, ip: Option<&str>) -> Result<(), AppError> {
+        self.check_keys(keys(scope, account, ip)).await
+    }
+
+    pub async fn failed(&self, scope: &str, account: &str, ip: Option<&str>) -> Result<(), AppError> {
+        self.count_keys(keys(scope, account, ip)).await
+    }
+
+    /// Refuses with `RateLimited` while the address is waiting out a delay (the account is not
+    /// consulted: for requests that must never let a stranger hold up someone's mail).
+    pub async fn check_address(&self, ip: Option<&str>) -> Result<(), AppError> {
+        self.check_keys(ip.map(|ip| (ip_key(ip), FREE_IP_FAILURES)).into_iter().collect()).await
+    }
+
+    /// Counts one attempt against the address only.
+    pub async fn count_address(&self, ip: Option<&str>) -> Result<(), AppError> {
+        self.count_keys(ip.map(|ip| (ip_key(ip), FREE_IP_FAILURES)).into_iter().collect()).await
+    }
+
+    /// The first of `counters` still locked, as `RateLimited` (one batch read).
+    async fn check_keys(&self, counters: Vec<(Key, u32)>) -> Result<(), AppError> {
+        if counters.is_empty() {
+            return Ok(());
+        }
         let now = self.clock.now_unix();
-        for (key, _) in keys(scope, account, ip) {
-            if let Some(item) = self.store.get(&key).await?
-                && let Ok(c) = item.to_entity::<Counter>()
+        let keys: Vec<Key> = counters.into_iter().map(|(k, _)| k).collect();
+        for item in self.store.get_many(&keys).await?.into_iter().flatten() {
+            if let Ok(c) = item.to_entity::<Counter>()
                 && c.locked_until > now
             {
                 return Err(AppError::RateLimited { retry_after_secs: (c.locked_until - now) as u64 });
@@ -63,42 +86,16 @@ impl Throttle<'_> {
         Ok(())
     }
 
-    pub async fn failed(&self, scope: &str, account: &str, ip: Option<&str>) -> Result<(), AppError> {
+    /// One more attempt on each of `counters`, locking those past their free attempts.
+    async fn count_keys(&self, counters: Vec<(Key, u32)>) -> Result<(), AppError> {
         let now = self.clock.now_unix();
-        for (key, free) in keys(scope, account, ip) {
+        for (key, free) in counters {
             // Read-modify-write: concurrent failures may undercount by one, never lock anyone out wrongly.
             let mut c: Counter = self.store.get(&key).await?.and_then(|i| i.to_entity().ok()).unwrap_or_default();
             c.failures += 1;
             c.locked_until = now + delay_after(c.failures, free);
-            let item = Item::from_entity(key, &c)?.with_expiry(now + WINDOW_SECS);
-            self.store.put(item, Cond::None).await?;
+            self.store.put(Item::from_entity(key, &c)?.with_expiry(now + WINDOW_SECS), Cond::None).await?;
         }
-        Ok(())
-    }
-
-    /// Refuses with `RateLimited` while the address is waiting out a delay (the account is not
-    /// consulted: for requests that must never let a stranger hold up someone's mail).
-    pub async fn check_address(&self, ip: Option<&str>) -> Result<(), AppError> {
-        let now = self.clock.now_unix();
-        if let Some(ip) = ip
-            && let Some(item) = self.store.get(&ip_key(ip)).await?
-            && let Ok(c) = item.to_entity::<Counter>()
-            && c.locked_until > now
-        {
-            return Err(AppError::RateLimited { retry_after_secs: (c.locked_until - now) as u64 });
-        }
-        Ok(())
-    }
-
-    /// Counts one attempt against the address only.
-    pub async fn count_address(&self, ip: Option<&str>) -> Result<(), AppError> {
-        let Some(ip) = ip else { return Ok(()) };
-        let now = self.clock.now_unix();
-        let key = ip_key(ip);
-        let mut c: Counter = self.store.get(&key).await?.and_then(|i| i.to_entity().ok()).unwrap_or_default();
-        c.failures += 1;
-        c.locked_until = now + delay_after(c.failures, FREE_IP_FAILURES);
-        self.store.put(Item::from_entity(key, &c)?.with_expiry(now + WINDOW_SECS), Cond::None).await?;
         Ok(())
     }
 
