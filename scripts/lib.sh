@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Shared helpers for scripts/dev, scripts/test and scripts/bench. Source it; don't run it.
 #
-#   ensure_venv              .tools/venv with moto[server], localstack-localstripe, cfn-lint
+#   ensure_venv              .tools/venv with moto[server], localstack-localstripe, cfn-lint, schemathesis
 #   ensure_apt PKG...        install Debian packages that dpkg says are missing
 #   use_mold                 install mold (scripts/linker links with it when present)
 #   free_port                print a free TCP port on 127.0.0.1
@@ -19,6 +19,7 @@ PIP_MOTO='moto[server]==5.2.5'
 PIP_LOCALSTRIPE='localstack-localstripe==1.15.6.post1'
 PIP_CFN_LINT='cfn-lint==1.58.0'
 PIP_CARGO_LAMBDA='cargo-lambda==1.9.2'
+PIP_SCHEMATHESIS='schemathesis==4.32.5'
 
 if [ -t 2 ] && [ -z "${NO_COLOR:-}" ]; then
     _C_BLUE=$'\033[1;34m' _C_YELLOW=$'\033[1;33m' _C_RED=$'\033[1;31m' _C_OFF=$'\033[0m'
@@ -89,6 +90,7 @@ ensure_venv() {
     fi
     [ -x "$VENV/bin/localstripe" ] || need+=("$PIP_LOCALSTRIPE")
     [ -x "$VENV/bin/cfn-lint" ] || need+=("$PIP_CFN_LINT")
+    [ -x "$VENV/bin/st" ] || need+=("$PIP_SCHEMATHESIS")
     if [ "${#need[@]}" -gt 0 ]; then
         log "installing into .tools/venv: ${need[*]}"
         "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${need[@]}" ||

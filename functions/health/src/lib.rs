@@ -26,6 +26,7 @@ pub struct Health {
 /// Liveness and readiness in one: 200 when the store answers a read, 503 otherwise.
 #[utoipa::path(
     get,
+    security(()),
     path = "/api/v1/health",
     tag = "health",
     responses(

@@ -3,7 +3,7 @@
 //! and a partner on its own portal use the same routes; the policy decides who sees what.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use kt_app::identity::accounts::{self as accounts_uc, NewUser};
 use kt_app::identity::tenancy::{self, NewTenant};
@@ -11,8 +11,10 @@ use kt_app::{AppError, AppState};
 use kt_domain::identity::{OrgId, Role, UserId};
 use kt_domain::policy::Permission;
 use kt_domain::tenancy::{Tenant, TenantKind, TenantStatus, UserStatus};
+use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantInPath};
 use kt_http::extract::non_null;
+use kt_http::input::{Code, Email, FileName, Id, Name, Password, Short, Url, words};
 use kt_http::pagination::{PageParams, Paginated};
 use kt_http::{ApiError, ApiJson, ApiQuery, Problem};
 use kt_store::{accounts, tenants};
@@ -86,18 +88,18 @@ async fn list_tenants(
     ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<Paginated<TenantView>>, ApiError> {
     accounts_uc::require(Some(&auth.actor), Permission::ViewAllTenants, &auth.tenant)?;
-    let (items, next_cursor) = tenants::list(app.store.as_ref(), page.limit()?, page.cursor.clone()).await?;
+    let (items, next_cursor) = tenants::list(app.store.as_ref(), page.limit()?, page.cursor()).await?;
     Ok(Json(Paginated { items: items.iter().map(tenant_view).collect(), next_cursor }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTenantRequest {
-    pub name: String,
+    pub name: Name,
     /// Subdomain: `{slug}.<portal domain>`.
-    pub slug: String,
+    pub slug: Short,
     /// Ticket number prefix, e.g. `ACME` for ACME-1001.
-    pub ticket_prefix: String,
+    pub ticket_prefix: Short,
 }
 
 /// Creates a partner tenant (super admin).
@@ -110,7 +112,7 @@ async fn create_tenant(
     ApiJson(body): ApiJson<NewTenantRequest>,
 ) -> Result<(StatusCode, Json<TenantView>), ApiError> {
     accounts_uc::require(Some(&auth.actor), Permission::ManageSystemSettings, &auth.tenant)?;
-    let input = NewTenant { name: body.name, slug: body.slug, ticket_prefix: body.ticket_prefix };
+    let input = NewTenant { name: body.name.into(), slug: body.slug.into(), ticket_prefix: body.ticket_prefix.into() };
     let tenant = tenancy::create(&app, &input, TenantKind::Partner).await?;
     Ok((StatusCode::CREATED, Json(tenant_view(&tenant))))
 }
@@ -118,8 +120,8 @@ async fn create_tenant(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TenantStatusRequest {
-    /// `active` or `suspended`.
-    pub status: String,
+    #[schema(schema_with = words::tenant_status)]
+    pub status: Short,
 }
 
 /// Suspends or reactivates a tenant (super admin); suspension locks its users out at once.
@@ -154,7 +156,7 @@ async fn list_orgs(
 ) -> Result<Json<Paginated<OrgView>>, ApiError> {
     require(&auth, &tenant, Permission::ManagePartnerClients)?;
     let (items, next_cursor) =
-        accounts::list_orgs(app.store.as_ref(), &tenant.id, page.limit()?, page.cursor.clone()).await?;
+        accounts::list_orgs(app.store.as_ref(), &tenant.id, page.limit()?, page.cursor()).await?;
     Ok(Json(Paginated {
         items: items.into_iter().map(|o| OrgView { id: o.id.to_string(), name: o.name }).collect(),
         next_cursor,
@@ -164,7 +166,7 @@ async fn list_orgs(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrgRequest {
-    pub name: String,
+    pub name: Name,
 }
 
 /// Creates a client organization in a tenant.
@@ -195,23 +197,22 @@ async fn list_users(
 ) -> Result<Json<Paginated<UserView>>, ApiError> {
     require(&auth, &tenant, Permission::ManagePartnerClients)?;
     let (items, next_cursor) =
-        accounts::list_users(app.store.as_ref(), &tenant.id, page.limit()?, page.cursor.clone()).await?;
+        accounts::list_users(app.store.as_ref(), &tenant.id, page.limit()?, page.cursor()).await?;
     Ok(Json(Paginated { items: items.iter().map(user_view).collect(), next_cursor }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUserRequest {
-    pub email: String,
-    pub name: String,
-    /// super_admin, staff, partner, partner_staff or client.
-    #[schema(value_type = String)]
+    pub email: Email,
+    pub name: Name,
+    #[schema(schema_with = words::role)]
     pub role: Role,
     /// Organizations of a client (at least one).
     #[serde(default)]
-    pub orgs: Vec<String>,
+    pub orgs: Vec<Id>,
     /// Sets the password directly; invitations by email come with their own route.
-    pub password: Option<String>,
+    pub password: Option<Password>,
 }
 
 /// Creates a user in a tenant (who may create whom follows the permission matrix).
@@ -229,11 +230,17 @@ async fn create_user(
     let mut orgs = Vec::new();
     for raw in &body.orgs {
         orgs.push(
-            OrgId::try_from(raw.clone())
+            OrgId::try_from(raw.clone().into_inner())
                 .map_err(|_| AppError::invalid("orgs", format!("{raw:?} is not an organization id")))?,
         );
     }
-    let input = NewUser { email: body.email, name: body.name, role: body.role, password: body.password, orgs };
+    let input = NewUser {
+        email: body.email.into(),
+        name: body.name.into(),
+        role: body.role,
+        password: body.password.map(Into::into),
+        orgs,
+    };
     let user = accounts_uc::create_user(&app, Some(&auth.actor), &tenant, input, &client).await?;
     Ok((StatusCode::CREATED, Json(user_view(&user))))
 }
@@ -242,21 +249,22 @@ async fn create_user(
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// An action or a prefix of one (`auth` matches `auth.sign_in`, `auth.sign_in_failed`).
-    pub action: Option<String>,
+    pub action: Option<Short>,
     /// Only entries by this user id.
-    pub actor: Option<String>,
+    pub actor: Option<Id>,
     /// RFC 3339 lower bound of the time.
-    pub from: Option<String>,
+    pub from: Option<Short>,
     /// RFC 3339 upper bound of the time.
-    pub to: Option<String>,
+    pub to: Option<Short>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
-    pub cursor: Option<String>,
+    pub cursor: Option<kt_http::input::Cursor>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditView {
     pub id: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "kt_domain::clock::rfc3339_ms")]
     #[schema(value_type = String, format = DateTime)]
     pub at: time::OffsetDateTime,
     pub action: String,
@@ -267,15 +275,15 @@ pub struct AuditView {
 }
 
 fn parse_filter(q: &AuditQuery) -> Result<kt_app::identity::audit::AuditFilter, ApiError> {
-    let time = |field: &'static str, v: &Option<String>| -> Result<Option<time::OffsetDateTime>, ApiError> {
+    let time = |field: &'static str, v: &Option<Short>| -> Result<Option<time::OffsetDateTime>, ApiError> {
         v.as_deref()
             .map(|s| time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339))
             .transpose()
             .map_err(|_| AppError::invalid(field, "use an RFC 3339 time such as 2026-11-25T10:00:00Z").into())
     };
     Ok(kt_app::identity::audit::AuditFilter {
-        action: q.action.clone(),
-        actor: q.actor.clone(),
+        action: q.action.clone().map(Into::into),
+        actor: q.actor.clone().map(Into::into),
         from: time("from", &q.from)?,
         to: time("to", &q.to)?,
     })
@@ -294,7 +302,8 @@ async fn list_audit(
     let filter = parse_filter(&q)?;
     let limit = PageParams { limit: q.limit, cursor: None }.limit()?;
     let (entries, next_cursor) =
-        kt_app::identity::audit::list(&app, &auth.actor, &tenant, &filter, limit, q.cursor.clone()).await?;
+        kt_app::identity::audit::list(&app, &auth.actor, &tenant, &filter, limit, q.cursor.clone().map(Into::into))
+            .await?;
     let items = entries
         .into_iter()
         .map(|e| AuditView {
@@ -346,18 +355,17 @@ async fn export_audit(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BrandingRequest {
-    pub portal_name: String,
+    pub portal_name: Name,
     /// `#rrggbb`; white text on it must reach WCAG AA contrast (4.5:1).
-    pub primary: String,
-    pub secondary: String,
-    pub accent: String,
-    /// system-ui, inter, roboto, open-sans, lato, merriweather or source-serif.
-    #[schema(value_type = String, example = "inter")]
+    pub primary: Short,
+    pub secondary: Short,
+    pub accent: Short,
+    #[schema(schema_with = words::font, example = "inter")]
     pub font: kt_domain::tenancy::Font,
-    pub support_email: Option<String>,
-    pub support_phone: Option<String>,
-    pub terms_url: Option<String>,
-    pub privacy_url: Option<String>,
+    pub support_email: Option<Email>,
+    pub support_phone: Option<Code>,
+    pub terms_url: Option<Url>,
+    pub privacy_url: Option<Url>,
 }
 
 /// Updates a tenant's branding (super admin, or the tenant's partner).
@@ -373,15 +381,15 @@ async fn update_branding(
 ) -> Result<Json<crate::BrandingView>, ApiError> {
     let client = kt_http::auth::client_info(&headers);
     let input = kt_app::identity::branding::BrandingInput {
-        portal_name: body.portal_name,
-        primary: body.primary,
-        secondary: body.secondary,
-        accent: body.accent,
+        portal_name: body.portal_name.into(),
+        primary: body.primary.into(),
+        secondary: body.secondary.into(),
+        accent: body.accent.into(),
         font: body.font,
-        support_email: body.support_email,
-        support_phone: body.support_phone,
-        terms_url: body.terms_url,
-        privacy_url: body.privacy_url,
+        support_email: body.support_email.map(Into::into),
+        support_phone: body.support_phone.map(Into::into),
+        terms_url: body.terms_url.map(Into::into),
+        privacy_url: body.privacy_url.map(Into::into),
     };
     let updated = kt_app::identity::branding::update(&app, &auth.actor, &tenant, &input, &client).await?;
     Ok(Json(crate::branding_view(&updated.name, updated.kind, &updated.branding)))
@@ -391,7 +399,7 @@ async fn update_branding(
 #[serde(deny_unknown_fields)]
 pub struct LogoUploadRequest {
     /// image/png, image/jpeg or image/webp.
-    pub content_type: String,
+    pub content_type: FileName,
     /// Exact size in bytes (at most 1 MiB).
     pub size: u64,
 }
@@ -433,7 +441,7 @@ async fn start_logo_upload(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogoConfirmRequest {
-    pub upload_id: String,
+    pub upload_id: Id,
 }
 
 /// Makes the uploaded file the tenant's logo (its size and type are checked).
@@ -457,7 +465,7 @@ async fn confirm_logo(
 #[serde(deny_unknown_fields)]
 pub struct DomainRequest {
     /// e.g. `portal.your-agency.com`
-    pub host: String,
+    pub host: Url,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -522,7 +530,7 @@ async fn approve_domain(
 pub struct TenantSettingsRequest {
     /// Roles that must sign in with a second factor (replaces the list).
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = Option<Vec<String>>, example = json!(["partner", "partner_staff"]))]
+    #[schema(schema_with = words::roles, example = json!(["partner", "partner_staff"]))]
     pub require_2fa: Option<Vec<Role>>,
     /// Whether clients may hold read-only API keys.
     #[serde(default, deserialize_with = "non_null")]
@@ -562,14 +570,13 @@ fn parse_org_id(raw: &str) -> Result<OrgId, ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct UserChangeRequest {
     #[serde(default, deserialize_with = "non_null")]
-    pub name: Option<String>,
-    /// super_admin, staff, partner, partner_staff or client.
+    pub name: Option<Name>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = Option<String>, example = "partner_staff")]
+    #[schema(schema_with = words::role, example = "partner_staff")]
     pub role: Option<Role>,
     /// `active` or `disabled`.
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(value_type = Option<String>, example = "disabled")]
+    #[schema(schema_with = words::user_status, example = "disabled")]
     pub status: Option<UserStatus>,
 }
 
@@ -591,7 +598,7 @@ async fn update_user(
         return Err(AppError::invalid("body", "name what to change: name, role or status").into());
     }
     let client = kt_http::auth::client_info(&headers);
-    let change = accounts_uc::UserChange { name: body.name, role: body.role, status: body.status };
+    let change = accounts_uc::UserChange { name: body.name.map(Into::into), role: body.role, status: body.status };
     let user = accounts_uc::update_user(&app, &auth.actor, &tenant, &parse_user_id(&user_id)?, change, &client).await?;
     Ok(Json(user_view(&user)))
 }

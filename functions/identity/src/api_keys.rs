@@ -1,10 +1,12 @@
 //! API keys of the signed-in user: list, create (the key is in the answer once), revoke.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use kt_app::AppState;
+use kt_http::ApiPath as Path;
 use kt_http::auth::Auth;
+use kt_http::input::{Name, words};
 use kt_http::{ApiError, ApiJson, Problem};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -18,13 +20,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewApiKeyRequest {
-    pub name: String,
-    /// `full`, `tenant_scoped` or `read_only`.
-    #[schema(value_type = String, example = "read_only")]
+    pub name: Name,
+    #[schema(schema_with = words::api_key_kind, example = "read_only")]
     pub kind: kt_domain::auth::ApiKeyKind,
     /// For staff full keys: the permissions granted (matrix row names in snake_case).
     #[serde(default)]
-    #[schema(value_type = Vec<String>)]
+    #[schema(schema_with = words::permissions)]
     pub scopes: Vec<kt_domain::policy::Permission>,
     pub expires_in_days: Option<u32>,
     pub rate_per_minute: Option<u32>,
@@ -38,13 +39,13 @@ pub struct ApiKeyView {
     pub kind: kt_domain::auth::ApiKeyKind,
     pub prefix: String,
     pub rate_per_minute: u32,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "kt_domain::clock::rfc3339_ms")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: time::OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "kt_domain::clock::rfc3339_ms::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub last_used_at: Option<time::OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "kt_domain::clock::rfc3339_ms::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<time::OffsetDateTime>,
     pub revoked: bool,
@@ -90,7 +91,7 @@ async fn create_api_key(
 ) -> Result<(StatusCode, Json<CreatedApiKeyView>), ApiError> {
     let client = kt_http::auth::client_info(&headers);
     let input = kt_app::identity::api_keys::NewApiKey {
-        name: body.name,
+        name: body.name.into(),
         kind: body.kind,
         scopes: body.scopes,
         expires_in_days: body.expires_in_days,

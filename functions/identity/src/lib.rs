@@ -3,7 +3,7 @@
 //! signed-in user.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kt_app::identity::links;
@@ -11,10 +11,12 @@ use kt_app::identity::sessions::{self, ClientInfo, SignedIn};
 use kt_app::{AppError, AppState};
 use kt_domain::identity::Role;
 use kt_domain::tenancy::{Branding, TenantKind, UserStatus};
+use kt_http::ApiPath as Path;
 use kt_http::auth::{
     Auth, CSRF_COOKIE, REFRESH_COOKIE, SESSION_COOKIE, TenantHost, clear_cookie, client_ip, cookie, set_cookie,
     user_agent,
 };
+use kt_http::input::{Email, Password, Token};
 use kt_http::{ApiError, ApiJson, Problem};
 use kt_store::accounts;
 use serde::{Deserialize, Serialize};
@@ -90,7 +92,7 @@ pub(crate) fn branding_view(name: &str, kind: TenantKind, b: &Branding) -> Brand
 }
 
 /// The branding of the portal at this host (public).
-#[utoipa::path(get, path = "/api/v1/branding", tag = "identity",
+#[utoipa::path(get, path = "/api/v1/branding", security(()), tag = "identity",
     responses(
         (status = 200, body = BrandingView),
         (status = 404, description = "No portal at this host", body = Problem, content_type = "application/problem+json"),
@@ -102,8 +104,8 @@ async fn branding(TenantHost(tenant): TenantHost) -> Json<BrandingView> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignInRequest {
-    pub email: String,
-    pub password: String,
+    pub email: Email,
+    pub password: Password,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -181,7 +183,7 @@ pub(crate) fn require_xhr(headers: &HeaderMap) -> Result<(), ApiError> {
 }
 
 /// Signs in with email and password on this host's portal; sets the session cookies.
-#[utoipa::path(post, path = "/api/v1/auth/sign-in", tag = "identity", request_body = SignInRequest,
+#[utoipa::path(post, path = "/api/v1/auth/sign-in", security(()), tag = "identity", request_body = SignInRequest,
     params(("X-Requested-With" = String, Header, description = "Any value; proves the request is not a cross-site form")),
     responses(
         (status = 200, body = SignedInView, description = "Signed in; cookies set"),
@@ -213,7 +215,8 @@ async fn sign_in(
 }
 
 /// Trades the refresh cookie for new cookies (the refresh token rotates).
-#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "identity",
+#[utoipa::path(post, path = "/api/v1/auth/refresh", security(()),
+    params(("X-Requested-With" = String, Header, description = "Any value; proves the request is not a cross-site form")), tag = "identity",
     responses(
         (status = 200, body = SignedInView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -282,10 +285,10 @@ async fn me(State(app): State<AppState>, auth: Auth) -> Result<Json<MeView>, Api
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionView {
     pub id: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "kt_domain::clock::rfc3339_ms")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: time::OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "kt_domain::clock::rfc3339_ms")]
     #[schema(value_type = String, format = DateTime)]
     pub last_used_at: time::OffsetDateTime,
     pub user_agent: Option<String>,
@@ -353,7 +356,7 @@ async fn revoke_all_sessions(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmailRequest {
-    pub email: String,
+    pub email: Email,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -393,7 +396,8 @@ async fn set_password_with(
 }
 
 /// Emails a single-use sign-in link (15 minutes) when the address has an account here.
-#[utoipa::path(post, path = "/api/v1/auth/magic-link", tag = "identity", request_body = EmailRequest,
+#[utoipa::path(post, path = "/api/v1/auth/magic-link", security(()),
+    params(("X-Requested-With" = String, Header, description = "Any value; proves the request is not a cross-site form")), tag = "identity", request_body = EmailRequest,
     responses((status = 202, body = AcceptedView), (status = 429, body = Problem, content_type = "application/problem+json")))]
 async fn request_magic_link(
     State(app): State<AppState>,
@@ -408,11 +412,12 @@ async fn request_magic_link(
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// The `token` parameter of the emailed link.
-    pub token: String,
+    pub token: Token,
 }
 
 /// Signs in with an emailed link (once).
-#[utoipa::path(post, path = "/api/v1/auth/magic-link/redeem", tag = "identity", request_body = TokenRequest,
+#[utoipa::path(post, path = "/api/v1/auth/magic-link/redeem", security(()),
+    params(("X-Requested-With" = String, Header, description = "Any value; proves the request is not a cross-site form")), tag = "identity", request_body = TokenRequest,
     responses((status = 200, body = SignedInView), (status = 202, body = two_factor::ChallengeView, description = "Second factor needed: answer the challenge"), (status = 401, body = Problem, content_type = "application/problem+json")))]
 async fn redeem_magic_link(
     State(app): State<AppState>,
@@ -426,7 +431,8 @@ async fn redeem_magic_link(
 }
 
 /// Emails a password-reset link (1 hour) when the address has an account here.
-#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "identity", request_body = EmailRequest,
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", security(()),
+    params(("X-Requested-With" = String, Header, description = "Any value; proves the request is not a cross-site form")), tag = "identity", request_body = EmailRequest,
     responses((status = 202, body = AcceptedView), (status = 429, body = Problem, content_type = "application/problem+json")))]
 async fn request_password_reset(
     State(app): State<AppState>,
@@ -440,12 +446,13 @@ async fn request_password_reset(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPasswordRequest {
-    pub token: String,
-    pub password: String,
+    pub token: Token,
+    pub password: Password,
 }
 
 /// Sets a new password with a reset link, ends every other session, and signs in.
-#[utoipa::path(post, path = "/api/v1/auth/password-reset/complete", tag = "identity", request_body = NewPasswordRequest,
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/complete", security(()),
+    params(("X-Requested-With" = String, Header, description = "Any value; proves the request is not a cross-site form")), tag = "identity", request_body = NewPasswordRequest,
     responses((status = 200, body = SignedInView), (status = 202, body = two_factor::ChallengeView, description = "Second factor needed: answer the challenge"), (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn complete_password_reset(
@@ -458,7 +465,8 @@ async fn complete_password_reset(
 }
 
 /// Accepts an invitation: sets the password, activates the account, signs in.
-#[utoipa::path(post, path = "/api/v1/auth/invitation/accept", tag = "identity", request_body = NewPasswordRequest,
+#[utoipa::path(post, path = "/api/v1/auth/invitation/accept", security(()),
+    params(("X-Requested-With" = String, Header, description = "Any value; proves the request is not a cross-site form")), tag = "identity", request_body = NewPasswordRequest,
     responses((status = 200, body = SignedInView), (status = 202, body = two_factor::ChallengeView, description = "Second factor needed: answer the challenge"), (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn accept_invitation(
@@ -473,7 +481,7 @@ async fn accept_invitation(
 /// The brand of the portal at this host as CSS custom properties (public; `index.html` links it
 /// render-blocking, so the first paint is already in the tenant's colours). Text colours that
 /// would fail WCAG AA on their background are replaced by white or ink.
-#[utoipa::path(get, path = "/api/v1/branding/theme.css", tag = "identity",
+#[utoipa::path(get, path = "/api/v1/branding/theme.css", security(()), tag = "identity",
     responses((status = 200, description = "`:root { --brand-primary: ...; ... }`", content_type = "text/css"),
         (status = 404, description = "No portal at this host", body = Problem, content_type = "application/problem+json")))]
 async fn branding_theme(TenantHost(tenant): TenantHost) -> Response {
@@ -490,7 +498,7 @@ async fn branding_theme(TenantHost(tenant): TenantHost) -> Response {
 }
 
 /// The logo of the portal at this host (public).
-#[utoipa::path(get, path = "/api/v1/branding/logo", tag = "identity",
+#[utoipa::path(get, path = "/api/v1/branding/logo", security(()), tag = "identity",
     responses((status = 200, description = "The image", content_type = "image/png"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn branding_logo(State(app): State<AppState>, TenantHost(tenant): TenantHost) -> Result<Response, ApiError> {
     let blob = kt_app::identity::branding::logo(&app, &tenant).await?;

@@ -2,13 +2,15 @@
 //! token that the first step returned with `202`), and the signed-in person's own set-up.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kt_app::identity::two_factor::{self, Challenge, SignIn, TotpSetup};
 use kt_app::{AppError, AppState};
 use kt_domain::auth::SecondFactor;
+use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantHost, client_info};
+use kt_http::input::{Code, Password, Token, words};
 use kt_http::{ApiError, ApiJson, Problem};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -83,11 +85,12 @@ fn setup_view(s: TotpSetup) -> TotpSetupView {
 #[serde(deny_unknown_fields)]
 pub struct ChallengeRequest {
     /// The `challenge` of the 202 answer.
-    pub challenge: String,
+    pub challenge: Token,
 }
 
 /// Sets up an authenticator app inside a challenge whose person must enrol (`enrol: true`).
-#[utoipa::path(post, path = "/api/v1/auth/sign-in/totp-setup", tag = "identity", request_body = ChallengeRequest,
+#[utoipa::path(post, path = "/api/v1/auth/sign-in/totp-setup", security(()),
+    params(("X-Requested-With" = String, Header, description = "Any value; proves the request is not a cross-site form")), tag = "identity", request_body = ChallengeRequest,
     responses((status = 200, body = TotpSetupView), (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A factor is already set up", body = Problem, content_type = "application/problem+json")))]
 async fn challenge_totp_setup(
@@ -103,10 +106,10 @@ async fn challenge_totp_setup(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChallengeSmsRequest {
-    pub challenge: String,
+    pub challenge: Token,
     /// Only when enrolling: the phone to set up, international form.
     #[schema(example = "+15555550123")]
-    pub phone: Option<String>,
+    pub phone: Option<Code>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -116,7 +119,8 @@ pub struct SmsSentView {
 }
 
 /// Texts a sign-in code (at most one per 30 seconds, five per challenge).
-#[utoipa::path(post, path = "/api/v1/auth/sign-in/sms", tag = "identity", request_body = ChallengeSmsRequest,
+#[utoipa::path(post, path = "/api/v1/auth/sign-in/sms", security(()),
+    params(("X-Requested-With" = String, Header, description = "Any value; proves the request is not a cross-site form")), tag = "identity", request_body = ChallengeSmsRequest,
     responses((status = 202, body = SmsSentView), (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json")))]
@@ -134,16 +138,16 @@ async fn challenge_sms(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
-    pub challenge: String,
-    /// `totp`, `sms` or `recovery_code`.
-    #[schema(value_type = String, example = "totp")]
+    pub challenge: Token,
+    #[schema(schema_with = words::second_factor, example = "totp")]
     pub method: SecondFactor,
-    pub code: String,
+    pub code: Code,
 }
 
 /// Passes the second step; sets the session cookies. When a factor was just set up, the answer
 /// carries the recovery codes (shown this once).
-#[utoipa::path(post, path = "/api/v1/auth/sign-in/verify", tag = "identity", request_body = VerifyRequest,
+#[utoipa::path(post, path = "/api/v1/auth/sign-in/verify", security(()),
+    params(("X-Requested-With" = String, Header, description = "Any value; proves the request is not a cross-site form")), tag = "identity", request_body = VerifyRequest,
     responses((status = 200, body = crate::SignedInView), (status = 401, description = "Wrong code, or the challenge is spent or expired", body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json")))]
 async fn challenge_verify(
@@ -199,7 +203,7 @@ async fn start_totp(State(app): State<AppState>, auth: Auth) -> Result<Json<Totp
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
     #[schema(example = "123456")]
-    pub code: String,
+    pub code: Code,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -228,7 +232,7 @@ async fn confirm_totp(
 #[serde(deny_unknown_fields)]
 pub struct PhoneRequest {
     #[schema(example = "+15555550123")]
-    pub phone: String,
+    pub phone: Code,
 }
 
 /// Starts setting up text-message codes: texts a code to the phone.
@@ -263,7 +267,7 @@ async fn confirm_sms(
 #[serde(deny_unknown_fields)]
 pub struct PasswordRequest {
     /// The current password, to confirm a sensitive change.
-    pub password: String,
+    pub password: Password,
 }
 
 /// Removes a second factor (`totp` or `sms`) after confirming the password.

@@ -2,7 +2,6 @@
 
 use kt_app::AppState;
 use kt_app::dead_letters::{self, DeadMessage};
-use time::format_description::well_known::Rfc3339;
 
 pub enum Action {
     List { queue: Option<String>, json: bool },
@@ -31,7 +30,8 @@ pub async fn render(state: &AppState, action: Action) -> anyhow::Result<String> 
             for m in &dead {
                 let kind = m.event.as_ref().map(|e| e.kind.as_str()).unwrap_or("(not an event)");
                 let tenant = m.event.as_ref().and_then(|e| e.tenant.as_deref()).unwrap_or("-");
-                let at = m.failure.as_ref().and_then(|f| f.at.format(&Rfc3339).ok()).unwrap_or_else(|| "-".into());
+                let at =
+                    m.failure.as_ref().and_then(|f| Some(kt_domain::timestamp(f.at))).unwrap_or_else(|| "-".into());
                 out.push_str(&format!("{}  {}  {kind}  tenant {tenant}  failed {at}\n", m.queue, m.message_id));
                 out.push_str(&format!("    {}\n", m.reason));
             }
@@ -56,7 +56,7 @@ fn json_line(m: &DeadMessage) -> serde_json::Value {
         "kind": m.event.as_ref().map(|e| e.kind.clone()),
         "tenant_id": m.event.as_ref().and_then(|e| e.tenant.clone()),
         "reason": m.reason,
-        "failed_at": m.failure.as_ref().and_then(|f| f.at.format(&Rfc3339).ok()),
+        "failed_at": m.failure.as_ref().and_then(|f| Some(kt_domain::timestamp(f.at))),
         "attempts": m.failure.as_ref().and_then(|f| f.attempts),
     })
 }

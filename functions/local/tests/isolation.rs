@@ -111,36 +111,65 @@ fn sample(schema: &Value, doc: &Value) -> Value {
     };
     let mut out = serde_json::Map::new();
     for (name, prop) in props {
-        // Nested objects get plausible bodies of their own.
-        if prop.get("$ref").is_some() {
-            out.insert(name.clone(), sample(prop, doc));
-            continue;
-        }
         // A documented example is a valid value by definition.
         if let Some(example) = prop.get("example").or_else(|| prop.get("examples").and_then(|e| e.get(0))) {
             out.insert(name.clone(), example.clone());
             continue;
         }
-        let value = match name.as_str() {
-            "email" => json!("harness@victim.test"),
-            "password" => json!(PASSWORD),
-            "role" => json!("client"),
-            "slug" => json!("harness"),
-            "ticket_prefix" => json!("HX"),
-            "status" => json!("suspended"),
-            // Optional fields are typed like `["boolean", "null"]`.
-            _ => match prop.get("type").and_then(|t| {
-                t.as_str().or_else(|| t.as_array()?.iter().filter_map(Value::as_str).find(|t| *t != "null"))
-            }) {
-                Some("array") => json!([]),
-                Some("integer") | Some("number") => json!(1),
-                Some("boolean") => json!(false),
-                _ => json!("Harness"),
-            },
+        // Nested objects get plausible bodies of their own; named texts (`Name`, `Id`) are
+        // strings like any other.
+        let prop = match prop.get("$ref").and_then(Value::as_str) {
+            Some(r) => &doc["components"]["schemas"][r.rsplit('/').next().unwrap_or_default()],
+            None => prop,
         };
-        out.insert(name.clone(), value);
+        if prop.get("properties").is_some() {
+            out.insert(name.clone(), sample(prop, doc));
+            continue;
+        }
+        out.insert(name.clone(), plausible(name, prop));
     }
     Value::Object(out)
+}
+
+/// A plausible value of one field or parameter named `name` with schema `prop`.
+fn plausible(name: &str, prop: &Value) -> Value {
+    // A word from the documented list: the harness's own choice when the list holds it.
+    if let Some(words) = prop.get("enum").and_then(Value::as_array) {
+        let preferred = ["client", "suspended", "in_progress", "high"];
+        return words
+            .iter()
+            .find(|w| preferred.iter().any(|p| w == p))
+            .or(words.first())
+            .cloned()
+            .unwrap_or(Value::Null);
+    }
+    if name.ends_with("_id") || name == "ticket" || name == "into_ticket" {
+        return json!("01JD00000000000000000000G0");
+    }
+    if name == "from" || name == "to" {
+        return json!("2026-12");
+    }
+    if name.ends_with("_date") {
+        return json!("2026-12-01");
+    }
+    match name {
+        "email" => json!("harness@victim.test"),
+        "password" => json!(PASSWORD),
+        "role" => json!("client"),
+        "slug" => json!("harness"),
+        "ticket_prefix" => json!("HX"),
+        "status" => json!("suspended"),
+        // Optional fields are typed like `["boolean", "null"]`.
+        _ => match prop
+            .get("type")
+            .and_then(|t| t.as_str().or_else(|| t.as_array()?.iter().filter_map(Value::as_str).find(|t| *t != "null")))
+        {
+            Some("array") => json!([]),
+            Some("integer") | Some("number") => json!(1),
+            Some("boolean") => json!(false),
+            _ => json!("Harness"),
+        },
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -354,6 +383,21 @@ async fn no_route_serves_another_tenant_or_organization() {
             for p in &params {
                 path = path.replace(&format!("{{{p}}}"), &victim_param(p));
             }
+            // Required query parameters get plausible values, so the policy is what answers.
+            let required: Vec<String> = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "query" && p["required"] == true)
+                .map(|p| {
+                    let name = p["name"].as_str().unwrap_or_default();
+                    let value = plausible(name, &p["schema"]);
+                    format!("{name}={}", value.as_str().unwrap_or_default())
+                })
+                .collect();
+            if !required.is_empty() {
+                path = format!("{path}?{}", required.join("&"));
+            }
             let names_victims = params.iter().any(|p| !OWN_PARAMS.contains(&p.as_str()));
             let body = op.get("requestBody").map(|b| sample(&b["content"]["application/json"]["schema"], &doc));
             let mut attempts: Vec<(&Caller, &str)> = Vec::new();
@@ -392,6 +436,7 @@ async fn no_route_serves_another_tenant_or_organization() {
     }
     assert!(failures.is_empty(), "routes that crossed a boundary:\n{}", failures.join("\n"));
     assert!(checked >= 40, "the harness exercised {checked} calls");
+    println!("isolation: {checked} cross-tenant and cross-organization calls, {} crossed", failures.len());
     // The victim still has their session: nothing the attackers did reached it.
     assert_eq!(call(&router, "get", "/api/v1/me", "acme.localhost", Some(&dana), None).await.0, StatusCode::OK);
 }

@@ -8,6 +8,7 @@ use kt_app::notifications::{self as uc, Marked};
 use kt_app::{AppError, AppState};
 use kt_domain::notification::{Channels, Kind, Preferences};
 use kt_http::auth::Auth;
+use kt_http::input::{Short, Token, words};
 use kt_http::pagination::{PageParams, Paginated};
 use kt_http::{ApiError, ApiJson, ApiQuery, Problem};
 use kt_store::notifications::Notification;
@@ -59,7 +60,7 @@ fn view(n: &Notification) -> NotificationView {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Only this kind.
-    pub kind: Option<String>,
+    pub kind: Option<kt_http::input::NotificationKindParam>,
     /// Only unread ones.
     pub unread: Option<bool>,
 }
@@ -80,7 +81,7 @@ async fn list_notifications(
 ) -> Result<Json<Paginated<NotificationView>>, ApiError> {
     let kind = params.kind.as_deref().map(parse_kind).transpose()?;
     let (items, next_cursor) =
-        uc::list(&app, &auth.actor, kind, params.unread.unwrap_or(false), page.limit()?, page.cursor.clone()).await?;
+        uc::list(&app, &auth.actor, kind, params.unread.unwrap_or(false), page.limit()?, page.cursor()).await?;
     Ok(Json(Paginated { items: items.iter().map(view).collect(), next_cursor }))
 }
 
@@ -101,7 +102,7 @@ async fn unread_count(State(app): State<AppState>, auth: Auth) -> Result<Json<Un
 pub struct MarkRequest {
     /// 1 to 100 notification ids.
     #[schema(example = json!(["01JD0000000000000000000000-01JD0000000000000000000001"]))]
-    pub ids: Vec<String>,
+    pub ids: Vec<Token>,
     /// `true` marks them read, `false` unread.
     pub read: bool,
 }
@@ -128,13 +129,13 @@ async fn mark(
     auth: Auth,
     ApiJson(body): ApiJson<MarkRequest>,
 ) -> Result<Json<MarkView>, ApiError> {
-    let (results, unread) = uc::mark(&app, &auth.actor, &body.ids, body.read).await?;
+    let (results, unread) = uc::mark(&app, &auth.actor, &kt_http::input::texts(body.ids.clone()), body.read).await?;
     let results = body
         .ids
         .iter()
         .zip(results)
         .map(|(id, r)| MarkResult {
-            id: id.clone(),
+            id: id.clone().into(),
             result: match r {
                 Marked::Done => "done",
                 Marked::Unchanged => "unchanged",
@@ -164,8 +165,8 @@ async fn mark_all_read(State(app): State<AppState>, auth: Auth) -> Result<Json<M
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KindSetting {
-    #[schema(example = "ticket_reply")]
-    pub kind: String,
+    #[schema(schema_with = words::notification_kind, example = "ticket_reply")]
+    pub kind: Short,
     pub in_app: bool,
     pub email: bool,
 }

@@ -9,6 +9,7 @@ use kt_app::dead_letters::{self, DeadMessage, Operator};
 use kt_app::identity::accounts;
 use kt_domain::policy::Permission;
 use kt_http::auth::{Auth, client_info};
+use kt_http::input::{Short, Token};
 use kt_http::{ApiError, ApiJson, ApiQuery, AppState, Problem};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -23,8 +24,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct DeadLetterQuery {
-    /// `events` or `email`; every queue when absent.
-    pub queue: Option<String>,
+    /// Every queue when absent.
+    #[param(schema_with = queue_names)]
+    pub queue: Option<Short>,
 }
 
 /// A message a queue gave up on after its deliveries failed.
@@ -58,10 +60,10 @@ pub struct DeadLetterList {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplayRequest {
-    /// `events` or `email`.
-    pub queue: String,
+    #[schema(schema_with = queue_names)]
+    pub queue: Short,
     /// The one message to replay; every dead letter of the queue (up to 100) when absent.
-    pub message_id: Option<String>,
+    pub message_id: Option<Token>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -133,4 +135,9 @@ async fn replay_dead_letters(
     let by = Operator { user: &auth.actor.user, tenant: &auth.tenant.id, client: &client };
     let replayed = dead_letters::replay(&app, Some(by), &body.queue, body.message_id.as_deref()).await?;
     Ok(Json(ReplayResult { replayed }))
+}
+
+/// The queues there are (`events`, `email`).
+fn queue_names() -> utoipa::openapi::schema::ObjectBuilder {
+    kt_http::input::one_of(kt_platform::queue::QUEUES)
 }

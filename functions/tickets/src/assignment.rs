@@ -2,7 +2,7 @@
 //! agents' workload.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use kt_app::tickets::assignment::{self, RuleInput};
@@ -10,7 +10,9 @@ use kt_app::{AppError, AppState, FieldError};
 use kt_domain::identity::{OrgId, TenantId, UserId};
 use kt_domain::ticket::Category;
 use kt_domain::workflow::{AssignmentRule, Strategy};
+use kt_http::ApiPath as Path;
 use kt_http::auth::Auth;
+use kt_http::input::{Id, Name, Short, words};
 use kt_http::{ApiError, ApiJson, Problem, etag};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -67,21 +69,20 @@ fn view(r: &AssignmentRule, version: u64) -> RuleView {
 #[serde(deny_unknown_fields)]
 pub struct RuleRequest {
     #[schema(example = "Billing to the accounts desk")]
-    pub name: String,
+    pub name: Name,
     #[serde(default = "yes")]
     pub enabled: bool,
     #[serde(default)]
     pub position: u32,
-    pub tenant_id: Option<String>,
-    pub org_id: Option<String>,
+    pub tenant_id: Option<Id>,
+    pub org_id: Option<Id>,
     #[serde(default)]
-    #[schema(example = json!(["billing"]))]
-    pub categories: Vec<String>,
+    #[schema(schema_with = words::categories, example = json!(["billing"]))]
+    pub categories: Vec<Short>,
     #[schema(example = json!(["01JD00000000000000000000G1"]))]
-    pub agent_ids: Vec<String>,
-    /// `round_robin` or `least_loaded`.
-    #[schema(example = "least_loaded")]
-    pub strategy: String,
+    pub agent_ids: Vec<Id>,
+    #[schema(schema_with = words::strategy, example = "least_loaded")]
+    pub strategy: Short,
     #[schema(example = 10)]
     pub capacity: u32,
 }
@@ -119,7 +120,7 @@ fn parse(b: RuleRequest) -> Result<RuleInput, AppError> {
     match (strategy, categories, tenant, org, agents) {
         (Some(strategy), Some(categories), Some(tenant), Some(org), Some(agents)) if errors.is_empty() => {
             Ok(RuleInput {
-                name: b.name,
+                name: b.name.into(),
                 enabled: b.enabled,
                 position: b.position,
                 tenant,

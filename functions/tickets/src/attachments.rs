@@ -3,13 +3,15 @@
 //! organization's storage quota (super admins).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use kt_app::AppState;
 use kt_app::tickets::attachments::{self, Storage};
 use kt_domain::identity::OrgId;
 use kt_domain::ticket::Attachment;
+use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantInPath};
+use kt_http::input::FileName;
 use kt_http::{ApiError, ApiJson, Problem};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -74,9 +76,9 @@ async fn list_attachments(
 #[serde(deny_unknown_fields)]
 pub struct NewAttachmentRequest {
     #[schema(example = "screenshot.png")]
-    pub filename: String,
+    pub filename: FileName,
     #[schema(example = "image/png")]
-    pub content_type: String,
+    pub content_type: FileName,
     /// Exact size in bytes (at most 25 MiB); the upload URL accepts only this many.
     #[schema(example = 48213)]
     pub size: u64,

@@ -6,7 +6,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kt_app::tickets::conversation::{self, NewMessage};
@@ -17,8 +17,10 @@ use kt_app::{AppError, AppState};
 use kt_domain::identity::{OrgId, TicketId, UserId};
 use kt_domain::tenancy::Tenant;
 use kt_domain::ticket::{Category, Message, Priority, Status, Ticket, display_number};
+use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantInPath};
 use kt_http::extract::from_json_bytes;
+use kt_http::input::{Body, Id, Short, Subject, words};
 use kt_http::pagination::{PageParams, Paginated};
 use kt_http::{ApiError, ApiJson, ApiQuery, Problem, etag, idempotency};
 use serde::{Deserialize, Serialize};
@@ -51,7 +53,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
+    kt_domain::timestamp(t)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -256,18 +258,19 @@ const CATEGORIES: &str = "technical_support, billing, general_inquiry, bug_repor
 pub struct NewTicketRequest {
     /// The client organization; may be left out by a client of exactly one organization.
     #[schema(example = "01JD00000000000000000000G0")]
-    pub org_id: Option<String>,
+    pub org_id: Option<Id>,
     #[schema(example = "The contact form no longer sends")]
-    pub subject: String,
+    pub subject: Subject,
     /// Markdown.
     #[schema(example = "Since this morning the form on /contact shows an error.")]
-    pub description: String,
-    #[schema(example = "high")]
-    pub priority: String,
-    #[schema(example = "technical_support")]
-    pub category: String,
+    pub description: Body,
+    #[schema(schema_with = words::priority, example = "high")]
+    pub priority: Short,
+    #[schema(schema_with = words::category, example = "technical_support")]
+    pub category: Short,
+    /// Up to 20 tags of letters, digits, `-` and `_`.
     #[serde(default)]
-    pub tags: Vec<String>,
+    pub tags: Vec<Short>,
 }
 
 fn parse_new_ticket(body: NewTicketRequest) -> Result<NewTicket, AppError> {
@@ -295,11 +298,11 @@ fn parse_new_ticket(body: NewTicketRequest) -> Result<NewTicket, AppError> {
     match (priority, category, org) {
         (Some(priority), Some(category), Some(org)) => Ok(NewTicket {
             org,
-            subject: body.subject,
-            description: body.description,
+            subject: body.subject.into(),
+            description: body.description.into(),
             priority,
             category,
-            tags: body.tags,
+            tags: body.tags.into_iter().map(Into::into).collect(),
         }),
         _ => Err(AppError::Internal("parsed fields missing".into())),
     }
@@ -363,19 +366,19 @@ async fn create_ticket(
 #[into_params(parameter_in = Query)]
 pub struct TicketFilterParams {
     /// Only this client organization's tickets.
-    pub org_id: Option<String>,
+    pub org_id: Option<Id>,
     /// Comma-separated statuses, e.g. `new,open`.
-    pub status: Option<String>,
-    pub priority: Option<String>,
-    pub category: Option<String>,
-    pub assignee_id: Option<String>,
-    pub requester_id: Option<String>,
+    pub status: Option<Short>,
+    pub priority: Option<kt_http::input::PriorityParam>,
+    pub category: Option<kt_http::input::CategoryParam>,
+    pub assignee_id: Option<Id>,
+    pub requester_id: Option<Id>,
     /// Created at or after (RFC 3339).
-    pub created_from: Option<String>,
+    pub created_from: Option<Short>,
     /// Created before (RFC 3339).
-    pub created_to: Option<String>,
+    pub created_to: Option<Short>,
     /// A ticket number (`ACME-1002`, or `1002`): the list holds at most that ticket.
-    pub number: Option<String>,
+    pub number: Option<Id>,
     /// Include each waiting ticket's queue position (costs one batch read per ticket).
     pub with_positions: Option<bool>,
 }
@@ -397,14 +400,14 @@ fn keep<T>(errors: &mut Vec<kt_app::FieldError>, r: Result<T, AppError>) -> Opti
 
 fn parse_filter(p: &TicketFilterParams) -> Result<Filter, AppError> {
     let mut errors = Vec::new();
-    let id_of = |raw: &Option<String>, field: &'static str| -> Result<Option<String>, AppError> {
+    let id_of = |raw: &Option<Id>, field: &'static str| -> Result<Option<String>, AppError> {
         match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) if kt_domain::identity::UserId::try_from(s.to_owned()).is_ok() => Ok(Some(s.to_owned())),
             Some(_) => Err(AppError::invalid(field, "is not an id")),
             None => Ok(None),
         }
     };
-    let date = |raw: &Option<String>, field: &'static str| -> Result<Option<OffsetDateTime>, AppError> {
+    let date = |raw: &Option<Short>, field: &'static str| -> Result<Option<OffsetDateTime>, AppError> {
         raw.as_deref()
             .map(|s| OffsetDateTime::parse(s.trim(), &Rfc3339).map_err(|_| AppError::invalid(field, "use RFC 3339")))
             .transpose()
@@ -458,8 +461,7 @@ async fn list_tickets(
     ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<Paginated<TicketView>>, ApiError> {
     let filter = parse_filter(&params)?;
-    let (items, next_cursor) =
-        listing::list(&app, &auth.actor, &tenant, &filter, page.limit()?, page.cursor.clone()).await?;
+    let (items, next_cursor) = listing::list(&app, &auth.actor, &tenant, &filter, page.limit()?, page.cursor()).await?;
     let mut views = Vec::with_capacity(items.len());
     for t in &items {
         let standing = match params.with_positions {
@@ -497,7 +499,7 @@ pub struct SatisfactionFiguresView {
 #[into_params(parameter_in = Query)]
 pub struct CountParams {
     /// One client organization's counts (clients: one of their own).
-    pub org_id: Option<String>,
+    pub org_id: Option<Id>,
 }
 
 /// Aggregate counts by status and priority for the tenant (those who manage its tickets) or
@@ -555,28 +557,24 @@ async fn get_ticket(
 #[serde(deny_unknown_fields)]
 pub struct TicketUpdate {
     #[schema(example = "The contact form no longer sends mail")]
-    pub subject: Option<String>,
-    #[schema(example = "in_progress")]
-    pub status: Option<String>,
-    #[schema(example = "high")]
-    pub priority: Option<String>,
-    #[schema(example = "bug_report")]
-    pub category: Option<String>,
+    pub subject: Option<Subject>,
+    #[schema(schema_with = words::status, example = "in_progress")]
+    pub status: Option<Short>,
+    #[schema(schema_with = words::priority, example = "high")]
+    pub priority: Option<Short>,
+    #[schema(schema_with = words::category, example = "bug_report")]
+    pub category: Option<Short>,
     /// A user id, or `null` to unassign.
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, example = "01JD00000000000000000000G1")]
-    pub assignee_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "kt_http::extract::double_option")]
+    #[schema(value_type = Option<Id>, example = "01JD00000000000000000000G1")]
+    pub assignee_id: Option<Option<Id>>,
     #[schema(example = json!(["website"]))]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Short>>,
     #[schema(example = json!([]))]
-    pub watcher_ids: Option<Vec<String>>,
+    pub watcher_ids: Option<Vec<Id>>,
 }
 
 /// `null` -> `Some(None)`, absent -> `None`.
-fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
-}
-
 fn parse_update(body: TicketUpdate) -> Result<Change, AppError> {
     let mut errors = Vec::new();
     let status =
@@ -612,12 +610,12 @@ fn parse_update(body: TicketUpdate) -> Result<Change, AppError> {
         return Err(AppError::Invalid(errors));
     }
     Ok(Change {
-        subject: body.subject,
+        subject: body.subject.map(Into::into),
         status: status.flatten(),
         priority: priority.flatten(),
         category: category.flatten(),
         assignee: assignee.flatten(),
-        tags: body.tags,
+        tags: body.tags.map(kt_http::input::texts),
         watchers: watchers.flatten(),
     })
 }
@@ -715,7 +713,7 @@ async fn list_messages(
 ) -> Result<Json<Paginated<MessageView>>, ApiError> {
     let id = parse_ticket_id(&path.1)?;
     let (items, next_cursor) =
-        conversation::messages(&app, &auth.actor, &tenant, &id, page.limit()?, page.cursor.clone()).await?;
+        conversation::messages(&app, &auth.actor, &tenant, &id, page.limit()?, page.cursor()).await?;
     Ok(Json(Paginated { items: items.iter().map(message_view).collect(), next_cursor }))
 }
 
@@ -724,14 +722,14 @@ async fn list_messages(
 pub struct NewMessageRequest {
     /// Markdown.
     #[schema(example = "Thanks, we are looking into it.")]
-    pub body: String,
+    pub body: Body,
     /// An internal note (staff, partners and partner staff only).
     #[serde(default)]
     pub internal: bool,
     /// Leave the ticket in this status (those who manage tickets). Without it, a client's
     /// answer puts the ticket back in the queue and staff's public answer makes it Pending Client.
-    #[schema(example = "in_progress")]
-    pub status: Option<String>,
+    #[schema(schema_with = words::status, example = "in_progress")]
+    pub status: Option<Short>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -756,7 +754,7 @@ async fn add_message(
 ) -> Result<(StatusCode, Json<MessageAddedView>), ApiError> {
     let id = parse_ticket_id(&path.1)?;
     let status = body.status.as_deref().map(|s| parse_enum::<Status>(s, "status", STATUSES)).transpose()?;
-    let input = NewMessage { body: body.body, internal: body.internal, status };
+    let input = NewMessage { body: body.body.into(), internal: body.internal, status };
     let (message, t) = conversation::reply(&app, &auth.actor, &tenant, &id, input).await?;
     let current = tickets::get(&app, &auth.actor, &tenant, &t.id).await?;
     let standing = tickets::standing(&app, &current.value).await?;
@@ -800,15 +798,14 @@ async fn list_activity(
 ) -> Result<Json<Paginated<ActivityView>>, ApiError> {
     let id = parse_ticket_id(&path.1)?;
     let (items, next_cursor) =
-        conversation::activity(&app, &auth.actor, &tenant, &id, page.limit()?, page.cursor.clone()).await?;
+        conversation::activity(&app, &auth.actor, &tenant, &id, page.limit()?, page.cursor()).await?;
     Ok(Json(Paginated { items: items.iter().map(activity_view).collect(), next_cursor }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct QueueParams {
-    /// `low`, `medium`, `high` or `critical` (required).
-    pub priority: Option<String>,
+    pub priority: kt_http::input::PriorityParam,
 }
 
 /// One priority's work queue across every tenant, first in first (Kre8ivTech staff).
@@ -821,8 +818,8 @@ async fn work_queue(
     ApiQuery(params): ApiQuery<QueueParams>,
     ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<Paginated<TicketView>>, ApiError> {
-    let priority = parse_enum::<Priority>(params.priority.as_deref().unwrap_or_default(), "priority", PRIORITIES)?;
-    let (items, next_cursor) = listing::queue(&app, &auth.actor, priority, page.limit()?, page.cursor.clone()).await?;
+    let priority = parse_enum::<Priority>(&params.priority, "priority", PRIORITIES)?;
+    let (items, next_cursor) = listing::queue(&app, &auth.actor, priority, page.limit()?, page.cursor()).await?;
     let summary = app
         .store
         .get(&kt_store::tickets::summary_key(priority))

@@ -10,6 +10,7 @@ use kt_app::{AppError, AppState, FieldError};
 use kt_domain::identity::{OrgId, TenantId};
 use kt_domain::sla::{Calendar, Escalation, Policy, Shift, Targets};
 use kt_http::auth::{Auth, TenantInPath};
+use kt_http::input::{Id, Name, Short};
 use kt_http::{ApiError, ApiJson, ApiQuery, Problem};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -27,9 +28,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetsBody {
-    #[schema(example = 240)]
+    #[schema(example = 240, minimum = 1, maximum = 527040)]
     pub first_response_minutes: i64,
-    #[schema(example = 1440)]
+    #[schema(example = 1440, minimum = 1, maximum = 527040)]
     pub resolution_minutes: i64,
 }
 
@@ -46,40 +47,39 @@ pub struct PriorityTargets {
 #[serde(deny_unknown_fields)]
 pub struct ShiftBody {
     #[schema(example = "09:00")]
-    pub start: String,
+    pub start: Short,
     #[schema(example = "17:00")]
-    pub end: String,
+    pub end: Short,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarBody {
     #[schema(example = "Office hours")]
-    pub name: String,
+    pub name: Name,
     #[schema(example = "Europe/Berlin")]
-    pub time_zone: String,
+    pub time_zone: Short,
     /// Seven lists of shifts, Monday first; all empty means around the clock.
     pub weekly: Vec<Vec<ShiftBody>>,
     /// Days off, `YYYY-MM-DD`.
     #[serde(default)]
-    pub holidays: Vec<String>,
+    pub holidays: Vec<Short>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EscalationBody {
-    /// `notify`, `raise_priority` or `reassign`.
-    #[schema(example = "notify")]
-    pub action: String,
+    #[schema(schema_with = escalation_actions, example = "notify")]
+    pub action: Short,
     /// The person to hand the ticket to (`reassign`).
-    pub user_id: Option<String>,
+    pub user_id: Option<Id>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyBody {
     #[schema(example = "Standard")]
-    pub name: String,
+    pub name: Name,
     pub targets: PriorityTargets,
     pub calendar: CalendarBody,
     /// Percent of a target at which the warning is raised.
@@ -106,7 +106,7 @@ fn escalation_body(e: &Escalation) -> EscalationBody {
         Escalation::Notify => EscalationBody { action: "notify".into(), user_id: None },
         Escalation::RaisePriority => EscalationBody { action: "raise_priority".into(), user_id: None },
         Escalation::Reassign { user_id } => {
-            EscalationBody { action: "reassign".into(), user_id: Some(user_id.clone()) }
+            EscalationBody { action: "reassign".into(), user_id: Some(user_id.clone().into()) }
         }
     }
 }
@@ -117,7 +117,7 @@ pub fn policy_body(p: &Policy) -> PolicyBody {
         resolution_minutes: t.resolution_secs / 60,
     };
     PolicyBody {
-        name: p.name.clone(),
+        name: p.name.clone().into(),
         targets: PriorityTargets {
             low: t(p.targets[0]),
             medium: t(p.targets[1]),
@@ -125,15 +125,17 @@ pub fn policy_body(p: &Policy) -> PolicyBody {
             critical: t(p.targets[3]),
         },
         calendar: CalendarBody {
-            name: p.calendar.name.clone(),
-            time_zone: p.calendar.time_zone.clone(),
+            name: p.calendar.name.clone().into(),
+            time_zone: p.calendar.time_zone.clone().into(),
             weekly: p
                 .calendar
                 .weekly
                 .iter()
-                .map(|day| day.iter().map(|s| ShiftBody { start: hhmm(s.start), end: hhmm(s.end) }).collect())
+                .map(|day| {
+                    day.iter().map(|s| ShiftBody { start: hhmm(s.start).into(), end: hhmm(s.end).into() }).collect()
+                })
                 .collect(),
-            holidays: p.calendar.holidays.iter().map(|d| d.to_string()).collect(),
+            holidays: p.calendar.holidays.iter().map(|d| d.to_string().into()).collect(),
         },
         warn_percent: p.warn_percent,
         on_warning: p.on_warning.iter().map(escalation_body).collect(),
@@ -141,11 +143,22 @@ pub fn policy_body(p: &Policy) -> PolicyBody {
     }
 }
 
+/// The longest target: a (leap) year of minutes.
+const MAX_TARGET_MINUTES: i64 = 366 * 24 * 60;
+
 fn parse_policy(b: PolicyBody) -> Result<Policy, AppError> {
     let mut errors = Vec::new();
+    let all = [&b.targets.low, &b.targets.medium, &b.targets.high, &b.targets.critical];
+    if all
+        .iter()
+        .flat_map(|t| [t.first_response_minutes, t.resolution_minutes])
+        .any(|m| !(1..=MAX_TARGET_MINUTES).contains(&m))
+    {
+        errors.push(FieldError::new("targets", format!("use 1 to {MAX_TARGET_MINUTES} minutes (a leap year)")));
+    }
     let t = |t: &TargetsBody| Targets {
-        first_response_secs: t.first_response_minutes * 60,
-        resolution_secs: t.resolution_minutes * 60,
+        first_response_secs: t.first_response_minutes.clamp(0, MAX_TARGET_MINUTES) * 60,
+        resolution_secs: t.resolution_minutes.clamp(0, MAX_TARGET_MINUTES) * 60,
     };
     if b.calendar.weekly.len() != 7 {
         errors.push(FieldError::new("calendar.weekly", "give seven days, Monday first"));
@@ -173,7 +186,7 @@ fn parse_policy(b: PolicyBody) -> Result<Policy, AppError> {
             match (e.action.as_str(), &e.user_id) {
                 ("notify", _) => out.push(Escalation::Notify),
                 ("raise_priority", _) => out.push(Escalation::RaisePriority),
-                ("reassign", Some(u)) => out.push(Escalation::Reassign { user_id: u.clone() }),
+                ("reassign", Some(u)) => out.push(Escalation::Reassign { user_id: u.clone().into() }),
                 _ => errors.push(FieldError::new(
                     format!("{field}[{i}]"),
                     "use notify, raise_priority, or reassign with a user_id",
@@ -188,9 +201,9 @@ fn parse_policy(b: PolicyBody) -> Result<Policy, AppError> {
         return Err(AppError::Invalid(errors));
     }
     Ok(Policy {
-        name: b.name,
+        name: b.name.into(),
         targets: [t(&b.targets.low), t(&b.targets.medium), t(&b.targets.high), t(&b.targets.critical)],
-        calendar: Calendar { name: b.calendar.name, time_zone: b.calendar.time_zone, weekly, holidays },
+        calendar: Calendar { name: b.calendar.name.into(), time_zone: b.calendar.time_zone.into(), weekly, holidays },
         warn_percent: b.warn_percent,
         on_warning,
         on_breach,
@@ -210,7 +223,7 @@ pub struct PolicyView {
 #[into_params(parameter_in = Query)]
 pub struct ScopeParams {
     /// One organization's policy instead of the tenant's.
-    pub org_id: Option<String>,
+    pub org_id: Option<Id>,
 }
 
 fn org_of(p: &ScopeParams) -> Result<Option<OrgId>, AppError> {
@@ -341,10 +354,12 @@ async fn delete_tenant_policy(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PeriodParams {
-    /// First month, `YYYY-MM` (required).
-    pub from: Option<String>,
-    /// Last month, `YYYY-MM` (required).
-    pub to: Option<String>,
+    /// First month, `YYYY-MM`.
+    #[param(required = true)]
+    pub from: Short,
+    /// Last month, `YYYY-MM`.
+    #[param(required = true)]
+    pub to: Short,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -384,16 +399,7 @@ async fn tenant_compliance(
     TenantInPath(tenant): TenantInPath,
     ApiQuery(p): ApiQuery<PeriodParams>,
 ) -> Result<Json<Vec<ComplianceRow>>, ApiError> {
-    Ok(Json(rows(
-        sla::compliance(
-            &app,
-            &auth.actor,
-            Some(&tenant.id),
-            p.from.as_deref().unwrap_or_default(),
-            p.to.as_deref().unwrap_or_default(),
-        )
-        .await?,
-    )))
+    Ok(Json(rows(sla::compliance(&app, &auth.actor, Some(&tenant.id), &p.from, &p.to).await?)))
 }
 
 /// SLA compliance across every tenant (Kre8ivTech staff and super admins).
@@ -405,14 +411,10 @@ async fn platform_compliance(
     auth: Auth,
     ApiQuery(p): ApiQuery<PeriodParams>,
 ) -> Result<Json<Vec<ComplianceRow>>, ApiError> {
-    Ok(Json(rows(
-        sla::compliance(
-            &app,
-            &auth.actor,
-            None,
-            p.from.as_deref().unwrap_or_default(),
-            p.to.as_deref().unwrap_or_default(),
-        )
-        .await?,
-    )))
+    Ok(Json(rows(sla::compliance(&app, &auth.actor, None, &p.from, &p.to).await?)))
+}
+
+/// What an escalation does.
+fn escalation_actions() -> utoipa::openapi::schema::ObjectBuilder {
+    kt_http::input::one_of(["notify", "raise_priority", "reassign"])
 }

@@ -2,12 +2,14 @@
 //! everyone else gets 404, as if there were none).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use kt_app::AppState;
 use kt_app::tickets::time_entries::{self, NewTimeEntry};
 use kt_domain::ticket::TimeEntry;
+use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantInPath};
+use kt_http::input::{Note, Short};
 use kt_http::{ApiError, ApiJson, Problem};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -78,9 +80,9 @@ pub struct NewTimeEntryRequest {
     pub minutes: u32,
     /// The day of the work, `YYYY-MM-DD` (default today); not in the future, at most a year back.
     #[schema(example = "2026-12-01")]
-    pub work_date: Option<String>,
+    pub work_date: Option<Short>,
     #[serde(default)]
-    pub note: String,
+    pub note: Note,
     #[serde(default = "yes")]
     pub billable: bool,
 }
@@ -110,7 +112,7 @@ async fn log_time(
                 .map_err(|_| kt_app::AppError::invalid("work_date", "use YYYY-MM-DD"))
         })
         .transpose()?;
-    let input = NewTimeEntry { minutes: body.minutes, work_date, note: body.note, billable: body.billable };
+    let input = NewTimeEntry { minutes: body.minutes, work_date, note: body.note.into(), billable: body.billable };
     let entry = time_entries::log(&app, &auth.actor, &tenant, &id, input).await?;
     Ok((StatusCode::CREATED, Json(view(&entry))))
 }

@@ -3,7 +3,7 @@
 //! signed link of the resolution mail without signing in).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use kt_app::tickets::bulk::{self, BulkChange};
@@ -13,7 +13,9 @@ use kt_app::{AppError, AppState};
 use kt_domain::identity::{TicketId, UserId};
 use kt_domain::ticket::{Priority, Status, display_number};
 use kt_domain::workflow::{CANNED_VARIABLES, CannedResponse};
+use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantHost, TenantInPath};
+use kt_http::input::{Body, Id, Name, Note, Short, words};
 use kt_http::{ApiError, ApiJson, Problem, etag};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -98,17 +100,17 @@ async fn list_canned(
 #[serde(deny_unknown_fields)]
 pub struct CannedRequest {
     #[schema(example = "Fixed, please confirm")]
-    pub title: String,
+    pub title: Name,
     /// Markdown with variables such as `{{requester.first_name}}` (listed with the responses).
     #[schema(example = "Hi {{requester.first_name}}, {{ticket.number}} is fixed. Could you confirm?")]
-    pub body: String,
+    pub body: Body,
     /// Typed after `/` in the reply box, e.g. `fixed`.
     #[schema(example = "fixed")]
-    pub shortcut: Option<String>,
+    pub shortcut: Option<Short>,
 }
 
 fn canned_input(b: CannedRequest) -> CannedInput {
-    CannedInput { title: b.title, body: b.body, shortcut: b.shortcut }
+    CannedInput { title: b.title.into(), body: b.body.into(), shortcut: b.shortcut.map(Into::into) }
 }
 
 /// Adds a canned response to the tenant's.
@@ -245,7 +247,7 @@ async fn list_links(
 pub struct LinkRequest {
     /// The related ticket of the same tenant: its id or its number (`ACME-1002`).
     #[schema(example = "ACME-1002")]
-    pub ticket: String,
+    pub ticket: Id,
 }
 
 /// Links a related ticket of the same tenant (both ways; linking twice is harmless).
@@ -288,7 +290,7 @@ async fn remove_link(
 pub struct MergeRequest {
     /// The ticket to merge into (same tenant): its id or its number.
     #[schema(example = "ACME-1001")]
-    pub into_ticket: String,
+    pub into_ticket: Id,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -335,15 +337,15 @@ async fn merge_ticket(
 #[serde(deny_unknown_fields)]
 pub struct BulkRequest {
     /// 1 to 100 ticket ids of the tenant, each once.
-    pub ticket_ids: Vec<String>,
-    #[schema(example = "in_progress")]
-    pub status: Option<String>,
-    #[schema(example = "high")]
-    pub priority: Option<String>,
+    pub ticket_ids: Vec<Id>,
+    #[schema(schema_with = words::status, example = "in_progress")]
+    pub status: Option<Short>,
+    #[schema(schema_with = words::priority, example = "high")]
+    pub priority: Option<Short>,
     /// A user id, or `null` to unassign.
-    #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub assignee_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "kt_http::extract::double_option")]
+    #[schema(value_type = Option<Id>)]
+    pub assignee_id: Option<Option<Id>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -384,8 +386,14 @@ async fn bulk_change(
         .assignee_id
         .map(|a| a.map(UserId::try_from).transpose().map_err(|_| AppError::invalid("assignee_id", "is not a user id")))
         .transpose()?;
-    let results =
-        bulk::apply(&app, &auth.actor, &tenant, &body.ticket_ids, BulkChange { status, priority, assignee }).await?;
+    let results = bulk::apply(
+        &app,
+        &auth.actor,
+        &tenant,
+        &kt_http::input::texts(body.ticket_ids),
+        BulkChange { status, priority, assignee },
+    )
+    .await?;
     let mut views = Vec::with_capacity(results.len());
     for r in results {
         views.push(match r.outcome {
@@ -423,7 +431,7 @@ pub struct RatingRequest {
     pub rating: u8,
     #[serde(default)]
     #[schema(example = "Quick and friendly, thank you.")]
-    pub comment: String,
+    pub comment: Note,
 }
 
 /// The requester rates their resolved ticket, once.
@@ -478,7 +486,7 @@ fn survey_view(tenant: &kt_domain::tenancy::Tenant, t: &kt_domain::ticket::Ticke
 
 /// The survey a mail's link opens (no sign-in: the link itself is the credential, for one
 /// ticket and its requester, for 30 days).
-#[utoipa::path(get, path = "/api/v1/surveys/{token}", tag = "workflow",
+#[utoipa::path(get, path = "/api/v1/surveys/{token}", security(()), tag = "workflow",
     params(("token" = String, Path)),
     responses((status = 200, body = SurveyView), (status = 404, description = "The link does not open, or expired", body = Problem, content_type = "application/problem+json")))]
 async fn get_survey(
@@ -491,7 +499,7 @@ async fn get_survey(
 }
 
 /// Answers the survey a mail's link opens.
-#[utoipa::path(post, path = "/api/v1/surveys/{token}", tag = "workflow", request_body = RatingRequest,
+#[utoipa::path(post, path = "/api/v1/surveys/{token}", security(()), tag = "workflow", request_body = RatingRequest,
     params(("token" = String, Path)),
     responses((status = 200, body = SurveyView), (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not resolved yet, or rated already", body = Problem, content_type = "application/problem+json"),

@@ -29,7 +29,7 @@ pub struct Failure {
     pub reason: String,
     /// Deliveries so far, when the queue said.
     pub attempts: Option<u32>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "kt_domain::clock::rfc3339_ms")]
     pub at: OffsetDateTime,
 }
 

@@ -11,7 +11,7 @@ pub const RETENTION_DAYS: i64 = 30;
 pub struct AuditEntry {
     pub id: String,
     pub tenant: TenantId,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub at: OffsetDateTime,
     /// The acting user; `None` for the system or an unknown caller (failed sign-in).
     #[serde(default)]

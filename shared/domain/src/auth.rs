@@ -36,6 +36,9 @@ pub enum SecondFactor {
 }
 
 impl SecondFactor {
+    /// Every SecondFactor, in the order the API lists them.
+    pub const ALL: [SecondFactor; 3] = [SecondFactor::Totp, SecondFactor::Sms, SecondFactor::RecoveryCode];
+
     pub fn as_str(self) -> &'static str {
         match self {
             SecondFactor::Totp => "totp",
@@ -49,7 +52,7 @@ impl SecondFactor {
 pub struct TotpFactor {
     /// The shared secret, sealed (encrypted and authenticated) with the data key.
     pub sealed_secret: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub confirmed_at: OffsetDateTime,
     /// The newest 30-second step a code was accepted for: a code works once.
     #[serde(default)]
@@ -59,7 +62,7 @@ pub struct TotpFactor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SmsFactor {
     pub phone: PhoneNumber,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub verified_at: OffsetDateTime,
 }
 
@@ -68,7 +71,7 @@ pub struct SmsFactor {
 pub enum PendingFactor {
     Totp {
         sealed_secret: String,
-        #[serde(with = "time::serde::rfc3339")]
+        #[serde(with = "crate::clock::rfc3339_ms")]
         started_at: OffsetDateTime,
     },
     Sms {
@@ -81,9 +84,9 @@ pub enum PendingFactor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OneTimeCode {
     pub hash: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub sent_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub expires_at: OffsetDateTime,
     #[serde(default)]
     pub attempts: u32,
@@ -141,12 +144,12 @@ pub struct Session {
     /// Hashes of the tokens this family already rotated away from.
     #[serde(default)]
     pub retired_hashes: Vec<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub created_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub last_used_at: OffsetDateTime,
     /// Absolute end of the session, whatever the activity.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub ends_at: OffsetDateTime,
     #[serde(default)]
     pub user_agent: Option<String>,
@@ -238,6 +241,9 @@ pub enum ApiKeyKind {
 }
 
 impl ApiKeyKind {
+    /// Every ApiKeyKind, in the order the API lists them.
+    pub const ALL: [ApiKeyKind; 3] = [ApiKeyKind::Full, ApiKeyKind::TenantScoped, ApiKeyKind::ReadOnly];
+
     /// The matrix row that decides who may hold such a key.
     pub fn permission(self) -> crate::policy::Permission {
         match self {
@@ -264,11 +270,11 @@ pub struct ApiKey {
     pub hash: String,
     /// Requests allowed per minute.
     pub rate_per_minute: u32,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub created_at: OffsetDateTime,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::clock::rfc3339_ms::option")]
     pub last_used_at: Option<OffsetDateTime>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::clock::rfc3339_ms::option")]
     pub ends_at: Option<OffsetDateTime>,
     #[serde(default)]
     pub revoked: bool,

@@ -14,6 +14,45 @@ pub fn timestamp(t: OffsetDateTime) -> String {
     t.to_offset(UtcOffset::UTC).format(FORMAT).unwrap_or_default()
 }
 
+/// Serde for moments in the API's one format ([`timestamp`]); reads any RFC 3339 moment.
+/// Use `#[serde(with = "kt_domain::clock::rfc3339_ms")]` (or `rfc3339_ms::option`).
+pub mod rfc3339_ms {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::OffsetDateTime;
+    use time::format_description::well_known::Rfc3339;
+
+    pub fn serialize<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::timestamp(*t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
+        let raw = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        OffsetDateTime::parse(&raw, &Rfc3339).map_err(serde::de::Error::custom)
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(t: &Option<OffsetDateTime>, s: S) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => super::serialize(t, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OffsetDateTime>, D::Error> {
+            let raw = <Option<std::borrow::Cow<'de, str>>>::deserialize(d)?;
+            raw.map(|r| OffsetDateTime::parse(&r, &Rfc3339).map_err(serde::de::Error::custom)).transpose()
+        }
+    }
+}
+
+/// `t` without its sub-millisecond part: every clock answers in whole milliseconds, so a
+/// moment written in the API's format and read back is the same moment.
+pub fn to_millis(t: OffsetDateTime) -> OffsetDateTime {
+    t.replace_nanosecond(t.nanosecond() / 1_000_000 * 1_000_000).unwrap_or(t)
+}
+
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> OffsetDateTime;
 
@@ -29,7 +68,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc()
+        to_millis(OffsetDateTime::now_utc())
     }
 }
 
@@ -66,7 +105,7 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> OffsetDateTime {
-        *self.lock()
+        to_millis(*self.lock())
     }
 }
 
@@ -99,5 +138,31 @@ mod timestamp_tests {
         assert_eq!(timestamp(datetime!(2026-12-04 02:27:30.5 +01:00)), "2026-12-04T01:27:30.500Z");
         let (earlier, later) = (datetime!(2026-12-04 01:27:30.12 UTC), datetime!(2026-12-04 01:27:30.9 UTC));
         assert!(timestamp(earlier) < timestamp(later), "string order is time order");
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+    struct At {
+        #[serde(with = "super::rfc3339_ms")]
+        at: time::OffsetDateTime,
+        #[serde(default, with = "super::rfc3339_ms::option")]
+        until: Option<time::OffsetDateTime>,
+    }
+
+    #[test]
+    fn entities_write_the_fixed_format_and_read_any_rfc3339() {
+        let at = At { at: datetime!(2026-12-04 01:27:30.1 UTC), until: None };
+        let json = serde_json::to_string(&at).unwrap();
+        assert_eq!(json, r#"{"at":"2026-12-04T01:27:30.100Z","until":null}"#);
+        assert_eq!(serde_json::from_str::<At>(&json).unwrap(), at);
+        let old: At = serde_json::from_str(r#"{"at":"2026-12-04T02:27:30.123456789+01:00"}"#).unwrap();
+        assert_eq!(old.at, datetime!(2026-12-04 01:27:30.123456789 UTC));
+    }
+
+    #[test]
+    fn clocks_answer_in_whole_milliseconds() {
+        let clock = super::ManualClock::new(datetime!(2026-12-04 01:27:30.123456789 UTC));
+        assert_eq!(super::Clock::now(&clock), datetime!(2026-12-04 01:27:30.123 UTC));
+        let now = super::Clock::now(&super::SystemClock);
+        assert_eq!(now.nanosecond() % 1_000_000, 0);
     }
 }

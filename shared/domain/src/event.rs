@@ -12,7 +12,7 @@ pub struct DomainEvent {
     pub kind: String,
     /// The tenant the event belongs to; `None` for platform events.
     pub tenant: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub occurred_at: OffsetDateTime,
     pub payload: serde_json::Value,
 }
@@ -43,7 +43,7 @@ mod tests {
             serde_json::json!({"number": "KT-1001"}),
         );
         let json = serde_json::to_string(&e).unwrap();
-        assert!(json.contains("2026-03-01T12:00:00Z"));
+        assert!(json.contains("2026-03-01T12:00:00.000Z"), "{json}");
         assert_eq!(serde_json::from_str::<DomainEvent>(&json).unwrap(), e);
     }
 }

@@ -284,10 +284,10 @@ pub struct Clock {
     /// Business seconds used in earlier runs.
     pub used_secs: i64,
     /// When the current run started; `None` while paused or stopped.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::clock::rfc3339_ms::option")]
     pub running_since: Option<OffsetDateTime>,
     /// Met or missed: the clock stopped for good.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::clock::rfc3339_ms::option")]
     pub stopped_at: Option<OffsetDateTime>,
     pub warned: bool,
     pub breached: bool,

@@ -23,6 +23,11 @@ pub enum TenantStatus {
     Suspended,
 }
 
+impl TenantStatus {
+    /// Every TenantStatus, in the order the API lists them.
+    pub const ALL: [TenantStatus; 2] = [TenantStatus::Active, TenantStatus::Suspended];
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tenant {
     pub id: TenantId,
@@ -33,7 +38,7 @@ pub struct Tenant {
     pub status: TenantStatus,
     pub settings: TenantSettings,
     pub branding: Branding,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub created_at: OffsetDateTime,
 }
 
@@ -65,6 +70,12 @@ pub enum Font {
     Lato,
     Merriweather,
     SourceSerif,
+}
+
+impl Font {
+    /// Every Font, in the order the API lists them.
+    pub const ALL: [Font; 7] =
+        [Font::SystemUi, Font::Inter, Font::Roboto, Font::OpenSans, Font::Lato, Font::Merriweather, Font::SourceSerif];
 }
 
 /// A `#rrggbb` colour.
@@ -154,7 +165,7 @@ pub struct Organization {
     pub id: OrgId,
     pub tenant: TenantId,
     pub name: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub created_at: OffsetDateTime,
 }
 
@@ -167,6 +178,11 @@ pub enum UserStatus {
     Disabled,
 }
 
+impl UserStatus {
+    /// Every UserStatus, in the order the API lists them.
+    pub const ALL: [UserStatus; 3] = [UserStatus::Invited, UserStatus::Active, UserStatus::Disabled];
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     pub id: UserId,
@@ -175,7 +191,7 @@ pub struct User {
     pub name: String,
     pub role: Role,
     pub status: UserStatus,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub created_at: OffsetDateTime,
     /// Counts the changes to what the user may do (role, status, organization memberships).
     /// Access tokens carry the count they were issued at; one issued before a change no longer

@@ -241,7 +241,7 @@ pub fn queue_move(status: Status, priority: Priority, to_status: Status, to_prio
 pub struct QueueSlot {
     /// The queue number drawn when the ticket entered (shared counter across priorities).
     pub number: u64,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub entered_at: time::OffsetDateTime,
     /// Its position when it entered (the basis of response-time history).
     #[serde(default)]
@@ -272,9 +272,9 @@ pub struct Ticket {
     #[serde(default)]
     pub queue: Option<QueueSlot>,
     /// When staff first answered in public (the end of the first wait).
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::clock::rfc3339_ms::option")]
     pub first_response_at: Option<time::OffsetDateTime>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::clock::rfc3339_ms::option")]
     pub resolved_at: Option<time::OffsetDateTime>,
     /// Service-level clocks (absent on tickets filed before SLAs existed: started on next change).
     #[serde(default)]
@@ -285,9 +285,9 @@ pub struct Ticket {
     /// The requester's rating, once given (at most one per ticket).
     #[serde(default)]
     pub satisfaction: Option<crate::workflow::Satisfaction>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub created_at: time::OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub updated_at: time::OffsetDateTime,
 }
 
@@ -316,10 +316,10 @@ pub fn parse_body(raw: &str, field: &'static str) -> Result<String, Invalid> {
 }
 
 /// Tags: lower-case words of letters, digits, `-` and `_` (1-32 characters), at most 20, deduplicated.
-pub fn parse_tags(raw: &[String]) -> Result<Vec<String>, Invalid> {
+pub fn parse_tags<S: AsRef<str>>(raw: &[S]) -> Result<Vec<String>, Invalid> {
     let mut out: Vec<String> = Vec::new();
     for t in raw {
-        let t = t.trim().to_lowercase();
+        let t = t.as_ref().trim().to_lowercase();
         let ok = (1..=32).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !ok {
             return Err(Invalid::new("tags", format!("{t:?} is not a tag: use letters, digits, - and _")));
@@ -348,9 +348,9 @@ pub struct TicketSla {
     pub resolution_counted: bool,
     /// When the next alarms fall due (for display), and the store keys of their due-items
     /// (`pk`, `sk`), replaced whenever the clocks change.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::clock::rfc3339_ms::option")]
     pub first_response_due_at: Option<time::OffsetDateTime>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::clock::rfc3339_ms::option")]
     pub resolution_due_at: Option<time::OffsetDateTime>,
     #[serde(default)]
     pub due_items: Vec<(String, String)>,
@@ -369,7 +369,7 @@ pub struct Message {
     /// `body` rendered and sanitized (no scripts, no event handlers, safe links).
     pub html: String,
     pub internal: bool,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub created_at: time::OffsetDateTime,
 }
 
@@ -386,7 +386,7 @@ pub struct TimeEntry {
     #[serde(default)]
     pub note: String,
     pub billable: bool,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub created_at: time::OffsetDateTime,
 }
 
@@ -440,7 +440,7 @@ pub struct Attachment {
     pub size: u64,
     pub blob_key: String,
     pub ready: bool,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub created_at: time::OffsetDateTime,
 }
 

@@ -41,7 +41,7 @@ pub struct CannedResponse {
     #[serde(default)]
     pub shortcut: Option<String>,
     pub created_by: UserId,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub updated_at: time::OffsetDateTime,
 }
 
@@ -171,6 +171,11 @@ pub enum Strategy {
     LeastLoaded,
 }
 
+impl Strategy {
+    /// Every Strategy, in the order the API lists them.
+    pub const ALL: [Strategy; 2] = [Strategy::RoundRobin, Strategy::LeastLoaded];
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssignmentRule {
     pub id: String,
@@ -297,7 +302,7 @@ pub struct Satisfaction {
     pub comment: String,
     /// `portal` or `email` (the signed link in the resolution email).
     pub via: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::clock::rfc3339_ms")]
     pub at: time::OffsetDateTime,
 }
 

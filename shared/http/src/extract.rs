@@ -125,3 +125,36 @@ where
         .map(Some)
         .ok_or_else(|| D::Error::custom("must not be null (leave the field out to keep it)"))
 }
+
+/// For fields where `null` means something (unassign): absent is `None`, `null` is
+/// `Some(None)` (use with `#[serde(default, deserialize_with = "double_option")]`).
+pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    use serde::Deserialize;
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// `Path<T>` whose rejection is problem+json 400 naming the path (a segment that is not UTF-8
+/// once percent-decoded, or a value of the wrong type).
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(rejection) => Err(ApiError::bad_request(
+                "The path could not be read.",
+                vec![FieldError::new("path", rejection.body_text())],
+            )),
+        }
+    }
+}

@@ -6,12 +6,13 @@ pub mod client;
 pub mod etag;
 pub mod extract;
 pub mod idempotency;
+pub mod input;
 pub mod logging;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;
 
-pub use extract::{ApiJson, ApiQuery};
+pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use kt_app::AppState;
 pub use problem::{ApiError, Problem};
 

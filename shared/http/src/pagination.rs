@@ -11,9 +11,10 @@ pub const MAX_LIMIT: u32 = 100;
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Items per page, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+    pub cursor: Option<crate::input::Cursor>,
 }
 
 impl PageParams {
@@ -23,6 +24,11 @@ impl PageParams {
             Some(l) if (1..=MAX_LIMIT).contains(&l) => Ok(l),
             Some(_) => Err(AppError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}"))),
         }
+    }
+
+    /// The cursor to continue from, as the store reads it.
+    pub fn cursor(&self) -> Option<String> {
+        self.cursor.clone().map(Into::into)
     }
 }
 

@@ -11,8 +11,9 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use axum::response::Response;
 use http_body_util::BodyExt;
 use kt_app::wiring::{Settings, wire};
+use kt_http::input::Email;
 use kt_http::pagination::PageParams;
-use kt_http::{ApiError, ApiJson, ApiQuery, etag, idempotency};
+use kt_http::{ApiError, ApiJson, ApiPath, ApiQuery, etag, idempotency};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -22,6 +23,11 @@ use tower::ServiceExt;
 struct NewThing {
     subject: String,
     priority: Priority,
+}
+
+#[derive(Deserialize)]
+struct Bounded {
+    email: Email,
 }
 
 #[derive(Deserialize)]
@@ -61,6 +67,9 @@ async fn app() -> (Router, tempfile::TempDir, Arc<AtomicU32>) {
                 p.limit().map(|l| l.to_string()).map_err(ApiError::from)
             }),
         )
+        .route("/things/{id}", axum::routing::get(|ApiPath(id): ApiPath<String>| async move { id }))
+        .route("/pages/{n}", axum::routing::get(|ApiPath(n): ApiPath<u32>| async move { n.to_string() }))
+        .route("/bounded", axum::routing::post(|ApiJson(b): ApiJson<Bounded>| async move { b.email.into_inner() }))
         .route(
             "/edit",
             axum::routing::put(|headers: HeaderMap| async move {
@@ -128,6 +137,34 @@ async fn page_limits_are_checked() {
         );
         assert_eq!(headers["content-type"], "application/problem+json");
     }
+}
+
+#[tokio::test]
+async fn unreadable_path_parameters_are_problems_naming_the_path() {
+    let (app, _dir, _) = app().await;
+    let get = |uri: &str| Request::get(uri).body(Body::empty()).expect("req");
+    assert_eq!(call(&app, get("/things/abc")).await.0, StatusCode::OK);
+    for uri in ["/things/%FF%FE", "/pages/abc", "/pages/-1"] {
+        let (status, headers, body) = call(&app, get(uri)).await;
+        assert_eq!(
+            (status, body["errors"][0]["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("path")),
+            "{uri}: {body}"
+        );
+        assert_eq!(headers["content-type"], "application/problem+json", "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn text_over_its_documented_maximum_is_refused_naming_the_field() {
+    let (app, _dir, _) = app().await;
+    let at_max = format!("{}@example.com", "é".repeat(Email::MAX - "@example.com".len()));
+    let (status, _, _) = call(&app, post("/bounded", &json!({ "email": at_max }).to_string(), None)).await;
+    assert_eq!(status, StatusCode::OK, "254 characters (more bytes) are within the maximum");
+    let over = format!("x{at_max}");
+    let (status, _, body) = call(&app, post("/bounded", &json!({ "email": over }).to_string(), None)).await;
+    assert_eq!((status, body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("email")));
+    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("at most 254 characters"), "{body}");
 }
 
 #[tokio::test]

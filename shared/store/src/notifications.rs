@@ -26,9 +26,9 @@ pub struct Notification {
     pub link: String,
     #[serde(default)]
     pub ticket: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "kt_domain::clock::rfc3339_ms")]
     pub created_at: time::OffsetDateTime,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "kt_domain::clock::rfc3339_ms::option")]
     pub read_at: Option<time::OffsetDateTime>,
 }
 

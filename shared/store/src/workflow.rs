@@ -71,7 +71,7 @@ pub struct Link {
     /// this one into it).
     pub kind: String,
     pub created_by: Option<UserId>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "kt_domain::clock::rfc3339_ms")]
     pub at: time::OffsetDateTime,
 }
 

@@ -59,9 +59,9 @@ export function toRequest(v: RuleValues): RuleRequest {
     position: Number(v.position),
     tenant_id: v.tenant_id || null,
     org_id: v.tenant_id && v.org_id ? v.org_id : null,
-    categories: v.categories,
+    categories: v.categories as Schemas['RuleRequest']['categories'],
     agent_ids: v.agent_ids,
-    strategy: v.strategy,
+    strategy: v.strategy as Schemas['RuleRequest']['strategy'],
     capacity: Number(v.capacity),
   };
 }

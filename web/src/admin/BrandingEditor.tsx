@@ -1,7 +1,7 @@
 // The brand editor: name, colours, font, contacts and logo, with a live preview that shows the
 // contrast of each text/colour pair (the server refuses a primary that white text fails on).
 import { useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
 import { user } from '../app/session';
 import { applyBranding, branding, themeVars, type Branding } from '../theme/branding';
@@ -44,6 +44,7 @@ function Editor({ initial }: { initial: Branding }) {
         params: { path: { tenant_id: tenantId } },
         body: {
           ...values,
+          font: values.font as Schemas['BrandingRequest']['font'],
           support_email: orNull(values.support_email),
           support_phone: orNull(values.support_phone),
           terms_url: orNull(values.terms_url),

@@ -3,7 +3,7 @@
 // all of a queue, once the cause is fixed.
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { api, type Schemas } from '../api/client';
 import { ApiError, unwrap } from '../api/problem';
 import { Empty } from '../ui/Card';
 import { FormError } from '../ui/Field';
@@ -41,7 +41,11 @@ export default function DeadLetters() {
     setError(null);
     setSaid('');
     try {
-      const { replayed } = unwrap(await api.POST('/api/v1/operations/dead-letters/replay', { body: { queue, message_id: messageId } }));
+      const { replayed } = unwrap(
+        await api.POST('/api/v1/operations/dead-letters/replay', {
+          body: { queue: queue as Schemas['ReplayRequest']['queue'], message_id: messageId },
+        }),
+      );
       setSaid(replayedSentence(replayed, queue));
       await list.reload();
     } catch (e) {

@@ -122,7 +122,7 @@ function toPolicy(v: Values): Policy {
     list
       .split(',')
       .filter(Boolean)
-      .map((action) => ({ action }));
+      .map((action) => ({ action: action as Schemas['EscalationBody']['action'] }));
   return {
     name: v.name,
     warn_percent: num('warn_percent'),

@@ -1,7 +1,7 @@
 // Tenants (super admin): create partner portals, suspend or reactivate them, set who must use
 // two-step sign-in, and map or approve custom domains.
 import { useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
 import { FormError, TextField } from '../ui/Field';
 import { ErrorNote, Loading, Page } from '../ui/Page';
@@ -130,7 +130,7 @@ function TenantPanel({ tenant, onChanged }: { tenant: Tenant; onChanged: () => P
               unwrap(
                 await api.PUT('/api/v1/tenants/{tenant_id}/settings', {
                   params: { path },
-                  body: { require_2fa: require2fa, client_api_enabled: clientApi },
+                  body: { require_2fa: require2fa as Schemas['TenantSettingsRequest']['require_2fa'], client_api_enabled: clientApi },
                 }),
               ),
             )

@@ -68,7 +68,7 @@ function NewUser({ tenantId, orgs, onCreated }: { tenantId: string; orgs: Org[];
         body: {
           name: v.name,
           email: v.email,
-          role: v.role,
+          role: v.role as Schemas['NewUserRequest']['role'],
           orgs: v.role === 'client' && v.orgs ? [v.orgs] : [],
           password: v.password || null,
         },
@@ -182,7 +182,14 @@ function UserRow({
           value={person.role}
           options={withCurrent(manageableRoles(viewerRole.value), person.role)}
           onValue={(role) =>
-            act(async () => check(await api.PATCH('/api/v1/tenants/{tenant_id}/users/{user_id}', { params: { path }, body: { role } })))
+            act(async () =>
+              check(
+                await api.PATCH('/api/v1/tenants/{tenant_id}/users/{user_id}', {
+                  params: { path },
+                  body: { role: role as Schemas['NewUserRequest']['role'] },
+                }),
+              ),
+            )
           }
         />
         {person.status === 'invited' && (

@@ -6,6 +6,9 @@ import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
 
+/** The header the public sign-in and link operations require (the middleware sends it on every request too). */
+export const XHR = { header: { 'X-Requested-With': 'kt-portal' } } as const;
+
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Requests that present credentials themselves: a 401 there is an answer, not an expired session.
 const CREDENTIAL_PATHS = /\/api\/v1\/auth\/(sign-in|refresh|magic-link|password-reset|invitation)/;

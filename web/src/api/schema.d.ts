@@ -1495,21 +1495,20 @@ export interface components {
             target?: string | null;
             user_agent?: string | null;
         };
+        /** @example Since this morning the form on /contact shows an error. */
+        Body: string;
         BrandingRequest: {
-            accent: string;
-            /**
-             * @description system-ui, inter, roboto, open-sans, lato, merriweather or source-serif.
-             * @example inter
-             */
-            font: string;
-            portal_name: string;
+            accent: components["schemas"]["Short"];
+            /** @enum {string} */
+            font: "system-ui" | "inter" | "roboto" | "open-sans" | "lato" | "merriweather" | "source-serif";
+            portal_name: components["schemas"]["Name"];
             /** @description `#rrggbb`; white text on it must reach WCAG AA contrast (4.5:1). */
-            primary: string;
-            privacy_url?: string | null;
-            secondary: string;
-            support_email?: string | null;
-            support_phone?: string | null;
-            terms_url?: string | null;
+            primary: components["schemas"]["Short"];
+            privacy_url?: null | components["schemas"]["Url"];
+            secondary: components["schemas"]["Short"];
+            support_email?: null | components["schemas"]["Email"];
+            support_phone?: null | components["schemas"]["Code"];
+            terms_url?: null | components["schemas"]["Url"];
         };
         /** @description What the UI themes itself with. */
         BrandingView: {
@@ -1537,14 +1536,13 @@ export interface components {
             ticket_id: string;
         };
         BulkRequest: {
-            /** @description A user id, or `null` to unassign. */
-            assignee_id?: string | null;
-            /** @example high */
-            priority?: string | null;
-            /** @example in_progress */
-            status?: string | null;
+            assignee_id?: null | components["schemas"]["Id"];
+            /** @enum {string} */
+            priority?: "low" | "medium" | "high" | "critical";
+            /** @enum {string} */
+            status?: "new" | "open" | "in_progress" | "pending_client" | "resolved" | "closed";
             /** @description 1 to 100 ticket ids of the tenant, each once. */
-            ticket_ids: string[];
+            ticket_ids: components["schemas"]["Id"][];
         };
         BulkView: {
             changed: number;
@@ -1553,11 +1551,9 @@ export interface components {
         };
         CalendarBody: {
             /** @description Days off, `YYYY-MM-DD`. */
-            holidays?: string[];
-            /** @example Office hours */
-            name: string;
-            /** @example Europe/Berlin */
-            time_zone: string;
+            holidays?: components["schemas"]["Short"][];
+            name: components["schemas"]["Name"];
+            time_zone: components["schemas"]["Short"];
             /** @description Seven lists of shifts, Monday first; all empty means around the clock. */
             weekly: components["schemas"]["ShiftBody"][][];
         };
@@ -1567,18 +1563,10 @@ export interface components {
             variables: components["schemas"]["VariableView"][];
         };
         CannedRequest: {
-            /**
-             * @description Markdown with variables such as `{{requester.first_name}}` (listed with the responses).
-             * @example Hi {{requester.first_name}}, {{ticket.number}} is fixed. Could you confirm?
-             */
-            body: string;
-            /**
-             * @description Typed after `/` in the reply box, e.g. `fixed`.
-             * @example fixed
-             */
-            shortcut?: string | null;
-            /** @example Fixed, please confirm */
-            title: string;
+            /** @description Markdown with variables such as `{{requester.first_name}}` (listed with the responses). */
+            body: components["schemas"]["Body"];
+            shortcut?: null | components["schemas"]["Short"];
+            title: components["schemas"]["Name"];
         };
         CannedView: {
             /** @description Markdown with `{{variables}}`. */
@@ -1591,17 +1579,15 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /** @enum {string} */
+        Category: "technical_support" | "billing" | "general_inquiry" | "bug_report" | "feature_request";
         ChallengeRequest: {
             /** @description The `challenge` of the 202 answer. */
-            challenge: string;
+            challenge: components["schemas"]["Token"];
         };
         ChallengeSmsRequest: {
-            challenge: string;
-            /**
-             * @description Only when enrolling: the phone to set up, international form.
-             * @example +15555550123
-             */
-            phone?: string | null;
+            challenge: components["schemas"]["Token"];
+            phone?: null | components["schemas"]["Code"];
         };
         /** @description The second step of a sign-in: send `challenge` back with a code. */
         ChallengeView: {
@@ -1616,9 +1602,9 @@ export interface components {
             /** @description Always `second_factor_required`. */
             status: string;
         };
+        Code: string;
         CodeRequest: {
-            /** @example 123456 */
-            code: string;
+            code: components["schemas"]["Code"];
         };
         ComplianceRow: {
             /** @description `first` (first response) or `resolution`. */
@@ -1641,6 +1627,7 @@ export interface components {
             /** @description The key itself: shown this once, send it as `Authorization: Bearer <key>`. */
             key: string;
         };
+        Cursor: string;
         DeadLetterList: {
             items: components["schemas"]["DeadLetterView"][];
         };
@@ -1670,7 +1657,7 @@ export interface components {
         };
         DomainRequest: {
             /** @description e.g. `portal.your-agency.com` */
-            host: string;
+            host: components["schemas"]["Url"];
         };
         DomainView: {
             host: string;
@@ -1682,17 +1669,15 @@ export interface components {
             /** @description Valid for five minutes; the browser saves the file under its name. */
             url: string;
         };
+        /** @example dana@globex.test */
+        Email: string;
         EmailRequest: {
-            email: string;
+            email: components["schemas"]["Email"];
         };
         EscalationBody: {
-            /**
-             * @description `notify`, `raise_priority` or `reassign`.
-             * @example notify
-             */
-            action: string;
-            /** @description The person to hand the ticket to (`reassign`). */
-            user_id?: string | null;
+            /** @enum {string} */
+            action: "notify" | "raise_priority" | "reassign";
+            user_id?: null | components["schemas"]["Id"];
         };
         EstimateView: {
             /**
@@ -1711,6 +1696,8 @@ export interface components {
              */
             low_secs: number;
         };
+        /** @example screenshot.png */
+        FileName: string;
         FilledCannedView: {
             /** @description The body with this ticket's values in place of its variables, ready to send. */
             body: string;
@@ -1731,18 +1718,17 @@ export interface components {
             store: string;
             version: string;
         };
+        /** @example 01JD00000000000000000000G0 */
+        Id: string;
         KindSetting: {
             email: boolean;
             in_app: boolean;
-            /** @example ticket_reply */
-            kind: string;
+            /** @enum {string} */
+            kind: "ticket_received" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front";
         };
         LinkRequest: {
-            /**
-             * @description The related ticket of the same tenant: its id or its number (`ACME-1002`).
-             * @example ACME-1002
-             */
-            ticket: string;
+            /** @description The related ticket of the same tenant: its id or its number (`ACME-1002`). */
+            ticket: components["schemas"]["Id"];
         };
         LinkedTicketView: {
             /** @description `related`, or `merged` (one was merged into the other). */
@@ -1755,11 +1741,11 @@ export interface components {
             ticket_id: string;
         };
         LogoConfirmRequest: {
-            upload_id: string;
+            upload_id: components["schemas"]["Id"];
         };
         LogoUploadRequest: {
             /** @description image/png, image/jpeg or image/webp. */
-            content_type: string;
+            content_type: components["schemas"]["FileName"];
             /**
              * Format: int64
              * @description Exact size in bytes (at most 1 MiB).
@@ -1784,7 +1770,7 @@ export interface components {
              *       "01JD0000000000000000000000-01JD0000000000000000000001"
              *     ]
              */
-            ids: string[];
+            ids: components["schemas"]["Token"][];
             /** @description `true` marks them read, `false` unread. */
             read: boolean;
         };
@@ -1804,11 +1790,8 @@ export interface components {
             user: components["schemas"]["UserView"];
         };
         MergeRequest: {
-            /**
-             * @description The ticket to merge into (same tenant): its id or its number.
-             * @example ACME-1001
-             */
-            into_ticket: string;
+            /** @description The ticket to merge into (same tenant): its id or its number. */
+            into_ticket: components["schemas"]["Id"];
         };
         MergedView: {
             /** @description This ticket: Closed, with `merged_into_id`. */
@@ -1833,25 +1816,21 @@ export interface components {
             /** @description Internal notes are only ever shown to staff, partners and partner staff. */
             internal: boolean;
         };
+        /** @example Globex */
+        Name: string;
         NewApiKeyRequest: {
             /** Format: int32 */
             expires_in_days?: number | null;
-            /**
-             * @description `full`, `tenant_scoped` or `read_only`.
-             * @example read_only
-             */
-            kind: string;
-            name: string;
+            /** @enum {string} */
+            kind: "full" | "tenant_scoped" | "read_only";
+            name: components["schemas"]["Name"];
             /** Format: int32 */
             rate_per_minute?: number | null;
-            /** @description For staff full keys: the permissions granted (matrix row names in snake_case). */
-            scopes?: string[];
+            scopes?: ("view_all_tenants" | "manage_system_settings" | "manage_staff" | "manage_partners" | "manage_partner_clients" | "configure_branding" | "custom_domain_setup" | "submit_tickets" | "view_own_tickets" | "view_queue_position" | "manage_all_tickets" | "manage_tenant_tickets" | "create_invoices" | "view_own_invoices" | "configure_payment_terms" | "create_contracts" | "sign_contracts" | "manage_kb_system" | "manage_kb_tenant" | "view_kb" | "edit_forms" | "submit_forms" | "view_submissions" | "live_chat_agent" | "live_chat_client" | "direct_messaging" | "log_time" | "view_time_reports" | "view_all_reports" | "view_tenant_reports" | "partner_volume_tracking" | "full_api" | "tenant_scoped_api" | "read_only_api")[];
         };
         NewAttachmentRequest: {
-            /** @example image/png */
-            content_type: string;
-            /** @example screenshot.png */
-            filename: string;
+            content_type: components["schemas"]["FileName"];
+            filename: components["schemas"]["FileName"];
             /**
              * Format: int64
              * @description Exact size in bytes (at most 25 MiB); the upload URL accepts only this many.
@@ -1860,52 +1839,38 @@ export interface components {
             size: number;
         };
         NewMessageRequest: {
-            /**
-             * @description Markdown.
-             * @example Thanks, we are looking into it.
-             */
-            body: string;
+            /** @description Markdown. */
+            body: components["schemas"]["Body"];
             /** @description An internal note (staff, partners and partner staff only). */
             internal?: boolean;
-            /**
-             * @description Leave the ticket in this status (those who manage tickets). Without it, a client's
-             *     answer puts the ticket back in the queue and staff's public answer makes it Pending Client.
-             * @example in_progress
-             */
-            status?: string | null;
+            /** @enum {string} */
+            status?: "new" | "open" | "in_progress" | "pending_client" | "resolved" | "closed";
         };
         NewOrgRequest: {
-            name: string;
+            name: components["schemas"]["Name"];
         };
         NewPasswordRequest: {
-            password: string;
-            token: string;
+            password: components["schemas"]["Password"];
+            token: components["schemas"]["Token"];
         };
         NewTenantRequest: {
-            name: string;
+            name: components["schemas"]["Name"];
             /** @description Subdomain: `{slug}.<portal domain>`. */
-            slug: string;
+            slug: components["schemas"]["Short"];
             /** @description Ticket number prefix, e.g. `ACME` for ACME-1001. */
-            ticket_prefix: string;
+            ticket_prefix: components["schemas"]["Short"];
         };
         NewTicketRequest: {
-            /** @example technical_support */
-            category: string;
-            /**
-             * @description Markdown.
-             * @example Since this morning the form on /contact shows an error.
-             */
-            description: string;
-            /**
-             * @description The client organization; may be left out by a client of exactly one organization.
-             * @example 01JD00000000000000000000G0
-             */
-            org_id?: string | null;
-            /** @example high */
-            priority: string;
-            /** @example The contact form no longer sends */
-            subject: string;
-            tags?: string[];
+            /** @enum {string} */
+            category: "technical_support" | "billing" | "general_inquiry" | "bug_report" | "feature_request";
+            /** @description Markdown. */
+            description: components["schemas"]["Body"];
+            org_id?: null | components["schemas"]["Id"];
+            /** @enum {string} */
+            priority: "low" | "medium" | "high" | "critical";
+            subject: components["schemas"]["Subject"];
+            /** @description Up to 20 tags of letters, digits, `-` and `_`. */
+            tags?: components["schemas"]["Short"][];
         };
         NewTimeEntryRequest: {
             billable?: boolean;
@@ -1915,23 +1880,21 @@ export interface components {
              * @example 45
              */
             minutes: number;
-            note?: string;
-            /**
-             * @description The day of the work, `YYYY-MM-DD` (default today); not in the future, at most a year back.
-             * @example 2026-12-01
-             */
-            work_date?: string | null;
+            note?: components["schemas"]["Note"];
+            work_date?: null | components["schemas"]["Short"];
         };
         NewUserRequest: {
-            email: string;
-            name: string;
+            email: components["schemas"]["Email"];
+            name: components["schemas"]["Name"];
             /** @description Organizations of a client (at least one). */
-            orgs?: string[];
-            /** @description Sets the password directly; invitations by email come with their own route. */
-            password?: string | null;
-            /** @description super_admin, staff, partner, partner_staff or client. */
-            role: string;
+            orgs?: components["schemas"]["Id"][];
+            password?: null | components["schemas"]["Password"];
+            /** @enum {string} */
+            role: "super_admin" | "staff" | "partner" | "partner_staff" | "client";
         };
+        Note: string;
+        /** @enum {string} */
+        NotificationKind: "ticket_received" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front";
         NotificationView: {
             body: string;
             created_at: string;
@@ -2097,18 +2060,17 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
+        Password: string;
         PasswordRequest: {
             /** @description The current password, to confirm a sensitive change. */
-            password: string;
+            password: components["schemas"]["Password"];
         };
         PhoneRequest: {
-            /** @example +15555550123 */
-            phone: string;
+            phone: components["schemas"]["Code"];
         };
         PolicyBody: {
             calendar: components["schemas"]["CalendarBody"];
-            /** @example Standard */
-            name: string;
+            name: components["schemas"]["Name"];
             on_breach?: components["schemas"]["EscalationBody"][];
             on_warning?: components["schemas"]["EscalationBody"][];
             targets: components["schemas"]["PriorityTargets"];
@@ -2135,6 +2097,8 @@ export interface components {
             /** @description One entry per kind; kinds left out keep their current setting. */
             kinds: components["schemas"]["KindSetting"][];
         };
+        /** @enum {string} */
+        Priority: "low" | "medium" | "high" | "critical";
         PriorityTargets: {
             critical: components["schemas"]["TargetsBody"];
             high: components["schemas"]["TargetsBody"];
@@ -2176,8 +2140,7 @@ export interface components {
             limit_bytes: number;
         };
         RatingRequest: {
-            /** @example Quick and friendly, thank you. */
-            comment?: string;
+            comment?: components["schemas"]["Note"];
             /**
              * Format: int32
              * @description 1 (very dissatisfied) to 5 (very satisfied).
@@ -2193,10 +2156,9 @@ export interface components {
             recovery_codes?: string[] | null;
         };
         ReplayRequest: {
-            /** @description The one message to replay; every dead letter of the queue (up to 100) when absent. */
-            message_id?: string | null;
-            /** @description `events` or `email`. */
-            queue: string;
+            message_id?: null | components["schemas"]["Token"];
+            /** @enum {string} */
+            queue: "events" | "email";
         };
         ReplayResult: {
             /**
@@ -2214,30 +2176,21 @@ export interface components {
              *       "01JD00000000000000000000G1"
              *     ]
              */
-            agent_ids: string[];
+            agent_ids: components["schemas"]["Id"][];
             /**
              * Format: int32
              * @example 10
              */
             capacity: number;
-            /**
-             * @example [
-             *       "billing"
-             *     ]
-             */
-            categories?: string[];
+            categories?: ("technical_support" | "billing" | "general_inquiry" | "bug_report" | "feature_request")[];
             enabled?: boolean;
-            /** @example Billing to the accounts desk */
-            name: string;
-            org_id?: string | null;
+            name: components["schemas"]["Name"];
+            org_id?: null | components["schemas"]["Id"];
             /** Format: int32 */
             position?: number;
-            /**
-             * @description `round_robin` or `least_loaded`.
-             * @example least_loaded
-             */
-            strategy: string;
-            tenant_id?: string | null;
+            /** @enum {string} */
+            strategy: "round_robin" | "least_loaded";
+            tenant_id?: null | components["schemas"]["Id"];
         };
         RuleView: {
             agent_ids: string[];
@@ -2307,14 +2260,13 @@ export interface components {
             user_agent?: string | null;
         };
         ShiftBody: {
-            /** @example 17:00 */
-            end: string;
-            /** @example 09:00 */
-            start: string;
+            end: components["schemas"]["Short"];
+            start: components["schemas"]["Short"];
         };
+        Short: string;
         SignInRequest: {
-            email: string;
-            password: string;
+            email: components["schemas"]["Email"];
+            password: components["schemas"]["Password"];
         };
         SignedInView: {
             /** @description Echo in `X-CSRF-Token` on unsafe requests (also in the `__Host-kt_csrf` cookie). */
@@ -2366,6 +2318,8 @@ export interface components {
             /** Format: int64 */
             used_bytes: number;
         };
+        /** @example The contact form no longer sends */
+        Subject: string;
         SurveyView: {
             portal_name: string;
             satisfaction?: null | components["schemas"]["SatisfactionViewPublic"];
@@ -2389,18 +2343,11 @@ export interface components {
         TenantSettingsRequest: {
             /** @description Whether clients may hold read-only API keys. */
             client_api_enabled?: boolean | null;
-            /**
-             * @description Roles that must sign in with a second factor (replaces the list).
-             * @example [
-             *       "partner",
-             *       "partner_staff"
-             *     ]
-             */
-            require_2fa?: string[] | null;
+            require_2fa?: ("super_admin" | "staff" | "partner" | "partner_staff" | "client")[];
         };
         TenantStatusRequest: {
-            /** @description `active` or `suspended`. */
-            status: string;
+            /** @enum {string} */
+            status: "active" | "suspended";
         };
         TenantView: {
             /** @description Whether clients may hold read-only API keys. */
@@ -2426,27 +2373,22 @@ export interface components {
             total: number;
         };
         TicketUpdate: {
-            /**
-             * @description A user id, or `null` to unassign.
-             * @example 01JD00000000000000000000G1
-             */
-            assignee_id?: string | null;
-            /** @example bug_report */
-            category?: string | null;
-            /** @example high */
-            priority?: string | null;
-            /** @example in_progress */
-            status?: string | null;
-            /** @example The contact form no longer sends mail */
-            subject?: string | null;
+            assignee_id?: null | components["schemas"]["Id"];
+            /** @enum {string} */
+            category?: "technical_support" | "billing" | "general_inquiry" | "bug_report" | "feature_request";
+            /** @enum {string} */
+            priority?: "low" | "medium" | "high" | "critical";
+            /** @enum {string} */
+            status?: "new" | "open" | "in_progress" | "pending_client" | "resolved" | "closed";
+            subject?: null | components["schemas"]["Subject"];
             /**
              * @example [
              *       "website"
              *     ]
              */
-            tags?: string[] | null;
+            tags?: components["schemas"]["Short"][] | null;
             /** @example [] */
-            watcher_ids?: string[] | null;
+            watcher_ids?: components["schemas"]["Id"][] | null;
         };
         TicketView: {
             assignee_id?: string | null;
@@ -2502,9 +2444,10 @@ export interface components {
             /** Format: int64 */
             total_minutes: number;
         };
+        Token: string;
         TokenRequest: {
             /** @description The `token` parameter of the emailed link. */
-            token: string;
+            token: components["schemas"]["Token"];
         };
         TotpSetupView: {
             /** @description The URI as a QR code (SVG document). */
@@ -2535,18 +2478,14 @@ export interface components {
             method: string;
             url: string;
         };
+        /** @example https://acme-agency.test/terms */
+        Url: string;
         UserChangeRequest: {
-            name?: string | null;
-            /**
-             * @description super_admin, staff, partner, partner_staff or client.
-             * @example partner_staff
-             */
-            role?: string | null;
-            /**
-             * @description `active` or `disabled`.
-             * @example disabled
-             */
-            status?: string | null;
+            name?: null | components["schemas"]["Name"];
+            /** @enum {string} */
+            role?: "super_admin" | "staff" | "partner" | "partner_staff" | "client";
+            /** @enum {string} */
+            status?: "invited" | "active" | "disabled";
         };
         UserView: {
             email: string;
@@ -2570,13 +2509,10 @@ export interface components {
             name: string;
         };
         VerifyRequest: {
-            challenge: string;
-            code: string;
-            /**
-             * @description `totp`, `sms` or `recovery_code`.
-             * @example totp
-             */
-            method: string;
+            challenge: components["schemas"]["Token"];
+            code: components["schemas"]["Code"];
+            /** @enum {string} */
+            method: "totp" | "sms" | "recovery_code";
         };
     };
     responses: never;
@@ -2604,7 +2540,34 @@ export interface operations {
                     "application/json": components["schemas"]["RuleView"][];
                 };
             };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2635,6 +2598,24 @@ export interface operations {
                     "application/json": components["schemas"]["RuleView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2652,6 +2633,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2681,7 +2680,43 @@ export interface operations {
                     "application/json": components["schemas"]["RuleView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2717,6 +2752,24 @@ export interface operations {
                     "application/json": components["schemas"]["RuleView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2749,6 +2802,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     delete_rule: {
@@ -2769,6 +2840,24 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2778,6 +2867,24 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2812,6 +2919,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     create_api_key: {
@@ -2835,6 +2969,24 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedApiKeyView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2843,7 +2995,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2872,7 +3051,52 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2885,7 +3109,10 @@ export interface operations {
     accept_invitation: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Any value; proves the request is not a cross-site form */
+                "X-Requested-With": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2912,7 +3139,25 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2928,12 +3173,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     request_magic_link: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Any value; proves the request is not a cross-site form */
+                "X-Requested-With": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2951,7 +3208,43 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptedView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is missing, unknown or invalid (each named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2964,7 +3257,10 @@ export interface operations {
     redeem_magic_link: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Any value; proves the request is not a cross-site form */
+                "X-Requested-With": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2991,7 +3287,43 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is missing, unknown or invalid (each named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3004,7 +3336,10 @@ export interface operations {
     request_password_reset: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Any value; proves the request is not a cross-site form */
+                "X-Requested-With": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3022,7 +3357,43 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptedView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is missing, unknown or invalid (each named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3035,7 +3406,10 @@ export interface operations {
     complete_password_reset: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Any value; proves the request is not a cross-site form */
+                "X-Requested-With": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3062,7 +3436,25 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3078,12 +3470,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Any value; proves the request is not a cross-site form */
+                "X-Requested-With": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3097,7 +3501,34 @@ export interface operations {
                     "application/json": components["schemas"]["SignedInView"];
                 };
             };
+            /** @description X-Requested-With is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3132,6 +3563,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     revoke_all_sessions: {
@@ -3152,6 +3610,42 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3180,7 +3674,52 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3224,8 +3763,26 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Email or password is wrong (always the same answer) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3250,12 +3807,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     challenge_sms: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Any value; proves the request is not a cross-site form */
+                "X-Requested-With": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3273,7 +3842,25 @@ export interface operations {
                     "application/json": components["schemas"]["SmsSentView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3297,12 +3884,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     challenge_totp_setup: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Any value; proves the request is not a cross-site form */
+                "X-Requested-With": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3320,7 +3919,25 @@ export interface operations {
                     "application/json": components["schemas"]["TotpSetupView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3337,12 +3954,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field is missing, unknown or invalid (each named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     challenge_verify: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Any value; proves the request is not a cross-site form */
+                "X-Requested-With": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3360,6 +3998,15 @@ export interface operations {
                     "application/json": components["schemas"]["SignedInView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Wrong code, or the challenge is spent or expired */
             401: {
                 headers: {
@@ -3369,7 +4016,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is missing, unknown or invalid (each named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3396,6 +4070,42 @@ export interface operations {
                 content?: never;
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3430,6 +4140,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     regenerate_recovery_codes: {
@@ -3453,6 +4190,42 @@ export interface operations {
                     "application/json": components["schemas"]["RecoveryCodesView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3462,6 +4235,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3492,6 +4283,42 @@ export interface operations {
                     "application/json": components["schemas"]["SmsSentView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3501,6 +4328,15 @@ export interface operations {
                 };
             };
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3531,6 +4367,42 @@ export interface operations {
                     "application/json": components["schemas"]["RecoveryCodesView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3540,6 +4412,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3574,7 +4464,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3605,6 +4531,42 @@ export interface operations {
                     "application/json": components["schemas"]["RecoveryCodesView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3614,6 +4576,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3646,6 +4626,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3664,6 +4671,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3699,6 +4724,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     branding_logo: {
@@ -3720,6 +4754,15 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3749,6 +4792,15 @@ export interface operations {
             };
             /** @description No portal at this host */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3812,19 +4864,46 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_notifications: {
         parameters: {
             query?: {
                 /** @description Only this kind. */
-                kind?: string;
+                kind?: components["schemas"]["NotificationKind"];
                 /** @description Only unread ones. */
                 unread?: boolean;
                 /** @description Items per page, 1 to 100 (default 25). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -3840,6 +4919,15 @@ export interface operations {
                     "application/json": components["schemas"]["Paginated_NotificationView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3848,7 +4936,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3879,6 +4994,15 @@ export interface operations {
                     "application/json": components["schemas"]["MarkView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3887,7 +5011,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3922,6 +5082,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_preferences: {
@@ -3942,6 +5138,33 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3972,6 +5195,15 @@ export interface operations {
                     "application/json": components["schemas"]["PreferencesBody"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3980,7 +5212,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4015,13 +5283,39 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_dead_letters: {
         parameters: {
             query?: {
-                /** @description `events` or `email`; every queue when absent. */
-                queue?: string;
+                queue?: "events" | "email";
             };
             header?: never;
             path?: never;
@@ -4079,6 +5373,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4108,6 +5411,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReplayResult"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             401: {
@@ -4143,6 +5455,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4155,13 +5476,12 @@ export interface operations {
     };
     work_queue: {
         parameters: {
-            query?: {
-                /** @description `low`, `medium`, `high` or `critical` (required). */
-                priority?: string;
+            query: {
+                priority: components["schemas"]["Priority"];
                 /** @description Items per page, 1 to 100 (default 25). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -4177,6 +5497,24 @@ export interface operations {
                     "application/json": components["schemas"]["Paginated_TicketView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4193,15 +5531,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     platform_compliance: {
         parameters: {
-            query?: {
-                /** @description First month, `YYYY-MM` (required). */
-                from?: string;
-                /** @description Last month, `YYYY-MM` (required). */
-                to?: string;
+            query: {
+                /** @description First month, `YYYY-MM`. */
+                from: components["schemas"]["Short"];
+                /** @description Last month, `YYYY-MM`. */
+                to: components["schemas"]["Short"];
             };
             header?: never;
             path?: never;
@@ -4217,6 +5573,24 @@ export interface operations {
                     "application/json": components["schemas"]["ComplianceRow"][];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4226,6 +5600,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4252,7 +5644,43 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyView"];
                 };
             };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4283,6 +5711,24 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4291,7 +5737,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4316,7 +5789,43 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4345,8 +5854,26 @@ export interface operations {
                     "application/json": components["schemas"]["SurveyView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The link does not open, or expired */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4379,6 +5906,15 @@ export interface operations {
                     "application/json": components["schemas"]["SurveyView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4404,6 +5940,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_tenants: {
@@ -4412,7 +5957,7 @@ export interface operations {
                 /** @description Items per page, 1 to 100 (default 25). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -4428,7 +5973,61 @@ export interface operations {
                     "application/json": components["schemas"]["Paginated_TenantView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter's value is not valid (named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4459,7 +6058,34 @@ export interface operations {
                     "application/json": components["schemas"]["TenantView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4475,21 +6101,39 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_audit: {
         parameters: {
             query?: {
                 /** @description An action or a prefix of one (`auth` matches `auth.sign_in`, `auth.sign_in_failed`). */
-                action?: string;
+                action?: components["schemas"]["Short"];
                 /** @description Only entries by this user id. */
-                actor?: string;
+                actor?: components["schemas"]["Id"];
                 /** @description RFC 3339 lower bound of the time. */
-                from?: string;
+                from?: components["schemas"]["Short"];
                 /** @description RFC 3339 upper bound of the time. */
-                to?: string;
+                to?: components["schemas"]["Short"];
                 limit?: number;
-                cursor?: string;
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
@@ -4507,6 +6151,24 @@ export interface operations {
                     "application/json": components["schemas"]["Paginated_AuditView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4523,21 +6185,39 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     export_audit: {
         parameters: {
             query?: {
                 /** @description An action or a prefix of one (`auth` matches `auth.sign_in`, `auth.sign_in_failed`). */
-                action?: string;
+                action?: components["schemas"]["Short"];
                 /** @description Only entries by this user id. */
-                actor?: string;
+                actor?: components["schemas"]["Id"];
                 /** @description RFC 3339 lower bound of the time. */
-                from?: string;
+                from?: components["schemas"]["Short"];
                 /** @description RFC 3339 upper bound of the time. */
-                to?: string;
+                to?: components["schemas"]["Short"];
                 limit?: number;
-                cursor?: string;
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
@@ -4555,7 +6235,52 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter's value is not valid (named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4588,6 +6313,24 @@ export interface operations {
                     "application/json": components["schemas"]["BrandingView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4605,6 +6348,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4637,6 +6398,33 @@ export interface operations {
                     "application/json": components["schemas"]["BrandingView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4646,6 +6434,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4678,6 +6484,24 @@ export interface operations {
                     "application/json": components["schemas"]["LogoUploadView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4695,6 +6519,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4723,6 +6565,24 @@ export interface operations {
                     "application/json": components["schemas"]["CannedListView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4732,6 +6592,24 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4764,6 +6642,24 @@ export interface operations {
                     "application/json": components["schemas"]["CannedView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4781,6 +6677,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4816,6 +6730,24 @@ export interface operations {
                     "application/json": components["schemas"]["CannedView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4848,6 +6780,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     delete_canned: {
@@ -4869,6 +6819,24 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4878,6 +6846,24 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4906,7 +6892,43 @@ export interface operations {
                     "application/json": components["schemas"]["DomainView"][];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4939,6 +6961,24 @@ export interface operations {
                     "application/json": components["schemas"]["DomainView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4956,6 +6996,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4985,6 +7043,24 @@ export interface operations {
                     "application/json": components["schemas"]["DomainView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5001,6 +7077,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_orgs: {
@@ -5009,7 +7103,7 @@ export interface operations {
                 /** @description Items per page, 1 to 100 (default 25). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
@@ -5027,7 +7121,52 @@ export interface operations {
                     "application/json": components["schemas"]["Paginated_OrgView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter's value is not valid (named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5060,6 +7199,33 @@ export interface operations {
                     "application/json": components["schemas"]["OrgView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5069,6 +7235,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5098,6 +7282,24 @@ export interface operations {
                     "application/json": components["schemas"]["StorageView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5107,6 +7309,24 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5140,6 +7360,24 @@ export interface operations {
                     "application/json": components["schemas"]["StorageView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5157,6 +7395,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5189,6 +7445,24 @@ export interface operations {
                     "application/json": components["schemas"]["TenantView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5213,15 +7487,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     tenant_compliance: {
         parameters: {
-            query?: {
-                /** @description First month, `YYYY-MM` (required). */
-                from?: string;
-                /** @description Last month, `YYYY-MM` (required). */
-                to?: string;
+            query: {
+                /** @description First month, `YYYY-MM`. */
+                from: components["schemas"]["Short"];
+                /** @description Last month, `YYYY-MM`. */
+                to: components["schemas"]["Short"];
             };
             header?: never;
             path: {
@@ -5239,6 +7531,24 @@ export interface operations {
                     "application/json": components["schemas"]["ComplianceRow"][];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5263,13 +7573,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_tenant_policy: {
         parameters: {
             query?: {
                 /** @description One organization's policy instead of the tenant's. */
-                org_id?: string;
+                org_id?: components["schemas"]["Id"];
             };
             header?: never;
             path: {
@@ -5285,6 +7613,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolicyView"];
+                };
+            };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             403: {
@@ -5303,13 +7649,40 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A query parameter's value is not valid (named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     put_tenant_policy: {
         parameters: {
             query?: {
                 /** @description One organization's policy instead of the tenant's. */
-                org_id?: string;
+                org_id?: components["schemas"]["Id"];
             };
             header?: never;
             path: {
@@ -5331,6 +7704,24 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5355,13 +7746,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     delete_tenant_policy: {
         parameters: {
             query?: {
                 /** @description One organization's policy instead of the tenant's. */
-                org_id?: string;
+                org_id?: components["schemas"]["Id"];
             };
             header?: never;
             path: {
@@ -5377,6 +7786,24 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5386,6 +7813,33 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter's value is not valid (named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5418,6 +7872,33 @@ export interface operations {
                     "application/json": components["schemas"]["TenantView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5434,31 +7915,49 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_tickets: {
         parameters: {
             query?: {
                 /** @description Only this client organization's tickets. */
-                org_id?: string;
+                org_id?: components["schemas"]["Id"];
                 /** @description Comma-separated statuses, e.g. `new,open`. */
-                status?: string;
-                priority?: string;
-                category?: string;
-                assignee_id?: string;
-                requester_id?: string;
+                status?: components["schemas"]["Short"];
+                priority?: components["schemas"]["Priority"];
+                category?: components["schemas"]["Category"];
+                assignee_id?: components["schemas"]["Id"];
+                requester_id?: components["schemas"]["Id"];
                 /** @description Created at or after (RFC 3339). */
-                created_from?: string;
+                created_from?: components["schemas"]["Short"];
                 /** @description Created before (RFC 3339). */
-                created_to?: string;
+                created_to?: components["schemas"]["Short"];
                 /** @description A ticket number (`ACME-1002`, or `1002`): the list holds at most that ticket. */
-                number?: string;
+                number?: components["schemas"]["Id"];
                 /** @description Include each waiting ticket's queue position (costs one batch read per ticket). */
                 with_positions?: boolean;
                 /** @description Items per page, 1 to 100 (default 25). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
@@ -5476,6 +7975,24 @@ export interface operations {
                     "application/json": components["schemas"]["Paginated_TicketView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5485,6 +8002,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5555,8 +8090,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A request with this Idempotency-Key is still being processed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field is invalid, or the `Idempotency-Key` was used with another body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5589,6 +8151,24 @@ export interface operations {
                     "application/json": components["schemas"]["BulkView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5613,13 +8193,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ticket_counts: {
         parameters: {
             query?: {
                 /** @description One client organization's counts (clients: one of their own). */
-                org_id?: string;
+                org_id?: components["schemas"]["Id"];
             };
             header?: never;
             path: {
@@ -5637,6 +8235,24 @@ export interface operations {
                     "application/json": components["schemas"]["TicketCountsView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5646,6 +8262,33 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter's value is not valid (named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5676,7 +8319,43 @@ export interface operations {
                     "application/json": components["schemas"]["TicketView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5714,6 +8393,24 @@ export interface operations {
                     "application/json": components["schemas"]["TicketView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5746,6 +8443,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_activity: {
@@ -5754,7 +8469,7 @@ export interface operations {
                 /** @description Items per page, 1 to 100 (default 25). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
@@ -5773,7 +8488,52 @@ export interface operations {
                     "application/json": components["schemas"]["Paginated_ActivityView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter's value is not valid (named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5803,7 +8563,43 @@ export interface operations {
                     "application/json": components["schemas"]["AttachmentsView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5837,6 +8633,33 @@ export interface operations {
                     "application/json": components["schemas"]["StartedUploadView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5856,6 +8679,24 @@ export interface operations {
             };
             /** @description A field is wrong, or the quota is full (field `size`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5886,6 +8727,33 @@ export interface operations {
                     "application/json": components["schemas"]["AttachmentView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5896,6 +8764,24 @@ export interface operations {
             };
             /** @description Nothing uploaded yet, or not the declared file */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5926,7 +8812,43 @@ export interface operations {
                     "application/json": components["schemas"]["DownloadView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5956,6 +8878,24 @@ export interface operations {
                     "application/json": components["schemas"]["FilledCannedView"][];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5965,6 +8905,24 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5994,7 +8952,43 @@ export interface operations {
                     "application/json": components["schemas"]["LinkedTicketView"][];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6028,6 +9022,24 @@ export interface operations {
                     "application/json": components["schemas"]["LinkedTicketView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6045,6 +9057,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6074,6 +9104,24 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6083,6 +9131,24 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6114,6 +9180,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MergedView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             403: {
@@ -6158,6 +9242,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_messages: {
@@ -6166,7 +9268,7 @@ export interface operations {
                 /** @description Items per page, 1 to 100 (default 25). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
@@ -6185,7 +9287,52 @@ export interface operations {
                     "application/json": components["schemas"]["Paginated_MessageView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter's value is not valid (named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6217,6 +9364,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageAddedView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             403: {
@@ -6252,6 +9417,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ticket_position: {
@@ -6274,7 +9457,43 @@ export interface operations {
                     "application/json": components["schemas"]["PositionView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6306,6 +9525,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Only the requester rates */
@@ -6342,6 +9579,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_time: {
@@ -6364,7 +9619,43 @@ export interface operations {
                     "application/json": components["schemas"]["TimeSheetView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6398,6 +9689,33 @@ export interface operations {
                     "application/json": components["schemas"]["TimeEntryView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6407,6 +9725,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6436,6 +9772,24 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6452,6 +9806,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_users: {
@@ -6460,7 +9832,7 @@ export interface operations {
                 /** @description Items per page, 1 to 100 (default 25). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
@@ -6478,7 +9850,52 @@ export interface operations {
                     "application/json": components["schemas"]["Paginated_UserView"];
                 };
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter's value is not valid (named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6511,6 +9928,24 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6528,6 +9963,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6561,6 +10014,24 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6578,6 +10049,24 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6606,6 +10095,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6615,6 +10131,24 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6644,6 +10178,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6653,6 +10214,24 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6682,6 +10261,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6691,6 +10297,24 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6719,6 +10343,24 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6728,6 +10370,24 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6754,7 +10414,34 @@ export interface operations {
                     "application/json": components["schemas"]["AgentLoadView"][];
                 };
             };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,7 +1,7 @@
 // The second step of a sign-in: a code from the authenticator app, a texted code or a recovery
 // code; or, for someone whose role requires a factor they lack, setting one up right here.
 import { useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { api, XHR } from '../api/client';
 import { unwrap } from '../api/problem';
 import { FormError, TextField } from '../ui/Field';
 import { useForm } from '../ui/useForm';
@@ -67,15 +67,15 @@ function MethodForm({ method, challenge, onPassed }: MethodProps) {
   const id = challenge.challenge;
 
   const startTotp = form.submit(async () => {
-    setSetup(unwrap(await api.POST('/api/v1/auth/sign-in/totp-setup', { body: { challenge: id } })));
+    setSetup(unwrap(await api.POST('/api/v1/auth/sign-in/totp-setup', { params: XHR, body: { challenge: id } })));
   });
   const sendSms = form.submit(async ({ phone }) => {
     const body = enrolling ? { challenge: id, phone } : { challenge: id };
-    const sent = unwrap(await api.POST('/api/v1/auth/sign-in/sms', { body }));
+    const sent = unwrap(await api.POST('/api/v1/auth/sign-in/sms', { params: XHR, body }));
     setSentTo(sent.phone_hint);
   });
   const verify = form.submit(async ({ code }) => {
-    onPassed(unwrap(await api.POST('/api/v1/auth/sign-in/verify', { body: { challenge: id, method, code: code.trim() } })));
+    onPassed(unwrap(await api.POST('/api/v1/auth/sign-in/verify', { params: XHR, body: { challenge: id, method, code: code.trim() } })));
   });
 
   const codeForm = (label: string, hint?: string) => (

@@ -1,6 +1,6 @@
 // Asks for a password-reset link by email.
 import { useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { api, XHR } from '../api/client';
 import { unwrap } from '../api/problem';
 import { FormError, TextField } from '../ui/Field';
 import { useForm } from '../ui/useForm';
@@ -10,7 +10,7 @@ export default function ForgotPassword() {
   const form = useForm({ email: '' });
   const [sent, setSent] = useState<string | null>(null);
   const submit = form.submit(async (body) => {
-    setSent(unwrap(await api.POST('/api/v1/auth/password-reset', { body })).message);
+    setSent(unwrap(await api.POST('/api/v1/auth/password-reset', { params: XHR, body })).message);
   });
   return (
     <AuthCard title="Reset your password">

@@ -2,7 +2,7 @@
 // password first. Each may still ask for a second step.
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
-import { api } from '../api/client';
+import { api, XHR } from '../api/client';
 import { ApiError, unwrap } from '../api/problem';
 import { FormError, TextField } from '../ui/Field';
 import { useForm } from '../ui/useForm';
@@ -42,7 +42,7 @@ function MagicRedeem({ token, onAnswer }: { token: string; onAnswer: (a: FirstFa
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     api
-      .POST('/api/v1/auth/magic-link/redeem', { body: { token } })
+      .POST('/api/v1/auth/magic-link/redeem', { params: XHR, body: { token } })
       .then((r) => onAnswer(unwrap(r)))
       .catch((e: unknown) => setError(e instanceof ApiError ? e.message : 'The portal could not be reached.'));
   }, [token]);
@@ -64,7 +64,7 @@ interface SetPasswordProps {
 function SetPassword({ token, title, path, onAnswer }: SetPasswordProps) {
   const form = useForm({ password: '' });
   const submit = form.submit(async ({ password }) => {
-    onAnswer(unwrap(await api.POST(path, { body: { token, password } })));
+    onAnswer(unwrap(await api.POST(path, { params: XHR, body: { token, password } })));
   });
   return (
     <AuthCard title={title}>

@@ -1,6 +1,6 @@
 // Sign-in: email and password, or an emailed single-use link.
 import { useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { api, XHR } from '../api/client';
 import { unwrap } from '../api/problem';
 import { FormError, TextField } from '../ui/Field';
 import { useForm } from '../ui/useForm';
@@ -50,7 +50,7 @@ function TabButton({ id, current, onSelect, children }: { id: Tab; current: Tab;
 function PasswordForm({ onAnswer }: { onAnswer: (a: FirstFactorAnswer) => void }) {
   const form = useForm({ email: '', password: '' });
   const submit = form.submit(async (body) => {
-    onAnswer(unwrap(await api.POST('/api/v1/auth/sign-in', { body, params: { header: { 'X-Requested-With': 'kt-portal' } } })));
+    onAnswer(unwrap(await api.POST('/api/v1/auth/sign-in', { body, params: XHR })));
   });
   return (
     <form class="form" onSubmit={submit} ref={form.formRef} noValidate>
@@ -87,7 +87,7 @@ function MagicLinkForm() {
   const form = useForm({ email: '' });
   const [sent, setSent] = useState<string | null>(null);
   const submit = form.submit(async (body) => {
-    setSent(unwrap(await api.POST('/api/v1/auth/magic-link', { body })).message);
+    setSent(unwrap(await api.POST('/api/v1/auth/magic-link', { params: XHR, body })).message);
   });
   return (
     <form class="form" onSubmit={submit} ref={form.formRef} noValidate>

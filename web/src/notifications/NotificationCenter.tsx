@@ -2,7 +2,7 @@
 // unread one by one or in bulk, and each opening what it is about.
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api } from '../api/client';
+import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
 import type { Notification } from '../dashboards/widgets';
 import { Empty } from '../ui/Card';
@@ -27,7 +27,9 @@ export default function NotificationCenter() {
   const first = useResource(async () => {
     const page = unwrap(
       await api.GET('/api/v1/notifications', {
-        params: { query: { kind: kind || undefined, unread: onlyUnread || undefined, limit: 25 } },
+        params: {
+          query: { kind: (kind || undefined) as Schemas['NotificationKind'] | undefined, unread: onlyUnread || undefined, limit: 25 },
+        },
       }),
     );
     setItems(page.items);
@@ -45,7 +47,14 @@ export default function NotificationCenter() {
     if (!cursor) return;
     const page = unwrap(
       await api.GET('/api/v1/notifications', {
-        params: { query: { kind: kind || undefined, unread: onlyUnread || undefined, limit: 25, cursor } },
+        params: {
+          query: {
+            kind: (kind || undefined) as Schemas['NotificationKind'] | undefined,
+            unread: onlyUnread || undefined,
+            limit: 25,
+            cursor,
+          },
+        },
       }),
     );
     setItems((prev) => [...prev, ...page.items]);

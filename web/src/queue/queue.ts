@@ -1,5 +1,5 @@
 // The cross-tenant work queue (Kre8ivTech staff): each priority's waiting tickets, first in first.
-import { api } from '../api/client';
+import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
 import type { Ticket } from '../tickets/api';
 import { PRIORITIES } from '../tickets/labels';
@@ -12,7 +12,7 @@ export interface QueueSlice {
 }
 
 export async function queueSlice(priority: string, limit = 100, cursor?: string): Promise<QueueSlice> {
-  const page = unwrap(await api.GET('/api/v1/queue', { params: { query: { priority, limit, cursor } } }));
+  const page = unwrap(await api.GET('/api/v1/queue', { params: { query: { priority: priority as Schemas['Priority'], limit, cursor } } }));
   return { priority, length: page.items[0]?.queue?.length ?? page.items.length, items: page.items, next_cursor: page.next_cursor };
 }
 

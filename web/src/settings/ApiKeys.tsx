@@ -1,6 +1,6 @@
 // The person's API keys: create one (shown once), see when each was used, revoke.
 import { useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
 import { FormError, SelectField, TextField } from '../ui/Field';
 import { formatDateTime } from '../ui/format';
@@ -22,7 +22,9 @@ export function ApiKeys() {
   const submit = form.submit(async (v) => {
     const days = v.expires_in_days.trim();
     const answer = unwrap(
-      await api.POST('/api/v1/auth/api-keys', { body: { name: v.name, kind: v.kind, expires_in_days: days ? Number(days) : null } }),
+      await api.POST('/api/v1/auth/api-keys', {
+        body: { name: v.name, kind: v.kind as Schemas['NewApiKeyRequest']['kind'], expires_in_days: days ? Number(days) : null },
+      }),
     );
     setCreated(answer.key);
     form.reset();

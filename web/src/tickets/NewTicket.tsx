@@ -3,7 +3,7 @@
 // position; the files picked go up once the ticket exists, each with its progress, and one that
 // fails can be retried or removed there.
 import { useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
 import { me } from '../app/session';
 import { FormError, SelectField, TextArea, TextField } from '../ui/Field';
@@ -55,7 +55,13 @@ function TicketForm({ onFiled, uploads }: { onFiled: (t: Ticket) => void; upload
     const ticket = unwrap(
       await api.POST('/api/v1/tenants/{tenant_id}/tickets', {
         params: { path: { tenant_id: session.user.tenant }, header: { 'Idempotency-Key': idempotencyKey } },
-        body: { category: v.category, subject: v.subject, description: v.description, priority: v.priority, org_id: orgId },
+        body: {
+          category: v.category as Schemas['NewTicketRequest']['category'],
+          subject: v.subject,
+          description: v.description,
+          priority: v.priority as Schemas['NewTicketRequest']['priority'],
+          org_id: orgId,
+        },
       }),
     );
     onFiled(ticket);

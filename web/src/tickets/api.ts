@@ -22,7 +22,9 @@ export type TicketQuery = {
 };
 
 export async function listTickets(tenantId: string, query: TicketQuery = {}) {
-  return unwrap(await api.GET('/api/v1/tenants/{tenant_id}/tickets', { params: { path: { tenant_id: tenantId }, query } }));
+  // Priorities and categories come from the label lists; the server checks them again.
+  const typed = query as Omit<TicketQuery, 'priority' | 'category'> & { priority?: Schemas['Priority']; category?: Schemas['Category'] };
+  return unwrap(await api.GET('/api/v1/tenants/{tenant_id}/tickets', { params: { path: { tenant_id: tenantId }, query: typed } }));
 }
 
 export async function getTicket(tenantId: string, ticketId: string): Promise<{ ticket: Ticket; etag: string | null }> {
@@ -47,10 +49,17 @@ export async function listMessages(tenantId: string, ticketId: string): Promise<
   return items;
 }
 
-export async function updateTicket(tenantId: string, ticketId: string, etag: string | null, body: Schemas['TicketUpdate']) {
+/** A change as the screens hold it: words as text from the label lists (the server checks them). */
+export type TicketChange = Omit<Schemas['TicketUpdate'], 'status' | 'priority' | 'category'> & {
+  status?: string;
+  priority?: string;
+  category?: string;
+};
+
+export async function updateTicket(tenantId: string, ticketId: string, etag: string | null, body: TicketChange) {
   const answer = await api.PATCH('/api/v1/tenants/{tenant_id}/tickets/{ticket_id}', {
     params: { path: { tenant_id: tenantId, ticket_id: ticketId }, header: etag ? { 'If-Match': etag } : {} },
-    body,
+    body: body as Schemas['TicketUpdate'],
   });
   return { ticket: unwrap(answer), etag: answer.response.headers.get('ETag') };
 }

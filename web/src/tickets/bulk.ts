@@ -97,7 +97,8 @@ export async function bulkUpdate(selected: readonly Pick<Ticket, 'id' | 'tenant_
       const answer = unwrap(
         await api.POST('/api/v1/tenants/{tenant_id}/tickets/bulk', {
           params: { path: { tenant_id } },
-          body: { ticket_ids: ids, ...change },
+          // The words come from the label lists; the server checks them again.
+          body: { ticket_ids: ids, ...(change as Pick<Schemas['BulkRequest'], 'status' | 'priority' | 'assignee_id'>) },
         }),
       );
       results.push(...answer.results);

@@ -92,7 +92,7 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
     }
     let mut out = String::from("time,action,actor,target,ip,user_agent\r\n");
     for e in entries {
-        let at = e.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+        let at = kt_domain::timestamp(e.at);
         let row = [
             at,
             e.action.clone(),
@@ -126,7 +126,7 @@ mod tests {
         let csv = to_csv(&[e]);
         assert_eq!(
             csv,
-            "time,action,actor,target,ip,user_agent\r\n2026-11-25T10:00:00Z,auth.sign_in_failed,,\"'=HYPERLINK(\"\"x\"\")\",203.0.113.7,\"Mozilla/5.0, \"\"quoted\"\"\"\r\n"
+            "time,action,actor,target,ip,user_agent\r\n2026-11-25T10:00:00.000Z,auth.sign_in_failed,,\"'=HYPERLINK(\"\"x\"\")\",203.0.113.7,\"Mozilla/5.0, \"\"quoted\"\"\"\r\n"
         );
     }
 }

@@ -64,7 +64,7 @@ pub struct Activity {
     /// Entries about internal notes are shown only to those who see internal notes.
     #[serde(default)]
     pub internal: bool,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "kt_domain::clock::rfc3339_ms")]
     pub at: time::OffsetDateTime,
 }
 
