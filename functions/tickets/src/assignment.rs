@@ -12,7 +12,7 @@ use kt_domain::ticket::Category;
 use kt_domain::workflow::{AssignmentRule, Strategy};
 use kt_http::ApiPath as Path;
 use kt_http::auth::Auth;
-use kt_http::input::{Id, Name, Short, words};
+use kt_http::input::{Id, Short, Title, words};
 use kt_http::{ApiError, ApiJson, Problem, etag};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -69,7 +69,7 @@ fn view(r: &AssignmentRule, version: u64) -> RuleView {
 #[serde(deny_unknown_fields)]
 pub struct RuleRequest {
     #[schema(example = "Billing to the accounts desk")]
-    pub name: Name,
+    pub name: Title,
     #[serde(default = "yes")]
     pub enabled: bool,
     #[serde(default)]

@@ -10,7 +10,7 @@ use kt_app::{AppError, AppState, FieldError};
 use kt_domain::identity::{OrgId, TenantId};
 use kt_domain::sla::{Calendar, Escalation, Policy, Shift, Targets};
 use kt_http::auth::{Auth, TenantInPath};
-use kt_http::input::{Id, Name, Short};
+use kt_http::input::{Id, PolicyName, Short};
 use kt_http::{ApiError, ApiJson, ApiQuery, Problem};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -56,7 +56,7 @@ pub struct ShiftBody {
 #[serde(deny_unknown_fields)]
 pub struct CalendarBody {
     #[schema(example = "Office hours")]
-    pub name: Name,
+    pub name: PolicyName,
     #[schema(example = "Europe/Berlin")]
     pub time_zone: Short,
     /// Seven lists of shifts, Monday first; all empty means around the clock.
@@ -79,7 +79,7 @@ pub struct EscalationBody {
 #[serde(deny_unknown_fields)]
 pub struct PolicyBody {
     #[schema(example = "Standard")]
-    pub name: Name,
+    pub name: PolicyName,
     pub targets: PriorityTargets,
     pub calendar: CalendarBody,
     /// Percent of a target at which the warning is raised.

@@ -15,7 +15,7 @@ use kt_domain::ticket::{Priority, Status, display_number};
 use kt_domain::workflow::{CANNED_VARIABLES, CannedResponse};
 use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantHost, TenantInPath};
-use kt_http::input::{Body, Id, Name, Note, Short, words};
+use kt_http::input::{CannedBody, Comment, Id, Short, Title, words};
 use kt_http::{ApiError, ApiJson, Problem, etag};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -100,10 +100,10 @@ async fn list_canned(
 #[serde(deny_unknown_fields)]
 pub struct CannedRequest {
     #[schema(example = "Fixed, please confirm")]
-    pub title: Name,
+    pub title: Title,
     /// Markdown with variables such as `{{requester.first_name}}` (listed with the responses).
     #[schema(example = "Hi {{requester.first_name}}, {{ticket.number}} is fixed. Could you confirm?")]
-    pub body: Body,
+    pub body: CannedBody,
     /// Typed after `/` in the reply box, e.g. `fixed`.
     #[schema(example = "fixed")]
     pub shortcut: Option<Short>,
@@ -431,7 +431,7 @@ pub struct RatingRequest {
     pub rating: u8,
     #[serde(default)]
     #[schema(example = "Quick and friendly, thank you.")]
-    pub comment: Note,
+    pub comment: Comment,
 }
 
 /// The requester rates their resolved ticket, once.

@@ -40,6 +40,8 @@ pub struct Calendar {
 /// Farthest a walk through a calendar goes (about ten years), so a calendar without hours
 /// cannot loop for ever.
 const MAX_DAYS: i64 = 3660;
+/// The longest name of a policy or a calendar.
+pub const MAX_NAME_CHARS: usize = 80;
 
 impl Calendar {
     /// Around the clock, every day.
@@ -62,7 +64,7 @@ impl Calendar {
     /// in order and not overlapping, at least one working minute a week, at most 500 holidays.
     pub fn parse(self) -> Result<Self, Vec<Invalid>> {
         let mut errors = Vec::new();
-        if self.name.trim().is_empty() || self.name.chars().count() > 80 {
+        if self.name.trim().is_empty() || self.name.chars().count() > MAX_NAME_CHARS {
             errors.push(Invalid::new("name", "use 1 to 80 characters"));
         }
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
@@ -254,7 +256,7 @@ impl Policy {
 
     pub fn parse(self) -> Result<Self, Vec<Invalid>> {
         let mut errors = Vec::new();
-        if self.name.trim().is_empty() || self.name.chars().count() > 80 {
+        if self.name.trim().is_empty() || self.name.chars().count() > MAX_NAME_CHARS {
             errors.push(Invalid::new("name", "use 1 to 80 characters"));
         }
         for t in &self.targets {

@@ -240,7 +240,7 @@ impl AssignmentRule {
 pub fn check_rule(rule: &AssignmentRule) -> Result<(), Vec<Invalid>> {
     let mut errors = Vec::new();
     let name = rule.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
+    if name.is_empty() || name.chars().count() > MAX_CANNED_TITLE_CHARS {
         errors.push(Invalid::new("name", "use 1 to 100 characters"));
     }
     if rule.org.is_some() && rule.tenant.is_none() {

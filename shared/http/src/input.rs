@@ -110,8 +110,16 @@ bounded_text! {
     Subject = 200, "The contact form no longer sends";
     /// A message or description in Markdown.
     Body = kt_domain::ticket::MAX_BODY_CHARS, "Since this morning the form on /contact shows an error.";
-    /// A short free-text note (time entries, survey comments).
-    Note = 1000, "";
+    /// A time entry's note.
+    Note = kt_domain::ticket::MAX_TIME_NOTE_CHARS, "";
+    /// A satisfaction survey's comment.
+    Comment = kt_domain::workflow::MAX_SURVEY_COMMENT_CHARS, "Quick and friendly, thank you.";
+    /// The title of a canned response or the name of an assignment rule.
+    Title = kt_domain::workflow::MAX_CANNED_TITLE_CHARS, "Fixed, please confirm";
+    /// A canned response's text (Markdown with variables).
+    CannedBody = kt_domain::workflow::MAX_CANNED_BODY_CHARS, "";
+    /// The name of a service-level policy or of its calendar.
+    PolicyName = kt_domain::sla::MAX_NAME_CHARS, "Standard";
     /// An identifier (ULIDs are 26 characters), a ticket number, a key or a word from a list.
     Id = 64, "01JD00000000000000000000G0";
     /// An opaque token the API handed out (sign-in challenges, links, invitations, surveys).
@@ -123,7 +131,7 @@ bounded_text! {
     /// A web address or a host name.
     Url = 2048, "https://acme-agency.test/terms";
     /// A file name or a media type.
-    FileName = 255, "screenshot.png";
+    FileName = kt_domain::ticket::MAX_FILENAME_CHARS, "screenshot.png";
     /// The `next_cursor` of a previous page.
     Cursor = 2048, "";
 }

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod cursor;
 pub mod dynamo;
 pub mod entity;
+pub mod heat;
 pub mod limits;
 mod model;
 pub mod notifications;

@@ -29,7 +29,7 @@ impl IndexKey {
 }
 
 /// Where a query reads: the table itself or one of the generic GSIs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Index {
     Table,
     Gsi1,

@@ -1552,11 +1552,12 @@ export interface components {
         CalendarBody: {
             /** @description Days off, `YYYY-MM-DD`. */
             holidays?: components["schemas"]["Short"][];
-            name: components["schemas"]["Name"];
+            name: components["schemas"]["PolicyName"];
             time_zone: components["schemas"]["Short"];
             /** @description Seven lists of shifts, Monday first; all empty means around the clock. */
             weekly: components["schemas"]["ShiftBody"][][];
         };
+        CannedBody: string;
         CannedListView: {
             items: components["schemas"]["CannedView"][];
             /** @description The variables a body may use. */
@@ -1564,9 +1565,9 @@ export interface components {
         };
         CannedRequest: {
             /** @description Markdown with variables such as `{{requester.first_name}}` (listed with the responses). */
-            body: components["schemas"]["Body"];
+            body: components["schemas"]["CannedBody"];
             shortcut?: null | components["schemas"]["Short"];
-            title: components["schemas"]["Name"];
+            title: components["schemas"]["Title"];
         };
         CannedView: {
             /** @description Markdown with `{{variables}}`. */
@@ -1606,6 +1607,8 @@ export interface components {
         CodeRequest: {
             code: components["schemas"]["Code"];
         };
+        /** @example Quick and friendly, thank you. */
+        Comment: string;
         ComplianceRow: {
             /** @description `first` (first response) or `resolution`. */
             clock: string;
@@ -2070,7 +2073,7 @@ export interface components {
         };
         PolicyBody: {
             calendar: components["schemas"]["CalendarBody"];
-            name: components["schemas"]["Name"];
+            name: components["schemas"]["PolicyName"];
             on_breach?: components["schemas"]["EscalationBody"][];
             on_warning?: components["schemas"]["EscalationBody"][];
             targets: components["schemas"]["PriorityTargets"];
@@ -2081,6 +2084,8 @@ export interface components {
              */
             warn_percent: number;
         };
+        /** @example Standard */
+        PolicyName: string;
         PolicyView: {
             /** @description Whether this scope has a policy of its own (otherwise `policy` is the one that applies). */
             own: boolean;
@@ -2140,7 +2145,7 @@ export interface components {
             limit_bytes: number;
         };
         RatingRequest: {
-            comment?: components["schemas"]["Note"];
+            comment?: components["schemas"]["Comment"];
             /**
              * Format: int32
              * @description 1 (very dissatisfied) to 5 (very satisfied).
@@ -2184,7 +2189,7 @@ export interface components {
             capacity: number;
             categories?: ("technical_support" | "billing" | "general_inquiry" | "bug_report" | "feature_request")[];
             enabled?: boolean;
-            name: components["schemas"]["Name"];
+            name: components["schemas"]["Title"];
             org_id?: null | components["schemas"]["Id"];
             /** Format: int32 */
             position?: number;
@@ -2444,6 +2449,8 @@ export interface components {
             /** Format: int64 */
             total_minutes: number;
         };
+        /** @example Fixed, please confirm */
+        Title: string;
         Token: string;
         TokenRequest: {
             /** @description The `token` parameter of the emailed link. */
