@@ -26,6 +26,7 @@ use utoipa_axum::routes;
 
 pub mod admin;
 pub mod api_keys;
+pub mod tenant_branding;
 pub mod two_factor;
 
 pub fn router() -> OpenApiRouter<AppState> {

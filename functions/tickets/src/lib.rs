@@ -9,14 +9,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use kt_app::tickets::conversation::{self, NewMessage};
 use kt_app::tickets::listing::{self, Filter};
-use kt_app::tickets::live::position_label;
-use kt_app::tickets::{self, Activity, Change, NewTicket, QueueStanding};
+use kt_app::tickets::{self, Change, NewTicket, QueueStanding};
 use kt_app::{AppError, AppState};
 use kt_domain::identity::{OrgId, TicketId, UserId};
-use kt_domain::tenancy::Tenant;
-use kt_domain::ticket::{Category, Message, Priority, Status, Ticket, display_number};
+use kt_domain::ticket::{Category, Priority, Status};
 use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantInPath};
 use kt_http::extract::from_json_bytes;
@@ -32,9 +29,14 @@ use utoipa_axum::routes;
 
 pub mod assignment;
 pub mod attachments;
+pub mod conversation;
 pub mod sla;
 pub mod time_entries;
+mod views;
 pub mod workflow;
+
+pub use views::{EstimateView, QueueView, SatisfactionView, SlaClockView, SlaView, TicketView};
+use views::{name_of, queue_view, rfc3339, ticket_view};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -47,197 +49,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ticket_counts))
         .routes(routes!(get_ticket, update_ticket))
         .routes(routes!(ticket_position))
-        .routes(routes!(list_messages, add_message))
-        .routes(routes!(list_activity))
+        .merge(conversation::router())
         .routes(routes!(work_queue))
-}
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    kt_domain::timestamp(t)
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EstimateView {
-    /// The estimated first response falls between these many seconds from now...
-    pub low_secs: u64,
-    /// ...and these.
-    pub high_secs: u64,
-    /// `history` (recent first responses at this priority) or `sla_target` (too little history:
-    /// the first-response target is the bound).
-    pub basis: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct QueueView {
-    #[schema(example = "high")]
-    pub priority: String,
-    pub position: u64,
-    pub length: u64,
-    /// `#3 of 12 in the High queue`.
-    pub label: String,
-    pub estimate: EstimateView,
-}
-
-fn queue_view(s: &QueueStanding) -> QueueView {
-    QueueView {
-        priority: s.at.priority.as_str().into(),
-        position: s.at.position,
-        length: s.at.length,
-        label: position_label(&s.at),
-        estimate: EstimateView {
-            low_secs: s.estimate.low_secs,
-            high_secs: s.estimate.high_secs,
-            basis: serde_json::to_value(s.estimate.basis)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
-        },
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SlaClockView {
-    pub target_secs: i64,
-    /// Business seconds used when the ticket was last changed (plus the running time since).
-    pub used_secs: i64,
-    /// `running`, `paused` or `stopped`.
-    pub state: String,
-    pub warned: bool,
-    pub breached: bool,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SlaView {
-    pub policy: String,
-    pub first_response_due_at: Option<String>,
-    pub resolution_due_at: Option<String>,
-    pub first_response: SlaClockView,
-    pub resolution: SlaClockView,
-}
-
-fn clock_view(c: &kt_domain::sla::Clock, now: OffsetDateTime) -> SlaClockView {
-    let state = if c.stopped_at.is_some() {
-        "stopped"
-    } else if c.running_since.is_some() {
-        "running"
-    } else {
-        "paused"
-    };
-    // Wall time since the run began: the calendar is not at hand here, so this is an upper bound
-    // that the due times (computed on the calendar) make exact.
-    let running = c.running_since.map(|s| (now - s).whole_seconds().max(0)).unwrap_or(0);
-    SlaClockView {
-        target_secs: c.target_secs,
-        used_secs: c.used_secs + running,
-        state: state.into(),
-        warned: c.warned,
-        breached: c.breached,
-    }
-}
-
-fn sla_view(s: &kt_domain::ticket::TicketSla, now: OffsetDateTime) -> SlaView {
-    SlaView {
-        policy: s.policy.clone(),
-        first_response_due_at: s.first_response_due_at.map(rfc3339),
-        resolution_due_at: s.resolution_due_at.map(rfc3339),
-        first_response: clock_view(&s.first_response, now),
-        resolution: clock_view(&s.resolution, now),
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TicketView {
-    pub id: String,
-    /// Tenant-prefixed number, e.g. `ACME-1001`.
-    pub number: String,
-    pub tenant_id: String,
-    pub org_id: String,
-    pub subject: String,
-    /// Markdown as written.
-    pub description: String,
-    /// The description rendered to sanitized HTML (absent in lists).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description_html: Option<String>,
-    /// `low`, `medium`, `high` or `critical`.
-    pub priority: String,
-    /// `new`, `open`, `in_progress`, `pending_client`, `resolved` or `closed`.
-    pub status: String,
-    /// `technical_support`, `billing`, `general_inquiry`, `bug_report` or `feature_request`.
-    pub category: String,
-    pub requester_id: String,
-    pub assignee_id: Option<String>,
-    pub watcher_ids: Vec<String>,
-    pub tags: Vec<String>,
-    /// Where it stands while it waits for staff.
-    pub queue: Option<QueueView>,
-    /// Service-level clocks (not shown to clients).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sla: Option<SlaView>,
-    pub created_at: String,
-    pub updated_at: String,
-    pub first_response_at: Option<String>,
-    pub resolved_at: Option<String>,
-    /// The ticket this one was merged into (it is then Closed).
-    pub merged_into_id: Option<String>,
-    /// The requester's rating, once given.
-    pub satisfaction: Option<SatisfactionView>,
-    /// Send back in `If-Match` to edit.
-    pub version: u64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SatisfactionView {
-    /// 1 (very dissatisfied) to 5 (very satisfied).
-    pub rating: u8,
-    pub comment: String,
-    /// `portal` or `email`.
-    pub via: String,
-    pub at: String,
-}
-
-fn satisfaction_view(s: &kt_domain::workflow::Satisfaction) -> SatisfactionView {
-    SatisfactionView { rating: s.rating, comment: s.comment.clone(), via: s.via.clone(), at: rfc3339(s.at) }
-}
-
-fn name_of<T: Serialize>(v: T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-/// A ticket as `viewer` may see it (`full`: with the rendered description).
-fn ticket_view(
-    tenant: &Tenant,
-    t: &Ticket,
-    version: u64,
-    standing: Option<&QueueStanding>,
-    full: bool,
-    viewer: &kt_domain::policy::Actor,
-) -> TicketView {
-    let now = OffsetDateTime::now_utc();
-    TicketView {
-        id: t.id.to_string(),
-        number: display_number(tenant.ticket_prefix.as_str(), t.number),
-        tenant_id: t.tenant.to_string(),
-        org_id: t.org.to_string(),
-        subject: t.subject.clone(),
-        description: t.description.clone(),
-        description_html: full.then(|| kt_app::markdown::render(&t.description)),
-        priority: t.priority.as_str().into(),
-        status: t.status.as_str().into(),
-        category: name_of(t.category),
-        requester_id: t.requester.to_string(),
-        assignee_id: t.assignee.as_ref().map(|a| a.to_string()),
-        watcher_ids: t.watchers.iter().map(|w| w.to_string()).collect(),
-        tags: t.tags.clone(),
-        queue: standing.map(queue_view),
-        sla: t.sla.as_ref().filter(|_| kt_domain::ticket::sees_internal(viewer.role)).map(|s| sla_view(s, now)),
-        created_at: rfc3339(t.created_at),
-        updated_at: rfc3339(t.updated_at),
-        first_response_at: t.first_response_at.map(rfc3339),
-        resolved_at: t.resolved_at.map(rfc3339),
-        merged_into_id: t.merged_into.as_ref().map(|m| m.to_string()),
-        satisfaction: t.satisfaction.as_ref().map(satisfaction_view),
-        version,
-    }
 }
 
 fn parse_ticket_id(raw: &str) -> Result<TicketId, ApiError> {
@@ -671,135 +484,6 @@ async fn ticket_position(
         status: t.status.as_str().into(),
         queue: standing.as_ref().map(queue_view),
     }))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MessageView {
-    pub id: String,
-    pub author_id: String,
-    /// The author's role, so the UI can tell the client's side from staff.
-    pub author_role: String,
-    /// Markdown as written.
-    pub body: String,
-    /// Sanitized HTML.
-    pub html: String,
-    /// Internal notes are only ever shown to staff, partners and partner staff.
-    pub internal: bool,
-    pub created_at: String,
-}
-
-fn message_view(m: &Message) -> MessageView {
-    MessageView {
-        id: m.id.clone(),
-        author_id: m.author.to_string(),
-        author_role: name_of(m.author_role),
-        body: m.body.clone(),
-        html: m.html.clone(),
-        internal: m.internal,
-        created_at: rfc3339(m.created_at),
-    }
-}
-
-/// The conversation, oldest first (clients never see internal notes).
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/messages", tag = "tickets",
-    params(("tenant_id" = String, Path), ("ticket_id" = String, Path), PageParams),
-    responses((status = 200, body = Paginated<MessageView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn list_messages(
-    State(app): State<AppState>,
-    auth: Auth,
-    TenantInPath(tenant): TenantInPath,
-    Path(path): Path<(String, String)>,
-    ApiQuery(page): ApiQuery<PageParams>,
-) -> Result<Json<Paginated<MessageView>>, ApiError> {
-    let id = parse_ticket_id(&path.1)?;
-    let (items, next_cursor) =
-        conversation::messages(&app, &auth.actor, &tenant, &id, page.limit()?, page.cursor()).await?;
-    Ok(Json(Paginated { items: items.iter().map(message_view).collect(), next_cursor }))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewMessageRequest {
-    /// Markdown.
-    #[schema(example = "Thanks, we are looking into it.")]
-    pub body: Body,
-    /// An internal note (staff, partners and partner staff only).
-    #[serde(default)]
-    pub internal: bool,
-    /// Leave the ticket in this status (those who manage tickets). Without it, a client's
-    /// answer puts the ticket back in the queue and staff's public answer makes it Pending Client.
-    #[schema(schema_with = words::status, example = "in_progress")]
-    pub status: Option<Short>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MessageAddedView {
-    pub message: MessageView,
-    pub ticket: TicketView,
-}
-
-/// Adds a public reply or an internal note.
-#[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/messages", tag = "tickets", request_body = NewMessageRequest,
-    params(("tenant_id" = String, Path), ("ticket_id" = String, Path)),
-    responses((status = 201, body = MessageAddedView), (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The ticket is closed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn add_message(
-    State(app): State<AppState>,
-    auth: Auth,
-    TenantInPath(tenant): TenantInPath,
-    Path(path): Path<(String, String)>,
-    ApiJson(body): ApiJson<NewMessageRequest>,
-) -> Result<(StatusCode, Json<MessageAddedView>), ApiError> {
-    let id = parse_ticket_id(&path.1)?;
-    let status = body.status.as_deref().map(|s| parse_enum::<Status>(s, "status", STATUSES)).transpose()?;
-    let input = NewMessage { body: body.body.into(), internal: body.internal, status };
-    let (message, t) = conversation::reply(&app, &auth.actor, &tenant, &id, input).await?;
-    let current = tickets::get(&app, &auth.actor, &tenant, &t.id).await?;
-    let standing = tickets::standing(&app, &current.value).await?;
-    let ticket = ticket_view(&tenant, &current.value, current.version, standing.as_ref(), true, &auth.actor);
-    Ok((StatusCode::CREATED, Json(MessageAddedView { message: message_view(&message), ticket })))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ActivityView {
-    pub id: String,
-    pub actor_id: Option<String>,
-    /// `created`, `status`, `priority`, `subject`, `category`, `assignee`, `tags`,
-    /// `watchers`, `reply` or `note`.
-    pub kind: String,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub at: String,
-}
-
-fn activity_view(a: &Activity) -> ActivityView {
-    ActivityView {
-        id: a.id.clone(),
-        actor_id: a.actor.clone(),
-        kind: a.kind.clone(),
-        from: a.from.clone(),
-        to: a.to.clone(),
-        at: rfc3339(a.at),
-    }
-}
-
-/// Every change of the ticket, oldest first.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/activity", tag = "tickets",
-    params(("tenant_id" = String, Path), ("ticket_id" = String, Path), PageParams),
-    responses((status = 200, body = Paginated<ActivityView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn list_activity(
-    State(app): State<AppState>,
-    auth: Auth,
-    TenantInPath(tenant): TenantInPath,
-    Path(path): Path<(String, String)>,
-    ApiQuery(page): ApiQuery<PageParams>,
-) -> Result<Json<Paginated<ActivityView>>, ApiError> {
-    let id = parse_ticket_id(&path.1)?;
-    let (items, next_cursor) =
-        conversation::activity(&app, &auth.actor, &tenant, &id, page.limit()?, page.cursor()).await?;
-    Ok(Json(Paginated { items: items.iter().map(activity_view).collect(), next_cursor }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
