@@ -1,6 +1,7 @@
 //! `kt-bench`: benchmark drivers behind `scripts/bench`. Prints latency percentiles and
 //! throughput per operation.
 
+mod heat;
 mod relay;
 mod tickets;
 
@@ -69,6 +70,19 @@ enum Command {
         /// Outbox entries written, then relayed (at most 1,000 on the emulator).
         #[arg(long, default_value_t = 10_000)]
         entries: usize,
+    },
+    /// Where a deployment would get hot: tickets filed by many tenants over a simulated hour,
+    /// with the capacity DynamoDB would bill per table and index partition at its busiest second.
+    Heat {
+        /// Tenants filing (each a partner with one client).
+        #[arg(long, default_value_t = 50)]
+        tenants: usize,
+        /// Tickets filed (the PRD's peak hour at 10x is 2,000).
+        #[arg(long, default_value_t = 2000)]
+        filings: usize,
+        /// Simulated seconds the filings are spread over.
+        #[arg(long, default_value_t = 3600)]
+        seconds: u64,
     },
     /// Identity hot paths: access-token verification, host-to-tenant resolution (cached),
     /// and password hashing with the production argon2id parameters.
@@ -358,6 +372,7 @@ async fn main() -> anyhow::Result<()> {
             };
             tickets::run(o).await
         }
+        Command::Heat { tenants, filings, seconds } => heat::run(heat::Options { tenants, filings, seconds }).await,
         Command::Relay { backend: BackendArg::Local, entries } => relay::run(Backend::Local, entries).await,
         Command::Relay { backend: BackendArg::Aws, entries } => relay::run(Backend::Aws, entries.min(1000)).await,
         Command::Store { backend: BackendArg::Local, ops } => {

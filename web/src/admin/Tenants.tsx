@@ -1,13 +1,13 @@
 // Tenants (super admin): create partner portals, suspend or reactivate them, set who must use
 // two-step sign-in, and map or approve custom domains.
 import { useState } from 'preact/hooks';
-import { api, type Schemas } from '../api/client';
+import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { FormError, TextField } from '../ui/Field';
 import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useForm } from '../ui/useForm';
 import { useResource } from '../ui/useResource';
-import { ROLE_LABELS } from '../tickets/roles';
+import { isRole, ROLE_OPTIONS, type Role } from '../tickets/roles';
 import { listTenants, type Tenant } from './useTenant';
 
 export default function Tenants() {
@@ -53,7 +53,7 @@ export default function Tenants() {
 
 function TenantPanel({ tenant, onChanged }: { tenant: Tenant; onChanged: () => Promise<void> }) {
   const [error, setError] = useState<string | null>(null);
-  const [require2fa, setRequire2fa] = useState<string[]>(tenant.require_2fa);
+  const [require2fa, setRequire2fa] = useState<Role[]>(tenant.require_2fa.filter(isRole));
   const [clientApi, setClientApi] = useState(tenant.client_api_enabled);
   const domains = useResource(
     async () => unwrap(await api.GET('/api/v1/tenants/{tenant_id}/domains', { params: { path: { tenant_id: tenant.id } } })),
@@ -108,7 +108,7 @@ function TenantPanel({ tenant, onChanged }: { tenant: Tenant; onChanged: () => P
       )}
       <fieldset class="fieldset">
         <legend>Two-step sign-in required for</legend>
-        {Object.entries(ROLE_LABELS).map(([r, label]) => (
+        {ROLE_OPTIONS.map(({ value: r, label }) => (
           <label class="check" key={r}>
             <input
               type="checkbox"
@@ -130,7 +130,7 @@ function TenantPanel({ tenant, onChanged }: { tenant: Tenant; onChanged: () => P
               unwrap(
                 await api.PUT('/api/v1/tenants/{tenant_id}/settings', {
                   params: { path },
-                  body: { require_2fa: require2fa as Schemas['TenantSettingsRequest']['require_2fa'], client_api_enabled: clientApi },
+                  body: { require_2fa: require2fa, client_api_enabled: clientApi },
                 }),
               ),
             )

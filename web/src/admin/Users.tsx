@@ -10,7 +10,7 @@ import { useForm } from '../ui/useForm';
 import { useResource } from '../ui/useResource';
 import { listOrgs, type Org } from '../tickets/orgs';
 import { role as viewerRole } from '../app/session';
-import { manageableRoles, roleLabel } from '../tickets/roles';
+import { isRole, manageableRoles, roleLabel, type Role } from '../tickets/roles';
 import { useTenant } from './useTenant';
 
 type UserView = Schemas['UserView'];
@@ -59,7 +59,13 @@ export default function Users() {
 }
 
 function NewUser({ tenantId, orgs, onCreated }: { tenantId: string; orgs: Org[]; onCreated: () => Promise<void> }) {
-  const form = useForm({ name: '', email: '', role: 'client', orgs: '', password: '' });
+  const form = useForm<{ name: string; email: string; role: Role; orgs: string; password: string }>({
+    name: '',
+    email: '',
+    role: 'client',
+    orgs: '',
+    password: '',
+  });
   const [done, setDone] = useState<string | null>(null);
   const submit = form.submit(async (v) => {
     const created = unwrap(
@@ -68,7 +74,7 @@ function NewUser({ tenantId, orgs, onCreated }: { tenantId: string; orgs: Org[];
         body: {
           name: v.name,
           email: v.email,
-          role: v.role as Schemas['NewUserRequest']['role'],
+          role: v.role,
           orgs: v.role === 'client' && v.orgs ? [v.orgs] : [],
           password: v.password || null,
         },
@@ -102,7 +108,7 @@ function NewUser({ tenantId, orgs, onCreated }: { tenantId: string; orgs: Org[];
           name="role"
           value={form.values.role}
           options={manageableRoles(viewerRole.value)}
-          onValue={(v) => form.set('role', v)}
+          onValue={(v) => isRole(v) && form.set('role', v)}
           error={form.errors.role}
         />
         {form.values.role === 'client' && (
@@ -182,11 +188,12 @@ function UserRow({
           value={person.role}
           options={withCurrent(manageableRoles(viewerRole.value), person.role)}
           onValue={(role) =>
+            isRole(role) &&
             act(async () =>
               check(
                 await api.PATCH('/api/v1/tenants/{tenant_id}/users/{user_id}', {
                   params: { path },
-                  body: { role: role as Schemas['NewUserRequest']['role'] },
+                  body: { role },
                 }),
               ),
             )

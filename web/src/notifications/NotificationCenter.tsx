@@ -2,7 +2,7 @@
 // unread one by one or in bulk, and each opening what it is about.
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api, type Schemas } from '../api/client';
+import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import type { Notification } from '../dashboards/widgets';
 import { Empty } from '../ui/Card';
@@ -10,13 +10,11 @@ import { FormError, SelectField } from '../ui/Field';
 import { timeAgo } from '../ui/format';
 import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useResource } from '../ui/useResource';
-import { KIND_LABELS, kindLabel } from './kinds';
+import { isNotificationKind, KIND_OPTIONS, kindLabel, type NotificationKind } from './kinds';
 import { unread } from './unread';
 
-const KIND_OPTIONS = Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }));
-
 export default function NotificationCenter() {
-  const [kind, setKind] = useState('');
+  const [kind, setKind] = useState<NotificationKind | ''>('');
   const [onlyUnread, setOnlyUnread] = useState(false);
   const [items, setItems] = useState<Notification[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -27,9 +25,7 @@ export default function NotificationCenter() {
   const first = useResource(async () => {
     const page = unwrap(
       await api.GET('/api/v1/notifications', {
-        params: {
-          query: { kind: (kind || undefined) as Schemas['NotificationKind'] | undefined, unread: onlyUnread || undefined, limit: 25 },
-        },
+        params: { query: { kind: kind || undefined, unread: onlyUnread || undefined, limit: 25 } },
       }),
     );
     setItems(page.items);
@@ -47,14 +43,7 @@ export default function NotificationCenter() {
     if (!cursor) return;
     const page = unwrap(
       await api.GET('/api/v1/notifications', {
-        params: {
-          query: {
-            kind: (kind || undefined) as Schemas['NotificationKind'] | undefined,
-            unread: onlyUnread || undefined,
-            limit: 25,
-            cursor,
-          },
-        },
+        params: { query: { kind: kind || undefined, unread: onlyUnread || undefined, limit: 25, cursor } },
       }),
     );
     setItems((prev) => [...prev, ...page.items]);
@@ -104,7 +93,14 @@ export default function NotificationCenter() {
       }
     >
       <form class="form form--inline panel" role="search" aria-label="Filter notifications" onSubmit={(e) => e.preventDefault()}>
-        <SelectField label="Kind" name="kind" value={kind} placeholder="All kinds" options={KIND_OPTIONS} onValue={setKind} />
+        <SelectField
+          label="Kind"
+          name="kind"
+          value={kind}
+          placeholder="All kinds"
+          options={KIND_OPTIONS}
+          onValue={(k) => setKind(isNotificationKind(k) ? k : '')}
+        />
         <label class="check">
           <input type="checkbox" checked={onlyUnread} onChange={(e) => setOnlyUnread(e.currentTarget.checked)} />
           Unread only

@@ -1,12 +1,19 @@
 // How notification kinds read in the UI.
-export const KIND_LABELS: Record<string, string> = {
-  ticket_received: 'Ticket received',
-  ticket_reply: 'Replies',
-  ticket_note: 'Internal notes',
-  ticket_status: 'Status changes',
-  ticket_assigned: 'Assignments',
-  sla_alert: 'SLA alerts',
-  queue_near_front: 'Near the front of the queue',
-};
+import type { Schemas } from '../api/client';
+import { isOption, type Option } from '../ui/options';
 
-export const kindLabel = (kind: string) => KIND_LABELS[kind] ?? kind.replace(/_/g, ' ');
+export type NotificationKind = Schemas['NotificationKind'];
+
+export const KIND_OPTIONS = [
+  { value: 'ticket_received', label: 'Ticket received' },
+  { value: 'ticket_reply', label: 'Replies' },
+  { value: 'ticket_note', label: 'Internal notes' },
+  { value: 'ticket_status', label: 'Status changes' },
+  { value: 'ticket_assigned', label: 'Assignments' },
+  { value: 'sla_alert', label: 'SLA alerts' },
+  { value: 'queue_near_front', label: 'Near the front of the queue' },
+] as const satisfies readonly Option<NotificationKind>[];
+
+export const isNotificationKind = (kind: string | null | undefined): kind is NotificationKind => isOption(KIND_OPTIONS, kind);
+
+export const kindLabel = (kind: string) => KIND_OPTIONS.find((o) => o.value === kind)?.label ?? kind.replace(/_/g, ' ');

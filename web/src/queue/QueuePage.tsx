@@ -12,13 +12,13 @@ import { useResource } from '../ui/useResource';
 import { useShortcuts } from '../ui/useShortcuts';
 import { timeAgo } from '../ui/format';
 import { getTicket, ticketPath, updateTicket } from '../tickets/api';
-import { PRIORITIES, priorityLabel, statusLabel } from '../tickets/labels';
+import { isPriority, PRIORITIES, priorityLabel, statusLabel } from '../tickets/labels';
 import { BulkBar, SelectAll, SelectBox, useSelection } from '../tickets/BulkBar';
 import { queueSlice } from './queue';
 
 export default function QueuePage() {
   const { query, route } = useLocation();
-  const priority = PRIORITIES.some((p) => p.value === query.priority) ? query.priority! : 'high';
+  const priority = isPriority(query.priority) ? query.priority : 'high';
   const me = user.value!;
   const slice = useResource(() => queueSlice(priority, 100), [priority]);
   const [selected, setSelected] = useState(0);

@@ -1,18 +1,18 @@
 // The cross-tenant work queue (Kre8ivTech staff): each priority's waiting tickets, first in first.
-import { api, type Schemas } from '../api/client';
+import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import type { Ticket } from '../tickets/api';
-import { PRIORITIES } from '../tickets/labels';
+import { PRIORITIES, type Priority } from '../tickets/labels';
 
 export interface QueueSlice {
-  priority: string;
+  priority: Priority;
   length: number;
   items: Ticket[];
   next_cursor?: string | null;
 }
 
-export async function queueSlice(priority: string, limit = 100, cursor?: string): Promise<QueueSlice> {
-  const page = unwrap(await api.GET('/api/v1/queue', { params: { query: { priority: priority as Schemas['Priority'], limit, cursor } } }));
+export async function queueSlice(priority: Priority, limit = 100, cursor?: string): Promise<QueueSlice> {
+  const page = unwrap(await api.GET('/api/v1/queue', { params: { query: { priority, limit, cursor } } }));
   return { priority, length: page.items[0]?.queue?.length ?? page.items.length, items: page.items, next_cursor: page.next_cursor };
 }
 

@@ -4,27 +4,28 @@ import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
 import { FormError, SelectField, TextField } from '../ui/Field';
 import { formatDateTime } from '../ui/format';
+import { isOption, type Option } from '../ui/options';
 import { ErrorNote, Loading } from '../ui/Page';
 import { useForm } from '../ui/useForm';
 import { useResource } from '../ui/useResource';
+
+type KeyKind = Schemas['NewApiKeyRequest']['kind'];
 
 const KINDS = [
   { value: 'read_only', label: 'Read only' },
   { value: 'tenant_scoped', label: 'This portal (read and write)' },
   { value: 'full', label: 'Full' },
-];
+] as const satisfies readonly Option<KeyKind>[];
 
 export function ApiKeys() {
   const keys = useResource(async () => unwrap(await api.GET('/api/v1/auth/api-keys')), []);
-  const form = useForm({ name: '', kind: 'read_only', expires_in_days: '' });
+  const form = useForm<{ name: string; kind: KeyKind; expires_in_days: string }>({ name: '', kind: 'read_only', expires_in_days: '' });
   const [created, setCreated] = useState<string | null>(null);
 
   const submit = form.submit(async (v) => {
     const days = v.expires_in_days.trim();
     const answer = unwrap(
-      await api.POST('/api/v1/auth/api-keys', {
-        body: { name: v.name, kind: v.kind as Schemas['NewApiKeyRequest']['kind'], expires_in_days: days ? Number(days) : null },
-      }),
+      await api.POST('/api/v1/auth/api-keys', { body: { name: v.name, kind: v.kind, expires_in_days: days ? Number(days) : null } }),
     );
     setCreated(answer.key);
     form.reset();
@@ -93,7 +94,7 @@ export function ApiKeys() {
           name="kind"
           value={form.values.kind}
           options={KINDS}
-          onValue={(v) => form.set('kind', v)}
+          onValue={(v) => isOption(KINDS, v) && form.set('kind', v)}
           error={form.errors.kind}
         />
         <TextField

@@ -1,18 +1,23 @@
 // How people are named next to what they wrote.
-export const ROLE_LABELS: Record<string, string> = {
-  super_admin: 'Super admin',
-  staff: 'Staff',
-  partner: 'Partner',
-  partner_staff: 'Partner staff',
-  client: 'Client',
-};
+import type { Schemas } from '../api/client';
+import { isOption, type Option } from '../ui/options';
 
-export const roleLabel = (role: string) => ROLE_LABELS[role] ?? role;
+export type Role = Schemas['NewUserRequest']['role'];
 
-export const ROLE_OPTIONS = Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label }));
+export const ROLE_OPTIONS = [
+  { value: 'super_admin', label: 'Super admin' },
+  { value: 'staff', label: 'Staff' },
+  { value: 'partner', label: 'Partner' },
+  { value: 'partner_staff', label: 'Partner staff' },
+  { value: 'client', label: 'Client' },
+] as const satisfies readonly Option<Role>[];
+
+export const isRole = (role: string | null | undefined): role is Role => isOption(ROLE_OPTIONS, role);
+
+export const roleLabel = (role: string) => ROLE_OPTIONS.find((o) => o.value === role)?.label ?? role;
 
 /** Whose accounts each role may create and manage (the permission matrix's user management rows). */
-const MANAGES: Record<string, readonly string[]> = {
+const MANAGES: Record<string, readonly Role[]> = {
   super_admin: ['super_admin', 'staff', 'partner', 'partner_staff', 'client'],
   staff: ['partner', 'partner_staff', 'client'],
   partner: ['partner_staff', 'client'],
@@ -20,5 +25,5 @@ const MANAGES: Record<string, readonly string[]> = {
 };
 
 /** The roles `viewer` may give, as select options. */
-export const manageableRoles = (viewer: string | null | undefined) =>
+export const manageableRoles = (viewer: string | null | undefined): Option<Role>[] =>
   ROLE_OPTIONS.filter((o) => (MANAGES[viewer ?? ''] ?? []).includes(o.value));
