@@ -11,7 +11,8 @@ import { FormError, SelectField, TextField } from '../ui/Field';
 import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useForm, type FormState } from '../ui/useForm';
 import { useResource } from '../ui/useResource';
-import { CATEGORIES, categoryLabel } from '../tickets/labels';
+import { CATEGORIES, categoryLabel, isCategory } from '../tickets/labels';
+import { isOption, type Option } from '../ui/options';
 import { listOrgs, type Org } from '../tickets/orgs';
 import { listTenants, type Tenant } from './useTenant';
 import './admin.css';
@@ -23,7 +24,7 @@ type UserView = Schemas['UserView'];
 export const STRATEGIES = [
   { value: 'least_loaded', label: 'Least loaded (fewest open tickets first)' },
   { value: 'round_robin', label: 'Round robin (take turns)' },
-] as const;
+] as const satisfies readonly Option<RuleRequest['strategy']>[];
 
 const strategyLabel = (s: string) => (s === 'least_loaded' ? 'Least loaded' : s === 'round_robin' ? 'Round robin' : s);
 
@@ -53,15 +54,19 @@ const WHOLE = /^\s*\d+\s*$/;
 export function toRequest(v: RuleValues): RuleRequest {
   if (!WHOLE.test(v.position)) throw new FieldProblem('position', 'use a whole number, 0 or more');
   if (!WHOLE.test(v.capacity)) throw new FieldProblem('capacity', 'use a whole number of open tickets, 0 or more');
+  // Both come from the lists below (or a rule the server sent): the checks narrow them to its words.
+  const categories = v.categories.filter(isCategory);
+  if (categories.length !== v.categories.length) throw new FieldProblem('categories', 'tick categories from the list');
+  if (!isOption(STRATEGIES, v.strategy)) throw new FieldProblem('strategy', 'pick a strategy from the list');
   return {
     name: v.name,
     enabled: v.enabled,
     position: Number(v.position),
     tenant_id: v.tenant_id || null,
     org_id: v.tenant_id && v.org_id ? v.org_id : null,
-    categories: v.categories as Schemas['RuleRequest']['categories'],
+    categories,
     agent_ids: v.agent_ids,
-    strategy: v.strategy as Schemas['RuleRequest']['strategy'],
+    strategy: v.strategy,
     capacity: Number(v.capacity),
   };
 }

@@ -7,17 +7,29 @@ import { user } from '../app/session';
 import { applyBranding, branding, themeVars, type Branding } from '../theme/branding';
 import { AA_NORMAL, contrastRatio, INK, WHITE } from '../theme/contrast';
 import { FormError, SelectField, TextField } from '../ui/Field';
+import { isOption } from '../ui/options';
 import { Loading, Page } from '../ui/Page';
 import { useForm } from '../ui/useForm';
 
-const FONTS = ['system-ui', 'inter', 'roboto', 'open-sans', 'lato', 'merriweather', 'source-serif'].map((f) => ({ value: f, label: f }));
+const FONTS = (
+  [
+    'system-ui',
+    'inter',
+    'roboto',
+    'open-sans',
+    'lato',
+    'merriweather',
+    'source-serif',
+  ] as const satisfies readonly Schemas['BrandingRequest']['font'][]
+).map((f) => ({ value: f, label: f }));
 
 const fromBranding = (b: Branding) => ({
   portal_name: b.portal_name,
   primary: b.primary,
   secondary: b.secondary,
   accent: b.accent,
-  font: b.font,
+  // A font the list lacks previews as system-ui (see fontStack), so that is what a save keeps.
+  font: isOption(FONTS, b.font) ? b.font : 'system-ui',
   support_email: b.support_email ?? '',
   support_phone: '',
   terms_url: b.terms_url ?? '',
@@ -44,7 +56,6 @@ function Editor({ initial }: { initial: Branding }) {
         params: { path: { tenant_id: tenantId } },
         body: {
           ...values,
-          font: values.font as Schemas['BrandingRequest']['font'],
           support_email: orNull(values.support_email),
           support_phone: orNull(values.support_phone),
           terms_url: orNull(values.terms_url),
@@ -88,7 +99,7 @@ function Editor({ initial }: { initial: Branding }) {
             name="font"
             value={v.font}
             options={FONTS}
-            onValue={(x) => form.set('font', x)}
+            onValue={(x) => isOption(FONTS, x) && form.set('font', x)}
             error={form.errors.font}
           />
           <TextField

@@ -3,7 +3,7 @@
 // all of a queue, once the cause is fixed.
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, type Schemas } from '../api/client';
+import { api } from '../api/client';
 import { ApiError, unwrap } from '../api/problem';
 import { Empty } from '../ui/Card';
 import { FormError } from '../ui/Field';
@@ -14,6 +14,7 @@ import {
   countLabel,
   facts,
   groupByQueue,
+  isQueueName,
   kindLabel,
   queueTitle,
   replayedSentence,
@@ -41,11 +42,9 @@ export default function DeadLetters() {
     setError(null);
     setSaid('');
     try {
-      const { replayed } = unwrap(
-        await api.POST('/api/v1/operations/dead-letters/replay', {
-          body: { queue: queue as Schemas['ReplayRequest']['queue'], message_id: messageId },
-        }),
-      );
+      // Only the platform's own queues can be replayed; any other the server listed is just shown.
+      if (!isQueueName(queue)) throw new Error(`The ${queue} queue is not one the platform can replay.`);
+      const { replayed } = unwrap(await api.POST('/api/v1/operations/dead-letters/replay', { body: { queue, message_id: messageId } }));
       setSaid(replayedSentence(replayed, queue));
       await list.reload();
     } catch (e) {

@@ -15,6 +15,9 @@ import { useTenant } from './useTenant';
 
 type Policy = Schemas['PolicyBody'];
 type PolicyView = Schemas['PolicyView'];
+type EscalationAction = Schemas['EscalationBody']['action'];
+const ESCALATION_ACTIONS = ['notify', 'raise_priority', 'reassign'] as const satisfies readonly EscalationAction[];
+const isEscalationAction = (a: string): a is EscalationAction => (ESCALATION_ACTIONS as readonly string[]).includes(a);
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 export default function Sla() {
@@ -121,8 +124,9 @@ function toPolicy(v: Values): Policy {
   const escalations = (list: string) =>
     list
       .split(',')
-      .filter(Boolean)
-      .map((action) => ({ action: action as Schemas['EscalationBody']['action'] }));
+      // The policy's own actions and the toggles' (none is dropped here).
+      .filter(isEscalationAction)
+      .map((action) => ({ action }));
   return {
     name: v.name,
     warn_percent: num('warn_percent'),
@@ -163,7 +167,7 @@ function PolicyForm({ view, canEdit, save, remove }: FormProps) {
       disabled={!canEdit}
     />
   );
-  const toggle = (list: 'on_warning' | 'on_breach', action: string, label: string) => {
+  const toggle = (list: 'on_warning' | 'on_breach', action: EscalationAction, label: string) => {
     const actions = v[list].split(',').filter(Boolean);
     return (
       <label class="check">

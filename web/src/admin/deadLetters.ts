@@ -6,8 +6,13 @@ import { formatDateTime } from '../ui/format';
 
 export type DeadLetter = Schemas['DeadLetterView'];
 
+export type QueueName = Schemas['ReplayRequest']['queue'];
+
 /** The platform's queues, in the order the screen shows them. */
-export const QUEUES = ['events', 'email'] as const;
+export const QUEUES = ['events', 'email'] as const satisfies readonly QueueName[];
+
+/** Whether `queue` is one of the platform's queues (the only ones a replay can name). */
+export const isQueueName = (queue: string): queue is QueueName => (QUEUES as readonly string[]).includes(queue);
 
 export interface QueueGroup {
   queue: string;
@@ -21,7 +26,7 @@ const failedAt = (d: DeadLetter) => (d.failed_at ? Date.parse(d.failed_at) || 0 
  * queue the server named; in each, the newest failure first and those without a time last.
  */
 export function groupByQueue(items: readonly DeadLetter[]): QueueGroup[] {
-  const names = [...QUEUES, ...[...new Set(items.map((d) => d.queue))].filter((q) => !(QUEUES as readonly string[]).includes(q)).sort()];
+  const names = [...QUEUES, ...[...new Set(items.map((d) => d.queue))].filter((q) => !isQueueName(q)).sort()];
   return names.map((queue) => ({
     queue,
     items: items.filter((d) => d.queue === queue).sort((a, b) => failedAt(b) - failedAt(a)),

@@ -6,7 +6,7 @@ import { applyBranding } from '../theme/branding';
 
 export type Me = Schemas['MeView'];
 export type User = Schemas['UserView'];
-export type Role = 'super_admin' | 'staff' | 'partner' | 'partner_staff' | 'client';
+export type Role = Schemas['NewUserRequest']['role'];
 
 /** undefined while loading, null when signed out. */
 export const me = signal<Me | null | undefined>(undefined);

@@ -7,7 +7,7 @@ import { user } from '../app/session';
 import { SelectField } from '../ui/Field';
 import type { Ticket } from './api';
 import { bulkUpdate, describeChange, summarizeBulk, type BulkChange, type BulkSummary } from './bulk';
-import { PRIORITIES, STATUSES } from './labels';
+import { isPriority, isStatus, PRIORITIES, STATUSES, type Priority, type Status } from './labels';
 import './workflow.css';
 
 export interface Selection {
@@ -82,8 +82,8 @@ interface BarProps {
 
 export function BulkBar({ selection, selectAll, empty, onApplied }: BarProps) {
   const me = user.value!;
-  const [status, setStatus] = useState('');
-  const [priority, setPriority] = useState('');
+  const [status, setStatus] = useState<Status | ''>('');
+  const [priority, setPriority] = useState<Priority | ''>('');
   const [busy, setBusy] = useState(false);
   const [summary, setSummary] = useState<BulkSummary | null>(null);
   const resultRef = useRef<HTMLDivElement>(null);
@@ -139,9 +139,9 @@ export function BulkBar({ selection, selectAll, empty, onApplied }: BarProps) {
                 value={status}
                 placeholder="Choose…"
                 options={STATUSES}
-                onValue={setStatus}
+                onValue={(s) => setStatus(isStatus(s) ? s : '')}
               />
-              <button type="button" class="button button--secondary" disabled={busy || !status} onClick={() => apply({ status })}>
+              <button type="button" class="button button--secondary" disabled={busy || !status} onClick={() => status && apply({ status })}>
                 Apply status
               </button>
             </div>
@@ -152,9 +152,14 @@ export function BulkBar({ selection, selectAll, empty, onApplied }: BarProps) {
                 value={priority}
                 placeholder="Choose…"
                 options={PRIORITIES}
-                onValue={setPriority}
+                onValue={(p) => setPriority(isPriority(p) ? p : '')}
               />
-              <button type="button" class="button button--secondary" disabled={busy || !priority} onClick={() => apply({ priority })}>
+              <button
+                type="button"
+                class="button button--secondary"
+                disabled={busy || !priority}
+                onClick={() => priority && apply({ priority })}
+              >
                 Apply priority
               </button>
             </div>

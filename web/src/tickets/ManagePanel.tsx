@@ -1,16 +1,16 @@
 // For those who manage tickets: status, priority (with one-step escalation) and assignee.
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { api, type Schemas } from '../api/client';
 import { ApiError } from '../api/problem';
 import { isHouseStaff, user } from '../app/session';
 import { FormError, SelectField } from '../ui/Field';
 import { useResource } from '../ui/useResource';
 import { useShortcuts } from '../ui/useShortcuts';
 import type { Ticket } from './api';
-import { PRIORITIES, priorityLabel, raisedPriority, STATUSES } from './labels';
+import { isPriority, isStatus, PRIORITIES, priorityLabel, raisedPriority, STATUSES } from './labels';
 import { roleLabel } from './roles';
 
-type Change = { status?: string; priority?: string; assignee_id?: string | null };
+type Change = Pick<Schemas['TicketUpdate'], 'status' | 'priority' | 'assignee_id'>;
 
 const ASSIGNABLE = new Set(['super_admin', 'staff', 'partner', 'partner_staff']);
 
@@ -81,7 +81,7 @@ export function ManagePanel({ ticket, update }: { ticket: Ticket; update: (c: Ch
             type="button"
             class="button button--secondary"
             disabled={busy || status === ticket.status}
-            onClick={() => run({ status })}
+            onClick={() => isStatus(status) && run({ status })}
           >
             Update status
           </button>
@@ -92,7 +92,7 @@ export function ManagePanel({ ticket, update }: { ticket: Ticket; update: (c: Ch
             type="button"
             class="button button--secondary"
             disabled={busy || priority === ticket.priority}
-            onClick={() => run({ priority })}
+            onClick={() => isPriority(priority) && run({ priority })}
           >
             Change priority
           </button>

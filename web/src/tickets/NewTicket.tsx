@@ -3,7 +3,7 @@
 // position; the files picked go up once the ticket exists, each with its progress, and one that
 // fails can be retried or removed there.
 import { useState } from 'preact/hooks';
-import { api, type Schemas } from '../api/client';
+import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { me } from '../app/session';
 import { FormError, SelectField, TextArea, TextField } from '../ui/Field';
@@ -12,13 +12,21 @@ import { useForm } from '../ui/useForm';
 import { useResource } from '../ui/useResource';
 import { standingOf, ticketPath, type Ticket } from './api';
 import { FilePicker, UploadList } from './Attachments';
-import { CATEGORIES, PRIORITIES } from './labels';
+import { CATEGORIES, isCategory, isPriority, PRIORITIES, type Category, type Priority } from './labels';
 import { orgsFor } from './orgs';
 import { PositionCard } from './PositionCard';
 import { Uploads } from './uploads';
 import { useStanding } from './useStanding';
 
-const EMPTY = { category: '', subject: '', description: '', priority: 'medium', org_id: '' };
+interface TicketValues {
+  category: Category | '';
+  subject: string;
+  description: string;
+  priority: Priority;
+  org_id: string;
+}
+
+const EMPTY: TicketValues = { category: '', subject: '', description: '', priority: 'medium', org_id: '' };
 
 export default function NewTicket() {
   const [filed, setFiled] = useState<Ticket | null>(null);
@@ -55,13 +63,8 @@ function TicketForm({ onFiled, uploads }: { onFiled: (t: Ticket) => void; upload
     const ticket = unwrap(
       await api.POST('/api/v1/tenants/{tenant_id}/tickets', {
         params: { path: { tenant_id: session.user.tenant }, header: { 'Idempotency-Key': idempotencyKey } },
-        body: {
-          category: v.category as Schemas['NewTicketRequest']['category'],
-          subject: v.subject,
-          description: v.description,
-          priority: v.priority as Schemas['NewTicketRequest']['priority'],
-          org_id: orgId,
-        },
+        // A category not chosen yet goes as it is: the server names it with any other field at fault.
+        body: { category: v.category as Category, subject: v.subject, description: v.description, priority: v.priority, org_id: orgId },
       }),
     );
     onFiled(ticket);
@@ -88,7 +91,7 @@ function TicketForm({ onFiled, uploads }: { onFiled: (t: Ticket) => void; upload
           value={form.values.category}
           options={CATEGORIES}
           placeholder="Choose a category"
-          onValue={(v) => form.set('category', v)}
+          onValue={(v) => form.set('category', isCategory(v) ? v : '')}
           error={form.errors.category}
         />
         <TextField
@@ -113,7 +116,7 @@ function TicketForm({ onFiled, uploads }: { onFiled: (t: Ticket) => void; upload
           name="priority"
           value={form.values.priority}
           options={PRIORITIES}
-          onValue={(v) => form.set('priority', v)}
+          onValue={(v) => isPriority(v) && form.set('priority', v)}
           error={form.errors.priority}
           hint="Critical means the site or a key service is down."
         />

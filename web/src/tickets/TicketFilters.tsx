@@ -1,7 +1,7 @@
 // Filters for ticket lists, kept in the URL so a filtered view can be shared and reloaded.
 import { SelectField } from '../ui/Field';
 import type { Org } from './orgs';
-import { OPEN_STATUSES, PRIORITIES, STATUSES } from './labels';
+import { isPriority, OPEN_STATUSES, PRIORITIES, STATUSES } from './labels';
 
 export interface Filters {
   org_id: string;
@@ -29,7 +29,8 @@ export function apiQuery(f: Filters) {
   return {
     org_id: f.org_id || undefined,
     status: f.status === 'all' ? undefined : f.status,
-    priority: f.priority || undefined,
+    // The filters come from the URL too: a word that is not a priority filters nothing.
+    priority: isPriority(f.priority) ? f.priority : undefined,
   };
 }
 

@@ -1,6 +1,7 @@
 // Ticket reads and writes shared by the screens.
 import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
+import type { Category, Priority } from './labels';
 import type { Standing } from './standing';
 
 export type Ticket = Schemas['TicketView'];
@@ -9,9 +10,10 @@ export type TimeSheet = Schemas['TimeSheetView'];
 export type TimeEntry = Schemas['TimeEntryView'];
 export type TicketQuery = {
   org_id?: string;
+  /** Comma-separated statuses, e.g. `new,open`. */
   status?: string;
-  priority?: string;
-  category?: string;
+  priority?: Priority;
+  category?: Category;
   assignee_id?: string;
   requester_id?: string;
   /** A ticket number (`ACME-1002`, or `1002`): the page holds at most that ticket. */
@@ -22,9 +24,7 @@ export type TicketQuery = {
 };
 
 export async function listTickets(tenantId: string, query: TicketQuery = {}) {
-  // Priorities and categories come from the label lists; the server checks them again.
-  const typed = query as Omit<TicketQuery, 'priority' | 'category'> & { priority?: Schemas['Priority']; category?: Schemas['Category'] };
-  return unwrap(await api.GET('/api/v1/tenants/{tenant_id}/tickets', { params: { path: { tenant_id: tenantId }, query: typed } }));
+  return unwrap(await api.GET('/api/v1/tenants/{tenant_id}/tickets', { params: { path: { tenant_id: tenantId }, query } }));
 }
 
 export async function getTicket(tenantId: string, ticketId: string): Promise<{ ticket: Ticket; etag: string | null }> {
@@ -49,17 +49,10 @@ export async function listMessages(tenantId: string, ticketId: string): Promise<
   return items;
 }
 
-/** A change as the screens hold it: words as text from the label lists (the server checks them). */
-export type TicketChange = Omit<Schemas['TicketUpdate'], 'status' | 'priority' | 'category'> & {
-  status?: string;
-  priority?: string;
-  category?: string;
-};
-
-export async function updateTicket(tenantId: string, ticketId: string, etag: string | null, body: TicketChange) {
+export async function updateTicket(tenantId: string, ticketId: string, etag: string | null, body: Schemas['TicketUpdate']) {
   const answer = await api.PATCH('/api/v1/tenants/{tenant_id}/tickets/{ticket_id}', {
     params: { path: { tenant_id: tenantId, ticket_id: ticketId }, header: etag ? { 'If-Match': etag } : {} },
-    body: body as Schemas['TicketUpdate'],
+    body,
   });
   return { ticket: unwrap(answer), etag: answer.response.headers.get('ETag') };
 }

@@ -6,7 +6,7 @@ import { ApiError, unwrap, type Problem } from '../api/problem';
 import type { Ticket } from './api';
 import { priorityLabel, statusLabel } from './labels';
 
-export type BulkChange = { status?: string; priority?: string; assignee_id?: string | null };
+export type BulkChange = Pick<Schemas['BulkRequest'], 'status' | 'priority' | 'assignee_id'>;
 export type BulkItem = Schemas['BulkItemView'];
 
 export const BULK_LIMIT = 100;
@@ -97,8 +97,7 @@ export async function bulkUpdate(selected: readonly Pick<Ticket, 'id' | 'tenant_
       const answer = unwrap(
         await api.POST('/api/v1/tenants/{tenant_id}/tickets/bulk', {
           params: { path: { tenant_id } },
-          // The words come from the label lists; the server checks them again.
-          body: { ticket_ids: ids, ...(change as Pick<Schemas['BulkRequest'], 'status' | 'priority' | 'assignee_id'>) },
+          body: { ticket_ids: ids, ...change },
         }),
       );
       results.push(...answer.results);

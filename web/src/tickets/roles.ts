@@ -1,8 +1,8 @@
 // How people are named next to what they wrote.
-import type { Schemas } from '../api/client';
+import type { Role } from '../app/session';
 import { isOption, type Option } from '../ui/options';
 
-export type Role = Schemas['NewUserRequest']['role'];
+export type { Role };
 
 export const ROLE_OPTIONS = [
   { value: 'super_admin', label: 'Super admin' },
