@@ -209,3 +209,43 @@ async fn tickets_stay_inside_their_tenant_and_organization() {
     assert_eq!(length, 0, "nothing entered the queue");
     assert_eq!(w.globex, t.org);
 }
+
+/// A store from before the count tree: waiting tickets numbered by the old platform counter,
+/// counted in no tree. The upgrade renumbers them by the moment they entered, in the same
+/// order, counts them, and is a no-op once done.
+#[tokio::test]
+async fn a_store_from_before_the_count_tree_is_renumbered_in_queue_order() {
+    use kt_store::{Cond, Item, Key, TxOp};
+    let w = world().await;
+    let store = w.app.store.as_ref();
+    let mut old = Vec::new();
+    for i in 0..3u64 {
+        let t = file(&w, &format!("Legacy {i}"), Priority::Medium).await;
+        // Rewrite it as the old layout had it: number i + 1, no tree counts.
+        let slot = t.queue.expect("waiting");
+        let mut ops = kt_store::tickets::queue_ops(Priority::Medium, slot.number, &t.id, -1);
+        let mut legacy = t.clone();
+        legacy.queue = Some(kt_domain::ticket::QueueSlot { number: i + 1, ..slot });
+        let current = kt_store::tickets::get(store, &w.acme.id, &t.id).await.expect("get").expect("ticket");
+        ops.push(TxOp::Put {
+            item: kt_store::tickets::item(&legacy, current.version + 1).expect("item"),
+            cond: Cond::Version(current.version),
+        });
+        store.transact(ops).await.expect("legacy layout");
+        old.push(legacy);
+    }
+    store.put(Item::new(Key::new("QUEUE#COUNTER", "QUEUE"), Default::default()), Cond::None).await.expect("counter");
+    assert_eq!(kt_store::tickets::length(store, Priority::Medium).await.expect("len"), 0, "counted in no tree");
+
+    assert_eq!(tickets::renumber::upgrade(&w.app).await.expect("upgrade"), 3);
+    for (i, t) in old.iter().enumerate() {
+        let now = kt_store::tickets::get(store, &w.acme.id, &t.id).await.expect("get").expect("ticket").value;
+        assert!(now.queue.expect("still waiting").number >= tickets::renumber::LEGACY_LIMIT);
+        assert_eq!(pos(&w, &now).await, at(i as u64 + 1, 3, Priority::Medium));
+    }
+    assert!(store.get(&Key::new("QUEUE#COUNTER", "QUEUE")).await.expect("get").is_none(), "the counter goes last");
+    assert_eq!(tickets::renumber::upgrade(&w.app).await.expect("again"), 0, "done once");
+    // A ticket filed now stands behind them.
+    let new = file(&w, "After the upgrade", Priority::Medium).await;
+    assert_eq!(pos(&w, &new).await, at(4, 4, Priority::Medium));
+}

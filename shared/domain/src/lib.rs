@@ -9,6 +9,7 @@ pub mod identity;
 pub mod notification;
 pub mod password;
 pub mod policy;
+pub mod queue;
 pub mod sla;
 pub mod tenancy;
 pub mod theme;

@@ -6,8 +6,8 @@
 //! There is one queue per priority, across all tenants (Kre8ivTech staff work everyone's
 //! tickets). It holds the tickets waiting for staff: those in a [`Status::waits_for_staff`]
 //! status (New, Open). Order is first in, first out by the moment a ticket *entered* the
-//! queue, recorded as a queue ticket: a number from one counter shared by every priority,
-//! drawn when the ticket enters (like the ticket from a deli dispenser).
+//! queue, recorded as its queue number ([`crate::queue::number`]: that moment, to a fraction of
+//! a millisecond).
 //!
 //! * A new ticket enters at the back of its priority's queue.
 //! * Leaving a waiting status (staff take it: In Progress; or Pending Client, Resolved,
@@ -20,7 +20,8 @@
 //!   priority (an escalated ticket jumps ahead of newer ones, not of older ones).
 //!
 //! The position of a waiting ticket is 1 + the number of waiting tickets of the same priority
-//! with a smaller queue number. [`fenwick`] keeps that count readable in O(log n) items.
+//! with a smaller queue number. [`crate::queue`] keeps that count readable in a bounded number of
+//! items, with no item written by every change.
 
 use serde::{Deserialize, Serialize};
 
@@ -239,7 +240,7 @@ pub fn queue_move(status: Status, priority: Priority, to_status: Status, to_prio
 /// A ticket's place in the queue while it waits for staff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueSlot {
-    /// The queue number drawn when the ticket entered (shared counter across priorities).
+    /// The queue number of the moment the ticket entered ([`crate::queue::number`]).
     pub number: u64,
     #[serde(with = "crate::clock::rfc3339_ms")]
     pub entered_at: time::OffsetDateTime,
@@ -623,42 +624,8 @@ pub mod estimate {
 /// [`prefix_nodes`] names (one per set bit of the number, at most [`DEPTH`]); entering or
 /// leaving adds ±1 to the nodes [`update_nodes`] names (at most [`DEPTH`] + 1). Node
 /// [`ROOT`] covers every number: it is the queue's length.
-pub mod fenwick {
-    /// Queue numbers are below 2^DEPTH (four billion tickets).
-    pub const DEPTH: u32 = 32;
-    pub const ROOT: u64 = 1 << DEPTH;
-
-    fn lowbit(i: u64) -> u64 {
-        i & i.wrapping_neg()
-    }
-
-    /// Nodes whose sum counts the numbers in `1..=n`.
-    pub fn prefix_nodes(n: u64) -> Vec<u64> {
-        let mut out = Vec::with_capacity(n.count_ones() as usize);
-        let mut i = n.min(ROOT);
-        while i > 0 {
-            out.push(i);
-            i -= lowbit(i);
-        }
-        out
-    }
-
-    /// Nodes that count number `n` (1 <= n < ROOT).
-    pub fn update_nodes(n: u64) -> Vec<u64> {
-        let mut out = Vec::with_capacity(DEPTH as usize + 1);
-        let mut i = n;
-        while i > 0 && i <= ROOT {
-            out.push(i);
-            i += lowbit(i);
-        }
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::collections::{BTreeMap, BTreeSet};
-
     use proptest::prelude::*;
 
     use super::*;
@@ -749,15 +716,6 @@ mod tests {
     }
 
     #[test]
-    fn fenwick_bounds() {
-        assert_eq!(fenwick::prefix_nodes(0), Vec::<u64>::new());
-        assert_eq!(fenwick::prefix_nodes(13), vec![13, 12, 8]);
-        assert!(fenwick::update_nodes(1).len() as u32 <= fenwick::DEPTH + 1);
-        assert_eq!(*fenwick::update_nodes(5).last().unwrap(), fenwick::ROOT);
-        assert!(fenwick::prefix_nodes(u32::MAX as u64).len() <= fenwick::DEPTH as usize);
-    }
-
-    #[test]
     fn replies_move_tickets_by_who_writes() {
         use Status::*;
         assert_eq!(status_after_reply(PendingClient, true, false), Open, "the client answered: back in the queue");
@@ -807,26 +765,6 @@ mod tests {
             let b = estimate::estimate(Some(&s), p + 1, 3600);
             prop_assert!(a.low_secs <= a.high_secs);
             prop_assert!(a.low_secs <= b.low_secs && a.high_secs <= b.high_secs);
-        }
-
-        /// Counting through the tree equals counting the set, for any mix of entries and exits.
-        #[test]
-        fn fenwick_counts_like_a_set(ops in proptest::collection::vec((1u64..5_000, any::<bool>()), 1..200), probe in 0u64..5_100) {
-            let mut nodes: BTreeMap<u64, i64> = BTreeMap::new();
-            let mut set = BTreeSet::new();
-            for (n, enter) in ops {
-                let delta = match (enter, set.contains(&n)) {
-                    (true, false) => { set.insert(n); 1 }
-                    (false, true) => { set.remove(&n); -1 }
-                    _ => continue,
-                };
-                for i in fenwick::update_nodes(n) {
-                    *nodes.entry(i).or_default() += delta;
-                }
-            }
-            let counted: i64 = fenwick::prefix_nodes(probe).iter().map(|i| nodes.get(i).copied().unwrap_or(0)).sum();
-            prop_assert_eq!(counted, set.range(..=probe).count() as i64);
-            prop_assert_eq!(nodes.get(&fenwick::ROOT).copied().unwrap_or(0), set.len() as i64);
         }
     }
 }

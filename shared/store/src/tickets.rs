@@ -6,9 +6,9 @@
 //!   tenants, in order.
 //! * `T#<t>#TICKETNO#<n>` / `TICKETNO`: number -> id, unique per tenant.
 //! * `T#<t>#COUNTERS` / `TICKETS`: the tenant's ticket-number counter.
-//! * `QUEUE#COUNTER` / `QUEUE`: the queue-number dispenser shared by every priority.
-//! * `QUEUE#<priority>#FW#<node>` / `FW`: one Fenwick-tree node (attribute `n`), each in its
-//!   own partition so no partition takes every queue write.
+//! * `QUEUE#<priority>#CT#<level>#<index>#<copy>` / `CT`: one copy of one node of the
+//!   priority's count tree ([`kt_domain::queue`]), its 64 counters in attributes `c0`..`c63`;
+//!   each in its own partition, the busy upper nodes in [`queue::SHARDS`] copies.
 //! * `TICKETREF#<id>` / `TICKETREF`: id -> tenant, for paths that name only the ticket
 //!   (WebSocket topics, jump by id).
 //! * `T#<t>#TICKET#<id>` / `MSG#<ulid>`: replies and internal notes, in order; `ACT#<ulid>`:
@@ -25,14 +25,13 @@
 //!   `RESPHIST#<priority>` / `SUMMARY`: their summary, read with a position.
 
 use kt_domain::identity::{OrgId, TenantId, TicketId};
-use kt_domain::ticket::{
-    Attachment, FIRST_TICKET_NUMBER, Message, Priority, Status, Ticket, TimeEntry, estimate, fenwick,
-};
+use kt_domain::queue;
+use kt_domain::ticket::{Attachment, FIRST_TICKET_NUMBER, Message, Priority, Status, Ticket, TimeEntry, estimate};
 
 use crate::entity::{self, Versioned, pointer, pointer_item};
 use crate::{Cond, Index, IndexKey, Item, Key, Page, Query, SkCond, Store, StoreError, TxOp};
 
-/// The attribute a Fenwick node counts in.
+/// The attribute a counter item counts in.
 pub const NODE_FIELD: &str = "n";
 
 pub fn key(tenant: &TenantId, id: &TicketId) -> Key {
@@ -43,13 +42,17 @@ pub fn number_key(tenant: &TenantId, number: u64) -> Key {
     Key::new(format!("T#{tenant}#TICKETNO#{number}"), "TICKETNO")
 }
 
-pub fn node_key(priority: Priority, node: u64) -> Key {
-    Key::new(format!("QUEUE#{}#FW#{node}", priority.as_str()), "FW")
+pub fn node_key(priority: Priority, node: queue::Node) -> Key {
+    Key::new(format!("QUEUE#{}#CT#{}#{}#{}", priority.as_str(), node.level, node.index, node.shard), "CT")
+}
+
+fn counter_field(child: u8) -> String {
+    format!("c{child}")
 }
 
 /// The gsi3 sort key of a queue number: fixed width, so text order is number order.
 pub fn queue_sort_key(number: u64) -> String {
-    format!("{number:010}")
+    format!("{number:015}")
 }
 
 pub fn queue_partition(priority: Priority) -> String {
@@ -85,33 +88,43 @@ pub async fn next_number(store: &dyn Store, tenant: &TenantId) -> Result<u64, St
     Ok(FIRST_TICKET_NUMBER + n as u64 - 1)
 }
 
-/// Draws the next queue number (shared by every priority).
-pub async fn next_queue_number(store: &dyn Store) -> Result<u64, StoreError> {
-    let n = store.increment(&Key::new("QUEUE#COUNTER", "QUEUE"), "n", 1).await?;
-    Ok(n as u64)
-}
-
-/// Operations adding `delta` (±1) for queue number `number` to `priority`'s tree.
-pub fn queue_ops(priority: Priority, number: u64, delta: i64) -> Vec<TxOp> {
-    fenwick::update_nodes(number)
+/// Operations adding `delta` (±1) for ticket `id`'s queue number `number` to `priority`'s
+/// count tree: one counter per level.
+pub fn queue_ops(priority: Priority, number: u64, id: &TicketId, delta: i64) -> Vec<TxOp> {
+    queue::update_path(number, queue::shard_of(id.as_str()))
         .into_iter()
-        .map(|node| TxOp::Increment { key: node_key(priority, node), field: NODE_FIELD.into(), by: delta })
+        .map(|(node, child)| TxOp::Increment { key: node_key(priority, node), field: counter_field(child), by: delta })
         .collect()
 }
 
-/// Where a waiting ticket stands: `(position, length)` of its priority's queue, from at most
-/// [`fenwick::DEPTH`] + 1 node items read in one batch.
-pub async fn position(store: &dyn Store, priority: Priority, number: u64) -> Result<(u64, u64), StoreError> {
-    let mut nodes = fenwick::prefix_nodes(number.saturating_sub(1));
-    nodes.push(fenwick::ROOT);
-    let keys: Vec<Key> = nodes.iter().map(|n| node_key(priority, *n)).collect();
-    Ok(position_from(&store.get_many(&keys).await?))
+/// The 64 counters of a count-tree node (absent: all 0).
+fn counters(item: Option<&Item>) -> [i64; queue::RADIX as usize] {
+    let mut out = [0; queue::RADIX as usize];
+    if let Some(item) = item {
+        for (i, c) in out.iter_mut().enumerate() {
+            *c = item.attrs.get(&counter_field(i as u8)).and_then(|v| v.as_i64()).unwrap_or(0);
+        }
+    }
+    out
 }
 
-/// The length of `priority`'s queue (one item read).
+fn prefix_keys(priority: Priority, number: u64) -> Vec<Key> {
+    queue::prefix_reads(number).into_iter().map(|(node, _)| node_key(priority, node)).collect()
+}
+
+/// Where a waiting ticket stands: `(position, length)` of its priority's queue, from
+/// [`queue::READ_ITEMS`] node items read in one batch, whatever the queue's length.
+pub async fn position(store: &dyn Store, priority: Priority, number: u64) -> Result<(u64, u64), StoreError> {
+    let items = store.get_many(&prefix_keys(priority, number)).await?;
+    Ok(queue::position_from(number, |i| counters(items[i].as_ref())))
+}
+
+/// The length of `priority`'s queue (the copies of the top node, read in one batch).
 pub async fn length(store: &dyn Store, priority: Priority) -> Result<u64, StoreError> {
-    let item = store.get(&node_key(priority, fenwick::ROOT)).await?;
-    Ok(item.and_then(|i| i.attrs.get(NODE_FIELD).and_then(|v| v.as_i64())).unwrap_or(0).max(0) as u64)
+    let keys: Vec<Key> = queue::root_copies().map(|n| node_key(priority, n)).collect();
+    let items = store.get_many(&keys).await?;
+    let total: i64 = items.iter().map(|i| counters(i.as_ref()).iter().sum::<i64>()).sum();
+    Ok(total.max(0) as u64)
 }
 
 pub fn ref_key(id: &TicketId) -> Key {
@@ -376,35 +389,18 @@ pub fn summary_item(priority: Priority, summary: &estimate::Summary) -> Result<I
 }
 
 /// Where a waiting ticket stands and the history summary of its priority, in one batch read
-/// of at most [`fenwick::DEPTH`] + 2 items: `(position, length, summary)`.
+/// of [`queue::READ_ITEMS`] + 1 items: `(position, length, summary)`.
 pub async fn position_with_summary(
     store: &dyn Store,
     priority: Priority,
     number: u64,
 ) -> Result<(u64, u64, Option<estimate::Summary>), StoreError> {
-    let mut keys: Vec<Key> =
-        fenwick::prefix_nodes(number.saturating_sub(1)).iter().map(|n| node_key(priority, *n)).collect();
-    keys.push(node_key(priority, fenwick::ROOT));
+    let mut keys = prefix_keys(priority, number);
     keys.push(summary_key(priority));
     let mut items = store.get_many(&keys).await?;
     let summary = items.pop().flatten().and_then(|i| i.to_entity::<estimate::Summary>().ok());
-    let (position, length) = position_from(&items);
+    let (position, length) = queue::position_from(number, |i| counters(items[i].as_ref()));
     Ok((position, length, summary))
-}
-
-fn node_count(i: &Option<Item>) -> i64 {
-    i.as_ref().and_then(|i| i.attrs.get(NODE_FIELD)).and_then(|v| v.as_i64()).unwrap_or(0)
-}
-
-/// `(position, length)` from the prefix nodes followed by the root node.
-fn position_from(items: &[Option<Item>]) -> (u64, u64) {
-    let Some((root, ahead)) = items.split_last() else {
-        return (1, 0);
-    };
-    let ahead: i64 = ahead.iter().map(node_count).sum();
-    let length = node_count(root);
-    // A moment between two writes can show a count off by one; never below 1 or past the end.
-    ((ahead.max(0) as u64 + 1).min(length.max(1) as u64), length.max(0) as u64)
 }
 
 /// Every waiting ticket's number in `priority`'s queue, in queue order (the live worker's

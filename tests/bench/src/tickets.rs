@@ -19,7 +19,7 @@ use futures::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
 use kt_app::tickets::{self as uc, NewTicket};
 use kt_app::wiring::{Backend, wire};
-use kt_domain::ticket::{Category, Priority, fenwick};
+use kt_domain::ticket::{Category, Priority};
 use serde_json::{Value, json};
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message;
@@ -197,8 +197,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     let row =
         crate::measure_ns("position read (HTTP GET)", o.reads, (o.backend == Backend::Local).then_some(5.0), |i| {
             let t = &waiting[(i.wrapping_mul(7919)) % waiting.len()];
-            let number = t.queue.map(|q| q.number).unwrap_or_default();
-            max_items = max_items.max(fenwick::prefix_nodes(number.saturating_sub(1)).len() + 2);
+            max_items = max_items.max(kt_domain::queue::READ_ITEMS + 1);
             let req = host.request(reqwest::Method::GET, acme, &format!("{tickets_path}/{}/position", t.id), &dana);
             async move {
                 let res = req.send().await?;
@@ -219,9 +218,8 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         false,
     );
     println!(
-        "  a position read costs one batch read of at most {max_items} items (Fenwick prefix nodes + root + history summary) here; \
-         at most {} whatever the queue length (DynamoDB: one BatchGetItem, strongly consistent)",
-        fenwick::DEPTH + 2
+        "  a position read costs one batch read of {max_items} items (every copy of the count-tree nodes on the ticket's \
+         path + the history summary), whatever the queue length (DynamoDB: one BatchGetItem, strongly consistent)"
     );
 
     // 4. Fan-out: subscribers watch tickets behind the head; the head leaves, round after round.

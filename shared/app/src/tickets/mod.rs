@@ -16,6 +16,7 @@ pub mod conversation;
 pub mod links;
 pub mod listing;
 pub mod live;
+pub mod renumber;
 pub mod satisfaction;
 pub mod sla;
 pub mod time_entries;
@@ -158,14 +159,14 @@ pub(crate) fn event_op(
     outbox::record(EVENTS, event)
 }
 
-/// Enters `priority`'s queue at the back: a fresh queue number, the position it starts from,
-/// and the Fenwick increments.
-async fn enter_queue(app: &AppState, priority: Priority) -> Result<(QueueSlot, Vec<TxOp>), AppError> {
-    let store = app.store.as_ref();
-    let number = tickets::next_queue_number(store).await?;
-    let entered_position = tickets::length(store, priority).await? + 1;
-    let slot = QueueSlot { number, entered_at: app.clock.now(), entered_position };
-    Ok((slot, tickets::queue_ops(priority, number, 1)))
+/// Enters ticket `id` into `priority`'s queue at the back: its queue number (this moment), the
+/// position it starts from, and the count-tree increments.
+async fn enter_queue(app: &AppState, id: &TicketId, priority: Priority) -> Result<(QueueSlot, Vec<TxOp>), AppError> {
+    let entered_at = app.clock.now();
+    let number = kt_domain::queue::next_number(entered_at, id.as_str());
+    let entered_position = tickets::length(app.store.as_ref(), priority).await? + 1;
+    let slot = QueueSlot { number, entered_at, entered_position };
+    Ok((slot, tickets::queue_ops(priority, number, id, 1)))
 }
 
 /// Moves `t` to `to_status` / `to_priority`: the queue operations (by [`queue_move`]), the
@@ -181,21 +182,21 @@ pub(crate) async fn move_ticket(
     match queue_move(t.status, t.priority, to_status, to_priority) {
         QueueMove::Stay => {}
         QueueMove::Enter(p) => {
-            let (slot, enter) = enter_queue(app, p).await?;
+            let (slot, enter) = enter_queue(app, &t.id, p).await?;
             t.queue = Some(slot);
             ops.extend(enter);
             touched.push(p);
         }
         QueueMove::Leave(p) => {
             if let Some(slot) = t.queue.take() {
-                ops.extend(tickets::queue_ops(p, slot.number, -1));
+                ops.extend(tickets::queue_ops(p, slot.number, &t.id, -1));
                 touched.push(p);
             }
         }
         QueueMove::Switch { from, to } => {
             if let Some(slot) = t.queue {
-                ops.extend(tickets::queue_ops(from, slot.number, -1));
-                ops.extend(tickets::queue_ops(to, slot.number, 1));
+                ops.extend(tickets::queue_ops(from, slot.number, &t.id, -1));
+                ops.extend(tickets::queue_ops(to, slot.number, &t.id, 1));
                 touched.extend([from, to]);
             }
         }
@@ -265,10 +266,11 @@ pub async fn create_once(
     }
     let store = app.store.as_ref();
     let number = tickets::next_number(store, &tenant.id).await?;
-    let (slot, queue_ops) = enter_queue(app, input.priority).await?;
+    let id = TicketId::new(app.ids.ulid());
+    let (slot, queue_ops) = enter_queue(app, &id, input.priority).await?;
     let now = app.clock.now();
     let mut ticket = Ticket {
-        id: TicketId::new(app.ids.ulid()),
+        id,
         tenant: tenant.id.clone(),
         org,
         number,

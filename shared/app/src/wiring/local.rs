@@ -185,6 +185,7 @@ pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
     parts.tokens = TokenKeys::new(&jwt_secret);
     parts.sealer = Sealer::new(&data_key);
     let state = parts.into_state();
+    crate::tickets::renumber::upgrade(&state).await?;
     Ok(Wired { state, hub, local_blobs, local_mailer, local_sms })
 }
 
