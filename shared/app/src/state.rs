@@ -54,4 +54,6 @@ pub struct AppState {
     /// Woken after a commit that recorded events, so the local relay moves them at once
     /// instead of at its next poll (on AWS the table's stream drives the relay).
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// The queue labels this process last pushed to each watcher (skipped when unchanged).
+    pub live_labels: Arc<crate::tickets::live::fanout::SentLabels>,
 }

@@ -196,8 +196,13 @@ impl Dispatcher {
     /// Returns how many messages were received.
     pub async fn poll_once(&self, queue: &dyn Queue, wait: Duration) -> Result<usize, kt_platform::QueueError> {
         let batch = queue.receive(self.queue_name, 10, self.visibility, wait).await?;
-        for msg in &batch {
-            match self.process(&msg.id, &msg.body, Some(msg.receive_count)).await {
+        // The messages of a batch are independent (each consumer claims or is idempotent): handled at once.
+        let outcomes = futures::future::join_all(
+            batch.iter().map(|msg| self.process(&msg.id, &msg.body, Some(msg.receive_count))),
+        )
+        .await;
+        for (msg, outcome) in batch.iter().zip(outcomes) {
+            match outcome {
                 Outcome::Done => queue.ack(self.queue_name, &msg.receipt).await?,
                 Outcome::Retry => queue.retry_after(self.queue_name, &msg.receipt, backoff(msg.receive_count)).await?,
             }
@@ -208,13 +213,17 @@ impl Dispatcher {
     /// The Lambda entry point for an SQS event source with `ReportBatchItemFailures`.
     pub async fn handle_sqs_batch(&self, event: SqsEvent) -> SqsBatchResponse {
         let mut response = SqsBatchResponse::default();
-        for record in event.records {
+        let handled = futures::future::join_all(event.records.into_iter().map(|record| async move {
             let body = record.body.unwrap_or_default();
             let id = record.message_id.unwrap_or_default();
             let attempt = record.attributes.get("ApproximateReceiveCount").and_then(|c| c.parse().ok());
-            if self.process(&id, &body, attempt).await == Outcome::Retry {
-                let failure = BatchItemFailure { item_identifier: id };
-                response.batch_item_failures.push(failure);
+            let outcome = self.process(&id, &body, attempt).await;
+            (id, outcome)
+        }))
+        .await;
+        for (id, outcome) in handled {
+            if outcome == Outcome::Retry {
+                response.batch_item_failures.push(BatchItemFailure { item_identifier: id });
             }
         }
         response

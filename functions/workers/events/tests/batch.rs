@@ -1,5 +1,6 @@
 //! Replays the sample SQS batch through the events worker on the local adapters: a ticket
-//! event pushes the ticket's position to its subscriber (also when delivered twice), the
+//! event pushes the ticket's position to its subscriber (also when delivered twice), a second
+//! change of the same queue within the second leaves a timer for the window's end, and the
 //! malformed message is reported failed. The sample names `TENANT_ID` and `TICKET_ID`; the
 //! test fills in those of a ticket it files.
 
@@ -64,4 +65,17 @@ async fn a_ticket_event_reaches_its_subscriber_and_the_bad_message_fails() {
     assert_eq!((message["type"].as_str(), message["topic"].as_str()), (Some("ticket.position"), Some(topic.as_str())));
     assert_eq!((message["position"].as_u64(), message["length"].as_u64()), (Some(1), Some(1)));
     assert_eq!(message["label"], "#1 of 1 in the High queue");
+
+    // The queue's window was busy: a timer ends it, due within a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let due = app.queue.receive(tickets::EVENTS, 10, std::time::Duration::from_secs(30), std::time::Duration::ZERO);
+    let kinds: Vec<String> = due
+        .await
+        .expect("receive")
+        .iter()
+        .map(|m| {
+            serde_json::from_str::<serde_json::Value>(&m.body).expect("json")["kind"].as_str().unwrap_or("").to_owned()
+        })
+        .collect();
+    assert!(kinds.iter().any(|k| k == live::fanout::FLUSH_KIND), "{kinds:?}");
 }

@@ -26,18 +26,26 @@ pub async fn upgrade(app: &AppState) -> Result<usize, AppError> {
     }
     let mut moved = 0;
     for priority in Priority::ALL {
+        // Read whole first (renumbered tickets move within the index being walked), then
+        // moved in the old order; a number never below the previous one's keeps that order
+        // where entry times tie.
+        let mut waiting = Vec::new();
         let mut cursor = None;
         loop {
             let page = store.query(tickets::queue_query(priority).limit(100).after(cursor)).await?;
             for item in &page.items {
-                let current =
-                    Versioned { version: item.version, value: item.to_entity::<kt_domain::ticket::Ticket>()? };
-                moved += usize::from(renumber(app, current).await?);
+                waiting
+                    .push(Versioned { version: item.version, value: item.to_entity::<kt_domain::ticket::Ticket>()? });
             }
             cursor = page.next_cursor;
             if cursor.is_none() {
                 break;
             }
+        }
+        waiting.sort_by_key(|t| t.value.queue.map_or(0, |s| s.number));
+        let mut last = 0;
+        for current in waiting {
+            moved += usize::from(renumber(app, current, &mut last).await?);
         }
     }
     store.delete(&legacy_counter(), Cond::None).await?;
@@ -45,10 +53,15 @@ pub async fn upgrade(app: &AppState) -> Result<usize, AppError> {
     Ok(moved)
 }
 
-async fn renumber(app: &AppState, current: Versioned<kt_domain::ticket::Ticket>) -> Result<bool, AppError> {
+async fn renumber(
+    app: &AppState,
+    current: Versioned<kt_domain::ticket::Ticket>,
+    last: &mut u64,
+) -> Result<bool, AppError> {
     let mut t = current.value;
     let Some(mut slot) = t.queue.filter(|s| s.number < LEGACY_LIMIT) else { return Ok(false) };
-    slot.number = kt_domain::queue::number(slot.entered_at, t.id.as_str());
+    slot.number = kt_domain::queue::number(slot.entered_at, t.id.as_str()).max(*last + 1);
+    *last = slot.number;
     t.queue = Some(slot);
     let mut ops =
         vec![TxOp::Put { item: tickets::item(&t, current.version + 1)?, cond: Cond::Version(current.version) }];

@@ -67,6 +67,7 @@ impl Parts {
             tenant_cache: Arc::new(TenantCache::default()),
             session_cache: Arc::default(),
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            live_labels: Arc::default(),
         }
     }
 }

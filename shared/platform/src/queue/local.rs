@@ -169,7 +169,7 @@ impl Queue for LocalQueue {
                 return Ok(got);
             }
             // Wake on a send, or re-check periodically for delayed and timed-out messages.
-            let nap = (deadline - tokio::time::Instant::now()).min(Duration::from_millis(200));
+            let nap = (deadline - tokio::time::Instant::now()).min(Duration::from_millis(50));
             let _ = tokio::time::timeout(nap, arrived).await;
         }
     }

@@ -61,7 +61,8 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 #[async_trait]
 pub trait Queue: Send + Sync + 'static {
-    /// Enqueues `body`, invisible for `delay` (at most 15 minutes, as on SQS). Returns its id.
+    /// Enqueues `body`, invisible for at least `delay` (at most 15 minutes, as on SQS, which counts
+    /// whole seconds: a part of one rounds up). Returns its id.
     async fn send(&self, queue: &str, body: &str, delay: Duration) -> Result<String, QueueError>;
 
     /// Enqueues up to [`MAX_BATCH`] bodies in one call. The outer error means nothing was sent;

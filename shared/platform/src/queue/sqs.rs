@@ -106,7 +106,7 @@ impl Queue for SqsQueue {
             .send_message()
             .queue_url(self.url(queue).await?)
             .message_body(body)
-            .delay_seconds(delay.as_secs().min(900) as i32)
+            .delay_seconds(whole_seconds_up(delay).min(900) as i32)
             .send()
             .await
             .map_err(sdk)?;
@@ -331,5 +331,24 @@ impl SqsQueue {
             }
         }
         Ok(results)
+    }
+}
+
+/// SQS delays count whole seconds: a delay is never cut short, so a part of a second counts as
+/// one.
+fn whole_seconds_up(delay: Duration) -> u64 {
+    delay.as_secs() + u64::from(delay.subsec_nanos() > 0)
+}
+
+#[cfg(test)]
+mod delay_tests {
+    use super::*;
+
+    #[test]
+    fn delays_round_up_to_whole_seconds() {
+        assert_eq!(whole_seconds_up(Duration::ZERO), 0);
+        assert_eq!(whole_seconds_up(Duration::from_millis(400)), 1);
+        assert_eq!(whole_seconds_up(Duration::from_millis(2000)), 2);
+        assert_eq!(whole_seconds_up(Duration::from_millis(2001)), 3);
     }
 }

@@ -8,24 +8,23 @@
 //!
 //! Items: `WSCONN#<conn>` / `CONN` (actor, topics; 2-hour TTL, API Gateway's limit),
 //! `WSTOPIC#<topic>` / `<conn>` (one per subscription). A subscription to a waiting ticket is
-//! also indexed on gsi1 as `QWATCH#<priority>` / `<queue number>#<conn>`, so when a queue
-//! changes the [`LiveConsumer`] finds every watcher of that queue in one query, computes all
-//! their positions from one batched read of the Fenwick nodes, and pushes to each.
+//! also indexed on gsi1 as `QWATCH#<priority>` / `<queue number>#<ticket>#<conn>`, so when a
+//! queue changes [`fanout`] finds every watcher of that queue in one walk and ranks them in
+//! one walk of the queue, at most once a second per queue.
 
-use std::sync::Arc;
+pub mod fanout;
 
-use async_trait::async_trait;
+pub use fanout::{LiveConsumer, push_all};
+
 use kt_domain::identity::{TicketId, UserId};
+use kt_domain::policy;
 use kt_domain::policy::{Actor, Permission};
-use kt_domain::ticket::{Priority, Ticket, default_first_response_secs, estimate};
-use kt_domain::{DomainEvent, policy};
-use kt_platform::PushError;
-use kt_store::{Cond, Index, IndexKey, Item, Key, Query, tickets};
+use kt_domain::ticket::{Priority, Ticket, estimate};
+use kt_store::{Cond, Index, IndexKey, Item, Key, tickets};
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{QueuePosition, QueueStanding, resource};
-use crate::worker::{Consumer, HandlerError};
 use crate::{AppError, AppState, permit};
 
 /// API Gateway closes every WebSocket connection after two hours.
@@ -41,8 +40,16 @@ fn topic_key(topic: &str, connection_id: &str) -> Key {
     Key::new(format!("WSTOPIC#{topic}"), connection_id)
 }
 
-fn watch_partition(priority: Priority) -> String {
-    format!("QWATCH#{}", priority.as_str())
+/// Index partitions a queue's watchers are spread over (by connection): subscribing writes
+/// one of them, a push reads them all at once.
+pub const WATCH_SHARDS: u32 = 8;
+
+fn watch_partition(priority: Priority, shard: u32) -> String {
+    format!("QWATCH#{}#{shard}", priority.as_str())
+}
+
+fn watch_shard(connection_id: &str) -> u32 {
+    (connection_id.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))) % WATCH_SHARDS
 }
 
 fn obj(v: Value) -> serde_json::Map<String, Value> {
@@ -157,7 +164,8 @@ fn subscription_item(topic: &str, connection_id: &str, ticket: Option<&Ticket>, 
     if let Some((t, slot)) = ticket.and_then(|t| t.queue.filter(|_| t.status.waits_for_staff()).map(|s| (t, s))) {
         // Number, ticket and connection in the index key: the fan-out walks it keys only.
         let sk = format!("{}#{}#{connection_id}", tickets::queue_sort_key(slot.number), t.id);
-        item = item.with_index(Index::Gsi1, IndexKey::new(watch_partition(t.priority), sk));
+        let partition = watch_partition(t.priority, watch_shard(connection_id));
+        item = item.with_index(Index::Gsi1, IndexKey::new(partition, sk));
     }
     item
 }
@@ -282,241 +290,5 @@ pub fn position_message<'a>(t: &'a Ticket, standing: Option<&QueueStanding>, as_
         label: standing.map(|s| position_label(&s.at)),
         estimate: standing.map(|s| s.estimate),
         as_of,
-    }
-}
-
-/// Pushes each message to its connection, pruning those that are gone. Returns how many got one.
-pub async fn push_all(app: &AppState, pushes: Vec<(String, String)>) -> usize {
-    let results = app.push.send_many(&pushes).await;
-    let mut delivered = 0;
-    for ((conn, _), result) in pushes.iter().zip(results) {
-        match result {
-            Ok(()) => delivered += 1,
-            Err(PushError::Gone) => {
-                if let Err(e) = disconnect(app, conn).await {
-                    tracing::warn!(error = %e, conn, "could not prune a gone connection");
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, conn, "push failed"),
-        }
-    }
-    delivered
-}
-
-/// Every subscription item of a topic.
-async fn subscribers(app: &AppState, topic: &str) -> Result<Vec<Item>, AppError> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = app.store.query(Query::table(format!("WSTOPIC#{topic}")).limit(1000).after(cursor)).await?;
-        out.extend(page.items);
-        cursor = page.next_cursor;
-        if cursor.is_none() {
-            return Ok(out);
-        }
-    }
-}
-
-/// Messages formatted and handed over at a time. On the local host the hub takes a chunk at
-/// once and the other core writes it to the sockets while the next is formatted; on AWS each
-/// chunk is posted (64 at a time) before the next is formatted.
-const PUSH_CHUNK: usize = 256;
-
-/// After a change of `ticket` that touched `queues`: re-indexes the ticket's own watchers,
-/// then pushes fresh positions to every watcher of every touched queue and the new lengths to
-/// staff watching the queues. Returns the number of pushes delivered.
-pub async fn fan_out(app: &AppState, ticket: &Ticket, queues: &[Priority]) -> Result<usize, AppError> {
-    let started = std::time::Instant::now();
-    // The three parts read independently: they run at once.
-    let (own, watchers, staff) = tokio::join!(
-        own_pushes(app, ticket),
-        futures::future::try_join_all(queues.iter().map(|&p| queue_watchers(app, p, &ticket.id))),
-        staff_pushes(app, queues),
-    );
-    // Stamped when the state was read, before anything is sent (sending may take a while
-    // on AWS; a later stamp could outrank a fresher concurrent push).
-    let as_of = as_of(app);
-    let mut pushes = own?;
-    pushes.extend(staff?);
-    let ranked: Vec<Ranked> = watchers?.into_iter().flatten().collect();
-    let computed = started.elapsed();
-    let count = pushes.len() + ranked.len();
-    let mut delivered = push_all(app, pushes).await;
-    for chunk in ranked.chunks(PUSH_CHUNK) {
-        delivered += push_all(app, chunk.iter().map(|r| r.push(&as_of)).collect()).await;
-    }
-    tracing::debug!(
-        ticket = %ticket.id,
-        pushes = count,
-        delivered,
-        ranked_ms = computed.as_secs_f64() * 1000.0,
-        total_ms = started.elapsed().as_secs_f64() * 1000.0,
-        "positions pushed"
-    );
-    Ok(delivered)
-}
-
-/// The ticket's own watchers: re-indexed where it stands now, and told.
-async fn own_pushes(app: &AppState, ticket: &Ticket) -> Result<Vec<(String, String)>, AppError> {
-    let own_topic = format!("ticket:{}", ticket.id);
-    let own = subscribers(app, &own_topic).await?;
-    if own.is_empty() {
-        return Ok(Vec::new());
-    }
-    let standing = super::standing(app, ticket).await?;
-    let message = position_message(ticket, standing.as_ref(), as_of(app)).to_text();
-    let mut pushes = Vec::with_capacity(own.len());
-    for sub in &own {
-        let conn = sub.key.sk.clone();
-        let expires = sub.expires_at.unwrap_or(app.clock.now_unix() + CONNECTION_TTL_SECS);
-        app.store.put(subscription_item(&own_topic, &conn, Some(ticket), expires), Cond::None).await?;
-        pushes.push((conn, message.clone()));
-    }
-    Ok(pushes)
-}
-
-/// Staff watching the queues hear the new lengths of those that changed.
-async fn staff_pushes(app: &AppState, queues: &[Priority]) -> Result<Vec<(String, String)>, AppError> {
-    if queues.is_empty() {
-        return Ok(Vec::new());
-    }
-    let staff = subscribers(app, "queue").await?;
-    if staff.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut pushes = Vec::new();
-    for p in queues {
-        let length = tickets::length(app.store.as_ref(), *p).await?;
-        let message =
-            json!({"type": "queue.changed", "topic": "queue", "priority": p.as_str(), "length": length}).to_string();
-        pushes.extend(staff.iter().map(|s| (s.key.sk.clone(), message.clone())));
-    }
-    Ok(pushes)
-}
-
-/// A queue watcher's connection and where its ticket stands now.
-struct Ranked {
-    conn: String,
-    ticket: String,
-    at: QueuePosition,
-    estimate: estimate::Estimate,
-}
-
-impl Ranked {
-    fn push(&self, as_of: &str) -> (String, String) {
-        (self.conn.clone(), waiting_message(&self.ticket, &self.at, self.estimate, as_of.to_owned()).to_text())
-    }
-}
-
-/// Every watcher of `priority`'s queue except those of `skip`, with its ticket's fresh
-/// position. When there are any, three reads at once: a keys-only walk of the watchers' index,
-/// a keys-only walk of the queue to rank them, the response-time summary.
-async fn queue_watchers(app: &AppState, priority: Priority, skip: &TicketId) -> Result<Vec<Ranked>, AppError> {
-    // Most changes have no one watching their queue: one key tells, before the queue is walked.
-    let probe = Query::partition(Index::Gsi1, watch_partition(priority)).keys_only().limit(1);
-    if app.store.query(probe).await?.items.is_empty() {
-        return Ok(Vec::new());
-    }
-    let summary_key = tickets::summary_key(priority);
-    let (watchers, queue, summary) = tokio::join!(
-        watchers(app, priority, skip),
-        tickets::queue_numbers(app.store.as_ref(), priority),
-        app.store.get(&summary_key),
-    );
-    let (watchers, queue) = (watchers?, queue?);
-    let summary = summary?.and_then(|i| i.to_entity::<estimate::Summary>().ok());
-    let target = default_first_response_secs(priority);
-    let length = queue.len() as u64;
-    Ok(watchers
-        .into_iter()
-        // A watcher whose ticket left the queue hears from that ticket's own update.
-        .filter_map(|(number, ticket, conn)| {
-            let position = queue.binary_search(&number).ok()? as u64 + 1;
-            let at = QueuePosition { priority, position, length };
-            let estimate = estimate::estimate(summary.as_ref(), position, target);
-            Some(Ranked { conn, ticket, at, estimate })
-        })
-        .collect())
-}
-
-/// (number, ticket, connection) of every watcher of `priority`'s queue but `skip`'s.
-async fn watchers(app: &AppState, priority: Priority, skip: &TicketId) -> Result<Vec<(u64, String, String)>, AppError> {
-    let mut watchers = Vec::new();
-    let mut cursor = None;
-    loop {
-        let q = Query::partition(Index::Gsi1, watch_partition(priority)).keys_only().limit(10_000).after(cursor);
-        let page = app.store.query(q).await?;
-        for item in &page.items {
-            let Some(ik) = item.index_key(Index::Gsi1) else { continue };
-            let mut parts = ik.sk.splitn(3, '#');
-            let (Some(number), Some(ticket), Some(conn)) = (parts.next(), parts.next(), parts.next()) else { continue };
-            let Ok(number) = number.parse::<u64>() else { continue };
-            if ticket != skip.as_str() {
-                watchers.push((number, ticket.to_owned(), conn.to_owned()));
-            }
-        }
-        cursor = page.next_cursor;
-        if cursor.is_none() {
-            return Ok(watchers);
-        }
-    }
-}
-
-/// When a pushed state was read ([`kt_domain::timestamp`]): clients keep the newest.
-fn as_of(app: &AppState) -> String {
-    kt_domain::timestamp(app.clock.now())
-}
-
-/// The `events` consumer that keeps subscribers' positions current.
-pub struct LiveConsumer {
-    pub app: AppState,
-}
-
-impl LiveConsumer {
-    pub fn shared(app: AppState) -> Arc<dyn Consumer> {
-        Arc::new(Self { app })
-    }
-}
-
-#[async_trait]
-impl Consumer for LiveConsumer {
-    fn name(&self) -> &'static str {
-        "live"
-    }
-
-    fn wants(&self, kind: &str) -> bool {
-        kind.starts_with("ticket.")
-    }
-
-    /// A repeated push sends positions read afresh, stamped `as_of`: subscribers keep the
-    /// newest, so a redelivery is harmless and the latency-budgeted path skips the claim.
-    fn needs_claim(&self) -> bool {
-        false
-    }
-
-    async fn handle(&self, event: &DomainEvent) -> Result<(), HandlerError> {
-        let fail = |e: AppError| HandlerError(e.to_string());
-        let (Some(tenant), Some(id)) = (
-            event.tenant.as_deref().and_then(|t| kt_domain::identity::TenantId::try_from(t.to_owned()).ok()),
-            event.payload.get("ticket").and_then(Value::as_str).and_then(|t| TicketId::try_from(t.to_owned()).ok()),
-        ) else {
-            return Ok(());
-        };
-        let queues: Vec<Priority> = event
-            .payload
-            .get("queues_changed")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|p| serde_json::from_value(p.clone()).ok()).collect())
-            .unwrap_or_default();
-        // The ticket as it stands now (a later event may have moved it again; pushing the
-        // current state is what subscribers want).
-        let Some(ticket) = tickets::get(self.app.store.as_ref(), &tenant, &id).await.map_err(|e| fail(e.into()))?
-        else {
-            return Ok(());
-        };
-        let lag = self.app.clock.now() - event.occurred_at;
-        tracing::debug!(event = %event.id, lag_ms = lag.whole_milliseconds() as i64, "live update starts");
-        fan_out(&self.app, &ticket.value, &queues).await.map_err(fail)?;
-        Ok(())
     }
 }
