@@ -19,7 +19,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 
-pub const SHARDS: u32 = 4;
+/// Partitions the outbox is spread over (by event id): every commit of every tenant writes one
+/// item and the relay deletes it, so each partition takes 1/16 of that. On AWS the stream hands
+/// the relay new items (no reads); the local relay queries every shard each round.
+pub const SHARDS: u32 = 16;
 /// Batches sent (and deleted) at once by one relay call.
 const CONCURRENT_BATCHES: usize = 8;
 pub const PREFIX: &str = "OUTBOX#";

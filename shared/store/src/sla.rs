@@ -2,11 +2,17 @@
 //!
 //! * `SLAPOLICY` / `DEFAULT`: the platform's default policy; `T#<t>#SLAPOLICY` / `TENANT` and
 //!   `T#<t>#SLAPOLICY` / `ORG#<org>`: a tenant's and an organization's own (the most specific wins).
-//! * `SLADUE#<yyyy-mm-ddThh>` / `<due unix, 12 digits>#<tenant>#<ticket>#<clock>#<alarm>`: one
-//!   item per pending warning or breach, bucketed by hour so a sweep reads only what is due;
-//!   `SLADUE` / `CURSOR`: the oldest hour the sweep has still to read.
-//! * `SLASTATS` / `<yyyy-mm>#<priority>#<clock>#<met|missed>` (all tenants) and
-//!   `T#<t>#SLASTATS` / the same (one tenant): compliance counters, attribute `n`.
+//! * `SLADUE#<yyyy-mm-ddThh>#<shard>` / `<due unix, 12 digits>#<tenant>#<ticket>#<clock>#<alarm>`:
+//!   one item per pending warning or breach, bucketed by hour so a sweep reads only what is
+//!   due, and spread over [`SHARDS`] partitions by ticket so no partition takes every tenant's
+//!   alarms; `SLADUE` / `CURSOR`: the oldest hour the sweep has still to read.
+//! * `SLASTATS#<shard>` / `<yyyy-mm>#<priority>#<clock>#<met|missed>` (all tenants, spread over
+//!   [`SHARDS`] partitions by tenant, summed on read) and `T#<t>#SLASTATS` / the same (one
+//!   tenant): compliance counters, attribute `n`.
+//!
+//! Stores written before the spreading keep their alarms in `SLADUE#<hour>` and their platform
+//! counts in `SLASTATS`: both are still read (one more small query each), so nothing in flight
+//! is lost.
 
 use kt_domain::identity::{OrgId, TenantId, TicketId};
 use kt_domain::sla::Policy;
@@ -45,13 +51,31 @@ pub async fn get(store: &dyn Store, key: &Key) -> Result<Option<Policy>, StoreEr
 /// `first` or `resolution`.
 pub type ClockName = &'static str;
 
+/// Partitions the platform-wide SLA items are spread over.
+pub const SHARDS: u64 = 8;
+
+/// A stable shard of `text` (FNV-1a).
+fn shard_of(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)) % SHARDS
+}
+
 fn hour_bucket(t: OffsetDateTime) -> String {
     format!("SLADUE#{:04}-{:02}-{:02}T{:02}", t.year(), t.month() as u8, t.day(), t.hour())
 }
 
+/// The partitions of one hour's alarms: every shard, then the bucket of stores written before
+/// the spreading.
+fn hour_partitions(t: OffsetDateTime) -> Vec<String> {
+    let bucket = hour_bucket(t);
+    (0..SHARDS).map(|s| format!("{bucket}#{s}")).chain([bucket.clone()]).collect()
+}
+
 /// The key of one pending alarm.
 pub fn due_key(at: OffsetDateTime, tenant: &TenantId, ticket: &TicketId, clock: ClockName, alarm: &str) -> Key {
-    Key::new(hour_bucket(at), format!("{:012}#{tenant}#{ticket}#{clock}#{alarm}", at.unix_timestamp().max(0)))
+    Key::new(
+        format!("{}#{}", hour_bucket(at), shard_of(ticket.as_str())),
+        format!("{:012}#{tenant}#{ticket}#{clock}#{alarm}", at.unix_timestamp().max(0)),
+    )
 }
 
 pub fn due_put(key: Key) -> TxOp {
@@ -91,21 +115,30 @@ pub async fn due_until(store: &dyn Store, now: OffsetDateTime, max_hours: i64) -
     .max(now_hour - max_hours * 3600);
     let mut out = Vec::new();
     let mut h = from;
+    let upper = format!("{:012}~", now.unix_timestamp());
     while h <= now_hour {
         let t = OffsetDateTime::from_unix_timestamp(h).unwrap_or(now);
-        let upper = format!("{:012}~", now.unix_timestamp());
-        let mut cursor = None;
-        loop {
-            let q = Query::table(hour_bucket(t)).sk(SkCond::Le(upper.clone())).limit(500).after(cursor);
-            let page = store.query(q).await?;
-            out.extend(page.items.iter().filter_map(|i| parse_due(&i.key)));
-            cursor = page.next_cursor;
-            if cursor.is_none() {
-                break;
+        let reads = hour_partitions(t).into_iter().map(|pk| {
+            let upper = upper.clone();
+            async move {
+                let mut found = Vec::new();
+                let mut cursor = None;
+                loop {
+                    let q = Query::table(pk.clone()).sk(SkCond::Le(upper.clone())).limit(500).after(cursor);
+                    let page = store.query(q).await?;
+                    found.extend(page.items.iter().filter_map(|i| parse_due(&i.key)));
+                    cursor = page.next_cursor;
+                    if cursor.is_none() {
+                        return Ok::<_, StoreError>(found);
+                    }
+                }
             }
-        }
+        });
+        out.extend(futures::future::try_join_all(reads).await?.into_iter().flatten());
         h += 3600;
     }
+    // Oldest first, as one partition per hour gave them.
+    out.sort_by(|a, b| a.key.sk.cmp(&b.key.sk));
     Ok((out, now_hour))
 }
 
@@ -128,7 +161,7 @@ pub fn outcome_ops(
     met: bool,
 ) -> Vec<TxOp> {
     let sk = format!("{}#{}#{clock}#{}", month(at), priority.as_str(), if met { "met" } else { "missed" });
-    [format!("T#{tenant}#SLASTATS"), "SLASTATS".to_owned()]
+    [format!("T#{tenant}#SLASTATS"), format!("SLASTATS#{}", shard_of(tenant.as_str()))]
         .into_iter()
         .map(|pk| TxOp::Increment { key: Key::new(pk, sk.clone()), field: "n".into(), by: 1 })
         .collect()
@@ -151,23 +184,30 @@ pub async fn outcomes(
     from: &str,
     to: &str,
 ) -> Result<Vec<Outcome>, StoreError> {
-    let pk = match tenant {
-        Some(t) => format!("T#{t}#SLASTATS"),
-        None => "SLASTATS".into(),
+    let partitions: Vec<String> = match tenant {
+        Some(t) => vec![format!("T#{t}#SLASTATS")],
+        None => (0..SHARDS).map(|s| format!("SLASTATS#{s}")).chain(["SLASTATS".to_owned()]).collect(),
     };
-    let page = store.query(Query::table(pk).sk(SkCond::Between(from.to_owned(), format!("{to}#~")))).await?;
-    Ok(page
-        .items
-        .iter()
-        .filter_map(|i| {
-            let mut p = i.key.sk.split('#');
+    let reads = partitions
+        .into_iter()
+        .map(|pk| store.query(Query::table(pk).sk(SkCond::Between(from.to_owned(), format!("{to}#~")))));
+    let mut sums: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+    for page in futures::future::try_join_all(reads).await? {
+        for i in &page.items {
+            *sums.entry(i.key.sk.clone()).or_default() += i.attrs.get("n").and_then(|n| n.as_i64()).unwrap_or(0);
+        }
+    }
+    Ok(sums
+        .into_iter()
+        .filter_map(|(sk, count)| {
+            let mut p = sk.split('#');
             let (month, priority, clock, met) = (p.next()?, p.next()?, p.next()?, p.next()?);
             Some(Outcome {
                 month: month.into(),
                 priority: priority.into(),
                 clock: clock.into(),
                 met: met == "met",
-                count: i.attrs.get("n")?.as_i64()?,
+                count,
             })
         })
         .collect())

@@ -1,7 +1,6 @@
 //! `kt-bench`: benchmark drivers behind `scripts/bench`. Prints latency percentiles and
 //! throughput per operation.
 
-mod heat;
 mod relay;
 mod tickets;
 
@@ -59,9 +58,18 @@ enum Command {
         /// WebSocket subscribers, each watching one waiting ticket.
         #[arg(long, default_value_t = 5000)]
         subscribers: usize,
-        /// Times the head of the queue leaves while they watch.
+        /// Times the head of the queue leaves while they watch (each after a quiet second).
         #[arg(long, default_value_t = 20)]
         rounds: usize,
+        /// Subscribers watching the queue through the storm (0: no storm).
+        #[arg(long, default_value_t = 3000)]
+        storm_subscribers: usize,
+        /// Filings per second into the watched queue during the storm.
+        #[arg(long, default_value_t = 50)]
+        storm_rate: u64,
+        /// Seconds the storm lasts.
+        #[arg(long, default_value_t = 20)]
+        storm_seconds: u64,
     },
     /// The outbox relay: entries relayed to their queue per second, and each relay call's time.
     Relay {
@@ -70,19 +78,6 @@ enum Command {
         /// Outbox entries written, then relayed (at most 1,000 on the emulator).
         #[arg(long, default_value_t = 10_000)]
         entries: usize,
-    },
-    /// Where a deployment would get hot: tickets filed by many tenants over a simulated hour,
-    /// with the capacity DynamoDB would bill per table and index partition at its busiest second.
-    Heat {
-        /// Tenants filing (each a partner with one client).
-        #[arg(long, default_value_t = 50)]
-        tenants: usize,
-        /// Tickets filed (the PRD's peak hour at 10x is 2,000).
-        #[arg(long, default_value_t = 2000)]
-        filings: usize,
-        /// Simulated seconds the filings are spread over.
-        #[arg(long, default_value_t = 3600)]
-        seconds: u64,
     },
     /// Identity hot paths: access-token verification, host-to-tenant resolution (cached),
     /// and password hashing with the production argon2id parameters.
@@ -353,11 +348,30 @@ async fn main() -> anyhow::Result<()> {
     }
     match Cli::parse().command {
         Command::Auth { ops } => bench_auth(ops).await,
-        Command::Tickets { backend, creates, rate, waiting, reads, subscribers, rounds } => {
+        Command::Tickets {
+            backend,
+            creates,
+            rate,
+            waiting,
+            reads,
+            subscribers,
+            rounds,
+            storm_subscribers,
+            storm_rate,
+            storm_seconds,
+        } => {
+            let storm = tickets::Storm { subscribers: storm_subscribers, rate: storm_rate, seconds: storm_seconds };
             let o = match backend {
-                BackendArg::Local => {
-                    tickets::Options { backend: Backend::Local, creates, rate, waiting, reads, subscribers, rounds }
-                }
+                BackendArg::Local => tickets::Options {
+                    backend: Backend::Local,
+                    creates,
+                    rate,
+                    waiting,
+                    reads,
+                    subscribers,
+                    rounds,
+                    storm,
+                },
                 // The emulator is orders of magnitude slower: the same runs, smaller, and filing
                 // at a rate it keeps up with (it answers one DynamoDB request at a time).
                 BackendArg::Aws => tickets::Options {
@@ -368,11 +382,15 @@ async fn main() -> anyhow::Result<()> {
                     reads: reads.min(200),
                     subscribers: subscribers.min(100),
                     rounds: rounds.min(5),
+                    storm: tickets::Storm {
+                        subscribers: storm.subscribers.min(50),
+                        rate: storm.rate.min(5),
+                        seconds: storm.seconds.min(5),
+                    },
                 },
             };
             tickets::run(o).await
         }
-        Command::Heat { tenants, filings, seconds } => heat::run(heat::Options { tenants, filings, seconds }).await,
         Command::Relay { backend: BackendArg::Local, entries } => relay::run(Backend::Local, entries).await,
         Command::Relay { backend: BackendArg::Aws, entries } => relay::run(Backend::Aws, entries.min(1000)).await,
         Command::Store { backend: BackendArg::Local, ops } => {

@@ -5,9 +5,12 @@
 //! the first change after a quiet second is pushed at once; later changes within that second
 //! collapse into one push at its end. A push walks the queue's watchers and the queue itself
 //! once (keys only), ranks every watcher, and sends only to those whose label ("#3 of 12 in the
-//! High queue") differs from the last one this process sent them. So a subscriber gets at most
-//! one queue message a second, and the last one it gets is where its ticket stands after the
-//! last change: every change is followed by a push that reads the queue after it.
+//! High queue") differs from the last one sent them ([`SentLabels`]). So a subscriber gets at
+//! most one queue message a second, and the last one it gets is where its ticket stands after
+//! the last change: every change is followed by a push that reads the queue after it. A ticket
+//! that waits and changed queues is told through those queues' pushes; one out of the queue
+//! (or moving within it without changing queues) is told at once, and only when what its
+//! subscribers see changed (status, priority, place).
 //!
 //! The window of each queue is one item, `LIVE#<priority>` / `WINDOW`: `next_at_ms` (when the
 //! next push may start) and `scheduled` (a timer message for it is on its way). An event that
@@ -48,18 +51,40 @@ pub const FLUSH_KIND: &str = "queue.flush";
 /// chunk is posted (64 at a time) before the next is formatted.
 const PUSH_CHUNK: usize = 256;
 
-/// The labels this process last sent to each queue watcher (connection -> (ticket, position,
-/// length)), per queue: a watcher whose label has not changed is not sent it again. A cold
-/// process knows none and sends every label once.
+/// What this process sent each watcher of a queue in its last push of that queue, by the push's
+/// number. The memory is used only when this process also made the queue's previous push (the
+/// window item numbers the pushes), so no other process's push came between; labels carry the
+/// subscription's index nonce, renewed whenever its subscriber is sent something outside the
+/// queue's pushes. A subscriber is skipped only when it certainly shows that label already.
 #[derive(Default)]
-pub struct SentLabels(Mutex<HashMap<Priority, HashMap<String, Label>>>);
-
-type Label = (String, u64, u64);
+pub struct SentLabels(Mutex<HashMap<Priority, (u64, HashMap<String, String>)>>);
 
 impl SentLabels {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Priority, HashMap<String, Label>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Priority, (u64, HashMap<String, String>)>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// Which of `candidates` (connection, label) push number `push` must send.
+    fn changed<'a, T>(&self, priority: Priority, push: u64, candidates: &'a [(String, String, T)]) -> Vec<bool> {
+        let all = self.lock();
+        match all.get(&priority) {
+            Some((last, sent)) if *last + 1 == push => {
+                candidates.iter().map(|(conn, label, _)| sent.get(conn) != Some(label)).collect()
+            }
+            _ => vec![true; candidates.len()],
+        }
+    }
+
+    /// What push number `push` leaves each subscriber showing (labels of those it skipped or
+    /// delivered to).
+    fn remember(&self, priority: Priority, push: u64, showing: HashMap<String, String>) {
+        self.lock().insert(priority, (push, showing));
+    }
+}
+
+/// A waiting subscriber's label: its subscription's index entry and its place.
+fn label(entry: &str, at: &QueuePosition) -> String {
+    format!("{entry}|{}|{}|{}", at.priority.as_str(), at.position, at.length)
 }
 
 /// Pushes each message to its connection, pruning those that are gone. Returns how many got one.
@@ -109,24 +134,29 @@ fn now_ms(app: &AppState) -> i64 {
     (app.clock.now().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-/// The ticket's own subscribers: re-indexed where it stands now, and told. Returns how many
-/// got it.
-pub async fn push_own(app: &AppState, ticket: &Ticket) -> Result<usize, AppError> {
+/// After a visible change of `ticket` (status, priority, place): its subscriptions are
+/// re-indexed where it stands now, and, when `tell`, its subscribers are sent its standing.
+/// Returns how many got it.
+pub async fn push_own(app: &AppState, ticket: &Ticket, tell: bool) -> Result<usize, AppError> {
     let own_topic = format!("ticket:{}", ticket.id);
     let own = subscribers(app, &own_topic).await?;
     if own.is_empty() {
         return Ok(0);
     }
-    let standing = super::super::standing(app, ticket).await?;
-    let message = position_message(ticket, standing.as_ref(), as_of(app)).to_text();
-    let mut pushes = Vec::with_capacity(own.len());
+    let mut conns = Vec::with_capacity(own.len());
     for sub in &own {
         let conn = sub.key.sk.clone();
         let expires = sub.expires_at.unwrap_or(app.clock.now_unix() + CONNECTION_TTL_SECS);
-        app.store.put(subscription_item(&own_topic, &conn, Some(ticket), expires), Cond::None).await?;
-        pushes.push((conn, message.clone()));
+        let item = subscription_item(&own_topic, &conn, Some(ticket), expires, &app.ids.ulid().to_string());
+        app.store.put(item, Cond::None).await?;
+        conns.push(conn);
     }
-    Ok(push_all(app, pushes).await)
+    if !tell {
+        return Ok(0);
+    }
+    let standing = super::super::standing(app, ticket).await?;
+    let message = position_message(ticket, standing.as_ref(), as_of(app)).to_text();
+    Ok(push_all(app, conns.into_iter().map(|c| (c, message.clone())).collect()).await)
 }
 
 fn window_key(priority: Priority) -> Key {
@@ -136,30 +166,35 @@ fn window_key(priority: Priority) -> Key {
 struct Window {
     next_at_ms: i64,
     scheduled: bool,
+    /// Pushes started so far.
+    pushes: u64,
     /// 0: no item yet.
     version: u64,
 }
 
 async fn read_window(app: &AppState, priority: Priority) -> Result<Window, AppError> {
     Ok(match app.store.get(&window_key(priority)).await? {
-        None => Window { next_at_ms: 0, scheduled: false, version: 0 },
+        None => Window { next_at_ms: 0, scheduled: false, pushes: 0, version: 0 },
         Some(item) => Window {
             next_at_ms: item.attrs.get("next_at_ms").and_then(Value::as_i64).unwrap_or(0),
             scheduled: item.attrs.get("scheduled").and_then(Value::as_bool).unwrap_or(false),
+            pushes: item.attrs.get("pushes").and_then(Value::as_u64).unwrap_or(0),
             version: item.version,
         },
     })
 }
 
-/// Replaces the window read as `seen`; `false` when another worker changed it first.
+/// Replaces the window read as `seen`; `false` when another worker changed it first. A push
+/// starting counts itself in `pushes`.
 async fn write_window(
     app: &AppState,
     priority: Priority,
     seen: &Window,
     next_at_ms: i64,
     scheduled: bool,
+    pushes: u64,
 ) -> Result<bool, AppError> {
-    let attrs = json!({"next_at_ms": next_at_ms, "scheduled": scheduled});
+    let attrs = json!({"next_at_ms": next_at_ms, "scheduled": scheduled, "pushes": pushes});
     let item = Item::new(window_key(priority), attrs.as_object().cloned().unwrap_or_default())
         .with_version(seen.version + 1)
         // A window older than a day means nothing: let the table forget idle queues.
@@ -191,15 +226,15 @@ pub async fn queue_changed(app: &AppState, priority: Priority) -> Result<Coalesc
             return Ok(Coalesced::Deferred);
         }
         if now >= window.next_at_ms {
-            if write_window(app, priority, &window, now + WINDOW_MS, false).await? {
-                return push_queue(app, priority).await;
+            if write_window(app, priority, &window, now + WINDOW_MS, false, window.pushes + 1).await? {
+                return push_queue(app, priority, window.pushes + 1).await;
             }
             continue;
         }
         // The timer first: a window marked scheduled must have one on its way. A spare timer
         // (another worker scheduled first) finds nothing to do.
         send_timer(app, priority, window.next_at_ms - now).await?;
-        if write_window(app, priority, &window, window.next_at_ms, true).await? {
+        if write_window(app, priority, &window, window.next_at_ms, true, window.pushes).await? {
             return Ok(Coalesced::Deferred);
         }
     }
@@ -227,8 +262,8 @@ pub async fn window_ended(app: &AppState, priority: Priority) -> Result<Option<C
             send_timer(app, priority, window.next_at_ms - now).await?;
             return Ok(None);
         }
-        if write_window(app, priority, &window, now + WINDOW_MS, false).await? {
-            return push_queue(app, priority).await.map(Some);
+        if write_window(app, priority, &window, now + WINDOW_MS, false, window.pushes + 1).await? {
+            return push_queue(app, priority, window.pushes + 1).await.map(Some);
         }
     }
 }
@@ -236,14 +271,16 @@ pub async fn window_ended(app: &AppState, priority: Priority) -> Result<Option<C
 /// A queue watcher's connection and where its ticket stands now.
 struct Ranked {
     conn: String,
+    /// The subscription's index entry (number, ticket, nonce).
+    entry: String,
     ticket: String,
     at: QueuePosition,
     estimate: estimate::Estimate,
 }
 
-/// Pushes `priority`'s queue as it stands now to every watcher whose label changed, and its
-/// length to staff watching the queues.
-async fn push_queue(app: &AppState, priority: Priority) -> Result<Coalesced, AppError> {
+/// Push number `push` of `priority`'s queue: the queue as it stands now to every watcher whose
+/// label changed, and its length to staff watching the queues.
+async fn push_queue(app: &AppState, priority: Priority, push: u64) -> Result<Coalesced, AppError> {
     let started = std::time::Instant::now();
     let summary_key = tickets::summary_key(priority);
     let (watchers, queue, summary, staff) = tokio::join!(
@@ -261,49 +298,47 @@ async fn push_queue(app: &AppState, priority: Priority) -> Result<Coalesced, App
     let ranked: Vec<Ranked> = watchers
         .into_iter()
         // A watcher whose ticket left the queue heard from that ticket's own update.
-        .filter_map(|(number, ticket, conn)| {
-            let position = queue.binary_search(&number).ok()? as u64 + 1;
+        .filter_map(|w| {
+            let position = queue.binary_search(&w.number).ok()? as u64 + 1;
             let at = QueuePosition { priority, position, length };
             let estimate = estimate::estimate(summary.as_ref(), position, target);
-            Some(Ranked { conn, ticket, at, estimate })
+            Some(Ranked { conn: w.conn, entry: w.entry, ticket: w.ticket, at, estimate })
         })
         .collect();
-    let changed: Vec<&Ranked> = {
-        let sent = app.live_labels.lock();
-        let before = sent.get(&priority);
-        ranked
-            .iter()
-            .filter(|r| before.and_then(|b| b.get(&r.conn)) != Some(&(r.ticket.clone(), r.at.position, r.at.length)))
-            .collect()
-    };
-    let unchanged = ranked.len() - changed.len();
-    let mut sent_now: HashMap<String, Label> = HashMap::with_capacity(changed.len());
+    let candidates: Vec<(String, String, &Ranked)> =
+        ranked.iter().map(|r| (r.conn.clone(), label(&r.entry, &r.at), r)).collect();
+    let send = app.live_labels.changed(priority, push, &candidates);
+    let unchanged = send.iter().filter(|s| !**s).count();
+    let mut showing: HashMap<String, String> = HashMap::with_capacity(candidates.len());
+    let mut changed = Vec::with_capacity(candidates.len() - unchanged);
+    for ((conn, label, r), send) in candidates.iter().zip(send) {
+        if send {
+            changed.push((conn, label, *r));
+        } else {
+            showing.insert(conn.clone(), label.clone());
+        }
+    }
     let mut sent = 0;
     for chunk in changed.chunks(PUSH_CHUNK) {
         let pushes: Vec<(String, String)> = chunk
             .iter()
-            .map(|r| (r.conn.clone(), waiting_message(&r.ticket, &r.at, r.estimate, as_of.clone()).to_text()))
+            .map(|(conn, _, r)| {
+                ((*conn).clone(), waiting_message(&r.ticket, &r.at, r.estimate, as_of.clone()).to_text())
+            })
             .collect();
-        for (r, ok) in chunk.iter().zip(delivered(app, &pushes).await) {
+        for ((conn, label, _), ok) in chunk.iter().zip(delivered(app, &pushes).await) {
             if ok {
                 sent += 1;
-                sent_now.insert(r.conn.clone(), (r.ticket.clone(), r.at.position, r.at.length));
+                showing.insert((*conn).clone(), (*label).clone());
             }
         }
     }
+    app.live_labels.remember(priority, push, showing);
     if !staff.is_empty() {
         let message =
             json!({"type": "queue.changed", "topic": "queue", "priority": priority.as_str(), "length": length})
                 .to_string();
         sent += push_all(app, staff.iter().map(|s| (s.key.sk.clone(), message.clone())).collect()).await;
-    }
-    {
-        // Keep what still stands (watchers of this queue now), with what was just sent.
-        let mut labels = app.live_labels.lock();
-        let entry = labels.entry(priority).or_default();
-        let current: std::collections::HashSet<&str> = ranked.iter().map(|r| r.conn.as_str()).collect();
-        entry.retain(|conn, _| current.contains(conn.as_str()));
-        entry.extend(sent_now);
     }
     tracing::debug!(
         priority = priority.as_str(),
@@ -317,9 +352,18 @@ async fn push_queue(app: &AppState, priority: Priority) -> Result<Coalesced, App
     Ok(Coalesced::Pushed { sent, unchanged })
 }
 
-/// (number, ticket, connection) of every watcher of `priority`'s queue: a keys-only walk of
-/// each of its [`WATCH_SHARDS`] index partitions, all at once.
-async fn watchers(app: &AppState, priority: Priority) -> Result<Vec<(u64, String, String)>, AppError> {
+/// One watcher of a queue, from its index entry.
+struct Watcher {
+    number: u64,
+    ticket: String,
+    /// Number, ticket and nonce: changes whenever the subscription is re-indexed.
+    entry: String,
+    conn: String,
+}
+
+/// Every watcher of `priority`'s queue: a keys-only walk of each of its [`WATCH_SHARDS`] index
+/// partitions, all at once.
+async fn watchers(app: &AppState, priority: Priority) -> Result<Vec<Watcher>, AppError> {
     let walks = (0..WATCH_SHARDS).map(|shard| async move {
         let mut out = Vec::new();
         let mut cursor = None;
@@ -329,12 +373,15 @@ async fn watchers(app: &AppState, priority: Priority) -> Result<Vec<(u64, String
             let page = app.store.query(q).await?;
             for item in &page.items {
                 let Some(ik) = item.index_key(Index::Gsi1) else { continue };
-                let mut parts = ik.sk.splitn(3, '#');
-                let (Some(number), Some(ticket), Some(conn)) = (parts.next(), parts.next(), parts.next()) else {
+                let mut parts = ik.sk.splitn(4, '#');
+                let (Some(number), Some(ticket), Some(nonce), Some(conn)) =
+                    (parts.next(), parts.next(), parts.next(), parts.next())
+                else {
                     continue;
                 };
-                let Ok(number) = number.parse::<u64>() else { continue };
-                out.push((number, ticket.to_owned(), conn.to_owned()));
+                let Ok(n) = number.parse::<u64>() else { continue };
+                let entry = format!("{number}#{ticket}#{nonce}");
+                out.push(Watcher { number: n, ticket: ticket.to_owned(), entry, conn: conn.to_owned() });
             }
             cursor = page.next_cursor;
             if cursor.is_none() {
@@ -356,6 +403,17 @@ impl LiveConsumer {
     pub fn shared(app: AppState) -> Arc<dyn Consumer> {
         Arc::new(Self { app })
     }
+}
+
+/// Whether `event` changed what a ticket's subscribers see: its place (a queue changed), its
+/// status or its priority, or the ticket is new or merged away.
+fn visible_change(event: &DomainEvent, queues_changed: bool) -> bool {
+    let p = &event.payload;
+    let moved = |field: &str, from: &str| p.get(from).is_some_and(|f| Some(f) != p.get(field));
+    queues_changed
+        || matches!(event.kind.as_str(), "ticket.created" | "ticket.merged")
+        || moved("status", "from_status")
+        || moved("priority", "from_priority")
 }
 
 fn priority_of(v: &Value) -> Option<Priority> {
@@ -401,10 +459,15 @@ impl Consumer for LiveConsumer {
             .unwrap_or_default();
         let lag = app.clock.now() - event.occurred_at;
         tracing::debug!(event = %event.id, lag_ms = lag.whole_milliseconds() as i64, "live update starts");
-        // The ticket as it stands now (a later event may have moved it again; pushing the
-        // current state is what subscribers want).
-        if let Some(ticket) = tickets::get(app.store.as_ref(), &tenant, &id).await.map_err(|e| fail(e.into()))? {
-            push_own(app, &ticket.value).await.map_err(fail)?;
+        if visible_change(event, !queues.is_empty()) {
+            // The ticket as it stands now (a later event may have moved it again; pushing the
+            // current state is what subscribers want). Waiting in a queue this change touched,
+            // it is told by that queue's push.
+            if let Some(t) = tickets::get(app.store.as_ref(), &tenant, &id).await.map_err(|e| fail(e.into()))? {
+                let t = t.value;
+                let told_by_queue = t.queue.is_some() && t.status.waits_for_staff() && queues.contains(&t.priority);
+                push_own(app, &t, !told_by_queue).await.map_err(fail)?;
+            }
         }
         for p in queues {
             queue_changed(app, p).await.map_err(fail)?;

@@ -153,8 +153,12 @@ async fn connection(app: &AppState, connection_id: &str) -> Result<(Item, Actor)
     Ok((item, actor))
 }
 
-/// The subscription item; for a waiting ticket, indexed among its queue's watchers.
-fn subscription_item(topic: &str, connection_id: &str, ticket: Option<&Ticket>, expires_at: i64) -> Item {
+/// The subscription item; for a waiting ticket, indexed among its queue's watchers, with a
+/// fresh `nonce`: every (re-)indexing follows something sent to the subscriber outside its
+/// queue's pushes (the subscription's snapshot, a change of the ticket itself), so a queue
+/// push never takes what it sent before for what the subscriber shows now
+/// ([`fanout::SentLabels`]).
+fn subscription_item(topic: &str, connection_id: &str, ticket: Option<&Ticket>, expires_at: i64, nonce: &str) -> Item {
     let mut attrs = json!({"conn": connection_id});
     if let Some(t) = ticket {
         attrs["ticket"] = json!(t.id.to_string());
@@ -162,8 +166,8 @@ fn subscription_item(topic: &str, connection_id: &str, ticket: Option<&Ticket>, 
     }
     let mut item = Item::new(topic_key(topic, connection_id), obj(attrs)).with_expiry(expires_at);
     if let Some((t, slot)) = ticket.and_then(|t| t.queue.filter(|_| t.status.waits_for_staff()).map(|s| (t, s))) {
-        // Number, ticket and connection in the index key: the fan-out walks it keys only.
-        let sk = format!("{}#{}#{connection_id}", tickets::queue_sort_key(slot.number), t.id);
+        // Number, ticket, nonce and connection in the index key: the fan-out walks it keys only.
+        let sk = format!("{}#{}#{nonce}#{connection_id}", tickets::queue_sort_key(slot.number), t.id);
         let partition = watch_partition(t.priority, watch_shard(connection_id));
         item = item.with_index(Index::Gsi1, IndexKey::new(partition, sk));
     }
@@ -184,20 +188,20 @@ async fn subscribe(app: &AppState, connection_id: &str, topic: &str) -> Result<V
             let standing = super::standing(app, &t).await?;
             let as_of = kt_domain::timestamp(t.updated_at);
             let snapshot = position_message(&t, standing.as_ref(), as_of).to_value();
-            (subscription_item(topic, connection_id, Some(&t), expires), Some(snapshot))
+            (subscription_item(topic, connection_id, Some(&t), expires, &app.ids.ulid().to_string()), Some(snapshot))
         }
         Topic::Queue => {
             if !actor.role.is_house_staff() || actor.tenant_bound || !policy::may(&actor, Permission::ManageAllTickets)
             {
                 return Err(AppError::NotFound);
             }
-            (subscription_item(topic, connection_id, None, expires), None)
+            (subscription_item(topic, connection_id, None, expires, ""), None)
         }
         Topic::User(id) => {
             if id != actor.user {
                 return Err(AppError::NotFound);
             }
-            (subscription_item(topic, connection_id, None, expires), None)
+            (subscription_item(topic, connection_id, None, expires, ""), None)
         }
     };
     app.store.put(item, Cond::None).await?;
