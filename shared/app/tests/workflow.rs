@@ -547,3 +547,34 @@ async fn the_requester_rates_a_resolved_ticket_once_in_the_portal_or_by_the_mail
     assert_eq!((counts.satisfaction.count, counts.satisfaction.average), (2, 4.5));
     assert_eq!(counts.satisfaction.by_rating, [0, 0, 0, 1, 1]);
 }
+
+/// A group's lease: a second dispatcher never waits (it asks the holder for another walk),
+/// only the holder releases it, an expired one is taken over, and groups are independent.
+#[tokio::test]
+async fn a_group_lease_is_released_only_by_its_holder_and_a_busy_walk_is_repeated() {
+    use assignment::{Taken, release_lease, take_lease};
+    let dir = tempfile::tempdir().expect("tmp");
+    let clock = std::sync::Arc::new(kt_domain::ManualClock::starting_now());
+    let app = kt_app::wiring::wire_with_clock(&Settings::local(dir.path()), clock.clone()).await.expect("wire").state;
+    let held = |t: Taken| match t {
+        Taken::Held(l) => l,
+        Taken::Busy => panic!("expected to hold the lease"),
+    };
+    let first = held(take_lease(&app, "g").await.expect("take"));
+    assert_eq!(take_lease(&app, "g").await.expect("take"), Taken::Busy, "held: asked to walk again");
+    assert_eq!(take_lease(&app, "g").await.expect("take"), Taken::Busy, "asked once is enough");
+    let other = held(take_lease(&app, "h").await.expect("take"));
+    let renewed = release_lease(&app, &first).await.expect("release").expect("the holder walks again");
+    assert_eq!(release_lease(&app, &renewed).await.expect("release"), None, "then lets go");
+    assert_eq!(release_lease(&app, &other).await.expect("release"), None);
+
+    // A holder that overran its lease cannot release its successor's.
+    let slow = held(take_lease(&app, "g").await.expect("take"));
+    clock.advance(time::Duration::seconds(61));
+    let next = held(take_lease(&app, "g").await.expect("expired: taken over"));
+    assert_eq!(release_lease(&app, &slow).await.expect("release"), None);
+    let key = kt_store::workflow::lease_key("g");
+    assert_eq!(app.store.get(&key).await.expect("get").map(|i| i.version), Some(next.version), "still the successor's");
+    assert_eq!(release_lease(&app, &next).await.expect("release"), None);
+    assert!(app.store.get(&key).await.expect("get").is_none());
+}

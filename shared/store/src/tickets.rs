@@ -100,9 +100,10 @@ pub fn queue_ops(priority: Priority, number: u64, id: &TicketId, delta: i64) -> 
 /// The 64 counters of a count-tree node (absent: all 0).
 fn counters(item: Option<&Item>) -> [i64; queue::RADIX as usize] {
     let mut out = [0; queue::RADIX as usize];
-    if let Some(item) = item {
-        for (i, c) in out.iter_mut().enumerate() {
-            *c = item.attrs.get(&counter_field(i as u8)).and_then(|v| v.as_i64()).unwrap_or(0);
+    for (name, value) in item.iter().flat_map(|i| i.attrs.iter()) {
+        let slot = name.strip_prefix('c').and_then(|n| n.parse::<usize>().ok()).filter(|n| *n < out.len());
+        if let (Some(slot), Some(n)) = (slot, value.as_i64()) {
+            out[slot] = n;
         }
     }
     out

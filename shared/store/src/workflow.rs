@@ -97,8 +97,10 @@ pub fn last_key(rule: &str) -> Key {
     Key::new("ASSIGNRULES", format!("LAST#{rule}"))
 }
 
-pub fn lease_key() -> Key {
-    Key::new("ASSIGNRULES", "LEASE")
+/// The lease of one group of rules (rules sharing agents), named by its first rule: one
+/// partition per group, so walks for unrelated rules never meet.
+pub fn lease_key(group: &str) -> Key {
+    Key::new(format!("ASSIGNLEASE#{group}"), "LEASE")
 }
 
 pub fn rule_item(r: &AssignmentRule, version: u64) -> Result<Item, StoreError> {

@@ -3,6 +3,7 @@
 
 mod relay;
 mod tickets;
+mod ws_pool;
 
 /// mimalloc: a fan-out allocates and frees a few small buffers per socket per push, and
 /// glibc's allocator was a tenth of the profile (`scripts/bench tickets`: last subscriber p50
@@ -55,8 +56,8 @@ enum Command {
         /// Position reads.
         #[arg(long, default_value_t = 2000)]
         reads: usize,
-        /// WebSocket subscribers, each watching one waiting ticket.
-        #[arg(long, default_value_t = 5000)]
+        /// WebSocket subscribers, each watching one waiting ticket (in a process of their own).
+        #[arg(long, default_value_t = 10_000)]
         subscribers: usize,
         /// Times the head of the queue leaves while they watch (each after a quiet second).
         #[arg(long, default_value_t = 20)]
@@ -70,6 +71,17 @@ enum Command {
         /// Seconds the storm lasts.
         #[arg(long, default_value_t = 20)]
         storm_seconds: u64,
+    },
+    /// (Internal) WebSocket subscribers in a process of their own, driven by `tickets` over
+    /// stdin/stdout.
+    #[command(hide = true)]
+    WsPool {
+        #[arg(long)]
+        addr: std::net::SocketAddr,
+        #[arg(long)]
+        host: String,
+        #[arg(long)]
+        cookie: String,
     },
     /// The outbox relay: entries relayed to their queue per second, and each relay call's time.
     Relay {
@@ -391,6 +403,7 @@ async fn main() -> anyhow::Result<()> {
             };
             tickets::run(o).await
         }
+        Command::WsPool { addr, host, cookie } => ws_pool::serve(addr, host, cookie).await,
         Command::Relay { backend: BackendArg::Local, entries } => relay::run(Backend::Local, entries).await,
         Command::Relay { backend: BackendArg::Aws, entries } => relay::run(Backend::Aws, entries.min(1000)).await,
         Command::Store { backend: BackendArg::Local, ops } => {

@@ -16,7 +16,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -50,9 +50,9 @@ pub struct Storm {
     pub seconds: u64,
 }
 
-struct Session {
-    cookie: String,
-    csrf: String,
+pub(crate) struct Session {
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 struct Host {
@@ -171,15 +171,17 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     });
 
     // 2. A High queue of `waiting` tickets (filed through the use case: set-up, not measured).
-    eprintln!("  filling the High queue with {} waiting tickets ...", o.waiting);
+    // Enough for every fan-out subscriber to watch a ticket behind each round's head.
+    let fill = o.waiting.max(o.subscribers + o.rounds + 1);
+    eprintln!("  filling the High queue with {fill} waiting tickets ...");
     let actor = kt_app::identity::sessions::actor_from_token(
         &app,
         dana.cookie.split("; ").find_map(|c| c.strip_prefix("__Host-kt_session=")).unwrap_or_default(),
     )
     .await
     .map_err(app_err)?;
-    let mut waiting = Vec::with_capacity(o.waiting);
-    for batch in (0..o.waiting).collect::<Vec<_>>().chunks(8) {
+    let mut waiting = Vec::with_capacity(fill);
+    for batch in (0..fill).collect::<Vec<_>>().chunks(8) {
         let filed = futures::future::join_all(batch.iter().map(|i| {
             let (app, actor, tenant) = (app.clone(), actor.clone(), tenant.clone());
             let input = NewTicket {
@@ -225,7 +227,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     print_rows(
         &format!(
             "Tickets on the {label}: {} filings at {} req/s, {} position reads with {} waiting (ms)",
-            o.creates, o.rate, o.reads, o.waiting
+            o.creates, o.rate, o.reads, fill
         ),
         std::mem::take(&mut rows),
         false,
@@ -248,60 +250,30 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     if subscribers == 0 || o.rounds == 0 {
         return finish(stop, workers, server, &dir).await;
     }
-    eprintln!("  opening {subscribers} WebSocket subscribers ...");
-    let watched = &waiting[waiting.len() - subscribers..];
-    let sockets = watchers(addr, acme, &dana, watched).await?;
-    // Each socket notes when it heard of the current round (nanoseconds since `base`); the
-    // last to hear wakes the driver. No message per arrival: the driver would compete with
-    // the sockets it measures.
-    let base = Instant::now();
-    let round = Arc::new(AtomicUsize::new(0));
-    let heard = Arc::new(AtomicUsize::new(0));
-    let all_heard = Arc::new(tokio::sync::Notify::new());
-    let arrivals: Arc<Vec<AtomicU64>> = Arc::new((0..subscribers).map(|_| AtomicU64::new(0)).collect());
-    for (i, mut ws) in sockets.into_iter().enumerate() {
-        let (round, heard, all_heard, arrivals) = (round.clone(), heard.clone(), all_heard.clone(), arrivals.clone());
-        tokio::spawn(async move {
-            let mut last_round = 0;
-            while let Some(Ok(Message::Text(t))) = ws.next().await {
-                let now = round.load(Ordering::Acquire);
-                if now > last_round && t.contains("\"ticket.position\"") {
-                    last_round = now;
-                    arrivals[i].store(base.elapsed().as_nanos() as u64, Ordering::Relaxed);
-                    if heard.fetch_add(1, Ordering::AcqRel) + 1 == subscribers {
-                        all_heard.notify_one();
-                    }
-                }
-            }
-        });
-    }
+    eprintln!("  opening {subscribers} WebSocket subscribers (in a process of their own) ...");
+    let watched: Vec<String> = waiting[waiting.len() - subscribers..].iter().map(|t| t.id.to_string()).collect();
+    let mut pool = crate::ws_pool::Pool::start(addr, acme, &dana.cookie, &watched).await?;
     eprintln!("  {} rounds: the head of the queue leaves, {subscribers} positions pushed each time ...", o.rounds);
     let mut last = Histogram::<u64>::new(3)?;
     let mut every = Histogram::<u64>::new(3)?;
     let fan_start = Instant::now();
-    for head in &waiting[..o.rounds] {
+    for (k, head) in waiting[..o.rounds].iter().enumerate() {
         // The first change after a quiet second is pushed at once.
         tokio::time::sleep(Duration::from_millis(1100)).await;
-        heard.store(0, Ordering::Release);
-        round.fetch_add(1, Ordering::AcqRel);
-        let t0 = base.elapsed().as_nanos() as u64;
+        pool.round(k + 1).await?;
         let res = host
             .request(reqwest::Method::PATCH, "localhost", &format!("{tickets_path}/{}", head.id), &staff)
             .json(&json!({"status": "in_progress"}))
             .send()
             .await?;
         anyhow::ensure!(res.status() == 200, "take answered {}", res.status());
-        tokio::time::timeout(Duration::from_secs(30), all_heard.notified())
-            .await
-            .context("subscribers did not all hear of the change within 30 s")?;
-        let mut latest = t0;
-        for a in arrivals.iter() {
-            let at = a.load(Ordering::Relaxed);
-            every.record(at.saturating_sub(t0).max(1))?;
-            latest = latest.max(at);
+        let arrivals = pool.heard(k + 1).await?;
+        for a in &arrivals {
+            every.record((*a).max(1))?;
         }
-        last.record(latest.saturating_sub(t0).max(1))?;
+        last.record(arrivals.iter().copied().max().unwrap_or(1).max(1))?;
     }
+    pool.stop().await;
     let fan_elapsed = fan_start.elapsed();
     print_rows(
         &format!(
@@ -322,22 +294,20 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     finish(stop, workers, server, &dir).await
 }
 
-/// Opens one socket per ticket, each subscribed to its ticket (snapshot read).
-async fn watchers(
+/// Opens one socket per ticket id, each subscribed to its ticket (snapshot read).
+pub(crate) async fn subscribe_all(
     addr: SocketAddr,
     host: &str,
     who: &Session,
-    tickets: &[kt_domain::ticket::Ticket],
+    tickets: &[String],
 ) -> anyhow::Result<Vec<Socket>> {
     let mut sockets = Vec::with_capacity(tickets.len());
     for batch in tickets.chunks(100) {
-        let opened = futures::future::join_all(batch.iter().map(|t| async {
+        let opened = futures::future::join_all(batch.iter().map(|t| async move {
             let mut ws = connect(addr, host, who).await?;
             next_json(&mut ws).await?; // hello
-            ws.send(Message::Text(
-                json!({"type": "subscribe", "topic": format!("ticket:{}", t.id)}).to_string().into(),
-            ))
-            .await?;
+            ws.send(Message::Text(json!({"type": "subscribe", "topic": format!("ticket:{t}")}).to_string().into()))
+                .await?;
             let subscribed = next_json(&mut ws).await?;
             anyhow::ensure!(subscribed["type"] == "subscribed", "{subscribed}");
             let snapshot = next_json(&mut ws).await?;
@@ -368,7 +338,8 @@ async fn storm(
     label: &str,
 ) -> anyhow::Result<()> {
     eprintln!("  storm: opening {} WebSocket subscribers ...", watched.len());
-    let sockets = watchers(host.addr, acme, dana, watched).await?;
+    let ids: Vec<String> = watched.iter().map(|t| t.id.to_string()).collect();
+    let sockets = subscribe_all(host.addr, acme, dana, &ids).await?;
     // Each socket keeps its last position message and when it came.
     let last: Arc<Vec<std::sync::Mutex<Option<(Instant, u64, u64)>>>> =
         Arc::new((0..sockets.len()).map(|_| std::sync::Mutex::new(None)).collect());

@@ -3,13 +3,17 @@
 //! back in the queue, handed back) or capacity may have freed up (a ticket resolved or closed,
 //! a rule changed); the minute sweep does the same, so nothing waits for an event that was
 //! missed. Walking rather than assigning the ticket an event names keeps the queue's order
-//! when events arrive out of order. One dispatcher assigns at a time (a lease item), so two
-//! never fill the same agent past capacity. Without rules, or with no agent under capacity,
-//! a walk reads nothing but the rules and the loads.
+//! when events arrive out of order. Rules that share agents form a group; one dispatcher walks
+//! a group at a time under the group's lease, so two never fill the same agent past capacity,
+//! while groups of different rules (different tenants' agents) walk independently. A lease is
+//! an item whose version is its holder's nonce: only its holder releases it (a conditional
+//! delete), it expires by itself after [`LEASE_SECS`], and a dispatcher that finds it held
+//! does not wait: it marks the lease `again` (changing its version), and the holder, finding
+//! its release refused, walks once more. Without rules, or with no agent under capacity, a
+//! walk reads nothing but the rules and the loads.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use kt_domain::DomainEvent;
@@ -241,30 +245,113 @@ pub async fn workload(app: &AppState, actor: &Actor) -> Result<Vec<AgentLoad>, A
     Ok(out)
 }
 
-/// The lease one dispatcher holds while it assigns; `None` when another holds it.
-async fn take_lease(app: &AppState) -> Result<Option<String>, AppError> {
-    let token = app.ids.ulid().to_string();
+/// A group's lease as its holder knows it: the version it last wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    pub group: String,
+    pub version: u64,
+}
+
+/// What became of an attempt to take a group's lease.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Taken {
+    Held(Lease),
+    /// Another dispatcher holds it and has been asked to walk again.
+    Busy,
+}
+
+fn lease_item(app: &AppState, group: &str, again: bool) -> (Item, u64) {
+    // A nonce as the version: no one else writes the same one.
+    let version = (app.ids.ulid().random() as u64).max(1);
     let mut attrs = serde_json::Map::new();
-    attrs.insert("holder".into(), serde_json::Value::String(token.clone()));
-    let item = Item::new(workflow::lease_key(), attrs).with_expiry(app.clock.now_unix() + LEASE_SECS);
-    for attempt in 0..20 {
-        match app.store.put(item.clone(), Cond::NotExists).await {
-            Ok(()) => return Ok(Some(token)),
-            Err(e) if e.is_conflict() => {
-                if attempt < 19 {
-                    tokio::time::sleep(Duration::from_millis(25)).await;
-                }
-            }
+    attrs.insert("again".into(), serde_json::Value::Bool(again));
+    let item = Item::new(workflow::lease_key(group), attrs)
+        .with_version(version)
+        .with_expiry(app.clock.now_unix() + LEASE_SECS);
+    (item, version)
+}
+
+/// Takes `group`'s lease, or, when another dispatcher holds it, asks that one to walk again.
+pub async fn take_lease(app: &AppState, group: &str) -> Result<Taken, AppError> {
+    // Bounded: each round either takes the lease, marks it, or finds it gone and tries again.
+    for _ in 0..5 {
+        let (item, version) = lease_item(app, group, false);
+        match app.store.put(item, Cond::NotExists).await {
+            Ok(()) => return Ok(Taken::Held(Lease { group: group.to_owned(), version })),
+            Err(e) if e.is_conflict() => {}
+            Err(e) => return Err(e.into()),
+        }
+        let Some(held) = app.store.get(&workflow::lease_key(group)).await? else { continue };
+        if held.attrs.get("again").and_then(serde_json::Value::as_bool) == Some(true) {
+            return Ok(Taken::Busy);
+        }
+        let mut marked = held.clone();
+        marked.attrs.insert("again".into(), serde_json::Value::Bool(true));
+        marked.version = (app.ids.ulid().random() as u64).max(1);
+        match app.store.put(marked, Cond::Version(held.version)).await {
+            Ok(()) => return Ok(Taken::Busy),
+            Err(e) if e.is_conflict() => {}
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(None)
+    Ok(Taken::Busy)
 }
 
-async fn release_lease(app: &AppState) {
-    if let Err(e) = app.store.delete(&workflow::lease_key(), Cond::None).await {
-        tracing::warn!(error = %e, "could not release the assignment lease; it expires by itself");
+/// Releases `lease` if it is still the holder's. `Some(lease)` when another dispatcher asked
+/// for another walk meanwhile: the lease is held again (renewed), walk and release again.
+pub async fn release_lease(app: &AppState, lease: &Lease) -> Result<Option<Lease>, AppError> {
+    let key = workflow::lease_key(&lease.group);
+    match app.store.delete(&key, Cond::Version(lease.version)).await {
+        Ok(()) => return Ok(None),
+        Err(e) if e.is_conflict() => {}
+        Err(e) => return Err(e.into()),
     }
+    let Some(held) = app.store.get(&key).await? else { return Ok(None) };
+    if held.attrs.get("again").and_then(serde_json::Value::as_bool) != Some(true) {
+        // Taken over by another dispatcher after it expired: theirs now.
+        return Ok(None);
+    }
+    let (item, version) = lease_item(app, &lease.group, false);
+    match app.store.put(item, Cond::Version(held.version)).await {
+        Ok(()) => Ok(Some(Lease { group: lease.group.clone(), version })),
+        // Changed again meanwhile: someone else's now, or marked once more; either way
+        // another walk follows (theirs, or the next event's).
+        Err(e) if e.is_conflict() => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The enabled rules in groups sharing agents (connected through any agent), each named by
+/// its first rule's id.
+fn groups(rules: &[AssignmentRule]) -> Vec<(String, Vec<AssignmentRule>)> {
+    let mut parent: Vec<usize> = (0..rules.len()).collect();
+    fn root(parent: &mut [usize], i: usize) -> usize {
+        let mut r = i;
+        while parent[r] != r {
+            r = parent[r];
+        }
+        parent[i] = r;
+        r
+    }
+    for i in 0..rules.len() {
+        for j in i + 1..rules.len() {
+            if rules[i].agents.iter().any(|a| rules[j].agents.contains(a)) {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut out: BTreeMap<usize, Vec<AssignmentRule>> = BTreeMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        let g = root(&mut parent, i);
+        out.entry(g).or_default().push(r.clone());
+    }
+    out.into_values()
+        .map(|rs| {
+            let name = rs.iter().map(|r| r.id.clone()).min().unwrap_or_default();
+            (name, rs)
+        })
+        .collect()
 }
 
 /// Who the rules give `t` to, if anyone: the first matching rule with an agent under capacity.
@@ -324,12 +411,12 @@ pub struct Dispatched {
     /// Unassigned waiting tickets the walk saw that a rule matched but no agent had room for
     /// (the walk stops reading once no agent has room, so this is a lower bound).
     pub waiting: usize,
-    /// Whether another dispatcher held the lease (this one did nothing).
+    /// Whether another dispatcher held a group's lease (it was asked to walk that group again).
     pub busy: bool,
 }
 
-/// Walks the queue (Critical first, oldest first) assigning unassigned tickets while any
-/// matching rule has an agent with room; stops as soon as no rule has room left.
+/// Walks the queue (Critical first, oldest first) for each group of rules that has an agent
+/// with room, assigning unassigned tickets until no rule of the group has room left.
 pub async fn dispatch(app: &AppState) -> Result<Dispatched, AppError> {
     let store = app.store.as_ref();
     let rules: Vec<AssignmentRule> = workflow::rules(store).await?.into_iter().filter(|r| r.enabled).collect();
@@ -337,54 +424,71 @@ pub async fn dispatch(app: &AppState) -> Result<Dispatched, AppError> {
         return Ok(Dispatched::default());
     }
     let agents: Vec<UserId> = rules.iter().flat_map(|r| r.agents.clone()).collect();
-    let mut loads = workflow::loads(store, &agents).await?;
-    if !rules.iter().any(|r| r.has_capacity(&loads)) {
-        return Ok(Dispatched::default());
-    }
-    if take_lease(app).await?.is_none() {
-        return Ok(Dispatched { busy: true, ..Dispatched::default() });
-    }
-    let result = async {
-        // Read again under the lease: another dispatcher may have assigned meanwhile.
-        loads = workflow::loads(store, &agents).await?;
-        let mut last = workflow::last_assigned(store, &rules).await?;
-        let mut out = Dispatched::default();
-        let mut scanned = 0;
-        for priority in Priority::ALL.into_iter().rev() {
-            let mut cursor = None;
-            loop {
-                let full = !rules.iter().any(|r| r.has_capacity(&loads));
-                if out.assigned >= MAX_PER_WALK || scanned >= MAX_SCAN || full {
-                    return Ok(out);
-                }
-                let page = store.query(tickets::queue_query(priority).limit(100).after(cursor)).await?;
-                scanned += page.items.len();
-                for item in &page.items {
-                    let t: Ticket = item.to_entity()?;
-                    if t.assignee.is_some() || !rules.iter().any(|r| r.matches(&t)) {
-                        continue;
-                    }
-                    let Some((rule, agent)) = choose(&rules, &loads, &last, &t) else {
-                        out.waiting += 1;
-                        continue;
-                    };
-                    if assign(app, &t, item.version, rule, &agent).await? {
-                        out.assigned += 1;
-                        *loads.entry(agent.clone()).or_insert(0) += 1;
-                        last.insert(rule.id.clone(), agent);
-                    }
-                }
-                cursor = page.next_cursor;
-                if cursor.is_none() {
-                    break;
-                }
+    let loads = workflow::loads(store, &agents).await?;
+    let mut out = Dispatched::default();
+    for (group, rules) in groups(&rules) {
+        if !rules.iter().any(|r| r.has_capacity(&loads)) {
+            continue;
+        }
+        let Taken::Held(mut lease) = take_lease(app, &group).await? else {
+            out.busy = true;
+            continue;
+        };
+        loop {
+            let walked = walk(app, &rules).await;
+            let again = release_lease(app, &lease).await;
+            let walked = walked?;
+            out.assigned += walked.assigned;
+            out.waiting += walked.waiting;
+            match again? {
+                Some(renewed) => lease = renewed,
+                None => break,
             }
         }
-        Ok::<_, AppError>(out)
     }
-    .await;
-    release_lease(app).await;
-    result
+    Ok(out)
+}
+
+/// One walk for one group of rules, under its lease.
+async fn walk(app: &AppState, rules: &[AssignmentRule]) -> Result<Dispatched, AppError> {
+    let store = app.store.as_ref();
+    let agents: Vec<UserId> = rules.iter().flat_map(|r| r.agents.clone()).collect();
+    // Read under the lease: another dispatcher may have assigned meanwhile.
+    let mut loads = workflow::loads(store, &agents).await?;
+    let mut last = workflow::last_assigned(store, rules).await?;
+    let mut out = Dispatched::default();
+    let mut scanned = 0;
+    for priority in Priority::ALL.into_iter().rev() {
+        let mut cursor = None;
+        loop {
+            let full = !rules.iter().any(|r| r.has_capacity(&loads));
+            if out.assigned >= MAX_PER_WALK || scanned >= MAX_SCAN || full {
+                return Ok(out);
+            }
+            let page = store.query(tickets::queue_query(priority).limit(100).after(cursor)).await?;
+            scanned += page.items.len();
+            for item in &page.items {
+                let t: Ticket = item.to_entity()?;
+                if t.assignee.is_some() || !rules.iter().any(|r| r.matches(&t)) {
+                    continue;
+                }
+                let Some((rule, agent)) = choose(rules, &loads, &last, &t) else {
+                    out.waiting += 1;
+                    continue;
+                };
+                if assign(app, &t, item.version, rule, &agent).await? {
+                    out.assigned += 1;
+                    *loads.entry(agent.clone()).or_insert(0) += 1;
+                    last.insert(rule.id.clone(), agent);
+                }
+            }
+            cursor = page.next_cursor;
+            if cursor.is_none() {
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Whether an event may have made a ticket assignable or freed an agent's capacity: a ticket
