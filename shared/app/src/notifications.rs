@@ -356,9 +356,9 @@ fn branded_mail(
 /// Tells the requesters of tickets now among the first three of `priority`'s queue, once per
 /// stay in the queue; tickets that entered there are not told (they knew from the start).
 async fn near_front(app: &AppState, priority: Priority) -> Result<(), AppError> {
-    let page = app.store.query(tickets::queue_query(priority).limit(3)).await?;
-    for (i, item) in page.items.iter().enumerate() {
-        let t: Ticket = item.to_entity()?;
+    let (page, _) = tickets::queue_page(app.store.as_ref(), priority, 3, None).await?;
+    for (i, t) in page.into_iter().enumerate() {
+        let t: Ticket = t.value;
         let Some(slot) = t.queue else { continue };
         if slot.entered_position <= 3 {
             continue;

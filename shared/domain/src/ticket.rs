@@ -167,6 +167,17 @@ impl Category {
         Category::FeatureRequest,
     ];
 
+    /// The word in the API and in keys (`technical_support`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::TechnicalSupport => "technical_support",
+            Category::Billing => "billing",
+            Category::GeneralInquiry => "general_inquiry",
+            Category::BugReport => "bug_report",
+            Category::FeatureRequest => "feature_request",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Category::TechnicalSupport => "Technical Support",
@@ -624,6 +635,18 @@ pub mod estimate {
 /// [`prefix_nodes`] names (one per set bit of the number, at most [`DEPTH`]); entering or
 /// leaving adds ±1 to the nodes [`update_nodes`] names (at most [`DEPTH`] + 1). Node
 /// [`ROOT`] covers every number: it is the queue's length.
+#[cfg(test)]
+mod category_tests {
+    use super::Category;
+
+    #[test]
+    fn category_words_are_the_serialized_ones() {
+        for c in Category::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

@@ -204,10 +204,16 @@ pub const MAX_RULES: usize = 100;
 
 impl AssignmentRule {
     pub fn matches(&self, t: &Ticket) -> bool {
+        self.matches_parts(&t.tenant, &t.org, t.category.as_str())
+    }
+
+    /// [`Self::matches`] from what the queue's keys hold: tenant, organization and the
+    /// category's word.
+    pub fn matches_parts(&self, tenant: &TenantId, org: &OrgId, category: &str) -> bool {
         self.enabled
-            && self.tenant.as_ref().is_none_or(|x| *x == t.tenant)
-            && self.org.as_ref().is_none_or(|o| *o == t.org)
-            && (self.categories.is_empty() || self.categories.contains(&t.category))
+            && self.tenant.as_ref().is_none_or(|x| x == tenant)
+            && self.org.as_ref().is_none_or(|o| o == org)
+            && (self.categories.is_empty() || self.categories.iter().any(|c| c.as_str() == category))
     }
 
     /// Whether any of this rule's agents is under capacity.

@@ -8,7 +8,8 @@
 //!   sum of its items' sizes up once; reading nothing still costs one unit;
 //! * writes: 1 WCU per 1 KB of the larger of the old and the new item, also when a condition
 //!   fails; every index whose key the item has (before or after) is written too, in the index's
-//!   own partition, twice when the key moved (a delete there and a put elsewhere);
+//!   own partition, twice when the key moved (a delete there and a put elsewhere); a keys-only
+//!   index ([`Index::keys_only`]) only when its key changes, at the size of the keys;
 //! * transactions: 2 units per unit above for each item (condition checks bill as writes);
 //!   their index writes are ordinary writes;
 //! * TTL deletions are free.
@@ -155,6 +156,17 @@ impl MeteredStore {
         for index in Index::GSIS {
             let before = old.and_then(|i| i.index_key(index));
             let after = new.and_then(|i| i.index_key(index));
+            if index.keys_only() {
+                if before != after {
+                    for (k, item) in [(before, old), (after, new)] {
+                        if let (Some(k), Some(item)) = (k, item) {
+                            let bytes = item.key.pk.len() + item.key.sk.len() + k.pk.len() + k.sk.len() + 16;
+                            self.meter.add(index, &k.pk, Units { rcu: 0.0, wcu: write_units(bytes) });
+                        }
+                    }
+                }
+                continue;
+            }
             match (before, after) {
                 (Some(b), Some(a)) if b == a => {
                     let bytes = old.map(item_size).unwrap_or(0).max(new.map(item_size).unwrap_or(0));

@@ -50,6 +50,14 @@ impl Index {
         }
     }
 
+    /// Whether the index holds only keys (the table's and its own; DynamoDB's `KEYS_ONLY`): a
+    /// write to an item in it touches the index only when that key changes, and a query of it
+    /// answers keys, whatever it asks. gsi3 (the work queue) is one: its readers rank by key or
+    /// read the few items they show by their table key.
+    pub fn keys_only(self) -> bool {
+        matches!(self, Index::Gsi3)
+    }
+
     /// Attribute names of the index's partition and sort key.
     pub fn key_attrs(self) -> (&'static str, &'static str) {
         match self {

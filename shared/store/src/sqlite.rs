@@ -49,7 +49,9 @@ fn key_columns(index: Index) -> String {
             if *g == index { format!("{pk}, {sk}") } else { "NULL, NULL".to_owned() }
         })
         .collect();
-    format!("pk, sk, {}, version, expires_at, '{{}}'", gsis.join(", "))
+    // A keys-only index holds neither version nor expiry (as on DynamoDB).
+    let own = if index.keys_only() { "0, NULL" } else { "version, expires_at" };
+    format!("pk, sk, {}, {own}, '{{}}'", gsis.join(", "))
 }
 
 #[derive(Clone)]
@@ -462,7 +464,8 @@ fn run_query(conn: &Connection, query: &Query, after: Option<&Position>, now: i6
     let order = if gsi { format!("{isk} {dir}, pk {dir}, sk {dir}") } else { format!("sk {dir}") };
     // Keys only: the table key, the queried index's key, version and expiry, which the
     // covering index holds: the rows (and their bodies) are never read.
-    let columns = if query.keys_only { key_columns(query.index) } else { COLUMNS.to_owned() };
+    let columns =
+        if query.keys_only || query.index.keys_only() { key_columns(query.index) } else { COLUMNS.to_owned() };
     let mut sql = format!("SELECT {columns} FROM items WHERE {sql_where} ORDER BY {order}");
     if let Some(limit) = query.limit {
         // One extra row tells whether another page exists.

@@ -7,8 +7,8 @@ use crate::model::Index;
 pub struct TableDef {
     pub partition_key: &'static str,
     pub sort_key: &'static str,
-    /// (index name, partition key attribute, sort key attribute); all string keys, all
-    /// attributes projected.
+    /// (index name, partition key attribute, sort key attribute); all string keys; every
+    /// attribute projected but where [`Index::keys_only`] says keys only.
     pub gsis: [(&'static str, &'static str, &'static str); 3],
     pub ttl_attribute: &'static str,
     pub stream_view: &'static str,
@@ -52,5 +52,6 @@ mod tests {
             assert_eq!((def.1, def.2), index.key_attrs());
         }
         assert_eq!(key_attributes().len(), 8);
+        assert_eq!(Index::GSIS.iter().filter(|i| i.keys_only()).collect::<Vec<_>>(), [&Index::Gsi3]);
     }
 }

@@ -2,8 +2,11 @@
 //!
 //! * `T#<t>#TICKET#<id>` / `TICKET`: the ticket; gsi1 `T#<t>#TICKETS` / id (the tenant's
 //!   tickets, newest last), gsi2 `T#<t>#ORG#<org>#TICKETS` / id (an organization's), gsi3
-//!   `QUEUE#<priority>` / queue number (zero-padded) while it waits: the queue itself, across
-//!   tenants, in order.
+//!   `QUEUE#<priority>` / `<queue number, zero-padded>#<org>#<category>#<a|u>` while it waits:
+//!   the queue itself, across tenants, in order. gsi3 holds keys only ([`Index::keys_only`]):
+//!   a reply to a waiting ticket does not copy it there; what the assignment walk matches rules
+//!   on (tenant in the table key, organization, category, assigned or not) is in the keys, and
+//!   listings read the tickets they show by their table keys ([`queue_page`]).
 //! * `T#<t>#TICKETNO#<n>` / `TICKETNO`: number -> id, unique per tenant.
 //! * `T#<t>#COUNTERS` / `TICKETS`: the tenant's ticket-number counter.
 //! * `QUEUE#<priority>#CT#<level>#<index>#<copy>` / `CT`: one copy of one node of the
@@ -64,7 +67,9 @@ pub fn item(t: &Ticket, version: u64) -> Result<Item, StoreError> {
         .with_index(Index::Gsi1, IndexKey::new(format!("T#{}#TICKETS", t.tenant), t.id.as_str()))
         .with_index(Index::Gsi2, IndexKey::new(format!("T#{}#ORG#{}#TICKETS", t.tenant, t.org), t.id.as_str()));
     if let Some(slot) = t.queue.filter(|_| t.status.waits_for_staff()) {
-        item = item.with_index(Index::Gsi3, IndexKey::new(queue_partition(t.priority), queue_sort_key(slot.number)));
+        let assigned = if t.assignee.is_some() { "a" } else { "u" };
+        let sk = format!("{}#{}#{}#{assigned}", queue_sort_key(slot.number), t.org, t.category.as_str());
+        item = item.with_index(Index::Gsi3, IndexKey::new(queue_partition(t.priority), sk));
     }
     Ok(item)
 }
@@ -285,9 +290,76 @@ pub fn list_query(tenant: &TenantId, org: Option<&OrgId>) -> Query {
     }
 }
 
-/// The waiting tickets of `priority`'s queue, across tenants, first in first.
+/// The waiting tickets of `priority`'s queue, across tenants, first in first (keys only).
 pub fn queue_query(priority: Priority) -> Query {
     Query::partition(Index::Gsi3, queue_partition(priority))
+}
+
+/// A waiting ticket as the queue's index knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueEntry {
+    pub key: Key,
+    pub number: u64,
+    pub tenant: TenantId,
+    pub ticket: TicketId,
+    pub org: OrgId,
+    pub category: String,
+    pub assigned: bool,
+}
+
+fn queue_entry(item: &Item) -> Option<QueueEntry> {
+    let ik = item.index_key(Index::Gsi3)?;
+    let mut parts = ik.sk.split('#');
+    let number = parts.next()?.parse().ok()?;
+    let org = OrgId::try_from(parts.next()?.to_owned()).ok()?;
+    let category = parts.next()?.to_owned();
+    let assigned = parts.next()? == "a";
+    let rest = item.key.pk.strip_prefix("T#")?;
+    let (tenant, ticket) = rest.split_once("#TICKET#")?;
+    Some(QueueEntry {
+        key: item.key.clone(),
+        number,
+        tenant: TenantId::try_from(tenant.to_owned()).ok()?,
+        ticket: TicketId::try_from(ticket.to_owned()).ok()?,
+        org,
+        category,
+        assigned,
+    })
+}
+
+/// One page of `priority`'s queue as keys, first in first.
+pub async fn queue_entries(
+    store: &dyn Store,
+    priority: Priority,
+    limit: u32,
+    cursor: Option<String>,
+) -> Result<(Vec<QueueEntry>, Option<String>), StoreError> {
+    let page = store.query(queue_query(priority).limit(limit).after(cursor)).await?;
+    Ok((page.items.iter().filter_map(queue_entry).collect(), page.next_cursor))
+}
+
+/// The tickets of `entries`, read by their table keys in one batch per 100, in order (one that
+/// vanished meanwhile is left out).
+pub async fn tickets_of(store: &dyn Store, entries: &[QueueEntry]) -> Result<Vec<Versioned<Ticket>>, StoreError> {
+    let mut out = Vec::with_capacity(entries.len());
+    for chunk in entries.chunks(crate::limits::MAX_BATCH_GET) {
+        let keys: Vec<Key> = chunk.iter().map(|e| e.key.clone()).collect();
+        for item in store.get_many(&keys).await?.into_iter().flatten() {
+            out.push(Versioned { version: item.version, value: item.to_entity()? });
+        }
+    }
+    Ok(out)
+}
+
+/// One page of `priority`'s queue, the tickets themselves, first in first.
+pub async fn queue_page(
+    store: &dyn Store,
+    priority: Priority,
+    limit: u32,
+    cursor: Option<String>,
+) -> Result<(Vec<Versioned<Ticket>>, Option<String>), StoreError> {
+    let (entries, next) = queue_entries(store, priority, limit, cursor).await?;
+    Ok((tickets_of(store, &entries).await?, next))
 }
 
 /// Aggregate counters: the scope (`all` or `org:<id>`) and the counter name.
@@ -413,7 +485,9 @@ pub async fn queue_numbers(store: &dyn Store, priority: Priority) -> Result<Vec<
     let mut cursor = None;
     loop {
         let page = store.query(queue_query(priority).keys_only().limit(10_000).after(cursor)).await?;
-        out.extend(page.items.iter().filter_map(|i| i.index_key(Index::Gsi3).and_then(|k| k.sk.parse::<u64>().ok())));
+        out.extend(page.items.iter().filter_map(|i| {
+            i.index_key(Index::Gsi3).and_then(|k| k.sk.split('#').next().and_then(|n| n.parse::<u64>().ok()))
+        }));
         cursor = page.next_cursor;
         if cursor.is_none() {
             return Ok(out);

@@ -134,6 +134,12 @@ macro_rules! conformance {
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn a_keys_only_index_answers_keys() {
+                let f = store().await;
+                super::keys_only_index(&*f.store).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn dynamodb_limits_reject_bad_input_and_write_nothing() {
                 let f = store().await;
                 super::limits(&*f.store).await;
@@ -445,6 +451,37 @@ async fn ttl_invisibility(store: &dyn Store) {
         assert_eq!(swept, 1, "gone2 swept");
     }
     assert_eq!(store.query(Query::table("T#acme#TTL")).await.expect("query").count, 2);
+}
+
+/// gsi3 holds keys only: a query of it answers the table's key and its own, nothing else, in
+/// order, on both adapters.
+async fn keys_only_index(store: &dyn Store) {
+    assert!(Index::Gsi3.keys_only() && !Index::Gsi1.keys_only());
+    let items: Vec<Item> = (0..3)
+        .map(|n| {
+            item(&format!("T#a#TICKET#{n}"), "TICKET", json!({"subject": "secret", "n": n}))
+                .with_index(Index::Gsi3, IndexKey::new("QUEUE#high", format!("{:03}#org#billing#u", 10 - n)))
+        })
+        .collect();
+    put_all(store, items).await;
+    let page = store.query(Query::partition(Index::Gsi3, "QUEUE#high")).await.expect("query");
+    let keys: Vec<(&str, String)> = page
+        .items
+        .iter()
+        .map(|i| (i.key.pk.as_str(), i.index_key(Index::Gsi3).map(|k| k.sk).unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("T#a#TICKET#2", "008#org#billing#u".to_owned()),
+            ("T#a#TICKET#1", "009#org#billing#u".to_owned()),
+            ("T#a#TICKET#0", "010#org#billing#u".to_owned()),
+        ]
+    );
+    assert!(page.items.iter().all(|i| i.attrs.is_empty()), "no attributes: {:?}", page.items[0].attrs);
+    // The items themselves are whole in the table.
+    let whole = store.get(&Key::new("T#a#TICKET#2", "TICKET")).await.expect("get").expect("item");
+    assert_eq!(whole.attrs["subject"], "secret");
 }
 
 async fn gsi_reads(store: &dyn Store) {

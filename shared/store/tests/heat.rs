@@ -52,6 +52,20 @@ async fn writes_bill_per_kilobyte_of_the_larger_version_and_each_index_they_touc
     assert_eq!(units_of(&meter, Index::Table, "T#1").wcu, 5.0);
 }
 
+/// A keys-only index (gsi3) is written only when the item's key there changes, at the size of
+/// the keys: rewriting a waiting ticket costs nothing in the queue's partition.
+#[tokio::test]
+async fn a_keys_only_index_is_billed_only_when_its_key_changes() {
+    let (store, meter, _clock, _dir) = metered().await;
+    let queued = |size, sk: &str| item("T#1", "A", size).with_index(Index::Gsi3, IndexKey::new("QUEUE#high", sk));
+    store.put(queued(1500, "1"), Cond::NotExists).await.expect("enter");
+    assert_eq!(units_of(&meter, Index::Gsi3, "QUEUE#high").wcu, 1.0, "the keys, not the 1.5 KB item");
+    store.put(queued(3000, "1").with_version(2), Cond::Version(1)).await.expect("rewrite");
+    assert_eq!(units_of(&meter, Index::Gsi3, "QUEUE#high").wcu, 1.0, "same key: no index write");
+    store.put(queued(100, "2").with_version(3), Cond::Version(2)).await.expect("move");
+    assert_eq!(units_of(&meter, Index::Gsi3, "QUEUE#high").wcu, 3.0, "a delete and a put");
+}
+
 #[tokio::test]
 async fn reads_bill_per_four_kilobytes_and_index_queries_half() {
     let (store, meter, _clock, _dir) = metered().await;

@@ -42,13 +42,14 @@ fn template_declares_the_table_in_code() {
 
     let gsis = t["GlobalSecondaryIndexes"].as_sequence().expect("GSIs");
     assert_eq!(gsis.len(), TABLE.gsis.len());
-    for (gsi, (name, pk, sk)) in gsis.iter().zip(TABLE.gsis) {
+    for ((gsi, (name, pk, sk)), index) in gsis.iter().zip(TABLE.gsis).zip(kt_store::Index::GSIS) {
         assert_eq!(s(&gsi["IndexName"]), name);
         assert_eq!(
             key_schema(&gsi["KeySchema"]),
             vec![(pk.to_owned(), "HASH".to_owned()), (sk.to_owned(), "RANGE".to_owned())]
         );
-        assert_eq!(s(&gsi["Projection"]["ProjectionType"]), "ALL");
+        let projection = if index.keys_only() { "KEYS_ONLY" } else { "ALL" };
+        assert_eq!(s(&gsi["Projection"]["ProjectionType"]), projection, "{name}");
     }
 
     assert_eq!(s(&t["TimeToLiveSpecification"]["AttributeName"]), TABLE.ttl_attribute);

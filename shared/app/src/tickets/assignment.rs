@@ -465,10 +465,15 @@ async fn walk(app: &AppState, rules: &[AssignmentRule]) -> Result<Dispatched, Ap
             if out.assigned >= MAX_PER_WALK || scanned >= MAX_SCAN || full {
                 return Ok(out);
             }
-            let page = store.query(tickets::queue_query(priority).limit(100).after(cursor)).await?;
-            scanned += page.items.len();
-            for item in &page.items {
-                let t: Ticket = item.to_entity()?;
+            // Keys first: only unassigned tickets some rule matches are read whole.
+            let (entries, next) = tickets::queue_entries(store, priority, 100, cursor).await?;
+            scanned += entries.len();
+            let candidates: Vec<_> = entries
+                .into_iter()
+                .filter(|e| !e.assigned && rules.iter().any(|r| r.matches_parts(&e.tenant, &e.org, &e.category)))
+                .collect();
+            for current in tickets::tickets_of(store, &candidates).await? {
+                let t = current.value;
                 if t.assignee.is_some() || !rules.iter().any(|r| r.matches(&t)) {
                     continue;
                 }
@@ -476,13 +481,13 @@ async fn walk(app: &AppState, rules: &[AssignmentRule]) -> Result<Dispatched, Ap
                     out.waiting += 1;
                     continue;
                 };
-                if assign(app, &t, item.version, rule, &agent).await? {
+                if assign(app, &t, current.version, rule, &agent).await? {
                     out.assigned += 1;
                     *loads.entry(agent.clone()).or_insert(0) += 1;
                     last.insert(rule.id.clone(), agent);
                 }
             }
-            cursor = page.next_cursor;
+            cursor = next;
             if cursor.is_none() {
                 break;
             }

@@ -191,12 +191,12 @@ pub async fn queue(
         return Err(AppError::NotFound);
     }
     permit(actor, Permission::ManageAllTickets, &Resource { tenant: &actor.tenant, org: None, owner: None })?;
-    let page = app.store.query(tickets::queue_query(priority).limit(limit).after(cursor)).await?;
-    let mut out = Vec::with_capacity(page.items.len());
+    let (page, next_cursor) = tickets::queue_page(app.store.as_ref(), priority, limit, cursor).await?;
+    let mut out = Vec::with_capacity(page.len());
     let length = tickets::length(app.store.as_ref(), priority).await?;
     let mut next_position = None;
-    for item in &page.items {
-        let t: Ticket = item.to_entity()?;
+    for t in page {
+        let t = t.value;
         let Some(slot) = t.queue else { continue };
         // The first of the page by the tree, then counting on.
         let position = match next_position {
@@ -206,5 +206,5 @@ pub async fn queue(
         next_position = Some(position + 1);
         out.push(Queued { at: QueuePosition { priority, position: position.min(length.max(1)), length }, ticket: t });
     }
-    Ok((out, page.next_cursor))
+    Ok((out, next_cursor))
 }

@@ -32,12 +32,9 @@ pub async fn upgrade(app: &AppState) -> Result<usize, AppError> {
         let mut waiting = Vec::new();
         let mut cursor = None;
         loop {
-            let page = store.query(tickets::queue_query(priority).limit(100).after(cursor)).await?;
-            for item in &page.items {
-                waiting
-                    .push(Versioned { version: item.version, value: item.to_entity::<kt_domain::ticket::Ticket>()? });
-            }
-            cursor = page.next_cursor;
+            let (page, next) = tickets::queue_page(store, priority, 100, cursor).await?;
+            waiting.extend(page);
+            cursor = next;
             if cursor.is_none() {
                 break;
             }

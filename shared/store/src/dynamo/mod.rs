@@ -75,13 +75,14 @@ impl DynamoStore {
         for attr in key_attributes() {
             req = req.attribute_definitions(s(attr)?);
         }
-        for (name, pk, sk) in TABLE.gsis {
+        for ((name, pk, sk), index) in TABLE.gsis.into_iter().zip(Index::GSIS) {
+            let projection = if index.keys_only() { ProjectionType::KeysOnly } else { ProjectionType::All };
             req = req.global_secondary_indexes(
                 GlobalSecondaryIndex::builder()
                     .index_name(name)
                     .key_schema(key(pk, KeyType::Hash)?)
                     .key_schema(key(sk, KeyType::Range)?)
-                    .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                    .projection(Projection::builder().projection_type(projection).build())
                     .build()
                     .map_err(build)?,
             );
@@ -335,12 +336,15 @@ impl Store for DynamoStore {
         let after = Position::decode(&query)?;
         let now = self.clock.now_unix();
         let (ipk, isk) = query.index.key_attrs();
-        let mut names =
-            HashMap::from([("#ipk".to_owned(), ipk.to_owned()), ("#exp".to_owned(), TABLE.ttl_attribute.to_owned())]);
-        let mut values = HashMap::from([
-            (":pk".to_owned(), AttributeValue::S(query.pk.clone())),
-            (":now".to_owned(), AttributeValue::N(now.to_string())),
-        ]);
+        let mut names = HashMap::from([("#ipk".to_owned(), ipk.to_owned())]);
+        let mut values = HashMap::from([(":pk".to_owned(), AttributeValue::S(query.pk.clone()))]);
+        // Expired items are filtered out; a keys-only index holds no expiry to filter on (its
+        // items do not expire: the work queue's tickets).
+        let live_filter = (!query.index.keys_only()).then(|| {
+            names.insert("#exp".to_owned(), TABLE.ttl_attribute.to_owned());
+            values.insert(":now".to_owned(), AttributeValue::N(now.to_string()));
+            "attribute_not_exists(#exp) OR #exp > :now"
+        });
         let mut key_expr = "#ipk = :pk".to_owned();
         if let Some(cond) = &query.sk {
             names.insert("#isk".to_owned(), isk.to_owned());
@@ -390,7 +394,7 @@ impl Store for DynamoStore {
                 .table_name(&self.table)
                 .set_index_name(query.index.name().map(str::to_owned))
                 .key_condition_expression(&key_expr)
-                .filter_expression("attribute_not_exists(#exp) OR #exp > :now")
+                .set_filter_expression(live_filter.map(str::to_owned))
                 .set_expression_attribute_names(Some(names.clone()))
                 .set_expression_attribute_values(Some(values.clone()))
                 .scan_index_forward(query.order == Order::Asc)
@@ -401,18 +405,23 @@ impl Store for DynamoStore {
             } else if let Some(want) = want {
                 req = req.limit((want - items.len()) as i32);
             }
-            if query.keys_only && !query.count_only {
+            if (query.keys_only || query.index.keys_only()) && !query.count_only {
                 let mut projected = names.clone();
                 let mut list = Vec::new();
                 let (ipk, isk) = query.index.key_attrs();
-                let attrs = ["pk", "sk", "version"]
+                // A keys-only index holds no version nor expiry: the table's keys and its own.
+                let own = if query.index.keys_only() { &[][..] } else { &["version"][..] };
+                let attrs = ["pk", "sk"]
                     .into_iter()
+                    .chain(own.iter().copied())
                     .chain((query.index != Index::Table).then_some([ipk, isk]).into_iter().flatten());
                 for (i, attr) in attrs.enumerate() {
                     projected.insert(format!("#k{i}"), attr.to_owned());
                     list.push(format!("#k{i}"));
                 }
-                list.push("#exp".to_owned());
+                if !query.index.keys_only() {
+                    list.push("#exp".to_owned());
+                }
                 req = req.projection_expression(list.join(", ")).set_expression_attribute_names(Some(projected));
             }
             let out = req.send().await.map_err(sdk)?;
