@@ -17,8 +17,10 @@
 //! * `T#<t>#TICKET#<id>` / `MSG#<ulid>`: replies and internal notes, in order; `ACT#<ulid>`:
 //!   the activity log; `TIME#<ulid>`: time entries; `ATT#<ulid>`: attachments. One partition
 //!   per ticket, so a ticket's page is one query. An attachment not confirmed yet also has
-//!   gsi1 `UPLOADS#PENDING` / `<started, unix s, zero-padded>#<t>#<ticket>#<id>`: pending
-//!   uploads, oldest first, for the sweep that removes those never confirmed.
+//!   gsi1 `UPLOADS#PENDING#<shard>` / `<started, unix s, zero-padded>#<t>#<ticket>#<id>`:
+//!   pending uploads, oldest first, spread over [`UPLOAD_SHARDS`] partitions by ticket, for the
+//!   sweep that removes those never confirmed (it reads them all, and the unsharded
+//!   `UPLOADS#PENDING` of stores from before).
 //! * `T#<t>#ORG#<org>#STORAGE` / `STORAGE`: an organization's attachment bytes (`used`,
 //!   incremented with each confirmed upload) and its quota when an admin set one (`limit`).
 //! * `T#<t>#TSTATS` / `<scope>#<counter>` (attribute `n`): aggregate counts per tenant
@@ -159,6 +161,13 @@ pub fn attachment_key(tenant: &TenantId, id: &TicketId, attachment: &str) -> Key
 }
 
 const PENDING_UPLOADS: &str = "UPLOADS#PENDING";
+/// Partitions pending uploads are spread over.
+pub const UPLOAD_SHARDS: u64 = 8;
+
+fn upload_shard(ticket: &TicketId) -> u64 {
+    ticket.as_str().bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+        % UPLOAD_SHARDS
+}
 
 fn pending_sort_key(started_unix: i64) -> String {
     format!("{:020}", started_unix.max(0))
@@ -172,7 +181,8 @@ pub fn attachment_item(tenant: &TenantId, a: &Attachment) -> Result<Item, StoreE
         return Ok(item);
     }
     let sk = format!("{}#{tenant}#{}#{}", pending_sort_key(a.created_at.unix_timestamp()), a.ticket, a.id);
-    Ok(item.with_index(Index::Gsi1, IndexKey::new(PENDING_UPLOADS, sk)))
+    let partition = format!("{PENDING_UPLOADS}#{}", upload_shard(&a.ticket));
+    Ok(item.with_index(Index::Gsi1, IndexKey::new(partition, sk)))
 }
 
 /// Up to `limit` pending uploads started before `before_unix`, oldest first, with the
@@ -182,9 +192,16 @@ pub async fn pending_uploads_before(
     before_unix: i64,
     limit: u32,
 ) -> Result<Vec<(TenantId, Versioned<Attachment>)>, StoreError> {
-    let q = Query::partition(Index::Gsi1, PENDING_UPLOADS).sk(SkCond::Lt(pending_sort_key(before_unix))).limit(limit);
+    let partitions = (0..UPLOAD_SHARDS).map(|s| format!("{PENDING_UPLOADS}#{s}")).chain([PENDING_UPLOADS.to_owned()]);
+    let reads = partitions.map(|pk| {
+        store.query(Query::partition(Index::Gsi1, pk).sk(SkCond::Lt(pending_sort_key(before_unix))).limit(limit))
+    });
+    let mut items: Vec<Item> = futures::future::try_join_all(reads).await?.into_iter().flat_map(|p| p.items).collect();
+    // Oldest first across the partitions, at most `limit`.
+    items.sort_by(|a, b| a.index_key(Index::Gsi1).map(|k| k.sk).cmp(&b.index_key(Index::Gsi1).map(|k| k.sk)));
+    items.truncate(limit as usize);
     let mut out = Vec::new();
-    for item in store.query(q).await?.items {
+    for item in items {
         let tenant = item
             .index_key(Index::Gsi1)
             .and_then(|k| k.sk.split('#').nth(1).map(str::to_owned))
