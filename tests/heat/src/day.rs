@@ -255,14 +255,14 @@ impl Driver {
     /// One staff action, by the mix documented in README (Heat report).
     async fn staff_action(&mut self) -> anyhow::Result<()> {
         let u = self.rng.unit();
-        if u < 0.12 {
+        if u < 0.20 {
             // Take the oldest ticket of the most urgent non-empty queue.
             let Some(q) = (0..4).rev().find(|&r| !self.board.waiting[r].is_empty()) else { return Ok(()) };
             let (a, t) = self.board.waiting[q].pop_front().expect("non-empty");
             let t = self.change(a, &t, Change::status(Status::InProgress)).await?;
             self.queue_changes += 1;
             self.board.working.push((a, t));
-        } else if u < 0.47 {
+        } else if u < 0.50 {
             if self.board.working.is_empty() {
                 return Ok(());
             }
@@ -405,14 +405,20 @@ pub async fn run(o: Options, prices: &Prices) -> anyhow::Result<Report> {
         let t = d.change(a, &t, Change::status(Status::InProgress)).await?;
         d.board.working.push((a, t));
     }
-    eprintln!("  {} more sockets listening for notifications ...", o.sockets.saturating_sub(d.watchers));
+    // Every client and agent has a socket listening for their notifications; the rest of the
+    // 10,000 are people online who take no part in this hour's tickets (their sockets cost
+    // connection minutes, nothing else).
     let listeners = o.sockets.saturating_sub(d.watchers);
+    eprintln!("  {listeners} more sockets: each client's and agent's listening for notifications, the rest idle ...");
+    let people: Vec<Actor> = d.agencies.iter().flat_map(|a| [a.client.clone(), a.agent.clone()]).collect();
     for i in 0..listeners {
         let conn = ulid::Ulid::new().to_string();
-        let agency = &d.agencies[i % d.agencies.len()];
-        live::connect(&app, &conn, &agency.client).await.map_err(app_err)?;
-        let message = format!(r#"{{"type":"subscribe","topic":"user:{}"}}"#, agency.client.user);
-        live::handle_message(&app, &conn, Some(&message)).await;
+        let who = &people[i % people.len()];
+        live::connect(&app, &conn, who).await.map_err(app_err)?;
+        if i < people.len() {
+            let message = format!(r#"{{"type":"subscribe","topic":"user:{}"}}"#, who.user);
+            live::handle_message(&app, &conn, Some(&message)).await;
+        }
     }
     d.settle().await?;
     clock.advance(time::Duration::seconds(5));
