@@ -196,13 +196,10 @@ impl Dispatcher {
     /// Returns how many messages were received.
     pub async fn poll_once(&self, queue: &dyn Queue, wait: Duration) -> Result<usize, kt_platform::QueueError> {
         let batch = queue.receive(self.queue_name, 10, self.visibility, wait).await?;
-        // The messages of a batch are independent (each consumer claims or is idempotent): handled at once.
-        let outcomes = futures::future::join_all(
-            batch.iter().map(|msg| self.process(&msg.id, &msg.body, Some(msg.receive_count))),
-        )
-        .await;
-        for (msg, outcome) in batch.iter().zip(outcomes) {
-            match outcome {
+        // One at a time: pushes computed by concurrent handlings (a notification count) could
+        // reach a socket out of order.
+        for msg in &batch {
+            match self.process(&msg.id, &msg.body, Some(msg.receive_count)).await {
                 Outcome::Done => queue.ack(self.queue_name, &msg.receipt).await?,
                 Outcome::Retry => queue.retry_after(self.queue_name, &msg.receipt, backoff(msg.receive_count)).await?,
             }
@@ -213,16 +210,11 @@ impl Dispatcher {
     /// The Lambda entry point for an SQS event source with `ReportBatchItemFailures`.
     pub async fn handle_sqs_batch(&self, event: SqsEvent) -> SqsBatchResponse {
         let mut response = SqsBatchResponse::default();
-        let handled = futures::future::join_all(event.records.into_iter().map(|record| async move {
+        for record in event.records {
             let body = record.body.unwrap_or_default();
             let id = record.message_id.unwrap_or_default();
             let attempt = record.attributes.get("ApproximateReceiveCount").and_then(|c| c.parse().ok());
-            let outcome = self.process(&id, &body, attempt).await;
-            (id, outcome)
-        }))
-        .await;
-        for (id, outcome) in handled {
-            if outcome == Outcome::Retry {
+            if self.process(&id, &body, attempt).await == Outcome::Retry {
                 response.batch_item_failures.push(BatchItemFailure { item_identifier: id });
             }
         }
