@@ -12,7 +12,7 @@ use kt_app::identity::two_factor::SignIn;
 use kt_app::tickets::{self, NewTicket, live};
 use kt_app::wiring::{Settings, wire};
 use kt_domain::ticket::{Category, Priority};
-use kt_store::{Key, Query};
+use kt_store::Key;
 
 fn sample(route: &str) -> ApiGatewayWebsocketProxyRequest {
     let path = format!("{}/../../events/ws/{route}.json", env!("CARGO_MANIFEST_DIR"));
@@ -44,7 +44,7 @@ fn connect_event(host: &str, origin: &str, token: Option<&str>) -> ApiGatewayWeb
 }
 
 async fn topics(app: &AppState, topic: &str) -> usize {
-    app.store.query(Query::table(format!("WSTOPIC#{topic}"))).await.expect("query").items.len()
+    kt_app::tickets::live::subscribers(app, topic).await.expect("subscribers").len()
 }
 
 #[tokio::test]
@@ -131,4 +131,17 @@ async fn connect_subscribe_disconnect() {
     assert_eq!(kt_fn_ws::handle(&state, sample("disconnect")).await.status_code, 200);
     assert_eq!(state.store.get(&key).await.expect("get"), None);
     assert_eq!(topics(&state, &topic).await, 0, "subscriptions go with the connection");
+
+    // House staff's queue topic (spread over partitions): found while subscribed, gone after.
+    let staff = token(&state, "localhost", "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await;
+    let staff = sessions::actor_from_token(&state, &staff).await.expect("actor");
+    for conn in ["STAFF1=", "STAFF2="] {
+        live::connect(&state, conn, &staff).await.expect("connect");
+        let r = live::handle_message(&state, conn, Some(r#"{"type":"subscribe","topic":"queue"}"#)).await;
+        assert_eq!(r[0]["type"], "subscribed", "{r:?}");
+    }
+    assert_eq!(topics(&state, "queue").await, 2);
+    live::disconnect(&state, "STAFF1=").await.expect("disconnect");
+    let left = live::subscribers(&state, "queue").await.expect("subscribers");
+    assert_eq!(left.iter().map(|i| i.key.sk.as_str()).collect::<Vec<_>>(), ["STAFF2="]);
 }

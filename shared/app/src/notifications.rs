@@ -19,7 +19,7 @@ use kt_domain::tenancy::{Tenant, User, UserStatus};
 use kt_domain::ticket::{Priority, Ticket, display_number};
 use kt_platform::{Mail, MailAddress};
 use kt_store::notifications::{self as store, Notification, TTL_SECS};
-use kt_store::{Cond, Key, Query, TxOp, accounts, tickets};
+use kt_store::{Cond, Key, TxOp, accounts, tickets};
 use serde_json::{Value, json};
 
 use crate::identity::tenancy;
@@ -385,13 +385,16 @@ async fn near_front(app: &AppState, priority: Priority) -> Result<(), AppError> 
     Ok(())
 }
 
-/// Pushes `user`'s unread count to their open sockets.
+/// Pushes `user`'s unread count to their open sockets, stamped with when it was counted
+/// (`as_of`): pushes from different workers may arrive out of order, and clients keep the
+/// newest.
 pub async fn push_unread(app: &AppState, tenant: &TenantId, user: &UserId) -> Result<(), AppError> {
+    let as_of = kt_domain::timestamp(app.clock.now());
     let unread = store::unread(app.store.as_ref(), tenant, user).await?;
     let topic = format!("user:{user}");
-    let page = app.store.query(Query::table(format!("WSTOPIC#{topic}"))).await?;
-    let message = json!({"type": "notifications.unread", "topic": topic, "unread": unread}).to_string();
-    live::push_all(app, page.items.iter().map(|i| (i.key.sk.clone(), message.clone())).collect()).await;
+    let subscribers = live::subscribers(app, &topic).await?;
+    let message = json!({"type": "notifications.unread", "topic": topic, "unread": unread, "as_of": as_of}).to_string();
+    live::push_all(app, subscribers.iter().map(|i| (i.key.sk.clone(), message.clone())).collect()).await;
     Ok(())
 }
 

@@ -53,16 +53,11 @@ pub struct Node {
     pub shard: u32,
 }
 
-/// A 64-bit FNV-1a hash: stable across builds and machines (numbers and shards derive from it).
-fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
-}
-
 /// The queue number of a ticket (`id`) entering at `entered_at`.
 pub fn number(entered_at: time::OffsetDateTime, id: &str) -> u64 {
     let ms = (entered_at.unix_timestamp_nanos() / 1_000_000) as i64 - EPOCH_UNIX_MS;
     let ms = ms.clamp(0, (1i64 << (NUMBER_BITS - 8)) - 1) as u64;
-    (ms << 8) | (fnv1a(id) & 0xff)
+    (ms << 8) | (crate::stable_hash(id) & 0xff)
 }
 
 /// The last number this process issued.
@@ -80,7 +75,7 @@ pub fn next_number(entered_at: time::OffsetDateTime, id: &str) -> u64 {
 
 /// The copy of split nodes a ticket's changes write.
 pub fn shard_of(id: &str) -> u32 {
-    ((fnv1a(id) >> 8) % SHARDS as u64) as u32
+    ((crate::stable_hash(id) >> 8) % SHARDS as u64) as u32
 }
 
 fn copies(level: u32) -> u32 {

@@ -54,9 +54,8 @@ pub type ClockName = &'static str;
 /// Partitions the platform-wide SLA items are spread over.
 pub const SHARDS: u64 = 8;
 
-/// A stable shard of `text` (FNV-1a).
 fn shard_of(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)) % SHARDS
+    kt_domain::shard_of(text, SHARDS)
 }
 
 fn hour_bucket(t: OffsetDateTime) -> String {

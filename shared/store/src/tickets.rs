@@ -26,8 +26,11 @@
 //! * `T#<t>#TSTATS` / `<scope>#<counter>` (attribute `n`): aggregate counts per tenant
 //!   (`all`) and per organization (`org:<id>`), by status and priority, kept in the same
 //!   transaction as the change.
-//! * `RESPHIST#<priority>` / `<ulid>`: first-response waits (30-day TTL), and
-//!   `RESPHIST#<priority>` / `SUMMARY`: their summary, read with a position.
+//! * `RESPHIST#<priority>#<shard>` / `S#<ulid>`: first-response waits (30-day TTL), spread
+//!   over [`HISTORY_SHARDS`] partitions by reply; `RESPHIST#<priority>` / `SUMMARY`: their
+//!   summary, read with a position. The summary is one item per priority, written once per
+//!   first response (at most the rate of filings: well under a partition's limits at any load
+//!   the heat report drives) and read by every position read, eventually consistent.
 
 use kt_domain::identity::{OrgId, TenantId, TicketId};
 use kt_domain::queue;
@@ -165,8 +168,7 @@ const PENDING_UPLOADS: &str = "UPLOADS#PENDING";
 pub const UPLOAD_SHARDS: u64 = 8;
 
 fn upload_shard(ticket: &TicketId) -> u64 {
-    ticket.as_str().bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
-        % UPLOAD_SHARDS
+    kt_domain::shard_of(ticket.as_str(), UPLOAD_SHARDS)
 }
 
 fn pending_sort_key(started_unix: i64) -> String {
@@ -458,20 +460,35 @@ pub fn summary_key(priority: Priority) -> Key {
     Key::new(format!("RESPHIST#{}", priority.as_str()), "SUMMARY")
 }
 
+/// Partitions first-response waits are spread over (every tenant's first responses write them).
+pub const HISTORY_SHARDS: u64 = 8;
+
+fn history_partition(priority: Priority, shard: u64) -> String {
+    format!("RESPHIST#{}#{shard}", priority.as_str())
+}
+
 /// Records one first-response wait (kept for the estimate window).
 pub fn history_op(priority: Priority, id: &str, sample: estimate::Sample, expires_at: i64) -> Result<TxOp, StoreError> {
-    let key = Key::new(format!("RESPHIST#{}", priority.as_str()), format!("S#{id}"));
+    let key = Key::new(history_partition(priority, kt_domain::shard_of(id, HISTORY_SHARDS)), format!("S#{id}"));
     Ok(TxOp::Put { item: Item::from_entity(key, &sample)?.with_expiry(expires_at), cond: Cond::NotExists })
 }
 
-/// The most recent waits of `priority`, newest first.
+/// The most recent waits of `priority`, newest first, [`estimate::MAX_SAMPLES`] in all. Each
+/// shard holds about an eighth of the newest; reading twice that from each (and the newest of
+/// the unsharded partition of stores from before) misses one of them with odds of about four
+/// in a million (and then takes the next older instead), at twice the items of one read.
 pub async fn history(store: &dyn Store, priority: Priority) -> Result<Vec<estimate::Sample>, StoreError> {
-    let q = Query::table(format!("RESPHIST#{}", priority.as_str()))
-        .sk(SkCond::BeginsWith("S#".into()))
-        .desc()
-        .limit(estimate::MAX_SAMPLES as u32);
-    let page = store.query(q).await?;
-    page.items.iter().map(Item::to_entity).collect()
+    let per_shard = (2 * estimate::MAX_SAMPLES as u64).div_ceil(HISTORY_SHARDS) as u32;
+    let partitions = (0..HISTORY_SHARDS)
+        .map(|s| (history_partition(priority, s), per_shard))
+        .chain([(format!("RESPHIST#{}", priority.as_str()), estimate::MAX_SAMPLES as u32)]);
+    let reads = partitions
+        .map(|(pk, limit)| store.query(Query::table(pk).sk(SkCond::BeginsWith("S#".into())).desc().limit(limit)));
+    let mut items: Vec<Item> = futures::future::try_join_all(reads).await?.into_iter().flat_map(|p| p.items).collect();
+    // Reply ids are ULIDs: newest first across the partitions.
+    items.sort_by(|a, b| b.key.sk.cmp(&a.key.sk));
+    items.truncate(estimate::MAX_SAMPLES);
+    items.iter().map(Item::to_entity).collect()
 }
 
 pub fn summary_item(priority: Priority, summary: &estimate::Summary) -> Result<Item, StoreError> {

@@ -112,17 +112,20 @@ async fn delivered(app: &AppState, pushes: &[(String, String)]) -> Vec<bool> {
 }
 
 /// Every subscription item of a topic.
-pub(super) async fn subscribers(app: &AppState, topic: &str) -> Result<Vec<Item>, AppError> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = app.store.query(Query::table(format!("WSTOPIC#{topic}")).limit(1000).after(cursor)).await?;
-        out.extend(page.items);
-        cursor = page.next_cursor;
-        if cursor.is_none() {
-            return Ok(out);
+pub async fn subscribers(app: &AppState, topic: &str) -> Result<Vec<Item>, AppError> {
+    let reads = super::topic_partitions(topic).into_iter().map(|pk| async move {
+        let mut out = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = app.store.query(Query::table(pk.clone()).limit(1000).after(cursor)).await?;
+            out.extend(page.items);
+            cursor = page.next_cursor;
+            if cursor.is_none() {
+                return Ok::<_, StoreError>(out);
+            }
         }
-    }
+    });
+    Ok(futures::future::try_join_all(reads).await?.into_iter().flatten().collect())
 }
 
 /// When a pushed state was read ([`kt_domain::timestamp`]): clients keep the newest.

@@ -3,7 +3,7 @@
 //!
 //! * `ticket:<id>`: that ticket's standing ("#3 of 12 in the High queue", the estimate, its
 //!   status) whenever it changes;
-//! * `queue`: every queue's length (house staff);
+//! * `queue`: every queue's length (house staff; its subscriptions spread over 8 partitions);
 //! * `user:<id>`: one's own notifications (only one's own id).
 //!
 //! Items: `WSCONN#<conn>` / `CONN` (actor, topics; 2-hour TTL, API Gateway's limit),
@@ -14,7 +14,7 @@
 
 pub mod fanout;
 
-pub use fanout::{LiveConsumer, push_all};
+pub use fanout::{LiveConsumer, push_all, subscribers};
 
 use kt_domain::identity::{TicketId, UserId};
 use kt_domain::policy;
@@ -36,8 +36,26 @@ pub fn connection_key(connection_id: &str) -> Key {
     Key::new(format!("WSCONN#{connection_id}"), "CONN")
 }
 
+/// The staff-wide topic: every tenant's staff subscribe to it, so its subscriptions are spread
+/// over [`WATCH_SHARDS`] partitions by connection. Other topics are one ticket's or one
+/// person's.
+const QUEUE_TOPIC: &str = "queue";
+
 fn topic_key(topic: &str, connection_id: &str) -> Key {
+    if topic == QUEUE_TOPIC {
+        return Key::new(format!("WSTOPIC#{topic}#{}", watch_shard(connection_id)), connection_id);
+    }
     Key::new(format!("WSTOPIC#{topic}"), connection_id)
+}
+
+/// The partitions holding a topic's subscriptions (for `queue`, also the unsharded one of
+/// stores from before).
+fn topic_partitions(topic: &str) -> Vec<String> {
+    let bare = format!("WSTOPIC#{topic}");
+    if topic != QUEUE_TOPIC {
+        return vec![bare];
+    }
+    (0..WATCH_SHARDS).map(|s| format!("{bare}#{s}")).chain([bare.clone()]).collect()
 }
 
 /// Index partitions a queue's watchers are spread over (by connection): subscribing writes
@@ -49,7 +67,7 @@ fn watch_partition(priority: Priority, shard: u32) -> String {
 }
 
 fn watch_shard(connection_id: &str) -> u32 {
-    (connection_id.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))) % WATCH_SHARDS
+    kt_domain::shard_of(connection_id, WATCH_SHARDS as u64) as u32
 }
 
 fn obj(v: Value) -> serde_json::Map<String, Value> {
