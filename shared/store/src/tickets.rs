@@ -510,21 +510,7 @@ pub async fn position_with_summary(
     Ok((position, length, summary))
 }
 
-/// Every waiting ticket's number in `priority`'s queue, in queue order (the live worker's
-/// fan-out ranks its watchers in it): one walk over the queue's index reading keys only. The
-/// cost is the queue's length in index keys, not a read per ticket: every one of those
-/// positions has to be produced anyway.
-pub async fn queue_numbers(store: &dyn Store, priority: Priority) -> Result<Vec<u64>, StoreError> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = store.query(queue_query(priority).keys_only().limit(10_000).after(cursor)).await?;
-        out.extend(page.items.iter().filter_map(|i| {
-            i.index_key(Index::Gsi3).and_then(|k| k.sk.split('#').next().and_then(|n| n.parse::<u64>().ok()))
-        }));
-        cursor = page.next_cursor;
-        if cursor.is_none() {
-            return Ok(out);
-        }
-    }
+/// The queue number of an entry of a queue's index (a [`queue_query`] item).
+pub fn queue_number_of(item: &Item) -> Option<u64> {
+    item.index_key(Index::Gsi3)?.sk.split('#').next()?.parse().ok()
 }

@@ -204,7 +204,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     // before anything is measured: the figures below are of a queue this long, not of the
     // backlog its filing left.
     eprintln!("  waiting for the set-up's events to drain ...");
-    drain(&host, acme, &dana, &staff, &tickets_path, &waiting[waiting.len() - 1]).await?;
+    drain(&host, acme, &dana, &staff, &tickets_path).await?;
 
     // 3. Position reads, spread over the whole queue.
     eprintln!("  reading {} positions ...", o.reads);
@@ -242,7 +242,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         let watched = &waiting[..o.storm.subscribers.min(waiting.len())];
         storm(&app, &host, acme, &tickets_path, &dana, &o.storm, watched, o.backend, &label).await?;
         eprintln!("  waiting for the storm's events to drain ...");
-        drain(&host, acme, &dana, &staff, &tickets_path, &waiting[waiting.len() - 1]).await?;
+        drain(&host, acme, &dana, &staff, &tickets_path).await?;
     }
 
     // 5. Fan-out: subscribers watch tickets behind the head; the head leaves, round after round.
@@ -447,35 +447,38 @@ async fn storm(
     Ok(())
 }
 
-/// Waits until every event recorded so far has been handled: the probe, the last ticket of
-/// the queue, hears of every queue change; when it has heard nothing for two seconds after a
-/// change of its own, the backlog is gone.
-async fn drain(
-    host: &Host,
-    acme: &str,
-    who: &Session,
-    staff: &Session,
-    tickets_path: &str,
-    probe: &kt_domain::ticket::Ticket,
-) -> anyhow::Result<()> {
+/// Waits until every event recorded so far has been handled. The events queue is handled in
+/// order, so a change committed now is heard only after the backlog before it: a probe ticket
+/// (Medium, apart from the queues measured) is filed and taken, and its subscriber waits to
+/// hear that it is in progress.
+async fn drain(host: &Host, acme: &str, who: &Session, staff: &Session, tickets_path: &str) -> anyhow::Result<()> {
+    let body =
+        json!({"subject": "Drain probe", "description": "Probe", "priority": "medium", "category": "general_inquiry"});
+    let res = host.request(reqwest::Method::POST, acme, tickets_path, who).json(&body).send().await?;
+    anyhow::ensure!(res.status() == 201, "probe filing answered {}: {}", res.status(), res.text().await?);
+    let probe: Value = res.json().await?;
+    let id = probe["id"].as_str().context("probe id")?.to_owned();
     let mut ws = connect(host.addr, acme, who).await?;
     next_json(&mut ws).await?;
-    ws.send(Message::Text(json!({"type": "subscribe", "topic": format!("ticket:{}", probe.id)}).to_string().into()))
-        .await?;
+    ws.send(Message::Text(json!({"type": "subscribe", "topic": format!("ticket:{id}")}).to_string().into())).await?;
     let res = host
-        .request(reqwest::Method::PATCH, "localhost", &format!("{tickets_path}/{}", probe.id), staff)
-        .json(&json!({"tags": ["probe"]}))
+        .request(reqwest::Method::PATCH, "localhost", &format!("{tickets_path}/{id}"), staff)
+        .json(&json!({"status": "in_progress"}))
         .send()
         .await?;
-    anyhow::ensure!(res.status() == 200, "probe edit answered {}", res.status());
+    anyhow::ensure!(res.status() == 200, "probe take answered {}", res.status());
     let deadline = Instant::now() + Duration::from_secs(900);
     loop {
-        match tokio::time::timeout(Duration::from_secs(2), ws.next()).await {
-            Err(_) => return Ok(()),
-            Ok(Some(Ok(_))) => {}
+        let left = deadline.saturating_duration_since(Instant::now());
+        let message = match tokio::time::timeout(left, ws.next()).await {
+            Err(_) => bail!("the backlog did not drain in 15 minutes"),
+            Ok(Some(Ok(Message::Text(t)))) => serde_json::from_str::<Value>(&t)?,
+            Ok(Some(Ok(_))) => continue,
             Ok(other) => bail!("probe socket ended: {other:?}"),
+        };
+        if message["type"] == "ticket.position" && message["status"] == "in_progress" {
+            return Ok(());
         }
-        anyhow::ensure!(Instant::now() < deadline, "the backlog did not drain in 15 minutes");
     }
 }
 

@@ -64,14 +64,12 @@ impl SentLabels {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Which of `candidates` (connection, label) push number `push` must send.
-    fn changed<'a, T>(&self, priority: Priority, push: u64, candidates: &'a [(String, String, T)]) -> Vec<bool> {
-        let all = self.lock();
-        match all.get(&priority) {
-            Some((last, sent)) if *last + 1 == push => {
-                candidates.iter().map(|(conn, label, _)| sent.get(conn) != Some(label)).collect()
-            }
-            _ => vec![true; candidates.len()],
+    /// What the previous push of `priority` left each subscriber showing, when this process
+    /// made it and it was push number `push - 1`; taken out (the push puts back its own).
+    fn take_previous(&self, priority: Priority, push: u64) -> Option<HashMap<String, String>> {
+        match self.lock().remove(&priority) {
+            Some((last, sent)) if last + 1 == push => Some(sent),
+            _ => None,
         }
     }
 
@@ -271,70 +269,85 @@ pub async fn window_ended(app: &AppState, priority: Priority) -> Result<Option<C
     }
 }
 
-/// A queue watcher's connection and where its ticket stands now.
-struct Ranked {
-    conn: String,
-    /// The subscription's index entry (number, ticket, nonce).
-    entry: String,
-    ticket: String,
-    at: QueuePosition,
-    estimate: estimate::Estimate,
-}
+/// Queue entries read per page while ranking (index keys; DynamoDB's 1 MB page holds about
+/// as many): the watchers a page reaches are sent their place while the next is read.
+const RANK_PAGE: u32 = 10_000;
 
 /// Push number `push` of `priority`'s queue: the queue as it stands now to every watcher whose
-/// label changed, and its length to staff watching the queues.
+/// label changed, and its length to staff watching the queues. The watchers and the queue's
+/// first page are read at once, then each page of the queue ranks and sends the watchers it
+/// reaches while the next is read; the walk stops after the last watcher. The length is the
+/// count tree's.
 async fn push_queue(app: &AppState, priority: Priority, push: u64) -> Result<Coalesced, AppError> {
     let started = std::time::Instant::now();
     let summary_key = tickets::summary_key(priority);
-    let (watchers, queue, summary, staff) = tokio::join!(
+    let read_page = |cursor| app.store.query(tickets::queue_query(priority).keys_only().limit(RANK_PAGE).after(cursor));
+    let (watchers, first, length, summary, staff) = tokio::join!(
         watchers(app, priority),
-        tickets::queue_numbers(app.store.as_ref(), priority),
+        read_page(None),
+        tickets::length(app.store.as_ref(), priority),
         app.store.get(&summary_key),
         subscribers(app, "queue"),
     );
     // Stamped when the state was read, before anything is sent.
     let as_of = as_of(app);
-    let (watchers, queue, staff) = (watchers?, queue?, staff?);
+    let (mut watchers, length, staff) = (watchers?, length?, staff?);
+    watchers.sort_unstable_by_key(|w| w.number);
+    let watching: Vec<u64> = watchers.iter().map(|w| w.number).collect();
     let summary = summary?.and_then(|i| i.to_entity::<estimate::Summary>().ok());
     let target = default_first_response_secs(priority);
-    let length = queue.len() as u64;
-    let ranked: Vec<Ranked> = watchers
-        .into_iter()
-        // A watcher whose ticket left the queue heard from that ticket's own update.
-        .filter_map(|w| {
-            let position = queue.binary_search(&w.number).ok()? as u64 + 1;
-            let at = QueuePosition { priority, position, length };
-            let estimate = estimate::estimate(summary.as_ref(), position, target);
-            Some(Ranked { conn: w.conn, entry: w.entry, ticket: w.ticket, at, estimate })
-        })
-        .collect();
-    let candidates: Vec<(String, String, &Ranked)> =
-        ranked.iter().map(|r| (r.conn.clone(), label(&r.entry, &r.at), r)).collect();
-    let send = app.live_labels.changed(priority, push, &candidates);
-    let unchanged = send.iter().filter(|s| !**s).count();
-    let mut showing: HashMap<String, String> = HashMap::with_capacity(candidates.len());
-    let mut changed = Vec::with_capacity(candidates.len() - unchanged);
-    for ((conn, label, r), send) in candidates.iter().zip(send) {
-        if send {
-            changed.push((conn, label, *r));
-        } else {
-            showing.insert(conn.clone(), label.clone());
-        }
-    }
-    let mut sent = 0;
-    for chunk in changed.chunks(PUSH_CHUNK) {
-        let pushes: Vec<(String, String)> = chunk
-            .iter()
-            .map(|(conn, _, r)| {
-                ((*conn).clone(), waiting_message(&r.ticket, &r.at, r.estimate, as_of.clone()).to_text())
-            })
-            .collect();
-        for ((conn, label, _), ok) in chunk.iter().zip(delivered(app, &pushes).await) {
-            if ok {
-                sent += 1;
-                showing.insert((*conn).clone(), (*label).clone());
+    let previous = app.live_labels.take_previous(priority, push);
+    let mut showing: HashMap<String, String> = HashMap::with_capacity(watchers.len());
+    let (mut sent, mut unchanged, mut ranked) = (0, 0, 0);
+    let (mut next, mut before, mut current) = (0usize, 0u64, Some(first?));
+    while let Some(page) = current.take() {
+        let numbers: Vec<u64> = page.items.iter().filter_map(tickets::queue_number_of).collect();
+        let cursor = page.next_cursor;
+        let (reach, places) = rank_page(&watching, next, &numbers, before, cursor.is_some());
+        // The next page is read while this one's watchers are sent their place.
+        let following = async {
+            match cursor.clone() {
+                Some(c) if reach < watchers.len() => read_page(Some(c)).await.map(Some),
+                _ => Ok(None),
+            }
+        };
+        let mut changed = Vec::new();
+        for (i, position) in places {
+            let w = &watchers[i];
+            ranked += 1;
+            let at = QueuePosition { priority, position, length: length.max(position) };
+            let label = label(&w.entry, &at);
+            if previous.as_ref().is_some_and(|p| p.get(&w.conn) == Some(&label)) {
+                unchanged += 1;
+                showing.insert(w.conn.clone(), label);
+            } else {
+                changed.push((w, at, label));
             }
         }
+        let send = async {
+            let mut sent_now = 0;
+            for chunk in changed.chunks(PUSH_CHUNK) {
+                let pushes: Vec<(String, String)> = chunk
+                    .iter()
+                    .map(|(w, at, _)| {
+                        let estimate = estimate::estimate(summary.as_ref(), at.position, target);
+                        (w.conn.clone(), waiting_message(&w.ticket, at, estimate, as_of.clone()).to_text())
+                    })
+                    .collect();
+                for ((w, _, label), ok) in chunk.iter().zip(delivered(app, &pushes).await) {
+                    if ok {
+                        sent_now += 1;
+                        showing.insert(w.conn.clone(), label.clone());
+                    }
+                }
+            }
+            sent_now
+        };
+        let (sent_now, following) = tokio::join!(send, following);
+        sent += sent_now;
+        current = following?;
+        before += numbers.len() as u64;
+        next = reach;
     }
     app.live_labels.remember(priority, push, showing);
     if !staff.is_empty() {
@@ -345,7 +358,7 @@ async fn push_queue(app: &AppState, priority: Priority, push: u64) -> Result<Coa
     }
     tracing::debug!(
         priority = priority.as_str(),
-        watchers = ranked.len(),
+        watchers = ranked,
         sent,
         unchanged,
         length,
@@ -353,6 +366,22 @@ async fn push_queue(app: &AppState, priority: Priority, push: u64) -> Result<Coa
         "queue pushed"
     );
     Ok(Coalesced::Pushed { sent, unchanged })
+}
+
+/// What one page of the queue (`numbers`, in order, after `before` entries) tells the watchers
+/// (their tickets' numbers, in order) from `next` on: how far it reaches (up to the page's last
+/// number, or every watcher left when no page follows: `more`), and the index and position of
+/// each one in reach whose ticket is on the page. A watcher whose ticket left the queue is on
+/// no page: it heard from that ticket's own update.
+fn rank_page(watching: &[u64], next: usize, numbers: &[u64], before: u64, more: bool) -> (usize, Vec<(usize, u64)>) {
+    let reach = match (more, numbers.last()) {
+        (true, Some(last)) => next + watching[next..].partition_point(|n| n <= last),
+        _ => watching.len(),
+    };
+    let places = (next..reach)
+        .filter_map(|i| numbers.binary_search(&watching[i]).ok().map(|at| (i, before + at as u64 + 1)))
+        .collect();
+    (reach, places)
 }
 
 /// One watcher of a queue, from its index entry.
@@ -476,5 +505,57 @@ impl Consumer for LiveConsumer {
             queue_changed(app, p).await.map_err(fail)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rank_page;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Walking the queue page by page places every watcher as one look at the whole queue
+        /// would, whatever the page size, and never reads past the last watcher.
+        #[test]
+        fn paged_ranking_matches_the_whole_queue(
+            queue in proptest::collection::btree_set(0u64..500, 0..120),
+            gone in proptest::collection::btree_set(0u64..500, 0..20),
+            share in 1usize..4,
+            page in 1usize..40,
+        ) {
+            let queue: Vec<u64> = queue.into_iter().collect();
+            let mut watching: Vec<u64> = queue.iter().copied().step_by(share).chain(gone).collect();
+            watching.sort_unstable();
+            let whole: Vec<(usize, u64)> = watching
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| queue.binary_search(n).ok().map(|at| (i, at as u64 + 1)))
+                .collect();
+            // As the store pages it: an empty queue is one empty page.
+            let mut chunks: Vec<&[u64]> = queue.chunks(page).collect();
+            if chunks.is_empty() {
+                chunks.push(&[]);
+            }
+            let (mut next, mut before, mut placed, mut pages) = (0, 0u64, Vec::new(), 0);
+            for (k, chunk) in chunks.iter().enumerate() {
+                if k > 0 && next == watching.len() {
+                    break;
+                }
+                pages += 1;
+                let (reach, places) = rank_page(&watching, next, chunk, before, k + 1 < chunks.len());
+                prop_assert!(reach >= next);
+                placed.extend(places);
+                before += chunk.len() as u64;
+                next = reach;
+            }
+            prop_assert_eq!(next, watching.len());
+            prop_assert_eq!(placed, whole);
+            // Pages up to the one reaching the last watcher, and not one more.
+            let needed = match watching.last() {
+                None => 1,
+                Some(last) => chunks.iter().position(|c| c.last() >= Some(last)).map_or(chunks.len(), |k| k + 1),
+            };
+            prop_assert_eq!(pages, needed);
+        }
     }
 }
