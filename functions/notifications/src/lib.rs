@@ -26,8 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_preferences, put_preferences))
 }
 
-const KINDS: &str =
-    "ticket_received, ticket_reply, ticket_note, ticket_status, ticket_assigned, sla_alert, queue_near_front";
+const KINDS: &str = "ticket_received, ticket_new, ticket_reply, ticket_note, ticket_status, ticket_assigned, sla_alert, queue_near_front";
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationView {

@@ -161,12 +161,33 @@ async fn ticket_events_reach_the_right_people_once() {
     assert!(mails[0].contains("Acme"), "branded with the partner's portal");
     assert!(mails[0].contains("http://acme.localhost:3000/tickets/"), "links to the partner's portal");
 
+    // The people who work it hear of it, in the app and by mail: the partner's people and,
+    // with no assignment rule matching, every house staff member, each in their own portal.
+    let pat = w.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    let admin = w.sign_in(HOUSE, "admin@kre8ivtech.test", "Kre8iv-Demo-Admin-2026").await;
+    let new = "New ticket ACME-1001 from Globex";
+    for (who, email) in [
+        (&sam, "sam@acme-agency.test"),
+        (&pat, "pat@acme-agency.test"),
+        (&staff, "staff@kre8ivtech.test"),
+        (&admin, "admin@kre8ivtech.test"),
+    ] {
+        let theirs = w.notifications(who).await;
+        assert_eq!(titles(&theirs), [new], "{email}");
+        assert_eq!(theirs[0]["body"], "“Checkout broken”");
+        let mails = w.mails_to(email).await;
+        assert_eq!(mails.len(), 1, "{email}");
+        assert!(mails[0].contains(&format!("Subject: {new}")), "{}", mails[0]);
+    }
+    assert!(w.mails_to("ivy@initech.test").await.is_empty(), "clients never hear of others' tickets");
+    assert!(w.mails_to("drew@directclient.test").await.is_empty());
+
     // Assigned by Sam to the house's staff member, watched by Sam: they hear, Sam does not.
     let change = json!({"assignee_id": staff_id, "watcher_ids": [sam_id]});
     assert_eq!(w.call("PATCH", &url, &sam, Some(change)).await.0, StatusCode::OK);
     w.settle().await;
-    assert_eq!(titles(&w.notifications(&staff).await), ["ACME-1001 was assigned to you"]);
-    assert!(w.notifications(&sam).await.is_empty(), "no notification of one's own action");
+    assert_eq!(titles(&w.notifications(&staff).await), ["ACME-1001 was assigned to you", new]);
+    assert_eq!(titles(&w.notifications(&sam).await), [new], "no notification of one's own action");
 
     // An internal note: the staff side only; a public reply: the client too.
     let note = json!({"body": "Card processor outage?", "internal": true});
@@ -175,14 +196,14 @@ async fn ticket_events_reach_the_right_people_once() {
     assert_eq!(w.call("POST", &format!("{url}/messages"), &staff, Some(reply)).await.0, StatusCode::CREATED);
     w.settle().await;
     let staff_titles = titles(&w.notifications(&staff).await);
-    assert_eq!(staff_titles, ["Internal note on ACME-1001", "ACME-1001 was assigned to you"]);
+    assert_eq!(staff_titles, ["Internal note on ACME-1001", "ACME-1001 was assigned to you", new]);
     let mine = w.notifications(&dana).await;
     assert_eq!(titles(&mine), ["New reply on ACME-1001", "ACME-1001 received"]);
     assert_eq!(mine[0]["body"], "We are on it.");
     for m in w.mails_to("dana@globex.test").await {
         assert!(!m.contains("Card processor"), "no note reaches the client by mail");
     }
-    assert_eq!(titles(&w.notifications(&sam).await), ["New reply on ACME-1001"], "the watcher hears of the reply");
+    assert_eq!(titles(&w.notifications(&sam).await), ["New reply on ACME-1001", new], "the watcher hears of the reply");
 
     // The same events delivered again notify nobody twice.
     let before = (w.notifications(&dana).await.len(), w.mails_to("dana@globex.test").await.len());
@@ -389,7 +410,12 @@ async fn the_events_worker_assigns_new_tickets_by_rule_and_the_agent_hears_of_it
         w.call("GET", &get(&second), &staff, None).await.1["assignee_id"].is_null(),
         "capacity 1: the second waits"
     );
-    assert_eq!(titles(&w.notifications(&staff).await), ["ACME-1001 was assigned to you"]);
+    // The rule's agent hears of the first as assigned to them, of the second as new (the rule
+    // matches it; nobody is assigned yet), and nothing twice.
+    assert_eq!(
+        titles(&w.notifications(&staff).await),
+        ["ACME-1001 was assigned to you", "New ticket ACME-1002 from Globex"]
+    );
     let (_, load) = w.call("GET", "/api/v1/workload", &staff, None).await;
     let sky = load.as_array().unwrap().iter().find(|l| l["user_id"] == staff_id.as_str()).expect("listed").clone();
     assert_eq!((sky["open_assigned"].as_u64(), sky["capacity"].as_u64()), (Some(1), Some(1)));

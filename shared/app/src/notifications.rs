@@ -97,8 +97,13 @@ async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), AppError> {
                 .map(|a| a.iter().filter_map(user_id).collect())
                 .unwrap_or_default(),
             actor: p.get("actor").and_then(user_id),
+            workers: Vec::new(),
         };
         let ticket = tickets::get(app.store.as_ref(), &tenant_id, &ticket_id).await?.map(|v| v.value);
+        let parties = match (&what, &ticket) {
+            (Happened::Created, Some(t)) => Parties { workers: workers(app, &tenant, t).await?, ..parties },
+            _ => parties,
+        };
         for (user, kind) in recipients(&what, &parties) {
             let text = describe(app, &tenant, kind, event, ticket.as_ref()).await?;
             notify(app, &tenant, &user, kind, &event.id.to_string(), &ticket_id, text, vec![]).await?;
@@ -177,6 +182,14 @@ async fn describe(
                 survey,
             }
         }
+        Kind::TicketNew => {
+            let org = match t {
+                Some(t) => accounts::get_org(app.store.as_ref(), &tenant.id, &t.org).await?.map(|o| o.value.name),
+                None => None,
+            };
+            let from = org.map(|o| format!(" from {o}")).unwrap_or_default();
+            Text { title: format!("New ticket {number}{from}"), body: format!("“{subject}”"), survey: None }
+        }
         Kind::TicketAssigned => {
             Text { title: format!("{number} was assigned to you"), body: format!("“{subject}”"), survey: None }
         }
@@ -194,6 +207,32 @@ async fn describe(
             Text { title: format!("{number} is near the front"), body: format!("“{subject}”"), survey: None }
         }
     })
+}
+
+/// Who works a new ticket (see [`Parties::workers`]): a partner's people for their tenant's
+/// tickets; and, when nobody is assigned, the agents of the enabled assignment rules it
+/// matches, or, when none does, every active house staff member.
+async fn workers(app: &AppState, tenant: &Tenant, t: &Ticket) -> Result<Vec<UserId>, AppError> {
+    let store = app.store.as_ref();
+    let active = |users: Vec<User>| users.into_iter().filter(|u| u.status == UserStatus::Active).map(|u| u.id);
+    let house = tenancy::house(store).await?;
+    let mut out: Vec<UserId> = Vec::new();
+    if house.as_ref() != Some(&tenant.id) {
+        out.extend(active(accounts::staff(store, &tenant.id).await?));
+    }
+    if t.assignee.is_some() {
+        return Ok(out);
+    }
+    let agents: Vec<UserId> =
+        kt_store::workflow::rules(store).await?.into_iter().filter(|r| r.matches(t)).flat_map(|r| r.agents).collect();
+    if !agents.is_empty() {
+        out.extend(agents);
+    } else if let Some(house) = house {
+        out.extend(active(
+            accounts::staff(store, &house).await?.into_iter().filter(|u| u.role.is_house_staff()).collect(),
+        ));
+    }
+    Ok(out)
 }
 
 /// The person, wherever they sign in: the ticket's tenant, or the house for Kre8ivTech staff.

@@ -266,3 +266,40 @@ async fn a_new_deployment_gets_its_first_super_admin_by_invitation_once() {
     let err = kt_app::seed::first_super_admin(&app, "not an address", "X").await.expect_err("refused");
     assert_eq!(field(&err), vec!["email".to_owned()]);
 }
+
+#[tokio::test]
+async fn users_written_before_the_staff_index_are_indexed_once_at_start_up() {
+    let w = world().await;
+    let store = w.app.store.as_ref();
+    let user = |email: &str, role: Role| NewUser {
+        email: email.into(),
+        name: email.into(),
+        role,
+        password: Some(PASSWORD.into()),
+        orgs: vec![],
+    };
+    let info = ClientInfo::default();
+    let agent =
+        create_user(&w.app, None, &w.acme, user("agent@acme.test", Role::PartnerStaff), &info).await.expect("agent");
+    let org = create_org(&w.app, None, &w.acme, "Globex", &info).await.expect("org");
+    let client = NewUser { orgs: vec![org.id], ..user("client@globex.test", Role::Client) };
+    create_user(&w.app, None, &w.acme, client, &info).await.expect("client");
+    let staff_of = |tenant| async move {
+        kt_store::accounts::staff(store, tenant).await.expect("staff").into_iter().map(|u| u.id).collect::<Vec<_>>()
+    };
+    assert_eq!(staff_of(&w.acme.id).await, [agent.id.clone()], "clients are not staff");
+
+    // As a store from before wrote it: the user item without its staff index entry.
+    let current = kt_store::accounts::get_user(store, &w.acme.id, &agent.id).await.expect("get").expect("agent");
+    let mut legacy = kt_store::accounts::user_item(&current.value, current.version).expect("item");
+    legacy.gsi[1] = None;
+    store.put(legacy, Cond::None).await.expect("legacy");
+    store.delete(&kt_store::Key::new("UPGRADE#STAFF-INDEX", "DONE"), Cond::None).await.expect("unmark");
+    assert!(staff_of(&w.acme.id).await.is_empty());
+
+    assert_eq!(kt_app::identity::upgrade::index_staff(&w.app).await.expect("upgrade"), 1);
+    assert_eq!(staff_of(&w.acme.id).await, [agent.id.clone()]);
+    let after = kt_store::accounts::get_user(store, &w.acme.id, &agent.id).await.expect("get").expect("agent");
+    assert_eq!(after, current, "written as it was");
+    assert_eq!(kt_app::identity::upgrade::index_staff(&w.app).await.expect("again"), 0, "once");
+}

@@ -11,6 +11,9 @@ use crate::identity::{Role, UserId};
 pub enum Kind {
     /// Your ticket was filed (with its number and place in the queue).
     TicketReceived,
+    /// A ticket was filed that you work on: yours when it is assigned to you, else your
+    /// rule's or the house's, and a partner's people for their clients' tickets.
+    TicketNew,
     /// A public reply on a ticket you filed, work on or watch.
     TicketReply,
     /// An internal note on a ticket you work on or watch (staff side only).
@@ -26,8 +29,9 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::TicketReceived,
+        Kind::TicketNew,
         Kind::TicketReply,
         Kind::TicketNote,
         Kind::TicketStatus,
@@ -39,6 +43,7 @@ impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::TicketReceived => "ticket_received",
+            Kind::TicketNew => "ticket_new",
             Kind::TicketReply => "ticket_reply",
             Kind::TicketNote => "ticket_note",
             Kind::TicketStatus => "ticket_status",
@@ -97,6 +102,10 @@ pub struct Parties {
     pub assignee: Option<UserId>,
     pub watchers: Vec<UserId>,
     pub actor: Option<UserId>,
+    /// Who works a new ticket when nobody is assigned yet: the agents of the assignment rules
+    /// it matches, else every active house staff member; and the partner's people for their
+    /// tenant's tickets.
+    pub workers: Vec<UserId>,
 }
 
 /// What happened, as far as notifications care.
@@ -114,6 +123,11 @@ pub enum Happened {
 /// are always staff, partners or partner staff), never to the requester.
 pub fn recipients(what: &Happened, p: &Parties) -> Vec<(UserId, Kind)> {
     let mut out: Vec<(UserId, Kind)> = Vec::new();
+    // The one exception to "not your own actions": the confirmation of a filed ticket, with
+    // its number and place in the queue (the mail people keep).
+    if let (Happened::Created, Some(r)) = (what, &p.requester) {
+        out.push((r.clone(), Kind::TicketReceived));
+    }
     let mut add = |u: &Option<UserId>, k: Kind| {
         if let Some(u) = u
             && Some(u) != p.actor.as_ref()
@@ -129,11 +143,14 @@ pub fn recipients(what: &Happened, p: &Parties) -> Vec<(UserId, Kind)> {
         }
     };
     match what {
-        // The one exception to "not your own actions": the confirmation of a filed ticket,
-        // with its number and place in the queue (the mail people keep).
         Happened::Created => {
-            if let Some(r) = &p.requester {
-                out.push((r.clone(), Kind::TicketReceived));
+            // The people who work it: its assignee when it has one (and the partner's people,
+            // who are among the workers either way), else every worker.
+            if p.assignee.is_some() {
+                add(&p.assignee, Kind::TicketNew);
+            }
+            for w in &p.workers {
+                add(&Some(w.clone()), Kind::TicketNew);
             }
         }
         Happened::Replied { internal: true, .. } => staff_side(&mut add, Kind::TicketNote),
@@ -177,6 +194,7 @@ mod tests {
             assignee: Some(agent.clone()),
             watchers: vec![watcher.clone(), agent.clone()],
             actor: Some(agent.clone()),
+            workers: vec![],
         };
         // Staff answer: the client and the other watcher hear of it; not the author.
         let r = recipients(&Happened::Replied { internal: false, from_client: false }, &p);
@@ -192,21 +210,30 @@ mod tests {
         let by_lead = Parties { actor: Some(watcher.clone()), ..p.clone() };
         let r = recipients(&Happened::Changed { status: true, assigned: true }, &by_lead);
         assert_eq!(r, vec![(agent.clone(), Kind::TicketAssigned), (client.clone(), Kind::TicketStatus)]);
+        // Filed: the confirmation, and the people who work it (the assignee when there is one).
         let filed = Parties { actor: Some(client.clone()), ..p.clone() };
         assert_eq!(
             recipients(&Happened::Created, &filed),
-            vec![(client.clone(), Kind::TicketReceived)],
-            "the confirmation"
+            vec![(client.clone(), Kind::TicketReceived), (agent.clone(), Kind::TicketNew)],
+        );
+        let (lead, partner) = (id(), id());
+        let unassigned = Parties { assignee: None, workers: vec![lead.clone(), partner.clone()], ..filed.clone() };
+        assert_eq!(
+            recipients(&Happened::Created, &unassigned),
+            vec![(client.clone(), Kind::TicketReceived), (lead, Kind::TicketNew), (partner, Kind::TicketNew)],
         );
         let system = Parties { actor: None, ..p };
-        assert_eq!(recipients(&Happened::Created, &system), vec![(client.clone(), Kind::TicketReceived)]);
+        assert_eq!(
+            recipients(&Happened::Created, &system),
+            vec![(client.clone(), Kind::TicketReceived), (agent.clone(), Kind::TicketNew)]
+        );
         assert_eq!(recipients(&Happened::NearFront, &system), vec![(client, Kind::QueueNearFront)]);
         assert_eq!(recipients(&Happened::SlaAlarm, &system).len(), 2);
     }
 
     #[test]
     fn clients_never_get_staff_kinds() {
-        for k in [Kind::TicketNote, Kind::SlaAlert, Kind::TicketAssigned] {
+        for k in [Kind::TicketNote, Kind::SlaAlert, Kind::TicketAssigned, Kind::TicketNew] {
             assert!(!may_receive(Role::Client, k));
             assert!(may_receive(Role::PartnerStaff, k));
         }

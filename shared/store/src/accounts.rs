@@ -2,13 +2,15 @@
 //! tenant's partitions:
 //!
 //! * `T#<t>#ORG#<org>` / `ORG`: organization (gsi1 `T#<t>#ORGS` / org id)
-//! * `T#<t>#USER#<user>` / `USER`: user (gsi1 `T#<t>#USERS` / user id)
+//! * `T#<t>#USER#<user>` / `USER`: user (gsi1 `T#<t>#USERS` / user id; for the people who
+//!   work tickets, every role but Client, also gsi2 `T#<t>#STAFF` / user id: those a new
+//!   ticket is announced to, found without reading the tenant's clients)
 //! * `T#<t>#USER#<user>` / `CREDENTIALS`: password hash and second factors
 //! * `T#<t>#USER#<user>` / `MEMBER#<org>`: membership (gsi1 `T#<t>#ORG#<org>#MEMBERS` / user id)
 //! * `T#<t>#EMAIL#<email>` / `EMAIL`: email -> user, unique per tenant
 
 use kt_domain::auth::Credentials;
-use kt_domain::identity::{Email, OrgId, TenantId, UserId};
+use kt_domain::identity::{Email, OrgId, Role, TenantId, UserId};
 use kt_domain::tenancy::{Organization, User};
 
 use crate::entity::{self, Versioned, pointer, pointer_item};
@@ -40,8 +42,32 @@ pub fn org_item(org: &Organization, version: u64) -> Result<Item, StoreError> {
 }
 
 pub fn user_item(user: &User, version: u64) -> Result<Item, StoreError> {
-    Ok(entity::item(user_key(&user.tenant, &user.id), user, version)?
-        .with_index(Index::Gsi1, IndexKey::new(format!("T#{}#USERS", user.tenant), user.id.as_str())))
+    let item = entity::item(user_key(&user.tenant, &user.id), user, version)?
+        .with_index(Index::Gsi1, IndexKey::new(format!("T#{}#USERS", user.tenant), user.id.as_str()));
+    if user.role == Role::Client {
+        return Ok(item);
+    }
+    Ok(item.with_index(Index::Gsi2, IndexKey::new(staff_partition(&user.tenant), user.id.as_str())))
+}
+
+fn staff_partition(tenant: &TenantId) -> String {
+    format!("T#{tenant}#STAFF")
+}
+
+/// Every user of `tenant` who works tickets (every role but Client), whatever their status.
+pub async fn staff(store: &dyn Store, tenant: &TenantId) -> Result<Vec<User>, StoreError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = store.query(Query::partition(Index::Gsi2, staff_partition(tenant)).limit(200).after(cursor)).await?;
+        for item in &page.items {
+            out.push(item.to_entity()?);
+        }
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            return Ok(out);
+        }
+    }
 }
 
 pub fn credentials_item(

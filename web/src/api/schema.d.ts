@@ -1727,7 +1727,7 @@ export interface components {
             email: boolean;
             in_app: boolean;
             /** @enum {string} */
-            kind: "ticket_received" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front";
+            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front";
         };
         LinkRequest: {
             /** @description The related ticket of the same tenant: its id or its number (`ACME-1002`). */
@@ -1897,7 +1897,7 @@ export interface components {
         };
         Note: string;
         /** @enum {string} */
-        NotificationKind: "ticket_received" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front";
+        NotificationKind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front";
         NotificationView: {
             body: string;
             created_at: string;

@@ -6,6 +6,7 @@ export type NotificationKind = Schemas['NotificationKind'];
 
 export const KIND_OPTIONS = [
   { value: 'ticket_received', label: 'Ticket received' },
+  { value: 'ticket_new', label: 'New tickets to work on' },
   { value: 'ticket_reply', label: 'Replies' },
   { value: 'ticket_note', label: 'Internal notes' },
   { value: 'ticket_status', label: 'Status changes' },

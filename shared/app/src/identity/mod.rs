@@ -14,3 +14,4 @@ pub mod tenancy;
 pub mod throttle;
 pub mod tokens;
 pub mod two_factor;
+pub mod upgrade;

@@ -186,6 +186,7 @@ pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
     parts.sealer = Sealer::new(&data_key);
     let state = parts.into_state();
     crate::tickets::renumber::upgrade(&state).await?;
+    crate::identity::upgrade::index_staff(&state).await?;
     Ok(Wired { state, hub, local_blobs, local_mailer, local_sms })
 }
 
