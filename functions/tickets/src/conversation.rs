@@ -3,9 +3,14 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use std::collections::HashMap;
+
 use kt_app::AppState;
+use kt_app::identity::people;
 use kt_app::tickets::conversation::{self, NewMessage};
 use kt_app::tickets::{self, Activity};
+use kt_domain::identity::UserId;
+use kt_domain::tenancy::User;
 use kt_domain::ticket::{Message, Status};
 use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantInPath};
@@ -27,6 +32,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct MessageView {
     pub id: String,
     pub author_id: String,
+    /// The author's name, as replies are signed ("" when the account is gone).
+    pub author_name: String,
+    /// Up to two initials of the name, for an avatar.
+    pub author_initials: String,
     /// The author's role, so the UI can tell the client's side from staff.
     pub author_role: String,
     /// Markdown as written.
@@ -38,10 +47,13 @@ pub struct MessageView {
     pub created_at: String,
 }
 
-fn message_view(m: &Message) -> MessageView {
+fn message_view(m: &Message, people: &HashMap<UserId, User>) -> MessageView {
+    let name = people.get(&m.author).map(|u| u.name.clone()).unwrap_or_default();
     MessageView {
         id: m.id.clone(),
         author_id: m.author.to_string(),
+        author_initials: people::initials(&name),
+        author_name: name,
         author_role: name_of(m.author_role),
         body: m.body.clone(),
         html: m.html.clone(),
@@ -64,7 +76,8 @@ async fn list_messages(
     let id = parse_ticket_id(&path.1)?;
     let (items, next_cursor) =
         conversation::messages(&app, &auth.actor, &tenant, &id, page.limit()?, page.cursor()).await?;
-    Ok(Json(Paginated { items: items.iter().map(message_view).collect(), next_cursor }))
+    let authors = people::lookup(&app, &tenant.id, items.iter().map(|m| &m.author)).await?;
+    Ok(Json(Paginated { items: items.iter().map(|m| message_view(m, &authors)).collect(), next_cursor }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -109,7 +122,8 @@ async fn add_message(
     let current = tickets::get(&app, &auth.actor, &tenant, &t.id).await?;
     let standing = tickets::standing(&app, &current.value).await?;
     let ticket = ticket_view(&tenant, &current.value, current.version, standing.as_ref(), true, &auth.actor);
-    Ok((StatusCode::CREATED, Json(MessageAddedView { message: message_view(&message), ticket })))
+    let author = people::lookup(&app, &tenant.id, [&message.author]).await?;
+    Ok((StatusCode::CREATED, Json(MessageAddedView { message: message_view(&message, &author), ticket })))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

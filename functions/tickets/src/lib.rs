@@ -51,6 +51,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ticket_position))
         .merge(conversation::router())
         .routes(routes!(work_queue))
+        .routes(routes!(queue_lengths))
 }
 
 fn parse_ticket_id(raw: &str) -> Result<TicketId, ApiError> {
@@ -363,7 +364,28 @@ async fn get_ticket(
     let id = parse_ticket_id(&path.1)?;
     let t = tickets::get(&app, &auth.actor, &tenant, &id).await?;
     let standing = tickets::standing(&app, &t.value).await?;
-    Ok(with_etag(t.version, Json(ticket_view(&tenant, &t.value, t.version, standing.as_ref(), true, &auth.actor))))
+    let mut view = ticket_view(&tenant, &t.value, t.version, standing.as_ref(), true, &auth.actor);
+    view.requester = requester_view(&app, &tenant, &t.value, &auth.actor).await?;
+    Ok(with_etag(t.version, Json(view)))
+}
+
+/// Who filed `t`, as `viewer` may see them.
+async fn requester_view(
+    app: &AppState,
+    tenant: &kt_domain::tenancy::Tenant,
+    t: &kt_domain::ticket::Ticket,
+    viewer: &kt_domain::policy::Actor,
+) -> Result<Option<views::PersonView>, ApiError> {
+    let people = kt_app::identity::people::lookup(app, &tenant.id, [&t.requester]).await?;
+    let Some(person) = people.get(&t.requester) else { return Ok(None) };
+    let org = kt_store::accounts::get_org(app.store.as_ref(), &tenant.id, &t.org).await.map_err(AppError::from)?;
+    Ok(Some(views::PersonView {
+        id: person.id.to_string(),
+        initials: kt_app::identity::people::initials(&person.name),
+        name: person.name.clone(),
+        email: (viewer.role != kt_domain::identity::Role::Client).then(|| person.email.to_string()),
+        org: org.map(|o| views::OrgView { id: o.value.id.to_string(), name: o.value.name }),
+    }))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -454,7 +476,9 @@ async fn update_ticket(
     let change = parse_update(body)?;
     let t = tickets::change(&app, &auth.actor, &tenant, &id, change, expected).await?;
     let standing = tickets::standing(&app, &t.value).await?;
-    Ok(with_etag(t.version, Json(ticket_view(&tenant, &t.value, t.version, standing.as_ref(), true, &auth.actor))))
+    let mut view = ticket_view(&tenant, &t.value, t.version, standing.as_ref(), true, &auth.actor);
+    view.requester = requester_view(&app, &tenant, &t.value, &auth.actor).await?;
+    Ok(with_etag(t.version, Json(view)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -524,4 +548,31 @@ async fn work_queue(
         views.push(ticket_view(&tenant, &q.ticket, 0, Some(&standing), false, &auth.actor));
     }
     Ok(Json(Paginated { items: views, next_cursor }))
+}
+
+/// How many tickets wait in one priority's queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueLengthView {
+    pub priority: String,
+    pub length: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueLengthsView {
+    /// Every priority, most urgent first.
+    pub items: Vec<QueueLengthView>,
+}
+
+/// Every priority's queue length across tenants, most urgent first (Kre8ivTech staff): the
+/// queue page's tab counts.
+#[utoipa::path(get, path = "/api/v1/queue/lengths", tag = "tickets",
+    responses((status = 200, body = QueueLengthsView), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn queue_lengths(State(app): State<AppState>, auth: Auth) -> Result<Json<QueueLengthsView>, ApiError> {
+    let items = listing::queue_lengths(&app, &auth.actor)
+        .await?
+        .into_iter()
+        .map(|(p, length)| QueueLengthView { priority: p.as_str().to_owned(), length })
+        .collect();
+    Ok(Json(QueueLengthsView { items }))
 }

@@ -138,6 +138,10 @@ pub struct TicketView {
     pub merged_into_id: Option<String>,
     /// The requester's rating, once given.
     pub satisfaction: Option<SatisfactionView>,
+    /// Who filed it (a single ticket's read): name, organization and, for those who work
+    /// tickets, email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requester: Option<PersonView>,
     /// Send back in `If-Match` to edit.
     pub version: u64,
 }
@@ -193,6 +197,28 @@ pub(crate) fn ticket_view(
         resolved_at: t.resolved_at.map(rfc3339),
         merged_into_id: t.merged_into.as_ref().map(|m| m.to_string()),
         satisfaction: t.satisfaction.as_ref().map(satisfaction_view),
+        requester: None,
         version,
     }
+}
+
+/// A person beside what they did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonView {
+    pub id: String,
+    pub name: String,
+    /// Up to two initials of the name, for an avatar.
+    pub initials: String,
+    /// Shown to those who work tickets (staff, partners, partner staff), not to clients.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The organization the ticket was filed for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org: Option<OrgView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgView {
+    pub id: String,
+    pub name: String,
 }

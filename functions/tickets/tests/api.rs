@@ -472,6 +472,20 @@ async fn lists_filters_counts_and_the_staff_queue() {
         assert_eq!(w.get("/api/v1/queue?priority=high", who).await.status, StatusCode::NOT_FOUND);
     }
     assert_eq!(w.get("/api/v1/queue?priority=soon", &p.staff).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Every tab's count from the start, most urgent first; staff only.
+    let lengths = w.get("/api/v1/queue/lengths", &p.staff).await;
+    assert_eq!(lengths.status, StatusCode::OK, "{}", lengths.body);
+    let items = lengths.body["items"].as_array().expect("items");
+    let pairs: Vec<(&str, u64)> =
+        items.iter().map(|i| (i["priority"].as_str().unwrap(), i["length"].as_u64().unwrap())).collect();
+    let high = pairs.iter().find(|(p, _)| *p == "high").expect("high").1;
+    assert_eq!(high, 2);
+    assert_eq!(pairs.first().map(|p| p.0), Some("critical"), "{pairs:?}");
+    assert_eq!(pairs.len(), 4);
+    for who in [&p.pat, &p.sam, &p.dana, &p.drew] {
+        assert_eq!(w.get("/api/v1/queue/lengths", who).await.status, StatusCode::NOT_FOUND);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -771,4 +785,44 @@ async fn workflow_over_http_bulk_merge_links_and_canned_responses() {
     );
     let r = w.post(&format!("{}/merge", w.ticket(&id(&c))), &p.pat, json!({"into_ticket": b["id"]})).await;
     assert_eq!((r.status, r.fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["into_ticket".to_owned()]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_says_who_filed_it_and_replies_are_signed_with_names() {
+    let w = world().await;
+    let p = people(&w).await;
+    let t = w.file(&p.dana, "Who filed me", "high").await;
+    let url = format!("{}/{}", w.tickets(), t["id"].as_str().unwrap());
+    assert!(t.get("requester").is_none(), "lists and creates stay lean");
+
+    // Those who work tickets see the requester's name, email and organization.
+    for who in [&p.staff, &p.pat, &p.sam] {
+        let r = w.get(&url, who).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let requester = &r.body["requester"];
+        assert_eq!(requester["name"], "Dana Globex");
+        assert_eq!(requester["initials"], "DG");
+        assert_eq!(requester["email"], "dana@globex.test");
+        assert_eq!(requester["org"]["name"], "Globex");
+        assert_eq!(requester["id"], t["requester_id"]);
+    }
+    // The requester sees their own name, not an email they know.
+    let mine = w.get(&url, &p.dana).await;
+    assert_eq!(mine.body["requester"]["name"], "Dana Globex");
+    assert!(mine.body["requester"].get("email").is_none());
+
+    // Replies carry their author's name, staff of the house included.
+    let r = w.post(&format!("{url}/messages"), &p.staff, json!({"body": "On it."})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["message"]["author_name"], "Sky Staff");
+    let r = w.post(&format!("{url}/messages"), &p.dana, json!({"body": "Thanks!"})).await;
+    assert_eq!(r.body["message"]["author_name"], "Dana Globex");
+    let listed = w.get(&format!("{url}/messages"), &p.dana).await;
+    let names: Vec<(&str, &str)> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["author_name"].as_str().unwrap(), m["author_initials"].as_str().unwrap()))
+        .collect();
+    assert_eq!(names, [("Sky Staff", "SS"), ("Dana Globex", "DG")]);
 }

@@ -660,6 +660,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/queue/lengths": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every priority's queue length across tenants, most urgent first (Kre8ivTech staff): the
+         *     queue page's tab counts.
+         */
+        get: operations["queue_lengths"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sla/compliance": {
         parameters: {
             query?: never;
@@ -1808,6 +1828,10 @@ export interface components {
         };
         MessageView: {
             author_id: string;
+            /** @description Up to two initials of the name, for an avatar. */
+            author_initials: string;
+            /** @description The author's name, as replies are signed ("" when the account is gone). */
+            author_name: string;
             /** @description The author's role, so the UI can tell the client's side from staff. */
             author_role: string;
             /** @description Markdown as written. */
@@ -1947,6 +1971,10 @@ export interface components {
         Paginated_MessageView: {
             items: {
                 author_id: string;
+                /** @description Up to two initials of the name, for an avatar. */
+                author_initials: string;
+                /** @description The author's name, as replies are signed ("" when the account is gone). */
+                author_name: string;
                 /** @description The author's role, so the UI can tell the client's side from staff. */
                 author_role: string;
                 /** @description Markdown as written. */
@@ -2023,6 +2051,7 @@ export interface components {
                 /** @description `low`, `medium`, `high` or `critical`. */
                 priority: string;
                 queue?: null | components["schemas"]["QueueView"];
+                requester?: null | components["schemas"]["PersonView"];
                 requester_id: string;
                 resolved_at?: string | null;
                 satisfaction?: null | components["schemas"]["SatisfactionView"];
@@ -2067,6 +2096,16 @@ export interface components {
         PasswordRequest: {
             /** @description The current password, to confirm a sensitive change. */
             password: components["schemas"]["Password"];
+        };
+        /** @description A person beside what they did. */
+        PersonView: {
+            /** @description Shown to those who work tickets (staff, partners, partner staff), not to clients. */
+            email?: string | null;
+            id: string;
+            /** @description Up to two initials of the name, for an avatar. */
+            initials: string;
+            name: string;
+            org?: null | components["schemas"]["OrgView"];
         };
         PhoneRequest: {
             phone: components["schemas"]["Code"];
@@ -2124,6 +2163,16 @@ export interface components {
         ProblemField: {
             field: string;
             message: string;
+        };
+        /** @description How many tickets wait in one priority's queue. */
+        QueueLengthView: {
+            /** Format: int64 */
+            length: number;
+            priority: string;
+        };
+        QueueLengthsView: {
+            /** @description Every priority, most urgent first. */
+            items: components["schemas"]["QueueLengthView"][];
         };
         QueueView: {
             estimate: components["schemas"]["EstimateView"];
@@ -2414,6 +2463,7 @@ export interface components {
             /** @description `low`, `medium`, `high` or `critical`. */
             priority: string;
             queue?: null | components["schemas"]["QueueView"];
+            requester?: null | components["schemas"]["PersonView"];
             requester_id: string;
             resolved_at?: string | null;
             satisfaction?: null | components["schemas"]["SatisfactionView"];
@@ -5531,6 +5581,59 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    queue_lengths: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueLengthsView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,6 +8,7 @@ pub mod branding;
 pub mod domains;
 pub mod links;
 pub mod passwords;
+pub mod people;
 pub mod sessions;
 pub mod standing;
 pub mod tenancy;

@@ -180,6 +180,18 @@ pub struct Queued {
 
 /// One page of `priority`'s queue across tenants, first in first (house staff only).
 /// `cursor` is the previous page's; positions count from the queue's head.
+/// Every priority's queue length, most urgent first (house staff, as [`queue`]): the top of
+/// each count tree, one batch read per priority.
+pub async fn queue_lengths(app: &AppState, actor: &Actor) -> Result<Vec<(Priority, u64)>, AppError> {
+    if !actor.role.is_house_staff() || actor.tenant_bound {
+        return Err(AppError::NotFound);
+    }
+    permit(actor, Permission::ManageAllTickets, &Resource { tenant: &actor.tenant, org: None, owner: None })?;
+    let lengths = Priority::ALL.iter().rev().map(|p| tickets::length(app.store.as_ref(), *p));
+    let lengths = futures::future::try_join_all(lengths).await?;
+    Ok(Priority::ALL.iter().rev().copied().zip(lengths).collect())
+}
+
 pub async fn queue(
     app: &AppState,
     actor: &Actor,
