@@ -177,3 +177,62 @@ async fn watchers_end_on_their_true_positions_after_a_storm_hearing_at_most_once
     }
     drop(connections);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_page_hears_of_new_replies_and_only_staff_of_new_notes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let wired = wire(&Settings::local(dir.path())).await.expect("wire");
+    let app = wired.state.clone();
+    kt_app::seed::demo(&app).await.expect("seed");
+    let acme = tenancy::resolve_host(&app, "acme.localhost").await.expect("acme");
+    let dana = actor(&app, "acme.localhost", "dana@globex.test").await;
+    let staff = actor(&app, "localhost", "staff@kre8ivtech.test").await;
+    let t = tickets::create(&app, &dana, &acme, input("Live replies".into(), Priority::Medium), &Default::default())
+        .await
+        .expect("filed");
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers = portal::spawn_workers(&app, stopped);
+    let mut heard = Vec::new();
+    for who in [&dana, &staff] {
+        let mut conn = wired.hub.register();
+        live::connect(&app, &conn.id, who).await.expect("connect");
+        let subscribe = format!(r#"{{"type":"subscribe","topic":"ticket:{}"}}"#, t.id);
+        assert_eq!(live::handle_message(&app, &conn.id, Some(&subscribe)).await[0]["type"], "subscribed");
+        let log: Arc<Mutex<Vec<Value>>> = Arc::default();
+        let sink = log.clone();
+        tokio::spawn(async move {
+            while let Some(text) = conn.messages.recv().await {
+                let m: Value = serde_json::from_str(&text).expect("json");
+                if m["type"] == "ticket.message" {
+                    sink.lock().unwrap().push(m);
+                }
+            }
+        });
+        heard.push(log);
+    }
+    let reply =
+        |body: &str, internal: bool| tickets::conversation::NewMessage { body: body.into(), internal, status: None };
+    let (public, _) =
+        tickets::conversation::reply(&app, &staff, &acme, &t.id, reply("On it.", false)).await.expect("reply");
+    let (note, _) =
+        tickets::conversation::reply(&app, &staff, &acme, &t.id, reply("Check the logs", true)).await.expect("note");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while heard[1].lock().unwrap().len() < 2 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A moment more for anything that should not come.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let ids = |log: &Arc<Mutex<Vec<Value>>>| -> Vec<(String, bool)> {
+        log.lock()
+            .unwrap()
+            .iter()
+            .map(|m| (m["message"].as_str().unwrap().to_owned(), m["internal"].as_bool().unwrap()))
+            .collect()
+    };
+    assert_eq!(ids(&heard[0]), [(public.id.clone(), false)], "the client hears of the reply, not the note");
+    assert_eq!(ids(&heard[1]), [(public.id, false), (note.id, true)], "staff hear of both");
+    let _ = stop.send(true);
+    for w in workers {
+        let _ = w.await;
+    }
+}

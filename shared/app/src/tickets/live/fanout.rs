@@ -148,7 +148,8 @@ pub async fn push_own(app: &AppState, ticket: &Ticket, tell: bool) -> Result<usi
     for sub in &own {
         let conn = sub.key.sk.clone();
         let expires = sub.expires_at.unwrap_or(app.clock.now_unix() + CONNECTION_TTL_SECS);
-        let item = subscription_item(&own_topic, &conn, Some(ticket), expires, &app.ids.ulid().to_string());
+        let notes = sub.attrs.get("notes").and_then(Value::as_bool).unwrap_or(false);
+        let item = subscription_item(&own_topic, &conn, Some(ticket), expires, &app.ids.ulid().to_string(), notes);
         app.store.put(item, Cond::None).await?;
         conns.push(conn);
     }
@@ -158,6 +159,23 @@ pub async fn push_own(app: &AppState, ticket: &Ticket, tell: bool) -> Result<usi
     let standing = super::super::standing(app, ticket).await?;
     let message = position_message(ticket, standing.as_ref(), as_of(app)).to_text();
     Ok(push_all(app, conns.into_iter().map(|c| (c, message.clone())).collect()).await)
+}
+
+/// A reply was added to a ticket: its subscribers are told (`ticket.message`, naming the
+/// message; the page reads it with the conversation), an internal note only those who may read
+/// notes. Returns how many were told.
+pub async fn push_reply(app: &AppState, ticket: &TicketId, message: &str, internal: bool) -> Result<usize, AppError> {
+    let topic = format!("ticket:{ticket}");
+    let text = json!({"type": "ticket.message", "topic": topic, "ticket": ticket.as_str(), "message": message,
+        "internal": internal, "as_of": as_of(app)})
+    .to_string();
+    let told: Vec<(String, String)> = subscribers(app, &topic)
+        .await?
+        .into_iter()
+        .filter(|s| !internal || s.attrs.get("notes").and_then(Value::as_bool).unwrap_or(false))
+        .map(|s| (s.key.sk, text.clone()))
+        .collect();
+    Ok(push_all(app, told).await)
 }
 
 fn window_key(priority: Priority) -> Key {
@@ -500,6 +518,12 @@ impl Consumer for LiveConsumer {
                 let told_by_queue = t.queue.is_some() && t.status.waits_for_staff() && queues.contains(&t.priority);
                 push_own(app, &t, !told_by_queue).await.map_err(fail)?;
             }
+        }
+        if event.kind == "ticket.replied"
+            && let Some(message) = event.payload.get("message").and_then(Value::as_str)
+        {
+            let internal = event.payload.get("internal").and_then(Value::as_bool).unwrap_or(true);
+            push_reply(app, &id, message, internal).await.map_err(fail)?;
         }
         for p in queues {
             queue_changed(app, p).await.map_err(fail)?;

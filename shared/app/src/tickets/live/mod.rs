@@ -2,7 +2,8 @@
 //! authenticated as; it subscribes to topics the policy allows:
 //!
 //! * `ticket:<id>`: that ticket's standing ("#3 of 12 in the High queue", the estimate, its
-//!   status) whenever it changes;
+//!   status) whenever it changes, and `ticket.message` when a reply is added (an internal
+//!   note only to those who may read notes);
 //! * `queue`: every queue's length (house staff; its subscriptions spread over 8 partitions);
 //! * `user:<id>`: one's own notifications (only one's own id).
 //!
@@ -176,8 +177,19 @@ async fn connection(app: &AppState, connection_id: &str) -> Result<(Item, Actor)
 /// queue's pushes (the subscription's snapshot, a change of the ticket itself), so a queue
 /// push never takes what it sent before for what the subscriber shows now
 /// ([`fanout::SentLabels`]).
-fn subscription_item(topic: &str, connection_id: &str, ticket: Option<&Ticket>, expires_at: i64, nonce: &str) -> Item {
+/// `notes`: the subscriber may read internal notes (told of new ones as of replies).
+fn subscription_item(
+    topic: &str,
+    connection_id: &str,
+    ticket: Option<&Ticket>,
+    expires_at: i64,
+    nonce: &str,
+    notes: bool,
+) -> Item {
     let mut attrs = json!({"conn": connection_id});
+    if notes {
+        attrs["notes"] = json!(true);
+    }
     if let Some(t) = ticket {
         attrs["ticket"] = json!(t.id.to_string());
         attrs["tenant"] = json!(t.tenant.to_string());
@@ -206,20 +218,22 @@ async fn subscribe(app: &AppState, connection_id: &str, topic: &str) -> Result<V
             let standing = super::standing(app, &t).await?;
             let as_of = kt_domain::timestamp(t.updated_at);
             let snapshot = position_message(&t, standing.as_ref(), as_of).to_value();
-            (subscription_item(topic, connection_id, Some(&t), expires, &app.ids.ulid().to_string()), Some(snapshot))
+            let nonce = app.ids.ulid().to_string();
+            let notes = kt_domain::ticket::sees_internal(actor.role);
+            (subscription_item(topic, connection_id, Some(&t), expires, &nonce, notes), Some(snapshot))
         }
         Topic::Queue => {
             if !actor.role.is_house_staff() || actor.tenant_bound || !policy::may(&actor, Permission::ManageAllTickets)
             {
                 return Err(AppError::NotFound);
             }
-            (subscription_item(topic, connection_id, None, expires, ""), None)
+            (subscription_item(topic, connection_id, None, expires, "", false), None)
         }
         Topic::User(id) => {
             if id != actor.user {
                 return Err(AppError::NotFound);
             }
-            (subscription_item(topic, connection_id, None, expires, ""), None)
+            (subscription_item(topic, connection_id, None, expires, "", false), None)
         }
     };
     app.store.put(item, Cond::None).await?;
