@@ -27,6 +27,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::identity::{Invalid, OrgId, TenantId, TicketId, UserId};
 
+mod attachment;
+pub mod estimate;
+mod time_entry;
+
+pub use attachment::*;
+pub use time_entry::*;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
@@ -385,130 +392,6 @@ pub struct Message {
     pub created_at: time::OffsetDateTime,
 }
 
-/// Time worked on a ticket. Time tracking is internal (PRD 4.2): staff and admins log it, and
-/// no entry reaches a client or a partner.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TimeEntry {
-    pub id: String,
-    pub ticket: TicketId,
-    pub user: UserId,
-    pub minutes: u32,
-    /// The day the work was done.
-    pub work_date: time::Date,
-    #[serde(default)]
-    pub note: String,
-    pub billable: bool,
-    #[serde(with = "crate::clock::rfc3339_ms")]
-    pub created_at: time::OffsetDateTime,
-}
-
-/// The most one entry may hold: a day.
-pub const MAX_ENTRY_MINUTES: u32 = 24 * 60;
-/// How far back an entry may be dated.
-pub const MAX_ENTRY_AGE_DAYS: i64 = 366;
-pub const MAX_TIME_NOTE_CHARS: usize = 1000;
-
-/// The latest calendar date anywhere on Earth at `now` (the furthest time zone is UTC+14):
-/// a date the person logging time may call today wherever they work.
-pub fn latest_date_anywhere(now: time::OffsetDateTime) -> time::Date {
-    (now.to_offset(time::UtcOffset::UTC) + time::Duration::hours(14)).date()
-}
-
-/// Checks an entry's minutes (1 to a day), date (not after today in every time zone, at most
-/// [`MAX_ENTRY_AGE_DAYS`] before today in UTC) and note at `now`; every failing field is named.
-pub fn check_time_entry(
-    minutes: u32,
-    work_date: time::Date,
-    note: &str,
-    now: time::OffsetDateTime,
-) -> Result<(), Vec<Invalid>> {
-    let latest = latest_date_anywhere(now);
-    let today = now.to_offset(time::UtcOffset::UTC).date();
-    let mut errors = Vec::new();
-    if minutes == 0 || minutes > MAX_ENTRY_MINUTES {
-        errors.push(Invalid::new("minutes", format!("log between 1 and {MAX_ENTRY_MINUTES} minutes per entry")));
-    }
-    if work_date > latest {
-        errors.push(Invalid::new("work_date", "cannot be in the future"));
-    } else if (today - work_date).whole_days() > MAX_ENTRY_AGE_DAYS {
-        errors.push(Invalid::new("work_date", format!("at most {MAX_ENTRY_AGE_DAYS} days back")));
-    }
-    if note.chars().count() > MAX_TIME_NOTE_CHARS {
-        errors.push(Invalid::new("note", format!("use at most {MAX_TIME_NOTE_CHARS} characters")));
-    }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
-}
-
-/// A file on a ticket. It exists from the moment its upload URL is issued (`ready` false) and
-/// counts against the organization's storage once the upload is confirmed (`ready` true).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Attachment {
-    pub id: String,
-    pub ticket: TicketId,
-    pub org: OrgId,
-    pub uploader: UserId,
-    pub filename: String,
-    pub content_type: String,
-    pub size: u64,
-    pub blob_key: String,
-    pub ready: bool,
-    #[serde(with = "crate::clock::rfc3339_ms")]
-    pub created_at: time::OffsetDateTime,
-}
-
-/// The largest file a ticket takes.
-pub const MAX_ATTACHMENT_BYTES: u64 = 25 * 1024 * 1024;
-/// Each client organization's storage unless an admin sets another (PRD 4.2: 5 GB).
-pub const DEFAULT_STORAGE_QUOTA_BYTES: u64 = 5 * 1024 * 1024 * 1024;
-/// What a ticket takes: images, documents, archives, plain text (never HTML or scripts, which a
-/// browser would run from a download URL).
-pub const ATTACHMENT_TYPES: &[&str] = &[
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-    "image/webp",
-    "application/pdf",
-    "text/plain",
-    "text/csv",
-    "application/zip",
-    "application/json",
-    "application/msword",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.ms-excel",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "video/mp4",
-];
-pub const MAX_FILENAME_CHARS: usize = 200;
-
-/// Checks a file's name, type and size; returns the name cleaned of paths and control
-/// characters. Every failing field is named.
-pub fn check_attachment(filename: &str, content_type: &str, size: u64) -> Result<String, Vec<Invalid>> {
-    let mut errors = Vec::new();
-    let base = filename.rsplit(['/', '\\']).next().unwrap_or_default();
-    let name: String = base.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_owned();
-    if name.is_empty() || name == "." || name == ".." {
-        errors.push(Invalid::new("filename", "is required"));
-    } else if name.chars().count() > MAX_FILENAME_CHARS {
-        errors.push(Invalid::new("filename", format!("use at most {MAX_FILENAME_CHARS} characters")));
-    }
-    if !ATTACHMENT_TYPES.contains(&content_type) {
-        errors.push(Invalid::new(
-            "content_type",
-            "this type of file is not accepted: use images, PDF, text, office documents, zip or mp4",
-        ));
-    }
-    if size == 0 || size > MAX_ATTACHMENT_BYTES {
-        errors.push(Invalid::new("size", format!("a file is 1 byte to {} MiB", MAX_ATTACHMENT_BYTES / 1024 / 1024)));
-    }
-    if errors.is_empty() { Ok(name) } else { Err(errors) }
-}
-
-/// Whether `size` more bytes fit in an organization's storage.
-pub fn quota_allows(used: u64, limit: u64, size: u64) -> bool {
-    used.checked_add(size).is_some_and(|total| total <= limit)
-}
-
 /// Who may read internal notes: everyone who works tickets, never a client.
 pub fn sees_internal(role: crate::identity::Role) -> bool {
     role != crate::identity::Role::Client
@@ -539,102 +422,6 @@ pub fn default_first_response_secs(priority: Priority) -> u64 {
     }
 }
 
-/// Estimated time to a first response, from history: each recorded wait (entering the queue
-/// to the first staff response) divided by the position it started from is the time one
-/// place in the queue took. A ticket at position X waits about X such places; the middle half
-/// of the recorded per-place times gives a range, not false precision. With too little
-/// history, the SLA target is the estimate.
-pub mod estimate {
-    use serde::{Deserialize, Serialize};
-
-    /// Fewer samples than this and the estimate falls back to the SLA target.
-    pub const MIN_SAMPLES: usize = 5;
-    /// Samples older than this are not history any more (30 days).
-    pub const WINDOW_SECS: i64 = 30 * 24 * 3600;
-    /// At most this many recent samples are summarized.
-    pub const MAX_SAMPLES: usize = 200;
-
-    /// One recorded first wait.
-    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-    pub struct Sample {
-        pub wait_secs: u64,
-        pub position: u64,
-    }
-
-    /// What a position read needs: seconds per place in the queue, low and high.
-    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-    pub struct Summary {
-        pub per_place_low: f64,
-        pub per_place_high: f64,
-        pub samples: usize,
-    }
-
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "snake_case")]
-    pub enum Basis {
-        History,
-        SlaTarget,
-    }
-
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-    pub struct Estimate {
-        pub low_secs: u64,
-        pub high_secs: u64,
-        pub basis: Basis,
-    }
-
-    fn quantile(sorted: &[f64], q: f64) -> f64 {
-        let idx = q * (sorted.len() - 1) as f64;
-        let (lo, hi) = (idx.floor() as usize, idx.ceil() as usize);
-        sorted[lo] + (sorted[hi] - sorted[lo]) * (idx - lo as f64)
-    }
-
-    /// Summarizes samples (the most recent [`MAX_SAMPLES`] are expected); `None` with too few.
-    pub fn summarize(samples: &[Sample]) -> Option<Summary> {
-        let mut per_place: Vec<f64> =
-            samples.iter().map(|s| s.wait_secs as f64 / s.position.max(1) as f64).filter(|v| v.is_finite()).collect();
-        if per_place.len() < MIN_SAMPLES {
-            return None;
-        }
-        per_place.sort_by(f64::total_cmp);
-        Some(Summary {
-            per_place_low: quantile(&per_place, 0.25),
-            per_place_high: quantile(&per_place, 0.75),
-            samples: per_place.len(),
-        })
-    }
-
-    /// Rounds to a figure a person reads: minutes below two hours, hours below two days, then days.
-    pub fn round_human(secs: u64, up: bool) -> u64 {
-        let unit = match secs {
-            0..7_200 => 60,
-            7_200..172_800 => 3_600,
-            _ => 86_400,
-        };
-        let units = if up { secs.div_ceil(unit) } else { secs / unit };
-        (units * unit).max(60)
-    }
-
-    /// The estimate for a ticket at `position`.
-    pub fn estimate(summary: Option<&Summary>, position: u64, sla_target_secs: u64) -> Estimate {
-        match summary {
-            Some(s) => {
-                let low = (s.per_place_low * position as f64).max(0.0) as u64;
-                let high = (s.per_place_high * position as f64).ceil().max(low as f64) as u64;
-                let (low, high) = (round_human(low, false), round_human(high, true));
-                Estimate { low_secs: low, high_secs: high.max(low), basis: Basis::History }
-            }
-            None => Estimate { low_secs: 0, high_secs: sla_target_secs, basis: Basis::SlaTarget },
-        }
-    }
-}
-
-/// A Fenwick (binary indexed) tree over queue numbers, laid out so that each node is one
-/// stored counter: node `i` holds the number of waiting tickets whose queue number lies in
-/// `(i - lowbit(i), i]`. A prefix count (how many wait ahead) reads the nodes
-/// [`prefix_nodes`] names (one per set bit of the number, at most [`DEPTH`]); entering or
-/// leaving adds ±1 to the nodes [`update_nodes`] names (at most [`DEPTH`] + 1). Node
-/// [`ROOT`] covers every number: it is the queue's length.
 #[cfg(test)]
 mod category_tests {
     use super::Category;
