@@ -83,6 +83,37 @@ export async function checkA11y(page, where) {
   assert.deepEqual(violations, [], `accessibility violations on ${where}`);
 }
 
+/** A phone `width` px wide (a small Android is 360), touch only. */
+export async function openPhone(browser, width = 360) {
+  const context = await browser.newContext({ ...VIEWPORTS.mobile, viewport: { width, height: 780 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => {
+    throw new Error(`page error: ${e.message}`);
+  });
+  return page;
+}
+
+/**
+ * Fails when the page scrolls sideways. A mobile browser zooms out to fit content wider than
+ * the screen (window.innerWidth grows with it), so the page is also held to the viewport's
+ * width as set.
+ */
+export async function assertNoSideScroll(page, where) {
+  const width = page.viewportSize().width;
+  const { scrollWidth, innerWidth, widest } = await page.evaluate((width) => {
+    // The first few elements reaching past the right edge, to say what to fix.
+    const widest = [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > width + 0.5)
+      .slice(0, 3)
+      .map((e) => `${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''}`);
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, widest };
+  }, width);
+  assert.ok(
+    scrollWidth <= innerWidth && scrollWidth <= width,
+    `${where} is ${scrollWidth}px wide on a ${width}px screen (${widest.join(', ')})`,
+  );
+}
+
 export async function screenshot(page, name) {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({
@@ -140,7 +171,11 @@ export function fetchBytes(href) {
 
 /** Signs in over HTTP and returns a small JSON client with that person's cookies. */
 export async function apiAs(email) {
-  const who = login(email);
+  return apiSession(login(email));
+}
+
+/** Like `apiAs`, for someone who is not a demo login: `{ host, email, password }`. */
+export async function apiSession(who) {
   const jar = new Map();
   const call = async (method, path, body) => {
     const res = await exchange(
@@ -169,7 +204,7 @@ export async function apiAs(email) {
     email: who.email,
     password: who.password,
   });
-  assert.equal(signedIn.status, 200, `sign-in of ${email}: ${JSON.stringify(signedIn.body)}`);
+  assert.equal(signedIn.status, 200, `sign-in of ${who.email}: ${JSON.stringify(signedIn.body)}`);
   const me = (await call('GET', '/api/v1/me')).body;
   return { call, me, who };
 }

@@ -35,7 +35,7 @@ describe('time tracking', () => {
     await duration.fill('0');
     await time.getByLabel('Note (optional)').fill('Looked at the logs');
     await time.getByRole('button', { name: 'Log time' }).click();
-    await time.getByText('log between 1 and 1440 minutes per entry').waitFor();
+    await time.getByText('Log between 1 minute and 24 hours per entry.').waitFor();
     assert.equal(await duration.getAttribute('aria-invalid'), 'true');
     assert.equal(await duration.inputValue(), '0');
     assert.equal(await time.getByLabel('Note (optional)').inputValue(), 'Looked at the logs');

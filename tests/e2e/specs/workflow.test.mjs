@@ -42,7 +42,7 @@ describe('ticket workflow', () => {
     // The server's field error sits next to the number, which keeps what was typed.
     await number.fill('ACME-99999');
     await links.getByRole('button', { name: 'Link ticket' }).click();
-    await links.getByText('is not a ticket of this portal').waitFor();
+    await links.getByText('There is no ticket with that number here.').waitFor();
     assert.equal(await number.getAttribute('aria-invalid'), 'true');
     assert.equal(await number.inputValue(), 'ACME-99999');
     await number.fill(related.number);
@@ -113,7 +113,7 @@ describe('ticket workflow', () => {
     const result = page.getByRole('status', { name: 'Bulk change result' });
     await result.getByText('Status In progress: 1 ticket changed, 1 failed.').waitFor();
     await result.getByText(`${related.number}: changed`).waitFor();
-    await result.getByText(`${source.number}: not changed, a Closed ticket cannot change status`).waitFor();
+    await result.getByText(`${source.number}: not changed. A closed ticket cannot change status.`).waitFor();
     // What failed stays selected for another try.
     assert.equal(await page.getByRole('checkbox', { name: `Select ${source.number}` }).isChecked(), true);
     assert.equal(await page.getByRole('checkbox', { name: `Select ${related.number}` }).isChecked(), false);
@@ -172,7 +172,7 @@ describe('ticket workflow', () => {
       .fill('Hi {{requester.first_name}}, we resent the mail for {{ticket.number}}; please check spam. {{agent.first_name}}');
     await add.getByRole('button', { name: 'Add response' }).click();
     const shortcut = add.getByLabel('Shortcut (optional)');
-    await add.getByText('use 1 to 32 letters, digits, - and _').waitFor();
+    await add.getByText('Use up to 32 letters, digits, hyphens (-) and underscores (_), without spaces.').waitFor();
     assert.equal(await shortcut.getAttribute('aria-invalid'), 'true');
     assert.match(await add.getByLabel('Body').inputValue(), /check spam/, 'what was typed is kept');
     await checkA11y(page, 'canned response form with an error');
@@ -253,7 +253,7 @@ describe('ticket workflow', () => {
     await group.waitFor();
     // Nothing picked: the server's message sits next to the rating.
     await rate.getByRole('button', { name: 'Send rating' }).click();
-    await rate.getByText('rate from 1 (very dissatisfied) to 5 (very satisfied)').waitFor();
+    await rate.getByText('Choose a rating from 1 (very dissatisfied) to 5 (very satisfied).').waitFor();
     await checkA11y(page, 'rating with an error');
     // A radio group: arrow keys move within it.
     await group.getByRole('radio', { name: '3 Neutral' }).check();
@@ -331,8 +331,8 @@ describe('ticket workflow', () => {
 
     // The server's field errors sit next to the fields.
     await add.getByRole('button', { name: 'Add rule' }).click();
-    await add.getByText('use 1 to 100 characters').waitFor();
-    await add.getByText('name 1 to 50 agents').waitFor();
+    await add.getByText('Write a name of at most 100 characters.').waitFor();
+    await add.getByText('Choose between 1 and 50 agents.').waitFor();
     assert.equal(await add.getByLabel('Name').getAttribute('aria-invalid'), 'true');
     await checkA11y(page, 'assignment rule form with errors');
 
@@ -346,7 +346,7 @@ describe('ticket workflow', () => {
     await add.getByLabel('Strategy').selectOption('round_robin');
     await add.getByLabel('Capacity').fill('three');
     await add.getByRole('button', { name: 'Add rule' }).click();
-    await add.getByText('use a whole number of open tickets, 0 or more').waitFor();
+    await add.getByText('Enter a whole number of open tickets, 0 or more.').waitFor();
     await add.getByLabel('Capacity').fill('3');
     await add.getByRole('button', { name: 'Add rule' }).click();
 

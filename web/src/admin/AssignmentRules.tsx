@@ -4,6 +4,7 @@
 // agent with room assigns the ticket.
 import { useId, useRef, useState } from 'preact/hooks';
 import { api, type Schemas } from '../api/client';
+import { CHECKS, staleEdit } from '../api/messages';
 import { ApiError, unwrap } from '../api/problem';
 import { role, user } from '../app/session';
 import { Empty } from '../ui/Card';
@@ -28,8 +29,6 @@ export const STRATEGIES = [
 
 const strategyLabel = (s: string) => (s === 'least_loaded' ? 'Least loaded' : s === 'round_robin' ? 'Round robin' : s);
 
-const STALE = 'Someone else changed this rule since you opened it. Reload to see their version, then apply your change again.';
-
 export interface RuleValues {
   name: string;
   enabled: boolean;
@@ -52,12 +51,12 @@ const WHOLE = /^\s*\d+\s*$/;
 
 /** The request for what was typed; whole numbers are read here (the rest is the server's to judge). */
 export function toRequest(v: RuleValues): RuleRequest {
-  if (!WHOLE.test(v.position)) throw new FieldProblem('position', 'use a whole number, 0 or more');
-  if (!WHOLE.test(v.capacity)) throw new FieldProblem('capacity', 'use a whole number of open tickets, 0 or more');
+  if (!WHOLE.test(v.position)) throw new FieldProblem('position', CHECKS.position);
+  if (!WHOLE.test(v.capacity)) throw new FieldProblem('capacity', CHECKS.capacity);
   // Both come from the lists below (or a rule the server sent): the checks narrow them to its words.
   const categories = v.categories.filter(isCategory);
-  if (categories.length !== v.categories.length) throw new FieldProblem('categories', 'tick categories from the list');
-  if (!isOption(STRATEGIES, v.strategy)) throw new FieldProblem('strategy', 'pick a strategy from the list');
+  if (categories.length !== v.categories.length) throw new FieldProblem('categories', CHECKS.categories);
+  if (!isOption(STRATEGIES, v.strategy)) throw new FieldProblem('strategy', CHECKS.strategy);
   return {
     name: v.name,
     enabled: v.enabled,
@@ -317,7 +316,8 @@ function EditRule({
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) {
         setStale(true);
-        throw new ApiError(412, { type: e.problem?.type ?? 'about:blank', title: STALE, status: 412, detail: STALE });
+        // The form's own words (it knows what was edited); the API's 412 says only that it changed.
+        throw new Error(staleEdit('rule'));
       }
       throw e;
     }

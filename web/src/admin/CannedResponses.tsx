@@ -4,6 +4,7 @@
 // the variables a body may use.
 import { useRef, useState } from 'preact/hooks';
 import { api, type Schemas } from '../api/client';
+import { staleEdit } from '../api/messages';
 import { ApiError, unwrap } from '../api/problem';
 import { isHouseStaff, user } from '../app/session';
 import { branding } from '../theme/branding';
@@ -17,8 +18,6 @@ import { useResource } from '../ui/useResource';
 type Canned = Schemas['CannedView'];
 type Variable = Schemas['VariableView'];
 type Values = { title: string; shortcut: string; body: string };
-
-const STALE = 'Someone else changed this response since you opened it. Reload to see their version, then apply your change again.';
 
 async function listCanned(tenantId: string) {
   return unwrap(await api.GET('/api/v1/tenants/{tenant_id}/canned-responses', { params: { path: { tenant_id: tenantId } } }));
@@ -243,7 +242,8 @@ function EditCanned({
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) {
         setStale(true);
-        throw new ApiError(412, { type: e.problem?.type ?? 'about:blank', title: STALE, status: 412, detail: STALE });
+        // The form's own words (it knows what was edited); the API's 412 says only that it changed.
+        throw new Error(staleEdit('response'));
       }
       throw e;
     }

@@ -90,6 +90,6 @@ describe('DeadLetters', () => {
   it('shows why the list could not be read', async () => {
     api.GET.mockResolvedValue(answer(403, { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'Only super admins.' }));
     render(<DeadLetters />);
-    expect((await screen.findByText('Only super admins.')).getAttribute('role')).toBe('alert');
+    expect((await screen.findByText('You don’t have permission to do that.')).getAttribute('role')).toBe('alert');
   });
 });

@@ -3,6 +3,7 @@
 // change them; staff read them.
 import { useState } from 'preact/hooks';
 import { api, type Schemas } from '../api/client';
+import { CHECKS } from '../api/messages';
 import { ApiError, unwrap } from '../api/problem';
 import { role } from '../app/session';
 import { FormError, TextField } from '../ui/Field';
@@ -108,7 +109,7 @@ class FormProblem extends ApiError {
 function toPolicy(v: Values): Policy {
   const weekly = DAYS.map((_, i) => {
     const parsed = parseShifts(v[`calendar.weekly.${i}`]);
-    if ('bad' in parsed) throw new FormProblem(`calendar.weekly.${i}`, `"${parsed.bad}" is not a shift like 09:00-17:00`);
+    if ('bad' in parsed) throw new FormProblem(`calendar.weekly.${i}`, CHECKS.shift(parsed.bad));
     return parsed;
   });
   const num = (name: string) => Number(v[name]);

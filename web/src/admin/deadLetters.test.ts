@@ -105,9 +105,15 @@ describe('after a replay', () => {
   it('explains a message gone meanwhile, and passes other problems on', () => {
     const gone = new ApiError(404, { type: 'about:blank', title: 'Not found', status: 404 });
     expect(replayError(gone, '01JB')).toMatch(/^Message 01JB is no longer a dead letter/);
-    expect(replayError(gone)).toBe('Not found');
-    const refused = new ApiError(422, { type: 'about:blank', title: 'Invalid', status: 422, detail: 'queue: one of: events, email' });
-    expect(replayError(refused, '01JB')).toBe('queue: one of: events, email');
+    expect(replayError(gone)).toBe('We couldn’t find that. It may have been removed, or you may not have access to it.');
+    const refused = new ApiError(422, {
+      type: 'about:blank',
+      title: 'Invalid',
+      status: 422,
+      detail: 'queue: one of: events, email',
+      errors: [{ field: 'queue', message: 'one of: events, email' }],
+    });
+    expect(replayError(refused, '01JB')).toBe('Choose a queue from the list.');
     expect(replayError('offline')).toBe('offline');
   });
 });

@@ -1,12 +1,14 @@
 // The signed-in shell: skip link, header with navigation, bell and account, the page, the
-// phone's bottom bar, the floating "Submit ticket" button and the command palette.
+// phone's bottom bar (with "More" for what does not fit), the dashboard's floating "Submit
+// ticket" button and the command palette.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { unread, followUnread } from '../notifications/unread';
 import { branding } from '../theme/branding';
 import { Icon } from '../ui/icons';
-import { isCurrent, navFor } from './nav';
+import { MoreMenu } from './MoreMenu';
+import { isCurrent, navFor, phoneNav } from './nav';
 import { role, signOut, user } from './session';
 import { Palette } from './palette/lazy';
 
@@ -14,6 +16,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
   const main = useRef<HTMLElement>(null);
   const items = navFor(role.value);
+  const phone = phoneNav(role.value);
   const me = user.value;
   const first = useRef(true);
 
@@ -29,7 +32,9 @@ export function Layout({ children }: { children: ComponentChildren }) {
   }, [path]);
 
   const brand = branding.value;
-  const showFab = (role.value === 'client' || role.value === 'partner' || role.value === 'partner_staff') && path !== '/tickets/new';
+  // The dashboard's one primary action. Nowhere else: on a ticket it would cover the reply and
+  // the rating, and the ticket list has its own button.
+  const showFab = (role.value === 'client' || role.value === 'partner' || role.value === 'partner_staff') && path === '/';
 
   return (
     <>
@@ -73,16 +78,15 @@ export function Layout({ children }: { children: ComponentChildren }) {
       )}
       <nav class="bottombar" aria-label="Main (phone)">
         <ul>
-          {items
-            .filter((i) => i.bottom)
-            .map((item) => (
-              <li key={item.href}>
-                <a href={item.href} aria-current={isCurrent(item.href, path) ? 'page' : undefined}>
-                  <Icon name={item.icon} />
-                  <span>{item.label}</span>
-                </a>
-              </li>
-            ))}
+          {phone.bar.map((item) => (
+            <li key={item.href}>
+              <a href={item.href} aria-current={isCurrent(item.href, path) ? 'page' : undefined}>
+                <Icon name={item.icon} />
+                <span>{item.label}</span>
+              </a>
+            </li>
+          ))}
+          {phone.more.length > 0 && <MoreMenu groups={phone.more} path={path} />}
         </ul>
       </nav>
       <Palette />

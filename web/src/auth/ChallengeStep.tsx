@@ -1,12 +1,13 @@
 // The second step of a sign-in: a code from the authenticator app, a texted code or a recovery
 // code; or, for someone whose role requires a factor they lack, setting one up right here.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, XHR } from '../api/client';
-import { unwrap } from '../api/problem';
+import type { ProblemContext } from '../api/messages';
+import { ApiError, unwrap } from '../api/problem';
 import { FormError, TextField } from '../ui/Field';
 import { useForm } from '../ui/useForm';
 import { AuthCard } from './AuthCard';
-import type { Challenge, SignedIn } from './flow';
+import { isSpent, type Challenge, type SignedIn, type Tries } from './flow';
 import { TotpQr } from './TotpQr';
 
 type Method = 'totp' | 'sms' | 'recovery_code';
@@ -26,6 +27,9 @@ interface Props {
 export function ChallengeStep({ challenge, onPassed, onRestart }: Props) {
   const methods = challenge.methods.filter((m): m is Method => m in METHOD_NAMES);
   const [method, setMethod] = useState<Method | null>(challenge.enrol ? null : (methods[0] ?? null));
+  // The server answers every refused code, and a sign-in it dropped, with the same 401: the
+  // codes refused and the clock say which it was (kept across methods: they share the limit).
+  const [tries, setTries] = useState<Tries>({ failures: 0, expiresAt: Date.now() + challenge.expires_in * 1000 });
 
   const title = challenge.enrol ? 'Set up two-step sign-in' : 'Two-step sign-in';
   return (
@@ -42,13 +46,25 @@ export function ChallengeStep({ challenge, onPassed, onRestart }: Props) {
           ))}
         </fieldset>
       )}
-      {method && <MethodForm key={method} method={method} challenge={challenge} onPassed={onPassed} />}
-      <p class="muted">
-        A sign-in waits {Math.round(challenge.expires_in / 60)} minutes for this step.{' '}
-        <button type="button" class="link-button" onClick={onRestart}>
-          Start over
-        </button>
-      </p>
+      {method && (
+        <MethodForm
+          key={method}
+          method={method}
+          challenge={challenge}
+          onPassed={onPassed}
+          tries={tries}
+          onRefused={() => setTries((t) => ({ ...t, failures: t.failures + 1 }))}
+          onRestart={onRestart}
+        />
+      )}
+      {!isSpent(tries) && (
+        <p class="muted">
+          A sign-in waits {Math.round(challenge.expires_in / 60)} minutes for this step.{' '}
+          <button type="button" class="link-button" onClick={onRestart}>
+            Start over
+          </button>
+        </p>
+      )}
     </AuthCard>
   );
 }
@@ -57,26 +73,48 @@ interface MethodProps {
   method: Method;
   challenge: Challenge;
   onPassed: (s: SignedIn) => void;
+  tries: Tries;
+  onRefused: () => void;
+  onRestart: () => void;
 }
 
-function MethodForm({ method, challenge, onPassed }: MethodProps) {
-  const form = useForm({ code: '', phone: '' });
+function MethodForm({ method, challenge, onPassed, tries, onRefused, onRestart }: MethodProps) {
+  const doing = useRef<'send' | 'verify'>('verify');
+  const refused = useRef(tries.failures);
+  refused.current = tries.failures;
+  const context = (): ProblemContext =>
+    doing.current === 'send'
+      ? { kind: 'send-code' }
+      : { kind: 'second-factor', failures: refused.current, expired: Date.now() >= tries.expiresAt };
+  const form = useForm({ code: '', phone: '' }, { context });
   const [setup, setSetup] = useState<{ qr_svg: string; secret: string } | null>(null);
   const [sentTo, setSentTo] = useState<string | null>(null);
   const enrolling = challenge.enrol;
   const id = challenge.challenge;
 
   const startTotp = form.submit(async () => {
+    doing.current = 'send';
     setSetup(unwrap(await api.POST('/api/v1/auth/sign-in/totp-setup', { params: XHR, body: { challenge: id } })));
   });
   const sendSms = form.submit(async ({ phone }) => {
+    doing.current = 'send';
     const body = enrolling ? { challenge: id, phone } : { challenge: id };
     const sent = unwrap(await api.POST('/api/v1/auth/sign-in/sms', { params: XHR, body }));
     setSentTo(sent.phone_hint);
   });
   const verify = form.submit(async ({ code }) => {
-    onPassed(unwrap(await api.POST('/api/v1/auth/sign-in/verify', { params: XHR, body: { challenge: id, method, code: code.trim() } })));
+    doing.current = 'verify';
+    try {
+      onPassed(unwrap(await api.POST('/api/v1/auth/sign-in/verify', { params: XHR, body: { challenge: id, method, code: code.trim() } })));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        refused.current += 1; // read by `context` before the next render
+        onRefused();
+      }
+      throw e;
+    }
   });
+  const spent = isSpent(tries);
 
   const codeForm = (label: string, hint?: string) => (
     <form class="form" onSubmit={verify} ref={form.formRef} noValidate>
@@ -92,9 +130,15 @@ function MethodForm({ method, challenge, onPassed }: MethodProps) {
         inputMode={method === 'recovery_code' ? 'text' : 'numeric'}
         autoFocus
       />
-      <button class="button" type="submit" disabled={form.busy}>
-        Verify
-      </button>
+      {spent ? (
+        <button class="button" type="button" onClick={onRestart}>
+          Start over
+        </button>
+      ) : (
+        <button class="button" type="submit" disabled={form.busy}>
+          Verify
+        </button>
+      )}
     </form>
   );
 

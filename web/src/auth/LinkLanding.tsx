@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { api, XHR } from '../api/client';
-import { ApiError, unwrap } from '../api/problem';
+import { errorMessage, unwrap } from '../api/problem';
 import { FormError, TextField } from '../ui/Field';
 import { useForm } from '../ui/useForm';
 import { AuthCard } from './AuthCard';
@@ -30,7 +30,7 @@ export default function LinkLanding() {
 function BadLink({ message }: { message?: string }) {
   return (
     <AuthCard title="This link does not work">
-      <p>{message ?? 'The link is incomplete.'} Links work once and for a limited time; ask for a new one.</p>
+      <p>{message ?? 'The link is incomplete. Links work once and for a limited time; ask for a new one.'}</p>
       <p>
         <a href="/sign-in">Go to sign-in</a>
       </p>
@@ -44,7 +44,7 @@ function MagicRedeem({ token, onAnswer }: { token: string; onAnswer: (a: FirstFa
     api
       .POST('/api/v1/auth/magic-link/redeem', { params: XHR, body: { token } })
       .then((r) => onAnswer(unwrap(r)))
-      .catch((e: unknown) => setError(e instanceof ApiError ? e.message : 'The portal could not be reached.'));
+      .catch((e: unknown) => setError(errorMessage(e, { kind: 'link' })));
   }, [token]);
   if (error) return <BadLink message={error} />;
   return (
@@ -62,7 +62,8 @@ interface SetPasswordProps {
 }
 
 function SetPassword({ token, title, path, onAnswer }: SetPasswordProps) {
-  const form = useForm({ password: '' });
+  // A 401 here is a link that expired or was used already.
+  const form = useForm({ password: '' }, { context: { kind: 'link' } });
   const submit = form.submit(async ({ password }) => {
     onAnswer(unwrap(await api.POST(path, { params: XHR, body: { token, password } })));
   });

@@ -48,7 +48,8 @@ function TabButton({ id, current, onSelect, children }: { id: Tab; current: Tab;
 }
 
 function PasswordForm({ onAnswer }: { onAnswer: (a: FirstFactorAnswer) => void }) {
-  const form = useForm({ email: '', password: '' });
+  // A 401 here is a wrong email or password, not an ended session.
+  const form = useForm({ email: '', password: '' }, { context: { kind: 'sign-in' } });
   const submit = form.submit(async (body) => {
     onAnswer(unwrap(await api.POST('/api/v1/auth/sign-in', { body, params: XHR })));
   });

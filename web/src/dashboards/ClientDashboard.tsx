@@ -1,5 +1,5 @@
 // The client's dashboard (PRD 5.4): their place in the queue first, quick actions, open
-// tickets with live positions, and the latest updates.
+// tickets with live positions, and the latest updates; "Submit ticket" floats above (PRD 6.1).
 import { user } from '../app/session';
 import { Card, Empty } from '../ui/Card';
 import { Loading, Page } from '../ui/Page';
@@ -40,9 +40,9 @@ export default function ClientDashboard() {
             )}
           </section>
         )}
+        {/* Submitting is the floating button's job (the layout's): one primary action per screen. */}
         <QuickActions
           actions={[
-            { href: '/tickets/new', label: 'Submit ticket', icon: 'plus' },
             { href: '/tickets', label: 'My tickets', icon: 'ticket' },
             { href: '/notifications', label: 'Notifications', icon: 'bell' },
             { href: '/settings', label: 'Account', icon: 'user' },

@@ -35,9 +35,9 @@ export default function PartnerDashboard() {
   return (
     <Page title="Dashboard">
       <Refreshable resources={[counts, open, orgs, activity, updates]}>
+        {/* Submitting is the floating button's job (the layout's): one primary action per screen. */}
         <QuickActions
           actions={[
-            { href: '/tickets/new', label: 'Ticket for a client', icon: 'plus' },
             { href: '/tickets', label: 'All tickets', icon: 'ticket' },
             { href: '/admin/orgs', label: 'Add client', icon: 'users' },
             ...(isPartner ? [{ href: '/admin/branding', label: 'Customize branding', icon: 'settings' as const }] : []),

@@ -14,15 +14,23 @@ import { timeAgo } from '../ui/format';
 import { getTicket, ticketPath, updateTicket } from '../tickets/api';
 import { isPriority, PRIORITIES, priorityLabel, statusLabel } from '../tickets/labels';
 import { BulkBar, SelectAll, SelectBox, useSelection } from '../tickets/BulkBar';
-import { queueSlice } from './queue';
+import { busiestPriority, queueLengths, queueSlice } from './queue';
+import './queue.css';
 
 export default function QueuePage() {
   const { query, route } = useLocation();
-  const priority = isPriority(query.priority) ? query.priority : 'high';
+  // Every tab's count from the start; live pushes (newer) override them.
+  const counts = useResource(queueLengths, []);
+  const [pushed, setPushed] = useState<Record<string, number>>({});
+  const lengths: Record<string, number> = { ...(counts.data ?? {}), ...pushed };
+  // Without a choice in the address: the most urgent queue that has tickets.
+  const chosen = isPriority(query.priority) ? query.priority : null;
+  const known = chosen ?? (counts.data ? busiestPriority(counts.data) : counts.error ? 'high' : null);
+  const priority = known ?? 'high';
   const me = user.value!;
-  const slice = useResource(() => queueSlice(priority, 100), [priority]);
+  // Until the counts tell which queue to open, nothing is loaded (no flash of another tab).
+  const slice = useResource(() => (known ? queueSlice(known, 100) : new Promise<never>(() => {})), [known]);
   const [selected, setSelected] = useState(0);
-  const [lengths, setLengths] = useState<Record<string, number>>({});
   const [note, setNote] = useState<string | null>(null);
   const items = slice.data?.items ?? [];
   const selection = useSelection(items);
@@ -32,7 +40,7 @@ export default function QueuePage() {
     () =>
       live().subscribe('queue', (m) => {
         if (m.type !== 'queue.changed' || typeof m.priority !== 'string') return;
-        setLengths((l) => ({ ...l, [m.priority as string]: Number(m.length) }));
+        setPushed((l) => ({ ...l, [m.priority as string]: Number(m.length) }));
         if (m.priority === priority) void slice.reload();
       }),
     [priority],
@@ -61,14 +69,14 @@ export default function QueuePage() {
 
   return (
     <Page title="Queue">
-      <nav aria-label="Priorities" class="tabs">
+      <nav aria-label="Priorities" class="tabs queue-tabs">
         {[...PRIORITIES].reverse().map((p) => (
           <a
             key={p.value}
             href={`/queue?priority=${p.value}`}
-            aria-current={p.value === priority ? 'page' : undefined}
+            aria-current={p.value === known ? 'page' : undefined}
             class="button button--small button--secondary"
-            style={p.value === priority ? { fontWeight: 800, borderWidth: '2px' } : undefined}
+            style={p.value === known ? { fontWeight: 800, borderWidth: '2px' } : undefined}
           >
             {p.label}
             {lengths[p.value] !== undefined ? ` (${lengths[p.value]})` : ''}
@@ -93,7 +101,7 @@ export default function QueuePage() {
         <Empty>The {priorityLabel(priority)} queue is empty.</Empty>
       ) : (
         <div class="panel table-wrap">
-          <table>
+          <table class="queue-table">
             <caption class="visually-hidden">{priorityLabel(priority)} queue, first in first</caption>
             <thead>
               <tr>
@@ -116,16 +124,20 @@ export default function QueuePage() {
                   <td class="select-cell">
                     <SelectBox selection={selection} ticket={t} />
                   </td>
-                  <td>{t.queue?.position ?? '—'}</td>
-                  <td>
+                  <td class="queue-table__position">{t.queue?.position ?? '—'}</td>
+                  <td class="queue-table__ticket">
                     <a href={ticketPath(t)}>
                       <span class="mono">{t.number}</span> {t.subject}
                     </a>
                   </td>
-                  <td>{statusLabel(t.status)}</td>
-                  <td>{t.assignee_id ? (t.assignee_id === me.id ? 'You' : 'Assigned') : 'Nobody'}</td>
-                  <td>{timeAgo(t.created_at)}</td>
-                  <td>
+                  <td class="queue-table__status">{statusLabel(t.status)}</td>
+                  <td class="queue-table__assignee" data-label="Assignee">
+                    {t.assignee_id ? (t.assignee_id === me.id ? 'You' : 'Assigned') : 'Nobody'}
+                  </td>
+                  <td class="queue-table__since" data-label="Waiting since">
+                    {timeAgo(t.created_at)}
+                  </td>
+                  <td class="queue-table__actions">
                     {t.assignee_id !== me.id && (
                       <button type="button" class="button button--small button--secondary" onClick={() => assignToMe(i)}>
                         Assign to me<span class="visually-hidden"> {t.number}</span>

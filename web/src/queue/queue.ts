@@ -20,3 +20,14 @@ export async function queueSlice(priority: Priority, limit = 100, cursor?: strin
 export async function allQueues(limit = 100): Promise<QueueSlice[]> {
   return Promise.all([...PRIORITIES].reverse().map((p) => queueSlice(p.value, limit)));
 }
+
+/** Every priority's queue length (the tabs' counts). */
+export async function queueLengths(): Promise<Partial<Record<Priority, number>>> {
+  const data = unwrap(await api.GET('/api/v1/queue/lengths'));
+  return Object.fromEntries(data.items.map((i) => [i.priority, i.length]));
+}
+
+/** The most urgent priority with tickets waiting (High when every queue is empty). */
+export function busiestPriority(lengths: Partial<Record<Priority, number>>): Priority {
+  return [...PRIORITIES].reverse().find((p) => (lengths[p.value] ?? 0) > 0)?.value ?? 'high';
+}

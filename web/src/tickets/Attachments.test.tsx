@@ -60,11 +60,14 @@ describe('FilePicker and UploadList', () => {
   });
 
   it('shows a failure next to the file, announces it, and retries', async () => {
-    const start = vi
-      .fn()
-      .mockRejectedValueOnce(
-        new ApiError(422, { type: 'x', title: 'Invalid', status: 422, errors: [{ field: 'size', message: 'the storage is full' }] }),
-      );
+    const start = vi.fn().mockRejectedValueOnce(
+      new ApiError(422, {
+        type: 'x',
+        title: 'Invalid',
+        status: 422,
+        errors: [{ field: 'size', message: "this organization's storage is full: 5 MiB of 5 MiB used" }],
+      }),
+    );
     const t = transport();
     start.mockImplementation(t.start);
     const uploads = new Uploads({ ...t, start });
@@ -72,8 +75,8 @@ describe('FilePicker and UploadList', () => {
     uploads.add([new File(['hi'], 'notes.txt', { type: 'text/plain' })]);
     await uploads.attach(ticket);
 
-    await screen.findByText('Size: the storage is full');
-    expect(screen.getByRole('status').textContent).toBe('notes.txt failed: Size: the storage is full');
+    await screen.findByText('Your organization’s storage is full (5 MB of 5 MB used).');
+    expect(screen.getByRole('status').textContent).toBe('notes.txt failed: Your organization’s storage is full (5 MB of 5 MB used).');
     expect(screen.getByRole('button', { name: 'Remove notes.txt' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Retry notes.txt' }));
     await screen.findByText('Uploaded · 100%');
@@ -95,21 +98,28 @@ describe('AttachmentsPanel', () => {
     expect(screen.getByText(/2 KB · Staff ·/)).toBeTruthy();
     fireEvent.click(link);
     await waitFor(() => expect(http.downloadUrl).toHaveBeenCalledWith('acme', 't1', 'mine'));
-    await screen.findByText('mine.txt could not be downloaded: Not found');
+    await screen.findByText(
+      'mine.txt could not be downloaded. We couldn’t find that. It may have been removed, or you may not have access to it.',
+    );
     expect(screen.getByLabelText('Attach files')).toBeTruthy();
   });
 
   it('offers only removal for a file of a refused type', async () => {
-    const start = vi
-      .fn()
-      .mockRejectedValue(
-        new ApiError(422, { type: 'x', title: 'Invalid', status: 422, errors: [{ field: 'content_type', message: 'not accepted' }] }),
-      );
+    const start = vi.fn().mockRejectedValue(
+      new ApiError(422, {
+        type: 'x',
+        title: 'Invalid',
+        status: 422,
+        errors: [
+          { field: 'content_type', message: 'this type of file is not accepted: use images, PDF, text, office documents, zip or mp4' },
+        ],
+      }),
+    );
     const uploads = new Uploads({ ...transport(), start });
     render(<UploadList uploads={uploads} />);
     uploads.add([new File(['MZ'], 'tool.exe')]);
     await uploads.attach(ticket);
-    await screen.findByText('Type: not accepted');
+    await screen.findByText('This type of file cannot be attached. Attach images, PDFs, text, office documents, zip or mp4 files.');
     expect(screen.queryByRole('button', { name: 'Retry tool.exe' })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Remove tool.exe' }));
     await waitFor(() => expect(screen.queryByText('tool.exe')).toBeNull());

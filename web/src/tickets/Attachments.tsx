@@ -2,6 +2,7 @@
 // sent (progress, errors next to each, retry and remove), and the ticket's attachments with
 // download links. Completions and failures are announced through a polite live region.
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
+import { errorMessage } from '../api/problem';
 import { user } from '../app/session';
 import { formatDateTime } from '../ui/format';
 import { ErrorNote, Loading } from '../ui/Page';
@@ -195,7 +196,7 @@ function AttachmentList({ ticket, items, messages }: { ticket: Ticket; items: At
       // The URL lasts five minutes: ask for it when it is used, not when the page loads.
       window.location.assign(await downloadUrl(ticket.tenant_id, ticket.id, a.id));
     } catch (err) {
-      setError(`${a.filename} could not be downloaded: ${err instanceof Error ? err.message : String(err)}`);
+      setError(`${a.filename} could not be downloaded. ${errorMessage(err)}`);
     }
   };
 

@@ -194,7 +194,7 @@ export function BulkResult({ summary, onDismiss }: { summary: BulkSummary; onDis
       <ul>
         {summary.outcomes.map((o) => (
           <li key={o.ticket_id}>
-            <span class="mono">{o.number}</span>: {o.ok ? 'changed' : `not changed, ${o.reason}`}
+            <span class="mono">{o.number}</span>: {o.ok ? 'changed' : `not changed. ${o.reason}`}
           </li>
         ))}
       </ul>

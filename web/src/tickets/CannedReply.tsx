@@ -127,7 +127,8 @@ export function CannedReplyBox({ ticket, label, value, onValue, error, hint, tex
           setOpen={setPickerOpen}
           onChoose={choose}
         />
-        <span class="kbd-help">
+        {/* Typed into the box, so it works with a touch keyboard too: not a .kbd-help shortcut. */}
+        <span class="reply-box__hint">
           or type <kbd>/</kbd> and a shortcut at the start
         </span>
       </div>

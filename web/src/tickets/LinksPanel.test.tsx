@@ -64,7 +64,7 @@ describe('MergeDialog preview', () => {
       }),
     );
     type(input, 'soon');
-    await waitFor(() => expect(preview.textContent).toBe('use a ticket number such as ACME-1002, or 1002'));
+    await waitFor(() => expect(preview.textContent).toBe('Enter a ticket number such as ACME-1002, or just 1002.'));
     expect(confirm.disabled).toBe(false);
 
     type(input, '1002');

@@ -7,12 +7,22 @@ export interface Filters {
   org_id: string;
   status: string;
   priority: string;
+  /** One person's tickets (from a ticket page's "their other tickets"). */
+  requester_id: string;
+  /** Another tenant's tickets (house staff following a requester of a partner's portal). */
+  tenant: string;
 }
 
 export const STATUS_FILTERS = [{ value: OPEN_STATUSES, label: 'All open' }, ...STATUSES, { value: 'all', label: 'Any status' }];
 
 export function filtersFrom(query: Record<string, string | undefined>): Filters {
-  return { org_id: query.org_id ?? '', status: query.status ?? OPEN_STATUSES, priority: query.priority ?? '' };
+  return {
+    org_id: query.org_id ?? '',
+    status: query.status ?? OPEN_STATUSES,
+    priority: query.priority ?? '',
+    requester_id: query.requester_id ?? '',
+    tenant: query.tenant ?? '',
+  };
 }
 
 export function filtersQuery(f: Filters): string {
@@ -20,6 +30,8 @@ export function filtersQuery(f: Filters): string {
   if (f.org_id) q.set('org_id', f.org_id);
   if (f.status !== OPEN_STATUSES) q.set('status', f.status);
   if (f.priority) q.set('priority', f.priority);
+  if (f.requester_id) q.set('requester_id', f.requester_id);
+  if (f.tenant) q.set('tenant', f.tenant);
   const s = q.toString();
   return s ? `?${s}` : '';
 }
@@ -31,6 +43,7 @@ export function apiQuery(f: Filters) {
     status: f.status === 'all' ? undefined : f.status,
     // The filters come from the URL too: a word that is not a priority filters nothing.
     priority: isPriority(f.priority) ? f.priority : undefined,
+    requester_id: f.requester_id || undefined,
   };
 }
 

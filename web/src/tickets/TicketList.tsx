@@ -27,9 +27,16 @@ export default function TicketList() {
       }
     >
       <TicketFilters filters={filters} orgs={orgs.data} onChange={(f) => route(`${path}${filtersQuery(f)}`, true)} />
+      {filters.requester_id && (
+        <p class="muted" role="status">
+          Showing one requester’s tickets. <a href={path}>Show all tickets</a>
+        </p>
+      )}
       <TicketPager
-        deps={[filters.org_id, filters.status, filters.priority]}
-        load={(cursor) => listTickets(session.user.tenant, { ...apiQuery(filters), with_positions: true, limit: 25, cursor })}
+        deps={[filters.org_id, filters.status, filters.priority, filters.requester_id, filters.tenant]}
+        load={(cursor) =>
+          listTickets(filters.tenant || session.user.tenant, { ...apiQuery(filters), with_positions: true, limit: 25, cursor })
+        }
         extra={(orgs.data?.length ?? 0) > 1 ? (t) => orgName(t.org_id) : undefined}
         bulk={managesTickets.value}
       />

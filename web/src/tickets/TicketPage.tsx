@@ -26,12 +26,27 @@ import { roleLabel } from './roles';
 import { SatisfactionPanel } from './SatisfactionPanel';
 import { TimePanel } from './TimePanel';
 import { useStanding } from './useStanding';
+import { live } from '../live/socket';
+import './conversation.css';
 
 export default function TicketPage() {
   const { params } = useRoute();
   const { tenantId, ticketId } = params as { tenantId: string; ticketId: string };
   const loaded = useResource(() => getTicket(tenantId, ticketId), [tenantId, ticketId]);
   const messages = useResource(() => listMessages(tenantId, ticketId), [tenantId, ticketId]);
+  // Replies (and, for staff, notes) added while the page is open appear at once, marked new.
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
+  useEffect(
+    () =>
+      live().subscribe(`ticket:${ticketId}`, (m) => {
+        if (m.type !== 'ticket.message' || typeof m.message !== 'string') return;
+        const id = m.message;
+        if (messages.data?.some((x) => x.id === id)) return;
+        setFresh((f) => new Set([...f, id]));
+        void messages.reload();
+      }),
+    [tenantId, ticketId, messages.data],
+  );
 
   if (loaded.error instanceof ApiError && loaded.error.status === 404) return <NotFound />;
   if (loaded.error) return <ErrorNote error={loaded.error} />;
@@ -42,6 +57,7 @@ export default function TicketPage() {
       ticket={loaded.data.ticket}
       etag={loaded.data.etag}
       messages={messages.data ?? []}
+      fresh={fresh}
       onChanged={(ticket, etag) => loaded.setData({ ticket, etag })}
       reload={async () => {
         await Promise.all([loaded.reload(), messages.reload()]);
@@ -54,11 +70,13 @@ interface ViewProps {
   ticket: Ticket;
   etag: string | null;
   messages: Message[];
+  /** Messages that arrived live while the page was open. */
+  fresh: ReadonlySet<string>;
   onChanged: (t: Ticket, etag: string | null) => void;
   reload: () => Promise<void>;
 }
 
-function TicketView({ ticket, etag, messages, onChanged, reload }: ViewProps) {
+function TicketView({ ticket, etag, messages, fresh, onChanged, reload }: ViewProps) {
   const standing = useStanding(ticket.tenant_id, ticket.id, standingOf(ticket));
   const manages = managesTickets.value;
   const replyRef = useRef<HTMLTextAreaElement>(null);
@@ -107,7 +125,7 @@ function TicketView({ ticket, etag, messages, onChanged, reload }: ViewProps) {
           </section>
           <AttachmentsPanel ticket={ticket} messages={messages} />
           <h2>Conversation</h2>
-          <Conversation messages={messages} />
+          <Conversation messages={messages} fresh={fresh} />
           <SatisfactionPanel ticket={ticket} onRated={() => void reload()} reload={reload} />
           {!ticket.merged_into_id && (
             <ReplyForm
@@ -124,6 +142,37 @@ function TicketView({ ticket, etag, messages, onChanged, reload }: ViewProps) {
           <section class="panel">
             <h2>Details</h2>
             <dl class="details">
+              {ticket.requester && (
+                <>
+                  <dt>Requester</dt>
+                  <dd>
+                    <span class="avatar" aria-hidden="true">
+                      {ticket.requester.initials || '?'}
+                    </span>
+                    {ticket.requester.name}
+                    {ticket.requester.email && (
+                      <>
+                        <br />
+                        <a href={`mailto:${ticket.requester.email}`}>{ticket.requester.email}</a>
+                      </>
+                    )}
+                    {ticket.requester.org && (
+                      <>
+                        <br />
+                        <span class="muted">{ticket.requester.org.name}</span>
+                      </>
+                    )}
+                    {manages && (
+                      <>
+                        <br />
+                        <a href={`/tickets?tenant=${ticket.tenant_id}&requester_id=${ticket.requester.id}&status=all`}>
+                          Their other tickets
+                        </a>
+                      </>
+                    )}
+                  </dd>
+                </>
+              )}
               <dt>Status</dt>
               <dd>{statusLabel(ticket.status)}</dd>
               <dt>Priority</dt>
@@ -158,19 +207,26 @@ function TicketView({ ticket, etag, messages, onChanged, reload }: ViewProps) {
   );
 }
 
-function Conversation({ messages }: { messages: Message[] }) {
+function Conversation({ messages, fresh }: { messages: Message[]; fresh: ReadonlySet<string> }) {
   const me = user.value;
   if (!messages.length) return <p class="empty">No replies yet.</p>;
   return (
-    <ol class="conversation">
+    <ol class="conversation" aria-live="polite">
       {messages.map((m) => {
         const fromClient = m.author_role === 'client';
         const cls = m.internal ? 'message message--internal' : fromClient ? 'message' : 'message message--staff';
+        const name = m.author_name || roleLabel(m.author_role);
         return (
-          <li key={m.id} class={cls}>
+          <li key={m.id} class={fresh.has(m.id) ? `${cls} message--new` : cls}>
             <p class="message__meta">
-              <strong>{m.author_id === me?.id ? 'You' : roleLabel(m.author_role)}</strong>
-              {m.internal && <span class="badge badge--note"> Internal note</span>} · {formatDateTime(m.created_at)}
+              <span class="avatar" aria-hidden="true">
+                {m.author_initials || '?'}
+              </span>
+              <strong>{name}</strong>
+              {m.author_id === me?.id && <span class="muted"> (you)</span>}
+              {!fromClient && m.author_name && <span class="muted"> · {roleLabel(m.author_role)}</span>}
+              {m.internal && <span class="badge badge--note"> Internal note</span>}
+              {fresh.has(m.id) && <span class="badge badge--new"> New</span>} · {formatDateTime(m.created_at)}
             </p>
             <div class="message__body" dangerouslySetInnerHTML={{ __html: m.html }} />
           </li>

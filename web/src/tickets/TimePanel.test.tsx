@@ -59,7 +59,7 @@ describe('TimePanel', () => {
 
     fireEvent.input(duration, { target: { value: 'an hour' } });
     fireEvent.click(screen.getByRole('button', { name: 'Log time' }));
-    await screen.findByText('type minutes (45) or hours and minutes (1:15)');
+    await screen.findByText('Type minutes (45) or hours and minutes (1:15).');
     expect(api.logTime).not.toHaveBeenCalled();
     expect(duration.value).toBe('an hour');
 

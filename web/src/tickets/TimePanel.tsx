@@ -1,6 +1,7 @@
 // Kre8ivTech's time on a ticket (staff and super admins only; everyone else gets 404): the
 // totals, the entries, a form to log more and a quick timer that fills in the duration.
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { CHECKS } from '../api/messages';
 import { ApiError } from '../api/problem';
 import { role, user } from '../app/session';
 import { Card, Empty } from '../ui/Card';
@@ -209,7 +210,7 @@ const unreadable = new ApiError(422, {
   type: 'about:blank',
   title: 'Some fields are not valid',
   status: 422,
-  errors: [{ field: 'minutes', message: 'type minutes (45) or hours and minutes (1:15)' }],
+  errors: [{ field: 'minutes', message: CHECKS.minutes }],
 });
 
 /** Start and stop; on stop the time so far, rounded up to the minute, goes to `onStop`. Survives a reload. */

@@ -37,9 +37,9 @@ describe('summarizeBulk', () => {
     expect(s.headline).toBe('Status Open: 1 ticket changed, 3 failed.');
     expect(s.outcomes.map((o) => [o.number, o.ok, o.reason])).toEqual([
       ['ACME-1001', true, undefined],
-      ['ACME-1002', false, 'a Closed ticket cannot change status'],
-      ['KT-1001', false, 'Reload and apply your change again.'],
-      ['zz', false, 'not found, or not yours to change'],
+      ['ACME-1002', false, 'A closed ticket cannot change status.'],
+      ['KT-1001', false, 'It changed meanwhile. Try again.'],
+      ['zz', false, 'It was not found, or is not yours to change.'],
     ]);
   });
 
@@ -52,12 +52,12 @@ describe('summarizeBulk', () => {
       (id) => numbers.get(id),
     );
     expect(none.headline).toBe('No ticket changed; 1 ticket failed.');
-    expect(none.outcomes[0].reason).toBe('The portal could not be reached.');
+    expect(none.outcomes[0].reason).toBe('The portal could not be reached. Check your connection and try again.');
   });
 });
 
 describe('failureReason', () => {
-  it('prefers the field messages, then the detail, then a word for the status', () => {
+  it('prefers the field messages, then a sentence for the status', () => {
     expect(
       failureReason(
         {
@@ -65,17 +65,19 @@ describe('failureReason', () => {
           title: 'T',
           status: 422,
           errors: [
-            { field: 'a', message: 'm1' },
-            { field: 'b', message: 'm2' },
+            { field: 'status', message: 'a Closed ticket cannot change status' },
+            { field: 'priority', message: 'use one of low, medium, high, critical' },
           ],
         },
         422,
       ),
-    ).toBe('m1; m2');
-    expect(failureReason({ type: 'x', title: 'Conflict', status: 409, detail: 'merged already' }, 409)).toBe('merged already');
-    expect(failureReason(null, 412)).toBe('it changed meanwhile; try again');
-    expect(failureReason({ type: 'x', title: 'You may not do this', status: 403 }, 403)).toBe('You may not do this');
-    expect(failureReason(undefined, 500)).toBe('failed (500)');
+    ).toBe('A closed ticket cannot change status. Choose a priority.');
+    expect(failureReason({ type: 'x', title: 'Conflict', status: 409, detail: 'this ticket was already merged into another' }, 409)).toBe(
+      'This ticket was already merged into another.',
+    );
+    expect(failureReason(null, 412)).toBe('It changed meanwhile. Try again.');
+    expect(failureReason({ type: 'x', title: 'You may not do this', status: 403 }, 403)).toBe('You don’t have permission to do that.');
+    expect(failureReason(undefined, 500)).toBe('Something went wrong on our side. Try again in a moment.');
   });
 });
 

@@ -2,6 +2,7 @@
 // tickets of one tenant per call and answers each ticket on its own, so one refusal leaves the
 // others changed; the staff queue mixes tenants, so the selection goes out one call per tenant.
 import { api, type Schemas } from '../api/client';
+import { fieldSentences, problemMessage } from '../api/messages';
 import { ApiError, unwrap, type Problem } from '../api/problem';
 import type { Ticket } from './api';
 import { priorityLabel, statusLabel } from './labels';
@@ -27,14 +28,12 @@ export interface BulkSummary {
   outcomes: BulkOutcome[];
 }
 
-/** Why one ticket was not changed: its field messages, else the detail, else the title. */
+/** Why one ticket was not changed, as sentences: its field messages, else what the status means. */
 export function failureReason(problem: Problem | null | undefined, status: number): string {
-  const messages = (problem?.errors ?? []).map((e) => e.message);
-  if (messages.length) return messages.join('; ');
-  if (problem?.detail) return problem.detail;
-  if (status === 404) return 'not found, or not yours to change';
-  if (status === 412) return 'it changed meanwhile; try again';
-  return problem?.title ?? `failed (${status || 'no answer'})`;
+  if (problem?.errors?.length) return fieldSentences(problem).join(' ');
+  if (status === 404) return 'It was not found, or is not yours to change.';
+  if (status === 412) return 'It changed meanwhile. Try again.';
+  return problemMessage(status, problem ?? undefined);
 }
 
 /** What the change does, for the headline: "Priority High", "Assigned to you", "Unassigned". */

@@ -77,7 +77,7 @@ describe('previewOfError', () => {
     };
     expect(previewOfError(new ApiError(422, problem))).toEqual({
       kind: 'invalid',
-      message: 'use a ticket number such as ACME-1002, or 1002',
+      message: 'Enter a ticket number such as ACME-1002, or just 1002.',
     });
   });
 

@@ -140,7 +140,7 @@ describe('the upload request', () => {
 describe('errors', () => {
   it('names the fields the server faulted', () => {
     expect(describeError(invalid('size', "this organization's storage is full: 5 MiB of 5 MiB used"), 'starting')).toBe(
-      "Size: this organization's storage is full: 5 MiB of 5 MiB used",
+      'Your organization’s storage is full (5 MB of 5 MB used).',
     );
     const both = new ApiError(422, {
       type: 'x',
@@ -151,7 +151,9 @@ describe('errors', () => {
         { field: 'size', message: 'a file is 1 byte to 25 MiB' },
       ],
     });
-    expect(describeError(both, 'starting')).toBe('Type: this type of file is not accepted. Size: a file is 1 byte to 25 MiB');
+    expect(describeError(both, 'starting')).toBe(
+      'This type of file cannot be attached. Attach images, PDFs, text, office documents, zip or mp4 files. Attach files of at most 25 MB.',
+    );
   });
 
   it('explains lost connections, expired links and refused confirmations', () => {
@@ -164,8 +166,8 @@ describe('errors', () => {
       status: 409,
       detail: 'the uploaded file is not the one declared; start again',
     });
-    expect(describeError(mismatch, 'confirming')).toBe('the uploaded file is not the one declared; start again');
-    expect(describeError(new ApiError(502, undefined), 'starting')).toBe('Something went wrong (502).');
+    expect(describeError(mismatch, 'confirming')).toBe('The file changed while it was being sent. Try attaching it again.');
+    expect(describeError(new ApiError(502, undefined), 'starting')).toBe('Something went wrong on our side. Try again in a moment.');
     expect(describeError(new Error('boom'), 'starting')).toBe('boom');
   });
 
@@ -232,7 +234,7 @@ describe('Uploads', () => {
     await uploads.attach(ticket);
     const [bad, good] = uploads.items.value;
     expect(bad.stage).toBe('failed');
-    expect(bad.error).toBe('Type: this type of file is not accepted');
+    expect(bad.error).toBe('This type of file cannot be attached. Attach images, PDFs, text, office documents, zip or mp4 files.');
     expect(bad.retryable).toBe(false);
     expect(good.stage).toBe('done');
     expect(uploads.said.value).toBe('ok.txt uploaded.');
@@ -240,10 +242,10 @@ describe('Uploads', () => {
     await uploads.retry(bad.key);
     expect(uploads.items.value[0].stage).toBe('done');
 
-    transport.start.mockRejectedValueOnce(invalid('size', 'full'));
+    transport.start.mockRejectedValueOnce(invalid('size', "this organization's storage is full: 5 MiB of 5 MiB used"));
     uploads.add([file('big.txt')]);
     await vi.waitFor(() => expect(uploads.items.value[2].stage).toBe('failed'));
-    expect(uploads.said.value).toBe('big.txt failed: Size: full');
+    expect(uploads.said.value).toBe('big.txt failed: Your organization’s storage is full (5 MB of 5 MB used).');
     uploads.remove(uploads.items.value[2].key);
     uploads.remove(uploads.items.value[0].key); // done: stays
     expect(uploads.items.value.map((i) => i.file.name)).toEqual(['run.exe', 'ok.txt']);

@@ -5,6 +5,7 @@
 // progress and error, and retries a failed one from the step that failed.
 import { signal } from '@preact/signals';
 import { api, type Schemas } from '../api/client';
+import { fieldSentences } from '../api/messages';
 import { ApiError, fieldErrors, isProblem, unwrap, type Problem } from '../api/problem';
 
 export type Attachment = Schemas['AttachmentView'];
@@ -168,13 +169,11 @@ export interface UploadItem {
   retryable?: boolean;
 }
 
-const FIELD_LABELS: Record<string, string> = { filename: 'Name', content_type: 'Type', size: 'Size' };
-
 /** What to say next to a file that failed at `stage`. */
 export function describeError(e: unknown, stage: Stage): string {
   if (!(e instanceof ApiError)) return e instanceof Error ? e.message : String(e);
-  const fields = Object.entries(fieldErrors(e.problem));
-  if (fields.length) return fields.map(([f, m]) => `${FIELD_LABELS[f] ?? f}: ${m}`).join('. ');
+  const fields = fieldSentences(e.problem);
+  if (fields.length) return fields.join(' ');
   if (e.status === 0) {
     return stage === 'sending'
       ? 'The file could not be sent (connection lost or refused). Retry to send it again.'
@@ -182,7 +181,7 @@ export function describeError(e: unknown, stage: Stage): string {
   }
   if (stage === 'sending' && e.status === 403) return 'The upload link expired. Retry to get a new one.';
   if (stage === 'sending' && e.status === 413) return 'The file is too large.';
-  return e.problem?.detail ?? e.problem?.title ?? `Something went wrong (${e.status}).`;
+  return e.message;
 }
 
 /** Where a retry should begin after failing at `stage` with `e`. */

@@ -27,7 +27,7 @@ const invalid = new ApiError(422, {
   status: 422,
   errors: [
     { field: 'subject', message: 'use 1 to 200 characters on one line' },
-    { field: 'org_id', message: 'choose an organization' },
+    { field: 'org_id', message: 'name the organization the ticket is for' },
   ],
 });
 
@@ -44,12 +44,13 @@ describe('useForm with TextField', () => {
     fireEvent.input(input, { target: { value: 'x'.repeat(300) } });
     fireEvent.click(screen.getByText('Save'));
 
-    const error = await screen.findByText('use 1 to 200 characters on one line');
+    // Worded for people, not as the API wrote it.
+    const error = await screen.findByText('Write a subject of at most 200 characters, on one line.');
     expect(input.getAttribute('aria-invalid')).toBe('true');
     expect(input.getAttribute('aria-describedby')).toContain(error.id);
     expect(input.value).toHaveLength(300);
     // A field the form does not show goes in the summary.
-    expect(screen.getByRole('alert').textContent).toBe('org_id: choose an organization');
+    expect(screen.getByRole('alert').textContent).toBe('Choose the organization this ticket is for.');
     await waitFor(() => expect(document.activeElement).toBe(input));
   });
 
@@ -62,9 +63,9 @@ describe('useForm with TextField', () => {
       />,
     );
     fireEvent.click(screen.getByText('Save'));
-    await screen.findByText('use 1 to 200 characters on one line');
+    await screen.findByText('Write a subject of at most 200 characters, on one line.');
     fireEvent.input(screen.getByLabelText('Subject'), { target: { value: 'Better' } });
-    expect(screen.queryByText('use 1 to 200 characters on one line')).toBeNull();
+    expect(screen.queryByText('Write a subject of at most 200 characters, on one line.')).toBeNull();
   });
 
   it('says when the portal cannot be reached', async () => {
@@ -76,6 +77,8 @@ describe('useForm with TextField', () => {
       />,
     );
     fireEvent.click(screen.getByText('Save'));
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('The portal could not be reached.'));
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toBe('The portal could not be reached. Check your connection and try again.'),
+    );
   });
 });

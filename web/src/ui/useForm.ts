@@ -1,6 +1,7 @@
 // Form state that survives a failed submit: values stay as typed, the server's field errors sit
 // next to their fields, the rest goes in a summary, and focus moves to the first field at fault.
 import { useRef, useState } from 'preact/hooks';
+import type { ProblemContext } from '../api/messages';
 import { ApiError, fieldErrors, summary, type FieldErrors } from '../api/problem';
 
 export interface FormState<T> {
@@ -14,7 +15,12 @@ export interface FormState<T> {
   formRef: { current: HTMLFormElement | null };
 }
 
-export function useForm<T extends object>(initial: T): FormState<T> {
+export interface FormOptions {
+  /** Where the form is, when that changes what a problem means (read when a submit fails). */
+  context?: ProblemContext | (() => ProblemContext | undefined);
+}
+
+export function useForm<T extends object>(initial: T, options: FormOptions = {}): FormState<T> {
   const [values, setValues] = useState<T>(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -35,14 +41,14 @@ export function useForm<T extends object>(initial: T): FormState<T> {
       await action(values);
       setErrors({});
     } catch (e) {
-      const problem = e instanceof ApiError ? e.problem : undefined;
-      const status = e instanceof ApiError ? e.status : 0;
+      const api = e instanceof ApiError ? e : undefined;
       const shown = Object.keys(values as object);
-      const byField = Object.fromEntries(Object.entries(fieldErrors(problem)).filter(([f]) => shown.includes(f)));
+      const byField = Object.fromEntries(Object.entries(fieldErrors(api?.problem)).filter(([f]) => shown.includes(f)));
       setErrors(byField);
-      const onFields = Object.keys(byField).length > 0;
-      const rest = summary(problem, shown, status);
-      setFormError(onFields && rest === problem?.title ? 'Please correct the fields marked below.' : rest);
+      const context = typeof options.context === 'function' ? options.context() : options.context;
+      // The app's own errors (not from the API) are already worded for people.
+      const own = !api && e instanceof Error && !(e instanceof TypeError) ? e.message : undefined;
+      setFormError(own ?? summary(api?.problem, shown, api?.status ?? 0, api?.retryAfter, context));
       queueMicrotask(() => focusFirstInvalid(formRef.current, Object.keys(byField)));
     } finally {
       setBusy(false);

@@ -5,7 +5,7 @@ import { findTicket, ticketHref } from '../../tickets/find';
 import { ADMIN_SECTIONS } from '../../admin/sections';
 import { navFor } from '../nav';
 import { isHouseStaff, role, user } from '../session';
-import { commandsFor, type Command } from './commands';
+import { commandsFor, noResultsText, type Command } from './commands';
 
 export default function CommandPalette({ onClose }: { onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -20,6 +20,8 @@ export default function CommandPalette({ onClose }: { onClose: () => void }) {
     return [...navFor(r), { href: '/tickets/new', label: 'Submit a ticket' }, ...admin];
   }, []);
   const commands = commandsFor(query, places);
+  // Text that matches nothing says so, instead of an empty list that looks broken.
+  const empty = commands.length ? null : noResultsText(query);
 
   useEffect(() => {
     const d = dialog.current;
@@ -61,7 +63,7 @@ export default function CommandPalette({ onClose }: { onClose: () => void }) {
         class="palette__input"
         role="combobox"
         aria-label="Go to a page or a ticket number"
-        aria-expanded="true"
+        aria-expanded={commands.length > 0}
         aria-controls="palette-list"
         aria-activedescendant={commands[active] ? `palette-${active}` : undefined}
         aria-autocomplete="list"
@@ -70,7 +72,7 @@ export default function CommandPalette({ onClose }: { onClose: () => void }) {
         onInput={(e) => setQuery(e.currentTarget.value)}
         onKeyDown={onKeyDown}
       />
-      <ul id="palette-list" role="listbox" class="palette__list" aria-label="Commands">
+      <ul id="palette-list" role="listbox" class="palette__list" aria-label="Commands" hidden={!commands.length}>
         {commands.map((c, i) => (
           <li
             key={c.label}
@@ -84,9 +86,10 @@ export default function CommandPalette({ onClose }: { onClose: () => void }) {
           </li>
         ))}
       </ul>
-      <p class="palette__note" role="status">
-        {note}
+      <p class={empty && !note ? 'palette__note palette__note--empty' : 'palette__note'} role="status">
+        {note || empty}
       </p>
+      {empty && !note && <p class="palette__hint">Try a page such as Notifications, or a ticket number such as KT-1001.</p>}
     </dialog>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandsFor, ticketNumber } from './commands';
+import { commandsFor, noResultsText, ticketNumber } from './commands';
 
 const places = [
   { href: '/', label: 'Dashboard' },
@@ -22,5 +22,13 @@ describe('palette commands', () => {
 
   it('puts the ticket first', () => {
     expect(commandsFor('ACME-7', places)[0]).toEqual({ kind: 'ticket', label: 'Open ticket ACME-7', number: 'ACME-7' });
+  });
+});
+
+describe('no results', () => {
+  it('says what was typed when nothing matches', () => {
+    expect(commandsFor('zzz', places)).toEqual([]);
+    expect(noResultsText('  zzz ')).toBe('No results for “zzz”');
+    expect(noResultsText('   ')).toBeNull();
   });
 });

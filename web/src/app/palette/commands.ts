@@ -23,3 +23,9 @@ export function commandsFor(query: string, places: readonly Pick<NavItem, 'href'
   }
   return out;
 }
+
+/** What the palette says when nothing matches `query` (null while there is nothing typed). */
+export function noResultsText(query: string): string | null {
+  const q = query.trim();
+  return q ? `No results for “${q}”` : null;
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { fieldMessage, parseRetryAfter, problemMessage, waitPhrase } from './messages';
+
+// What the API answers today (shared/domain, shared/app, shared/http, functions/*), and what a
+// person reads instead.
+const FIELD_VECTORS: [field: string, api: string, said: string][] = [
+  ['category', 'use one of technical_support, billing, general_inquiry, bug_report, feature_request', 'Choose a category.'],
+  ['category', 'invalid type: null, expected a string at line 1 column 16', 'Choose a category.'],
+  ['priority', 'use one of low, medium, high, critical', 'Choose a priority.'],
+  ['subject', 'use 1 to 200 characters on one line', 'Write a subject of at most 200 characters, on one line.'],
+  ['subject', 'must be at most 200 characters at line 1 column 238', 'Write a subject of at most 200 characters, on one line.'],
+  ['description', 'is required', 'Describe what you need help with.'],
+  ['description', 'missing field `description` at line 1 column 15', 'Describe what you need help with.'],
+  ['description', 'use at most 50000 characters', 'Shorten the description to at most 50,000 characters.'],
+  ['body', 'is required', 'Write a message.'],
+  ['org_id', 'name the organization the ticket is for', 'Choose the organization this ticket is for.'],
+  ['org_id', 'is not an organization of this portal', 'Choose an organization from the list.'],
+  ['email', 'is required', 'Enter an email address.'],
+  ['email', 'is not an email address', 'Enter an email address such as name@example.com.'],
+  ['email', 'already has an account here', 'Someone with this email address already has an account here.'],
+  ['password', 'use at least 12 characters', 'Use at least 12 characters. A few unrelated words make a strong password.'],
+  ['password', 'is too easy to guess: Add another word or two.', 'This password is too easy to guess. Add another word or two.'],
+  ['password', 'is not your current password', 'That is not your current password.'],
+  [
+    'code',
+    'is not the current code of the authenticator app',
+    'That code does not match your authenticator app. Enter the code it shows now.',
+  ],
+  ['code', 'has expired or was tried too often: ask for a new one', 'This code has expired or was tried too often. Ask for a new one.'],
+  ['phone', 'use the international form, like +15551234567', 'Enter the number in international format, such as +15551234567.'],
+  ['rating', 'rate from 1 (very dissatisfied) to 5 (very satisfied)', 'Choose a rating from 1 (very dissatisfied) to 5 (very satisfied).'],
+  ['comment', 'use at most 2000 characters', 'Shorten the comment to at most 2,000 characters.'],
+  ['title', 'use 1 to 120 characters on one line', 'Write a title of at most 120 characters, on one line.'],
+  ['shortcut', 'use 1 to 32 letters, digits, - and _', 'Use up to 32 letters, digits, hyphens (-) and underscores (_), without spaces.'],
+  ['shortcut', 'another canned response uses it', 'Another canned response already uses this shortcut.'],
+  [
+    'body',
+    '{{nmae}} is not a variable; use name, ticket_number',
+    '{{nmae}} is not a variable you can use. Use one of: name, ticket_number.',
+  ],
+  ['name', 'use 1 to 120 characters', 'Write a name of at most 120 characters.'],
+  ['portal_name', 'use 1 to 120 characters', 'Write a portal name of at most 120 characters.'],
+  ['minutes', 'log between 1 and 1440 minutes per entry', 'Log between 1 minute and 24 hours per entry.'],
+  ['work_date', 'cannot be in the future', 'Choose a date that is not in the future.'],
+  ['status', 'a Closed ticket cannot change status', 'A closed ticket cannot change status.'],
+  ['status', 'a Resolved ticket can become Open, Closed', 'A resolved ticket can only become Open, Closed.'],
+  ['into_ticket', 'is closed: merge into an open ticket', 'That ticket is closed. Merge into an open ticket.'],
+  ['ticket', 'is not a ticket of this portal', 'There is no ticket with that number here.'],
+  ['number', 'use a ticket number such as ACME-1002, or 1002', 'Enter a ticket number such as ACME-1002, or just 1002.'],
+  ['capacity', 'use 1 to 50 open tickets per agent', 'Enter between 1 and 50 open tickets per agent.'],
+  ['agent_ids', 'are not all user ids', 'Choose agents from the list.'],
+  [
+    'primary',
+    'white text on it has a contrast of 2.1:1; WCAG AA needs 4.5:1',
+    'White text on this colour is hard to read (contrast 2.1:1, at least 4.5:1 is needed). Choose a darker colour.',
+  ],
+  ['terms_url', 'use an https:// address', 'Enter an address that starts with https://.'],
+  ['slug', '"admin" is reserved', 'That subdomain is reserved. Choose another.'],
+  ['size', "this organization's storage is full: 5 MiB of 5 MiB used", 'Your organization’s storage is full (5 MB of 5 MB used).'],
+  [
+    'content_type',
+    'this type of file is not accepted: use images, PDF, text, office documents, zip or mp4',
+    'This type of file cannot be attached. Attach images, PDFs, text, office documents, zip or mp4 files.',
+  ],
+  ['calendar', 'name: use 1 to 80 characters', 'Write a name of at most 80 characters.'],
+  ['X-Requested-With', 'is required', 'The portal could not read this request. Reload the page and try again.'],
+  ['body', 'expected value at line 1 column 1', 'Check the message.'],
+  ['some_new_field', 'is wrong in a way this app never heard of', 'Check the some new field.'],
+];
+
+describe('fieldMessage', () => {
+  it.each(FIELD_VECTORS)('%s: “%s”', (field, api, said) => {
+    expect(fieldMessage(field, api)).toBe(said);
+  });
+
+  it('never shows the API’s wording: every message is a sentence without field names or word lists', () => {
+    for (const [field, api] of FIELD_VECTORS) {
+      const said = fieldMessage(field, api);
+      expect(said).not.toBe(api);
+      expect(said).toMatch(/^[A-Z{“]/);
+      expect(said).toMatch(/[.]$/);
+      expect(said).not.toMatch(/technical_support|org_id|`|at line \d/);
+    }
+  });
+
+  it('keeps the app’s own sentences', () => {
+    expect(fieldMessage('minutes', 'Type minutes (45) or hours and minutes (1:15).')).toBe(
+      'Type minutes (45) or hours and minutes (1:15).',
+    );
+  });
+});
+
+const unauthenticated = { type: 'https://kt-portal.dev/problems/unauthenticated', title: 'Sign in first', status: 401 };
+const limited = { type: 'https://kt-portal.dev/problems/rate-limited', title: 'Too many requests', status: 429 };
+
+describe('problemMessage', () => {
+  it('reads a 401 where it happened', () => {
+    expect(problemMessage(401, unauthenticated, undefined, { kind: 'sign-in' })).toBe(
+      'That email and password don’t match. Check them and try again, or reset your password.',
+    );
+    expect(problemMessage(401, unauthenticated, undefined, { kind: 'link' })).toBe(
+      'This link has expired or was already used. Ask for a new one.',
+    );
+    expect(problemMessage(401, unauthenticated)).toBe('Your session has ended. Sign in again.');
+  });
+
+  it('counts down the second step’s tries, then says to start over', () => {
+    const step = (failures: number, expired = false) =>
+      problemMessage(401, unauthenticated, undefined, { kind: 'second-factor', failures, expired });
+    expect(step(1)).toBe('That code didn’t work. Check it and try again (4 tries left).');
+    expect(step(4)).toBe('That code didn’t work. Check it and try again (1 try left).');
+    expect(step(5)).toBe('That code didn’t work, and it was the last try for this sign-in. Start over to get a new one.');
+    expect(step(1, true)).toBe('This sign-in waited too long for its second step. Start over to sign in again.');
+    expect(problemMessage(429, limited, 4, { kind: 'second-factor', failures: 3, expired: false })).toBe(
+      'Too many wrong codes in a row. Wait 4 seconds, then try again.',
+    );
+    expect(problemMessage(429, limited, 45, { kind: 'send-code' })).toBe(
+      'We just sent a code. Wait 45 seconds before asking for another one.',
+    );
+  });
+
+  it('says how long to wait when throttled', () => {
+    expect(problemMessage(429, limited, 2, { kind: 'sign-in' })).toBe('Too many sign-in attempts. Wait 2 seconds, then try again.');
+    expect(problemMessage(429, limited, 900, { kind: 'sign-in' })).toBe('Too many sign-in attempts. Wait 15 minutes, then try again.');
+    expect(problemMessage(429, limited)).toBe('Too many requests. Wait a moment, then try again.');
+  });
+
+  it('words conflicts, stale edits and server trouble', () => {
+    const conflict = (detail: string) =>
+      problemMessage(409, { type: 'https://kt-portal.dev/problems/conflict', title: 'Conflict', status: 409, detail });
+    expect(conflict('the item changed or already exists')).toBe('Someone changed this at the same time. Reload and try again.');
+    expect(conflict('a closed ticket takes no more replies; file a new one')).toBe(
+      'A closed ticket takes no more replies; file a new one.',
+    );
+    expect(problemMessage(412, undefined)).toBe('Someone else changed this since you opened it. Reload, then make your change again.');
+    expect(problemMessage(503, undefined)).toBe('The portal is not available for a moment. Try again shortly.');
+    expect(problemMessage(0, undefined)).toBe('The portal could not be reached. Check your connection and try again.');
+  });
+});
+
+describe('waits', () => {
+  it('reads Retry-After as seconds or a date', () => {
+    expect(parseRetryAfter('2')).toBe(2);
+    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.UTC(2015, 9, 21, 7, 28, 0))).toBe(10);
+  });
+
+  it('says them as people do', () => {
+    expect(waitPhrase(1)).toBe('1 second');
+    expect(waitPhrase(0.2)).toBe('1 second');
+    expect(waitPhrase(59)).toBe('59 seconds');
+    expect(waitPhrase(60)).toBe('1 minute');
+    expect(waitPhrase(61)).toBe('2 minutes');
+  });
+});

@@ -1,0 +1,426 @@
+// Every problem the web app shows, in words for the person in front of it. The API writes its
+// field errors for developers ("use one of low, medium, high", "missing field `subject`") and
+// its titles for logs ("Sign in first"); this is the one place that turns them into what to do
+// next ("Choose a priority."). Forms, notes and summaries all read their messages from here.
+import type { Problem } from './problem';
+
+/** Where a problem happened, when that changes what it means (a 401 on sign-in is a wrong password). */
+export type ProblemContext =
+  | { kind: 'sign-in' }
+  /** Checking a second-step code: `failures` counts the codes refused so far in this sign-in (this one included). */
+  | { kind: 'second-factor'; failures: number; expired: boolean }
+  /** Asking for a texted code. */
+  | { kind: 'send-code' }
+  /** Redeeming an emailed link (sign-in, reset, invitation). */
+  | { kind: 'link' };
+
+/** Codes a second step accepts before the server drops it (kt_domain::auth::CODE_ATTEMPTS). */
+export const SECOND_FACTOR_ATTEMPTS = 5;
+
+/** Messages of the web app's own checks, before anything is sent (same voice as the server's). */
+export const CHECKS = {
+  position: 'Enter a whole number, 0 or more.',
+  capacity: 'Enter a whole number of open tickets, 0 or more.',
+  categories: 'Tick categories from the list.',
+  strategy: 'Choose a strategy from the list.',
+  minutes: 'Type minutes (45) or hours and minutes (1:15).',
+  shift: (typed: string) => `“${typed}” is not a shift: write shifts like 09:00-17:00, separated by commas.`,
+};
+
+/** A 412 on an edit of `what` ("response", "rule"), where the form knows what was edited. */
+export const staleEdit = (what: string) =>
+  `Someone else changed this ${what} since you opened it. Reload to see their version, then apply your change again.`;
+
+const n = (digits: string) => Number(digits).toLocaleString('en-US');
+/** "a subject", "an organization". */
+const a = (noun: string) => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+/** "1440" minutes as "24 hours" (whole hours), else as minutes. */
+const hours = (minutes: string) => (Number(minutes) % 60 ? `${n(minutes)} minutes` : `${Number(minutes) / 60} hours`);
+
+/** A wait as people say it: "2 seconds", "1 minute", "15 minutes". */
+export function waitPhrase(seconds: number): string {
+  if (seconds < 60) {
+    const s = Math.max(1, Math.ceil(seconds));
+    return `${s} second${s === 1 ? '' : 's'}`;
+  }
+  const m = Math.ceil(seconds / 60);
+  return `${m} minute${m === 1 ? '' : 's'}`;
+}
+
+/** Seconds from a Retry-After header (delta-seconds or an HTTP date); undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | null | undefined, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field errors
+
+/** What a field is called in a sentence, and how to ask for it when it is missing. */
+const FIELDS: Record<string, { noun: string; ask: string }> = {
+  category: { noun: 'category', ask: 'Choose a category.' },
+  priority: { noun: 'priority', ask: 'Choose a priority.' },
+  status: { noun: 'status', ask: 'Choose a status.' },
+  subject: { noun: 'subject', ask: 'Write a subject.' },
+  description: { noun: 'description', ask: 'Describe what you need help with.' },
+  body: { noun: 'message', ask: 'Write a message.' },
+  comment: { noun: 'comment', ask: 'Write a comment.' },
+  note: { noun: 'note', ask: 'Write a note.' },
+  org_id: { noun: 'organization', ask: 'Choose an organization.' },
+  orgs: { noun: 'organizations', ask: 'Choose an organization.' },
+  tenant_id: { noun: 'tenant', ask: 'Choose a tenant.' },
+  email: { noun: 'email address', ask: 'Enter an email address.' },
+  password: { noun: 'password', ask: 'Enter a password.' },
+  code: { noun: 'code', ask: 'Enter the code.' },
+  phone: { noun: 'phone number', ask: 'Enter a mobile phone number.' },
+  name: { noun: 'name', ask: 'Write a name.' },
+  portal_name: { noun: 'portal name', ask: 'Write the portal’s name.' },
+  title: { noun: 'title', ask: 'Write a title.' },
+  shortcut: { noun: 'shortcut', ask: 'Write a shortcut.' },
+  role: { noun: 'role', ask: 'Choose a role.' },
+  rating: { noun: 'rating', ask: 'Choose a rating from 1 to 5.' },
+  minutes: { noun: 'time spent', ask: 'Enter the time spent.' },
+  work_date: { noun: 'date', ask: 'Choose a date.' },
+  slug: { noun: 'subdomain', ask: 'Choose a subdomain.' },
+  ticket_prefix: { noun: 'ticket prefix', ask: 'Choose a ticket prefix.' },
+  host: { noun: 'domain', ask: 'Enter a domain name.' },
+  support_email: { noun: 'support email', ask: 'Enter a support email address.' },
+  support_phone: { noun: 'support phone', ask: 'Enter a support phone number.' },
+  terms_url: { noun: 'terms address', ask: 'Enter the address of your terms.' },
+  privacy_url: { noun: 'privacy address', ask: 'Enter the address of your privacy policy.' },
+  primary: { noun: 'primary colour', ask: 'Pick a primary colour.' },
+  secondary: { noun: 'secondary colour', ask: 'Pick a secondary colour.' },
+  accent: { noun: 'accent colour', ask: 'Pick an accent colour.' },
+  font: { noun: 'font', ask: 'Choose a font.' },
+  kind: { noun: 'kind', ask: 'Choose a kind.' },
+  expires_in_days: { noun: 'expiry', ask: 'Enter a number of days.' },
+  into_ticket: { noun: 'ticket', ask: 'Enter the number of the ticket to merge into.' },
+  ticket: { noun: 'ticket', ask: 'Enter a ticket number.' },
+  number: { noun: 'ticket number', ask: 'Enter a ticket number.' },
+  assignee_id: { noun: 'assignee', ask: 'Choose someone to assign.' },
+  agent_ids: { noun: 'agents', ask: 'Choose at least one agent.' },
+  strategy: { noun: 'strategy', ask: 'Choose a strategy.' },
+  capacity: { noun: 'capacity', ask: 'Enter a capacity.' },
+  position: { noun: 'position', ask: 'Enter a position.' },
+  categories: { noun: 'categories', ask: 'Tick at least one category.' },
+  warn_percent: { noun: 'warning level', ask: 'Enter a percentage from 1 to 99.' },
+  time_zone: { noun: 'time zone', ask: 'Enter a time zone such as Europe/Berlin.' },
+  filename: { noun: 'file name', ask: 'Give the file a name.' },
+  content_type: { noun: 'file type', ask: 'Choose a file.' },
+  size: { noun: 'file', ask: 'Choose a file.' },
+  tags: { noun: 'tags', ask: 'Add a tag.' },
+  from: { noun: 'start', ask: 'Choose a start.' },
+  to: { noun: 'end', ask: 'Choose an end.' },
+};
+
+/** The field's entry, reading `calendar.weekly[2]` and `kinds[0].kind` by their last name. */
+function fieldInfo(field: string): { noun: string; ask: string } {
+  const last =
+    field
+      .replace(/\[\d+\]/g, '')
+      .split('.')
+      .pop() ?? field;
+  const known = FIELDS[field] ?? FIELDS[last];
+  if (known) return known;
+  const noun =
+    last
+      .replace(/_ids?$/, '')
+      .replace(/_/g, ' ')
+      .trim() || 'value';
+  return { noun, ask: `Fill in the ${noun}.` };
+}
+
+type Say = string | ((m: RegExpMatchArray, field: string) => string);
+type Rule = [field: RegExp | null, message: RegExp, say: Say];
+
+// Fields a person never typed: something is wrong with the page, not with what they wrote.
+const TECHNICAL = /^(X-Requested-With|content-type|Idempotency-Key|path|query|cursor|limit|topic)$/i;
+const RELOAD = 'The portal could not read this request. Reload the page and try again.';
+
+/**
+ * The API's messages, most specific first: [field, message, what to say]. Each pattern reads a
+ * message the server writes today (see `shared/domain`, `shared/app` and `shared/http`).
+ */
+const RULES: Rule[] = [
+  [TECHNICAL, /./, RELOAD],
+  [/^body$/, /^is too large to store/, 'This is too long to save. Shorten it and try again.'],
+  [/^body$/, /^name what to change/, 'Change something before saving.'],
+  [/^body$/, /^has a \{\{ without its closing \}\}/, 'Close each {{ with }}.'],
+  [/^body$/, /^\{\{(.+?)\}\} is not a variable; use (.+)$/, (m) => `{{${m[1]}}} is not a variable you can use. Use one of: ${m[2]}.`],
+
+  // Choices from a list.
+  [/^category$/, /use one of|unknown variant|invalid type|expected/, 'Choose a category.'],
+  [/^priority$/, /use one of|unknown variant|invalid type|expected/, 'Choose a priority.'],
+  [/^status$/, /^use active or suspended/, 'Choose active or suspended.'],
+  [/^status$/, /^you cannot change your own status/, 'You cannot change your own status.'],
+  [/^status$/, /^an invited user becomes active/, 'An invited person becomes active when they accept their invitation.'],
+  [/^status$/, /^the house tenant cannot be suspended/, 'The portal’s own tenant cannot be suspended.'],
+  [/^status$/, /^say what to change/, 'Choose a status, a priority or an assignee to change.'],
+  [/^status$/, /^a (.+) ticket cannot change status/, (m) => `A ${m[1].toLowerCase()} ticket cannot change status.`],
+  [/^status$/, /^a (.+) ticket can become (.+)$/, (m) => `A ${m[1].toLowerCase()} ticket can only become ${m[2]}.`],
+  [/^status$/, /use one of|unknown variant|invalid type|expected/, 'Choose a status.'],
+  [/^role$/, /^you cannot change your own role/, 'You cannot change your own role.'],
+  [/^role$/, /^a client belongs to an organization/, 'Add the person to an organization before making them a client.'],
+  [/^role$/, /cannot belong to this tenant/, 'That role is not available in this portal.'],
+  [/^role$/, /use one of|unknown variant|invalid type|expected/, 'Choose a role.'],
+  [/^strategy$/, /use one of|unknown variant|invalid type|expected/, 'Choose a strategy.'],
+  [/^font$/, /use one of|unknown variant|invalid type|expected/, 'Choose a font.'],
+  [/^(kind|kinds\[\d+\]\.kind)$/, /use one of|unknown variant/, 'Choose a kind from the list.'],
+  [/^rating$/, /./, 'Choose a rating from 1 (very dissatisfied) to 5 (very satisfied).'],
+
+  // Text with a shape.
+  [/^subject$/, /(?:1 to|at most) (\d+) characters/, (m) => `Write a subject of at most ${n(m[1])} characters, on one line.`],
+  [/^title$/, /^use 1 to (\d+) characters on one line/, (m) => `Write a title of at most ${n(m[1])} characters, on one line.`],
+  [/^shortcut$/, /^another canned response uses it/, 'Another canned response already uses this shortcut.'],
+  [
+    /^shortcut$/,
+    /^use 1 to (\d+) letters/,
+    (m) => `Use up to ${n(m[1])} letters, digits, hyphens (-) and underscores (_), without spaces.`,
+  ],
+  [/^email$/, /^already has an account here/, 'Someone with this email address already has an account here.'],
+  [/email$/, /^is not an email address/, 'Enter an email address such as name@example.com.'],
+  [/^password$/, /^is not your current password/, 'That is not your current password.'],
+  [
+    /^password$/,
+    /^use at least (\d+) characters/,
+    (m) => `Use at least ${n(m[1])} characters. A few unrelated words make a strong password.`,
+  ],
+  [/^password$/, /^use at most (\d+) characters/, (m) => `Use at most ${n(m[1])} characters.`],
+  [/^password$/, /^is too easy to guess: ?(.*)$/, (m) => `This password is too easy to guess.${m[1] ? ` ${sentence(m[1])}` : ''}`],
+  [
+    /^code$/,
+    /^is not the current code of the authenticator app/,
+    'That code does not match your authenticator app. Enter the code it shows now.',
+  ],
+  [/^code$/, /^is not the code we texted/, 'That is not the code we texted you. Check the message and try again.'],
+  [/^code$/, /^has expired or was tried too often/, 'This code has expired or was tried too often. Ask for a new one.'],
+  [/^phone$/, /^use the international form/, 'Enter the number in international format, such as +15551234567.'],
+  [/^phone$/, /^is required to set up text messages/, 'Enter the mobile number to text your codes to.'],
+  [
+    /^phone$/,
+    /^(.+) has opted out of text messages/,
+    (m) => `${m[1]} has opted out of our text messages. Reply START to our last text, or choose another method.`,
+  ],
+  [/^support_phone$/, /^use digits/, 'Use only digits, spaces and + - ( ) .'],
+  [/_url$/, /^use an https:\/\/ address/, 'Enter an address that starts with https://.'],
+  [/^(primary|secondary|accent|color)$/, /^use a colour like (#\w+)/, (m) => `Pick a colour, written like ${m[1]}.`],
+  [
+    /^(primary|secondary|accent)$/,
+    /contrast of ([\d.]+):1; WCAG AA needs ([\d.]+):1/,
+    (m) => `White text on this colour is hard to read (contrast ${m[1]}:1, at least ${m[2]}:1 is needed). Choose a darker colour.`,
+  ],
+  [/^host$/, /^use a domain name such as (\S+)/, (m) => `Enter a domain name such as ${m[1]}.`],
+  [/^host$/, /^is part of the portal's own domain/, 'Use a domain of your own, not one of the portal’s.'],
+  [/^host$/, /^is already in use/, 'Another portal already uses this domain.'],
+  [/^slug$/, /^use 2 to 40 lower-case/, 'Use 2 to 40 lower-case letters, digits and dashes, starting with a letter.'],
+  [/^slug$/, /is reserved/, 'That subdomain is reserved. Choose another.'],
+  [/^slug$/, /^is already taken/, 'Another tenant already uses this subdomain.'],
+  [/^ticket_prefix$/, /^use 2 to 8/, 'Use 2 to 8 letters or digits, starting with a letter.'],
+  [/^tags$/, /^use at most (\d+) tags/, (m) => `Use at most ${n(m[1])} tags.`],
+  [/^tags$/, /^"(.+)" is not a tag/, (m) => `“${m[1]}” is not a tag: use letters, digits, - and _.`],
+  [/^time_zone$/, /IANA time zone/, 'Enter a time zone such as Europe/Berlin.'],
+  [/(^|\.)(work_date|holidays\[\d+\])$/, /^use YYYY-MM-DD/i, 'Enter a date such as 2026-03-31.'],
+  [/^(from|to)$/, /^use yyyy-mm/i, 'Enter a month such as 2026-03.'],
+  [/^to$/, /^must not be before from/, 'Choose an end that is not before the start.'],
+  [/^created_to$/, /^must be after created_from/, 'Choose an end date after the start date.'],
+  [/^work_date$/, /^cannot be in the future/, 'Choose a date that is not in the future.'],
+  [/^work_date$/, /^at most (\d+) days back/, (m) => `Choose a date at most ${n(m[1])} days ago.`],
+  [/^minutes$/, /^log between 1 and (\d+) minutes/, (m) => `Log between 1 minute and ${hours(m[1])} per entry.`],
+
+  // Numbers in a range.
+  [/^capacity$/, /^use 1 to (\d+) open tickets/, (m) => `Enter between 1 and ${n(m[1])} open tickets per agent.`],
+  [/^warn_percent$/, /^use 1 to 99/, 'Enter a percentage from 1 to 99.'],
+  [/^expires_in_days$/, /^use 1 to (\d+)/, (m) => `Enter between 1 and ${n(m[1])} days, or leave it empty for a key that does not expire.`],
+  [/^rate_per_minute$/, /^use 1 to (\d+)/, (m) => `Enter between 1 and ${n(m[1])} requests per minute.`],
+  [/^limit_bytes$/, /./, 'Enter a size of at least 1 byte.'],
+  [/^targets$/, /^use 1 to (\d+) minutes/, 'Each target is between 1 minute and one year.'],
+  [/^targets$/, /first-response target/, 'Each first-response target is at least a minute and no longer than its resolution target.'],
+  // The calendar's own fields, as "name: use 1 to 80 characters".
+  [/^calendar$/, /^([\w.[\]]+): (.+)$/, (m) => fieldMessage(m[1], m[2])],
+  [/weekly/, /^give seven days/, 'Give the hours of all seven days, Monday first.'],
+  [/weekly/, /^use HH:MM times/, 'Write shifts like 09:00-17:00.'],
+  [
+    /weekly/,
+    /^day (\d+): shifts must lie within the day/,
+    (m) => `Day ${m[1]}: shifts must fit within the day, in order, without overlapping.`,
+  ],
+  [/^holidays$/, /^use at most (\d+) holidays/, (m) => `Use at most ${n(m[1])} holidays.`],
+  [/^(on_breach|on_warning)(\[\d+\])?$/, /./, 'Choose what happens from the list, and a person for a reassignment.'],
+
+  // People, organizations and tickets named by id.
+  [/^org_id$/, /^name the organization the ticket is for/, 'Choose the organization this ticket is for.'],
+  [/^org_id$/, /^name the tenant the organization belongs to/, 'Choose the tenant the organization belongs to.'],
+  [/^org_id$/, /^is not an organization of that tenant/, 'That organization belongs to another tenant.'],
+  [/^org_id$/, /./, 'Choose an organization from the list.'],
+  [/^orgs$/, /^a client belongs to at least one organization/, 'Choose at least one organization for a client.'],
+  [/^orgs$/, /^only clients belong to organizations/, 'Only clients belong to organizations: choose none for this role.'],
+  [/^orgs$/, /./, 'Choose organizations from the list.'],
+  [/^tenant_id$/, /./, 'Choose a tenant from the list.'],
+  [/^agent_ids$/, /^name 1 to (\d+) agents/, (m) => `Choose between 1 and ${n(m[1])} agents.`],
+  [/^agent_ids$/, /^name each agent once/, 'Choose each agent only once.'],
+  [
+    /^agent_ids$/,
+    /every tenant assigns to active Kre8ivTech staff only/,
+    'A rule for every tenant can only assign to active Kre8ivTech staff.',
+  ],
+  [/^agent_ids$/, /./, 'Choose agents from the list.'],
+  [/^(assignee_id|watcher_ids)$/, /./, 'Choose someone who can work on this ticket.'],
+  [/^into_ticket$/, /^a ticket cannot be merged into itself/, 'A ticket cannot be merged into itself.'],
+  [
+    /^into_ticket$/,
+    /^belongs to another organization/,
+    'That ticket belongs to another organization. Merge only tickets of the same organization.',
+  ],
+  [/^into_ticket$/, /^is closed/, 'That ticket is closed. Merge into an open ticket.'],
+  [/^ticket$/, /^a ticket cannot be linked to itself/, 'A ticket cannot be linked to itself.'],
+  [/^(ticket|into_ticket)$/, /^is not a ticket of this portal/, 'There is no ticket with that number here.'],
+  [/^(ticket|into_ticket)$/, /^is not a ticket you work/, 'That ticket is not one you work on.'],
+  [/^number$/, /^use a ticket number such as (\S+), or (\d+)/, (m) => `Enter a ticket number such as ${m[1]}, or just ${m[2]}.`],
+  [/^ticket_ids$/, /^name 1 to (\d+) tickets/, (m) => `Select between 1 and ${n(m[1])} tickets.`],
+  [/^ticket_ids$/, /^name each ticket once/, 'Select each ticket only once.'],
+  [/^ids$/, /^name 1 to (\d+) notifications/, (m) => `Select between 1 and ${n(m[1])} notifications.`],
+  [
+    /^require_2fa$/,
+    /^this tenant has no (\w+) role/,
+    (m) => `This tenant has no ${m[1].replace(/_/g, ' ')} role to require two-step sign-in for.`,
+  ],
+
+  // Files.
+  [
+    /^content_type$/,
+    /^this type of file is not accepted/,
+    'This type of file cannot be attached. Attach images, PDFs, text, office documents, zip or mp4 files.',
+  ],
+  [/^content_type$/, /^use one of image/, 'Upload the logo as a PNG, JPEG or WebP image.'],
+  [
+    /^size$/,
+    /storage is full: (\d+) MiB of (\d+) MiB used/,
+    (m) => `Your organization’s storage is full (${n(m[1])} MB of ${n(m[2])} MB used).`,
+  ],
+  [/^size$/, /^a file is 1 byte to (\d+) MiB/, (m) => `Attach files of at most ${n(m[1])} MB.`],
+  [/^size$/, /^a logo is 1 byte to (\d+) KiB/, (m) => `Upload a logo of at most ${n(m[1])} KB.`],
+  [/^filename$/, /^use at most (\d+) characters/, (m) => `Rename the file to at most ${n(m[1])} characters.`],
+  [/^upload_id$/, /./, 'Upload the logo again.'],
+
+  // The shapes any field may have, from the domain's checks and from reading the JSON.
+  [null, /^(is required|missing field)/, (_, field) => fieldInfo(field).ask],
+  [null, /^invalid type: null/, (_, field) => fieldInfo(field).ask],
+  [null, /^use 1 to (\d+) characters/, (m, field) => `Write ${a(fieldInfo(field).noun)} of at most ${n(m[1])} characters.`],
+  [
+    null,
+    /(?:use|must be) at most (\d+) characters/,
+    (m, field) => `Shorten the ${fieldInfo(field).noun} to at most ${n(m[1])} characters.`,
+  ],
+  [null, /^(use one of|one of:|unknown variant)/, (_, field) => `Choose ${a(fieldInfo(field).noun)} from the list.`],
+  [null, /^(use RFC 3339|use an RFC 3339 time)/, 'Enter a date and time such as 2026-11-25 10:00.'],
+  [null, /^(".*" )?is not (an? )?(\w+ )?id\b/, (_, field) => `Choose ${a(fieldInfo(field).noun)} from the list.`],
+];
+
+/** A lower-case fragment as a sentence: capital first, full stop last. */
+function sentence(text: string): string {
+  const t = text.trim().replace(/\s+at line \d+ column \d+$/, '');
+  if (!t) return t;
+  const s = t[0].toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
+/** Already a sentence for people (the app's own checks): capital first and a full stop last. */
+const isSentence = (message: string) => /^[A-Z“"]/.test(message) && /[.!?]$/.test(message.trim());
+
+/** What to say about one field the server (or the app's own check) named. */
+export function fieldMessage(field: string, message: string): string {
+  if (isSentence(message)) return message;
+  const text = message.trim();
+  for (const [f, m, say] of RULES) {
+    if (f && !f.test(field)) continue;
+    const match = text.match(m);
+    if (match) return typeof say === 'string' ? say : say(match, field);
+  }
+  return `Check the ${fieldInfo(field).noun}.`;
+}
+
+/** The first message of each field, as sentences, each said once. */
+export function fieldSentences(problem: Problem | undefined): string[] {
+  const seen = new Set<string>();
+  const said: string[] = [];
+  for (const e of problem?.errors ?? []) {
+    if (seen.has(e.field)) continue;
+    seen.add(e.field);
+    said.push(fieldMessage(e.field, e.message));
+  }
+  return [...new Set(said)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whole problems
+
+// Conflicts whose detail is not for people as written.
+const CONFLICTS: [RegExp, string][] = [
+  [/^the item changed or already exists/, 'Someone changed this at the same time. Reload and try again.'],
+  [/changed meanwhile|kept changing|being changed/, 'Someone changed this at the same time. Reload and try again.'],
+  [/^the house tenant already exists/, 'The portal’s own tenant already exists.'],
+  [/^nothing was uploaded yet/, 'The file did not arrive. Try attaching it again.'],
+  [/^the uploaded file is not the one declared/, 'The file changed while it was being sent. Try attaching it again.'],
+  [/^this upload was not confirmed in time/, 'The upload took too long. Try attaching the file again.'],
+];
+
+const slugOf = (problem: Problem | undefined) => problem?.type?.split('/').pop() ?? '';
+
+/** A wait, or "a moment" when the server did not say. */
+const waitFor = (retryAfter: number | undefined) => (retryAfter === undefined ? 'a moment' : waitPhrase(retryAfter));
+
+/**
+ * One message for a failed request: what happened and what to do. `status` 0 means no answer.
+ * `retryAfter` is the Retry-After header in seconds; `context` where it happened.
+ */
+export function problemMessage(status: number, problem: Problem | undefined, retryAfter?: number, context?: ProblemContext): string {
+  const slug = slugOf(problem);
+  if (status === 0) return 'The portal could not be reached. Check your connection and try again.';
+
+  if (context?.kind === 'sign-in') {
+    if (status === 401) return 'That email and password don’t match. Check them and try again, or reset your password.';
+    if (status === 403) return 'This portal is suspended, so nobody can sign in to it right now.';
+    if (status === 429) return `Too many sign-in attempts. Wait ${waitFor(retryAfter)}, then try again.`;
+  }
+  if (context?.kind === 'second-factor') {
+    if (status === 401) {
+      if (context.expired) return 'This sign-in waited too long for its second step. Start over to sign in again.';
+      const left = SECOND_FACTOR_ATTEMPTS - context.failures;
+      if (left <= 0) return 'That code didn’t work, and it was the last try for this sign-in. Start over to get a new one.';
+      return `That code didn’t work. Check it and try again (${left} ${left === 1 ? 'try' : 'tries'} left).`;
+    }
+    if (status === 429) return `Too many wrong codes in a row. Wait ${waitFor(retryAfter)}, then try again.`;
+  }
+  if (context?.kind === 'send-code') {
+    if (status === 401) return 'This sign-in has expired. Start over to sign in again.';
+    if (status === 429) return `We just sent a code. Wait ${waitFor(retryAfter)} before asking for another one.`;
+  }
+  if (context?.kind === 'link' && status === 401) {
+    return 'This link has expired or was already used. Ask for a new one.';
+  }
+
+  if (status === 429 || slug === 'rate-limited') return `Too many requests. Wait ${waitFor(retryAfter)}, then try again.`;
+  if (status === 401 || slug === 'unauthenticated') return 'Your session has ended. Sign in again.';
+  if (status === 403 || slug === 'forbidden') return 'You don’t have permission to do that.';
+  if (status === 404 || slug === 'not-found') return 'We couldn’t find that. It may have been removed, or you may not have access to it.';
+  if (status === 412 || slug === 'precondition-failed')
+    return 'Someone else changed this since you opened it. Reload, then make your change again.';
+  if (status === 409 || slug === 'conflict') {
+    const detail = problem?.detail?.trim() ?? '';
+    const known = CONFLICTS.find(([pattern]) => pattern.test(detail));
+    if (known) return known[1];
+    return detail ? sentence(detail) : 'This cannot be done right now: something else changed it. Reload and try again.';
+  }
+  if (status === 400 || status === 422 || slug === 'invalid' || slug === 'bad-request') {
+    const said = fieldSentences(problem);
+    if (said.length) return said.join(' ');
+    return RELOAD;
+  }
+  if (status === 413) return 'That is too large to send.';
+  if (status === 503 || slug === 'unavailable') return 'The portal is not available for a moment. Try again shortly.';
+  if (status >= 500) return 'Something went wrong on our side. Try again in a moment.';
+  return `Something went wrong (${status}). Try again in a moment.`;
+}
