@@ -1,5 +1,5 @@
 // Lighthouse (mobile, simulated throttling) on one URL of a running portal, printing the
-// performance, accessibility and best-practices scores. With --email/--password it first signs
+// performance, accessibility, best-practices and SEO scores. With --email/--password it first signs
 // in through the sign-in page in the same browser, for pages behind sign-in.
 // Usage: node scripts/lighthouse.mjs URL [--email E --password P] [--min 95] [--json out.json]
 import { writeFile } from 'node:fs/promises';
@@ -37,7 +37,7 @@ try {
     port: chrome.port,
     output: 'json',
     logLevel: 'error',
-    onlyCategories: ['performance', 'accessibility', 'best-practices'],
+    onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
     // Keep the session signed in above.
     disableStorageReset: true,
   });
