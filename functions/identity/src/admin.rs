@@ -266,7 +266,11 @@ pub struct AuditView {
     pub at: time::OffsetDateTime,
     pub action: String,
     pub actor: Option<String>,
+    /// The acting user's name (`null` for the system or an unknown caller).
+    pub actor_name: Option<String>,
     pub target: Option<String>,
+    /// The name of the user, organization or tenant `target` names, when it names one.
+    pub target_name: Option<String>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
 }
@@ -301,14 +305,18 @@ async fn list_audit(
     let (entries, next_cursor) =
         kt_app::identity::audit::list(&app, &auth.actor, &tenant, &filter, limit, q.cursor.clone().map(Into::into))
             .await?;
+    let names = kt_app::identity::audit::names(&app, &tenant.id, &entries).await?;
     let items = entries
         .into_iter()
-        .map(|e| AuditView {
+        .zip(names)
+        .map(|(e, (actor_name, target_name))| AuditView {
             id: e.id,
             at: e.at,
             action: e.action,
             actor: e.actor.map(|a| a.to_string()),
+            actor_name,
             target: e.target,
+            target_name,
             ip: e.ip,
             user_agent: e.user_agent,
         })

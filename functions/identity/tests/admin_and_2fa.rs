@@ -71,6 +71,16 @@ async fn an_authenticator_app_makes_sign_in_two_steps() {
     // A challenge of Acme's portal means nothing on another portal.
     let elsewhere = w.call("POST", "/api/v1/auth/sign-in/verify", HOUSE, &none, Some(good.clone())).await;
     assert_eq!(elsewhere.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(elsewhere.body["type"], "https://kt-portal.dev/problems/sign-in-expired", "{}", elsewhere.body);
+    // A wrong code says so, with the tries left (the problem type, not only the status, tells).
+    let wrong = json!({"challenge": challenge, "method": "totp", "code": "000000"});
+    let r = w.call("POST", "/api/v1/auth/sign-in/verify", ACME, &none, Some(wrong)).await;
+    assert_eq!(
+        (r.status, r.body["type"].as_str(), r.body["tries_left"].as_u64()),
+        (StatusCode::UNAUTHORIZED, Some("https://kt-portal.dev/problems/wrong-code"), Some(4)),
+        "{}",
+        r.body
+    );
     let done = w.call("POST", "/api/v1/auth/sign-in/verify", ACME, &none, Some(good)).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(done.body.get("recovery_codes").is_none(), "codes come only with a new factor");

@@ -450,6 +450,7 @@ async fn the_audit_log_records_sign_ins_and_changes_and_exports_csv() {
         )
         .await;
     assert_eq!(failed.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(failed.body["type"], "https://kt-portal.dev/problems/wrong-credentials", "{}", failed.body);
     let pat = api.session(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
     let acme_id = pat.2.clone();
     let org = api
@@ -468,7 +469,14 @@ async fn the_audit_log_records_sign_ins_and_changes_and_exports_csv() {
         (Some("203.0.113.9"), Some("Harness/1.0"))
     );
     assert_eq!(failed_entry["target"], "pat@acme-agency.test");
-    assert!(failed_entry["actor"].is_null());
+    assert!(failed_entry["actor"].is_null() && failed_entry["actor_name"].is_null());
+    assert!(failed_entry["target_name"].is_null(), "an email names no one: {failed_entry}");
+    let created = &log.body["items"][0];
+    assert_eq!(
+        (created["actor_name"].as_str(), created["target_name"].as_str()),
+        (Some("Pat Partner"), Some("Audited Co")),
+        "entries say who did what to what by name"
+    );
 
     let only_failed = api
         .as_user(&pat, "GET", &format!("/api/v1/tenants/{acme_id}/audit?action=auth.sign_in_failed"), ACME, None)

@@ -30,6 +30,7 @@ use utoipa_axum::routes;
 pub mod assignment;
 pub mod attachments;
 pub mod conversation;
+pub mod reports;
 pub mod sla;
 pub mod time_entries;
 mod views;
@@ -41,6 +42,7 @@ use views::{name_of, queue_view, rfc3339, ticket_view};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(sla::router())
+        .merge(reports::router())
         .merge(attachments::router())
         .merge(time_entries::router())
         .merge(workflow::router())

@@ -26,6 +26,9 @@ pub enum AppError {
     Forbidden,
     #[error("authentication required")]
     Unauthenticated,
+    /// A sign-in step refused, saying why (so people can be told what to do).
+    #[error("sign-in refused: {0:?}")]
+    SignInRefused(Refusal),
     /// Input that breaks a rule; nothing was written.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
@@ -44,7 +47,23 @@ pub enum AppError {
     Internal(String),
 }
 
+/// Why a sign-in step was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The email and password do not match an active account (which of them is not said).
+    WrongCredentials,
+    /// The second-factor code was wrong; `tries_left` before the sign-in must start again.
+    WrongCode { tries_left: u32 },
+    /// The sign-in's challenge ended (expired, used up, or used by another request).
+    Expired,
+}
+
 impl AppError {
+    /// Whether this is an authentication failure of any kind (a missing session or a refused sign-in step).
+    pub fn is_unauthenticated(&self) -> bool {
+        matches!(self, AppError::Unauthenticated | AppError::SignInRefused(_))
+    }
+
     /// Every broken rule of one input at once, so the client can fix all fields in one go.
     pub fn from_invalid(errors: Vec<kt_domain::identity::Invalid>) -> Self {
         AppError::Invalid(errors.into_iter().map(|e| FieldError::new(e.field, e.message)).collect())

@@ -16,5 +16,5 @@ pub mod tickets;
 pub mod wiring;
 pub mod worker;
 
-pub use error::{AppError, FieldError, permit};
+pub use error::{AppError, FieldError, Refusal, permit};
 pub use state::{AppState, Config};

@@ -7,7 +7,7 @@ use kt_app::identity::sessions::{ClientInfo, actor_from_token, refresh, revoke_a
 use kt_app::identity::tenancy::{NewTenant, create, resolve_host, set_status};
 use kt_app::identity::two_factor::SignIn;
 use kt_app::wiring::{Settings, wire_with_clock};
-use kt_app::{AppError, AppState};
+use kt_app::{AppError, AppState, Refusal};
 use kt_domain::ManualClock;
 use kt_domain::identity::Role;
 use kt_domain::policy::Actor;
@@ -150,11 +150,23 @@ async fn password_sign_in_issues_tokens_and_fails_alike_for_every_wrong_input() 
     let signed = sign_in(&w, &w.acme, "Pat@Acme.test", PASSWORD).await.expect("sign in");
     let actor = actor_from_token(&w.app, &signed.access_token).await.expect("token");
     assert_eq!((actor.user, actor.tenant, actor.role), (created.id.clone(), w.acme.id.clone(), Role::Partner));
-    assert!(matches!(sign_in(&w, &w.acme, "pat@acme.test", "wrong password!!").await, Err(AppError::Unauthenticated)));
-    assert!(matches!(sign_in(&w, &w.acme, "nobody@acme.test", PASSWORD).await, Err(AppError::Unauthenticated)));
-    assert!(matches!(sign_in(&w, &w.acme, "not an email", PASSWORD).await, Err(AppError::Unauthenticated)));
+    assert!(matches!(
+        sign_in(&w, &w.acme, "pat@acme.test", "wrong password!!").await,
+        Err(AppError::SignInRefused(Refusal::WrongCredentials))
+    ));
+    assert!(matches!(
+        sign_in(&w, &w.acme, "nobody@acme.test", PASSWORD).await,
+        Err(AppError::SignInRefused(Refusal::WrongCredentials))
+    ));
+    assert!(matches!(
+        sign_in(&w, &w.acme, "not an email", PASSWORD).await,
+        Err(AppError::SignInRefused(Refusal::WrongCredentials))
+    ));
     // The same person on another tenant's host does not exist.
-    assert!(matches!(sign_in(&w, &w.house, "pat@acme.test", PASSWORD).await, Err(AppError::Unauthenticated)));
+    assert!(matches!(
+        sign_in(&w, &w.house, "pat@acme.test", PASSWORD).await,
+        Err(AppError::SignInRefused(Refusal::WrongCredentials))
+    ));
 }
 
 #[tokio::test]
@@ -166,7 +178,7 @@ async fn repeated_failures_are_slowed_down_per_account() {
     for _ in 0..3 {
         assert!(matches!(
             sign_in(&w, &w.acme, "pat@acme.test", "wrong password!!").await,
-            Err(AppError::Unauthenticated)
+            Err(AppError::SignInRefused(Refusal::WrongCredentials))
         ));
     }
     match sign_in(&w, &w.acme, "pat@acme.test", PASSWORD).await {
@@ -241,7 +253,7 @@ async fn one_address_guessing_across_accounts_is_slowed_down_too() {
     let w = world().await;
     for i in 0..kt_app::identity::throttle::FREE_IP_FAILURES {
         let r = sign_in(&w, &w.acme, &format!("user{i}@acme.test"), "wrong password!!").await;
-        assert!(matches!(r, Err(AppError::Unauthenticated)), "attempt {i}");
+        assert!(matches!(r, Err(AppError::SignInRefused(Refusal::WrongCredentials))), "attempt {i}");
     }
     assert!(matches!(
         sign_in(&w, &w.acme, "someone@acme.test", "wrong password!!").await,

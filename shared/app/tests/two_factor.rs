@@ -9,7 +9,7 @@ use kt_app::identity::sessions::{ClientInfo, sign_in_password};
 use kt_app::identity::tenancy::{NewTenant, SettingsChange, create, update_settings};
 use kt_app::identity::two_factor::{self, Challenge, SignIn};
 use kt_app::wiring::{Settings, wire_with_clock};
-use kt_app::{AppError, AppState};
+use kt_app::{AppError, AppState, Refusal};
 use kt_domain::auth::SecondFactor;
 use kt_domain::identity::Role;
 use kt_domain::policy::Actor;
@@ -145,7 +145,10 @@ async fn an_authenticator_app_guards_sign_in_and_each_code_works_once() {
         &client_info(),
     )
     .await;
-    assert!(matches!(replay, Err(AppError::Unauthenticated)), "a used code is refused: {replay:?}");
+    assert!(
+        matches!(replay, Err(AppError::SignInRefused(Refusal::WrongCode { tries_left: 4 }))),
+        "a used code is refused: {replay:?}"
+    );
     w.clock.advance(time::Duration::seconds(30));
     let verified = two_factor::challenge_verify(
         &w.app,
@@ -170,7 +173,7 @@ async fn an_authenticator_app_guards_sign_in_and_each_code_works_once() {
         &client_info(),
     )
     .await;
-    assert!(matches!(again, Err(AppError::Unauthenticated)));
+    assert!(matches!(again, Err(AppError::SignInRefused(Refusal::Expired))));
 
     // A recovery code works once, typed any way.
     let c = challenge(password_step(&w, &w.acme, "pat@acme.test").await);
@@ -188,7 +191,7 @@ async fn an_authenticator_app_guards_sign_in_and_each_code_works_once() {
         &client_info(),
     )
     .await;
-    assert!(matches!(reused, Err(AppError::Unauthenticated)));
+    assert!(matches!(reused, Err(AppError::SignInRefused(Refusal::WrongCode { .. }))));
     assert_eq!(two_factor::status(&w.app, &w.acme, &me).await.expect("status").recovery_codes_left, 9);
 
     // A challenge belongs to its tenant and its token.
@@ -203,12 +206,12 @@ async fn an_authenticator_app_guards_sign_in_and_each_code_works_once() {
     let now_code = code(&w, &setup.secret);
     let elsewhere =
         two_factor::challenge_verify(&w.app, &other, &c.token, SecondFactor::Totp, &now_code, &client_info()).await;
-    assert!(matches!(elsewhere, Err(AppError::Unauthenticated)));
+    assert!(matches!(elsewhere, Err(AppError::SignInRefused(Refusal::Expired))));
     let (id, _) = c.token.split_once('.').expect("token");
     let forged = format!("{id}.not-the-secret");
     let forged =
         two_factor::challenge_verify(&w.app, &w.acme, &forged, SecondFactor::Totp, &now_code, &client_info()).await;
-    assert!(matches!(forged, Err(AppError::Unauthenticated)));
+    assert!(matches!(forged, Err(AppError::SignInRefused(Refusal::Expired))));
     // ...and it expires.
     w.clock.advance(time::Duration::minutes(11));
     let late = two_factor::challenge_verify(
@@ -220,7 +223,7 @@ async fn an_authenticator_app_guards_sign_in_and_each_code_works_once() {
         &client_info(),
     )
     .await;
-    assert!(matches!(late, Err(AppError::Unauthenticated)));
+    assert!(matches!(late, Err(AppError::SignInRefused(Refusal::Expired))));
 }
 
 #[tokio::test]
@@ -243,7 +246,7 @@ async fn guessing_codes_voids_the_challenge_and_slows_the_person_down() {
         )
         .await
         {
-            Err(AppError::Unauthenticated) => {}
+            Err(AppError::SignInRefused(Refusal::WrongCode { .. })) => {}
             Err(AppError::RateLimited { .. }) => {
                 limited = true;
                 break;
@@ -313,7 +316,7 @@ async fn sms_codes_set_up_and_pass_the_second_step() {
     let stale = last_text(&w).await;
     w.clock.advance(time::Duration::minutes(6));
     let late = two_factor::challenge_verify(&w.app, &w.acme, &c.token, SecondFactor::Sms, &stale, &client_info()).await;
-    assert!(matches!(late, Err(AppError::Unauthenticated)));
+    assert!(matches!(late, Err(AppError::SignInRefused(Refusal::WrongCode { .. }))));
 }
 
 #[tokio::test]
@@ -354,7 +357,7 @@ async fn a_tenant_can_require_a_second_factor_for_a_role() {
         &client_info(),
     )
     .await;
-    assert!(matches!(no_recovery, Err(AppError::Unauthenticated)));
+    assert!(matches!(no_recovery, Err(AppError::SignInRefused(Refusal::WrongCode { .. }))));
     let verified = two_factor::challenge_verify(
         &w.app,
         &acme,
@@ -386,7 +389,7 @@ async fn a_tenant_can_require_a_second_factor_for_a_role() {
     let stale =
         two_factor::challenge_verify(&w.app, &acme, &c.token, SecondFactor::RecoveryCode, &old[0], &client_info())
             .await;
-    assert!(matches!(stale, Err(AppError::Unauthenticated)));
+    assert!(matches!(stale, Err(AppError::SignInRefused(Refusal::WrongCode { .. }))));
     two_factor::challenge_verify(&w.app, &acme, &c.token, SecondFactor::RecoveryCode, &new[0], &client_info())
         .await
         .expect("a new code works");

@@ -3,7 +3,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use kt_app::{AppError, FieldError};
+use kt_app::{AppError, FieldError, Refusal};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -22,6 +22,9 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(value_type = Vec<ProblemField>)]
     pub errors: Vec<FieldError>,
+    /// For `wrong-code`: how many more codes this sign-in accepts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tries_left: Option<u32>,
 }
 
 /// One field at fault.
@@ -49,6 +52,7 @@ impl ApiError {
                 status: status.as_u16(),
                 detail,
                 errors: vec![],
+                tries_left: None,
             }),
             retry_after: None,
         }
@@ -72,6 +76,35 @@ impl From<AppError> for ApiError {
             AppError::NotFound => Self::not_found(),
             AppError::Forbidden => Self::new(StatusCode::FORBIDDEN, "forbidden", "You may not do this", None),
             AppError::Unauthenticated => Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Sign in first", None),
+            AppError::SignInRefused(why) => {
+                let (slug, title, detail) = match why {
+                    Refusal::WrongCredentials => (
+                        "wrong-credentials",
+                        "That email and password don't match",
+                        "Check both and try again, or reset the password.".to_owned(),
+                    ),
+                    Refusal::WrongCode { tries_left: 0 } => (
+                        "wrong-code",
+                        "That code is not right",
+                        "That was the last try for this sign-in: start again.".to_owned(),
+                    ),
+                    Refusal::WrongCode { tries_left } => (
+                        "wrong-code",
+                        "That code is not right",
+                        format!("{tries_left} {} left.", if tries_left == 1 { "try" } else { "tries" }),
+                    ),
+                    Refusal::Expired => (
+                        "sign-in-expired",
+                        "This sign-in has ended",
+                        "It expired or was used up: start again with your email and password.".to_owned(),
+                    ),
+                };
+                let mut e = Self::new(StatusCode::UNAUTHORIZED, slug, title, Some(detail));
+                if let Refusal::WrongCode { tries_left } = why {
+                    e.problem.tries_left = Some(tries_left);
+                }
+                e
+            }
             AppError::Invalid(errors) => {
                 let mut e = Self::new(
                     StatusCode::UNPROCESSABLE_ENTITY,

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod audit;
 pub mod cursor;
+pub mod daily;
 pub mod dynamo;
 pub mod entity;
 pub mod heat;

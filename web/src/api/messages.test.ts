@@ -119,6 +119,22 @@ describe('problemMessage', () => {
     );
   });
 
+  it('reads the reason the API gives for a refused sign-in step', () => {
+    const problem = (slug: string, extra = {}) => ({ type: `https://kt-portal.dev/problems/${slug}`, title: 'x', status: 401, ...extra });
+    expect(problemMessage(401, problem('wrong-credentials'))).toBe(
+      'That email and password don’t match. Check them and try again, or reset your password.',
+    );
+    expect(problemMessage(401, problem('wrong-code', { tries_left: 2 }))).toBe(
+      'That code didn’t work. Check it and try again (2 tries left).',
+    );
+    expect(problemMessage(401, problem('wrong-code', { tries_left: 0 }))).toBe(
+      'That code didn’t work, and it was the last try for this sign-in. Start over to get a new one.',
+    );
+    expect(problemMessage(401, problem('sign-in-expired'), undefined, { kind: 'second-factor', failures: 0, expired: false })).toBe(
+      'This sign-in has ended: it waited too long or ran out of tries. Start over to sign in again.',
+    );
+  });
+
   it('says how long to wait when throttled', () => {
     expect(problemMessage(429, limited, 2, { kind: 'sign-in' })).toBe('Too many sign-in attempts. Wait 2 seconds, then try again.');
     expect(problemMessage(429, limited, 900, { kind: 'sign-in' })).toBe('Too many sign-in attempts. Wait 15 minutes, then try again.');

@@ -380,6 +380,14 @@ export function problemMessage(status: number, problem: Problem | undefined, ret
   const slug = slugOf(problem);
   if (status === 0) return 'The portal could not be reached. Check your connection and try again.';
 
+  // Sign-in refusals name their reason (the problem type), wherever they happen.
+  if (slug === 'wrong-credentials') return 'That email and password don’t match. Check them and try again, or reset your password.';
+  if (slug === 'sign-in-expired') return 'This sign-in has ended: it waited too long or ran out of tries. Start over to sign in again.';
+  if (slug === 'wrong-code' && typeof problem?.tries_left === 'number') {
+    const left = problem.tries_left;
+    if (left <= 0) return 'That code didn’t work, and it was the last try for this sign-in. Start over to get a new one.';
+    return `That code didn’t work. Check it and try again (${left} ${left === 1 ? 'try' : 'tries'} left).`;
+  }
   if (context?.kind === 'sign-in') {
     if (status === 401) return 'That email and password don’t match. Check them and try again, or reset your password.';
     if (status === 403) return 'This portal is suspended, so nobody can sign in to it right now.';

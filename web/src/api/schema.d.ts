@@ -680,6 +680,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every tenant's ticket history by day (Kre8ivTech staff and super admins). */
+        get: operations["platform_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sla/compliance": {
         parameters: {
             query?: never;
@@ -926,6 +943,23 @@ export interface paths {
          *     uploads and deletes nothing.
          */
         put: operations["set_quota"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/reports/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's ticket history by day (staff, super admins, the tenant's partners). */
+        get: operations["tenant_history"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1508,11 +1542,15 @@ export interface components {
         AuditView: {
             action: string;
             actor?: string | null;
+            /** @description The acting user's name (`null` for the system or an unknown caller). */
+            actor_name?: string | null;
             /** Format: date-time */
             at: string;
             id: string;
             ip?: string | null;
             target?: string | null;
+            /** @description The name of the user, organization or tenant `target` names, when it names one. */
+            target_name?: string | null;
             user_agent?: string | null;
         };
         /** @example Since this morning the form on /contact shows an error. */
@@ -1651,6 +1689,41 @@ export interface components {
             key: string;
         };
         Cursor: string;
+        DayView: {
+            /**
+             * Format: int64
+             * @description Tickets filed that day.
+             */
+            created: number;
+            /** @example 2026-11-20 */
+            date: string;
+            /**
+             * Format: int64
+             * @description First-response targets met / missed by the responses (or resolutions) of that day.
+             */
+            first_met: number;
+            /** Format: int64 */
+            first_missed: number;
+            /** Format: int64 */
+            rating_sum: number;
+            /**
+             * Format: int64
+             * @description Satisfaction ratings given that day, and their sum (1-5 each).
+             */
+            ratings: number;
+            /**
+             * Format: int64
+             * @description Resolution targets met / missed by that day's resolutions.
+             */
+            resolution_met: number;
+            /** Format: int64 */
+            resolution_missed: number;
+            /**
+             * Format: int64
+             * @description Tickets resolved that day (the first time each was).
+             */
+            resolved: number;
+        };
         DeadLetterList: {
             items: components["schemas"]["DeadLetterView"][];
         };
@@ -1958,11 +2031,15 @@ export interface components {
             items: {
                 action: string;
                 actor?: string | null;
+                /** @description The acting user's name (`null` for the system or an unknown caller). */
+                actor_name?: string | null;
                 /** Format: date-time */
                 at: string;
                 id: string;
                 ip?: string | null;
                 target?: string | null;
+                /** @description The name of the user, organization or tenant `target` names, when it names one. */
+                target_name?: string | null;
                 user_agent?: string | null;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
@@ -2156,6 +2233,11 @@ export interface components {
             /** Format: int32 */
             status: number;
             title: string;
+            /**
+             * Format: int32
+             * @description For `wrong-code`: how many more codes this sign-in accepts.
+             */
+            tries_left?: number | null;
             /** @description A URI naming the problem type. */
             type: string;
         };
@@ -2220,6 +2302,17 @@ export interface components {
              * @description How many messages went back to their queue.
              */
             replayed: number;
+        };
+        ResponseBucketView: {
+            /** Format: int64 */
+            count: number;
+            /** @description `15 min`, `1 h`, ..., `longer`. */
+            label: string;
+            /**
+             * Format: int64
+             * @description Upper bound in minutes; absent for the last bucket.
+             */
+            upto_minutes?: number | null;
         };
         RevokedView: {
             revoked: number;
@@ -2425,6 +2518,14 @@ export interface components {
             satisfaction: components["schemas"]["SatisfactionFiguresView"];
             /** Format: int64 */
             total: number;
+        };
+        TicketHistory: {
+            /** @description Every day of the range, oldest first, zeros included. */
+            days: components["schemas"]["DayView"][];
+            /** @description First responses given in the range by how long they took, each bucket above the one before. */
+            first_response: components["schemas"]["ResponseBucketView"][];
+            from: string;
+            to: string;
         };
         TicketUpdate: {
             assignee_id?: null | components["schemas"]["Id"];
@@ -5661,6 +5762,87 @@ export interface operations {
             };
         };
     };
+    platform_history: {
+        parameters: {
+            query: {
+                /**
+                 * @description First day, `YYYY-MM-DD`.
+                 * @example 2026-11-01
+                 */
+                from: components["schemas"]["Short"];
+                /**
+                 * @description Last day, `YYYY-MM-DD` (at most 366 days after `from`).
+                 * @example 2026-11-30
+                 */
+                to: components["schemas"]["Short"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketHistory"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     platform_compliance: {
         parameters: {
             query: {
@@ -7471,6 +7653,97 @@ export interface operations {
                 };
             };
             /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid session, token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tenant_history: {
+        parameters: {
+            query: {
+                /**
+                 * @description First day, `YYYY-MM-DD`.
+                 * @example 2026-11-01
+                 */
+                from: components["schemas"]["Short"];
+                /**
+                 * @description Last day, `YYYY-MM-DD` (at most 366 days after `from`).
+                 * @example 2026-11-30
+                 */
+                to: components["schemas"]["Short"];
+            };
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketHistory"];
+                };
+            };
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -36,16 +36,19 @@ export default function TicketPage() {
   const messages = useResource(() => listMessages(tenantId, ticketId), [tenantId, ticketId]);
   // Replies (and, for staff, notes) added while the page is open appear at once, marked new.
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
+  // Read through a ref so the subscription lives as long as the page, not one list.
+  const known = useRef(messages);
+  known.current = messages;
   useEffect(
     () =>
       live().subscribe(`ticket:${ticketId}`, (m) => {
         if (m.type !== 'ticket.message' || typeof m.message !== 'string') return;
         const id = m.message;
-        if (messages.data?.some((x) => x.id === id)) return;
+        if (known.current.data?.some((x) => x.id === id)) return;
         setFresh((f) => new Set([...f, id]));
-        void messages.reload();
+        void known.current.reload();
       }),
-    [tenantId, ticketId, messages.data],
+    [tenantId, ticketId],
   );
 
   if (loaded.error instanceof ApiError && loaded.error.status === 404) return <NotFound />;

@@ -83,6 +83,55 @@ pub async fn list(
     }
 }
 
+/// The names an entry's actor and target stand for, as `(actor_name, target_name)` per entry:
+/// the acting user's; for `user.*` the user's, `org.*` the organization's, `tenant.*` the
+/// tenant's (`None` where the id names nothing any more, or the target is no id). One batch
+/// read for the people, one read per distinct organization or tenant.
+pub async fn names(
+    app: &AppState,
+    tenant: &TenantId,
+    entries: &[AuditEntry],
+) -> Result<Vec<(Option<String>, Option<String>)>, AppError> {
+    use std::collections::HashMap;
+    let store = app.store.as_ref();
+    fn target_of<'a>(e: &'a AuditEntry, prefix: &str) -> Option<&'a str> {
+        e.target.as_deref().filter(|_| e.action.starts_with(prefix))
+    }
+    let user_targets =
+        entries.iter().filter_map(|e| target_of(e, "user.")).filter_map(|t| UserId::try_from(t.to_owned()).ok());
+    let users: Vec<UserId> = entries.iter().filter_map(|e| e.actor.clone()).chain(user_targets).collect();
+    let people = super::people::lookup(app, tenant, users.iter()).await?;
+    let mut others: HashMap<String, Option<String>> = HashMap::new();
+    for e in entries {
+        if let Some(t) = target_of(e, "org.").filter(|t| !others.contains_key(*t)) {
+            let name = match kt_domain::identity::OrgId::try_from(t.to_owned()) {
+                Ok(org) => kt_store::accounts::get_org(store, tenant, &org).await?.map(|o| o.value.name),
+                Err(_) => None,
+            };
+            others.insert(t.to_owned(), name);
+        }
+        if let Some(t) = target_of(e, "tenant.").filter(|t| !others.contains_key(*t)) {
+            let name = match TenantId::try_from(t.to_owned()) {
+                Ok(id) => kt_store::tenants::get(store, &id).await?.map(|x| x.value.name),
+                Err(_) => None,
+            };
+            others.insert(t.to_owned(), name);
+        }
+    }
+    Ok(entries
+        .iter()
+        .map(|e| {
+            let actor = e.actor.as_ref().and_then(|a| people.get(a)).map(|u| u.name.clone());
+            let target = if let Some(t) = target_of(e, "user.") {
+                UserId::try_from(t.to_owned()).ok().and_then(|u| people.get(&u)).map(|u| u.name.clone())
+            } else {
+                e.target.as_ref().and_then(|t| others.get(t).cloned().flatten())
+            };
+            (actor, target)
+        })
+        .collect())
+}
+
 /// RFC 4180 CSV of entries (header row first); cells that a spreadsheet would run as a
 /// formula are prefixed with a quote.
 pub fn to_csv(entries: &[AuditEntry]) -> String {

@@ -12,7 +12,7 @@ use super::throttle::Throttle;
 use super::tokens::{ACCESS_TTL_SECS, AccessClaims, hash_secret, new_secret, secret_matches};
 use super::two_factor::{self, SignIn};
 use super::{audit, passwords, tenancy};
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, Refusal};
 
 /// Sessions end 30 days after sign-in, however active.
 pub const SESSION_TTL_DAYS: i64 = 30;
@@ -86,7 +86,7 @@ pub async fn sign_in_password(
             throttle.failed(&scope(tenant), &account, client.ip.as_deref()).await?;
             let target = Some(account.chars().take(254).collect());
             audit::record(app, audit::entry(app, &tenant.id, None, "auth.sign_in_failed", target, client)).await?;
-            Err(AppError::Unauthenticated)
+            Err(AppError::SignInRefused(Refusal::WrongCredentials))
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod links;
 pub mod listing;
 pub mod live;
 pub mod renumber;
+pub mod reports;
 pub mod satisfaction;
 pub mod sla;
 pub mod time_entries;
@@ -302,6 +303,7 @@ pub async fn create_once(
     ops.extend(queue_ops);
     ops.extend(sla_ops);
     ops.extend(tickets::stat_ops(&ticket, ticket.status, ticket.priority, 1));
+    ops.extend(kt_store::daily::ops(&tenant.id, now, kt_store::daily::CREATED, 1));
     ops.push(activity_op(app, &ticket, actor, "created", None, Some(ticket.status.as_str().into()))?);
     ops.push(event_op(app, "ticket.created", &ticket, tenant, Some(actor), &[ticket.priority], serde_json::json!({}))?);
     if let Some(g) = guard {

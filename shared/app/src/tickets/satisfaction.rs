@@ -108,6 +108,9 @@ async fn record(
         let mut ops =
             vec![TxOp::Put { item: tickets::item(&t, current.version + 1)?, cond: Cond::Version(current.version) }];
         ops.extend(csat_ops(&t, rating));
+        let now = app.clock.now();
+        ops.extend(kt_store::daily::ops(&t.tenant, now, kt_store::daily::RATINGS, 1));
+        ops.extend(kt_store::daily::ops(&t.tenant, now, kt_store::daily::RATING_SUM, rating as i64));
         ops.push(activity_entry(app, &t, Some(user), "satisfaction", None, Some(rating.to_string()))?);
         let extra = serde_json::json!({"rating": rating, "via": via, "fields": []});
         ops.push(event_op(app, "ticket.rated", &t, tenant, None, &[], extra)?);

@@ -8,7 +8,7 @@ use kt_domain::identity::{TenantId, TicketId, UserId};
 use kt_domain::policy::{Actor, Permission, Resource};
 use kt_domain::sla::{Alarm, Clock, Escalation, Policy};
 use kt_domain::ticket::{Status, Ticket, TicketSla};
-use kt_store::{Cond, Key, TxOp, sla, tickets};
+use kt_store::{Cond, Key, TxOp, daily, sla, tickets};
 use time::OffsetDateTime;
 
 use super::{activity_entry, event_op, move_ticket};
@@ -54,6 +54,11 @@ pub fn reconcile(t: &mut Ticket, policy: &Policy, now: OffsetDateTime) -> Vec<Tx
         if !s.first_counted {
             s.first_counted = true;
             ops.extend(sla::outcome_ops(&t.tenant, at, t.priority, "first", met));
+            ops.extend(daily::ops(&t.tenant, at, &daily::outcome_metric("first", met), 1));
+            if let Some(answered) = t.first_response_at {
+                let minutes = (answered - t.created_at).whole_minutes().max(0);
+                ops.extend(daily::ops(&t.tenant, answered, &daily::response_metric(minutes), 1));
+            }
         }
     } else if t.status.sla_clock_runs() {
         s.first_response.resume(now);
@@ -68,6 +73,8 @@ pub fn reconcile(t: &mut Ticket, policy: &Policy, now: OffsetDateTime) -> Vec<Tx
             if !s.resolution_counted {
                 s.resolution_counted = true;
                 ops.extend(sla::outcome_ops(&t.tenant, now, t.priority, "resolution", met));
+                ops.extend(daily::ops(&t.tenant, now, &daily::outcome_metric("resolution", met), 1));
+                ops.extend(daily::ops(&t.tenant, now, daily::RESOLVED, 1));
             }
         }
         status => {

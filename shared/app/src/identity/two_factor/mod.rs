@@ -30,7 +30,9 @@ use super::sessions::{self, ClientInfo, SignedIn};
 use super::throttle::Throttle;
 use super::tokens::{hash_secret, new_secret, secret_matches};
 use super::{accounts as account_rules, audit, passwords};
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, Refusal};
+
+const EXPIRED: AppError = AppError::SignInRefused(Refusal::Expired);
 
 mod enrolment;
 pub use enrolment::{
@@ -291,16 +293,16 @@ pub async fn after_first_factor(
     }))
 }
 
-/// The live challenge behind `token` (any mismatch is `Unauthenticated`).
+/// The live challenge behind `token` (any mismatch: the sign-in has ended).
 async fn load_challenge(app: &AppState, tenant: &Tenant, token: &str) -> Result<(Item, ChallengeRecord), AppError> {
-    let (id, secret) = token.split_once('.').ok_or(AppError::Unauthenticated)?;
+    let (id, secret) = token.split_once('.').ok_or(EXPIRED)?;
     if ulid::Ulid::from_string(id).is_err() {
-        return Err(AppError::Unauthenticated);
+        return Err(EXPIRED);
     }
-    let item = app.store.get(&challenge_key(tenant, id)).await?.ok_or(AppError::Unauthenticated)?;
+    let item = app.store.get(&challenge_key(tenant, id)).await?.ok_or(EXPIRED)?;
     let record: ChallengeRecord = item.to_entity()?;
     if !secret_matches(secret, &record.hash) || record.attempts >= CODE_ATTEMPTS {
-        return Err(AppError::Unauthenticated);
+        return Err(EXPIRED);
     }
     Ok((item, record))
 }
@@ -311,7 +313,7 @@ async fn save_challenge(app: &AppState, item: &Item, record: &ChallengeRecord) -
     next.version = item.version + 1;
     match app.store.put(next, Cond::Version(item.version)).await {
         Ok(()) => Ok(()),
-        Err(e) if e.is_conflict() => Err(AppError::Unauthenticated),
+        Err(e) if e.is_conflict() => Err(EXPIRED),
         Err(e) => Err(e.into()),
     }
 }
@@ -376,7 +378,7 @@ async fn active_user(app: &AppState, tenant: &Tenant, id: &UserId) -> Result<Use
         .await?
         .map(|v| v.value)
         .filter(|u| u.status == UserStatus::Active)
-        .ok_or(AppError::Unauthenticated)
+        .ok_or(EXPIRED)
 }
 
 /// Passes the second step with `code` of `method`, and starts the session.
@@ -421,7 +423,7 @@ pub async fn challenge_verify(
         SecondFactor::Sms => match record.sms.as_mut() {
             Some(otc) if otc.usable(now) && code_matches(otc, code) => {
                 if record.enrol {
-                    let phone = record.enrol_phone.clone().ok_or(AppError::Unauthenticated)?;
+                    let phone = record.enrol_phone.clone().ok_or(EXPIRED)?;
                     creds.sms = Some(SmsFactor { phone, verified_at: now });
                     enrolled = Some("2fa.sms_enabled");
                 }
@@ -456,7 +458,9 @@ pub async fn challenge_verify(
         let target = Some(format!("{}:{method:?}", user.id));
         audit::record(app, audit::entry(app, &tenant.id, Some(&user.id), "auth.second_factor_failed", target, client))
             .await?;
-        return Err(AppError::Unauthenticated);
+        return Err(AppError::SignInRefused(Refusal::WrongCode {
+            tries_left: CODE_ATTEMPTS.saturating_sub(record.attempts),
+        }));
     }
     let mut recovery_codes = None;
     if enrolled.is_some() {
@@ -474,7 +478,7 @@ pub async fn challenge_verify(
     match app.store.transact(ops).await {
         Ok(()) => {}
         // Used concurrently: only one use of a challenge counts.
-        Err(e) if e.is_conflict() => return Err(AppError::Unauthenticated),
+        Err(e) if e.is_conflict() => return Err(EXPIRED),
         Err(e) => return Err(e.into()),
     }
     throttle(app).succeeded(&scope, user.id.as_str()).await?;
