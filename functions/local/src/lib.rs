@@ -62,7 +62,11 @@ pub fn router(wired: &Wired, web_dist: Option<PathBuf>) -> Router {
         .merge(ws::router(wired.state.clone(), wired.hub.clone()))
         .merge(dev::router(wired).layer(DefaultBodyLimit::disable()));
     app = match web_dist.filter(|d| d.join("index.html").is_file()) {
-        Some(dist) => app.fallback_service(ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")))),
+        Some(dist) => {
+            let files = ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")));
+            let pages = axum::middleware::from_fn_with_state(wired.state.clone(), no_portal_404);
+            app.fallback_service(tower::ServiceBuilder::new().layer(pages).service(files))
+        }
         None => app.route("/", axum::routing::get(status_page)),
     };
     app.layer(
@@ -74,6 +78,34 @@ pub fn router(wired: &Wired, web_dist: Option<PathBuf>) -> Router {
             }))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
     )
+}
+
+/// A page asked for at a host that names no portal answers 404 (the app then says so, instead
+/// of offering a sign-in that could never work). Scripts, styles and images are served as usual.
+async fn no_portal_404(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let host = kt_http::auth::request_host(req.headers()).map(str::to_owned);
+    let mut res = next.run(req).await;
+    let is_page = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if is_page && res.status().is_success() {
+        let unknown = match host {
+            Some(h) => {
+                matches!(kt_app::identity::tenancy::resolve_host(&state, &h).await, Err(kt_app::AppError::NotFound))
+            }
+            None => true,
+        };
+        if unknown {
+            *res.status_mut() = axum::http::StatusCode::NOT_FOUND;
+        }
+    }
+    res
 }
 
 async fn status_page() -> impl IntoResponse {

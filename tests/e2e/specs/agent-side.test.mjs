@@ -5,7 +5,7 @@
 // open page, marked new.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, checkA11y, fileTicket, launch, login, openPage, signIn, waitForMail } from '../lib/portal.mjs';
+import { apiAs, checkA11y, fileTicket, HOSTS, launch, login, openPage, signIn, waitForMail } from '../lib/portal.mjs';
 
 describe('the agent side', () => {
   let browser;
@@ -105,6 +105,28 @@ describe('the agent side', () => {
     await checkA11y(page, 'staff queue');
     await page.close();
   });
+});
+
+describe('an address that names no portal', () => {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => browser?.close());
+
+  for (const viewport of ['mobile', 'desktop']) {
+    it(`answers 404 with a "no such portal" page, not a sign-in form (${viewport})`, async () => {
+      const page = await openPage(browser, viewport);
+      const nope = HOSTS.acme.replace('acme.', 'nope.');
+      const res = await page.goto(`${nope}/sign-in`);
+      assert.equal(res.status(), 404);
+      await page.getByRole('heading', { name: 'No such portal' }).waitFor();
+      assert.equal(await page.getByLabel('Password').count(), 0, 'no sign-in form');
+      assert.match(await page.locator('main').innerText(), /There is no client portal at nope\.localhost/);
+      await checkA11y(page, 'no such portal');
+      await page.close();
+    });
+  }
 });
 
 describe('for crawlers', () => {

@@ -5,7 +5,7 @@ import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } fro
 import { Loading } from '../ui/Page';
 import { Layout } from './Layout';
 import { safeNext } from './next';
-import { me } from './session';
+import { me, noPortal } from './session';
 
 const SignIn = lazy(() => import('../auth/SignIn'));
 const ForgotPassword = lazy(() => import('../auth/ForgotPassword'));
@@ -31,6 +31,7 @@ const CannedResponses = lazy(() => import('../admin/CannedResponses'));
 const AssignmentRules = lazy(() => import('../admin/AssignmentRules'));
 const DeadLetters = lazy(() => import('../admin/DeadLetters'));
 const NotFound = lazy(() => import('./NotFound'));
+const NoSuchPortal = lazy(() => import('./NoSuchPortal'));
 
 // The survey link (from the resolution mail) works without signing in, and for anyone signed in.
 const PUBLIC = ['/sign-in', '/forgot-password', '/auth/', '/survey/'];
@@ -52,10 +53,18 @@ function Screens() {
   const isPublic = isPublicPath(path);
 
   useEffect(() => {
+    if (noPortal.value) return;
     if (session === null && !isPublic) route(`/sign-in?next=${encodeURIComponent(url)}`, true);
     if (session && path === '/sign-in') route(safeNext(query.next), true);
-  }, [session, path]);
+  }, [session, path, noPortal.value]);
 
+  if (noPortal.value) {
+    return (
+      <main id="main" class="auth-page">
+        <NoSuchPortal />
+      </main>
+    );
+  }
   if (session === undefined) return <Loading />;
   if (isPublic) {
     return (

@@ -25,10 +25,14 @@ export async function loadMe(): Promise<Me | null> {
   return me.value;
 }
 
+/** True when no portal answers at this host (a mistyped or retired address). */
+export const noPortal = signal(false);
+
 /** The branding of this host for visitors who are not signed in. */
 export async function loadPublicBranding(): Promise<void> {
-  const { data } = await api.GET('/api/v1/branding');
+  const { data, response } = await api.GET('/api/v1/branding');
   if (data) applyBranding(data);
+  noPortal.value = response.status === 404;
 }
 
 export async function signOut(): Promise<void> {
