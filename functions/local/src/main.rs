@@ -43,11 +43,16 @@ enum Command {
         web_dist: PathBuf,
     },
     /// Create demo data (house tenant, a partner with two client organizations, a user of every
-    /// role) and print the logins. Safe to run again: it only adds what is missing.
+    /// role; the partner's brand, canned responses, an assignment rule and eight weeks of
+    /// tickets with conversations, files, time, ratings and service levels) and print the
+    /// logins. Safe to run again: it only adds what is missing.
     Seed {
         /// Seed the demo data set.
         #[arg(long)]
         demo: bool,
+        /// Only the tenants and people, without the brand and the eight weeks of tickets.
+        #[arg(long)]
+        accounts_only: bool,
         /// Print the logins as JSON (role, name, email, password, tenant, url).
         #[arg(long)]
         json: bool,
@@ -156,7 +161,7 @@ async fn main() -> anyhow::Result<()> {
             }
             portal::serve(settings, port, Some(web_dist)).await
         }
-        Command::Seed { demo, json, store } => {
+        Command::Seed { demo, accounts_only, json, store } => {
             anyhow::ensure!(demo, "say what to seed: --demo");
             let mut settings = Settings::from_env();
             settings.backend = store.backend;
@@ -166,6 +171,11 @@ async fn main() -> anyhow::Result<()> {
             }
             let wired = kt_app::wiring::wire(&settings).await.map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?;
             let logins = kt_app::seed::demo(&wired.state).await.map_err(|e| anyhow::anyhow!("seeding failed: {e}"))?;
+            if !accounts_only {
+                kt_app::seed::history::demo_history(&wired.state)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("seeding the demo history failed: {e:?}"))?;
+            }
             if json {
                 println!("{}", serde_json::to_string_pretty(&logins)?);
             } else {

@@ -11,6 +11,8 @@ use crate::identity::accounts::{NewUser, create_user};
 use crate::identity::tenancy::{self, NewTenant};
 use crate::{AppError, AppState};
 
+pub mod history;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoLogin {
     pub role: Role,
