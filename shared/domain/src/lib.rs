@@ -6,6 +6,8 @@ pub mod auth;
 pub mod clock;
 pub mod event;
 pub mod identity;
+pub mod invoice;
+pub mod money;
 pub mod notification;
 pub mod password;
 pub mod policy;

@@ -441,12 +441,12 @@ mod tests {
         let mut bad = berlin();
         bad.time_zone = "Mars/Olympus".into();
         bad.weekly[0] = vec![Shift { start: 600, end: 540 }];
-        let fields: Vec<&str> = bad.parse().unwrap_err().iter().map(|e| e.field).collect();
+        let fields: Vec<String> = bad.parse().unwrap_err().iter().map(|e| e.field.to_string()).collect();
         assert_eq!(fields, ["time_zone", "weekly"]);
         let mut p = Policy::default_policy();
         p.warn_percent = 100;
         p.targets[0].resolution_secs = 10;
-        let fields: Vec<&str> = p.parse().unwrap_err().iter().map(|e| e.field).collect();
+        let fields: Vec<String> = p.parse().unwrap_err().iter().map(|e| e.field.to_string()).collect();
         assert_eq!(fields, ["targets", "warn_percent"]);
         assert!(Policy::default_policy().parse().is_ok());
     }

@@ -365,7 +365,7 @@ mod tests {
             BTreeMap::from([("requester.first_name", "Dana".to_owned()), ("ticket.number", "ACME-1001".into())]);
         assert_eq!(render_canned(&body, &values), "Hi Dana, ACME-1001 is fixed.");
         let errors = check_canned(" ", "Hi {{requester.nickname}}", Some("no spaces")).expect_err("invalid");
-        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        let fields: Vec<String> = errors.iter().map(|e| e.field.to_string()).collect();
         assert_eq!(fields, ["title", "body", "shortcut"]);
         assert!(errors[1].message.contains("requester.nickname"), "{}", errors[1].message);
         let unclosed = check_canned("T", "Hi {{agent.name", None).expect_err("unclosed");
@@ -404,7 +404,7 @@ mod tests {
         r.name = String::new();
         r.agents = vec![user(1), user(1)];
         r.org = Some(OrgId::try_from("01JD00000000000000000000G0".to_owned()).expect("org"));
-        let fields: Vec<&str> = check_rule(&r).expect_err("invalid").iter().map(|e| e.field).collect();
+        let fields: Vec<String> = check_rule(&r).expect_err("invalid").iter().map(|e| e.field.to_string()).collect();
         assert_eq!(fields, ["name", "org_id", "agent_ids", "capacity"]);
         assert!(check_rule(&rule(Strategy::LeastLoaded, 10)).is_ok());
     }
@@ -426,8 +426,8 @@ mod tests {
     #[test]
     fn ratings_are_one_to_five_with_a_bounded_comment() {
         assert_eq!(check_rating(5, "  Quick, thanks ").expect("valid"), "Quick, thanks");
-        let fields: Vec<&str> =
-            check_rating(0, &"x".repeat(2001)).expect_err("invalid").iter().map(|e| e.field).collect();
+        let fields: Vec<String> =
+            check_rating(0, &"x".repeat(2001)).expect_err("invalid").iter().map(|e| e.field.to_string()).collect();
         assert_eq!(fields, ["rating", "comment"]);
         assert!(may_rate(Status::Resolved) && may_rate(Status::Closed) && !may_rate(Status::Open));
     }

@@ -1,0 +1,3 @@
+//! Invoices: money rules and the lifecycle (PRD 4.4).
+
+pub mod totals;
