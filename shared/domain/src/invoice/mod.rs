@@ -1,5 +1,6 @@
 //! Invoices (PRD 4.4): the lifecycle, numbering formats and the money rules ([`totals`]).
 
+pub mod terms;
 pub mod totals;
 
 use rust_decimal::Decimal;
