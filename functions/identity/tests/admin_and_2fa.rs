@@ -303,6 +303,13 @@ async fn partners_change_roles_memberships_and_status_with_an_audit_trail() {
     ] {
         assert!(actions.iter().any(|x| x == a), "{a} missing from {actions:?}");
     }
+    // Entries about a person name them, also where the target carries more than their id.
+    let log = w.call("GET", &format!("/api/v1/tenants/{tenant}/audit?limit=100&action=user"), ACME, &pat, None).await;
+    let items = log.body["items"].as_array().expect("items");
+    assert!(items.iter().any(|e| e["action"] == "user.role_changed"));
+    for e in items {
+        assert!(e["target_name"].is_string(), "{e}");
+    }
 }
 
 /// A well-formed id that names nothing.

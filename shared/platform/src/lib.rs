@@ -8,6 +8,7 @@ pub mod aws;
 pub mod blobs;
 pub mod ids;
 pub mod mailer;
+pub mod payments;
 pub mod push;
 pub mod queue;
 pub mod secrets;

@@ -1,15 +1,17 @@
 // The audit log (30 days) with filters by action, actor and time, and the same view as CSV.
+// Each entry reads as a sentence (./activity); its code, ids, address and device are one click
+// away under "Details".
 import { useState } from 'preact/hooks';
-import { api, type Schemas } from '../api/client';
+import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { Empty } from '../ui/Card';
 import { TextField } from '../ui/Field';
 import { formatDateTime } from '../ui/format';
 import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useResource } from '../ui/useResource';
+import { Sentence, viewerOf, When } from '../dashboards/widgets';
+import { describe, withKnownNames, type Entry, type Viewer } from './activity';
 import { useTenant } from './useTenant';
-
-type Entry = Schemas['AuditView'];
 interface Filters {
   action: string;
   actor: string;
@@ -56,7 +58,8 @@ export default function Audit() {
   };
 
   const exportHref = `/api/v1/tenants/${encodeURIComponent(tenantId)}/audit/export?${new URLSearchParams(query)}`;
-  const entries = [...(first.data ?? []), ...extra];
+  const entries = withKnownNames([...(first.data ?? []), ...extra]);
+  const viewer = viewerOf(tenantId);
 
   return (
     <Page
@@ -98,36 +101,63 @@ export default function Audit() {
       ) : !entries.length ? (
         <Empty>No entries match.</Empty>
       ) : (
-        <div class="panel table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Action</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Target</th>
-                <th scope="col">From</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDateTime(e.at)}</td>
-                  <td class="mono">{e.action}</td>
-                  <td class="mono">{e.actor ?? '—'}</td>
-                  <td class="mono">{e.target ?? '—'}</td>
-                  <td>{e.ip ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <section class="panel" aria-label="Audit entries">
+          <ul class="list">
+            {entries.map((e) => (
+              <li key={e.id}>
+                <AuditLine
+                  entry={e}
+                  viewer={viewer}
+                  onActor={(actor) => {
+                    const next = { ...draft, actor };
+                    setDraft(next);
+                    setFilters(next);
+                  }}
+                />
+              </li>
+            ))}
+          </ul>
           {cursor && (
             <button type="button" class="button button--secondary" onClick={more}>
               Show more
             </button>
           )}
-        </div>
+        </section>
       )}
     </Page>
+  );
+}
+
+/** One entry: its sentence and when, and the raw record behind it. */
+function AuditLine({ entry: e, viewer, onActor }: { entry: Entry; viewer: Viewer; onActor: (actor: string) => void }) {
+  return (
+    <>
+      <Sentence pieces={describe(e, viewer)} />{' '}
+      <span class="muted">
+        · <When at={e.at} />
+      </span>
+      <details>
+        <summary class="muted">Details</summary>
+        <dl class="details">
+          <dt>Time</dt>
+          <dd>{formatDateTime(e.at)}</dd>
+          <dt>Action</dt>
+          <dd class="mono">{e.action}</dd>
+          <dt>Actor</dt>
+          <dd class="mono">{e.actor ?? '—'}</dd>
+          <dt>Target</dt>
+          <dd class="mono">{e.target ?? '—'}</dd>
+          <dt>IP address</dt>
+          <dd>{e.ip ?? '—'}</dd>
+          <dt>Device</dt>
+          <dd>{e.user_agent ?? '—'}</dd>
+        </dl>
+        {e.actor && (
+          <button type="button" class="button button--secondary" style={{ marginTop: '0.5rem' }} onClick={() => onActor(e.actor!)}>
+            Show only {e.actor_name ?? 'this person'}'s entries
+          </button>
+        )}
+      </details>
+    </>
   );
 }

@@ -1,14 +1,16 @@
 // Widgets more than one dashboard shows.
-import type { ComponentChildren } from 'preact';
+import { Fragment, type ComponentChildren } from 'preact';
 import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
 import { Card, Empty } from '../ui/Card';
-import { timeAgo } from '../ui/format';
+import { formatDateTime, timeAgo } from '../ui/format';
 import { Icon, type IconName } from '../ui/icons';
 import { ErrorNote, Loading } from '../ui/Page';
 import { PullToRefresh, RefreshButton } from '../ui/PullToRefresh';
 import type { Resource } from '../ui/useResource';
 import { priorityLabel } from '../tickets/labels';
+import { role, user } from '../app/session';
+import { describeGroup, groupRepeats, withKnownNames, type Entry, type Group, type Piece, type Viewer } from '../admin/activity';
 
 export interface QuickAction {
   href: string;
@@ -134,22 +136,72 @@ export function ComplianceTable({ rows }: { rows: ComplianceRow[] }) {
   );
 }
 
-export type AuditEntry = Schemas['AuditView'];
+export type AuditEntry = Entry;
 
-export async function recentActivity(tenantId: string, limit = 10): Promise<AuditEntry[]> {
+/** The newest entries of a tenant's audit log: enough that runs of sign-ins still leave a feed. */
+export async function recentActivity(tenantId: string, limit = 50): Promise<AuditEntry[]> {
   return unwrap(await api.GET('/api/v1/tenants/{tenant_id}/audit', { params: { path: { tenant_id: tenantId }, query: { limit } } })).items;
 }
 
-export function ActivityList({ items }: { items: AuditEntry[] }) {
+/** Who reads a log of `tenant` (the reader's own unless said), for the sentences' links. */
+export function viewerOf(tenant?: string): Viewer {
+  const me = user.value;
+  return { tenant: tenant ?? me?.tenant ?? '', ownTenant: me?.tenant ?? '', role: role.value };
+}
+
+/** A sentence of ../admin/activity, its names linked where there is a screen for them. */
+export function Sentence({ pieces }: { pieces: Piece[] }) {
+  return (
+    <>
+      {pieces.map((p, i) =>
+        typeof p === 'string' || !p.href ? (
+          <Fragment key={i}>{typeof p === 'string' ? p : p.text}</Fragment>
+        ) : (
+          <a key={i} href={p.href}>
+            {p.text}
+          </a>
+        ),
+      )}
+    </>
+  );
+}
+
+/** "5 minutes ago", the exact time on hover and for machines. */
+export function When({ at }: { at: string }) {
+  return (
+    <time dateTime={at} title={formatDateTime(at)}>
+      {timeAgo(at)}
+    </time>
+  );
+}
+
+/** When a group happened: one time, or from the first to the last. */
+function GroupTime({ group }: { group: Group }) {
+  const { oldest, newest } = group;
+  if (oldest === newest || timeAgo(oldest.at) === timeAgo(newest.at)) return <When at={newest.at} />;
+  return (
+    <>
+      <When at={oldest.at} /> to <When at={newest.at} />
+    </>
+  );
+}
+
+/** The latest activity in sentences, repeats folded into one line with a count. */
+export function ActivityList({ items, tenant, max = 8 }: { items: AuditEntry[]; tenant?: string; max?: number }) {
   if (!items.length) return <Empty>No activity in the last 30 days.</Empty>;
+  const viewer = viewerOf(tenant);
   return (
     <ul class="list">
-      {items.map((e) => (
-        <li key={e.id}>
-          <span class="mono">{e.action}</span>
-          {e.target ? <span class="muted"> · {e.target}</span> : null} <span class="muted">· {timeAgo(e.at)}</span>
-        </li>
-      ))}
+      {groupRepeats(withKnownNames(items))
+        .slice(0, max)
+        .map((g) => (
+          <li key={g.newest.id}>
+            <Sentence pieces={describeGroup(g, viewer)} />{' '}
+            <span class="muted">
+              · <GroupTime group={g} />
+            </span>
+          </li>
+        ))}
     </ul>
   );
 }

@@ -84,7 +84,7 @@ pub async fn list(
 }
 
 /// The names an entry's actor and target stand for, as `(actor_name, target_name)` per entry:
-/// the acting user's; for `user.*` the user's, `org.*` the organization's, `tenant.*` the
+/// the acting user's; for `user.*` (and `2fa.reset`) the user's, `org.*` the organization's, `tenant.*` the
 /// tenant's (`None` where the id names nothing any more, or the target is no id). One batch
 /// read for the people, one read per distinct organization or tenant.
 pub async fn names(
@@ -94,8 +94,11 @@ pub async fn names(
 ) -> Result<Vec<(Option<String>, Option<String>)>, AppError> {
     use std::collections::HashMap;
     let store = app.store.as_ref();
+    /// The id an entry's target starts with (`<user>:<org>` and `<user>:<old>-><new>` name a
+    /// user first), for actions about that kind of thing.
     fn target_of<'a>(e: &'a AuditEntry, prefix: &str) -> Option<&'a str> {
-        e.target.as_deref().filter(|_| e.action.starts_with(prefix))
+        let about = e.action.starts_with(prefix) || (prefix == "user." && e.action == "2fa.reset");
+        e.target.as_deref().filter(|_| about).map(|t| t.split(':').next().unwrap_or(t))
     }
     let user_targets =
         entries.iter().filter_map(|e| target_of(e, "user.")).filter_map(|t| UserId::try_from(t.to_owned()).ok());
