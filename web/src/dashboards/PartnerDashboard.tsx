@@ -25,11 +25,12 @@ export default function PartnerDashboard() {
   );
   const open = useResource(() => listTickets(tenant, { status: OPEN_STATUSES, with_positions: true, limit: 100 }), [tenant]);
   const orgs = useResource(() => listOrgs(tenant), [tenant]);
-  const activity = useResource(() => recentActivity(tenant), [tenant]);
+  const isPartner = role.value === 'partner';
+  // The audit log is the partner's (partner staff see no tenant reports): not asked for otherwise.
+  const activity = useResource(async () => (isPartner ? recentActivity(tenant) : []), [tenant, isPartner]);
   const updates = useResource(() => recentNotifications(5), [me.id]);
   const clients = orgs.data && open.data ? byClient(orgs.data, open.data.items) : undefined;
   const waiting = (open.data?.items ?? []).filter((t) => t.queue).sort((a, b) => a.queue!.position - b.queue!.position);
-  const isPartner = role.value === 'partner';
   const orgName = (id: string) => orgs.data?.find((o) => o.id === id)?.name;
 
   return (
@@ -104,7 +105,7 @@ export default function PartnerDashboard() {
           <ResourceCard title="Notifications" resource={updates}>
             {(items) => <NotificationList items={items} />}
           </ResourceCard>
-          {!activity.error && (
+          {isPartner && !activity.error && (
             <ResourceCard title="Activity" resource={activity}>
               {(items) => <ActivityList items={items} />}
             </ResourceCard>

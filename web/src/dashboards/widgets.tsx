@@ -1,5 +1,6 @@
 // Widgets more than one dashboard shows.
 import { Fragment, type ComponentChildren } from 'preact';
+import { useRef } from 'preact/hooks';
 import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
 import { Card, Empty } from '../ui/Card';
@@ -59,17 +60,21 @@ export function Refreshable({
   resources,
   children,
 }: {
-  resources: Pick<Resource<unknown>, 'reload' | 'loading'>[];
+  resources: Pick<Resource<unknown>, 'reload' | 'loading' | 'data' | 'error'>[];
   children: ComponentChildren;
 }) {
   const refresh = () => Promise.all(resources.map((r) => r.reload()));
   const busy = resources.some((r) => r.loading);
+  // The cards appear together once everything has answered the first time, so nothing on the
+  // screen moves under the reader as one card after another fills (layout shift).
+  const settled = useRef(false);
+  settled.current ||= resources.every((r) => r.data !== undefined || r.error !== undefined);
   return (
     <PullToRefresh onRefresh={refresh}>
       <div class="actions" style={{ justifyContent: 'flex-end', marginBottom: '0.75rem' }}>
         <RefreshButton onRefresh={refresh} busy={busy} />
       </div>
-      {children}
+      {settled.current ? children : <Loading />}
     </PullToRefresh>
   );
 }
