@@ -47,6 +47,14 @@ describe('the demo, as a visitor first sees it', () => {
         assert.ok((await region.getByRole('link', { name: /^(KT|ACME)-\d+/ }).count()) > 0, `demo tickets in ${listing}`);
       }
       await shot(page, name);
+      if (name !== 'client-dashboard-phone') {
+        // The trend charts, eight weeks of them.
+        const volume = page.getByRole('region', { name: 'Ticket volume' });
+        await volume.getByRole('img', { name: /tickets were filed/ }).waitFor();
+        await volume.scrollIntoViewIfNeeded();
+        await page.evaluate(() => window.scrollBy(0, -80));
+        await shot(page, `${name}-charts`);
+      }
       await checkA11y(page, `${name} with the demo`);
       await page.context().close();
     });

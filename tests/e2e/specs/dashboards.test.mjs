@@ -28,7 +28,7 @@ describe('dashboards', () => {
         const workload = widgets.find((w) => w.endsWith('orkload'));
         if (workload) {
           // Every house agent with their open assigned tickets (and capacity, once a rule names them).
-          await page.getByRole('region', { name: workload }).getByText('Sky Staff').waitFor();
+          await page.getByRole('region', { name: workload }).getByText('Sky Staff').first().waitFor();
           await page
             .getByRole('region', { name: workload })
             .getByText(/\d+ (of \d+ )?open assigned/)

@@ -9,8 +9,9 @@ import { useResource } from '../ui/useResource';
 import { allQueues } from '../queue/queue';
 import { listTickets, type Ticket } from '../tickets/api';
 import { OPEN_STATUSES } from '../tickets/labels';
-import { compliance, QueueStats } from './StaffDashboard';
-import { SatisfactionByTenant, satisfactionByTenant, SatisfactionFigures, workload, WorkloadList } from './workflow';
+import { compliance } from './StaffDashboard';
+import { SatisfactionByTenant, satisfactionByTenant, SatisfactionFigures, workload } from './workflow';
+import { HistoryCards, QueueChart, ticketHistory, WorkloadChart } from './charts/trends';
 import { ActivityList, ComplianceTable, QuickActions, recentActivity, Refreshable, ResourceCard } from './widgets';
 
 interface Volume {
@@ -39,10 +40,11 @@ export default function AdminDashboard() {
   const staff = useResource(workload, []);
   const csat = useResource(async () => satisfactionByTenant(await listTenants()), []);
   const activity = useResource(() => recentActivity(me.tenant), [me.tenant]);
+  const history = useResource(() => ticketHistory(), []);
 
   return (
     <Page title="Dashboard">
-      <Refreshable resources={[health, tenants, volume, queues, sla, staff, csat, activity]}>
+      <Refreshable resources={[health, tenants, volume, queues, sla, staff, csat, activity, history]}>
         <QuickActions
           actions={[
             { href: '/admin/tenants', label: 'Create partner', icon: 'users' },
@@ -78,7 +80,7 @@ export default function AdminDashboard() {
             )}
           </ResourceCard>
           <ResourceCard title="Waiting now" resource={queues}>
-            {(q) => <QueueStats queues={q} />}
+            {(q) => <QueueChart queues={q} />}
           </ResourceCard>
           <ResourceCard title="Open tickets by tenant" resource={volume}>
             {(v) => (
@@ -96,7 +98,7 @@ export default function AdminDashboard() {
             )}
           </ResourceCard>
           <ResourceCard title="Staff workload" resource={staff}>
-            {(agents) => <WorkloadList agents={agents} />}
+            {(agents) => <WorkloadChart agents={agents} />}
           </ResourceCard>
           <ResourceCard title="Customer satisfaction" resource={csat}>
             {(c) => (
@@ -106,6 +108,7 @@ export default function AdminDashboard() {
               </>
             )}
           </ResourceCard>
+          <HistoryCards history={history} />
           <ResourceCard title="Activity" resource={activity}>
             {(items) => <ActivityList items={items} />}
           </ResourceCard>

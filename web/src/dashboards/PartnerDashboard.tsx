@@ -14,6 +14,8 @@ import { listOrgs } from '../tickets/orgs';
 import { byClient } from '../clients/summary';
 import { TicketRows } from '../tickets/TicketRow';
 import { SatisfactionFigures } from './workflow';
+import { HistoryCards, ticketHistory, type History } from './charts/trends';
+import type { Resource } from '../ui/useResource';
 import { ActivityList, NotificationList, QuickActions, recentActivity, recentNotifications, Refreshable, ResourceCard } from './widgets';
 
 export default function PartnerDashboard() {
@@ -29,13 +31,15 @@ export default function PartnerDashboard() {
   // The audit log is the partner's (partner staff see no tenant reports): not asked for otherwise.
   const activity = useResource(async () => (isPartner ? recentActivity(tenant) : []), [tenant, isPartner]);
   const updates = useResource(() => recentNotifications(5), [me.id]);
+  // Partner staff see no tenant reports: their dashboard has no charts.
+  const history = useResource(async () => (isPartner ? ticketHistory(tenant) : null), [tenant, isPartner]);
   const clients = orgs.data && open.data ? byClient(orgs.data, open.data.items) : undefined;
   const waiting = (open.data?.items ?? []).filter((t) => t.queue).sort((a, b) => a.queue!.position - b.queue!.position);
   const orgName = (id: string) => orgs.data?.find((o) => o.id === id)?.name;
 
   return (
     <Page title="Dashboard">
-      <Refreshable resources={[counts, open, orgs, activity, updates]}>
+      <Refreshable resources={[counts, open, orgs, activity, updates, history]}>
         {/* Submitting is the floating button's job (the layout's): one primary action per screen. */}
         <QuickActions
           actions={[
@@ -105,6 +109,7 @@ export default function PartnerDashboard() {
           <ResourceCard title="Notifications" resource={updates}>
             {(items) => <NotificationList items={items} />}
           </ResourceCard>
+          {isPartner && history.data !== null && <HistoryCards history={history as Resource<History>} />}
           {isPartner && !activity.error && (
             <ResourceCard title="Activity" resource={activity}>
               {(items) => <ActivityList items={items} />}

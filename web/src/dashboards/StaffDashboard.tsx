@@ -11,7 +11,8 @@ import { allQueues, type QueueSlice } from '../queue/queue';
 import { listTickets, type Ticket } from '../tickets/api';
 import { OPEN_STATUSES, priorityLabel } from '../tickets/labels';
 import { TicketRows } from '../tickets/TicketRow';
-import { SatisfactionFigures, tenantCounts, workload, WorkloadList } from './workflow';
+import { SatisfactionFigures, tenantCounts, workload } from './workflow';
+import { HistoryCards, QueueChart, ticketHistory, WorkloadChart } from './charts/trends';
 import { ComplianceTable, monthsBack, NotificationList, QuickActions, recentNotifications, Refreshable, ResourceCard } from './widgets';
 
 /** Waiting tickets nobody has taken, most urgent queue first, in queue order. */
@@ -45,6 +46,7 @@ export default function StaffDashboard() {
   const updates = useResource(() => recentNotifications(5), [me.id]);
   const load = useResource(workload, []);
   const counts = useResource(() => tenantCounts(me.tenant), [me.tenant]);
+  const history = useResource(() => ticketHistory(), []);
   const queuedMine = (queues.data ?? []).flatMap((q) => q.items.filter((t) => t.assignee_id === me.id));
   const myTickets = [...(mine.data?.items ?? []), ...queuedMine.filter((q) => !mine.data?.items.some((t) => t.id === q.id))];
   const escalated = (queues.data ?? [])
@@ -53,7 +55,7 @@ export default function StaffDashboard() {
 
   return (
     <Page title="Dashboard">
-      <Refreshable resources={[queues, mine, sla, updates, load, counts]}>
+      <Refreshable resources={[queues, mine, sla, updates, load, counts, history]}>
         <QuickActions
           actions={[
             { href: '/queue', label: 'View queue', icon: 'queue' },
@@ -64,7 +66,12 @@ export default function StaffDashboard() {
         />
         <div class="grid">
           <ResourceCard title="Waiting now" resource={queues} wide>
-            {(q) => <QueueStats queues={q} />}
+            {(q) => (
+              <>
+                <QueueStats queues={q} />
+                <QueueChart queues={q} />
+              </>
+            )}
           </ResourceCard>
           <ResourceCard title="My assigned tickets" resource={mine}>
             {() => (myTickets.length ? <TicketRows tickets={myTickets} /> : <Empty>Nothing assigned to you.</Empty>)}
@@ -81,11 +88,12 @@ export default function StaffDashboard() {
             }}
           </ResourceCard>
           <ResourceCard title="Workload" resource={load}>
-            {(agents) => <WorkloadList agents={agents} />}
+            {(agents) => <WorkloadChart agents={agents} />}
           </ResourceCard>
           <ResourceCard title="Customer satisfaction" resource={counts}>
             {(c) => <SatisfactionFigures figures={c.satisfaction} label="Customer satisfaction of Kre8ivTech's clients" />}
           </ResourceCard>
+          <HistoryCards history={history} />
           <ResourceCard title="Notifications" resource={updates}>
             {(items) => <NotificationList items={items} />}
           </ResourceCard>

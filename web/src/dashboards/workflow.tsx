@@ -1,8 +1,7 @@
 // Dashboard widgets for the workflow: customer satisfaction (CSAT) from the ticket counts, and
-// the agents' workload against their capacity.
+// the agents' workload (drawn by charts/trends.tsx).
 import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
-import { Empty } from '../ui/Card';
 import { combineFigures, formatAverage, RATINGS, type Figures } from '../survey/rating';
 import type { Tenant } from '../admin/useTenant';
 import './workflow.css';
@@ -81,39 +80,4 @@ export function SatisfactionByTenant({ rows }: { rows: TenantFigures[] }) {
 
 export async function workload(): Promise<AgentLoad[]> {
   return unwrap(await api.GET('/api/v1/workload'));
-}
-
-/** How full an agent is: 0..1 of their capacity (more than 1 past it); undefined without a capacity. */
-export function loadShare(a: Pick<AgentLoad, 'open_assigned' | 'capacity'>): number | undefined {
-  if (a.capacity == null) return undefined;
-  if (a.capacity === 0) return a.open_assigned > 0 ? 2 : 0;
-  return a.open_assigned / a.capacity;
-}
-
-export function WorkloadList({ agents }: { agents: AgentLoad[] }) {
-  if (!agents.length) return <Empty>No agents yet.</Empty>;
-  return (
-    <ul class="list workload">
-      {agents.map((a) => {
-        const share = loadShare(a);
-        const full = share !== undefined && share >= 1;
-        return (
-          <li key={a.user_id} class="workload__row">
-            <span class="workload__name">{a.name}</span>
-            <span class="workload__figure">
-              {a.capacity == null
-                ? `${a.open_assigned} open assigned · no capacity set`
-                : `${a.open_assigned} of ${a.capacity} open assigned`}
-              {full ? ' · full' : ''}
-            </span>
-            {share !== undefined && (
-              <span class={full ? 'bar bar--full' : 'bar'} aria-hidden="true">
-                <span class="bar__fill" style={{ width: `${Math.min(1, share) * 100}%` }} />
-              </span>
-            )}
-          </li>
-        );
-      })}
-    </ul>
-  );
 }
