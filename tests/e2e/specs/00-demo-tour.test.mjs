@@ -8,12 +8,21 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { ARTIFACTS, checkA11y, launch, login, openPage, signIn } from '../lib/portal.mjs';
 
 const README_SHOTS = new URL('../../../docs/screenshots/', import.meta.url);
+// The shots the README shows.
+const IN_README = new Set([
+  'admin-dashboard-charts',
+  'partner-dashboard',
+  'staff-queue',
+  'ticket-page',
+  'client-dashboard-phone',
+  'partner-tickets-phone',
+]);
 
 async function shot(page, name) {
   await mkdir(ARTIFACTS, { recursive: true });
   const path = new URL(`tour-${name}.png`, ARTIFACTS);
   await page.screenshot({ path: path.pathname });
-  if (process.env.UPDATE_SCREENSHOTS === '1') {
+  if (process.env.UPDATE_SCREENSHOTS === '1' && IN_README.has(name)) {
     await mkdir(README_SHOTS, { recursive: true });
     await copyFile(path, new URL(`${name}.png`, README_SHOTS));
   }
