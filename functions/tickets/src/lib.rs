@@ -559,6 +559,11 @@ pub struct QueueLengthView {
     pub length: u64,
 }
 
+/// A route that takes no query parameters refuses any (a misspelt filter is not ignored).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueLengthsView {
     /// Every priority, most urgent first.
@@ -568,9 +573,14 @@ pub struct QueueLengthsView {
 /// Every priority's queue length across tenants, most urgent first (Kre8ivTech staff): the
 /// queue page's tab counts.
 #[utoipa::path(get, path = "/api/v1/queue/lengths", tag = "tickets",
-    responses((status = 200, body = QueueLengthsView), (status = 401, body = Problem, content_type = "application/problem+json"),
+    responses((status = 200, body = QueueLengthsView), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn queue_lengths(State(app): State<AppState>, auth: Auth) -> Result<Json<QueueLengthsView>, ApiError> {
+async fn queue_lengths(
+    State(app): State<AppState>,
+    auth: Auth,
+    ApiQuery(_none): ApiQuery<NoParams>,
+) -> Result<Json<QueueLengthsView>, ApiError> {
     let items = listing::queue_lengths(&app, &auth.actor)
         .await?
         .into_iter()

@@ -301,6 +301,8 @@ async fn lists_filters_counts_and_the_staff_queue() {
     assert_eq!(w.get("/api/v1/queue?priority=soon", &p.staff).await.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Every tab's count from the start, most urgent first; staff only.
+    let misspelt = w.get("/api/v1/queue/lengths?priorty=high", &p.staff).await;
+    assert_eq!((misspelt.status, misspelt.fields()), (StatusCode::BAD_REQUEST, vec!["priorty".to_owned()]));
     let lengths = w.get("/api/v1/queue/lengths", &p.staff).await;
     assert_eq!(lengths.status, StatusCode::OK, "{}", lengths.body);
     let items = lengths.body["items"].as_array().expect("items");

@@ -5726,6 +5726,14 @@ export interface operations {
                     "application/json": components["schemas"]["QueueLengthsView"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
