@@ -492,7 +492,8 @@ async fn resend_invitation(
 #[utoipa::path(delete, path = "/api/v1/tenants/{tenant_id}/users/{user_id}/two-factor", tag = "accounts",
     params(("tenant_id" = String, Path), ("user_id" = String, Path)),
     responses((status = 204, description = "Cleared"), (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Your own factors change in your security settings", body = Problem, content_type = "application/problem+json")))]
 async fn reset_two_factor(
     State(app): State<AppState>,
     auth: Auth,

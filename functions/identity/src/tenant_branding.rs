@@ -156,7 +156,8 @@ fn domain_view(d: &kt_app::identity::domains::CustomDomain) -> DomainView {
 
 /// A tenant's custom domains.
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/domains", tag = "branding", params(("tenant_id" = String, Path)),
-    responses((status = 200, body = Vec<DomainView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<DomainView>), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn list_domains(
     State(app): State<AppState>,
     auth: Auth,

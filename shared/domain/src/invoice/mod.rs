@@ -1,5 +1,7 @@
 //! Invoices (PRD 4.4): the lifecycle, numbering formats and the money rules ([`totals`]).
 
+pub mod draft;
+pub mod entity;
 pub mod terms;
 pub mod totals;
 

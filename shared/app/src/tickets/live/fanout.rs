@@ -57,10 +57,13 @@ const PUSH_CHUNK: usize = 256;
 /// subscription's index nonce, renewed whenever its subscriber is sent something outside the
 /// queue's pushes. A subscriber is skipped only when it certainly shows that label already.
 #[derive(Default)]
-pub struct SentLabels(Mutex<HashMap<Priority, (u64, HashMap<String, String>)>>);
+pub struct SentLabels(Mutex<Sent>);
+
+/// Per priority: the push number, and each subscriber's last label.
+type Sent = HashMap<Priority, (u64, HashMap<String, String>)>;
 
 impl SentLabels {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Priority, (u64, HashMap<String, String>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Sent> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 

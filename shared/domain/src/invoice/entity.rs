@@ -1,0 +1,91 @@
+//! The invoice as stored: who issued it, who is billed, its lines and figures, its status and
+//! the terms it was sent under.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+use super::Status;
+use super::draft::Line;
+use super::terms::Terms;
+use super::totals::{Discount, TaxRate};
+use crate::identity::{OrgId, TenantId, UserId};
+use crate::money::Currency;
+
+/// Who an invoice bills: one of the issuing tenant's client organizations, or (for invoices
+/// Kre8ivTech issues) a partner tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Billed {
+    Org { org: OrgId },
+    Partner { tenant: TenantId },
+}
+
+impl Billed {
+    /// The index scope of the billed party's invoice list (`ORG#<id>` or `PARTNER#<id>`).
+    pub fn scope(&self) -> String {
+        match self {
+            Billed::Org { org } => format!("ORG#{org}"),
+            Billed::Partner { tenant } => format!("PARTNER#{tenant}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invoice {
+    pub id: String,
+    /// The issuing tenant.
+    pub tenant: TenantId,
+    pub billed: Billed,
+    pub status: Status,
+    /// Taken when it is sent; drafts have none.
+    #[serde(default)]
+    pub number: Option<String>,
+    /// The tenant's sequence value behind `number`.
+    #[serde(default)]
+    pub seq: Option<u64>,
+    pub currency: Currency,
+    pub lines: Vec<Line>,
+    #[serde(default)]
+    pub discount: Option<Discount>,
+    /// The tax rates its lines name, as they were when it was last edited (a rate changed later
+    /// does not change a sent invoice).
+    #[serde(default)]
+    pub tax_rates: Vec<TaxRate>,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub terms_text: String,
+    /// The payment terms it was sent under.
+    #[serde(default)]
+    pub terms: Option<Terms>,
+    #[serde(default)]
+    pub issued_on: Option<Date>,
+    #[serde(default)]
+    pub due_on: Option<Date>,
+    /// The figures of its lines (kept with it for lists and sums).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total: Decimal,
+    /// Settled so far: payments less refunds, plus credit notes applied.
+    #[serde(with = "rust_decimal::serde::str", default)]
+    pub paid: Decimal,
+    #[serde(default, with = "crate::clock::rfc3339_ms::option")]
+    pub viewed_at: Option<OffsetDateTime>,
+    pub created_by: UserId,
+    #[serde(with = "crate::clock::rfc3339_ms")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "crate::clock::rfc3339_ms")]
+    pub updated_at: OffsetDateTime,
+}
+
+impl Invoice {
+    /// What is still owed.
+    pub fn balance(&self) -> Decimal {
+        (self.total - self.paid).max(Decimal::ZERO)
+    }
+
+    /// Past its due date on `today` with something owed.
+    pub fn past_due(&self, today: Date) -> bool {
+        self.status.is_open() && self.due_on.is_some_and(|d| today > d) && self.balance() > Decimal::ZERO
+    }
+}
