@@ -113,6 +113,45 @@ ensure_nextest() {
     fi
 }
 
+# prune_target: keeps a long-lived checkout's target/ from filling the disk. Every build of a
+# test binary leaves a new ~200 MB executable in target/debug/deps beside the old ones, and
+# incremental state piles up per session: drop executables six hours older than the newest of
+# the same name and incremental state untouched for a day (cargo relinks anything it misses).
+prune_target() {
+    [ -d target/debug/deps ] || return 0
+    python3 - target/debug <<'PY' || true
+import os, re, sys, time
+root = sys.argv[1]
+deps = os.path.join(root, "deps")
+newest = {}
+for f in os.listdir(deps):
+    p = os.path.join(deps, f)
+    m = re.fullmatch(r"(.+)-[0-9a-f]{16}", f)
+    if not m or not os.path.isfile(p) or not os.access(p, os.X_OK):
+        continue
+    newest.setdefault(m.group(1), []).append((os.path.getmtime(p), p))
+freed = 0
+# Crates may share a test name (two `api` tests): only runs six hours older than the newest go.
+for runs in newest.values():
+    runs.sort()
+    for mtime, p in runs[:-1]:
+        if runs[-1][0] - mtime > 6 * 3600:
+            freed += os.path.getsize(p)
+            os.remove(p)
+inc = os.path.join(root, "incremental")
+if os.path.isdir(inc):
+    for d in os.listdir(inc):
+        p = os.path.join(inc, d)
+        if time.time() - os.path.getmtime(p) > 86400:
+            for dirpath, _, files in os.walk(p):
+                freed += sum(os.path.getsize(os.path.join(dirpath, f)) for f in files)
+            import shutil
+            shutil.rmtree(p, ignore_errors=True)
+if freed > 2**30:
+    print(f"pruned {freed / 2**30:.1f} GiB of stale build output from target/", file=sys.stderr)
+PY
+}
+
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
