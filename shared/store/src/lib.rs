@@ -14,6 +14,7 @@ pub mod daily;
 pub mod dynamo;
 pub mod entity;
 pub mod heat;
+pub mod invoices;
 pub mod limits;
 mod model;
 pub mod notifications;
