@@ -42,6 +42,7 @@ fn capabilities() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .merge(kt_fn_tickets::router())
         .merge(kt_fn_notifications::router())
         .merge(kt_fn_operations::router())
+        .merge(kt_fn_invoices::router())
 }
 
 /// The OpenAPI document the host serves at /api/v1/openapi.json, as pretty JSON.

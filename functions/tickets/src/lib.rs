@@ -559,11 +559,6 @@ pub struct QueueLengthView {
     pub length: u64,
 }
 
-/// A route that takes no query parameters refuses any (a misspelt filter is not ignored).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoParams {}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueLengthsView {
     /// Every priority, most urgent first.
@@ -579,7 +574,7 @@ pub struct QueueLengthsView {
 async fn queue_lengths(
     State(app): State<AppState>,
     auth: Auth,
-    ApiQuery(_none): ApiQuery<NoParams>,
+    ApiQuery(_none): ApiQuery<kt_http::NoParams>,
 ) -> Result<Json<QueueLengthsView>, ApiError> {
     let items = listing::queue_lengths(&app, &auth.actor)
         .await?

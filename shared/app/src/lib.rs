@@ -5,6 +5,7 @@ pub mod dead_letters;
 pub mod error;
 pub mod idempotency;
 pub mod identity;
+pub mod invoices;
 pub mod mail;
 pub mod markdown;
 pub mod notifications;

@@ -158,3 +158,9 @@ where
         }
     }
 }
+
+/// The query of a route that takes no parameters: it refuses any (a misspelt filter is not
+/// ignored), with `ApiQuery<NoParams>`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}

@@ -134,6 +134,12 @@ bounded_text! {
     FileName = kt_domain::ticket::MAX_FILENAME_CHARS, "screenshot.png";
     /// The `next_cursor` of a previous page.
     Cursor = 2048, "";
+    /// An amount of money or a decimal number as a string, exactly as written (`"1234.50"`).
+    Amount = 40, "120.00";
+    /// An invoice line's description.
+    LineText = kt_domain::invoice::draft::MAX_DESCRIPTION_CHARS, "Website maintenance, November";
+    /// An invoice's notes or terms text.
+    LongText = kt_domain::invoice::draft::MAX_TEXT_CHARS, "";
 }
 
 // Query parameters holding one word of a list: named schemas (so the parameter keeps its
@@ -185,6 +191,8 @@ word_param! {
     CategoryParam = "Category", words::category;
     /// A kind of notification as a query parameter.
     NotificationKindParam = "NotificationKind", words::notification_kind;
+    /// An invoice status as a query parameter.
+    InvoiceStatusParam = "InvoiceStatus", words::invoice_status;
 }
 
 // An `Id` reads as the domain's identifiers with the same check as their text.
@@ -284,6 +292,8 @@ pub mod words {
         strategy, maybe_strategy, strategies => &Strategy::ALL;
         notification_kind, maybe_notification_kind, notification_kinds => &Kind::ALL;
         permission, maybe_permission, permissions => MATRIX.iter().map(|row| &row.2);
+        invoice_status, maybe_invoice_status, invoice_statuses => &kt_domain::invoice::Status::ALL;
+        payment_method, maybe_payment_method, payment_methods => &kt_domain::invoice::ledger::Method::ALL;
     }
 }
 

@@ -12,7 +12,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod problem;
 
-pub use extract::{ApiJson, ApiPath, ApiQuery};
+pub use extract::{ApiJson, ApiPath, ApiQuery, NoParams};
 pub use kt_app::AppState;
 pub use problem::{ApiError, Problem};
 

@@ -1,7 +1,20 @@
-//! Invoices' numbers: a tenant's sequence and the pointer from each number to its invoice.
+//! Invoices, their ledgers, numbers, a tenant's billing settings and invoice counters.
 //!
+//! * `T#<t>#INV#<id>` / `INV`: the invoice (issued by tenant `t`); gsi1 `T#<t>#INVOICES` / id
+//!   (the tenant's invoices, newest last), gsi2 `T#<t>#<scope>#INVOICES` / id (those billing
+//!   one party: `ORG#<org>` or `PARTNER#<tenant>`), gsi3 `T#<t>#INVOICES#<status>` / id (keys
+//!   only: the lists by status, read back by table key).
+//! * `T#<t>#INV#<id>` / `PAY#<ulid>`: its ledger (payments, refunds, credits), in order.
 //! * `T#<t>#COUNTERS` / `INVOICES`: the last sequence value taken (attribute `n`), versioned;
 //! * `T#<t>#INVNUM` / `<number>`: the invoice a number belongs to (attribute `invoice`).
+//! * `T#<t>#BILLING` / `SETTINGS`: the tenant's billing settings; `TERMS#<scope>`: the payment
+//!   terms of one billed party (`ORG#<org>`, `PARTNER#<tenant>`).
+//! * `T#<t>#INVSTATS` / `<status>#<currency>#n` and `#minor`: how many invoices stand in each
+//!   status and what they hold (the balance of open ones, the total of the others), in minor units, kept in the same transaction as each
+//!   change (attribute `n`).
+//!
+//! Every partition is one tenant's (or one invoice's): a tenant's invoices are written at the
+//! pace its staff and clients work, never by other tenants.
 //!
 //! A number is taken in the transaction that sends the invoice: the sequence item is written
 //! under the version read (or "not there yet"), so of two sends that read the same value one
@@ -9,10 +22,221 @@
 //! tenant have no gaps, however many sends run at once.
 
 use kt_domain::identity::TenantId;
+use kt_domain::invoice::Status;
+use kt_domain::invoice::entity::Invoice;
+use kt_domain::invoice::ledger::Entry;
+use kt_domain::invoice::settings::BillingSettings;
+use kt_domain::invoice::terms::Terms;
+use kt_domain::money::Currency;
+use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
-use crate::entity::pointer_item;
-use crate::{Cond, Item, Key, Store, StoreError, TxOp};
+use crate::entity::{self, Versioned, pointer, pointer_item};
+use crate::{Cond, Index, IndexKey, Item, Key, Query, SkCond, Store, StoreError, TxOp};
+
+pub fn key(tenant: &TenantId, id: &str) -> Key {
+    Key::new(partition(tenant, id), "INV")
+}
+
+fn partition(tenant: &TenantId, id: &str) -> String {
+    format!("T#{tenant}#INV#{id}")
+}
+
+pub fn list_partition(tenant: &TenantId) -> String {
+    format!("T#{tenant}#INVOICES")
+}
+
+/// The list of invoices `tenant` issued to one billed party (`scope`: `ORG#<org>`, `PARTNER#<t>`).
+pub fn billed_partition(tenant: &TenantId, scope: &str) -> String {
+    format!("T#{tenant}#{scope}#INVOICES")
+}
+
+pub fn status_partition(tenant: &TenantId, status: Status) -> String {
+    format!("T#{tenant}#INVOICES#{}", status.as_str())
+}
+
+pub fn item(inv: &Invoice, version: u64) -> Result<Item, StoreError> {
+    Ok(entity::item(key(&inv.tenant, &inv.id), inv, version)?
+        .with_index(Index::Gsi1, IndexKey::new(list_partition(&inv.tenant), inv.id.as_str()))
+        .with_index(Index::Gsi2, IndexKey::new(billed_partition(&inv.tenant, &inv.billed.scope()), inv.id.as_str()))
+        .with_index(Index::Gsi3, IndexKey::new(status_partition(&inv.tenant, inv.status), inv.id.as_str())))
+}
+
+pub async fn get(store: &dyn Store, tenant: &TenantId, id: &str) -> Result<Option<Versioned<Invoice>>, StoreError> {
+    entity::get(store, &key(tenant, id)).await
+}
+
+/// The invoice a number names.
+pub async fn id_by_number(store: &dyn Store, tenant: &TenantId, number: &str) -> Result<Option<String>, StoreError> {
+    pointer(store, &number_key(tenant, number), "invoice").await
+}
+
+fn versioned(items: Vec<Item>) -> Result<Vec<Versioned<Invoice>>, StoreError> {
+    items.into_iter().map(|i| Ok(Versioned { version: i.version, value: i.to_entity()? })).collect()
+}
+
+/// Which list a page reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum List {
+    /// Every invoice the tenant issued.
+    All,
+    /// Those billing one party (`Billed::scope`).
+    Billed(String),
+    /// Those standing in one status.
+    Status(Status),
+}
+
+/// One page of `tenant`'s invoices, newest first.
+pub async fn page(
+    store: &dyn Store,
+    tenant: &TenantId,
+    list: &List,
+    limit: u32,
+    cursor: Option<String>,
+) -> Result<(Vec<Versioned<Invoice>>, Option<String>), StoreError> {
+    let q = match list {
+        List::All => Query::partition(Index::Gsi1, list_partition(tenant)),
+        List::Billed(scope) => Query::partition(Index::Gsi2, billed_partition(tenant, scope)),
+        List::Status(s) => Query::partition(Index::Gsi3, status_partition(tenant, *s)).keys_only(),
+    };
+    let page = store.query(q.desc().limit(limit).after(cursor)).await?;
+    let items = if matches!(list, List::Status(_)) {
+        let mut out = Vec::with_capacity(page.items.len());
+        for chunk in page.items.chunks(crate::limits::MAX_BATCH_GET) {
+            let keys: Vec<Key> = chunk.iter().map(|i| i.key.clone()).collect();
+            out.extend(store.get_many(&keys).await?.into_iter().flatten());
+        }
+        out
+    } else {
+        page.items
+    };
+    Ok((versioned(items)?, page.next_cursor))
+}
+
+pub fn entry_key(tenant: &TenantId, invoice: &str, entry: &str) -> Key {
+    Key::new(partition(tenant, invoice), format!("PAY#{entry}"))
+}
+
+pub fn entry_item(tenant: &TenantId, invoice: &str, e: &Entry) -> Result<Item, StoreError> {
+    Item::from_entity(entry_key(tenant, invoice, &e.id), e)
+}
+
+/// An invoice's ledger, oldest first.
+pub async fn entries(store: &dyn Store, tenant: &TenantId, invoice: &str) -> Result<Vec<Entry>, StoreError> {
+    let q = Query::table(partition(tenant, invoice)).sk(SkCond::BeginsWith("PAY#".into()));
+    store.query(q).await?.items.iter().map(Item::to_entity).collect()
+}
+
+pub fn settings_key(tenant: &TenantId) -> Key {
+    Key::new(format!("T#{tenant}#BILLING"), "SETTINGS")
+}
+
+/// The tenant's billing settings (the defaults until someone saves them), with the version to
+/// save under (`None`: never saved).
+pub async fn settings(store: &dyn Store, tenant: &TenantId) -> Result<(BillingSettings, Option<u64>), StoreError> {
+    Ok(match entity::get::<BillingSettings>(store, &settings_key(tenant)).await? {
+        Some(v) => (v.value, Some(v.version)),
+        None => (BillingSettings::default(), None),
+    })
+}
+
+pub fn terms_key(tenant: &TenantId, scope: &str) -> Key {
+    Key::new(format!("T#{tenant}#BILLING"), format!("TERMS#{scope}"))
+}
+
+/// The terms set for one billed party, if any.
+pub async fn party_terms(store: &dyn Store, tenant: &TenantId, scope: &str) -> Result<Option<Terms>, StoreError> {
+    Ok(entity::get::<Terms>(store, &terms_key(tenant, scope)).await?.map(|v| v.value))
+}
+
+/// Every party's own terms in the tenant: (scope, terms).
+pub async fn all_party_terms(store: &dyn Store, tenant: &TenantId) -> Result<Vec<(String, Terms)>, StoreError> {
+    let q = Query::table(format!("T#{tenant}#BILLING")).sk(SkCond::BeginsWith("TERMS#".into()));
+    let page = store.query(q).await?;
+    page.items
+        .iter()
+        .map(|i| Ok((i.key.sk.trim_start_matches("TERMS#").to_owned(), i.to_entity()?)))
+        .collect()
+}
+
+pub fn stat_key(tenant: &TenantId, status: Status, currency: Currency, what: &str) -> Key {
+    Key::new(format!("T#{tenant}#INVSTATS"), format!("{}#{}#{what}", status.as_str(), currency.code()))
+}
+
+/// What an invoice adds to its tenant's counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub status: Status,
+    pub currency: Currency,
+    pub balance: Decimal,
+}
+
+impl Standing {
+    /// What is owed on an open invoice; the total of a draft, a paid or a void one.
+    pub fn of(inv: &Invoice) -> Self {
+        let amount = if inv.status.is_open() { inv.balance() } else { inv.total };
+        Self { status: inv.status, currency: inv.currency, balance: amount }
+    }
+}
+
+/// Counter operations for an invoice moving from `before` (`None`: new) to `after`.
+pub fn stat_ops(tenant: &TenantId, before: Option<Standing>, after: Standing) -> Vec<TxOp> {
+    if before == Some(after) {
+        return Vec::new();
+    }
+    let minor = |s: &Standing| s.currency.to_minor(s.balance).unwrap_or(0);
+    let mut deltas: Vec<(Key, i64)> = Vec::new();
+    let mut add = |key: Key, by: i64| match deltas.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, n)) => *n += by,
+        None => deltas.push((key, by)),
+    };
+    if let Some(b) = before {
+        add(stat_key(tenant, b.status, b.currency, "n"), -1);
+        add(stat_key(tenant, b.status, b.currency, "minor"), -minor(&b));
+    }
+    add(stat_key(tenant, after.status, after.currency, "n"), 1);
+    add(stat_key(tenant, after.status, after.currency, "minor"), minor(&after));
+    deltas
+        .into_iter()
+        .filter(|(_, by)| *by != 0)
+        .map(|(key, by)| TxOp::Increment { key, field: "n".into(), by })
+        .collect()
+}
+
+/// One counter: invoices in `status` and `currency`, and their balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusTotal {
+    pub status: Status,
+    pub currency: Currency,
+    pub count: u64,
+    pub balance: Decimal,
+}
+
+/// The tenant's counters, by status and currency (one query of one partition).
+pub async fn status_totals(store: &dyn Store, tenant: &TenantId) -> Result<Vec<StatusTotal>, StoreError> {
+    let page = store.query(Query::table(format!("T#{tenant}#INVSTATS"))).await?;
+    let mut out: Vec<StatusTotal> = Vec::new();
+    for item in &page.items {
+        let mut parts = item.key.sk.split('#');
+        let (Some(status), Some(code), Some(what)) = (parts.next(), parts.next(), parts.next()) else { continue };
+        let Some(status) = Status::ALL.into_iter().find(|s| s.as_str() == status) else { continue };
+        let Ok(currency) = Currency::parse(code) else { continue };
+        let n = item.attrs.get("n").and_then(Value::as_i64).unwrap_or(0);
+        let i = match out.iter().position(|t| t.status == status && t.currency == currency) {
+            Some(i) => i,
+            None => {
+                out.push(StatusTotal { status, currency, count: 0, balance: Decimal::ZERO });
+                out.len() - 1
+            }
+        };
+        match what {
+            "n" => out[i].count = n.max(0) as u64,
+            _ => out[i].balance = currency.from_minor(n),
+        }
+    }
+    out.retain(|t| t.count > 0);
+    Ok(out)
+}
 
 pub fn sequence_key(tenant: &TenantId) -> Key {
     Key::new(format!("T#{tenant}#COUNTERS"), "INVOICES")

@@ -50,6 +50,9 @@ pub struct Line {
     /// Set on late-fee and interest lines added by the sweep (`fee:1`, `interest:2026-03-07`).
     #[serde(default)]
     pub charge_key: Option<String>,
+    /// How a late charge was computed (`2% of the overdue balance 500.00 EUR`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
 }
 
 fn text(field: String, value: &str, max: usize, required: bool, errors: &mut Vec<Invalid>) -> String {
@@ -154,6 +157,7 @@ pub fn check_lines(
             discount,
             tax_rate_ids: d.tax_rate_ids.clone(),
             charge_key: None,
+            basis: None,
         });
     }
     let invoice_discount = invoice_discount.map(|d| discount("discount", d, currency, &mut errors));

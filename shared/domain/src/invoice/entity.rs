@@ -9,7 +9,7 @@ use super::Status;
 use super::draft::Line;
 use super::terms::Terms;
 use super::totals::{Discount, TaxRate};
-use crate::identity::{OrgId, TenantId, UserId};
+use crate::identity::{OrgId, TenantId, TicketId, UserId};
 use crate::money::Currency;
 
 /// Who an invoice bills: one of the issuing tenant's client organizations, or (for invoices
@@ -71,6 +71,15 @@ pub struct Invoice {
     pub paid: Decimal,
     #[serde(default, with = "crate::clock::rfc3339_ms::option")]
     pub viewed_at: Option<OffsetDateTime>,
+    /// Tickets this invoice bills work on.
+    #[serde(default)]
+    pub tickets: Vec<TicketId>,
+    /// The reminders sent (days relative to the due date), each once.
+    #[serde(default)]
+    pub reminded: Vec<i16>,
+    /// Why it was voided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub void_reason: Option<String>,
     pub created_by: UserId,
     #[serde(with = "crate::clock::rfc3339_ms")]
     pub created_at: OffsetDateTime,

@@ -2,6 +2,8 @@
 
 pub mod draft;
 pub mod entity;
+pub mod ledger;
+pub mod settings;
 pub mod terms;
 pub mod totals;
 

@@ -1,0 +1,112 @@
+//! Sending (the draft takes the tenant's next number and its payment terms) and voiding.
+
+use kt_domain::invoice::Event;
+use kt_domain::invoice::entity::{Billed, Invoice};
+use kt_domain::invoice::terms::{self, Terms};
+use kt_domain::policy::Actor;
+use kt_domain::tenancy::Tenant;
+use kt_store::invoices;
+
+use super::{Sheet, Side, commit, commit_ops, figures, load, store_conflict};
+use crate::{AppError, AppState};
+
+/// Attempts at taking a number before giving up (each failed one means another send of the
+/// same tenant committed in between).
+const SEND_ATTEMPTS: usize = 200;
+
+/// The terms that apply to an invoice billing `billed` (see [`terms::resolve`]).
+pub async fn terms_for(app: &AppState, tenant: &Tenant, billed: &Billed) -> Result<Terms, AppError> {
+    let store = app.store.as_ref();
+    let (settings, _) = invoices::settings(store, &tenant.id).await?;
+    let own = invoices::party_terms(store, &tenant.id, &billed.scope()).await?;
+    Ok(match billed {
+        Billed::Org { .. } => terms::resolve(own.as_ref(), None, settings.terms.as_ref()),
+        Billed::Partner { .. } => terms::resolve(None, own.as_ref(), settings.terms.as_ref()),
+    })
+}
+
+/// Sends a draft: it takes the tenant's next number (gap-free: the number and the sequence
+/// move in the same transaction as the invoice), the terms that apply and its due date.
+pub async fn send(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    id: &str,
+    if_match: Option<u64>,
+) -> Result<Sheet, AppError> {
+    let (current, side) = load(app, actor, tenant, id).await?;
+    if side != Side::Issuer {
+        return Err(AppError::Forbidden);
+    }
+    if if_match.is_some_and(|v| v != current.version) {
+        return Err(AppError::PreconditionFailed);
+    }
+    let status = current.value.status.after(Event::Send).map_err(|e| AppError::Conflict(e.0.into()))?;
+    let terms = terms_for(app, tenant, &current.value.billed).await?;
+    let store = app.store.as_ref();
+    let (settings, _) = invoices::settings(store, &tenant.id).await?;
+    let today = app.clock.now().date();
+    for _ in 0..SEND_ATTEMPTS {
+        let seq = invoices::sequence(store, &tenant.id).await?;
+        let number = settings.number_format.render(today.year(), today.month().into(), seq.last + 1);
+        let mut sent: Invoice = current.value.clone();
+        sent.status = status;
+        sent.number = Some(number.clone());
+        sent.seq = Some(seq.last + 1);
+        sent.issued_on = Some(today);
+        sent.due_on = Some(terms.due_date(today));
+        sent.terms = Some(terms.clone());
+        if sent.terms_text.is_empty() {
+            sent.terms_text = settings.footer.clone();
+        }
+        let take = invoices::take_ops(&tenant.id, seq, &number, &sent.id);
+        let ops = commit_ops(app, tenant, Some(&current), &mut sent, take, Some(("invoice.sent", Some(actor))))?;
+        match store.transact(ops).await {
+            Ok(()) => {
+                app.outbox_wake.notify_one();
+                let version = current.version + 1;
+                return Ok(Sheet { figures: figures(&sent), invoice: sent, version, side });
+            }
+            // The sequence moved on (another send committed): read it again.
+            Err(e) if store_conflict(&e) == Some(1) => continue,
+            Err(e) if store_conflict(&e) == Some(2) => {
+                return Err(AppError::Conflict(format!(
+                    "the number {number} is taken already; change the number format so new numbers differ"
+                )));
+            }
+            Err(e) if e.is_conflict() => return Err(AppError::PreconditionFailed),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Unavailable("too many invoices sent at once; try again".into()))
+}
+
+/// Voids a sent invoice that nothing was paid on (its number stays taken, shown as void).
+pub async fn void(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    id: &str,
+    reason: &str,
+    if_match: Option<u64>,
+) -> Result<Sheet, AppError> {
+    let (current, side) = load(app, actor, tenant, id).await?;
+    if side != Side::Issuer {
+        return Err(AppError::Forbidden);
+    }
+    if if_match.is_some_and(|v| v != current.version) {
+        return Err(AppError::PreconditionFailed);
+    }
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(AppError::invalid("reason", "say why, in 1 to 500 characters"));
+    }
+    let mut inv = current.value.clone();
+    if inv.status == kt_domain::invoice::Status::Draft {
+        return Err(AppError::Conflict("a draft is discarded, not voided".into()));
+    }
+    inv.status = inv.status.after(Event::Void { paid: inv.paid }).map_err(|e| AppError::Conflict(e.0.into()))?;
+    inv.void_reason = Some(reason.to_owned());
+    let version = commit(app, tenant, Some(&current), inv.clone(), Vec::new(), Some(("invoice.voided", Some(actor)))).await?;
+    Ok(Sheet { figures: figures(&inv), invoice: inv, version, side })
+}
