@@ -106,8 +106,8 @@ async fn list_payments(
     Path(path): Path<(String, String)>,
     ApiQuery(_none): ApiQuery<kt_http::NoParams>,
 ) -> Result<Json<LedgerView>, ApiError> {
-    let entries = payments::ledger(&app, &auth.actor, &tenant, &path.1).await?;
-    Ok(Json(LedgerView { items: entries.iter().map(entry_view).collect() }))
+    let (currency, entries) = payments::ledger(&app, &auth.actor, &tenant, &path.1).await?;
+    Ok(Json(LedgerView { items: entries.iter().map(|e| entry_view(currency, e)).collect() }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -173,6 +173,6 @@ async fn record_payment(
     };
     let input = ManualPayment { amount: body.amount.into(), method, received_on, reference: body.reference.into() };
     let (sheet, entry) = payments::record(&app, &auth.actor, &tenant, &path.1, input).await?;
-    let view = PaymentRecordedView { entry: entry_view(&entry), invoice: full_view(&app, &sheet).await? };
+    let view = PaymentRecordedView { entry: entry_view(sheet.invoice.currency, &entry), invoice: full_view(&app, &sheet).await? };
     Ok(with_etag(sheet.version, (StatusCode::CREATED, Json(view))).into_response())
 }

@@ -367,7 +367,7 @@ async fn invoice_totals(
                 status: t.status.as_str().into(),
                 currency: t.currency.code().into(),
                 count: t.count,
-                amount: t.balance.to_string(),
+                amount: kt_domain::money::format_amount(t.currency, t.balance),
             })
             .collect(),
     }))

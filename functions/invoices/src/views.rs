@@ -7,6 +7,7 @@ use kt_domain::invoice::entity::{Billed, Invoice};
 use kt_domain::invoice::ledger::{Entry, EntryKind};
 use kt_domain::invoice::terms;
 use kt_domain::invoice::totals::{Discount, TaxAmount, TaxRate};
+use kt_domain::money::{Currency, format_amount};
 use kt_http::ApiError;
 use kt_store::{Key, accounts, tenants};
 use serde::Serialize;
@@ -58,12 +59,12 @@ pub struct TaxAmountView {
     pub amount: String,
 }
 
-fn tax_view(t: &TaxAmount) -> TaxAmountView {
+fn tax_view(c: Currency, t: &TaxAmount) -> TaxAmountView {
     TaxAmountView {
         rate_id: t.rate_id.clone(),
         name: t.name.clone(),
         percent: t.percent.normalize().to_string(),
-        amount: t.amount.to_string(),
+        amount: format_amount(c, t.amount),
     }
 }
 
@@ -169,6 +170,7 @@ fn day(d: Option<time::Date>) -> Option<String> {
 pub fn invoice_view(sheet: &Sheet, billed: BilledView, today: time::Date) -> InvoiceView {
     let inv = &sheet.invoice;
     let f = &sheet.figures;
+    let c = inv.currency;
     let lines = inv
         .lines
         .iter()
@@ -176,22 +178,22 @@ pub fn invoice_view(sheet: &Sheet, billed: BilledView, today: time::Date) -> Inv
         .map(|(l, t)| LineView {
             description: l.description.clone(),
             quantity: l.quantity.normalize().to_string(),
-            unit_price: l.unit_price.to_string(),
+            unit_price: format_amount(c, l.unit_price),
             discount: l.discount.as_ref().map(discount_view),
             tax_rate_ids: l.tax_rate_ids.clone(),
             charge_key: l.charge_key.clone(),
             basis: l.basis.clone(),
-            amount: t.amount.to_string(),
-            discount_amount: t.discount.to_string(),
-            taxes: t.taxes.iter().map(tax_view).collect(),
-            total: t.total.to_string(),
+            amount: format_amount(c, t.amount),
+            discount_amount: format_amount(c, t.discount),
+            taxes: t.taxes.iter().map(|x| tax_view(c, x)).collect(),
+            total: format_amount(c, t.total),
         })
         .collect();
     let early_discount = match (&inv.terms, inv.issued_on) {
         (Some(t), Some(sent)) => t.early_discount.zip(t.discount_deadline(sent)).map(|(d, deadline)| EarlyDiscountView {
             percent: d.percent.normalize().to_string(),
             deadline: deadline.to_string(),
-            amount: terms::early_discount(t, inv.currency, sent, sent, inv.total).to_string(),
+            amount: format_amount(c, terms::early_discount(t, c, sent, sent, inv.total)),
         }),
         _ => None,
     };
@@ -204,12 +206,12 @@ pub fn invoice_view(sheet: &Sheet, billed: BilledView, today: time::Date) -> Inv
         minor_units: inv.currency.minor_units(),
         lines,
         discount: inv.discount.as_ref().map(discount_view),
-        subtotal: f.subtotal.to_string(),
-        discount_total: f.discount.to_string(),
-        taxes: f.taxes.iter().map(tax_view).collect(),
-        total: inv.total.to_string(),
-        paid: inv.paid.to_string(),
-        balance: inv.currency.round(inv.balance()).to_string(),
+        subtotal: format_amount(c, f.subtotal),
+        discount_total: format_amount(c, f.discount),
+        taxes: f.taxes.iter().map(|x| tax_view(c, x)).collect(),
+        total: format_amount(inv.currency, inv.total),
+        paid: format_amount(inv.currency, inv.paid),
+        balance: format_amount(inv.currency, inv.balance()),
         tax_rates: inv.tax_rates.iter().map(rate_view).collect(),
         notes: inv.notes.clone(),
         terms_text: inv.terms_text.clone(),
@@ -255,9 +257,9 @@ pub fn summary_view(inv: &Invoice, billed: BilledView, today: time::Date) -> Inv
         status: inv.status.as_str().into(),
         billed,
         currency: inv.currency.code().into(),
-        total: inv.total.to_string(),
-        paid: inv.paid.to_string(),
-        balance: inv.currency.round(inv.balance()).to_string(),
+        total: format_amount(inv.currency, inv.total),
+        paid: format_amount(inv.currency, inv.paid),
+        balance: format_amount(inv.currency, inv.balance()),
         issued_on: day(inv.issued_on),
         due_on: day(inv.due_on),
         past_due: inv.past_due(today),
@@ -329,7 +331,7 @@ pub struct EntryView {
     pub at: String,
 }
 
-pub fn entry_view(e: &Entry) -> EntryView {
+pub fn entry_view(c: Currency, e: &Entry) -> EntryView {
     let (kind, method) = match &e.kind {
         EntryKind::Payment { method } => ("payment", Some(method.as_str().to_owned())),
         EntryKind::Refund { .. } => ("refund", None),
@@ -340,7 +342,7 @@ pub fn entry_view(e: &Entry) -> EntryView {
         id: e.id.clone(),
         kind: kind.into(),
         method,
-        amount: e.amount.to_string(),
+        amount: format_amount(c, e.amount),
         on: e.on.to_string(),
         reference: e.reference.clone(),
         recorded_by: e.recorded_by.as_ref().map(|u| u.to_string()),

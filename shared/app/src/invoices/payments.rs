@@ -133,7 +133,12 @@ async fn has_discount(app: &AppState, tenant: &Tenant, inv: &Invoice) -> Result<
 }
 
 /// The invoice's ledger, oldest first (whoever may see the invoice).
-pub async fn ledger(app: &AppState, actor: &Actor, tenant: &Tenant, id: &str) -> Result<Vec<Entry>, AppError> {
+pub async fn ledger(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    id: &str,
+) -> Result<(kt_domain::money::Currency, Vec<Entry>), AppError> {
     let (inv, _) = load(app, actor, tenant, id).await?;
-    Ok(invoices::entries(app.store.as_ref(), &tenant.id, &inv.value.id).await?)
+    Ok((inv.value.currency, invoices::entries(app.store.as_ref(), &tenant.id, &inv.value.id).await?))
 }
