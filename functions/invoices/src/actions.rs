@@ -173,6 +173,9 @@ async fn record_payment(
     };
     let input = ManualPayment { amount: body.amount.into(), method, received_on, reference: body.reference.into() };
     let (sheet, entry) = payments::record(&app, &auth.actor, &tenant, &path.1, input).await?;
-    let view = PaymentRecordedView { entry: entry_view(sheet.invoice.currency, &entry), invoice: full_view(&app, &sheet).await? };
+    let view = PaymentRecordedView {
+        entry: entry_view(sheet.invoice.currency, &entry),
+        invoice: full_view(&app, &sheet).await?,
+    };
     Ok(with_etag(sheet.version, (StatusCode::CREATED, Json(view))).into_response())
 }

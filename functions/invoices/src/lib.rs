@@ -276,7 +276,8 @@ fn parse_filter(p: &InvoiceFilterParams) -> Result<Filter, AppError> {
         Some(s) => match Status::ALL.into_iter().find(|x| x.as_str() == s.trim()) {
             Some(s) => Some(s),
             None => {
-                errors.push(kt_app::FieldError::new("status", "use draft, sent, viewed, partial, paid, overdue or void"));
+                errors
+                    .push(kt_app::FieldError::new("status", "use draft, sent, viewed, partial, paid, overdue or void"));
                 None
             }
         },

@@ -25,7 +25,7 @@ use super::with_etag;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(get_settings, update_settings))
+        .routes(routes!(get_billing_settings, update_billing_settings))
         .routes(routes!(list_party_terms))
         .routes(routes!(put_party_terms, delete_party_terms))
 }
@@ -53,7 +53,12 @@ pub struct BillingSettingsView {
     pub version: u64,
 }
 
-async fn view(app: &AppState, tenant: &TenantId, s: &BillingSettings, version: u64) -> Result<BillingSettingsView, ApiError> {
+async fn view(
+    app: &AppState,
+    tenant: &TenantId,
+    s: &BillingSettings,
+    version: u64,
+) -> Result<BillingSettingsView, ApiError> {
     let seq = kt_store::invoices::sequence(app.store.as_ref(), tenant).await.map_err(AppError::from)?;
     let today = app.clock.now().date();
     Ok(BillingSettingsView {
@@ -78,7 +83,7 @@ async fn view(app: &AppState, tenant: &TenantId, s: &BillingSettings, version: u
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_settings(
+async fn get_billing_settings(
     State(app): State<AppState>,
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
@@ -133,7 +138,7 @@ pub struct BillingSettingsUpdate {
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 412, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn update_settings(
+async fn update_billing_settings(
     State(app): State<AppState>,
     auth: Auth,
     TenantInPath(tenant): TenantInPath,

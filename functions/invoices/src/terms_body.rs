@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TermsBody {
-    #[schema(value_type = String, example = "Net 30")]
+    #[schema(example = "Net 30")]
     pub name: Name,
     /// Days after sending the invoice is due; 0: due on receipt.
     #[schema(example = 30, minimum = 0, maximum = 365)]
@@ -28,7 +28,7 @@ pub struct TermsBody {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EarlyDiscountBody {
-    #[schema(value_type = String, example = "2")]
+    #[schema(example = "2")]
     pub percent: Amount,
     #[schema(example = 10)]
     pub days: u16,
@@ -40,7 +40,7 @@ pub struct LateFeeBody {
     /// `percent` (of the overdue balance) or `fixed` (in the invoice's currency).
     #[schema(example = "percent")]
     pub kind: kt_http::input::Short,
-    #[schema(value_type = String, example = "1.5")]
+    #[schema(example = "1.5")]
     pub value: Amount,
     /// Days after the due date before the first fee.
     #[schema(example = 7)]
@@ -53,7 +53,7 @@ pub struct LateFeeBody {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InterestBody {
-    #[schema(value_type = String, example = "10.5")]
+    #[schema(example = "10.5")]
     pub annual_percent: Amount,
 }
 
@@ -92,9 +92,9 @@ impl TermsBody {
             };
             LateFee { amount, grace_days: f.grace_days, repeat_days: f.repeat_days }
         });
-        let interest = self
-            .interest
-            .map(|i| Interest { annual_percent: decimal(&at("interest.annual_percent"), &i.annual_percent, &mut errors) });
+        let interest = self.interest.map(|i| Interest {
+            annual_percent: decimal(&at("interest.annual_percent"), &i.annual_percent, &mut errors),
+        });
         if self.due_days > 365 {
             errors.push(Invalid::new(at("due_days"), "use 0 to 365 days"));
         }

@@ -190,11 +190,13 @@ pub fn invoice_view(sheet: &Sheet, billed: BilledView, today: time::Date) -> Inv
         })
         .collect();
     let early_discount = match (&inv.terms, inv.issued_on) {
-        (Some(t), Some(sent)) => t.early_discount.zip(t.discount_deadline(sent)).map(|(d, deadline)| EarlyDiscountView {
-            percent: d.percent.normalize().to_string(),
-            deadline: deadline.to_string(),
-            amount: format_amount(c, terms::early_discount(t, c, sent, sent, inv.total)),
-        }),
+        (Some(t), Some(sent)) => {
+            t.early_discount.zip(t.discount_deadline(sent)).map(|(d, deadline)| EarlyDiscountView {
+                percent: d.percent.normalize().to_string(),
+                deadline: deadline.to_string(),
+                amount: format_amount(c, terms::early_discount(t, c, sent, sent, inv.total)),
+            })
+        }
         _ => None,
     };
     InvoiceView {
@@ -284,11 +286,8 @@ pub async fn billed_views(
     }
     let store = app.store.as_ref();
     let mut names: HashMap<String, String> = HashMap::new();
-    let keys: Vec<Key> = orgs
-        .iter()
-        .map(|o| accounts::org_key(tenant, o))
-        .chain(partners.iter().map(tenants::key))
-        .collect();
+    let keys: Vec<Key> =
+        orgs.iter().map(|o| accounts::org_key(tenant, o)).chain(partners.iter().map(tenants::key)).collect();
     for chunk in keys.chunks(kt_store::limits::MAX_BATCH_GET) {
         for item in store.get_many(chunk).await.map_err(kt_app::AppError::from)?.into_iter().flatten() {
             if let (Some(id), Some(name)) = (item.attrs.get("id"), item.attrs.get("name")) {
@@ -302,11 +301,9 @@ pub async fn billed_views(
             Billed::Org { org } => {
                 BilledView { kind: "org".into(), id: org.to_string(), name: names.get(org.as_str()).cloned() }
             }
-            Billed::Partner { tenant } => BilledView {
-                kind: "partner".into(),
-                id: tenant.to_string(),
-                name: names.get(tenant.as_str()).cloned(),
-            },
+            Billed::Partner { tenant } => {
+                BilledView { kind: "partner".into(), id: tenant.to_string(), name: names.get(tenant.as_str()).cloned() }
+            }
         })
         .collect())
 }

@@ -202,7 +202,9 @@ async fn bad_input_names_every_field_and_writes_nothing() {
             "discount.value"
         ]
     );
-    let unknown = w.post(&invoices(&w.acme_id), &p.pat, json!({"billed": {"org_id": w.globex_id}, "lines": [], "colour": "red"})).await;
+    let unknown = w
+        .post(&invoices(&w.acme_id), &p.pat, json!({"billed": {"org_id": w.globex_id}, "lines": [], "colour": "red"}))
+        .await;
     assert!(unknown.status.is_client_error(), "unknown fields are refused");
     assert!(unknown.body.to_string().contains("colour"), "{}", unknown.body);
     let currency = w.post(&invoices(&w.acme_id), &p.pat, json!({"billed": {"org_id": w.globex_id}, "currency": "XYZ", "lines": [{"description": "a", "quantity": "1", "unit_price": "1"}]})).await;
@@ -218,7 +220,13 @@ async fn bad_input_names_every_field_and_writes_nothing() {
     assert!(ids(&w.get(&invoices(&w.acme_id), &p.pat).await).is_empty(), "nothing was written");
     let totals = w.get(&format!("{}/totals", invoices(&w.acme_id)), &p.pat).await;
     assert_eq!(totals.body["totals"], json!([]));
-    let settings_bad = w.patch(&settings(&w.acme_id), &p.pat, json!({"number_format": "INV", "reminders": [500], "tax_rates": [{"name": "", "percent": "200"}]})).await;
+    let settings_bad = w
+        .patch(
+            &settings(&w.acme_id),
+            &p.pat,
+            json!({"number_format": "INV", "reminders": [500], "tax_rates": [{"name": "", "percent": "200"}]}),
+        )
+        .await;
     assert_eq!(settings_bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(settings_bad.fields(), ["number_format", "tax_rates[0].name", "tax_rates[0].percent", "reminders[0]"]);
 }
@@ -279,7 +287,8 @@ async fn terms_apply_from_the_organization_then_the_tenant_then_the_platform() {
     assert_eq!(paid.status, StatusCode::CREATED, "{}", paid.body);
     assert_eq!(paid.body["invoice"]["status"], "paid");
     let ledger = w.get(&format!("{g_path}/payments"), &p.dana).await;
-    let kinds: Vec<&str> = ledger.body["items"].as_array().expect("l").iter().filter_map(|e| e["kind"].as_str()).collect();
+    let kinds: Vec<&str> =
+        ledger.body["items"].as_array().expect("l").iter().filter_map(|e| e["kind"].as_str()).collect();
     assert_eq!(kinds, ["payment", "early_discount"]);
     assert_eq!(ledger.body["items"][1]["amount"], "5.24");
 
@@ -304,7 +313,10 @@ async fn kre8ivtech_bills_partners_and_staff_draft_but_list_nothing() {
     assert_eq!(w.get(&format!("{}/totals", invoices(&w.house_id)), &p.staff).await.status, StatusCode::FORBIDDEN);
     // Nor do they issue a partner's invoices.
     let vat = vat(&w, &p).await;
-    assert_eq!(w.post(&invoices(&w.acme_id), &p.staff, two_lines(&w.globex_id, &vat)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.post(&invoices(&w.acme_id), &p.staff, two_lines(&w.globex_id, &vat)).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // The super admin bills the partner; the partner reads it on Kre8ivTech's tenant.
     let a = draft(&w, &p.avery, &w.house_id, json!({"billed": {"partner_id": w.acme_id}, "lines": line})).await;
@@ -355,7 +367,11 @@ async fn other_tenants_see_nothing_on_any_route() {
         ("GET", settings(t), None),
         ("PATCH", settings(t), Some(json!({"footer": "x"}))),
         ("GET", format!("/api/v1/tenants/{t}/billing/terms"), None),
-        ("PUT", format!("/api/v1/tenants/{t}/billing/terms/orgs/{}", w.globex_id), Some(json!({"name": "Net 5", "due_days": 5}))),
+        (
+            "PUT",
+            format!("/api/v1/tenants/{t}/billing/terms/orgs/{}", w.globex_id),
+            Some(json!({"name": "Net 5", "due_days": 5})),
+        ),
         ("DELETE", format!("/api/v1/tenants/{t}/billing/terms/orgs/{}", w.globex_id), None),
     ];
     // Drew is a client of Kre8ivTech; he signed in on Kre8ivTech's host.

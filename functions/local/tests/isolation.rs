@@ -327,6 +327,24 @@ async fn no_route_serves_another_tenant_or_organization() {
     )
     .await;
     assert_eq!(link_status, StatusCode::CREATED, "the victim partner links the two");
+    // The victim partner's invoice to the victim's organization, sent (so its client sees it).
+    let victim_org = me["organizations"][0]["id"].as_str().unwrap_or_default().to_owned();
+    let invoices_path = format!("/api/v1/tenants/{}/invoices", acme.id);
+    let (drafted, invoice) = call(
+        &router,
+        "post",
+        &invoices_path,
+        "acme.localhost",
+        Some(&pat),
+        Some(json!({"billed": {"org_id": victim_org}, "lines": [{"description": "Private work", "quantity": "1", "unit_price": "100"}]})),
+    )
+    .await;
+    assert_eq!(drafted, StatusCode::CREATED, "the victim partner drafts an invoice: {invoice}");
+    let victim_invoice = invoice["id"].as_str().expect("invoice id").to_owned();
+    let (sent, _) =
+        call(&router, "post", &format!("{invoices_path}/{victim_invoice}/send"), "acme.localhost", Some(&pat), None)
+            .await;
+    assert_eq!(sent, StatusCode::OK, "the victim partner sends it");
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
@@ -341,6 +359,9 @@ async fn no_route_serves_another_tenant_or_organization() {
             "attachment_id" => victim_attachment.clone(),
             "canned_id" => victim_canned.clone(),
             "linked_id" => linked.clone(),
+            "invoice_id" => victim_invoice.clone(),
+            "party_kind" => "orgs".to_owned(),
+            "party_id" => victim_org.clone(),
             // Rules are the house's, not a tenant's: any id shows whether the route lets
             // anyone but Kre8ivTech staff in.
             "rule_id" => "01JD00000000000000000000RR".to_owned(),
@@ -366,6 +387,7 @@ async fn no_route_serves_another_tenant_or_organization() {
 
     let victim_ids = [
         victim_ticket.clone(),
+        victim_invoice.clone(),
         me["user"]["id"].as_str().unwrap_or_default().to_owned(),
         me["organizations"][0]["id"].as_str().unwrap_or_default().to_owned(),
     ];

@@ -86,6 +86,7 @@ fn every_route_reaches_its_function_on_aws() {
         ("IdentityFunction", kt_fn_identity::router().split_for_parts().1),
         ("TicketsFunction", kt_fn_tickets::router().split_for_parts().1),
         ("NotificationsFunction", kt_fn_notifications::router().split_for_parts().1),
+        ("InvoicesFunction", kt_fn_invoices::router().split_for_parts().1),
     ];
     let mut all_wrong = Vec::new();
     for (function, api) in &routers {

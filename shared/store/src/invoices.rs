@@ -153,10 +153,7 @@ pub async fn party_terms(store: &dyn Store, tenant: &TenantId, scope: &str) -> R
 pub async fn all_party_terms(store: &dyn Store, tenant: &TenantId) -> Result<Vec<(String, Terms)>, StoreError> {
     let q = Query::table(format!("T#{tenant}#BILLING")).sk(SkCond::BeginsWith("TERMS#".into()));
     let page = store.query(q).await?;
-    page.items
-        .iter()
-        .map(|i| Ok((i.key.sk.trim_start_matches("TERMS#").to_owned(), i.to_entity()?)))
-        .collect()
+    page.items.iter().map(|i| Ok((i.key.sk.trim_start_matches("TERMS#").to_owned(), i.to_entity()?))).collect()
 }
 
 pub fn stat_key(tenant: &TenantId, status: Status, currency: Currency, what: &str) -> Key {

@@ -806,6 +806,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/billing/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's billing settings (its issuers; staff read them to draft). */
+        get: operations["get_billing_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes the billing settings (super admins; partners for their own tenant, but for the
+         *     payment terms, which super admins configure).
+         */
+        patch: operations["update_billing_settings"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/billing/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every billed party's own payment terms in the tenant (its issuers). */
+        get: operations["list_party_terms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/billing/terms/{party_kind}/{party_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets one billed party's own payment terms (super admins): `orgs/{org_id}` or
+         *     `partners/{partner_id}`. They apply before the tenant's default.
+         */
+        put: operations["put_party_terms"];
+        post?: never;
+        /** Removes one billed party's own terms (super admins): the tenant's default applies again. */
+        delete: operations["delete_party_terms"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/branding": {
         parameters: {
             query?: never;
@@ -905,6 +964,136 @@ export interface paths {
         put?: never;
         /** Approves a requested domain (super admin): the host starts serving the tenant. */
         post: operations["approve_domain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The invoices the caller may list here, newest first: the issuer's every invoice (super
+         *     admins, partners in their own tenant), a client's organizations' and a partner's own bills
+         *     from Kre8ivTech (never drafts). Staff and partner staff list none (403).
+         */
+        get: operations["list_invoices"];
+        put?: never;
+        /**
+         * Starts a draft invoice (super admins, staff for Kre8ivTech, partners for their own
+         *     clients). Its figures are computed by the rules of the domain; it has no number until sent.
+         *     A retry with the same `Idempotency-Key` and body gets the draft the first attempt made.
+         */
+        post: operations["create_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/invoices/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many invoices stand in each status, and what they hold, per currency (the tenant's
+         *     issuers who see its lists: super admins and partners). One read of one partition.
+         */
+        get: operations["invoice_totals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/invoices/{invoice_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One invoice with its lines, figures and terms. The billed party's first look marks it
+         *     viewed.
+         */
+        get: operations["get_invoice"];
+        put?: never;
+        post?: never;
+        /** Throws a draft away (its issuer); sent invoices are voided instead (409). */
+        delete: operations["delete_invoice"];
+        options?: never;
+        head?: never;
+        /**
+         * Edits a draft (its issuer). A sent invoice changes only through payments, credit notes or
+         *     void (409).
+         */
+        patch: operations["update_invoice"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The invoice's payments, refunds and credits, oldest first (whoever may see the invoice). */
+        get: operations["list_payments"];
+        put?: never;
+        /**
+         * Records a payment received outside the portal (the invoice's issuer). The invoice moves to
+         *     Partial or Paid with it; paid within the early-payment window, the discount is honoured.
+         */
+        post: operations["record_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a draft: it takes the tenant's next number (gap-free, however many are sent at
+         *     once), the payment terms that apply to the billed party and its due date; the billed
+         *     party is told.
+         */
+        post: operations["send_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Voids a sent invoice nothing was paid on (its number stays taken, shown as void). */
+        post: operations["void_invoice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1501,6 +1690,8 @@ export interface components {
             open_assigned: number;
             user_id: string;
         };
+        /** @example 120.00 */
+        Amount: string;
         ApiKeyView: {
             /** Format: date-time */
             created_at: string;
@@ -1552,6 +1743,55 @@ export interface components {
             /** @description The name of the user, organization or tenant `target` names, when it names one. */
             target_name?: string | null;
             user_agent?: string | null;
+        };
+        BilledBody: {
+            org_id?: null | components["schemas"]["Id"];
+            partner_id?: null | components["schemas"]["Id"];
+        };
+        BilledView: {
+            id: string;
+            /**
+             * @description `org` (a client organization of the issuing tenant) or `partner` (a partner tenant,
+             *     billed by Kre8ivTech).
+             * @example org
+             */
+            kind: string;
+            /** @description Absent when the party no longer exists. */
+            name?: string | null;
+        };
+        BillingSettingsUpdate: {
+            currency?: null | components["schemas"]["Short"];
+            footer?: null | components["schemas"]["LongText"];
+            number_format?: null | components["schemas"]["Short"];
+            reminders?: number[] | null;
+            /** @description The whole list: rates left out are removed (sent invoices keep theirs). */
+            tax_rates?: components["schemas"]["TaxRateBody"][] | null;
+            terms?: null | components["schemas"]["TermsBody"];
+        };
+        BillingSettingsView: {
+            /** @example EUR */
+            currency: string;
+            footer: string;
+            /**
+             * @description What the next invoice sent today would be numbered.
+             * @example INV-2026-0043
+             */
+            next_number: string;
+            /**
+             * @description With `{YYYY}`, `{YY}`, `{MM}` and one `{SEQ}` or `{SEQ:n}`.
+             * @example INV-{YYYY}-{SEQ:4}
+             */
+            number_format: string;
+            /** @description The terms that apply when neither the tenant nor the billed party set any. */
+            platform_terms: components["schemas"]["TermsBody"];
+            /** @description The presets people pick from. */
+            presets: components["schemas"]["TermsBody"][];
+            /** @description Days relative to the due date a reminder goes out (`-3`: three days before). */
+            reminders: number[];
+            tax_rates: components["schemas"]["TaxRateView"][];
+            terms?: null | components["schemas"]["TermsBody"];
+            /** Format: int64 */
+            version: number;
         };
         /** @example Since this morning the form on /contact shows an error. */
         Body: string;
@@ -1751,6 +1991,20 @@ export interface components {
             reason: string;
             tenant_id?: string | null;
         };
+        DiscountBody: {
+            /** @description `percent` (0 to 100) or `fixed` (in the invoice's currency). */
+            kind: components["schemas"]["Short"];
+            value: components["schemas"]["Amount"];
+        };
+        DiscountView: {
+            /**
+             * @description `percent` or `fixed`.
+             * @example percent
+             */
+            kind: string;
+            /** @example 10 */
+            value: string;
+        };
         DomainRequest: {
             /** @description e.g. `portal.your-agency.com` */
             host: components["schemas"]["Url"];
@@ -1765,10 +2019,47 @@ export interface components {
             /** @description Valid for five minutes; the browser saves the file under its name. */
             url: string;
         };
+        EarlyDiscountBody: {
+            /**
+             * Format: int32
+             * @example 10
+             */
+            days: number;
+            percent: components["schemas"]["Amount"];
+        };
+        EarlyDiscountView: {
+            /** @description What it saves on the total. */
+            amount: string;
+            /** @description The last day (`YYYY-MM-DD`) a payment earns it. */
+            deadline: string;
+            /** @example 2 */
+            percent: string;
+        };
         /** @example dana@globex.test */
         Email: string;
         EmailRequest: {
             email: components["schemas"]["Email"];
+        };
+        EntryView: {
+            /**
+             * @description Positive: settles the invoice; refunds are negative.
+             * @example 250.00
+             */
+            amount: string;
+            at: string;
+            id: string;
+            /**
+             * @description `payment`, `refund`, `credit` or `early_discount`.
+             * @example payment
+             */
+            kind: string;
+            /** @enum {string|null} */
+            method?: "card" | "ach" | "bank_transfer" | "cheque" | "paypal" | "cash" | "other" | null;
+            /** @description The day the money arrived or left (`YYYY-MM-DD`). */
+            on: string;
+            /** @description Who recorded it; absent when the payment provider did. */
+            recorded_by?: string | null;
+            reference: string;
         };
         EscalationBody: {
             /** @enum {string} */
@@ -1816,11 +2107,144 @@ export interface components {
         };
         /** @example 01JD00000000000000000000G0 */
         Id: string;
+        InterestBody: {
+            annual_percent: components["schemas"]["Amount"];
+        };
+        /** @enum {string} */
+        InvoiceStatus: "draft" | "sent" | "viewed" | "partial" | "paid" | "overdue" | "void";
+        InvoiceSummaryView: {
+            balance: string;
+            billed: components["schemas"]["BilledView"];
+            created_at: string;
+            currency: string;
+            due_on?: string | null;
+            id: string;
+            issued_on?: string | null;
+            number?: string | null;
+            paid: string;
+            past_due: boolean;
+            /** @enum {string} */
+            status: "draft" | "sent" | "viewed" | "partial" | "paid" | "overdue" | "void";
+            total: string;
+        };
+        InvoiceTotalsView: {
+            totals: components["schemas"]["StatusTotalView"][];
+        };
+        InvoiceUpdate: {
+            billed?: null | components["schemas"]["BilledBody"];
+            currency?: null | components["schemas"]["Short"];
+            discount?: null | components["schemas"]["DiscountBody"];
+            lines?: components["schemas"]["LineBody"][] | null;
+            notes?: null | components["schemas"]["LongText"];
+            terms_text?: null | components["schemas"]["LongText"];
+            ticket_ids?: components["schemas"]["Id"][] | null;
+        };
+        InvoiceView: {
+            balance: string;
+            billed: components["schemas"]["BilledView"];
+            created_at: string;
+            /**
+             * @description ISO 4217.
+             * @example EUR
+             */
+            currency: string;
+            discount?: null | components["schemas"]["DiscountView"];
+            /** @description Every discount, the lines' and the invoice's. */
+            discount_total: string;
+            due_on?: string | null;
+            early_discount?: null | components["schemas"]["EarlyDiscountView"];
+            id: string;
+            issued_on?: string | null;
+            lines: components["schemas"]["LineView"][];
+            /**
+             * Format: int32
+             * @description Digits after the decimal point in this currency.
+             */
+            minor_units: number;
+            notes: string;
+            /** @description Taken when sent (`INV-2026-0042`); drafts have none. */
+            number?: string | null;
+            /** @description Payments less refunds, plus credits applied. */
+            paid: string;
+            past_due: boolean;
+            /**
+             * @description Whether the caller issues it (may edit, send, record payments, void) or is billed by it.
+             * @example issuer
+             */
+            side: string;
+            /** @enum {string} */
+            status: "draft" | "sent" | "viewed" | "partial" | "paid" | "overdue" | "void";
+            subtotal: string;
+            /** @description The tax rates its lines name, as they were when it was last edited. */
+            tax_rates: components["schemas"]["TaxRateView"][];
+            taxes: components["schemas"]["TaxAmountView"][];
+            terms?: null | components["schemas"]["TermsBody"];
+            terms_text: string;
+            ticket_ids: string[];
+            total: string;
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            viewed_at?: string | null;
+            void_reason?: string | null;
+        };
         KindSetting: {
             email: boolean;
             in_app: boolean;
             /** @enum {string} */
             kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front";
+        };
+        LateFeeBody: {
+            /**
+             * Format: int32
+             * @description Days after the due date before the first fee.
+             * @example 7
+             */
+            grace_days: number;
+            /** @description `percent` (of the overdue balance) or `fixed` (in the invoice's currency). */
+            kind: components["schemas"]["Short"];
+            /**
+             * Format: int32
+             * @description Charged again every this many days while overdue; absent: once.
+             * @example 30
+             */
+            repeat_days?: number | null;
+            value: components["schemas"]["Amount"];
+        };
+        LedgerView: {
+            /** @description Oldest first. */
+            items: components["schemas"]["EntryView"][];
+        };
+        LineBody: {
+            description: components["schemas"]["LineText"];
+            discount?: null | components["schemas"]["DiscountBody"];
+            /** @description Above 0, at most 4 decimals. */
+            quantity: components["schemas"]["Amount"];
+            /** @description Up to 3 of the tenant's tax rates. */
+            tax_rate_ids?: components["schemas"]["Id"][];
+            /** @description In the invoice's currency, at most its minor units. */
+            unit_price: components["schemas"]["Amount"];
+        };
+        /** @example Website maintenance, November */
+        LineText: string;
+        LineView: {
+            /** @description quantity × unit price. */
+            amount: string;
+            /** @description How such a charge was computed. */
+            basis?: string | null;
+            /** @description Set on late-fee and interest lines the portal added (`fee:1`, `interest:2026-03-07`). */
+            charge_key?: string | null;
+            description: string;
+            discount?: null | components["schemas"]["DiscountView"];
+            /** @description The line's discount plus its share of the invoice's. */
+            discount_amount: string;
+            /** @example 2.5 */
+            quantity: string;
+            tax_rate_ids: string[];
+            taxes: components["schemas"]["TaxAmountView"][];
+            total: string;
+            /** @example 80.00 */
+            unit_price: string;
         };
         LinkRequest: {
             /** @description The related ticket of the same tenant: its id or its number (`ACME-1002`). */
@@ -1853,6 +2277,7 @@ export interface components {
             /** @description Confirm with this once the upload is done. */
             upload_id: string;
         };
+        LongText: string;
         MarkAllView: {
             /** @description How many were unread and are now read. */
             changed: number;
@@ -1937,6 +2362,16 @@ export interface components {
              * @example 48213
              */
             size: number;
+        };
+        NewInvoiceRequest: {
+            billed: components["schemas"]["BilledBody"];
+            currency?: null | components["schemas"]["Short"];
+            discount?: null | components["schemas"]["DiscountBody"];
+            lines: components["schemas"]["LineBody"][];
+            notes?: null | components["schemas"]["LongText"];
+            terms_text?: null | components["schemas"]["LongText"];
+            /** @description Tickets of the billed organization this invoice bills work on. */
+            ticket_ids?: components["schemas"]["Id"][] | null;
         };
         NewMessageRequest: {
             /** @description Markdown. */
@@ -2041,6 +2476,25 @@ export interface components {
                 /** @description The name of the user, organization or tenant `target` names, when it names one. */
                 target_name?: string | null;
                 user_agent?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Paginated_InvoiceSummaryView: {
+            items: {
+                balance: string;
+                billed: components["schemas"]["BilledView"];
+                created_at: string;
+                currency: string;
+                due_on?: string | null;
+                id: string;
+                issued_on?: string | null;
+                number?: string | null;
+                paid: string;
+                past_due: boolean;
+                /** @enum {string} */
+                status: "draft" | "sent" | "viewed" | "partial" | "paid" | "overdue" | "void";
+                total: string;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -2169,10 +2623,35 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
+        PartyTermsListView: {
+            items: components["schemas"]["PartyTermsView"][];
+        };
+        PartyTermsView: {
+            id: string;
+            /**
+             * @description `org` or `partner`.
+             * @example org
+             */
+            kind: string;
+            terms: components["schemas"]["TermsBody"];
+        };
         Password: string;
         PasswordRequest: {
             /** @description The current password, to confirm a sensitive change. */
             password: components["schemas"]["Password"];
+        };
+        PaymentRecordedView: {
+            entry: components["schemas"]["EntryView"];
+            invoice: components["schemas"]["InvoiceView"];
+        };
+        PaymentRequest: {
+            /** @description In the invoice's currency, above 0 and at most the balance. */
+            amount: components["schemas"]["Amount"];
+            /** @enum {string} */
+            method: "card" | "ach" | "bank_transfer" | "cheque" | "paypal" | "cash" | "other";
+            received_on?: null | components["schemas"]["Short"];
+            /** @description The payer's reference or a cheque number. */
+            reference?: components["schemas"]["Short"];
         };
         /** @description A person beside what they did. */
         PersonView: {
@@ -2459,6 +2938,15 @@ export interface components {
             attachment: components["schemas"]["AttachmentView"];
             upload: components["schemas"]["AttachmentUploadView"];
         };
+        StatusTotalView: {
+            /** @description The balance of open invoices; the total of drafts, paid and void ones. */
+            amount: string;
+            /** Format: int64 */
+            count: number;
+            currency: string;
+            /** @enum {string} */
+            status: "draft" | "sent" | "viewed" | "partial" | "paid" | "overdue" | "void";
+        };
         StorageView: {
             /** Format: int64 */
             limit_bytes: number;
@@ -2487,6 +2975,31 @@ export interface components {
              */
             resolution_minutes: number;
         };
+        TaxAmountView: {
+            /** @example 38.00 */
+            amount: string;
+            name: string;
+            /** @example 19 */
+            percent: string;
+            rate_id: string;
+        };
+        TaxRateBody: {
+            /** @description Applies on top of the line's other taxes. */
+            compound?: boolean;
+            id?: null | components["schemas"]["Id"];
+            /** @description Prices already contain it. */
+            inclusive?: boolean;
+            name: components["schemas"]["Name"];
+            percent: components["schemas"]["Amount"];
+        };
+        TaxRateView: {
+            compound: boolean;
+            id: string;
+            inclusive: boolean;
+            name: string;
+            /** @example 19 */
+            percent: string;
+        };
         TenantSettingsRequest: {
             /** @description Whether clients may hold read-only API keys. */
             client_api_enabled?: boolean | null;
@@ -2509,6 +3022,19 @@ export interface components {
             /** @description `active` or `suspended`. */
             status: string;
             ticket_prefix: string;
+        };
+        /** @description When payment is due and what paying early or late means. */
+        TermsBody: {
+            /**
+             * Format: int32
+             * @description Days after sending the invoice is due; 0: due on receipt.
+             * @example 30
+             */
+            due_days: number;
+            early_discount?: null | components["schemas"]["EarlyDiscountBody"];
+            interest?: null | components["schemas"]["InterestBody"];
+            late_fee?: null | components["schemas"]["LateFeeBody"];
+            name: components["schemas"]["Name"];
         };
         TicketCountsView: {
             /** @description Tickets by priority. */
@@ -2671,6 +3197,10 @@ export interface components {
             code: components["schemas"]["Code"];
             /** @enum {string} */
             method: "totp" | "sms" | "recovery_code";
+        };
+        VoidRequest: {
+            /** @description Why (kept with the invoice). */
+            reason: components["schemas"]["LongText"];
         };
     };
     responses: never;
@@ -6590,6 +7120,402 @@ export interface operations {
             };
         };
     };
+    get_billing_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSettingsView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_billing_settings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag read; 412 if it changed since */
+                "If-Match"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillingSettingsUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSettingsView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_party_terms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyTermsListView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_party_terms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                /** @description `orgs` or `partners` */
+                party_kind: string;
+                party_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TermsBody"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_party_terms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                /** @description `orgs` or `partners` */
+                party_kind: string;
+                party_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     update_branding: {
         parameters: {
             query?: never;
@@ -7378,6 +8304,892 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_invoices: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["InvoiceStatus"];
+                /** @description Only invoices billing this organization (clients of several organizations name one). */
+                org_id?: components["schemas"]["Id"];
+                /** @description Only invoices billing this partner. */
+                partner_id?: components["schemas"]["Id"];
+                /** @description Items per page, 1 to 100 (default 25). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_InvoiceSummaryView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_invoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewInvoiceRequest"];
+            };
+        };
+        responses: {
+            /** @description Drafted (with `Idempotent-Replayed: true`: by an earlier request with the same key) */
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceView"];
+                };
+            };
+            /** @description Unreadable body, or a malformed `Idempotency-Key` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still being processed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is invalid (each named with its path, e.g. `lines[2].quantity`), or the key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invoice_totals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceTotalsView"];
+                };
+            };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_invoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceView"];
+                };
+            };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_invoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag read; 412 if it changed since */
+                "If-Match"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Discarded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a draft */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_invoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag read; 412 if it changed since */
+                "If-Match"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a draft */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_payments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentRecordedView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A draft, paid or void invoice */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The invoice changed meanwhile; read it again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    send_invoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag read; 412 if it changed since */
+                "If-Match"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sent already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    void_invoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag read; 412 if it changed since */
+                "If-Match"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A draft, paid, or with money received */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

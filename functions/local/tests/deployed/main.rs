@@ -60,6 +60,7 @@ const UNEXERCISED: &[(&str, &str, &str)] = &[
     ("sweeps", "dynamodb:UpdateItem", "breach counters; no ticket is due"),
     ("sweeps", "dynamodb:GetItem", "reads of due tickets; none are due"),
     ("sweeps", "s3:DeleteObject", "bytes of abandoned uploads; none are pending"),
+    ("invoices", "dynamodb:DeleteItem", "discarding drafts and removing a party's terms; no sample event does"),
     ("mail-worker", "dynamodb:GetItem", "reading the claim of a duplicate delivery; the sample has none"),
     ("mail-worker", "dynamodb:DeleteItem", "claims removed after a failed send"),
 ];
@@ -268,6 +269,7 @@ async fn every_function_starts_with_the_template_environment_and_answers_every_s
     let seeding = seeding.token_secret().await.expect("jwt").data_key().await.expect("data key").build();
     let logins = kt_app::seed::demo(&seeding).await.expect("seed");
     let acme = kt_app::identity::tenancy::resolve_host(&seeding, &format!("acme.{domain}")).await.expect("acme");
+    let house_id = kt_app::identity::tenancy::resolve_host(&seeding, &domain).await.expect("house").id.to_string();
     // The operations samples act as the super admin; a message already dead in the events DLQ
     // is what they list and replay.
     let admin_token = super_admin_token(&seeding, &logins, &domain).await;
@@ -305,6 +307,7 @@ async fn every_function_starts_with_the_template_environment_and_answers_every_s
         ("__PORTAL_DOMAIN__".into(), domain.clone()),
         ("__ADMIN_TOKEN__".into(), admin_token),
         ("__DEAD_MESSAGE_ID__".into(), dead_id),
+        ("__HOUSE_ID__".into(), house_id),
     ];
     let mut replayed = BTreeSet::new();
     let mut cold_starts = Vec::new();
@@ -466,6 +469,23 @@ async fn check(
                 }
             }
             assert!(back, "back in its queue");
+        }
+        "invoices/create.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!(status, 201, "{path}: {body}");
+            assert_eq!((body["status"].as_str(), body["total"].as_str()), (Some("draft"), Some("309.99")), "{body}");
+            fill.push(("__INVOICE_ID__".into(), body["id"].as_str().expect("id").to_owned()));
+        }
+        "invoices/send.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!(status, 200, "{path}: {body}");
+            assert!(body["number"].as_str().is_some_and(|n| n.starts_with("INV-") && n.ends_with("-0001")), "{body}");
+        }
+        "invoices/list.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!(status, 200, "{path}: {body}");
+            let id = value_of(fill, "__INVOICE_ID__");
+            assert!(body["items"].as_array().is_some_and(|i| i.iter().any(|x| x["id"] == id.as_str())), "{body}");
         }
         other => panic!("no check for the sample event {other}: add one"),
     }

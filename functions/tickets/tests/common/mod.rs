@@ -1,6 +1,6 @@
 //! The tickets API in-process on the shared seeded world ([`kt_test_support`]), with the paths
 //! and the filing these tests use.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use axum::http::StatusCode;
 pub use kt_test_support::{ACME, Browser, HOUSE, OLGA_PASSWORD, People, Reply, World, people};

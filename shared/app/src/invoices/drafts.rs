@@ -288,10 +288,8 @@ pub async fn discard(
     if_match: Option<u64>,
 ) -> Result<(), AppError> {
     let current = issuer_draft(app, actor, tenant, id, if_match).await?;
-    let mut ops = vec![TxOp::Delete {
-        key: invoices::key(&tenant.id, &current.value.id),
-        cond: Cond::Version(current.version),
-    }];
+    let mut ops =
+        vec![TxOp::Delete { key: invoices::key(&tenant.id, &current.value.id), cond: Cond::Version(current.version) }];
     let s = invoices::Standing::of(&current.value);
     // Undo what the draft counted.
     for op in invoices::stat_ops(&tenant.id, None, s) {

@@ -107,6 +107,7 @@ pub async fn void(
     }
     inv.status = inv.status.after(Event::Void { paid: inv.paid }).map_err(|e| AppError::Conflict(e.0.into()))?;
     inv.void_reason = Some(reason.to_owned());
-    let version = commit(app, tenant, Some(&current), inv.clone(), Vec::new(), Some(("invoice.voided", Some(actor)))).await?;
+    let version =
+        commit(app, tenant, Some(&current), inv.clone(), Vec::new(), Some(("invoice.voided", Some(actor)))).await?;
     Ok(Sheet { figures: figures(&inv), invoice: inv, version, side })
 }

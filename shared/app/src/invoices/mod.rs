@@ -28,7 +28,6 @@ use kt_store::entity::Versioned;
 use kt_store::invoices::{self, List, Standing};
 use kt_store::{Cond, StoreError, TxOp};
 
-
 use crate::{AppError, AppState, outbox};
 
 /// The queue invoice events travel on.
@@ -251,7 +250,6 @@ fn event_op(app: &AppState, kind: &str, inv: &Invoice, actor: Option<&Actor>) ->
     outbox::record(EVENTS, event)
 }
 
-
 pub(crate) fn store_conflict(e: &StoreError) -> Option<usize> {
     match e {
         StoreError::Conflict { op } => *op,
@@ -261,11 +259,7 @@ pub(crate) fn store_conflict(e: &StoreError) -> Option<usize> {
 
 /// How many invoices stand in each status and what they hold, per currency (the issuers who
 /// see the tenant's lists).
-pub async fn totals(
-    app: &AppState,
-    actor: &Actor,
-    tenant: &Tenant,
-) -> Result<Vec<invoices::StatusTotal>, AppError> {
+pub async fn totals(app: &AppState, actor: &Actor, tenant: &Tenant) -> Result<Vec<invoices::StatusTotal>, AppError> {
     if !issues(actor, tenant) || actor.role == Role::Staff {
         return Err(if actor.tenant == tenant.id || actor.role.is_house_staff() {
             AppError::Forbidden

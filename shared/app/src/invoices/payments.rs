@@ -38,10 +38,7 @@ pub async fn record(
         return Err(AppError::Forbidden);
     }
     if !current.value.status.is_open() {
-        return Err(AppError::Conflict(format!(
-            "a {} invoice takes no payments",
-            current.value.status.as_str()
-        )));
+        return Err(AppError::Conflict(format!("a {} invoice takes no payments", current.value.status.as_str())));
     }
     let inv = &current.value;
     let amount = inv.currency.parse_amount("amount", &input.amount).map_err(|e| AppError::from_invalid(vec![e]))?;
@@ -58,7 +55,8 @@ pub async fn record(
         recorded_by: Some(actor.user.clone()),
         at: app.clock.now(),
     };
-    let sheet = settle(app, tenant, current, vec![entry.clone()], Some(actor)).await?.ok_or(AppError::PreconditionFailed)?;
+    let sheet =
+        settle(app, tenant, current, vec![entry.clone()], Some(actor)).await?.ok_or(AppError::PreconditionFailed)?;
     Ok((Sheet { side, ..sheet }, entry))
 }
 
@@ -89,7 +87,10 @@ pub async fn settle(
                 kind: EntryKind::EarlyDiscount,
                 amount: inv.balance() - paid_in,
                 on: first.on,
-                reference: format!("{}% early-payment discount", terms.early_discount.map(|d| d.percent).unwrap_or_default()),
+                reference: format!(
+                    "{}% early-payment discount",
+                    terms.early_discount.map(|d| d.percent).unwrap_or_default()
+                ),
                 recorded_by: None,
                 at: app.clock.now(),
             });

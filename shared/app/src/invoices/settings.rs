@@ -92,22 +92,27 @@ pub async fn save(
                     let id = match r.id {
                         Some(id) if s.rate(&id).is_some() => id,
                         Some(_) => {
-                            errors.push(Invalid::new(format!("tax_rates[{i}].id"), "is not one of this tenant's tax rates"));
+                            errors.push(Invalid::new(
+                                format!("tax_rates[{i}].id"),
+                                "is not one of this tenant's tax rates",
+                            ));
                             continue;
                         }
                         None => app.ids.ulid().to_string(),
                     };
                     if r.inclusive && r.compound {
-                        errors.push(Invalid::new(format!("tax_rates[{i}].compound"), "an inclusive rate is not compound"));
+                        errors.push(Invalid::new(
+                            format!("tax_rates[{i}].compound"),
+                            "an inclusive rate is not compound",
+                        ));
                     }
                     if out.iter().any(|x| x.name.eq_ignore_ascii_case(&name)) {
                         errors.push(Invalid::new(format!("tax_rates[{i}].name"), "is used by another rate"));
                     }
                     out.push(TaxRate { id, name, percent, inclusive: r.inclusive, compound: r.compound });
                 }
-                Err(es) => errors.extend(
-                    es.into_iter().map(|e| Invalid::new(format!("tax_rates[{i}].{}", e.field), e.message)),
-                ),
+                Err(es) => errors
+                    .extend(es.into_iter().map(|e| Invalid::new(format!("tax_rates[{i}].{}", e.field), e.message))),
             }
         }
         s.tax_rates = out;

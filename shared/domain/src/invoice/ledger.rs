@@ -47,11 +47,17 @@ impl Method {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EntryKind {
-    Payment { method: Method },
+    Payment {
+        method: Method,
+    },
     /// Money given back for an earlier payment.
-    Refund { payment: String },
+    Refund {
+        payment: String,
+    },
     /// A credit note applied to the balance.
-    Credit { note: String },
+    Credit {
+        note: String,
+    },
     /// The early-payment discount honoured with a payment in time.
     EarlyDiscount,
 }

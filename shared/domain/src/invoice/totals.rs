@@ -88,27 +88,30 @@ fn clamp_percent(p: Decimal) -> Decimal {
     p.max(Decimal::ZERO).min(Decimal::ONE_HUNDRED)
 }
 
-/// Splits `whole` (already rounded) over `weights` in proportion, by largest remainder, so the
-/// shares are rounded and add up to `whole` exactly.
+/// Splits `whole` (already rounded) over `weights` (already rounded) in proportion, by largest
+/// remainder, so the shares are rounded and add up to `whole` exactly. Computed in whole minor
+/// units, so remainders compare exactly (ties go to the earlier line).
 fn allocate(currency: Currency, whole: Decimal, weights: &[Decimal]) -> Vec<Decimal> {
-    let sum: Decimal = weights.iter().copied().sum();
-    if sum.is_zero() || whole.is_zero() {
+    let minor = |d: Decimal| -> i128 { currency.to_minor(d).map_or(0, i128::from) };
+    let ws: Vec<i128> = weights.iter().map(|w| minor(*w)).collect();
+    let sum: i128 = ws.iter().sum();
+    let whole_m = minor(whole);
+    if sum == 0 || whole_m == 0 {
         return vec![Decimal::ZERO; weights.len()];
     }
-    let unit = Decimal::new(1, currency.minor_units());
-    let exact: Vec<Decimal> = weights.iter().map(|w| whole * w / sum).collect();
-    let mut shares: Vec<Decimal> = exact.iter().map(|e| (e / unit).floor() * unit).collect();
-    let mut left = whole - shares.iter().copied().sum::<Decimal>();
+    let mut shares: Vec<i128> = ws.iter().map(|w| whole_m * w / sum).collect();
+    let remainders: Vec<i128> = ws.iter().map(|w| whole_m * w % sum).collect();
+    let mut left = whole_m - shares.iter().sum::<i128>();
     let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| (exact[b] - shares[b]).cmp(&(exact[a] - shares[a])).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| remainders[b].cmp(&remainders[a]).then(a.cmp(&b)));
     for i in order.into_iter().cycle() {
-        if left < unit {
+        if left <= 0 {
             break;
         }
-        shares[i] += unit;
-        left -= unit;
+        shares[i] += 1;
+        left -= 1;
     }
-    shares
+    shares.into_iter().map(|s| currency.from_minor(s as i64)).collect()
 }
 
 /// The figures of `lines` with the invoice's `discount`, in `currency`.

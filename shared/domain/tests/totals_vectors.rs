@@ -1,0 +1,135 @@
+//! The test vectors the web editor's live totals are held to (`web/src/invoices/totals.test.ts`
+//! reads the same file): invoices drawn at random with a fixed seed (several currencies,
+//! line and invoice discounts, exclusive, inclusive and compound taxes), each with the figures
+//! this crate computes. The file is checked in; `UPDATE_VECTORS=1` rewrites it after a change
+//! of the rules (and the web's implementation must then agree again).
+
+use kt_domain::invoice::totals::{Discount, LineInput, TaxRate, totals};
+use kt_domain::money::{Currency, format_amount};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/invoice-totals.json");
+const CASES: usize = 160;
+
+/// A small deterministic generator (xorshift), so the vectors never change by themselves.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// A decimal with up to `scale` places below `max` (as an integer of units).
+    fn decimal(&mut self, max: u64, scale: u32) -> Decimal {
+        Decimal::new(self.below(max * 10u64.pow(scale)) as i64, scale)
+    }
+}
+
+fn discount_json(d: &Option<Discount>) -> Value {
+    match d {
+        None => Value::Null,
+        Some(Discount::Percent(p)) => json!({"kind": "percent", "value": p.to_string()}),
+        Some(Discount::Fixed(a)) => json!({"kind": "fixed", "value": a.to_string()}),
+    }
+}
+
+fn case(rng: &mut Rng) -> Value {
+    let currency =
+        [Currency::EUR, Currency::USD, Currency::parse("JPY").expect("JPY"), Currency::parse("KWD").expect("KWD")]
+            [rng.below(4) as usize];
+    let units = currency.minor_units();
+    let rates: Vec<TaxRate> = (0..rng.below(4))
+        .map(|i| {
+            let inclusive = rng.below(4) == 0;
+            let scale = rng.below(4) as u32;
+            TaxRate {
+                id: format!("r{i}"),
+                name: format!("Tax {i}"),
+                percent: rng.decimal(30, scale),
+                inclusive,
+                compound: !inclusive && rng.below(4) == 0,
+            }
+        })
+        .collect();
+    let discount = |rng: &mut Rng, max: u64| match rng.below(5) {
+        0 => {
+            let scale = rng.below(3) as u32;
+            Some(Discount::Percent(rng.decimal(100, scale)))
+        }
+        1 => Some(Discount::Fixed(rng.decimal(max, units))),
+        _ => None,
+    };
+    let mut lines = Vec::new();
+    for _ in 0..1 + rng.below(6) {
+        let quantity = Decimal::new(1 + rng.below(100_000) as i64, rng.below(5) as u32);
+        let max = if rng.below(3) == 0 { 100_000 } else { 500 };
+        let unit_price = rng.decimal(max, units);
+        let d = discount(rng, 300);
+        let taxes: Vec<usize> = (0..rates.len()).filter(|_| rng.below(2) == 0).collect();
+        lines.push((quantity, unit_price, d, taxes));
+    }
+    let invoice_discount = discount(rng, 2000);
+    let inputs: Vec<LineInput<'_>> = lines
+        .iter()
+        .map(|(q, p, d, t)| LineInput {
+            quantity: *q,
+            unit_price: *p,
+            discount: *d,
+            taxes: t.iter().map(|i| &rates[*i]).collect(),
+        })
+        .collect();
+    let t = totals(currency, &inputs, invoice_discount);
+    let money = |d: Decimal| format_amount(currency, d);
+    let taxes = |ts: &[kt_domain::invoice::totals::TaxAmount]| -> Value {
+        ts.iter().map(|x| json!({"rate_id": x.rate_id, "amount": money(x.amount)})).collect()
+    };
+    json!({
+        "currency": currency.code(),
+        "minor_units": units,
+        "rates": rates.iter().map(|r| json!({"id": r.id, "percent": r.percent.to_string(), "inclusive": r.inclusive, "compound": r.compound})).collect::<Vec<_>>(),
+        "lines": lines.iter().map(|(q, p, d, tx)| json!({
+            "quantity": q.to_string(),
+            "unit_price": p.to_string(),
+            "discount": discount_json(d),
+            "tax_rate_ids": tx.iter().map(|i| rates[*i].id.clone()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "discount": discount_json(&invoice_discount),
+        "expected": {
+            "lines": t.lines.iter().map(|l| json!({
+                "amount": money(l.amount), "discount": money(l.discount), "net": money(l.net),
+                "taxes": taxes(&l.taxes), "total": money(l.total),
+            })).collect::<Vec<_>>(),
+            "subtotal": money(t.subtotal),
+            "discount": money(t.discount),
+            "taxes": taxes(&t.taxes),
+            "total": money(t.total),
+        }
+    })
+}
+
+#[test]
+fn the_vectors_the_web_editor_is_held_to_are_these_rules() {
+    let mut rng = Rng(0x5EED_1234_ABCD_0042);
+    let cases: Vec<Value> = (0..CASES).map(|_| case(&mut rng)).collect();
+    let doc = json!({
+        "about": "Invoice figures by the rules of shared/domain/src/invoice/totals.rs; generated by shared/domain/tests/totals_vectors.rs (UPDATE_VECTORS=1).",
+        "cases": cases,
+    });
+    if std::env::var_os("UPDATE_VECTORS").is_some() {
+        // One case per line: small, and a change of the rules shows case by case in a diff.
+        let lines: Vec<String> = cases.iter().map(|c| serde_json::to_string(c).expect("json")).collect();
+        let about = serde_json::to_string(&doc["about"]).expect("json");
+        let text = format!("{{\"about\": {about},\n\"cases\": [\n{}\n]}}\n", lines.join(",\n"));
+        std::fs::write(FILE, text).expect("write vectors");
+    }
+    let stored: Value = serde_json::from_str(&std::fs::read_to_string(FILE).expect("vectors file")).expect("json");
+    assert_eq!(stored, doc, "the figures changed: rerun with UPDATE_VECTORS=1 and make the web agree");
+}
