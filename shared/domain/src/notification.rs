@@ -26,10 +26,18 @@ pub enum Kind {
     SlaAlert,
     /// Your ticket reached the top three of its queue.
     QueueNearFront,
+    /// An invoice was sent to you (or voided).
+    InvoiceIssued,
+    /// An invoice of yours is due soon, overdue, or was charged a late fee.
+    InvoiceReminder,
+    /// A payment or refund on an invoice you pay (your receipt) or issued.
+    InvoicePayment,
+    /// An invoice you issued was opened or became overdue.
+    InvoiceActivity,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 12] = [
         Kind::TicketReceived,
         Kind::TicketNew,
         Kind::TicketReply,
@@ -38,6 +46,10 @@ impl Kind {
         Kind::TicketAssigned,
         Kind::SlaAlert,
         Kind::QueueNearFront,
+        Kind::InvoiceIssued,
+        Kind::InvoiceReminder,
+        Kind::InvoicePayment,
+        Kind::InvoiceActivity,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +62,10 @@ impl Kind {
             Kind::TicketAssigned => "ticket_assigned",
             Kind::SlaAlert => "sla_alert",
             Kind::QueueNearFront => "queue_near_front",
+            Kind::InvoiceIssued => "invoice_issued",
+            Kind::InvoiceReminder => "invoice_reminder",
+            Kind::InvoicePayment => "invoice_payment",
+            Kind::InvoiceActivity => "invoice_activity",
         }
     }
 
@@ -59,7 +75,16 @@ impl Kind {
 
     /// Whether a client can ever receive this kind (clients see no notes, SLAs or assignments).
     pub fn reaches_clients(self) -> bool {
-        matches!(self, Kind::TicketReceived | Kind::TicketReply | Kind::TicketStatus | Kind::QueueNearFront)
+        matches!(
+            self,
+            Kind::TicketReceived
+                | Kind::TicketReply
+                | Kind::TicketStatus
+                | Kind::QueueNearFront
+                | Kind::InvoiceIssued
+                | Kind::InvoiceReminder
+                | Kind::InvoicePayment
+        )
     }
 }
 
@@ -81,7 +106,7 @@ impl Default for Preferences {
         let kinds = Kind::ALL
             .into_iter()
             .map(|k| {
-                let email = !matches!(k, Kind::TicketNote | Kind::QueueNearFront);
+                let email = !matches!(k, Kind::TicketNote | Kind::QueueNearFront | Kind::InvoiceActivity);
                 (k, Channels { in_app: true, email })
             })
             .collect();

@@ -151,6 +151,23 @@ pub async fn get_credentials(
     entity::get(store, &credentials_key(tenant, user)).await
 }
 
+/// The members of an organization (its clients).
+pub async fn members_of(store: &dyn Store, tenant: &TenantId, org: &OrgId) -> Result<Vec<UserId>, StoreError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let q = Query::partition(Index::Gsi1, format!("T#{tenant}#ORG#{org}#MEMBERS")).limit(200).after(cursor);
+        let page = store.query(q).await?;
+        out.extend(page.items.iter().filter_map(|i| {
+            i.key.pk.strip_prefix(&format!("T#{tenant}#USER#")).and_then(|u| UserId::try_from(u.to_owned()).ok())
+        }));
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            return Ok(out);
+        }
+    }
+}
+
 /// The organizations `user` belongs to.
 pub async fn orgs_of(store: &dyn Store, tenant: &TenantId, user: &UserId) -> Result<Vec<OrgId>, StoreError> {
     let page =

@@ -13,8 +13,12 @@
 //!   status and what they hold (the balance of open ones, the total of the others), in minor units, kept in the same transaction as each
 //!   change (attribute `n`).
 //!
-//! Every partition is one tenant's (or one invoice's): a tenant's invoices are written at the
-//! pace its staff and clients work, never by other tenants.
+//! * `INVDUE#<yyyy-mm-dd>#<shard>` / `<tenant>#<invoice>`: the sweep looks at this invoice on
+//!   this day (reminders, overdue, late charges), spread over [`DUE_SHARDS`] partitions by
+//!   invoice; `INVDUE` / `CURSOR`: the oldest day the sweep has still to read (attribute `day`).
+//!
+//! Every other partition is one tenant's (or one invoice's): a tenant's invoices are written at
+//! the pace its staff and clients work, never by other tenants.
 //!
 //! A number is taken in the transaction that sends the invoice: the sequence item is written
 //! under the version read (or "not there yet"), so of two sends that read the same value one
@@ -30,6 +34,7 @@ use kt_domain::invoice::terms::Terms;
 use kt_domain::money::Currency;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
+use time::Date;
 
 use crate::entity::{self, Versioned, pointer, pointer_item};
 use crate::{Cond, Index, IndexKey, Item, Key, Query, SkCond, Store, StoreError, TxOp};
@@ -276,4 +281,82 @@ pub fn take_ops(tenant: &TenantId, seq: Sequence, number: &str, invoice: &str) -
         TxOp::Put { item, cond },
         TxOp::Put { item: pointer_item(number_key(tenant, number), "invoice", invoice), cond: Cond::NotExists },
     ]
+}
+
+/// Partitions of one day's due-items.
+pub const DUE_SHARDS: u64 = 8;
+
+fn day_text(day: Date) -> String {
+    format!("{:04}-{:02}-{:02}", day.year(), day.month() as u8, day.day())
+}
+
+fn parse_day(text: &str) -> Option<Date> {
+    Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
+/// "Look at `invoice` on `day`".
+pub fn due_key(day: Date, tenant: &TenantId, invoice: &str) -> Key {
+    let shard = kt_domain::shard_of(invoice, DUE_SHARDS);
+    Key::new(format!("INVDUE#{}#{shard}", day_text(day)), format!("{tenant}#{invoice}"))
+}
+
+pub fn due_put(key: Key) -> TxOp {
+    TxOp::Put { item: Item::new(key, Map::new()), cond: Cond::None }
+}
+
+/// A due-item as the sweep reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub key: Key,
+    pub tenant: TenantId,
+    pub invoice: String,
+}
+
+fn due_cursor_key() -> Key {
+    Key::new("INVDUE", "CURSOR")
+}
+
+/// Every due-item of the days from where the last sweep left off (at most `max_days` back) to
+/// `today`, and the day the next sweep starts from.
+pub async fn due_until(store: &dyn Store, today: Date, max_days: i64) -> Result<(Vec<Due>, Date), StoreError> {
+    let earliest = today - time::Duration::days(max_days);
+    let from = match store.get(&due_cursor_key()).await? {
+        Some(i) => i.attrs.get("day").and_then(Value::as_str).and_then(parse_day).unwrap_or(today),
+        None => today - time::Duration::days(1),
+    }
+    .max(earliest);
+    let mut out = Vec::new();
+    let mut day = from;
+    while day <= today {
+        let reads = (0..DUE_SHARDS).map(|s| {
+            let pk = format!("INVDUE#{}#{s}", day_text(day));
+            async move {
+                let mut found = Vec::new();
+                let mut cursor = None;
+                loop {
+                    let page = store.query(Query::table(pk.clone()).limit(500).after(cursor)).await?;
+                    for i in &page.items {
+                        if let Some((t, inv)) = i.key.sk.split_once('#')
+                            && let Ok(tenant) = TenantId::try_from(t.to_owned())
+                        {
+                            found.push(Due { key: i.key.clone(), tenant, invoice: inv.to_owned() });
+                        }
+                    }
+                    cursor = page.next_cursor;
+                    if cursor.is_none() {
+                        return Ok::<_, StoreError>(found);
+                    }
+                }
+            }
+        });
+        out.extend(futures::future::try_join_all(reads).await?.into_iter().flatten());
+        day += time::Duration::days(1);
+    }
+    Ok((out, today))
+}
+
+pub async fn set_due_cursor(store: &dyn Store, day: Date) -> Result<(), StoreError> {
+    let mut attrs = Map::new();
+    attrs.insert("day".into(), day_text(day).into());
+    store.put(Item::new(due_cursor_key(), attrs), Cond::None).await
 }

@@ -168,6 +168,44 @@ impl World {
         Browser { cookie: cookies.join("; "), csrf, host }
     }
 
+    /// Runs the relay, the events worker and the mail worker until nothing is left.
+    pub async fn settle(&self) {
+        let s = &self.wired.state;
+        let relay = Relay::new(s.store.clone(), s.queue.clone());
+        let events = kt_fn_events_worker::dispatcher(s);
+        let mail = kt_fn_mail_worker::dispatcher(s);
+        loop {
+            let moved = relay.relay_pending(1000).await.expect("relay");
+            let handled = events.poll_once(s.queue.as_ref(), std::time::Duration::ZERO).await.expect("events");
+            let sent = mail.poll_once(s.queue.as_ref(), std::time::Duration::ZERO).await.expect("mail");
+            if moved + handled + sent == 0 {
+                break;
+            }
+        }
+    }
+
+    /// The mails sent to `address`, as raw messages, oldest first.
+    pub async fn mails_to(&self, address: &str) -> Vec<String> {
+        let outbox = self.wired.local_mailer.clone().expect("local mailer");
+        let mut out = Vec::new();
+        for entry in outbox.list().await.expect("list") {
+            if entry.to.iter().any(|t| t.contains(address)) {
+                out.push(String::from_utf8(outbox.read(&entry.id).await.expect("read").expect("eml")).expect("utf8"));
+            }
+        }
+        out
+    }
+
+    /// The titles of `who`'s notifications, newest first (the notifications routes must be served).
+    pub async fn notification_titles(&self, who: &Browser) -> Vec<String> {
+        let r = self.get("/api/v1/notifications", who).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body["items"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|n| n["title"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+
     /// Every event the outbox holds, relayed to the queue.
     pub async fn relay(&self) -> usize {
         let s = &self.wired.state;

@@ -1,7 +1,8 @@
 //! The scheduled sweeps, shared by the Lambda (an EventBridge schedule, every minute) and the
 //! local host (its own timer): SLA warnings and breaches due by now, tickets the assignment
-//! rules can now give to someone (in case an event that freed capacity was missed), and
-//! attachment uploads started hours ago and never confirmed.
+//! rules can now give to someone (in case an event that freed capacity was missed), invoice
+//! reminders, overdue marks and late charges due today, and attachment uploads started hours
+//! ago and never confirmed.
 
 use kt_app::AppState;
 use kt_app::tickets::sla;
@@ -13,6 +14,15 @@ pub async fn run(state: &AppState) -> Result<Value, kt_app::AppError> {
     let swept = sla::sweep(state, state.clock.now()).await?;
     if swept.warnings + swept.breaches > 0 {
         tracing::info!(warnings = swept.warnings, breaches = swept.breaches, "SLA alarms raised");
+    }
+    let billed = kt_app::invoices::automation::sweep(state, state.clock.now()).await?;
+    if billed.looked > 0 {
+        tracing::info!(
+            reminders = billed.reminders,
+            overdue = billed.overdue,
+            charges = billed.charges,
+            "invoices swept"
+        );
     }
     let assigned = kt_app::tickets::assignment::dispatch(state).await?;
     if assigned.assigned > 0 {
@@ -30,5 +40,6 @@ pub async fn run(state: &AppState) -> Result<Value, kt_app::AppError> {
         "sla": {"warnings": swept.warnings, "breaches": swept.breaches, "stale": swept.stale},
         "assignment": {"assigned": assigned.assigned, "waiting": assigned.waiting, "busy": assigned.busy},
         "abandoned_uploads": abandoned_uploads,
+        "invoices": {"looked": billed.looked, "reminders": billed.reminders, "overdue": billed.overdue, "charges": billed.charges, "stale": billed.stale},
     }))
 }

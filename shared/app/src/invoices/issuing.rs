@@ -59,7 +59,8 @@ pub async fn send(
         if sent.terms_text.is_empty() {
             sent.terms_text = settings.footer.clone();
         }
-        let take = invoices::take_ops(&tenant.id, seq, &number, &sent.id);
+        let mut take = invoices::take_ops(&tenant.id, seq, &number, &sent.id);
+        take.extend(super::automation::schedule_ops(&sent, &settings.reminders, today));
         let ops = commit_ops(app, tenant, Some(&current), &mut sent, take, Some(("invoice.sent", Some(actor))))?;
         match store.transact(ops).await {
             Ok(()) => {

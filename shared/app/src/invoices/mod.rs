@@ -11,6 +11,7 @@
 //! the version read, its status counters, what else the change writes (ledger entries, the
 //! number), and an `invoice.*` event on the events queue, in one transaction.
 
+pub mod automation;
 pub mod drafts;
 pub mod issuing;
 pub mod payments;
@@ -228,13 +229,20 @@ pub(crate) fn commit_ops(
     ops.extend(extra);
     ops.extend(invoices::stat_ops(&tenant.id, before.map(|b| Standing::of(&b.value)), Standing::of(after)));
     if let Some((kind, actor)) = event {
-        ops.push(event_op(app, kind, after, actor)?);
+        ops.push(event_op(app, kind, after, actor, serde_json::json!({}))?);
     }
     Ok(ops)
 }
 
-fn event_op(app: &AppState, kind: &str, inv: &Invoice, actor: Option<&Actor>) -> Result<TxOp, AppError> {
-    let payload = serde_json::json!({
+/// The `invoice.*` event for `inv`, with `extra` fields.
+pub(crate) fn event_op(
+    app: &AppState,
+    kind: &str,
+    inv: &Invoice,
+    actor: Option<&Actor>,
+    extra: serde_json::Value,
+) -> Result<TxOp, AppError> {
+    let mut payload = serde_json::json!({
         "invoice": inv.id,
         "number": inv.number,
         "billed": inv.billed,
@@ -246,6 +254,9 @@ fn event_op(app: &AppState, kind: &str, inv: &Invoice, actor: Option<&Actor>) ->
         "due_on": inv.due_on.map(|d| d.to_string()),
         "actor": actor.map(|a| a.user.to_string()),
     });
+    if let (Some(p), serde_json::Value::Object(extra)) = (payload.as_object_mut(), extra) {
+        p.extend(extra);
+    }
     let event = DomainEvent::new(app.ids.ulid(), kind, Some(inv.tenant.to_string()), app.clock.now(), payload);
     outbox::record(EVENTS, event)
 }

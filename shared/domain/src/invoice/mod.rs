@@ -3,6 +3,7 @@
 pub mod draft;
 pub mod entity;
 pub mod ledger;
+pub mod schedule;
 pub mod settings;
 pub mod terms;
 pub mod totals;

@@ -1,0 +1,233 @@
+//! Delivery of one notification: the in-app item, the branded mail (by the person's settings),
+//! written once per (event, person), and the unread-count push.
+
+use kt_domain::identity::{TenantId, TicketId, UserId};
+use kt_domain::notification::{Kind, may_receive};
+use kt_domain::tenancy::{Tenant, User, UserStatus};
+use kt_platform::{Mail, MailAddress};
+use kt_store::notifications::{self as store, Notification, TTL_SECS};
+use kt_store::{Cond, Key, TxOp, accounts};
+use serde_json::json;
+
+use crate::identity::tenancy;
+use crate::tickets::live;
+use crate::{AppError, AppState, mail, outbox};
+
+/// Title and body of one notification.
+pub(crate) struct Text {
+    pub title: String,
+    pub body: String,
+    /// The satisfaction survey's link, for its one recipient (the requester of a resolved ticket).
+    pub survey: Option<(UserId, String)>,
+}
+
+/// What a notification is about: where it links and how its mails are threaded.
+#[derive(Debug, Clone)]
+pub(crate) enum About {
+    Ticket(TicketId),
+    /// An invoice of the tenant that issued it (which may not be the recipient's).
+    Invoice {
+        tenant: TenantId,
+        id: String,
+    },
+}
+
+impl About {
+    fn link(&self, tenant: &TenantId) -> String {
+        match self {
+            About::Ticket(t) => format!("/tickets/{tenant}/{t}"),
+            About::Invoice { tenant, id } => format!("/invoices/{tenant}/{id}"),
+        }
+    }
+
+    fn thread(&self, domain: &str) -> String {
+        match self {
+            About::Ticket(t) => format!("<ticket-{t}@{domain}>"),
+            About::Invoice { id, .. } => format!("<invoice-{id}@{domain}>"),
+        }
+    }
+
+    fn button(&self) -> &'static str {
+        match self {
+            About::Ticket(_) => "View the ticket",
+            About::Invoice { .. } => "View the invoice",
+        }
+    }
+
+    fn ticket(&self) -> Option<String> {
+        match self {
+            About::Ticket(t) => Some(t.to_string()),
+            About::Invoice { .. } => None,
+        }
+    }
+}
+
+/// The person, wherever they sign in: the ticket's tenant, or the house for Kre8ivTech staff.
+pub(crate) async fn find_user(app: &AppState, tenant: &TenantId, user: &UserId) -> Result<Option<User>, AppError> {
+    let store = app.store.as_ref();
+    if let Some(u) = accounts::get_user(store, tenant, user).await? {
+        return Ok(Some(u.value));
+    }
+    match tenancy::house(store).await? {
+        Some(house) if &house != tenant => Ok(accounts::get_user(store, &house, user).await?.map(|u| u.value)),
+        _ => Ok(None),
+    }
+}
+
+/// Writes one notification (and its mail, by the person's settings) once, then pushes the
+/// unread count. `extra` joins the same transaction (e.g. a once-only marker).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn notify(
+    app: &AppState,
+    ticket_tenant: &Tenant,
+    user: &UserId,
+    kind: Kind,
+    event_id: &str,
+    about: &About,
+    text: Text,
+    extra: Vec<TxOp>,
+) -> Result<(), AppError> {
+    let Some(person) = find_user(app, &ticket_tenant.id, user).await? else { return Ok(()) };
+    if person.status != UserStatus::Active || !may_receive(person.role, kind) {
+        return Ok(());
+    }
+    let survey = text.survey.clone();
+    let prefs = store::preferences(app.store.as_ref(), &person.tenant, &person.id).await?;
+    let channels = prefs.channels(kind);
+    if !channels.in_app && !channels.email {
+        return Ok(());
+    }
+    let now = app.clock.now();
+    let n = Notification {
+        id: format!("{event_id}-{}", person.id),
+        kind,
+        title: text.title,
+        body: text.body,
+        link: about.link(&ticket_tenant.id),
+        ticket: about.ticket(),
+        created_at: now,
+        read_at: None,
+    };
+    let mut ops = extra;
+    if channels.in_app {
+        ops.extend(store::add_ops(&person.tenant, &person.id, &n, app.clock.now_unix() + TTL_SECS)?);
+    } else {
+        // Mail only: a marker makes the mail once-only all the same.
+        let marker = Key::new(format!("T#{}#USER#{}#NOTIF", person.tenant, person.id), format!("SENT#{}", n.id));
+        ops.push(TxOp::Put {
+            item: kt_store::Item::new(marker, Default::default()).with_expiry(app.clock.now_unix() + TTL_SECS),
+            cond: Cond::NotExists,
+        });
+    }
+    if channels.email {
+        // Mail goes out in the branding of the portal the person signs in to.
+        let portal = if person.tenant == ticket_tenant.id {
+            ticket_tenant.clone()
+        } else {
+            tenancy::get(app, &person.tenant).await?
+        };
+        let survey = survey.filter(|(requester, _)| *requester == person.id).map(|(_, url)| url);
+        let m = branded_mail(app, &portal, &person, &n, about, survey.as_deref());
+        let requested = mail::requested(app.ids.ulid(), Some(portal.id.to_string()), now, &m)?;
+        ops.push(outbox::record(mail::QUEUE, requested)?);
+    }
+    match app.store.transact(ops).await {
+        Ok(()) => app.outbox_wake.notify_one(),
+        // Already written by an earlier delivery of the same event.
+        Err(e) if e.is_conflict() => return Ok(()),
+        Err(e) => return Err(e.into()),
+    }
+    if channels.in_app {
+        push_unread(app, &person.tenant, &person.id).await?;
+    }
+    Ok(())
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A notification as mail in the portal's branding: its name, colours and logo, a button to
+/// the ticket, and thread headers so a mail client groups one ticket's mails.
+pub(crate) fn branded_mail(
+    app: &AppState,
+    portal: &Tenant,
+    person: &User,
+    n: &Notification,
+    about: &About,
+    survey: Option<&str>,
+) -> Mail {
+    let b = &portal.branding;
+    let base = crate::seed::portal_url(app, portal);
+    let url = format!("{base}{}", n.link);
+    let logo = b
+        .logo_key
+        .as_ref()
+        .map(|k| {
+            format!(
+                "<img src=\"{}\" alt=\"{}\" style=\"max-height:48px\">",
+                esc(&format!("{base}/api/v1/branding/logo?v={}", k.rsplit('-').next().unwrap_or_default())),
+                esc(&b.portal_name)
+            )
+        })
+        .unwrap_or_else(|| {
+            format!("<strong style=\"font-size:20px;color:{}\">{}</strong>", b.primary.as_str(), esc(&b.portal_name))
+        });
+    // One link per rating: it opens the survey with that rating chosen, and sending the form
+    // records it (a mail scanner following the links records nothing).
+    let survey_html = survey
+        .map(|url| {
+            let links: Vec<String> = (1..=5)
+                .map(|r| {
+                    format!(
+                        "<a href=\"{}\" style=\"display:inline-block;padding:8px 12px;margin-right:4px;border:1px solid {};border-radius:6px;text-decoration:none;color:#0f172a\">{r}</a>",
+                        esc(&format!("{url}?rating={r}")),
+                        b.primary.as_str()
+                    )
+                })
+                .collect();
+            format!("<p>How did we do? Rate this ticket from 1 (poor) to 5 (excellent):</p><p>{}</p>", links.join(""))
+        })
+        .unwrap_or_default();
+    let survey_text = survey.map(|url| format!("How did we do? Rate this ticket: {url}\n")).unwrap_or_default();
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#0f172a\">\
+         <div style=\"border-top:4px solid {primary};padding:16px 0\">{logo}</div>\
+         <h1 style=\"font-size:18px\">{title}</h1><p>{body}</p>\
+         <p><a href=\"{url}\" style=\"background:{primary};color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none\">{button}</a></p>\
+         {survey_html}<p style=\"font-size:12px;color:#475569\">You get this mail because of your notification settings in {portal}. \
+         Change them under Notifications in the portal.</p></body></html>",
+        primary = b.primary.as_str(),
+        title = esc(&n.title),
+        body = esc(&n.body),
+        url = esc(&url),
+        portal = esc(&b.portal_name),
+        survey_html = survey_html,
+        button = about.button(),
+    );
+    let domain = app.config.portal_domain.clone();
+    let thread = about.thread(&domain);
+    Mail {
+        from: MailAddress::new(Some(&b.portal_name), &app.config.mail_from),
+        to: vec![MailAddress::new(Some(&person.name), person.email.as_str())],
+        reply_to: b.support_email.as_ref().map(|e| MailAddress::new(None, e.as_str())),
+        subject: n.title.clone(),
+        text: format!("{}\n\n{}\n\n{}: {url}\n{survey_text}", n.title, n.body, about.button()),
+        html: Some(html),
+        attachments: vec![],
+        headers: vec![("In-Reply-To".into(), thread.clone()), ("References".into(), thread)],
+    }
+}
+
+/// Pushes `user`'s unread count to their open sockets, stamped with when it was counted
+/// (`as_of`): pushes from different workers may arrive out of order, and clients keep the
+/// newest.
+pub async fn push_unread(app: &AppState, tenant: &TenantId, user: &UserId) -> Result<(), AppError> {
+    let as_of = kt_domain::timestamp(app.clock.now());
+    let unread = store::unread(app.store.as_ref(), tenant, user).await?;
+    let topic = format!("user:{user}");
+    let subscribers = live::subscribers(app, &topic).await?;
+    let message = json!({"type": "notifications.unread", "topic": topic, "unread": unread, "as_of": as_of}).to_string();
+    live::push_all(app, subscribers.iter().map(|i| (i.key.sk.clone(), message.clone())).collect()).await;
+    Ok(())
+}
