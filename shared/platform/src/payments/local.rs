@@ -168,11 +168,8 @@ mod tests {
         assert!(p.confirm_intent(&acct, &a.id, "4242424242424242").await.is_err(), "paid once");
         let other = Account { secret_key: "sk_local_b".into() };
         assert!(p.get_intent(&other, &a.id).await.is_err(), "another account does not see it");
-        let r = p.refund(
-            &acct,
-            &RefundRequest { payment_intent: a.id.clone(), amount_minor: 500, idempotency_key: "r1".into() },
-        );
-        assert_eq!(r.await.expect("refund").amount_minor, 500);
+        let part = RefundRequest { payment_intent: a.id.clone(), amount_minor: 500, idempotency_key: "r1".into() };
+        assert_eq!(p.refund(&acct, &part).await.expect("refund").amount_minor, 500);
         let too_much = RefundRequest { payment_intent: a.id.clone(), amount_minor: 1000, idempotency_key: "r2".into() };
         assert!(p.refund(&acct, &too_much).await.is_err());
     }
