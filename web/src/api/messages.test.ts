@@ -66,6 +66,30 @@ const FIELD_VECTORS: [field: string, api: string, said: string][] = [
   ['X-Requested-With', 'is required', 'The portal could not read this request. Reload the page and try again.'],
   ['body', 'expected value at line 1 column 1', 'Check the message.'],
   ['some_new_field', 'is wrong in a way this app never heard of', 'Check the some new field.'],
+  // Invoices (shared/domain/src/invoice, shared/domain/src/money.rs, shared/app/src/invoices).
+  [
+    'lines[2].quantity',
+    'use a quantity above 0 and under 1,000,000, with at most 4 decimals',
+    'Enter a quantity above 0 and under 1,000,000, with at most 4 decimals.',
+  ],
+  ['lines[0].unit_price', 'JPY amounts have no decimals', 'Enter JPY amounts without decimals.'],
+  ['lines[0].unit_price', 'EUR amounts have at most 2 decimals', 'Enter EUR amounts with at most 2 decimals.'],
+  ['lines[0].unit_price', 'write an amount such as 1234.50', 'Enter an amount such as 1234.50, without thousands separators.'],
+  ['lines[1].description', 'use 1 to 500 characters', 'Write a description of at most 500 characters.'],
+  ['lines[0].discount.value', 'use a percentage from 0 to 100', 'Enter a percentage from 0 to 100, with at most 3 decimals.'],
+  ['lines[0].tax_rate_ids[1]', "is not one of this tenant's tax rates", 'Choose tax rates from the list; this one is no longer offered.'],
+  ['lines', 'use 1 to 200 lines', 'Add between 1 and 200 lines.'],
+  ['billed', 'name the organization (or partner) to bill', 'Choose who to bill.'],
+  ['billed.partner_id', 'only Kre8ivTech bills partners', 'Only Kre8ivTech bills partner agencies.'],
+  ['amount', 'is more than the balance of 120.00', 'Enter at most the balance, 120.00.'],
+  ['received_on', 'is in the future', 'Choose a day that is not in the future.'],
+  ['reason', 'say why, in 1 to 500 characters', 'Say why, in at most 500 characters.'],
+  ['number_format', 'include the sequence once: {SEQ} or {SEQ:4}', 'Include the sequence once: {SEQ} or {SEQ:4}.'],
+  ['reminders[1]', 'use a day from -60 to 180 around the due date', 'Use days from -60 (before the due date) to 180 (after it).'],
+  ['tax_rates[0].compound', 'an inclusive rate is not compound', 'A rate included in prices cannot be compound.'],
+  ['terms.early_discount.days', 'use at least 1 day, fewer than the payment term', 'Enter at least 1 day, fewer than the days until due.'],
+  ['late_fee.repeat_days', 'use 1 to 365 days, or leave it empty for once', 'Enter 1 to 365 days, or leave it empty to charge once.'],
+  ['due_days', 'use 0 to 365 days', 'Enter 0 to 365 days.'],
 ];
 
 describe('fieldMessage', () => {

@@ -64,6 +64,9 @@ export function formatMinor(amount: bigint, minor: number): string {
   return negative ? `-${text}` : text;
 }
 
+/** Whether `amount` reads as zero (`"0.00"`, `"-0"`). */
+export const isZeroAmount = (amount: string) => parseDecimal(amount)?.units === 0n;
+
 /** -1, 0 or 1 as `a` is below, equal to or above `b`. */
 export function compare(a: Decimal, b: Decimal): number {
   const scale = Math.max(a.scale, b.scale);

@@ -1,0 +1,150 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { LocationProvider } from 'preact-iso';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { me, type Me } from '../app/session';
+
+const api = vi.hoisted(() => ({ GET: vi.fn(), PATCH: vi.fn(), PUT: vi.fn(), DELETE: vi.fn() }));
+vi.mock('../api/client', () => ({ api, onSignedOut: () => () => {} }));
+
+import BillingSettings, { parseReminders } from './BillingSettings';
+import type { BillingSettings as Settings } from './api';
+
+const answer = (status: number, body: unknown, etag = '"7"') => ({
+  data: status < 300 ? body : undefined,
+  error: status < 300 ? undefined : body,
+  response: new Response(null, { status, headers: { ETag: etag } }),
+});
+const invalid = (field: string, message: string) =>
+  answer(422, { type: 'about:blank', title: 'Invalid', status: 422, errors: [{ field, message }] });
+
+const settings: Settings = {
+  number_format: 'INV-{YYYY}-{SEQ:4}',
+  next_number: 'INV-2026-0043',
+  currency: 'EUR',
+  tax_rates: [{ id: 'vat', name: 'VAT', percent: '19', inclusive: false, compound: false }],
+  terms: null,
+  platform_terms: { name: 'Net 30', due_days: 30 },
+  presets: [
+    { name: 'Net 15', due_days: 15 },
+    { name: 'Net 30', due_days: 30 },
+  ],
+  reminders: [-3, 7],
+  footer: 'IBAN DE00',
+  version: 7,
+};
+
+function open(role: string) {
+  me.value = { user: { id: 'u1', role, tenant: 'acme', name: 'Pat' }, organizations: [] } as unknown as Me;
+  api.GET.mockImplementation(async (path: string) => {
+    if (path.endsWith('/billing/settings')) return answer(200, settings);
+    if (path.endsWith('/billing/terms'))
+      return answer(200, { items: [{ kind: 'org', id: 'globex', terms: { name: 'Net 15', due_days: 15 } }] });
+    if (path.endsWith('/orgs')) return answer(200, { items: [{ id: 'globex', name: 'Globex' }] });
+    if (path === '/api/v1/tenants') return answer(200, { items: [{ id: 'acme', name: 'Acme', kind: 'partner', slug: 'acme' }] });
+    throw new Error(`unexpected GET ${path}`);
+  });
+  history.replaceState(null, '', '/admin/billing');
+  render(
+    <LocationProvider>
+      <BillingSettings />
+    </LocationProvider>,
+  );
+}
+
+afterEach(() => {
+  cleanup();
+  vi.resetAllMocks();
+  me.value = undefined;
+});
+
+describe('BillingSettings', () => {
+  it('reads reminder days as typed', () => {
+    expect(parseReminders(' -3, 0 ,+7,')).toEqual([-3, 0, 7]);
+    expect(parseReminders('-3, soon')).toEqual({ bad: 'soon' });
+  });
+
+  it('lets a partner save numbers, currency, reminders and footer, but only read the terms', async () => {
+    open('partner');
+    const general = await screen.findByRole('region', { name: 'Numbers, currency and reminders' });
+    within(general).getByText('INV-2026-0043');
+    const reminders = within(general).getByLabelText('Reminders (days around the due date)');
+    expect((reminders as HTMLInputElement).value).toBe('-3, 7');
+    fireEvent.input(reminders, { target: { value: '-3, a week' } });
+    fireEvent.click(within(general).getByRole('button', { name: 'Save' }));
+    await within(general).findByText('“a week” is not a number of days: write days like -3, 0, 7, separated by commas.');
+    expect(api.PATCH).not.toHaveBeenCalled();
+
+    fireEvent.input(reminders, { target: { value: '-3, 7, 7' } });
+    api.PATCH.mockResolvedValueOnce(invalid('reminders[2]', 'is listed twice'));
+    fireEvent.click(within(general).getByRole('button', { name: 'Save' }));
+    await within(general).findByText('Name each day once.');
+    expect(reminders.getAttribute('aria-invalid')).toBe('true');
+
+    fireEvent.input(reminders, { target: { value: '-3, 0' } });
+    api.PATCH.mockResolvedValueOnce(answer(200, { ...settings, reminders: [-3, 0], next_number: 'INV-2026-0043', version: 8 }, '"8"'));
+    fireEvent.click(within(general).getByRole('button', { name: 'Save' }));
+    await within(general).findByText('Saved. The next invoice sent today will be INV-2026-0043.');
+    expect(api.PATCH.mock.calls[1][1]).toEqual({
+      params: { path: { tenant_id: 'acme' }, header: { 'If-Match': '"7"' } },
+      body: { number_format: 'INV-{YYYY}-{SEQ:4}', currency: 'EUR', reminders: [-3, 0], footer: 'IBAN DE00' },
+    });
+
+    const terms = screen.getByRole('region', { name: 'Default payment terms' });
+    within(terms).getByText('Due 30 days after the invoice is sent.');
+    expect(within(terms).queryByRole('button')).toBeNull();
+    const parties = screen.getByRole('region', { name: 'Terms of single clients' });
+    await within(parties).findByRole('article', { name: 'Globex' });
+    expect(within(parties).queryByRole('button')).toBeNull();
+  });
+
+  it('places the tax rates’ errors on their rows', async () => {
+    open('partner');
+    const rates = await screen.findByRole('region', { name: 'Tax rates' });
+    fireEvent.click(within(rates).getByRole('button', { name: 'Add tax rate' }));
+    const row = within(rates).getByRole('group', { name: 'Rate 2' });
+    fireEvent.input(within(row).getByLabelText('Name'), { target: { value: 'GST' } });
+    fireEvent.input(within(row).getByLabelText('Percent'), { target: { value: '5' } });
+    fireEvent.click(within(row).getByLabelText('Included in prices'));
+    fireEvent.click(within(row).getByLabelText('Compound (on top of the other taxes)'));
+    api.PATCH.mockResolvedValueOnce(invalid('tax_rates[1].compound', 'an inclusive rate is not compound'));
+    fireEvent.click(within(rates).getByRole('button', { name: 'Save tax rates' }));
+    await within(rates).findByText('A rate included in prices cannot be compound.');
+    expect(api.PATCH.mock.calls[0][1].body).toEqual({
+      tax_rates: [
+        { id: 'vat', name: 'VAT', percent: '19', inclusive: false, compound: false },
+        { id: null, name: 'GST', percent: '5', inclusive: true, compound: true },
+      ],
+    });
+  });
+
+  it('lets a super admin write the default terms, with each error on its field', async () => {
+    open('super_admin');
+    const terms = await screen.findByRole('region', { name: 'Default payment terms' });
+    fireEvent.change(within(terms).getByLabelText('Payment terms'), { target: { value: 'custom' } });
+    fireEvent.input(within(terms).getByLabelText('Days until due'), { target: { value: 'ten' } });
+    fireEvent.click(within(terms).getByRole('button', { name: 'Save default terms' }));
+    await within(terms).findByText('Enter a whole number of days.');
+
+    fireEvent.input(within(terms).getByLabelText('Days until due'), { target: { value: '45' } });
+    fireEvent.click(within(terms).getByLabelText('Offer a discount for paying early'));
+    fireEvent.input(within(terms).getByLabelText('Within days of sending'), { target: { value: '60' } });
+    api.PATCH.mockResolvedValueOnce(invalid('terms.early_discount.days', 'use at least 1 day, fewer than the payment term'));
+    fireEvent.click(within(terms).getByRole('button', { name: 'Save default terms' }));
+    await within(terms).findByText('Enter at least 1 day, fewer than the days until due.');
+    expect(within(terms).getByLabelText('Within days of sending').getAttribute('aria-invalid')).toBe('true');
+    expect(api.PATCH.mock.calls[0][1].body).toEqual({
+      terms: { name: 'Net 45', due_days: 45, early_discount: { percent: '2', days: 60 }, late_fee: null, interest: null },
+    });
+
+    const parties = screen.getByRole('region', { name: 'Terms of single clients' });
+    const globex = await within(parties).findByRole('article', { name: 'Globex' });
+    fireEvent.click(within(globex).getByRole('button', { name: 'Remove…' }));
+    api.DELETE.mockResolvedValueOnce(answer(204, null));
+    fireEvent.click(within(globex).getByRole('button', { name: 'Give Globex the default terms' }));
+    await waitFor(() =>
+      expect(api.DELETE).toHaveBeenCalledWith('/api/v1/tenants/{tenant_id}/billing/terms/{party_kind}/{party_id}', {
+        params: { path: { tenant_id: 'acme', party_kind: 'orgs', party_id: 'globex' } },
+      }),
+    );
+  });
+});

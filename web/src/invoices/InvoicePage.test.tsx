@@ -1,0 +1,167 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { LocationProvider, Route, Router } from 'preact-iso';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { me, type Me } from '../app/session';
+
+const api = vi.hoisted(() => ({ GET: vi.fn(), POST: vi.fn(), PATCH: vi.fn(), DELETE: vi.fn() }));
+vi.mock('../api/client', () => ({ api, onSignedOut: () => () => {} }));
+
+import InvoicePage from './InvoicePage';
+import type { Entry, Invoice } from './api';
+
+const answer = (status: number, body: unknown, etag = '"3"') => ({
+  data: status < 300 ? body : undefined,
+  error: status < 300 ? undefined : body,
+  response: new Response(null, { status, headers: { ETag: etag } }),
+});
+
+const invoice: Invoice = {
+  id: 'inv1',
+  number: 'INV-2026-0042',
+  status: 'overdue',
+  side: 'issuer',
+  billed: { kind: 'org', id: 'globex', name: 'Globex' },
+  currency: 'EUR',
+  minor_units: 2,
+  lines: [
+    {
+      description: 'Website care, March',
+      quantity: '2',
+      unit_price: '100.00',
+      tax_rate_ids: ['vat'],
+      amount: '200.00',
+      discount_amount: '0.00',
+      taxes: [{ rate_id: 'vat', name: 'VAT', percent: '19', amount: '38.00' }],
+      total: '238.00',
+    },
+  ],
+  subtotal: '200.00',
+  discount_total: '0.00',
+  taxes: [{ rate_id: 'vat', name: 'VAT', percent: '19', amount: '38.00' }],
+  total: '238.00',
+  paid: '0.00',
+  balance: '238.00',
+  tax_rates: [{ id: 'vat', name: 'VAT', percent: '19', inclusive: false, compound: false }],
+  notes: 'Thank you.',
+  terms_text: '',
+  terms: { name: 'Net 15', due_days: 15, late_fee: { kind: 'percent', value: '1.5', grace_days: 7, repeat_days: 30 } },
+  issued_on: '2026-03-01',
+  due_on: '2026-03-16',
+  past_due: true,
+  early_discount: null,
+  ticket_ids: [],
+  created_at: '2026-02-28T10:00:00Z',
+  updated_at: '2026-03-01T10:00:00Z',
+  version: 3,
+};
+const payment: Entry = {
+  id: 'p1',
+  kind: 'payment',
+  amount: '100.00',
+  on: '2026-03-20',
+  reference: 'Wire 7',
+  method: 'bank_transfer',
+  at: '',
+};
+
+function open(as: string, inv: Invoice, ledger: Entry[] = []) {
+  me.value = { user: { id: 'u1', role: as, tenant: 'acme', name: 'Pat' }, organizations: [] } as unknown as Me;
+  api.GET.mockImplementation(async (path: string) => (path.endsWith('/payments') ? answer(200, { items: ledger }) : answer(200, inv)));
+  history.replaceState(null, '', `/invoices/acme/${inv.id}`);
+  render(
+    <LocationProvider>
+      <Router>
+        <Route path="/invoices/:tenantId/:invoiceId" component={InvoicePage} />
+        <Route default component={() => <h1>Elsewhere</h1>} />
+      </Router>
+    </LocationProvider>,
+  );
+}
+
+afterEach(() => {
+  cleanup();
+  vi.resetAllMocks();
+  me.value = undefined;
+});
+
+describe('InvoicePage', () => {
+  it('shows the issuer the figures, terms and ledger, and records a payment', async () => {
+    open('partner', { ...invoice, paid: '100.00', balance: '138.00' }, [payment]);
+    await screen.findByRole('heading', { level: 1, name: 'Invoice INV-2026-0042' });
+    const head = screen.getByRole('region', { name: 'Invoice details' });
+    within(head).getByText('Overdue');
+    within(head).getByText('Globex');
+    within(head).getByText(/\(past due\)/);
+    const lines = screen.getByRole('region', { name: 'Invoice lines' });
+    within(lines).getByRole('columnheader', { name: 'Unit price' });
+    within(lines).getByRole('rowheader', { name: 'Website care, March' });
+    screen.getByText('A late fee of 1.5% of the overdue balance, 7 days after the due date, then every 30 days while overdue.');
+    const ledger = await screen.findByRole('region', { name: 'Payments, refunds and credits' });
+    within(ledger).getByText('Bank transfer · Wire 7');
+    // Money was received: it is settled, not voided.
+    expect(screen.queryByRole('button', { name: 'Void…' })).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Record payment' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Record a payment on INV-2026-0042' });
+    expect((within(dialog).getByLabelText('Amount (EUR)') as HTMLInputElement).value).toBe('138.00');
+    fireEvent.input(within(dialog).getByLabelText('Amount (EUR)'), { target: { value: '500' } });
+    api.POST.mockResolvedValueOnce(
+      answer(422, {
+        type: 'about:blank',
+        title: 'Invalid',
+        status: 422,
+        errors: [{ field: 'amount', message: 'is more than the balance of 138.00' }],
+      }),
+    );
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Record payment' }));
+    await within(dialog).findByText('Enter at most the balance, 138.00.');
+
+    fireEvent.input(within(dialog).getByLabelText('Amount (EUR)'), { target: { value: '138' } });
+    fireEvent.change(within(dialog).getByLabelText('Method'), { target: { value: 'cheque' } });
+    const paid = { ...invoice, status: 'paid' as const, paid: '238.00', balance: '0.00' };
+    api.POST.mockResolvedValueOnce(answer(201, { entry: { ...payment, amount: '138.00' }, invoice: paid }, '"4"'));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Record payment' }));
+    await screen.findByText('Recorded a payment of €138.00.');
+    expect(api.POST.mock.calls[1][1].body).toMatchObject({ amount: '138', method: 'cheque', reference: '' });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    within(head).getByText('Paid');
+    expect(screen.queryByRole('button', { name: 'Record payment' })).toBeNull();
+  });
+
+  it('voids a sent invoice nothing was paid on, with a reason', async () => {
+    const sent = { ...invoice, status: 'sent' as const, past_due: false };
+    open('partner', sent);
+    await screen.findByRole('heading', { level: 1, name: 'Invoice INV-2026-0042' });
+    fireEvent.click(screen.getByRole('button', { name: 'Void…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Void INV-2026-0042' });
+    fireEvent.input(within(dialog).getByLabelText('Reason'), { target: { value: 'Billed twice' } });
+    api.POST.mockResolvedValueOnce(answer(200, { ...sent, status: 'void', void_reason: 'Billed twice' }, '"4"'));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Void invoice' }));
+    await screen.findByText('Billed twice', { selector: 'dd' });
+    expect(api.POST).toHaveBeenCalledWith('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/void', {
+      params: { path: { tenant_id: 'acme', invoice_id: 'inv1' }, header: { 'If-Match': '"3"' } },
+      body: { reason: 'Billed twice' },
+    });
+  });
+
+  it('lets the issuer edit, send or discard a draft', async () => {
+    const draft = { ...invoice, number: null, status: 'draft' as const, issued_on: null, due_on: null, past_due: false, terms: null };
+    open('partner', draft);
+    await screen.findByRole('heading', { level: 1, name: 'Draft invoice' });
+    expect(screen.getByRole('link', { name: 'Edit draft' }).getAttribute('href')).toBe('/invoices/acme/inv1/edit');
+    expect(screen.queryByRole('region', { name: 'Payments, refunds and credits' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Send…' }));
+    api.POST.mockResolvedValueOnce(answer(200, { ...draft, status: 'sent', number: 'INV-2026-0043' }, '"4"'));
+    fireEvent.click(screen.getByRole('button', { name: 'Send to Globex now' }));
+    await screen.findByRole('heading', { level: 1, name: 'Invoice INV-2026-0043' });
+    screen.getByText('Sent as INV-2026-0043.');
+  });
+
+  it('shows who is billed a read-only invoice, with no payment button', async () => {
+    open('client', { ...invoice, side: 'billed', status: 'viewed', past_due: false });
+    await screen.findByRole('heading', { level: 1, name: 'Invoice INV-2026-0042' });
+    expect(screen.queryByRole('button')).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Edit draft' })).toBeNull();
+    screen.getByText('Paying online is not available yet: pay as the terms below say.');
+  });
+});

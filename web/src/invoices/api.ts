@@ -1,0 +1,137 @@
+// Invoice and billing-settings reads and writes shared by the screens. Edits carry the ETag
+// they were read under (If-Match), so a concurrent change answers 412 instead of being lost.
+import { api, type Schemas } from '../api/client';
+import { unwrap } from '../api/problem';
+
+export type Invoice = Schemas['InvoiceView'];
+export type InvoiceSummary = Schemas['Paginated_InvoiceSummaryView']['items'][number];
+export type InvoiceStatus = Invoice['status'];
+export type Entry = Schemas['EntryView'];
+export type PaymentMethod = Schemas['PaymentRequest']['method'];
+export type StatusTotal = Schemas['StatusTotalView'];
+export type BillingSettings = Schemas['BillingSettingsView'];
+export type Terms = Schemas['TermsBody'];
+export type PartyTerms = Schemas['PartyTermsView'];
+export type NewInvoice = Schemas['NewInvoiceRequest'];
+export type InvoiceUpdate = Schemas['InvoiceUpdate'];
+
+export interface InvoiceQuery {
+  status?: InvoiceStatus;
+  org_id?: string;
+  partner_id?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** An answer with the version to change it under. */
+export interface Tagged<T> {
+  value: T;
+  etag: string | null;
+}
+
+type Answer<T> = { data?: T; error?: unknown; response: Response };
+const tagged = <T>(answer: Answer<T>): Tagged<T> => ({ value: unwrap(answer), etag: answer.response.headers.get('ETag') });
+const ifMatch = (etag: string | null) => (etag ? { 'If-Match': etag } : {});
+
+export const invoicePath = (tenantId: string, invoiceId: string) => `/invoices/${tenantId}/${invoiceId}`;
+
+export async function listInvoices(tenantId: string, query: InvoiceQuery) {
+  return unwrap(await api.GET('/api/v1/tenants/{tenant_id}/invoices', { params: { path: { tenant_id: tenantId }, query } }));
+}
+
+export async function invoiceTotals(tenantId: string): Promise<StatusTotal[]> {
+  const answer = unwrap(await api.GET('/api/v1/tenants/{tenant_id}/invoices/totals', { params: { path: { tenant_id: tenantId } } }));
+  return answer.totals;
+}
+
+const one = (tenantId: string, invoiceId: string) => ({ tenant_id: tenantId, invoice_id: invoiceId });
+
+export async function getInvoice(tenantId: string, invoiceId: string): Promise<Tagged<Invoice>> {
+  return tagged(await api.GET('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}', { params: { path: one(tenantId, invoiceId) } }));
+}
+
+/** Drafts an invoice; `key` makes a retry of the same request safe (it gets the draft the first made). */
+export async function createInvoice(tenantId: string, body: NewInvoice, key: string): Promise<Tagged<Invoice>> {
+  return tagged(
+    await api.POST('/api/v1/tenants/{tenant_id}/invoices', {
+      params: { path: { tenant_id: tenantId }, header: { 'Idempotency-Key': key } },
+      body,
+    }),
+  );
+}
+
+export async function updateInvoice(tenantId: string, invoiceId: string, etag: string | null, body: InvoiceUpdate) {
+  return tagged(
+    await api.PATCH('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}', {
+      params: { path: one(tenantId, invoiceId), header: ifMatch(etag) },
+      body,
+    }),
+  );
+}
+
+export async function discardInvoice(tenantId: string, invoiceId: string, etag: string | null): Promise<void> {
+  unwrap(
+    await api.DELETE('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}', {
+      params: { path: one(tenantId, invoiceId), header: ifMatch(etag) },
+    }),
+  );
+}
+
+export async function sendInvoice(tenantId: string, invoiceId: string, etag: string | null) {
+  return tagged(
+    await api.POST('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/send', {
+      params: { path: one(tenantId, invoiceId), header: ifMatch(etag) },
+    }),
+  );
+}
+
+export async function voidInvoice(tenantId: string, invoiceId: string, etag: string | null, reason: string) {
+  return tagged(
+    await api.POST('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/void', {
+      params: { path: one(tenantId, invoiceId), header: ifMatch(etag) },
+      body: { reason },
+    }),
+  );
+}
+
+export async function listPayments(tenantId: string, invoiceId: string): Promise<Entry[]> {
+  const ledger = unwrap(
+    await api.GET('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/payments', { params: { path: one(tenantId, invoiceId) } }),
+  );
+  return ledger.items;
+}
+
+export async function recordPayment(tenantId: string, invoiceId: string, body: Schemas['PaymentRequest']) {
+  return tagged(
+    await api.POST('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/payments', { params: { path: one(tenantId, invoiceId) }, body }),
+  );
+}
+
+export async function getBillingSettings(tenantId: string): Promise<Tagged<BillingSettings>> {
+  return tagged(await api.GET('/api/v1/tenants/{tenant_id}/billing/settings', { params: { path: { tenant_id: tenantId } } }));
+}
+
+export async function updateBillingSettings(tenantId: string, etag: string | null, body: Schemas['BillingSettingsUpdate']) {
+  return tagged(
+    await api.PATCH('/api/v1/tenants/{tenant_id}/billing/settings', {
+      params: { path: { tenant_id: tenantId }, header: ifMatch(etag) },
+      body,
+    }),
+  );
+}
+
+export async function listPartyTerms(tenantId: string): Promise<PartyTerms[]> {
+  return unwrap(await api.GET('/api/v1/tenants/{tenant_id}/billing/terms', { params: { path: { tenant_id: tenantId } } })).items;
+}
+
+/** The path word of a billed party's kind (`org` -> `orgs`). */
+const partyKind = (kind: string) => (kind === 'partner' ? 'partners' : 'orgs');
+
+export async function setPartyTerms(tenantId: string, kind: string, partyId: string, terms: Terms | null): Promise<void> {
+  const params = { path: { tenant_id: tenantId, party_kind: partyKind(kind), party_id: partyId } };
+  unwrap(
+    terms
+      ? await api.PUT('/api/v1/tenants/{tenant_id}/billing/terms/{party_kind}/{party_id}', { params, body: terms })
+      : await api.DELETE('/api/v1/tenants/{tenant_id}/billing/terms/{party_kind}/{party_id}', { params }),
+  );
+}
