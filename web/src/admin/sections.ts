@@ -35,6 +35,12 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     roles: ['super_admin', 'staff'],
   },
   {
+    href: '/admin/billing',
+    label: 'Billing',
+    description: 'Invoice numbers, currency, tax rates, reminders and payment terms.',
+    roles: ['super_admin', 'partner'],
+  },
+  {
     href: '/admin/canned-responses',
     label: 'Canned responses',
     description: 'Saved replies with variables, inserted from the reply box or by typing /shortcut.',

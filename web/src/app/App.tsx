@@ -30,6 +30,10 @@ const Audit = lazy(() => import('../admin/Audit'));
 const CannedResponses = lazy(() => import('../admin/CannedResponses'));
 const AssignmentRules = lazy(() => import('../admin/AssignmentRules'));
 const DeadLetters = lazy(() => import('../admin/DeadLetters'));
+const InvoiceList = lazy(() => import('../invoices/InvoiceList'));
+const InvoiceEditor = lazy(() => import('../invoices/InvoiceEditor'));
+const InvoicePage = lazy(() => import('../invoices/InvoicePage'));
+const BillingSettings = lazy(() => import('../invoices/BillingSettings'));
 const NotFound = lazy(() => import('./NotFound'));
 const NoSuchPortal = lazy(() => import('./NoSuchPortal'));
 
@@ -90,6 +94,10 @@ function Screens() {
         <Route path="/queue" component={QueuePage} />
         <Route path="/clients" component={Clients} />
         <Route path="/clients/:orgId" component={ClientPage} />
+        <Route path="/invoices" component={InvoiceList} />
+        <Route path="/invoices/new" component={InvoiceEditor} />
+        <Route path="/invoices/:tenantId/:invoiceId" component={InvoicePage} />
+        <Route path="/invoices/:tenantId/:invoiceId/edit" component={InvoiceEditor} />
         <Route path="/notifications" component={NotificationCenter} />
         <Route path="/settings" component={Settings} />
         <Route path="/admin" component={AdminHome} />
@@ -98,6 +106,7 @@ function Screens() {
         <Route path="/admin/users" component={Users} />
         <Route path="/admin/branding" component={BrandingEditor} />
         <Route path="/admin/sla" component={Sla} />
+        <Route path="/admin/billing" component={BillingSettings} />
         <Route path="/admin/audit" component={Audit} />
         <Route path="/admin/canned-responses" component={CannedResponses} />
         <Route path="/admin/assignment-rules" component={AssignmentRules} />

@@ -21,16 +21,21 @@ describe('phone navigation', () => {
     expect(bar.length + (more.length ? 1 : 0)).toBeLessThanOrEqual(4);
   });
 
-  it('keeps a client’s four places in the bar, with no "More"', () => {
-    expect(phoneNav('client')).toEqual({ bar: navFor('client'), more: [] });
+  it('keeps a client’s tickets in the bar, with invoices and the account in "More"', () => {
+    const { bar, more } = phoneNav('client');
+    expect(bar.map((i) => i.label)).toEqual(['Dashboard', 'Tickets', 'Notifications']);
+    expect(more.map((g) => [g.heading, g.links.map((l) => l.label)])).toEqual([
+      [undefined, ['Invoices']],
+      ['You', ['Account and security']],
+    ]);
   });
 
   it('lists each admin section by name in a partner’s "More"', () => {
     const { bar, more } = phoneNav('partner');
     expect(bar.map((i) => i.label)).toEqual(['Dashboard', 'Tickets', 'Notifications']);
     expect(more.map((g) => [g.heading, g.links.map((l) => l.label)])).toEqual([
-      [undefined, ['Clients']],
-      ['Admin', ['Admin overview', 'Organizations', 'Users and invitations', 'Branding', 'Canned responses', 'Audit log']],
+      [undefined, ['Clients', 'Invoices']],
+      ['Admin', ['Admin overview', 'Organizations', 'Users and invitations', 'Branding', 'Billing', 'Canned responses', 'Audit log']],
       ['You', ['Account and security']],
     ]);
   });

@@ -22,6 +22,8 @@ export const NAV: readonly NavItem[] = [
   { href: '/queue', label: 'Queue', icon: 'queue', bottom: true, roles: HOUSE },
   { href: '/tickets', label: 'Tickets', icon: 'ticket', bottom: true, roles: [...PARTNER, 'client'] },
   { href: '/clients', label: 'Clients', icon: 'users', roles: PARTNER },
+  // Staff draft invoices (and list none); partner staff have no part in billing.
+  { href: '/invoices', label: 'Invoices', icon: 'invoice', roles: ['super_admin', 'staff', 'partner', 'client'] },
   { href: '/notifications', label: 'Notifications', icon: 'bell', bottom: true, roles: ALL },
   { href: '/admin', label: 'Admin', icon: 'settings', roles: ['super_admin', 'staff', 'partner', 'partner_staff'] },
   { href: '/settings', label: 'Account', icon: 'user', bottom: true, roles: ALL },
