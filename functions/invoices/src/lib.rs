@@ -27,6 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 mod actions;
+mod checkout;
 mod settings;
 mod terms_body;
 mod views;
@@ -40,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(invoice_totals))
         .routes(routes!(get_invoice, update_invoice, delete_invoice))
         .merge(actions::router())
+        .merge(checkout::router())
         .merge(settings::router())
 }
 

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Operations anyone may call without being signed in.
-const PUBLIC: [(&str, &str); 17] = [
+const PUBLIC: [(&str, &str); 18] = [
     ("get", "/api/v1/health"),
     ("get", "/api/v1/branding"),
     ("get", "/api/v1/branding/logo"),
@@ -36,6 +36,8 @@ const PUBLIC: [(&str, &str); 17] = [
     // The mailed survey link is its own credential (sealed: one ticket, its requester).
     ("get", "/api/v1/surveys/{token}"),
     ("post", "/api/v1/surveys/{token}"),
+    // The payment provider's events: no session, a signature with the tenant's own secret.
+    ("post", "/api/v1/webhooks/stripe/{tenant_id}"),
 ];
 
 /// Path parameters that pick among the caller's own things (not another party's resource):
@@ -362,6 +364,8 @@ async fn no_route_serves_another_tenant_or_organization() {
             "invoice_id" => victim_invoice.clone(),
             "party_kind" => "orgs".to_owned(),
             "party_id" => victim_org.clone(),
+            // Any intent id: the route must refuse before it looks for one.
+            "intent_id" => "pi_local_01JD00000000000000000000PI".to_owned(),
             // Rules are the house's, not a tenant's: any id shows whether the route lets
             // anyone but Kre8ivTech staff in.
             "rule_id" => "01JD00000000000000000000RR".to_owned(),

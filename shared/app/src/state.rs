@@ -54,6 +54,8 @@ pub struct AppState {
     /// Woken after a commit that recorded events, so the local relay moves them at once
     /// instead of at its next poll (on AWS the table's stream drives the relay).
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// The payment adapters (Stripe, and the local stand-in of the single-process host).
+    pub payments: kt_platform::payments::Gateways,
     /// The queue labels this process last pushed to each watcher (skipped when unchanged).
     pub live_labels: Arc<crate::tickets::live::fanout::SentLabels>,
 }

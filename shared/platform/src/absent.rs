@@ -113,3 +113,47 @@ mod tests {
         assert!(matches!(err, PushError::Unavailable(m) if m.contains("push port")));
     }
 }
+
+#[async_trait]
+impl crate::payments::Payments for Absent {
+    fn provider(&self) -> &'static str {
+        self.0
+    }
+    async fn create_customer(
+        &self,
+        _: &crate::payments::Account,
+        _: &crate::payments::CustomerInfo,
+        _: &str,
+    ) -> Result<String, crate::payments::PaymentError> {
+        Err(crate::payments::PaymentError::Unavailable(self.why()))
+    }
+    async fn create_intent(
+        &self,
+        _: &crate::payments::Account,
+        _: &crate::payments::IntentRequest,
+    ) -> Result<crate::payments::Intent, crate::payments::PaymentError> {
+        Err(crate::payments::PaymentError::Unavailable(self.why()))
+    }
+    async fn get_intent(
+        &self,
+        _: &crate::payments::Account,
+        _: &str,
+    ) -> Result<crate::payments::Intent, crate::payments::PaymentError> {
+        Err(crate::payments::PaymentError::Unavailable(self.why()))
+    }
+    async fn confirm_intent(
+        &self,
+        _: &crate::payments::Account,
+        _: &str,
+        _: &str,
+    ) -> Result<crate::payments::Intent, crate::payments::PaymentError> {
+        Err(crate::payments::PaymentError::Unavailable(self.why()))
+    }
+    async fn refund(
+        &self,
+        _: &crate::payments::Account,
+        _: &crate::payments::RefundRequest,
+    ) -> Result<crate::payments::Refund, crate::payments::PaymentError> {
+        Err(crate::payments::PaymentError::Unavailable(self.why()))
+    }
+}

@@ -18,6 +18,7 @@ pub mod invoices;
 pub mod limits;
 mod model;
 pub mod notifications;
+pub mod payments;
 pub mod sessions;
 pub mod sla;
 #[cfg(feature = "sqlite")]

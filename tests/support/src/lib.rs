@@ -66,7 +66,12 @@ async fn org_named(app: &AppState, tenant: &kt_domain::identity::TenantId, name:
 pub async fn world(routes: OpenApiRouter<AppState>) -> World {
     let dir = tempfile::tempdir().expect("tmp");
     let clock = Arc::new(ManualClock::starting_now());
-    let wired = wire_with_clock(&Settings::local(dir.path()), clock.clone()).await.expect("wire");
+    let mut settings = Settings::local(dir.path());
+    // The Stripe adapter talks to localstripe when scripts/test started it.
+    if let Ok(base) = std::env::var("LOCALSTRIPE_ENDPOINT") {
+        settings.stripe_api_base = format!("{}/", base.trim_end_matches('/'));
+    }
+    let wired = wire_with_clock(&settings, clock.clone()).await.expect("wire");
     kt_app::seed::demo(&wired.state).await.expect("seed");
     let (router, _) = kt_fn_identity::router().merge(routes).split_for_parts();
     let router = router.with_state(wired.state.clone());

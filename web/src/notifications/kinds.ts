@@ -13,6 +13,10 @@ export const KIND_OPTIONS = [
   { value: 'ticket_assigned', label: 'Assignments' },
   { value: 'sla_alert', label: 'SLA alerts' },
   { value: 'queue_near_front', label: 'Near the front of the queue' },
+  { value: 'invoice_issued', label: 'New invoices' },
+  { value: 'invoice_reminder', label: 'Invoice reminders' },
+  { value: 'invoice_payment', label: 'Payments and receipts' },
+  { value: 'invoice_activity', label: 'Invoice activity' },
 ] as const satisfies readonly Option<NotificationKind>[];
 
 export const isNotificationKind = (kind: string | null | undefined): kind is NotificationKind => isOption(KIND_OPTIONS, kind);

@@ -12,10 +12,12 @@
 //! number), and an `invoice.*` event on the events queue, in one transaction.
 
 pub mod automation;
+pub mod checkout;
 pub mod drafts;
 pub mod issuing;
 pub mod payments;
 pub mod settings;
+pub mod webhooks;
 
 use kt_domain::DomainEvent;
 use kt_domain::identity::{OrgId, Role, TenantId};

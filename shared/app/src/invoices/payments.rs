@@ -55,26 +55,31 @@ pub async fn record(
         recorded_by: Some(actor.user.clone()),
         at: app.clock.now(),
     };
-    let sheet =
-        settle(app, tenant, current, vec![entry.clone()], Some(actor)).await?.ok_or(AppError::PreconditionFailed)?;
+    let sheet = settle(app, tenant, current, vec![entry.clone()], Some(actor), Vec::new())
+        .await?
+        .ok_or(AppError::PreconditionFailed)?;
     Ok((Sheet { side, ..sheet }, entry))
 }
 
-/// Adds `entries` to the invoice's ledger and moves its `paid` and status, in one transaction;
-/// a payment in time also earns the early-payment discount (its own entry). `None` when an
-/// entry with one of these ids is there already (a duplicate delivery): nothing changes.
-/// A concurrent change of the invoice answers [`AppError::PreconditionFailed`].
+/// Adds `entries` to the invoice's ledger and moves its `paid` and status, in one transaction
+/// with `extra` operations; a payment in time also earns the early-payment discount (its own
+/// entry). `None` when an entry with one of these ids is there already (a duplicate delivery):
+/// nothing changes. Money that reaches a void invoice is recorded all the same (and stays to be
+/// refunded); a draft takes none. A concurrent change of the invoice answers
+/// [`AppError::PreconditionFailed`].
 pub async fn settle(
     app: &AppState,
     tenant: &Tenant,
     current: Versioned<Invoice>,
     mut entries: Vec<Entry>,
     actor: Option<&Actor>,
+    extra: Vec<TxOp>,
 ) -> Result<Option<Sheet>, AppError> {
     let mut inv = current.value.clone();
-    if inv.status == Status::Draft || inv.status == Status::Void {
-        return Err(AppError::Conflict(format!("a {} invoice takes no payments", inv.status.as_str())));
+    if inv.status == Status::Draft {
+        return Err(AppError::Conflict("a draft takes no payments".into()));
     }
+    let void = inv.status == Status::Void;
     let paid_in: Decimal = entries.iter().map(|e| e.amount).sum();
     if let (Some(terms), Some(sent), Some(first)) = (&inv.terms, inv.issued_on, entries.first())
         && matches!(first.kind, EntryKind::Payment { .. })
@@ -100,10 +105,12 @@ pub async fn settle(
     inv.paid += entries.iter().map(|e| e.amount).sum::<Decimal>();
     let today = app.clock.now().date();
     let past_due = inv.due_on.is_some_and(|d| today > d);
-    inv.status = inv
-        .status
-        .after(Event::Settled { paid: inv.paid, total: inv.total, past_due, viewed: inv.viewed_at.is_some() })
-        .map_err(|e| AppError::Conflict(e.0.into()))?;
+    if !void {
+        inv.status = inv
+            .status
+            .after(Event::Settled { paid: inv.paid, total: inv.total, past_due, viewed: inv.viewed_at.is_some() })
+            .map_err(|e| AppError::Conflict(e.0.into()))?;
+    }
     let kind = if inv.paid < before {
         "invoice.refunded"
     } else if inv.status == Status::Paid {
@@ -111,11 +118,12 @@ pub async fn settle(
     } else {
         "invoice.payment"
     };
-    let mut extra = Vec::with_capacity(entries.len());
+    let mut writes = Vec::with_capacity(entries.len() + extra.len());
     for e in &entries {
-        extra.push(TxOp::Put { item: invoices::entry_item(&tenant.id, &inv.id, e)?, cond: Cond::NotExists });
+        writes.push(TxOp::Put { item: invoices::entry_item(&tenant.id, &inv.id, e)?, cond: Cond::NotExists });
     }
-    let ops = commit_ops(app, tenant, Some(&current), &mut inv, extra, Some((kind, actor)))?;
+    writes.extend(extra);
+    let ops = commit_ops(app, tenant, Some(&current), &mut inv, writes, Some((kind, actor)))?;
     match app.store.transact(ops).await {
         Ok(()) => {
             app.outbox_wake.notify_one();

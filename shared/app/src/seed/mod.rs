@@ -121,6 +121,12 @@ pub fn portal_url(app: &AppState, tenant: &Tenant) -> String {
 pub async fn demo(app: &AppState) -> Result<Vec<DemoLogin>, AppError> {
     let house = tenant(app, "Kre8ivTech", "kt", "KT", TenantKind::House).await?;
     let acme = tenant(app, "Acme Agency", "acme", "ACME", TenantKind::Partner).await?;
+    // Both portals take payments through the local stand-in (no Stripe account needed).
+    for t in [&house, &acme] {
+        if kt_store::payments::connection(app.store.as_ref(), &t.id).await?.is_none() {
+            crate::invoices::checkout::connect_local(app, t).await?;
+        }
+    }
     let store = app.store.as_ref();
     let mut logins = Vec::new();
     for u in &USERS {

@@ -211,6 +211,15 @@ impl AwsWiring {
         Ok(self)
     }
 
+    /// The Stripe adapter (`PORTAL_STRIPE_API_BASE` points it elsewhere than Stripe's API, for
+    /// an emulator). Each tenant's own keys are read with its connection.
+    #[cfg(feature = "stripe")]
+    pub fn payments(mut self) -> Self {
+        let base = self.env.get("PORTAL_STRIPE_API_BASE").unwrap_or(kt_platform::payments::stripe::API_BASE).to_owned();
+        self.parts.payments.stripe = Arc::new(kt_platform::payments::stripe::StripePayments::new(base));
+        self
+    }
+
     pub fn build(self) -> AppState {
         self.parts.into_state()
     }

@@ -61,6 +61,8 @@ pub struct Settings {
     pub ws_endpoint: Option<String>,
     /// Endpoint override for every AWS service (an emulator such as moto).
     pub aws_endpoint: Option<String>,
+    /// Where the Stripe adapter sends requests (localstripe in tests).
+    pub stripe_api_base: String,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -84,6 +86,8 @@ impl Settings {
             sms_sender_id: env("PORTAL_SMS_SENDER_ID"),
             ws_endpoint: env("PORTAL_WS_ENDPOINT"),
             aws_endpoint: env("AWS_ENDPOINT_URL"),
+            stripe_api_base: env("PORTAL_STRIPE_API_BASE")
+                .unwrap_or_else(|| kt_platform::payments::stripe::API_BASE.into()),
         }
     }
 }
@@ -184,6 +188,11 @@ pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
     parts.sms = sms;
     parts.tokens = TokenKeys::new(&jwt_secret);
     parts.sealer = Sealer::new(&data_key);
+    // Tenants connected to Stripe pay through Stripe; the demo's through the local stand-in.
+    parts.payments = kt_platform::payments::Gateways {
+        stripe: Arc::new(kt_platform::payments::stripe::StripePayments::new(settings.stripe_api_base.clone())),
+        local: Arc::new(kt_platform::payments::local::LocalPayments::new()),
+    };
     let state = parts.into_state();
     crate::tickets::renumber::upgrade(&state).await?;
     crate::identity::upgrade::index_staff(&state).await?;

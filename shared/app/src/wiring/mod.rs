@@ -33,6 +33,7 @@ pub struct Parts {
     pub config: Config,
     pub tokens: TokenKeys,
     pub sealer: Sealer,
+    pub payments: kt_platform::payments::Gateways,
 }
 
 impl Parts {
@@ -48,6 +49,7 @@ impl Parts {
             config,
             tokens: TokenKeys::absent(),
             sealer: Sealer::absent(),
+            payments: kt_platform::payments::Gateways::absent(),
         }
     }
 
@@ -64,6 +66,7 @@ impl Parts {
             config: Arc::new(self.config),
             tokens: self.tokens,
             sealer: self.sealer,
+            payments: self.payments,
             tenant_cache: Arc::new(TenantCache::default()),
             session_cache: Arc::default(),
             outbox_wake: Arc::new(tokio::sync::Notify::new()),

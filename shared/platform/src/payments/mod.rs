@@ -153,3 +153,24 @@ pub trait Payments: Send + Sync + 'static {
     async fn confirm_intent(&self, account: &Account, id: &str, payment_method: &str) -> Result<Intent, PaymentError>;
     async fn refund(&self, account: &Account, req: &RefundRequest) -> Result<Refund, PaymentError>;
 }
+
+/// The adapters a process has, chosen per tenant by its connection's provider.
+#[derive(Clone)]
+pub struct Gateways {
+    pub stripe: std::sync::Arc<dyn Payments>,
+    pub local: std::sync::Arc<dyn Payments>,
+}
+
+impl Gateways {
+    /// Neither adapter wired (a function that takes no payments).
+    pub fn absent() -> Self {
+        Self {
+            stripe: std::sync::Arc::new(crate::Absent("payments (stripe)")),
+            local: std::sync::Arc::new(crate::Absent("payments (local)")),
+        }
+    }
+
+    pub fn for_provider(&self, provider: &str) -> &dyn Payments {
+        if provider == "local" { self.local.as_ref() } else { self.stripe.as_ref() }
+    }
+}
