@@ -56,7 +56,8 @@ interface ActionProps {
 
 export function PaymentDialog({ tenantId, invoice, onClose, onDone }: ActionProps) {
   const today = localDay();
-  const form = useForm({ amount: invoice.balance, method: 'bank_transfer', received_on: today, reference: '' });
+  // No day given is today where the server is (a day typed here could be tomorrow there).
+  const form = useForm({ amount: invoice.balance, method: 'bank_transfer', received_on: '', reference: '' });
   const v = form.values;
   const submit = form.submit(async ({ amount, method, received_on, reference }) => {
     const answer = await recordPayment(tenantId, invoice.id, {
