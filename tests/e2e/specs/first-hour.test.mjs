@@ -30,6 +30,7 @@ const SCREENS = {
   'admin@kre8ivtech.test': [
     DASHBOARD,
     ['/queue', 'Queue', 'Queue'],
+    ['/invoices', 'Invoices', 'Invoices'],
     NOTIFICATIONS,
     ACCOUNT,
     ADMIN,
@@ -38,6 +39,7 @@ const SCREENS = {
     ['/admin/users', 'Users and invitations', 'Users and invitations'],
     ['/admin/branding', 'Branding', 'Branding'],
     ['/admin/sla', 'Service levels', 'Service levels'],
+    ['/admin/billing', 'Billing', 'Billing'],
     ['/admin/canned-responses', 'Canned responses', 'Canned responses'],
     ['/admin/assignment-rules', 'Assignment rules', 'Assignment rules'],
     ['/admin/audit', 'Audit log', 'Audit log'],
@@ -46,6 +48,7 @@ const SCREENS = {
   'staff@kre8ivtech.test': [
     DASHBOARD,
     ['/queue', 'Queue', 'Queue'],
+    ['/invoices', 'Invoices', 'Invoices'],
     NOTIFICATIONS,
     ACCOUNT,
     ADMIN,
@@ -58,12 +61,14 @@ const SCREENS = {
     DASHBOARD,
     ['/tickets', 'Tickets', 'Tickets'],
     ['/clients', 'Clients', 'Clients'],
+    ['/invoices', 'Invoices', 'Invoices'],
     NOTIFICATIONS,
     ACCOUNT,
     ADMIN,
     ['/admin/orgs', 'Organizations', 'Organizations'],
     ['/admin/users', 'Users and invitations', 'Users and invitations'],
     ['/admin/branding', 'Branding', 'Branding'],
+    ['/admin/billing', 'Billing', 'Billing'],
     ['/admin/canned-responses', 'Canned responses', 'Canned responses'],
     ['/admin/audit', 'Audit log', 'Audit log'],
   ],
@@ -81,14 +86,16 @@ const SCREENS = {
   'drew@directclient.test': [
     ['/', 'Dashboard', 'Hello, Drew'],
     ['/tickets', 'Tickets', 'My tickets'],
+    ['/invoices', 'Invoices', 'Invoices'],
     NOTIFICATIONS,
-    ['/settings', 'Account', 'Account and security'],
+    ACCOUNT,
   ],
   'dana@globex.test': [
     ['/', 'Dashboard', 'Hello, Dana'],
     ['/tickets', 'Tickets', 'My tickets'],
+    ['/invoices', 'Invoices', 'Invoices'],
     NOTIFICATIONS,
-    ['/settings', 'Account', 'Account and security'],
+    ACCOUNT,
   ],
 };
 const short = (email) => email.split('@')[0];

@@ -1,0 +1,113 @@
+// A partner drafts an invoice for a client (a field error shown next to its line's field, the
+// totals computed as it types), sends it, and the client reads it (read-only, marked viewed);
+// the partner then sees it was viewed and records the payment. At phone and desktop size, with
+// the axe check on every screen.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { apiAs, assertNoSideScroll, checkA11y, launch, login, openPage, screenshot, signIn } from '../lib/portal.mjs';
+
+describe('invoices', () => {
+  let browser;
+  let dana;
+  before(async () => {
+    browser = await launch();
+    dana = await apiAs('dana@globex.test');
+  });
+  after(async () => browser?.close());
+
+  for (const viewport of ['mobile', 'desktop']) {
+    it(`a partner bills a client, who reads it (${viewport})`, async () => {
+      const host = login('pat@acme-agency.test').host;
+      const description = `Website care, March (${viewport})`;
+
+      const pat = await openPage(browser, viewport);
+      await signIn(pat, 'pat@acme-agency.test');
+      await pat.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+      await pat.goto(`${host}/invoices`);
+      await pat.getByRole('heading', { level: 1, name: 'Invoices' }).waitFor();
+      await pat.waitForLoadState('networkidle');
+      await checkA11y(pat, `partner invoice list (${viewport})`);
+
+      await pat.getByRole('link', { name: 'New invoice' }).click();
+      await pat.getByRole('heading', { level: 1, name: 'New invoice' }).waitFor();
+      await pat.getByLabel('Bill to').selectOption({ label: 'Globex' });
+      const first = pat.getByRole('group', { name: 'Line 1' });
+      await first.getByLabel('Description').fill(description);
+      await first.getByLabel('Quantity').fill('0');
+      await first.getByLabel(/^Unit price/).fill('19.99');
+      await pat.getByRole('button', { name: 'Add line' }).click();
+      const second = pat.getByRole('group', { name: 'Line 2' });
+      await second.getByLabel('Description').fill('Hosting');
+      await second.getByLabel('Quantity').fill('1.5');
+      await second.getByLabel(/^Unit price/).fill('80');
+
+      // The server's field error sits next to its line's field, which keeps what was typed.
+      await pat.getByRole('button', { name: 'Save draft' }).click();
+      await first.getByText('Enter a quantity above 0 and under 1,000,000, with at most 4 decimals.').waitFor();
+      const quantity = first.getByLabel('Quantity');
+      assert.equal(await quantity.getAttribute('aria-invalid'), 'true');
+      assert.equal(await quantity.inputValue(), '0');
+      assert.equal(await first.getByLabel('Description').inputValue(), description);
+      await checkA11y(pat, `invoice editor with a field error (${viewport})`);
+
+      // The figures follow the typing: 3 × 19.99 + 1.5 × 80.
+      await quantity.fill('3');
+      const totals = pat.getByRole('region', { name: 'Totals' });
+      await totals.getByText('179.97', { exact: false }).first().waitFor();
+      await first.getByText('59.97', { exact: false }).first().waitFor();
+      if (viewport === 'mobile') await assertNoSideScroll(pat, 'the invoice editor');
+      await screenshot(pat, `invoice-editor-${viewport}`);
+
+      await pat.getByRole('button', { name: 'Send…' }).click();
+      await pat.getByRole('button', { name: 'Send to Globex now' }).click();
+      const heading = pat.getByRole('heading', { level: 1, name: /^Invoice / });
+      await heading.waitFor();
+      const number = (await heading.innerText()).replace(/^Invoice /, '');
+      const details = pat.getByRole('region', { name: 'Invoice details' });
+      await details.getByText('Status: Sent', { exact: true }).waitFor();
+      await details.getByText('Globex').waitFor();
+      await pat.getByRole('region', { name: 'Invoice lines' }).getByRole('rowheader', { name: description }).waitFor();
+      await checkA11y(pat, `a sent invoice, issuer side (${viewport})`);
+      if (viewport === 'mobile') await assertNoSideScroll(pat, 'the invoice page');
+
+      // The client: the invoice is in their list; opening it marks it viewed; nothing to change.
+      const client = await openPage(browser, viewport);
+      await signIn(client, 'dana@globex.test');
+      await client.getByRole('heading', { level: 1, name: /^Hello, / }).waitFor();
+      await client.goto(`${host}/invoices`);
+      await client.getByRole('heading', { level: 1, name: 'Invoices' }).waitFor();
+      await client.getByRole('link', { name: new RegExp(`^${number} `) }).click();
+      await client.getByRole('heading', { level: 1, name: `Invoice ${number}` }).waitFor();
+      await client.getByRole('region', { name: 'Invoice details' }).getByText('Status: Viewed', { exact: true }).waitFor();
+      await client.getByText('Paying online is not available yet: pay as the terms below say.').waitFor();
+      assert.equal(await client.getByRole('button', { name: 'Record payment' }).count(), 0);
+      assert.equal(await client.getByRole('link', { name: 'Edit draft' }).count(), 0);
+      await screenshot(client, `invoice-client-${viewport}`);
+      await checkA11y(client, `a sent invoice, billed side (${viewport})`);
+      await client.context().close();
+
+      const listed = await dana.call('GET', `/api/v1/tenants/${dana.me.user.tenant}/invoices`);
+      assert.equal(listed.status, 200);
+      assert.ok(
+        listed.body.items.some((i) => i.number === number && i.status === 'viewed'),
+        'the client lists it, viewed',
+      );
+
+      // The partner sees it was viewed and records the payment in full.
+      await pat.reload();
+      await heading.waitFor();
+      await details.getByText('Status: Viewed', { exact: true }).waitFor();
+      await pat.getByRole('button', { name: 'Record payment' }).click();
+      const dialog = pat.getByRole('dialog', { name: `Record a payment on ${number}` });
+      await dialog.waitFor();
+      await dialog.getByLabel('Method').selectOption('bank_transfer');
+      await dialog.getByLabel('Reference (optional)').fill(`E2E ${viewport}`);
+      await checkA11y(pat, `the payment dialog (${viewport})`);
+      await dialog.getByRole('button', { name: 'Record payment' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await details.getByText('Status: Paid', { exact: true }).waitFor();
+      await pat.getByRole('region', { name: 'Payments, refunds and credits' }).getByText(`E2E ${viewport}`, { exact: false }).waitFor();
+      await pat.context().close();
+    });
+  }
+});
