@@ -90,6 +90,24 @@ const FIELD_VECTORS: [field: string, api: string, said: string][] = [
   ['terms.early_discount.days', 'use at least 1 day, fewer than the payment term', 'Enter at least 1 day, fewer than the days until due.'],
   ['late_fee.repeat_days', 'use 1 to 365 days, or leave it empty for once', 'Enter 1 to 365 days, or leave it empty to charge once.'],
   ['due_days', 'use 0 to 365 days', 'Enter 0 to 365 days.'],
+  ['amount', 'pay more than 0 and at most the balance of 238.00', 'Enter an amount above 0 and at most the balance, 238.00.'],
+  ['amount', 'refund more than 0 and at most 200.00', 'Enter an amount above 0 and at most 200.00, what is left of this payment.'],
+  ['payment_id', 'is not a payment of this invoice', 'That payment is not on this invoice. Reload to see its payments.'],
+  [
+    'payment_id',
+    'was paid outside the portal: give it back the same way, or issue a credit note',
+    'This payment was made outside the portal: give the money back the same way, or issue a credit note.',
+  ],
+  ['card', 'must be at most 32 characters at line 1 column 45', 'Shorten the card number to at most 32 characters.'],
+  [
+    'secret_key',
+    "paste the secret key (sk_live_… or sk_test_…) from Stripe's dashboard",
+    'Paste the secret key (sk_live_… or sk_test_…) from Stripe’s dashboard.',
+  ],
+  ['webhook_secret', "paste the webhook endpoint's signing secret (whsec_…)", 'Paste the webhook endpoint’s signing secret (whsec_…).'],
+  ['publishable_key', 'paste the publishable key (pk_live_… or pk_test_…)', 'Paste the publishable key (pk_live_… or pk_test_…).'],
+  ['publishable_key', 'use keys of the same mode (both live or both test)', 'Use keys of the same mode: both live or both test.'],
+  ['secret_key', 'is required', 'Paste the secret key.'],
 ];
 
 describe('fieldMessage', () => {
@@ -171,6 +189,13 @@ describe('problemMessage', () => {
     expect(conflict('the item changed or already exists')).toBe('Someone changed this at the same time. Reload and try again.');
     expect(conflict('a closed ticket takes no more replies; file a new one')).toBe(
       'A closed ticket takes no more replies; file a new one.',
+    );
+    expect(conflict('a paid invoice is not paid online')).toBe('This invoice takes no payments now. Reload to see where it stands.');
+    expect(conflict('this portal does not take online payments yet')).toBe(
+      'This portal does not take payments online yet. Pay as the terms on the invoice say.',
+    );
+    expect(conflict('the payment provider refused: this payment is succeeded already')).toBe(
+      'The payment provider refused: this payment is succeeded already.',
     );
     expect(problemMessage(412, undefined)).toBe('Someone else changed this since you opened it. Reload, then make your change again.');
     expect(problemMessage(503, undefined)).toBe('The portal is not available for a moment. Try again shortly.');

@@ -138,6 +138,11 @@ const FIELDS: Record<string, { noun: string; ask: string }> = {
   due_days: { noun: 'days until due', ask: 'Enter a number of days.' },
   annual_percent: { noun: 'yearly interest', ask: 'Enter a yearly percentage.' },
   grace_days: { noun: 'grace period', ask: 'Enter a number of days.' },
+  card: { noun: 'card number', ask: 'Enter a card number.' },
+  payment_id: { noun: 'payment', ask: 'Choose a payment to refund.' },
+  secret_key: { noun: 'secret key', ask: 'Paste the secret key.' },
+  webhook_secret: { noun: 'webhook signing secret', ask: 'Paste the webhook signing secret.' },
+  publishable_key: { noun: 'publishable key', ask: 'Paste the publishable key.' },
   repeat_days: { noun: 'repeat', ask: 'Enter a number of days, or leave it empty.' },
 };
 
@@ -302,6 +307,22 @@ const RULES: Rule[] = [
     /^card payments arrive through the payment provider/,
     'Card payments arrive through the payment provider; choose another method.',
   ],
+  [/^amount$/, /^pay more than 0 and at most the balance of (.+)$/, (m) => `Enter an amount above 0 and at most the balance, ${m[1]}.`],
+  [
+    /^amount$/,
+    /^refund more than 0 and at most (.+)$/,
+    (m) => `Enter an amount above 0 and at most ${m[1]}, what is left of this payment.`,
+  ],
+  [/^payment_id$/, /^is not a payment of this invoice/, 'That payment is not on this invoice. Reload to see its payments.'],
+  [
+    /^payment_id$/,
+    /^was paid outside the portal/,
+    'This payment was made outside the portal: give the money back the same way, or issue a credit note.',
+  ],
+  [/^secret_key$/, /^paste the secret key/, 'Paste the secret key (sk_live_… or sk_test_…) from Stripe’s dashboard.'],
+  [/^webhook_secret$/, /^paste the webhook endpoint's signing secret/, 'Paste the webhook endpoint’s signing secret (whsec_…).'],
+  [/^publishable_key$/, /^paste the publishable key/, 'Paste the publishable key (pk_live_… or pk_test_…).'],
+  [/^publishable_key$/, /^use keys of the same mode/, 'Use keys of the same mode: both live or both test.'],
   [/^received_on$/, /^is in the future/, 'Choose a day that is not in the future.'],
   [/^received_on$/, /^is more than a year ago/, 'Choose a day at most a year ago.'],
   [/^received_on$/, /^use YYYY-MM-DD/, 'Enter a date such as 2026-03-31.'],
@@ -447,6 +468,12 @@ const CONFLICTS: [RegExp, string][] = [
   ],
   [/^only a draft is sent/, 'This invoice was sent already. Reload to see it.'],
   [/^a \w+ invoice takes no payments/, 'This invoice takes no payments now. Reload to see where it stands.'],
+  [/^a \w+ invoice is not paid online/, 'This invoice takes no payments now. Reload to see where it stands.'],
+  [/^this portal does not take online payments/, 'This portal does not take payments online yet. Pay as the terms on the invoice say.'],
+  [
+    /^this portal is not connected to its payment provider/,
+    'This portal is no longer connected to its payment provider: connect it again in the billing settings to refund.',
+  ],
 ];
 
 const slugOf = (problem: Problem | undefined) => problem?.type?.split('/').pop() ?? '';

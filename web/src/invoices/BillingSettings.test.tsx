@@ -33,10 +33,14 @@ const settings: Settings = {
   version: 7,
 };
 
+const notConnected = { connected: false, live: false, webhook_path: '/api/v1/webhooks/stripe/acme' };
+let stripe: unknown = notConnected;
+
 function open(role: string) {
   me.value = { user: { id: 'u1', role, tenant: 'acme', name: 'Pat' }, organizations: [] } as unknown as Me;
   api.GET.mockImplementation(async (path: string) => {
     if (path.endsWith('/billing/settings')) return answer(200, settings);
+    if (path.endsWith('/billing/stripe')) return answer(200, stripe);
     if (path.endsWith('/billing/terms'))
       return answer(200, { items: [{ kind: 'org', id: 'globex', terms: { name: 'Net 15', due_days: 15 } }] });
     if (path.endsWith('/orgs')) return answer(200, { items: [{ id: 'globex', name: 'Globex' }] });
@@ -52,6 +56,7 @@ function open(role: string) {
 }
 
 afterEach(() => {
+  stripe = notConnected;
   cleanup();
   vi.resetAllMocks();
   me.value = undefined;
@@ -146,5 +151,80 @@ describe('BillingSettings', () => {
         params: { path: { tenant_id: 'acme', party_kind: 'orgs', party_id: 'globex' } },
       }),
     );
+  });
+
+  it('connects the tenant’s Stripe account: the webhook to set up, the keys with their errors, never shown back', async () => {
+    open('partner');
+    const section = await screen.findByRole('region', { name: 'Online payments' });
+    await within(section).findByText('Not connected');
+    const url = within(section).getByLabelText('Endpoint URL') as HTMLInputElement;
+    expect(url.value).toBe(`${location.origin}/api/v1/webhooks/stripe/acme`);
+    expect(url.readOnly).toBe(true);
+    for (const e of ['payment_intent.succeeded', 'payment_intent.payment_failed', 'charge.refunded']) within(section).getByText(e);
+    const writeText = vi.fn(async () => {});
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    fireEvent.click(within(section).getByRole('button', { name: 'Copy URL' }));
+    await within(section).findByText('Webhook URL copied.');
+    expect(writeText).toHaveBeenCalledWith(url.value);
+
+    const form = within(section).getByRole('form', { name: 'Connect your Stripe account' });
+    const secret = within(form).getByLabelText('Secret key') as HTMLInputElement;
+    const signing = within(form).getByLabelText('Webhook signing secret') as HTMLInputElement;
+    expect(secret.type).toBe('password');
+    expect(signing.type).toBe('password');
+    fireEvent.input(secret, { target: { value: 'sk_live_123456789012' } });
+    fireEvent.input(signing, { target: { value: 'whsec_123456789012' } });
+    fireEvent.input(within(form).getByLabelText('Publishable key'), { target: { value: 'pk_test_123456789012' } });
+    api.PUT.mockResolvedValueOnce(invalid('publishable_key', 'use keys of the same mode (both live or both test)'));
+    fireEvent.click(within(form).getByRole('button', { name: 'Connect Stripe' }));
+    await within(form).findByText('Use keys of the same mode: both live or both test.');
+
+    fireEvent.input(within(form).getByLabelText('Publishable key'), { target: { value: 'pk_live_123456789012' } });
+    const connected = {
+      connected: true,
+      provider: 'stripe',
+      live: true,
+      publishable_key: 'pk_live_123456789012',
+      connected_at: '2026-03-01T10:00:00Z',
+      webhook_path: '/api/v1/webhooks/stripe/acme',
+    };
+    api.PUT.mockResolvedValueOnce(answer(200, connected));
+    fireEvent.click(within(form).getByRole('button', { name: 'Connect Stripe' }));
+    await within(section).findByText('Connected to Stripe in live mode.');
+    expect(api.PUT).toHaveBeenLastCalledWith('/api/v1/tenants/{tenant_id}/billing/stripe', {
+      params: { path: { tenant_id: 'acme' } },
+      body: { secret_key: 'sk_live_123456789012', webhook_secret: 'whsec_123456789012', publishable_key: 'pk_live_123456789012' },
+    });
+    within(section).getByText('Connected');
+    within(section).getByText('Live: real payments');
+    within(section).getByText('pk_live_123456789012', { selector: 'dd' });
+    // The secrets are gone from the form and never come back.
+    const replace = within(section).getByRole('form', { name: 'Replace the keys' });
+    expect((within(replace).getByLabelText('Secret key') as HTMLInputElement).value).toBe('');
+    expect(section.textContent).not.toContain('sk_live_123456789012');
+    expect(section.textContent).not.toContain('whsec_123456789012');
+
+    fireEvent.click(within(section).getByRole('button', { name: 'Disconnect…' }));
+    stripe = notConnected;
+    api.DELETE.mockResolvedValueOnce(answer(204, null));
+    fireEvent.click(within(section).getByRole('button', { name: 'Disconnect now' }));
+    await within(section).findByText('Disconnected. Clients now pay as the terms on their invoices say.');
+    within(section).getByText('Not connected');
+    expect(api.DELETE).toHaveBeenCalledWith('/api/v1/tenants/{tenant_id}/billing/stripe', { params: { path: { tenant_id: 'acme' } } });
+  });
+
+  it('names the demo’s local stand-in for what it is', async () => {
+    stripe = {
+      connected: true,
+      provider: 'local',
+      live: false,
+      publishable_key: 'pk_local_1',
+      connected_at: '2026-03-01T10:00:00Z',
+      webhook_path: '/api/v1/webhooks/stripe/acme',
+    };
+    open('super_admin');
+    const section = await screen.findByRole('region', { name: 'Online payments' });
+    await within(section).findByText('Local stand-in (the demo’s test payments: no Stripe account, no money moves)');
+    within(section).getByText('Test: no real money');
   });
 });

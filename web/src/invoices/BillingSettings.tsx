@@ -1,6 +1,7 @@
 // A tenant's billing settings: how invoices are numbered (with the next number as saved), the
-// default currency, reminders around the due date, the footer, the tax rates, and the payment
-// terms (TermsSettings.tsx). Super admins pick the tenant; partners edit their own (but for
+// default currency, reminders around the due date, the footer, online payments through the
+// tenant's Stripe account (StripeSettings.tsx), the tax rates, and the payment terms
+// (TermsSettings.tsx). Super admins pick the tenant; partners edit their own (but for
 // the terms, which Kre8ivTech configures).
 import { useState } from 'preact/hooks';
 import { CHECKS, staleEdit } from '../api/messages';
@@ -15,6 +16,7 @@ import { editsBilling } from './access';
 import { getBillingSettings, updateBillingSettings, type BillingSettings as Settings, type Tagged } from './api';
 import { CURRENCIES } from './money';
 import { formProblem, renamed } from './problems';
+import { StripeSettings } from './StripeSettings';
 import { DefaultTerms, PartyTermsList } from './TermsSettings';
 import './invoices.css';
 
@@ -35,6 +37,7 @@ export default function BillingSettings() {
       ) : (
         <div key={tenantId} class="billing-settings">
           <GeneralForm tenantId={tenantId} settings={settings.data} edits={edits} onSaved={saved} />
+          {edits && <StripeSettings tenantId={tenantId} />}
           <TaxRatesForm tenantId={tenantId} settings={settings.data} edits={edits} onSaved={saved} />
           <DefaultTerms tenantId={tenantId} settings={settings.data} onSaved={saved} />
           <PartyTermsList tenantId={tenantId} settings={settings.data.value} />

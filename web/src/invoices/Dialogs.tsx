@@ -1,6 +1,6 @@
 // The issuer's dialogs on a sent invoice: recording a payment received outside the portal
-// (amount, how, when, reference) and voiding with a reason. Each is a modal <dialog>: focus
-// starts on its first field and goes back to the button that opened it.
+// (amount, how, when, reference), refunding an online payment, and voiding with a reason. Each
+// is a modal <dialog>: focus starts on its first field and goes back to the button that opened it.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
 import { staleEdit } from '../api/messages';
@@ -8,7 +8,7 @@ import { ApiError } from '../api/problem';
 import { FormError, SelectField, TextArea, TextField } from '../ui/Field';
 import { useForm } from '../ui/useForm';
 import { formatDay, localDay } from '../tickets/duration';
-import { recordPayment, voidInvoice, type Invoice, type Tagged } from './api';
+import { recordPayment, refundPayment, voidInvoice, type Entry, type Invoice, type Tagged } from './api';
 import { isManualMethod, MANUAL_METHODS } from './labels';
 import { formatMoney } from './money';
 
@@ -18,7 +18,7 @@ interface ShellProps {
   children: ComponentChildren;
 }
 
-function Dialog({ title, onClose, children }: ShellProps) {
+export function Dialog({ title, onClose, children }: ShellProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -158,6 +158,55 @@ export function VoidDialog({ tenantId, invoice, etag, onClose, onDone }: ActionP
           </button>
           <button type="button" class="button button--secondary" onClick={onClose}>
             Keep it
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+interface RefundProps {
+  tenantId: string;
+  invoice: Invoice;
+  /** The online payment to give (part of) back. */
+  payment: Entry;
+  /** What is left of it to refund. */
+  left: string;
+  onClose: () => void;
+  onDone: (changed: Tagged<Invoice>, said: string) => void;
+}
+
+export function RefundDialog({ tenantId, invoice, payment, left, onClose, onDone }: RefundProps) {
+  const form = useForm({ amount: left });
+  const money = (a: string) => formatMoney(a, invoice.currency);
+  const submit = form.submit(async ({ amount }) => {
+    const changed = await refundPayment(tenantId, invoice.id, payment.id, amount.trim());
+    onDone(changed, `Refunded ${money(amount.trim())} of the payment of ${formatDay(payment.on)}.`);
+  });
+  return (
+    <Dialog title={`Refund a payment on ${invoice.number ?? 'this invoice'}`} onClose={onClose}>
+      <form class="form" onSubmit={submit} ref={form.formRef} noValidate>
+        <p class="muted">
+          The payment of {money(payment.amount)} on {formatDay(payment.on)} goes back through the payment provider, to the card or bank
+          account it came from. {money(left)} of it can be refunded.
+        </p>
+        <FormError message={form.formError} />
+        <TextField
+          label={`Amount to refund (${invoice.currency})`}
+          name="amount"
+          inputMode="decimal"
+          autoComplete="off"
+          hint="All of what is left, or part of it."
+          value={form.values.amount}
+          onValue={(x) => form.set('amount', x)}
+          error={form.errors.amount}
+        />
+        <div class="actions">
+          <button class="button" type="submit" disabled={form.busy}>
+            Refund
+          </button>
+          <button type="button" class="button button--secondary" onClick={onClose}>
+            Cancel
           </button>
         </div>
       </form>

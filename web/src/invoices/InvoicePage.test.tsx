@@ -157,11 +157,79 @@ describe('InvoicePage', () => {
     screen.getByText('Sent as INV-2026-0043.');
   });
 
-  it('shows who is billed a read-only invoice, with no payment button', async () => {
+  it('shows who is billed a read-only invoice, with Pay while money is left to pay', async () => {
     open('client', { ...invoice, side: 'billed', status: 'viewed', past_due: false });
     await screen.findByRole('heading', { level: 1, name: 'Invoice INV-2026-0042' });
-    expect(screen.queryByRole('button')).toBeNull();
+    expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual(['Pay']);
     expect(screen.queryByRole('link', { name: 'Edit draft' })).toBeNull();
-    screen.getByText('Paying online is not available yet: pay as the terms below say.');
+    screen.getByText('By card or bank account, or as the terms below say.');
+  });
+
+  it('offers no payment on a paid invoice', async () => {
+    open('client', { ...invoice, side: 'billed', status: 'paid', paid: '238.00', balance: '0.00', past_due: false });
+    await screen.findByRole('heading', { level: 1, name: 'Invoice INV-2026-0042' });
+    expect(screen.queryByRole('button')).toBeNull();
+  });
+
+  it('refunds an online payment, with the server’s errors next to the amount', async () => {
+    const online: Entry = {
+      id: 'pi_local_1',
+      kind: 'payment',
+      amount: '238.00',
+      on: '2026-03-05',
+      reference: 'pi_local_1',
+      method: 'card',
+      at: '',
+    };
+    const refund: Entry = {
+      id: 're_1',
+      kind: 'refund',
+      amount: '-38.00',
+      on: '2026-03-06',
+      reference: 'refund of pi_local_1',
+      recorded_by: 'u1',
+      at: '',
+    };
+    const partly = { ...invoice, status: 'partial' as const, paid: '200.00', balance: '38.00', past_due: false };
+    open('partner', partly, [{ ...payment, recorded_by: 'u1' }, online, refund]);
+    const ledger = await screen.findByRole('region', { name: 'Payments, refunds and credits' });
+    const buttons = await within(ledger).findAllByRole('button');
+    expect(buttons.map((b) => b.textContent)).toEqual([expect.stringMatching(/^Refund the payment of €238.00 on /)]);
+
+    fireEvent.click(buttons[0]);
+    const dialog = await screen.findByRole('dialog', { name: 'Refund a payment on INV-2026-0042' });
+    const amount = within(dialog).getByLabelText('Amount to refund (EUR)') as HTMLInputElement;
+    expect(amount.value).toBe('200.00');
+    api.POST.mockResolvedValueOnce(
+      answer(422, {
+        type: 'about:blank',
+        title: 'Invalid',
+        status: 422,
+        errors: [{ field: 'amount', message: 'refund more than 0 and at most 200.00' }],
+      }),
+    );
+    fireEvent.input(amount, { target: { value: '250' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Refund' }));
+    await within(dialog).findByText('Enter an amount above 0 and at most 200.00, what is left of this payment.');
+    expect(amount.getAttribute('aria-invalid')).toBe('true');
+
+    fireEvent.input(amount, { target: { value: '50' } });
+    api.POST.mockResolvedValueOnce(answer(200, { ...partly, paid: '150.00', balance: '88.00' }, '"5"'));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Refund' }));
+    await screen.findByText(/^Refunded €50.00 of the payment of /);
+    expect(api.POST).toHaveBeenLastCalledWith('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/refunds', {
+      params: { path: { tenant_id: 'acme', invoice_id: 'inv1' } },
+      body: { payment_id: 'pi_local_1', amount: '50' },
+    });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(api.GET.mock.calls.filter(([path]) => String(path).endsWith('/payments'))).toHaveLength(2);
+  });
+
+  it('offers Kre8ivTech staff no refunds', async () => {
+    const online: Entry = { id: 'pi_local_1', kind: 'payment', amount: '238.00', on: '2026-03-05', reference: '', method: 'card', at: '' };
+    open('staff', { ...invoice, status: 'paid', paid: '238.00', balance: '0.00' }, [online]);
+    const ledger = await screen.findByRole('region', { name: 'Payments, refunds and credits' });
+    within(ledger).getByText('Card');
+    expect(within(ledger).queryByRole('button')).toBeNull();
   });
 });

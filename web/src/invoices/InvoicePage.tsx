@@ -1,8 +1,9 @@
 // One invoice as its issuer or who is billed sees it: number, status, dates, the lines with
 // their figures, taxes, total, what was paid and what is left, the early-payment discount,
 // terms and notes, and the ledger. The issuer edits, sends or discards a draft, records
-// payments and voids a sent invoice; who is billed reads it.
-import { useEffect, useState } from 'preact/hooks';
+// payments, refunds online ones and voids a sent invoice; who is billed reads it and pays it
+// online (PayDialog.tsx).
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { ApiError, errorMessage } from '../api/problem';
 import NotFound from '../app/NotFound';
@@ -17,7 +18,10 @@ import { formatDay } from '../tickets/duration';
 import { rememberHouse } from './access';
 import { discardInvoice, getInvoice, listPayments, sendInvoice, type Entry, type Invoice, type Tagged } from './api';
 import { ConfirmButton } from './Confirm';
-import { PaymentDialog, VoidDialog } from './Dialogs';
+import { PaymentDialog, RefundDialog, VoidDialog } from './Dialogs';
+import { PayDialog } from './PayDialog';
+import { invoiceMoved, isOnlinePayment, pollUntil, receiptMessage, refundableLeft } from './payments';
+import { payable } from './revenue';
 import { entryLabel, methodLabel } from './labels';
 import { formatMoney, formatPercent, isZeroAmount } from './money';
 import { StatusChip } from './StatusChip';
@@ -71,6 +75,7 @@ function InvoiceView({ tenantId, loaded, ledger, ledgerError, onChanged }: ViewP
   const listHref = own ? '/invoices' : `/invoices?tenant=${encodeURIComponent(tenantId)}`;
   const from = issuer ? null : role.value === 'partner' && !own ? 'Kre8ivTech' : (branding.value?.tenant_name ?? null);
   const inclusive = (id: string) => inv.tax_rates.find((r) => r.id === id)?.inclusive;
+  const [refunding, setRefunding] = useState<{ payment: Entry; left: string } | null>(null);
 
   return (
     <Page title={inv.number ? `Invoice ${inv.number}` : 'Draft invoice'}>
@@ -128,8 +133,7 @@ function InvoiceView({ tenantId, loaded, ledger, ledgerError, onChanged }: ViewP
         {issuer ? (
           <IssuerActions tenantId={tenantId} loaded={loaded} listHref={listHref} onChanged={onChanged} say={setSaid} />
         ) : (
-          !isZeroAmount(inv.balance) &&
-          inv.status !== 'void' && <p class="muted">Paying online is not available yet: pay as the terms below say.</p>
+          <BilledActions tenantId={tenantId} invoice={inv} onChanged={onChanged} />
         )}
       </section>
 
@@ -231,17 +235,54 @@ function InvoiceView({ tenantId, loaded, ledger, ledgerError, onChanged }: ViewP
       {inv.status !== 'draft' && (
         <section class="panel" aria-labelledby="invoice-ledger-heading">
           <h2 id="invoice-ledger-heading">Payments</h2>
-          <Ledger entries={ledger} error={ledgerError} currency={inv.currency} />
+          <Ledger
+            entries={ledger}
+            error={ledgerError}
+            currency={inv.currency}
+            onRefund={issuer && role.value !== 'staff' ? (payment, left) => setRefunding({ payment, left }) : undefined}
+          />
+          {refunding && (
+            <RefundDialog
+              tenantId={tenantId}
+              invoice={inv}
+              payment={refunding.payment}
+              left={refunding.left}
+              onClose={() => setRefunding(null)}
+              onDone={(next, words) => {
+                setRefunding(null);
+                onChanged(next);
+                setSaid(words);
+                // The Refund button that opened it is gone once nothing is left to refund: stay in the ledger.
+                setTimeout(() => {
+                  if (document.activeElement === document.body)
+                    document.querySelector<HTMLElement>('[aria-label="Payments, refunds and credits"]')?.focus();
+                }, 0);
+              }}
+            />
+          )}
         </section>
       )}
     </Page>
   );
 }
 
-function Ledger({ entries, error, currency }: { entries: Entry[] | undefined; error: Error | undefined; currency: string }) {
+interface LedgerProps {
+  entries: Entry[] | undefined;
+  error: Error | undefined;
+  currency: string;
+  /** Offers to refund online payments (the issuer), with what is left of each. */
+  onRefund?: (payment: Entry, left: string) => void;
+}
+
+function Ledger({ entries, error, currency, onRefund }: LedgerProps) {
   if (error) return <ErrorNote error={error} />;
   if (!entries) return <Loading />;
   if (!entries.length) return <Empty>No payments yet.</Empty>;
+  const left = (e: Entry) => (onRefund && isOnlinePayment(e) ? refundableLeft(entries, e, currency) : null);
+  const refundable = entries.some((e) => {
+    const l = left(e);
+    return l !== null && !isZeroAmount(l);
+  });
   return (
     <div class="table-wrap" role="region" aria-label="Payments, refunds and credits" tabIndex={0}>
       <table class="invoice-table">
@@ -253,6 +294,7 @@ function Ledger({ entries, error, currency }: { entries: Entry[] | undefined; er
             <th scope="col" class="num">
               Amount
             </th>
+            {refundable && <th scope="col">Actions</th>}
           </tr>
         </thead>
         <tbody>
@@ -262,10 +304,112 @@ function Ledger({ entries, error, currency }: { entries: Entry[] | undefined; er
               <td>{entryLabel(e.kind)}</td>
               <td>{[methodLabel(e.method), e.reference].filter(Boolean).join(' · ') || '—'}</td>
               <td class="num">{formatMoney(e.amount, currency)}</td>
+              {refundable && (
+                <td>
+                  <RefundButton entry={e} left={left(e)} currency={currency} onRefund={onRefund} />
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+function RefundButton({
+  entry,
+  left,
+  currency,
+  onRefund,
+}: {
+  entry: Entry;
+  left: string | null;
+  currency: string;
+  onRefund?: (payment: Entry, left: string) => void;
+}) {
+  if (!onRefund || left === null || isZeroAmount(left)) return null;
+  return (
+    <button type="button" class="button button--small button--secondary" onClick={() => onRefund(entry, left)}>
+      Refund
+      <span class="visually-hidden">
+        {' '}
+        the payment of {formatMoney(entry.amount, currency)} on {formatDay(entry.on)}
+      </span>
+    </button>
+  );
+}
+
+interface BilledProps {
+  tenantId: string;
+  invoice: Invoice;
+  onChanged: (next: Tagged<Invoice>) => void;
+}
+
+/** Who is billed pays online, and reads what became of the payment (the provider's webhook moves the invoice). */
+function BilledActions({ tenantId, invoice, onChanged }: BilledProps) {
+  const { query, path, route } = useLocation();
+  const [paying, setPaying] = useState(false);
+  const [waiting, setWaiting] = useState(false);
+  const [receipt, setReceipt] = useState<{ ok: boolean; text: string } | null>(null);
+  const receiptRef = useRef<HTMLParagraphElement>(null);
+
+  const settle = async (amount: string | null, status: string) => {
+    setPaying(false);
+    setWaiting(true);
+    setReceipt(null);
+    const before = invoice;
+    try {
+      const polled = await pollUntil(
+        () => getInvoice(tenantId, before.id),
+        (next) => invoiceMoved(before, next.value),
+        status === 'processing' ? { tries: 1 } : {},
+      );
+      onChanged(polled.value);
+      setReceipt({ ok: true, text: receiptMessage(polled.value.value, amount, polled.changed, status) });
+    } catch {
+      setReceipt({ ok: true, text: receiptMessage(before, amount, false, status) });
+    } finally {
+      setWaiting(false);
+      setTimeout(() => receiptRef.current?.focus(), 0);
+    }
+  };
+
+  // Back from a payment method that left the page for its bank (Stripe adds how it went).
+  useEffect(() => {
+    const outcome = query.redirect_status;
+    if (!outcome) return;
+    route(path, true);
+    if (outcome === 'failed') {
+      setReceipt({ ok: false, text: 'The payment did not go through. Try again, or with another payment method.' });
+      setTimeout(() => receiptRef.current?.focus(), 0);
+    } else void settle(null, outcome);
+  }, []);
+
+  return (
+    <div class="invoice-actions">
+      {waiting && <Loading label="Payment taken; waiting for the invoice to show it…" />}
+      {receipt && (
+        <p
+          class={receipt.ok ? 'alert alert--ok' : 'alert alert--error'}
+          role={receipt.ok ? 'status' : 'alert'}
+          tabIndex={-1}
+          ref={receiptRef}
+        >
+          {receipt.text}
+        </p>
+      )}
+      {payable(invoice) && !waiting && (
+        <>
+          <div class="actions">
+            <button type="button" class="button" onClick={() => setPaying(true)}>
+              Pay
+            </button>
+          </div>
+          <p class="muted">By card or bank account, or as the terms below say.</p>
+        </>
+      )}
+      {paying && <PayDialog tenantId={tenantId} invoice={invoice} onClose={() => setPaying(false)} onPaid={(a, s) => void settle(a, s)} />}
     </div>
   );
 }

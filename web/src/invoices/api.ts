@@ -135,3 +135,53 @@ export async function setPartyTerms(tenantId: string, kind: string, partyId: str
       : await api.DELETE('/api/v1/tenants/{tenant_id}/billing/terms/{party_kind}/{party_id}', { params }),
   );
 }
+
+// Paying online: the billed party's checkout, the local stand-in's card form, the issuer's
+// refunds and the tenant's connection to its payment provider.
+
+export type Checkout = Schemas['CheckoutView'];
+export type LocalCardResult = Schemas['LocalCardView'];
+export type StripeConnection = Schemas['StripeConnectionView'];
+export type StripeKeys = Schemas['StripeKeysRequest'];
+
+/** Starts paying (who is billed): for `amount`, or by default what is due now (the early-payment discount taken off while it holds). */
+export async function startCheckout(tenantId: string, invoiceId: string, amount?: string): Promise<Checkout> {
+  return unwrap(
+    await api.POST('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/checkout', {
+      params: { path: one(tenantId, invoiceId) },
+      body: amount === undefined ? {} : { amount },
+    }),
+  );
+}
+
+/** The local stand-in's card form: a test card number, or `3ds:approve` / `3ds:fail` answering 3-D Secure. */
+export async function payWithLocalCard(tenantId: string, invoiceId: string, intentId: string, card: string): Promise<LocalCardResult> {
+  return unwrap(
+    await api.POST('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/checkout/{intent_id}/local', {
+      params: { path: { ...one(tenantId, invoiceId), intent_id: intentId } },
+      body: { card },
+    }),
+  );
+}
+
+/** Gives (part of) an online payment back through the provider (the issuer). */
+export async function refundPayment(tenantId: string, invoiceId: string, paymentId: string, amount: string) {
+  return tagged(
+    await api.POST('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/refunds', {
+      params: { path: one(tenantId, invoiceId) },
+      body: { payment_id: paymentId, amount },
+    }),
+  );
+}
+
+export async function getStripeConnection(tenantId: string): Promise<StripeConnection> {
+  return unwrap(await api.GET('/api/v1/tenants/{tenant_id}/billing/stripe', { params: { path: { tenant_id: tenantId } } }));
+}
+
+export async function connectStripe(tenantId: string, keys: StripeKeys): Promise<StripeConnection> {
+  return unwrap(await api.PUT('/api/v1/tenants/{tenant_id}/billing/stripe', { params: { path: { tenant_id: tenantId } }, body: keys }));
+}
+
+export async function disconnectStripe(tenantId: string): Promise<void> {
+  unwrap(await api.DELETE('/api/v1/tenants/{tenant_id}/billing/stripe', { params: { path: { tenant_id: tenantId } } }));
+}

@@ -1,0 +1,214 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { LocationProvider, Route, Router } from 'preact-iso';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { me, type Me } from '../app/session';
+
+const api = vi.hoisted(() => ({ GET: vi.fn(), POST: vi.fn(), PATCH: vi.fn(), DELETE: vi.fn() }));
+vi.mock('../api/client', () => ({ api, onSignedOut: () => () => {} }));
+// Stripe.js is never fetched here: only a failed load is played.
+const stripe = vi.hoisted(() => ({ loadStripe: vi.fn() }));
+vi.mock('./stripe', () => stripe);
+
+import InvoicePage from './InvoicePage';
+import type { Checkout, Invoice } from './api';
+
+const answer = (status: number, body: unknown, etag = '"3"') => ({
+  data: status < 300 ? body : undefined,
+  error: status < 300 ? undefined : body,
+  response: new Response(null, { status, headers: { ETag: etag } }),
+});
+const invalid = (field: string, message: string) =>
+  answer(422, { type: 'about:blank', title: 'Invalid', status: 422, errors: [{ field, message }] });
+
+const invoice: Invoice = {
+  id: 'inv1',
+  number: 'INV-2026-0042',
+  status: 'viewed',
+  side: 'billed',
+  billed: { kind: 'org', id: 'globex', name: 'Globex' },
+  currency: 'EUR',
+  minor_units: 2,
+  lines: [],
+  subtotal: '200.00',
+  discount_total: '0.00',
+  taxes: [],
+  total: '238.00',
+  paid: '0.00',
+  balance: '238.00',
+  tax_rates: [],
+  notes: '',
+  terms_text: '',
+  terms: { name: 'Net 15', due_days: 15, early_discount: { percent: '2', days: 7 } },
+  issued_on: '2026-03-01',
+  due_on: '2026-03-16',
+  past_due: false,
+  early_discount: { percent: '2', deadline: '2026-03-08', amount: '4.76' },
+  ticket_ids: [],
+  created_at: '2026-02-28T10:00:00Z',
+  updated_at: '2026-03-01T10:00:00Z',
+  version: 3,
+};
+const checkout: Checkout = {
+  provider: 'local',
+  publishable_key: 'pk_local_1',
+  intent_id: 'pi_local_1',
+  client_secret: 'pi_local_1_secret_x',
+  amount: '233.24',
+  currency: 'EUR',
+};
+
+let current: Invoice;
+
+function open(inv: Invoice = invoice) {
+  current = inv;
+  me.value = { user: { id: 'u9', role: 'client', tenant: 'acme', name: 'Dana' }, organizations: [] } as unknown as Me;
+  api.GET.mockImplementation(async (path: string) => (path.endsWith('/payments') ? answer(200, { items: [] }) : answer(200, current)));
+  history.replaceState(null, '', `/invoices/acme/${inv.id}`);
+  render(
+    <LocationProvider>
+      <Router>
+        <Route path="/invoices/:tenantId/:invoiceId" component={InvoicePage} />
+        <Route default component={() => <h1>Elsewhere</h1>} />
+      </Router>
+    </LocationProvider>,
+  );
+}
+
+async function startPaying() {
+  await screen.findByRole('heading', { level: 1, name: 'Invoice INV-2026-0042' });
+  fireEvent.click(screen.getByRole('button', { name: 'Pay' }));
+  return screen.findByRole('dialog', { name: 'Pay INV-2026-0042' });
+}
+
+afterEach(() => {
+  vi.resetAllMocks();
+  me.value = undefined;
+});
+
+describe('paying an invoice', () => {
+  it('pays what is due now by the local card form: declined, then 3-D Secure approved', async () => {
+    api.POST.mockResolvedValueOnce(answer(201, checkout));
+    open();
+    const dialog = await startPaying();
+    await within(dialog).findByText('€233.24');
+    within(dialog).getByText(/less the early-payment discount of €4.76 \(2%\)/);
+    expect(api.POST).toHaveBeenCalledWith('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/checkout', {
+      params: { path: { tenant_id: 'acme', invoice_id: 'inv1' } },
+      body: {},
+    });
+    const cardField = within(dialog).getByLabelText('Card number');
+    await waitFor(() => expect(document.activeElement).toBe(cardField));
+    within(dialog).getByText(/4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined, and 4000 0027 6000 3184 asks for 3-D Secure/);
+
+    // Nothing typed: said before anything is sent.
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Pay €233.24' }));
+    await within(dialog).findByText('Enter a card number.');
+    expect(api.POST).toHaveBeenCalledTimes(1);
+
+    api.POST.mockResolvedValueOnce(answer(200, { status: 'requires_payment_method', message: 'Your card was declined.' }));
+    fireEvent.input(cardField, { target: { value: '4000 0000 0000 0002' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Pay €233.24' }));
+    await within(dialog).findByText('Your card was declined. Try again, or with another card.');
+
+    api.POST.mockResolvedValueOnce(answer(200, { status: 'requires_action', message: null }));
+    fireEvent.input(within(dialog).getByLabelText('Card number'), { target: { value: '4000 0027 6000 3184' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Pay €233.24' }));
+    const challenge = await within(dialog).findByRole('region', { name: 'Confirm with your bank (3-D Secure)' });
+    await waitFor(() => expect(document.activeElement).toBe(challenge));
+    within(challenge).getByRole('button', { name: 'Fail' });
+
+    api.POST.mockImplementationOnce(async () => {
+      current = { ...invoice, status: 'paid', paid: '238.00', balance: '0.00', version: 4 };
+      return answer(200, { status: 'succeeded', message: null });
+    });
+    fireEvent.click(within(challenge).getByRole('button', { name: 'Approve' }));
+    const receipt = await screen.findByText(
+      'Thank you: your payment of €233.24 was received. INV-2026-0042 is paid in full. A receipt is in your notifications.',
+    );
+    await waitFor(() => expect(document.activeElement).toBe(receipt));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Pay' })).toBeNull();
+    within(screen.getByRole('region', { name: 'Invoice details' })).getByText('Paid');
+    const cards = api.POST.mock.calls.slice(1).map(([path, init]) => [path, init.params.path.intent_id, init.body.card]);
+    const local = '/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/checkout/{intent_id}/local';
+    expect(cards).toEqual([
+      [local, 'pi_local_1', '4000 0000 0000 0002'],
+      [local, 'pi_local_1', '4000 0027 6000 3184'],
+      [local, 'pi_local_1', '3ds:approve'],
+    ]);
+  });
+
+  it('goes back to the card after a failed 3-D Secure check', async () => {
+    api.POST.mockResolvedValueOnce(answer(201, { ...checkout, amount: '238.00' }));
+    open({ ...invoice, early_discount: null });
+    const dialog = await startPaying();
+    within(
+      await within(dialog)
+        .findByText('€238.00')
+        .then((e) => e.closest('.pay')! as HTMLElement),
+    ).getByText('The whole balance.');
+    api.POST.mockResolvedValueOnce(answer(200, { status: 'requires_action' }));
+    fireEvent.input(within(dialog).getByLabelText('Card number'), { target: { value: '4000002760003184' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Pay €238.00' }));
+    api.POST.mockResolvedValueOnce(answer(200, { status: 'requires_payment_method', message: '3-D Secure authentication failed' }));
+    fireEvent.click(await within(dialog).findByRole('button', { name: 'Fail' }));
+    await within(dialog).findByText('3-D Secure authentication failed. Try again, or with another card.');
+    await waitFor(() => expect(document.activeElement).toBe(within(dialog).getByLabelText('Card number')));
+  });
+
+  it('pays part of the balance, with the server’s error on the amount', async () => {
+    api.POST.mockResolvedValueOnce(answer(201, checkout));
+    open();
+    const dialog = await startPaying();
+    fireEvent.click(await within(dialog).findByRole('button', { name: 'Pay a different amount' }));
+    const amount = within(dialog).getByLabelText('Amount to pay (EUR)') as HTMLInputElement;
+    expect(amount.value).toBe('233.24');
+    within(dialog).getByText(/The early-payment discount applies only when you pay €233.24, all that is due./);
+    fireEvent.input(amount, { target: { value: '500' } });
+    api.POST.mockResolvedValueOnce(invalid('amount', 'pay more than 0 and at most the balance of 238.00'));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Use this amount' }));
+    await within(dialog).findByText('Enter an amount above 0 and at most the balance, 238.00.');
+
+    fireEvent.input(amount, { target: { value: '100' } });
+    api.POST.mockResolvedValueOnce(answer(201, { ...checkout, intent_id: 'pi_local_2', amount: '100.00' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Use this amount' }));
+    await within(dialog).findByText('Part of the balance of €238.00.');
+    within(dialog).getByText('Paying now', { exact: false });
+    expect(api.POST.mock.calls[2][1].body).toEqual({ amount: '100' });
+
+    api.POST.mockImplementationOnce(async () => {
+      current = { ...invoice, status: 'partial', paid: '100.00', balance: '138.00', version: 4 };
+      return answer(200, { status: 'succeeded' });
+    });
+    fireEvent.input(within(dialog).getByLabelText('Card number'), { target: { value: '4242 4242 4242 4242' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Pay €100.00' }));
+    await screen.findByText('Thank you: your payment of €100.00 was received. €138.00 is left to pay. A receipt is in your notifications.');
+    expect(api.POST.mock.calls[3][1].params.path.intent_id).toBe('pi_local_2');
+    // Still open: it can be paid again.
+    screen.getByRole('button', { name: 'Pay' });
+  });
+
+  it('says when the portal takes no online payments', async () => {
+    api.POST.mockResolvedValueOnce(
+      answer(409, { type: 'about:blank', title: 'Conflict', status: 409, detail: 'this portal does not take online payments yet' }),
+    );
+    open();
+    const dialog = await startPaying();
+    await within(dialog).findByText('This portal does not take payments online yet. Pay as the terms on the invoice say.');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it('explains a Stripe.js that does not load, and tries again', async () => {
+    stripe.loadStripe.mockRejectedValue(new Error('Stripe’s secure payment form could not be loaded.'));
+    api.POST.mockResolvedValueOnce(answer(201, { ...checkout, provider: 'stripe', publishable_key: 'pk_test_1' }));
+    open();
+    const dialog = await startPaying();
+    await within(dialog).findByText('Stripe’s secure payment form could not be loaded.');
+    expect(stripe.loadStripe).toHaveBeenCalledTimes(1);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Try loading it again' }));
+    await waitFor(() => expect(stripe.loadStripe).toHaveBeenCalledTimes(2));
+    await within(dialog).findByText('Stripe’s secure payment form could not be loaded.');
+    within(dialog).getByRole('button', { name: 'Cancel' });
+  });
+});
