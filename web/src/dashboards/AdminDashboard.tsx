@@ -1,5 +1,6 @@
 // The super admin's dashboard (PRD 5.1): health, tenants, ticket volume, customer satisfaction
-// and SLA compliance, staff workload against capacity and the activity feed.
+// and SLA compliance, staff workload against capacity, Kre8ivTech's own invoices (what they
+// hold, and the overdue ones) and the activity feed.
 import { api } from '../api/client';
 import { listTenants, type Tenant } from '../admin/useTenant';
 import { unwrap } from '../api/problem';
@@ -12,6 +13,7 @@ import { OPEN_STATUSES } from '../tickets/labels';
 import { compliance } from './StaffDashboard';
 import { SatisfactionByTenant, satisfactionByTenant, SatisfactionFigures, workload } from './workflow';
 import { HistoryCards, QueueChart, ticketHistory, WorkloadChart } from './charts/trends';
+import { invoiceTotals, OverdueInvoices, RevenueOverview } from './billing';
 import { ActivityList, ComplianceTable, QuickActions, recentActivity, Refreshable, ResourceCard } from './widgets';
 
 interface Volume {
@@ -41,10 +43,12 @@ export default function AdminDashboard() {
   const csat = useResource(async () => satisfactionByTenant(await listTenants()), []);
   const activity = useResource(() => recentActivity(me.tenant), [me.tenant]);
   const history = useResource(() => ticketHistory(), []);
+  // The house tenant's invoices: what Kre8ivTech bills its direct clients and its partners.
+  const revenue = useResource(() => invoiceTotals(me.tenant), [me.tenant]);
 
   return (
     <Page title="Dashboard">
-      <Refreshable resources={[health, tenants, volume, queues, sla, staff, csat, activity, history]}>
+      <Refreshable resources={[health, tenants, volume, queues, sla, staff, csat, activity, history, revenue]}>
         <QuickActions
           actions={[
             { href: '/admin/tenants', label: 'Create partner', icon: 'users' },
@@ -107,6 +111,12 @@ export default function AdminDashboard() {
                 <SatisfactionByTenant rows={c.tenants} />
               </>
             )}
+          </ResourceCard>
+          <ResourceCard title="Revenue overview" resource={revenue}>
+            {(totals) => <RevenueOverview totals={totals} whose="Kre8ivTech’s invoices" />}
+          </ResourceCard>
+          <ResourceCard title="Overdue invoices" resource={revenue}>
+            {(totals) => <OverdueInvoices totals={totals} />}
           </ResourceCard>
           <HistoryCards history={history} />
           <ResourceCard title="Activity" resource={activity}>

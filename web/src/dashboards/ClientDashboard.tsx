@@ -1,6 +1,7 @@
 // The client's dashboard (PRD 5.4): their place in the queue first, quick actions, open
-// tickets with live positions, and the latest updates; "Submit ticket" floats above (PRD 6.1).
-import { user } from '../app/session';
+// tickets with live positions, invoices waiting to be paid, and the latest updates; "Submit
+// ticket" floats above (PRD 6.1).
+import { me as session, user } from '../app/session';
 import { Card, Empty } from '../ui/Card';
 import { Loading, Page } from '../ui/Page';
 import { useResource, type Resource } from '../ui/useResource';
@@ -9,7 +10,8 @@ import { OPEN_STATUSES } from '../tickets/labels';
 import { PositionCard } from '../tickets/PositionCard';
 import { TicketRow } from '../tickets/TicketRow';
 import { useStanding } from '../tickets/useStanding';
-import { NotificationList, QuickActions, recentNotifications, Refreshable, ResourceCard } from './widgets';
+import { PendingInvoices, pendingInvoices } from './billing';
+import { NotificationList, QuickActions, recentNotifications, Refreshable, ResourceCard, type QuickAction } from './widgets';
 
 /** The waiting ticket nearest the front of its queue. */
 export function nextInLine(tickets: Ticket[]): Ticket | undefined {
@@ -20,12 +22,16 @@ export default function ClientDashboard() {
   const me = user.value!;
   const open = useResource(() => listTickets(me.tenant, { status: OPEN_STATUSES, with_positions: true, limit: 25 }), [me.id]);
   const updates = useResource(() => recentNotifications(5), [me.id]);
+  const orgs = session.value?.organizations ?? [];
+  const invoices = useResource(() => pendingInvoices(me.tenant, orgs), [me.id]);
   const tickets = open.data?.items ?? [];
   const hero = nextInLine(tickets);
+  const urgent = invoices.data?.[0];
+  const pay: QuickAction[] = urgent ? [{ href: `/invoices/${me.tenant}/${urgent.id}`, label: 'Pay invoice', icon: 'invoice' }] : [];
 
   return (
     <Page title={`Hello, ${me.name.split(' ')[0]}`}>
-      <Refreshable resources={[open, updates]}>
+      <Refreshable resources={[open, updates, invoices]}>
         {hero ? (
           <LivePosition ticket={hero} />
         ) : (
@@ -44,6 +50,7 @@ export default function ClientDashboard() {
         <QuickActions
           actions={[
             { href: '/tickets', label: 'My tickets', icon: 'ticket' },
+            ...pay,
             { href: '/notifications', label: 'Notifications', icon: 'bell' },
             { href: '/settings', label: 'Account', icon: 'user' },
           ]}
@@ -65,6 +72,9 @@ export default function ClientDashboard() {
                   <Empty>You have no open tickets.</Empty>
                 )
               }
+            </ResourceCard>
+            <ResourceCard title="Pending invoices" resource={invoices}>
+              {(items) => <PendingInvoices tenantId={me.tenant} items={items} />}
             </ResourceCard>
             <ResourceCard title="Recent updates" resource={updates}>
               {(items) => <NotificationList items={items} />}

@@ -1,6 +1,6 @@
 // The partner's dashboard (PRD 5.3): every client's tickets at a glance, the queue positions of
-// their waiting tickets, counts and customer satisfaction, activity, the brand and the latest
-// notifications.
+// their waiting tickets, counts and customer satisfaction, what their invoices hold, activity,
+// the brand and the latest notifications.
 import { role, user } from '../app/session';
 import { Empty } from '../ui/Card';
 import { Page } from '../ui/Page';
@@ -16,6 +16,7 @@ import { TicketRows } from '../tickets/TicketRow';
 import { SatisfactionFigures } from './workflow';
 import { HistoryCards, ticketHistory, type History } from './charts/trends';
 import type { Resource } from '../ui/useResource';
+import { invoiceTotals, RevenueOverview } from './billing';
 import { ActivityList, NotificationList, QuickActions, recentActivity, recentNotifications, Refreshable, ResourceCard } from './widgets';
 
 export default function PartnerDashboard() {
@@ -33,18 +34,21 @@ export default function PartnerDashboard() {
   const updates = useResource(() => recentNotifications(5), [me.id]);
   // Partner staff see no tenant reports: their dashboard has no charts.
   const history = useResource(async () => (isPartner ? ticketHistory(tenant) : null), [tenant, isPartner]);
+  // Partner staff have no part in billing.
+  const revenue = useResource(async () => (isPartner ? invoiceTotals(tenant) : null), [tenant, isPartner]);
   const clients = orgs.data && open.data ? byClient(orgs.data, open.data.items) : undefined;
   const waiting = (open.data?.items ?? []).filter((t) => t.queue).sort((a, b) => a.queue!.position - b.queue!.position);
   const orgName = (id: string) => orgs.data?.find((o) => o.id === id)?.name;
 
   return (
     <Page title="Dashboard">
-      <Refreshable resources={[counts, open, orgs, activity, updates, history]}>
+      <Refreshable resources={[counts, open, orgs, activity, updates, history, revenue]}>
         {/* Submitting is the floating button's job (the layout's): one primary action per screen. */}
         <QuickActions
           actions={[
             { href: '/tickets', label: 'All tickets', icon: 'ticket' },
             { href: '/admin/orgs', label: 'Add client', icon: 'users' },
+            ...(isPartner ? [{ href: '/invoices', label: 'View invoices', icon: 'invoice' as const }] : []),
             ...(isPartner ? [{ href: '/admin/branding', label: 'Customize branding', icon: 'settings' as const }] : []),
           ]}
         />
@@ -79,6 +83,11 @@ export default function PartnerDashboard() {
           <ResourceCard title="Customer satisfaction" resource={counts}>
             {(c) => <SatisfactionFigures figures={c.satisfaction} />}
           </ResourceCard>
+          {isPartner && (
+            <ResourceCard title="Revenue overview" resource={revenue}>
+              {(totals) => <RevenueOverview totals={totals ?? []} whose="Your clients’ invoices" />}
+            </ResourceCard>
+          )}
           <ResourceCard title="Open tickets by client" resource={orgs}>
             {() =>
               clients?.length ? (
