@@ -1,10 +1,12 @@
 // A partner drafts an invoice for a client (a field error shown next to its line's field, the
 // totals computed as it types), sends it, and the client reads it (read-only, marked viewed);
 // the partner then sees it was viewed and records the payment. At phone and desktop size, with
-// the axe check on every screen.
+// the axe check on every screen. Then the client pays another by card on a 360 px phone,
+// through the demo's local stand-in for Stripe: a declined card first, then a card asking for
+// 3-D Secure, approved; the invoice shows Paid.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, assertNoSideScroll, checkA11y, launch, login, openPage, screenshot, signIn } from '../lib/portal.mjs';
+import { apiAs, assertNoSideScroll, checkA11y, launch, login, openPage, openPhone, screenshot, signIn } from '../lib/portal.mjs';
 
 describe('invoices', () => {
   let browser;
@@ -79,7 +81,7 @@ describe('invoices', () => {
       await client.getByRole('link', { name: new RegExp(`^${number} `) }).click();
       await client.getByRole('heading', { level: 1, name: `Invoice ${number}` }).waitFor();
       await client.getByRole('region', { name: 'Invoice details' }).getByText('Status: Viewed', { exact: true }).waitFor();
-      await client.getByText('Paying online is not available yet: pay as the terms below say.').waitFor();
+      await client.getByRole('button', { name: 'Pay', exact: true }).waitFor();
       assert.equal(await client.getByRole('button', { name: 'Record payment' }).count(), 0);
       assert.equal(await client.getByRole('link', { name: 'Edit draft' }).count(), 0);
       await screenshot(client, `invoice-client-${viewport}`);
@@ -110,4 +112,66 @@ describe('invoices', () => {
       await pat.context().close();
     });
   }
+
+  it('a client pays by card: declined, then 3-D Secure approved, and the invoice is paid', async () => {
+    const pat = await apiAs('pat@acme-agency.test');
+    const tenant = pat.me.user.tenant;
+    const drafted = await pat.call('POST', `/api/v1/tenants/${tenant}/invoices`, {
+      billed: { org_id: dana.me.organizations[0].id },
+      lines: [{ description: 'Support retainer (paid by card)', quantity: '1', unit_price: '120.00' }],
+    });
+    assert.equal(drafted.status, 201, JSON.stringify(drafted.body));
+    const sent = await pat.call('POST', `/api/v1/tenants/${tenant}/invoices/${drafted.body.id}/send`);
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    const number = sent.body.number;
+
+    const page = await openPhone(browser, 360);
+    await signIn(page, 'dana@globex.test');
+    await page.getByRole('heading', { level: 1, name: /^Hello, / }).waitFor();
+    // The dashboard lists it among the invoices to pay.
+    await page.getByRole('region', { name: 'Pending invoices' }).getByRole('link', { name: number, exact: true }).waitFor();
+    await page.goto(`${login('dana@globex.test').host}/invoices/${tenant}/${drafted.body.id}`);
+    await page.getByRole('heading', { level: 1, name: `Invoice ${number}` }).waitFor();
+    const details = page.getByRole('region', { name: 'Invoice details' });
+    await details.getByRole('button', { name: 'Pay', exact: true }).click();
+
+    const dialog = page.getByRole('dialog', { name: `Pay ${number}` });
+    // "Pay €120.00" (beside "Pay a different amount").
+    const payCard = /^Pay (?!a different)/;
+    const card = dialog.getByLabel('Card number');
+    await card.waitFor();
+    await dialog.getByText('4000 0027 6000 3184 asks for 3-D Secure', { exact: false }).waitFor();
+    await checkA11y(page, 'the card form');
+    await assertNoSideScroll(page, 'the card form');
+
+    // Declined: said, and the card can be typed again.
+    await card.fill('4000 0000 0000 0002');
+    await dialog.getByRole('button', { name: payCard }).click();
+    await dialog.getByText('Your card was declined.', { exact: false }).waitFor();
+    await screenshot(page, 'invoice-pay-declined-360');
+
+    // 3-D Secure: the bank's question, answered with Approve.
+    await card.fill('4000 0027 6000 3184');
+    await dialog.getByRole('button', { name: payCard }).click();
+    const challenge = dialog.getByRole('region', { name: 'Confirm with your bank (3-D Secure)' });
+    await challenge.waitFor();
+    await checkA11y(page, 'the 3-D Secure step');
+    await challenge.getByRole('button', { name: 'Approve', exact: true }).click();
+
+    await dialog.waitFor({ state: 'detached' });
+    await details.getByText('Status: Paid', { exact: true }).waitFor();
+    await details.getByText(/^Thank you: your payment of .+ was received\. .+ is paid in full\./).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Pay', exact: true }).count(), 0);
+    await page
+      .getByRole('region', { name: 'Payments, refunds and credits' })
+      .getByText(/^Card · pi_/)
+      .waitFor();
+    await assertNoSideScroll(page, 'the paid invoice');
+    await screenshot(page, 'invoice-paid-by-card-360');
+    await checkA11y(page, 'an invoice paid by card');
+
+    const after = await dana.call('GET', `/api/v1/tenants/${tenant}/invoices/${drafted.body.id}`);
+    assert.equal(after.body.status, 'paid');
+    await page.context().close();
+  });
 });
