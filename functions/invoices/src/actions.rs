@@ -153,6 +153,8 @@ async fn record_payment(
     Path(path): Path<(String, String)>,
     ApiJson(body): ApiJson<PaymentRequest>,
 ) -> Result<Response, ApiError> {
+    // Out of sight before the body is read: a stranger learns nothing from its errors.
+    kt_app::invoices::load(&app, &auth.actor, &tenant, &path.1).await?;
     let mut errors = Vec::new();
     let method = Method::ALL.into_iter().find(|m| m.as_str() == body.method.trim());
     if method.is_none() {

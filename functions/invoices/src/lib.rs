@@ -414,6 +414,8 @@ async fn update_invoice(
     ApiJson(body): ApiJson<InvoiceUpdate>,
 ) -> Result<Response, ApiError> {
     let expected = etag::if_match(&headers)?;
+    // Out of sight before the body is read: a stranger learns nothing from its errors.
+    invoices::load(&app, &auth.actor, &tenant, &path.1).await?;
     let input = draft_input(body)?;
     let sheet = drafts::edit(&app, &auth.actor, &tenant, &path.1, input, expected).await?;
     answer(&app, &sheet).await

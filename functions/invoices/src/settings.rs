@@ -146,6 +146,8 @@ async fn update_billing_settings(
     ApiJson(body): ApiJson<BillingSettingsUpdate>,
 ) -> Result<Response, ApiError> {
     let expected = etag::if_match(&headers)?;
+    // Only those who may read the settings learn what is wrong with a change.
+    settings::get(&app, &auth.actor, &tenant).await?;
     let terms = match body.terms {
         Some(Some(t)) => Some(Some(t.into_terms("terms.")?)),
         Some(None) => Some(None),
@@ -239,6 +241,7 @@ async fn put_party_terms(
     ApiJson(body): ApiJson<TermsBody>,
 ) -> Result<StatusCode, ApiError> {
     let who = party(&path.1, &path.2)?;
+    settings::get(&app, &auth.actor, &tenant).await?;
     let terms = body.into_terms("")?;
     settings::set_party_terms(&app, &auth.actor, &tenant, &who, Some(terms)).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -120,6 +120,13 @@ fn sample(schema: &Value, doc: &Value) -> Value {
         }
         // Nested objects get plausible bodies of their own; named texts (`Name`, `Id`) are
         // strings like any other.
+        // An optional object (`oneOf: [null, {$ref}]`) is sampled as the object.
+        let prop = ["oneOf", "anyOf"]
+            .iter()
+            .filter_map(|k| prop.get(*k).and_then(Value::as_array))
+            .flatten()
+            .find(|alt| alt.get("$ref").is_some() || alt.get("properties").is_some())
+            .unwrap_or(prop);
         let prop = match prop.get("$ref").and_then(Value::as_str) {
             Some(r) => &doc["components"]["schemas"][r.rsplit('/').next().unwrap_or_default()],
             None => prop,

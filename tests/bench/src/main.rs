@@ -1,6 +1,7 @@
 //! `kt-bench`: benchmark drivers behind `scripts/bench`. Prints latency percentiles and
 //! throughput per operation.
 
+mod invoices;
 mod relay;
 mod tickets;
 mod ws_pool;
@@ -90,6 +91,25 @@ enum Command {
         /// Outbox entries written, then relayed (at most 1,000 on the emulator).
         #[arg(long, default_value_t = 10_000)]
         entries: usize,
+    },
+    /// Invoicing on the whole local host over HTTP: creating invoices of 10 lines, list pages
+    /// with many invoices in the tenant, webhook handling, and duplicate deliveries.
+    Invoices {
+        /// Invoices in the tenant for the list pages.
+        #[arg(long, default_value_t = 10_000)]
+        invoices: usize,
+        /// Invoices created over HTTP (measured).
+        #[arg(long, default_value_t = 1000)]
+        creates: usize,
+        /// List pages read, per kind of list.
+        #[arg(long, default_value_t = 1000)]
+        reads: usize,
+        /// Payment events delivered (each to its own invoice).
+        #[arg(long, default_value_t = 1000)]
+        events: usize,
+        /// Deliveries of one event.
+        #[arg(long, default_value_t = 1000)]
+        duplicates: usize,
     },
     /// Identity hot paths: access-token verification, host-to-tenant resolution (cached),
     /// and password hashing with the production argon2id parameters.
@@ -404,6 +424,9 @@ async fn main() -> anyhow::Result<()> {
             tickets::run(o).await
         }
         Command::WsPool { addr, host, cookie } => ws_pool::serve(addr, host, cookie).await,
+        Command::Invoices { invoices: n, creates, reads, events, duplicates } => {
+            invoices::run(invoices::Options { invoices: n, creates, reads, events, duplicates }).await
+        }
         Command::Relay { backend: BackendArg::Local, entries } => relay::run(Backend::Local, entries).await,
         Command::Relay { backend: BackendArg::Aws, entries } => relay::run(Backend::Aws, entries.min(1000)).await,
         Command::Store { backend: BackendArg::Local, ops } => {

@@ -55,17 +55,17 @@ pub(crate) struct Session {
     pub(crate) csrf: String,
 }
 
-struct Host {
-    addr: SocketAddr,
-    client: reqwest::Client,
+pub(crate) struct Host {
+    pub(crate) addr: SocketAddr,
+    pub(crate) client: reqwest::Client,
 }
 
 impl Host {
-    fn url(&self, host: &str, path: &str) -> String {
+    pub(crate) fn url(&self, host: &str, path: &str) -> String {
         format!("http://{host}:{}{path}", self.addr.port())
     }
 
-    async fn sign_in(&self, host: &str, email: &str, password: &str) -> anyhow::Result<Session> {
+    pub(crate) async fn sign_in(&self, host: &str, email: &str, password: &str) -> anyhow::Result<Session> {
         let res = self
             .client
             .post(self.url(host, "/api/v1/auth/sign-in"))
@@ -84,7 +84,13 @@ impl Host {
         Ok(Session { cookie: cookies.join("; "), csrf })
     }
 
-    fn request(&self, method: reqwest::Method, host: &str, path: &str, who: &Session) -> reqwest::RequestBuilder {
+    pub(crate) fn request(
+        &self,
+        method: reqwest::Method,
+        host: &str,
+        path: &str,
+        who: &Session,
+    ) -> reqwest::RequestBuilder {
         self.client
             .request(method, self.url(host, path))
             .header("cookie", &who.cookie)

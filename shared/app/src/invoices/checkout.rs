@@ -273,7 +273,7 @@ pub async fn start(
 }
 
 /// `intent` -> the invoice it pays.
-pub(crate) fn intent_key(tenant: &kt_domain::identity::TenantId, intent: &str) -> kt_store::Key {
+pub fn intent_key(tenant: &kt_domain::identity::TenantId, intent: &str) -> kt_store::Key {
     kt_store::Key::new(format!("T#{tenant}#PI#{intent}"), "PI")
 }
 
