@@ -4,7 +4,7 @@
 
 use kt_platform::payments::stripe::StripePayments;
 use kt_platform::payments::{
-    Account, CustomerInfo, IntentRequest, IntentStatus, MethodKind, PaymentError, Payments, RefundRequest,
+    Account, CustomerInfo, IntentRequest, IntentStatus, PaymentError, Payments, RefundRequest,
 };
 
 fn localstripe() -> String {
@@ -42,8 +42,6 @@ fn request(customer: &str, key: &str, amount: i64) -> IntentRequest {
         amount_minor: amount,
         currency: "eur".into(),
         customer: customer.into(),
-        methods: vec![MethodKind::Card, MethodKind::UsBankAccount],
-        description: "INV-2026-0001".into(),
         metadata: vec![("invoice".into(), "01JD00000000000000000000IV".into()), ("tenant".into(), "t1".into())],
         idempotency_key: key.into(),
     }

@@ -9,9 +9,7 @@ use kt_domain::invoice::ledger::{Entry, EntryKind};
 use kt_domain::invoice::terms;
 use kt_domain::policy::Actor;
 use kt_domain::tenancy::Tenant;
-use kt_platform::payments::{
-    Account, CustomerInfo, IntentRequest, IntentStatus, MethodKind, PaymentError, RefundRequest,
-};
+use kt_platform::payments::{Account, CustomerInfo, IntentRequest, IntentStatus, PaymentError, RefundRequest};
 use kt_store::payments::{self as store, Checkout, Connection};
 use kt_store::{Cond, TxOp, accounts, entity, invoices, tenants};
 use rust_decimal::Decimal;
@@ -238,8 +236,6 @@ pub async fn start(
         amount_minor: minor,
         currency: inv.currency.code().to_ascii_lowercase(),
         customer,
-        methods: vec![MethodKind::Card, MethodKind::UsBankAccount],
-        description: inv.number.clone().unwrap_or_default(),
         metadata: vec![
             ("tenant".into(), tenant.id.to_string()),
             ("invoice".into(), inv.id.clone()),

@@ -139,15 +139,12 @@ impl Payments for LocalPayments {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payments::MethodKind;
 
     fn request(key: &str) -> IntentRequest {
         IntentRequest {
             amount_minor: 12_50,
             currency: "eur".into(),
             customer: "cus_1".into(),
-            methods: vec![MethodKind::Card],
-            description: "INV-1".into(),
             metadata: vec![],
             idempotency_key: key.into(),
         }

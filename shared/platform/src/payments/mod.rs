@@ -40,14 +40,6 @@ pub struct CustomerInfo {
     pub reference: String,
 }
 
-/// How a PaymentIntent may be paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MethodKind {
-    Card,
-    /// US bank account (ACH direct debit).
-    UsBankAccount,
-}
-
 #[derive(Debug, Clone)]
 pub struct IntentRequest {
     /// In the currency's minor units.
@@ -55,8 +47,6 @@ pub struct IntentRequest {
     /// ISO 4217, as Stripe writes it (lowercase).
     pub currency: String,
     pub customer: String,
-    pub methods: Vec<MethodKind>,
-    pub description: String,
     /// Kept with the intent and echoed in its events (`tenant`, `invoice`).
     pub metadata: Vec<(String, String)>,
     pub idempotency_key: String,
