@@ -1,5 +1,5 @@
-//! What happens to an invoice once written: sending, voiding, payments recorded by hand and
-//! its ledger.
+//! What happens to an invoice once written: sending, voiding, payments recorded by hand, its
+//! ledger and payment plans.
 
 use axum::Json;
 use axum::extract::State;
@@ -26,6 +26,89 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(send_invoice))
         .routes(routes!(void_invoice))
         .routes(routes!(list_payments, record_payment))
+        .routes(routes!(set_payment_plan, remove_payment_plan))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstalmentBody {
+    /// `YYYY-MM-DD`, from today, each after the one before.
+    #[schema(example = "2027-01-15")]
+    pub due_on: Short,
+    #[schema(example = "500.00")]
+    pub amount: Amount,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    /// 2 to 36 instalments adding up to the balance.
+    pub instalments: Vec<InstalmentBody>,
+}
+
+/// Splits a sent invoice's balance into instalments (its issuer), replacing any plan it had:
+/// the billed party is reminded of each on its day, and the invoice is overdue once one passes
+/// unpaid. Its due date becomes the last instalment's.
+#[utoipa::path(put, path = "/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/plan", tag = "invoices", request_body = PlanRequest,
+    params(("tenant_id" = String, Path), ("invoice_id" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag read; 412 if it changed since")),
+    responses((status = 200, body = InvoiceView, headers(("ETag" = String))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A draft, paid or void invoice", body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid (e.g. `instalments[1].due_on`), or they do not add up to the balance", body = Problem, content_type = "application/problem+json")))]
+async fn set_payment_plan(
+    State(app): State<AppState>,
+    auth: Auth,
+    TenantInPath(tenant): TenantInPath,
+    Path(path): Path<(String, String)>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let expected = etag::if_match(&headers)?;
+    let (_, side) = kt_app::invoices::load(&app, &auth.actor, &tenant, &path.1).await?;
+    if side != kt_app::invoices::Side::Issuer {
+        return Err(AppError::Forbidden.into());
+    }
+    let req: PlanRequest = kt_http::extract::from_json_bytes(&body)?;
+    let mut errors = Vec::new();
+    let mut items = Vec::with_capacity(req.instalments.len());
+    for (i, x) in req.instalments.into_iter().enumerate() {
+        match time::Date::parse(x.due_on.trim(), time::macros::format_description!("[year]-[month]-[day]")) {
+            Ok(d) => items.push((d, String::from(x.amount))),
+            Err(_) => errors.push(kt_app::FieldError::new(format!("instalments[{i}].due_on"), "use YYYY-MM-DD")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors).into());
+    }
+    let sheet = kt_app::invoices::plans::set(&app, &auth.actor, &tenant, &path.1, items, expected).await?;
+    answer(&app, &sheet).await
+}
+
+/// Takes a payment plan away (its issuer): the invoice is due on the day its terms gave it.
+#[utoipa::path(delete, path = "/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/plan", tag = "invoices",
+    params(("tenant_id" = String, Path), ("invoice_id" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag read; 412 if it changed since")),
+    responses((status = 200, body = InvoiceView, headers(("ETag" = String))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No plan, or a paid or void invoice", body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json")))]
+async fn remove_payment_plan(
+    State(app): State<AppState>,
+    auth: Auth,
+    TenantInPath(tenant): TenantInPath,
+    Path(path): Path<(String, String)>,
+    headers: HeaderMap,
+    ApiQuery(_none): ApiQuery<kt_http::NoParams>,
+) -> Result<Response, ApiError> {
+    let expected = etag::if_match(&headers)?;
+    let sheet = kt_app::invoices::plans::clear(&app, &auth.actor, &tenant, &path.1, expected).await?;
+    answer(&app, &sheet).await
 }
 
 /// Sends a draft: it takes the tenant's next number (gap-free, however many are sent at

@@ -28,6 +28,8 @@ use utoipa_axum::routes;
 
 mod actions;
 mod checkout;
+mod credits;
+mod recurring;
 mod settings;
 mod terms_body;
 mod views;
@@ -42,6 +44,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_invoice, update_invoice, delete_invoice))
         .merge(actions::router())
         .merge(checkout::router())
+        .merge(credits::router())
+        .merge(recurring::router())
         .merge(settings::router())
 }
 
@@ -57,7 +61,7 @@ fn with_etag(version: u64, body: impl IntoResponse) -> Response {
 
 /// The full view of a sheet, with the billed party's name.
 async fn full_view(app: &AppState, sheet: &Sheet) -> Result<InvoiceView, ApiError> {
-    let billed = views::billed_views(app, &sheet.invoice.tenant, &[&sheet.invoice]).await?;
+    let billed = views::billed_views(app, &sheet.invoice.tenant, &[&sheet.invoice.billed]).await?;
     let billed = billed.into_iter().next().ok_or_else(|| AppError::Internal("billed".into()))?;
     Ok(views::invoice_view(sheet, billed, today(app)))
 }
@@ -285,14 +289,29 @@ fn parse_filter(p: &InvoiceFilterParams) -> Result<Filter, AppError> {
         },
         None => None,
     };
-    let org = p.org_id.as_ref().and_then(|o| match OrgId::try_from(o.as_str().to_owned()) {
+    let party = party_filter(p.org_id.as_ref(), p.partner_id.as_ref());
+    match (party, errors.is_empty()) {
+        (Ok(f), true) => Ok(Filter { status, ..f }),
+        (Err(AppError::Invalid(more)), _) => {
+            errors.extend(more);
+            Err(AppError::Invalid(errors))
+        }
+        (Err(e), _) => Err(e),
+        (Ok(_), false) => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// The `org_id` / `partner_id` filter of a billing list.
+pub(crate) fn party_filter(org: Option<&Id>, partner: Option<&Id>) -> Result<Filter, AppError> {
+    let mut errors = Vec::new();
+    let org = org.and_then(|o| match OrgId::try_from(o.as_str().to_owned()) {
         Ok(o) => Some(o),
         Err(_) => {
             errors.push(kt_app::FieldError::new("org_id", "is not an organization id"));
             None
         }
     });
-    let partner = p.partner_id.as_ref().and_then(|o| match TenantId::try_from(o.as_str().to_owned()) {
+    let partner = partner.and_then(|o| match TenantId::try_from(o.as_str().to_owned()) {
         Ok(o) => Some(o),
         Err(_) => {
             errors.push(kt_app::FieldError::new("partner_id", "is not a partner id"));
@@ -302,7 +321,7 @@ fn parse_filter(p: &InvoiceFilterParams) -> Result<Filter, AppError> {
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    Ok(Filter { status, org, partner })
+    Ok(Filter { status: None, org, partner })
 }
 
 /// The invoices the caller may list here, newest first: the issuer's every invoice (super
@@ -326,7 +345,7 @@ async fn list_invoices(
     let page = PageParams { limit: params.limit, cursor: params.cursor.clone() };
     let (items, next_cursor) =
         invoices::list(&app, &auth.actor, &tenant, &filter, page.limit()?, page.cursor()).await?;
-    let refs: Vec<_> = items.iter().collect();
+    let refs: Vec<_> = items.iter().map(|i| &i.billed).collect();
     let billed = views::billed_views(&app, &tenant.id, &refs).await?;
     let today = today(&app);
     let items = items.iter().zip(billed).map(|(i, b)| views::summary_view(i, b, today)).collect();

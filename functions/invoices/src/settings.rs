@@ -38,6 +38,11 @@ pub struct BillingSettingsView {
     /// What the next invoice sent today would be numbered.
     #[schema(example = "INV-2026-0043")]
     pub next_number: String,
+    /// Credit notes' own numbers, in the same syntax.
+    #[schema(example = "CN-{YYYY}-{SEQ:4}")]
+    pub credit_note_format: String,
+    #[schema(example = "CN-2026-0007")]
+    pub next_credit_note_number: String,
     #[schema(example = "EUR")]
     pub currency: String,
     pub tax_rates: Vec<TaxRateView>,
@@ -59,11 +64,19 @@ async fn view(
     s: &BillingSettings,
     version: u64,
 ) -> Result<BillingSettingsView, ApiError> {
-    let seq = kt_store::invoices::sequence(app.store.as_ref(), tenant).await.map_err(AppError::from)?;
+    let store = app.store.as_ref();
+    let seq = kt_store::invoices::sequence(store, tenant, kt_store::invoices::Series::Invoices)
+        .await
+        .map_err(AppError::from)?;
+    let notes = kt_store::invoices::sequence(store, tenant, kt_store::invoices::Series::CreditNotes)
+        .await
+        .map_err(AppError::from)?;
     let today = app.clock.now().date();
     Ok(BillingSettingsView {
         number_format: s.number_format.as_str().into(),
         next_number: s.number_format.render(today.year(), today.month().into(), seq.last + 1),
+        credit_note_format: s.credit_note_format.as_str().into(),
+        next_credit_note_number: s.credit_note_format.render(today.year(), today.month().into(), notes.last + 1),
         currency: s.currency.code().into(),
         tax_rates: s.tax_rates.iter().map(rate_view).collect(),
         terms: s.terms.as_ref().map(TermsBody::from_terms),
@@ -115,6 +128,8 @@ pub struct TaxRateBody {
 pub struct BillingSettingsUpdate {
     #[schema(example = "INV-{YYYY}-{SEQ:4}")]
     pub number_format: Option<Short>,
+    #[schema(example = "CN-{YYYY}-{SEQ:4}")]
+    pub credit_note_format: Option<Short>,
     #[schema(example = "EUR")]
     pub currency: Option<Short>,
     /// The whole list: rates left out are removed (sent invoices keep theirs).
@@ -155,6 +170,7 @@ async fn update_billing_settings(
     };
     let change = SettingsChange {
         number_format: body.number_format.map(Into::into),
+        credit_note_format: body.credit_note_format.map(Into::into),
         currency: body.currency.map(Into::into),
         tax_rates: body.tax_rates.map(|rs| {
             rs.into_iter()

@@ -155,6 +155,12 @@ pub struct InvoiceView {
     pub viewed_at: Option<String>,
     pub ticket_ids: Vec<String>,
     pub void_reason: Option<String>,
+    /// What credit notes have credited against it.
+    pub credited: String,
+    /// Its balance split into instalments, if it is paid by plan.
+    pub plan: Option<Vec<InstalmentView>>,
+    /// The recurring schedule (and its period) that generated it.
+    pub recurring: Option<RecurringRefView>,
     /// Whether the caller issues it (may edit, send, record payments, void) or is billed by it.
     #[schema(example = "issuer")]
     pub side: String,
@@ -163,16 +169,28 @@ pub struct InvoiceView {
     pub version: u64,
 }
 
-fn day(d: Option<time::Date>) -> Option<String> {
-    d.map(|d| d.to_string())
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InstalmentView {
+    pub due_on: String,
+    pub amount: String,
+    /// `paid`, `late` (its day passed unpaid), `due` (today) or `upcoming`.
+    #[schema(example = "upcoming")]
+    pub status: String,
+    pub reminded: bool,
 }
 
-pub fn invoice_view(sheet: &Sheet, billed: BilledView, today: time::Date) -> InvoiceView {
-    let inv = &sheet.invoice;
-    let f = &sheet.figures;
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecurringRefView {
+    pub schedule_id: String,
+    /// 0 for the first period.
+    pub period: u32,
+    pub period_on: String,
+}
+
+/// The lines of `inv` with their figures.
+pub fn line_views(inv: &Invoice, f: &kt_domain::invoice::totals::Totals) -> Vec<LineView> {
     let c = inv.currency;
-    let lines = inv
-        .lines
+    inv.lines
         .iter()
         .zip(f.lines.iter())
         .map(|(l, t)| LineView {
@@ -188,7 +206,18 @@ pub fn invoice_view(sheet: &Sheet, billed: BilledView, today: time::Date) -> Inv
             taxes: t.taxes.iter().map(|x| tax_view(c, x)).collect(),
             total: format_amount(c, t.total),
         })
-        .collect();
+        .collect()
+}
+
+fn day(d: Option<time::Date>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+pub fn invoice_view(sheet: &Sheet, billed: BilledView, today: time::Date) -> InvoiceView {
+    let inv = &sheet.invoice;
+    let f = &sheet.figures;
+    let c = inv.currency;
+    let lines = line_views(inv, f);
     let early_discount = match (&inv.terms, inv.issued_on) {
         (Some(t), Some(sent)) => {
             t.early_discount.zip(t.discount_deadline(sent)).map(|(d, deadline)| EarlyDiscountView {
@@ -225,6 +254,24 @@ pub fn invoice_view(sheet: &Sheet, billed: BilledView, today: time::Date) -> Inv
         viewed_at: inv.viewed_at.map(rfc3339),
         ticket_ids: inv.tickets.iter().map(|t| t.to_string()).collect(),
         void_reason: inv.void_reason.clone(),
+        credited: format_amount(c, inv.credited),
+        plan: inv.plan.as_ref().map(|p| {
+            p.instalments
+                .iter()
+                .zip(p.standings(inv.paid, today))
+                .map(|(x, s)| InstalmentView {
+                    due_on: x.due_on.to_string(),
+                    amount: format_amount(c, x.amount),
+                    status: s.as_str().into(),
+                    reminded: x.reminded,
+                })
+                .collect()
+        }),
+        recurring: inv.recurring.as_ref().map(|r| RecurringRefView {
+            schedule_id: r.schedule.clone(),
+            period: r.period,
+            period_on: r.period_on.to_string(),
+        }),
         side: match sheet.side {
             kt_app::invoices::Side::Issuer => "issuer".into(),
             kt_app::invoices::Side::Billed => "billed".into(),
@@ -270,15 +317,11 @@ pub fn summary_view(inv: &Invoice, billed: BilledView, today: time::Date) -> Inv
 }
 
 /// The names of the billed parties of `invoices` (one batch read per kind).
-pub async fn billed_views(
-    app: &AppState,
-    tenant: &TenantId,
-    invoices: &[&Invoice],
-) -> Result<Vec<BilledView>, ApiError> {
+pub async fn billed_views(app: &AppState, tenant: &TenantId, parties: &[&Billed]) -> Result<Vec<BilledView>, ApiError> {
     let mut orgs: Vec<OrgId> = Vec::new();
     let mut partners: Vec<TenantId> = Vec::new();
-    for inv in invoices {
-        match &inv.billed {
+    for billed in parties {
+        match billed {
             Billed::Org { org } if !orgs.contains(org) => orgs.push(org.clone()),
             Billed::Partner { tenant } if !partners.contains(tenant) => partners.push(tenant.clone()),
             _ => {}
@@ -295,9 +338,9 @@ pub async fn billed_views(
             }
         }
     }
-    Ok(invoices
+    Ok(parties
         .iter()
-        .map(|inv| match &inv.billed {
+        .map(|billed| match billed {
             Billed::Org { org } => {
                 BilledView { kind: "org".into(), id: org.to_string(), name: names.get(org.as_str()).cloned() }
             }

@@ -354,6 +354,29 @@ async fn no_route_serves_another_tenant_or_organization() {
         call(&router, "post", &format!("{invoices_path}/{victim_invoice}/send"), "acme.localhost", Some(&pat), None)
             .await;
     assert_eq!(sent, StatusCode::OK, "the victim partner sends it");
+    // A credit note on it, and a recurring invoice for the victim's organization.
+    let (credited, note) = call(
+        &router,
+        "post",
+        &format!("{invoices_path}/{victim_invoice}/credit-notes"),
+        "acme.localhost",
+        Some(&pat),
+        Some(json!({"amount": "10", "reason": "Private credit"})),
+    )
+    .await;
+    assert_eq!(credited, StatusCode::CREATED, "the victim partner credits it: {note}");
+    let victim_note = note["id"].as_str().expect("note id").to_owned();
+    let (scheduled, schedule) = call(
+        &router,
+        "post",
+        &format!("/api/v1/tenants/{}/recurring-invoices", acme.id),
+        "acme.localhost",
+        Some(&pat),
+        Some(json!({"billed": {"org_id": victim_org}, "lines": [{"description": "Private retainer", "quantity": "1", "unit_price": "500"}], "frequency": "monthly", "start_on": "2028-01-01"})),
+    )
+    .await;
+    assert_eq!(scheduled, StatusCode::CREATED, "the victim partner schedules a recurring invoice: {schedule}");
+    let victim_schedule = schedule["id"].as_str().expect("schedule id").to_owned();
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
@@ -369,6 +392,8 @@ async fn no_route_serves_another_tenant_or_organization() {
             "canned_id" => victim_canned.clone(),
             "linked_id" => linked.clone(),
             "invoice_id" => victim_invoice.clone(),
+            "credit_note_id" => victim_note.clone(),
+            "recurring_id" => victim_schedule.clone(),
             "party_kind" => "orgs".to_owned(),
             "party_id" => victim_org.clone(),
             // Any intent id: the route must refuse before it looks for one.
@@ -399,6 +424,8 @@ async fn no_route_serves_another_tenant_or_organization() {
     let victim_ids = [
         victim_ticket.clone(),
         victim_invoice.clone(),
+        victim_note.clone(),
+        victim_schedule.clone(),
         me["user"]["id"].as_str().unwrap_or_default().to_owned(),
         me["organizations"][0]["id"].as_str().unwrap_or_default().to_owned(),
     ];

@@ -5,8 +5,9 @@
 //!   one party: `ORG#<org>` or `PARTNER#<tenant>`), gsi3 `T#<t>#INVOICES#<status>` / id (keys
 //!   only: the lists by status, read back by table key).
 //! * `T#<t>#INV#<id>` / `PAY#<ulid>`: its ledger (payments, refunds, credits), in order.
-//! * `T#<t>#COUNTERS` / `INVOICES`: the last sequence value taken (attribute `n`), versioned;
-//! * `T#<t>#INVNUM` / `<number>`: the invoice a number belongs to (attribute `invoice`).
+//! * `T#<t>#COUNTERS` / `INVOICES` (and `CREDITNOTES`): the last sequence value taken
+//!   (attribute `n`), versioned; `T#<t>#INVNUM` (`CNNUM`) / `<number>`: the invoice (credit
+//!   note) a number belongs to.
 //! * `T#<t>#BILLING` / `SETTINGS`: the tenant's billing settings; `TERMS#<scope>`: the payment
 //!   terms of one billed party (`ORG#<org>`, `PARTNER#<tenant>`).
 //! * `T#<t>#INVSTATS` / `<status>#<currency>#n` and `#minor`: how many invoices stand in each
@@ -16,6 +17,7 @@
 //! * `INVDUE#<yyyy-mm-dd>#<shard>` / `<tenant>#<invoice>`: the sweep looks at this invoice on
 //!   this day (reminders, overdue, late charges), spread over [`DUE_SHARDS`] partitions by
 //!   invoice; `INVDUE` / `CURSOR`: the oldest day the sweep has still to read (attribute `day`).
+//!   `RECURDUE#...` likewise for recurring schedules with a period to generate.
 //!
 //! Every other partition is one tenant's (or one invoice's): a tenant's invoices are written at
 //! the pace its staff and clients work, never by other tenants.
@@ -73,7 +75,7 @@ pub async fn get(store: &dyn Store, tenant: &TenantId, id: &str) -> Result<Optio
 
 /// The invoice a number names.
 pub async fn id_by_number(store: &dyn Store, tenant: &TenantId, number: &str) -> Result<Option<String>, StoreError> {
-    pointer(store, &number_key(tenant, number), "invoice").await
+    pointer(store, &number_key(tenant, Series::Invoices, number), "invoice").await
 }
 
 fn versioned(items: Vec<Item>) -> Result<Vec<Versioned<Invoice>>, StoreError> {
@@ -240,36 +242,70 @@ pub async fn status_totals(store: &dyn Store, tenant: &TenantId) -> Result<Vec<S
     Ok(out)
 }
 
-pub fn sequence_key(tenant: &TenantId) -> Key {
-    Key::new(format!("T#{tenant}#COUNTERS"), "INVOICES")
+/// A gap-free numbering of one of a tenant's document kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Series {
+    Invoices,
+    CreditNotes,
 }
 
-pub fn number_key(tenant: &TenantId, number: &str) -> Key {
-    Key::new(format!("T#{tenant}#INVNUM"), number)
+impl Series {
+    fn counter(self) -> &'static str {
+        match self {
+            Series::Invoices => "INVOICES",
+            Series::CreditNotes => "CREDITNOTES",
+        }
+    }
+
+    fn numbers(self) -> &'static str {
+        match self {
+            Series::Invoices => "INVNUM",
+            Series::CreditNotes => "CNNUM",
+        }
+    }
+
+    /// The pointer attribute naming the document a number belongs to.
+    fn names(self) -> &'static str {
+        match self {
+            Series::Invoices => "invoice",
+            Series::CreditNotes => "credit_note",
+        }
+    }
+}
+
+pub fn sequence_key(tenant: &TenantId, series: Series) -> Key {
+    Key::new(format!("T#{tenant}#COUNTERS"), series.counter())
+}
+
+pub fn number_key(tenant: &TenantId, series: Series, number: &str) -> Key {
+    Key::new(format!("T#{tenant}#{}", series.numbers()), number)
 }
 
 /// The last value taken and the sequence item's version (`None`: nothing taken yet).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sequence {
+    pub series: Series,
     pub last: u64,
     pub version: Option<u64>,
 }
 
-pub async fn sequence(store: &dyn Store, tenant: &TenantId) -> Result<Sequence, StoreError> {
-    Ok(match store.get(&sequence_key(tenant)).await? {
-        Some(item) => {
-            Sequence { last: item.attrs.get("n").and_then(Value::as_u64).unwrap_or(0), version: Some(item.version) }
-        }
-        None => Sequence { last: 0, version: None },
+pub async fn sequence(store: &dyn Store, tenant: &TenantId, series: Series) -> Result<Sequence, StoreError> {
+    Ok(match store.get(&sequence_key(tenant, series)).await? {
+        Some(item) => Sequence {
+            series,
+            last: item.attrs.get("n").and_then(Value::as_u64).unwrap_or(0),
+            version: Some(item.version),
+        },
+        None => Sequence { series, last: 0, version: None },
     })
 }
 
-/// The operations taking `seq.last + 1` as `number` for invoice `invoice`: the sequence moved
-/// on under the version read, and the number's pointer (which must not exist).
-pub fn take_ops(tenant: &TenantId, seq: Sequence, number: &str, invoice: &str) -> Vec<TxOp> {
+/// The operations taking `seq.last + 1` as `number` for document `id`: the sequence moved on
+/// under the version read, and the number's pointer (which must not exist).
+pub fn take_ops(tenant: &TenantId, seq: Sequence, number: &str, id: &str) -> Vec<TxOp> {
     let mut attrs = Map::new();
     attrs.insert("n".into(), (seq.last + 1).into());
-    let mut item = Item::new(sequence_key(tenant), attrs);
+    let mut item = Item::new(sequence_key(tenant, seq.series), attrs);
     let cond = match seq.version {
         Some(v) => {
             item.version = v + 1;
@@ -279,12 +315,25 @@ pub fn take_ops(tenant: &TenantId, seq: Sequence, number: &str, invoice: &str) -
     };
     vec![
         TxOp::Put { item, cond },
-        TxOp::Put { item: pointer_item(number_key(tenant, number), "invoice", invoice), cond: Cond::NotExists },
+        TxOp::Put {
+            item: pointer_item(number_key(tenant, seq.series, number), seq.series.names(), id),
+            cond: Cond::NotExists,
+        },
     ]
 }
 
 /// Partitions of one day's due-items.
 pub const DUE_SHARDS: u64 = 8;
+
+/// A calendar of due-items: `<prefix>#<yyyy-mm-dd>#<shard>` / `<tenant>#<id>`, with a cursor
+/// `<prefix>` / `CURSOR` (the oldest day the sweep has still to read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Calendar(&'static str);
+
+/// Invoices to look at (reminders, overdue, late charges, instalments).
+pub const INVOICE_DAYS: Calendar = Calendar("INVDUE");
+/// Recurring schedules with a period to generate.
+pub const RECURRING_DAYS: Calendar = Calendar("RECURDUE");
 
 fn day_text(day: Date) -> String {
     format!("{:04}-{:02}-{:02}", day.year(), day.month() as u8, day.day())
@@ -294,10 +343,66 @@ fn parse_day(text: &str) -> Option<Date> {
     Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).ok()
 }
 
+impl Calendar {
+    /// "Look at `id` of `tenant` on `day`".
+    pub fn key(self, day: Date, tenant: &TenantId, id: &str) -> Key {
+        let shard = kt_domain::shard_of(id, DUE_SHARDS);
+        Key::new(format!("{}#{}#{shard}", self.0, day_text(day)), format!("{tenant}#{id}"))
+    }
+
+    fn cursor_key(self) -> Key {
+        Key::new(self.0, "CURSOR")
+    }
+
+    /// Every due-item of the days from where the last sweep left off (at most `max_days`
+    /// back) to `today`, and the day the next sweep starts from.
+    pub async fn until(self, store: &dyn Store, today: Date, max_days: i64) -> Result<(Vec<Due>, Date), StoreError> {
+        let earliest = today - time::Duration::days(max_days);
+        let from = match store.get(&self.cursor_key()).await? {
+            Some(i) => i.attrs.get("day").and_then(Value::as_str).and_then(parse_day).unwrap_or(today),
+            None => today - time::Duration::days(1),
+        }
+        .max(earliest);
+        let mut out = Vec::new();
+        let mut day = from;
+        while day <= today {
+            let reads = (0..DUE_SHARDS).map(|s| {
+                let pk = format!("{}#{}#{s}", self.0, day_text(day));
+                async move {
+                    let mut found = Vec::new();
+                    let mut cursor = None;
+                    loop {
+                        let page = store.query(Query::table(pk.clone()).limit(500).after(cursor)).await?;
+                        for i in &page.items {
+                            if let Some((t, id)) = i.key.sk.split_once('#')
+                                && let Ok(tenant) = TenantId::try_from(t.to_owned())
+                            {
+                                found.push(Due { key: i.key.clone(), tenant, invoice: id.to_owned() });
+                            }
+                        }
+                        cursor = page.next_cursor;
+                        if cursor.is_none() {
+                            return Ok::<_, StoreError>(found);
+                        }
+                    }
+                }
+            });
+            out.extend(futures::future::try_join_all(reads).await?.into_iter().flatten());
+            day += time::Duration::days(1);
+        }
+        Ok((out, today))
+    }
+
+    pub async fn set_cursor(self, store: &dyn Store, day: Date) -> Result<(), StoreError> {
+        let mut attrs = Map::new();
+        attrs.insert("day".into(), day_text(day).into());
+        store.put(Item::new(self.cursor_key(), attrs), Cond::None).await
+    }
+}
+
 /// "Look at `invoice` on `day`".
 pub fn due_key(day: Date, tenant: &TenantId, invoice: &str) -> Key {
-    let shard = kt_domain::shard_of(invoice, DUE_SHARDS);
-    Key::new(format!("INVDUE#{}#{shard}", day_text(day)), format!("{tenant}#{invoice}"))
+    INVOICE_DAYS.key(day, tenant, invoice)
 }
 
 pub fn due_put(key: Key) -> TxOp {
@@ -309,54 +414,15 @@ pub fn due_put(key: Key) -> TxOp {
 pub struct Due {
     pub key: Key,
     pub tenant: TenantId,
+    /// The invoice (or schedule) to look at.
     pub invoice: String,
 }
 
-fn due_cursor_key() -> Key {
-    Key::new("INVDUE", "CURSOR")
-}
-
-/// Every due-item of the days from where the last sweep left off (at most `max_days` back) to
-/// `today`, and the day the next sweep starts from.
+/// [`Calendar::until`] of the invoices' calendar.
 pub async fn due_until(store: &dyn Store, today: Date, max_days: i64) -> Result<(Vec<Due>, Date), StoreError> {
-    let earliest = today - time::Duration::days(max_days);
-    let from = match store.get(&due_cursor_key()).await? {
-        Some(i) => i.attrs.get("day").and_then(Value::as_str).and_then(parse_day).unwrap_or(today),
-        None => today - time::Duration::days(1),
-    }
-    .max(earliest);
-    let mut out = Vec::new();
-    let mut day = from;
-    while day <= today {
-        let reads = (0..DUE_SHARDS).map(|s| {
-            let pk = format!("INVDUE#{}#{s}", day_text(day));
-            async move {
-                let mut found = Vec::new();
-                let mut cursor = None;
-                loop {
-                    let page = store.query(Query::table(pk.clone()).limit(500).after(cursor)).await?;
-                    for i in &page.items {
-                        if let Some((t, inv)) = i.key.sk.split_once('#')
-                            && let Ok(tenant) = TenantId::try_from(t.to_owned())
-                        {
-                            found.push(Due { key: i.key.clone(), tenant, invoice: inv.to_owned() });
-                        }
-                    }
-                    cursor = page.next_cursor;
-                    if cursor.is_none() {
-                        return Ok::<_, StoreError>(found);
-                    }
-                }
-            }
-        });
-        out.extend(futures::future::try_join_all(reads).await?.into_iter().flatten());
-        day += time::Duration::days(1);
-    }
-    Ok((out, today))
+    INVOICE_DAYS.until(store, today, max_days).await
 }
 
 pub async fn set_due_cursor(store: &dyn Store, day: Date) -> Result<(), StoreError> {
-    let mut attrs = Map::new();
-    attrs.insert("day".into(), day_text(day).into());
-    store.put(Item::new(due_cursor_key(), attrs), Cond::None).await
+    INVOICE_DAYS.set_cursor(store, day).await
 }

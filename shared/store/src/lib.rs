@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod audit;
+pub mod credit_notes;
 pub mod cursor;
 pub mod daily;
 pub mod dynamo;
@@ -19,6 +20,7 @@ pub mod limits;
 mod model;
 pub mod notifications;
 pub mod payments;
+pub mod recurring;
 pub mod sessions;
 pub mod sla;
 #[cfg(feature = "sqlite")]

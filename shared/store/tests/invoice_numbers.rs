@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use kt_domain::SystemClock;
 use kt_domain::identity::TenantId;
-use kt_store::invoices::{number_key, sequence, take_ops};
+use kt_store::invoices::{Series, number_key, sequence, take_ops};
 use kt_store::{SqliteStore, Store, StoreError};
 
 /// Sends invoice `id`: takes the next number, reading again whenever another send got there first.
 async fn send(store: &dyn Store, tenant: &TenantId, id: &str) -> u64 {
     for _ in 0..10_000 {
-        let seq = sequence(store, tenant).await.expect("read the sequence");
+        let seq = sequence(store, tenant, Series::Invoices).await.expect("read the sequence");
         let number = format!("INV-{:04}", seq.last + 1);
         match store.transact(take_ops(tenant, seq, &number, id)).await {
             Ok(()) => return seq.last + 1,
@@ -33,9 +33,13 @@ async fn hundred_concurrent_sends(store: Arc<dyn Store>, count: u64) {
     let taken: Vec<(u64, u64)> = futures::future::join_all(sends).await.into_iter().map(|r| r.expect("join")).collect();
     let numbers: BTreeSet<u64> = taken.iter().map(|(n, _)| *n).collect();
     assert_eq!(numbers, (1..=count).collect::<BTreeSet<_>>(), "every number once, no gaps");
-    assert_eq!(sequence(store.as_ref(), &tenant).await.expect("sequence").last, count);
+    assert_eq!(sequence(store.as_ref(), &tenant, Series::Invoices).await.expect("sequence").last, count);
     for (n, i) in taken {
-        let pointer = store.get(&number_key(&tenant, &format!("INV-{n:04}"))).await.expect("get").expect("pointer");
+        let pointer = store
+            .get(&number_key(&tenant, Series::Invoices, &format!("INV-{n:04}")))
+            .await
+            .expect("get")
+            .expect("pointer");
         assert_eq!(pointer.attrs["invoice"], format!("inv-{i}"), "the number points at the invoice that took it");
     }
 }

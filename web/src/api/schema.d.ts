@@ -806,6 +806,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/billing/revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's recurring revenue per currency: MRR and ARR of its active recurring invoices
+         *     (super admins, partners in their own tenant).
+         */
+        get: operations["recurring_revenue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/billing/settings": {
         parameters: {
             query?: never;
@@ -949,6 +969,63 @@ export interface paths {
         put: operations["update_canned"];
         post?: never;
         delete: operations["delete_canned"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The credit notes the caller may list here, newest first: the issuer's every note, a
+         *     client's organizations' and a partner's own. Staff and partner staff list none (403).
+         */
+        get: operations["list_credit_notes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/credit-notes/{credit_note_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One credit note (its issuer, or its billed party). */
+        get: operations["get_credit_note"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/credit-notes/{credit_note_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Applies what is left of a credit note to another open invoice of the same party (its
+         *     issuer): a `credit` entry in that invoice's ledger, which moves to Partial or Paid.
+         */
+        post: operations["apply_credit_note"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1100,6 +1177,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The credit notes issued against an invoice (whoever may see the invoice). */
+        get: operations["list_invoice_credit_notes"];
+        put?: never;
+        /**
+         * Issues a credit note against a sent invoice (its issuer): the note takes the tenant's next
+         *     credit-note number, and credits the invoice's balance at once as far as it goes; what is
+         *     left (the invoice was paid already) stays as the billed party's credit. A retry with the
+         *     same `Idempotency-Key` and body gets the note the first attempt made.
+         */
+        post: operations["issue_credit_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/payments": {
         parameters: {
             query?: never;
@@ -1116,6 +1216,28 @@ export interface paths {
          */
         post: operations["record_payment"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Splits a sent invoice's balance into instalments (its issuer), replacing any plan it had:
+         *     the billed party is reminded of each on its day, and the invoice is overdue once one passes
+         *     unpaid. Its due date becomes the last instalment's.
+         */
+        put: operations["set_payment_plan"];
+        post?: never;
+        /** Takes a payment plan away (its issuer): the invoice is due on the day its terms gave it. */
+        delete: operations["remove_payment_plan"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1213,6 +1335,46 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/recurring-invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's recurring invoices, newest first (super admins, partners in their own tenant). */
+        get: operations["list_recurring_invoices"];
+        put?: never;
+        /**
+         * Starts a recurring invoice (super admins, partners for their own clients). A retry with
+         *     the same `Idempotency-Key` and body gets the schedule the first attempt made.
+         */
+        post: operations["create_recurring_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/recurring-invoices/{recurring_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One recurring invoice. */
+        get: operations["get_recurring_invoice"];
+        put?: never;
+        post?: never;
+        /** Ends a recurring invoice for good (the invoices it generated stay). */
+        delete: operations["delete_recurring_invoice"];
+        options?: never;
+        head?: never;
+        /** Changes a recurring invoice under `If-Match` (invoices generated before stay as they are). */
+        patch: operations["update_recurring_invoice"];
         trace?: never;
     };
     "/api/v1/tenants/{tenant_id}/reports/tickets": {
@@ -1804,6 +1966,11 @@ export interface components {
             rate_per_minute: number;
             revoked: boolean;
         };
+        ApplyCreditRequest: {
+            amount?: null | components["schemas"]["Amount"];
+            /** @description An open invoice of the same party, in the same currency. */
+            invoice_id: components["schemas"]["Id"];
+        };
         AttachmentUploadView: {
             expires_at: string;
             /** @description ...and exactly these headers. */
@@ -1857,6 +2024,7 @@ export interface components {
             name?: string | null;
         };
         BillingSettingsUpdate: {
+            credit_note_format?: null | components["schemas"]["Short"];
             currency?: null | components["schemas"]["Short"];
             footer?: null | components["schemas"]["LongText"];
             number_format?: null | components["schemas"]["Short"];
@@ -1866,9 +2034,16 @@ export interface components {
             terms?: null | components["schemas"]["TermsBody"];
         };
         BillingSettingsView: {
+            /**
+             * @description Credit notes' own numbers, in the same syntax.
+             * @example CN-{YYYY}-{SEQ:4}
+             */
+            credit_note_format: string;
             /** @example EUR */
             currency: string;
             footer: string;
+            /** @example CN-2026-0007 */
+            next_credit_note_number: string;
             /**
              * @description What the next invoice sent today would be numbered.
              * @example INV-2026-0043
@@ -2037,6 +2212,50 @@ export interface components {
             api_key: components["schemas"]["ApiKeyView"];
             /** @description The key itself: shown this once, send it as `Authorization: Bearer <key>`. */
             key: string;
+        };
+        CreditApplicationView: {
+            amount: string;
+            at: string;
+            invoice_id: string;
+            invoice_number?: string | null;
+        };
+        CreditNoteList: {
+            /** @description Oldest first. */
+            items: components["schemas"]["CreditNoteView"][];
+        };
+        CreditNoteRequest: {
+            /**
+             * @description In the invoice's currency: above 0, at most what the invoice bills and has not been
+             *     credited yet.
+             */
+            amount: components["schemas"]["Amount"];
+            /** @description Why (printed on the note). */
+            reason: components["schemas"]["LongText"];
+        };
+        CreditNoteView: {
+            amount: string;
+            /** @description Where it went: the credited invoice first, then others of the same party. */
+            applied: components["schemas"]["CreditApplicationView"][];
+            billed: components["schemas"]["BilledView"];
+            created_at: string;
+            currency: string;
+            id: string;
+            /** @description The invoice it credits. */
+            invoice_id: string;
+            invoice_number?: string | null;
+            issued_on: string;
+            /** Format: int32 */
+            minor_units: number;
+            /** @description Its own number (`CN-2026-0007`), gap-free within the tenant. */
+            number: string;
+            reason: string;
+            /** @description Left to apply to the party's other open invoices. */
+            remaining: string;
+            /**
+             * @description `issuer` or `billed`.
+             * @example issuer
+             */
+            side: string;
         };
         Cursor: string;
         DayView: {
@@ -2217,6 +2436,21 @@ export interface components {
         };
         /** @example 01JD00000000000000000000G0 */
         Id: string;
+        InstalmentBody: {
+            amount: components["schemas"]["Amount"];
+            /** @description `YYYY-MM-DD`, from today, each after the one before. */
+            due_on: components["schemas"]["Short"];
+        };
+        InstalmentView: {
+            amount: string;
+            due_on: string;
+            reminded: boolean;
+            /**
+             * @description `paid`, `late` (its day passed unpaid), `due` (today) or `upcoming`.
+             * @example upcoming
+             */
+            status: string;
+        };
         InterestBody: {
             annual_percent: components["schemas"]["Amount"];
         };
@@ -2253,6 +2487,8 @@ export interface components {
             balance: string;
             billed: components["schemas"]["BilledView"];
             created_at: string;
+            /** @description What credit notes have credited against it. */
+            credited: string;
             /**
              * @description ISO 4217.
              * @example EUR
@@ -2277,6 +2513,9 @@ export interface components {
             /** @description Payments less refunds, plus credits applied. */
             paid: string;
             past_due: boolean;
+            /** @description Its balance split into instalments, if it is paid by plan. */
+            plan?: components["schemas"]["InstalmentView"][] | null;
+            recurring?: null | components["schemas"]["RecurringRefView"];
             /**
              * @description Whether the caller issues it (may edit, send, record payments, void) or is billed by it.
              * @example issuer
@@ -2511,6 +2750,24 @@ export interface components {
             password: components["schemas"]["Password"];
             token: components["schemas"]["Token"];
         };
+        NewRecurringRequest: {
+            /** @description Send each invoice as generated (default: leave it as a draft to review). */
+            auto_send?: boolean;
+            billed: components["schemas"]["BilledBody"];
+            currency?: null | components["schemas"]["Short"];
+            discount?: null | components["schemas"]["DiscountBody"];
+            end_on?: null | components["schemas"]["Short"];
+            /** @description `weekly`, `monthly`, `quarterly` or `yearly`. */
+            frequency: components["schemas"]["Short"];
+            lines: components["schemas"]["LineBody"][];
+            notes?: null | components["schemas"]["LongText"];
+            /**
+             * @description The day of the first invoice (`YYYY-MM-DD`; at most a year back: missed periods are
+             *     generated at once).
+             */
+            start_on: components["schemas"]["Short"];
+            terms_text?: null | components["schemas"]["LongText"];
+        };
         NewTenantRequest: {
             name: components["schemas"]["Name"];
             /** @description Subdomain: `{slug}.<portal domain>`. */
@@ -2603,6 +2860,35 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
+        Paginated_CreditNoteView: {
+            items: {
+                amount: string;
+                /** @description Where it went: the credited invoice first, then others of the same party. */
+                applied: components["schemas"]["CreditApplicationView"][];
+                billed: components["schemas"]["BilledView"];
+                created_at: string;
+                currency: string;
+                id: string;
+                /** @description The invoice it credits. */
+                invoice_id: string;
+                invoice_number?: string | null;
+                issued_on: string;
+                /** Format: int32 */
+                minor_units: number;
+                /** @description Its own number (`CN-2026-0007`), gap-free within the tenant. */
+                number: string;
+                reason: string;
+                /** @description Left to apply to the party's other open invoices. */
+                remaining: string;
+                /**
+                 * @description `issuer` or `billed`.
+                 * @example issuer
+                 */
+                side: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
         Paginated_InvoiceSummaryView: {
             items: {
                 balance: string;
@@ -2663,6 +2949,48 @@ export interface components {
             items: {
                 id: string;
                 name: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Paginated_RecurringView: {
+            items: {
+                /** @description Paused schedules generate nothing. */
+                active: boolean;
+                /** @description Sent at once as generated (else left as drafts to review). */
+                auto_send: boolean;
+                billed: components["schemas"]["BilledView"];
+                created_at: string;
+                currency: string;
+                discount?: null | components["schemas"]["DiscountView"];
+                end_on?: string | null;
+                /**
+                 * @description `weekly`, `monthly`, `quarterly` or `yearly`.
+                 * @example monthly
+                 */
+                frequency: string;
+                /**
+                 * Format: int32
+                 * @description Invoices generated so far.
+                 */
+                generated: number;
+                id: string;
+                last_invoice_id?: string | null;
+                lines: components["schemas"]["LineView"][];
+                /** Format: int32 */
+                minor_units: number;
+                /** @description What it bills per month while active. */
+                monthly: string;
+                /** @description The day of the next invoice; absent once the schedule has ended. */
+                next_on?: string | null;
+                notes: string;
+                start_on: string;
+                terms_text: string;
+                /** @description One period's total. */
+                total: string;
+                updated_at: string;
+                /** Format: int64 */
+                version: number;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -2789,6 +3117,10 @@ export interface components {
         PhoneRequest: {
             phone: components["schemas"]["Code"];
         };
+        PlanRequest: {
+            /** @description 2 to 36 instalments adding up to the balance. */
+            instalments: components["schemas"]["InstalmentBody"][];
+        };
         PolicyBody: {
             calendar: components["schemas"]["CalendarBody"];
             name: components["schemas"]["PolicyName"];
@@ -2893,6 +3225,67 @@ export interface components {
              */
             recovery_codes?: string[] | null;
         };
+        RecurringRefView: {
+            /**
+             * Format: int32
+             * @description 0 for the first period.
+             */
+            period: number;
+            period_on: string;
+            schedule_id: string;
+        };
+        RecurringUpdate: {
+            /** @description `false` pauses it; `true` resumes it from the first period on or after today. */
+            active?: boolean | null;
+            auto_send?: boolean | null;
+            billed?: null | components["schemas"]["BilledBody"];
+            currency?: null | components["schemas"]["Short"];
+            discount?: null | components["schemas"]["DiscountBody"];
+            end_on?: null | components["schemas"]["Short"];
+            frequency?: null | components["schemas"]["Short"];
+            lines?: components["schemas"]["LineBody"][] | null;
+            notes?: null | components["schemas"]["LongText"];
+            start_on?: null | components["schemas"]["Short"];
+            terms_text?: null | components["schemas"]["LongText"];
+        };
+        RecurringView: {
+            /** @description Paused schedules generate nothing. */
+            active: boolean;
+            /** @description Sent at once as generated (else left as drafts to review). */
+            auto_send: boolean;
+            billed: components["schemas"]["BilledView"];
+            created_at: string;
+            currency: string;
+            discount?: null | components["schemas"]["DiscountView"];
+            end_on?: string | null;
+            /**
+             * @description `weekly`, `monthly`, `quarterly` or `yearly`.
+             * @example monthly
+             */
+            frequency: string;
+            /**
+             * Format: int32
+             * @description Invoices generated so far.
+             */
+            generated: number;
+            id: string;
+            last_invoice_id?: string | null;
+            lines: components["schemas"]["LineView"][];
+            /** Format: int32 */
+            minor_units: number;
+            /** @description What it bills per month while active. */
+            monthly: string;
+            /** @description The day of the next invoice; absent once the schedule has ended. */
+            next_on?: string | null;
+            notes: string;
+            start_on: string;
+            terms_text: string;
+            /** @description One period's total. */
+            total: string;
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+        };
         RefundRequest: {
             amount: components["schemas"]["Amount"];
             /** @description The ledger entry of a card or bank payment (its provider id, `pi_…`). */
@@ -2920,6 +3313,27 @@ export interface components {
              * @description Upper bound in minutes; absent for the last bucket.
              */
             upto_minutes?: number | null;
+        };
+        RevenueList: {
+            items: components["schemas"]["RevenueView"][];
+        };
+        RevenueView: {
+            /**
+             * @description Annual run rate of the active schedules.
+             * @example 15000.00
+             */
+            arr: string;
+            currency: string;
+            /**
+             * @description Monthly recurring revenue (a twelfth of ARR).
+             * @example 1250.00
+             */
+            mrr: string;
+            /**
+             * Format: int64
+             * @description Active recurring invoices in this currency.
+             */
+            schedules: number;
         };
         RevokedView: {
             revoked: number;
@@ -7274,6 +7688,77 @@ export interface operations {
             };
         };
     };
+    recurring_revenue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_billing_settings: {
         parameters: {
             query?: never;
@@ -8477,6 +8962,239 @@ export interface operations {
             };
         };
     };
+    list_credit_notes: {
+        parameters: {
+            query?: {
+                /** @description Only notes of this organization (clients of several organizations name one). */
+                org_id?: components["schemas"]["Id"];
+                /** @description Only notes of this partner. */
+                partner_id?: components["schemas"]["Id"];
+                limit?: number;
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_CreditNoteView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_credit_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                credit_note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNoteView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    apply_credit_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                credit_note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyCreditRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNoteView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_domains: {
         parameters: {
             query?: never;
@@ -9416,6 +10134,166 @@ export interface operations {
             };
         };
     };
+    list_invoice_credit_notes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNoteList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issue_credit_note: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description Issued (with `Idempotent-Replayed: true`: by an earlier request with the same key) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNoteView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A draft or void invoice */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_payments: {
         parameters: {
             query?: never;
@@ -9556,6 +10434,205 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_payment_plan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag read; 412 if it changed since */
+                "If-Match"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A draft, paid or void invoice */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is invalid (e.g. `instalments[1].due_on`), or they do not add up to the balance */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_payment_plan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag read; 412 if it changed since */
+                "If-Match"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No plan, or a paid or void invoice */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10162,6 +11239,437 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_recurring_invoices: {
+        parameters: {
+            query?: {
+                org_id?: components["schemas"]["Id"];
+                partner_id?: components["schemas"]["Id"];
+                limit?: number;
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_RecurringView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_recurring_invoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewRecurringRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurringView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still being processed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_recurring_invoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                recurring_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurringView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_recurring_invoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag read; 412 if it changed since */
+                "If-Match"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+                recurring_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_recurring_invoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag read; 412 if it changed since */
+                "If-Match"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+                recurring_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecurringUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurringView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,6 +20,8 @@ const invalid = (field: string, message: string) =>
 const settings: Settings = {
   number_format: 'INV-{YYYY}-{SEQ:4}',
   next_number: 'INV-2026-0043',
+  credit_note_format: 'CN-{YYYY}-{SEQ:4}',
+  next_credit_note_number: 'CN-2026-0001',
   currency: 'EUR',
   tax_rates: [{ id: 'vat', name: 'VAT', percent: '19', inclusive: false, compound: false }],
   terms: null,

@@ -41,6 +41,7 @@ const invoice: Invoice = {
   total: '238.00',
   paid: '0.00',
   balance: '238.00',
+  credited: '0.00',
   tax_rates: [{ id: 'vat', name: 'VAT', percent: '19', inclusive: false, compound: false }],
   notes: 'Thank you.',
   terms_text: '',

@@ -35,6 +35,7 @@ const invoice: Invoice = {
   total: '238.00',
   paid: '0.00',
   balance: '238.00',
+  credited: '0.00',
   tax_rates: [],
   notes: '',
   terms_text: '',

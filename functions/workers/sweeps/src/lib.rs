@@ -1,6 +1,7 @@
 //! The scheduled sweeps, shared by the Lambda (an EventBridge schedule, every minute) and the
 //! local host (its own timer): SLA warnings and breaches due by now, tickets the assignment
 //! rules can now give to someone (in case an event that freed capacity was missed), invoice
+//! recurring invoices due (generated once per period), invoice
 //! reminders, overdue marks and late charges due today, and attachment uploads started hours
 //! ago and never confirmed.
 
@@ -14,6 +15,10 @@ pub async fn run(state: &AppState) -> Result<Value, kt_app::AppError> {
     let swept = sla::sweep(state, state.clock.now()).await?;
     if swept.warnings + swept.breaches > 0 {
         tracing::info!(warnings = swept.warnings, breaches = swept.breaches, "SLA alarms raised");
+    }
+    let generated = kt_app::invoices::recurring::sweep(state, state.clock.now()).await?;
+    if generated.invoices > 0 {
+        tracing::info!(invoices = generated.invoices, sent = generated.sent, "recurring invoices generated");
     }
     let billed = kt_app::invoices::automation::sweep(state, state.clock.now()).await?;
     if billed.looked > 0 {
@@ -40,6 +45,7 @@ pub async fn run(state: &AppState) -> Result<Value, kt_app::AppError> {
         "sla": {"warnings": swept.warnings, "breaches": swept.breaches, "stale": swept.stale},
         "assignment": {"assigned": assigned.assigned, "waiting": assigned.waiting, "busy": assigned.busy},
         "abandoned_uploads": abandoned_uploads,
+        "recurring": {"invoices": generated.invoices, "sent": generated.sent, "stale": generated.stale},
         "invoices": {"looked": billed.looked, "reminders": billed.reminders, "overdue": billed.overdue, "charges": billed.charges, "stale": billed.stale},
     }))
 }

@@ -98,25 +98,32 @@ async fn look(app: &AppState, d: &Due, today: Date) -> Result<Option<Swept>, App
             }
         }
         let tenant = tenancy::get(app, &d.tenant).await?;
-        let first = if actions.overdue {
-            "invoice.overdue"
-        } else if actions.remind.is_some() {
-            "invoice.reminder"
-        } else {
-            "invoice.late_fee"
-        };
+        let mut events: Vec<(&str, serde_json::Value)> = Vec::new();
+        if actions.overdue {
+            events.push(("invoice.overdue", json!({})));
+        }
+        // Overdue says what a reminder would; the reminder and the instalment otherwise.
+        if actions.remind.is_some() && !actions.overdue {
+            events.push(("invoice.reminder", json!({"days": actions.remind})));
+        }
+        if let (Some(i), Some(plan), false) = (actions.instalment, &inv.plan, actions.overdue) {
+            let x = &plan.instalments[i];
+            let fields = json!({"instalment": i + 1, "of": plan.instalments.len(), "amount": x.amount.to_string(), "instalment_due_on": x.due_on.to_string()});
+            events.push(("invoice.instalment_due", fields));
+        }
+        if !actions.charges.is_empty() {
+            events.push(("invoice.late_fee", json!({})));
+        }
         let mut ops = commit_ops(app, &tenant, Some(&current), &mut inv, extra, None)?;
-        let days = json!({"days": actions.remind});
-        ops.push(event_op(app, first, &inv, None, days.clone())?);
-        if first != "invoice.late_fee" && !actions.charges.is_empty() {
-            ops.push(event_op(app, "invoice.late_fee", &inv, None, json!({}))?);
+        for (kind, fields) in events {
+            ops.push(event_op(app, kind, &inv, None, fields)?);
         }
         match store.transact(ops).await {
             Ok(()) => {
                 app.outbox_wake.notify_one();
                 return Ok(Some(Swept {
                     looked: 1,
-                    reminders: usize::from(actions.remind.is_some()),
+                    reminders: usize::from(actions.remind.is_some()) + usize::from(actions.instalment.is_some()),
                     overdue: usize::from(actions.overdue),
                     charges: actions.charges.len(),
                     stale: 0,

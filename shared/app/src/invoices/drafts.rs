@@ -48,7 +48,7 @@ fn text(field: &'static str, value: &str, errors: &mut Vec<Invalid>) -> String {
 }
 
 /// Applies `input` to `inv` (a new or existing draft): every broken rule at once.
-async fn apply(
+pub(crate) async fn apply(
     app: &AppState,
     tenant: &Tenant,
     settings: &BillingSettings,
@@ -228,6 +228,9 @@ pub async fn create(
         viewed_at: None,
         tickets: Vec::new(),
         reminded: Vec::new(),
+        credited: Decimal::ZERO,
+        plan: None,
+        recurring: None,
         void_reason: None,
         created_by: actor.user.clone(),
         created_at: now,

@@ -5,7 +5,8 @@ use kt_domain::invoice::entity::{Billed, Invoice};
 use kt_domain::invoice::terms::{self, Terms};
 use kt_domain::policy::Actor;
 use kt_domain::tenancy::Tenant;
-use kt_store::invoices;
+use kt_store::entity::Versioned;
+use kt_store::{TxOp, invoices};
 
 use super::{Sheet, Side, commit, commit_ops, figures, load, store_conflict};
 use crate::{AppError, AppState};
@@ -41,15 +42,31 @@ pub async fn send(
     if if_match.is_some_and(|v| v != current.version) {
         return Err(AppError::PreconditionFailed);
     }
-    let status = current.value.status.after(Event::Send).map_err(|e| AppError::Conflict(e.0.into()))?;
-    let terms = terms_for(app, tenant, &current.value.billed).await?;
+    let (sent, version) = issue(app, tenant, Some(&current), current.value.clone(), Vec::new(), Some(actor)).await?;
+    Ok(Sheet { figures: figures(&sent), invoice: sent, version, side })
+}
+
+/// Sends `draft` (stored at `before`, or new): it takes the tenant's next number, the terms
+/// that apply and its due date, in one transaction with `extra` (which follow the invoice, the
+/// sequence and the number). Returns the sent invoice and its version. A failed condition of
+/// the invoice or of `extra` answers [`AppError::PreconditionFailed`].
+pub(crate) async fn issue(
+    app: &AppState,
+    tenant: &Tenant,
+    before: Option<&Versioned<Invoice>>,
+    draft: Invoice,
+    extra: Vec<TxOp>,
+    actor: Option<&Actor>,
+) -> Result<(Invoice, u64), AppError> {
+    let status = draft.status.after(Event::Send).map_err(|e| AppError::Conflict(e.0.into()))?;
+    let terms = terms_for(app, tenant, &draft.billed).await?;
     let store = app.store.as_ref();
     let (settings, _) = invoices::settings(store, &tenant.id).await?;
     let today = app.clock.now().date();
     for _ in 0..SEND_ATTEMPTS {
-        let seq = invoices::sequence(store, &tenant.id).await?;
+        let seq = invoices::sequence(store, &tenant.id, invoices::Series::Invoices).await?;
         let number = settings.number_format.render(today.year(), today.month().into(), seq.last + 1);
-        let mut sent: Invoice = current.value.clone();
+        let mut sent: Invoice = draft.clone();
         sent.status = status;
         sent.number = Some(number.clone());
         sent.seq = Some(seq.last + 1);
@@ -61,12 +78,12 @@ pub async fn send(
         }
         let mut take = invoices::take_ops(&tenant.id, seq, &number, &sent.id);
         take.extend(super::automation::schedule_ops(&sent, &settings.reminders, today));
-        let ops = commit_ops(app, tenant, Some(&current), &mut sent, take, Some(("invoice.sent", Some(actor))))?;
+        take.extend(extra.iter().cloned());
+        let ops = commit_ops(app, tenant, before, &mut sent, take, Some(("invoice.sent", actor)))?;
         match store.transact(ops).await {
             Ok(()) => {
                 app.outbox_wake.notify_one();
-                let version = current.version + 1;
-                return Ok(Sheet { figures: figures(&sent), invoice: sent, version, side });
+                return Ok((sent, before.map_or(1, |b| b.version + 1)));
             }
             // The sequence moved on (another send committed): read it again.
             Err(e) if store_conflict(&e) == Some(1) => continue,

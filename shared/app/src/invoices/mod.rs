@@ -13,14 +13,17 @@
 
 pub mod automation;
 pub mod checkout;
+pub mod credits;
 pub mod drafts;
 pub mod issuing;
 pub mod payments;
+pub mod plans;
+pub mod recurring;
 pub mod settings;
 pub mod webhooks;
 
 use kt_domain::DomainEvent;
-use kt_domain::identity::{OrgId, Role, TenantId};
+use kt_domain::identity::{OrgId, Role, TenantId, UserId};
 use kt_domain::invoice::Status;
 use kt_domain::invoice::entity::{Billed, Invoice};
 use kt_domain::invoice::totals::Totals;
@@ -78,13 +81,25 @@ fn billed_scopes(actor: &Actor, tenant: &Tenant) -> Vec<String> {
 
 /// How the actor may see `inv`; `NotFound` when not at all (existence is not revealed).
 pub fn side(actor: &Actor, tenant: &Tenant, inv: &Invoice) -> Result<Side, AppError> {
+    side_of(actor, tenant, &inv.billed, &inv.created_by, inv.status == Status::Draft)
+}
+
+/// How the actor may see a document of `tenant` billing `billed`, made by `created_by`
+/// (`draft`: not yet sent, so its party does not see it).
+pub fn side_of(
+    actor: &Actor,
+    tenant: &Tenant,
+    billed: &Billed,
+    created_by: &UserId,
+    draft: bool,
+) -> Result<Side, AppError> {
     if issues(actor, tenant) {
         // Staff see what they drafted; super admins and partners everything of the tenant.
-        if actor.role != Role::Staff || inv.created_by == actor.user {
+        if actor.role != Role::Staff || created_by == &actor.user {
             return Ok(Side::Issuer);
         }
     }
-    if inv.status != Status::Draft && billed_scopes(actor, tenant).contains(&inv.billed.scope()) {
+    if !draft && billed_scopes(actor, tenant).contains(&billed.scope()) {
         return Ok(Side::Billed);
     }
     Err(AppError::NotFound)
@@ -145,6 +160,39 @@ pub struct Filter {
     pub partner: Option<TenantId>,
 }
 
+/// Which of a tenant's billing documents a list shows the actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The issuer's lists: every party's (`None`) or one party's.
+    Issuer(Option<String>),
+    /// The billed party's own.
+    Billed(String),
+}
+
+/// The list the actor may read with `filter` (an organization or partner named or not): the
+/// issuer's (super admins, partners in their own tenant), or its own as the billed party.
+/// Staff and partner staff list none (403).
+pub fn list_scope(actor: &Actor, tenant: &Tenant, filter: &Filter) -> Result<Scope, AppError> {
+    let party = match (&filter.org, &filter.partner) {
+        (Some(_), Some(_)) => return Err(AppError::invalid("partner_id", "filter by an organization or a partner")),
+        (Some(o), None) => Some(Billed::Org { org: o.clone() }.scope()),
+        (None, Some(p)) => Some(Billed::Partner { tenant: p.clone() }.scope()),
+        (None, None) => None,
+    };
+    if issues(actor, tenant) && actor.role != Role::Staff {
+        return Ok(Scope::Issuer(party));
+    }
+    let scopes = billed_scopes(actor, tenant);
+    Ok(Scope::Billed(match (party, scopes.as_slice()) {
+        (_, []) if actor.tenant == tenant.id || actor.role.is_house_staff() => return Err(AppError::Forbidden),
+        (_, []) => return Err(AppError::NotFound),
+        (Some(p), _) if scopes.contains(&p) => p,
+        (Some(_), _) => return Err(AppError::NotFound),
+        (None, [only]) => only.clone(),
+        (None, _) => return Err(AppError::invalid("org_id", "name the organization whose invoices to list")),
+    }))
+}
+
 /// One page of the invoices the actor may list in `tenant`, newest first.
 pub async fn list(
     app: &AppState,
@@ -155,30 +203,10 @@ pub async fn list(
     cursor: Option<String>,
 ) -> Result<(Vec<Invoice>, Option<String>), AppError> {
     let store = app.store.as_ref();
-    let party = match (&filter.org, &filter.partner) {
-        (Some(_), Some(_)) => return Err(AppError::invalid("partner_id", "filter by an organization or a partner")),
-        (Some(o), None) => Some(Billed::Org { org: o.clone() }.scope()),
-        (None, Some(p)) => Some(Billed::Partner { tenant: p.clone() }.scope()),
-        (None, None) => None,
-    };
-    let (list, keep_drafts) = if issues(actor, tenant) && actor.role != Role::Staff {
-        let list = match (party, filter.status) {
-            (Some(scope), _) => List::Billed(scope),
-            (None, Some(s)) => List::Status(s),
-            (None, None) => List::All,
-        };
-        (list, true)
-    } else {
-        let scopes = billed_scopes(actor, tenant);
-        let scope = match (party, scopes.as_slice()) {
-            (_, []) if actor.tenant == tenant.id || actor.role.is_house_staff() => return Err(AppError::Forbidden),
-            (_, []) => return Err(AppError::NotFound),
-            (Some(p), _) if scopes.contains(&p) => p,
-            (Some(_), _) => return Err(AppError::NotFound),
-            (None, [only]) => only.clone(),
-            (None, _) => return Err(AppError::invalid("org_id", "name the organization whose invoices to list")),
-        };
-        (List::Billed(scope), false)
+    let (list, keep_drafts) = match list_scope(actor, tenant, filter)? {
+        Scope::Issuer(Some(scope)) => (List::Billed(scope), true),
+        Scope::Issuer(None) => (filter.status.map_or(List::All, List::Status), true),
+        Scope::Billed(scope) => (List::Billed(scope), false),
     };
     let (page, next) = invoices::page(store, &tenant.id, &list, limit, cursor).await?;
     let items = page

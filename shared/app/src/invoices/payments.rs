@@ -71,11 +71,27 @@ pub async fn settle(
     app: &AppState,
     tenant: &Tenant,
     current: Versioned<Invoice>,
-    mut entries: Vec<Entry>,
+    entries: Vec<Entry>,
     actor: Option<&Actor>,
     extra: Vec<TxOp>,
 ) -> Result<Option<Sheet>, AppError> {
-    let mut inv = current.value.clone();
+    let inv = current.value.clone();
+    settle_as(app, tenant, current, inv, entries, actor, extra, None).await
+}
+
+/// [`settle`] with the invoice as changed besides (`inv`: e.g. what it has been credited) and
+/// the event to record instead of the payment's (its kind and extra fields).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn settle_as(
+    app: &AppState,
+    tenant: &Tenant,
+    current: Versioned<Invoice>,
+    mut inv: Invoice,
+    mut entries: Vec<Entry>,
+    actor: Option<&Actor>,
+    extra: Vec<TxOp>,
+    event: Option<(&str, serde_json::Value)>,
+) -> Result<Option<Sheet>, AppError> {
     if inv.status == Status::Draft {
         return Err(AppError::Conflict("a draft takes no payments".into()));
     }
@@ -111,7 +127,9 @@ pub async fn settle(
             .after(Event::Settled { paid: inv.paid, total: inv.total, past_due, viewed: inv.viewed_at.is_some() })
             .map_err(|e| AppError::Conflict(e.0.into()))?;
     }
-    let kind = if inv.paid < before {
+    let kind = if let Some((kind, _)) = &event {
+        kind
+    } else if inv.paid < before {
         "invoice.refunded"
     } else if inv.status == Status::Paid {
         "invoice.paid"
@@ -123,7 +141,9 @@ pub async fn settle(
         writes.push(TxOp::Put { item: invoices::entry_item(&tenant.id, &inv.id, e)?, cond: Cond::NotExists });
     }
     writes.extend(extra);
-    let ops = commit_ops(app, tenant, Some(&current), &mut inv, writes, Some((kind, actor)))?;
+    let mut ops = commit_ops(app, tenant, Some(&current), &mut inv, writes, None)?;
+    let fields = event.map(|(_, f)| f).unwrap_or_else(|| serde_json::json!({}));
+    ops.push(super::event_op(app, kind, &inv, actor, fields)?);
     match app.store.transact(ops).await {
         Ok(()) => {
             app.outbox_wake.notify_one();

@@ -45,6 +45,7 @@ pub struct TaxRateInput {
 #[derive(Debug, Clone, Default)]
 pub struct SettingsChange {
     pub number_format: Option<String>,
+    pub credit_note_format: Option<String>,
     pub currency: Option<String>,
     pub tax_rates: Option<Vec<TaxRateInput>>,
     pub reminders: Option<Vec<i16>>,
@@ -76,6 +77,12 @@ pub async fn save(
         match NumberFormat::parse(f) {
             Ok(f) => s.number_format = f,
             Err(e) => errors.push(e),
+        }
+    }
+    if let Some(f) = &change.credit_note_format {
+        match NumberFormat::parse(f) {
+            Ok(f) => s.credit_note_format = f,
+            Err(e) => errors.push(Invalid::new("credit_note_format", e.message)),
         }
     }
     if let Some(c) = &change.currency {

@@ -138,6 +138,52 @@ pub(super) async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), Ap
             };
             (Some((Kind::InvoiceReminder, text(title, format!("{balance} is open.")))), None)
         }
+        "invoice.credited" => {
+            let note = p.get("credit_note").and_then(Value::as_str).unwrap_or("A credit note");
+            let applied = money("applied").unwrap_or_default();
+            (
+                Some((
+                    Kind::InvoicePayment,
+                    text(
+                        format!("Credit note {note} on {number}"),
+                        format!("{applied} {} credited. Open balance: {balance}.", inv.currency.code()),
+                    ),
+                )),
+                None,
+            )
+        }
+        "invoice.plan_set" => {
+            let plan = inv.plan.as_ref();
+            let n = plan.map_or(0, |p| p.instalments.len());
+            let first = plan
+                .and_then(|p| p.instalments.first())
+                .map(|x| format!("{} {} on {}", format_amount(inv.currency, x.amount), inv.currency.code(), x.due_on));
+            (
+                Some((
+                    Kind::InvoiceIssued,
+                    text(
+                        format!("{number} is now paid in {n} instalments"),
+                        format!("The first: {}.", first.unwrap_or_default()),
+                    ),
+                )),
+                None,
+            )
+        }
+        "invoice.instalment_due" => {
+            let amount = money("amount").unwrap_or_default();
+            let which = p.get("instalment").and_then(Value::as_u64).unwrap_or(1);
+            let of = p.get("of").and_then(Value::as_u64).unwrap_or(1);
+            (
+                Some((
+                    Kind::InvoiceReminder,
+                    text(
+                        format!("Instalment {which} of {of} on {number} is due"),
+                        format!("{amount} {} is due today. Open balance: {balance}.", inv.currency.code()),
+                    ),
+                )),
+                None,
+            )
+        }
         "invoice.late_fee" => (
             Some((
                 Kind::InvoiceReminder,

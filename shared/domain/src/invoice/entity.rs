@@ -7,6 +7,7 @@ use time::{Date, OffsetDateTime};
 
 use super::Status;
 use super::draft::Line;
+use super::plan::Plan;
 use super::terms::Terms;
 use super::totals::{Discount, TaxRate};
 use crate::identity::{OrgId, TenantId, TicketId, UserId};
@@ -29,6 +30,14 @@ impl Billed {
             Billed::Partner { tenant } => format!("PARTNER#{tenant}"),
         }
     }
+}
+
+/// Which period of which recurring schedule an invoice bills.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecurringRef {
+    pub schedule: String,
+    pub period: u32,
+    pub period_on: Date,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +86,15 @@ pub struct Invoice {
     /// The reminders sent (days relative to the due date), each once.
     #[serde(default)]
     pub reminded: Vec<i16>,
+    /// What credit notes have credited against it (applied or left as the party's credit).
+    #[serde(with = "rust_decimal::serde::str", default)]
+    pub credited: Decimal,
+    /// Its balance split into instalments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan>,
+    /// The recurring schedule and period that generated it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurring: Option<RecurringRef>,
     /// Why it was voided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_reason: Option<String>,
@@ -93,8 +111,11 @@ impl Invoice {
         (self.total - self.paid).max(Decimal::ZERO)
     }
 
-    /// Past its due date on `today` with something owed.
+    /// Past its due date on `today` with something owed, or behind its payment plan.
     pub fn past_due(&self, today: Date) -> bool {
-        self.status.is_open() && self.due_on.is_some_and(|d| today > d) && self.balance() > Decimal::ZERO
+        self.status.is_open()
+            && self.balance() > Decimal::ZERO
+            && (self.due_on.is_some_and(|d| today > d)
+                || self.plan.as_ref().is_some_and(|p| p.behind(self.paid, today)))
     }
 }

@@ -1,8 +1,11 @@
 //! Invoices (PRD 4.4): the lifecycle, numbering formats and the money rules ([`totals`]).
 
+pub mod credit;
 pub mod draft;
 pub mod entity;
 pub mod ledger;
+pub mod plan;
+pub mod recurring;
 pub mod schedule;
 pub mod settings;
 pub mod terms;

@@ -9,6 +9,7 @@ use time::{Date, Duration};
 
 use super::draft::Line;
 use super::entity::Invoice;
+use super::plan::Standing;
 use super::terms::{Charge, late_charges};
 
 /// Interest is charged at most this often (days), and on the days fees fall due.
@@ -22,6 +23,9 @@ pub struct Actions {
     pub reminders: Vec<i16>,
     /// The offset of the reminder to send.
     pub remind: Option<i16>,
+    /// The payment-plan instalment to remind of (its index); earlier unreminded ones are
+    /// marked with it.
+    pub instalment: Option<usize>,
     /// It becomes Overdue.
     pub overdue: bool,
     pub charges: Vec<Charge>,
@@ -29,7 +33,7 @@ pub struct Actions {
 
 impl Actions {
     pub fn is_empty(&self) -> bool {
-        self.reminders.is_empty() && !self.overdue && self.charges.is_empty()
+        self.reminders.is_empty() && self.instalment.is_none() && !self.overdue && self.charges.is_empty()
     }
 }
 
@@ -56,6 +60,16 @@ pub fn due_actions(inv: &Invoice, reminders: &[i16], today: Date) -> Actions {
     pending.sort();
     a.remind = pending.last().copied();
     a.reminders = pending;
+    if let Some(plan) = &inv.plan {
+        let standings = plan.standings(inv.paid, today);
+        a.instalment = plan
+            .instalments
+            .iter()
+            .enumerate()
+            .filter(|(i, x)| !x.reminded && x.due_on <= today && standings[*i] != Standing::Paid)
+            .map(|(i, _)| i)
+            .last();
+    }
     a.overdue = inv.past_due(today) && inv.status != super::Status::Overdue;
     if let Some(terms) = &inv.terms {
         let mut charges = late_charges(terms, inv.currency, due, today, inv.balance(), &charged(inv));
@@ -81,6 +95,11 @@ fn last_interest_day(inv: &Invoice) -> Option<Date> {
 /// Applies `actions` to `inv`: reminders marked, charges added as lines.
 pub fn apply(inv: &mut Invoice, actions: &Actions) {
     inv.reminded.extend(actions.reminders.iter().copied());
+    if let (Some(upto), Some(plan)) = (actions.instalment, inv.plan.as_mut()) {
+        for x in plan.instalments.iter_mut().take(upto + 1) {
+            x.reminded = true;
+        }
+    }
     for c in &actions.charges {
         inv.lines.push(Line {
             description: c.description.clone(),
@@ -108,6 +127,16 @@ pub fn next_look(inv: &Invoice, reminders: &[i16], today: Date) -> Option<Date> 
         .collect();
     if inv.status != super::Status::Overdue {
         days.push(due + Duration::days(1));
+    }
+    if let Some(plan) = &inv.plan {
+        for (x, s) in plan.instalments.iter().zip(plan.standings(inv.paid, today)) {
+            if s != Standing::Paid {
+                if !x.reminded {
+                    days.push(x.due_on);
+                }
+                days.push(x.due_on + Duration::days(1));
+            }
+        }
     }
     if let Some(terms) = &inv.terms {
         if let Some(fee) = terms.late_fee {
@@ -169,6 +198,9 @@ mod tests {
             viewed_at: None,
             tickets: vec![],
             reminded: vec![],
+            credited: Decimal::ZERO,
+            plan: None,
+            recurring: None,
             void_reason: None,
             created_by: UserId::new(ulid::Ulid::new()),
             created_at: at,
@@ -220,5 +252,32 @@ mod tests {
         assert_eq!(a.charges[0].amount, dec!(8.63));
         apply(&mut inv, &a);
         assert_eq!(next_look(&inv, &[], date!(2026 - 04 - 30)), Some(date!(2026 - 05 - 30)));
+    }
+
+    #[test]
+    fn instalments_are_reminded_on_their_day_and_late_the_day_after() {
+        use crate::invoice::plan::{Instalment, Plan};
+        let mut inv = invoice(Terms::net(30));
+        inv.plan = Some(Plan {
+            base: dec!(0),
+            instalments: vec![
+                Instalment { due_on: date!(2026 - 03 - 10), amount: dec!(500), reminded: false },
+                Instalment { due_on: date!(2026 - 04 - 10), amount: dec!(500), reminded: false },
+            ],
+        });
+        inv.due_on = Some(date!(2026 - 04 - 10));
+        let today = date!(2026 - 03 - 01);
+        assert_eq!(next_look(&inv, &[], today), Some(date!(2026 - 03 - 10)));
+        let a = due_actions(&inv, &[], date!(2026 - 03 - 10));
+        assert_eq!((a.instalment, a.overdue), (Some(0), false));
+        apply(&mut inv, &a);
+        assert!(due_actions(&inv, &[], date!(2026 - 03 - 10)).is_empty(), "once");
+        assert_eq!(next_look(&inv, &[], date!(2026 - 03 - 10)), Some(date!(2026 - 03 - 11)));
+        let a = due_actions(&inv, &[], date!(2026 - 03 - 11));
+        assert!(a.overdue, "the first instalment's day passed unpaid");
+        // Paid in time instead: not overdue, next look on the second instalment.
+        inv.paid = dec!(500);
+        assert!(!due_actions(&inv, &[], date!(2026 - 03 - 11)).overdue);
+        assert_eq!(next_look(&inv, &[], date!(2026 - 03 - 11)), Some(date!(2026 - 04 - 10)));
     }
 }

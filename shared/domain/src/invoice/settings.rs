@@ -16,6 +16,9 @@ pub const MAX_REMINDERS: usize = 8;
 pub struct BillingSettings {
     #[serde(default)]
     pub number_format: NumberFormat,
+    /// How credit-note numbers look (their own gap-free sequence).
+    #[serde(default = "default_credit_format")]
+    pub credit_note_format: NumberFormat,
     #[serde(default = "default_currency")]
     pub currency: Currency,
     #[serde(default)]
@@ -32,6 +35,10 @@ pub struct BillingSettings {
     pub footer: String,
 }
 
+fn default_credit_format() -> NumberFormat {
+    NumberFormat::parse(super::credit::DEFAULT_FORMAT).unwrap_or_default()
+}
+
 fn default_currency() -> Currency {
     Currency::USD
 }
@@ -44,6 +51,7 @@ impl Default for BillingSettings {
     fn default() -> Self {
         Self {
             number_format: NumberFormat::default(),
+            credit_note_format: default_credit_format(),
             currency: default_currency(),
             tax_rates: Vec::new(),
             terms: None,
