@@ -29,8 +29,10 @@ use crate::idempotency::{Guard, Recorded};
 use crate::identity::tenancy;
 use crate::{AppError, AppState};
 
-/// How far back a sweep that did not run reads its calendar.
-const MAX_DAYS_BACK: i64 = 60;
+/// How far back a sweep that did not run reads its calendar: a schedule's next day is its
+/// only due-item, so a sweep reads back over a year rather than lose one (a normal run reads
+/// the day before and today).
+const MAX_DAYS_BACK: i64 = 400;
 
 /// What a schedule holds besides its template.
 #[derive(Debug, Clone, Default)]
