@@ -129,6 +129,9 @@ pub struct CheckoutRequest {
     /// Part of the balance; default: what is due now (the balance, less the early-payment
     /// discount while it holds).
     pub amount: Option<Amount>,
+    /// Keep the card for automatic payments (recurring invoices set to charge it).
+    #[serde(default)]
+    pub save_card: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -162,7 +165,7 @@ async fn start_checkout(
     Path(path): Path<(String, String)>,
     ApiJson(body): ApiJson<CheckoutRequest>,
 ) -> Result<(StatusCode, Json<CheckoutView>), ApiError> {
-    let s = checkout::start(&app, &auth.actor, &tenant, &path.1, body.amount.as_deref()).await?;
+    let s = checkout::start(&app, &auth.actor, &tenant, &path.1, body.amount.as_deref(), body.save_card).await?;
     let inv = kt_store::invoices::get(app.store.as_ref(), &tenant.id, &path.1).await.map_err(kt_app::AppError::from)?;
     let currency = inv.map(|i| i.value.currency).unwrap_or(kt_domain::money::Currency::USD);
     Ok((

@@ -58,6 +58,8 @@ pub struct RecurringView {
     pub last_invoice_id: Option<String>,
     /// Sent at once as generated (else left as drafts to review).
     pub auto_send: bool,
+    /// Each sent invoice is charged to the party's saved card.
+    pub auto_charge: bool,
     /// Paused schedules generate nothing.
     pub active: bool,
     /// What it bills per month while active.
@@ -89,6 +91,7 @@ fn view(r: &Versioned<Recurring>, billed: BilledView) -> RecurringView {
         generated: s.next,
         last_invoice_id: s.last_invoice.clone(),
         auto_send: s.auto_send,
+        auto_charge: s.auto_charge,
         active: s.active,
         monthly: format_amount(c, c.round(s.frequency.per_month(s.total))),
         created_at: rfc3339(s.created_at),
@@ -148,6 +151,9 @@ pub struct NewRecurringRequest {
     /// Send each invoice as generated (default: leave it as a draft to review).
     #[serde(default)]
     pub auto_send: bool,
+    /// Charge the billed party's saved card for each invoice sent (needs `auto_send`).
+    #[serde(default)]
+    pub auto_charge: bool,
 }
 
 /// Starts a recurring invoice (super admins, partners for their own clients). A retry with
@@ -186,6 +192,7 @@ async fn create_recurring_invoice(
         start_on: day("start_on", Some(req.start_on))?,
         end_on: Some(day("end_on", req.end_on)?),
         auto_send: Some(req.auto_send),
+        auto_charge: Some(req.auto_charge),
         active: Some(true),
     };
     let scope = format!("T#{}#USER#{}#RECURRING", auth.actor.tenant, auth.actor.user);
@@ -271,6 +278,7 @@ pub struct RecurringUpdate {
     #[schema(value_type = Option<Short>)]
     pub end_on: Option<Option<Short>>,
     pub auto_send: Option<bool>,
+    pub auto_charge: Option<bool>,
     /// `false` pauses it; `true` resumes it from the first period on or after today.
     pub active: Option<bool>,
 }
@@ -311,6 +319,7 @@ async fn update_recurring_invoice(
         start_on: day("start_on", req.start_on)?,
         end_on: req.end_on.map(|e| day("end_on", e)).transpose()?,
         auto_send: req.auto_send,
+        auto_charge: req.auto_charge,
         active: req.active,
     };
     let r = recurring::edit(&app, &auth.actor, &tenant, &path.1, input, expected).await?;

@@ -232,3 +232,64 @@ async fn instalments_are_reminded_on_their_day_and_late_the_day_after() {
     assert_eq!(cleared.body["plan"], serde_json::Value::Null);
     assert_eq!(cleared.body["due_on"], sent.body["due_on"]);
 }
+
+/// Dana pays an invoice of `price` with `card` through the local card form, keeping the card.
+async fn pay_saving(w: &World, p: &kt_test_support::People, price: &str, card: &str) {
+    let invoices = format!("/api/v1/tenants/{}/invoices", w.acme_id);
+    let body = json!({"billed": {"org_id": w.globex_id}, "currency": "EUR",
+        "lines": [{"description": "Setup", "quantity": "1", "unit_price": price}]});
+    let d = w.post(&invoices, &p.pat, body).await;
+    let path = format!("{invoices}/{}", d.body["id"].as_str().expect("id"));
+    assert_eq!(w.post(&format!("{path}/send"), &p.pat, json!({})).await.status, StatusCode::OK);
+    let c = w.post(&format!("{path}/checkout"), &p.dana, json!({"save_card": true})).await;
+    assert_eq!(c.status, StatusCode::CREATED, "{}", c.body);
+    let intent = c.body["intent_id"].as_str().expect("intent");
+    let mut r = w.post(&format!("{path}/checkout/{intent}/local"), &p.dana, json!({"card": card})).await;
+    if r.body["status"] == "requires_action" {
+        r = w.post(&format!("{path}/checkout/{intent}/local"), &p.dana, json!({"card": "3ds:approve"})).await;
+    }
+    assert_eq!(r.body["status"], "succeeded", "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_saved_card_pays_each_auto_sent_invoice_and_a_failed_charge_is_told() {
+    let w = world().await;
+    let p = people(&w).await;
+    pay_saving(&w, &p, "20.00", "4242 4242 4242 4242").await;
+    let today = w.state().clock.now().date();
+    let body = json!({"billed": {"org_id": w.globex_id}, "currency": "EUR", "frequency": "monthly",
+        "auto_send": true, "auto_charge": true, "start_on": today.to_string(),
+        "lines": [{"description": "Hosting", "quantity": "1", "unit_price": "49.00"}]});
+    let alone = w.post(&schedules(&w), &p.pat, json!({"billed": {"org_id": w.globex_id}, "frequency": "monthly",
+        "auto_charge": true, "start_on": today.to_string(), "lines": [{"description": "x", "quantity": "1", "unit_price": "1"}]})).await;
+    assert_eq!(alone.fields(), ["auto_charge"], "charging needs sending");
+    let made = w.post(&schedules(&w), &p.pat, body).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert_eq!(made.body["auto_charge"], true);
+    assert_eq!(sweep_twice(&w).await, 1);
+    w.settle().await;
+    w.settle().await;
+    let path = format!("{}/{}", schedules(&w), made.body["id"].as_str().expect("id"));
+    let last = w.get(&path, &p.pat).await.body["last_invoice_id"].as_str().expect("last").to_owned();
+    let inv = w.get(&format!("/api/v1/tenants/{}/invoices/{last}", w.acme_id), &p.pat).await.body;
+    assert_eq!((inv["status"].as_str(), inv["balance"].as_str()), (Some("paid"), Some("0.00")), "{inv}");
+    let ledger = w.get(&format!("/api/v1/tenants/{}/invoices/{last}/payments", w.acme_id), &p.pat).await.body;
+    assert_eq!(ledger["items"].as_array().map(Vec::len), Some(1), "charged once: {ledger}");
+    let number = inv["number"].as_str().expect("number").to_owned();
+    assert!(w.notification_titles(&p.dana).await.contains(&format!("Payment received for {number}")));
+
+    // A card that asks for 3-D Secure cannot be charged without the payer: she is told.
+    pay_saving(&w, &p, "20.00", "4000 0027 6000 3184").await;
+    w.clock.advance(Duration::days(31));
+    let p = people(&w).await;
+    assert_eq!(sweep_twice(&w).await, 1);
+    w.settle().await;
+    w.settle().await;
+    let last = w.get(&path, &p.pat).await.body["last_invoice_id"].as_str().expect("last").to_owned();
+    let inv = w.get(&format!("/api/v1/tenants/{}/invoices/{last}", w.acme_id), &p.pat).await.body;
+    assert_eq!(inv["balance"], "49.00", "{inv}");
+    let number = inv["number"].as_str().expect("number").to_owned();
+    let titles = w.notification_titles(&p.dana).await;
+    assert!(titles.contains(&format!("We could not charge your saved card for {number}")), "{titles:?}");
+    assert!(w.notification_titles(&p.pat).await.contains(&format!("The automatic charge of {number} failed")));
+}

@@ -44,6 +44,8 @@ fn request(customer: &str, key: &str, amount: i64) -> IntentRequest {
         customer: customer.into(),
         metadata: vec![("invoice".into(), "01JD00000000000000000000IV".into()), ("tenant".into(), "t1".into())],
         idempotency_key: key.into(),
+        save_method: false,
+        charge_saved: None,
     }
 }
 
@@ -93,4 +95,27 @@ async fn customers_intents_and_refunds_on_localstripe() {
         .expect("intent");
     let waiting = stripe.confirm_intent(&acct, &three.id, &card(&acct, "4000002760003184").await).await.expect("3ds");
     assert_eq!(waiting.status, IntentStatus::RequiresAction);
+}
+
+#[tokio::test]
+async fn a_saved_card_is_charged_without_the_payer() {
+    let stripe = StripePayments::new(localstripe());
+    let acct = account();
+    let who = CustomerInfo { name: "Globex".into(), email: None, reference: "org:1".into() };
+    let customer = stripe.create_customer(&acct, &who, &format!("cus-{}", ulid::Ulid::new())).await.expect("customer");
+    let visa = card(&acct, "4242424242424242").await;
+    let mut req = request(&customer, &format!("auto-{}", ulid::Ulid::new()), 99_00);
+    req.charge_saved = Some(visa.clone());
+    let paid = stripe.create_intent(&acct, &req).await.expect("charged");
+    assert_eq!((paid.status, paid.amount_minor), (IntentStatus::Succeeded, 99_00), "{paid:?}");
+    assert_eq!(paid.payment_method.as_deref(), Some(visa.as_str()));
+
+    // A card declined off-session: the intent waits for another method, with the reason.
+    let mut req = request(&customer, &format!("auto-{}", ulid::Ulid::new()), 99_00);
+    req.charge_saved = Some(card(&acct, "4000000000000341").await);
+    match stripe.create_intent(&acct, &req).await {
+        Ok(i) => assert_eq!(i.status, IntentStatus::RequiresPaymentMethod, "{i:?}"),
+        Err(PaymentError::Refused(why)) => assert!(why.to_lowercase().contains("declin"), "{why}"),
+        Err(e) => panic!("{e}"),
+    }
 }

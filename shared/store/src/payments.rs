@@ -64,6 +64,31 @@ pub struct Checkout {
     pub by: String,
     #[serde(with = "kt_domain::clock::rfc3339_ms")]
     pub at: time::OffsetDateTime,
+    /// The payer asked to keep the card for automatic payments.
+    #[serde(default)]
+    pub save: bool,
+}
+
+/// A billed party's card kept for automatic payments (`T#<t>#BILLING` / `CARD#<scope>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedCard {
+    /// The provider's payment method id.
+    pub method: String,
+    pub provider: String,
+    #[serde(with = "kt_domain::clock::rfc3339_ms")]
+    pub at: time::OffsetDateTime,
+}
+
+pub fn saved_card_key(tenant: &TenantId, scope: &str) -> Key {
+    Key::new(format!("T#{tenant}#BILLING"), format!("CARD#{scope}"))
+}
+
+pub fn saved_card_item(tenant: &TenantId, scope: &str, card: &SavedCard) -> Result<Item, StoreError> {
+    Item::from_entity(saved_card_key(tenant, scope), card)
+}
+
+pub async fn saved_card(store: &dyn Store, tenant: &TenantId, scope: &str) -> Result<Option<SavedCard>, StoreError> {
+    store.get(&saved_card_key(tenant, scope)).await?.map(|i| i.to_entity()).transpose()
 }
 
 pub fn checkout_key(tenant: &TenantId, invoice: &str, intent: &str) -> Key {

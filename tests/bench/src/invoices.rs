@@ -4,7 +4,10 @@
 //! * creating an invoice of 10 lines (a draft, with its figures), sequentially;
 //! * a list page (25) with `invoices` invoices in the tenant, all and by status;
 //! * webhook handling: `payment_intent.succeeded` events for distinct invoices, signed;
-//! * 1,000 deliveries of one event, 50 at a time: it must change its invoice once.
+//! * 1,000 deliveries of one event, 50 at a time: it must change its invoice once;
+//! * credit notes issued over HTTP on sent invoices (each takes the next credit-note number);
+//! * the recurring sweep with `schedules` monthly schedules due today, run twice: one invoice
+//!   each, the second run none.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,6 +31,7 @@ pub struct Options {
     pub reads: usize,
     pub events: usize,
     pub duplicates: usize,
+    pub schedules: usize,
 }
 
 fn lines(n: usize) -> Vec<Value> {
@@ -220,6 +224,53 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("invoice"))?;
     let entries = kt_store::invoices::entries(app.store.as_ref(), &tenant.id, &sent_ids[target]).await?;
 
+    // 6. Credit notes on sent invoices, over HTTP.
+    let notes = o.reads.min(sent_ids.len().saturating_sub(events + 2));
+    eprintln!("  issuing {notes} credit notes ...");
+    let mut hist = Histogram::<u64>::new(3)?;
+    let start = Instant::now();
+    for id in sent_ids.iter().rev().take(notes) {
+        let path = format!("{invoices_path}/{id}/credit-notes");
+        let t = Instant::now();
+        let res = host
+            .request(reqwest::Method::POST, acme_host, &path, &pat)
+            .json(&json!({"amount": "10.00", "reason": "Bench credit"}))
+            .send()
+            .await?;
+        anyhow::ensure!(res.status() == 201, "credit note answered {}", res.status());
+        hist.record(ms(t.elapsed()))?;
+    }
+    rows.push(Row { name: "credit note issued (HTTP)", hist, elapsed: start.elapsed(), budget_p95: None });
+
+    // 7. The recurring sweep: `schedules` monthly schedules due today.
+    eprintln!("  starting {} recurring schedules due today ...", o.schedules);
+    let today = app.clock.now().date();
+    for batch in (0..o.schedules).collect::<Vec<_>>().chunks(8) {
+        let made = futures::future::join_all(batch.iter().map(|i| {
+            let (app, actor, tenant) = (app.clone(), actor.clone(), tenant.clone());
+            let input = kt_app::invoices::recurring::ScheduleInput {
+                template: draft(1_000_000 + *i),
+                frequency: Some(kt_domain::invoice::recurring::Frequency::Monthly),
+                start_on: Some(today),
+                end_on: None,
+                auto_send: Some(*i % 2 == 0),
+                auto_charge: None,
+                active: Some(true),
+            };
+            async move { kt_app::invoices::recurring::create(&app, &actor, &tenant, input, None).await }
+        }))
+        .await;
+        for m in made {
+            m.map_err(app_err)?;
+        }
+    }
+    let t = Instant::now();
+    let first = kt_app::invoices::recurring::sweep(&app, app.clock.now()).await.map_err(app_err)?;
+    let first_took = t.elapsed();
+    let second = kt_app::invoices::recurring::sweep(&app, app.clock.now()).await.map_err(app_err)?;
+    let (page, _) = kt_store::recurring::page(app.store.as_ref(), &tenant.id, None, 100, None).await?;
+    let behind = page.iter().filter(|r| r.value.next != 1).count();
+
     print_rows(&format!("Invoices on the {label} over HTTP ({} invoices in the tenant; ms)", o.invoices), rows, false);
     println!(
         "\n{} deliveries of one event: applied {applied} time(s); the invoice has {} ledger entr{} and is {} (version {})",
@@ -230,6 +281,17 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         inv.version
     );
     anyhow::ensure!(applied == 1 && entries.len() == 1, "the duplicate deliveries changed the invoice more than once");
+    println!(
+        "recurring sweep, {} schedules due today: {} invoices generated ({} sent) in {:.2} s ({:.2} ms each); \
+         a second run generated {}; schedules not at period 1 (of the newest 100): {behind}",
+        o.schedules,
+        first.invoices,
+        first.sent,
+        first_took.as_secs_f64(),
+        first_took.as_secs_f64() * 1000.0 / first.invoices.max(1) as f64,
+        second.invoices
+    );
+    anyhow::ensure!(second.invoices == 0 && behind == 0, "a period was generated twice or not at all");
     let _ = stop.send(true);
     server.abort();
     for w in workers {

@@ -93,7 +93,8 @@ enum Command {
         entries: usize,
     },
     /// Invoicing on the whole local host over HTTP: creating invoices of 10 lines, list pages
-    /// with many invoices in the tenant, webhook handling, and duplicate deliveries.
+    /// with many invoices in the tenant, webhook handling, duplicate deliveries, credit notes
+    /// and the recurring sweep.
     Invoices {
         /// Invoices in the tenant for the list pages.
         #[arg(long, default_value_t = 10_000)]
@@ -110,6 +111,9 @@ enum Command {
         /// Deliveries of one event.
         #[arg(long, default_value_t = 1000)]
         duplicates: usize,
+        /// Monthly recurring schedules due today for the recurring sweep.
+        #[arg(long, default_value_t = 1000)]
+        schedules: usize,
     },
     /// Identity hot paths: access-token verification, host-to-tenant resolution (cached),
     /// and password hashing with the production argon2id parameters.
@@ -424,8 +428,8 @@ async fn main() -> anyhow::Result<()> {
             tickets::run(o).await
         }
         Command::WsPool { addr, host, cookie } => ws_pool::serve(addr, host, cookie).await,
-        Command::Invoices { invoices: n, creates, reads, events, duplicates } => {
-            invoices::run(invoices::Options { invoices: n, creates, reads, events, duplicates }).await
+        Command::Invoices { invoices: n, creates, reads, events, duplicates, schedules } => {
+            invoices::run(invoices::Options { invoices: n, creates, reads, events, duplicates, schedules }).await
         }
         Command::Relay { backend: BackendArg::Local, entries } => relay::run(Backend::Local, entries).await,
         Command::Relay { backend: BackendArg::Aws, entries } => relay::run(Backend::Aws, entries.min(1000)).await,

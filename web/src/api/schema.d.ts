@@ -2175,6 +2175,8 @@ export interface components {
         };
         CheckoutRequest: {
             amount?: null | components["schemas"]["Amount"];
+            /** @description Keep the card for automatic payments (recurring invoices set to charge it). */
+            save_card?: boolean;
         };
         CheckoutView: {
             amount: string;
@@ -2751,6 +2753,8 @@ export interface components {
             token: components["schemas"]["Token"];
         };
         NewRecurringRequest: {
+            /** @description Charge the billed party's saved card for each invoice sent (needs `auto_send`). */
+            auto_charge?: boolean;
             /** @description Send each invoice as generated (default: leave it as a draft to review). */
             auto_send?: boolean;
             billed: components["schemas"]["BilledBody"];
@@ -2957,6 +2961,8 @@ export interface components {
             items: {
                 /** @description Paused schedules generate nothing. */
                 active: boolean;
+                /** @description Each sent invoice is charged to the party's saved card. */
+                auto_charge: boolean;
                 /** @description Sent at once as generated (else left as drafts to review). */
                 auto_send: boolean;
                 billed: components["schemas"]["BilledView"];
@@ -3237,6 +3243,7 @@ export interface components {
         RecurringUpdate: {
             /** @description `false` pauses it; `true` resumes it from the first period on or after today. */
             active?: boolean | null;
+            auto_charge?: boolean | null;
             auto_send?: boolean | null;
             billed?: null | components["schemas"]["BilledBody"];
             currency?: null | components["schemas"]["Short"];
@@ -3251,6 +3258,8 @@ export interface components {
         RecurringView: {
             /** @description Paused schedules generate nothing. */
             active: boolean;
+            /** @description Each sent invoice is charged to the party's saved card. */
+            auto_charge: boolean;
             /** @description Sent at once as generated (else left as drafts to review). */
             auto_send: boolean;
             billed: components["schemas"]["BilledView"];

@@ -26,6 +26,7 @@ pub fn dispatcher(state: &AppState) -> Dispatcher {
             MergeConsumer::shared(state.clone()),
             AssignmentConsumer::shared(state.clone()),
             NotificationConsumer::shared(state.clone()),
+            kt_app::invoices::autocharge::AutoChargeConsumer::shared(state.clone()),
         ],
     )
     .with_timing(TIMEOUT, LOCAL_VISIBILITY)

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use super::{Sheet, Side, issues, load};
 use crate::{AppError, AppState};
 
-fn provider_error(e: PaymentError) -> AppError {
+pub(crate) fn provider_error(e: PaymentError) -> AppError {
     match e {
         PaymentError::Refused(why) => AppError::Conflict(format!("the payment provider refused: {why}")),
         PaymentError::Unavailable(why) => AppError::Unavailable(why),
@@ -186,6 +186,7 @@ pub async fn start(
     tenant: &Tenant,
     id: &str,
     amount: Option<&str>,
+    save_card: bool,
 ) -> Result<Started, AppError> {
     let (current, side) = load(app, actor, tenant, id).await?;
     if side != Side::Billed {
@@ -216,7 +217,8 @@ pub async fn start(
     let s = app.store.as_ref();
     // An intent made earlier for the same amount, still unpaid, is used again.
     let made = store::checkouts(s, &tenant.id, &inv.id).await?;
-    for c in made.iter().rev().filter(|c| c.amount_minor == minor && c.provider == conn.provider) {
+    for c in made.iter().rev().filter(|c| c.amount_minor == minor && c.provider == conn.provider && c.save == save_card)
+    {
         let i = gateway.get_intent(&account, &c.intent).await.map_err(provider_error)?;
         if matches!(
             i.status,
@@ -242,6 +244,8 @@ pub async fn start(
             ("number".into(), inv.number.clone().unwrap_or_default()),
         ],
         idempotency_key: format!("checkout-{}-{}-{minor}", inv.id, made.len()),
+        save_method: save_card,
+        charge_saved: None,
     };
     let intent = gateway.create_intent(&account, &req).await.map_err(provider_error)?;
     let record = Checkout {
@@ -250,6 +254,7 @@ pub async fn start(
         amount_minor: minor,
         by: actor.user.to_string(),
         at: app.clock.now(),
+        save: save_card,
     };
     s.transact(vec![
         TxOp::Put { item: store::checkout_item(&tenant.id, &inv.id, &record)?, cond: Cond::None },
@@ -274,7 +279,7 @@ pub fn intent_key(tenant: &kt_domain::identity::TenantId, intent: &str) -> kt_st
 }
 
 /// The provider's customer of the billed party (made on first use, one per party and tenant).
-async fn customer(
+pub(crate) async fn customer(
     app: &AppState,
     tenant: &Tenant,
     inv: &Invoice,
@@ -333,32 +338,47 @@ pub async fn confirm_local(
         return Err(AppError::NotFound);
     }
     let i = app.payments.local.confirm_intent(&account, intent, card).await.map_err(provider_error)?;
-    let kind = match i.status {
-        IntentStatus::Succeeded => Some("payment_intent.succeeded"),
-        IntentStatus::RequiresPaymentMethod => Some("payment_intent.payment_failed"),
-        _ => None,
-    };
-    if let Some(kind) = kind {
-        let now = app.clock.now_unix();
-        let event = serde_json::json!({
-            "id": format!("evt_local_{}", app.ids.ulid()),
-            "object": "event",
-            "type": kind,
-            "created": now,
-            "data": {"object": {
-                "id": i.id, "object": "payment_intent", "amount": i.amount_minor,
-                "amount_received": if i.status == IntentStatus::Succeeded { i.amount_minor } else { 0 },
-                "currency": i.currency, "status": i.status.as_str(),
-                "payment_method_types": ["card"],
-                "last_payment_error": i.last_error.as_ref().map(|m| serde_json::json!({"message": m})),
-                "metadata": {"tenant": tenant.id.to_string(), "invoice": current.value.id},
-            }},
-        });
-        let body = serde_json::to_vec(&event).map_err(|e| AppError::Internal(e.to_string()))?;
-        let signature = kt_platform::payments::webhook::sign(&webhook_secret, now, &body);
-        super::webhooks::receive(app, &tenant.id, &body, Some(&signature)).await?;
-    }
+    let save = made.iter().any(|c| c.intent == intent && c.save);
+    deliver_local(app, tenant, &current.value.id, &i, save, &webhook_secret).await?;
     Ok(LocalOutcome { status: i.status, message: i.last_error })
+}
+
+/// Delivers what happened to a local stand-in intent as the signed provider event Stripe
+/// would send (`save`: the payer asked to keep the card), through the webhook handling.
+pub(crate) async fn deliver_local(
+    app: &AppState,
+    tenant: &Tenant,
+    invoice: &str,
+    i: &kt_platform::payments::Intent,
+    save: bool,
+    webhook_secret: &str,
+) -> Result<(), AppError> {
+    let kind = match i.status {
+        IntentStatus::Succeeded => "payment_intent.succeeded",
+        IntentStatus::RequiresPaymentMethod => "payment_intent.payment_failed",
+        _ => return Ok(()),
+    };
+    let now = app.clock.now_unix();
+    let event = serde_json::json!({
+        "id": format!("evt_local_{}", app.ids.ulid()),
+        "object": "event",
+        "type": kind,
+        "created": now,
+        "data": {"object": {
+            "id": i.id, "object": "payment_intent", "amount": i.amount_minor,
+            "amount_received": if i.status == IntentStatus::Succeeded { i.amount_minor } else { 0 },
+            "currency": i.currency, "status": i.status.as_str(),
+            "payment_method": i.payment_method,
+            "payment_method_types": ["card"],
+            "setup_future_usage": if save { Some("off_session") } else { None },
+            "last_payment_error": i.last_error.as_ref().map(|m| serde_json::json!({"message": m})),
+            "metadata": {"tenant": tenant.id.to_string(), "invoice": invoice},
+        }},
+    });
+    let body = serde_json::to_vec(&event).map_err(|e| AppError::Internal(e.to_string()))?;
+    let signature = kt_platform::payments::webhook::sign(webhook_secret, now, &body);
+    super::webhooks::receive(app, &tenant.id, &body, Some(&signature)).await?;
+    Ok(())
 }
 
 /// Refunds (part of) a card or bank payment through the provider (the issuer). The ledger

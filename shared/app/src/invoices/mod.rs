@@ -11,6 +11,7 @@
 //! the version read, its status counters, what else the change writes (ledger entries, the
 //! number), and an `invoice.*` event on the events queue, in one transaction.
 
+pub mod autocharge;
 pub mod automation;
 pub mod checkout;
 pub mod credits;

@@ -43,6 +43,7 @@ pub struct ScheduleInput {
     /// `Some(None)` removes the end.
     pub end_on: Option<Option<Date>>,
     pub auto_send: Option<bool>,
+    pub auto_charge: Option<bool>,
     pub active: Option<bool>,
 }
 
@@ -165,6 +166,9 @@ async fn transact(app: &AppState, ops: Vec<TxOp>) -> Result<(), AppError> {
 }
 
 fn check_schedule(r: &Recurring, today: Date, new: bool) -> Result<(), AppError> {
+    if r.auto_charge && !r.auto_send {
+        return Err(AppError::invalid("auto_charge", "charges invoices as they are sent: turn on auto_send too"));
+    }
     let start_check = if new { recurring::check_days(r.start_on, r.end_on, today) } else { Ok(()) };
     match start_check {
         Err(e) => Err(AppError::from_invalid(e)),
@@ -218,6 +222,7 @@ pub async fn create(
         end_on: input.end_on.flatten(),
         next: 0,
         auto_send: input.auto_send.unwrap_or(false),
+        auto_charge: input.auto_charge.unwrap_or(false),
         active: input.active.unwrap_or(true),
         last_invoice: None,
         created_by: actor.user.clone(),
@@ -333,6 +338,9 @@ pub async fn edit(
     }
     if let Some(a) = input.auto_send {
         r.auto_send = a;
+    }
+    if let Some(a) = input.auto_charge {
+        r.auto_charge = a;
     }
     if let Some(active) = input.active {
         if active && !r.active {

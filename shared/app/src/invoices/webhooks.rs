@@ -117,7 +117,20 @@ pub async fn receive(
                 Err(e) => Err(e.into()),
             };
         }
-        let extra: Vec<TxOp> = vec![mark(app.clock.now_unix())];
+        let mut extra: Vec<TxOp> = vec![mark(app.clock.now_unix())];
+        // The payer asked to keep the card: it pays the party's automatic charges from now on.
+        if kind == "payment_intent.succeeded"
+            && object["setup_future_usage"] == "off_session"
+            && let Some(method) = object["payment_method"].as_str()
+        {
+            let provider = keys(app, tenant_id).await?.map(|(c, _, _)| c.provider).unwrap_or_default();
+            let card = store::SavedCard { method: method.to_owned(), provider, at: app.clock.now() };
+            let scope = current.value.billed.scope();
+            extra.push(TxOp::Put {
+                item: store::saved_card_item(tenant_id, &scope, &card)?,
+                cond: kt_store::Cond::None,
+            });
+        }
         match super::payments::settle(app, &tenant, current, new, None, extra).await {
             Ok(Some(_)) => return Ok(Received::Applied),
             Ok(None) => continue,

@@ -184,6 +184,22 @@ pub(super) async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), Ap
                 None,
             )
         }
+        "invoice.charge_failed" => {
+            let why = p.get("reason").and_then(Value::as_str).unwrap_or("the card was not charged");
+            (
+                Some((
+                    Kind::InvoiceReminder,
+                    text(
+                        format!("We could not charge your saved card for {number}"),
+                        format!("{why} {balance} is open: please pay it from the invoice."),
+                    ),
+                )),
+                Some((
+                    Kind::InvoiceActivity,
+                    text(format!("The automatic charge of {number} failed"), format!("{billed_name}: {why}")),
+                )),
+            )
+        }
         "invoice.late_fee" => (
             Some((
                 Kind::InvoiceReminder,

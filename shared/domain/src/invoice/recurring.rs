@@ -97,6 +97,9 @@ pub struct Recurring {
     /// Send each invoice as it is generated (else it waits as a draft).
     #[serde(default)]
     pub auto_send: bool,
+    /// Charge the billed party's saved card for each invoice sent (with `auto_send`).
+    #[serde(default)]
+    pub auto_charge: bool,
     /// Paused schedules generate nothing (missed periods are skipped when resumed).
     pub active: bool,
     #[serde(default)]

@@ -37,6 +37,17 @@ impl LocalPayments {
         (id, true)
     }
 
+    fn fail(&self, account: &Account, id: &str, why: &str) -> Result<Intent, PaymentError> {
+        let mut intent = self.intent(account, id)?;
+        intent.status = IntentStatus::RequiresPaymentMethod;
+        intent.last_error = Some(why.to_owned());
+        self.intents
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id.to_owned(), (account.secret_key.clone(), intent.clone()));
+        Ok(intent)
+    }
+
     fn intent(&self, account: &Account, id: &str) -> Result<Intent, PaymentError> {
         let intents = self.intents.lock().unwrap_or_else(|e| e.into_inner());
         match intents.get(id) {
@@ -78,13 +89,24 @@ impl Payments for LocalPayments {
                 amount_minor: req.amount_minor,
                 currency: req.currency.clone(),
                 last_error: None,
+                payment_method: None,
             };
             self.intents
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(id.clone(), (account.secret_key.clone(), intent));
         }
-        self.intent(account, &id)
+        match (&req.charge_saved, new) {
+            // A saved method is charged at once; without the payer there is no 3-D Secure.
+            (Some(method), true) => {
+                let i = self.confirm_intent(account, &id, method).await?;
+                if i.status == IntentStatus::RequiresAction {
+                    return self.fail(account, &id, "The card asks for authentication; the payer must pay by hand.");
+                }
+                Ok(i)
+            }
+            _ => self.intent(account, &id),
+        }
     }
 
     async fn get_intent(&self, account: &Account, id: &str) -> Result<Intent, PaymentError> {
@@ -111,6 +133,16 @@ impl Payments for LocalPayments {
         };
         intent.status = status;
         intent.last_error = error;
+        // The method as Stripe's tests name it: what a saved card is charged with later.
+        intent.payment_method = match method.as_str() {
+            "4242424242424242" | "pm_card_visa" => Some("pm_card_visa".to_owned()),
+            "4000002760003184" | "pm_card_authenticationRequired" | "3ds:approve" => {
+                Some("pm_card_authenticationRequired".to_owned())
+            }
+            "4000000000000002" | "pm_card_chargeDeclined" => Some("pm_card_chargeDeclined".to_owned()),
+            m if m.starts_with("pm_") => Some(m.to_owned()),
+            _ => None,
+        };
         self.intents
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -147,6 +179,28 @@ mod tests {
             customer: "cus_1".into(),
             metadata: vec![],
             idempotency_key: key.into(),
+            save_method: false,
+            charge_saved: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn saved_cards_are_charged_at_once_and_never_ask_for_3ds() {
+        let p = LocalPayments::new();
+        let acct = Account { secret_key: "sk_local_saved".into() };
+        let first = p.create_intent(&acct, &request("k0")).await.expect("intent");
+        let paid = p.confirm_intent(&acct, &first.id, "4242 4242 4242 4242").await.expect("paid");
+        assert_eq!(paid.payment_method.as_deref(), Some("pm_card_visa"));
+        for (key, method, status) in [
+            ("k1", "pm_card_visa", IntentStatus::Succeeded),
+            ("k2", "pm_card_chargeDeclined", IntentStatus::RequiresPaymentMethod),
+            ("k3", "pm_card_authenticationRequired", IntentStatus::RequiresPaymentMethod),
+        ] {
+            let mut req = request(key);
+            req.charge_saved = Some(method.into());
+            let i = p.create_intent(&acct, &req).await.expect("intent");
+            assert_eq!(i.status, status, "{method}");
+            assert_eq!(i.last_error.is_some(), status != IntentStatus::Succeeded, "{method}");
         }
     }
 

@@ -50,6 +50,12 @@ pub struct IntentRequest {
     /// Kept with the intent and echoed in its events (`tenant`, `invoice`).
     pub metadata: Vec<(String, String)>,
     pub idempotency_key: String,
+    /// Keep the method the payer confirms with, to charge it later without them
+    /// (`setup_future_usage=off_session`).
+    pub save_method: bool,
+    /// Charge this saved method now, without the payer: the intent is confirmed as it is made
+    /// (`confirm=true`, `off_session=true`).
+    pub charge_saved: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +105,8 @@ pub struct Intent {
     pub currency: String,
     /// Why the last attempt failed (a decline), when it did.
     pub last_error: Option<String>,
+    /// The method it was (or is being) paid with.
+    pub payment_method: Option<String>,
 }
 
 #[derive(Debug, Clone)]

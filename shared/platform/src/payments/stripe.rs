@@ -84,6 +84,9 @@ struct Object {
     currency: String,
     #[serde(default)]
     last_payment_error: Option<ApiError>,
+    /// An id, or the expanded object.
+    #[serde(default)]
+    payment_method: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,6 +125,10 @@ fn intent(o: Object) -> Intent {
         amount_minor: o.amount,
         currency: o.currency,
         last_error: o.last_payment_error.and_then(|e| e.message),
+        payment_method: o.payment_method.and_then(|m| match m {
+            serde_json::Value::String(id) => Some(id),
+            other => other["id"].as_str().map(str::to_owned),
+        }),
     }
 }
 
@@ -154,8 +161,17 @@ impl Payments for StripePayments {
             .parse::<stripe_types::Currency>()
             .map_err(|_| PaymentError::Refused(format!("currency {}", req.currency)))?;
         let metadata: HashMap<String, String> = req.metadata.iter().cloned().collect();
-        let create =
+        let mut create =
             CreatePaymentIntent::new(req.amount_minor, currency).customer(req.customer.clone()).metadata(metadata);
+        if req.save_method {
+            create = create.setup_future_usage(stripe_core::PaymentIntentSetupFutureUsage::OffSession);
+        }
+        if let Some(method) = &req.charge_saved {
+            create = create
+                .payment_method(method.clone())
+                .confirm(true)
+                .off_session(stripe_core::payment_intent::CreatePaymentIntentOffSession::Bool(true));
+        }
         Ok(intent(send(&client, &create, Some(strategy(&req.idempotency_key)?)).await?))
     }
 
