@@ -61,6 +61,9 @@ async fn each_period_is_generated_once_even_late_and_paused_periods_are_skipped(
         .body;
     assert_eq!(first["recurring"]["period"], 0);
     assert_eq!(first["lines"][0]["description"], "Website care");
+    w.settle().await;
+    let told = w.notification_titles(&p.pat).await;
+    assert!(told.contains(&"A recurring invoice to Globex is ready to send".to_owned()), "{told:?}");
 
     // The sweep did not run for three months: three periods, one invoice each.
     w.clock.advance(Duration::days(95));

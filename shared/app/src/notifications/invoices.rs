@@ -184,6 +184,16 @@ pub(super) async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), Ap
                 None,
             )
         }
+        "invoice.generated" => (
+            None,
+            Some((
+                Kind::InvoiceActivity,
+                text(
+                    format!("A recurring invoice to {billed_name} is ready to send"),
+                    format!("{total}: a draft from its schedule, waiting for review."),
+                ),
+            )),
+        ),
         "invoice.charge_failed" => {
             let why = p.get("reason").and_then(Value::as_str).unwrap_or("the card was not charged");
             (
