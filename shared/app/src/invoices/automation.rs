@@ -15,8 +15,10 @@ use super::{commit_ops, event_op, figures, store_conflict};
 use crate::identity::tenancy;
 use crate::{AppError, AppState};
 
-/// How far back a sweep that did not run reads.
-const MAX_DAYS_BACK: i64 = 60;
+/// How far back a sweep that did not run reads: an invoice's next look-day is its only
+/// due-item, so a sweep reads back over a year rather than lose one (a normal run reads the
+/// day before and today).
+const MAX_DAYS_BACK: i64 = 400;
 
 /// What one sweep did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
