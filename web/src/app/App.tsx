@@ -34,6 +34,8 @@ const InvoiceList = lazy(() => import('../invoices/InvoiceList'));
 const InvoiceEditor = lazy(() => import('../invoices/InvoiceEditor'));
 const InvoicePage = lazy(() => import('../invoices/InvoicePage'));
 const BillingSettings = lazy(() => import('../invoices/BillingSettings'));
+const RecurringList = lazy(() => import('../invoices/RecurringList'));
+const RecurringEditor = lazy(() => import('../invoices/RecurringEditor'));
 const NotFound = lazy(() => import('./NotFound'));
 const NoSuchPortal = lazy(() => import('./NoSuchPortal'));
 
@@ -96,6 +98,10 @@ function Screens() {
         <Route path="/clients/:orgId" component={ClientPage} />
         <Route path="/invoices" component={InvoiceList} />
         <Route path="/invoices/new" component={InvoiceEditor} />
+        {/* Before /invoices/:tenantId/:invoiceId, which the first match would otherwise take. */}
+        <Route path="/invoices/recurring" component={RecurringList} />
+        <Route path="/invoices/recurring/new" component={RecurringEditor} />
+        <Route path="/invoices/recurring/:recurringId" component={RecurringEditor} />
         <Route path="/invoices/:tenantId/:invoiceId" component={InvoicePage} />
         <Route path="/invoices/:tenantId/:invoiceId/edit" component={InvoiceEditor} />
         <Route path="/notifications" component={NotificationCenter} />

@@ -1,6 +1,7 @@
 // The invoices a person may list: an issuer's every invoice (drafts too) with the totals per
 // status, a client's organizations' invoices, a partner's bills from Kre8ivTech; filtered by
 // status and billed party, paged with "Show more". Kre8ivTech staff draft but list nothing.
+// Issuers move from here to their recurring invoices (InvoiceTabs).
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { listTenants } from '../admin/useTenant';
@@ -11,12 +12,13 @@ import { timeAgo } from '../ui/format';
 import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useResource } from '../ui/useResource';
 import { formatDay } from '../tickets/duration';
-import { draftsInvoices, knownHouse, listView, type ListView } from './access';
+import { draftsInvoices, listView, type ListView } from './access';
 import { invoicePath, invoiceTotals, type InvoiceSummary } from './api';
 import { STATUSES, amountMeaning, statusLabel } from './labels';
 import { apiQuery, filtersFrom, filtersQuery, loadPage, totalsByStatus, type ListFilters } from './listing';
 import { formatMoney } from './money';
 import { billableParties, parseParty, partyOptions, partyValue } from './parties';
+import { InvoiceTabs } from './InvoiceTabs';
 import { StatusChip } from './StatusChip';
 import './invoices.css';
 
@@ -69,7 +71,9 @@ export default function InvoiceList() {
         )
       }
     >
-      {r === 'partner' && <PartnerViews tenantId={tenantId} own={own} />}
+      {(r === 'partner' || r === 'super_admin') && (
+        <InvoiceTabs tenantId={tenantId} own={tenantId === own} current={view === 'billed' ? 'bills' : 'invoices'} />
+      )}
       {r === 'super_admin' && <TenantPicker tenantId={tenantId} onPick={(tenant) => go({ tenant, org_id: '', partner_id: '' })} />}
       {view === 'issuer' && <TotalsStrip tenantId={tenantId} />}
       <form class="form form--inline panel invoice-filters" role="search" aria-label="Filter invoices" onSubmit={(e) => e.preventDefault()}>
@@ -93,22 +97,6 @@ export default function InvoiceList() {
         load={(cursor) => loadPage(tenantId, apiQuery(effective), cursor)}
       />
     </Page>
-  );
-}
-
-/** A partner's two lists: what it bills its clients, and what Kre8ivTech bills it (once the house is known). */
-function PartnerViews({ tenantId, own }: { tenantId: string; own: string }) {
-  const house = tenantId !== own ? tenantId : knownHouse();
-  if (!house) return null;
-  return (
-    <nav class="invoice-views" aria-label="Invoice lists">
-      <a href="/invoices" aria-current={tenantId === own ? 'page' : undefined}>
-        Invoices to your clients
-      </a>
-      <a href={`/invoices?tenant=${encodeURIComponent(house)}`} aria-current={tenantId !== own ? 'page' : undefined}>
-        Bills from Kre8ivTech
-      </a>
-    </nav>
   );
 }
 

@@ -18,8 +18,11 @@ import { formatDay } from '../tickets/duration';
 import { rememberHouse } from './access';
 import { discardInvoice, getInvoice, listPayments, sendInvoice, type Entry, type Invoice, type Tagged } from './api';
 import { ConfirmButton } from './Confirm';
+import { CreditNotes } from './CreditNotes';
 import { PaymentDialog, RefundDialog, VoidDialog } from './Dialogs';
 import { PayDialog } from './PayDialog';
+import { PaymentPlan } from './PaymentPlan';
+import { recurringPath } from './recurring';
 import { invoiceMoved, isOnlinePayment, pollUntil, receiptMessage, refundableLeft } from './payments';
 import { payable } from './revenue';
 import { entryLabel, methodLabel } from './labels';
@@ -117,6 +120,12 @@ function InvoiceView({ tenantId, loaded, ledger, ledgerError, onChanged }: ViewP
           <dd>
             <strong>{money(inv.status === 'draft' ? inv.total : inv.balance)}</strong>
           </dd>
+          {!isZeroAmount(inv.credited ?? '0') && (
+            <>
+              <dt>Credited</dt>
+              <dd>{money(inv.credited)}</dd>
+            </>
+          )}
           {inv.void_reason && (
             <>
               <dt>Voided because</dt>
@@ -124,6 +133,16 @@ function InvoiceView({ tenantId, loaded, ledger, ledgerError, onChanged }: ViewP
             </>
           )}
         </dl>
+        {inv.recurring && (
+          <p class="invoice-recurring">
+            {issuer ? (
+              <a href={recurringPath(tenantId, inv.recurring.schedule_id, own)}>From recurring schedule</a>
+            ) : (
+              'From a recurring schedule'
+            )}
+            , for the period from {formatDay(inv.recurring.period_on)}.
+          </p>
+        )}
         {inv.early_discount && inv.status !== 'paid' && inv.status !== 'void' && (
           <p class="invoice-early">
             Pay by <strong>{formatDay(inv.early_discount.deadline)}</strong> to save {formatPercent(inv.early_discount.percent)} (
@@ -196,8 +215,14 @@ function InvoiceView({ tenantId, loaded, ledger, ledgerError, onChanged }: ViewP
         >
           {inv.status !== 'draft' && (
             <>
+              {!isZeroAmount(inv.credited ?? '0') && (
+                <div>
+                  <dt>Credited</dt>
+                  <dd>{money(inv.credited)}</dd>
+                </div>
+              )}
               <div>
-                <dt>Paid</dt>
+                <dt>{isZeroAmount(inv.credited ?? '0') ? 'Paid' : 'Paid and credited'}</dt>
                 <dd>{money(inv.paid)}</dd>
               </div>
               <div class="invoice-summary__total">
@@ -208,6 +233,23 @@ function InvoiceView({ tenantId, loaded, ledger, ledgerError, onChanged }: ViewP
           )}
         </Summary>
       </section>
+
+      <PaymentPlan
+        tenantId={tenantId}
+        loaded={loaded}
+        onChanged={(next, words) => {
+          onChanged(next);
+          setSaid(words);
+        }}
+      />
+      <CreditNotes
+        tenantId={tenantId}
+        invoice={inv}
+        onChanged={(words) => {
+          void getInvoice(tenantId, inv.id).then(onChanged, () => undefined);
+          setSaid(words);
+        }}
+      />
 
       {(inv.terms || inv.terms_text || inv.notes) && (
         <section class="panel invoice-text" aria-labelledby="invoice-terms-heading">

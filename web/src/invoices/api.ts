@@ -30,8 +30,11 @@ export interface Tagged<T> {
 }
 
 type Answer<T> = { data?: T; error?: unknown; response: Response };
-const tagged = <T>(answer: Answer<T>): Tagged<T> => ({ value: unwrap(answer), etag: answer.response.headers.get('ETag') });
-const ifMatch = (etag: string | null) => (etag ? { 'If-Match': etag } : {});
+export const tagged = <T>(answer: Answer<T>): Tagged<T> => ({ value: unwrap(answer), etag: answer.response.headers.get('ETag') });
+export const ifMatch = (etag: string | null) => (etag ? { 'If-Match': etag } : {});
+
+/** A key for one request a form may retry (Idempotency-Key): the retry gets what the first made. */
+export const requestKey = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
 
 export const invoicePath = (tenantId: string, invoiceId: string) => `/invoices/${tenantId}/${invoiceId}`;
 

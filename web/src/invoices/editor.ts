@@ -53,7 +53,10 @@ export function blankInvoice(currency: string, billed = ''): EditorValues {
   return { billed, currency, lines: [blankLine()], discount_kind: '', discount_value: '', notes: '', terms_text: '' };
 }
 
-export function fromInvoice(inv: Invoice): EditorValues {
+/** What an invoice and a recurring invoice share: the editor's values are read from either. */
+export type Billing = Pick<Invoice, 'billed' | 'currency' | 'lines' | 'discount' | 'notes' | 'terms_text'>;
+
+export function fromInvoice(inv: Billing): EditorValues {
   return {
     billed: partyValue(inv.billed),
     currency: inv.currency,
