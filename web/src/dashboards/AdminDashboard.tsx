@@ -13,7 +13,7 @@ import { OPEN_STATUSES } from '../tickets/labels';
 import { compliance } from './StaffDashboard';
 import { SatisfactionByTenant, satisfactionByTenant, SatisfactionFigures, workload } from './workflow';
 import { HistoryCards, QueueChart, ticketHistory, WorkloadChart } from './charts/trends';
-import { invoiceTotals, OverdueInvoices, RevenueOverview } from './billing';
+import { OverdueInvoices, revenueOverview, RevenueWidget } from './billing';
 import { ActivityList, ComplianceTable, QuickActions, recentActivity, Refreshable, ResourceCard } from './widgets';
 
 interface Volume {
@@ -44,7 +44,7 @@ export default function AdminDashboard() {
   const activity = useResource(() => recentActivity(me.tenant), [me.tenant]);
   const history = useResource(() => ticketHistory(), []);
   // The house tenant's invoices: what Kre8ivTech bills its direct clients and its partners.
-  const revenue = useResource(() => invoiceTotals(me.tenant), [me.tenant]);
+  const revenue = useResource(() => revenueOverview(me.tenant), [me.tenant]);
 
   return (
     <Page title="Dashboard">
@@ -112,11 +112,11 @@ export default function AdminDashboard() {
               </>
             )}
           </ResourceCard>
-          <ResourceCard title="Revenue overview" resource={revenue}>
-            {(totals) => <RevenueOverview totals={totals} whose="Kre8ivTech’s invoices" />}
+          <ResourceCard title="Revenue overview (MRR, ARR)" resource={revenue}>
+            {(r) => <RevenueWidget revenues={r} whose="Kre8ivTech’s invoices" />}
           </ResourceCard>
           <ResourceCard title="Overdue invoices" resource={revenue}>
-            {(totals) => <OverdueInvoices totals={totals} />}
+            {(r) => <OverdueInvoices totals={r.totals} />}
           </ResourceCard>
           <HistoryCards history={history} />
           <ResourceCard title="Activity" resource={activity}>

@@ -16,7 +16,7 @@ import { TicketRows } from '../tickets/TicketRow';
 import { SatisfactionFigures } from './workflow';
 import { HistoryCards, ticketHistory, type History } from './charts/trends';
 import type { Resource } from '../ui/useResource';
-import { invoiceTotals, RevenueOverview } from './billing';
+import { revenueOverview, RevenueWidget } from './billing';
 import { ActivityList, NotificationList, QuickActions, recentActivity, recentNotifications, Refreshable, ResourceCard } from './widgets';
 
 export default function PartnerDashboard() {
@@ -35,7 +35,7 @@ export default function PartnerDashboard() {
   // Partner staff see no tenant reports: their dashboard has no charts.
   const history = useResource(async () => (isPartner ? ticketHistory(tenant) : null), [tenant, isPartner]);
   // Partner staff have no part in billing.
-  const revenue = useResource(async () => (isPartner ? invoiceTotals(tenant) : null), [tenant, isPartner]);
+  const revenue = useResource(async () => (isPartner ? revenueOverview(tenant) : null), [tenant, isPartner]);
   const clients = orgs.data && open.data ? byClient(orgs.data, open.data.items) : undefined;
   const waiting = (open.data?.items ?? []).filter((t) => t.queue).sort((a, b) => a.queue!.position - b.queue!.position);
   const orgName = (id: string) => orgs.data?.find((o) => o.id === id)?.name;
@@ -85,7 +85,7 @@ export default function PartnerDashboard() {
           </ResourceCard>
           {isPartner && (
             <ResourceCard title="Revenue overview" resource={revenue}>
-              {(totals) => <RevenueOverview totals={totals ?? []} whose="Your clients’ invoices" />}
+              {(r) => <RevenueWidget revenues={r ?? { totals: [], recurring: [] }} whose="Your clients’ invoices" />}
             </ResourceCard>
           )}
           <ResourceCard title="Open tickets by client" resource={orgs}>

@@ -1,8 +1,8 @@
 // Invoice widgets of the dashboards, from the invoices themselves: a client's invoices waiting
-// to be paid (the list endpoint, per organization for clients of several), and what a tenant's
-// invoices hold by status (the totals endpoint). There are no recurring invoices, so there is
-// no MRR or ARR: the figures say what they are, totals of invoices sent so far.
-import { api } from '../api/client';
+// to be paid (the list endpoint, per organization for clients of several), what a tenant's
+// invoices hold by status (the totals endpoint), and the recurring revenue of its active
+// recurring invoices (MRR and ARR per currency, the revenue endpoint). Each figure says what it is.
+import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
 import { Empty } from '../ui/Card';
 import { formatDay } from '../tickets/duration';
@@ -18,6 +18,24 @@ const invoiceHref = (tenantId: string, id: string) => `/invoices/${tenantId}/${i
 /** What a tenant's invoices hold per status and currency (its issuers: super admins, partners). */
 export async function invoiceTotals(tenantId: string): Promise<StatusTotal[]> {
   return unwrap(await api.GET('/api/v1/tenants/{tenant_id}/invoices/totals', { params: { path: { tenant_id: tenantId } } })).totals;
+}
+
+export type RecurringRevenue = Schemas['RevenueView'];
+
+/** MRR and ARR per currency of a tenant's active recurring invoices (its issuers: super admins, partners). */
+export async function recurringRevenue(tenantId: string): Promise<RecurringRevenue[]> {
+  return unwrap(await api.GET('/api/v1/tenants/{tenant_id}/billing/revenue', { params: { path: { tenant_id: tenantId } } })).items;
+}
+
+export interface Revenues {
+  totals: StatusTotal[];
+  recurring: RecurringRevenue[];
+}
+
+/** The revenue overview's two reads: what invoices hold, and what recurring invoices bring in. */
+export async function revenueOverview(tenantId: string): Promise<Revenues> {
+  const [totals, recurring] = await Promise.all([invoiceTotals(tenantId), recurringRevenue(tenantId)]);
+  return { totals, recurring };
 }
 
 type Page = { items: InvoiceSummary[]; next_cursor?: string | null };
@@ -130,6 +148,60 @@ export function RevenueOverview({ totals, whose }: { totals: StatusTotal[]; whos
         pay on open invoices, overdue ones included.
       </p>
     </div>
+  );
+}
+
+/** Monthly and annual recurring revenue per currency, with how many active recurring invoices make them. */
+export function RecurringFigures({ items }: { items: readonly RecurringRevenue[] }) {
+  const rows = items.filter((r) => r.schedules > 0);
+  if (!rows.length) {
+    return (
+      <Empty>
+        No recurring revenue yet: no active recurring invoices. <a href="/invoices/recurring">Set one up</a>
+      </Empty>
+    );
+  }
+  return (
+    <div class="revenue">
+      {rows.map((r) => (
+        <div key={r.currency}>
+          {rows.length > 1 && <h3 class="revenue__currency">{r.currency}</h3>}
+          <dl class="stats stats--money" aria-label={`Recurring revenue in ${r.currency}`}>
+            <div>
+              <dt>
+                <abbr title="Monthly recurring revenue">MRR</abbr>
+              </dt>
+              <dd>{formatMoney(r.mrr, r.currency)}</dd>
+            </div>
+            <div>
+              <dt>
+                <abbr title="Annual recurring revenue">ARR</abbr>
+              </dt>
+              <dd>{formatMoney(r.arr, r.currency)}</dd>
+            </div>
+            <div>
+              <dt>Active schedules</dt>
+              <dd>{r.schedules}</dd>
+            </div>
+          </dl>
+        </div>
+      ))}
+      <p class="muted revenue__note">
+        From the active recurring invoices: ARR is a year of their invoices, MRR a twelfth of it. <a href="/invoices/recurring">See them</a>
+      </p>
+    </div>
+  );
+}
+
+/** The revenue overview: recurring revenue first, then what the invoices sent so far hold. */
+export function RevenueWidget({ revenues, whose }: { revenues: Revenues; whose?: string }) {
+  return (
+    <>
+      <h3 class="revenue__heading">Recurring</h3>
+      <RecurringFigures items={revenues.recurring} />
+      <h3 class="revenue__heading">Invoices sent</h3>
+      <RevenueOverview totals={revenues.totals} whose={whose} />
+    </>
   );
 }
 

@@ -87,13 +87,29 @@ describe('BillingSettings', () => {
     await within(general).findByText('Name each day once.');
     expect(reminders.getAttribute('aria-invalid')).toBe('true');
 
+    // The credit notes' own format, with its field error next to it.
+    within(general).getByText('CN-2026-0001');
+    const cnFormat = within(general).getByLabelText('Credit note number format');
+    fireEvent.input(cnFormat, { target: { value: 'CN-{SEQ' } });
+    api.PATCH.mockResolvedValueOnce(invalid('credit_note_format', 'close every { with }'));
+    fireEvent.click(within(general).getByRole('button', { name: 'Save' }));
+    await within(general).findByText('Close each { with }.');
+    expect(cnFormat.getAttribute('aria-invalid')).toBe('true');
+    fireEvent.input(cnFormat, { target: { value: 'CR-{YYYY}-{SEQ:4}' } });
+
     fireEvent.input(reminders, { target: { value: '-3, 0' } });
     api.PATCH.mockResolvedValueOnce(answer(200, { ...settings, reminders: [-3, 0], next_number: 'INV-2026-0043', version: 8 }, '"8"'));
     fireEvent.click(within(general).getByRole('button', { name: 'Save' }));
     await within(general).findByText('Saved. The next invoice sent today will be INV-2026-0043.');
-    expect(api.PATCH.mock.calls[1][1]).toEqual({
+    expect(api.PATCH.mock.calls[2][1]).toEqual({
       params: { path: { tenant_id: 'acme' }, header: { 'If-Match': '"7"' } },
-      body: { number_format: 'INV-{YYYY}-{SEQ:4}', currency: 'EUR', reminders: [-3, 0], footer: 'IBAN DE00' },
+      body: {
+        number_format: 'INV-{YYYY}-{SEQ:4}',
+        credit_note_format: 'CR-{YYYY}-{SEQ:4}',
+        currency: 'EUR',
+        reminders: [-3, 0],
+        footer: 'IBAN DE00',
+      },
     });
 
     const terms = screen.getByRole('region', { name: 'Default payment terms' });

@@ -69,7 +69,13 @@ const stale = (e: unknown) => (e instanceof ApiError && e.status === 412 ? new E
 
 function GeneralForm({ tenantId, settings, edits, onSaved }: FormProps) {
   const s = settings.value;
-  const initial = { number_format: s.number_format, currency: s.currency, reminders: s.reminders.join(', '), footer: s.footer };
+  const initial = {
+    number_format: s.number_format,
+    credit_note_format: s.credit_note_format,
+    currency: s.currency,
+    reminders: s.reminders.join(', '),
+    footer: s.footer,
+  };
   const form = useForm(initial);
   const [said, setSaid] = useState('');
   const v = form.values;
@@ -79,6 +85,7 @@ function GeneralForm({ tenantId, settings, edits, onSaved }: FormProps) {
     try {
       const next = await updateBillingSettings(tenantId, settings.etag, {
         number_format: values.number_format,
+        credit_note_format: values.credit_note_format,
         currency: values.currency,
         reminders,
         footer: values.footer,
@@ -113,6 +120,23 @@ function GeneralForm({ tenantId, settings, edits, onSaved }: FormProps) {
           <p class="next-number" id="next-number">
             Next number: <strong class="mono">{s.next_number}</strong>
             {v.number_format !== s.number_format && <span class="muted"> (as saved; save to see the new format’s)</span>}
+          </p>
+        </div>
+        <div class="form form--inline">
+          <TextField
+            label="Credit note number format"
+            name="credit_note_format"
+            hint="The same placeholders; credit notes are numbered apart from invoices."
+            autoComplete="off"
+            value={v.credit_note_format}
+            onValue={(x) => form.set('credit_note_format', x)}
+            error={form.errors.credit_note_format}
+            disabled={!edits}
+            describedBy="next-credit-note-number"
+          />
+          <p class="next-number" id="next-credit-note-number">
+            Next credit note: <strong class="mono">{s.next_credit_note_number}</strong>
+            {v.credit_note_format !== s.credit_note_format && <span class="muted"> (as saved; save to see the new format’s)</span>}
           </p>
         </div>
         <SelectField
