@@ -1,7 +1,16 @@
 import { render, screen, within } from '@testing-library/preact';
 import { describe, expect, it, vi } from 'vitest';
 import type { InvoiceQuery, InvoiceSummary, StatusTotal } from '../invoices/api';
-import { byUrgency, OverdueInvoices, PendingInvoices, pendingInvoices, RevenueOverview, type Pending } from './billing';
+import {
+  byUrgency,
+  OverdueInvoices,
+  PendingInvoices,
+  pendingInvoices,
+  RecurringFigures,
+  RevenueOverview,
+  RevenueWidget,
+  type Pending,
+} from './billing';
 
 const summary = (s: Partial<InvoiceSummary> & Pick<InvoiceSummary, 'id'>): InvoiceSummary => ({
   number: `INV-${s.id}`,
@@ -119,5 +128,40 @@ describe('revenue widgets', () => {
     );
     screen.getByText('No invoices sent yet.');
     screen.getByText('No overdue invoices.');
+  });
+});
+
+describe('recurring revenue', () => {
+  it('shows MRR, ARR and the active schedules per currency, skipping currencies with none', () => {
+    render(
+      <RecurringFigures
+        items={[
+          { currency: 'EUR', schedules: 2, mrr: '1250.00', arr: '15000.00' },
+          { currency: 'USD', schedules: 1, mrr: '10.00', arr: '120.00' },
+          { currency: 'GBP', schedules: 0, mrr: '0.00', arr: '0.00' },
+        ]}
+      />,
+    );
+    const lists = screen.getAllByRole('term').map((t) => `${t.textContent}: ${t.nextElementSibling?.textContent}`);
+    expect(lists).toEqual([
+      'MRR: €1,250.00',
+      'ARR: €15,000.00',
+      'Active schedules: 2',
+      'MRR: $10.00',
+      'ARR: $120.00',
+      'Active schedules: 1',
+    ]);
+    screen.getByRole('heading', { name: 'USD' });
+    expect(screen.queryByRole('heading', { name: 'GBP' })).toBeNull();
+    expect(screen.getAllByTitle('Monthly recurring revenue')).toHaveLength(2);
+  });
+
+  it('says when there is no recurring revenue, beside what the invoices hold', () => {
+    render(<RevenueWidget revenues={{ recurring: [], totals: [{ status: 'paid', currency: 'EUR', count: 1, amount: '5.00' }] }} />);
+    screen.getByText(/^No recurring revenue yet: no active recurring invoices\./);
+    expect(screen.getByRole('link', { name: 'Set one up' }).getAttribute('href')).toBe('/invoices/recurring');
+    screen.getByRole('heading', { name: 'Recurring' });
+    screen.getByRole('heading', { name: 'Invoices sent' });
+    screen.getByText('€5.00');
   });
 });

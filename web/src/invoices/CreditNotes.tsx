@@ -69,7 +69,7 @@ export function CreditNotes({ tenantId, invoice, onChanged }: Props) {
                       class="button button--small button--secondary"
                       onClick={() => setDialog({ kind: 'apply', note: n })}
                     >
-                      Apply<span class="visually-hidden"> the credit left of {n.number}</span>…
+                      Apply<span class="visually-hidden"> the credit left of {n.number}</span>
                     </button>
                   )}
                 </p>

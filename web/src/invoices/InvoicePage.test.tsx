@@ -67,7 +67,13 @@ const payment: Entry = {
 
 function open(as: string, inv: Invoice, ledger: Entry[] = []) {
   me.value = { user: { id: 'u1', role: as, tenant: 'acme', name: 'Pat' }, organizations: [] } as unknown as Me;
-  api.GET.mockImplementation(async (path: string) => (path.endsWith('/payments') ? answer(200, { items: ledger }) : answer(200, inv)));
+  api.GET.mockImplementation(async (path: string) =>
+    path.endsWith('/payments')
+      ? answer(200, { items: ledger })
+      : path.endsWith('/credit-notes')
+        ? answer(200, { items: [] })
+        : answer(200, inv),
+  );
   history.replaceState(null, '', `/invoices/acme/${inv.id}`);
   render(
     <LocationProvider>
@@ -232,5 +238,32 @@ describe('InvoicePage', () => {
     const ledger = await screen.findByRole('region', { name: 'Payments, refunds and credits' });
     within(ledger).getByText('Card');
     expect(within(ledger).queryByRole('button')).toBeNull();
+  });
+
+  it('shows what credit notes credited, the payment plan and the recurring schedule it came from', async () => {
+    const plan = [
+      { due_on: '2026-03-16', amount: '100.00', status: 'late', reminded: true },
+      { due_on: '2026-04-16', amount: '88.00', status: 'upcoming', reminded: false },
+    ];
+    const recurring = { schedule_id: 'r1', period: 2, period_on: '2026-03-01' };
+    open('partner', { ...invoice, credited: '50.00', paid: '50.00', balance: '188.00', plan, recurring });
+    await screen.findByRole('heading', { level: 1, name: 'Invoice INV-2026-0042' });
+    const head = screen.getByRole('region', { name: 'Invoice details' });
+    expect(within(head).getByText('Credited').nextElementSibling?.textContent).toBe('€50.00');
+    expect(within(head).getByRole('link', { name: 'From recurring schedule' }).getAttribute('href')).toBe('/invoices/recurring/r1');
+    const summary = screen.getByRole('region', { name: 'Invoice lines' }).parentElement!.querySelector('.invoice-summary')!;
+    within(summary as HTMLElement).getByText('Paid and credited');
+    const schedule = screen.getByRole('region', { name: 'Instalments' });
+    within(schedule).getByText('Late');
+    screen.getByRole('button', { name: 'Change plan…' });
+    await screen.findByText('No credit notes on this invoice.');
+    screen.getByRole('button', { name: 'Issue credit note…' });
+  });
+
+  it('tells who is billed the invoice came from a schedule, without a link they could not open', async () => {
+    open('client', { ...invoice, side: 'billed', status: 'viewed', recurring: { schedule_id: 'r1', period: 0, period_on: '2026-03-01' } });
+    await screen.findByRole('heading', { level: 1, name: 'Invoice INV-2026-0042' });
+    screen.getByText(/^From a recurring schedule, for the period from Mar 1, 2026\./);
+    expect(screen.queryByRole('link', { name: /recurring/ })).toBeNull();
   });
 });

@@ -143,7 +143,7 @@ export function PlanDialog({ tenantId, loaded, onClose, onDone }: Props) {
           <legend>Split evenly</legend>
           <div class="line__fields">
             <TextField
-              label="Instalments"
+              label="Number of instalments"
               name="split_count"
               type="number"
               min={MIN_INSTALMENTS}
