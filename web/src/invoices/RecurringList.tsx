@@ -135,7 +135,11 @@ export function RecurringRow({ tenantId, own, schedule: r, onChanged }: RowProps
   return (
     <div class="invoice-row recurring-row">
       <a class="invoice-row__title" href={recurringPath(tenantId, r.id, own)}>
-        {billed} <span class="muted">· {frequencyLabel(r.frequency)}</span>
+        {billed}{' '}
+        <span class="muted">
+          · {frequencyLabel(r.frequency)}
+          {r.lines[0]?.description ? ` · ${r.lines[0].description}${r.lines.length > 1 ? ` and ${r.lines.length - 1} more` : ''}` : ''}
+        </span>
       </a>
       <span class="invoice-chips">
         <span class={`badge invoice-status invoice-status--${state === 'active' ? 'paid' : state === 'paused' ? 'partial' : 'void'}`}>
@@ -149,7 +153,7 @@ export function RecurringRow({ tenantId, own, schedule: r, onChanged }: RowProps
       </span>
       <span class="invoice-row__meta">
         {state === 'active' && r.next_on ? `Next invoice ${formatDay(r.next_on)}` : state === 'paused' ? 'Paused' : 'No more invoices'}
-        {` · ${money(r.monthly)} a month`}
+        {state === 'active' ? ` · ${money(r.monthly)} a month` : ''}
         {` · ${r.generated} ${r.generated === 1 ? 'invoice' : 'invoices'} so far`}
         {r.auto_send ? ' · sent automatically' : ' · drafts to review'}
       </span>
