@@ -8,6 +8,7 @@ use kt_app::invoices::drafts::BilledRef;
 use kt_app::invoices::settings::{self, SettingsChange, TaxRateInput};
 use kt_app::{AppError, AppState};
 use kt_domain::identity::{OrgId, TenantId};
+use kt_domain::invoice::print::{AmountStyle, DateFormat, Paper};
 use kt_domain::invoice::settings::BillingSettings;
 use kt_domain::invoice::terms::Terms;
 use kt_http::ApiPath as Path;
@@ -55,6 +56,19 @@ pub struct BillingSettingsView {
     /// Days relative to the due date a reminder goes out (`-3`: three days before).
     pub reminders: Vec<i16>,
     pub footer: String,
+    /// The issuer's postal address printed on its documents (lines).
+    pub address: String,
+    /// The issuer's tax or VAT number printed on its documents.
+    pub tax_id: String,
+    /// How documents write dates.
+    #[schema(schema_with = kt_http::input::words::date_format)]
+    pub date_format: DateFormat,
+    /// How documents write amounts.
+    #[schema(schema_with = kt_http::input::words::amount_style)]
+    pub amount_style: AmountStyle,
+    /// The paper documents are laid out for.
+    #[schema(schema_with = kt_http::input::words::paper)]
+    pub paper: Paper,
     pub version: u64,
 }
 
@@ -84,6 +98,11 @@ async fn view(
         presets: Terms::presets().iter().map(TermsBody::from_terms).collect(),
         reminders: s.reminders.clone(),
         footer: s.footer.clone(),
+        address: s.address.clone(),
+        tax_id: s.tax_id.clone(),
+        date_format: s.date_format,
+        amount_style: s.amount_style,
+        paper: s.paper,
         version,
     })
 }
@@ -136,6 +155,18 @@ pub struct BillingSettingsUpdate {
     pub tax_rates: Option<Vec<TaxRateBody>>,
     pub reminders: Option<Vec<i16>>,
     pub footer: Option<LongText>,
+    /// The issuer's postal address for its documents (up to 6 lines).
+    #[schema(example = "Kre8ivTech LLC\n100 Main Street\nAustin, TX 78701")]
+    pub address: Option<LongText>,
+    /// The issuer's tax or VAT number for its documents.
+    #[schema(example = "DE123456789")]
+    pub tax_id: Option<Short>,
+    #[schema(schema_with = kt_http::input::words::maybe_date_format)]
+    pub date_format: Option<DateFormat>,
+    #[schema(schema_with = kt_http::input::words::maybe_amount_style)]
+    pub amount_style: Option<AmountStyle>,
+    #[schema(schema_with = kt_http::input::words::maybe_paper)]
+    pub paper: Option<Paper>,
     /// The tenant's default terms (super admins); `null` returns to the platform's.
     #[serde(default, deserialize_with = "kt_http::extract::double_option")]
     #[schema(value_type = Option<TermsBody>)]
@@ -186,6 +217,11 @@ async fn update_billing_settings(
         reminders: body.reminders,
         footer: body.footer.map(Into::into),
         terms,
+        address: body.address.map(Into::into),
+        tax_id: body.tax_id.map(Into::into),
+        date_format: body.date_format,
+        amount_style: body.amount_style,
+        paper: body.paper,
     };
     let (s, version) = settings::save(&app, &auth.actor, &tenant, change, expected).await?;
     Ok(with_etag(version, Json(view(&app, &tenant.id, &s, version).await?)))

@@ -294,6 +294,9 @@ pub mod words {
         permission, maybe_permission, permissions => MATRIX.iter().map(|row| &row.2);
         invoice_status, maybe_invoice_status, invoice_statuses => &kt_domain::invoice::Status::ALL;
         payment_method, maybe_payment_method, payment_methods => &kt_domain::invoice::ledger::Method::ALL;
+        date_format, maybe_date_format, date_formats => &kt_domain::invoice::print::DateFormat::ALL;
+        amount_style, maybe_amount_style, amount_styles => &kt_domain::invoice::print::AmountStyle::ALL;
+        paper, maybe_paper, papers => &kt_domain::invoice::print::Paper::ALL;
     }
 }
 

@@ -5,6 +5,7 @@
 use kt_domain::identity::{Invalid, Role};
 use kt_domain::invoice::NumberFormat;
 use kt_domain::invoice::draft::check_tax_rate;
+use kt_domain::invoice::print::{AmountStyle, DateFormat, Paper};
 use kt_domain::invoice::settings::BillingSettings;
 use kt_domain::invoice::terms::Terms;
 use kt_domain::invoice::totals::TaxRate;
@@ -51,6 +52,11 @@ pub struct SettingsChange {
     pub reminders: Option<Vec<i16>>,
     pub footer: Option<String>,
     pub terms: Option<Option<Terms>>,
+    pub address: Option<String>,
+    pub tax_id: Option<String>,
+    pub date_format: Option<DateFormat>,
+    pub amount_style: Option<AmountStyle>,
+    pub paper: Option<Paper>,
 }
 
 /// Saves a change of the settings under `if_match` (the version read; 0 when never saved).
@@ -133,6 +139,15 @@ pub async fn save(
     if let Some(t) = change.terms {
         s.terms = t;
     }
+    if let Some(a) = change.address {
+        s.address = a.trim().lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
+    }
+    if let Some(t) = change.tax_id {
+        s.tax_id = t.trim().to_owned();
+    }
+    s.date_format = change.date_format.unwrap_or(s.date_format);
+    s.amount_style = change.amount_style.unwrap_or(s.amount_style);
+    s.paper = change.paper.unwrap_or(s.paper);
     if let Err(es) = s.check() {
         errors.extend(es);
     }

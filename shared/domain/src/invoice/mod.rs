@@ -5,6 +5,7 @@ pub mod draft;
 pub mod entity;
 pub mod ledger;
 pub mod plan;
+pub mod print;
 pub mod recurring;
 pub mod schedule;
 pub mod settings;

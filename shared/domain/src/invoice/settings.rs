@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::NumberFormat;
+use super::print::{AmountStyle, DateFormat, Paper};
 use super::terms::Terms;
 use super::totals::TaxRate;
 use crate::identity::Invalid;
@@ -33,7 +34,22 @@ pub struct BillingSettings {
     /// Printed under every invoice unless the invoice has its own.
     #[serde(default)]
     pub footer: String,
+    /// The issuer's postal address as printed on its documents (lines).
+    #[serde(default)]
+    pub address: String,
+    /// The issuer's tax or VAT number, printed on its documents.
+    #[serde(default)]
+    pub tax_id: String,
+    #[serde(default)]
+    pub date_format: DateFormat,
+    #[serde(default)]
+    pub amount_style: AmountStyle,
+    #[serde(default)]
+    pub paper: Paper,
 }
+
+pub const MAX_ADDRESS_CHARS: usize = 400;
+pub const MAX_ADDRESS_LINES: usize = 6;
 
 fn default_credit_format() -> NumberFormat {
     NumberFormat::parse(super::credit::DEFAULT_FORMAT).unwrap_or_default()
@@ -57,6 +73,11 @@ impl Default for BillingSettings {
             terms: None,
             reminders: default_reminders(),
             footer: String::new(),
+            address: String::new(),
+            tax_id: String::new(),
+            date_format: DateFormat::default(),
+            amount_style: AmountStyle::default(),
+            paper: Paper::default(),
         }
     }
 }
@@ -85,6 +106,15 @@ impl BillingSettings {
         if self.footer.chars().count() > 1000 {
             errors.push(Invalid::new("footer", "use at most 1000 characters"));
         }
+        if self.address.chars().count() > MAX_ADDRESS_CHARS || self.address.lines().count() > MAX_ADDRESS_LINES {
+            errors.push(Invalid::new(
+                "address",
+                format!("use at most {MAX_ADDRESS_LINES} lines and {MAX_ADDRESS_CHARS} characters"),
+            ));
+        }
+        if self.tax_id.chars().count() > 40 || self.tax_id.contains(char::is_control) {
+            errors.push(Invalid::new("tax_id", "use at most 40 characters on one line"));
+        }
         if let Some(t) = &self.terms
             && let Err(es) = t.check()
         {
@@ -105,8 +135,10 @@ mod tests {
         assert_eq!(s.number_format.as_str(), "INV-{YYYY}-{SEQ:4}");
         let mut bad = s.clone();
         bad.reminders = vec![-3, 500, -3];
+        bad.address = "1\n2\n3\n4\n5\n6\n7".into();
+        bad.tax_id = "DE\n123".into();
         let fields: Vec<String> = bad.check().expect_err("bad").iter().map(|e| e.field.to_string()).collect();
-        assert_eq!(fields, ["reminders[1]", "reminders[2]"]);
+        assert_eq!(fields, ["reminders[1]", "reminders[2]", "address", "tax_id"]);
         let old: BillingSettings = serde_json::from_str("{}").expect("old items read with defaults");
         assert_eq!(old, s);
     }
