@@ -29,6 +29,7 @@ use utoipa_axum::routes;
 mod actions;
 mod checkout;
 mod credits;
+mod documents;
 mod recurring;
 mod settings;
 mod terms_body;
@@ -45,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(actions::router())
         .merge(checkout::router())
         .merge(credits::router())
+        .merge(documents::router())
         .merge(recurring::router())
         .merge(settings::router())
 }

@@ -127,7 +127,14 @@ async fn deliver(w: &World, body: &[u8], signature: Option<String>) -> Reply {
         w.router.clone().oneshot(req.body(axum::body::Body::from(body.to_vec())).expect("req")).await.expect("res");
     let status = res.status();
     let bytes = http_body_util::BodyExt::collect(res.into_body()).await.expect("body").to_bytes();
-    Reply { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null), etag: None }
+    Reply {
+        status,
+        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        etag: None,
+        raw: bytes.to_vec(),
+        content_type: None,
+        disposition: None,
+    }
 }
 
 fn signed(secret: &str, body: &[u8], at: i64) -> Option<String> {

@@ -366,6 +366,18 @@ async fn no_route_serves_another_tenant_or_organization() {
     .await;
     assert_eq!(credited, StatusCode::CREATED, "the victim partner credits it: {note}");
     let victim_note = note["id"].as_str().expect("note id").to_owned();
+    // A payment recorded on it (its receipt is a route of its own).
+    let (recorded, payment) = call(
+        &router,
+        "post",
+        &format!("{invoices_path}/{victim_invoice}/payments"),
+        "acme.localhost",
+        Some(&pat),
+        Some(json!({"amount": "5", "method": "bank_transfer"})),
+    )
+    .await;
+    assert_eq!(recorded, StatusCode::CREATED, "the victim partner records a payment: {payment}");
+    let victim_payment = payment["entry"]["id"].as_str().expect("payment id").to_owned();
     let (scheduled, schedule) = call(
         &router,
         "post",
@@ -393,6 +405,7 @@ async fn no_route_serves_another_tenant_or_organization() {
             "linked_id" => linked.clone(),
             "invoice_id" => victim_invoice.clone(),
             "credit_note_id" => victim_note.clone(),
+            "payment_id" => victim_payment.clone(),
             "recurring_id" => victim_schedule.clone(),
             "party_kind" => "orgs".to_owned(),
             "party_id" => victim_org.clone(),
@@ -425,6 +438,7 @@ async fn no_route_serves_another_tenant_or_organization() {
         victim_ticket.clone(),
         victim_invoice.clone(),
         victim_note.clone(),
+        victim_payment.clone(),
         victim_schedule.clone(),
         me["user"]["id"].as_str().unwrap_or_default().to_owned(),
         me["organizations"][0]["id"].as_str().unwrap_or_default().to_owned(),

@@ -231,7 +231,13 @@ impl<'a> Flow<'a> {
             })
             .collect();
         let line_h = BODY * LEADING;
-        self.room(18.0 + 2.0 * line_h + 2.0 * CELL_PAD);
+        let caption_h = if t.caption.is_some() { SMALL * 1.5 + 4.0 } else { 0.0 };
+        self.room(caption_h + 18.0 + 2.0 * line_h + 2.0 * CELL_PAD);
+        if let Some(c) = &t.caption {
+            self.y -= SMALL;
+            self.text(Weight::Bold, SMALL, MARGIN, self.y, &c.to_uppercase(), MUTED);
+            self.y -= SMALL * 0.5 + 4.0;
+        }
         self.table_header(t, &xs);
         for row in &t.rows {
             let cells: Vec<Vec<String>> = row

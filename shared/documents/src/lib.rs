@@ -74,6 +74,8 @@ pub struct Row {
 
 #[derive(Debug, Clone)]
 pub struct Table {
+    /// A heading above it (`Payments`).
+    pub caption: Option<String>,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
 }

@@ -33,6 +33,7 @@ fn doc<'a>(rows: usize, logo: Option<&'a Image>) -> Document<'a> {
         recipient: vec!["Acme Ltd".into()],
         blocks: vec![
             Block::Table(Table {
+                caption: None,
                 columns: vec![
                     Column { title: "Description".into(), width: 5.0, align: Align::Left },
                     Column { title: "Qty".into(), width: 1.0, align: Align::Right },

@@ -46,6 +46,10 @@ pub struct Reply {
     pub status: StatusCode,
     pub body: Value,
     pub etag: Option<String>,
+    /// The body as sent (for downloads), with its type and disposition.
+    pub raw: Vec<u8>,
+    pub content_type: Option<String>,
+    pub disposition: Option<String>,
 }
 
 impl Reply {
@@ -135,9 +139,20 @@ impl World {
         };
         let res = self.router.clone().oneshot(req.body(body).expect("req")).await.expect("res");
         let status = res.status();
-        let etag = res.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let header_of =
+            |name| res.headers().get(name).and_then(|v: &header::HeaderValue| v.to_str().ok()).map(str::to_owned);
+        let etag = header_of(header::ETAG);
+        let content_type = header_of(header::CONTENT_TYPE);
+        let disposition = header_of(header::CONTENT_DISPOSITION);
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Reply { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null), etag }
+        Reply {
+            status,
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            etag,
+            raw: bytes.to_vec(),
+            content_type,
+            disposition,
+        }
     }
 
     pub async fn get(&self, path: &str, who: &Browser) -> Reply {

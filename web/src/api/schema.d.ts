@@ -1031,6 +1031,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/credit-notes/{credit_note_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The credit note as a PDF (its issuer, or its billed party). */
+        get: operations["credit_note_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/domains": {
         parameters: {
             query?: never;
@@ -1215,6 +1232,46 @@ export interface paths {
          *     Partial or Paid with it; paid within the early-payment window, the discount is honoured.
          */
         post: operations["record_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/payments/{payment_id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The receipt of one payment of the invoice, as a PDF (`payment_id`: a payment entry of its
+         *     ledger; refunds and credits have none).
+         */
+        get: operations["receipt_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The invoice as a PDF in the tenant's branding (its issuer, or its billed party, whose first
+         *     download marks it viewed). Drafts carry a DRAFT mark and no number.
+         */
+        get: operations["invoice_pdf"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2024,16 +2081,28 @@ export interface components {
             name?: string | null;
         };
         BillingSettingsUpdate: {
+            address?: null | components["schemas"]["LongText"];
+            /** @enum {string|null} */
+            amount_style?: "1,234.56" | "1.234,56" | "1 234,56" | "1'234.56" | null;
             credit_note_format?: null | components["schemas"]["Short"];
             currency?: null | components["schemas"]["Short"];
+            /** @enum {string|null} */
+            date_format?: "yyyy-mm-dd" | "dd/mm/yyyy" | "mm/dd/yyyy" | "dd.mm.yyyy" | "d mmmm yyyy" | "mmmm d, yyyy" | null;
             footer?: null | components["schemas"]["LongText"];
             number_format?: null | components["schemas"]["Short"];
+            /** @enum {string|null} */
+            paper?: "a4" | "letter" | null;
             reminders?: number[] | null;
+            tax_id?: null | components["schemas"]["Short"];
             /** @description The whole list: rates left out are removed (sent invoices keep theirs). */
             tax_rates?: components["schemas"]["TaxRateBody"][] | null;
             terms?: null | components["schemas"]["TermsBody"];
         };
         BillingSettingsView: {
+            /** @description The issuer's postal address printed on its documents (lines). */
+            address: string;
+            /** @enum {string} */
+            amount_style: "1,234.56" | "1.234,56" | "1 234,56" | "1'234.56";
             /**
              * @description Credit notes' own numbers, in the same syntax.
              * @example CN-{YYYY}-{SEQ:4}
@@ -2041,6 +2110,8 @@ export interface components {
             credit_note_format: string;
             /** @example EUR */
             currency: string;
+            /** @enum {string} */
+            date_format: "yyyy-mm-dd" | "dd/mm/yyyy" | "mm/dd/yyyy" | "dd.mm.yyyy" | "d mmmm yyyy" | "mmmm d, yyyy";
             footer: string;
             /** @example CN-2026-0007 */
             next_credit_note_number: string;
@@ -2054,12 +2125,16 @@ export interface components {
              * @example INV-{YYYY}-{SEQ:4}
              */
             number_format: string;
+            /** @enum {string} */
+            paper: "a4" | "letter";
             /** @description The terms that apply when neither the tenant nor the billed party set any. */
             platform_terms: components["schemas"]["TermsBody"];
             /** @description The presets people pick from. */
             presets: components["schemas"]["TermsBody"][];
             /** @description Days relative to the due date a reminder goes out (`-3`: three days before). */
             reminders: number[];
+            /** @description The issuer's tax or VAT number printed on its documents. */
+            tax_id: string;
             tax_rates: components["schemas"]["TaxRateView"][];
             terms?: null | components["schemas"]["TermsBody"];
             /** Format: int64 */
@@ -3110,6 +3185,11 @@ export interface components {
             /** @description The payer's reference or a cheque number. */
             reference?: components["schemas"]["Short"];
         };
+        /**
+         * Format: binary
+         * @description A PDF file.
+         */
+        PdfFile: string;
         /** @description A person beside what they did. */
         PersonView: {
             /** @description Shown to those who work tickets (staff, partners, partner staff), not to clients. */
@@ -9204,6 +9284,71 @@ export interface operations {
             };
         };
     };
+    credit_note_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                credit_note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF, as an attachment named by the note's number */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["PdfFile"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_domains: {
         parameters: {
             query?: never;
@@ -10443,6 +10588,137 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receipt_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                invoice_id: string;
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipt, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["PdfFile"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invoice_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF, as an attachment named by the invoice's number */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["PdfFile"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,6 +15,7 @@ pub mod autocharge;
 pub mod automation;
 pub mod checkout;
 pub mod credits;
+pub mod documents;
 pub mod drafts;
 pub mod issuing;
 pub mod payments;

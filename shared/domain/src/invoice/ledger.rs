@@ -38,6 +38,19 @@ impl Method {
         }
     }
 
+    /// How documents name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Card => "Card",
+            Method::Ach => "ACH bank debit",
+            Method::BankTransfer => "Bank transfer",
+            Method::Cheque => "Cheque",
+            Method::Paypal => "PayPal",
+            Method::Cash => "Cash",
+            Method::Other => "Other",
+        }
+    }
+
     /// Methods staff may record by hand (cards and ACH come from the payment provider).
     pub fn recordable(self) -> bool {
         !matches!(self, Method::Card)

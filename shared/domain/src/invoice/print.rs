@@ -119,6 +119,15 @@ impl AmountStyle {
         out
     }
 
+    /// A plain decimal such as a quantity (`1,5`), without trailing zeros or grouping.
+    pub fn decimal(self, d: Decimal) -> String {
+        let text = d.normalize().to_string();
+        match self.marks().1 {
+            '.' => text,
+            mark => text.replace('.', &mark.to_string()),
+        }
+    }
+
     /// The amount with its currency (`€1,234.56`, `1.234,56 €`, `CHF 1'234.56`).
     pub fn format(self, currency: Currency, amount: Decimal) -> String {
         let number = self.number(currency, amount);
@@ -237,6 +246,8 @@ mod tests {
         assert_eq!(AmountStyle::DotComma.format(jpy, dec!(1200)), "1.200\u{a0}¥");
         let kwd = Currency::parse("KWD").expect("KWD");
         assert_eq!(AmountStyle::CommaDot.number(kwd, dec!(999.1)), "999.100");
+        assert_eq!(AmountStyle::DotComma.decimal(dec!(1.50)), "1,5");
+        assert_eq!(AmountStyle::CommaDot.decimal(dec!(2.0)), "2");
     }
 
     proptest! {
