@@ -14,10 +14,10 @@ use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantInPath};
 use kt_http::extract::from_json_bytes;
 use kt_http::input::{Amount, Id, LongText};
-use kt_http::pagination::{PageParams, Paginated};
+use kt_http::pagination::Paginated;
 use kt_http::{ApiError, ApiQuery, Problem, idempotency};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -184,23 +184,10 @@ async fn list_invoice_credit_notes(
     Ok(Json(CreditNoteList { items: views(&app, &sheets).await? }))
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct CreditNoteFilterParams {
-    /// Only notes of this organization (clients of several organizations name one).
-    pub org_id: Option<Id>,
-    /// Only notes of this partner.
-    pub partner_id: Option<Id>,
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    pub cursor: Option<kt_http::input::Cursor>,
-}
-
 /// The credit notes the caller may list here, newest first: the issuer's every note, a
 /// client's organizations' and a partner's own. Staff and partner staff list none (403).
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/credit-notes", tag = "invoices",
-    params(("tenant_id" = String, Path), CreditNoteFilterParams),
+    params(("tenant_id" = String, Path), super::PartyPageParams),
     responses((status = 200, body = Paginated<CreditNoteView>),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -211,11 +198,10 @@ async fn list_credit_notes(
     State(app): State<AppState>,
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
-    ApiQuery(params): ApiQuery<CreditNoteFilterParams>,
+    ApiQuery(params): ApiQuery<super::PartyPageParams>,
 ) -> Result<Json<Paginated<CreditNoteView>>, ApiError> {
-    let filter = super::party_filter(params.org_id.as_ref(), params.partner_id.as_ref())?;
-    let page = PageParams { limit: params.limit, cursor: params.cursor.clone() };
-    let (notes, next_cursor) = credits::list(&app, &auth.actor, &tenant, &filter, page.limit()?, page.cursor()).await?;
+    let (filter, limit, cursor) = params.parts()?;
+    let (notes, next_cursor) = credits::list(&app, &auth.actor, &tenant, &filter, limit, cursor).await?;
     let issuer = kt_app::invoices::issues(&auth.actor, &tenant);
     let side = if issuer { kt_app::invoices::Side::Issuer } else { kt_app::invoices::Side::Billed };
     let sheets: Vec<NoteSheet> = notes.into_iter().map(|note| NoteSheet { note, side }).collect();

@@ -278,6 +278,31 @@ pub struct InvoiceFilterParams {
     pub cursor: Option<kt_http::input::Cursor>,
 }
 
+/// The query of a list of a party's documents (credit notes, recurring invoices).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PartyPageParams {
+    /// Only those of this organization (clients of several organizations name one).
+    pub org_id: Option<Id>,
+    /// Only those of this partner.
+    pub partner_id: Option<Id>,
+    /// Items per page, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<kt_http::input::Cursor>,
+}
+
+impl PartyPageParams {
+    /// The party filter, page size and cursor asked for.
+    pub(crate) fn parts(&self) -> Result<(Filter, u32, Option<String>), ApiError> {
+        let filter = party_filter(self.org_id.as_ref(), self.partner_id.as_ref())?;
+        let page = PageParams { limit: self.limit, cursor: self.cursor.clone() };
+        Ok((filter, page.limit()?, page.cursor()))
+    }
+}
+
 fn parse_filter(p: &InvoiceFilterParams) -> Result<Filter, AppError> {
     let mut errors = Vec::new();
     let status = match p.status.as_deref() {

@@ -15,12 +15,12 @@ use kt_domain::money::format_amount;
 use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantInPath};
 use kt_http::extract::from_json_bytes;
-use kt_http::input::{Id, LongText, Short};
-use kt_http::pagination::{PageParams, Paginated};
+use kt_http::input::{LongText, Short};
+use kt_http::pagination::Paginated;
 use kt_http::{ApiError, ApiQuery, Problem, etag, idempotency};
 use kt_store::entity::Versioned;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -175,7 +175,7 @@ async fn create_recurring_invoice(
 ) -> Result<Response, ApiError> {
     let key = idempotency::key_from(&headers)?;
     // Who may not start schedules learns nothing from the body's errors.
-    recurring::list(&app, &auth.actor, &tenant, &Default::default(), 1, None).await?;
+    recurring::issuer_only(&auth.actor, &tenant)?;
     let req: NewRecurringRequest = from_json_bytes(&body)?;
     let template = draft_input(InvoiceUpdate {
         billed: Some(req.billed),
@@ -205,20 +205,9 @@ async fn create_recurring_invoice(
     Ok(res)
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct RecurringFilterParams {
-    pub org_id: Option<Id>,
-    pub partner_id: Option<Id>,
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    pub cursor: Option<kt_http::input::Cursor>,
-}
-
 /// The tenant's recurring invoices, newest first (super admins, partners in their own tenant).
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/recurring-invoices", tag = "invoices",
-    params(("tenant_id" = String, Path), RecurringFilterParams),
+    params(("tenant_id" = String, Path), super::PartyPageParams),
     responses((status = 200, body = Paginated<RecurringView>),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -229,12 +218,10 @@ async fn list_recurring_invoices(
     State(app): State<AppState>,
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
-    ApiQuery(params): ApiQuery<RecurringFilterParams>,
+    ApiQuery(params): ApiQuery<super::PartyPageParams>,
 ) -> Result<Json<Paginated<RecurringView>>, ApiError> {
-    let filter = super::party_filter(params.org_id.as_ref(), params.partner_id.as_ref())?;
-    let page = PageParams { limit: params.limit, cursor: params.cursor.clone() };
-    let (items, next_cursor) =
-        recurring::list(&app, &auth.actor, &tenant, &filter, page.limit()?, page.cursor()).await?;
+    let (filter, limit, cursor) = params.parts()?;
+    let (items, next_cursor) = recurring::list(&app, &auth.actor, &tenant, &filter, limit, cursor).await?;
     Ok(Json(Paginated { items: views(&app, &items).await?, next_cursor }))
 }
 
@@ -381,7 +368,7 @@ async fn recurring_revenue(
     TenantInPath(tenant): TenantInPath,
     ApiQuery(_none): ApiQuery<kt_http::NoParams>,
 ) -> Result<Json<RevenueList>, ApiError> {
-    recurring::list(&app, &auth.actor, &tenant, &Default::default(), 1, None).await?;
+    recurring::issuer_only(&auth.actor, &tenant)?;
     let items = recurring::revenue(&app, &tenant.id)
         .await?
         .into_iter()

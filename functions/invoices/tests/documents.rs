@@ -204,6 +204,56 @@ async fn invoice_receipt_and_credit_note_print_the_apis_figures_in_the_tenants_f
     assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
 }
 
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, width, height);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().expect("header");
+        w.write_image_data(&vec![0x1d; (width * height * 3) as usize]).expect("pixels");
+    }
+    out
+}
+
+/// Makes `bytes` Acme's logo through the branding routes (the upload itself as the host's
+/// blob store would take it).
+async fn brand(w: &World, who: &Browser, upload_id: &str, bytes: Vec<u8>) {
+    let key = format!("tenants/{}/branding/logo-{upload_id}", w.acme_id);
+    w.state().blobs.put(&key, bytes.into(), "image/png").await.expect("stored");
+    let logo = format!("/api/v1/tenants/{}/branding/logo", w.acme_id);
+    let r = w.send("PUT", &logo, who, Some(json!({"upload_id": upload_id})), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+#[tokio::test]
+async fn the_tenants_logo_heads_its_documents_and_an_unreadable_one_is_left_off() {
+    let w = world().await;
+    let p = people(&w).await;
+    let invoices = format!("/api/v1/tenants/{}/invoices", w.acme_id);
+    let d = w
+        .post(
+            &invoices,
+            &p.pat,
+            json!({"billed": {"org_id": w.globex_id}, "currency": "EUR",
+            "lines": [{"description": "Logo design", "quantity": "1", "unit_price": "300"}]}),
+        )
+        .await;
+    let pdf_path = format!("{invoices}/{}/pdf", d.body["id"].as_str().expect("id"));
+
+    brand(&w, &p.pat, "01JDLOGO0000000000000000A1", png(120, 40)).await;
+    if let Some(back) = download(&w, &p.pat, &pdf_path, "invoice-logo").await {
+        assert_eq!(back.images, [(120, 40)], "the logo, once");
+        has(&back, &["Acme Agency", "Logo design"]);
+    }
+    // A file that passed the upload's checks but is no image: the document comes without it.
+    brand(&w, &p.pat, "01JDLOGO0000000000000000B2", b"\x89PNG\r\n\x1a\nnot-really".to_vec()).await;
+    if let Some(back) = download(&w, &p.pat, &pdf_path, "invoice-broken-logo").await {
+        assert!(back.images.is_empty(), "{:?}", back.images);
+        has(&back, &["Logo design"]);
+    }
+}
+
 #[tokio::test]
 async fn document_settings_refuse_bad_input_and_change_nothing() {
     let w = world().await;

@@ -70,6 +70,7 @@ fn text_reads_back_in_place() {
     let bytes = render(&doc(3, Some(&logo))).expect("render");
     let Some(back) = pdf::read(&bytes, "documents-short") else { return };
     assert_eq!(back.pages, 1);
+    assert_eq!(back.images, [(40, 20)], "the logo, once");
     let flat = back.flat();
     for want in [
         "Invoice",

@@ -6,6 +6,7 @@
 //! * webhook handling: `payment_intent.succeeded` events for distinct invoices, signed;
 //! * 1,000 deliveries of one event, 50 at a time: it must change its invoice once;
 //! * credit notes issued over HTTP on sent invoices (each takes the next credit-note number);
+//! * PDFs of sent invoices of 10 and of 100 lines over HTTP, each a different invoice;
 //! * the recurring sweep with `schedules` monthly schedules due today, run twice: one invoice
 //!   each, the second run none.
 
@@ -242,7 +243,44 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     }
     rows.push(Row { name: "credit note issued (HTTP)", hist, elapsed: start.elapsed(), budget_p95: None });
 
-    // 7. The recurring sweep: `schedules` monthly schedules due today.
+    // 7. PDFs over HTTP: sent invoices of 10 lines, and of 100 lines (several pages), each a
+    //    different invoice, after a warm-up of 10.
+    for (name, n_lines, budget) in
+        [("invoice PDF, 10 lines (HTTP)", 10, Some(100.0)), ("invoice PDF, 100 lines, 4 pages (HTTP)", 100, None)]
+    {
+        let count = if n_lines == 10 { o.reads.min(500) } else { o.reads.min(100) };
+        eprintln!("  sending {count} invoices of {n_lines} lines and downloading their PDFs ...");
+        let body = json!({"billed": {"org_id": org.to_string()}, "currency": "EUR", "lines": lines(n_lines)});
+        let mut ids = Vec::with_capacity(count + 10);
+        for _ in 0..count + 10 {
+            let res = host.request(reqwest::Method::POST, acme_host, &invoices_path, &pat).json(&body).send().await?;
+            anyhow::ensure!(res.status() == 201, "create answered {}", res.status());
+            let id = res.json::<Value>().await?["id"].as_str().unwrap_or_default().to_owned();
+            issuing::send(&app, &actor, &tenant, &id, None).await.map_err(app_err)?;
+            ids.push(id);
+        }
+        let mut hist = Histogram::<u64>::new(3)?;
+        let mut bytes = 0usize;
+        let start = Instant::now();
+        for (i, id) in ids.iter().enumerate() {
+            let t = Instant::now();
+            let res = host
+                .request(reqwest::Method::GET, acme_host, &format!("{invoices_path}/{id}/pdf"), &pat)
+                .send()
+                .await?;
+            anyhow::ensure!(res.status() == 200, "PDF answered {}", res.status());
+            let pdf = res.bytes().await?;
+            anyhow::ensure!(pdf.starts_with(b"%PDF-"), "not a PDF");
+            if i >= 10 {
+                hist.record(ms(t.elapsed()))?;
+                bytes += pdf.len();
+            }
+        }
+        eprintln!("    {} KiB per PDF on average", bytes / count.max(1) / 1024);
+        rows.push(Row { name, hist, elapsed: start.elapsed(), budget_p95: budget });
+    }
+
+    // 8. The recurring sweep: `schedules` monthly schedules due today.
     eprintln!("  starting {} recurring schedules due today ...", o.schedules);
     let today = app.clock.now().date();
     for batch in (0..o.schedules).collect::<Vec<_>>().chunks(8) {

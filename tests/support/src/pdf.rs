@@ -1,7 +1,7 @@
 //! PDFs read back as people's tools read them: poppler's `pdfinfo` (page count), `pdftotext
-//! -layout` (the selectable text), and the first page rendered with `pdftoppm`, kept with the
-//! PDF under `target/test-artifacts/` to look at. Any complaint poppler prints about the file's
-//! structure fails the test.
+//! -layout` (the selectable text), `pdfimages -list` (the images drawn), and the first page
+//! rendered with `pdftoppm`, kept with the PDF under `target/test-artifacts/` to look at. Any
+//! complaint poppler prints about the file's structure fails the test.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -12,6 +12,8 @@ pub struct Readback {
     pub pages: u32,
     /// The text, laid out as on the page.
     pub text: String,
+    /// Width and height of each image drawn (soft masks aside), as `pdfimages -list` finds them.
+    pub images: Vec<(u32, u32)>,
 }
 
 impl Readback {
@@ -57,6 +59,14 @@ pub fn read(pdf: &[u8], name: &str) -> Option<Readback> {
         .and_then(|n| n.trim().parse().ok())
         .expect("pdfinfo gives the page count");
     let text = run(Command::new("pdftotext").arg("-layout").arg(&file).arg("-"));
+    let images = run(Command::new("pdfimages").arg("-list").arg(&file))
+        .lines()
+        .skip(2)
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            (cols.get(2) == Some(&"image")).then(|| (cols[3].parse().unwrap_or(0), cols[4].parse().unwrap_or(0)))
+        })
+        .collect();
     run(Command::new("pdftoppm").args(["-png", "-r", "60", "-f", "1", "-l", "1"]).arg(&file).arg(dir.join(name)));
-    Some(Readback { pages, text })
+    Some(Readback { pages, text, images })
 }

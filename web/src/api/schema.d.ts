@@ -9054,11 +9054,13 @@ export interface operations {
     list_credit_notes: {
         parameters: {
             query?: {
-                /** @description Only notes of this organization (clients of several organizations name one). */
+                /** @description Only those of this organization (clients of several organizations name one). */
                 org_id?: components["schemas"]["Id"];
-                /** @description Only notes of this partner. */
+                /** @description Only those of this partner. */
                 partner_id?: components["schemas"]["Id"];
+                /** @description Items per page, 1 to 100 (default 25). */
                 limit?: number;
+                /** @description `next_cursor` of the previous page. */
                 cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
@@ -11562,9 +11564,13 @@ export interface operations {
     list_recurring_invoices: {
         parameters: {
             query?: {
+                /** @description Only those of this organization (clients of several organizations name one). */
                 org_id?: components["schemas"]["Id"];
+                /** @description Only those of this partner. */
                 partner_id?: components["schemas"]["Id"];
+                /** @description Items per page, 1 to 100 (default 25). */
                 limit?: number;
+                /** @description `next_cursor` of the previous page. */
                 cursor?: components["schemas"]["Cursor"];
             };
             header?: never;

@@ -4,9 +4,9 @@
 //! is applied to its other open invoices later. Each application is a `Credit` entry of the
 //! receiving invoice's ledger, committed with the note through [`settle_as`].
 
+use kt_domain::invoice::Status;
 use kt_domain::invoice::credit::{self, Application, CreditNote};
 use kt_domain::invoice::ledger::{Entry, EntryKind};
-use kt_domain::invoice::{Status, entity::Billed};
 use kt_domain::policy::Actor;
 use kt_domain::tenancy::Tenant;
 use kt_store::entity::Versioned;
@@ -152,7 +152,10 @@ pub async fn apply(
     amount: Option<&str>,
 ) -> Result<NoteSheet, AppError> {
     for _ in 0..ATTEMPTS {
-        let current = get_versioned(app, actor, tenant, id).await?;
+        let (current, side) = load_note(app, actor, tenant, id).await?;
+        if side != Side::Issuer {
+            return Err(AppError::Forbidden);
+        }
         let (target, side) = match load(app, actor, tenant, invoice).await {
             Ok(x) => x,
             Err(AppError::NotFound) => return Err(AppError::invalid("invoice_id", "is not an invoice of this portal")),
@@ -200,31 +203,25 @@ fn note_side(actor: &Actor, tenant: &Tenant, note: &CreditNote) -> Result<Side, 
     super::side_of(actor, tenant, &note.billed, &note.created_by, false)
 }
 
-async fn get_versioned(
+/// A note the actor may see, with its version and how the actor stands to it.
+async fn load_note(
     app: &AppState,
     actor: &Actor,
     tenant: &Tenant,
     id: &str,
-) -> Result<Versioned<CreditNote>, AppError> {
+) -> Result<(Versioned<CreditNote>, Side), AppError> {
     if id.len() != 26 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(AppError::NotFound);
     }
     let note = credit_notes::get(app.store.as_ref(), &tenant.id, id).await?.ok_or(AppError::NotFound)?;
     let side = note_side(actor, tenant, &note.value)?;
-    if side != Side::Issuer {
-        return Err(AppError::Forbidden);
-    }
-    Ok(note)
+    Ok((note, side))
 }
 
 /// One note the actor may see.
 pub async fn get(app: &AppState, actor: &Actor, tenant: &Tenant, id: &str) -> Result<NoteSheet, AppError> {
-    if id.len() != 26 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(AppError::NotFound);
-    }
-    let note = credit_notes::get(app.store.as_ref(), &tenant.id, id).await?.ok_or(AppError::NotFound)?.value;
-    let side = note_side(actor, tenant, &note)?;
-    Ok(NoteSheet { note, side })
+    let (note, side) = load_note(app, actor, tenant, id).await?;
+    Ok(NoteSheet { note: note.value, side })
 }
 
 /// The notes crediting invoice `id` (whoever may see the invoice).
@@ -249,10 +246,4 @@ pub async fn list(
     };
     let (page, next) = credit_notes::page(app.store.as_ref(), &tenant.id, scope.as_deref(), limit, cursor).await?;
     Ok((page.into_iter().map(|v| v.value).collect(), next))
-}
-
-impl NoteSheet {
-    pub fn billed(&self) -> &Billed {
-        &self.note.billed
-    }
 }

@@ -12,7 +12,7 @@ use kt_store::entity::Versioned;
 use kt_store::{Cond, TxOp, accounts, invoices, tenants, tickets};
 use rust_decimal::Decimal;
 
-use super::{Sheet, Side, commit, figures, issues, load};
+use super::{Sheet, Side, commit, figures, issues, load_for_issuer};
 use crate::idempotency::{Guard, Recorded};
 use crate::{AppError, AppState};
 
@@ -315,10 +315,7 @@ async fn issuer_draft(
     id: &str,
     if_match: Option<u64>,
 ) -> Result<Versioned<Invoice>, AppError> {
-    let (current, side) = load(app, actor, tenant, id).await?;
-    if side != Side::Issuer {
-        return Err(AppError::Forbidden);
-    }
+    let current = load_for_issuer(app, actor, tenant, id, None).await?;
     if current.value.status != Status::Draft {
         return Err(AppError::Conflict("a sent invoice changes only through payments, credit notes or void".into()));
     }

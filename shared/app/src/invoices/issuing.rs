@@ -8,7 +8,7 @@ use kt_domain::tenancy::Tenant;
 use kt_store::entity::Versioned;
 use kt_store::{TxOp, invoices};
 
-use super::{Sheet, Side, commit, commit_ops, figures, load, store_conflict};
+use super::{Sheet, Side, commit, commit_ops, figures, load_for_issuer, store_conflict};
 use crate::{AppError, AppState};
 
 /// Attempts at taking a number before giving up (each failed one means another send of the
@@ -35,15 +35,9 @@ pub async fn send(
     id: &str,
     if_match: Option<u64>,
 ) -> Result<Sheet, AppError> {
-    let (current, side) = load(app, actor, tenant, id).await?;
-    if side != Side::Issuer {
-        return Err(AppError::Forbidden);
-    }
-    if if_match.is_some_and(|v| v != current.version) {
-        return Err(AppError::PreconditionFailed);
-    }
+    let current = load_for_issuer(app, actor, tenant, id, if_match).await?;
     let (sent, version) = issue(app, tenant, Some(&current), current.value.clone(), Vec::new(), Some(actor)).await?;
-    Ok(Sheet { figures: figures(&sent), invoice: sent, version, side })
+    Ok(Sheet { figures: figures(&sent), invoice: sent, version, side: Side::Issuer })
 }
 
 /// Sends `draft` (stored at `before`, or new): it takes the tenant's next number, the terms
@@ -108,13 +102,7 @@ pub async fn void(
     reason: &str,
     if_match: Option<u64>,
 ) -> Result<Sheet, AppError> {
-    let (current, side) = load(app, actor, tenant, id).await?;
-    if side != Side::Issuer {
-        return Err(AppError::Forbidden);
-    }
-    if if_match.is_some_and(|v| v != current.version) {
-        return Err(AppError::PreconditionFailed);
-    }
+    let current = load_for_issuer(app, actor, tenant, id, if_match).await?;
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(AppError::invalid("reason", "say why, in 1 to 500 characters"));
@@ -127,5 +115,5 @@ pub async fn void(
     inv.void_reason = Some(reason.to_owned());
     let version =
         commit(app, tenant, Some(&current), inv.clone(), Vec::new(), Some(("invoice.voided", Some(actor)))).await?;
-    Ok(Sheet { figures: figures(&inv), invoice: inv, version, side })
+    Ok(Sheet { figures: figures(&inv), invoice: inv, version, side: Side::Issuer })
 }

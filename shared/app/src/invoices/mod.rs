@@ -135,6 +135,25 @@ pub async fn load(
     Ok((inv, side))
 }
 
+/// Reads invoice `id` for a change by its issuer: 403 for its billed party, 412 when
+/// `if_match` is not the version read.
+pub async fn load_for_issuer(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    id: &str,
+    if_match: Option<u64>,
+) -> Result<Versioned<Invoice>, AppError> {
+    let (current, side) = load(app, actor, tenant, id).await?;
+    if side != Side::Issuer {
+        return Err(AppError::Forbidden);
+    }
+    if if_match.is_some_and(|v| v != current.version) {
+        return Err(AppError::PreconditionFailed);
+    }
+    Ok(current)
+}
+
 /// The invoice as the actor sees it. The billed party's first look marks it viewed.
 pub async fn open(app: &AppState, actor: &Actor, tenant: &Tenant, id: &str) -> Result<Sheet, AppError> {
     let (mut inv, side) = load(app, actor, tenant, id).await?;

@@ -13,7 +13,7 @@ use kt_store::{Cond, TxOp, invoices};
 use rust_decimal::Decimal;
 use time::Date;
 
-use super::{Sheet, Side, commit_ops, figures, load, store_conflict};
+use super::{Sheet, Side, commit_ops, figures, load, load_for_issuer, store_conflict};
 use crate::{AppError, AppState};
 
 #[derive(Debug, Clone)]
@@ -33,10 +33,7 @@ pub async fn record(
     id: &str,
     input: ManualPayment,
 ) -> Result<(Sheet, Entry), AppError> {
-    let (current, side) = load(app, actor, tenant, id).await?;
-    if side != Side::Issuer {
-        return Err(AppError::Forbidden);
-    }
+    let current = load_for_issuer(app, actor, tenant, id, None).await?;
     if !current.value.status.is_open() {
         return Err(AppError::Conflict(format!("a {} invoice takes no payments", current.value.status.as_str())));
     }
@@ -58,7 +55,7 @@ pub async fn record(
     let sheet = settle(app, tenant, current, vec![entry.clone()], Some(actor), Vec::new())
         .await?
         .ok_or(AppError::PreconditionFailed)?;
-    Ok((Sheet { side, ..sheet }, entry))
+    Ok((Sheet { side: Side::Issuer, ..sheet }, entry))
 }
 
 /// Adds `entries` to the invoice's ledger and moves its `paid` and status, in one transaction

@@ -10,7 +10,7 @@ use kt_domain::tenancy::Tenant;
 use kt_store::invoices;
 use time::Date;
 
-use super::{Sheet, Side, commit, figures, load};
+use super::{Sheet, Side, commit, figures, load_for_issuer};
 use crate::{AppError, AppState};
 
 /// Splits invoice `id`'s balance into `instalments` (day, amount).
@@ -22,13 +22,7 @@ pub async fn set(
     instalments: Vec<(Date, String)>,
     if_match: Option<u64>,
 ) -> Result<Sheet, AppError> {
-    let (current, side) = load(app, actor, tenant, id).await?;
-    if side != Side::Issuer {
-        return Err(AppError::Forbidden);
-    }
-    if if_match.is_some_and(|v| v != current.version) {
-        return Err(AppError::PreconditionFailed);
-    }
+    let current = load_for_issuer(app, actor, tenant, id, if_match).await?;
     let inv = &current.value;
     if !inv.status.is_open() {
         return Err(AppError::Conflict(format!("a {} invoice takes no payment plan", inv.status.as_str())));
@@ -63,13 +57,7 @@ pub async fn clear(
     id: &str,
     if_match: Option<u64>,
 ) -> Result<Sheet, AppError> {
-    let (current, side) = load(app, actor, tenant, id).await?;
-    if side != Side::Issuer {
-        return Err(AppError::Forbidden);
-    }
-    if if_match.is_some_and(|v| v != current.version) {
-        return Err(AppError::PreconditionFailed);
-    }
+    let current = load_for_issuer(app, actor, tenant, id, if_match).await?;
     if current.value.plan.is_none() {
         return Err(AppError::Conflict("this invoice has no payment plan".into()));
     }

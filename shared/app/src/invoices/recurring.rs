@@ -91,7 +91,9 @@ fn take_template(r: &mut Recurring, inv: Invoice) {
     r.total = inv.total;
 }
 
-fn issuer_only(actor: &Actor, tenant: &Tenant) -> Result<(), AppError> {
+/// Passes the tenant's issuers who manage schedules (super admins and partners; staff draft
+/// invoices but run no schedules); 403 for others of the tenant, 404 for outsiders.
+pub fn issuer_only(actor: &Actor, tenant: &Tenant) -> Result<(), AppError> {
     if issues(actor, tenant) && actor.role != kt_domain::identity::Role::Staff {
         return Ok(());
     }
