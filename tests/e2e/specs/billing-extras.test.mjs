@@ -2,8 +2,10 @@
 // size with the axe check on every screen: the partner issues a credit note on a sent invoice
 // and sees what it credited; splits what is left into a 2-instalment plan (the app's own check
 // first, then the even split), which the client reads as a schedule; starts a monthly recurring
-// invoice, sees it in the dashboard's MRR, and pauses it. The super admin's dashboard shows
-// Kre8ivTech's MRR and ARR.
+// invoice, sees it in the dashboard's MRR, and pauses it. The partner sets how its documents
+// look (address, tax ID, date and amount formats, paper: a server error on the address first)
+// and downloads the invoice, a payment's receipt and a credit note as PDFs, as does the client.
+// The super admin's dashboard shows Kre8ivTech's MRR and ARR.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiAs, assertNoSideScroll, checkA11y, launch, login, openPage, screenshot, signIn } from '../lib/portal.mjs';
@@ -13,6 +15,31 @@ const dayFrom = (n) => {
   const t = new Date(Date.now() + n * 86_400_000);
   return `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, '0')}-${String(t.getDate()).padStart(2, '0')}`;
 };
+
+/**
+ * The download link `link` (a locator) fetched in the page, with the page's cookies as a click
+ * would send them: a PDF attachment.
+ */
+async function assertPdf(page, link, what) {
+  assert.notEqual(await link.getAttribute('download'), null, `${what}: a download link`);
+  const href = await link.getAttribute('href');
+  const got = await page.evaluate(async (href) => {
+    const res = await fetch(href, { credentials: 'include' });
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    return {
+      status: res.status,
+      type: res.headers.get('content-type') ?? '',
+      disposition: res.headers.get('content-disposition') ?? '',
+      head: String.fromCharCode(...bytes.slice(0, 5)),
+      size: bytes.length,
+    };
+  }, href);
+  assert.equal(got.status, 200, `${what} (${href}): ${JSON.stringify(got)}`);
+  assert.match(got.type, /^application\/pdf/, `${what}: content type`);
+  assert.match(got.disposition, /^attachment/, `${what}: an attachment`);
+  assert.equal(got.head.slice(0, 4), '%PDF', `${what}: a PDF`);
+  assert.ok(got.size > 1000, `${what}: ${got.size} bytes`);
+}
 
 describe('billing extras', () => {
   let browser;
@@ -146,6 +173,126 @@ describe('billing extras', () => {
       await screenshot(page, `recurring-list-${viewport}`);
       await checkA11y(page, `a paused recurring invoice (${viewport})`);
       await page.context().close();
+    });
+  }
+
+  for (const viewport of ['mobile', 'desktop']) {
+    it(`a partner sets how documents look and downloads the invoice, a receipt and a credit note as PDFs (${viewport})`, async () => {
+      const tenant = pat.me.user.tenant;
+      const host = login('pat@acme-agency.test').host;
+      // A sent invoice with a payment received and a credit note.
+      const drafted = await pat.call('POST', `/api/v1/tenants/${tenant}/invoices`, {
+        billed: { org_id: dana.me.organizations[0].id },
+        lines: [{ description: `Print design (${viewport})`, quantity: '2', unit_price: '1250.00' }],
+      });
+      assert.equal(drafted.status, 201, JSON.stringify(drafted.body));
+      const invoiceId = drafted.body.id;
+      const sent = await pat.call('POST', `/api/v1/tenants/${tenant}/invoices/${invoiceId}/send`);
+      assert.equal(sent.status, 200, JSON.stringify(sent.body));
+      const number = sent.body.number;
+      const paid = await pat.call('POST', `/api/v1/tenants/${tenant}/invoices/${invoiceId}/payments`, {
+        amount: '1000.00',
+        method: 'bank_transfer',
+        reference: `Documents ${viewport}`,
+      });
+      assert.equal(paid.status, 201, JSON.stringify(paid.body));
+      const credited = await pat.call('POST', `/api/v1/tenants/${tenant}/invoices/${invoiceId}/credit-notes`, {
+        amount: '100.00',
+        reason: `Proofs not needed (${viewport})`,
+      });
+      assert.equal(credited.status, 201, JSON.stringify(credited.body));
+      const note = credited.body.number;
+      const invoiceUrl = `${host}/invoices/${tenant}/${invoiceId}`;
+
+      const page = await openPage(browser, viewport);
+      await signIn(page, 'pat@acme-agency.test');
+      await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+      await page.goto(`${host}/admin/billing`);
+      await page.getByRole('heading', { level: 1, name: 'Billing' }).waitFor();
+      const general = page.getByRole('region', { name: 'Numbers, currency and reminders' });
+      const documents = general.getByRole('group', { name: 'Documents' });
+      const address = documents.getByLabel('Address');
+      await address.waitFor();
+
+      // Seven lines: the server's error next to the address, which keeps what was typed.
+      const tooLong = 'Acme Agency\n1\n2\n3\n4\n5\n6';
+      await address.fill(tooLong);
+      await general.getByRole('button', { name: 'Save', exact: true }).click();
+      await documents.getByText('Write the address on at most 6 lines, in at most 400 characters.').waitFor();
+      assert.equal(await address.getAttribute('aria-invalid'), 'true');
+      assert.equal(await address.inputValue(), tooLong);
+      await checkA11y(page, `the documents settings with an error (${viewport})`);
+
+      const lines = `Acme Agency Ltd\n12 Harbour Street\nBristol BS1 4RN (${viewport})`;
+      const formats =
+        viewport === 'mobile'
+          ? { date_format: 'dd/mm/yyyy', amount_style: '1.234,56', paper: 'a4' }
+          : { date_format: 'mmmm d, yyyy', amount_style: '1,234.56', paper: 'letter' };
+      await address.fill(lines);
+      await documents.getByLabel('Tax ID').fill('GB 123 4567 89');
+      await documents.getByLabel('Date format').selectOption({ label: viewport === 'mobile' ? '31/12/2026' : 'December 31, 2026' });
+      await documents.getByLabel('Amount format').selectOption({ label: viewport === 'mobile' ? '1.234,56 €' : '€1,234.56' });
+      await documents.getByLabel('Paper size').selectOption({ label: viewport === 'mobile' ? 'A4' : 'US Letter' });
+      await general.getByRole('button', { name: 'Save', exact: true }).click();
+      await general.getByText(/^Saved\. The next invoice sent today will be /).waitFor();
+      assert.equal(await address.getAttribute('aria-invalid'), null);
+      const saved = await pat.call('GET', `/api/v1/tenants/${tenant}/billing/settings`);
+      assert.equal(saved.status, 200);
+      assert.deepEqual(
+        {
+          address: saved.body.address,
+          tax_id: saved.body.tax_id,
+          date_format: saved.body.date_format,
+          amount_style: saved.body.amount_style,
+          paper: saved.body.paper,
+        },
+        { address: lines, tax_id: 'GB 123 4567 89', ...formats },
+      );
+      if (viewport === 'mobile') await assertNoSideScroll(page, 'the billing settings');
+      await screenshot(page, `billing-documents-${viewport}`);
+      await checkA11y(page, `the documents settings, saved (${viewport})`);
+
+      // The invoice, its payment's receipt and its credit note, as PDFs.
+      await page.goto(invoiceUrl);
+      await page.getByRole('heading', { level: 1, name: `Invoice ${number}` }).waitFor();
+      const invoicePdf = page.getByRole('link', { name: `Download PDF of invoice ${number}` });
+      assert.equal(await invoicePdf.innerText(), 'Download PDF');
+      await assertPdf(page, invoicePdf, 'the invoice');
+      const ledger = page.getByRole('region', { name: 'Payments, refunds and credits' });
+      await ledger.getByText(`Documents ${viewport}`, { exact: false }).waitFor();
+      const receipt = ledger.getByRole('link', { name: /^Download receipt for the payment of .+1[,.]000[.,]00/ });
+      assert.equal(await receipt.innerText(), 'Receipt');
+      await assertPdf(page, receipt, 'the receipt');
+      const notes = page.getByRole('region', { name: 'Credit notes' });
+      const notePdf = notes.getByRole('link', { name: `Download PDF of credit note ${note}` });
+      await assertPdf(page, notePdf, 'the credit note');
+      // A click downloads it as a file named by the server.
+      const [download] = await Promise.all([page.waitForEvent('download'), invoicePdf.click()]);
+      assert.match(download.suggestedFilename(), /\.pdf$/);
+      if (viewport === 'mobile') await assertNoSideScroll(page, 'the invoice page with its PDFs');
+      await screenshot(page, `invoice-pdfs-${viewport}`);
+      await checkA11y(page, `an invoice with its PDFs, issuer side (${viewport})`);
+      await page.context().close();
+
+      // Who is billed downloads the same.
+      const client = await openPage(browser, viewport);
+      await signIn(client, 'dana@globex.test');
+      await client.getByRole('heading', { level: 1, name: /^Hello, / }).waitFor();
+      await client.goto(invoiceUrl);
+      await client.getByRole('heading', { level: 1, name: `Invoice ${number}` }).waitFor();
+      await assertPdf(client, client.getByRole('link', { name: `Download PDF of invoice ${number}` }), 'the invoice, billed side');
+      await assertPdf(
+        client,
+        client.getByRole('region', { name: 'Payments, refunds and credits' }).getByRole('link', { name: /^Download receipt / }),
+        'the receipt, billed side',
+      );
+      await assertPdf(
+        client,
+        client.getByRole('region', { name: 'Credit notes' }).getByRole('link', { name: `Download PDF of credit note ${note}` }),
+        'the credit note, billed side',
+      );
+      await checkA11y(client, `an invoice with its PDFs, billed side (${viewport})`);
+      await client.context().close();
     });
   }
 

@@ -2,8 +2,8 @@
 // totals computed as it types), sends it, and the client reads it (read-only, marked viewed);
 // the partner then sees it was viewed and records the payment. At phone and desktop size, with
 // the axe check on every screen. Then the client pays another by card on a 360 px phone,
-// through the demo's local stand-in for Stripe: a declined card first, then a card asking for
-// 3-D Secure, approved; the invoice shows Paid.
+// through the demo's local stand-in for Stripe, keeping the card for automatic payments: a
+// declined card first, then a card asking for 3-D Secure, approved; the invoice shows Paid.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiAs, assertNoSideScroll, checkA11y, launch, login, openPage, openPhone, screenshot, signIn } from '../lib/portal.mjs';
@@ -133,6 +133,8 @@ describe('invoices', () => {
     await page.goto(`${login('dana@globex.test').host}/invoices/${tenant}/${drafted.body.id}`);
     await page.getByRole('heading', { level: 1, name: `Invoice ${number}` }).waitFor();
     const details = page.getByRole('region', { name: 'Invoice details' });
+    const isCheckout = (r) => r.url().endsWith('/checkout') && r.request().method() === 'POST';
+    const started = page.waitForResponse(isCheckout);
     await details.getByRole('button', { name: 'Pay', exact: true }).click();
 
     const dialog = page.getByRole('dialog', { name: `Pay ${number}` });
@@ -141,6 +143,18 @@ describe('invoices', () => {
     const card = dialog.getByLabel('Card number');
     await card.waitFor();
     await dialog.getByText('4000 0027 6000 3184 asks for 3-D Secure', { exact: false }).waitFor();
+    // Keeping the card for automatic payments starts the checkout again; the box keeps focus.
+    const keep = dialog.getByLabel('Keep this card for automatic payments');
+    assert.equal(await keep.isChecked(), false);
+    const first = await (await started).json();
+    const restarted = page.waitForResponse(isCheckout);
+    await keep.check();
+    const again = await restarted;
+    assert.equal(again.status(), 201);
+    // Another payment intent: the first one did not keep the card.
+    assert.notEqual((await again.json()).intent_id, first.intent_id);
+    assert.equal(await keep.isChecked(), true);
+    assert.equal(await keep.evaluate((e) => e === document.activeElement), true);
     await checkA11y(page, 'the card form');
     await assertNoSideScroll(page, 'the card form');
 

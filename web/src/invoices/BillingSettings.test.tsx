@@ -32,6 +32,11 @@ const settings: Settings = {
   ],
   reminders: [-3, 7],
   footer: 'IBAN DE00',
+  address: 'Acme Agency\n1 Main Street\n10115 Berlin',
+  tax_id: 'DE123456789',
+  date_format: 'dd.mm.yyyy',
+  amount_style: '1.234,56',
+  paper: 'a4',
   version: 7,
 };
 
@@ -109,6 +114,11 @@ describe('BillingSettings', () => {
         currency: 'EUR',
         reminders: [-3, 0],
         footer: 'IBAN DE00',
+        address: 'Acme Agency\n1 Main Street\n10115 Berlin',
+        tax_id: 'DE123456789',
+        date_format: 'dd.mm.yyyy',
+        amount_style: '1.234,56',
+        paper: 'a4',
       },
     });
 
@@ -118,6 +128,82 @@ describe('BillingSettings', () => {
     const parties = screen.getByRole('region', { name: 'Terms of single clients' });
     await within(parties).findByRole('article', { name: 'Globex' });
     expect(within(parties).queryByRole('button')).toBeNull();
+  });
+
+  it('saves how documents look with the rest of the form, each error on its field', async () => {
+    open('partner');
+    const general = await screen.findByRole('region', { name: 'Numbers, currency and reminders' });
+    const documents = within(general).getByRole('group', { name: 'Documents' });
+    const address = within(documents).getByLabelText('Address') as HTMLTextAreaElement;
+    expect(address.tagName).toBe('TEXTAREA');
+    expect(address.value).toBe('Acme Agency\n1 Main Street\n10115 Berlin');
+    const dates = within(documents).getByLabelText('Date format') as HTMLSelectElement;
+    expect(dates.value).toBe('dd.mm.yyyy');
+    expect([...dates.options].map((o) => o.textContent)).toEqual([
+      '2026-12-31',
+      '31/12/2026',
+      '12/31/2026',
+      '31.12.2026',
+      '31 December 2026',
+      'December 31, 2026',
+    ]);
+    const amounts = within(documents).getByLabelText('Amount format') as HTMLSelectElement;
+    expect([...amounts.options].map((o) => o.textContent)).toEqual(['€1,234.56', '1.234,56 €', '1 234,56 €', "CHF 1'234.56"]);
+    const paper = within(documents).getByLabelText('Paper size') as HTMLSelectElement;
+    expect([...paper.options].map((o) => o.textContent)).toEqual(['A4', 'US Letter']);
+
+    fireEvent.input(address, { target: { value: 'Acme Agency\n1\n2\n3\n4\n5\n6' } });
+    fireEvent.input(within(documents).getByLabelText('Tax ID'), { target: { value: ' GB 123 4567 89 ' } });
+    fireEvent.change(dates, { target: { value: 'mmmm d, yyyy' } });
+    fireEvent.change(amounts, { target: { value: '1,234.56' } });
+    fireEvent.change(paper, { target: { value: 'letter' } });
+    api.PATCH.mockResolvedValueOnce(invalid('address', 'use at most 6 lines and 400 characters'));
+    fireEvent.click(within(general).getByRole('button', { name: 'Save' }));
+    await within(documents).findByText('Write the address on at most 6 lines, in at most 400 characters.');
+    expect(address.getAttribute('aria-invalid')).toBe('true');
+    await waitFor(() => expect(document.activeElement).toBe(address));
+
+    fireEvent.input(address, { target: { value: 'Acme Agency Ltd\n1 High Street\nLondon EC1A 1AA\n' } });
+    const next = {
+      ...settings,
+      address: 'Acme Agency Ltd\n1 High Street\nLondon EC1A 1AA',
+      tax_id: 'GB 123 4567 89',
+      date_format: 'mmmm d, yyyy',
+      amount_style: '1,234.56',
+      paper: 'letter',
+      version: 8,
+    };
+    api.PATCH.mockResolvedValueOnce(answer(200, next, '"8"'));
+    fireEvent.click(within(general).getByRole('button', { name: 'Save' }));
+    await within(general).findByText('Saved. The next invoice sent today will be INV-2026-0043.');
+    expect(api.PATCH.mock.calls[1][1]).toEqual({
+      params: { path: { tenant_id: 'acme' }, header: { 'If-Match': '"7"' } },
+      body: {
+        number_format: 'INV-{YYYY}-{SEQ:4}',
+        credit_note_format: 'CN-{YYYY}-{SEQ:4}',
+        currency: 'EUR',
+        reminders: [-3, 7],
+        footer: 'IBAN DE00',
+        address: 'Acme Agency Ltd\n1 High Street\nLondon EC1A 1AA',
+        tax_id: 'GB 123 4567 89',
+        date_format: 'mmmm d, yyyy',
+        amount_style: '1,234.56',
+        paper: 'letter',
+      },
+    });
+    expect(address.getAttribute('aria-invalid')).toBeNull();
+    expect(address.value).toBe('Acme Agency Ltd\n1 High Street\nLondon EC1A 1AA');
+    expect((within(documents).getByLabelText('Tax ID') as HTMLInputElement).value).toBe('GB 123 4567 89');
+    expect(paper.value).toBe('letter');
+  });
+
+  it('shows Kre8ivTech staff how documents look, without changing it', async () => {
+    open('staff');
+    const general = await screen.findByRole('region', { name: 'Numbers, currency and reminders' });
+    const documents = within(general).getByRole('group', { name: 'Documents' });
+    for (const label of ['Address', 'Tax ID', 'Footer', 'Date format', 'Amount format', 'Paper size'])
+      expect((within(documents).getByLabelText(label) as HTMLInputElement).disabled).toBe(true);
+    expect(within(general).queryByRole('button', { name: 'Save' })).toBeNull();
   });
 
   it('places the tax rates’ errors on their rows', async () => {

@@ -1,5 +1,7 @@
 // A tenant's billing settings: how invoices are numbered (with the next number as saved), the
-// default currency, reminders around the due date, the footer, online payments through the
+// default currency, reminders around the due date, how its documents (invoice, receipt and
+// credit-note PDFs) look: address, tax ID, footer, date and amount formats and paper; online
+// payments through the
 // tenant's Stripe account (StripeSettings.tsx), the tax rates, and the payment terms
 // (TermsSettings.tsx). Super admins pick the tenant; partners edit their own (but for
 // the terms, which Kre8ivTech configures).
@@ -15,6 +17,7 @@ import { useResource } from '../ui/useResource';
 import { editsBilling } from './access';
 import { getBillingSettings, updateBillingSettings, type BillingSettings as Settings, type Tagged } from './api';
 import { CURRENCIES } from './money';
+import { AMOUNT_STYLES, DATE_FORMATS, isAmountStyle, isDateFormat, isPaper, PAPERS } from './labels';
 import { formProblem, renamed } from './problems';
 import { StripeSettings } from './StripeSettings';
 import { DefaultTerms, PartyTermsList } from './TermsSettings';
@@ -75,6 +78,11 @@ function GeneralForm({ tenantId, settings, edits, onSaved }: FormProps) {
     currency: s.currency,
     reminders: s.reminders.join(', '),
     footer: s.footer,
+    address: s.address,
+    tax_id: s.tax_id,
+    date_format: s.date_format,
+    amount_style: s.amount_style,
+    paper: s.paper,
   };
   const form = useForm(initial);
   const [said, setSaid] = useState('');
@@ -89,9 +97,14 @@ function GeneralForm({ tenantId, settings, edits, onSaved }: FormProps) {
         currency: values.currency,
         reminders,
         footer: values.footer,
+        address: values.address.trim(),
+        tax_id: values.tax_id.trim(),
+        date_format: values.date_format,
+        amount_style: values.amount_style,
+        paper: values.paper,
       });
       onSaved(next);
-      form.reset({ ...values, reminders: next.value.reminders.join(', ') });
+      form.reset({ ...values, reminders: next.value.reminders.join(', '), address: next.value.address, tax_id: next.value.tax_id });
       setSaid(`Saved. The next invoice sent today will be ${next.value.next_number}.`);
     } catch (e) {
       throw stale(renamed(e, (f) => f.replace(/\[\d+\]$/, '')));
@@ -146,6 +159,7 @@ function GeneralForm({ tenantId, settings, edits, onSaved }: FormProps) {
           options={CURRENCIES.map((c) => ({ value: c, label: c }))}
           onValue={(x) => form.set('currency', x)}
           error={form.errors.currency}
+          disabled={!edits}
         />
         <TextField
           label="Reminders (days around the due date)"
@@ -157,16 +171,72 @@ function GeneralForm({ tenantId, settings, edits, onSaved }: FormProps) {
           error={form.errors.reminders}
           disabled={!edits}
         />
-        <TextArea
-          label="Footer"
-          name="footer"
-          rows={3}
-          hint="Printed at the foot of every invoice: bank details, registration numbers."
-          value={v.footer}
-          onValue={(x) => form.set('footer', x)}
-          error={form.errors.footer}
-          disabled={!edits}
-        />
+        <fieldset class="fieldset billing-documents" aria-describedby="billing-documents-hint">
+          <legend>Documents</legend>
+          <p class="field__hint" id="billing-documents-hint">
+            How your invoices, receipts and credit notes look as PDFs.
+          </p>
+          <TextArea
+            label="Address"
+            name="address"
+            rows={4}
+            hint="Your postal address, printed at the top: up to 6 lines."
+            value={v.address}
+            onValue={(x) => form.set('address', x)}
+            error={form.errors.address}
+            disabled={!edits}
+          />
+          <TextField
+            label="Tax ID"
+            name="tax_id"
+            hint="Your VAT or tax number, if your documents must show it."
+            autoComplete="off"
+            maxLength={40}
+            value={v.tax_id}
+            onValue={(x) => form.set('tax_id', x)}
+            error={form.errors.tax_id}
+            disabled={!edits}
+          />
+          <TextArea
+            label="Footer"
+            name="footer"
+            rows={3}
+            hint="Printed at the foot of every invoice: bank details, registration numbers."
+            value={v.footer}
+            onValue={(x) => form.set('footer', x)}
+            error={form.errors.footer}
+            disabled={!edits}
+          />
+          <div class="form form--inline">
+            <SelectField
+              label="Date format"
+              name="date_format"
+              value={v.date_format}
+              options={DATE_FORMATS}
+              onValue={(x) => isDateFormat(x) && form.set('date_format', x)}
+              error={form.errors.date_format}
+              disabled={!edits}
+            />
+            <SelectField
+              label="Amount format"
+              name="amount_style"
+              value={v.amount_style}
+              options={AMOUNT_STYLES}
+              onValue={(x) => isAmountStyle(x) && form.set('amount_style', x)}
+              error={form.errors.amount_style}
+              disabled={!edits}
+            />
+            <SelectField
+              label="Paper size"
+              name="paper"
+              value={v.paper}
+              options={PAPERS}
+              onValue={(x) => isPaper(x) && form.set('paper', x)}
+              error={form.errors.paper}
+              disabled={!edits}
+            />
+          </div>
+        </fieldset>
         {edits && (
           <div class="actions">
             <button class="button" type="submit" disabled={form.busy}>

@@ -97,6 +97,10 @@ describe('credit notes', () => {
     expect(within(applied).getByRole('link', { name: 'INV-2026-0043' }).getAttribute('href')).toBe('/invoices/acme/inv2');
     within(item).getByText('€15.00');
     within(item).getByRole('button', { name: 'Apply the credit left of CN-2026-0001' });
+    const pdf = within(item).getByRole('link', { name: 'Download PDF of credit note CN-2026-0001' });
+    expect(pdf.textContent).toBe('PDF');
+    expect(pdf.getAttribute('href')).toBe('/api/v1/tenants/acme/credit-notes/cn1/pdf');
+    expect(pdf.getAttribute('download')).toBe('CN-2026-0001.pdf');
   });
 
   it('issues a note once per dialog, with the server’s errors next to their fields', async () => {
@@ -169,6 +173,7 @@ describe('credit notes', () => {
     render(<CreditNotes tenantId="acme" invoice={{ ...invoice, side: 'billed' }} onChanged={vi.fn()} />);
     await screen.findByText('CN-2026-0001');
     expect(screen.queryByRole('button')).toBeNull();
+    screen.getByRole('link', { name: 'Download PDF of credit note CN-2026-0001' });
     cleanup();
 
     mockGets([]);

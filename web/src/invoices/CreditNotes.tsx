@@ -1,14 +1,14 @@
 // The credit notes of a sent invoice on its page: each note's number, day, amount and reason,
-// where it was applied and the credit left. The issuer issues notes and applies what is left of
-// one to the party's other open invoices; who is billed reads them.
+// where it was applied and the credit left, and its PDF. The issuer issues notes and applies
+// what is left of one to the party's other open invoices; who is billed reads them.
 import { useState } from 'preact/hooks';
 import { Empty } from '../ui/Card';
 import { ErrorNote, Loading } from '../ui/Page';
 import { useResource } from '../ui/useResource';
 import { formatDay } from '../tickets/duration';
-import { invoicePath, type Invoice } from './api';
+import { invoicePath, pdfName, type Invoice } from './api';
 import { ApplyCreditDialog, CreditNoteDialog } from './CreditNoteDialogs';
-import { creditable, hasRemaining, listInvoiceCreditNotes, type CreditNote } from './creditNotes';
+import { creditable, creditNotePdfHref, hasRemaining, listInvoiceCreditNotes, type CreditNote } from './creditNotes';
 import { formatMoney, isZeroAmount } from './money';
 
 interface Props {
@@ -44,6 +44,14 @@ export function CreditNotes({ tenantId, invoice, onChanged }: Props) {
                 <strong class="mono">{n.number}</strong>
                 <span>{money(n.amount)}</span>
                 <span class="muted">issued {formatDay(n.issued_on)}</span>
+                <a
+                  class="button button--small button--secondary credit-note__pdf"
+                  href={creditNotePdfHref(tenantId, n.id)}
+                  download={pdfName(n.number)}
+                  aria-label={`Download PDF of credit note ${n.number}`}
+                >
+                  PDF
+                </a>
               </div>
               <p class="invoice-text__body">{n.reason}</p>
               {n.applied.length > 0 && (

@@ -7,6 +7,7 @@ const api = vi.hoisted(() => ({ GET: vi.fn(), POST: vi.fn(), PATCH: vi.fn(), DEL
 vi.mock('../api/client', () => ({ api, onSignedOut: () => () => {} }));
 
 import InvoiceEditor from './InvoiceEditor';
+import type { BillingSettings } from './api';
 
 const answer = (status: number, body: unknown, etag = '"1"') => ({
   data: status < 300 ? body : undefined,
@@ -14,9 +15,11 @@ const answer = (status: number, body: unknown, etag = '"1"') => ({
   response: new Response(null, { status, headers: { ETag: etag } }),
 });
 
-const settings = {
+const settings: BillingSettings = {
   number_format: 'INV-{YYYY}-{SEQ:4}',
   next_number: 'INV-2026-0007',
+  credit_note_format: 'CN-{YYYY}-{SEQ:4}',
+  next_credit_note_number: 'CN-2026-0001',
   currency: 'EUR',
   tax_rates: [
     { id: 'vat', name: 'VAT', percent: '19', inclusive: false, compound: false },
@@ -26,6 +29,11 @@ const settings = {
   presets: [],
   reminders: [],
   footer: '',
+  address: '',
+  tax_id: '',
+  date_format: 'yyyy-mm-dd',
+  amount_style: '1,234.56',
+  paper: 'a4',
   version: 1,
 };
 

@@ -105,6 +105,27 @@ describe('InvoicePage', () => {
     screen.getByText('A late fee of 1.5% of the overdue balance, 7 days after the due date, then every 30 days while overdue.');
     const ledger = await screen.findByRole('region', { name: 'Payments, refunds and credits' });
     within(ledger).getByText('Bank transfer · Wire 7');
+    // The invoice and each payment's receipt download as PDFs, named for what they are.
+    const pdf = screen.getByRole('link', { name: 'Download PDF of invoice INV-2026-0042' });
+    expect(pdf.textContent).toBe('Download PDF');
+    expect(pdf.getAttribute('href')).toBe('/api/v1/tenants/acme/invoices/inv1/pdf');
+    // Named: an empty `download` would leave the click to the router.
+    expect(pdf.getAttribute('download')).toBe('INV-2026-0042.pdf');
+    // The click is the browser's (the router leaves it); the test stops it there.
+    let routed: boolean | undefined;
+    const browser = (e: Event) => {
+      routed = e.defaultPrevented;
+      e.preventDefault();
+    };
+    addEventListener('click', browser);
+    fireEvent.click(pdf);
+    removeEventListener('click', browser);
+    expect(routed).toBe(false);
+    expect(location.pathname).toBe('/invoices/acme/inv1');
+    const receipt = within(ledger).getByRole('link', { name: 'Download receipt for the payment of €100.00 on Mar 20, 2026' });
+    expect(receipt.textContent).toBe('Receipt');
+    expect(receipt.getAttribute('href')).toBe('/api/v1/tenants/acme/invoices/inv1/payments/p1/receipt');
+    expect(receipt.getAttribute('download')).toBe('INV-2026-0042-receipt-2026-03-20.pdf');
     // Money was received: it is settled, not voided.
     expect(screen.queryByRole('button', { name: 'Void…' })).toBeNull();
 
@@ -156,6 +177,10 @@ describe('InvoicePage', () => {
     open('partner', draft);
     await screen.findByRole('heading', { level: 1, name: 'Draft invoice' });
     expect(screen.getByRole('link', { name: 'Edit draft' }).getAttribute('href')).toBe('/invoices/acme/inv1/edit');
+    // A draft downloads too (marked DRAFT by the server).
+    const pdf = screen.getByRole('link', { name: 'Download PDF of this draft invoice' });
+    expect(pdf.getAttribute('href')).toBe('/api/v1/tenants/acme/invoices/inv1/pdf');
+    expect(pdf.getAttribute('download')).toBe('draft-invoice.pdf');
     expect(screen.queryByRole('region', { name: 'Payments, refunds and credits' })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Send…' }));
     api.POST.mockResolvedValueOnce(answer(200, { ...draft, status: 'sent', number: 'INV-2026-0043' }, '"4"'));
@@ -169,6 +194,7 @@ describe('InvoicePage', () => {
     await screen.findByRole('heading', { level: 1, name: 'Invoice INV-2026-0042' });
     expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual(['Pay']);
     expect(screen.queryByRole('link', { name: 'Edit draft' })).toBeNull();
+    screen.getByRole('link', { name: 'Download PDF of invoice INV-2026-0042' });
     screen.getByText('By card or bank account, or as the terms below say.');
   });
 
@@ -202,6 +228,15 @@ describe('InvoicePage', () => {
     const ledger = await screen.findByRole('region', { name: 'Payments, refunds and credits' });
     const buttons = await within(ledger).findAllByRole('button');
     expect(buttons.map((b) => b.textContent)).toEqual([expect.stringMatching(/^Refund the payment of €238.00 on /)]);
+    // Each payment has its receipt; the refund has none.
+    expect(
+      within(ledger)
+        .getAllByRole('link')
+        .map((a) => [a.getAttribute('aria-label'), a.getAttribute('href')]),
+    ).toEqual([
+      ['Download receipt for the payment of €100.00 on Mar 20, 2026', '/api/v1/tenants/acme/invoices/inv1/payments/p1/receipt'],
+      ['Download receipt for the payment of €238.00 on Mar 5, 2026', '/api/v1/tenants/acme/invoices/inv1/payments/pi_local_1/receipt'],
+    ]);
 
     fireEvent.click(buttons[0]);
     const dialog = await screen.findByRole('dialog', { name: 'Refund a payment on INV-2026-0042' });
@@ -238,6 +273,7 @@ describe('InvoicePage', () => {
     const ledger = await screen.findByRole('region', { name: 'Payments, refunds and credits' });
     within(ledger).getByText('Card');
     expect(within(ledger).queryByRole('button')).toBeNull();
+    within(ledger).getByRole('link', { name: 'Download receipt for the payment of €238.00 on Mar 5, 2026' });
   });
 
   it('shows what credit notes credited, the payment plan and the recurring schedule it came from', async () => {

@@ -2,7 +2,8 @@
 // their figures, taxes, total, what was paid and what is left, the early-payment discount,
 // terms and notes, and the ledger. The issuer edits, sends or discards a draft, records
 // payments, refunds online ones and voids a sent invoice; who is billed reads it and pays it
-// online (PayDialog.tsx).
+// online (PayDialog.tsx). Everyone who reads it downloads it as a PDF, and each payment's
+// receipt.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { ApiError, errorMessage } from '../api/problem';
@@ -16,7 +17,18 @@ import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useResource } from '../ui/useResource';
 import { formatDay } from '../tickets/duration';
 import { rememberHouse } from './access';
-import { discardInvoice, getInvoice, listPayments, sendInvoice, type Entry, type Invoice, type Tagged } from './api';
+import {
+  discardInvoice,
+  getInvoice,
+  invoicePdfHref,
+  listPayments,
+  pdfName,
+  receiptHref,
+  sendInvoice,
+  type Entry,
+  type Invoice,
+  type Tagged,
+} from './api';
 import { ConfirmButton } from './Confirm';
 import { CreditNotes } from './CreditNotes';
 import { PaymentDialog, RefundDialog, VoidDialog } from './Dialogs';
@@ -81,7 +93,20 @@ function InvoiceView({ tenantId, loaded, ledger, ledgerError, onChanged }: ViewP
   const [refunding, setRefunding] = useState<{ payment: Entry; left: string } | null>(null);
 
   return (
-    <Page title={inv.number ? `Invoice ${inv.number}` : 'Draft invoice'}>
+    <Page
+      title={inv.number ? `Invoice ${inv.number}` : 'Draft invoice'}
+      actions={
+        // A named `download` (the server's Content-Disposition name wins) also keeps the router's link handling away.
+        <a
+          class="button button--secondary"
+          href={invoicePdfHref(tenantId, inv.id)}
+          download={pdfName(inv.number ?? 'draft-invoice')}
+          aria-label={inv.number ? `Download PDF of invoice ${inv.number}` : 'Download PDF of this draft invoice'}
+        >
+          Download PDF
+        </a>
+      }
+    >
       <p role="status" class="visually-hidden">
         {said}
       </p>
@@ -281,6 +306,10 @@ function InvoiceView({ tenantId, loaded, ledger, ledgerError, onChanged }: ViewP
             entries={ledger}
             error={ledgerError}
             currency={inv.currency}
+            receipt={(payment) => ({
+              href: receiptHref(tenantId, inv.id, payment.id),
+              file: pdfName(`${inv.number ?? 'invoice'}-receipt-${payment.on}`),
+            })}
             onRefund={issuer && role.value !== 'staff' ? (payment, left) => setRefunding({ payment, left }) : undefined}
           />
           {refunding && (
@@ -312,11 +341,13 @@ interface LedgerProps {
   entries: Entry[] | undefined;
   error: Error | undefined;
   currency: string;
+  /** Where a payment's receipt (PDF) is downloaded, and the file's name should the server not give one. */
+  receipt: (payment: Entry) => { href: string; file: string };
   /** Offers to refund online payments (the issuer), with what is left of each. */
   onRefund?: (payment: Entry, left: string) => void;
 }
 
-function Ledger({ entries, error, currency, onRefund }: LedgerProps) {
+function Ledger({ entries, error, currency, receipt, onRefund }: LedgerProps) {
   if (error) return <ErrorNote error={error} />;
   if (!entries) return <Loading />;
   if (!entries.length) return <Empty>No payments yet.</Empty>;
@@ -325,6 +356,7 @@ function Ledger({ entries, error, currency, onRefund }: LedgerProps) {
     const l = left(e);
     return l !== null && !isZeroAmount(l);
   });
+  const actions = refundable || entries.some(isPayment);
   return (
     <div class="table-wrap" role="region" aria-label="Payments, refunds and credits" tabIndex={0}>
       <table class="invoice-table">
@@ -336,7 +368,7 @@ function Ledger({ entries, error, currency, onRefund }: LedgerProps) {
             <th scope="col" class="num">
               Amount
             </th>
-            {refundable && <th scope="col">Actions</th>}
+            {actions && <th scope="col">Actions</th>}
           </tr>
         </thead>
         <tbody>
@@ -346,9 +378,21 @@ function Ledger({ entries, error, currency, onRefund }: LedgerProps) {
               <td>{entryLabel(e.kind)}</td>
               <td>{[methodLabel(e.method), e.reference].filter(Boolean).join(' · ') || '—'}</td>
               <td class="num">{formatMoney(e.amount, currency)}</td>
-              {refundable && (
+              {actions && (
                 <td>
-                  <RefundButton entry={e} left={left(e)} currency={currency} onRefund={onRefund} />
+                  <div class="ledger-actions">
+                    {isPayment(e) && (
+                      <a
+                        class="button button--small button--secondary"
+                        href={receipt(e).href}
+                        download={receipt(e).file}
+                        aria-label={`Download receipt for the payment of ${formatMoney(e.amount, currency)} on ${formatDay(e.on)}`}
+                      >
+                        Receipt
+                      </a>
+                    )}
+                    <RefundButton entry={e} left={left(e)} currency={currency} onRefund={onRefund} />
+                  </div>
                 </td>
               )}
             </tr>
@@ -358,6 +402,9 @@ function Ledger({ entries, error, currency, onRefund }: LedgerProps) {
     </div>
   );
 }
+
+/** Payments have receipts; refunds, credits and early-payment discounts have none. */
+const isPayment = (e: Entry) => e.kind === 'payment';
 
 function RefundButton({
   entry,

@@ -95,8 +95,9 @@ describe('paying an invoice', () => {
     within(dialog).getByText(/less the early-payment discount of €4.76 \(2%\)/);
     expect(api.POST).toHaveBeenCalledWith('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/checkout', {
       params: { path: { tenant_id: 'acme', invoice_id: 'inv1' } },
-      body: {},
+      body: { save_card: false },
     });
+    expect((within(dialog).getByLabelText('Keep this card for automatic payments') as HTMLInputElement).checked).toBe(false);
     const cardField = within(dialog).getByLabelText('Card number');
     await waitFor(() => expect(document.activeElement).toBe(cardField));
     within(dialog).getByText(/4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined, and 4000 0027 6000 3184 asks for 3-D Secure/);
@@ -175,7 +176,7 @@ describe('paying an invoice', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Use this amount' }));
     await within(dialog).findByText('Part of the balance of €238.00.');
     within(dialog).getByText('Paying now', { exact: false });
-    expect(api.POST.mock.calls[2][1].body).toEqual({ amount: '100' });
+    expect(api.POST.mock.calls[2][1].body).toEqual({ amount: '100', save_card: false });
 
     api.POST.mockImplementationOnce(async () => {
       current = { ...invoice, status: 'partial', paid: '100.00', balance: '138.00', version: 4 };
@@ -187,6 +188,54 @@ describe('paying an invoice', () => {
     expect(api.POST.mock.calls[3][1].params.path.intent_id).toBe('pi_local_2');
     // Still open: it can be paid again.
     screen.getByRole('button', { name: 'Pay' });
+  });
+
+  it('keeps the card for automatic payments when asked: the checkout starts again with save_card', async () => {
+    api.POST.mockResolvedValueOnce(answer(201, checkout));
+    open();
+    const dialog = await startPaying();
+    const keep = (await within(dialog).findByLabelText('Keep this card for automatic payments')) as HTMLInputElement;
+    expect(keep.checked).toBe(false);
+    expect(keep.getAttribute('aria-describedby')).toBeTruthy();
+    within(dialog).getByText('Recurring invoices set to be charged automatically are then paid with it.');
+    const cardField = within(dialog).getByLabelText('Card number');
+    await waitFor(() => expect(document.activeElement).toBe(cardField));
+
+    // Ticked: what is due now is asked again (the server works out the discount), keeping the card.
+    api.POST.mockResolvedValueOnce(answer(201, { ...checkout, intent_id: 'pi_local_2' }));
+    keep.focus();
+    fireEvent.click(keep);
+    await waitFor(() => expect(api.POST).toHaveBeenCalledTimes(2));
+    expect(api.POST.mock.calls[1]).toEqual([
+      '/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/checkout',
+      { params: { path: { tenant_id: 'acme', invoice_id: 'inv1' } }, body: { save_card: true } },
+    ]);
+    await waitFor(() => expect(keep.checked).toBe(true));
+    // Focus stays on the box just ticked.
+    expect(document.activeElement).toBe(keep);
+
+    // A different amount keeps the choice.
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Pay a different amount' }));
+    fireEvent.input(within(dialog).getByLabelText('Amount to pay (EUR)'), { target: { value: '100' } });
+    api.POST.mockResolvedValueOnce(answer(201, { ...checkout, intent_id: 'pi_local_3', amount: '100.00' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Use this amount' }));
+    await within(dialog).findByText('Part of the balance of €238.00.');
+    expect(api.POST.mock.calls[2][1].body).toEqual({ amount: '100', save_card: true });
+    expect((within(dialog).getByLabelText('Keep this card for automatic payments') as HTMLInputElement).checked).toBe(true);
+
+    // The card is paid on the intent that keeps it.
+    api.POST.mockResolvedValueOnce(answer(200, { status: 'requires_payment_method', message: 'Your card was declined.' }));
+    fireEvent.input(within(dialog).getByLabelText('Card number'), { target: { value: '4000 0000 0000 0002' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Pay €100.00' }));
+    await within(dialog).findByText('Your card was declined. Try again, or with another card.');
+    expect(api.POST.mock.calls[3][1].params.path.intent_id).toBe('pi_local_3');
+
+    // Unticked again, on the amount chosen; a failure is said and the box stays as it was.
+    api.POST.mockResolvedValueOnce(answer(503, { type: 'about:blank', title: 'Unavailable', status: 503 }));
+    fireEvent.click(within(dialog).getByLabelText('Keep this card for automatic payments'));
+    await within(dialog).findByText('The portal is not available for a moment. Try again shortly.');
+    expect(api.POST.mock.calls[4][1].body).toEqual({ amount: '100.00', save_card: false });
+    expect((within(dialog).getByLabelText('Keep this card for automatic payments') as HTMLInputElement).checked).toBe(true);
   });
 
   it('says when the portal takes no online payments', async () => {

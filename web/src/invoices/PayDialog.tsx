@@ -2,7 +2,9 @@
 // balance, less the early-payment discount while it holds), or part of the balance; then the
 // card is taken by the portal's provider: Stripe's Payment Element (Stripe.js loaded for it,
 // in its own chunk), or the local stand-in's card form of a portal without a Stripe account
-// (Stripe's test cards, and 3-D Secure answered with Approve or Fail).
+// (Stripe's test cards, and 3-D Secure answered with Approve or Fail). Ticking "Keep this card"
+// starts the checkout again asking the provider to keep the card for automatic payments of
+// recurring invoices.
 import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage, fieldErrors } from '../api/problem';
@@ -29,6 +31,12 @@ export function PayDialog({ tenantId, invoice, onClose, onPaid }: Props) {
   const [dueNow, setDueNow] = useState<string | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const [changing, setChanging] = useState(false);
+  const [saveCard, setSaveCard] = useState(false);
+  const [switching, setSwitching] = useState(false);
+  const [switchError, setSwitchError] = useState<string | null>(null);
+  /** Whether the card form takes focus when it appears (not when the box beside it was just ticked). */
+  const [focusCard, setFocusCard] = useState(true);
+  const saveHintId = useId();
 
   useEffect(() => {
     let gone = false;
@@ -75,6 +83,24 @@ export function PayDialog({ tenantId, invoice, onClose, onPaid }: Props) {
   }
 
   const paid = (status: string) => onPaid(checkout.amount, status);
+  // The same amount again (what is due now asked as such, so the discount is still worked out by the server).
+  const keepCard = async (keep: boolean) => {
+    if (switching) return;
+    setSaveCard(keep);
+    setSwitching(true);
+    setSwitchError(null);
+    try {
+      const next = await startCheckout(tenantId, invoice.id, checkout.amount === dueNow ? undefined : checkout.amount, keep);
+      setFocusCard(false);
+      setCheckout(next);
+    } catch (e) {
+      setSaveCard(!keep);
+      setSwitchError(errorMessage(e));
+    } finally {
+      setSwitching(false);
+    }
+  };
+  const takesCards = checkout.provider === 'local' || checkout.provider === 'stripe';
   return (
     <Dialog title={title} onClose={onClose}>
       <div class="pay">
@@ -85,7 +111,9 @@ export function PayDialog({ tenantId, invoice, onClose, onPaid }: Props) {
             invoice={invoice}
             current={checkout.amount}
             dueNow={dueNow}
+            saveCard={saveCard}
             onPicked={(c) => {
+              setFocusCard(true);
               setCheckout(c);
               setChanging(false);
             }}
@@ -98,8 +126,38 @@ export function PayDialog({ tenantId, invoice, onClose, onPaid }: Props) {
                 Pay a different amount
               </button>
             </p>
+            {takesCards && (
+              <div class="pay__keep">
+                <label class="check">
+                  <input
+                    type="checkbox"
+                    name="save_card"
+                    checked={saveCard}
+                    // Not `disabled` while the checkout starts again: that would take focus away from it.
+                    aria-disabled={switching || undefined}
+                    aria-describedby={saveHintId}
+                    onClick={(e) => switching && e.preventDefault()}
+                    onChange={(e) => void keepCard(e.currentTarget.checked)}
+                  />
+                  Keep this card for automatic payments
+                </label>
+                <p class="field__hint" id={saveHintId}>
+                  Recurring invoices set to be charged automatically are then paid with it.
+                </p>
+                <p role="alert" class={switchError ? 'alert alert--error' : 'visually-hidden'}>
+                  {switchError}
+                </p>
+              </div>
+            )}
             {checkout.provider === 'local' ? (
-              <LocalCardForm key={checkout.intent_id} tenantId={tenantId} invoice={invoice} checkout={checkout} onPaid={paid}>
+              <LocalCardForm
+                key={checkout.intent_id}
+                tenantId={tenantId}
+                invoice={invoice}
+                checkout={checkout}
+                focusCard={focusCard}
+                onPaid={paid}
+              >
                 {cancel}
               </LocalCardForm>
             ) : checkout.provider === 'stripe' ? (
@@ -148,19 +206,20 @@ interface AmountProps {
   invoice: Invoice;
   current: string;
   dueNow: string | null;
+  saveCard: boolean;
   onPicked: (c: Checkout) => void;
   onCancel: () => void;
 }
 
-function AmountForm({ tenantId, invoice, current, dueNow, onPicked, onCancel }: AmountProps) {
+function AmountForm({ tenantId, invoice, current, dueNow, saveCard, onPicked, onCancel }: AmountProps) {
   const form = useForm({ amount: current });
   const money = (a: string) => formatMoney(a, invoice.currency);
   const discount = dueNow ? discountTaken(invoice, dueNow) : null;
   useEffect(() => {
     form.formRef.current?.querySelector<HTMLInputElement>('[name="amount"]')?.focus();
   }, []);
-  const submit = form.submit(async ({ amount }) => onPicked(await startCheckout(tenantId, invoice.id, amount.trim())));
-  const everything = form.submit(async () => onPicked(await startCheckout(tenantId, invoice.id)));
+  const submit = form.submit(async ({ amount }) => onPicked(await startCheckout(tenantId, invoice.id, amount.trim(), saveCard)));
+  const everything = form.submit(async () => onPicked(await startCheckout(tenantId, invoice.id, undefined, saveCard)));
   return (
     <form class="form" onSubmit={submit} ref={form.formRef} aria-label="Amount to pay" noValidate>
       <FormError message={form.formError} />
@@ -201,11 +260,13 @@ interface CardProps {
   invoice: Invoice;
   checkout: Checkout;
   onPaid: (status: string) => void;
+  /** Focus the card number when the form appears. */
+  focusCard: boolean;
   /** More buttons beside Pay (Cancel). */
   children?: ComponentChildren;
 }
 
-function LocalCardForm({ tenantId, invoice, checkout, onPaid, children }: CardProps) {
+function LocalCardForm({ tenantId, invoice, checkout, onPaid, focusCard, children }: CardProps) {
   const [card, setCard] = useState('');
   const [cardError, setCardError] = useState<string | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
@@ -216,10 +277,14 @@ function LocalCardForm({ tenantId, invoice, checkout, onPaid, children }: CardPr
   const challengeId = useId();
   const amount = formatMoney(checkout.amount, checkout.currency);
 
+  const shown = useRef(false);
+
   // Focus follows the step: the card number (again, after a refusal), or the bank's question.
   useEffect(() => {
+    const first = !shown.current;
+    shown.current = true;
     if (challenge) challengeRef.current?.focus();
-    else formRef.current?.querySelector<HTMLInputElement>('[name="card"]')?.focus();
+    else if (!first || focusCard) formRef.current?.querySelector<HTMLInputElement>('[name="card"]')?.focus();
   }, [challenge, error, cardError]);
 
   const run = async (value: string) => {

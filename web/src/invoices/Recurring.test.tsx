@@ -8,6 +8,7 @@ vi.mock('../api/client', () => ({ api, onSignedOut: () => () => {} }));
 
 import RecurringEditor from './RecurringEditor';
 import RecurringList from './RecurringList';
+import type { BillingSettings } from './api';
 import type { Recurring } from './recurring';
 
 const answer = (status: number, body: unknown, etag = '"4"') => ({
@@ -16,13 +17,22 @@ const answer = (status: number, body: unknown, etag = '"4"') => ({
   response: new Response(null, { status, headers: { ETag: etag } }),
 });
 
-const settings = {
+const settings: BillingSettings = {
   number_format: 'INV-{YYYY}-{SEQ:4}',
   next_number: 'INV-2026-0007',
+  credit_note_format: 'CN-{YYYY}-{SEQ:4}',
+  next_credit_note_number: 'CN-2026-0001',
   currency: 'EUR',
   tax_rates: [{ id: 'vat', name: 'VAT', percent: '19', inclusive: false, compound: false }],
+  platform_terms: { name: 'Net 30', due_days: 30 },
+  presets: [],
   reminders: [],
   footer: '',
+  address: '',
+  tax_id: '',
+  date_format: 'yyyy-mm-dd',
+  amount_style: '1,234.56',
+  paper: 'letter',
   version: 1,
 };
 

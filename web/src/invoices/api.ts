@@ -49,6 +49,24 @@ export async function invoiceTotals(tenantId: string): Promise<StatusTotal[]> {
 
 const one = (tenantId: string, invoiceId: string) => ({ tenant_id: tenantId, invoice_id: invoiceId });
 
+// PDFs are plain links (the session's cookies go with them): the browser downloads what the
+// server names in Content-Disposition.
+const invoiceUrl = (tenantId: string, invoiceId: string) =>
+  `/api/v1/tenants/${encodeURIComponent(tenantId)}/invoices/${encodeURIComponent(invoiceId)}`;
+
+/**
+ * A PDF's file name from `stem` as the server makes them (`INV-2026-0042.pdf`). A link's
+ * `download` needs one: an empty one would leave the click to the router.
+ */
+export const pdfName = (stem: string) => `${stem.replace(/[^A-Za-z0-9._-]/g, '-')}.pdf`;
+
+/** The invoice as a PDF (its issuer, drafts too, or who is billed). */
+export const invoicePdfHref = (tenantId: string, invoiceId: string) => `${invoiceUrl(tenantId, invoiceId)}/pdf`;
+
+/** The receipt of one payment entry of the invoice's ledger, as a PDF (refunds and credits have none). */
+export const receiptHref = (tenantId: string, invoiceId: string, paymentId: string) =>
+  `${invoiceUrl(tenantId, invoiceId)}/payments/${encodeURIComponent(paymentId)}/receipt`;
+
 export async function getInvoice(tenantId: string, invoiceId: string): Promise<Tagged<Invoice>> {
   return tagged(await api.GET('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}', { params: { path: one(tenantId, invoiceId) } }));
 }
@@ -147,12 +165,16 @@ export type LocalCardResult = Schemas['LocalCardView'];
 export type StripeConnection = Schemas['StripeConnectionView'];
 export type StripeKeys = Schemas['StripeKeysRequest'];
 
-/** Starts paying (who is billed): for `amount`, or by default what is due now (the early-payment discount taken off while it holds). */
-export async function startCheckout(tenantId: string, invoiceId: string, amount?: string): Promise<Checkout> {
+/**
+ * Starts paying (who is billed): for `amount`, or by default what is due now (the early-payment
+ * discount taken off while it holds). `saveCard` keeps the card for automatic payments of
+ * recurring invoices.
+ */
+export async function startCheckout(tenantId: string, invoiceId: string, amount?: string, saveCard = false): Promise<Checkout> {
   return unwrap(
     await api.POST('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/checkout', {
       params: { path: one(tenantId, invoiceId) },
-      body: amount === undefined ? {} : { amount },
+      body: amount === undefined ? { save_card: saveCard } : { amount, save_card: saveCard },
     }),
   );
 }

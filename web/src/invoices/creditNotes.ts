@@ -64,3 +64,7 @@ export async function creditTargets(tenantId: string, note: CreditNote): Promise
     .flatMap((p) => p.items)
     .filter((i) => i.id !== note.invoice_id && i.currency === note.currency && (parseDecimal(i.balance)?.units ?? 0n) > 0n);
 }
+
+/** The note as a PDF (its issuer, or who is billed): a plain link, the session's cookies go with it. */
+export const creditNotePdfHref = (tenantId: string, noteId: string) =>
+  `/api/v1/tenants/${encodeURIComponent(tenantId)}/credit-notes/${encodeURIComponent(noteId)}/pdf`;

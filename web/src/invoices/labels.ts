@@ -1,7 +1,7 @@
 // How invoice words read in the UI, typed with the words the API takes.
 import type { Option } from '../ui/options';
 import { isOption } from '../ui/options';
-import type { InvoiceStatus, PaymentMethod } from './api';
+import type { BillingSettings, InvoiceStatus, PaymentMethod } from './api';
 
 export const STATUSES = [
   { value: 'draft', label: 'Draft' },
@@ -51,3 +51,30 @@ export const DISCOUNT_KINDS = [
   { value: 'percent', label: '%' },
   { value: 'fixed', label: 'Amount' },
 ] as const;
+
+// How the tenant's documents (invoice, receipt and credit-note PDFs) write dates and amounts, and
+// their paper: each option shown as an example (the last day of 2026, and 1234.56).
+export const DATE_FORMATS = [
+  { value: 'yyyy-mm-dd', label: '2026-12-31' },
+  { value: 'dd/mm/yyyy', label: '31/12/2026' },
+  { value: 'mm/dd/yyyy', label: '12/31/2026' },
+  { value: 'dd.mm.yyyy', label: '31.12.2026' },
+  { value: 'd mmmm yyyy', label: '31 December 2026' },
+  { value: 'mmmm d, yyyy', label: 'December 31, 2026' },
+] as const satisfies readonly Option<BillingSettings['date_format']>[];
+
+export const AMOUNT_STYLES = [
+  { value: '1,234.56', label: '€1,234.56' },
+  { value: '1.234,56', label: '1.234,56 €' },
+  { value: '1 234,56', label: '1 234,56 €' },
+  { value: "1'234.56", label: "CHF 1'234.56" },
+] as const satisfies readonly Option<BillingSettings['amount_style']>[];
+
+export const PAPERS = [
+  { value: 'a4', label: 'A4' },
+  { value: 'letter', label: 'US Letter' },
+] as const satisfies readonly Option<BillingSettings['paper']>[];
+
+export const isDateFormat = (s: string): s is BillingSettings['date_format'] => isOption(DATE_FORMATS, s);
+export const isAmountStyle = (s: string): s is BillingSettings['amount_style'] => isOption(AMOUNT_STYLES, s);
+export const isPaper = (s: string): s is BillingSettings['paper'] => isOption(PAPERS, s);

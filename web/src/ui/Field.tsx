@@ -96,9 +96,10 @@ interface SelectProps {
   error?: string;
   hint?: string;
   placeholder?: string;
+  disabled?: boolean;
 }
 
-export function SelectField({ label, name, value, options, onValue, error, hint, placeholder }: SelectProps) {
+export function SelectField({ label, name, value, options, onValue, error, hint, placeholder, disabled }: SelectProps) {
   return (
     <FieldShell label={label} error={error} hint={hint}>
       {({ id, describedBy, invalid }) => (
@@ -108,6 +109,7 @@ export function SelectField({ label, name, value, options, onValue, error, hint,
           value={value}
           aria-describedby={describedBy}
           aria-invalid={invalid || undefined}
+          disabled={disabled}
           onChange={(e) => onValue(e.currentTarget.value)}
         >
           {placeholder !== undefined && <option value="">{placeholder}</option>}
