@@ -17,6 +17,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use base64::Engine;
 use kt_app::wiring::aws::{AwsWiring, Env};
 use kt_platform::SystemClock;
 use serde_json::{Value, json};
@@ -38,6 +39,7 @@ const UNEXERCISED: &[(&str, &str, &str)] = &[
     ("tickets", "s3:DeleteObject", "removing an attachment; no sample event does"),
     ("tickets", "dynamodb:DeleteItem", "merges and unlinks; no sample event does"),
     ("tickets", "dynamodb:ConditionCheckItem", "conditions of merges and bulk changes"),
+    ("invoices", "s3:GetObject", "logos on documents; the sample tenant has none"),
     ("notifications", "dynamodb:PutItem", "marking notifications read; the sample lists them"),
     ("notifications", "dynamodb:DeleteItem", "clearing notifications; the sample lists them"),
     ("notifications", "dynamodb:ConditionCheckItem", "conditions of read marks"),
@@ -480,6 +482,17 @@ async fn check(
             let (status, body, _) = http(answer);
             assert_eq!(status, 200, "{path}: {body}");
             assert!(body["number"].as_str().is_some_and(|n| n.starts_with("INV-") && n.ends_with("-0001")), "{body}");
+        }
+        "invoices/pdf.json" => {
+            // Binary bodies travel base64-encoded through API Gateway.
+            let Answer::Response(r) = answer else { panic!("{path}: {answer:?}") };
+            assert_eq!(r["statusCode"], 200, "{path}: {r}");
+            assert_eq!(r["isBase64Encoded"], true, "{path}: {r}");
+            assert_eq!(r["headers"]["content-type"], "application/pdf", "{path}: {r}");
+            let pdf = base64::engine::general_purpose::STANDARD
+                .decode(r["body"].as_str().unwrap_or_default())
+                .expect("base64 body");
+            assert!(pdf.starts_with(b"%PDF-"), "{path}: not a PDF");
         }
         "invoices/list.json" => {
             let (status, body, _) = http(answer);
