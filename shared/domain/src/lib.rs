@@ -7,6 +7,7 @@ pub mod clock;
 pub mod event;
 pub mod identity;
 pub mod invoice;
+pub mod messaging;
 pub mod money;
 pub mod notification;
 pub mod password;

@@ -17,6 +17,7 @@ pub mod entity;
 pub mod heat;
 pub mod invoices;
 pub mod limits;
+pub mod messaging;
 mod model;
 pub mod notifications;
 pub mod payments;
