@@ -389,6 +389,29 @@ async fn no_route_serves_another_tenant_or_organization() {
     .await;
     assert_eq!(scheduled, StatusCode::CREATED, "the victim partner schedules a recurring invoice: {schedule}");
     let victim_schedule = schedule["id"].as_str().expect("schedule id").to_owned();
+    // A conversation of the victim with its partner, with a message in it.
+    let dana_id = me["user"]["id"].as_str().unwrap_or_default().to_owned();
+    let (talked, conversation) = call(
+        &router,
+        "post",
+        &format!("/api/v1/tenants/{}/conversations", acme.id),
+        "acme.localhost",
+        Some(&pat),
+        Some(json!({"kind": "direct", "members": [dana_id]})),
+    )
+    .await;
+    assert_eq!(talked, StatusCode::CREATED, "the victim partner writes to the victim: {conversation}");
+    let victim_conversation = conversation["id"].as_str().expect("conversation id").to_owned();
+    let (posted, message) = call(
+        &router,
+        "post",
+        &format!("/api/v1/tenants/{}/conversations/{victim_conversation}/messages", acme.id),
+        "acme.localhost",
+        Some(&dana),
+        Some(json!({"body": "Private: the new admin password is in the vault."})),
+    )
+    .await;
+    assert_eq!(posted, StatusCode::CREATED, "the victim answers: {message}");
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
@@ -406,6 +429,8 @@ async fn no_route_serves_another_tenant_or_organization() {
             "invoice_id" => victim_invoice.clone(),
             "credit_note_id" => victim_note.clone(),
             "payment_id" => victim_payment.clone(),
+            "conversation_id" => victim_conversation.clone(),
+            "seq" => "1".to_owned(),
             "recurring_id" => victim_schedule.clone(),
             "party_kind" => "orgs".to_owned(),
             "party_id" => victim_org.clone(),
@@ -439,6 +464,7 @@ async fn no_route_serves_another_tenant_or_organization() {
         victim_invoice.clone(),
         victim_note.clone(),
         victim_payment.clone(),
+        victim_conversation.clone(),
         victim_schedule.clone(),
         me["user"]["id"].as_str().unwrap_or_default().to_owned(),
         me["organizations"][0]["id"].as_str().unwrap_or_default().to_owned(),
@@ -490,10 +516,11 @@ async fn no_route_serves_another_tenant_or_organization() {
                 let (status, reply) = call(&router, method, &path, host, Some(caller), body.clone()).await;
                 checked += 1;
                 // A client of another organization of the same tenant may list what is theirs
-                // (a 200), as long as nothing of the victim's is in it.
+                // (a 200), and use the tenant's own collections (start a conversation of their
+                // own), as long as nothing of the victim's is in the answer.
+                let own_tenant_only = params.iter().all(|p| p == "tenant_id" || OWN_PARAMS.contains(&p.as_str()));
                 let own_listing = std::ptr::eq(caller, &other_org)
-                    && method == "get"
-                    && status == StatusCode::OK
+                    && ((method == "get" && status == StatusCode::OK) || own_tenant_only)
                     && !victim_ids.iter().any(|id| reply.to_string().contains(id.as_str()));
                 if own_listing {
                     continue;

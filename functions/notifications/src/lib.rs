@@ -17,8 +17,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+mod messaging;
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .merge(messaging::router())
         .routes(routes!(list_notifications))
         .routes(routes!(unread_count))
         .routes(routes!(mark))

@@ -8,6 +8,7 @@ pub mod identity;
 pub mod invoices;
 pub mod mail;
 pub mod markdown;
+pub mod messaging;
 pub mod notifications;
 pub mod outbox;
 pub mod sealing;

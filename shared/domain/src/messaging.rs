@@ -82,11 +82,6 @@ pub struct Conversation {
     pub created_by: UserId,
     #[serde(with = "crate::clock::rfc3339_ms")]
     pub created_at: OffsetDateTime,
-    /// Messages posted so far: the newest message's sequence number.
-    #[serde(default)]
-    pub last_seq: u64,
-    #[serde(default, with = "crate::clock::rfc3339_ms::option")]
-    pub last_message_at: Option<OffsetDateTime>,
 }
 
 impl Conversation {

@@ -34,10 +34,12 @@ pub enum Kind {
     InvoicePayment,
     /// An invoice you issued was opened or became overdue.
     InvoiceActivity,
+    /// Someone mentioned you in a conversation.
+    Mention,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::TicketReceived,
         Kind::TicketNew,
         Kind::TicketReply,
@@ -50,6 +52,7 @@ impl Kind {
         Kind::InvoiceReminder,
         Kind::InvoicePayment,
         Kind::InvoiceActivity,
+        Kind::Mention,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +69,7 @@ impl Kind {
             Kind::InvoiceReminder => "invoice_reminder",
             Kind::InvoicePayment => "invoice_payment",
             Kind::InvoiceActivity => "invoice_activity",
+            Kind::Mention => "mention",
         }
     }
 
@@ -84,6 +88,7 @@ impl Kind {
                 | Kind::InvoiceIssued
                 | Kind::InvoiceReminder
                 | Kind::InvoicePayment
+                | Kind::Mention
         )
     }
 }

@@ -297,6 +297,7 @@ pub mod words {
         date_format, maybe_date_format, date_formats => &kt_domain::invoice::print::DateFormat::ALL;
         amount_style, maybe_amount_style, amount_styles => &kt_domain::invoice::print::AmountStyle::ALL;
         paper, maybe_paper, papers => &kt_domain::invoice::print::Paper::ALL;
+        conversation_kind, maybe_conversation_kind, conversation_kinds => &kt_domain::messaging::Kind::ALL;
     }
 }
 

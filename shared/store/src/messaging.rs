@@ -1,6 +1,6 @@
 //! Conversations, their messages and their members' standing.
 //!
-//! * `T#<t>#CONV#<id>` / `CONV`: the conversation (kind, name, members, `last_seq`); `SEQ` in
+//! * `T#<t>#CONV#<id>` / `CONV`: the conversation (kind, name, members); `SEQ` in
 //!   the same partition: its message counter, taken with an atomic increment before a message
 //!   is written (a message lost between the two leaves a gap in the places, never two
 //!   messages in one).
@@ -15,6 +15,8 @@
 //!   conversations by recent activity. The unread total is one query of the member's partition.
 //! * `T#<t>#DM#<a>#<b>` / `DM`: the direct conversation of two people (ids in order), written
 //!   with it under `NotExists` so two people never get two.
+//! * `CONV#<id>` / `HOME`: the tenant a conversation belongs to, for live subscriptions that
+//!   name only the conversation (`conversation:<id>`).
 
 use kt_domain::identity::{TenantId, UserId};
 use kt_domain::messaging::{Conversation, Membership, Message};
@@ -74,6 +76,22 @@ pub fn membership_item(m: &Membership, version: u64) -> Result<Item, StoreError>
     ))
 }
 
+fn home_key(id: &str) -> Key {
+    Key::new(format!("CONV#{id}"), "HOME")
+}
+
+/// Written with a new conversation: where to find it from its id alone.
+pub fn home_op(c: &Conversation) -> TxOp {
+    TxOp::Put { item: entity::pointer_item(home_key(&c.id), "tenant", c.tenant.as_str()), cond: Cond::NotExists }
+}
+
+/// The tenant conversation `id` belongs to.
+pub async fn home(store: &dyn Store, id: &str) -> Result<Option<TenantId>, StoreError> {
+    Ok(store.get(&home_key(id)).await?.and_then(|i| {
+        i.attrs.get("tenant").and_then(|v| v.as_str()).and_then(|t| TenantId::try_from(t.to_owned()).ok())
+    }))
+}
+
 /// The pointer that keeps two people to one direct conversation (`pair`:
 /// [`kt_domain::messaging::direct_key`]).
 pub fn direct_op(tenant: &TenantId, pair: &str, conversation: &str) -> TxOp {
@@ -103,6 +121,11 @@ pub async fn conversation(
 pub async fn next_seq(store: &dyn Store, tenant: &TenantId, id: &str) -> Result<u64, StoreError> {
     let n = store.increment(&seq_key(tenant, id), "n", 1).await?;
     Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The last place taken in conversation `id` (0: no message yet).
+pub async fn current_seq(store: &dyn Store, tenant: &TenantId, id: &str) -> Result<u64, StoreError> {
+    Ok(store.get(&seq_key(tenant, id)).await?.and_then(|i| i.attrs.get("n").and_then(|v| v.as_u64())).unwrap_or(0))
 }
 
 pub async fn message(

@@ -62,8 +62,6 @@ async fn conversations(store: Arc<dyn Store>) {
         members: vec![a.clone(), b.clone()],
         created_by: a.clone(),
         created_at: datetime!(2026-12-04 09:00 UTC),
-        last_seq: 0,
-        last_message_at: None,
     };
     // One direct conversation per pair, whichever of the two starts it.
     let pair = direct_key(&a, &b);
@@ -90,6 +88,7 @@ async fn conversations(store: Arc<dyn Store>) {
     });
     let seqs: BTreeSet<u64> = futures::future::join_all(takes).await.into_iter().map(|r| r.expect("join")).collect();
     assert_eq!(seqs, (1..=60).collect::<BTreeSet<_>>());
+    assert_eq!(msg::current_seq(store.as_ref(), &tenant, &conv).await.expect("seq"), 60);
 
     // History from any place, either way.
     let (latest, more) = msg::history(store.as_ref(), &tenant, &conv, From::Latest, 10).await.expect("latest");

@@ -412,6 +412,11 @@ async fn check(
             assert_eq!(status, 200, "{path}: {body}");
             assert_eq!(body["queue"]["position"], 1, "{body}");
         }
+        "notifications/unread-messages.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!(status, 200, "{path}: {body}");
+            assert_eq!(body["total"], 0, "{body}");
+        }
         "health/get.json" | "notifications/list.json" => {
             let (status, body, _) = http(answer);
             assert_eq!(status, 200, "{path}: {body}");

@@ -27,6 +27,7 @@ pub fn dispatcher(state: &AppState) -> Dispatcher {
             AssignmentConsumer::shared(state.clone()),
             NotificationConsumer::shared(state.clone()),
             kt_app::invoices::autocharge::AutoChargeConsumer::shared(state.clone()),
+            kt_app::messaging::fanout::MessageConsumer::shared(state.clone()),
         ],
     )
     .with_timing(TIMEOUT, LOCAL_VISIBILITY)

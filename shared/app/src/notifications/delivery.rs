@@ -30,6 +30,11 @@ pub(crate) enum About {
         tenant: TenantId,
         id: String,
     },
+    /// A conversation of the tenant it belongs to.
+    Conversation {
+        tenant: TenantId,
+        id: String,
+    },
 }
 
 impl About {
@@ -37,6 +42,7 @@ impl About {
         match self {
             About::Ticket(t) => format!("/tickets/{tenant}/{t}"),
             About::Invoice { tenant, id } => format!("/invoices/{tenant}/{id}"),
+            About::Conversation { tenant, id } => format!("/messages/{tenant}/{id}"),
         }
     }
 
@@ -44,6 +50,7 @@ impl About {
         match self {
             About::Ticket(t) => format!("<ticket-{t}@{domain}>"),
             About::Invoice { id, .. } => format!("<invoice-{id}@{domain}>"),
+            About::Conversation { id, .. } => format!("<conversation-{id}@{domain}>"),
         }
     }
 
@@ -51,13 +58,14 @@ impl About {
         match self {
             About::Ticket(_) => "View the ticket",
             About::Invoice { .. } => "View the invoice",
+            About::Conversation { .. } => "Open the conversation",
         }
     }
 
     fn ticket(&self) -> Option<String> {
         match self {
             About::Ticket(t) => Some(t.to_string()),
-            About::Invoice { .. } => None,
+            About::Invoice { .. } | About::Conversation { .. } => None,
         }
     }
 }

@@ -20,7 +20,7 @@ use kt_store::{Cond, Key, TxOp, accounts, tickets};
 use serde_json::{Value, json};
 
 mod center;
-mod delivery;
+pub(crate) mod delivery;
 mod invoices;
 
 pub use center::*;
@@ -207,8 +207,8 @@ async fn describe(
         Kind::QueueNearFront => {
             Text { title: format!("{number} is near the front"), body: format!("“{subject}”"), survey: None }
         }
-        // Invoice events are described by their own module.
-        Kind::InvoiceIssued | Kind::InvoiceReminder | Kind::InvoicePayment | Kind::InvoiceActivity => {
+        // Invoice and message events are described by their own modules.
+        Kind::InvoiceIssued | Kind::InvoiceReminder | Kind::InvoicePayment | Kind::InvoiceActivity | Kind::Mention => {
             Text { title: number, body: subject, survey: None }
         }
     })

@@ -5,7 +5,8 @@
 //!   status) whenever it changes, and `ticket.message` when a reply is added (an internal
 //!   note only to those who may read notes);
 //! * `queue`: every queue's length (house staff; its subscriptions spread over 8 partitions);
-//! * `user:<id>`: one's own notifications (only one's own id).
+//! * `user:<id>`: one's own notifications (only one's own id);
+//! * `conversation:<id>`: a conversation's new, edited and deleted messages (its members).
 //!
 //! Items: `WSCONN#<conn>` / `CONN` (actor, topics; 2-hour TTL, API Gateway's limit),
 //! `WSTOPIC#<topic>` / `<conn>` (one per subscription). A subscription to a waiting ticket is
@@ -149,11 +150,13 @@ enum Topic {
     Ticket(TicketId),
     Queue,
     User(UserId),
+    Conversation(String),
 }
 
 fn parse_topic(topic: &str) -> Result<Topic, AppError> {
-    let bad = || AppError::invalid("topic", "topics are ticket:<id>, queue or user:<id>");
+    let bad = || AppError::invalid("topic", "topics are ticket:<id>, queue, user:<id> or conversation:<id>");
     match topic.split_once(':') {
+        Some(("conversation", id)) if ulid::Ulid::from_string(id).is_ok() => Ok(Topic::Conversation(id.to_owned())),
         Some(("ticket", id)) => TicketId::try_from(id.to_owned()).map(Topic::Ticket).map_err(|_| bad()),
         Some(("user", id)) => UserId::try_from(id.to_owned()).map(Topic::User).map_err(|_| bad()),
         None if topic == "queue" => Ok(Topic::Queue),
@@ -233,6 +236,10 @@ async fn subscribe(app: &AppState, connection_id: &str, topic: &str) -> Result<V
             if id != actor.user {
                 return Err(AppError::NotFound);
             }
+            (subscription_item(topic, connection_id, None, expires, "", false), None)
+        }
+        Topic::Conversation(id) => {
+            crate::messaging::may_follow(app, &actor, &id).await?;
             (subscription_item(topic, connection_id, None, expires, "", false), None)
         }
     };

@@ -1,0 +1,144 @@
+//! What a message event does, in the events worker (at least once, so every step is
+//! idempotent): each member's standing moves to the message (a `max`, never back; the author
+//! has read their own), the conversation's subscribers are told live on
+//! `conversation:<id>`, and each mentioned member hears of it in the notification center once.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use kt_domain::DomainEvent;
+use kt_domain::identity::{TenantId, UserId};
+use kt_domain::messaging::{Conversation, Membership, Message};
+use kt_domain::notification::Kind;
+use kt_store::messaging as store;
+use kt_store::{Cond, Store};
+use serde_json::{Value, json};
+
+use crate::identity::tenancy;
+use crate::notifications::delivery::{About, Text, notify};
+use crate::tickets::live::{push_all, subscribers};
+use crate::worker::{Consumer, HandlerError};
+use crate::{AppError, AppState};
+
+/// Members whose standings one worker moves at once.
+const PARALLEL: usize = 16;
+
+pub struct MessageConsumer {
+    app: AppState,
+}
+
+impl MessageConsumer {
+    pub fn shared(app: AppState) -> Arc<dyn Consumer> {
+        Arc::new(Self { app })
+    }
+}
+
+#[async_trait]
+impl Consumer for MessageConsumer {
+    fn name(&self) -> &'static str {
+        "messaging"
+    }
+
+    fn wants(&self, kind: &str) -> bool {
+        kind.starts_with("message.")
+    }
+
+    async fn handle(&self, event: &DomainEvent) -> Result<(), HandlerError> {
+        handle(&self.app, event).await.map_err(|e| HandlerError(e.to_string()))
+    }
+}
+
+/// The topic a conversation's live updates go out on.
+pub fn topic(conversation: &str) -> String {
+    format!("conversation:{conversation}")
+}
+
+pub async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), AppError> {
+    let p = &event.payload;
+    let (Some(tenant), Some(id), Some(seq)) = (
+        event.tenant.as_deref().and_then(|t| TenantId::try_from(t.to_owned()).ok()),
+        p.get("conversation").and_then(Value::as_str),
+        p.get("seq").and_then(Value::as_u64),
+    ) else {
+        return Ok(());
+    };
+    let s = app.store.as_ref();
+    let (Some(c), Some(m)) = (store::conversation(s, &tenant, id).await?, store::message(s, &tenant, id, seq).await?)
+    else {
+        return Ok(());
+    };
+    if event.kind == "message.posted" {
+        for group in c.value.members.chunks(PARALLEL) {
+            let moves = group.iter().map(|u| advance(s, &c.value, u, &m.value));
+            futures::future::try_join_all(moves).await?;
+        }
+    }
+    let live = json!({"type": event.kind, "topic": topic(id), "conversation": id, "seq": seq}).to_string();
+    let conns: Vec<(String, String)> =
+        subscribers(app, &topic(id)).await?.into_iter().map(|i| (i.key.sk, live.clone())).collect();
+    push_all(app, conns).await;
+    if event.kind == "message.posted" && !m.value.mentions.is_empty() {
+        mention(app, &tenant, &c.value, &m.value, &event.id.to_string()).await?;
+    }
+    Ok(())
+}
+
+/// Moves `user`'s standing in `c` to message `m` (never back).
+async fn advance(s: &dyn Store, c: &Conversation, user: &UserId, m: &Message) -> Result<(), AppError> {
+    for _ in 0..20 {
+        let current = store::membership(s, &c.tenant, user, &c.id).await?;
+        let (mut standing, cond, version) = match current {
+            Some(v) => (v.value, Cond::Version(v.version), v.version + 1),
+            None => (
+                Membership {
+                    tenant: c.tenant.clone(),
+                    user: user.clone(),
+                    conversation: c.id.clone(),
+                    last_read_seq: 0,
+                    last_seq: 0,
+                    last_message_at: None,
+                    muted: false,
+                },
+                Cond::NotExists,
+                1,
+            ),
+        };
+        let authored = &m.author == user;
+        if standing.last_seq >= m.seq && (!authored || standing.last_read_seq >= m.seq) {
+            return Ok(());
+        }
+        standing.last_seq = standing.last_seq.max(m.seq);
+        if standing.last_message_at.is_none_or(|at| at < m.at) {
+            standing.last_message_at = Some(m.at);
+        }
+        if authored {
+            standing.last_read_seq = standing.last_read_seq.max(m.seq);
+        }
+        match s.put(store::membership_item(&standing, version)?, cond).await {
+            Ok(()) => return Ok(()),
+            Err(e) if e.is_conflict() => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Conflict("a member's standing kept changing".into()))
+}
+
+async fn mention(
+    app: &AppState,
+    tenant: &TenantId,
+    c: &Conversation,
+    m: &Message,
+    event: &str,
+) -> Result<(), AppError> {
+    let home = tenancy::get(app, tenant).await?;
+    let author = crate::notifications::delivery::find_user(app, tenant, &m.author).await?;
+    let name = author.map(|a| a.name).unwrap_or_else(|| "Someone".into());
+    let place = c.name.clone().map(|n| format!(" in {n}")).unwrap_or_default();
+    let excerpt: String = m.body.chars().take(200).collect();
+    let about = About::Conversation { tenant: tenant.clone(), id: c.id.clone() };
+    for who in m.mentions.iter().filter(|u| *u != &m.author && c.is_member(u)) {
+        let text = Text { title: format!("{name} mentioned you{place}"), body: excerpt.clone(), survey: None };
+        notify(app, &home, who, Kind::Mention, event, &about, text, vec![]).await?;
+    }
+    Ok(())
+}
