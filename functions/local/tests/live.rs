@@ -236,3 +236,54 @@ async fn a_ticket_page_hears_of_new_replies_and_only_staff_of_new_notes() {
         let _ = w.await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversation_is_heard_live_by_its_members_only() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let wired = wire(&Settings::local(dir.path())).await.expect("wire");
+    let app = wired.state.clone();
+    kt_app::seed::demo(&app).await.expect("seed");
+    let acme = tenancy::resolve_host(&app, "acme.localhost").await.expect("acme");
+    let dana = actor(&app, "acme.localhost", "dana@globex.test").await;
+    let pat = actor(&app, "acme.localhost", "pat@acme-agency.test").await;
+    let ivy = actor(&app, "acme.localhost", "ivy@initech.test").await;
+    let start = kt_app::messaging::NewConversation {
+        kind: kt_domain::messaging::Kind::Direct,
+        members: vec![dana.user.clone()],
+        name: None,
+        org: None,
+    };
+    let (c, _) = kt_app::messaging::start(&app, &pat, &acme, start, None).await.expect("started");
+    let topic = format!(r#"{{"type":"subscribe","topic":"conversation:{}"}}"#, c.conversation.id);
+    // Ivy (Initech) is not in it: the topic is not hers.
+    let mut outsider = wired.hub.register();
+    live::connect(&app, &outsider.id, &ivy).await.expect("connect");
+    assert_eq!(live::handle_message(&app, &outsider.id, Some(&topic)).await[0]["code"], "not-found");
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers = portal::spawn_workers(&app, stopped);
+    let mut conn = wired.hub.register();
+    live::connect(&app, &conn.id, &dana).await.expect("connect");
+    assert_eq!(live::handle_message(&app, &conn.id, Some(&topic)).await[0]["type"], "subscribed");
+    let draft = kt_app::messaging::messages::Draft { body: "Staging is up.".into(), ..Default::default() };
+    let (m, _) =
+        kt_app::messaging::messages::post(&app, &pat, &acme, &c.conversation.id, draft, None).await.expect("posted");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut got = None;
+    while got.is_none() && Instant::now() < deadline {
+        if let Ok(Some(text)) = tokio::time::timeout(Duration::from_millis(200), conn.messages.recv()).await {
+            let v: Value = serde_json::from_str(&text).expect("json");
+            if v["type"] == "message.posted" {
+                got = Some(v);
+            }
+        }
+    }
+    let got = got.expect("dana hears of the message");
+    assert_eq!((got["conversation"].as_str(), got["seq"].as_u64()), (Some(c.conversation.id.as_str()), Some(m.seq)));
+    assert!(outsider.messages.try_recv().is_err(), "nothing reaches the outsider");
+    let (unread, _) = kt_app::messaging::unread(&app, &dana, &acme).await.expect("unread");
+    assert_eq!(unread, 1);
+    let _ = stop.send(true);
+    for w in workers {
+        let _ = w.await;
+    }
+}
