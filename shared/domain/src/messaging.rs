@@ -242,6 +242,24 @@ pub fn check_emoji(raw: &str) -> Result<String, Invalid> {
 }
 
 impl Message {
+    /// A new message at place `seq` (no thread, mentions, attachments or reactions yet).
+    pub fn new(conversation: &str, seq: u64, author: UserId, body: String, at: OffsetDateTime) -> Message {
+        Message {
+            conversation: conversation.to_owned(),
+            seq,
+            author,
+            body,
+            parent: None,
+            mentions: vec![],
+            attachments: vec![],
+            reactions: vec![],
+            history: vec![],
+            edited_at: None,
+            deleted_at: None,
+            at,
+        }
+    }
+
     /// Replaces the body, keeping the earlier one in the history (the oldest dropped past
     /// [`MAX_HISTORY`]). Only its author edits, and not once deleted (checked by the caller).
     pub fn edit(&mut self, body: String, mentions: Vec<UserId>, at: OffsetDateTime) {
@@ -355,20 +373,8 @@ mod tests {
     #[test]
     fn edits_keep_history_deletes_leave_a_tombstone_reactions_toggle() {
         let who = user(103);
-        let mut m = Message {
-            conversation: "c1".into(),
-            seq: 1,
-            author: who.clone(),
-            body: "first".into(),
-            parent: None,
-            mentions: vec![],
-            attachments: vec!["a1".into()],
-            reactions: vec![],
-            history: vec![],
-            edited_at: None,
-            deleted_at: None,
-            at: datetime!(2026-12-04 10:00 UTC),
-        };
+        let mut m = Message::new("c1", 1, who.clone(), "first".into(), datetime!(2026-12-04 10:00 UTC));
+        m.attachments.push("a1".into());
         m.edit("second".into(), vec![], datetime!(2026-12-04 10:05 UTC));
         m.edit("third".into(), vec![], datetime!(2026-12-04 10:09 UTC));
         assert_eq!(m.body, "third");

@@ -14,20 +14,7 @@ use time::OffsetDateTime;
 use time::macros::datetime;
 
 fn message(conversation: &str, seq: u64, author: &UserId) -> Message {
-    Message {
-        conversation: conversation.to_owned(),
-        seq,
-        author: author.clone(),
-        body: format!("message {seq}"),
-        parent: None,
-        mentions: vec![],
-        attachments: vec![],
-        reactions: vec![],
-        history: vec![],
-        edited_at: None,
-        deleted_at: None,
-        at: datetime!(2026-12-04 10:00 UTC),
-    }
+    Message::new(conversation, seq, author.clone(), format!("message {seq}"), datetime!(2026-12-04 10:00 UTC))
 }
 
 fn standing(

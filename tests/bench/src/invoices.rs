@@ -16,12 +16,10 @@ use std::time::{Duration, Instant};
 use hdrhistogram::Histogram;
 use kt_app::invoices::drafts::{self, BilledRef, DraftInput};
 use kt_app::invoices::issuing;
-use kt_app::wiring::wire;
 use kt_domain::invoice::draft::LineDraft;
 use kt_platform::payments::webhook;
 use kt_store::entity::pointer_item;
 use serde_json::{Value, json};
-use tokio::sync::watch;
 
 use crate::tickets::Host;
 use crate::{Row, app_err, print_rows};
@@ -46,22 +44,8 @@ fn ms(d: Duration) -> u64 {
 }
 
 pub async fn run(o: Options) -> anyhow::Result<()> {
-    let (settings, dir, label) = crate::bench_settings(kt_app::wiring::Backend::Local)?;
-    let wired = wire(&settings).await.map_err(app_err)?;
-    let app = wired.state.clone();
-    kt_app::seed::demo(&app).await.map_err(app_err)?;
-    let (stop, stopped) = watch::channel(false);
-    let workers = portal::spawn_workers(&app, stopped);
-    let router = portal::router(&wired, None);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
-    let client = reqwest::Client::builder()
-        .resolve("acme.localhost", addr)
-        .pool_max_idle_per_host(256)
-        .timeout(Duration::from_secs(60))
-        .build()?;
-    let host = Arc::new(Host { addr, client });
+    let served = crate::served::Served::start(kt_app::wiring::Backend::Local).await?;
+    let (app, host, label) = (served.app.clone(), served.host.clone(), served.label.clone());
     let acme_host = "acme.localhost";
     let pat = Arc::new(host.sign_in(acme_host, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await?);
     let tenant = kt_app::identity::tenancy::resolve_host(&app, acme_host).await.map_err(app_err)?;
@@ -330,11 +314,5 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         second.invoices
     );
     anyhow::ensure!(second.invoices == 0 && behind == 0, "a period was generated twice or not at all");
-    let _ = stop.send(true);
-    server.abort();
-    for w in workers {
-        w.abort();
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(())
+    served.stop().await
 }

@@ -2,7 +2,9 @@
 //! throughput per operation.
 
 mod invoices;
+mod messaging;
 mod relay;
+mod served;
 mod tickets;
 mod ws_pool;
 
@@ -114,6 +116,26 @@ enum Command {
         /// Monthly recurring schedules due today for the recurring sweep.
         #[arg(long, default_value_t = 1000)]
         schedules: usize,
+    },
+    /// Messaging on the whole local host over HTTP: sending at a steady rate across many
+    /// conversations (and the fan-out of unread counts), the unread total of a member of all
+    /// of them, history pages in a very long conversation.
+    Messaging {
+        /// Group conversations the messages are spread over (a member's unread total covers all).
+        #[arg(long, default_value_t = 1000)]
+        conversations: usize,
+        /// Messages sent per second (open loop).
+        #[arg(long, default_value_t = 200)]
+        rate: u32,
+        /// Seconds of sending.
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+        /// Messages in the long conversation the history pages are read from.
+        #[arg(long, default_value_t = 100_000)]
+        history: u64,
+        /// Unread totals and history pages read (each).
+        #[arg(long, default_value_t = 1000)]
+        reads: usize,
     },
     /// Identity hot paths: access-token verification, host-to-tenant resolution (cached),
     /// and password hashing with the production argon2id parameters.
@@ -430,6 +452,9 @@ async fn main() -> anyhow::Result<()> {
         Command::WsPool { addr, host, cookie } => ws_pool::serve(addr, host, cookie).await,
         Command::Invoices { invoices: n, creates, reads, events, duplicates, schedules } => {
             invoices::run(invoices::Options { invoices: n, creates, reads, events, duplicates, schedules }).await
+        }
+        Command::Messaging { conversations, rate, seconds, history, reads } => {
+            messaging::run(messaging::Options { conversations, rate, seconds, history, reads }).await
         }
         Command::Relay { backend: BackendArg::Local, entries } => relay::run(Backend::Local, entries).await,
         Command::Relay { backend: BackendArg::Aws, entries } => relay::run(Backend::Aws, entries.min(1000)).await,

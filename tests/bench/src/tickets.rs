@@ -23,10 +23,9 @@ use anyhow::{Context, bail};
 use futures::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
 use kt_app::tickets::{self as uc, NewTicket};
-use kt_app::wiring::{Backend, wire};
+use kt_app::wiring::Backend;
 use kt_domain::ticket::{Category, Priority};
 use serde_json::{Value, json};
-use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -121,24 +120,10 @@ async fn next_json(ws: &mut Socket) -> anyhow::Result<Value> {
 }
 
 pub async fn run(o: Options) -> anyhow::Result<()> {
-    let (settings, dir, label) = crate::bench_settings(o.backend)?;
-    let wired = wire(&settings).await.map_err(app_err)?;
-    let app = wired.state.clone();
-    kt_app::seed::demo(&app).await.map_err(app_err)?;
-    let (stop, stopped) = watch::channel(false);
-    let workers = portal::spawn_workers(&app, stopped);
-    let router = portal::router(&wired, None);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
-    let client = reqwest::Client::builder()
-        .resolve("acme.localhost", addr)
-        .resolve("localhost", addr)
-        .pool_max_idle_per_host(256)
-        // A request that hangs fails the run with its cause instead of stalling it.
-        .timeout(Duration::from_secs(60))
-        .build()?;
-    let host = Host { addr, client };
+    let served = crate::served::Served::start(o.backend).await?;
+    let (app, label) = (served.app.clone(), served.label.clone());
+    let host = served.host.clone();
+    let addr = host.addr;
     let acme = "acme.localhost";
     let dana = host.sign_in(acme, "dana@globex.test", "Globex-Demo-Client-2026").await?;
     let staff = host.sign_in("localhost", "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await?;
@@ -254,7 +239,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     // 5. Fan-out: subscribers watch tickets behind the head; the head leaves, round after round.
     let subscribers = o.subscribers.min(waiting.len().saturating_sub(o.rounds + 1));
     if subscribers == 0 || o.rounds == 0 {
-        return finish(stop, workers, server, &dir).await;
+        return served.stop().await;
     }
     eprintln!("  opening {subscribers} WebSocket subscribers (in a process of their own) ...");
     let watched: Vec<String> = waiting[waiting.len() - subscribers..].iter().map(|t| t.id.to_string()).collect();
@@ -297,7 +282,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         ],
         false,
     );
-    finish(stop, workers, server, &dir).await
+    served.stop().await
 }
 
 /// Opens one socket per ticket id, each subscribed to its ticket (snapshot read).
@@ -486,19 +471,4 @@ async fn drain(host: &Host, acme: &str, who: &Session, staff: &Session, tickets_
             return Ok(());
         }
     }
-}
-
-async fn finish(
-    stop: watch::Sender<bool>,
-    workers: Vec<tokio::task::JoinHandle<()>>,
-    server: tokio::task::JoinHandle<std::io::Result<()>>,
-    dir: &std::path::Path,
-) -> anyhow::Result<()> {
-    let _ = stop.send(true);
-    for w in workers {
-        let _ = w.await;
-    }
-    server.abort();
-    let _ = std::fs::remove_dir_all(dir);
-    Ok(())
 }

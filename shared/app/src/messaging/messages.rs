@@ -73,20 +73,8 @@ pub async fn post(
     }
     let (Some(body), true) = (body, errors.is_empty()) else { return Err(AppError::from_invalid(errors)) };
     let seq = store::next_seq(s, &tenant.id, id).await?;
-    let m = Message {
-        conversation: id.to_owned(),
-        seq,
-        author: actor.user.clone(),
-        body,
-        parent: draft.parent,
-        mentions: draft.mentions,
-        attachments: vec![],
-        reactions: vec![],
-        history: vec![],
-        edited_at: None,
-        deleted_at: None,
-        at: app.clock.now(),
-    };
+    let mut m = Message::new(id, seq, actor.user.clone(), body, app.clock.now());
+    (m.parent, m.mentions) = (draft.parent, draft.mentions);
     let mut ops = vec![TxOp::Put { item: store::message_item(&tenant.id, &m, 1)?, cond: Cond::NotExists }];
     if let Some(g) = guard {
         ops.push(g.record(&format!("{id}#{seq}"), app.clock.now_unix())?);

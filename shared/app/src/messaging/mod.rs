@@ -208,6 +208,23 @@ pub async fn start(
     input: NewConversation,
     guard: Option<&Guard>,
 ) -> Result<(Sheet, bool), AppError> {
+    for _ in 0..3 {
+        match start_once(app, actor, tenant, input.clone(), guard).await {
+            // The pair started one meanwhile (or the same retry won): look again.
+            Err(AppError::Conflict(_)) => continue,
+            other => return other,
+        }
+    }
+    Err(AppError::Conflict("the conversation was being started at the same time; try again".into()))
+}
+
+async fn start_once(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    input: NewConversation,
+    guard: Option<&Guard>,
+) -> Result<(Sheet, bool), AppError> {
     may_message(actor, tenant)?;
     let s = app.store.as_ref();
     if let Some(g) = guard {
@@ -294,14 +311,7 @@ pub async fn start(
         now,
         json!({"conversation": c.id, "actor": actor.user.as_str()}),
     );
-    match outbox::commit(s, ops, vec![(EVENTS, event)]).await {
-        Ok(()) => {}
-        // The pair started one meanwhile (or the same retry won): answer with it.
-        Err(AppError::Conflict(_)) if pair.is_some() || guard.is_some() => {
-            return Box::pin(start(app, actor, tenant, input, guard)).await;
-        }
-        Err(e) => return Err(e),
-    }
+    outbox::commit(s, ops, vec![(EVENTS, event)]).await?;
     for m in rest {
         s.put(store::membership_item(&standing_of(&c, m), 1)?, Cond::NotExists)
             .await
