@@ -98,6 +98,8 @@ const FIELDS: Record<string, { noun: string; ask: string }> = {
   accent: { noun: 'accent colour', ask: 'Pick an accent colour.' },
   font: { noun: 'font', ask: 'Choose a font.' },
   kind: { noun: 'kind', ask: 'Choose a kind.' },
+  members: { noun: 'people', ask: 'Choose at least one person.' },
+  parent: { noun: 'message replied to', ask: 'Choose a message to reply to.' },
   expires_in_days: { noun: 'expiry', ask: 'Enter a number of days.' },
   into_ticket: { noun: 'ticket', ask: 'Enter the number of the ticket to merge into.' },
   ticket: { noun: 'ticket', ask: 'Enter a ticket number.' },
@@ -400,6 +402,22 @@ const RULES: Rule[] = [
   [null, /^use a decimal number such as/, 'Enter a number such as 2 or 1.5.'],
   [null, /^use (\d+) to (\d+) days, or leave it empty for once/, (m) => `Enter ${m[1]} to ${m[2]} days, or leave it empty to charge once.`],
   [null, /^use (\d+) to (\d+) days/, (m) => `Enter ${m[1]} to ${m[2]} days.`],
+
+  // Messaging: who is in a conversation, messages, threads, mentions and reactions.
+  [/^members$/, /^a direct conversation is with one other person/, 'A direct conversation is with one other person.'],
+  [/^members$/, /^a conversation holds at most (\d+) people/, (m) => `Choose at most ${n(m[1])} people.`],
+  [/^members\[\d+\]$/, /^is not someone you can message here/, 'You cannot message this person here. Choose people from the list.'],
+  [/^members\[\d+\]$/, /^is a client of another organization/, 'Clients of different organizations cannot share a conversation.'],
+  [/^members\[\d+\]$/, /^is listed twice/, 'Choose each person once.'],
+  [/^name$/, /^use 1 to (\d+) characters on one line/, (m) => `Write a name of at most ${n(m[1])} characters, on one line.`],
+  [/^body$/, /^write 1 to (\d+) characters/, (m) => `Write a message of at most ${n(m[1])} characters.`],
+  [/^mentions$/, /^mention at most (\d+) people/, (m) => `Mention at most ${n(m[1])} people.`],
+  [/^mentions\[\d+\]$/, /^is not in this conversation/, 'Mention only people in this conversation.'],
+  [/^mentions\[\d+\]$/, /^is mentioned twice/, 'Mention each person once.'],
+  [/^mentions\[\d+\]$/, /^is not someone you can message here/, 'Mention only people in this conversation.'],
+  [/^parent$/, /^answer the thread's first message/, 'Reply to the first message of the thread.'],
+  [/^parent$/, /^is not a message of this conversation/, 'The message you replied to is not in this conversation. Reload it.'],
+  [/^emoji$/, /^use one emoji/, 'Use one emoji or a name such as :tada:.'],
 
   // People, organizations and tickets named by id.
   [/^org_id$/, /^name the organization the ticket is for/, 'Choose the organization this ticket is for.'],

@@ -18,6 +18,7 @@ const TicketPage = lazy(() => import('../tickets/TicketPage'));
 const QueuePage = lazy(() => import('../queue/QueuePage'));
 const Clients = lazy(() => import('../clients/Clients'));
 const ClientPage = lazy(() => import('../clients/ClientPage'));
+const Messages = lazy(() => import('../messaging/Messages'));
 const NotificationCenter = lazy(() => import('../notifications/NotificationCenter'));
 const Settings = lazy(() => import('../settings/Settings'));
 const AdminHome = lazy(() => import('../admin/AdminHome'));
@@ -104,6 +105,8 @@ function Screens() {
         <Route path="/invoices/recurring/:recurringId" component={RecurringEditor} />
         <Route path="/invoices/:tenantId/:invoiceId" component={InvoicePage} />
         <Route path="/invoices/:tenantId/:invoiceId/edit" component={InvoiceEditor} />
+        <Route path="/messages" component={Messages} />
+        <Route path="/messages/:conversationId" component={Messages} />
         <Route path="/notifications" component={NotificationCenter} />
         <Route path="/settings" component={Settings} />
         <Route path="/admin" component={AdminHome} />

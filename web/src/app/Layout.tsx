@@ -4,10 +4,11 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
+import { followMessagesUnread, messagesUnread } from '../messaging/unread';
 import { unread, followUnread } from '../notifications/unread';
 import { branding } from '../theme/branding';
 import { Icon } from '../ui/icons';
-import { MoreMenu } from './MoreMenu';
+import { MoreMenu, NavBadge } from './MoreMenu';
 import { isCurrent, navFor, phoneNav } from './nav';
 import { role, signOut, user } from './session';
 import { Palette } from './palette/lazy';
@@ -21,6 +22,8 @@ export function Layout({ children }: { children: ComponentChildren }) {
   const first = useRef(true);
 
   useEffect(() => (me ? followUnread(me.id) : undefined), [me?.id]);
+  useEffect(() => (me ? followMessagesUnread(me.tenant) : undefined), [me?.id, me?.tenant]);
+  const badges: Record<string, number> = { '/messages': messagesUnread.value };
 
   // Move focus to the new page so screen readers start there, as after a full page load.
   useEffect(() => {
@@ -52,6 +55,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
               <li key={item.href}>
                 <a href={item.href} aria-current={isCurrent(item.href, path) ? 'page' : undefined}>
                   {item.label}
+                  <NavBadge count={badges[item.href]} />
                 </a>
               </li>
             ))}
@@ -83,10 +87,11 @@ export function Layout({ children }: { children: ComponentChildren }) {
               <a href={item.href} aria-current={isCurrent(item.href, path) ? 'page' : undefined}>
                 <Icon name={item.icon} />
                 <span>{item.label}</span>
+                <NavBadge count={badges[item.href]} />
               </a>
             </li>
           ))}
-          {phone.more.length > 0 && <MoreMenu groups={phone.more} path={path} />}
+          {phone.more.length > 0 && <MoreMenu groups={phone.more} path={path} badges={badges} />}
         </ul>
       </nav>
       <Palette />

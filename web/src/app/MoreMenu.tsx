@@ -4,7 +4,14 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Icon } from '../ui/icons';
 import { inMenu, isCurrent, type MenuGroup } from './nav';
 
-export function MoreMenu({ groups, path }: { groups: MenuGroup[]; path: string }) {
+interface Props {
+  groups: MenuGroup[];
+  path: string;
+  /** Unread counts by place, shown beside its link and summed on the button. */
+  badges?: Record<string, number>;
+}
+
+export function MoreMenu({ groups, path, badges = {} }: Props) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLLIElement>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -29,6 +36,7 @@ export function MoreMenu({ groups, path }: { groups: MenuGroup[]; path: string }
   }, [open]);
 
   const here = inMenu(groups, path);
+  const waiting = groups.reduce((n, g) => n + g.links.reduce((k, l) => k + (badges[l.href] ?? 0), 0), 0);
   return (
     <li ref={ref}>
       <button
@@ -41,6 +49,7 @@ export function MoreMenu({ groups, path }: { groups: MenuGroup[]; path: string }
       >
         <Icon name="more" />
         <span>More</span>
+        <NavBadge count={waiting} />
       </button>
       <div id="more-menu" class="more-menu" hidden={!open}>
         {groups.map((g, i) => (
@@ -55,6 +64,7 @@ export function MoreMenu({ groups, path }: { groups: MenuGroup[]; path: string }
                 <li key={l.href}>
                   <a href={l.href} aria-current={(l.href === '/admin' ? path === '/admin' : isCurrent(l.href, path)) ? 'page' : undefined}>
                     {l.label}
+                    <NavBadge count={badges[l.href]} />
                   </a>
                 </li>
               ))}
@@ -63,5 +73,16 @@ export function MoreMenu({ groups, path }: { groups: MenuGroup[]; path: string }
         ))}
       </div>
     </li>
+  );
+}
+
+/** A count beside a place's name: "Messages 3 unread" to a screen reader. */
+export function NavBadge({ count }: { count: number | undefined }) {
+  if (!count) return null;
+  return (
+    <span class="nav-badge">
+      {count > 99 ? '99+' : count}
+      <span class="visually-hidden"> unread</span>
+    </span>
   );
 }

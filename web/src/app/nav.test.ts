@@ -25,7 +25,7 @@ describe('phone navigation', () => {
     const { bar, more } = phoneNav('client');
     expect(bar.map((i) => i.label)).toEqual(['Dashboard', 'Tickets', 'Notifications']);
     expect(more.map((g) => [g.heading, g.links.map((l) => l.label)])).toEqual([
-      [undefined, ['Invoices']],
+      [undefined, ['Messages', 'Invoices']],
       ['You', ['Account and security']],
     ]);
   });
@@ -34,7 +34,7 @@ describe('phone navigation', () => {
     const { bar, more } = phoneNav('partner');
     expect(bar.map((i) => i.label)).toEqual(['Dashboard', 'Tickets', 'Notifications']);
     expect(more.map((g) => [g.heading, g.links.map((l) => l.label)])).toEqual([
-      [undefined, ['Clients', 'Invoices']],
+      [undefined, ['Messages', 'Clients', 'Invoices']],
       ['Admin', ['Admin overview', 'Organizations', 'Users and invitations', 'Branding', 'Billing', 'Canned responses', 'Audit log']],
       ['You', ['Account and security']],
     ]);

@@ -21,6 +21,7 @@ export const NAV: readonly NavItem[] = [
   { href: '/', label: 'Dashboard', icon: 'home', bottom: true, roles: ALL },
   { href: '/queue', label: 'Queue', icon: 'queue', bottom: true, roles: HOUSE },
   { href: '/tickets', label: 'Tickets', icon: 'ticket', bottom: true, roles: [...PARTNER, 'client'] },
+  { href: '/messages', label: 'Messages', icon: 'chat', roles: ALL },
   { href: '/clients', label: 'Clients', icon: 'users', roles: PARTNER },
   // Staff draft invoices (and list none); partner staff have no part in billing.
   { href: '/invoices', label: 'Invoices', icon: 'invoice', roles: ['super_admin', 'staff', 'partner', 'client'] },

@@ -1,0 +1,104 @@
+// Messaging between the people of a tenant: conversations, their messages (threads, edits,
+// tombstones, reactions) and read marks. The generated schema names the messaging answers after
+// the tickets' ones (MessageView, NewMessageRequest, UnreadView collide in openapi.json), so the
+// shapes the API sends here are written out below and the calls cast to them.
+import { api, type Schemas } from '../api/client';
+import { unwrap } from '../api/problem';
+
+export type Conversation = Schemas['ConversationView'];
+export type Contact = Schemas['ContactView'];
+
+export interface Reaction {
+  emoji: string;
+  count: number;
+  mine: boolean;
+}
+
+export interface ChatMessage {
+  seq: number;
+  author_id: string;
+  body: string;
+  html: string;
+  parent?: number | null;
+  mentions: string[];
+  reactions: Reaction[];
+  edits: number;
+  edited_at?: string | null;
+  deleted: boolean;
+  at: string;
+}
+
+export interface ChatPage {
+  items: ChatMessage[];
+  more: boolean;
+}
+
+export interface Unread {
+  total: number;
+  conversations: number;
+}
+
+export interface NewConversation {
+  kind: 'direct' | 'group';
+  members: string[];
+  name?: string;
+}
+
+const BASE = '/api/v1/tenants/{tenant_id}/conversations' as const;
+const ONE = `${BASE}/{conversation_id}` as const;
+const at = (tenant_id: string, conversation_id: string) => ({ params: { path: { tenant_id, conversation_id } } });
+
+export async function listConversations(tenantId: string, cursor?: string) {
+  return unwrap(await api.GET(BASE, { params: { path: { tenant_id: tenantId }, query: { limit: 50, cursor } } }));
+}
+
+export async function getConversation(tenantId: string, id: string): Promise<Conversation> {
+  return unwrap(await api.GET(ONE, at(tenantId, id)));
+}
+
+export async function startConversation(tenantId: string, body: NewConversation): Promise<Conversation> {
+  return unwrap(await api.POST(BASE, { params: { path: { tenant_id: tenantId } }, body }));
+}
+
+export async function searchContacts(tenantId: string, q: string): Promise<Contact[]> {
+  const query = q.trim() ? { q: q.trim(), limit: 20 } : { limit: 20 };
+  return unwrap(await api.GET(`${BASE}/contacts`, { params: { path: { tenant_id: tenantId }, query } })).items;
+}
+
+export async function unreadMessages(tenantId: string): Promise<Unread> {
+  const answer = await api.GET(`${BASE}/unread`, { params: { path: { tenant_id: tenantId } } });
+  return unwrap(answer) as unknown as Unread;
+}
+
+/** A page of history: the newest (newest first) or, with `before`, the older ones (newest first). */
+export async function history(tenantId: string, id: string, before?: number): Promise<ChatPage> {
+  const answer = await api.GET(`${ONE}/messages`, {
+    params: { path: { tenant_id: tenantId, conversation_id: id }, query: { limit: 50, ...(before ? { before } : {}) } },
+  });
+  return unwrap(answer) as unknown as ChatPage;
+}
+
+export async function postMessage(tenantId: string, id: string, body: string, parent?: number): Promise<ChatMessage> {
+  const sent = { body, ...(parent ? { parent } : {}) };
+  // The schema types the request as the tickets' NewMessageRequest (see above).
+  const answer = await api.POST(`${ONE}/messages`, { ...at(tenantId, id), body: sent as unknown as Schemas['NewMessageRequest'] });
+  return unwrap(answer) as unknown as ChatMessage;
+}
+
+const seqAt = (tenant_id: string, conversation_id: string, seq: number) => ({ params: { path: { tenant_id, conversation_id, seq } } });
+
+export async function editMessage(tenantId: string, id: string, seq: number, body: string): Promise<ChatMessage> {
+  return unwrap(await api.PATCH(`${ONE}/messages/{seq}`, { ...seqAt(tenantId, id, seq), body: { body } })) as unknown as ChatMessage;
+}
+
+export async function deleteMessage(tenantId: string, id: string, seq: number): Promise<void> {
+  unwrap(await api.DELETE(`${ONE}/messages/{seq}`, seqAt(tenantId, id, seq)));
+}
+
+export async function react(tenantId: string, id: string, seq: number, emoji: string): Promise<void> {
+  unwrap(await api.POST(`${ONE}/messages/{seq}/reactions`, { ...seqAt(tenantId, id, seq), body: { emoji } }));
+}
+
+export async function markRead(tenantId: string, id: string, seq: number): Promise<number> {
+  return unwrap(await api.POST(`${ONE}/read`, { ...at(tenantId, id), body: { seq } })).unread;
+}
