@@ -2457,6 +2457,63 @@ export interface components {
             /** @enum {string} */
             role: "super_admin" | "staff" | "partner" | "partner_staff" | "client";
         };
+        ConversationMessageEdit: {
+            body: components["schemas"]["Body"];
+            mentions?: components["schemas"]["Id"][];
+        };
+        ConversationMessagePage: {
+            items: components["schemas"]["ConversationMessageView"][];
+            /** @description Whether more may follow in the page's direction. */
+            more: boolean;
+        };
+        ConversationMessageView: {
+            at: string;
+            author_id: string;
+            /** @description Markdown as written (empty once deleted). */
+            body: string;
+            deleted: boolean;
+            edited_at?: string | null;
+            /** @description Earlier versions kept (edits). */
+            edits: number;
+            /** @description The Markdown rendered to sanitized HTML. */
+            html: string;
+            mentions: string[];
+            /**
+             * Format: int64
+             * @description The thread's first message, for a reply.
+             */
+            parent?: number | null;
+            reactions: components["schemas"]["ConversationReactionView"][];
+            /**
+             * Format: int64
+             * @description Its place in the conversation: its id there.
+             */
+            seq: number;
+        };
+        ConversationReactionRequest: {
+            /** @description One emoji or a name such as `:tada:`: added, or taken back if you had it. */
+            emoji: components["schemas"]["Short"];
+        };
+        ConversationReactionView: {
+            count: number;
+            emoji: string;
+            /** @description Whether the caller reacted so. */
+            mine: boolean;
+        };
+        ConversationReadRequest: {
+            /**
+             * Format: int64
+             * @description Read up to this place (never backwards).
+             */
+            seq: number;
+        };
+        ConversationReadView: {
+            /**
+             * Format: int64
+             * @description Unread messages left in this conversation.
+             */
+            unread: number;
+        };
         ConversationView: {
             created_at: string;
             created_by: string;
@@ -2639,10 +2696,6 @@ export interface components {
             deadline: string;
             /** @example 2 */
             percent: string;
-        };
-        EditMessageRequest: {
-            body: components["schemas"]["Body"];
-            mentions?: components["schemas"]["Id"][];
         };
         /** @example dana@globex.test */
         Email: string;
@@ -2970,11 +3023,6 @@ export interface components {
             message: components["schemas"]["MessageView"];
             ticket: components["schemas"]["TicketView"];
         };
-        MessagePage: {
-            items: components["schemas"]["MessageView"][];
-            /** @description Whether more may follow in the page's direction. */
-            more: boolean;
-        };
         MessageView: {
             author_id: string;
             /** @description Up to two initials of the name, for an avatar. */
@@ -3013,6 +3061,17 @@ export interface components {
              * @example 48213
              */
             size: number;
+        };
+        NewConversationMessage: {
+            /** @description Markdown, 1 to 10,000 characters. */
+            body: components["schemas"]["Body"];
+            /** @description Members mentioned (each hears of it). */
+            mentions?: components["schemas"]["Id"][];
+            /**
+             * Format: int64
+             * @description Answers this message's thread (the thread's first message).
+             */
+            parent?: number | null;
         };
         NewConversationRequest: {
             /** @enum {string} */
@@ -3555,30 +3614,6 @@ export interface components {
              */
             rating: number;
         };
-        ReactionRequest: {
-            /** @description One emoji or a name such as `:tada:`: added, or taken back if you had it. */
-            emoji: components["schemas"]["Short"];
-        };
-        ReactionView: {
-            count: number;
-            emoji: string;
-            /** @description Whether the caller reacted so. */
-            mine: boolean;
-        };
-        ReadRequest: {
-            /**
-             * Format: int64
-             * @description Read up to this place (never backwards).
-             */
-            seq: number;
-        };
-        ReadView: {
-            /**
-             * Format: int64
-             * @description Unread messages left in this conversation.
-             */
-            unread: number;
-        };
         RecoveryCodesView: {
             /**
              * @description Single-use codes for when the factor is out of reach: shown this once. Absent when the
@@ -4077,6 +4112,18 @@ export interface components {
             required: boolean;
             sms_phone_hint?: string | null;
             totp: boolean;
+        };
+        UnreadMessagesView: {
+            /**
+             * Format: int64
+             * @description Conversations with unread messages.
+             */
+            conversations: number;
+            /**
+             * Format: int64
+             * @description Unread messages in all your conversations here (muted ones aside).
+             */
+            total: number;
         };
         UnreadView: {
             /** Format: int64 */
@@ -9617,7 +9664,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnreadView"];
+                    "application/json": components["schemas"]["UnreadMessagesView"];
                 };
             };
             400: {
@@ -9865,7 +9912,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessagePage"];
+                    "application/json": components["schemas"]["ConversationMessagePage"];
                 };
             };
             400: {
@@ -9943,7 +9990,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewMessageRequest"];
+                "application/json": components["schemas"]["NewConversationMessage"];
             };
         };
         responses: {
@@ -9953,7 +10000,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessageView"];
+                    "application/json": components["schemas"]["ConversationMessageView"];
                 };
             };
             201: {
@@ -9961,7 +10008,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessageView"];
+                    "application/json": components["schemas"]["ConversationMessageView"];
                 };
             };
             400: {
@@ -10052,7 +10099,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessageView"];
+                    "application/json": components["schemas"]["ConversationMessageView"];
                 };
             };
             400: {
@@ -10131,7 +10178,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EditMessageRequest"];
+                "application/json": components["schemas"]["ConversationMessageEdit"];
             };
         };
         responses: {
@@ -10141,7 +10188,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessageView"];
+                    "application/json": components["schemas"]["ConversationMessageView"];
                 };
             };
             400: {
@@ -10234,7 +10281,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReactionRequest"];
+                "application/json": components["schemas"]["ConversationReactionRequest"];
             };
         };
         responses: {
@@ -10243,7 +10290,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessageView"];
+                    "application/json": components["schemas"]["ConversationMessageView"];
                 };
             };
             400: {
@@ -10327,7 +10374,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReadRequest"];
+                "application/json": components["schemas"]["ConversationReadRequest"];
             };
         };
         responses: {
@@ -10336,7 +10383,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReadView"];
+                    "application/json": components["schemas"]["ConversationReadView"];
                 };
             };
             400: {

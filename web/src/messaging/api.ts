@@ -1,42 +1,15 @@
 // Messaging between the people of a tenant: conversations, their messages (threads, edits,
-// tombstones, reactions) and read marks. The generated schema names the messaging answers after
-// the tickets' ones (MessageView, NewMessageRequest, UnreadView collide in openapi.json), so the
-// shapes the API sends here are written out below and the calls cast to them.
+// tombstones, reactions) and read marks.
 import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
 
 export type Conversation = Schemas['ConversationView'];
 export type Contact = Schemas['ContactView'];
 
-export interface Reaction {
-  emoji: string;
-  count: number;
-  mine: boolean;
-}
-
-export interface ChatMessage {
-  seq: number;
-  author_id: string;
-  body: string;
-  html: string;
-  parent?: number | null;
-  mentions: string[];
-  reactions: Reaction[];
-  edits: number;
-  edited_at?: string | null;
-  deleted: boolean;
-  at: string;
-}
-
-export interface ChatPage {
-  items: ChatMessage[];
-  more: boolean;
-}
-
-export interface Unread {
-  total: number;
-  conversations: number;
-}
+export type Reaction = Schemas['ConversationReactionView'];
+export type ChatMessage = Schemas['ConversationMessageView'];
+export type ChatPage = Schemas['ConversationMessagePage'];
+export type Unread = Schemas['UnreadMessagesView'];
 
 export interface NewConversation {
   kind: 'direct' | 'group';
@@ -67,7 +40,7 @@ export async function searchContacts(tenantId: string, q: string): Promise<Conta
 
 export async function unreadMessages(tenantId: string): Promise<Unread> {
   const answer = await api.GET(`${BASE}/unread`, { params: { path: { tenant_id: tenantId } } });
-  return unwrap(answer) as unknown as Unread;
+  return unwrap(answer);
 }
 
 /** A page of history: the newest (newest first) or, with `before`, the older ones (newest first). */
@@ -75,20 +48,18 @@ export async function history(tenantId: string, id: string, before?: number): Pr
   const answer = await api.GET(`${ONE}/messages`, {
     params: { path: { tenant_id: tenantId, conversation_id: id }, query: { limit: 50, ...(before ? { before } : {}) } },
   });
-  return unwrap(answer) as unknown as ChatPage;
+  return unwrap(answer);
 }
 
 export async function postMessage(tenantId: string, id: string, body: string, parent?: number): Promise<ChatMessage> {
   const sent = { body, ...(parent ? { parent } : {}) };
-  // The schema types the request as the tickets' NewMessageRequest (see above).
-  const answer = await api.POST(`${ONE}/messages`, { ...at(tenantId, id), body: sent as unknown as Schemas['NewMessageRequest'] });
-  return unwrap(answer) as unknown as ChatMessage;
+  return unwrap(await api.POST(`${ONE}/messages`, { ...at(tenantId, id), body: sent }));
 }
 
 const seqAt = (tenant_id: string, conversation_id: string, seq: number) => ({ params: { path: { tenant_id, conversation_id, seq } } });
 
 export async function editMessage(tenantId: string, id: string, seq: number, body: string): Promise<ChatMessage> {
-  return unwrap(await api.PATCH(`${ONE}/messages/{seq}`, { ...seqAt(tenantId, id, seq), body: { body } })) as unknown as ChatMessage;
+  return unwrap(await api.PATCH(`${ONE}/messages/{seq}`, { ...seqAt(tenantId, id, seq), body: { body } }));
 }
 
 export async function deleteMessage(tenantId: string, id: string, seq: number): Promise<void> {

@@ -13,8 +13,7 @@ export async function refreshMessagesUnread(): Promise<void> {
     const { data, response } = await api.GET('/api/v1/tenants/{tenant_id}/conversations/unread', {
       params: { path: { tenant_id: tenant } },
     });
-    // The schema names this answer after the notifications' UnreadView: {total, conversations} here.
-    const total = (data as unknown as { total?: number } | undefined)?.total;
+    const total = data?.total;
     if (response.ok && typeof total === 'number') messagesUnread.value = total;
   } catch {
     // No answer: keep the count shown.

@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ReactionView {
+pub struct ConversationReactionView {
     pub emoji: String,
     pub count: usize,
     /// Whether the caller reacted so.
@@ -41,7 +41,7 @@ pub struct ReactionView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MessageView {
+pub struct ConversationMessageView {
     /// Its place in the conversation: its id there.
     pub seq: u64,
     pub author_id: String,
@@ -52,7 +52,7 @@ pub struct MessageView {
     /// The thread's first message, for a reply.
     pub parent: Option<u64>,
     pub mentions: Vec<String>,
-    pub reactions: Vec<ReactionView>,
+    pub reactions: Vec<ConversationReactionView>,
     /// Earlier versions kept (edits).
     pub edits: usize,
     pub edited_at: Option<String>,
@@ -60,8 +60,8 @@ pub struct MessageView {
     pub at: String,
 }
 
-fn message_view(m: &Message, me: &UserId) -> MessageView {
-    MessageView {
+fn message_view(m: &Message, me: &UserId) -> ConversationMessageView {
+    ConversationMessageView {
         seq: m.seq,
         author_id: m.author.to_string(),
         body: m.body.clone(),
@@ -71,7 +71,7 @@ fn message_view(m: &Message, me: &UserId) -> MessageView {
         reactions: m
             .reactions
             .iter()
-            .map(|r| ReactionView { emoji: r.emoji.clone(), count: r.by.len(), mine: r.by.contains(me) })
+            .map(|r| ConversationReactionView { emoji: r.emoji.clone(), count: r.by.len(), mine: r.by.contains(me) })
             .collect(),
         edits: m.history.len(),
         edited_at: m.edited_at.map(kt_domain::timestamp),
@@ -98,8 +98,8 @@ pub struct HistoryParams {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MessagePage {
-    pub items: Vec<MessageView>,
+pub struct ConversationMessagePage {
+    pub items: Vec<ConversationMessageView>,
     /// Whether more may follow in the page's direction.
     pub more: bool,
 }
@@ -107,7 +107,7 @@ pub struct MessagePage {
 /// A page of the conversation's messages from any place, either way.
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/messages", tag = "messaging",
     params(("tenant_id" = String, Path), ("conversation_id" = String, Path), HistoryParams),
-    responses((status = 200, body = MessagePage),
+    responses((status = 200, body = ConversationMessagePage),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -119,7 +119,7 @@ async fn message_history(
     TenantInPath(tenant): TenantInPath,
     Path(path): Path<(String, String)>,
     ApiQuery(q): ApiQuery<HistoryParams>,
-) -> Result<Json<MessagePage>, ApiError> {
+) -> Result<Json<ConversationMessagePage>, ApiError> {
     let from = match (q.before, q.after) {
         (Some(_), Some(_)) => return Err(AppError::invalid("after", "give before or after, not both").into()),
         (Some(b), None) => From::Before(b),
@@ -131,12 +131,12 @@ async fn message_history(
         return Err(AppError::invalid("limit", "use 1 to 100").into());
     }
     let (items, more) = messages::history(&app, &auth.actor, &tenant, &path.1, from, limit).await?;
-    Ok(Json(MessagePage { items: items.iter().map(|m| message_view(m, &auth.actor.user)).collect(), more }))
+    Ok(Json(ConversationMessagePage { items: items.iter().map(|m| message_view(m, &auth.actor.user)).collect(), more }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NewMessageRequest {
+pub struct NewConversationMessage {
     /// Markdown, 1 to 10,000 characters.
     pub body: Body,
     /// Answers this message's thread (the thread's first message).
@@ -147,10 +147,10 @@ pub struct NewMessageRequest {
 }
 
 /// Posts a message. `Idempotency-Key` makes retries answer the first attempt's message.
-#[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/messages", tag = "messaging", request_body = NewMessageRequest,
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/messages", tag = "messaging", request_body = NewConversationMessage,
     params(("tenant_id" = String, Path), ("conversation_id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body answer the first attempt's message")),
-    responses((status = 201, body = MessageView),
-        (status = 200, description = "A replay of an earlier attempt", body = MessageView),
+    responses((status = 201, body = ConversationMessageView),
+        (status = 200, description = "A replay of an earlier attempt", body = ConversationMessageView),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -166,7 +166,7 @@ async fn post_message(
 ) -> Result<Response, ApiError> {
     let key = idempotency::key_from(&headers)?;
     uc::load(&app, &auth.actor, &tenant, &path.1).await?;
-    let req: NewMessageRequest = from_json_bytes(&body)?;
+    let req: NewConversationMessage = from_json_bytes(&body)?;
     let draft = Draft { body: req.body.into(), parent: req.parent, mentions: user_ids(req.mentions, "mentions")? };
     let scope = format!("T#{}#USER#{}#MESSAGES", tenant.id, auth.actor.user);
     let guard = idempotency::guard(&scope, key.as_deref(), &body);
@@ -181,16 +181,16 @@ async fn post_message(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct EditMessageRequest {
+pub struct ConversationMessageEdit {
     pub body: Body,
     #[serde(default)]
     pub mentions: Vec<Id>,
 }
 
 /// Edits your message (the earlier text is kept; "edited" shows).
-#[utoipa::path(patch, path = "/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/messages/{seq}", tag = "messaging", request_body = EditMessageRequest,
+#[utoipa::path(patch, path = "/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/messages/{seq}", tag = "messaging", request_body = ConversationMessageEdit,
     params(("tenant_id" = String, Path), ("conversation_id" = String, Path), ("seq" = u64, Path), ("If-Match" = Option<String>, Header, description = "The ETag read; 412 if it changed since")),
-    responses((status = 200, body = MessageView, headers(("ETag" = String))),
+    responses((status = 200, body = ConversationMessageView, headers(("ETag" = String))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -209,7 +209,7 @@ async fn edit_message(
     let expected = etag::if_match(&headers)?;
     uc::load(&app, &auth.actor, &tenant, &path.1).await?;
     let seq = seq_of(&path.2)?;
-    let req: EditMessageRequest = from_json_bytes(&body)?;
+    let req: ConversationMessageEdit = from_json_bytes(&body)?;
     let mentions = user_ids(req.mentions, "mentions")?;
     let (m, version) =
         messages::edit(&app, &auth.actor, &tenant, &path.1, seq, req.body.as_str(), mentions, expected).await?;
@@ -219,7 +219,7 @@ async fn edit_message(
 /// Deletes a message to a tombstone (its author, or whoever manages the conversation).
 #[utoipa::path(delete, path = "/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/messages/{seq}", tag = "messaging",
     params(("tenant_id" = String, Path), ("conversation_id" = String, Path), ("seq" = u64, Path)),
-    responses((status = 200, body = MessageView, headers(("ETag" = String))),
+    responses((status = 200, body = ConversationMessageView, headers(("ETag" = String))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -239,16 +239,16 @@ async fn delete_message(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReactionRequest {
+pub struct ConversationReactionRequest {
     /// One emoji or a name such as `:tada:`: added, or taken back if you had it.
     #[schema(example = "👍")]
     pub emoji: Short,
 }
 
 /// Adds your reaction to a message, or takes it back.
-#[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/messages/{seq}/reactions", tag = "messaging", request_body = ReactionRequest,
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/messages/{seq}/reactions", tag = "messaging", request_body = ConversationReactionRequest,
     params(("tenant_id" = String, Path), ("conversation_id" = String, Path), ("seq" = u64, Path)),
-    responses((status = 200, body = MessageView),
+    responses((status = 200, body = ConversationMessageView),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -261,10 +261,10 @@ async fn react(
     TenantInPath(tenant): TenantInPath,
     Path(path): Path<(String, String, String)>,
     body: Bytes,
-) -> Result<Json<MessageView>, ApiError> {
+) -> Result<Json<ConversationMessageView>, ApiError> {
     // Out of sight before the body is read: a stranger learns nothing from its errors.
     uc::load(&app, &auth.actor, &tenant, &path.1).await?;
-    let req: ReactionRequest = from_json_bytes(&body)?;
+    let req: ConversationReactionRequest = from_json_bytes(&body)?;
     let seq = seq_of(&path.2)?;
     let (m, _) = messages::react(&app, &auth.actor, &tenant, &path.1, seq, req.emoji.as_str()).await?;
     Ok(Json(message_view(&m, &auth.actor.user)))
@@ -272,21 +272,21 @@ async fn react(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReadRequest {
+pub struct ConversationReadRequest {
     /// Read up to this place (never backwards).
     pub seq: u64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ReadView {
+pub struct ConversationReadView {
     /// Unread messages left in this conversation.
     pub unread: u64,
 }
 
 /// Marks the conversation read up to a message.
-#[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/read", tag = "messaging", request_body = ReadRequest,
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/read", tag = "messaging", request_body = ConversationReadRequest,
     params(("tenant_id" = String, Path), ("conversation_id" = String, Path)),
-    responses((status = 200, body = ReadView),
+    responses((status = 200, body = ConversationReadView),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -298,9 +298,9 @@ async fn mark_read(
     TenantInPath(tenant): TenantInPath,
     Path(path): Path<(String, String)>,
     body: Bytes,
-) -> Result<Json<ReadView>, ApiError> {
+) -> Result<Json<ConversationReadView>, ApiError> {
     uc::load(&app, &auth.actor, &tenant, &path.1).await?;
-    let req: ReadRequest = from_json_bytes(&body)?;
+    let req: ConversationReadRequest = from_json_bytes(&body)?;
     let unread = messages::read(&app, &auth.actor, &tenant, &path.1, req.seq).await?;
-    Ok(Json(ReadView { unread }))
+    Ok(Json(ConversationReadView { unread }))
 }

@@ -207,7 +207,7 @@ async fn list_conversations(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct UnreadView {
+pub struct UnreadMessagesView {
     /// Unread messages in all your conversations here (muted ones aside).
     pub total: u64,
     /// Conversations with unread messages.
@@ -217,7 +217,7 @@ pub struct UnreadView {
 /// Your unread messages here.
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/conversations/unread", tag = "messaging",
     params(("tenant_id" = String, Path)),
-    responses((status = 200, body = UnreadView),
+    responses((status = 200, body = UnreadMessagesView),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -227,9 +227,9 @@ async fn unread_messages(
     auth: Auth,
     TenantInPath(tenant): TenantInPath,
     ApiQuery(_none): ApiQuery<kt_http::NoParams>,
-) -> Result<Json<UnreadView>, ApiError> {
+) -> Result<Json<UnreadMessagesView>, ApiError> {
     let (total, conversations) = uc::unread(&app, &auth.actor, &tenant).await?;
-    Ok(Json(UnreadView { total, conversations }))
+    Ok(Json(UnreadMessagesView { total, conversations }))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
