@@ -431,6 +431,8 @@ async fn no_route_serves_another_tenant_or_organization() {
             "payment_id" => victim_payment.clone(),
             "conversation_id" => victim_conversation.clone(),
             "seq" => "1".to_owned(),
+            // The tenant's defaults for its clients.
+            "role" => "client".to_owned(),
             "recurring_id" => victim_schedule.clone(),
             "party_kind" => "orgs".to_owned(),
             "party_id" => victim_org.clone(),

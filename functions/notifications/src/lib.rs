@@ -1,14 +1,16 @@
 //! Notification center API (PRD 4.10): the signed-in person's notifications, newest first,
 //! filtered by type or unread; the unread count (also pushed over WebSocket on `user:<id>`);
-//! read / unread marks in bulk with per-item results; per-type settings for in-app and email.
+//! read / unread marks in bulk with per-item results; each person's settings per kind and
+//! channel with digests and quiet hours, their tenant's defaults per role, and the log that
+//! explains each delivery ([`preferences`]).
 
 use axum::Json;
 use axum::extract::State;
 use kt_app::notifications::{self as uc, Marked};
 use kt_app::{AppError, AppState};
-use kt_domain::notification::{Channels, Kind, Preferences};
+use kt_domain::notification::Kind;
 use kt_http::auth::Auth;
-use kt_http::input::{Short, Token, words};
+use kt_http::input::Token;
 use kt_http::pagination::{PageParams, Paginated};
 use kt_http::{ApiError, ApiJson, ApiQuery, Problem};
 use kt_store::notifications::Notification;
@@ -18,6 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 mod messaging;
+mod preferences;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -26,10 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unread_count))
         .routes(routes!(mark))
         .routes(routes!(mark_all_read))
-        .routes(routes!(get_preferences, put_preferences))
+        .merge(preferences::router())
 }
-
-const KINDS: &str = "ticket_received, ticket_new, ticket_reply, ticket_note, ticket_status, ticket_assigned, sla_alert, queue_near_front";
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationView {
@@ -68,7 +69,10 @@ pub struct ListParams {
 }
 
 fn parse_kind(raw: &str) -> Result<Kind, AppError> {
-    Kind::parse(raw).ok_or_else(|| AppError::invalid("kind", format!("use one of {KINDS}")))
+    Kind::parse(raw).ok_or_else(|| {
+        let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        AppError::invalid("kind", format!("use one of {}", all.join(", ")))
+    })
 }
 
 /// My notifications, newest first.
@@ -162,64 +166,4 @@ pub struct MarkAllView {
 async fn mark_all_read(State(app): State<AppState>, auth: Auth) -> Result<Json<MarkAllView>, ApiError> {
     let changed = uc::mark_all_read(&app, &auth.actor).await?;
     Ok(Json(MarkAllView { changed, unread: uc::unread_count(&app, &auth.actor).await? }))
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct KindSetting {
-    #[schema(schema_with = words::notification_kind, example = "ticket_reply")]
-    pub kind: Short,
-    pub in_app: bool,
-    pub email: bool,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PreferencesBody {
-    /// One entry per kind; kinds left out keep their current setting.
-    pub kinds: Vec<KindSetting>,
-}
-
-fn prefs_view(p: &Preferences) -> PreferencesBody {
-    PreferencesBody {
-        kinds: Kind::ALL
-            .into_iter()
-            .map(|k| {
-                let c = p.channels(k);
-                KindSetting { kind: k.as_str().into(), in_app: c.in_app, email: c.email }
-            })
-            .collect(),
-    }
-}
-
-/// My notification settings, per kind and channel.
-#[utoipa::path(get, path = "/api/v1/notifications/preferences", tag = "notifications",
-    responses((status = 200, body = PreferencesBody), (status = 401, body = Problem, content_type = "application/problem+json")))]
-async fn get_preferences(State(app): State<AppState>, auth: Auth) -> Result<Json<PreferencesBody>, ApiError> {
-    Ok(Json(prefs_view(&uc::preferences(&app, &auth.actor).await?)))
-}
-
-/// Changes my notification settings.
-#[utoipa::path(put, path = "/api/v1/notifications/preferences", tag = "notifications", request_body = PreferencesBody,
-    responses((status = 200, body = PreferencesBody), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn put_preferences(
-    State(app): State<AppState>,
-    auth: Auth,
-    ApiJson(body): ApiJson<PreferencesBody>,
-) -> Result<Json<PreferencesBody>, ApiError> {
-    let mut prefs = uc::preferences(&app, &auth.actor).await?;
-    let mut errors = Vec::new();
-    for (i, s) in body.kinds.iter().enumerate() {
-        match Kind::parse(&s.kind) {
-            Some(k) => {
-                prefs.kinds.insert(k, Channels { in_app: s.in_app, email: s.email });
-            }
-            None => errors.push(kt_app::FieldError::new(format!("kinds[{i}].kind"), format!("use one of {KINDS}"))),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors).into());
-    }
-    Ok(Json(prefs_view(&uc::set_preferences(&app, &auth.actor, prefs).await?)))
 }

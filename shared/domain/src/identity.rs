@@ -103,6 +103,21 @@ impl Role {
         }
     }
 
+    /// The role's name in the API (`super_admin`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::SuperAdmin => "super_admin",
+            Role::Staff => "staff",
+            Role::Partner => "partner",
+            Role::PartnerStaff => "partner_staff",
+            Role::Client => "client",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == raw.trim())
+    }
+
     /// Kre8ivTech's own people, who work across tenants.
     pub fn is_house_staff(self) -> bool {
         matches!(self, Role::SuperAdmin | Role::Staff)

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::identity::{Role, UserId};
 
+pub mod preferences;
+pub use preferences::{Channel, Decision, Delivery, Preferences, RoleDefaults, Setting};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -36,10 +39,12 @@ pub enum Kind {
     InvoiceActivity,
     /// Someone mentioned you in a conversation.
     Mention,
+    /// A new message in a direct or group conversation of yours.
+    Message,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::TicketReceived,
         Kind::TicketNew,
         Kind::TicketReply,
@@ -53,6 +58,7 @@ impl Kind {
         Kind::InvoicePayment,
         Kind::InvoiceActivity,
         Kind::Mention,
+        Kind::Message,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +76,7 @@ impl Kind {
             Kind::InvoicePayment => "invoice_payment",
             Kind::InvoiceActivity => "invoice_activity",
             Kind::Mention => "mention",
+            Kind::Message => "message",
         }
     }
 
@@ -89,39 +96,8 @@ impl Kind {
                 | Kind::InvoiceReminder
                 | Kind::InvoicePayment
                 | Kind::Mention
+                | Kind::Message
         )
-    }
-}
-
-/// On or off, per channel, for one kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Channels {
-    pub in_app: bool,
-    pub email: bool,
-}
-
-/// A person's settings: every kind on in the app; email for what needs an answer or matters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Preferences {
-    pub kinds: std::collections::BTreeMap<Kind, Channels>,
-}
-
-impl Default for Preferences {
-    fn default() -> Self {
-        let kinds = Kind::ALL
-            .into_iter()
-            .map(|k| {
-                let email = !matches!(k, Kind::TicketNote | Kind::QueueNearFront | Kind::InvoiceActivity);
-                (k, Channels { in_app: true, email })
-            })
-            .collect();
-        Self { kinds }
-    }
-}
-
-impl Preferences {
-    pub fn channels(&self, kind: Kind) -> Channels {
-        self.kinds.get(&kind).copied().unwrap_or(Channels { in_app: true, email: true })
     }
 }
 
@@ -268,9 +244,8 @@ mod tests {
             assert!(may_receive(Role::PartnerStaff, k));
         }
         assert!(may_receive(Role::Client, Kind::TicketReply));
-        let prefs = Preferences::default();
-        assert!(prefs.channels(Kind::TicketReply).email);
-        assert!(!prefs.channels(Kind::QueueNearFront).email);
+        assert!(Setting::platform_default(Kind::TicketReply).email);
+        assert!(!Setting::platform_default(Kind::QueueNearFront).email);
         assert_eq!(Kind::parse("sla_alert"), Some(Kind::SlaAlert));
         assert_eq!(Kind::parse("nope"), None);
     }

@@ -166,11 +166,11 @@ impl Calendar {
     }
 }
 
-fn to_chrono(t: OffsetDateTime) -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn to_chrono(t: OffsetDateTime) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(t.unix_timestamp(), t.nanosecond()).unwrap_or_default()
 }
 
-fn local_date(tz: chrono_tz::Tz, t: OffsetDateTime) -> Date {
+pub(crate) fn local_date(tz: chrono_tz::Tz, t: OffsetDateTime) -> Date {
     use chrono::Datelike;
     let l = to_chrono(t).with_timezone(&tz).date_naive();
     let month = time::Month::try_from(l.month() as u8).unwrap_or(time::Month::January);
@@ -179,7 +179,7 @@ fn local_date(tz: chrono_tz::Tz, t: OffsetDateTime) -> Date {
 
 /// Local `date` at `minute` in `tz`, as an instant. A wall time skipped by a daylight-saving
 /// change is read as the first valid moment after it; a repeated one as its first occurrence.
-fn local(tz: chrono_tz::Tz, date: Date, minute: u16) -> Option<OffsetDateTime> {
+pub(crate) fn local(tz: chrono_tz::Tz, date: Date, minute: u16) -> Option<OffsetDateTime> {
     use chrono::TimeZone;
     let d = chrono::NaiveDate::from_ymd_opt(date.year(), date.month() as u32, date.day() as u32)?;
     let naive = if minute >= 24 * 60 {

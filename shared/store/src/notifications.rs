@@ -5,10 +5,12 @@
 //!   gsi1 `T#<t>#USER#<u>#NOTIF#<kind>` / `<ulid>`: the same, by kind (the filter).
 //! * `T#<t>#USER#<u>#NOTIF` / `UNREAD` (attribute `n`): the unread count, kept in the same
 //!   transaction as each notification and each read mark.
-//! * `T#<t>#USER#<u>` / `NOTIFPREFS`: per-kind settings.
+//! * `T#<t>#USER#<u>` / `NOTIFPREFS`: the person's settings (kinds they set, zone, quiet hours).
+//! * `T#<t>#NOTIFDEFAULTS` / `<role>`: the tenant's defaults per role.
+//! * Held notifications and the decision log: [`crate::held`].
 
-use kt_domain::identity::{TenantId, UserId};
-use kt_domain::notification::{Kind, Preferences};
+use kt_domain::identity::{Role, TenantId, UserId};
+use kt_domain::notification::{Kind, Preferences, RoleDefaults};
 use serde::{Deserialize, Serialize};
 
 use crate::{Cond, Index, IndexKey, Item, Key, Query, SkCond, Store, StoreError, TxOp};
@@ -110,4 +112,21 @@ pub async fn preferences(store: &dyn Store, tenant: &TenantId, user: &UserId) ->
 
 pub fn prefs_item(tenant: &TenantId, user: &UserId, prefs: &Preferences) -> Result<Item, StoreError> {
     Item::from_entity(prefs_key(tenant, user), prefs)
+}
+
+/// `T#<t>#NOTIFDEFAULTS` / `<role>`: a tenant's notification defaults for one role.
+pub fn role_defaults_key(tenant: &TenantId, role: Role) -> Key {
+    Key::new(format!("T#{tenant}#NOTIFDEFAULTS"), role.as_str())
+}
+
+pub async fn role_defaults(
+    store: &dyn Store,
+    tenant: &TenantId,
+    role: Role,
+) -> Result<Option<RoleDefaults>, StoreError> {
+    store.get(&role_defaults_key(tenant, role)).await?.map(|i| i.to_entity()).transpose()
+}
+
+pub fn role_defaults_item(tenant: &TenantId, role: Role, defaults: &RoleDefaults) -> Result<Item, StoreError> {
+    Item::from_entity(role_defaults_key(tenant, role), defaults)
 }

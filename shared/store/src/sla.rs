@@ -19,7 +19,8 @@ use kt_domain::sla::Policy;
 use kt_domain::ticket::Priority;
 use time::OffsetDateTime;
 
-use crate::{Cond, Item, Key, Query, SkCond, Store, StoreError, TxOp};
+use crate::due::{DueIndex, DueItem};
+use crate::{Item, Key, Query, SkCond, Store, StoreError, TxOp};
 
 pub fn default_key() -> Key {
     Key::new("SLAPOLICY", "DEFAULT")
@@ -58,27 +59,16 @@ fn shard_of(text: &str) -> u64 {
     kt_domain::shard_of(text, SHARDS)
 }
 
-fn hour_bucket(t: OffsetDateTime) -> String {
-    format!("SLADUE#{:04}-{:02}-{:02}T{:02}", t.year(), t.month() as u8, t.day(), t.hour())
-}
-
-/// The partitions of one hour's alarms: every shard, then the bucket of stores written before
-/// the spreading.
-fn hour_partitions(t: OffsetDateTime) -> Vec<String> {
-    let bucket = hour_bucket(t);
-    (0..SHARDS).map(|s| format!("{bucket}#{s}")).chain([bucket.clone()]).collect()
-}
+/// The index of pending alarms, spread by ticket.
+pub const DUE: DueIndex = DueIndex { prefix: "SLADUE", shards: SHARDS, legacy_bucket: true };
 
 /// The key of one pending alarm.
 pub fn due_key(at: OffsetDateTime, tenant: &TenantId, ticket: &TicketId, clock: ClockName, alarm: &str) -> Key {
-    Key::new(
-        format!("{}#{}", hour_bucket(at), shard_of(ticket.as_str())),
-        format!("{:012}#{tenant}#{ticket}#{clock}#{alarm}", at.unix_timestamp().max(0)),
-    )
+    DUE.key(at, ticket.as_str(), &format!("{tenant}#{ticket}#{clock}#{alarm}"))
 }
 
 pub fn due_put(key: Key) -> TxOp {
-    TxOp::Put { item: Item::new(key, serde_json::Map::new()), cond: Cond::None }
+    DueIndex::put(key)
 }
 
 /// A due-item as the sweep reads it.
@@ -90,61 +80,22 @@ pub struct Due {
     pub ticket: TicketId,
 }
 
-fn parse_due(key: &Key) -> Option<Due> {
-    let mut parts = key.sk.split('#');
-    let at = parts.next()?.parse().ok()?;
+fn parse_due(item: DueItem) -> Option<Due> {
+    let mut parts = item.rest.split('#');
     let tenant = TenantId::try_from(parts.next()?.to_owned()).ok()?;
     let ticket = TicketId::try_from(parts.next()?.to_owned()).ok()?;
-    Some(Due { key: key.clone(), at, tenant, ticket })
-}
-
-fn cursor_key() -> Key {
-    Key::new("SLADUE", "CURSOR")
+    Some(Due { key: item.key, at: item.at, tenant, ticket })
 }
 
 /// Every due-item up to `now`, from the hour the last sweep left off (at most `max_hours`
 /// back). Returns them with the hour the next sweep should start from.
 pub async fn due_until(store: &dyn Store, now: OffsetDateTime, max_hours: i64) -> Result<(Vec<Due>, i64), StoreError> {
-    let hour = |t: i64| t - t.rem_euclid(3600);
-    let now_hour = hour(now.unix_timestamp());
-    let from = match store.get(&cursor_key()).await? {
-        Some(i) => i.attrs.get("hour").and_then(|v| v.as_i64()).unwrap_or(now_hour),
-        None => now_hour - 3600,
-    }
-    .max(now_hour - max_hours * 3600);
-    let mut out = Vec::new();
-    let mut h = from;
-    let upper = format!("{:012}~", now.unix_timestamp());
-    while h <= now_hour {
-        let t = OffsetDateTime::from_unix_timestamp(h).unwrap_or(now);
-        let reads = hour_partitions(t).into_iter().map(|pk| {
-            let upper = upper.clone();
-            async move {
-                let mut found = Vec::new();
-                let mut cursor = None;
-                loop {
-                    let q = Query::table(pk.clone()).sk(SkCond::Le(upper.clone())).limit(500).after(cursor);
-                    let page = store.query(q).await?;
-                    found.extend(page.items.iter().filter_map(|i| parse_due(&i.key)));
-                    cursor = page.next_cursor;
-                    if cursor.is_none() {
-                        return Ok::<_, StoreError>(found);
-                    }
-                }
-            }
-        });
-        out.extend(futures::future::try_join_all(reads).await?.into_iter().flatten());
-        h += 3600;
-    }
-    // Oldest first, as one partition per hour gave them.
-    out.sort_by(|a, b| a.key.sk.cmp(&b.key.sk));
-    Ok((out, now_hour))
+    let (items, hour) = DUE.until(store, now, max_hours).await?;
+    Ok((items.into_iter().filter_map(parse_due).collect(), hour))
 }
 
 pub async fn set_cursor(store: &dyn Store, hour: i64) -> Result<(), StoreError> {
-    let mut attrs = serde_json::Map::new();
-    attrs.insert("hour".into(), hour.into());
-    store.put(Item::new(cursor_key(), attrs), Cond::None).await
+    DUE.set_cursor(store, hour).await
 }
 
 fn month(t: OffsetDateTime) -> String {

@@ -540,6 +540,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What happened to each of my recent notifications on each channel, and why; newest first. */
+        get: operations["list_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/mark": {
         parameters: {
             query?: never;
@@ -581,15 +598,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My notification settings, per kind and channel. */
+        /** My notification settings as they apply, per kind and channel. */
         get: operations["get_preferences"];
-        /** Changes my notification settings. */
-        put: operations["put_preferences"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Changes my notification settings: all of the change, or nothing with every field at fault. */
+        patch: operations["change_preferences"];
         trace?: never;
     };
     "/api/v1/notifications/unread-count": {
@@ -1517,6 +1534,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/notification-defaults/{role}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's notification defaults for one of its roles (whoever configures the tenant). */
+        get: operations["get_role_defaults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes a tenant's notification defaults for one role; people who chose a kind themselves
+         *     keep their choice.
+         */
+        patch: operations["change_role_defaults"];
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/orgs": {
         parameters: {
             query?: never;
@@ -2410,6 +2448,19 @@ export interface components {
             /** @description Always `second_factor_required`. */
             status: string;
         };
+        /** @description What one channel did with a notification. */
+        ChannelOutcomeView: {
+            /** @enum {string} */
+            channel: "in_app" | "email" | "sms" | "push";
+            /** @description Why it is held: `hourly_digest`, `daily_digest`, `weekly_digest` or `quiet_hours`. */
+            hold?: string | null;
+            /** @description What is missing for an unavailable channel: `phone` or `device`. */
+            missing?: string | null;
+            /** @enum {string} */
+            outcome: "sent" | "off" | "held" | "unavailable";
+            /** @description When a held notification goes out. */
+            until?: string | null;
+        };
         CheckoutRequest: {
             amount?: null | components["schemas"]["Amount"];
             /** @description Keep the card for automatic payments (recurring invoices set to charge it). */
@@ -2870,12 +2921,6 @@ export interface components {
             viewed_at?: string | null;
             void_reason?: string | null;
         };
-        KindSetting: {
-            email: boolean;
-            in_app: boolean;
-            /** @enum {string} */
-            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention";
-        };
         LateFeeBody: {
             /**
              * Format: int32
@@ -3166,8 +3211,67 @@ export interface components {
             role: "super_admin" | "staff" | "partner" | "partner_staff" | "client";
         };
         Note: string;
+        /** @description One notification and what was decided for it. */
+        NotificationDeliveryView: {
+            channels: components["schemas"]["ChannelOutcomeView"][];
+            created_at: string;
+            /** @description The decision in words, one line per channel. */
+            explanation: string[];
+            /** @description The notification's id (as in the center, when it is there). */
+            id: string;
+            /** @enum {string} */
+            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message";
+            link: string;
+            /** @enum {string} */
+            source: "person" | "tenant" | "platform";
+            title: string;
+        };
         /** @enum {string} */
-        NotificationKind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention";
+        NotificationKind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message";
+        NotificationPreferencesChange: {
+            kinds?: components["schemas"]["NotificationSettingChange"][] | null;
+            quiet_hours?: null | components["schemas"]["QuietHoursBody"];
+            reset?: ("ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message")[];
+            time_zone?: null | components["schemas"]["Short"];
+        };
+        NotificationPreferencesView: {
+            /** @description Every kind the person's role can receive. */
+            kinds: components["schemas"]["NotificationSettingView"][];
+            /** @description The verified phone texts go to (the one of two-step sign-in), as a hint. */
+            phone_hint?: string | null;
+            /**
+             * Format: int32
+             * @description Browsers with push turned on.
+             */
+            push_devices: number;
+            quiet_hours?: null | components["schemas"]["QuietHoursBody"];
+            /** @description IANA zone of digests and quiet hours. */
+            time_zone: string;
+        };
+        /** @description A change to one kind: the fields given replace what applies now. */
+        NotificationSettingChange: {
+            /** @enum {string} */
+            delivery?: "instant" | "hourly" | "daily" | "weekly";
+            email?: boolean | null;
+            in_app?: boolean | null;
+            /** @enum {string} */
+            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message";
+            push?: boolean | null;
+            sms?: boolean | null;
+        };
+        /** @description One kind's setting as it applies. */
+        NotificationSettingView: {
+            /** @enum {string} */
+            delivery: "instant" | "hourly" | "daily" | "weekly";
+            email: boolean;
+            in_app: boolean;
+            /** @enum {string} */
+            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message";
+            push: boolean;
+            sms: boolean;
+            /** @enum {string} */
+            source: "person" | "tenant" | "platform";
+        };
         NotificationView: {
             body: string;
             created_at: string;
@@ -3314,6 +3418,24 @@ export interface components {
                 id: string;
                 /** @description Internal notes are only ever shown to staff, partners and partner staff. */
                 internal: boolean;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Paginated_NotificationDeliveryView: {
+            items: {
+                channels: components["schemas"]["ChannelOutcomeView"][];
+                created_at: string;
+                /** @description The decision in words, one line per channel. */
+                explanation: string[];
+                /** @description The notification's id (as in the center, when it is there). */
+                id: string;
+                /** @enum {string} */
+                kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message";
+                link: string;
+                /** @enum {string} */
+                source: "person" | "tenant" | "platform";
+                title: string;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -3544,10 +3666,6 @@ export interface components {
             status: string;
             ticket_id: string;
         };
-        PreferencesBody: {
-            /** @description One entry per kind; kinds left out keep their current setting. */
-            kinds: components["schemas"]["KindSetting"][];
-        };
         /** @enum {string} */
         Priority: "low" | "medium" | "high" | "critical";
         PriorityTargets: {
@@ -3596,6 +3714,14 @@ export interface components {
             position: number;
             /** @example high */
             priority: string;
+        };
+        /**
+         * @description A daily window of quiet, `HH:MM` to `HH:MM` (24-hour) in one's time zone; over midnight
+         *     when the start is later than the end.
+         */
+        QuietHoursBody: {
+            end: components["schemas"]["Short"];
+            start: components["schemas"]["Short"];
         };
         QuotaRequest: {
             /**
@@ -3736,6 +3862,17 @@ export interface components {
         };
         RevokedView: {
             revoked: number;
+        };
+        RoleDefaultsChange: {
+            kinds?: components["schemas"]["NotificationSettingChange"][] | null;
+            reset?: ("ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message")[];
+        };
+        /** @description A tenant's notification defaults for one role. */
+        RoleDefaultsView: {
+            /** @description Every kind the role can receive; `source` is `tenant` where the tenant chose. */
+            kinds: components["schemas"]["NotificationSettingView"][];
+            /** @enum {string} */
+            role: "super_admin" | "staff" | "partner" | "partner_staff" | "client";
         };
         RuleRequest: {
             /**
@@ -6640,6 +6777,82 @@ export interface operations {
             };
         };
     };
+    list_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 100 (default 25). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_NotificationDeliveryView"];
+                };
+            };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     mark: {
         parameters: {
             query?: never;
@@ -6801,7 +7014,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PreferencesBody"];
+                    "application/json": components["schemas"]["NotificationPreferencesView"];
                 };
             };
             401: {
@@ -6841,7 +7054,7 @@ export interface operations {
             };
         };
     };
-    put_preferences: {
+    change_preferences: {
         parameters: {
             query?: never;
             header?: never;
@@ -6850,7 +7063,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PreferencesBody"];
+                "application/json": components["schemas"]["NotificationPreferencesChange"];
             };
         };
         responses: {
@@ -6859,7 +7072,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PreferencesBody"];
+                    "application/json": components["schemas"]["NotificationPreferencesView"];
                 };
             };
             /** @description The body is not JSON */
@@ -12596,6 +12809,174 @@ export interface operations {
                 };
             };
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_role_defaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                /** @description A role of the tenant */
+                role: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleDefaultsView"];
+                };
+            };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_role_defaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                /** @description A role of the tenant */
+                role: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleDefaultsChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleDefaultsView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

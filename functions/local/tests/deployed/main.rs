@@ -417,6 +417,12 @@ async fn check(
             assert_eq!(status, 200, "{path}: {body}");
             assert_eq!(body["total"], 0, "{body}");
         }
+        "notifications/preferences.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!(status, 200, "{path}: {body}");
+            let status_kind = body["kinds"].as_array().and_then(|k| k.iter().find(|k| k["kind"] == "ticket_status"));
+            assert_eq!(status_kind.map(|k| k["source"].clone()), Some(serde_json::json!("platform")), "{body}");
+        }
         "health/get.json" | "notifications/list.json" => {
             let (status, body, _) = http(answer);
             assert_eq!(status, 200, "{path}: {body}");
@@ -444,6 +450,7 @@ async fn check(
         "mail-worker/batch.json" => {
             let failed = batch_failures(answer);
             assert!(!failed.contains(&"m-1".to_owned()), "{path}: the well-formed mail is sent: {failed:?}");
+            assert!(!failed.contains(&"t-1".to_owned()), "{path}: the notification text is sent: {failed:?}");
         }
         "sweeps/schedule.json" => assert!(matches!(answer, Answer::Response(_)), "{path}: {answer:?}"),
         "operations/dead-letters.json" => {

@@ -2,8 +2,8 @@
 //! local host (its own timer): SLA warnings and breaches due by now, tickets the assignment
 //! rules can now give to someone (in case an event that freed capacity was missed), invoice
 //! recurring invoices due (generated once per period), invoice
-//! reminders, overdue marks and late charges due today, and attachment uploads started hours
-//! ago and never confirmed.
+//! reminders, overdue marks and late charges due today, notification digests and quiet-hours
+//! summaries due (each once), and attachment uploads started hours ago and never confirmed.
 
 use kt_app::AppState;
 use kt_app::tickets::sla;
@@ -29,6 +29,15 @@ pub async fn run(state: &AppState) -> Result<Value, kt_app::AppError> {
             "invoices swept"
         );
     }
+    let released = kt_app::notifications::digests::sweep(state, state.clock.now()).await?;
+    if released.releases > 0 {
+        tracing::info!(
+            releases = released.releases,
+            mails = released.mails,
+            texts = released.texts,
+            "held notifications released"
+        );
+    }
     let assigned = kt_app::tickets::assignment::dispatch(state).await?;
     if assigned.assigned > 0 {
         tracing::info!(assigned = assigned.assigned, waiting = assigned.waiting, "tickets assigned by rule");
@@ -45,6 +54,7 @@ pub async fn run(state: &AppState) -> Result<Value, kt_app::AppError> {
         "sla": {"warnings": swept.warnings, "breaches": swept.breaches, "stale": swept.stale},
         "assignment": {"assigned": assigned.assigned, "waiting": assigned.waiting, "busy": assigned.busy},
         "abandoned_uploads": abandoned_uploads,
+        "notifications": {"releases": released.releases, "mails": released.mails, "texts": released.texts},
         "recurring": {"invoices": generated.invoices, "sent": generated.sent, "stale": generated.stale},
         "invoices": {"looked": billed.looked, "reminders": billed.reminders, "overdue": billed.overdue, "charges": billed.charges, "stale": billed.stale},
     }))

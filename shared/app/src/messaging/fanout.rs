@@ -1,15 +1,16 @@
 //! What a message event does, in the events worker (at least once, so every step is
 //! idempotent): each member's standing moves to the message (a `max`, never back; the author
 //! has read their own), the conversation's subscribers are told live on
-//! `conversation:<id>`, and each mentioned member hears of it in the notification center once.
+//! `conversation:<id>`, and each mentioned member (and in a small conversation every other
+//! member) hears of it through the notification center once, by their settings.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use kt_domain::DomainEvent;
 use kt_domain::identity::{TenantId, UserId};
-use kt_domain::messaging::{Conversation, Membership, Message};
-use kt_domain::notification::Kind;
+use kt_domain::messaging::{Conversation, Kind, Membership, Message};
+use kt_domain::notification::Kind as Notice;
 use kt_store::messaging as store;
 use kt_store::{Cond, Store};
 use serde_json::{Value, json};
@@ -77,8 +78,8 @@ pub async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), AppError>
     let conns: Vec<(String, String)> =
         subscribers(app, &topic(id)).await?.into_iter().map(|i| (i.key.sk, live.clone())).collect();
     push_all(app, conns).await;
-    if event.kind == "message.posted" && !m.value.mentions.is_empty() {
-        mention(app, &tenant, &c.value, &m.value, &event.id.to_string()).await?;
+    if event.kind == "message.posted" {
+        notify_members(app, &tenant, &c.value, &m.value, &event.id.to_string()).await?;
     }
     Ok(())
 }
@@ -123,13 +124,23 @@ async fn advance(s: &dyn Store, c: &Conversation, user: &UserId, m: &Message) ->
     Err(AppError::Conflict("a member's standing kept changing".into()))
 }
 
-async fn mention(
+/// Direct and group conversations up to this size tell each member of every message (as
+/// [`Kind::Message`], by their settings); larger ones and channels only of mentions.
+pub const MESSAGE_NOTICE_MAX_MEMBERS: usize = 20;
+
+/// Each mentioned member hears of the mention; in a small conversation every other member
+/// hears of the message.
+async fn notify_members(
     app: &AppState,
     tenant: &TenantId,
     c: &Conversation,
     m: &Message,
     event: &str,
 ) -> Result<(), AppError> {
+    let small = c.kind != Kind::Channel && c.members.len() <= MESSAGE_NOTICE_MAX_MEMBERS;
+    if m.mentions.is_empty() && !small {
+        return Ok(());
+    }
     let home = tenancy::get(app, tenant).await?;
     let author = crate::notifications::delivery::find_user(app, tenant, &m.author).await?;
     let name = author.map(|a| a.name).unwrap_or_else(|| "Someone".into());
@@ -138,7 +149,14 @@ async fn mention(
     let about = About::Conversation { tenant: tenant.clone(), id: c.id.clone() };
     for who in m.mentions.iter().filter(|u| *u != &m.author && c.is_member(u)) {
         let text = Text { title: format!("{name} mentioned you{place}"), body: excerpt.clone(), survey: None };
-        notify(app, &home, who, Kind::Mention, event, &about, text, vec![]).await?;
+        notify(app, &home, who, Notice::Mention, event, &about, text, vec![]).await?;
+    }
+    if small {
+        let from = c.name.clone().map(|n| format!("{name} in {n}")).unwrap_or(name.clone());
+        for who in c.members.iter().filter(|u| *u != &m.author && !m.mentions.contains(u)) {
+            let text = Text { title: format!("New message from {from}"), body: excerpt.clone(), survey: None };
+            notify(app, &home, who, Notice::Message, event, &about, text, vec![]).await?;
+        }
     }
     Ok(())
 }

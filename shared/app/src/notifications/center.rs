@@ -1,6 +1,6 @@
-//! One's own notifications: the list, the unread count, read marks and settings.
+//! One's own notifications: the list, the unread count and read marks.
 
-use kt_domain::notification::{Kind, Preferences};
+use kt_domain::notification::Kind;
 use kt_domain::policy::Actor;
 use kt_store::notifications::{self as store, Notification, TTL_SECS};
 use kt_store::{Cond, TxOp};
@@ -100,13 +100,4 @@ pub async fn mark_all_read(app: &AppState, actor: &Actor) -> Result<usize, AppEr
     }
     push_unread(app, &actor.tenant, &actor.user).await?;
     Ok(changed)
-}
-
-pub async fn preferences(app: &AppState, actor: &Actor) -> Result<Preferences, AppError> {
-    Ok(store::preferences(app.store.as_ref(), &actor.tenant, &actor.user).await?)
-}
-
-pub async fn set_preferences(app: &AppState, actor: &Actor, prefs: Preferences) -> Result<Preferences, AppError> {
-    app.store.put(store::prefs_item(&actor.tenant, &actor.user, &prefs)?, Cond::None).await?;
-    Ok(prefs)
 }

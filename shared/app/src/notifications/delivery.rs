@@ -2,11 +2,12 @@
 //! written once per (event, person), and the unread-count push.
 
 use kt_domain::identity::{TenantId, TicketId, UserId};
+use kt_domain::notification::preferences::{Channel, Decision, Outcome, Reach, decide, effective};
 use kt_domain::notification::{Kind, may_receive};
 use kt_domain::tenancy::{Tenant, User, UserStatus};
 use kt_platform::{Mail, MailAddress};
 use kt_store::notifications::{self as store, Notification, TTL_SECS};
-use kt_store::{Cond, Key, TxOp, accounts};
+use kt_store::{Cond, Key, TxOp, accounts, held};
 use serde_json::json;
 
 use crate::identity::tenancy;
@@ -82,8 +83,11 @@ pub(crate) async fn find_user(app: &AppState, tenant: &TenantId, user: &UserId) 
     }
 }
 
-/// Writes one notification (and its mail, by the person's settings) once, then pushes the
-/// unread count. `extra` joins the same transaction (e.g. a once-only marker).
+/// Writes one notification once for one person, as their settings decide (see
+/// [`kt_domain::notification::preferences::decide`]): the in-app item, mail and text through
+/// the outbox, what is held for a digest or quiet hours, and the decision itself (the log that
+/// explains it). Then pushes the unread count. `extra` joins the same transaction (e.g. a
+/// once-only marker).
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn notify(
     app: &AppState,
@@ -99,59 +103,131 @@ pub(crate) async fn notify(
     if person.status != UserStatus::Active || !may_receive(person.role, kind) {
         return Ok(());
     }
-    let survey = text.survey.clone();
-    let prefs = store::preferences(app.store.as_ref(), &person.tenant, &person.id).await?;
-    let channels = prefs.channels(kind);
-    if !channels.in_app && !channels.email {
+    let store = app.store.as_ref();
+    let (prefs, defaults, creds) = futures::try_join!(
+        store::preferences(store, &person.tenant, &person.id),
+        store::role_defaults(store, &person.tenant, person.role),
+        accounts::get_credentials(store, &person.tenant, &person.id),
+    )?;
+    let phone = creds.and_then(|c| c.value.sms.map(|s| s.phone));
+    let reach = Reach { phone: phone.is_some(), push_devices: false };
+    let now = app.clock.now();
+    let mut decision = decide(kind, effective(kind, &prefs, defaults.as_ref()), &prefs, reach, now);
+    if !decision.reaches() {
         return Ok(());
     }
-    let now = app.clock.now();
     let n = Notification {
         id: format!("{event_id}-{}", person.id),
         kind,
-        title: text.title,
-        body: text.body,
+        title: text.title.clone(),
+        body: text.body.clone(),
         link: about.link(&ticket_tenant.id),
         ticket: about.ticket(),
         created_at: now,
         read_at: None,
     };
-    let mut ops = extra;
-    if channels.in_app {
-        ops.extend(store::add_ops(&person.tenant, &person.id, &n, app.clock.now_unix() + TTL_SECS)?);
+    // Mail goes out in the branding of the portal the person signs in to.
+    let portal = if person.tenant == ticket_tenant.id {
+        ticket_tenant.clone()
     } else {
-        // Mail only: a marker makes the mail once-only all the same.
+        tenancy::get(app, &person.tenant).await?
+    };
+    // Twice at most: a hold whose release went out meanwhile is delivered at once instead.
+    for _ in 0..2 {
+        let ops = delivery_ops(app, &portal, &person, &n, about, &text, &decision, phone.as_ref(), extra.clone())?;
+        match app.store.transact(ops).await {
+            Ok(()) => {
+                app.outbox_wake.notify_one();
+                if decision.outcome(Channel::InApp) == Outcome::Sent {
+                    push_unread(app, &person.tenant, &person.id).await?;
+                }
+                return Ok(());
+            }
+            Err(e) if e.is_conflict() => {
+                let gone = held_releases(&decision);
+                let mut released = false;
+                for at in &gone {
+                    released |= store.get(&held::sent_key(&person.tenant, &person.id, *at)).await?.is_some();
+                }
+                if !released {
+                    // Already written by an earlier delivery of the same event.
+                    return Ok(());
+                }
+                decision = decision.released();
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+fn held_releases(d: &Decision) -> Vec<time::OffsetDateTime> {
+    let mut out: Vec<_> = d.holds().into_iter().map(|(at, _, _)| at).collect();
+    out.dedup();
+    out
+}
+
+/// The transaction of one delivery.
+#[allow(clippy::too_many_arguments)]
+fn delivery_ops(
+    app: &AppState,
+    portal: &Tenant,
+    person: &User,
+    n: &Notification,
+    about: &About,
+    text: &Text,
+    decision: &Decision,
+    phone: Option<&kt_domain::identity::PhoneNumber>,
+    extra: Vec<TxOp>,
+) -> Result<Vec<TxOp>, AppError> {
+    let now = n.created_at;
+    let mut ops = extra;
+    if decision.outcome(Channel::InApp) == Outcome::Sent {
+        ops.extend(store::add_ops(&person.tenant, &person.id, n, app.clock.now_unix() + TTL_SECS)?);
+    } else {
+        // Nothing in the app: a marker makes the rest once-only all the same.
         let marker = Key::new(format!("T#{}#USER#{}#NOTIF", person.tenant, person.id), format!("SENT#{}", n.id));
         ops.push(TxOp::Put {
             item: kt_store::Item::new(marker, Default::default()).with_expiry(app.clock.now_unix() + TTL_SECS),
             cond: Cond::NotExists,
         });
     }
-    if channels.email {
-        // Mail goes out in the branding of the portal the person signs in to.
-        let portal = if person.tenant == ticket_tenant.id {
-            ticket_tenant.clone()
-        } else {
-            tenancy::get(app, &person.tenant).await?
-        };
-        let survey = survey.filter(|(requester, _)| *requester == person.id).map(|(_, url)| url);
-        let m = branded_mail(app, &portal, &person, &n, about, survey.as_deref());
+    if decision.outcome(Channel::Email) == Outcome::Sent {
+        let survey = text.survey.clone().filter(|(requester, _)| *requester == person.id).map(|(_, url)| url);
+        let m = branded_mail(app, portal, person, n, about, survey.as_deref());
         let requested = mail::requested(app.ids.ulid(), Some(portal.id.to_string()), now, &m)?;
         ops.push(outbox::record(mail::QUEUE, requested)?);
     }
-    match app.store.transact(ops).await {
-        Ok(()) => app.outbox_wake.notify_one(),
-        // Already written by an earlier delivery of the same event.
-        Err(e) if e.is_conflict() => return Ok(()),
-        Err(e) => return Err(e.into()),
+    if let (Outcome::Sent, Some(phone)) = (decision.outcome(Channel::Sms), phone) {
+        let body = mail::text_body(&portal.branding.portal_name, &n.title, &crate::seed::portal_url(app, portal));
+        let requested = mail::text_requested(app.ids.ulid(), Some(portal.id.to_string()), now, phone, &body)?;
+        ops.push(outbox::record(mail::QUEUE, requested)?);
     }
-    if channels.in_app {
-        push_unread(app, &person.tenant, &person.id).await?;
+    for (at, hold, channels) in decision.holds() {
+        let item = held::Held {
+            id: n.id.clone(),
+            kind: n.kind,
+            title: n.title.clone(),
+            body: n.body.clone(),
+            link: n.link.clone(),
+            channels,
+            hold,
+            created_at: now,
+        };
+        ops.extend(held::hold_ops(&person.tenant, &person.id, at, &item)?);
     }
-    Ok(())
+    let logged = held::Logged {
+        id: n.id.clone(),
+        title: n.title.clone(),
+        link: n.link.clone(),
+        created_at: now,
+        decision: decision.clone(),
+    };
+    ops.push(held::log_op(&person.tenant, &person.id, &logged)?);
+    Ok(ops)
 }
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 

@@ -21,7 +21,9 @@ use serde_json::{Value, json};
 
 mod center;
 pub(crate) mod delivery;
+pub mod digests;
 mod invoices;
+pub mod settings;
 
 pub use center::*;
 pub use delivery::push_unread;
@@ -208,9 +210,12 @@ async fn describe(
             Text { title: format!("{number} is near the front"), body: format!("“{subject}”"), survey: None }
         }
         // Invoice and message events are described by their own modules.
-        Kind::InvoiceIssued | Kind::InvoiceReminder | Kind::InvoicePayment | Kind::InvoiceActivity | Kind::Mention => {
-            Text { title: number, body: subject, survey: None }
-        }
+        Kind::InvoiceIssued
+        | Kind::InvoiceReminder
+        | Kind::InvoicePayment
+        | Kind::InvoiceActivity
+        | Kind::Mention
+        | Kind::Message => Text { title: number, body: subject, survey: None },
     })
 }
 

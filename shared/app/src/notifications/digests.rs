@@ -1,0 +1,176 @@
+//! The release of held notifications: one digest mail per person and period (and one text
+//! saying how many, when texts were held for quiet hours), sent exactly once by the sweep.
+
+use kt_domain::notification::preferences::{Channel, Delivery, Hold};
+use kt_domain::tenancy::UserStatus;
+use kt_platform::{Mail, MailAddress};
+use kt_store::accounts;
+use kt_store::held::{self, Held, Release};
+use time::OffsetDateTime;
+
+use super::delivery::esc;
+use crate::identity::tenancy;
+use crate::{AppError, AppState, mail, outbox};
+
+/// What one sweep released.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Released {
+    pub releases: usize,
+    pub mails: usize,
+    pub texts: usize,
+}
+
+/// Sends every release due by `now`, once each.
+pub async fn sweep(app: &AppState, now: OffsetDateTime) -> Result<Released, AppError> {
+    let (due, hour) = held::due(app.store.as_ref(), now).await?;
+    let mut out = Released::default();
+    for r in due {
+        let (mails, texts) = release(app, &r).await?;
+        out.releases += 1;
+        out.mails += mails;
+        out.texts += texts;
+    }
+    held::set_cursor(app.store.as_ref(), hour).await?;
+    Ok(out)
+}
+
+/// One person's release: the mail and text it sends, the sent marker and the due entry's
+/// removal in one transaction. A release already sent (a second sweep) only loses its entry.
+async fn release(app: &AppState, r: &Release) -> Result<(usize, usize), AppError> {
+    let store = app.store.as_ref();
+    let items = held::at_release(store, &r.tenant, &r.user, r.at).await?;
+    let mut ops = held::released_ops(r);
+    let (mut mails, mut texts) = (0, 0);
+    let person = accounts::get_user(store, &r.tenant, &r.user).await?.map(|u| u.value);
+    if let Some(person) = person.filter(|p| p.status == UserStatus::Active) {
+        let portal = tenancy::get(app, &r.tenant).await?;
+        let now = app.clock.now();
+        let by_mail: Vec<&Held> = items.iter().filter(|h| h.channels.contains(&Channel::Email)).collect();
+        if !by_mail.is_empty() {
+            let m = digest_mail(app, &portal, &person, &by_mail);
+            ops.push(outbox::record(
+                mail::QUEUE,
+                mail::requested(app.ids.ulid(), Some(r.tenant.to_string()), now, &m)?,
+            )?);
+            mails = 1;
+        }
+        let by_text = items.iter().filter(|h| h.channels.contains(&Channel::Sms)).count();
+        let phone =
+            accounts::get_credentials(store, &r.tenant, &r.user).await?.and_then(|c| c.value.sms).map(|s| s.phone);
+        if let (true, Some(phone)) = (by_text > 0, phone) {
+            let title = if by_text == 1 { "1 notification".to_owned() } else { format!("{by_text} notifications") };
+            let body = mail::text_body(
+                &portal.branding.portal_name,
+                &format!("{title} while you were away"),
+                &crate::seed::portal_url(app, &portal),
+            );
+            ops.push(outbox::record(
+                mail::QUEUE,
+                mail::text_requested(app.ids.ulid(), Some(r.tenant.to_string()), now, &phone, &body)?,
+            )?);
+            texts = 1;
+        }
+    }
+    match store.transact(ops).await {
+        Ok(()) => {
+            app.outbox_wake.notify_one();
+            Ok((mails, texts))
+        }
+        Err(e) if e.is_conflict() => {
+            store.delete(&r.key, kt_store::Cond::None).await?;
+            Ok((0, 0))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The heading of a release: the digest's period, else quiet hours.
+fn heading(items: &[&Held]) -> String {
+    let digest = items.iter().find_map(|h| match h.hold {
+        Hold::Digest(d) => Some(d),
+        Hold::QuietHours => None,
+    });
+    let n = items.len();
+    let what = if n == 1 { "1 notification".to_owned() } else { format!("{n} notifications") };
+    match digest {
+        Some(Delivery::Hourly) => format!("Your hourly digest: {what}"),
+        Some(Delivery::Weekly) => format!("Your weekly digest: {what}"),
+        Some(_) => format!("Your daily digest: {what}"),
+        None => format!("While your quiet hours were on: {what}"),
+    }
+}
+
+/// One branded mail listing the held notifications, grouped by kind, each with its link.
+fn digest_mail(
+    app: &AppState,
+    portal: &kt_domain::tenancy::Tenant,
+    person: &kt_domain::tenancy::User,
+    items: &[&Held],
+) -> Mail {
+    let b = &portal.branding;
+    let base = crate::seed::portal_url(app, portal);
+    let title = heading(items);
+    let mut kinds: Vec<_> = items.iter().map(|h| h.kind).collect();
+    kinds.sort();
+    kinds.dedup();
+    let (mut html, mut text) = (String::new(), format!("{title}\n"));
+    for kind in kinds {
+        let group: Vec<&&Held> = items.iter().filter(|h| h.kind == kind).collect();
+        let label = kind_label(kind);
+        html.push_str(&format!("<h2 style=\"font-size:15px\">{} ({})</h2><ul>", esc(label), group.len()));
+        text.push_str(&format!("\n{label} ({})\n", group.len()));
+        for h in group {
+            let url = format!("{base}{}", h.link);
+            html.push_str(&format!(
+                "<li><a href=\"{}\">{}</a><br><span style=\"color:#475569\">{}</span></li>",
+                esc(&url),
+                esc(&h.title),
+                esc(&h.body)
+            ));
+            text.push_str(&format!("- {}\n  {}\n  {url}\n", h.title, h.body));
+        }
+        html.push_str("</ul>");
+    }
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#0f172a\">\
+         <div style=\"border-top:4px solid {primary};padding:16px 0\"><strong style=\"font-size:20px;color:{primary}\">{portal}</strong></div>\
+         <h1 style=\"font-size:18px\">{title}</h1>{html}\
+         <p style=\"font-size:12px;color:#475569\">You get this mail because of your notification settings in {portal}. \
+         Change them under Settings, Notifications: {settings}</p></body></html>",
+        primary = b.primary.as_str(),
+        portal = esc(&b.portal_name),
+        title = esc(&title),
+        settings = esc(&format!("{base}/settings")),
+    );
+    text.push_str(&format!("\nChange your notification settings: {base}/settings\n"));
+    Mail {
+        from: MailAddress::new(Some(&b.portal_name), &app.config.mail_from),
+        to: vec![MailAddress::new(Some(&person.name), person.email.as_str())],
+        reply_to: None,
+        subject: title,
+        text,
+        html: Some(html),
+        attachments: vec![],
+        headers: vec![],
+    }
+}
+
+fn kind_label(kind: kt_domain::notification::Kind) -> &'static str {
+    use kt_domain::notification::Kind;
+    match kind {
+        Kind::TicketReceived => "Tickets you filed",
+        Kind::TicketNew => "New tickets",
+        Kind::TicketReply => "Replies",
+        Kind::TicketNote => "Internal notes",
+        Kind::TicketStatus => "Status changes",
+        Kind::TicketAssigned => "Assigned to you",
+        Kind::SlaAlert => "Service-level alerts",
+        Kind::QueueNearFront => "Queue positions",
+        Kind::InvoiceIssued => "Invoices",
+        Kind::InvoiceReminder => "Invoice reminders",
+        Kind::InvoicePayment => "Payments",
+        Kind::InvoiceActivity => "Invoice activity",
+        Kind::Mention => "Mentions",
+        Kind::Message => "Messages",
+    }
+}
