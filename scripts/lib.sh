@@ -8,7 +8,8 @@
 #   wait_http URL SECS [PID] wait until URL answers HTTP (any status); fail early if PID dies
 #   start_service NAME LOG CMD...   start CMD in its own process group, logging to LOG
 #   stop_services            stop everything start_service started (safe to call twice)
-#   start_moto / start_localstripe  start the emulators on free ports and export their endpoints
+#   start_moto / start_localstripe / start_push_service  start the emulators on free ports and
+#                            export their endpoints
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$REPO_ROOT/.tools/venv"
@@ -245,6 +246,23 @@ start_moto() {
     export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
     export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
     log "moto server on $MOTO_ENDPOINT (pid $LAST_SERVICE_PID)"
+}
+
+# start_push_service: the local Web Push service (scripts/push_service.py: checks VAPID and
+# decrypts as a browser would) on a free port; exports PUSH_SERVICE_ENDPOINT, and
+# PORTAL_PUSH_HOSTS so the portal may push to it.
+start_push_service() {
+    local port
+    port="$(free_port)"
+    start_service push-service "$TEST_LOG_DIR/push-service.log" \
+        "$VENV/bin/python" scripts/push_service.py --port "$port"
+    if ! wait_http "http://127.0.0.1:$port/subscriptions/none/messages" 30 "$LAST_SERVICE_PID"; then
+        tail -n 20 "$TEST_LOG_DIR/push-service.log" >&2 || true
+        die "the push service did not start (log: target/test-logs/push-service.log)"
+    fi
+    export PUSH_SERVICE_ENDPOINT="http://127.0.0.1:$port"
+    export PORTAL_PUSH_HOSTS=127.0.0.1
+    log "push service on $PUSH_SERVICE_ENDPOINT (pid $LAST_SERVICE_PID)"
 }
 
 # start_localstripe: localstripe (fresh state) on a free port; exports LOCALSTRIPE_ENDPOINT.

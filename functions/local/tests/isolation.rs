@@ -412,6 +412,24 @@ async fn no_route_serves_another_tenant_or_organization() {
     )
     .await;
     assert_eq!(posted, StatusCode::CREATED, "the victim answers: {message}");
+    // A browser of the victim's that receives pushes (RFC 8291's example keys).
+    let (subscribed, device) = call(
+        &router,
+        "post",
+        "/api/v1/notifications/push/devices",
+        "acme.localhost",
+        Some(&dana),
+        Some(json!({
+            "endpoint": "https://fcm.googleapis.com/fcm/send/victim-device",
+            "keys": {
+                "p256dh": "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4",
+                "auth": "BTBZMqHH6r4Tts7J_aSIgg"
+            }
+        })),
+    )
+    .await;
+    assert_eq!(subscribed, StatusCode::CREATED, "the victim turns push on: {device}");
+    let victim_device = device["id"].as_str().expect("device id").to_owned();
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
@@ -431,6 +449,7 @@ async fn no_route_serves_another_tenant_or_organization() {
             "payment_id" => victim_payment.clone(),
             "conversation_id" => victim_conversation.clone(),
             "seq" => "1".to_owned(),
+            "device_id" => victim_device.clone(),
             // The tenant's defaults for its clients.
             "role" => "client".to_owned(),
             "recurring_id" => victim_schedule.clone(),
@@ -468,6 +487,7 @@ async fn no_route_serves_another_tenant_or_organization() {
         victim_payment.clone(),
         victim_conversation.clone(),
         victim_schedule.clone(),
+        victim_device.clone(),
         me["user"]["id"].as_str().unwrap_or_default().to_owned(),
         me["organizations"][0]["id"].as_str().unwrap_or_default().to_owned(),
     ];

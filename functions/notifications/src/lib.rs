@@ -21,6 +21,7 @@ use utoipa_axum::routes;
 
 mod messaging;
 mod preferences;
+mod push;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -30,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mark))
         .routes(routes!(mark_all_read))
         .merge(preferences::router())
+        .merge(push::router())
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -291,3 +291,82 @@ async fn a_daily_digest_gathers_the_day_into_one_mail() {
         log["items"][0]["channels"].as_array().unwrap().iter().find(|c| c["channel"] == "email").unwrap().clone();
     assert_eq!(email["outcome"], "sent", "the log says what happened");
 }
+
+/// A browser of the local push service (`PUSH_SERVICE_ENDPOINT`, started by scripts/test),
+/// which checks the VAPID signature and decrypts as a browser would.
+async fn browser_subscription() -> (String, Value) {
+    let base = std::env::var("PUSH_SERVICE_ENDPOINT")
+        .expect("PUSH_SERVICE_ENDPOINT is not set: run through scripts/test, which starts the push service");
+    let sub: Value =
+        reqwest::Client::new().post(format!("{base}/subscriptions")).send().await.unwrap().json().await.unwrap();
+    (format!("{base}/subscriptions/{}/messages", sub["id"].as_str().unwrap()), sub)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscribed_browser_is_pushed_what_the_settings_say() {
+    let w = world().await;
+    let dana = w.sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await;
+    let pat = w.sign_in(ACME, "pat@acme-agency.test", "Acme-Demo-Partner-2026").await;
+    let (inbox, sub) = browser_subscription().await;
+
+    let (status, push) = w.call("GET", "/api/v1/notifications/push", &dana, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(push["public_key"].as_str().map(str::len), Some(87), "a P-256 key, base64url");
+    assert_eq!(push["devices"], json!([]));
+
+    // Bad subscriptions are refused by field; an address that is no push service is one.
+    let bad =
+        json!({"endpoint": "https://attacker.test/collect", "keys": {"p256dh": sub["p256dh"], "auth": "c2hvcnQ"}});
+    let (status, body) = w.call("POST", "/api/v1/notifications/push/devices", &dana, Some(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().filter_map(|e| e["field"].as_str()).collect();
+    assert_eq!(fields, ["endpoint", "keys.auth"]);
+
+    let good = json!({"endpoint": sub["endpoint"], "keys": {"p256dh": sub["p256dh"], "auth": sub["auth"]}, "expirationTime": null, "label": "Firefox on the laptop"});
+    let (status, device) = w.call("POST", "/api/v1/notifications/push/devices", &dana, Some(good.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{device}");
+    assert_eq!(device["label"], "Firefox on the laptop");
+    assert_eq!(
+        w.call("POST", "/api/v1/notifications/push/devices", &dana, Some(good)).await.0,
+        StatusCode::CREATED,
+        "again: the same device"
+    );
+    let (_, push) = w.call("GET", "/api/v1/notifications/push", &dana, None).await;
+    assert_eq!(push["devices"].as_array().map(Vec::len), Some(1));
+    assert_eq!(w.call("GET", PREFS, &dana, None).await.1["push_devices"], 1);
+
+    // Pushes for status changes: the browser gets the title and the link into the portal.
+    let change = json!({"kinds": [{"kind": "ticket_status", "push": true}]});
+    assert_eq!(w.call("PATCH", PREFS, &dana, Some(change)).await.0, StatusCode::OK);
+    let t = w.file(&dana, "Checkout broken").await;
+    let url = format!("{}/{}", w.tickets, t["id"].as_str().unwrap());
+    assert_eq!(w.call("PATCH", &url, &pat, Some(json!({"status": "in_progress"}))).await.0, StatusCode::OK);
+    w.settle().await;
+    let got: Value = reqwest::get(&inbox).await.unwrap().json().await.unwrap();
+    assert_eq!(got["failures"], json!([]), "{got}");
+    let pushed: Vec<Value> = got["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| serde_json::from_str(m["payload"].as_str().unwrap()).unwrap())
+        .collect();
+    assert_eq!(pushed.len(), 1, "the filing's confirmation is not pushed by default: {pushed:?}");
+    assert_eq!(pushed[0]["title"], "ACME-1001 is now In Progress");
+    assert!(pushed[0]["url"].as_str().unwrap().starts_with("http://acme.localhost:3000/tickets/"), "{}", pushed[0]);
+    // The worker may handle the filing and the change in either order: find the change.
+    let (_, log) = w.call("GET", "/api/v1/notifications/deliveries", &dana, None).await;
+    let item = log["items"].as_array().unwrap().iter().find(|i| i["title"] == "ACME-1001 is now In Progress").unwrap();
+    let channel = item["channels"].as_array().unwrap().iter().find(|c| c["channel"] == "push").unwrap().clone();
+    assert_eq!(channel["outcome"], "sent");
+
+    // A test push on demand.
+    let (status, body) = w.call("POST", "/api/v1/notifications/push/test", &dana, None).await;
+    assert_eq!((status, body["sent"].as_u64()), (StatusCode::OK, Some(1)));
+
+    // Only the owner turns a browser off.
+    let gone = format!("/api/v1/notifications/push/devices/{}", device["id"].as_str().unwrap());
+    assert_eq!(w.call("DELETE", &gone, &pat, None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(w.call("DELETE", &gone, &dana, None).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(w.call("DELETE", &gone, &dana, None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(w.call("GET", "/api/v1/notifications/push", &dana, None).await.1["devices"], json!([]));
+}

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use kt_platform::{Blobs, Clock, Ids, Mailer, Push, Queue, Sms};
+use kt_platform::{Blobs, Clock, Ids, Mailer, Push, Queue, Sms, WebPush};
 use kt_store::Store;
 
 use crate::identity::tenancy::TenantCache;
@@ -39,6 +39,8 @@ pub struct AppState {
     pub mailer: Arc<dyn Mailer>,
     pub push: Arc<dyn Push>,
     pub sms: Arc<dyn Sms>,
+    /// Browser push (Web Push with VAPID).
+    pub web_push: Arc<dyn WebPush>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
     pub config: Arc<Config>,

@@ -157,3 +157,21 @@ impl crate::payments::Payments for Absent {
         Err(crate::payments::PaymentError::Unavailable(self.why()))
     }
 }
+
+#[async_trait]
+impl crate::webpush::WebPush for Absent {
+    fn public_key(&self) -> String {
+        String::new()
+    }
+    fn allows(&self, _: &str) -> Result<(), crate::webpush::WebPushError> {
+        Err(crate::webpush::WebPushError::Unavailable(self.why()))
+    }
+    async fn send(
+        &self,
+        _: &crate::webpush::Subscription,
+        _: &[u8],
+        _: u32,
+    ) -> Result<crate::webpush::Delivered, crate::webpush::WebPushError> {
+        Err(crate::webpush::WebPushError::Unavailable(self.why()))
+    }
+}

@@ -1,6 +1,7 @@
 //! The ports other than the store, each with an AWS adapter and a local one:
 //! [`blobs`] (S3 / files), [`queue`] (SQS / SQLite), [`mailer`] (SESv2 / `.eml` outbox),
-//! [`push`] (API Gateway management API / in-process hub), [`sms`] (SNS / file outbox), plus
+//! [`push`] (API Gateway management API / in-process hub), [`sms`] (SNS / file outbox),
+//! [`webpush`] (browser push to the browsers' push services), plus
 //! [`Ids`] and the clock.
 
 pub mod absent;
@@ -13,6 +14,7 @@ pub mod push;
 pub mod queue;
 pub mod secrets;
 pub mod sms;
+pub mod webpush;
 
 pub use absent::Absent;
 pub use blobs::{Blob, BlobError, BlobMeta, Blobs, PresignedUpload, UploadSpec};
@@ -22,3 +24,4 @@ pub use mailer::{Attachment, Mail, MailAddress, MailError, Mailer, SentMail};
 pub use push::{Push, PushError};
 pub use queue::{DeadLetter, Queue, QueueError, Received};
 pub use sms::{SentSms, Sms, SmsError};
+pub use webpush::{WebPush, WebPushError};

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod credit_notes;
 pub mod cursor;
 pub mod daily;
+pub mod devices;
 pub mod due;
 pub mod dynamo;
 pub mod entity;

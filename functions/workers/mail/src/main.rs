@@ -6,7 +6,7 @@ use lambda_runtime::{LambdaEvent, service_fn};
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     kt_http::logging::init_from_env();
-    let state = kt_app::wiring::aws::AwsWiring::from_env().await?.mailer().sms().build();
+    let state = kt_app::wiring::aws::AwsWiring::from_env().await?.mailer().sms().web_push().await?.build();
     let dispatcher = kt_fn_mail_worker::dispatcher(&state);
     lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| {
         let dispatcher = dispatcher.clone();

@@ -104,13 +104,14 @@ pub(crate) async fn notify(
         return Ok(());
     }
     let store = app.store.as_ref();
-    let (prefs, defaults, creds) = futures::try_join!(
+    let (prefs, defaults, creds, devices) = futures::try_join!(
         store::preferences(store, &person.tenant, &person.id),
         store::role_defaults(store, &person.tenant, person.role),
         accounts::get_credentials(store, &person.tenant, &person.id),
+        kt_store::devices::list(store, &person.tenant, &person.id),
     )?;
     let phone = creds.and_then(|c| c.value.sms.map(|s| s.phone));
-    let reach = Reach { phone: phone.is_some(), push_devices: false };
+    let reach = Reach { phone: phone.is_some(), push_devices: !devices.is_empty() };
     let now = app.clock.now();
     let mut decision = decide(kind, effective(kind, &prefs, defaults.as_ref()), &prefs, reach, now);
     if !decision.reaches() {
@@ -202,6 +203,17 @@ fn delivery_ops(
         let body = mail::text_body(&portal.branding.portal_name, &n.title, &crate::seed::portal_url(app, portal));
         let requested = mail::text_requested(app.ids.ulid(), Some(portal.id.to_string()), now, phone, &body)?;
         ops.push(outbox::record(mail::QUEUE, requested)?);
+    }
+    if decision.outcome(Channel::Push) == Outcome::Sent {
+        let message = super::push::PushMessage {
+            tenant: person.tenant.clone(),
+            user: person.id.clone(),
+            title: n.title.clone(),
+            body: n.body.clone(),
+            url: format!("{}{}", crate::seed::portal_url(app, portal), n.link),
+            tag: n.id.clone(),
+        };
+        ops.push(outbox::record(mail::QUEUE, super::push::requested(app.ids.ulid(), now, &message)?)?);
     }
     for (at, hold, channels) in decision.holds() {
         let item = held::Held {

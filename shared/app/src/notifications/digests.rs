@@ -18,6 +18,7 @@ pub struct Released {
     pub releases: usize,
     pub mails: usize,
     pub texts: usize,
+    pub pushes: usize,
 }
 
 /// Sends every release due by `now`, once each.
@@ -25,10 +26,11 @@ pub async fn sweep(app: &AppState, now: OffsetDateTime) -> Result<Released, AppE
     let (due, hour) = held::due(app.store.as_ref(), now).await?;
     let mut out = Released::default();
     for r in due {
-        let (mails, texts) = release(app, &r).await?;
+        let (mails, texts, pushes) = release(app, &r).await?;
         out.releases += 1;
         out.mails += mails;
         out.texts += texts;
+        out.pushes += pushes;
     }
     held::set_cursor(app.store.as_ref(), hour).await?;
     Ok(out)
@@ -36,11 +38,11 @@ pub async fn sweep(app: &AppState, now: OffsetDateTime) -> Result<Released, AppE
 
 /// One person's release: the mail and text it sends, the sent marker and the due entry's
 /// removal in one transaction. A release already sent (a second sweep) only loses its entry.
-async fn release(app: &AppState, r: &Release) -> Result<(usize, usize), AppError> {
+async fn release(app: &AppState, r: &Release) -> Result<(usize, usize, usize), AppError> {
     let store = app.store.as_ref();
     let items = held::at_release(store, &r.tenant, &r.user, r.at).await?;
     let mut ops = held::released_ops(r);
-    let (mut mails, mut texts) = (0, 0);
+    let (mut mails, mut texts, mut pushes) = (0, 0, 0);
     let person = accounts::get_user(store, &r.tenant, &r.user).await?.map(|u| u.value);
     if let Some(person) = person.filter(|p| p.status == UserStatus::Active) {
         let portal = tenancy::get(app, &r.tenant).await?;
@@ -53,6 +55,20 @@ async fn release(app: &AppState, r: &Release) -> Result<(usize, usize), AppError
                 mail::requested(app.ids.ulid(), Some(r.tenant.to_string()), now, &m)?,
             )?);
             mails = 1;
+        }
+        let by_push = items.iter().filter(|h| h.channels.contains(&Channel::Push)).count();
+        if by_push > 0 {
+            let what = if by_push == 1 { "1 notification".to_owned() } else { format!("{by_push} notifications") };
+            let message = super::push::PushMessage {
+                tenant: r.tenant.clone(),
+                user: r.user.clone(),
+                title: format!("{}: {what} while you were away", portal.branding.portal_name),
+                body: heading(&items.iter().collect::<Vec<_>>()),
+                url: format!("{}/notifications", crate::seed::portal_url(app, &portal)),
+                tag: format!("release-{}", r.at.unix_timestamp()),
+            };
+            ops.push(outbox::record(mail::QUEUE, super::push::requested(app.ids.ulid(), now, &message)?)?);
+            pushes = 1;
         }
         let by_text = items.iter().filter(|h| h.channels.contains(&Channel::Sms)).count();
         let phone =
@@ -74,11 +90,11 @@ async fn release(app: &AppState, r: &Release) -> Result<(usize, usize), AppError
     match store.transact(ops).await {
         Ok(()) => {
             app.outbox_wake.notify_one();
-            Ok((mails, texts))
+            Ok((mails, texts, pushes))
         }
         Err(e) if e.is_conflict() => {
             store.delete(&r.key, kt_store::Cond::None).await?;
-            Ok((0, 0))
+            Ok((0, 0, 0))
         }
         Err(e) => Err(e.into()),
     }

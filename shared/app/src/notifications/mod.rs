@@ -23,6 +23,7 @@ mod center;
 pub(crate) mod delivery;
 pub mod digests;
 mod invoices;
+pub mod push;
 pub mod settings;
 
 pub use center::*;

@@ -121,6 +121,7 @@ async fn load(app: &AppState, actor: &Actor) -> Result<(Preferences, Option<Role
 pub async fn preferences(app: &AppState, actor: &Actor) -> Result<Settings, AppError> {
     let (prefs, defaults) = load(app, actor).await?;
     let creds = accounts::get_credentials(app.store.as_ref(), &actor.tenant, &actor.user).await?;
+    let devices = kt_store::devices::list(app.store.as_ref(), &actor.tenant, &actor.user).await?;
     Ok(Settings {
         kinds: kinds_for(actor.role)
             .map(|kind| {
@@ -131,7 +132,7 @@ pub async fn preferences(app: &AppState, actor: &Actor) -> Result<Settings, AppE
         time_zone: prefs.time_zone.clone().unwrap_or_else(|| "UTC".into()),
         quiet_hours: prefs.quiet_hours,
         phone_hint: creds.and_then(|c| c.value.sms).map(|s| s.phone.hint()),
-        push_devices: 0,
+        push_devices: devices.len() as u32,
     })
 }
 

@@ -211,6 +211,27 @@ impl AwsWiring {
         Ok(self)
     }
 
+    /// Browser push: the VAPID key derived from the secret `PORTAL_VAPID_SECRET_ARN` (its
+    /// current version), the contact `PORTAL_VAPID_SUBJECT` (the sender of mail by default), and
+    /// the browsers' push services plus `PORTAL_PUSH_HOSTS`.
+    pub async fn web_push(mut self) -> Result<Self, WiringError> {
+        let variable = "PORTAL_VAPID_SECRET_ARN";
+        let id = self.env.require(variable, "browser push")?;
+        let v = SecretsManager::new(&self.sdk)
+            .read(&id)
+            .await
+            .map_err(|source| WiringError::Secret { variable, source })?;
+        let subject = match self.env.get("PORTAL_VAPID_SUBJECT") {
+            Some(s) => s.to_owned(),
+            None => format!("mailto:{}", self.parts.config.mail_from),
+        };
+        let vapid = kt_platform::webpush::Vapid::from_secret(&v.current, &subject)
+            .map_err(|e| WiringError::Invalid { variable, reason: e.to_string() })?;
+        let hosts = super::push_hosts(self.env.get("PORTAL_PUSH_HOSTS"));
+        self.parts.web_push = Arc::new(kt_platform::webpush::HttpWebPush::new(vapid, hosts));
+        Ok(self)
+    }
+
     /// The Stripe adapter (`PORTAL_STRIPE_API_BASE` points it elsewhere than Stripe's API, for
     /// an emulator). Each tenant's own keys are read with its connection.
     #[cfg(feature = "stripe")]

@@ -11,6 +11,9 @@ use kt_platform::mailer::{LocalMailer, SesMailer};
 use kt_platform::push::{ApiGatewayPush, Hub};
 use kt_platform::queue::{LocalQueue, MAX_RECEIVES, SqsQueue};
 use kt_platform::sms::{LocalSms, SnsSms};
+use kt_platform::webpush::{HttpWebPush, Vapid};
+
+use super::push_hosts;
 use kt_platform::{Blobs, Clock, Mailer, Push, Queue, Sms, SystemClock};
 use kt_store::{DynamoStore, SqliteStore, Store};
 
@@ -63,6 +66,14 @@ pub struct Settings {
     pub aws_endpoint: Option<String>,
     /// Where the Stripe adapter sends requests (localstripe in tests).
     pub stripe_api_base: String,
+    /// The secret the VAPID key of browser push is derived from; generated into the data dir
+    /// when unset (local only).
+    pub vapid_secret: Option<String>,
+    /// The contact push services see (`mailto:` or `https:`); the sender of mail by default.
+    pub vapid_subject: Option<String>,
+    /// Push-service hosts allowed besides the browsers' own (comma-separated; a loopback host
+    /// for the tests' push service).
+    pub push_hosts: Vec<String>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -88,6 +99,9 @@ impl Settings {
             aws_endpoint: env("AWS_ENDPOINT_URL"),
             stripe_api_base: env("PORTAL_STRIPE_API_BASE")
                 .unwrap_or_else(|| kt_platform::payments::stripe::API_BASE.into()),
+            vapid_secret: env("PORTAL_VAPID_SECRET"),
+            vapid_subject: env("PORTAL_VAPID_SUBJECT"),
+            push_hosts: push_hosts(env("PORTAL_PUSH_HOSTS").as_deref()),
         }
     }
 }
@@ -178,6 +192,19 @@ pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
         }
     };
     let jwt_secret = required_secret(settings, settings.jwt_secret.as_deref(), "PORTAL_JWT_SECRET", "jwt.key")?;
+    // Browser push: locally always (a generated secret); on the aws backend when configured.
+    let vapid_secret = match (settings.vapid_secret.as_deref(), settings.backend) {
+        (None, Backend::Aws) => None,
+        (configured, _) => Some(secret(configured, &settings.data_dir, "vapid.key")?),
+    };
+    let subject = settings.vapid_subject.clone().unwrap_or_else(|| format!("mailto:{}", settings.mail_from));
+    let web_push: Arc<dyn kt_platform::WebPush> = match vapid_secret {
+        Some(s) => {
+            let vapid = Vapid::from_secret(&s, &subject).map_err(|e| AppError::Unavailable(e.to_string()))?;
+            Arc::new(HttpWebPush::new(vapid, settings.push_hosts.clone()))
+        }
+        None => Arc::new(kt_platform::Absent("web push")),
+    };
     let data_key = required_secret(settings, settings.data_key.as_deref(), "PORTAL_DATA_KEY", "data.key")?;
     let Ports { store, blobs, queue, mailer, push, sms } = ports;
     let mut parts = Parts::new(store, clock, config);
@@ -186,6 +213,7 @@ pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
     parts.mailer = mailer;
     parts.push = push;
     parts.sms = sms;
+    parts.web_push = web_push;
     parts.tokens = TokenKeys::new(&jwt_secret);
     parts.sealer = Sealer::new(&data_key);
     // Tenants connected to Stripe pay through Stripe; the demo's through the local stand-in.

@@ -20,6 +20,13 @@ use crate::identity::tokens::TokenKeys;
 use crate::sealing::Sealer;
 use crate::{AppState, Config};
 
+/// The browsers' push services, and `extra` (comma-separated hosts).
+pub fn push_hosts(extra: Option<&str>) -> Vec<String> {
+    let mut hosts: Vec<String> = kt_platform::webpush::BROWSER_PUSH_HOSTS.iter().map(|h| (*h).to_owned()).collect();
+    hosts.extend(extra.unwrap_or_default().split(',').map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty()));
+    hosts
+}
+
 /// An [`AppState`] under construction: the store, clock and config it cannot do without, and
 /// every other port [`Absent`] until a wiring step sets it.
 pub struct Parts {
@@ -29,6 +36,7 @@ pub struct Parts {
     pub mailer: Arc<dyn Mailer>,
     pub push: Arc<dyn Push>,
     pub sms: Arc<dyn Sms>,
+    pub web_push: Arc<dyn kt_platform::WebPush>,
     pub clock: Arc<dyn Clock>,
     pub config: Config,
     pub tokens: TokenKeys,
@@ -45,6 +53,7 @@ impl Parts {
             mailer: Arc::new(Absent("mailer")),
             push: Arc::new(Absent("push")),
             sms: Arc::new(Absent("sms")),
+            web_push: Arc::new(Absent("web push")),
             clock,
             config,
             tokens: TokenKeys::absent(),
@@ -61,6 +70,7 @@ impl Parts {
             mailer: self.mailer,
             push: self.push,
             sms: self.sms,
+            web_push: self.web_push,
             clock: self.clock,
             ids: Arc::new(UlidIds::new()),
             config: Arc::new(self.config),
