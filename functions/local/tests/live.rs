@@ -289,6 +289,21 @@ async fn a_conversation_is_heard_live_by_its_members_only() {
     assert!(outsider.messages.try_recv().is_err(), "nothing reaches the outsider");
     let (unread, _) = kt_app::messaging::unread(&app, &dana, &acme).await.expect("unread");
     assert_eq!(unread, 1);
+
+    // Pat types: Dana sees it, Pat's own connection does not echo it, the outsider cannot send
+    // one, and a second indicator within two seconds is dropped.
+    let mut pats = wired.hub.register();
+    live::connect(&app, &pats.id, &pat).await.expect("connect");
+    assert_eq!(live::handle_message(&app, &pats.id, Some(&topic)).await[0]["type"], "subscribed");
+    let typing = format!(r#"{{"type":"typing","topic":"conversation:{}"}}"#, c.conversation.id);
+    while conn.messages.try_recv().is_ok() {}
+    assert!(live::handle_message(&app, &pats.id, Some(&typing)).await.is_empty());
+    let seen: Value = serde_json::from_str(&conn.messages.try_recv().expect("dana sees pat typing")).expect("json");
+    assert_eq!((seen["type"].as_str(), seen["user"].as_str()), (Some("typing"), Some(pat.user.as_str())));
+    assert!(pats.messages.try_recv().is_err(), "no echo to the typist");
+    assert!(live::handle_message(&app, &pats.id, Some(&typing)).await.is_empty());
+    assert!(conn.messages.try_recv().is_err(), "at most one indicator per two seconds");
+    assert_eq!(live::handle_message(&app, &outsider.id, Some(&typing)).await[0]["code"], "not-found");
     let _ = stop.send(true);
     for w in workers {
         let _ = w.await;

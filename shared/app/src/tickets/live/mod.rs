@@ -139,10 +139,48 @@ pub async fn handle_message(app: &AppState, connection_id: &str, body: Option<&s
                 vec![error("unavailable", "try again", Some(topic))]
             }
         },
-        (Some("subscribe" | "unsubscribe"), None) => vec![error("bad-message", "name a \"topic\"", None)],
+        (Some("typing"), Some(topic)) => match typing(app, connection_id, topic).await {
+            Ok(()) => vec![],
+            Err(AppError::Unauthenticated) => vec![error("unauthenticated", "sign in again", Some(topic))],
+            Err(AppError::NotFound) => vec![error("not-found", "subscribe to the conversation first", Some(topic))],
+            Err(e) => {
+                tracing::warn!(error = %e, topic, "typing indicator failed");
+                vec![]
+            }
+        },
+        (Some("subscribe" | "unsubscribe" | "typing"), None) => vec![error("bad-message", "name a \"topic\"", None)],
         (Some(other), _) => vec![error("unknown-type", format!("unknown message type {other:?}"), None)],
         (None, _) => vec![error("bad-message", "send JSON objects with a \"type\"", None)],
     }
+}
+
+/// A typing indicator at most this often per connection (milliseconds); more are dropped.
+const TYPING_EVERY_MS: i64 = 2_000;
+
+/// Tells the other subscribers of a conversation that the connection's person is typing
+/// (nothing is stored but the time, to drop indicators sent too often). Only a connection
+/// subscribed to the conversation (checked by the policy then) may.
+async fn typing(app: &AppState, connection_id: &str, topic: &str) -> Result<(), AppError> {
+    let (mut conn, actor) = connection(app, connection_id).await?;
+    if !matches!(parse_topic(topic), Ok(Topic::Conversation(_))) || !topics_of(&conn).iter().any(|t| t == topic) {
+        return Err(AppError::NotFound);
+    }
+    let now_ms = (app.clock.now().unix_timestamp_nanos() / 1_000_000) as i64;
+    if conn.attrs.get("typed_at").and_then(Value::as_i64).is_some_and(|t| now_ms - t < TYPING_EVERY_MS) {
+        return Ok(());
+    }
+    conn.attrs.insert("typed_at".into(), json!(now_ms));
+    app.store.put(conn, Cond::None).await?;
+    let conversation = topic.trim_start_matches("conversation:");
+    let message = json!({"type": "typing", "topic": topic, "conversation": conversation, "user": actor.user, "at": kt_domain::timestamp(app.clock.now())}).to_string();
+    let others: Vec<(String, String)> = subscribers(app, topic)
+        .await?
+        .into_iter()
+        .filter(|i| i.key.sk != connection_id)
+        .map(|i| (i.key.sk, message.clone()))
+        .collect();
+    push_all(app, others).await;
+    Ok(())
 }
 
 /// What a topic names.
