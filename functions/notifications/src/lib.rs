@@ -21,6 +21,7 @@ use utoipa_axum::routes;
 
 mod messaging;
 mod preferences;
+mod presence;
 mod push;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -32,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mark_all_read))
         .merge(preferences::router())
         .merge(push::router())
+        .merge(presence::router())
 }
 
 #[derive(Debug, Serialize, ToSchema)]

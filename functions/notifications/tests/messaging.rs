@@ -247,3 +247,80 @@ async fn who_may_talk_to_whom_and_input_is_checked_by_field() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn presence_follows_choice_sockets_and_idle_time_for_those_one_may_message() {
+    let w = world().await;
+    let p = people(&w).await;
+    let i = ids(&w, &p).await;
+    let presence = format!("/api/v1/tenants/{}/presence", w.acme_id);
+    let of = |body: &Value, id: &str| {
+        body["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["user_id"] == id)
+            .map(|x| x["status"].as_str().unwrap().to_owned())
+    };
+
+    // Nobody connected: offline.
+    let r = w.get(&format!("{presence}?users={},{}", i.dana, i.olga), &p.pat).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(of(&r.body, &i.dana).as_deref(), Some("offline"));
+
+    // Dana opens the portal: a socket, and activity.
+    let token = p.dana.cookie.split("; ").find_map(|c| c.strip_prefix("__Host-kt_session=")).unwrap();
+    let actor = kt_app::identity::sessions::actor_from_token(w.state(), token).await.expect("actor");
+    kt_app::tickets::live::connect(w.state(), "dana-tab", &actor).await.expect("connect");
+    let r = w.get(&format!("{presence}?users={}", i.dana), &p.pat).await;
+    assert_eq!(of(&r.body, &i.dana).as_deref(), Some("online"));
+
+    // Idle for eleven minutes with the page open (its pings keep coming): away.
+    w.clock.advance(time::Duration::minutes(11));
+    let ping = r#"{"type":"presence","active":false}"#;
+    assert!(kt_app::tickets::live::handle_message(w.state(), "dana-tab", Some(ping)).await.is_empty());
+    assert_eq!(
+        of(&w.get(&format!("{presence}?users={}", i.dana), &p.pat).await.body, &i.dana).as_deref(),
+        Some("away")
+    );
+    let active = r#"{"type":"presence","active":true}"#;
+    kt_app::tickets::live::handle_message(w.state(), "dana-tab", Some(active)).await;
+    assert_eq!(
+        of(&w.get(&format!("{presence}?users={}", i.dana), &p.pat).await.body, &i.dana).as_deref(),
+        Some("online")
+    );
+
+    // By hand: do not disturb, then invisible (offline to others), then automatic again.
+    let r =
+        w.send("PUT", "/api/v1/notifications/presence", &p.dana, Some(json!({"status": "do_not_disturb"})), &[]).await;
+    assert_eq!((r.status, r.body["status"].as_str()), (StatusCode::OK, Some("do_not_disturb")), "{}", r.body);
+    assert_eq!(
+        of(&w.get(&format!("{presence}?users={}", i.dana), &p.sam).await.body, &i.dana).as_deref(),
+        Some("do_not_disturb")
+    );
+    w.send("PUT", "/api/v1/notifications/presence", &p.dana, Some(json!({"status": "invisible"})), &[]).await;
+    assert_eq!(
+        of(&w.get(&format!("{presence}?users={}", i.dana), &p.sam).await.body, &i.dana).as_deref(),
+        Some("offline")
+    );
+    let r = w.get("/api/v1/notifications/presence", &p.dana).await;
+    assert_eq!((r.body["choice"].as_str(), r.body["status"].as_str()), (Some("invisible"), Some("offline")));
+    let r = w.send("PUT", "/api/v1/notifications/presence", &p.dana, Some(json!({"status": "busy"})), &[]).await;
+    assert_eq!((r.status, r.fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["status".to_owned()]));
+
+    // The page closes: no ping for two minutes, offline.
+    w.send("PUT", "/api/v1/notifications/presence", &p.dana, Some(json!({"status": "automatic"})), &[]).await;
+    w.clock.advance(time::Duration::minutes(2));
+    assert_eq!(
+        of(&w.get(&format!("{presence}?users={}", i.dana), &p.pat).await.body, &i.dana).as_deref(),
+        Some("offline")
+    );
+
+    // Olga (another organization's client) may not message Dana: she is left out both ways.
+    let r = w.get(&format!("{presence}?users={},{}", i.dana, i.pat), &p.olga).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!((of(&r.body, &i.dana), of(&r.body, &i.pat).is_some()), (None, true));
+    let r = w.get(&format!("{presence}?users=nope"), &p.pat).await;
+    assert_eq!((r.status, r.fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["users[0]".to_owned()]));
+    assert_eq!(w.get(&format!("{presence}?users={}&x=1", i.dana), &p.pat).await.status, StatusCode::BAD_REQUEST);
+}

@@ -12,6 +12,7 @@ pub mod money;
 pub mod notification;
 pub mod password;
 pub mod policy;
+pub mod presence;
 pub mod queue;
 pub mod sla;
 pub mod tenancy;

@@ -12,6 +12,7 @@
 
 pub mod fanout;
 pub mod messages;
+pub mod presence;
 
 use kt_domain::DomainEvent;
 use kt_domain::identity::{OrgId, Role, TenantId, UserId};
@@ -49,7 +50,7 @@ pub fn person_of(actor: &Actor) -> Person {
 }
 
 /// Whether the actor messages in `tenant` at all: its own tenant, or any as Kre8ivTech staff.
-fn may_message(actor: &Actor, tenant: &Tenant) -> Result<(), AppError> {
+pub(crate) fn may_message(actor: &Actor, tenant: &Tenant) -> Result<(), AppError> {
     if !policy::may(actor, Permission::DirectMessaging) || actor.scopes.is_some() {
         return Err(AppError::Forbidden);
     }

@@ -79,6 +79,7 @@ fn obj(v: Value) -> serde_json::Map<String, Value> {
 /// Records a connection for `actor`.
 pub async fn connect(app: &AppState, connection_id: &str, actor: &Actor) -> Result<(), AppError> {
     let now = app.clock.now_unix();
+    crate::messaging::presence::touch(app, actor, true).await?;
     let actor = serde_json::to_value(actor).map_err(|e| AppError::Internal(e.to_string()))?;
     let item =
         Item::new(connection_key(connection_id), obj(json!({"actor": actor, "topics": [], "connected_at": now})))
@@ -139,6 +140,21 @@ pub async fn handle_message(app: &AppState, connection_id: &str, body: Option<&s
                 vec![error("unavailable", "try again", Some(topic))]
             }
         },
+        // A sign of life for presence: sent while the page is open (`active`: the person did
+        // something since the last one).
+        (Some("presence"), _) => {
+            let active = message.get("active").and_then(Value::as_bool).unwrap_or(false);
+            match connection(app, connection_id).await {
+                Ok((_, actor)) => match crate::messaging::presence::touch(app, &actor, active).await {
+                    Ok(()) => vec![],
+                    Err(e) => {
+                        tracing::warn!(error = %e, "presence not noted");
+                        vec![]
+                    }
+                },
+                Err(_) => vec![error("unauthenticated", "sign in again", None)],
+            }
+        }
         (Some("typing"), Some(topic)) => match typing(app, connection_id, topic).await {
             Ok(()) => vec![],
             Err(AppError::Unauthenticated) => vec![error("unauthenticated", "sign in again", Some(topic))],
