@@ -7,7 +7,7 @@ use kt_app::AppState;
 use kt_app::messaging::presence as uc;
 use kt_domain::presence::{Choice, Status};
 use kt_http::auth::{Auth, TenantInPath};
-use kt_http::input::Short;
+use kt_http::input::{LongText, Short};
 use kt_http::{ApiError, ApiJson, ApiQuery, Problem};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -75,7 +75,7 @@ async fn set_mine(
 #[serde(deny_unknown_fields)]
 pub struct PresenceQuery {
     /// Comma-separated user ids, 1 to 100.
-    pub users: String,
+    pub users: LongText,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -13917,7 +13917,7 @@ export interface operations {
         parameters: {
             query: {
                 /** @description Comma-separated user ids, 1 to 100. */
-                users: string;
+                users: components["schemas"]["LongText"];
             };
             header?: never;
             path: {
