@@ -324,3 +324,56 @@ async fn presence_follows_choice_sockets_and_idle_time_for_those_one_may_message
     assert_eq!((r.status, r.fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["users[0]".to_owned()]));
     assert_eq!(w.get(&format!("{presence}?users={}&x=1", i.dana), &p.pat).await.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn outside_business_hours_a_client_is_answered_once_when_the_team_is_back() {
+    let w = world().await;
+    let p = people(&w).await;
+    let i = ids(&w, &p).await;
+    // Acme works Monday to Friday, 09:00-17:00 in Berlin.
+    let mut policy = kt_domain::sla::Policy::default_policy();
+    policy.calendar = kt_domain::sla::Calendar::weekdays("Office", "Europe/Berlin", 9 * 60, 17 * 60);
+    let acme = kt_domain::identity::TenantId::try_from(w.acme_id.clone()).unwrap();
+    let item = kt_store::sla::policy_item(kt_store::sla::tenant_key(&acme), &policy).unwrap();
+    w.state().store.put(item, kt_store::Cond::None).await.unwrap();
+
+    let r = start(&w, &p.dana, json!({"kind": "direct", "members": [i.pat]})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let conv = r.body["id"].as_str().unwrap().to_owned();
+
+    // Saturday afternoon: the first message is answered, for Pat, marked automatic.
+    w.clock.set(time::macros::datetime!(2026-12-12 15:00 UTC));
+    assert_eq!(post(&w, &p.dana, &conv, json!({"body": "The shop is down!"})).await.status, StatusCode::CREATED);
+    w.settle().await;
+    let items = history(&w, &p.dana, &conv).await;
+    let auto: Vec<&Value> = items.iter().filter(|m| m["automatic"] == true).collect();
+    assert_eq!(auto.len(), 1, "{items:?}");
+    assert_eq!(auto[0]["author_id"], i.pat.as_str());
+    assert!(auto[0]["body"].as_str().unwrap().contains("away until Mon 09:00 (Europe/Berlin)"), "{}", auto[0]);
+
+    // More on Sunday: the same closed spell, no second answer.
+    w.clock.set(time::macros::datetime!(2026-12-13 10:00 UTC));
+    post(&w, &p.dana, &conv, json!({"body": "Still down."})).await;
+    w.settle().await;
+    assert_eq!(history(&w, &p.dana, &conv).await.iter().filter(|m| m["automatic"] == true).count(), 1);
+
+    // Monday 10:00 in Berlin: open, no automatic answer; staff writing never get one.
+    w.clock.set(time::macros::datetime!(2026-12-14 09:00 UTC));
+    post(&w, &p.dana, &conv, json!({"body": "Anyone?"})).await;
+    post(&w, &p.pat, &conv, json!({"body": "Here, looking."})).await;
+    w.settle().await;
+    assert_eq!(history(&w, &p.dana, &conv).await.iter().filter(|m| m["automatic"] == true).count(), 1);
+    // Monday night, closed again: a new spell, a new answer.
+    w.clock.set(time::macros::datetime!(2026-12-14 22:00 UTC));
+    post(&w, &p.dana, &conv, json!({"body": "Thanks, it works."})).await;
+    w.settle().await;
+    let items = history(&w, &p.dana, &conv).await;
+    let auto: Vec<&Value> = items.iter().filter(|m| m["automatic"] == true).collect();
+    assert_eq!(auto.len(), 2);
+    assert!(auto.iter().any(|m| m["body"].as_str().unwrap().contains("Tue 09:00")), "{auto:?}");
+}
+
+async fn history(w: &World, who: &Browser, conv: &str) -> Vec<Value> {
+    let url = format!("{}/{conv}/messages", conversations(w));
+    w.get(&url, who).await.body["items"].as_array().cloned().unwrap_or_default()
+}

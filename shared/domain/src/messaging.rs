@@ -204,6 +204,9 @@ pub struct Message {
     pub deleted_at: Option<OffsetDateTime>,
     #[serde(with = "crate::clock::rfc3339_ms")]
     pub at: OffsetDateTime,
+    /// Sent by the portal on its author's behalf (the reply outside business hours).
+    #[serde(default)]
+    pub automatic: bool,
 }
 
 /// A message's Markdown, trimmed, 1 to [`MAX_BODY`] characters.
@@ -257,6 +260,7 @@ impl Message {
             edited_at: None,
             deleted_at: None,
             at,
+            automatic: false,
         }
     }
 

@@ -136,6 +136,23 @@ impl Calendar {
         total
     }
 
+    /// Whether `t` falls in working hours.
+    pub fn is_open(&self, t: OffsetDateTime) -> bool {
+        self.between(t, t + time::Duration::seconds(1)) == 1
+    }
+
+    /// When working hours next begin after `t` (`t` itself when open); `None` when the calendar
+    /// has no working time within ten years.
+    pub fn next_open(&self, t: OffsetDateTime) -> Option<OffsetDateTime> {
+        self.add(t, 1).map(|at| at - time::Duration::seconds(1))
+    }
+
+    /// `t` as a weekday and time in the calendar's zone: `Mon 09:00 (Europe/Berlin)`.
+    pub fn local_label(&self, t: OffsetDateTime) -> String {
+        let l = to_chrono(t).with_timezone(&self.zone());
+        format!("{} ({})", l.format("%a %H:%M"), self.time_zone)
+    }
+
     /// The moment `secs` business seconds after `from` (`from` itself for 0). `None` when the
     /// calendar has no working time within ten years.
     pub fn add(&self, from: OffsetDateTime, secs: i64) -> Option<OffsetDateTime> {

@@ -2623,6 +2623,8 @@ export interface components {
         ConversationMessageView: {
             at: string;
             author_id: string;
+            /** @description Sent by the portal for its author (the reply outside business hours). */
+            automatic: boolean;
             /** @description Markdown as written (empty once deleted). */
             body: string;
             deleted: boolean;

@@ -58,6 +58,8 @@ pub struct ConversationMessageView {
     pub edited_at: Option<String>,
     pub deleted: bool,
     pub at: String,
+    /// Sent by the portal for its author (the reply outside business hours).
+    pub automatic: bool,
 }
 
 fn message_view(m: &Message, me: &UserId) -> ConversationMessageView {
@@ -77,6 +79,7 @@ fn message_view(m: &Message, me: &UserId) -> ConversationMessageView {
         edited_at: m.edited_at.map(kt_domain::timestamp),
         deleted: m.deleted_at.is_some(),
         at: kt_domain::timestamp(m.at),
+        automatic: m.automatic,
     }
 }
 

@@ -80,6 +80,7 @@ pub async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), AppError>
     push_all(app, conns).await;
     if event.kind == "message.posted" {
         notify_members(app, &tenant, &c.value, &m.value, &event.id.to_string()).await?;
+        away_reply(app, &tenant, &c.value, &m.value).await?;
     }
     Ok(())
 }
@@ -159,4 +160,55 @@ async fn notify_members(
         }
     }
     Ok(())
+}
+
+/// Outside the tenant's business hours (the calendar of its service-level policy), a client
+/// writing in a direct conversation with the tenant's people is answered once per closed spell:
+/// when they are back. The reply is the other member's, marked automatic, so it never answers
+/// itself; a marker per reopening time makes it once only, also when the event comes twice.
+async fn away_reply(app: &AppState, tenant: &TenantId, c: &Conversation, m: &Message) -> Result<(), AppError> {
+    if c.kind != Kind::Direct || m.automatic {
+        return Ok(());
+    }
+    let Some(other) = c.members.iter().find(|u| *u != &m.author) else { return Ok(()) };
+    let find = crate::notifications::delivery::find_user;
+    let (Some(author), Some(staff)) = (find(app, tenant, &m.author).await?, find(app, tenant, other).await?) else {
+        return Ok(());
+    };
+    if author.role != kt_domain::identity::Role::Client || staff.role == kt_domain::identity::Role::Client {
+        return Ok(());
+    }
+    let s = app.store.as_ref();
+    let policy = kt_store::sla::get(s, &kt_store::sla::tenant_key(tenant)).await?.or(kt_store::sla::get(
+        s,
+        &kt_store::sla::default_key(),
+    )
+    .await?);
+    let Some(calendar) = policy.map(|p| p.calendar) else { return Ok(()) };
+    let now = app.clock.now();
+    if calendar.is_open(now) {
+        return Ok(());
+    }
+    let Some(opens) = calendar.next_open(now) else { return Ok(()) };
+    let home = tenancy::get(app, tenant).await?;
+    let body = format!(
+        "Thanks for your message. {} is away until {} and will answer then.",
+        home.branding.portal_name,
+        calendar.local_label(opens)
+    );
+    let seq = store::next_seq(s, tenant, &c.id).await?;
+    let mut reply = Message::new(&c.id, seq, other.clone(), body, now);
+    reply.automatic = true;
+    let marker =
+        kt_store::Key::new(format!("T#{tenant}#CONV#{}", c.id), format!("AWAY#{:012}", opens.unix_timestamp()));
+    let ops = vec![
+        kt_store::TxOp::Put { item: store::message_item(tenant, &reply, 1)?, cond: Cond::NotExists },
+        kt_store::TxOp::Put { item: kt_store::Item::new(marker, Default::default()), cond: Cond::NotExists },
+    ];
+    let posted = super::messages::event(app, &home, "message.posted", &reply, other);
+    match crate::outbox::commit(s, ops, vec![(super::EVENTS, posted)]).await {
+        // Already answered in this closed spell (that place stays a gap).
+        Ok(()) | Err(AppError::Conflict(_)) => Ok(()),
+        Err(e) => Err(e),
+    }
 }

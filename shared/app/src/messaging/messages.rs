@@ -25,7 +25,7 @@ pub struct Draft {
     pub mentions: Vec<UserId>,
 }
 
-fn event(app: &AppState, tenant: &Tenant, kind: &str, m: &Message, actor: &UserId) -> DomainEvent {
+pub(crate) fn event(app: &AppState, tenant: &Tenant, kind: &str, m: &Message, actor: &UserId) -> DomainEvent {
     DomainEvent::new(
         app.ids.ulid(),
         kind,
