@@ -1,7 +1,7 @@
 //! What a message event does, in the events worker (at least once, so every step is
-//! idempotent): each member's standing moves to the message (a `max`, never back; the author
-//! has read their own), the conversation's subscribers are told live on
-//! `conversation:<id>`, and each mentioned member (and in a small conversation every other
+//! idempotent): the conversation's subscribers are told live on `conversation:<id>`, each
+//! member's standing moves to the message (a `max`, never back; the author has read their
+//! own), and each mentioned member (and in a small conversation every other
 //! member) hears of it through the notification center once, by their settings.
 
 use std::sync::Arc;
@@ -68,16 +68,18 @@ pub async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), AppError>
     else {
         return Ok(());
     };
+    // Live first: the people looking at the conversation see the message before the standings
+    // of a large channel's members have all moved.
+    let live = json!({"type": event.kind, "topic": topic(id), "conversation": id, "seq": seq}).to_string();
+    let conns: Vec<(String, String)> =
+        subscribers(app, &topic(id)).await?.into_iter().map(|i| (i.key.sk, live.clone())).collect();
+    push_all(app, conns).await;
     if event.kind == "message.posted" {
         for group in c.value.members.chunks(PARALLEL) {
             let moves = group.iter().map(|u| advance(s, &c.value, u, &m.value));
             futures::future::try_join_all(moves).await?;
         }
     }
-    let live = json!({"type": event.kind, "topic": topic(id), "conversation": id, "seq": seq}).to_string();
-    let conns: Vec<(String, String)> =
-        subscribers(app, &topic(id)).await?.into_iter().map(|i| (i.key.sk, live.clone())).collect();
-    push_all(app, conns).await;
     if event.kind == "message.posted" {
         notify_members(app, &tenant, &c.value, &m.value, &event.id.to_string()).await?;
         away_reply(app, &tenant, &c.value, &m.value).await?;
