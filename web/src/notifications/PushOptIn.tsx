@@ -218,8 +218,8 @@ export function PushOptIn({ level = 3 }: Props) {
         Browser push
       </Heading>
       <p class="muted">
-        Pushes show your notifications on this device even when the portal is closed. Choose which kinds arrive by push in the notification
-        settings.
+        Pushes show your notifications on this device even when the portal is closed. Choose which kinds arrive by push in the “Browser
+        push” column {level === 3 ? 'below' : 'of the notification settings'}.
       </p>
       {settings.error && !settings.data && <ErrorNote error={settings.error} />}
       <div role="alert">{error && <p class="alert alert--error">{error}</p>}</div>
