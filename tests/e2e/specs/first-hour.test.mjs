@@ -38,6 +38,7 @@ const SCREENS = {
     ['/admin/orgs', 'Organizations', 'Organizations'],
     ['/admin/users', 'Users and invitations', 'Users and invitations'],
     ['/admin/branding', 'Branding', 'Branding'],
+    ['/admin/notification-defaults', 'Notification defaults', 'Notification defaults'],
     ['/admin/sla', 'Service levels', 'Service levels'],
     ['/admin/billing', 'Billing', 'Billing'],
     ['/admin/canned-responses', 'Canned responses', 'Canned responses'],
@@ -68,6 +69,7 @@ const SCREENS = {
     ['/admin/orgs', 'Organizations', 'Organizations'],
     ['/admin/users', 'Users and invitations', 'Users and invitations'],
     ['/admin/branding', 'Branding', 'Branding'],
+    ['/admin/notification-defaults', 'Notification defaults', 'Notification defaults'],
     ['/admin/billing', 'Billing', 'Billing'],
     ['/admin/canned-responses', 'Canned responses', 'Canned responses'],
     ['/admin/audit', 'Audit log', 'Audit log'],
@@ -211,11 +213,11 @@ describe('first hour', () => {
       // Setting up: the server's 422 on the code, in words.
       const setupCode = page.getByLabel('Code from the app');
       await setupCode.fill(wrong);
-      await page.getByRole('button', { name: 'Turn on' }).click();
+      await page.getByRole('button', { name: 'Turn on', exact: true }).click();
       await page.locator('[aria-invalid="true"]').waitFor();
       assert.equal((await describedBy(setupCode)).trim(), 'That code does not match your authenticator app. Enter the code it shows now.');
       await setupCode.fill(totp(secret));
-      await page.getByRole('button', { name: 'Turn on' }).click();
+      await page.getByRole('button', { name: 'Turn on', exact: true }).click();
       await page.getByRole('button', { name: 'I have saved them' }).click();
       await page.getByText('Authenticator app: on').waitFor();
       await page.getByRole('button', { name: /Fran/ }).click();

@@ -21,7 +21,7 @@ describe('sign-in with an authenticator app', () => {
     await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
     await checkA11y(page, 'authenticator set-up');
     await page.getByLabel('Code from the app').fill(totp(secret));
-    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByRole('button', { name: 'Turn on', exact: true }).click();
     const codes = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
     await codes.first().waitFor();
     assert.ok((await codes.count()) >= 5, 'recovery codes are shown');

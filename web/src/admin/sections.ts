@@ -29,6 +29,12 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     roles: ['super_admin', 'partner'],
   },
   {
+    href: '/admin/notification-defaults',
+    label: 'Notification defaults',
+    description: 'What each role is notified of, on which channels and how often, until people choose for themselves.',
+    roles: ['super_admin', 'partner'],
+  },
+  {
     href: '/admin/sla',
     label: 'Service levels',
     description: 'SLA policies and business-hours calendars.',

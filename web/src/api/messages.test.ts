@@ -113,6 +113,12 @@ const FIELD_VECTORS: [field: string, api: string, said: string][] = [
   ['publishable_key', 'paste the publishable key (pk_live_… or pk_test_…)', 'Paste the publishable key (pk_live_… or pk_test_…).'],
   ['publishable_key', 'use keys of the same mode (both live or both test)', 'Use keys of the same mode: both live or both test.'],
   ['secret_key', 'is required', 'Paste the secret key.'],
+  ['quiet_hours.start', 'use a 24-hour time such as 22:00', 'Enter a time such as 22:00.'],
+  ['quiet_hours', 'start and end must be different times of day', 'Choose quiet hours that end at another time than they start.'],
+  ['time_zone', 'is not an IANA time zone such as Europe/Berlin', 'Enter a time zone such as Europe/Berlin.'],
+  ['kinds[0].delivery', 'use instant, hourly, daily or weekly', 'Choose at once or a digest from the list.'],
+  ['reset[1]', 'this role never receives that kind', 'This role never receives notifications of this kind.'],
+  ['role', 'is not a role of this tenant', 'That role is not available in this portal.'],
 ];
 
 describe('fieldMessage', () => {

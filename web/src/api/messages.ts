@@ -98,6 +98,10 @@ const RULES: Rule[] = [
   [/^strategy$/, /use one of|unknown variant|invalid type|expected/, 'Choose a strategy.'],
   [/^font$/, /use one of|unknown variant|invalid type|expected/, 'Choose a font.'],
   [/^(kind|kinds\[\d+\]\.kind)$/, /use one of|unknown variant/, 'Choose a kind from the list.'],
+  [/^(kinds\[\d+\]\.kind|reset\[\d+\])$/, /^is not a notification kind/, 'Choose a kind from the list.'],
+  [/^(kinds\[\d+\]\.kind|reset\[\d+\])$/, /^this role never receives that kind/, 'This role never receives notifications of this kind.'],
+  [/^kinds\[\d+\]\.delivery$/, /^use instant, hourly, daily or weekly/, 'Choose at once or a digest from the list.'],
+  [/^role$/, /^is not a role of this tenant/, 'That role is not available in this portal.'],
   [/^rating$/, /./, 'Choose a rating from 1 (very dissatisfied) to 5 (very satisfied).'],
 
   // Text with a shape.
@@ -151,6 +155,8 @@ const RULES: Rule[] = [
   [/^tags$/, /^use at most (\d+) tags/, (m) => `Use at most ${n(m[1])} tags.`],
   [/^tags$/, /^"(.+)" is not a tag/, (m) => `“${m[1]}” is not a tag: use letters, digits, - and _.`],
   [/^time_zone$/, /IANA time zone/, 'Enter a time zone such as Europe/Berlin.'],
+  [/^quiet_hours\.(start|end)$/, /^use a 24-hour time/, 'Enter a time such as 22:00.'],
+  [/^quiet_hours$/, /^start and end must be different/, 'Choose quiet hours that end at another time than they start.'],
   [/(^|\.)(work_date|holidays\[\d+\])$/, /^use YYYY-MM-DD/i, 'Enter a date such as 2026-03-31.'],
   [/^(from|to)$/, /^use yyyy-mm/i, 'Enter a month such as 2026-03.'],
   [/^to$/, /^must not be before from/, 'Choose an end that is not before the start.'],

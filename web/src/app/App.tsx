@@ -26,6 +26,7 @@ const Tenants = lazy(() => import('../admin/Tenants'));
 const Orgs = lazy(() => import('../admin/Orgs'));
 const Users = lazy(() => import('../admin/Users'));
 const BrandingEditor = lazy(() => import('../admin/BrandingEditor'));
+const NotificationDefaults = lazy(() => import('../admin/NotificationDefaults'));
 const Sla = lazy(() => import('../admin/Sla'));
 const Audit = lazy(() => import('../admin/Audit'));
 const CannedResponses = lazy(() => import('../admin/CannedResponses'));
@@ -114,6 +115,7 @@ function Screens() {
         <Route path="/admin/orgs" component={Orgs} />
         <Route path="/admin/users" component={Users} />
         <Route path="/admin/branding" component={BrandingEditor} />
+        <Route path="/admin/notification-defaults" component={NotificationDefaults} />
         <Route path="/admin/sla" component={Sla} />
         <Route path="/admin/billing" component={BillingSettings} />
         <Route path="/admin/audit" component={Audit} />

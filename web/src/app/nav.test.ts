@@ -35,7 +35,19 @@ describe('phone navigation', () => {
     expect(bar.map((i) => i.label)).toEqual(['Dashboard', 'Tickets', 'Notifications']);
     expect(more.map((g) => [g.heading, g.links.map((l) => l.label)])).toEqual([
       [undefined, ['Messages', 'Clients', 'Invoices']],
-      ['Admin', ['Admin overview', 'Organizations', 'Users and invitations', 'Branding', 'Billing', 'Canned responses', 'Audit log']],
+      [
+        'Admin',
+        [
+          'Admin overview',
+          'Organizations',
+          'Users and invitations',
+          'Branding',
+          'Notification defaults',
+          'Billing',
+          'Canned responses',
+          'Audit log',
+        ],
+      ],
       ['You', ['Account and security']],
     ]);
   });

@@ -46,6 +46,7 @@ const msg = (seq: number, change: Partial<ChatMessage> = {}): ChatMessage => ({
   edits: 0,
   edited_at: null,
   deleted: false,
+  automatic: false,
   at: '2026-03-01T10:00:00Z',
   ...change,
 });
