@@ -4,6 +4,9 @@
 //! 401/403/404 fails, naming the route. New routes are covered as they appear in the document;
 //! a new path parameter must say below which victim resource it takes.
 
+#[path = "isolation/messaging.rs"]
+mod messaging;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -389,47 +392,9 @@ async fn no_route_serves_another_tenant_or_organization() {
     .await;
     assert_eq!(scheduled, StatusCode::CREATED, "the victim partner schedules a recurring invoice: {schedule}");
     let victim_schedule = schedule["id"].as_str().expect("schedule id").to_owned();
-    // A conversation of the victim with its partner, with a message in it.
+    // A conversation of the victim with its partner, a message with a file, a push browser.
     let dana_id = me["user"]["id"].as_str().unwrap_or_default().to_owned();
-    let (talked, conversation) = call(
-        &router,
-        "post",
-        &format!("/api/v1/tenants/{}/conversations", acme.id),
-        "acme.localhost",
-        Some(&pat),
-        Some(json!({"kind": "direct", "members": [dana_id]})),
-    )
-    .await;
-    assert_eq!(talked, StatusCode::CREATED, "the victim partner writes to the victim: {conversation}");
-    let victim_conversation = conversation["id"].as_str().expect("conversation id").to_owned();
-    let (posted, message) = call(
-        &router,
-        "post",
-        &format!("/api/v1/tenants/{}/conversations/{victim_conversation}/messages", acme.id),
-        "acme.localhost",
-        Some(&dana),
-        Some(json!({"body": "Private: the new admin password is in the vault."})),
-    )
-    .await;
-    assert_eq!(posted, StatusCode::CREATED, "the victim answers: {message}");
-    // A browser of the victim's that receives pushes (RFC 8291's example keys).
-    let (subscribed, device) = call(
-        &router,
-        "post",
-        "/api/v1/notifications/push/devices",
-        "acme.localhost",
-        Some(&dana),
-        Some(json!({
-            "endpoint": "https://fcm.googleapis.com/fcm/send/victim-device",
-            "keys": {
-                "p256dh": "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4",
-                "auth": "BTBZMqHH6r4Tts7J_aSIgg"
-            }
-        })),
-    )
-    .await;
-    assert_eq!(subscribed, StatusCode::CREATED, "the victim turns push on: {device}");
-    let victim_device = device["id"].as_str().expect("device id").to_owned();
+    let talk = messaging::victims(&router, &wired, acme.id.as_str(), &pat, &dana, &dana_id, &victim_org).await;
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
@@ -447,9 +412,11 @@ async fn no_route_serves_another_tenant_or_organization() {
             "invoice_id" => victim_invoice.clone(),
             "credit_note_id" => victim_note.clone(),
             "payment_id" => victim_payment.clone(),
-            "conversation_id" => victim_conversation.clone(),
+            "conversation_id" => talk.conversation.clone(),
+            "file_id" => talk.file.clone(),
+            "announcement_id" => talk.announcement.clone(),
             "seq" => "1".to_owned(),
-            "device_id" => victim_device.clone(),
+            "device_id" => talk.device.clone(),
             // The tenant's defaults for its clients.
             "role" => "client".to_owned(),
             "recurring_id" => victim_schedule.clone(),
@@ -485,9 +452,11 @@ async fn no_route_serves_another_tenant_or_organization() {
         victim_invoice.clone(),
         victim_note.clone(),
         victim_payment.clone(),
-        victim_conversation.clone(),
+        talk.conversation.clone(),
+        talk.file.clone(),
         victim_schedule.clone(),
-        victim_device.clone(),
+        talk.device.clone(),
+        talk.announcement.clone(),
         me["user"]["id"].as_str().unwrap_or_default().to_owned(),
         me["organizations"][0]["id"].as_str().unwrap_or_default().to_owned(),
     ];

@@ -19,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+mod announcements;
 mod messaging;
 mod preferences;
 mod presence;
@@ -32,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mark))
         .routes(routes!(mark_all_read))
         .merge(preferences::router())
+        .merge(announcements::router())
         .merge(push::router())
         .merge(presence::router())
 }

@@ -12,6 +12,7 @@ use kt_domain::ticket::Attachment;
 use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantInPath};
 use kt_http::input::FileName;
+use kt_http::upload::{DownloadView, UploadView};
 use kt_http::{ApiError, ApiJson, Problem};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -85,24 +86,6 @@ pub struct NewAttachmentRequest {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(as = AttachmentUploadView)]
-pub struct UploadView {
-    /// Send the file here...
-    pub url: String,
-    /// ...with this method...
-    pub method: String,
-    /// ...and exactly these headers.
-    pub headers: Vec<HeaderView>,
-    pub expires_at: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HeaderView {
-    pub name: String,
-    pub value: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct StartedUploadView {
     pub attachment: AttachmentView,
     pub upload: UploadView,
@@ -126,13 +109,7 @@ async fn start_upload(
     let (a, up) =
         attachments::start_upload(&app, &auth.actor, &tenant, &id, &body.filename, &body.content_type, body.size)
             .await?;
-    let upload = UploadView {
-        url: up.url,
-        method: up.method,
-        headers: up.headers.into_iter().map(|(name, value)| HeaderView { name, value }).collect(),
-        expires_at: rfc3339(up.expires_at),
-    };
-    Ok((StatusCode::CREATED, Json(StartedUploadView { attachment: view(&a), upload })))
+    Ok((StatusCode::CREATED, Json(StartedUploadView { attachment: view(&a), upload: up.into() })))
 }
 
 /// Confirms an upload (its uploader): the stored file must match what was declared.
@@ -149,13 +126,6 @@ async fn complete_upload(
     let id = parse_ticket_id(&path.1)?;
     let a = attachments::complete(&app, &auth.actor, &tenant, &id, &path.2).await?;
     Ok(Json(view(&a)))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DownloadView {
-    /// Valid for five minutes; the browser saves the file under its name.
-    pub url: String,
-    pub filename: String,
 }
 
 /// A short-lived download URL for an attachment.

@@ -462,22 +462,6 @@ async fn time_entries_are_for_kre8ivtech_staff_only() {
 }
 
 /// The signed parameters of a local presigned URL (`.../blobs/<key>?op=..&exp=..&sig=..`).
-fn signed(url: &str) -> (String, kt_platform::blobs::SignedParams) {
-    let (path, query) = url.split_once('?').expect("query");
-    let key = path.split("/blobs/").nth(1).expect("key").to_owned();
-    let q: std::collections::HashMap<String, String> =
-        url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    let params = kt_platform::blobs::SignedParams {
-        op: q["op"].clone(),
-        exp: q["exp"].parse().expect("exp"),
-        len: q.get("len").and_then(|l| l.parse().ok()),
-        ct: q.get("ct").cloned(),
-        name: q.get("name").cloned(),
-        sig: q["sig"].clone(),
-    };
-    (key, params)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn attachments_upload_through_presigned_urls_within_the_quota() {
     let w = world().await;
@@ -485,7 +469,6 @@ async fn attachments_upload_through_presigned_urls_within_the_quota() {
     let admin = w.sign_in(HOUSE, "admin@kre8ivtech.test", "Kre8iv-Demo-Admin-2026").await;
     let t = w.file(&p.dana, "Broken layout", "high").await;
     let url = format!("{}/attachments", w.ticket(t["id"].as_str().unwrap()));
-    let blobs = w.wired.local_blobs.clone().expect("local blobs");
     let file = b"line one\nline two\n";
 
     // Bad files are refused before any URL exists, naming every field.
@@ -513,8 +496,7 @@ async fn attachments_upload_through_presigned_urls_within_the_quota() {
         Some(0),
         "pending files are not listed"
     );
-    let (key, params) = signed(started.body["upload"]["url"].as_str().unwrap());
-    blobs.accept_upload(&key, &params, Some("text/plain"), axum::body::Bytes::from_static(file)).await.expect("upload");
+    w.upload(started.body["upload"]["url"].as_str().unwrap(), "text/plain", file).await;
     assert_eq!(w.post(&complete, &p.sam, json!({})).await.status, StatusCode::NOT_FOUND, "only the uploader confirms");
     let done = w.post(&complete, &p.dana, json!({})).await;
     assert_eq!((done.status, done.body["ready"].as_bool()), (StatusCode::OK, Some(true)), "{}", done.body);
@@ -525,9 +507,8 @@ async fn attachments_upload_through_presigned_urls_within_the_quota() {
     }
     let dl = w.get(&format!("{url}/{id}/download"), &p.pat).await;
     assert_eq!(dl.status, StatusCode::OK, "{}", dl.body);
-    let (key, params) = signed(dl.body["url"].as_str().unwrap());
-    let (blob, disposition) = blobs.serve_download(&key, &params).await.expect("download");
-    assert_eq!(&blob.bytes[..], file);
+    let (bytes, disposition) = w.download(dl.body["url"].as_str().unwrap()).await;
+    assert_eq!(&bytes[..], file);
     assert!(disposition.is_some_and(|d| d.contains("notes.txt")));
     // Another organization's client sees neither the list nor the file.
     assert_eq!(w.get(&url, &p.olga).await.status, StatusCode::NOT_FOUND);

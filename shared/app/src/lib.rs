@@ -1,6 +1,7 @@
 //! Use cases per capability, the [`AppState`] bundle of ports, the transactional [`outbox`]
 //! and the [`worker`] runtime every queue consumer runs in.
 
+pub mod announcements;
 pub mod dead_letters;
 pub mod error;
 pub mod idempotency;

@@ -1,6 +1,7 @@
 //! Pure rules of KT-Portal: newtypes, entities, state machines, money and the permission
 //! matrix. Nothing here performs I/O or awaits; adapters and use cases build on it.
 
+pub mod announcement;
 pub mod audit;
 pub mod auth;
 pub mod clock;

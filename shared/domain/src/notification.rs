@@ -41,10 +41,12 @@ pub enum Kind {
     Mention,
     /// A new message in a direct or group conversation of yours.
     Message,
+    /// An announcement for you (when its author sends it as a notification or email).
+    Announcement,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::TicketReceived,
         Kind::TicketNew,
         Kind::TicketReply,
@@ -59,6 +61,7 @@ impl Kind {
         Kind::InvoiceActivity,
         Kind::Mention,
         Kind::Message,
+        Kind::Announcement,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -77,6 +80,7 @@ impl Kind {
             Kind::InvoiceActivity => "invoice_activity",
             Kind::Mention => "mention",
             Kind::Message => "message",
+            Kind::Announcement => "announcement",
         }
     }
 
@@ -97,6 +101,7 @@ impl Kind {
                 | Kind::InvoicePayment
                 | Kind::Mention
                 | Kind::Message
+                | Kind::Announcement
         )
     }
 }

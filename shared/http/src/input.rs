@@ -298,6 +298,9 @@ pub mod words {
         amount_style, maybe_amount_style, amount_styles => &kt_domain::invoice::print::AmountStyle::ALL;
         paper, maybe_paper, papers => &kt_domain::invoice::print::Paper::ALL;
         conversation_kind, maybe_conversation_kind, conversation_kinds => &kt_domain::messaging::Kind::ALL;
+        announcement_display, maybe_announcement_display, announcement_displays => &kt_domain::announcement::Display::ALL;
+        severity, maybe_severity, severities => &kt_domain::announcement::Severity::ALL;
+        announcement_state, maybe_announcement_state, announcement_states => &kt_domain::announcement::State::ALL;
     }
 }
 

@@ -11,6 +11,7 @@ pub mod logging;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;
+pub mod upload;
 
 pub use extract::{ApiJson, ApiPath, ApiQuery, NoParams};
 pub use kt_app::AppState;

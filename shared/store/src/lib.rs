@@ -7,6 +7,7 @@
 //! * [`table`] holds the one definition of the table (keys, GSIs, TTL, stream).
 
 pub mod accounts;
+pub mod announcements;
 pub mod api_keys;
 pub mod audit;
 pub mod credit_notes;

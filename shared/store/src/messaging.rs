@@ -17,10 +17,16 @@
 //!   with it under `NotExists` so two people never get two.
 //! * `CONV#<id>` / `HOME`: the tenant a conversation belongs to, for live subscriptions that
 //!   name only the conversation (`conversation:<id>`).
+//! * `T#<t>#CONV#<id>` / `FILE#<file>`: a file sent (or being sent) with a message; the due
+//!   index [`FILE_SWEEP`] (`FILEDUE#<hour>#<shard>`, sharded by file) names when the sweep
+//!   looks at it again (an upload never confirmed, a file never sent, a deleted message's file).
+//! * `T#<t>#STORAGE` / `STORAGE`: the tenant's shared storage (`used`, `limit`), for files that
+//!   belong to no client organization (an organization's is `T#<t>#ORG#<org>#STORAGE`).
 
 use kt_domain::identity::{TenantId, UserId};
-use kt_domain::messaging::{Conversation, Membership, Message};
+use kt_domain::messaging::{Conversation, File, Holder, Membership, Message};
 
+use crate::due::DueIndex;
 use crate::entity::{self, Versioned};
 use crate::{Cond, Index, IndexKey, Item, Key, Query, SkCond, Store, StoreError, TxOp};
 
@@ -201,4 +207,45 @@ pub async fn inbox(
         .await?;
     let items = page.items.into_iter().map(|i| Ok(Versioned { version: i.version, value: i.to_entity()? }));
     Ok((items.collect::<Result<_, StoreError>>()?, page.next_cursor))
+}
+
+pub fn file_key(tenant: &TenantId, conversation: &str, file: &str) -> Key {
+    Key::new(format!("T#{tenant}#CONV#{conversation}"), format!("FILE#{file}"))
+}
+
+pub fn file_item(tenant: &TenantId, f: &File, version: u64) -> Result<Item, StoreError> {
+    entity::item(file_key(tenant, &f.conversation, &f.id), f, version)
+}
+
+pub async fn file(
+    store: &dyn Store,
+    tenant: &TenantId,
+    conversation: &str,
+    id: &str,
+) -> Result<Option<Versioned<File>>, StoreError> {
+    entity::get(store, &file_key(tenant, conversation, id)).await
+}
+
+/// When the sweep looks at a conversation's file again (rest: `<tenant>#<conversation>#<file>`).
+pub const FILE_SWEEP: DueIndex = DueIndex { prefix: "FILEDUE", shards: 8, legacy_bucket: false };
+
+/// The sweep's entry for file `f` at `at`.
+pub fn file_due_key(tenant: &TenantId, f: &File, at: time::OffsetDateTime) -> Key {
+    FILE_SWEEP.key(at, &f.id, &format!("{tenant}#{}#{}", f.conversation, f.id))
+}
+
+/// The storage record of a holder.
+pub fn storage_key(tenant: &TenantId, holder: &Holder) -> Key {
+    match holder {
+        Holder::Org(org) => crate::tickets::storage_key(tenant, org),
+        Holder::Tenant => Key::new(format!("T#{tenant}#STORAGE"), "STORAGE"),
+    }
+}
+
+/// Bytes a holder's files take, and the quota an admin set (`None`: the default).
+pub async fn storage(store: &dyn Store, tenant: &TenantId, holder: &Holder) -> Result<(u64, Option<u64>), StoreError> {
+    let Some(item) = store.get(&storage_key(tenant, holder)).await? else { return Ok((0, None)) };
+    let used = item.attrs.get("used").and_then(serde_json::Value::as_u64).unwrap_or(0);
+    let limit = item.attrs.get("limit").and_then(serde_json::Value::as_u64);
+    Ok((used, limit))
 }

@@ -251,10 +251,7 @@ pub fn storage_key(tenant: &TenantId, org: &OrgId) -> Key {
 
 /// Bytes an organization's attachments take, and the quota an admin set (`None`: the default).
 pub async fn storage(store: &dyn Store, tenant: &TenantId, org: &OrgId) -> Result<(u64, Option<u64>), StoreError> {
-    let Some(item) = store.get(&storage_key(tenant, org)).await? else { return Ok((0, None)) };
-    let used = item.attrs.get("used").and_then(serde_json::Value::as_u64).unwrap_or(0);
-    let limit = item.attrs.get("limit").and_then(serde_json::Value::as_u64);
-    Ok((used, limit))
+    crate::messaging::storage(store, tenant, &kt_domain::messaging::Holder::Org(org.clone())).await
 }
 
 pub fn time_entry_key(tenant: &TenantId, id: &TicketId, entry: &str) -> Key {

@@ -1,6 +1,7 @@
 //! `kt-bench`: benchmark drivers behind `scripts/bench`. Prints latency percentiles and
 //! throughput per operation.
 
+mod fanout;
 mod invoices;
 mod messaging;
 mod relay;
@@ -136,6 +137,15 @@ enum Command {
         /// Unread totals and history pages read (each).
         #[arg(long, default_value_t = 1000)]
         reads: usize,
+        /// People with a WebSocket open for the channel fan-out.
+        #[arg(long, default_value_t = 2000)]
+        connected: usize,
+        /// Members of the channel (of those connected, with its writer).
+        #[arg(long, default_value_t = 500)]
+        channel: usize,
+        /// Messages sent to the channel, each timed to its last member.
+        #[arg(long, default_value_t = 50)]
+        fanout_rounds: usize,
     },
     /// Identity hot paths: access-token verification, host-to-tenant resolution (cached),
     /// and password hashing with the production argon2id parameters.
@@ -453,8 +463,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Invoices { invoices: n, creates, reads, events, duplicates, schedules } => {
             invoices::run(invoices::Options { invoices: n, creates, reads, events, duplicates, schedules }).await
         }
-        Command::Messaging { conversations, rate, seconds, history, reads } => {
-            messaging::run(messaging::Options { conversations, rate, seconds, history, reads }).await
+        Command::Messaging { conversations, rate, seconds, history, reads, connected, channel, fanout_rounds } => {
+            let fanout = fanout::Options { connected, channel, rounds: fanout_rounds };
+            messaging::run(messaging::Options { conversations, rate, seconds, history, reads, fanout }).await
         }
         Command::Relay { backend: BackendArg::Local, entries } => relay::run(Backend::Local, entries).await,
         Command::Relay { backend: BackendArg::Aws, entries } => relay::run(Backend::Aws, entries.min(1000)).await,

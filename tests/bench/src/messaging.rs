@@ -6,7 +6,8 @@
 //!   member's unread count;
 //! * the unread total of a person in all of those conversations;
 //! * history pages (50, from random places) in a conversation of `history` messages, and in
-//!   one of 10 for comparison.
+//!   one of 10 for comparison;
+//! * the live fan-out of a message in a large channel ([`crate::fanout`]).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,6 +26,7 @@ pub struct Options {
     pub seconds: u32,
     pub history: u64,
     pub reads: usize,
+    pub fanout: crate::fanout::Options,
 }
 
 fn ns(d: Duration) -> u64 {
@@ -163,6 +165,8 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
             budget_p95: if label == "long" { Some(5.0) } else { None },
         });
     }
+
+    rows.push(crate::fanout::run(&o.fanout, &app, &host, acme, &tenant, &pat, &pat_actor, &dana_actor).await?);
 
     print_rows(&format!("Messaging on the {label} over HTTP (ms)"), rows, false);
     println!(

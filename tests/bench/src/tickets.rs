@@ -97,9 +97,9 @@ impl Host {
     }
 }
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub(crate) type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(addr: SocketAddr, host: &str, who: &Session) -> anyhow::Result<Socket> {
+pub(crate) async fn connect(addr: SocketAddr, host: &str, who: &Session) -> anyhow::Result<Socket> {
     let mut req = format!("ws://{addr}/ws").into_client_request()?;
     req.headers_mut().insert("host", format!("{host}:{}", addr.port()).parse()?);
     req.headers_mut().insert("cookie", who.cookie.parse()?);
@@ -108,7 +108,7 @@ async fn connect(addr: SocketAddr, host: &str, who: &Session) -> anyhow::Result<
     Ok(tokio_tungstenite::connect_async_with_config(req, Some(config), false).await?.0)
 }
 
-async fn next_json(ws: &mut Socket) -> anyhow::Result<Value> {
+pub(crate) async fn next_json(ws: &mut Socket) -> anyhow::Result<Value> {
     loop {
         match tokio::time::timeout(Duration::from_secs(30), ws.next()).await.context("no message in 30 s")? {
             Some(Ok(Message::Text(t))) => return Ok(serde_json::from_str(&t)?),

@@ -228,6 +228,25 @@ impl World {
             .unwrap_or_default()
     }
 
+    /// What a browser does with an upload URL the API answered: the bytes land in blob storage.
+    pub async fn upload(&self, url: &str, content_type: &str, bytes: &'static [u8]) {
+        let (key, params) = signed_blob_url(url);
+        let blobs = self.wired.local_blobs.clone().expect("local blobs");
+        blobs
+            .accept_upload(&key, &params, Some(content_type), axum::body::Bytes::from_static(bytes))
+            .await
+            .expect("upload");
+    }
+
+    /// What a browser gets from a download URL the API answered: the bytes and the
+    /// `Content-Disposition`.
+    pub async fn download(&self, url: &str) -> (Vec<u8>, Option<String>) {
+        let (key, params) = signed_blob_url(url);
+        let blobs = self.wired.local_blobs.clone().expect("local blobs");
+        let (blob, disposition) = blobs.serve_download(&key, &params).await.expect("download");
+        (blob.bytes.to_vec(), disposition)
+    }
+
     /// Every event the outbox holds, relayed to the queue.
     pub async fn relay(&self) -> usize {
         let s = &self.wired.state;
@@ -263,4 +282,21 @@ pub async fn people(w: &World) -> People {
         dana: w.sign_in(ACME, "dana@globex.test", "Globex-Demo-Client-2026").await,
         olga: w.sign_in(ACME, "olga@initech.test", OLGA_PASSWORD).await,
     }
+}
+
+/// The blob key and signed parameters of a local presigned URL.
+pub fn signed_blob_url(url: &str) -> (String, kt_platform::blobs::SignedParams) {
+    let (path, query) = url.split_once('?').expect("query");
+    let key = path.split("/blobs/").nth(1).expect("key").to_owned();
+    let q: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let params = kt_platform::blobs::SignedParams {
+        op: q["op"].clone(),
+        exp: q["exp"].parse().expect("exp"),
+        len: q.get("len").and_then(|l| l.parse().ok()),
+        ct: q.get("ct").cloned(),
+        name: q.get("name").cloned(),
+        sig: q["sig"].clone(),
+    };
+    (key, params)
 }

@@ -4,6 +4,40 @@
  */
 
 export interface paths {
+    "/api/v1/announcements/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The announcements live now that are meant for you. */
+        get: operations["live_announcements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/announcements/{announcement_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks an announcement meant for you read (dismissed); counted once. */
+        post: operations["read_announcement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assignment-rules": {
         parameters: {
             query?: never;
@@ -875,6 +909,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's announcements, newest first, with read counts (super admins; the tenant's partners). */
+        get: operations["list_announcements"];
+        put?: never;
+        /**
+         * Writes an announcement: live at once, or from `starts_at`; its notifications and emails go
+         *     out when it starts.
+         */
+        post: operations["create_announcement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/announcements/{announcement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One announcement with its read counts. */
+        get: operations["get_announcement"];
+        /**
+         * Rewrites an announcement (the whole of it). Once started, its audience, channels and start
+         *     stay (409).
+         */
+        put: operations["update_announcement"];
+        post?: never;
+        /** Removes an announcement: its banner and modal go at once (what was sent stays sent). */
+        delete: operations["delete_announcement"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/audit": {
         parameters: {
             query?: never;
@@ -1141,6 +1218,62 @@ export interface paths {
         };
         /** One conversation you are in. */
         get: operations["get_conversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a file upload for a message: checks the file (name, type, size) and the storage it
+         *     counts against (a channel's organization; a client's own organization; else the tenant's),
+         *     then answers a presigned URL (15 minutes). Confirm with `.../complete`, then name the file in
+         *     the message's `attachments`.
+         */
+        post: operations["start_file_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/attachments/{file_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirms an upload (its uploader): the stored file must match what was declared. */
+        post: operations["complete_file_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/conversations/{conversation_id}/attachments/{file_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short-lived download URL for a file of a message (members), or your own file not sent yet. */
+        get: operations["download_file"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2311,6 +2444,54 @@ export interface components {
         };
         /** @example 120.00 */
         Amount: string;
+        AnnouncementRequest: {
+            audience: components["schemas"]["AudienceKind"];
+            /** @description Markdown, 1 to 5,000 characters. */
+            body: components["schemas"]["Body"];
+            display: ("banner" | "modal" | "notification" | "email")[];
+            ends_at?: null | components["schemas"]["Short"];
+            org_id?: null | components["schemas"]["Id"];
+            roles?: ("super_admin" | "staff" | "partner" | "partner_staff" | "client")[];
+            /** @enum {string|null} */
+            severity?: "info" | "warning" | "critical" | null;
+            starts_at?: null | components["schemas"]["Short"];
+            /** @description 1 to 120 characters on one line. */
+            title: components["schemas"]["Name"];
+        };
+        AnnouncementView: {
+            audience: components["schemas"]["AudienceKind"];
+            /** @description Markdown as written. */
+            body: string;
+            created_at: string;
+            created_by: string;
+            display: ("banner" | "modal" | "notification" | "email")[];
+            ends_at?: string | null;
+            /** @description The Markdown rendered to sanitized HTML. */
+            html: string;
+            id: string;
+            org_id?: string | null;
+            /**
+             * Format: int64
+             * @description For authors: how many it was sent to as a notification or email.
+             */
+            reached?: number | null;
+            /** @description For readers: whether you read (dismissed) it. */
+            read?: boolean | null;
+            /**
+             * Format: int64
+             * @description For authors: how many read (dismissed) it.
+             */
+            reads?: number | null;
+            roles: ("super_admin" | "staff" | "partner" | "partner_staff" | "client")[];
+            /** @enum {string} */
+            severity: "info" | "warning" | "critical";
+            starts_at: string;
+            /** @enum {string} */
+            state: "scheduled" | "live" | "ended";
+            tenant_id: string;
+            title: string;
+            updated_at?: string | null;
+        };
         ApiKeyView: {
             /** Format: date-time */
             created_at: string;
@@ -2354,6 +2535,11 @@ export interface components {
         AttachmentsView: {
             items: components["schemas"]["AttachmentView"][];
         };
+        /**
+         * @description Who an announcement is for.
+         * @enum {string}
+         */
+        AudienceKind: "everyone" | "tenant" | "organization";
         AuditView: {
             action: string;
             actor?: string | null;
@@ -2611,6 +2797,29 @@ export interface components {
             /** @enum {string} */
             role: "super_admin" | "staff" | "partner" | "partner_staff" | "client";
         };
+        ConversationAttachmentView: {
+            content_type: string;
+            filename: string;
+            id: string;
+            /** Format: int64 */
+            size: number;
+        };
+        ConversationFileView: {
+            content_type: string;
+            created_at: string;
+            filename: string;
+            id: string;
+            /**
+             * Format: int64
+             * @description The message carrying it, once sent.
+             */
+            message?: number | null;
+            /** @description False until the upload is confirmed. */
+            ready: boolean;
+            /** Format: int64 */
+            size: number;
+            uploader_id: string;
+        };
         ConversationMessageEdit: {
             body: components["schemas"]["Body"];
             mentions?: components["schemas"]["Id"][];
@@ -2622,6 +2831,8 @@ export interface components {
         };
         ConversationMessageView: {
             at: string;
+            /** @description Its files (download each at `.../attachments/{id}/download`); none once deleted. */
+            attachments: components["schemas"]["ConversationAttachmentView"][];
             author_id: string;
             /** @description Sent by the portal for its author (the reply outside business hours). */
             automatic: boolean;
@@ -3092,6 +3303,10 @@ export interface components {
             subject: string;
             ticket_id: string;
         };
+        LiveAnnouncements: {
+            /** @description Newest first, with whether you read (dismissed) each. */
+            items: components["schemas"]["AnnouncementView"][];
+        };
         LocalCardRequest: {
             /**
              * @description A Stripe test card number (`4242 4242 4242 4242` pays, `4000 0000 0000 0002` is
@@ -3218,7 +3433,19 @@ export interface components {
              */
             size: number;
         };
+        NewConversationFileRequest: {
+            content_type: components["schemas"]["FileName"];
+            filename: components["schemas"]["FileName"];
+            /**
+             * Format: int64
+             * @description Exact size in bytes (at most 25 MiB); the upload URL accepts only this many.
+             * @example 48213
+             */
+            size: number;
+        };
         NewConversationMessage: {
+            /** @description Files you uploaded to this conversation and confirmed (`.../attachments`), at most 10. */
+            attachments?: components["schemas"]["Id"][];
             /** @description Markdown, 1 to 10,000 characters. */
             body: components["schemas"]["Body"];
             /** @description Members mentioned (each hears of it). */
@@ -3331,18 +3558,18 @@ export interface components {
             /** @description The notification's id (as in the center, when it is there). */
             id: string;
             /** @enum {string} */
-            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message";
+            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement";
             link: string;
             /** @enum {string} */
             source: "person" | "tenant" | "platform";
             title: string;
         };
         /** @enum {string} */
-        NotificationKind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message";
+        NotificationKind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement";
         NotificationPreferencesChange: {
             kinds?: components["schemas"]["NotificationSettingChange"][] | null;
             quiet_hours?: null | components["schemas"]["QuietHoursBody"];
-            reset?: ("ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message")[];
+            reset?: ("ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement")[];
             time_zone?: null | components["schemas"]["Short"];
         };
         NotificationPreferencesView: {
@@ -3366,7 +3593,7 @@ export interface components {
             email?: boolean | null;
             in_app?: boolean | null;
             /** @enum {string} */
-            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message";
+            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement";
             push?: boolean | null;
             sms?: boolean | null;
         };
@@ -3377,7 +3604,7 @@ export interface components {
             email: boolean;
             in_app: boolean;
             /** @enum {string} */
-            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message";
+            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement";
             push: boolean;
             sms: boolean;
             /** @enum {string} */
@@ -3411,6 +3638,44 @@ export interface components {
                  */
                 kind: string;
                 to?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Paginated_AnnouncementView: {
+            items: {
+                audience: components["schemas"]["AudienceKind"];
+                /** @description Markdown as written. */
+                body: string;
+                created_at: string;
+                created_by: string;
+                display: ("banner" | "modal" | "notification" | "email")[];
+                ends_at?: string | null;
+                /** @description The Markdown rendered to sanitized HTML. */
+                html: string;
+                id: string;
+                org_id?: string | null;
+                /**
+                 * Format: int64
+                 * @description For authors: how many it was sent to as a notification or email.
+                 */
+                reached?: number | null;
+                /** @description For readers: whether you read (dismissed) it. */
+                read?: boolean | null;
+                /**
+                 * Format: int64
+                 * @description For authors: how many read (dismissed) it.
+                 */
+                reads?: number | null;
+                roles: ("super_admin" | "staff" | "partner" | "partner_staff" | "client")[];
+                /** @enum {string} */
+                severity: "info" | "warning" | "critical";
+                starts_at: string;
+                /** @enum {string} */
+                state: "scheduled" | "live" | "ended";
+                tenant_id: string;
+                title: string;
+                updated_at?: string | null;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -3542,7 +3807,7 @@ export interface components {
                 /** @description The notification's id (as in the center, when it is there). */
                 id: string;
                 /** @enum {string} */
-                kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message";
+                kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement";
                 link: string;
                 /** @enum {string} */
                 source: "person" | "tenant" | "platform";
@@ -4025,7 +4290,7 @@ export interface components {
         };
         RoleDefaultsChange: {
             kinds?: components["schemas"]["NotificationSettingChange"][] | null;
-            reset?: ("ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message")[];
+            reset?: ("ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement")[];
         };
         /** @description A tenant's notification defaults for one role. */
         RoleDefaultsView: {
@@ -4171,6 +4436,10 @@ export interface components {
         SmsSentView: {
             /** @description Where the code went, partly hidden. */
             phone_hint: string;
+        };
+        StartedConversationUploadView: {
+            attachment: components["schemas"]["ConversationFileView"];
+            upload: components["schemas"]["AttachmentUploadView"];
         };
         StartedUploadView: {
             attachment: components["schemas"]["AttachmentView"];
@@ -4487,6 +4756,132 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    live_announcements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveAnnouncements"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_announcement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_rules: {
         parameters: {
             query?: never;
@@ -8721,6 +9116,432 @@ export interface operations {
             };
         };
     };
+    list_announcements: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 100 (default 25). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_AnnouncementView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_announcement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_announcement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                announcement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementView"];
+                };
+            };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_announcement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag read; 412 if it changed since */
+                "If-Match"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+                announcement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_announcement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                announcement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_audit: {
         parameters: {
             query?: {
@@ -10531,6 +11352,248 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationView"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_file_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewConversationFileRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartedConversationUploadView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is wrong, or the storage is full (field `size`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    complete_file_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                conversation_id: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationFileView"];
+                };
+            };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing uploaded yet, not the declared file, or too late */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                conversation_id: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadView"];
+                };
+            };
+            /** @description A path or query parameter could not be read (named in `errors`) */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -19,6 +19,7 @@ export const KIND_OPTIONS = [
   { value: 'invoice_activity', label: 'Invoice activity' },
   { value: 'mention', label: 'Mentions in messages' },
   { value: 'message', label: 'New messages' },
+  { value: 'announcement', label: 'Announcements' },
 ] as const satisfies readonly Option<NotificationKind>[];
 
 export const isNotificationKind = (kind: string | null | undefined): kind is NotificationKind => isOption(KIND_OPTIONS, kind);

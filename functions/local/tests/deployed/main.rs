@@ -45,6 +45,9 @@ const UNEXERCISED: &[(&str, &str, &str)] = &[
     ("notifications", "dynamodb:ConditionCheckItem", "conditions of read marks"),
     ("notifications", "dynamodb:UpdateItem", "unread counters; the sample lists them"),
     ("notifications", "execute-api:ManageConnections", "unread-count pushes after read marks"),
+    ("notifications", "s3:PutObject", "message files are uploaded presigned: the browser uses the right"),
+    ("notifications", "s3:GetObject", "message file downloads are presigned, and confirmation reads the object"),
+    ("notifications", "s3:DeleteObject", "a confirmed upload that is not the declared file; no sample event sends one"),
     ("ws", "dynamodb:BatchGetItem", "position reads on subscribe; the sample pings"),
     ("ws", "dynamodb:Query", "topic lookups on subscribe; the sample pings"),
     ("ws", "dynamodb:ConditionCheckItem", "conditions of subscription transactions"),
@@ -426,6 +429,10 @@ async fn check(
         "health/get.json" | "notifications/list.json" => {
             let (status, body, _) = http(answer);
             assert_eq!(status, 200, "{path}: {body}");
+        }
+        "notifications/announcements-live.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!((status, body["items"].as_array().map(Vec::len)), (200, Some(0)), "{path}: {body}");
         }
         p if p.starts_with("ws/") => {
             let Answer::Response(res) = answer else { panic!("{path}: {answer:?}") };

@@ -41,6 +41,14 @@ pub struct ConversationReactionView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct ConversationAttachmentView {
+    pub id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ConversationMessageView {
     /// Its place in the conversation: its id there.
     pub seq: u64,
@@ -52,6 +60,8 @@ pub struct ConversationMessageView {
     /// The thread's first message, for a reply.
     pub parent: Option<u64>,
     pub mentions: Vec<String>,
+    /// Its files (download each at `.../attachments/{id}/download`); none once deleted.
+    pub attachments: Vec<ConversationAttachmentView>,
     pub reactions: Vec<ConversationReactionView>,
     /// Earlier versions kept (edits).
     pub edits: usize,
@@ -70,6 +80,16 @@ fn message_view(m: &Message, me: &UserId) -> ConversationMessageView {
         html: if m.deleted_at.is_some() { String::new() } else { kt_app::markdown::render(&m.body) },
         parent: m.parent,
         mentions: m.mentions.iter().map(ToString::to_string).collect(),
+        attachments: m
+            .attachments
+            .iter()
+            .map(|a| ConversationAttachmentView {
+                id: a.id.clone(),
+                filename: a.filename.clone(),
+                content_type: a.content_type.clone(),
+                size: a.size,
+            })
+            .collect(),
         reactions: m
             .reactions
             .iter()
@@ -147,6 +167,9 @@ pub struct NewConversationMessage {
     /// Members mentioned (each hears of it).
     #[serde(default)]
     pub mentions: Vec<Id>,
+    /// Files you uploaded to this conversation and confirmed (`.../attachments`), at most 10.
+    #[serde(default)]
+    pub attachments: Vec<Id>,
 }
 
 /// Posts a message. `Idempotency-Key` makes retries answer the first attempt's message.
@@ -170,7 +193,12 @@ async fn post_message(
     let key = idempotency::key_from(&headers)?;
     uc::load(&app, &auth.actor, &tenant, &path.1).await?;
     let req: NewConversationMessage = from_json_bytes(&body)?;
-    let draft = Draft { body: req.body.into(), parent: req.parent, mentions: user_ids(req.mentions, "mentions")? };
+    let draft = Draft {
+        body: req.body.into(),
+        parent: req.parent,
+        mentions: user_ids(req.mentions, "mentions")?,
+        attachments: req.attachments.into_iter().map(String::from).collect(),
+    };
     let scope = format!("T#{}#USER#{}#MESSAGES", tenant.id, auth.actor.user);
     let guard = idempotency::guard(&scope, key.as_deref(), &body);
     let (m, made) = messages::post(&app, &auth.actor, &tenant, &path.1, draft, guard.as_ref()).await?;

@@ -23,6 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+mod files;
 mod messages;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -33,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_conversation))
         .routes(routes!(change_members))
         .merge(messages::router())
+        .merge(files::router())
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -2,8 +2,9 @@
 //! local host (its own timer): SLA warnings and breaches due by now, tickets the assignment
 //! rules can now give to someone (in case an event that freed capacity was missed), invoice
 //! recurring invoices due (generated once per period), invoice
-//! reminders, overdue marks and late charges due today, notification digests and quiet-hours
-//! summaries due (each once), and attachment uploads started hours ago and never confirmed.
+//! reminders, overdue marks and late charges due today, scheduled announcements starting, notification digests and quiet-hours
+//! summaries due (each once), attachment uploads started hours ago and never confirmed, and
+//! message files abandoned, never sent or of deleted messages.
 
 use kt_app::AppState;
 use kt_app::tickets::sla;
@@ -50,10 +51,23 @@ pub async fn run(state: &AppState) -> Result<Value, kt_app::AppError> {
             0
         }
     };
+    let announcements = kt_app::announcements::sweep(state).await?;
+    if announcements > 0 {
+        tracing::info!(started = announcements, "scheduled announcements started");
+    }
+    let message_files = match kt_app::messaging::files::sweep(state).await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!(error = %e, "the message-file sweep failed; the next run retries");
+            0
+        }
+    };
     Ok(json!({
         "sla": {"warnings": swept.warnings, "breaches": swept.breaches, "stale": swept.stale},
         "assignment": {"assigned": assigned.assigned, "waiting": assigned.waiting, "busy": assigned.busy},
         "abandoned_uploads": abandoned_uploads,
+        "message_files": message_files,
+        "announcements": {"started": announcements},
         "notifications": {"releases": released.releases, "mails": released.mails, "texts": released.texts},
         "recurring": {"invoices": generated.invoices, "sent": generated.sent, "stale": generated.stale},
         "invoices": {"looked": billed.looked, "reminders": billed.reminders, "overdue": billed.overdue, "charges": billed.charges, "stale": billed.stale},

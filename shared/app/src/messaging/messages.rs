@@ -1,4 +1,4 @@
-//! Messages: posted (Markdown, a thread's reply, mentions of members), edited by their author
+//! Messages: posted (Markdown, a thread's reply, mentions of members, files), edited by their author
 //! with the history kept, deleted to a tombstone (by the author or whoever manages the
 //! conversation), reacted to; history pages; read marks.
 
@@ -23,6 +23,8 @@ pub struct Draft {
     /// The place of the message it answers (a thread's root).
     pub parent: Option<u64>,
     pub mentions: Vec<UserId>,
+    /// Files uploaded to the conversation ([`super::files`]) the message carries.
+    pub attachments: Vec<String>,
 }
 
 pub(crate) fn event(app: &AppState, tenant: &Tenant, kind: &str, m: &Message, actor: &UserId) -> DomainEvent {
@@ -71,11 +73,20 @@ pub async fn post(
             None => errors.push(kt_domain::identity::Invalid::new("parent", "is not a message of this conversation")),
         }
     }
+    let files = match super::files::claim(app, tenant, id, &draft.attachments, &actor.user).await? {
+        Ok(files) => files,
+        Err(e) => {
+            errors.push(e);
+            vec![]
+        }
+    };
     let (Some(body), true) = (body, errors.is_empty()) else { return Err(AppError::from_invalid(errors)) };
     let seq = store::next_seq(s, &tenant.id, id).await?;
     let mut m = Message::new(id, seq, actor.user.clone(), body, app.clock.now());
     (m.parent, m.mentions) = (draft.parent, draft.mentions);
+    m.attachments = files.iter().map(|f| f.value.as_ref()).collect();
     let mut ops = vec![TxOp::Put { item: store::message_item(&tenant.id, &m, 1)?, cond: Cond::NotExists }];
+    ops.extend(super::files::attach_ops(tenant, &files, seq)?);
     if let Some(g) = guard {
         ops.push(g.record(&format!("{id}#{seq}"), app.clock.now_unix())?);
     }
@@ -100,13 +111,15 @@ async fn save(
     after: Message,
     kind: &str,
     actor: &Actor,
+    also: Vec<TxOp>,
 ) -> Result<(Message, u64), AppError> {
     let version = current.version + 1;
-    let op =
-        TxOp::Put { item: store::message_item(&tenant.id, &after, version)?, cond: Cond::Version(current.version) };
-    match outbox::commit(app.store.as_ref(), vec![op], vec![(EVENTS, event(app, tenant, kind, &after, &actor.user))])
-        .await
-    {
+    let mut ops = vec![TxOp::Put {
+        item: store::message_item(&tenant.id, &after, version)?,
+        cond: Cond::Version(current.version),
+    }];
+    ops.extend(also);
+    match outbox::commit(app.store.as_ref(), ops, vec![(EVENTS, event(app, tenant, kind, &after, &actor.user))]).await {
         Ok(()) => Ok((after, version)),
         Err(AppError::Conflict(_)) => Err(AppError::PreconditionFailed),
         Err(e) => Err(e),
@@ -144,7 +157,7 @@ pub async fn edit(
     let (Some(body), true) = (body, errors.is_empty()) else { return Err(AppError::from_invalid(errors)) };
     let mut after = current.value.clone();
     after.edit(body, mentions, app.clock.now());
-    save(app, tenant, &current, after, "message.edited", actor).await
+    save(app, tenant, &current, after, "message.edited", actor, vec![]).await
 }
 
 /// Deletes message `seq` to a tombstone (its author, or whoever manages the conversation).
@@ -163,9 +176,10 @@ pub async fn delete(
     if current.value.deleted_at.is_some() {
         return Ok((current.value, current.version));
     }
+    let files = super::files::release_ops(app, tenant, &current.value).await?;
     let mut after = current.value.clone();
     after.delete(app.clock.now());
-    save(app, tenant, &current, after, "message.deleted", actor).await
+    save(app, tenant, &current, after, "message.deleted", actor, files).await
 }
 
 /// Adds or takes back the actor's `emoji` on message `seq` (retried over concurrent changes).
@@ -186,7 +200,7 @@ pub async fn react(
         }
         let mut after = current.value.clone();
         after.toggle_reaction(&emoji, &actor.user);
-        match save(app, tenant, &current, after, "message.reacted", actor).await {
+        match save(app, tenant, &current, after, "message.reacted", actor, vec![]).await {
             Err(AppError::PreconditionFailed) => continue,
             other => return other,
         }

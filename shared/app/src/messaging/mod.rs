@@ -11,6 +11,7 @@
 //! activity), pushes the message live on `conversation:<id>` and tells mentioned people.
 
 pub mod fanout;
+pub mod files;
 pub mod messages;
 pub mod presence;
 

@@ -36,6 +36,12 @@ pub(crate) enum About {
         tenant: TenantId,
         id: String,
     },
+    /// An announcement, sent only the ways its author chose.
+    Announcement {
+        tenant: TenantId,
+        id: String,
+        channels: Vec<Channel>,
+    },
 }
 
 impl About {
@@ -44,6 +50,7 @@ impl About {
             About::Ticket(t) => format!("/tickets/{tenant}/{t}"),
             About::Invoice { tenant, id } => format!("/invoices/{tenant}/{id}"),
             About::Conversation { tenant, id } => format!("/messages/{tenant}/{id}"),
+            About::Announcement { tenant, id, .. } => format!("/announcements/{tenant}/{id}"),
         }
     }
 
@@ -52,6 +59,7 @@ impl About {
             About::Ticket(t) => format!("<ticket-{t}@{domain}>"),
             About::Invoice { id, .. } => format!("<invoice-{id}@{domain}>"),
             About::Conversation { id, .. } => format!("<conversation-{id}@{domain}>"),
+            About::Announcement { id, .. } => format!("<announcement-{id}@{domain}>"),
         }
     }
 
@@ -60,13 +68,14 @@ impl About {
             About::Ticket(_) => "View the ticket",
             About::Invoice { .. } => "View the invoice",
             About::Conversation { .. } => "Open the conversation",
+            About::Announcement { .. } => "Read the announcement",
         }
     }
 
     fn ticket(&self) -> Option<String> {
         match self {
             About::Ticket(t) => Some(t.to_string()),
-            About::Invoice { .. } | About::Conversation { .. } => None,
+            About::Invoice { .. } | About::Conversation { .. } | About::Announcement { .. } => None,
         }
     }
 }
@@ -113,7 +122,15 @@ pub(crate) async fn notify(
     let phone = creds.and_then(|c| c.value.sms.map(|s| s.phone));
     let reach = Reach { phone: phone.is_some(), push_devices: !devices.is_empty() };
     let now = app.clock.now();
-    let mut decision = decide(kind, effective(kind, &prefs, defaults.as_ref()), &prefs, reach, now);
+    let (mut setting, source) = effective(kind, &prefs, defaults.as_ref());
+    if let About::Announcement { channels, .. } = about {
+        // The author's choice bounds the person's.
+        setting.in_app &= channels.contains(&Channel::InApp);
+        setting.email &= channels.contains(&Channel::Email);
+        setting.sms = false;
+        setting.push &= channels.contains(&Channel::InApp);
+    }
+    let mut decision = decide(kind, (setting, source), &prefs, reach, now);
     if !decision.reaches() {
         return Ok(());
     }

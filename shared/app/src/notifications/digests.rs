@@ -188,5 +188,6 @@ fn kind_label(kind: kt_domain::notification::Kind) -> &'static str {
         Kind::InvoiceActivity => "Invoice activity",
         Kind::Mention => "Mentions",
         Kind::Message => "Messages",
+        Kind::Announcement => "Announcements",
     }
 }

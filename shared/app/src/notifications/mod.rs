@@ -53,7 +53,7 @@ impl Consumer for NotificationConsumer {
     }
 
     fn wants(&self, kind: &str) -> bool {
-        kind.starts_with("ticket.") || kind.starts_with("invoice.")
+        kind.starts_with("ticket.") || kind.starts_with("invoice.") || kind.starts_with("announcement.")
     }
 
     async fn handle(&self, event: &DomainEvent) -> Result<(), HandlerError> {
@@ -89,6 +89,9 @@ fn happened(event: &DomainEvent) -> Option<Happened> {
 async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), AppError> {
     if event.kind.starts_with("invoice.") {
         return invoices::handle(app, event).await;
+    }
+    if event.kind.starts_with("announcement.") {
+        return crate::announcements::delivery::handle(app, event).await;
     }
     let p = &event.payload;
     let (Some(tenant_id), Some(ticket_id)) = (
@@ -216,7 +219,8 @@ async fn describe(
         | Kind::InvoicePayment
         | Kind::InvoiceActivity
         | Kind::Mention
-        | Kind::Message => Text { title: number, body: subject, survey: None },
+        | Kind::Message
+        | Kind::Announcement => Text { title: number, body: subject, survey: None },
     })
 }
 

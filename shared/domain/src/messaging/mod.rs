@@ -13,6 +13,9 @@ use time::OffsetDateTime;
 
 use crate::identity::{Invalid, OrgId, Role, TenantId, UserId};
 
+mod files;
+pub use files::*;
+
 /// Most members a group or channel holds.
 pub const MAX_MEMBERS: usize = 500;
 /// Longest message, in characters of Markdown.
@@ -191,7 +194,7 @@ pub struct Message {
     #[serde(default)]
     pub mentions: Vec<UserId>,
     #[serde(default)]
-    pub attachments: Vec<String>,
+    pub attachments: Vec<FileRef>,
     #[serde(default)]
     pub reactions: Vec<Reaction>,
     /// Earlier versions, oldest first.
@@ -378,7 +381,12 @@ mod tests {
     fn edits_keep_history_deletes_leave_a_tombstone_reactions_toggle() {
         let who = user(103);
         let mut m = Message::new("c1", 1, who.clone(), "first".into(), datetime!(2026-12-04 10:00 UTC));
-        m.attachments.push("a1".into());
+        m.attachments.push(FileRef {
+            id: "a1".into(),
+            filename: "a.png".into(),
+            content_type: "image/png".into(),
+            size: 1,
+        });
         m.edit("second".into(), vec![], datetime!(2026-12-04 10:05 UTC));
         m.edit("third".into(), vec![], datetime!(2026-12-04 10:09 UTC));
         assert_eq!(m.body, "third");
