@@ -46,6 +46,14 @@ pub fn record(queue: &str, event: DomainEvent) -> Result<TxOp, AppError> {
     Ok(TxOp::Put { item, cond: Cond::NotExists })
 }
 
+/// [`commit`], then wakes the local host's relay so the events leave at once (on AWS the
+/// table's stream does).
+pub async fn publish(app: &crate::AppState, ops: Vec<TxOp>, events: Vec<(&str, DomainEvent)>) -> Result<(), AppError> {
+    commit(app.store.as_ref(), ops, events).await?;
+    app.outbox_wake.notify_one();
+    Ok(())
+}
+
 /// Commits `ops` together with `events` (each to its queue): all or nothing.
 pub async fn commit(store: &dyn Store, mut ops: Vec<TxOp>, events: Vec<(&str, DomainEvent)>) -> Result<(), AppError> {
     for (queue, event) in events {

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod event;
+pub mod forms;
 pub mod identity;
 pub mod invoice;
 pub mod messaging;

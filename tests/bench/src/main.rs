@@ -379,7 +379,10 @@ async fn bench_auth(ops: usize) -> anyhow::Result<()> {
 }
 
 pub(crate) fn app_err(e: kt_app::AppError) -> anyhow::Error {
-    anyhow::anyhow!("{e}")
+    match &e {
+        kt_app::AppError::Invalid(fields) => anyhow::anyhow!("{e}: {fields:?}"),
+        _ => anyhow::anyhow!("{e}"),
+    }
 }
 
 /// The portal's settings for a run on `backend` in a fresh directory, and how to name it: on

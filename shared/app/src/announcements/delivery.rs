@@ -96,8 +96,7 @@ pub async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), AppError>
     if reached == 0 && events.is_empty() {
         return Ok(());
     }
-    outbox::commit(s, ops, events).await?;
-    app.outbox_wake.notify_one();
+    outbox::publish(app, ops, events).await?;
     Ok(())
 }
 

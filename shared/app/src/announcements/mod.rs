@@ -120,8 +120,7 @@ pub async fn create(app: &AppState, actor: &Actor, tenant: &Tenant, d: Draft) ->
         vec![]
     };
     ops.push(TxOp::Put { item: store::item(&a, 1)?, cond: Cond::NotExists });
-    outbox::commit(app.store.as_ref(), ops, events).await?;
-    app.outbox_wake.notify_one();
+    outbox::publish(app, ops, events).await?;
     Ok((a, 1))
 }
 
@@ -223,11 +222,8 @@ pub async fn update(
     };
     let version = current.version + 1;
     ops.push(TxOp::Put { item: store::item(&a, version)?, cond: Cond::Version(current.version) });
-    match outbox::commit(app.store.as_ref(), ops, events).await {
-        Ok(()) => {
-            app.outbox_wake.notify_one();
-            Ok((a, version))
-        }
+    match outbox::publish(app, ops, events).await {
+        Ok(()) => Ok((a, version)),
         Err(AppError::Conflict(_)) => Err(AppError::PreconditionFailed),
         Err(e) => Err(e),
     }
@@ -309,7 +305,7 @@ pub async fn sweep(app: &AppState) -> Result<usize, AppError> {
         let mut a = v.value.clone();
         let events = start_ops(app, &mut a)?;
         let ops = vec![drop, TxOp::Put { item: store::item(&a, v.version + 1)?, cond: Cond::Version(v.version) }];
-        match outbox::commit(s, ops, events).await {
+        match outbox::publish(app, ops, events).await {
             Ok(()) => started += 1,
             // Changed meanwhile: the next sweep looks again.
             Err(AppError::Conflict(_)) => return Ok(started),
@@ -317,8 +313,5 @@ pub async fn sweep(app: &AppState) -> Result<usize, AppError> {
         }
     }
     store::STARTS.set_cursor(s, hour).await?;
-    if started > 0 {
-        app.outbox_wake.notify_one();
-    }
     Ok(started)
 }

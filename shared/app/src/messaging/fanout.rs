@@ -21,7 +21,10 @@ use crate::tickets::live::{push_all, subscribers};
 use crate::worker::{Consumer, HandlerError};
 use crate::{AppError, AppState};
 
-/// Members whose standings one worker moves at once.
+/// Members whose standings one worker moves at once (one read of them all, one transaction;
+/// within DynamoDB's 100 items per read and per transaction).
+const BATCH: usize = 50;
+/// Members moved one by one at once when a batch's transaction meets a concurrent change.
 const PARALLEL: usize = 16;
 
 pub struct MessageConsumer {
@@ -75,9 +78,8 @@ pub async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), AppError>
         subscribers(app, &topic(id)).await?.into_iter().map(|i| (i.key.sk, live.clone())).collect();
     push_all(app, conns).await;
     if event.kind == "message.posted" {
-        for group in c.value.members.chunks(PARALLEL) {
-            let moves = group.iter().map(|u| advance(s, &c.value, u, &m.value));
-            futures::future::try_join_all(moves).await?;
+        for group in c.value.members.chunks(BATCH) {
+            advance_batch(s, &c.value, group, &m.value).await?;
         }
     }
     if event.kind == "message.posted" {
@@ -87,37 +89,77 @@ pub async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), AppError>
     Ok(())
 }
 
+fn fresh(c: &Conversation, user: &UserId) -> Membership {
+    Membership {
+        tenant: c.tenant.clone(),
+        user: user.clone(),
+        conversation: c.id.clone(),
+        last_read_seq: 0,
+        last_seq: 0,
+        last_message_at: None,
+        muted: false,
+    }
+}
+
+/// `standing` moved to message `m`, or `None` when it is there already.
+fn moved(mut standing: Membership, user: &UserId, m: &Message) -> Option<Membership> {
+    let authored = &m.author == user;
+    if standing.last_seq >= m.seq && (!authored || standing.last_read_seq >= m.seq) {
+        return None;
+    }
+    standing.last_seq = standing.last_seq.max(m.seq);
+    if standing.last_message_at.is_none_or(|at| at < m.at) {
+        standing.last_message_at = Some(m.at);
+    }
+    if authored {
+        standing.last_read_seq = standing.last_read_seq.max(m.seq);
+    }
+    Some(standing)
+}
+
+/// Moves the standings of `users` in `c` to message `m` (never back): one read of them all and
+/// one transaction of the moves, each under its version; when someone's standing changed
+/// meanwhile (a read mark), each is moved on its own instead.
+async fn advance_batch(s: &dyn Store, c: &Conversation, users: &[UserId], m: &Message) -> Result<(), AppError> {
+    let keys: Vec<kt_store::Key> = users.iter().map(|u| store::membership_key(&c.tenant, u, &c.id)).collect();
+    let found = s.get_many(&keys).await?;
+    let mut ops = Vec::new();
+    for (user, item) in users.iter().zip(found) {
+        let (standing, cond, version) = match item {
+            Some(i) => {
+                let v = i.version;
+                (i.to_entity::<Membership>()?, Cond::Version(v), v + 1)
+            }
+            None => (fresh(c, user), Cond::NotExists, 1),
+        };
+        if let Some(after) = moved(standing, user, m) {
+            ops.push(kt_store::TxOp::Put { item: store::membership_item(&after, version)?, cond });
+        }
+    }
+    if ops.is_empty() {
+        return Ok(());
+    }
+    match s.transact(ops).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.is_conflict() => {
+            for group in users.chunks(PARALLEL) {
+                futures::future::try_join_all(group.iter().map(|u| advance(s, c, u, m))).await?;
+            }
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Moves `user`'s standing in `c` to message `m` (never back).
 async fn advance(s: &dyn Store, c: &Conversation, user: &UserId, m: &Message) -> Result<(), AppError> {
     for _ in 0..20 {
         let current = store::membership(s, &c.tenant, user, &c.id).await?;
-        let (mut standing, cond, version) = match current {
+        let (standing, cond, version) = match current {
             Some(v) => (v.value, Cond::Version(v.version), v.version + 1),
-            None => (
-                Membership {
-                    tenant: c.tenant.clone(),
-                    user: user.clone(),
-                    conversation: c.id.clone(),
-                    last_read_seq: 0,
-                    last_seq: 0,
-                    last_message_at: None,
-                    muted: false,
-                },
-                Cond::NotExists,
-                1,
-            ),
+            None => (fresh(c, user), Cond::NotExists, 1),
         };
-        let authored = &m.author == user;
-        if standing.last_seq >= m.seq && (!authored || standing.last_read_seq >= m.seq) {
-            return Ok(());
-        }
-        standing.last_seq = standing.last_seq.max(m.seq);
-        if standing.last_message_at.is_none_or(|at| at < m.at) {
-            standing.last_message_at = Some(m.at);
-        }
-        if authored {
-            standing.last_read_seq = standing.last_read_seq.max(m.seq);
-        }
+        let Some(standing) = moved(standing, user, m) else { return Ok(()) };
         match s.put(store::membership_item(&standing, version)?, cond).await {
             Ok(()) => return Ok(()),
             Err(e) if e.is_conflict() => continue,
@@ -208,7 +250,7 @@ async fn away_reply(app: &AppState, tenant: &TenantId, c: &Conversation, m: &Mes
         kt_store::TxOp::Put { item: kt_store::Item::new(marker, Default::default()), cond: Cond::NotExists },
     ];
     let posted = super::messages::event(app, &home, "message.posted", &reply, other);
-    match crate::outbox::commit(s, ops, vec![(super::EVENTS, posted)]).await {
+    match crate::outbox::publish(app, ops, vec![(super::EVENTS, posted)]).await {
         // Already answered in this closed spell (that place stays a gap).
         Ok(()) | Err(AppError::Conflict(_)) => Ok(()),
         Err(e) => Err(e),

@@ -90,7 +90,7 @@ pub async fn post(
     if let Some(g) = guard {
         ops.push(g.record(&format!("{id}#{seq}"), app.clock.now_unix())?);
     }
-    match outbox::commit(s, ops, vec![(EVENTS, event(app, tenant, "message.posted", &m, &actor.user))]).await {
+    match outbox::publish(app, ops, vec![(EVENTS, event(app, tenant, "message.posted", &m, &actor.user))]).await {
         Ok(()) => Ok((m, true)),
         // The same key's other attempt won: answer with its message (this place stays a gap).
         Err(AppError::Conflict(_)) if guard.is_some() => {
@@ -119,7 +119,7 @@ async fn save(
         cond: Cond::Version(current.version),
     }];
     ops.extend(also);
-    match outbox::commit(app.store.as_ref(), ops, vec![(EVENTS, event(app, tenant, kind, &after, &actor.user))]).await {
+    match outbox::publish(app, ops, vec![(EVENTS, event(app, tenant, kind, &after, &actor.user))]).await {
         Ok(()) => Ok((after, version)),
         Err(AppError::Conflict(_)) => Err(AppError::PreconditionFailed),
         Err(e) => Err(e),

@@ -313,7 +313,7 @@ async fn start_once(
         now,
         json!({"conversation": c.id, "actor": actor.user.as_str()}),
     );
-    outbox::commit(s, ops, vec![(EVENTS, event)]).await?;
+    outbox::publish(app, ops, vec![(EVENTS, event)]).await?;
     for m in rest {
         s.put(store::membership_item(&standing_of(&c, m), 1)?, Cond::NotExists)
             .await
