@@ -284,6 +284,13 @@ impl Store for MeteredStore {
                     let new = incremented(old.as_ref(), key, field, *by);
                     self.bill_write(key, old.as_ref(), Some(&new), 2.0);
                 }
+                TxOp::Add { key, fields } if result.is_ok() => {
+                    let mut new = old.clone();
+                    for (field, by) in fields {
+                        new = Some(incremented(new.as_ref(), key, field, *by));
+                    }
+                    self.bill_write(key, old.as_ref(), new.as_ref(), 2.0);
+                }
                 op => {
                     let bytes = old.as_ref().map(item_size).unwrap_or(0);
                     self.meter.add(Index::Table, &op.key().pk, Units { rcu: 0.0, wcu: 2.0 * write_units(bytes) });

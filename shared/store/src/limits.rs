@@ -92,6 +92,9 @@ fn value_size(v: &Value) -> usize {
     }
 }
 
+/// Most counters one [`TxOp::Add`] changes.
+pub const MAX_ADD_FIELDS: usize = 50;
+
 pub fn check_transaction(ops: &[TxOp]) -> Result<(), Violation> {
     if ops.is_empty() || ops.len() > MAX_TRANSACT_OPS {
         return Err(Violation::TransactionSize { count: ops.len(), limit: MAX_TRANSACT_OPS });
@@ -105,6 +108,14 @@ pub fn check_transaction(ops: &[TxOp]) -> Result<(), Violation> {
             TxOp::Increment { key, field, .. } => {
                 check_key(key)?;
                 check_attr_name(field)?;
+            }
+            TxOp::Add { key, fields } => {
+                check_key(key)?;
+                let distinct: HashSet<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
+                if fields.is_empty() || fields.len() > MAX_ADD_FIELDS || distinct.len() != fields.len() {
+                    return Err(Violation::TooManyCounters { count: fields.len(), limit: MAX_ADD_FIELDS });
+                }
+                fields.iter().try_for_each(|(f, _)| check_attr_name(f))?;
             }
         }
         size += op_size(op);
@@ -126,6 +137,7 @@ pub fn op_size(op: &TxOp) -> usize {
         TxOp::Put { item, .. } => item_size(item),
         TxOp::Delete { key, .. } | TxOp::Check { key, .. } => key_size(key),
         TxOp::Increment { key, field, .. } => key_size(key) + field.len() + 21,
+        TxOp::Add { key, fields } => key_size(key) + fields.iter().map(|(f, _)| f.len() + 21).sum::<usize>(),
     }
 }
 

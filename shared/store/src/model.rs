@@ -263,17 +263,39 @@ pub struct Page {
 /// One operation of a transaction.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TxOp {
-    Put { item: Item, cond: Cond },
-    Delete { key: Key, cond: Cond },
-    Check { key: Key, cond: Cond },
-    Increment { key: Key, field: String, by: i64 },
+    Put {
+        item: Item,
+        cond: Cond,
+    },
+    Delete {
+        key: Key,
+        cond: Cond,
+    },
+    Check {
+        key: Key,
+        cond: Cond,
+    },
+    Increment {
+        key: Key,
+        field: String,
+        by: i64,
+    },
+    /// Adds to several counters of one item at once (one write; at most
+    /// [`crate::limits::MAX_ADD_FIELDS`] distinct fields).
+    Add {
+        key: Key,
+        fields: Vec<(String, i64)>,
+    },
 }
 
 impl TxOp {
     pub fn key(&self) -> &Key {
         match self {
             TxOp::Put { item, .. } => &item.key,
-            TxOp::Delete { key, .. } | TxOp::Check { key, .. } | TxOp::Increment { key, .. } => key,
+            TxOp::Delete { key, .. }
+            | TxOp::Check { key, .. }
+            | TxOp::Increment { key, .. }
+            | TxOp::Add { key, .. } => key,
         }
     }
 }
@@ -295,6 +317,8 @@ pub enum Violation {
     BatchSize { count: usize, limit: usize },
     #[error("a batch names {pk}/{sk} more than once")]
     DuplicateBatchKey { pk: String, sk: String },
+    #[error("one write adds to 1 to {limit} distinct counters, not {count}")]
+    TooManyCounters { count: usize, limit: usize },
     #[error("a transaction touches {pk}/{sk} more than once")]
     DuplicateTransactionItem { pk: String, sk: String },
     #[error("attribute name {0:?} is reserved by the store")]

@@ -226,6 +226,11 @@ impl Store for SqliteStore {
                     TxOp::Increment { key, field, by } => {
                         add(tx, key, field, *by)?;
                     }
+                    TxOp::Add { key, fields } => {
+                        for (field, by) in fields {
+                            add(tx, key, field, *by)?;
+                        }
+                    }
                 }
             }
             Ok(())

@@ -2,14 +2,15 @@
 //! index (sharded by person), released exactly once, and refused once their release went out;
 //! the decision log newest first. On SQLite always, and on DynamoDB (moto) under scripts/test.
 
+mod common;
+
 use std::sync::Arc;
 
-use kt_domain::SystemClock;
 use kt_domain::identity::{TenantId, UserId};
 use kt_domain::notification::Kind;
 use kt_domain::notification::preferences::{Channel, Decision, Delivery, Hold, Setting, Source};
+use kt_store::Store;
 use kt_store::held::{self, Held, Logged};
-use kt_store::{SqliteStore, Store};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -92,25 +93,11 @@ async fn releases(store: Arc<dyn Store>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_holds_release_once() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(dir.path().join("portal.db"), Arc::new(SystemClock)).expect("open");
-    releases(Arc::new(store)).await;
+    let (store, _dir) = common::sqlite();
+    releases(store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn dynamodb_holds_release_once() {
-    let Ok(endpoint) = std::env::var("MOTO_ENDPOINT") else {
-        panic!("MOTO_ENDPOINT is not set: run through scripts/test, which starts the moto server");
-    };
-    let creds = aws_sdk_dynamodb::config::Credentials::new("testing", "testing", None, None, "tests");
-    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(creds)
-        .load()
-        .await;
-    let table = format!("held-{}", ulid::Ulid::new().to_string().to_lowercase());
-    let store = kt_store::DynamoStore::new(aws_sdk_dynamodb::Client::new(&conf), table, Arc::new(SystemClock));
-    store.ensure_table().await.expect("create table on moto");
-    releases(Arc::new(store)).await;
+    releases(common::dynamodb("held").await).await;
 }

@@ -192,6 +192,19 @@ impl DynamoStore {
                     )
                     .build()
             }
+            TxOp::Add { key, fields } => {
+                let expr = (0..fields.len()).map(|i| format!("#f{i} :v{i}")).collect::<Vec<_>>().join(", ");
+                let mut update = Update::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(key_attrs(&key)))
+                    .update_expression(format!("ADD {expr}"));
+                for (i, (field, by)) in fields.iter().enumerate() {
+                    update = update
+                        .expression_attribute_names(format!("#f{i}"), field)
+                        .expression_attribute_values(format!(":v{i}"), AttributeValue::N(by.to_string()));
+                }
+                TransactWriteItem::builder().update(update.build().map_err(build)?).build()
+            }
             TxOp::Increment { key, field, by } => TransactWriteItem::builder()
                 .update(
                     Update::builder()
