@@ -35,6 +35,12 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     roles: ['super_admin', 'partner'],
   },
   {
+    href: '/admin/announcements',
+    label: 'Announcements',
+    description: 'Banners, dialogs, notifications and emails to everyone, a portal, an organization or some roles, with read counts.',
+    roles: ['super_admin', 'partner'],
+  },
+  {
     href: '/admin/sla',
     label: 'Service levels',
     description: 'SLA policies and business-hours calendars.',

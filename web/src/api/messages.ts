@@ -80,6 +80,14 @@ const RULES: Rule[] = [
   [/^body$/, /^has a \{\{ without its closing \}\}/, 'Close each {{ with }}.'],
   [/^body$/, /^\{\{(.+?)\}\} is not a variable; use (.+)$/, (m) => `{{${m[1]}}} is not a variable you can use. Use one of: ${m[2]}.`],
 
+  // Announcements.
+  [/^ends_at$/, /^must be after the start/, 'Choose an end after the start.'],
+  [/^ends_at$/, /^must be in the future/, 'Choose an end in the future.'],
+  [/^display$/, /^choose at least one way/, 'Choose at least one way to show it.'],
+  [/^scope$/, /announce to everyone/, 'Only Kre8ivTech’s super admins announce to everyone on the platform.'],
+  [/^org_id$/, /^is not an organization of this tenant|^name the organization$/, 'Choose one of this portal’s organizations.'],
+  [/^(starts_at|ends_at)$/, /^use RFC 3339/, 'Enter a date and time.'],
+
   // Choices from a list.
   [/^category$/, /use one of|unknown variant|invalid type|expected/, 'Choose a category.'],
   [/^priority$/, /use one of|unknown variant|invalid type|expected/, 'Choose a priority.'],

@@ -38,6 +38,8 @@ const InvoicePage = lazy(() => import('../invoices/InvoicePage'));
 const BillingSettings = lazy(() => import('../invoices/BillingSettings'));
 const RecurringList = lazy(() => import('../invoices/RecurringList'));
 const RecurringEditor = lazy(() => import('../invoices/RecurringEditor'));
+const AnnouncementsAdmin = lazy(() => import('../announcements/AnnouncementsAdmin'));
+const AnnouncementPage = lazy(() => import('../announcements/AnnouncementPage'));
 const NotFound = lazy(() => import('./NotFound'));
 const NoSuchPortal = lazy(() => import('./NoSuchPortal'));
 
@@ -109,6 +111,7 @@ function Screens() {
         <Route path="/messages" component={Messages} />
         <Route path="/messages/:conversationId" component={Messages} />
         <Route path="/notifications" component={NotificationCenter} />
+        <Route path="/announcements/:tenantId/:id" component={AnnouncementPage} />
         <Route path="/settings" component={Settings} />
         <Route path="/admin" component={AdminHome} />
         <Route path="/admin/tenants" component={Tenants} />
@@ -116,6 +119,7 @@ function Screens() {
         <Route path="/admin/users" component={Users} />
         <Route path="/admin/branding" component={BrandingEditor} />
         <Route path="/admin/notification-defaults" component={NotificationDefaults} />
+        <Route path="/admin/announcements" component={AnnouncementsAdmin} />
         <Route path="/admin/sla" component={Sla} />
         <Route path="/admin/billing" component={BillingSettings} />
         <Route path="/admin/audit" component={Audit} />

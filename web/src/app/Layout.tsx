@@ -12,6 +12,7 @@ import { MoreMenu, NavBadge } from './MoreMenu';
 import { isCurrent, navFor, phoneNav } from './nav';
 import { role, signOut, user } from './session';
 import { Palette } from './palette/lazy';
+import { Announcements } from '../announcements/AnnouncementBar';
 
 export function Layout({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
@@ -71,6 +72,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
         </a>
         <AccountMenu name={me?.name ?? ''} />
       </header>
+      <Announcements />
       <main id="main" ref={main} tabIndex={-1}>
         {children}
       </main>

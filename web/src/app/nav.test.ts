@@ -43,6 +43,7 @@ describe('phone navigation', () => {
           'Users and invitations',
           'Branding',
           'Notification defaults',
+          'Announcements',
           'Billing',
           'Canned responses',
           'Audit log',

@@ -42,6 +42,7 @@ const msg = (seq: number, change: Partial<ChatMessage> = {}): ChatMessage => ({
   html: `<p>Message ${seq}</p>`,
   parent: null,
   mentions: [],
+  attachments: [],
   reactions: [],
   edits: 0,
   edited_at: null,
