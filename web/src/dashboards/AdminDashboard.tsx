@@ -14,6 +14,8 @@ import { compliance } from './StaffDashboard';
 import { SatisfactionByTenant, satisfactionByTenant, SatisfactionFigures, workload } from './workflow';
 import { HistoryCards, QueueChart, ticketHistory, WorkloadChart } from './charts/trends';
 import { OverdueInvoices, revenueOverview, RevenueWidget } from './billing';
+import { MessageNotifications, messageNotifications, viewMessages } from './messages';
+import { messagesUnread } from '../messaging/unread';
 import { ActivityList, ComplianceTable, QuickActions, recentActivity, Refreshable, ResourceCard } from './widgets';
 
 interface Volume {
@@ -45,16 +47,18 @@ export default function AdminDashboard() {
   const history = useResource(() => ticketHistory(), []);
   // The house tenant's invoices: what Kre8ivTech bills its direct clients and its partners.
   const revenue = useResource(() => revenueOverview(me.tenant), [me.tenant]);
+  const messageNotes = useResource(() => messageNotifications(5), [me.id]);
 
   return (
     <Page title="Dashboard">
-      <Refreshable resources={[health, tenants, volume, queues, sla, staff, csat, activity, history, revenue]}>
+      <Refreshable resources={[health, tenants, volume, queues, sla, staff, csat, activity, history, revenue, messageNotes]}>
         <QuickActions
           actions={[
             { href: '/admin/tenants', label: 'Create partner', icon: 'users' },
             { href: '/admin/users', label: 'Create staff account', icon: 'user' },
             { href: '/queue', label: 'View all tickets', icon: 'queue' },
             { href: '/admin/sla', label: 'System settings', icon: 'settings' },
+            viewMessages(messagesUnread.value),
           ]}
         />
         <div class="grid grid--3">
@@ -121,6 +125,9 @@ export default function AdminDashboard() {
           <HistoryCards history={history} />
           <ResourceCard title="Activity" resource={activity}>
             {(items) => <ActivityList items={items} />}
+          </ResourceCard>
+          <ResourceCard title="Message notifications" resource={messageNotes}>
+            {(items) => <MessageNotifications items={items} />}
           </ResourceCard>
           <ResourceCard title="Ticket SLA compliance" resource={sla} wide>
             {(rows) => <ComplianceTable rows={rows} />}

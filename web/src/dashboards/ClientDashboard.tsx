@@ -11,6 +11,8 @@ import { PositionCard } from '../tickets/PositionCard';
 import { TicketRow } from '../tickets/TicketRow';
 import { useStanding } from '../tickets/useStanding';
 import { PendingInvoices, pendingInvoices } from './billing';
+import { RecentMessages, recentConversations, UnreadMessages, viewMessages } from './messages';
+import { messagesUnread } from '../messaging/unread';
 import { NotificationList, QuickActions, recentNotifications, Refreshable, ResourceCard, type QuickAction } from './widgets';
 
 /** The waiting ticket nearest the front of its queue. */
@@ -24,6 +26,7 @@ export default function ClientDashboard() {
   const updates = useResource(() => recentNotifications(5), [me.id]);
   const orgs = session.value?.organizations ?? [];
   const invoices = useResource(() => pendingInvoices(me.tenant, orgs), [me.id]);
+  const conversations = useResource(() => recentConversations(me.tenant), [me.id]);
   const tickets = open.data?.items ?? [];
   const hero = nextInLine(tickets);
   const urgent = invoices.data?.[0];
@@ -31,7 +34,7 @@ export default function ClientDashboard() {
 
   return (
     <Page title={`Hello, ${me.name.split(' ')[0]}`}>
-      <Refreshable resources={[open, updates, invoices]}>
+      <Refreshable resources={[open, updates, invoices, conversations]}>
         {hero ? (
           <LivePosition ticket={hero} />
         ) : (
@@ -51,6 +54,7 @@ export default function ClientDashboard() {
           actions={[
             { href: '/tickets', label: 'My tickets', icon: 'ticket' },
             ...pay,
+            viewMessages(messagesUnread.value),
             { href: '/notifications', label: 'Notifications', icon: 'bell' },
             { href: '/settings', label: 'Account', icon: 'user' },
           ]}
@@ -78,6 +82,12 @@ export default function ClientDashboard() {
             </ResourceCard>
             <ResourceCard title="Recent updates" resource={updates}>
               {(items) => <NotificationList items={items} />}
+            </ResourceCard>
+            <ResourceCard title="Recent messages" resource={conversations}>
+              {(items) => <RecentMessages items={items} />}
+            </ResourceCard>
+            <ResourceCard title="Unread messages" resource={conversations}>
+              {(items) => <UnreadMessages items={items} />}
             </ResourceCard>
             {open.data?.next_cursor && (
               <Card title="More">

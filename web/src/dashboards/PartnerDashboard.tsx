@@ -17,6 +17,16 @@ import { SatisfactionFigures } from './workflow';
 import { HistoryCards, ticketHistory, type History } from './charts/trends';
 import type { Resource } from '../ui/useResource';
 import { revenueOverview, RevenueWidget } from './billing';
+import {
+  messageClient,
+  MessageNotifications,
+  messageNotifications,
+  RecentMessages,
+  recentConversations,
+  UnreadMessages,
+  viewMessages,
+} from './messages';
+import { messagesUnread } from '../messaging/unread';
 import { ActivityList, NotificationList, QuickActions, recentActivity, recentNotifications, Refreshable, ResourceCard } from './widgets';
 
 export default function PartnerDashboard() {
@@ -36,18 +46,22 @@ export default function PartnerDashboard() {
   const history = useResource(async () => (isPartner ? ticketHistory(tenant) : null), [tenant, isPartner]);
   // Partner staff have no part in billing.
   const revenue = useResource(async () => (isPartner ? revenueOverview(tenant) : null), [tenant, isPartner]);
+  const conversations = useResource(() => recentConversations(tenant), [me.id]);
+  const messageNotes = useResource(() => messageNotifications(5), [me.id]);
   const clients = orgs.data && open.data ? byClient(orgs.data, open.data.items) : undefined;
   const waiting = (open.data?.items ?? []).filter((t) => t.queue).sort((a, b) => a.queue!.position - b.queue!.position);
   const orgName = (id: string) => orgs.data?.find((o) => o.id === id)?.name;
 
   return (
     <Page title="Dashboard">
-      <Refreshable resources={[counts, open, orgs, activity, updates, history, revenue]}>
+      <Refreshable resources={[counts, open, orgs, activity, updates, history, revenue, conversations, messageNotes]}>
         {/* Submitting is the floating button's job (the layout's): one primary action per screen. */}
         <QuickActions
           actions={[
             { href: '/tickets', label: 'All tickets', icon: 'ticket' },
             { href: '/admin/orgs', label: 'Add client', icon: 'users' },
+            messageClient,
+            viewMessages(messagesUnread.value),
             ...(isPartner ? [{ href: '/invoices', label: 'View invoices', icon: 'invoice' as const }] : []),
             ...(isPartner ? [{ href: '/admin/branding', label: 'Customize branding', icon: 'settings' as const }] : []),
           ]}
@@ -117,6 +131,15 @@ export default function PartnerDashboard() {
           </ResourceCard>
           <ResourceCard title="Notifications" resource={updates}>
             {(items) => <NotificationList items={items} />}
+          </ResourceCard>
+          <ResourceCard title="Recent messages" resource={conversations}>
+            {(items) => <RecentMessages items={items} />}
+          </ResourceCard>
+          <ResourceCard title="Unread messages" resource={conversations}>
+            {(items) => <UnreadMessages items={items} />}
+          </ResourceCard>
+          <ResourceCard title="Message notifications" resource={messageNotes}>
+            {(items) => <MessageNotifications items={items} />}
           </ResourceCard>
           {isPartner && history.data !== null && <HistoryCards history={history as Resource<History>} />}
           {isPartner && !activity.error && (

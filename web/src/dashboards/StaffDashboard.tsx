@@ -13,6 +13,16 @@ import { OPEN_STATUSES, priorityLabel } from '../tickets/labels';
 import { TicketRows } from '../tickets/TicketRow';
 import { SatisfactionFigures, tenantCounts, workload } from './workflow';
 import { HistoryCards, QueueChart, ticketHistory, WorkloadChart } from './charts/trends';
+import {
+  messageClient,
+  MessageNotifications,
+  messageNotifications,
+  RecentMessages,
+  recentConversations,
+  UnreadMessages,
+  viewMessages,
+} from './messages';
+import { messagesUnread } from '../messaging/unread';
 import { ComplianceTable, monthsBack, NotificationList, QuickActions, recentNotifications, Refreshable, ResourceCard } from './widgets';
 
 /** Waiting tickets nobody has taken, most urgent queue first, in queue order. */
@@ -47,6 +57,8 @@ export default function StaffDashboard() {
   const load = useResource(workload, []);
   const counts = useResource(() => tenantCounts(me.tenant), [me.tenant]);
   const history = useResource(() => ticketHistory(), []);
+  const conversations = useResource(() => recentConversations(me.tenant), [me.id]);
+  const messageNotes = useResource(() => messageNotifications(5), [me.id]);
   const queuedMine = (queues.data ?? []).flatMap((q) => q.items.filter((t) => t.assignee_id === me.id));
   const myTickets = [...(mine.data?.items ?? []), ...queuedMine.filter((q) => !mine.data?.items.some((t) => t.id === q.id))];
   const escalated = (queues.data ?? [])
@@ -55,11 +67,13 @@ export default function StaffDashboard() {
 
   return (
     <Page title="Dashboard">
-      <Refreshable resources={[queues, mine, sla, updates, load, counts, history]}>
+      <Refreshable resources={[queues, mine, sla, updates, load, counts, history, conversations, messageNotes]}>
         <QuickActions
           actions={[
             { href: '/queue', label: 'View queue', icon: 'queue' },
             { href: '/tickets/new', label: 'Create ticket', icon: 'plus' },
+            messageClient,
+            viewMessages(messagesUnread.value),
             { href: '/notifications', label: 'Notifications', icon: 'bell' },
             { href: '/admin/sla', label: 'Service levels', icon: 'settings' },
           ]}
@@ -96,6 +110,15 @@ export default function StaffDashboard() {
           <HistoryCards history={history} />
           <ResourceCard title="Notifications" resource={updates}>
             {(items) => <NotificationList items={items} />}
+          </ResourceCard>
+          <ResourceCard title="Recent messages" resource={conversations}>
+            {(items) => <RecentMessages items={items} />}
+          </ResourceCard>
+          <ResourceCard title="Unread messages" resource={conversations}>
+            {(items) => <UnreadMessages items={items} />}
+          </ResourceCard>
+          <ResourceCard title="Message notifications" resource={messageNotes}>
+            {(items) => <MessageNotifications items={items} />}
           </ResourceCard>
           <ResourceCard title="SLA compliance" resource={sla} wide>
             {(rows) => <ComplianceTable rows={rows} />}
