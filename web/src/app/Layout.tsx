@@ -5,6 +5,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { followMessagesUnread, messagesUnread } from '../messaging/unread';
+import { followPresence } from '../messaging/presence';
 import { unread, followUnread } from '../notifications/unread';
 import { branding } from '../theme/branding';
 import { Icon } from '../ui/icons';
@@ -24,6 +25,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
 
   useEffect(() => (me ? followUnread(me.id) : undefined), [me?.id]);
   useEffect(() => (me ? followMessagesUnread(me.tenant) : undefined), [me?.id, me?.tenant]);
+  useEffect(() => (me ? followPresence() : undefined), [me?.id]);
   const badges: Record<string, number> = { '/messages': messagesUnread.value };
 
   // Move focus to the new page so screen readers start there, as after a full page load.

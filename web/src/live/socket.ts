@@ -90,6 +90,11 @@ export class LiveSocket {
     this.handlers.get(message.topic)?.forEach((h) => h(message));
   }
 
+  /** Sends a message of the client's own (typing, presence) when the socket is open; dropped otherwise. */
+  publish(message: LiveMessage): void {
+    this.send(message);
+  }
+
   private send(message: LiveMessage): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }

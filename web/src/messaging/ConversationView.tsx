@@ -1,27 +1,22 @@
 // One conversation: its messages oldest to newest (replies under their thread's first message),
-// earlier pages on demand, edits, deletions and a 👍 toggle, and the composer. Live pushes on
-// `conversation:<id>` refetch the newest page; what is shown is marked read.
+// earlier pages on demand, their files, edits, deletions and a 👍 toggle, who is typing, the
+// members with their presence, and the composer. Live pushes on `conversation:<id>` refetch the
+// newest page; what is shown is marked read.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../api/problem';
 import NotFound from '../app/NotFound';
 import { user } from '../app/session';
 import { live } from '../live/socket';
 import { FormError, TextArea } from '../ui/Field';
+import { Composer } from './Composer';
+import { MembersPanel } from './MembersPanel';
+import { loadPresence, PresenceDot } from './presence';
+import { Typing, useTyping } from './typing';
 import { formatDateTime } from '../ui/format';
 import { ErrorNote, Loading } from '../ui/Page';
 import { useForm } from '../ui/useForm';
 import { useResource } from '../ui/useResource';
-import {
-  deleteMessage,
-  editMessage,
-  getConversation,
-  history,
-  markRead,
-  postMessage,
-  react,
-  type ChatMessage,
-  type Conversation,
-} from './api';
+import { deleteMessage, editMessage, getConversation, history, markRead, fileUrl, react, type ChatMessage, type Conversation } from './api';
 import { merge, newestSeq, oldestSeq, threads } from './thread';
 import { refreshMessagesUnread } from './unread';
 
@@ -42,6 +37,16 @@ export function ConversationView({ tenantId, id, onChanged }: Props) {
   const [replyTo, setReplyTo] = useState<ChatMessage | null>(null);
   const marked = useRef(0);
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const [showMembers, setShowMembers] = useState(false);
+  const typing = useTyping(id);
+  const members = conversation.data?.members.join(',');
+  useEffect(() => {
+    if (!members) return;
+    const load = () => void loadPresence(tenantId, members.split(','));
+    load();
+    const timer = window.setInterval(load, 60_000);
+    return () => window.clearInterval(timer);
+  }, [tenantId, members]);
 
   const loadNewest = async () => {
     try {
@@ -104,8 +109,32 @@ export function ConversationView({ tenantId, id, onChanged }: Props) {
 
   return (
     <section class="chat__conversation" aria-labelledby="conversation-title">
-      <h2 id="conversation-title">{c.title}</h2>
-      <p class="muted chat__members">{peopleLine(c)}</p>
+      <h2 id="conversation-title">
+        {c.kind === 'channel' && <span aria-hidden="true"># </span>}
+        {c.title}
+        {c.kind === 'direct' && <PresenceDot userId={c.members.find((m) => m !== user.value?.id) ?? ''} />}
+      </h2>
+      <p class="muted chat__members">
+        {peopleLine(c)}
+        {c.kind !== 'direct' && (
+          <>
+            {' '}
+            <button type="button" class="link-button" aria-expanded={showMembers} onClick={() => setShowMembers((v) => !v)}>
+              {showMembers ? 'Hide members' : 'Members'}
+            </button>
+          </>
+        )}
+      </p>
+      {showMembers && (
+        <MembersPanel
+          tenantId={tenantId}
+          conversation={c}
+          onChanged={async () => {
+            await conversation.reload();
+            await onChanged();
+          }}
+        />
+      )}
       {problem && (
         <p class="alert alert--error" role="alert">
           {problem}
@@ -145,9 +174,11 @@ export function ConversationView({ tenantId, id, onChanged }: Props) {
           ))}
         </ol>
       )}
+      <Typing who={typing.map((u) => nameOf(c, u))} />
       <Composer
         tenantId={tenantId}
         conversation={c}
+        nameOf={(u) => nameOf(c, u)}
         replyTo={replyTo}
         onCancelReply={() => setReplyTo(null)}
         textarea={textarea}
@@ -206,7 +237,10 @@ function MessageItem({ message: m, conversation: c, tenantId, onReply, act }: It
           }}
         />
       ) : (
-        <div class="message__body" dangerouslySetInnerHTML={{ __html: m.html }} />
+        <>
+          <div class="message__body" dangerouslySetInnerHTML={{ __html: m.html }} />
+          {m.attachments.length > 0 && <Files tenantId={tenantId} conversationId={c.id} files={m.attachments} />}
+        </>
       )}
       {!m.deleted && !editing && (
         <div class="chat__actions">
@@ -293,51 +327,34 @@ function EditForm({ tenantId, conversationId, message, onDone }: EditProps) {
   );
 }
 
-interface ComposerProps {
-  tenantId: string;
-  conversation: Conversation;
-  replyTo: ChatMessage | null;
-  onCancelReply: () => void;
-  textarea: { current: HTMLTextAreaElement | null };
-  onSent: () => Promise<void>;
-}
-
-export function Composer({ tenantId, conversation, replyTo, onCancelReply, textarea, onSent }: ComposerProps) {
-  const form = useForm({ body: '' });
-  const submit = form.submit(async ({ body }) => {
-    await postMessage(tenantId, conversation.id, body, replyTo?.seq);
-    form.reset();
-    await onSent();
-  });
+function Files({ tenantId, conversationId, files }: { tenantId: string; conversationId: string; files: ChatMessage['attachments'] }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const open = async (id: string) => {
+    setProblem(null);
+    try {
+      window.location.assign(await fileUrl(tenantId, conversationId, id));
+    } catch (e) {
+      setProblem(errorMessage(e));
+    }
+  };
   return (
-    <form class="form panel chat__composer" onSubmit={submit} ref={form.formRef} noValidate>
-      <FormError message={form.formError} />
-      {replyTo && (
-        <p class="chat__replying">
-          Replying to {nameOf(conversation, replyTo.author_id)}.{' '}
-          <button type="button" class="link-button" onClick={onCancelReply}>
-            Cancel reply
-          </button>
-        </p>
+    <ul class="list chat__files" aria-label="Files">
+      {files.map((f) => (
+        <li key={f.id}>
+          <button type="button" class="link-button" onClick={() => void open(f.id)}>
+            {f.filename}
+          </button>{' '}
+          <span class="muted">· {formatSize(f.size)}</span>
+        </li>
+      ))}
+      {problem && (
+        <li class="field__error" role="alert">
+          {problem}
+        </li>
       )}
-      <TextArea
-        label={replyTo ? 'Reply' : 'Message'}
-        name="body"
-        rows={3}
-        value={form.values.body}
-        onValue={(v) => form.set('body', v)}
-        error={form.errors.body}
-        hint="Markdown works. Ctrl+Enter (⌘+Enter) sends."
-        inputRef={textarea}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit(e);
-        }}
-      />
-      <div class="actions">
-        <button class="button" type="submit" disabled={form.busy}>
-          Send
-        </button>
-      </div>
-    </form>
+    </ul>
   );
 }
+
+const formatSize = (bytes: number) =>
+  bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -5,7 +5,7 @@ import { me, type Me } from '../app/session';
 
 const api = vi.hoisted(() => ({ GET: vi.fn(), POST: vi.fn(), PATCH: vi.fn(), DELETE: vi.fn() }));
 vi.mock('../api/client', () => ({ api, onSignedOut: () => () => {} }));
-vi.mock('../live/socket', () => ({ live: () => ({ subscribe: () => () => {} }) }));
+vi.mock('../live/socket', () => ({ live: () => ({ subscribe: () => () => {}, publish: () => {} }) }));
 
 import Messages from './Messages';
 import { merge, threads } from './thread';

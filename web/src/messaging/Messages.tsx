@@ -1,6 +1,7 @@
 // Messages: the conversations of the person signed in (most recently active first, with unread
 // counts) and, on choosing one, its messages. On a phone the list and the conversation are
 // separate views; from 48rem they sit side by side. /messages/new starts a conversation.
+import { useEffect } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { user } from '../app/session';
 import { timeAgo } from '../ui/format';
@@ -9,6 +10,8 @@ import { useResource } from '../ui/useResource';
 import { listConversations, type Conversation } from './api';
 import { ConversationView } from './ConversationView';
 import { NewConversation } from './NewConversation';
+import { loadPresence, PresenceDot } from './presence';
+import { MyPresence } from './MyPresence';
 import './messaging.css';
 
 export default function Messages() {
@@ -17,14 +20,27 @@ export default function Messages() {
   const tenantId = user.value!.tenant;
   const list = useResource(() => listConversations(tenantId), [tenantId]);
   const reload = () => list.reload();
+  const me = user.value!.id;
+  const others = (list.data?.items ?? []).filter((c) => c.kind === 'direct').map((c) => c.members.find((m) => m !== me) ?? '');
+  const key = others.join(',');
+  useEffect(() => {
+    if (!key) return;
+    const load = () => void loadPresence(tenantId, key.split(','));
+    load();
+    const timer = window.setInterval(load, 60_000);
+    return () => window.clearInterval(timer);
+  }, [tenantId, key]);
 
   return (
     <Page
       title="Messages"
       actions={
-        <a class="button" href="/messages/new">
-          New conversation
-        </a>
+        <>
+          <MyPresence />
+          <a class="button" href="/messages/new">
+            New conversation
+          </a>
+        </>
       }
     >
       <div class={selected ? 'chat chat--open' : 'chat'}>
@@ -63,7 +79,11 @@ export function ConversationList({ items, selected }: { items: Conversation[]; s
             href={`/messages/${c.id}`}
             aria-current={c.id === selected ? 'page' : undefined}
           >
-            <span class="chat__title">{c.title}</span>
+            <span class="chat__title">
+              {c.kind === 'channel' && <span aria-label="Channel">#</span>}
+              {c.title}
+              {c.kind === 'direct' && <PresenceDot userId={c.members.find((m) => m !== user.value?.id) ?? ''} />}
+            </span>
             {c.unread > 0 && (
               <span class="badge chat__unread">
                 {c.unread}

@@ -2,6 +2,7 @@
 // tombstones, reactions) and read marks.
 import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
+import { contentType, type UploadTarget } from '../tickets/uploads';
 
 export type Conversation = Schemas['ConversationView'];
 export type Contact = Schemas['ContactView'];
@@ -12,9 +13,11 @@ export type ChatPage = Schemas['ConversationMessagePage'];
 export type Unread = Schemas['UnreadMessagesView'];
 
 export interface NewConversation {
-  kind: 'direct' | 'group';
+  kind: 'direct' | 'group' | 'channel';
   members: string[];
   name?: string;
+  /** A channel's client organization. */
+  org_id?: string;
 }
 
 const BASE = '/api/v1/tenants/{tenant_id}/conversations' as const;
@@ -51,9 +54,66 @@ export async function history(tenantId: string, id: string, before?: number): Pr
   return unwrap(answer);
 }
 
-export async function postMessage(tenantId: string, id: string, body: string, parent?: number): Promise<ChatMessage> {
-  const sent = { body, ...(parent ? { parent } : {}) };
+export interface Outgoing {
+  parent?: number;
+  /** People mentioned (members). */
+  mentions?: string[];
+  /** Files uploaded and confirmed for this message. */
+  attachments?: string[];
+}
+
+export async function postMessage(tenantId: string, id: string, body: string, more: Outgoing = {}): Promise<ChatMessage> {
+  const sent = {
+    body,
+    ...(more.parent ? { parent: more.parent } : {}),
+    ...(more.mentions?.length ? { mentions: more.mentions } : {}),
+    ...(more.attachments?.length ? { attachments: more.attachments } : {}),
+  };
   return unwrap(await api.POST(`${ONE}/messages`, { ...at(tenantId, id), body: sent }));
+}
+
+/** Adds and removes members (under the ETag read, so two managers never undo each other). */
+export async function changeMembers(tenantId: string, id: string, change: { add?: string[]; remove?: string[] }): Promise<Conversation> {
+  const got = await api.GET(ONE, at(tenantId, id));
+  const etag = got.response.headers.get('ETag') ?? undefined;
+  return unwrap(
+    await api.PATCH(`${ONE}/members`, {
+      params: { path: { tenant_id: tenantId, conversation_id: id }, header: { 'If-Match': etag } },
+      body: change,
+    }),
+  );
+}
+
+export type ChatFile = Schemas['ConversationFileView'];
+
+/** Uploads one file for a message: declared (checked, with the storage it counts against), sent, confirmed. */
+export async function uploadFile(
+  tenantId: string,
+  id: string,
+  file: File,
+  send: (target: UploadTarget, body: Blob) => Promise<void>,
+): Promise<ChatFile> {
+  const started = unwrap(
+    await api.POST(`${ONE}/attachments`, {
+      ...at(tenantId, id),
+      body: { filename: file.name, content_type: contentType(file), size: file.size },
+    }),
+  );
+  await send(started.upload as UploadTarget, file);
+  return unwrap(
+    await api.POST(`${ONE}/attachments/{file_id}/complete`, {
+      params: { path: { tenant_id: tenantId, conversation_id: id, file_id: started.attachment.id } },
+    }),
+  );
+}
+
+/** A download URL valid for five minutes. */
+export async function fileUrl(tenantId: string, id: string, fileId: string): Promise<string> {
+  return unwrap(
+    await api.GET(`${ONE}/attachments/{file_id}/download`, {
+      params: { path: { tenant_id: tenantId, conversation_id: id, file_id: fileId } },
+    }),
+  ).url;
 }
 
 const seqAt = (tenant_id: string, conversation_id: string, seq: number) => ({ params: { path: { tenant_id, conversation_id, seq } } });
