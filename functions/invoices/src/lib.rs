@@ -7,7 +7,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kt_app::invoices::drafts::{self, BilledRef, DraftInput};
 use kt_app::invoices::{self, Filter, Sheet};
@@ -17,6 +17,7 @@ use kt_domain::invoice::Status;
 use kt_domain::invoice::draft::{DiscountDraft, LineDraft};
 use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantInPath};
+use kt_http::etag::with_etag;
 use kt_http::extract::from_json_bytes;
 use kt_http::input::{Amount, Id, InvoiceStatusParam, LineText, LongText, Short};
 use kt_http::pagination::{PageParams, Paginated};
@@ -53,12 +54,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 fn today(app: &AppState) -> time::Date {
     app.clock.now().date()
-}
-
-fn with_etag(version: u64, body: impl IntoResponse) -> Response {
-    let mut res = body.into_response();
-    res.headers_mut().insert(header::ETAG, etag::etag(version));
-    res
 }
 
 /// The full view of a sheet, with the billed party's name.

@@ -4,6 +4,8 @@
 //! 401/403/404 fails, naming the route. New routes are covered as they appear in the document;
 //! a new path parameter must say below which victim resource it takes.
 
+#[path = "isolation/forms.rs"]
+mod forms;
 #[path = "isolation/messaging.rs"]
 mod messaging;
 
@@ -395,6 +397,10 @@ async fn no_route_serves_another_tenant_or_organization() {
     // A conversation of the victim with its partner, a message with a file, a push browser.
     let dana_id = me["user"]["id"].as_str().unwrap_or_default().to_owned();
     let talk = messaging::victims(&router, &wired, acme.id.as_str(), &pat, &dana, &dana_id, &victim_org).await;
+    // The victim's answers to a form the house shares with everyone.
+    let house_staff =
+        sign_in(&router, "house staff", "localhost", "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await;
+    let answers = forms::victims(&router, &house_staff, &dana).await;
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
@@ -416,6 +422,9 @@ async fn no_route_serves_another_tenant_or_organization() {
             "file_id" => talk.file.clone(),
             "announcement_id" => talk.announcement.clone(),
             "seq" => "1".to_owned(),
+            "form_id" => answers.form.clone(),
+            "submission_id" => answers.submission.clone(),
+            "version" => "1".to_owned(),
             "device_id" => talk.device.clone(),
             // The tenant's defaults for its clients.
             "role" => "client".to_owned(),
@@ -457,6 +466,8 @@ async fn no_route_serves_another_tenant_or_organization() {
         victim_schedule.clone(),
         talk.device.clone(),
         talk.announcement.clone(),
+        answers.submission.clone(),
+        forms::MARKER.to_owned(),
         me["user"]["id"].as_str().unwrap_or_default().to_owned(),
         me["organizations"][0]["id"].as_str().unwrap_or_default().to_owned(),
     ];
@@ -506,13 +517,24 @@ async fn no_route_serves_another_tenant_or_organization() {
             for (caller, host) in attempts {
                 let (status, reply) = call(&router, method, &path, host, Some(caller), body.clone()).await;
                 checked += 1;
+                let leaks = victim_ids.iter().any(|id| reply.to_string().contains(id.as_str()));
+                if forms::shared(template) {
+                    if leaks || status.is_server_error() {
+                        failures.push(format!(
+                            "{} {template} as {} on {host}: {status} {reply}",
+                            method.to_uppercase(),
+                            caller.label
+                        ));
+                    }
+                    continue;
+                }
                 // A client of another organization of the same tenant may list what is theirs
                 // (a 200), and use the tenant's own collections (start a conversation of their
                 // own), as long as nothing of the victim's is in the answer.
                 let own_tenant_only = params.iter().all(|p| p == "tenant_id" || OWN_PARAMS.contains(&p.as_str()));
                 let own_listing = std::ptr::eq(caller, &other_org)
                     && ((method == "get" && status == StatusCode::OK) || own_tenant_only)
-                    && !victim_ids.iter().any(|id| reply.to_string().contains(id.as_str()));
+                    && !leaks;
                 if own_listing {
                     continue;
                 }

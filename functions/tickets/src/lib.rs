@@ -7,7 +7,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kt_app::tickets::listing::{self, Filter};
 use kt_app::tickets::{self, Change, NewTicket, QueueStanding};
@@ -16,6 +16,7 @@ use kt_domain::identity::{OrgId, TicketId, UserId};
 use kt_domain::ticket::{Category, Priority, Status};
 use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantInPath};
+use kt_http::etag::with_etag;
 use kt_http::extract::from_json_bytes;
 use kt_http::input::{Body, Id, Short, Subject, words};
 use kt_http::pagination::{PageParams, Paginated};
@@ -30,6 +31,7 @@ use utoipa_axum::routes;
 pub mod assignment;
 pub mod attachments;
 pub mod conversation;
+pub mod forms;
 pub mod reports;
 pub mod sla;
 pub mod time_entries;
@@ -52,6 +54,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_ticket, update_ticket))
         .routes(routes!(ticket_position))
         .merge(conversation::router())
+        .merge(forms::router())
         .routes(routes!(work_queue))
         .routes(routes!(queue_lengths))
 }
@@ -345,12 +348,6 @@ async fn ticket_counts(
             by_rating: c.satisfaction.by_rating,
         },
     }))
-}
-
-fn with_etag(version: u64, body: impl IntoResponse) -> Response {
-    let mut res = body.into_response();
-    res.headers_mut().insert(header::ETAG, etag::etag(version));
-    res
 }
 
 /// One ticket with its place in the queue and the estimated response time.

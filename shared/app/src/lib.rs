@@ -4,6 +4,8 @@
 pub mod announcements;
 pub mod dead_letters;
 pub mod error;
+pub mod export;
+pub mod forms;
 pub mod idempotency;
 pub mod identity;
 pub mod invoices;

@@ -1,11 +1,19 @@
 //! ETags carry item versions; `If-Match` turns a lost update into 412.
 
 use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use kt_app::AppError;
 
 /// The ETag of an item at `version`.
 pub fn etag(version: u64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
+}
+
+/// `body` with the ETag of `version`.
+pub fn with_etag(version: u64, body: impl IntoResponse) -> Response {
+    let mut res = body.into_response();
+    res.headers_mut().insert(header::ETAG, etag(version));
+    res
 }
 
 /// The version an `If-Match` header names: `None` when absent, 412 when unreadable (a

@@ -301,6 +301,7 @@ pub mod words {
         announcement_display, maybe_announcement_display, announcement_displays => &kt_domain::announcement::Display::ALL;
         severity, maybe_severity, severities => &kt_domain::announcement::Severity::ALL;
         announcement_state, maybe_announcement_state, announcement_states => &kt_domain::announcement::State::ALL;
+        form_availability, maybe_form_availability, form_availabilities => &kt_domain::forms::Availability::ALL;
     }
 }
 

@@ -17,6 +17,7 @@ pub mod devices;
 pub mod due;
 pub mod dynamo;
 pub mod entity;
+pub mod forms;
 pub mod heat;
 pub mod held;
 pub mod invoices;

@@ -194,6 +194,25 @@ pub async fn memberships(
     page.items.into_iter().map(|i| Ok(Versioned { version: i.version, value: i.to_entity()? })).collect()
 }
 
+/// `(unread, muted)` of each of `user`'s conversations, read straight from the items' numbers
+/// (the unread total reads every membership of a person: no entity is decoded for it).
+pub async fn unread_counts(
+    store: &dyn Store,
+    tenant: &TenantId,
+    user: &UserId,
+) -> Result<Vec<(u64, bool)>, StoreError> {
+    let page = store.query(Query::partition(Index::Table, memberships_partition(tenant, user))).await?;
+    Ok(page
+        .items
+        .iter()
+        .map(|i| {
+            let n = |k: &str| i.attrs.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
+            let muted = i.attrs.get("muted").and_then(serde_json::Value::as_bool).unwrap_or(false);
+            (n("last_seq").saturating_sub(n("last_read_seq")), muted)
+        })
+        .collect())
+}
+
 /// One page of `user`'s conversations, the most recently active first.
 pub async fn inbox(
     store: &dyn Store,

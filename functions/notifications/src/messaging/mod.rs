@@ -6,14 +6,15 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use kt_app::messaging::{self as uc, Contact, NewConversation, Sheet};
 use kt_app::{AppError, AppState, FieldError};
 use kt_domain::identity::{OrgId, Role, UserId};
 use kt_domain::messaging::Kind;
 use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantInPath};
+pub(crate) use kt_http::etag::with_etag;
 use kt_http::extract::from_json_bytes;
 use kt_http::input::{Cursor, Id, Name};
 use kt_http::pagination::{PageParams, Paginated};
@@ -95,12 +96,6 @@ fn view(s: &Sheet, me: &UserId, people: Option<&[Contact]>) -> ConversationView 
         unread: st.map_or(0, |m| m.unread()),
         last_message_at: st.and_then(|m| m.last_message_at).map(kt_domain::timestamp),
     }
-}
-
-pub(crate) fn with_etag(version: u64, body: impl IntoResponse) -> Response {
-    let mut res = body.into_response();
-    res.headers_mut().insert(header::ETAG, etag::etag(version));
-    res
 }
 
 /// Ids of people from the body, naming `field[i]` for one that is not an id.

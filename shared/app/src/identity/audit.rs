@@ -138,25 +138,21 @@ pub async fn names(
 /// RFC 4180 CSV of entries (header row first); cells that a spreadsheet would run as a
 /// formula are prefixed with a quote.
 pub fn to_csv(entries: &[AuditEntry]) -> String {
-    fn cell(s: &str) -> String {
-        let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
-        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
-    }
-    let mut out = String::from("time,action,actor,target,ip,user_agent\r\n");
-    for e in entries {
-        let at = kt_domain::timestamp(e.at);
-        let row = [
-            at,
-            e.action.clone(),
-            e.actor.as_ref().map(|a| a.to_string()).unwrap_or_default(),
-            e.target.clone().unwrap_or_default(),
-            e.ip.clone().unwrap_or_default(),
-            e.user_agent.clone().unwrap_or_default(),
-        ];
-        out += &row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",");
-        out += "\r\n";
-    }
-    out
+    let header = ["time", "action", "actor", "target", "ip", "user_agent"].map(str::to_owned).to_vec();
+    let rows = entries
+        .iter()
+        .map(|e| {
+            vec![
+                kt_domain::timestamp(e.at),
+                e.action.clone(),
+                e.actor.as_ref().map(|a| a.to_string()).unwrap_or_default(),
+                e.target.clone().unwrap_or_default(),
+                e.ip.clone().unwrap_or_default(),
+                e.user_agent.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    crate::export::Table { header, rows }.csv()
 }
 
 #[cfg(test)]

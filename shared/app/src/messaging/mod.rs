@@ -384,8 +384,8 @@ pub async fn inbox(
 /// Unread messages here: in total, and how many conversations have some.
 pub async fn unread(app: &AppState, actor: &Actor, tenant: &Tenant) -> Result<(u64, u64), AppError> {
     may_message(actor, tenant)?;
-    let all = store::memberships(app.store.as_ref(), &tenant.id, &actor.user).await?;
-    let counts: Vec<u64> = all.iter().filter(|m| !m.value.muted).map(|m| m.value.unread()).collect();
+    let all = store::unread_counts(app.store.as_ref(), &tenant.id, &actor.user).await?;
+    let counts: Vec<u64> = all.iter().filter(|(_, muted)| !muted).map(|(n, _)| *n).collect();
     Ok((counts.iter().sum(), counts.iter().filter(|n| **n > 0).count() as u64))
 }
 

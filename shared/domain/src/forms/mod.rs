@@ -9,11 +9,16 @@ mod calc;
 mod check;
 mod evaluate;
 mod fields;
+mod form;
 
 pub use calc::{Fixed, parse_formula};
 pub use check::check_form;
 pub use evaluate::{Evaluation, evaluate, next_page};
 pub use fields::{Choice, Field, FieldType, UploadInfo, is_empty};
+pub use form::{
+    Availability, Draft, Form, MAX_ANSWERS_BYTES, MAX_DESCRIPTION, MAX_NAME, Settings, Submission, SubmissionScope,
+    check_head, may_edit, submission_scope,
+};
 
 use serde::{Deserialize, Serialize};
 
