@@ -2,6 +2,7 @@
 //! throughput per operation.
 
 mod fanout;
+mod forms;
 mod invoices;
 mod messaging;
 mod relay;
@@ -146,6 +147,25 @@ enum Command {
         /// Messages sent to the channel, each timed to its last member.
         #[arg(long, default_value_t = 50)]
         fanout_rounds: usize,
+    },
+    /// Forms: the server's evaluation of a submission of a form of 60 fields and 30 rules,
+    /// submitting at a rate (open loop), and the analytics of a form with many submissions.
+    Forms {
+        /// Submissions per second (open loop).
+        #[arg(long, default_value_t = 50)]
+        rate: u32,
+        /// Seconds of submitting.
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+        /// Submissions of the form whose analytics are read.
+        #[arg(long, default_value_t = 100_000)]
+        submissions: usize,
+        /// Evaluations timed.
+        #[arg(long, default_value_t = 2000)]
+        evaluations: usize,
+        /// Analytics reads timed.
+        #[arg(long, default_value_t = 500)]
+        reads: usize,
     },
     /// Identity hot paths: access-token verification, host-to-tenant resolution (cached),
     /// and password hashing with the production argon2id parameters.
@@ -469,6 +489,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Messaging { conversations, rate, seconds, history, reads, connected, channel, fanout_rounds } => {
             let fanout = fanout::Options { connected, channel, rounds: fanout_rounds };
             messaging::run(messaging::Options { conversations, rate, seconds, history, reads, fanout }).await
+        }
+        Command::Forms { rate, seconds, submissions, evaluations, reads } => {
+            forms::run(forms::Options { rate, seconds, submissions, evaluations, reads }).await
         }
         Command::Relay { backend: BackendArg::Local, entries } => relay::run(Backend::Local, entries).await,
         Command::Relay { backend: BackendArg::Aws, entries } => relay::run(Backend::Aws, entries.min(1000)).await,
