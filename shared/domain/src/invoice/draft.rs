@@ -250,4 +250,27 @@ mod tests {
         assert!(check_lines(Currency::EUR, &[], None, &[]).is_err(), "at least one line");
         assert!(check_lines(Currency::EUR, &[draft("x", "1e3", "1")], None, &[vat()]).is_err(), "no exponents");
     }
+
+    proptest::proptest! {
+        /// Amounts typed as text come back from JSON exactly as read: what the API takes is what
+        /// it stores and answers, whatever the digits.
+        #[test]
+        fn amounts_round_trip_through_json_exactly(
+            quantity in 1i64..10_000_000, q_places in 1u32..5,
+            price in 0i64..1_000_000_000, discount in 0i64..10_000,
+        ) {
+            let q = Decimal::new(quantity, q_places);
+            let p = Decimal::new(price, 2);
+            let mut d = draft("Work", &q.to_string(), &p.to_string());
+            d.discount = Some(DiscountDraft::Fixed(Decimal::new(discount.min(price), 2).to_string()));
+            let (lines, _) = check_lines(Currency::EUR, &[d], None, &[vat()]).expect("valid");
+            let json = serde_json::to_string(&lines).expect("json");
+            let back: Vec<Line> = serde_json::from_str(&json).expect("read back");
+            proptest::prop_assert_eq!(&back, &lines);
+            proptest::prop_assert_eq!(back[0].quantity, q);
+            proptest::prop_assert_eq!(back[0].unit_price, p);
+            let value: serde_json::Value = serde_json::from_str(&json).expect("value");
+            proptest::prop_assert!(value[0]["unit_price"].is_string() && value[0]["quantity"].is_string());
+        }
+    }
 }
