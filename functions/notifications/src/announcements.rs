@@ -12,12 +12,11 @@ use kt_domain::announcement::{Announcement, Display, Draft, Scope, Severity};
 use kt_domain::identity::{OrgId, Role};
 use kt_http::ApiPath as Path;
 use kt_http::auth::{Auth, TenantInPath};
-use kt_http::input::{Body, Cursor, Id, Name, Short};
+use kt_http::input::{Body, Cursor, Id, Name, Short, rfc3339};
 use kt_http::pagination::{PageParams, Paginated};
 use kt_http::{ApiError, ApiJson, ApiQuery, Problem, etag};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -136,11 +135,6 @@ pub struct AnnouncementRequest {
     pub ends_at: Option<Short>,
 }
 
-fn time_of(raw: Option<Short>, field: &str) -> Result<Option<OffsetDateTime>, AppError> {
-    raw.map(|s| OffsetDateTime::parse(s.trim(), &Rfc3339).map_err(|_| AppError::invalid(field, "use RFC 3339")))
-        .transpose()
-}
-
 fn draft(req: AnnouncementRequest) -> Result<Draft, AppError> {
     let scope = match (req.audience, req.org_id) {
         (AudienceKind::Everyone, None) => Scope::Everyone,
@@ -158,8 +152,8 @@ fn draft(req: AnnouncementRequest) -> Result<Draft, AppError> {
         display: req.display,
         scope,
         roles: req.roles,
-        starts_at: time_of(req.starts_at, "starts_at")?,
-        ends_at: time_of(req.ends_at, "ends_at")?,
+        starts_at: rfc3339(req.starts_at.as_deref(), "starts_at")?,
+        ends_at: rfc3339(req.ends_at.as_deref(), "ends_at")?,
     })
 }
 

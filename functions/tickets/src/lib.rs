@@ -22,8 +22,6 @@ use kt_http::input::{Body, Id, Short, Subject, words};
 use kt_http::pagination::{PageParams, Paginated};
 use kt_http::{ApiError, ApiJson, ApiQuery, Problem, etag, idempotency};
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -226,11 +224,7 @@ fn parse_filter(p: &TicketFilterParams) -> Result<Filter, AppError> {
             None => Ok(None),
         }
     };
-    let date = |raw: &Option<Short>, field: &'static str| -> Result<Option<OffsetDateTime>, AppError> {
-        raw.as_deref()
-            .map(|s| OffsetDateTime::parse(s.trim(), &Rfc3339).map_err(|_| AppError::invalid(field, "use RFC 3339")))
-            .transpose()
-    };
+    let date = |raw: &Option<Short>, field: &'static str| kt_http::input::rfc3339(raw.as_deref(), field);
     let status = keep(
         &mut errors,
         p.status

@@ -215,6 +215,15 @@ id_from_text!(
 );
 
 /// The texts of a list, as the use cases take them.
+/// An optional RFC 3339 time as typed (`2026-12-05T10:00:00Z`), its error naming `field`.
+pub fn rfc3339(raw: Option<&str>, field: &str) -> Result<Option<time::OffsetDateTime>, kt_app::AppError> {
+    raw.map(|s| {
+        time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
+            .map_err(|_| kt_app::AppError::invalid(field, "use RFC 3339"))
+    })
+    .transpose()
+}
+
 pub fn texts<T: Into<String>>(list: Vec<T>) -> Vec<String> {
     list.into_iter().map(Into::into).collect()
 }

@@ -7,7 +7,7 @@
 //! * `T#<t>#USER#<u>#FORMDRAFT` / `<form>`: a person's answers in progress.
 //! * `T#<t>#FORMSUB#<form>` / `<submission>`: a submission, in the submitter's tenant (a
 //!   partner lists their tenant's); gsi1 `FORMSUB#<form>` / `<submission>` (the house lists
-//!   all); gsi2 `T#<t>#USER#<u>#FORMSUB` / `<submission>` (a person's own). Submission ids are
+//!   all); gsi2 `T#<t>#USER#<u>#FORMSUB#<form>` / `<submission>` (a person's own). Ids are
 //!   ULIDs, so both read newest first. One form's submissions share a partition per tenant:
 //!   50 a second is 5% of a partition's write capacity.
 //! * `FORM#<id>#BY#<u>` / `<n, 6 digits>` and `FORM#<id>#SLOTS` / `<n, 9 digits>`: one slot
@@ -98,7 +98,10 @@ fn submission_key(tenant: &TenantId, form: &str, id: &str) -> Key {
 pub fn submission_item(s: &Submission) -> Result<Item, StoreError> {
     Ok(entity::item(submission_key(&s.tenant, &s.form, &s.id), s, 1)?
         .with_index(Index::Gsi1, IndexKey::new(format!("FORMSUB#{}", s.form), s.id.clone()))
-        .with_index(Index::Gsi2, IndexKey::new(format!("T#{}#USER#{}#FORMSUB", s.tenant, s.by), s.id.clone())))
+        .with_index(
+            Index::Gsi2,
+            IndexKey::new(format!("T#{}#USER#{}#FORMSUB#{}", s.tenant, s.by, s.form), s.id.clone()),
+        ))
 }
 
 pub async fn submission(
@@ -129,18 +132,10 @@ pub async fn submissions(
     let q = match who {
         Submitters::All => Query::partition(Index::Gsi1, format!("FORMSUB#{form}")),
         Submitters::Tenant(t) => Query::table(format!("T#{t}#FORMSUB#{form}")),
-        Submitters::Person(t, u) => Query::partition(Index::Gsi2, format!("T#{t}#USER#{u}#FORMSUB")),
+        Submitters::Person(t, u) => Query::partition(Index::Gsi2, format!("T#{t}#USER#{u}#FORMSUB#{form}")),
     };
     let page = store.query(q.desc().limit(limit).after(cursor)).await?;
-    let mut out = Vec::with_capacity(page.items.len());
-    for i in page.items {
-        let s: Submission = i.to_entity()?;
-        // A person's own index spans their forms.
-        if s.form == form {
-            out.push(s);
-        }
-    }
-    Ok((out, page.next_cursor))
+    Ok((page.items.iter().map(Item::to_entity).collect::<Result<_, _>>()?, page.next_cursor))
 }
 
 fn slot_partition(form: &str, person: Option<&UserId>) -> String {

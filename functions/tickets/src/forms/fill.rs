@@ -219,10 +219,16 @@ async fn submit_form(
 ) -> Response {
     let made = async {
         let key = idempotency::key_from(&headers)?;
-        kt_app::forms::load(&app, &auth.actor, &id).await?;
         let scope = format!("T#{}#USER#{}#FORMSUBS", auth.actor.tenant, auth.actor.user);
         let guard = idempotency::guard(&scope, key.as_deref(), &body);
-        let req = from_json_bytes::<SubmitRequest>(&body)?;
+        let req = match from_json_bytes::<SubmitRequest>(&body) {
+            Ok(r) => r,
+            // A form out of sight is not found, whatever the body.
+            Err(e) => {
+                kt_app::forms::load(&app, &auth.actor, &id).await?;
+                return Err(e);
+            }
+        };
         Ok::<_, ApiError>(uc::submit(&app, &auth.actor, &id, req.answers, guard.as_ref()).await?)
     };
     match made.await {

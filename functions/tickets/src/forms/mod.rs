@@ -17,12 +17,11 @@ use kt_http::ApiPath as Path;
 use kt_http::auth::Auth;
 use kt_http::etag::{self, with_etag};
 use kt_http::extract::from_json_bytes;
-use kt_http::input::{Cursor, LongText, Name, Short};
+use kt_http::input::{Cursor, LongText, Name, Short, rfc3339};
 use kt_http::pagination::{PageParams, Paginated};
 use kt_http::{ApiError, ApiJson, ApiQuery, Problem, idempotency};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -52,17 +51,12 @@ pub struct FormSettings {
     pub closes_at: Option<Short>,
 }
 
-fn time_of(raw: Option<Short>, field: &str) -> Result<Option<OffsetDateTime>, AppError> {
-    raw.map(|s| OffsetDateTime::parse(s.trim(), &Rfc3339).map_err(|_| AppError::invalid(field, "use RFC 3339")))
-        .transpose()
-}
-
 fn settings_from(s: FormSettings) -> Result<Settings, AppError> {
     Ok(Settings {
         max_submissions: s.max_submissions,
         max_per_person: s.max_per_person,
-        opens_at: time_of(s.opens_at, "settings.opens_at")?,
-        closes_at: time_of(s.closes_at, "settings.closes_at")?,
+        opens_at: rfc3339(s.opens_at.as_deref(), "settings.opens_at")?,
+        closes_at: rfc3339(s.closes_at.as_deref(), "settings.closes_at")?,
     })
 }
 

@@ -53,7 +53,11 @@ async fn commit(app: &AppState, ops: Vec<TxOp>) -> Result<(), AppError> {
 
 /// Counts one view of the form (its page opened to fill).
 pub async fn view(app: &AppState, actor: &Actor, id: &str) -> Result<(), AppError> {
-    let (f, _, _) = open(app, actor, id).await?;
+    submitter(actor)?;
+    let f = load(app, actor, id).await?;
+    if let Some(why) = f.value.availability(app.clock.now()).reason() {
+        return Err(AppError::Conflict(why.into()));
+    }
     commit(app, store::stat_ops(&f.value.id, &app.ids.ulid().to_string(), &stats::views())).await
 }
 
