@@ -280,7 +280,21 @@ async fn who_reads_submissions_analytics_and_exports() {
     // One submission: in its tenant's path, for those who may read it.
     let dana_id = dana.body["id"].as_str().expect("id");
     let one = format!("/api/v1/tenants/{}/forms/{id}/submissions/{dana_id}", w.acme_id);
-    assert_eq!(w.get(&one, &p.pat).await.status, StatusCode::OK);
+    let read = w.get(&one, &p.pat).await;
+    assert_eq!(read.status, StatusCode::OK);
+    let dana_email = dana.body["submitted_by"].as_str().map(|_| read.body["submitter"]["email"].clone());
+    assert!(
+        read.body["submitter"]["name"].as_str().is_some_and(|n| !n.is_empty())
+            && dana_email.is_some_and(|e| e.as_str().is_some_and(|e| e.contains('@'))),
+        "the submitter is named: {}",
+        read.body
+    );
+    let listed = w.get(&subs, &p.staff).await;
+    assert!(
+        listed.body["items"].as_array().is_some_and(|a| a.iter().all(|s| s["submitter"]["name"].is_string())),
+        "each listed submission names its submitter: {}",
+        listed.body
+    );
     assert_eq!(w.get(&one, &p.dana).await.status, StatusCode::OK);
     for who in [&p.olga, &p.sam, &p.drew] {
         assert_eq!(w.get(&one, who).await.status, StatusCode::NOT_FOUND);

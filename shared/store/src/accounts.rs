@@ -128,6 +128,18 @@ pub async fn get_user(
     entity::get(store, &user_key(tenant, user)).await
 }
 
+/// The users named, in one batch read per 100 (`None` where there is no such user).
+pub async fn get_users(store: &dyn Store, people: &[(TenantId, UserId)]) -> Result<Vec<Option<User>>, StoreError> {
+    let mut out = Vec::with_capacity(people.len());
+    for chunk in people.chunks(crate::limits::MAX_BATCH_GET) {
+        let keys: Vec<Key> = chunk.iter().map(|(t, u)| user_key(t, u)).collect();
+        for item in store.get_many(&keys).await? {
+            out.push(item.map(|i| i.to_entity::<User>()).transpose()?);
+        }
+    }
+    Ok(out)
+}
+
 pub async fn list_users(
     store: &dyn Store,
     tenant: &TenantId,

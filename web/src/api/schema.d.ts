@@ -4281,6 +4281,7 @@ export interface components {
                 path: string[];
                 submitted_at: string;
                 submitted_by: string;
+                submitter?: null | components["schemas"]["SubmitterView"];
                 tenant_id: string;
                 /** @description The answers kept (visible fields) and the calculated values (decimal strings). */
                 values: Record<string, never>;
@@ -4901,6 +4902,7 @@ export interface components {
             path: string[];
             submitted_at: string;
             submitted_by: string;
+            submitter?: null | components["schemas"]["SubmitterView"];
             tenant_id: string;
             /** @description The answers kept (visible fields) and the calculated values (decimal strings). */
             values: Record<string, never>;
@@ -4916,6 +4918,10 @@ export interface components {
              *     recomputed by the server.
              */
             answers: Record<string, never>;
+        };
+        SubmitterView: {
+            email: string;
+            name: string;
         };
         SurveyView: {
             portal_name: string;

@@ -40,6 +40,11 @@ const RecurringList = lazy(() => import('../invoices/RecurringList'));
 const RecurringEditor = lazy(() => import('../invoices/RecurringEditor'));
 const AnnouncementsAdmin = lazy(() => import('../announcements/AnnouncementsAdmin'));
 const AnnouncementPage = lazy(() => import('../announcements/AnnouncementPage'));
+const FormList = lazy(() => import('../forms/FormList'));
+const FormBuilder = lazy(() => import('../forms/FormBuilder'));
+const FillPage = lazy(() => import('../forms/FillPage'));
+const ResultsPage = lazy(() => import('../forms/ResultsPage'));
+const SubmissionPage = lazy(() => import('../forms/SubmissionPage'));
 const NotFound = lazy(() => import('./NotFound'));
 const NoSuchPortal = lazy(() => import('./NoSuchPortal'));
 
@@ -109,6 +114,12 @@ function Screens() {
         <Route path="/invoices/:tenantId/:invoiceId" component={InvoicePage} />
         <Route path="/invoices/:tenantId/:invoiceId/edit" component={InvoiceEditor} />
         <Route path="/messages" component={Messages} />
+        <Route path="/forms" component={FormList} />
+        <Route path="/forms/new" component={FormBuilder} />
+        <Route path="/forms/:formId" component={FillPage} />
+        <Route path="/forms/:formId/edit" component={FormBuilder} />
+        <Route path="/forms/:formId/results" component={ResultsPage} />
+        <Route path="/forms/:formId/results/:tenantId/:submissionId" component={SubmissionPage} />
         <Route path="/messages/:conversationId" component={Messages} />
         <Route path="/notifications" component={NotificationCenter} />
         <Route path="/announcements/:tenantId/:id" component={AnnouncementPage} />

@@ -23,18 +23,9 @@ export interface InvoiceQuery {
   cursor?: string;
 }
 
-/** An answer with the version to change it under. */
-export interface Tagged<T> {
-  value: T;
-  etag: string | null;
-}
+import { ifMatch, requestKey, tagged, type Tagged } from '../api/edits';
 
-type Answer<T> = { data?: T; error?: unknown; response: Response };
-export const tagged = <T>(answer: Answer<T>): Tagged<T> => ({ value: unwrap(answer), etag: answer.response.headers.get('ETag') });
-export const ifMatch = (etag: string | null) => (etag ? { 'If-Match': etag } : {});
-
-/** A key for one request a form may retry (Idempotency-Key): the retry gets what the first made. */
-export const requestKey = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
+export { ifMatch, requestKey, tagged, type Tagged };
 
 export const invoicePath = (tenantId: string, invoiceId: string) => `/invoices/${tenantId}/${invoiceId}`;
 

@@ -4,6 +4,7 @@ const PATHS = {
   ticket: 'M4 7h16v3a2 2 0 000 4v3H4v-3a2 2 0 000-4zM10 7v10',
   queue: 'M4 6h16M4 12h16M4 18h10',
   invoice: 'M6 3h9l3 3v15H6zM9 9h6M9 13h6M9 17h4',
+  form: 'M5 3h14v18H5zM8 8h8M8 12h8M8 16h5',
   bell: 'M6 16V11a6 6 0 1112 0v5l2 2H4zM10 20a2 2 0 004 0',
   user: 'M12 12a4 4 0 100-8 4 4 0 000 8zM4 21a8 8 0 0116 0',
   users: 'M9 11a4 4 0 100-8 4 4 0 000 8zM2 21a7 7 0 0114 0M16 4a4 4 0 010 7M18 14a6 6 0 014 7',

@@ -174,6 +174,8 @@ pub struct SubmissionView {
     pub version: u32,
     pub tenant_id: String,
     pub submitted_by: String,
+    /// Who submitted it, when you may read others' submissions.
+    pub submitter: Option<SubmitterView>,
     pub org_id: Option<String>,
     /// The answers kept (visible fields) and the calculated values (decimal strings).
     #[schema(value_type = Object)]
@@ -183,13 +185,20 @@ pub struct SubmissionView {
     pub submitted_at: String,
 }
 
-pub(super) fn submission_view(s: &Submission) -> SubmissionView {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmitterView {
+    pub name: String,
+    pub email: String,
+}
+
+pub(super) fn submission_view(s: &Submission, submitter: Option<(String, String)>) -> SubmissionView {
     SubmissionView {
         id: s.id.clone(),
         form_id: s.form.clone(),
         version: s.version,
         tenant_id: s.tenant.to_string(),
         submitted_by: s.by.to_string(),
+        submitter: submitter.map(|(name, email)| SubmitterView { name, email }),
         org_id: s.org.as_ref().map(ToString::to_string),
         values: s.values.clone(),
         path: s.path.clone(),
@@ -233,7 +242,7 @@ async fn submit_form(
     };
     match made.await {
         Ok((s, replayed)) => {
-            let mut res = (StatusCode::CREATED, Json(submission_view(&s))).into_response();
+            let mut res = (StatusCode::CREATED, Json(submission_view(&s, None))).into_response();
             if replayed {
                 idempotency::mark_replayed(&mut res);
             }

@@ -59,7 +59,10 @@ async fn list_form_submissions(
 ) -> Result<Json<Paginated<SubmissionView>>, ApiError> {
     let page = PageParams { limit: q.limit, cursor: q.cursor };
     let (items, next_cursor) = uc::list(&app, &auth.actor, &id, page.limit()?, page.cursor()).await?;
-    Ok(Json(Paginated { items: items.iter().map(submission_view).collect(), next_cursor }))
+    let people = uc::submitters(&app, &items).await?;
+    let view =
+        |s: &kt_domain::forms::Submission| submission_view(s, people.get(&(s.tenant.clone(), s.by.clone())).cloned());
+    Ok(Json(Paginated { items: items.iter().map(view).collect(), next_cursor }))
 }
 
 /// One submission, in the submitter's tenant.
@@ -74,7 +77,9 @@ async fn get_form_submission(
     Path((tenant, id, sub)): Path<(String, String, String)>,
 ) -> Result<Json<SubmissionView>, ApiError> {
     let s = uc::get(&app, &auth.actor, &id, &tenant, &sub).await?;
-    Ok(Json(submission_view(&s)))
+    let people = uc::submitters(&app, std::slice::from_ref(&s)).await?;
+    let who = people.get(&(s.tenant.clone(), s.by.clone())).cloned();
+    Ok(Json(submission_view(&s, who)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

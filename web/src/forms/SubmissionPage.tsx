@@ -1,0 +1,58 @@
+// One submission as it was answered: each field of the version it answered with its answer
+// (choices by label), the calculated values, who sent it and when.
+import { Empty } from '../ui/Card';
+import { ErrorNote, Loading, Page } from '../ui/Page';
+import { useResource } from '../ui/useResource';
+import { formVersion, getSubmission, resultsPath } from './api';
+import { answerFields, answerText } from './results';
+import type { Json } from './types';
+import './forms.css';
+
+interface Props {
+  formId: string;
+  tenantId: string;
+  submissionId: string;
+}
+
+export default function SubmissionPage({ formId, tenantId, submissionId }: Props) {
+  const got = useResource(async () => {
+    const s = await getSubmission(tenantId, formId, submissionId);
+    return { s, doc: await formVersion(formId, s.version) };
+  }, [formId, tenantId, submissionId]);
+  if (got.error)
+    return (
+      <Page title="Submission">
+        <ErrorNote error={got.error} />
+      </Page>
+    );
+  if (!got.data)
+    return (
+      <Page title="Submission">
+        <Loading />
+      </Page>
+    );
+  const { s, doc } = got.data;
+  const values = s.values as Record<string, Json>;
+  const answered = answerFields(doc).filter((f) => values[f.key] !== undefined);
+  return (
+    <Page title={`Submission from ${s.submitter?.name || 'someone'}`}>
+      <p class="field__hint">
+        {s.submitter?.email ? `${s.submitter.email} · ` : ''}
+        {new Date(s.submitted_at).toLocaleString()} · version {s.version}
+      </p>
+      {answered.length ? (
+        <dl class="panel form-answers">
+          {answered.map((f) => (
+            <div key={f.key}>
+              <dt>{f.label || f.key}</dt>
+              <dd>{answerText(f, values[f.key])}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : (
+        <Empty>No answers were kept.</Empty>
+      )}
+      <a href={resultsPath(formId)}>All results</a>
+    </Page>
+  );
+}
