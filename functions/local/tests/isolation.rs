@@ -400,7 +400,7 @@ async fn no_route_serves_another_tenant_or_organization() {
     // The victim's answers to a form the house shares with everyone.
     let house_staff =
         sign_in(&router, "house staff", "localhost", "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await;
-    let answers = forms::victims(&router, &house_staff, &dana).await;
+    let answers = forms::victims(&router, &wired, &house_staff, &dana).await;
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
@@ -424,6 +424,7 @@ async fn no_route_serves_another_tenant_or_organization() {
             "seq" => "1".to_owned(),
             "form_id" => answers.form.clone(),
             "submission_id" => answers.submission.clone(),
+            "upload_id" => answers.upload.clone(),
             "version" => "1".to_owned(),
             "device_id" => talk.device.clone(),
             // The tenant's defaults for its clients.
@@ -467,6 +468,7 @@ async fn no_route_serves_another_tenant_or_organization() {
         talk.device.clone(),
         talk.announcement.clone(),
         answers.submission.clone(),
+        answers.upload.clone(),
         forms::MARKER.to_owned(),
         me["user"]["id"].as_str().unwrap_or_default().to_owned(),
         me["organizations"][0]["id"].as_str().unwrap_or_default().to_owned(),

@@ -18,6 +18,7 @@ pub mod sealing;
 pub mod seed;
 pub mod state;
 pub mod tickets;
+pub mod uploads;
 pub mod wiring;
 pub mod worker;
 

@@ -18,12 +18,16 @@
 //!   items by the counter's name: no item takes every write of a busy form, no write names more
 //!   than 50 counters, and the analytics read one batch of `STAT_SHARDS × STAT_CHUNKS` items
 //!   however many submissions there are.
+//! * `T#<t>#USER#<u>#FORMUP` / `<upload>`: a file its uploader gave to answer a form, found by
+//!   the submission that names it (always the uploader's own). The due index [`UPLOAD_SWEEP`]
+//!   names when the sweep looks at it again.
 
 use std::collections::BTreeMap;
 
-use kt_domain::forms::{Document, Draft, Form, Submission};
+use kt_domain::forms::{Document, Draft, Form, Submission, Upload};
 use kt_domain::identity::{TenantId, UserId};
 
+use crate::due::DueIndex;
 use crate::entity::{self, Versioned};
 use crate::{Cond, Index, IndexKey, Item, Key, Query, Store, StoreError, TxOp};
 
@@ -193,4 +197,48 @@ pub async fn stats(store: &dyn Store, form: &str) -> Result<BTreeMap<String, i64
         }
     }
     Ok(out)
+}
+
+pub fn upload_key(tenant: &TenantId, user: &UserId, id: &str) -> Key {
+    Key::new(format!("T#{tenant}#USER#{user}#FORMUP"), id)
+}
+
+pub fn upload_item(u: &Upload, version: u64) -> Result<Item, StoreError> {
+    entity::item(upload_key(&u.tenant, &u.uploader, &u.id), u, version)
+}
+
+pub async fn upload(
+    store: &dyn Store,
+    tenant: &TenantId,
+    user: &UserId,
+    id: &str,
+) -> Result<Option<Versioned<Upload>>, StoreError> {
+    entity::get(store, &upload_key(tenant, user, id)).await
+}
+
+/// The person's uploads named `ids`, in order (`None` where there is none), in one batch read.
+pub async fn uploads(
+    store: &dyn Store,
+    tenant: &TenantId,
+    user: &UserId,
+    ids: &[String],
+) -> Result<Vec<Option<Versioned<Upload>>>, StoreError> {
+    let keys: Vec<Key> = ids.iter().map(|id| upload_key(tenant, user, id)).collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in keys.chunks(crate::limits::MAX_BATCH_GET) {
+        for item in store.get_many(chunk).await? {
+            out.push(
+                item.map(|i| Ok::<_, StoreError>(Versioned { version: i.version, value: i.to_entity()? }))
+                    .transpose()?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// When the sweep looks at a form upload again (rest: `<tenant>#<user>#<upload>`).
+pub const UPLOAD_SWEEP: DueIndex = DueIndex { prefix: "FORMUPDUE", shards: 8, legacy_bucket: false };
+
+pub fn upload_due_key(u: &Upload, at: time::OffsetDateTime) -> Key {
+    UPLOAD_SWEEP.key(at, &u.id, &format!("{}#{}#{}", u.tenant, u.uploader, u.id))
 }

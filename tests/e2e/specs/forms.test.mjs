@@ -49,6 +49,8 @@ describe('forms', () => {
       await add('date', 'Deadline');
       await page.getByLabel('Required').check();
       await add('toggle', 'Rush job');
+      await add('file', 'Brief file');
+      await add('signature', 'Signature');
 
       // Rush job goes above Deadline: dragged on the desktop, by the keyboard on the phone.
       const handle = first.getByRole('button', { name: 'Move Rush job' });
@@ -58,11 +60,11 @@ describe('forms', () => {
         await handle.focus();
         await page.keyboard.press('ArrowUp');
       }
-      await page.getByText('Rush job moved to position 2 of 3 on page 1.').waitFor();
+      await page.getByText('Rush job moved to position 2 of 5 on page 1.').waitFor();
       const order = await first
         .getByRole('button', { name: /^Move (?!page)/ })
         .evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label')));
-      assert.deepEqual(order, ['Move Company', 'Move Rush job', 'Move Deadline']);
+      assert.deepEqual(order, ['Move Company', 'Move Rush job', 'Move Deadline', 'Move Brief file', 'Move Signature']);
 
       // Deadline shows only for a rush job.
       const rules = page.getByRole('region', { name: 'Rules' });
@@ -103,6 +105,15 @@ describe('forms', () => {
       await checkA11y(client, `a form being filled (${viewport})`);
       await assertNoSideScroll(client, `a form being filled (${viewport})`);
       await client.getByLabel(/Deadline/).fill('2027-01-15');
+      // A file, uploaded as it is chosen, and a typed signature.
+      await client
+        .getByLabel('Brief file')
+        .setInputFiles({ name: 'brief.txt', mimeType: 'text/plain', buffer: Buffer.from('Our brief\n') });
+      await client.getByText('Uploaded').waitFor();
+      await client.getByLabel('Or type your name to sign').fill('Dana Scully');
+      await client.getByRole('button', { name: 'Save signature' }).click();
+      await client.getByText('Your signature is saved.').waitFor();
+      await checkA11y(client, `a form with a file and a signature (${viewport})`);
       await client.getByRole('button', { name: 'Submit' }).click();
       await client.getByRole('heading', { name: 'Thank you' }).waitFor();
 
@@ -114,6 +125,8 @@ describe('forms', () => {
       await page.getByRole('list', { name: 'Submissions' }).getByRole('link', { name: /Dana/ }).click();
       await page.getByText('Globex', { exact: true }).waitFor();
       await page.getByText('2027-01-15').waitFor();
+      await page.getByRole('button', { name: 'Download brief.txt' }).waitFor();
+      await page.getByRole('button', { name: 'Download signature.png' }).waitFor();
       await checkA11y(page, `a submission (${viewport})`);
       await assertNoSideScroll(page, `a submission (${viewport})`);
       await page.goto(`${who.host}/forms/${formId}/results`);

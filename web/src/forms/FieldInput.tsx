@@ -3,6 +3,9 @@
 // the server reads them: numbers as decimal strings, dates as `YYYY-MM-DD`, choices by value.
 import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
+import { FileAnswer } from './FileAnswer';
+import type { FileHost } from './files';
+import { SignaturePad } from './SignaturePad';
 import type { Field, Json } from './types';
 
 interface Props {
@@ -12,6 +15,8 @@ interface Props {
   computed?: Json;
   error?: string;
   onValue: (value: Json | undefined) => void;
+  /** Where files go (none in the builder's preview). */
+  host?: FileHost;
 }
 
 const text = (v: Json | undefined): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
@@ -41,7 +46,7 @@ export const ADDRESS_PARTS: [string, string, string][] = [
   ['country', 'Country', 'country-name'],
 ];
 
-export function FieldInput({ field: f, value, computed, error, onValue }: Props) {
+export function FieldInput({ field: f, value, computed, error, onValue, host }: Props) {
   const id = useId();
   const label = f.label || f.key;
   const hintId = f.help ? `${id}-hint` : undefined;
@@ -273,8 +278,11 @@ export function FieldInput({ field: f, value, computed, error, onValue }: Props)
     }
     case 'file':
     case 'image':
+      return single(
+        <FileAnswer field={f} value={value} onValue={onValue} host={host} inputId={id} describedBy={describedBy} invalid={invalid} />,
+      );
     case 'signature':
-      return group(<p class="field__hint">Files cannot be attached to forms yet; this question is left unanswered.</p>);
+      return group(<SignaturePad field={f} value={value} onValue={onValue} host={host} inputId={id} describedBy={describedBy} />);
     default: {
       const type = INPUT_TYPE[f.type] ?? 'text';
       return single(<input {...common} type={type} value={text(value)} onInput={(e) => onValue(orNone(e.currentTarget.value))} />);

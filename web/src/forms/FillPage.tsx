@@ -2,7 +2,7 @@
 // (fields and pages shown or hidden, skips, calculated values) from the same engine the server
 // checks with, answers kept as a draft on the server while typing (resumed here or on another
 // device), and a submission the server evaluates again. One view is counted per visit.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../api/problem';
 import { requestKey } from '../api/edits';
 import { Empty } from '../ui/Card';
@@ -11,8 +11,9 @@ import { useResource } from '../ui/useResource';
 import { AVAILABILITY, countView, discardDraft, formToFill, getDraft, saveDraft, submitForm, type Answers, type Submission } from './api';
 import { evaluate } from './engine';
 import { FieldInput } from './FieldInput';
+import { fileHost, knownFiles } from './files';
 import { answerErrors, fieldLabel, pageIndex } from './fill';
-import type { FormDocument, Json } from './types';
+import type { FormDocument, Json, UploadInfo } from './types';
 import './forms.css';
 
 /** How long typing pauses before the draft is saved. */
@@ -90,7 +91,9 @@ interface FillerProps {
 
 function Filler({ formId, doc, initial, initialPage, etag: firstEtag }: FillerProps) {
   const [answers, setAnswers] = useState<Answers>(initial);
-  const ev = evaluate(doc, answers);
+  // The files uploaded (or named again by a resumed draft), so the live checks know them.
+  const [files, setFiles] = useState<Record<string, UploadInfo>>({});
+  const ev = evaluate(doc, answers, (id) => files[id]);
   const [page, setPage] = useState<string>(initialPage && ev.path.includes(initialPage) ? initialPage : ev.path[0]);
   const [shown, setShown] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string | null>(null);
@@ -101,6 +104,7 @@ function Filler({ formId, doc, initial, initialPage, etag: firstEtag }: FillerPr
   const dirty = useRef(false);
   const key = useRef(requestKey());
   const top = useRef<HTMLDivElement>(null);
+  const host = useMemo(() => knownFiles(fileHost(formId), (f) => setFiles((all) => ({ ...all, [f.id]: f }))), [formId]);
 
   const save = async (next: Answers, onPage: string) => {
     dirty.current = false;
@@ -246,6 +250,7 @@ function Filler({ formId, doc, initial, initialPage, etag: firstEtag }: FillerPr
             computed={ev.values[f.key]}
             error={shown[f.key] ? `${fieldLabel(f)} ${shown[f.key]}.` : undefined}
             onValue={(v) => set(f.key, v)}
+            host={host}
           />
         ))}
         <div class="form-actions">

@@ -1,9 +1,11 @@
 // One submission as it was answered: each field of the version it answered with its answer
 // (choices by label), the calculated values, who sent it and when.
+import { formatSize } from '../tickets/uploads';
 import { Empty } from '../ui/Card';
 import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useResource } from '../ui/useResource';
 import { formVersion, getSubmission, resultsPath } from './api';
+import { submissionFileUrl, type FormFile } from './files';
 import { answerFields, answerText } from './results';
 import type { Json } from './types';
 import './forms.css';
@@ -45,7 +47,16 @@ export default function SubmissionPage({ formId, tenantId, submissionId }: Props
           {answered.map((f) => (
             <div key={f.key}>
               <dt>{f.label || f.key}</dt>
-              <dd>{answerText(f, values[f.key])}</dd>
+              <dd>
+                {['file', 'image', 'signature'].includes(f.type) ? (
+                  <Files
+                    files={s.files.filter((x) => x.field === f.key)}
+                    open={(id) => submissionFileUrl(tenantId, formId, submissionId, id)}
+                  />
+                ) : (
+                  answerText(f, values[f.key])
+                )}
+              </dd>
             </div>
           ))}
         </dl>
@@ -54,5 +65,27 @@ export default function SubmissionPage({ formId, tenantId, submissionId }: Props
       )}
       <a href={resultsPath(formId)}>All results</a>
     </Page>
+  );
+}
+
+function Files({ files, open }: { files: FormFile[]; open: (id: string) => Promise<string> }) {
+  if (!files.length) return <>No file</>;
+  return (
+    <ul class="form-files__list">
+      {files.map((x) => (
+        <li key={x.id}>
+          <button
+            type="button"
+            class="link-button"
+            onClick={async () => {
+              window.location.assign(await open(x.id));
+            }}
+          >
+            Download {x.filename}
+          </button>{' '}
+          <span class="field__hint">({formatSize(x.size)})</span>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -14,6 +14,8 @@ pub const MARKER: &str = "Victim-private-brief";
 pub struct Victims {
     pub form: String,
     pub submission: String,
+    /// A file the submission carries.
+    pub upload: String,
 }
 
 /// Routes of what the house shares with every tenant (a published form): callers of any tenant
@@ -22,9 +24,10 @@ pub fn shared(template: &str) -> bool {
     template.starts_with("/api/v1/forms")
 }
 
-pub async fn victims(router: &Router, staff: &Caller, dana: &Caller) -> Victims {
+pub async fn victims(router: &Router, wired: &kt_app::wiring::Wired, staff: &Caller, dana: &Caller) -> Victims {
     let document = json!({"pages": [{"key": "brief", "title": "Brief", "fields": [
-        {"key": "goal", "type": "textarea", "label": "Your goal", "required": true}
+        {"key": "goal", "type": "textarea", "label": "Your goal", "required": true},
+        {"key": "assets", "type": "file", "label": "Assets"}
     ]}]});
     let (made, form) = call(
         router,
@@ -40,7 +43,20 @@ pub async fn victims(router: &Router, staff: &Caller, dana: &Caller) -> Victims 
     let (published, reply) =
         call(router, "post", &format!("/api/v1/forms/{id}/publish"), "localhost", Some(staff), None).await;
     assert_eq!(published, StatusCode::OK, "the house publishes it: {reply}");
-    let answers = json!({"answers": {"goal": format!("{MARKER}: relaunch in March")}});
+    // The victim attaches a file: upload, confirm, name it in the answer.
+    let body: &[u8] = b"Victim-private-brief bytes";
+    let file = json!({"field": "assets", "filename": "brief.txt", "content_type": "text/plain", "size": body.len()});
+    let uploads = format!("/api/v1/forms/{id}/uploads");
+    let (started, upload) = call(router, "post", &uploads, "acme.localhost", Some(dana), Some(file)).await;
+    assert_eq!(started, StatusCode::CREATED, "the victim starts an upload: {upload}");
+    let upload_id = upload["file"]["id"].as_str().expect("upload id").to_owned();
+    let (key, params) = kt_test_support::signed_blob_url(upload["upload"]["url"].as_str().expect("url"));
+    let blobs = wired.local_blobs.clone().expect("local blobs");
+    blobs.accept_upload(&key, &params, Some("text/plain"), axum::body::Bytes::from_static(body)).await.expect("bytes");
+    let (done, reply) =
+        call(router, "post", &format!("{uploads}/{upload_id}/complete"), "acme.localhost", Some(dana), None).await;
+    assert_eq!(done, StatusCode::OK, "the victim confirms the upload: {reply}");
+    let answers = json!({"answers": {"goal": format!("{MARKER}: relaunch in March"), "assets": [upload_id]}});
     let (sent, sub) =
         call(router, "post", &format!("/api/v1/forms/{id}/submissions"), "acme.localhost", Some(dana), Some(answers))
             .await;
@@ -49,5 +65,6 @@ pub async fn victims(router: &Router, staff: &Caller, dana: &Caller) -> Victims 
     let (saved, reply) =
         call(router, "put", &format!("/api/v1/forms/{id}/draft"), "acme.localhost", Some(dana), Some(draft)).await;
     assert_eq!(saved, StatusCode::OK, "the victim keeps a draft: {reply}");
-    Victims { form: id, submission: sub["id"].as_str().expect("submission id").to_owned() }
+    assert_eq!(sub["values"]["assets"], json!([upload_id]), "the submission carries the file: {sub}");
+    Victims { form: id, submission: sub["id"].as_str().expect("submission id").to_owned(), upload: upload_id }
 }

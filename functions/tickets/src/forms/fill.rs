@@ -183,6 +183,8 @@ pub struct SubmissionView {
     /// The pages visited.
     pub path: Vec<String>,
     pub submitted_at: String,
+    /// The files it carries (in the answer of one submission; empty in lists).
+    pub files: Vec<super::files::FormFileView>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -203,6 +205,7 @@ pub(super) fn submission_view(s: &Submission, submitter: Option<(String, String)
         values: s.values.clone(),
         path: s.path.clone(),
         submitted_at: kt_domain::timestamp(s.at),
+        files: Vec::new(),
     }
 }
 

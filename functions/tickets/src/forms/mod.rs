@@ -2,6 +2,7 @@
 //! templates, clones); everyone signed in fills the published ones ([`fill`]); the house and
 //! partners read what was submitted ([`results`]).
 
+mod files;
 mod fill;
 mod results;
 
@@ -33,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(publish_form))
         .routes(routes!(clone_form))
         .routes(routes!(form_version))
+        .merge(files::router())
         .merge(fill::router())
         .merge(results::router())
 }

@@ -79,7 +79,9 @@ async fn get_form_submission(
     let s = uc::get(&app, &auth.actor, &id, &tenant, &sub).await?;
     let people = uc::submitters(&app, std::slice::from_ref(&s)).await?;
     let who = people.get(&(s.tenant.clone(), s.by.clone())).cloned();
-    Ok(Json(submission_view(&s, who)))
+    let mut view = submission_view(&s, who);
+    view.files = kt_app::forms::files::carried(&app, &s).await?.iter().map(super::files::file_view).collect();
+    Ok(Json(view))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -62,11 +62,19 @@ pub async fn run(state: &AppState) -> Result<Value, kt_app::AppError> {
             0
         }
     };
+    let form_uploads = match kt_app::forms::files::sweep(state).await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!(error = %e, "the form-upload sweep failed; the next run retries");
+            0
+        }
+    };
     Ok(json!({
         "sla": {"warnings": swept.warnings, "breaches": swept.breaches, "stale": swept.stale},
         "assignment": {"assigned": assigned.assigned, "waiting": assigned.waiting, "busy": assigned.busy},
         "abandoned_uploads": abandoned_uploads,
         "message_files": message_files,
+        "form_uploads": form_uploads,
         "announcements": {"started": announcements},
         "notifications": {"releases": released.releases, "mails": released.mails, "texts": released.texts},
         "recurring": {"invoices": generated.invoices, "sent": generated.sent, "stale": generated.stale},

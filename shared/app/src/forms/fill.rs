@@ -2,14 +2,16 @@
 //! server evaluates itself (hidden fields dropped, calculated values recomputed, every answer
 //! checked) within the form's schedule and limits. One commit path: [`commit`].
 
-use kt_domain::forms::{self as domain, Availability, Document, Draft, Form, Submission, evaluate};
+use std::collections::HashMap;
+
+use kt_domain::forms::{self as domain, Availability, Document, Draft, Form, Submission, UploadInfo, evaluate};
 use kt_domain::policy::{self, Actor, Permission};
 use kt_store::entity::Versioned;
 use kt_store::forms as store;
 use kt_store::{Cond, TxOp};
 use serde_json::{Map, Value};
 
-use super::{load, stats};
+use super::{files, load, stats};
 use crate::error::FieldError;
 use crate::idempotency::{Guard, Recorded};
 use crate::{AppError, AppState};
@@ -22,7 +24,11 @@ fn submitter(actor: &Actor) -> Result<(), AppError> {
 }
 
 /// The form open now with its current document, or why not (409).
-async fn open(app: &AppState, actor: &Actor, id: &str) -> Result<(Versioned<Form>, u32, Document), AppError> {
+pub(super) async fn open(
+    app: &AppState,
+    actor: &Actor,
+    id: &str,
+) -> Result<(Versioned<Form>, u32, Document), AppError> {
     submitter(actor)?;
     let f = load(app, actor, id).await?;
     if let Some(why) = f.value.availability(app.clock.now()).reason() {
@@ -160,7 +166,17 @@ pub async fn submit(
     }
     let (f, version, doc) = open(app, actor, id).await?;
     known(&doc, &answers)?;
-    let ev = evaluate(&doc, &answers, &|_| None);
+    let named = domain::named_uploads(&doc, &answers);
+    let mut carried = files::usable(app, actor, id, &named).await?;
+    let ev = {
+        let info: HashMap<&str, UploadInfo> = carried
+            .iter()
+            .map(|v| {
+                (v.value.id.as_str(), UploadInfo { content_type: v.value.content_type.clone(), size: v.value.size })
+            })
+            .collect();
+        evaluate(&doc, &answers, &|k| info.get(k).cloned())
+    };
     if !ev.errors.is_empty() {
         let errors = ev.errors.into_iter().map(|(k, m)| FieldError::new(format!("answers.{k}"), m)).collect();
         return Err(AppError::Invalid(errors));
@@ -180,8 +196,17 @@ pub async fn submit(
     };
     let seen = draft.as_ref().map(|d| (d.value.reached.as_slice(), d.value.answered.as_slice()));
     let counters = stats::submitted(&doc, &sub.values, &sub.path, seen);
-    for _ in 0..SLOT_TRIES {
+    let kept = domain::named_uploads(&doc, &sub.values);
+    for attempt in 0..SLOT_TRIES {
+        if attempt > 0 && !kept.is_empty() {
+            // A file may have gone to another submission meanwhile.
+            carried = files::usable(app, actor, id, &kept).await?;
+            if carried.len() < kept.len() {
+                return Err(AppError::invalid("answers", "name a file that was submitted already; upload it again"));
+            }
+        }
         let mut ops = vec![TxOp::Put { item: store::submission_item(&sub)?, cond: Cond::NotExists }];
+        ops.extend(files::claim(&carried, &kept, &sub.id)?);
         ops.extend(slots(app, actor, &f.value, &sub.id).await?);
         ops.extend(store::stat_ops(id, &sub.id, &counters));
         if draft.is_some() {

@@ -2,6 +2,7 @@
 //! versions), everyone signed in fills the published ones ([`fill`]), the house and partners
 //! read the submissions ([`results`]).
 
+pub mod files;
 pub mod fill;
 pub mod results;
 pub mod stats;

@@ -12,10 +12,10 @@
 use std::time::Duration;
 
 use kt_domain::identity::{TenantId, UserId};
-use kt_domain::messaging::{self as domain, File, Holder};
+use kt_domain::messaging::{self as domain, File};
 use kt_domain::policy::Actor;
 use kt_domain::tenancy::Tenant;
-use kt_domain::ticket::{DEFAULT_STORAGE_QUOTA_BYTES, MAX_ATTACHMENT_BYTES, check_attachment, quota_allows};
+use kt_domain::ticket::{MAX_ATTACHMENT_BYTES, check_attachment};
 use kt_platform::{PresignedUpload, UploadSpec};
 use kt_store::due::DueIndex;
 use kt_store::entity::Versioned;
@@ -25,7 +25,7 @@ use time::OffsetDateTime;
 
 use super::{load, person_of};
 use crate::tickets::attachments::{DOWNLOAD_URL_SECS, UPLOAD_URL_SECS};
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, uploads};
 
 /// An upload is confirmed within this long of its start, or not at all.
 pub const CONFIRM_WITHIN_SECS: i64 = 60 * 60;
@@ -45,12 +45,6 @@ fn at(unix: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-/// A holder's storage: bytes used and its quota.
-pub async fn storage(app: &AppState, tenant: &Tenant, holder: &Holder) -> Result<(u64, u64), AppError> {
-    let (used, limit) = store::storage(app.store.as_ref(), &tenant.id, holder).await?;
-    Ok((used, limit.unwrap_or(DEFAULT_STORAGE_QUOTA_BYTES)))
-}
-
 /// Checks the file and its holder's quota, records it and answers its upload URL.
 pub async fn start_upload(
     app: &AppState,
@@ -64,13 +58,7 @@ pub async fn start_upload(
     let c = load(app, actor, tenant, conversation).await?.value;
     let filename = check_attachment(filename, content_type, size).map_err(AppError::from_invalid)?;
     let holder = domain::holder(&c, &person_of(actor));
-    let (used, limit) = storage(app, tenant, &holder).await?;
-    if !quota_allows(used, limit, size) {
-        return Err(AppError::invalid(
-            "size",
-            format!("this storage is full: {} MiB of {} MiB used", used / 1024 / 1024, limit / 1024 / 1024),
-        ));
-    }
+    uploads::ensure_room(app, &tenant.id, &holder, size).await?;
     let id = app.ids.ulid().to_string();
     let f = File {
         blob_key: blob_key(tenant, &c.id, &id),
@@ -136,14 +124,7 @@ pub async fn complete(
     if app.clock.now_unix() - f.created_at.unix_timestamp() > CONFIRM_WITHIN_SECS {
         return Err(AppError::Conflict("this upload was not confirmed in time; start it again".into()));
     }
-    let meta =
-        app.blobs.head(&f.blob_key).await?.ok_or_else(|| {
-            AppError::Conflict("nothing was uploaded yet: send the file to the upload URL first".into())
-        })?;
-    if meta.size != f.size || meta.content_type.as_deref().is_some_and(|ct| ct != f.content_type) {
-        app.blobs.delete(&f.blob_key).await?;
-        return Err(AppError::Conflict("the uploaded file is not the one declared; start again".into()));
-    }
+    uploads::verify_stored(app, &f.blob_key, f.size, &f.content_type).await?;
     f.ready = true;
     let unsent = at(f.created_at.unix_timestamp() + UNSENT_AFTER_SECS);
     let ops = vec![
@@ -244,27 +225,11 @@ pub async fn download_url(
 /// Removes the files due for removal (see the module). Returns how many were removed; the
 /// index's cursor moves on only when every due entry was dealt with.
 pub async fn sweep(app: &AppState) -> Result<usize, AppError> {
-    let s = app.store.as_ref();
     let now = app.clock.now();
-    let (due, hour) = FILE_SWEEP.until(s, now, SWEEP_HOURS_BACK).await?;
-    let (mut removed, mut failed) = (0, false);
-    for d in due {
-        match sweep_one(app, &d.key, &d.rest, now).await {
-            Ok(true) => removed += 1,
-            Ok(false) => {}
-            Err(e) => {
-                failed = true;
-                tracing::warn!(error = %e, entry = %d.rest, "a conversation file could not be removed; the next sweep retries");
-            }
-        }
-    }
-    if !failed {
-        FILE_SWEEP.set_cursor(s, hour).await?;
-    }
-    if removed > 0 {
-        tracing::info!(removed, "conversation files removed");
-    }
-    Ok(removed)
+    uploads::sweep_due(app, &FILE_SWEEP, SWEEP_HOURS_BACK, "conversation files", |d| async move {
+        sweep_one(app, &d.key, &d.rest, now).await
+    })
+    .await
 }
 
 async fn sweep_one(app: &AppState, due: &kt_store::Key, rest: &str, now: OffsetDateTime) -> Result<bool, AppError> {

@@ -360,16 +360,7 @@ impl Field {
                 }
                 for id in &ids {
                     let info = upload(id).ok_or_else(|| "names a file that was not uploaded".to_owned())?;
-                    let image_only = matches!(self.kind, FieldType::Image | FieldType::Signature);
-                    if image_only && !info.content_type.starts_with("image/") {
-                        return Err("must be an image".into());
-                    }
-                    if !self.accept.is_empty() && !self.accept.iter().any(|a| accepts(a, &info.content_type)) {
-                        return Err(format!("must be one of: {}", self.accept.join(", ")));
-                    }
-                    if self.max_bytes.is_some_and(|m| info.size > m) {
-                        return Err(format!("a file is at most {} bytes", self.max_bytes.unwrap_or_default()));
-                    }
+                    self.takes_file(&info)?;
                 }
                 self.check_count(ids.len())?;
                 if self.kind == FieldType::Signature { json!(ids[0]) } else { json!(ids) }
@@ -450,6 +441,27 @@ impl Field {
         }
         if parse(&self.max).is_some_and(|m| n > m) {
             return Err(format!("choose at most {}", parse(&self.max).unwrap_or_default()));
+        }
+        Ok(())
+    }
+}
+
+impl Field {
+    /// Whether this file, image or signature field takes a file of this type and size (the
+    /// same words when it is declared and when a submission names it).
+    pub fn takes_file(&self, info: &UploadInfo) -> Result<(), String> {
+        let image_only = matches!(self.kind, FieldType::Image | FieldType::Signature);
+        if !matches!(self.kind, FieldType::File | FieldType::Image | FieldType::Signature) {
+            return Err("does not take files".into());
+        }
+        if image_only && !info.content_type.starts_with("image/") {
+            return Err("must be an image".into());
+        }
+        if !self.accept.is_empty() && !self.accept.iter().any(|a| accepts(a, &info.content_type)) {
+            return Err(format!("must be one of: {}", self.accept.join(", ")));
+        }
+        if self.max_bytes.is_some_and(|m| info.size > m) {
+            return Err(format!("a file is at most {} bytes", self.max_bytes.unwrap_or_default()));
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ mod check;
 mod evaluate;
 mod fields;
 mod form;
+mod upload;
 
 pub use calc::{Fixed, parse_formula};
 pub use check::check_form;
@@ -19,6 +20,7 @@ pub use form::{
     Availability, Draft, Form, MAX_ANSWERS_BYTES, MAX_DESCRIPTION, MAX_NAME, Settings, Submission, SubmissionScope,
     check_head, may_edit, submission_scope,
 };
+pub use upload::{MAX_FILES_PER_SUBMISSION, UNUSED_AFTER_SECS, Upload, check_upload_field, holder_of, named_uploads};
 
 use serde::{Deserialize, Serialize};
 
