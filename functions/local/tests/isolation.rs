@@ -8,6 +8,8 @@
 mod forms;
 #[path = "isolation/messaging.rs"]
 mod messaging;
+#[path = "isolation/service.rs"]
+mod service;
 
 use axum::Router;
 use axum::body::Body;
@@ -401,6 +403,7 @@ async fn no_route_serves_another_tenant_or_organization() {
     let house_staff =
         sign_in(&router, "house staff", "localhost", "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await;
     let answers = forms::victims(&router, &wired, &house_staff, &dana).await;
+    let victim_request = service::victim(&router, acme.id.as_str(), &victim_org, &dana).await;
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
@@ -425,6 +428,10 @@ async fn no_route_serves_another_tenant_or_organization() {
             "form_id" => answers.form.clone(),
             "submission_id" => answers.submission.clone(),
             "upload_id" => answers.upload.clone(),
+            "request_id" => victim_request.clone(),
+            // Types are the house's: any id shows whether the route lets anyone but super
+            // admins change one.
+            "type_id" => "maintenance".to_owned(),
             "version" => "1".to_owned(),
             "device_id" => talk.device.clone(),
             // The tenant's defaults for its clients.
@@ -469,6 +476,8 @@ async fn no_route_serves_another_tenant_or_organization() {
         talk.announcement.clone(),
         answers.submission.clone(),
         answers.upload.clone(),
+        victim_request.clone(),
+        service::MARKER.to_owned(),
         forms::MARKER.to_owned(),
         me["user"]["id"].as_str().unwrap_or_default().to_owned(),
         me["organizations"][0]["id"].as_str().unwrap_or_default().to_owned(),
@@ -520,7 +529,7 @@ async fn no_route_serves_another_tenant_or_organization() {
                 let (status, reply) = call(&router, method, &path, host, Some(caller), body.clone()).await;
                 checked += 1;
                 let leaks = victim_ids.iter().any(|id| reply.to_string().contains(id.as_str()));
-                if forms::shared(template) {
+                if forms::shared(template) || service::shared(template) {
                     if leaks || status.is_server_error() {
                         failures.push(format!(
                             "{} {template} as {} on {host}: {status} {reply}",

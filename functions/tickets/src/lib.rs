@@ -31,6 +31,7 @@ pub mod attachments;
 pub mod conversation;
 pub mod forms;
 pub mod reports;
+pub mod service;
 pub mod sla;
 pub mod time_entries;
 mod views;
@@ -53,6 +54,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ticket_position))
         .merge(conversation::router())
         .merge(forms::router())
+        .merge(service::router())
         .routes(routes!(work_queue))
         .routes(routes!(queue_lengths))
 }

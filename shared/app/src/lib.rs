@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod sealing;
 pub mod seed;
+pub mod service;
 pub mod state;
 pub mod tickets;
 pub mod uploads;

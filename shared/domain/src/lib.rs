@@ -16,6 +16,7 @@ pub mod password;
 pub mod policy;
 pub mod presence;
 pub mod queue;
+pub mod service;
 pub mod sla;
 pub mod tenancy;
 pub mod theme;

@@ -43,10 +43,14 @@ pub enum Kind {
     Message,
     /// An announcement for you (when its author sends it as a notification or email).
     Announcement,
+    /// A service request came in that you review.
+    ServiceRequestNew,
+    /// A service request you asked for or review moved, or has a new comment.
+    ServiceRequestUpdate,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 17] = [
         Kind::TicketReceived,
         Kind::TicketNew,
         Kind::TicketReply,
@@ -62,6 +66,8 @@ impl Kind {
         Kind::Mention,
         Kind::Message,
         Kind::Announcement,
+        Kind::ServiceRequestNew,
+        Kind::ServiceRequestUpdate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -81,6 +87,8 @@ impl Kind {
             Kind::Mention => "mention",
             Kind::Message => "message",
             Kind::Announcement => "announcement",
+            Kind::ServiceRequestNew => "service_request_new",
+            Kind::ServiceRequestUpdate => "service_request_update",
         }
     }
 
@@ -102,6 +110,7 @@ impl Kind {
                 | Kind::Mention
                 | Kind::Message
                 | Kind::Announcement
+                | Kind::ServiceRequestUpdate
         )
     }
 }

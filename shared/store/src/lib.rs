@@ -27,6 +27,7 @@ mod model;
 pub mod notifications;
 pub mod payments;
 pub mod recurring;
+pub mod service;
 pub mod sessions;
 pub mod sla;
 #[cfg(feature = "sqlite")]

@@ -1124,6 +1124,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/service-requests/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The requests waiting for review (submitted or in review) in every tenant, newest first
+         *     (super admins and staff).
+         */
+        get: operations["pending_service_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The service types offered, in order (with `all=true`, also the retired ones). */
+        get: operations["list_service_types"];
+        put?: never;
+        /** Adds a service type (super admins). */
+        post: operations["create_service_type"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-types/{type_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Changes a service type (super admins), under `If-Match`. */
+        put: operations["update_service_type"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sla/compliance": {
         parameters: {
             query?: never;
@@ -2205,6 +2260,89 @@ export interface paths {
         get: operations["tenant_history"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/service-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's service requests you may see, newest first: an organization's (clients: their
+         *     own), or the whole tenant's (its reviewers and partner staff).
+         */
+        get: operations["list_service_requests"];
+        put?: never;
+        /**
+         * Asks for a service for an organization: its type's form answered when it has one (the
+         *     answers are checked as a form submission's, each error named `answers.<key>`; files are its
+         *     file answers). A retry with the same `Idempotency-Key` and body gets the first request.
+         */
+        post: operations["create_service_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/service-requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One service request. */
+        get: operations["get_service_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/service-requests/{request_id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A request's activity, oldest first: when it was asked, each move, and the conversation
+         *     between its client side and its reviewers.
+         */
+        get: operations["service_request_activity"];
+        put?: never;
+        /** Adds a comment to the request's conversation; the other side hears of it. */
+        post: operations["comment_on_service_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/service-requests/{request_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Moves a request on: reviewers take it into review or decline it; its client side withdraws
+         *     it. Under `If-Match` (412 when it changed since).
+         */
+        post: operations["move_service_request"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3973,6 +4111,17 @@ export interface components {
             start_on: components["schemas"]["Short"];
             terms_text?: null | components["schemas"]["LongText"];
         };
+        NewServiceRequest: {
+            /** @description The answers to the type's form (as `POST .../submissions` takes them), when it has one. */
+            answers?: Record<string, never> | null;
+            details?: null | components["schemas"]["LongText"];
+            /** @description The client organization it is for. */
+            org_id: components["schemas"]["Short"];
+            /** @description A service type's id (`GET /api/v1/service-types`). */
+            service_type: components["schemas"]["Short"];
+            /** @description 1 to 200 characters on one line. */
+            title: components["schemas"]["Short"];
+        };
         NewTenantRequest: {
             name: components["schemas"]["Name"];
             /** @description Subdomain: `{slug}.<portal domain>`. */
@@ -4022,18 +4171,18 @@ export interface components {
             /** @description The notification's id (as in the center, when it is there). */
             id: string;
             /** @enum {string} */
-            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement";
+            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement" | "service_request_new" | "service_request_update";
             link: string;
             /** @enum {string} */
             source: "person" | "tenant" | "platform";
             title: string;
         };
         /** @enum {string} */
-        NotificationKind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement";
+        NotificationKind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement" | "service_request_new" | "service_request_update";
         NotificationPreferencesChange: {
             kinds?: components["schemas"]["NotificationSettingChange"][] | null;
             quiet_hours?: null | components["schemas"]["QuietHoursBody"];
-            reset?: ("ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement")[];
+            reset?: ("ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement" | "service_request_new" | "service_request_update")[];
             time_zone?: null | components["schemas"]["Short"];
         };
         NotificationPreferencesView: {
@@ -4057,7 +4206,7 @@ export interface components {
             email?: boolean | null;
             in_app?: boolean | null;
             /** @enum {string} */
-            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement";
+            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement" | "service_request_new" | "service_request_update";
             push?: boolean | null;
             sms?: boolean | null;
         };
@@ -4068,7 +4217,7 @@ export interface components {
             email: boolean;
             in_app: boolean;
             /** @enum {string} */
-            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement";
+            kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement" | "service_request_new" | "service_request_update";
             push: boolean;
             sms: boolean;
             /** @enum {string} */
@@ -4312,7 +4461,7 @@ export interface components {
                 /** @description The notification's id (as in the center, when it is there). */
                 id: string;
                 /** @enum {string} */
-                kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement";
+                kind: "ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement" | "service_request_new" | "service_request_update";
                 link: string;
                 /** @enum {string} */
                 source: "person" | "tenant" | "platform";
@@ -4385,6 +4534,49 @@ export interface components {
                 updated_at: string;
                 /** Format: int64 */
                 version: number;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Paginated_RequestActivityView: {
+            items: {
+                actor_id?: string | null;
+                actor_name?: string | null;
+                at: string;
+                /** @description A status move's note, or a comment. */
+                body?: string | null;
+                from?: null | components["schemas"]["RequestStatusName"];
+                id: string;
+                /** @description `created`, `status` or `comment`. */
+                kind: string;
+                to?: null | components["schemas"]["RequestStatusName"];
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Paginated_ServiceRequestView: {
+            items: {
+                created_at: string;
+                details: string;
+                /** @description From the form's price field (decimal string). */
+                estimate?: string | null;
+                /**
+                 * @description The form it was asked with, and the submission holding the answers and files (read it
+                 *     at `/api/v1/tenants/{tenant_id}/forms/{form_id}/submissions/{submission_id}`).
+                 */
+                form_id?: string | null;
+                id: string;
+                org_id: string;
+                project_id?: string | null;
+                quote_id?: string | null;
+                requested_by: string;
+                service_type: string;
+                status: components["schemas"]["RequestStatusName"];
+                submission_id?: string | null;
+                tenant_id: string;
+                title: string;
+                type_name: string;
+                updated_at: string;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -4782,6 +4974,32 @@ export interface components {
              */
             replayed: number;
         };
+        RequestActivityView: {
+            actor_id?: string | null;
+            actor_name?: string | null;
+            at: string;
+            /** @description A status move's note, or a comment. */
+            body?: string | null;
+            from?: null | components["schemas"]["RequestStatusName"];
+            id: string;
+            /** @description `created`, `status` or `comment`. */
+            kind: string;
+            to?: null | components["schemas"]["RequestStatusName"];
+        };
+        RequestComment: {
+            /** @description 1 to 10,000 characters. */
+            body: components["schemas"]["LongText"];
+        };
+        RequestMove: {
+            note?: null | components["schemas"]["LongText"];
+            /** @description Reviewers: `in_review`, `declined`; the client's side: `withdrawn`. Quotes move the rest. */
+            status: components["schemas"]["RequestStatusName"];
+        };
+        /**
+         * @description A request's status.
+         * @enum {string}
+         */
+        RequestStatusName: "submitted" | "in_review" | "quoted" | "approved" | "declined" | "converted" | "withdrawn";
         ResponseBucketView: {
             /** Format: int64 */
             count: number;
@@ -4819,7 +5037,7 @@ export interface components {
         };
         RoleDefaultsChange: {
             kinds?: components["schemas"]["NotificationSettingChange"][] | null;
-            reset?: ("ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement")[];
+            reset?: ("ticket_received" | "ticket_new" | "ticket_reply" | "ticket_note" | "ticket_status" | "ticket_assigned" | "sla_alert" | "queue_near_front" | "invoice_issued" | "invoice_reminder" | "invoice_payment" | "invoice_activity" | "mention" | "message" | "announcement" | "service_request_new" | "service_request_update")[];
         };
         /** @description A tenant's notification defaults for one role. */
         RoleDefaultsView: {
@@ -4905,6 +5123,57 @@ export interface components {
             comment: string;
             /** Format: int32 */
             rating: number;
+        };
+        ServiceRequestView: {
+            created_at: string;
+            details: string;
+            /** @description From the form's price field (decimal string). */
+            estimate?: string | null;
+            /**
+             * @description The form it was asked with, and the submission holding the answers and files (read it
+             *     at `/api/v1/tenants/{tenant_id}/forms/{form_id}/submissions/{submission_id}`).
+             */
+            form_id?: string | null;
+            id: string;
+            org_id: string;
+            project_id?: string | null;
+            quote_id?: string | null;
+            requested_by: string;
+            service_type: string;
+            status: components["schemas"]["RequestStatusName"];
+            submission_id?: string | null;
+            tenant_id: string;
+            title: string;
+            type_name: string;
+            updated_at: string;
+        };
+        ServiceTypeRequest: {
+            /** @description Offered (default true). */
+            active?: boolean | null;
+            description?: null | components["schemas"]["LongText"];
+            form_id?: null | components["schemas"]["Short"];
+            /** @description 1 to 120 characters on one line. */
+            name: components["schemas"]["Name"];
+            /**
+             * Format: int32
+             * @description Where it is listed, lowest first.
+             */
+            position?: number | null;
+            price_field?: null | components["schemas"]["Short"];
+        };
+        ServiceTypeView: {
+            active: boolean;
+            description: string;
+            /** @description Send back as `If-Match` to change it. */
+            etag: string;
+            /** @description The form a request of this type is asked with. */
+            form_id?: string | null;
+            id: string;
+            name: string;
+            /** Format: int32 */
+            position: number;
+            /** @description The form's field whose value is the request's estimate. */
+            price_field?: string | null;
         };
         SessionView: {
             /** Format: date-time */
@@ -10761,6 +11030,345 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pending_service_requests: {
+        parameters: {
+            query?: {
+                /** @description Most requests (1 to 100, default 25). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestView"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_service_types: {
+        parameters: {
+            query?: {
+                /** @description Also the retired ones (super admins' settings). */
+                all?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceTypeView"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_service_type: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceTypeRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceTypeView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No portal at this host, or nothing here the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_service_type: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag read */
+                "If-Match"?: string | null;
+            };
+            path: {
+                type_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceTypeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceTypeView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17934,6 +18542,523 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_service_requests: {
+        parameters: {
+            query?: {
+                /** @description One organization's (clients: theirs; default their first). */
+                org_id?: components["schemas"]["Short"];
+                status?: components["schemas"]["RequestStatusName"];
+                /** @description Items per page, 1 to 100 (default 25). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_ServiceRequestView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_service_request: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewServiceRequest"];
+            };
+        };
+        responses: {
+            /** @description Asked (with `Idempotent-Replayed: true`: by an earlier request with the same key) */
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The type's form is not open, or its limits are reached */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_service_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestView"];
+                };
+            };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    service_request_activity: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 100 (default 25). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                tenant_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_RequestActivityView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    comment_on_service_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestComment"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestActivityView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    move_service_request: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag read */
+                "If-Match"?: string | null;
+            };
+            path: {
+                tenant_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestMove"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session cookie came without its CSRF token, or the API key only reads */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a move this person may make from its status */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

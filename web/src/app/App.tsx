@@ -45,6 +45,9 @@ const FormBuilder = lazy(() => import('../forms/FormBuilder'));
 const FillPage = lazy(() => import('../forms/FillPage'));
 const ResultsPage = lazy(() => import('../forms/ResultsPage'));
 const SubmissionPage = lazy(() => import('../forms/SubmissionPage'));
+const RequestList = lazy(() => import('../service/RequestList'));
+const NewRequest = lazy(() => import('../service/NewRequest'));
+const RequestPage = lazy(() => import('../service/RequestPage'));
 const NotFound = lazy(() => import('./NotFound'));
 const NoSuchPortal = lazy(() => import('./NoSuchPortal'));
 
@@ -114,6 +117,9 @@ function Screens() {
         <Route path="/invoices/:tenantId/:invoiceId" component={InvoicePage} />
         <Route path="/invoices/:tenantId/:invoiceId/edit" component={InvoiceEditor} />
         <Route path="/messages" component={Messages} />
+        <Route path="/service-requests" component={RequestList} />
+        <Route path="/service-requests/new" component={NewRequest} />
+        <Route path="/service-requests/:tenantId/:requestId" component={RequestPage} />
         <Route path="/forms" component={FormList} />
         <Route path="/forms/new" component={FormBuilder} />
         <Route path="/forms/:formId" component={FillPage} />

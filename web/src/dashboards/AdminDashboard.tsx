@@ -16,6 +16,7 @@ import { HistoryCards, QueueChart, ticketHistory, WorkloadChart } from './charts
 import { OverdueInvoices, revenueOverview, RevenueWidget } from './billing';
 import { MessageNotifications, messageNotifications, viewMessages } from './messages';
 import { messagesUnread } from '../messaging/unread';
+import { housePending, PendingRequests } from './service';
 import { ActivityList, ComplianceTable, QuickActions, recentActivity, Refreshable, ResourceCard } from './widgets';
 
 interface Volume {
@@ -48,10 +49,11 @@ export default function AdminDashboard() {
   // The house tenant's invoices: what Kre8ivTech bills its direct clients and its partners.
   const revenue = useResource(() => revenueOverview(me.tenant), [me.tenant]);
   const messageNotes = useResource(() => messageNotifications(5), [me.id]);
+  const requests = useResource(housePending, []);
 
   return (
     <Page title="Dashboard">
-      <Refreshable resources={[health, tenants, volume, queues, sla, staff, csat, activity, history, revenue, messageNotes]}>
+      <Refreshable resources={[health, tenants, volume, queues, sla, staff, csat, activity, history, revenue, messageNotes, requests]}>
         <QuickActions
           actions={[
             { href: '/admin/tenants', label: 'Create partner', icon: 'users' },
@@ -123,6 +125,9 @@ export default function AdminDashboard() {
             {(r) => <OverdueInvoices totals={r.totals} />}
           </ResourceCard>
           <HistoryCards history={history} />
+          <ResourceCard title="Pending service requests" resource={requests}>
+            {(items) => <PendingRequests items={items} />}
+          </ResourceCard>
           <ResourceCard title="Activity" resource={activity}>
             {(items) => <ActivityList items={items} />}
           </ResourceCard>

@@ -54,6 +54,7 @@ export default function ClientDashboard() {
           actions={[
             { href: '/tickets', label: 'My tickets', icon: 'ticket' },
             ...pay,
+            { href: '/service-requests/new', label: 'Request service', icon: 'form' },
             viewMessages(messagesUnread.value),
             { href: '/notifications', label: 'Notifications', icon: 'bell' },
             { href: '/settings', label: 'Account', icon: 'user' },

@@ -27,6 +27,7 @@ import {
   viewMessages,
 } from './messages';
 import { messagesUnread } from '../messaging/unread';
+import { PendingRequests, tenantPending } from './service';
 import { ActivityList, NotificationList, QuickActions, recentActivity, recentNotifications, Refreshable, ResourceCard } from './widgets';
 
 export default function PartnerDashboard() {
@@ -42,6 +43,7 @@ export default function PartnerDashboard() {
   // The audit log is the partner's (partner staff see no tenant reports): not asked for otherwise.
   const activity = useResource(async () => (isPartner ? recentActivity(tenant) : []), [tenant, isPartner]);
   const updates = useResource(() => recentNotifications(5), [me.id]);
+  const requests = useResource(() => tenantPending(tenant), [tenant]);
   // Partner staff see no tenant reports: their dashboard has no charts.
   const history = useResource(async () => (isPartner ? ticketHistory(tenant) : null), [tenant, isPartner]);
   // Partner staff have no part in billing.
@@ -54,12 +56,13 @@ export default function PartnerDashboard() {
 
   return (
     <Page title="Dashboard">
-      <Refreshable resources={[counts, open, orgs, activity, updates, history, revenue, conversations, messageNotes]}>
+      <Refreshable resources={[counts, open, orgs, activity, updates, history, revenue, conversations, messageNotes, requests]}>
         {/* Submitting is the floating button's job (the layout's): one primary action per screen. */}
         <QuickActions
           actions={[
             { href: '/tickets', label: 'All tickets', icon: 'ticket' },
             { href: '/admin/orgs', label: 'Add client', icon: 'users' },
+            { href: '/service-requests/new', label: 'Submit service request', icon: 'form' },
             messageClient,
             viewMessages(messagesUnread.value),
             ...(isPartner ? [{ href: '/invoices', label: 'View invoices', icon: 'invoice' as const }] : []),
@@ -67,6 +70,9 @@ export default function PartnerDashboard() {
           ]}
         />
         <div class="grid">
+          <ResourceCard title="Pending service requests" resource={requests}>
+            {(items) => <PendingRequests items={items} />}
+          </ResourceCard>
           <ResourceCard title="Tickets" resource={counts} wide>
             {(c) => (
               <>

@@ -2,13 +2,14 @@
 // (fields and pages shown or hidden, skips, calculated values) from the same engine the server
 // checks with, answers kept as a draft on the server while typing (resumed here or on another
 // device), and a submission the server evaluates again. One view is counted per visit.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../api/problem';
 import { requestKey } from '../api/edits';
 import { Empty } from '../ui/Card';
 import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useResource } from '../ui/useResource';
-import { AVAILABILITY, countView, discardDraft, formToFill, getDraft, saveDraft, submitForm, type Answers, type Submission } from './api';
+import { AVAILABILITY, countView, discardDraft, formToFill, getDraft, saveDraft, submitForm, type Answers } from './api';
 import { evaluate } from './engine';
 import { FieldInput } from './FieldInput';
 import { fileHost, knownFiles } from './files';
@@ -81,15 +82,24 @@ export default function FillPage({ formId }: { formId: string }) {
 const closedWords = (a: keyof typeof AVAILABILITY) =>
   a === 'not_yet_open' ? 'This form is not open yet.' : a === 'unpublished' ? 'This form is not published yet.' : 'This form is closed.';
 
-interface FillerProps {
+export interface FillerProps {
   formId: string;
   doc: FormDocument;
   initial: Answers;
   initialPage?: string;
   etag: string | null;
+  /**
+   * Sends the answers (default: a submission of the form); throws an ApiError whose
+   * `answers.<key>` errors are shown at their fields, anything else above the form.
+   */
+  send?: (answers: Answers, key: string) => Promise<void>;
+  /** What to show once sent (default: a thank-you). */
+  sent?: ComponentChildren;
+  /** The last page's button (default "Submit"). */
+  submitLabel?: string;
 }
 
-function Filler({ formId, doc, initial, initialPage, etag: firstEtag }: FillerProps) {
+export function Filler({ formId, doc, initial, initialPage, etag: firstEtag, send, sent, submitLabel = 'Submit' }: FillerProps) {
   const [answers, setAnswers] = useState<Answers>(initial);
   // The files uploaded (or named again by a resumed draft), so the live checks know them.
   const [files, setFiles] = useState<Record<string, UploadInfo>>({});
@@ -99,7 +109,7 @@ function Filler({ formId, doc, initial, initialPage, etag: firstEtag }: FillerPr
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState<'idle' | 'saving' | 'saved' | 'stale' | 'failed'>(Object.keys(initial).length ? 'saved' : 'idle');
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<Submission | null>(null);
+  const [done, setDone] = useState(false);
   const etag = useRef(firstEtag);
   const dirty = useRef(false);
   const key = useRef(requestKey());
@@ -178,9 +188,10 @@ function Filler({ formId, doc, initial, initialPage, etag: firstEtag }: FillerPr
     setBusy(true);
     setProblem(null);
     try {
-      const s = await submitForm(formId, answers, key.current);
+      if (send) await send(answers, key.current);
+      else await submitForm(formId, answers, key.current);
       dirty.current = false;
-      setDone(s);
+      setDone(true);
     } catch (e) {
       const byField = e instanceof ApiError ? answerErrors(e.problem) : {};
       const first = Object.keys(byField)[0];
@@ -208,11 +219,13 @@ function Filler({ formId, doc, initial, initialPage, etag: firstEtag }: FillerPr
 
   if (done) {
     return (
-      <div class="panel form-done" role="status">
-        <h2>Thank you</h2>
-        <p>Your answers were sent{done.submitted_at ? ` on ${new Date(done.submitted_at).toLocaleString()}` : ''}.</p>
-        <a href="/forms">All forms</a>
-      </div>
+      sent ?? (
+        <div class="panel form-done" role="status">
+          <h2>Thank you</h2>
+          <p>Your answers were sent.</p>
+          <a href="/forms">All forms</a>
+        </div>
+      )
     );
   }
 
@@ -260,7 +273,7 @@ function Filler({ formId, doc, initial, initialPage, etag: firstEtag }: FillerPr
             </button>
           )}
           <button type="submit" class="button" disabled={busy}>
-            {last ? (busy ? 'Submitting…' : 'Submit') : 'Next'}
+            {last ? (busy ? 'Sending…' : submitLabel) : 'Next'}
           </button>
         </div>
       </form>

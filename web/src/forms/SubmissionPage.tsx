@@ -4,10 +4,10 @@ import { formatSize } from '../tickets/uploads';
 import { Empty } from '../ui/Card';
 import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useResource } from '../ui/useResource';
-import { formVersion, getSubmission, resultsPath } from './api';
+import { formVersion, getSubmission, resultsPath, type Submission } from './api';
 import { submissionFileUrl, type FormFile } from './files';
 import { answerFields, answerText } from './results';
-import type { Json } from './types';
+import type { FormDocument, Json } from './types';
 import './forms.css';
 
 interface Props {
@@ -34,14 +34,25 @@ export default function SubmissionPage({ formId, tenantId, submissionId }: Props
       </Page>
     );
   const { s, doc } = got.data;
-  const values = s.values as Record<string, Json>;
-  const answered = answerFields(doc).filter((f) => values[f.key] !== undefined);
   return (
     <Page title={`Submission from ${s.submitter?.name || 'someone'}`}>
       <p class="field__hint">
         {s.submitter?.email ? `${s.submitter.email} · ` : ''}
         {new Date(s.submitted_at).toLocaleString()} · version {s.version}
       </p>
+      <AnswerList submission={s} doc={doc} />
+      <a href={resultsPath(formId)}>All results</a>
+    </Page>
+  );
+}
+
+/** A submission's answers by field of the version it answered, its files to download. */
+export function AnswerList({ submission: s, doc }: { submission: Submission; doc: FormDocument }) {
+  const values = s.values as Record<string, Json>;
+  const answered = answerFields(doc).filter((f) => values[f.key] !== undefined);
+  const [tenantId, formId, submissionId] = [s.tenant_id, s.form_id, s.id];
+  return (
+    <>
       {answered.length ? (
         <dl class="panel form-answers">
           {answered.map((f) => (
@@ -63,8 +74,7 @@ export default function SubmissionPage({ formId, tenantId, submissionId }: Props
       ) : (
         <Empty>No answers were kept.</Empty>
       )}
-      <a href={resultsPath(formId)}>All results</a>
-    </Page>
+    </>
   );
 }
 

@@ -20,6 +20,8 @@ export const KIND_OPTIONS = [
   { value: 'mention', label: 'Mentions in messages' },
   { value: 'message', label: 'New messages' },
   { value: 'announcement', label: 'Announcements' },
+  { value: 'service_request_new', label: 'New service requests' },
+  { value: 'service_request_update', label: 'Service request updates' },
 ] as const satisfies readonly Option<NotificationKind>[];
 
 export const isNotificationKind = (kind: string | null | undefined): kind is NotificationKind => isOption(KIND_OPTIONS, kind);

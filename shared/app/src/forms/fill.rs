@@ -158,6 +158,22 @@ pub async fn submit(
     answers: Map<String, Value>,
     guard: Option<&Guard>,
 ) -> Result<(Submission, bool), AppError> {
+    submit_with(app, actor, id, answers, guard, &|_| Ok(Vec::new())).await
+}
+
+/// What else a submission's transaction writes (e.g. the service request it asks for).
+pub type Joined<'a> = &'a (dyn Fn(&Submission) -> Result<Vec<TxOp>, AppError> + Send + Sync);
+
+/// [`submit`], with `joined`'s operations in the submission's transaction: both are written,
+/// or neither.
+pub async fn submit_with(
+    app: &AppState,
+    actor: &Actor,
+    id: &str,
+    answers: Map<String, Value>,
+    guard: Option<&Guard>,
+    joined: Joined<'_>,
+) -> Result<(Submission, bool), AppError> {
     submitter(actor)?;
     if let Some(g) = guard
         && let Some(s) = made_before(app, actor, id, g).await?
@@ -207,6 +223,7 @@ pub async fn submit(
         }
         let mut ops = vec![TxOp::Put { item: store::submission_item(&sub)?, cond: Cond::NotExists }];
         ops.extend(files::claim(&carried, &kept, &sub.id)?);
+        ops.extend(joined(&sub)?);
         ops.extend(slots(app, actor, &f.value, &sub.id).await?);
         ops.extend(store::stat_ops(id, &sub.id, &counters));
         if draft.is_some() {
@@ -216,7 +233,11 @@ pub async fn submit(
             ops.push(g.record(&format!("submission:{}", sub.id), sub.at.unix_timestamp())?);
         }
         match app.store.transact(ops).await {
-            Ok(()) => return Ok((sub, false)),
+            Ok(()) => {
+                // The joined operations may hold events for the outbox.
+                app.outbox_wake.notify_one();
+                return Ok((sub, false));
+            }
             Err(e) if e.is_conflict() => {
                 if let Some(g) = guard
                     && let Some(s) = made_before(app, actor, id, g).await?

@@ -36,6 +36,11 @@ pub(crate) enum About {
         tenant: TenantId,
         id: String,
     },
+    /// A service request of the tenant it belongs to.
+    ServiceRequest {
+        tenant: TenantId,
+        id: String,
+    },
     /// An announcement, sent only the ways its author chose.
     Announcement {
         tenant: TenantId,
@@ -50,6 +55,7 @@ impl About {
             About::Ticket(t) => format!("/tickets/{tenant}/{t}"),
             About::Invoice { tenant, id } => format!("/invoices/{tenant}/{id}"),
             About::Conversation { tenant, id } => format!("/messages/{tenant}/{id}"),
+            About::ServiceRequest { tenant, id } => format!("/service-requests/{tenant}/{id}"),
             About::Announcement { tenant, id, .. } => format!("/announcements/{tenant}/{id}"),
         }
     }
@@ -59,6 +65,7 @@ impl About {
             About::Ticket(t) => format!("<ticket-{t}@{domain}>"),
             About::Invoice { id, .. } => format!("<invoice-{id}@{domain}>"),
             About::Conversation { id, .. } => format!("<conversation-{id}@{domain}>"),
+            About::ServiceRequest { id, .. } => format!("<service-request-{id}@{domain}>"),
             About::Announcement { id, .. } => format!("<announcement-{id}@{domain}>"),
         }
     }
@@ -68,6 +75,7 @@ impl About {
             About::Ticket(_) => "View the ticket",
             About::Invoice { .. } => "View the invoice",
             About::Conversation { .. } => "Open the conversation",
+            About::ServiceRequest { .. } => "View the request",
             About::Announcement { .. } => "Read the announcement",
         }
     }
@@ -75,7 +83,10 @@ impl About {
     fn ticket(&self) -> Option<String> {
         match self {
             About::Ticket(t) => Some(t.to_string()),
-            About::Invoice { .. } | About::Conversation { .. } | About::Announcement { .. } => None,
+            About::Invoice { .. }
+            | About::Conversation { .. }
+            | About::ServiceRequest { .. }
+            | About::Announcement { .. } => None,
         }
     }
 }

@@ -189,5 +189,7 @@ fn kind_label(kind: kt_domain::notification::Kind) -> &'static str {
         Kind::Mention => "Mentions",
         Kind::Message => "Messages",
         Kind::Announcement => "Announcements",
+        Kind::ServiceRequestNew => "New service requests",
+        Kind::ServiceRequestUpdate => "Service request updates",
     }
 }

@@ -24,6 +24,7 @@ pub(crate) mod delivery;
 pub mod digests;
 mod invoices;
 pub mod push;
+mod service;
 pub mod settings;
 
 pub use center::*;
@@ -53,7 +54,10 @@ impl Consumer for NotificationConsumer {
     }
 
     fn wants(&self, kind: &str) -> bool {
-        kind.starts_with("ticket.") || kind.starts_with("invoice.") || kind.starts_with("announcement.")
+        kind.starts_with("ticket.")
+            || kind.starts_with("invoice.")
+            || kind.starts_with("announcement.")
+            || kind.starts_with("service_request.")
     }
 
     async fn handle(&self, event: &DomainEvent) -> Result<(), HandlerError> {
@@ -89,6 +93,9 @@ fn happened(event: &DomainEvent) -> Option<Happened> {
 async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), AppError> {
     if event.kind.starts_with("invoice.") {
         return invoices::handle(app, event).await;
+    }
+    if event.kind.starts_with("service_request.") {
+        return service::handle(app, event).await;
     }
     if event.kind.starts_with("announcement.") {
         return crate::announcements::delivery::handle(app, event).await;
@@ -220,7 +227,9 @@ async fn describe(
         | Kind::InvoiceActivity
         | Kind::Mention
         | Kind::Message
-        | Kind::Announcement => Text { title: number, body: subject, survey: None },
+        | Kind::Announcement
+        | Kind::ServiceRequestNew
+        | Kind::ServiceRequestUpdate => Text { title: number, body: subject, survey: None },
     })
 }
 
