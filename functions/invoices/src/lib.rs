@@ -31,6 +31,7 @@ mod actions;
 mod checkout;
 mod credits;
 mod documents;
+mod quotes;
 mod recurring;
 mod settings;
 mod terms_body;
@@ -48,6 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(checkout::router())
         .merge(credits::router())
         .merge(documents::router())
+        .merge(quotes::router())
         .merge(recurring::router())
         .merge(settings::router())
 }

@@ -404,6 +404,8 @@ async fn no_route_serves_another_tenant_or_organization() {
         sign_in(&router, "house staff", "localhost", "staff@kre8ivtech.test", "Kre8iv-Demo-Staff-2026").await;
     let answers = forms::victims(&router, &wired, &house_staff, &dana).await;
     let victim_request = service::victim(&router, acme.id.as_str(), &victim_org, &dana).await;
+    let victim_project = service::victim_project(&router, acme.id.as_str(), &victim_org, &pat).await;
+    let victim_quote = service::victim_quote(&router, acme.id.as_str(), &victim_org, &victim_request, &pat).await;
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
@@ -429,6 +431,8 @@ async fn no_route_serves_another_tenant_or_organization() {
             "submission_id" => answers.submission.clone(),
             "upload_id" => answers.upload.clone(),
             "request_id" => victim_request.clone(),
+            "quote_id" => victim_quote.clone(),
+            "project_id" => victim_project.clone(),
             // Types are the house's: any id shows whether the route lets anyone but super
             // admins change one.
             "type_id" => "maintenance".to_owned(),
@@ -477,6 +481,8 @@ async fn no_route_serves_another_tenant_or_organization() {
         answers.submission.clone(),
         answers.upload.clone(),
         victim_request.clone(),
+        victim_quote.clone(),
+        victim_project.clone(),
         service::MARKER.to_owned(),
         forms::MARKER.to_owned(),
         me["user"]["id"].as_str().unwrap_or_default().to_owned(),

@@ -30,6 +30,7 @@ pub mod assignment;
 pub mod attachments;
 pub mod conversation;
 pub mod forms;
+pub mod projects;
 pub mod reports;
 pub mod service;
 pub mod sla;
@@ -55,6 +56,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(conversation::router())
         .merge(forms::router())
         .merge(service::router())
+        .merge(projects::router())
         .routes(routes!(work_queue))
         .routes(routes!(queue_lengths))
 }

@@ -14,6 +14,8 @@ pub mod markdown;
 pub mod messaging;
 pub mod notifications;
 pub mod outbox;
+pub mod projects;
+pub mod quotes;
 pub mod sealing;
 pub mod seed;
 pub mod service;

@@ -19,6 +19,16 @@ pub async fn get<T: DeserializeOwned>(store: &dyn Store, key: &Key) -> Result<Op
     }
 }
 
+/// One page of `query`, each entity with its version.
+pub async fn page<T: DeserializeOwned>(
+    store: &dyn Store,
+    query: crate::Query,
+) -> Result<(Vec<Versioned<T>>, Option<String>), StoreError> {
+    let page = store.query(query).await?;
+    let items = page.items.into_iter().map(|i| Ok(Versioned { version: i.version, value: i.to_entity()? }));
+    Ok((items.collect::<Result<_, StoreError>>()?, page.next_cursor))
+}
+
 /// The item for `entity` at `version`.
 pub fn item<T: Serialize>(key: Key, entity: &T, version: u64) -> Result<Item, StoreError> {
     Ok(Item::from_entity(key, entity)?.with_version(version))

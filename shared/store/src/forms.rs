@@ -52,9 +52,7 @@ pub async fn list(
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<Versioned<Form>>, Option<String>), StoreError> {
-    let page = store.query(Query::table("FORMS").limit(limit).after(cursor)).await?;
-    let items = page.items.into_iter().map(|i| Ok(Versioned { version: i.version, value: i.to_entity()? }));
-    Ok((items.collect::<Result<_, StoreError>>()?, page.next_cursor))
+    entity::page(store, Query::table("FORMS").limit(limit).after(cursor)).await
 }
 
 fn version_key(id: &str, version: u32) -> Key {

@@ -26,6 +26,8 @@ pub mod messaging;
 mod model;
 pub mod notifications;
 pub mod payments;
+pub mod projects;
+pub mod quotes;
 pub mod recurring;
 pub mod service;
 pub mod sessions;

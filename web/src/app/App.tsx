@@ -48,6 +48,10 @@ const SubmissionPage = lazy(() => import('../forms/SubmissionPage'));
 const RequestList = lazy(() => import('../service/RequestList'));
 const NewRequest = lazy(() => import('../service/NewRequest'));
 const RequestPage = lazy(() => import('../service/RequestPage'));
+const QuotePage = lazy(() => import('../quotes/QuotePage'));
+const QuoteEditor = lazy(() => import('../quotes/QuoteEditor'));
+const ProjectList = lazy(() => import('../projects/ProjectList'));
+const ProjectPage = lazy(() => import('../projects/ProjectPage'));
 const NotFound = lazy(() => import('./NotFound'));
 const NoSuchPortal = lazy(() => import('./NoSuchPortal'));
 
@@ -120,6 +124,12 @@ function Screens() {
         <Route path="/service-requests" component={RequestList} />
         <Route path="/service-requests/new" component={NewRequest} />
         <Route path="/service-requests/:tenantId/:requestId" component={RequestPage} />
+        <Route path="/projects" component={ProjectList} />
+        <Route path="/projects/new" component={ProjectPage} />
+        <Route path="/projects/:tenantId/:projectId" component={ProjectPage} />
+        <Route path="/quotes/new" component={QuoteEditor} />
+        <Route path="/quotes/:tenantId/:quoteId" component={QuotePage} />
+        <Route path="/quotes/:tenantId/:quoteId/edit" component={QuoteEditor} />
         <Route path="/forms" component={FormList} />
         <Route path="/forms/new" component={FormBuilder} />
         <Route path="/forms/:formId" component={FillPage} />

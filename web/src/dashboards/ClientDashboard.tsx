@@ -11,6 +11,8 @@ import { PositionCard } from '../tickets/PositionCard';
 import { TicketRow } from '../tickets/TicketRow';
 import { useStanding } from '../tickets/useStanding';
 import { PendingInvoices, pendingInvoices } from './billing';
+import { listProjects } from '../projects/api';
+import { ProjectRows } from '../projects/ProjectList';
 import { RecentMessages, recentConversations, UnreadMessages, viewMessages } from './messages';
 import { messagesUnread } from '../messaging/unread';
 import { NotificationList, QuickActions, recentNotifications, Refreshable, ResourceCard, type QuickAction } from './widgets';
@@ -27,6 +29,7 @@ export default function ClientDashboard() {
   const orgs = session.value?.organizations ?? [];
   const invoices = useResource(() => pendingInvoices(me.tenant, orgs), [me.id]);
   const conversations = useResource(() => recentConversations(me.tenant), [me.id]);
+  const projects = useResource(async () => (await listProjects(me.tenant, { limit: 5 })).items, [me.id]);
   const tickets = open.data?.items ?? [];
   const hero = nextInLine(tickets);
   const urgent = invoices.data?.[0];
@@ -34,7 +37,7 @@ export default function ClientDashboard() {
 
   return (
     <Page title={`Hello, ${me.name.split(' ')[0]}`}>
-      <Refreshable resources={[open, updates, invoices, conversations]}>
+      <Refreshable resources={[open, updates, invoices, conversations, projects]}>
         {hero ? (
           <LivePosition ticket={hero} />
         ) : (
@@ -80,6 +83,9 @@ export default function ClientDashboard() {
             </ResourceCard>
             <ResourceCard title="Pending invoices" resource={invoices}>
               {(items) => <PendingInvoices tenantId={me.tenant} items={items} />}
+            </ResourceCard>
+            <ResourceCard title="Project status" resource={projects}>
+              {(items) => (items.length ? <ProjectRows items={items} /> : <Empty>No projects yet.</Empty>)}
             </ResourceCard>
             <ResourceCard title="Recent updates" resource={updates}>
               {(items) => <NotificationList items={items} />}

@@ -107,6 +107,29 @@ function Request({ initial, etag: firstEtag }: { initial: ServiceRequest; etag: 
         )}
       </dl>
       {r.details && <p class="request-details">{r.details}</p>}
+      {r.project_id && (
+        <p class="request-quote">
+          <a class="button" href={`/projects/${r.tenant_id}/${r.project_id}`}>
+            View the project
+          </a>
+        </p>
+      )}
+      {(r.quote_id || (reviewer && isPending(r.status))) && (
+        <p class="request-quote">
+          {r.quote_id ? (
+            <a class="button button--secondary" href={`/quotes/${r.tenant_id}/${r.quote_id}`}>
+              View the quote
+            </a>
+          ) : (
+            <a
+              class="button"
+              href={`/quotes/new?tenant=${encodeURIComponent(r.tenant_id)}&request=${encodeURIComponent(r.id)}&org=${encodeURIComponent(r.org_id)}&title=${encodeURIComponent(r.title)}`}
+            >
+              Write a quote
+            </a>
+          )}
+        </p>
+      )}
       {r.form_id && r.submission_id && <Answers tenantId={r.tenant_id} formId={r.form_id} submissionId={r.submission_id} />}
       {moves.length > 0 && (
         <section class="panel request-moves" aria-labelledby="request-moves">

@@ -192,6 +192,8 @@ async fn create_service_request(
     body: Bytes,
 ) -> Response {
     let made = async {
+        // Another tenant's portal is not acknowledged, whatever the body.
+        kt_app::identity::tenancy::in_reach(&auth.actor, &tenant)?;
         let key = idempotency::key_from(&headers)?;
         let scope = format!("T#{}#USER#{}#SRS", auth.actor.tenant, auth.actor.user);
         let guard = idempotency::guard(&scope, key.as_deref(), &body);

@@ -261,3 +261,13 @@ mod tests {
         assert_eq!(normalize_host("localhost"), "localhost");
     }
 }
+
+/// Whether `actor` reaches `tenant` at all: house staff every tenant, everyone else their own
+/// (404 otherwise: another tenant's requests are never acknowledged).
+pub fn in_reach(actor: &kt_domain::policy::Actor, tenant: &Tenant) -> Result<(), AppError> {
+    if (actor.role.is_house_staff() && !actor.tenant_bound) || actor.tenant == tenant.id {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

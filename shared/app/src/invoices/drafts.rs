@@ -1,6 +1,6 @@
 //! Drafts: written, edited and thrown away by the issuer; no number until sent.
 
-use kt_domain::identity::{Invalid, OrgId, TenantId, TicketId};
+use kt_domain::identity::{Invalid, OrgId, TenantId, TicketId, UserId};
 use kt_domain::invoice::Status;
 use kt_domain::invoice::draft::{self, DiscountDraft, LineDraft, MAX_TEXT_CHARS};
 use kt_domain::invoice::entity::{Billed, Invoice};
@@ -207,14 +207,33 @@ pub async fn create(
     };
     let (settings, _) = invoices::settings(app.store.as_ref(), &tenant.id).await?;
     let now = app.clock.now();
-    let mut inv = Invoice {
-        id: app.ids.ulid().to_string(),
+    let mut inv = blank(app.ids.ulid().to_string(), tenant, settings.currency, &actor.user, now);
+    apply(app, tenant, &settings, &mut inv, input, true).await?;
+    let extra: Vec<TxOp> = match guard {
+        Some(g) => vec![g.record(&format!("invoice:{}", inv.id), now.unix_timestamp())?],
+        None => Vec::new(),
+    };
+    match commit(app, tenant, None, inv.clone(), extra, None).await {
+        Ok(version) => Ok((Sheet { figures: figures(&inv), invoice: inv, version, side: Side::Issuer }, false)),
+        // A copy of this request committed first (the only condition that can fail).
+        Err(AppError::PreconditionFailed) if guard.is_some() => {
+            let g = guard.ok_or_else(|| AppError::Internal("guard".into()))?;
+            made_before(app, actor, tenant, g).await?.map(|s| (s, true)).ok_or(AppError::PreconditionFailed)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A new draft with nothing on it yet.
+fn blank(id: String, tenant: &Tenant, currency: Currency, created_by: &UserId, now: time::OffsetDateTime) -> Invoice {
+    Invoice {
+        id,
         tenant: tenant.id.clone(),
-        billed: Billed::Org { org: OrgId::new(app.ids.ulid()) },
+        billed: Billed::Org { org: OrgId::new(ulid::Ulid::nil()) },
         status: Status::Draft,
         number: None,
         seq: None,
-        currency: settings.currency,
+        currency,
         lines: Vec::new(),
         discount: None,
         tax_rates: Vec::new(),
@@ -232,22 +251,29 @@ pub async fn create(
         plan: None,
         recurring: None,
         void_reason: None,
-        created_by: actor.user.clone(),
+        created_by: created_by.clone(),
         created_at: now,
         updated_at: now,
-    };
+    }
+}
+
+/// Makes draft `id` as `created_by` for the portal itself (the invoice of an accepted quote):
+/// no one's permission is asked, and making it again answers the first.
+pub(crate) async fn create_for(
+    app: &AppState,
+    tenant: &Tenant,
+    created_by: &UserId,
+    id: &str,
+    input: DraftInput,
+) -> Result<String, AppError> {
+    if invoices::get(app.store.as_ref(), &tenant.id, id).await?.is_some() {
+        return Ok(id.to_owned());
+    }
+    let (settings, _) = invoices::settings(app.store.as_ref(), &tenant.id).await?;
+    let mut inv = blank(id.to_owned(), tenant, settings.currency, created_by, app.clock.now());
     apply(app, tenant, &settings, &mut inv, input, true).await?;
-    let extra: Vec<TxOp> = match guard {
-        Some(g) => vec![g.record(&format!("invoice:{}", inv.id), now.unix_timestamp())?],
-        None => Vec::new(),
-    };
-    match commit(app, tenant, None, inv.clone(), extra, None).await {
-        Ok(version) => Ok((Sheet { figures: figures(&inv), invoice: inv, version, side: Side::Issuer }, false)),
-        // A copy of this request committed first (the only condition that can fail).
-        Err(AppError::PreconditionFailed) if guard.is_some() => {
-            let g = guard.ok_or_else(|| AppError::Internal("guard".into()))?;
-            made_before(app, actor, tenant, g).await?.map(|s| (s, true)).ok_or(AppError::PreconditionFailed)
-        }
+    match commit(app, tenant, None, inv, Vec::new(), None).await {
+        Ok(_) | Err(AppError::PreconditionFailed) => Ok(id.to_owned()),
         Err(e) => Err(e),
     }
 }

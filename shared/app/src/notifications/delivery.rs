@@ -36,6 +36,11 @@ pub(crate) enum About {
         tenant: TenantId,
         id: String,
     },
+    /// A quote of the tenant that wrote it.
+    Quote {
+        tenant: TenantId,
+        id: String,
+    },
     /// A service request of the tenant it belongs to.
     ServiceRequest {
         tenant: TenantId,
@@ -56,6 +61,7 @@ impl About {
             About::Invoice { tenant, id } => format!("/invoices/{tenant}/{id}"),
             About::Conversation { tenant, id } => format!("/messages/{tenant}/{id}"),
             About::ServiceRequest { tenant, id } => format!("/service-requests/{tenant}/{id}"),
+            About::Quote { tenant, id } => format!("/quotes/{tenant}/{id}"),
             About::Announcement { tenant, id, .. } => format!("/announcements/{tenant}/{id}"),
         }
     }
@@ -66,6 +72,7 @@ impl About {
             About::Invoice { id, .. } => format!("<invoice-{id}@{domain}>"),
             About::Conversation { id, .. } => format!("<conversation-{id}@{domain}>"),
             About::ServiceRequest { id, .. } => format!("<service-request-{id}@{domain}>"),
+            About::Quote { id, .. } => format!("<quote-{id}@{domain}>"),
             About::Announcement { id, .. } => format!("<announcement-{id}@{domain}>"),
         }
     }
@@ -76,6 +83,7 @@ impl About {
             About::Invoice { .. } => "View the invoice",
             About::Conversation { .. } => "Open the conversation",
             About::ServiceRequest { .. } => "View the request",
+            About::Quote { .. } => "View the quote",
             About::Announcement { .. } => "Read the announcement",
         }
     }
@@ -86,6 +94,7 @@ impl About {
             About::Invoice { .. }
             | About::Conversation { .. }
             | About::ServiceRequest { .. }
+            | About::Quote { .. }
             | About::Announcement { .. } => None,
         }
     }

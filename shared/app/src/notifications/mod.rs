@@ -24,6 +24,7 @@ pub(crate) mod delivery;
 pub mod digests;
 mod invoices;
 pub mod push;
+mod quotes;
 mod service;
 pub mod settings;
 
@@ -58,6 +59,7 @@ impl Consumer for NotificationConsumer {
             || kind.starts_with("invoice.")
             || kind.starts_with("announcement.")
             || kind.starts_with("service_request.")
+            || kind.starts_with("quote.")
     }
 
     async fn handle(&self, event: &DomainEvent) -> Result<(), HandlerError> {
@@ -93,6 +95,9 @@ fn happened(event: &DomainEvent) -> Option<Happened> {
 async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), AppError> {
     if event.kind.starts_with("invoice.") {
         return invoices::handle(app, event).await;
+    }
+    if event.kind.starts_with("quote.") {
+        return quotes::handle(app, event).await;
     }
     if event.kind.starts_with("service_request.") {
         return service::handle(app, event).await;

@@ -74,6 +74,7 @@ pub async fn create(
     input: NewRequest,
     guard: Option<&Guard>,
 ) -> Result<(Versioned<ServiceRequest>, bool), AppError> {
+    crate::identity::tenancy::in_reach(actor, tenant)?;
     if let Some(g) = guard {
         match g.recorded(app.store.as_ref()).await? {
             None => {}
@@ -173,6 +174,7 @@ pub async fn list(
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<ServiceRequest>, Option<String>), AppError> {
+    crate::identity::tenancy::in_reach(actor, tenant)?;
     let whole_tenant =
         kt_domain::policy::visible(actor, &kt_domain::policy::Resource { tenant: &tenant.id, org: None, owner: None })
             && actor.role != kt_domain::identity::Role::Client;

@@ -1,0 +1,168 @@
+//! The client's answer to a sent quote. Accepting records who (the name typed and the person
+//! signed in), when, from where (IP, user agent) and exactly what (the choice, the revision, the
+//! total and the SHA-256 of the accepted text); the service request becomes approved; then the
+//! quote turns into an invoice draft of the chosen items through the invoicing module (an id
+//! derived from the quote's, so a retry finishes the job without doubling it). Declining records
+//! the reason.
+
+use kt_domain::invoice::draft::{DiscountDraft, LineDraft};
+use kt_domain::invoice::totals::Discount;
+use kt_domain::policy::Actor;
+use kt_domain::quote::{Acceptance, Choice, Quote, QuoteMover, QuoteStatus, accepted_text, may_move};
+use kt_domain::service::Status as RequestStatus;
+use kt_domain::tenancy::Tenant;
+use kt_store::entity::Versioned;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::{commit, event, get, request_ops, side};
+use crate::invoices::drafts::{BilledRef, DraftInput};
+use crate::{AppError, AppState};
+
+/// Where the acceptance came from.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+fn client_quote(actor: &Actor, tenant: &Tenant, q: &Versioned<Quote>) -> Result<(), AppError> {
+    if side(actor, tenant, &q.value) != Some(QuoteMover::Client) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
+/// The SHA-256 (hex) of what `choice` accepts of `q`.
+pub fn digest(q: &Quote, choice: &Choice) -> Result<String, AppError> {
+    let text = accepted_text(q, choice).map_err(AppError::from_invalid)?;
+    Ok(hex::encode(Sha256::digest(text.as_bytes())))
+}
+
+/// Accepts the quote as `name` with `choice`; answers it with its invoice.
+pub async fn accept(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    id: &str,
+    name: &str,
+    choice: Choice,
+    origin: Origin,
+) -> Result<Versioned<Quote>, AppError> {
+    let current = get(app, actor, tenant, id).await?;
+    // Accepted already (a retry): finish what acceptance starts.
+    if current.value.status == QuoteStatus::Accepted {
+        return convert(app, tenant, current).await;
+    }
+    client_quote(actor, tenant, &current)?;
+    let mut q = current.value.clone();
+    if !may_move(q.status, QuoteStatus::Accepted, QuoteMover::Client) {
+        return Err(AppError::Conflict("only a sent quote is accepted".into()));
+    }
+    if q.expired(app.clock.now().date()) {
+        return Err(AppError::Conflict(format!("this quote was valid until {}; ask for a new one", q.valid_until)));
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 || name.contains(['\n', '\r']) {
+        return Err(AppError::invalid("name", "type your full name (1 to 120 characters)"));
+    }
+    let totals = q.figures(&choice).map_err(AppError::from_invalid)?;
+    let sha256 = digest(&q, &choice)?;
+    q.acceptance = Some(Acceptance {
+        name: name.to_owned(),
+        user: actor.user.clone(),
+        at: app.clock.now(),
+        ip: origin.ip.chars().take(64).collect(),
+        user_agent: origin.user_agent.chars().take(512).collect(),
+        choice,
+        revision: q.revision,
+        total: totals.total,
+        sha256,
+    });
+    q.status = QuoteStatus::Accepted;
+    q.updated_at = app.clock.now();
+    let extra = request_ops(app, &q, RequestStatus::Approved, None).await?;
+    let e = event(app, &q, "quote.accepted", actor, json!({"total": totals.total.to_string()}));
+    commit(app, &q, current.version + 1, Some(current.version), extra, vec![e]).await?;
+    convert(app, tenant, Versioned { version: current.version + 1, value: q }).await
+}
+
+/// Makes the accepted quote's invoice draft (once), and records it on the quote.
+async fn convert(app: &AppState, tenant: &Tenant, accepted: Versioned<Quote>) -> Result<Versioned<Quote>, AppError> {
+    let q = &accepted.value;
+    if q.invoice.is_some() {
+        return Ok(accepted);
+    }
+    let Some(a) = &q.acceptance else { return Ok(accepted) };
+    let selected = q.selected(&a.choice).map_err(AppError::from_invalid)?;
+    let amount = |d: rust_decimal::Decimal| d.normalize().to_string();
+    let lines: Vec<LineDraft> = selected
+        .into_iter()
+        .map(|i| LineDraft {
+            description: i.line.description.clone(),
+            quantity: amount(i.line.quantity),
+            unit_price: amount(i.line.unit_price),
+            discount: i.line.discount.map(|d| match d {
+                Discount::Percent(p) => DiscountDraft::Percent(amount(p)),
+                Discount::Fixed(f) => DiscountDraft::Fixed(amount(f)),
+            }),
+            tax_rate_ids: i.line.tax_rate_ids.clone(),
+        })
+        .collect();
+    let input = DraftInput {
+        billed: Some(BilledRef::Org(q.org.clone())),
+        currency: Some(q.currency.code().to_owned()),
+        lines: Some(lines),
+        discount: Some(q.discount.map(|d| match d {
+            Discount::Percent(p) => DiscountDraft::Percent(amount(p)),
+            Discount::Fixed(f) => DiscountDraft::Fixed(amount(f)),
+        })),
+        notes: Some(format!("Quote “{}”, accepted by {} on {}.", q.title, a.name, a.at.date())),
+        terms_text: None,
+        tickets: None,
+    };
+    let invoice_id = format!("{}Q", &q.id[..q.id.len().min(25)]);
+    let invoice = crate::invoices::drafts::create_for(app, tenant, &q.created_by, &invoice_id, input).await?;
+    let mut done = q.clone();
+    done.invoice = Some(invoice);
+    let project = crate::projects::from_quote(app, &done).await?;
+    done.project = Some(project.clone());
+    done.updated_at = app.clock.now();
+    // The request it answers is done: it became this project.
+    let extra = request_ops(app, &done, RequestStatus::Converted, Some(&project)).await?;
+    match commit(app, &done, accepted.version + 1, Some(accepted.version), extra, Vec::new()).await {
+        Ok(()) => Ok(Versioned { version: accepted.version + 1, value: done }),
+        // A concurrent retry recorded it first.
+        Err(AppError::PreconditionFailed) => {
+            Ok(kt_store::quotes::get(app.store.as_ref(), &tenant.id, &q.id).await?.ok_or(AppError::NotFound)?)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Declines the quote, with an optional reason.
+pub async fn decline(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    id: &str,
+    reason: Option<String>,
+) -> Result<Versioned<Quote>, AppError> {
+    let current = get(app, actor, tenant, id).await?;
+    client_quote(actor, tenant, &current)?;
+    let mut q = current.value.clone();
+    if !may_move(q.status, QuoteStatus::Declined, QuoteMover::Client) {
+        return Err(AppError::Conflict("only a sent quote is declined".into()));
+    }
+    let reason = reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 2_000) {
+        return Err(AppError::invalid("reason", "use at most 2,000 characters"));
+    }
+    q.status = QuoteStatus::Declined;
+    q.decline_reason = reason;
+    q.updated_at = app.clock.now();
+    let extra = request_ops(app, &q, RequestStatus::Declined, None).await?;
+    let e = event(app, &q, "quote.declined", actor, json!({}));
+    commit(app, &q, current.version + 1, Some(current.version), extra, vec![e]).await?;
+    Ok(Versioned { version: current.version + 1, value: q })
+}
