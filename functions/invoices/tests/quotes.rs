@@ -62,6 +62,9 @@ async fn a_client_accepts_one_choice_and_gets_an_invoice_of_exactly_that() {
     let mut past = website(&w, -1);
     past["items"][0]["unit_price"] = json!("-5");
     assert_eq!(w.post(&base, &p.pat, past).await.fields(), ["valid_until", "items[0].unit_price"]);
+    let mut empty = website(&w, 30);
+    empty["request_id"] = json!("");
+    assert_eq!(w.post(&base, &p.pat, empty).await.fields(), ["request_id"], "an empty id is no request");
     let mut extra = website(&w, 30);
     extra["colour"] = json!("red");
     assert_eq!(w.post(&base, &p.pat, extra).await.status, StatusCode::UNPROCESSABLE_ENTITY);

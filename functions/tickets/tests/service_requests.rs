@@ -66,6 +66,8 @@ async fn types_are_the_prd_s_eight_and_super_admins_bind_forms_to_them() {
     assert_eq!(put(&p.staff, bind.clone(), etag.clone()).await.status, StatusCode::FORBIDDEN, "super admins only");
     let bad = json!({"name": "New website", "form_id": form, "price_field": "nope"});
     assert_eq!(put(&p.avery, bad, etag.clone()).await.fields(), ["price_field"]);
+    let empty = json!({"name": "Design", "form_id": "", "price_field": ""});
+    assert_eq!(w.post("/api/v1/service-types", &p.avery, empty).await.fields(), ["form_id"], "an empty id is no form");
     let unknown = json!({"name": "New website", "colour": "red"});
     assert_eq!(put(&p.avery, unknown, etag.clone()).await.status, StatusCode::UNPROCESSABLE_ENTITY);
     let bound = put(&p.avery, bind.clone(), etag.clone()).await;

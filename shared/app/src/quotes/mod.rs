@@ -137,7 +137,8 @@ async fn apply(app: &AppState, tenant: &Tenant, q: &mut Quote, input: QuoteInput
         .await?
         .ok_or_else(|| AppError::invalid("org_id", "is no organization of this portal"))?;
     if let Some(r) = &input.request {
-        let found = kt_store::service::request(app.store.as_ref(), &tenant.id, r).await?;
+        let plausible = r.len() == 26 && r.chars().all(|c| c.is_ascii_alphanumeric());
+        let found = if plausible { kt_store::service::request(app.store.as_ref(), &tenant.id, r).await? } else { None };
         if !found.is_some_and(|f| f.value.org == input.org && !f.value.status.is_final()) {
             return Err(AppError::invalid("request_id", "is no open service request of this organization"));
         }

@@ -74,6 +74,9 @@ async fn check_binding(app: &AppState, form: Option<&str>, price_field: Option<&
             None => Ok(()),
         };
     };
+    if form.len() != 26 || !form.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::invalid("form_id", "is no form in use"));
+    }
     let f = kt_store::forms::get(app.store.as_ref(), form)
         .await?
         .filter(|f| !f.value.archived)
