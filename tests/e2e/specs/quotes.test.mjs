@@ -119,7 +119,11 @@ describe('quotes', () => {
       await client.goto(`${cwho.host}/`);
       const card = client.getByRole('region', { name: 'Project status' });
       await card.getByRole('link', { name: title }).waitFor();
-      await card.getByRole('listitem').filter({ hasText: title }).getByText(/1 of 1 milestones done/).waitFor();
+      await card
+        .getByRole('listitem')
+        .filter({ hasText: title })
+        .getByText(/1 of 1 milestones done/)
+        .waitFor();
       for (const p of [client, partner]) await p.context().close();
     });
   }
