@@ -1,8 +1,6 @@
 // The staff dashboard (PRD 5.2): my tickets, the unassigned and escalated work across tenants,
 // the queues' lengths, the agents' workload against their capacity, customer satisfaction of
 // Kre8ivTech's own clients, SLA compliance and notifications.
-import { api } from '../api/client';
-import { unwrap } from '../api/problem';
 import { user } from '../app/session';
 import { Empty } from '../ui/Card';
 import { Page } from '../ui/Page';
@@ -23,7 +21,7 @@ import {
   viewMessages,
 } from './messages';
 import { messagesUnread } from '../messaging/unread';
-import { ComplianceTable, monthsBack, NotificationList, QuickActions, recentNotifications, Refreshable, ResourceCard } from './widgets';
+import { compliance, ComplianceTable, NotificationList, QuickActions, recentNotifications, Refreshable, ResourceCard } from './widgets';
 
 /** Waiting tickets nobody has taken, most urgent queue first, in queue order. */
 export function unassigned(queues: QueueSlice[]): Ticket[] {
@@ -41,10 +39,6 @@ export function QueueStats({ queues }: { queues: QueueSlice[] }) {
       ))}
     </dl>
   );
-}
-
-export async function compliance() {
-  return unwrap(await api.GET('/api/v1/sla/compliance', { params: { query: monthsBack(2) } }));
 }
 
 export default function StaffDashboard() {

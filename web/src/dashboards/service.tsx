@@ -1,6 +1,8 @@
 // The dashboards' service-request widget: the requests waiting for review (PRD 5.1 and 5.3
 // "Pending service requests"), newest first.
 import { Empty } from '../ui/Card';
+import { useResource } from '../ui/useResource';
+import { ResourceCard } from './widgets';
 import { formatDateTime } from '../ui/format';
 import { isPending, listRequests, pendingRequests, requestPath, STATUS_LABEL, type ServiceRequest } from '../service/api';
 
@@ -30,5 +32,15 @@ export function PendingRequests({ items }: { items: ServiceRequest[] }) {
       </ul>
       <a href="/service-requests">All service requests</a>
     </>
+  );
+}
+
+/** The admin dashboard's card: the requests waiting in every tenant (loaded on its own). */
+export function HousePendingCard() {
+  const requests = useResource(housePending, []);
+  return (
+    <ResourceCard title="Pending service requests" resource={requests}>
+      {(items) => <PendingRequests items={items} />}
+    </ResourceCard>
   );
 }

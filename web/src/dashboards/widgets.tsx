@@ -210,3 +210,8 @@ export function ActivityList({ items, tenant, max = 8 }: { items: AuditEntry[]; 
     </ul>
   );
 }
+
+/** SLA compliance of the last two months (the staff and admin dashboards). */
+export async function compliance() {
+  return unwrap(await api.GET('/api/v1/sla/compliance', { params: { query: monthsBack(2) } }));
+}
