@@ -89,6 +89,10 @@ async fn a_client_accepts_one_choice_and_gets_an_invoice_of_exactly_that() {
     assert_eq!(wrong.fields(), ["choice.optional[0]", "choice.packages.SEO"], "{}", wrong.body);
     let full = json!({"optional": [], "packages": {"SEO": "i4"}});
     assert_eq!(w.post(&format!("{one}/accept"), &p.pat, accept(full.clone())).await.status, StatusCode::FORBIDDEN);
+    for who in [&p.sam, &p.staff] {
+        let r = w.post(&format!("{one}/accept"), who, accept(full.clone())).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "only the client signs: {}", r.body);
+    }
     assert_eq!(w.post(&format!("{one}/accept"), &p.olga, accept(full.clone())).await.status, StatusCode::NOT_FOUND);
     let unnamed = w.post(&format!("{one}/accept"), &p.dana, json!({"name": " ", "choice": full})).await;
     assert_eq!(unnamed.fields(), ["name"]);

@@ -26,8 +26,11 @@ pub struct Origin {
     pub user_agent: String,
 }
 
+/// Only the client organization's own people answer a quote: not the house's staff nor the
+/// partner's staff, who see it but may not sign for the client.
 fn client_quote(actor: &Actor, tenant: &Tenant, q: &Versioned<Quote>) -> Result<(), AppError> {
-    if side(actor, tenant, &q.value) != Some(QuoteMover::Client) {
+    let own = actor.role == kt_domain::identity::Role::Client && actor.orgs.contains(&q.value.org);
+    if side(actor, tenant, &q.value) != Some(QuoteMover::Client) || !own {
         return Err(AppError::Forbidden);
     }
     Ok(())
