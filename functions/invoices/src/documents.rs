@@ -1,6 +1,6 @@
-//! The documents as PDF: an invoice, the receipt of one of its payments, a credit note. Whoever
-//! may read the invoice (or note) may download it; the billed party's download counts as
-//! opening the invoice.
+//! The documents as PDF: an invoice, the receipt of one of its payments, a credit note, a quote.
+//! Whoever may read the invoice (note, quote) may download it; the billed party's download
+//! counts as opening the invoice.
 
 use axum::extract::State;
 use axum::http::header;
@@ -15,7 +15,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(invoice_pdf)).routes(routes!(receipt_pdf)).routes(routes!(credit_note_pdf))
+    OpenApiRouter::new()
+        .routes(routes!(invoice_pdf))
+        .routes(routes!(receipt_pdf))
+        .routes(routes!(credit_note_pdf))
+        .routes(routes!(quote_pdf))
 }
 
 /// A PDF file.
@@ -87,4 +91,23 @@ async fn credit_note_pdf(
     ApiQuery(_none): ApiQuery<kt_http::NoParams>,
 ) -> Result<Response, ApiError> {
     Ok(download(documents::credit_note(&app, &auth.actor, &tenant, &path.1).await?))
+}
+
+/// The quote as a PDF in the tenant's branding: its items with the choice shown (the accepted
+/// one once accepted), totals, validity, deposit terms and, once accepted, the acceptance record
+/// with the SHA-256 of the accepted text.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/quotes/{quote_id}/pdf", tag = "quotes",
+    params(("tenant_id" = String, Path), ("quote_id" = String, Path)),
+    responses((status = 200, description = "The PDF, as an attachment", content_type = "application/pdf", body = PdfFile),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn quote_pdf(
+    State(app): State<AppState>,
+    auth: Auth,
+    TenantInPath(tenant): TenantInPath,
+    Path(path): Path<(String, String)>,
+    ApiQuery(_none): ApiQuery<kt_http::NoParams>,
+) -> Result<Response, ApiError> {
+    Ok(download(kt_app::quotes::document::pdf(&app, &auth.actor, &tenant, &path.1).await?))
 }

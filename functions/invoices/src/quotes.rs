@@ -135,7 +135,12 @@ pub struct QuoteView {
     pub total: String,
     pub acceptance: Option<AcceptanceView>,
     pub decline_reason: Option<String>,
+    /// With a deposit, billed as two invoices (deposit, then the balance in instalments).
+    pub deposit: Option<DepositBody>,
+    /// The invoice acceptance made (with a deposit: the balance's).
     pub invoice_id: Option<String>,
+    /// With a deposit: the deposit's invoice, sent on acceptance.
+    pub deposit_invoice_id: Option<String>,
     /// The project acceptance made.
     pub project_id: Option<String>,
     pub sent_at: Option<String>,
@@ -210,7 +215,9 @@ fn view(app: &AppState, q: &Quote) -> QuoteView {
             choice: choice_view(&a.choice),
         }),
         decline_reason: q.decline_reason.clone(),
+        deposit: q.deposit.map(|d| DepositBody { percent: d.percent.to_string(), instalments: d.instalments }),
         invoice_id: q.invoice.clone(),
+        deposit_invoice_id: q.deposit_invoice.clone(),
         project_id: q.project.clone(),
         sent_at: q.sent_at.map(kt_domain::timestamp),
         created_at: kt_domain::timestamp(q.created_at),
@@ -247,6 +254,19 @@ pub struct QuoteRequest {
     /// The last day it may be accepted (`YYYY-MM-DD`).
     #[schema(example = "2027-01-31")]
     pub valid_until: Short,
+    /// Bill a deposit on acceptance and the balance in monthly instalments (null: one invoice).
+    pub deposit: Option<DepositBody>,
+}
+
+/// A deposit: `percent` (1 to 90) of every chosen item invoiced and sent on acceptance; the rest
+/// invoiced and sent with a plan of `instalments` (1 to 12) monthly instalments.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DepositBody {
+    /// 1 to 90, two decimals at most.
+    #[schema(example = "30", max_length = 6)]
+    pub percent: String,
+    pub instalments: u8,
 }
 
 fn input(b: QuoteRequest) -> Result<QuoteInput, AppError> {
@@ -282,6 +302,7 @@ fn input(b: QuoteRequest) -> Result<QuoteInput, AppError> {
         discount: b.discount.map(|d| discount_draft(d, "discount")).transpose()?,
         notes: b.notes.map(|n| n.to_string()).unwrap_or_default(),
         valid_until,
+        deposit: b.deposit.map(|d| (d.percent, d.instalments)),
     })
 }
 

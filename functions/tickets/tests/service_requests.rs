@@ -196,3 +196,58 @@ async fn clients_and_partners_ask_with_the_form_and_reviewers_move_requests_on()
     assert_eq!(log.body["items"][1]["body"], "Looking at it");
     assert!(w.notification_titles(&p.dana).await.contains(&"“Relaunch” is now in review".to_owned()));
 }
+
+#[tokio::test]
+async fn a_type_that_quotes_by_itself_answers_a_priced_request_with_a_sent_quote() {
+    let w = world().await;
+    let p = people(&w).await;
+    let form = website_form(&w, &p).await;
+    let types = w.get("/api/v1/service-types", &p.avery).await;
+    let etag = types.body[0]["etag"].as_str().expect("etag").to_owned();
+    let put = |body: Value, etag: String| {
+        let w = &w;
+        let avery = &p.avery;
+        async move {
+            w.send("PUT", "/api/v1/service-types/website", avery, Some(body), &[("if-match", etag.as_str())]).await
+        }
+    };
+    let unpriced = json!({"name": "New website", "form_id": form, "auto_quote": {"valid_days": 14}});
+    assert_eq!(put(unpriced, etag.clone()).await.fields(), ["auto_quote"], "needs a price field");
+    let long =
+        json!({"name": "New website", "form_id": form, "price_field": "estimate", "auto_quote": {"valid_days": 0}});
+    assert_eq!(put(long, etag.clone()).await.fields(), ["auto_quote.valid_days"]);
+    let bind =
+        json!({"name": "New website", "form_id": form, "price_field": "estimate", "auto_quote": {"valid_days": 14}});
+    let bound = put(bind, etag).await;
+    assert_eq!(
+        (bound.status, &bound.body["auto_quote"]),
+        (StatusCode::OK, &json!({"valid_days": 14})),
+        "{}",
+        bound.body
+    );
+
+    let ask = json!({"service_type": "website", "org_id": w.globex_id, "title": "Relaunch", "answers": {"pages": "4"}});
+    let r = w.post(&requests(&w), &p.dana, ask).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.body["id"].as_str().expect("id").to_owned();
+    assert_eq!((r.body["status"].as_str(), r.body["quote_id"].as_str()), (Some("quoted"), Some(id.as_str())));
+
+    let s = w.state();
+    let acme = kt_domain::identity::TenantId::try_from(w.acme_id.clone()).expect("tenant");
+    let q = kt_store::quotes::get(s.store.as_ref(), &acme, &id).await.expect("read").expect("a quote").value;
+    assert_eq!(q.status, kt_domain::quote::QuoteStatus::Sent);
+    assert_eq!(q.items.len(), 1);
+    assert_eq!(q.items[0].line.unit_price.to_string(), "1100.00");
+    assert_eq!(q.items[0].line.description, "New website: Relaunch");
+    assert_eq!(q.valid_until, s.clock.now().date() + time::Duration::days(14));
+    let house = kt_domain::identity::TenantId::try_from(w.house_id.clone()).expect("house");
+    let email = kt_domain::identity::Email::parse("admin@kre8ivtech.test").expect("email");
+    let avery = kt_store::accounts::user_by_email(s.store.as_ref(), &house, &email).await.expect("read");
+    assert_eq!(avery, Some(q.created_by.clone()), "written in the name of who switched it on");
+    w.settle().await;
+    assert!(w.notification_titles(&p.dana).await.contains(&"Quote “Relaunch” is ready".to_owned()));
+    let log = w.get(&format!("{}/{id}/activity", requests(&w)), &p.dana).await;
+    let kinds: Vec<&str> =
+        log.body["items"].as_array().expect("items").iter().filter_map(|a| a["kind"].as_str()).collect();
+    assert_eq!(kinds, ["created", "status"]);
+}

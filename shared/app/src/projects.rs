@@ -203,7 +203,7 @@ pub async fn from_quote(app: &AppState, q: &Quote) -> Result<String, AppError> {
         links: Links {
             request: q.request.clone(),
             quote: Some(q.id.clone()),
-            invoices: q.invoice.iter().cloned().collect(),
+            invoices: q.deposit_invoice.iter().chain(q.invoice.iter()).cloned().collect(),
             tickets: Vec::new(),
             conversation: None,
         },

@@ -54,6 +54,45 @@ pub enum QuoteStatus {
     Withdrawn,
 }
 
+/// How an accepted quote is billed when it asks a deposit: an invoice of `percent` of every
+/// chosen item, sent at once, and one of the rest, sent with a plan of `instalments` monthly
+/// instalments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deposit {
+    #[serde(with = "rust_decimal::serde::str")]
+    pub percent: Decimal,
+    pub instalments: u8,
+}
+
+impl Deposit {
+    pub const MAX_INSTALMENTS: u8 = 12;
+
+    /// Checks the figures: 1 to 90 percent (two places at most), 1 to 12 instalments.
+    pub fn check(percent: &str, instalments: u8) -> Result<Deposit, Vec<Invalid>> {
+        let mut errors = Vec::new();
+        let p = percent
+            .trim()
+            .parse::<Decimal>()
+            .ok()
+            .filter(|p| *p >= Decimal::ONE && *p <= Decimal::from(90) && p.normalize().scale() <= 2);
+        if p.is_none() {
+            errors.push(Invalid::new("deposit.percent", "use 1 to 90, with two decimals at most"));
+        }
+        if instalments == 0 || instalments > Self::MAX_INSTALMENTS {
+            errors.push(Invalid::new("deposit.instalments", "use 1 to 12 instalments"));
+        }
+        match p {
+            Some(percent) if errors.is_empty() => Ok(Deposit { percent: percent.normalize(), instalments }),
+            _ => Err(errors),
+        }
+    }
+
+    /// The deposit's part of `amount` (rounded in `currency`); the balance is the rest.
+    pub fn part(&self, currency: Currency, amount: Decimal) -> Decimal {
+        currency.round(amount * self.percent / Decimal::ONE_HUNDRED)
+    }
+}
+
 /// What the client chose: the optional items ticked and one item per package group.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Choice {
@@ -121,9 +160,15 @@ pub struct Quote {
     pub acceptance: Option<Acceptance>,
     #[serde(default)]
     pub decline_reason: Option<String>,
-    /// What acceptance made: the invoice and the project.
+    /// Billed as a deposit now and the balance in instalments (none: one invoice).
+    #[serde(default)]
+    pub deposit: Option<Deposit>,
+    /// What acceptance made: the invoice (with a deposit, the balance's), the deposit's invoice
+    /// and the project.
     #[serde(default)]
     pub invoice: Option<String>,
+    #[serde(default)]
+    pub deposit_invoice: Option<String>,
     #[serde(default)]
     pub project: Option<String>,
     /// Reminders of the coming expiry already sent (days before).
@@ -338,6 +383,8 @@ mod tests {
             acceptance: None,
             decline_reason: None,
             invoice: None,
+            deposit: None,
+            deposit_invoice: None,
             project: None,
             reminded: Vec::new(),
             created_by: UserId::new(ulid::Ulid::new()),
@@ -375,6 +422,20 @@ mod tests {
         assert!(a.contains("Total 1420"), "{a}");
         let full = Choice { optional: vec![], packages: [("SEO".to_owned(), "i4".to_owned())].into() };
         assert_ne!(a, accepted_text(&q, &full).expect("text"));
+    }
+
+    #[test]
+    fn a_deposit_is_a_bounded_share() {
+        let d = Deposit::check("30", 3).expect("deposit");
+        let eur = Currency::parse("EUR").expect("EUR");
+        assert_eq!(d.part(eur, dec!(1000.01)), dec!(300.00));
+        assert_eq!(d.part(eur, dec!(0.05)), dec!(0.02));
+        let fields = |p: &str, n: u8| -> Vec<String> {
+            Deposit::check(p, n).expect_err("bad").into_iter().map(|e| e.field.into_owned()).collect()
+        };
+        assert_eq!(fields("95", 3), ["deposit.percent"]);
+        assert_eq!(fields("12.345", 0), ["deposit.percent", "deposit.instalments"]);
+        assert_eq!(fields("x", 13), ["deposit.percent", "deposit.instalments"]);
     }
 
     #[test]

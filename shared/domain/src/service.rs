@@ -40,10 +40,24 @@ pub struct ServiceType {
     /// quote prices the request by it).
     #[serde(default)]
     pub price_field: Option<String>,
+    /// Prices a request at once: a request whose price field computes a positive amount gets a
+    /// sent quote of one item (the type at that price), issued in the name of the super admin
+    /// who switched it on. Without it, a reviewer writes the quote.
+    #[serde(default)]
+    pub auto_quote: Option<AutoQuote>,
     /// Offered to people (retired types keep their requests).
     pub active: bool,
     /// Where it is listed (lowest first).
     pub position: u32,
+}
+
+/// How a type quotes by itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutoQuote {
+    /// Days the quote stays valid (1 to 365).
+    pub valid_days: u16,
+    /// Who switched it on: the quotes are written in their name.
+    pub by: UserId,
 }
 
 /// Checks a type's words (its form and price field are checked against the form by the app).

@@ -37,3 +37,8 @@ pub async fn list(
     };
     entity::page(store, q.desc().limit(limit).after(cursor)).await
 }
+
+/// The quotes' expiry reminders: `QUOTEDUE#<hour>#<shard>` / `<t>#<tenant>#<quote>#<days>`, one
+/// entry per reminder (days before the last valid day), written when the quote is sent.
+pub const REMINDERS: crate::due::DueIndex =
+    crate::due::DueIndex { prefix: "QUOTEDUE", shards: 8, legacy_bucket: false };

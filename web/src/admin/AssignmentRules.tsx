@@ -5,10 +5,10 @@
 import { useId, useRef, useState } from 'preact/hooks';
 import { api, type Schemas } from '../api/client';
 import { CHECKS, staleEdit } from '../api/messages';
-import { ApiError, unwrap } from '../api/problem';
+import { ApiError, FieldProblem, unwrap } from '../api/problem';
 import { role, user } from '../app/session';
 import { Empty } from '../ui/Card';
-import { FormError, SelectField, TextField } from '../ui/Field';
+import { EditActions, FormError, SelectField, TextField } from '../ui/Field';
 import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useForm, type FormState } from '../ui/useForm';
 import { useResource } from '../ui/useResource';
@@ -39,12 +39,6 @@ export interface RuleValues {
   agent_ids: string[];
   strategy: string;
   capacity: string;
-}
-
-class FieldProblem extends ApiError {
-  constructor(field: string, message: string) {
-    super(422, { type: 'about:blank', title: 'Some fields are not valid', status: 422, errors: [{ field, message }] });
-  }
 }
 
 const WHOLE = /^\s*\d+\s*$/;
@@ -327,19 +321,7 @@ function EditRule({
       <h3>Edit rule {rule.name}</h3>
       <FormError message={form.formError} />
       <RuleFields form={form} names={names} />
-      <div class="actions">
-        <button class="button" type="submit" disabled={form.busy || stale}>
-          Save rule
-        </button>
-        {stale && (
-          <button type="button" class="button button--secondary" onClick={() => void reload()}>
-            Reload
-          </button>
-        )}
-        <button type="button" class="button button--secondary" onClick={() => void onDone()}>
-          Cancel
-        </button>
-      </div>
+      <EditActions save="Save rule" busy={form.busy} stale={stale} onReload={() => void reload()} onCancel={() => void onDone()} />
     </form>
   );
 }

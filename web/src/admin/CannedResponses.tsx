@@ -9,7 +9,7 @@ import { ApiError, unwrap } from '../api/problem';
 import { isHouseStaff, user } from '../app/session';
 import { branding } from '../theme/branding';
 import { Empty } from '../ui/Card';
-import { FormError, TextArea, TextField } from '../ui/Field';
+import { EditActions, FormError, TextArea, TextField } from '../ui/Field';
 import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useForm, type FormState } from '../ui/useForm';
 import './admin.css';
@@ -253,19 +253,7 @@ function EditCanned({
       <h3 class="canned__title">Edit {canned.title}</h3>
       <FormError message={form.formError} />
       <CannedFields form={form} />
-      <div class="actions">
-        <button class="button" type="submit" disabled={form.busy || stale}>
-          Save changes
-        </button>
-        {stale && (
-          <button type="button" class="button button--secondary" onClick={() => void reload()}>
-            Reload
-          </button>
-        )}
-        <button type="button" class="button button--secondary" onClick={() => void onDone()}>
-          Cancel
-        </button>
-      </div>
+      <EditActions save="Save changes" busy={form.busy} stale={stale} onReload={() => void reload()} onCancel={() => void onDone()} />
     </form>
   );
 }

@@ -53,6 +53,12 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     roles: ['super_admin', 'partner'],
   },
   {
+    href: '/admin/service-types',
+    label: 'Service types',
+    description: 'The services clients ask for: names, order, the form each is asked with and the field that prices it.',
+    roles: ['super_admin'],
+  },
+  {
     href: '/admin/canned-responses',
     label: 'Canned responses',
     description: 'Saved replies with variables, inserted from the reply box or by typing /shortcut.',

@@ -119,6 +119,14 @@ const FIELD_VECTORS: [field: string, api: string, said: string][] = [
   ['kinds[0].delivery', 'use instant, hourly, daily or weekly', 'Choose at once or a digest from the list.'],
   ['reset[1]', 'this role never receives that kind', 'This role never receives notifications of this kind.'],
   ['role', 'is not a role of this tenant', 'That role is not available in this portal.'],
+  ['form_id', 'is no form in use', 'Choose a published form from the list.'],
+  ['form_id', 'publish the form first', 'Publish the form first, then choose it here.'],
+  ['price_field', 'needs a form', 'Choose a form first: the price comes from one of its fields.'],
+  ['price_field', 'name a number, currency or calculated field of the form', 'Choose a number, currency or calculated field of the form.'],
+  ['auto_quote', 'needs a price field to price the request by', 'Choose the field that prices the request before quoting at once.'],
+  ['auto_quote.valid_days', 'use 1 to 365 days', 'Enter 1 to 365 days.'],
+  ['deposit.percent', 'use 1 to 90, with two decimals at most', 'Enter a deposit of 1 to 90 percent, with at most two decimals.'],
+  ['deposit.instalments', 'use 1 to 12 instalments', 'Enter 1 to 12 monthly instalments.'],
 ];
 
 describe('fieldMessage', () => {

@@ -357,7 +357,16 @@ const RULES: Rule[] = [
     (m) => `This tenant has no ${m[1].replace(/_/g, ' ')} role to require two-step sign-in for.`,
   ],
 
-  // Files.
+  // Service types: the form a request is asked with and the field that prices it.
+  [/^form_id$/, /^is no form in use/, 'Choose a published form from the list.'],
+  [/^form_id$/, /^publish the form first/, 'Publish the form first, then choose it here.'],
+  [/^price_field$/, /^needs a form/, 'Choose a form first: the price comes from one of its fields.'],
+  [/^price_field$/, /^name a number, currency or calculated field/, 'Choose a number, currency or calculated field of the form.'],
+  [/^auto_quote$/, /^needs a price field/, 'Choose the field that prices the request before quoting at once.'],
+  // Quotes: the deposit asked on acceptance.
+  [/^deposit\.percent$/, /^use 1 to 90/, 'Enter a deposit of 1 to 90 percent, with at most two decimals.'],
+  [/^deposit\.instalments$/, /^use 1 to 12 instalments/, 'Enter 1 to 12 monthly instalments.'],
+
   [
     /^content_type$/,
     /^this type of file is not accepted/,

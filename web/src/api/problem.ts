@@ -17,6 +17,13 @@ export class ApiError extends Error {
   }
 }
 
+/** A field the app's own check found at fault before asking the server, shown like the server's. */
+export class FieldProblem extends ApiError {
+  constructor(field: string, message: string) {
+    super(422, { type: 'about:blank', title: 'Some fields are not valid', status: 422, errors: [{ field, message }] });
+  }
+}
+
 export function isProblem(value: unknown): value is Problem {
   return typeof value === 'object' && value !== null && 'status' in value && 'title' in value;
 }

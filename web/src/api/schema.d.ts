@@ -2325,6 +2325,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/quotes/{quote_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The quote as a PDF in the tenant's branding: its items with the choice shown (the accepted
+         *     one once accepted), totals, validity, deposit terms and, once accepted, the acceptance record
+         *     with the SHA-256 of the accepted text.
+         */
+        get: operations["quote_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/quotes/{quote_id}/revise": {
         parameters: {
             query?: never;
@@ -3201,6 +3222,17 @@ export interface components {
             target_name?: string | null;
             user_agent?: string | null;
         };
+        /**
+         * @description Automatic quoting: a request whose price field computes a positive amount gets a sent quote
+         *     of one item (the type at that price) at once.
+         */
+        AutoQuoteView: {
+            /**
+             * Format: int32
+             * @description How long the quote stays valid, 1 to 365 days.
+             */
+            valid_days: number;
+        };
         BilledBody: {
             org_id?: null | components["schemas"]["Id"];
             partner_id?: null | components["schemas"]["Id"];
@@ -3672,6 +3704,19 @@ export interface components {
         };
         DeclineQuote: {
             reason?: null | components["schemas"]["LongText"];
+        };
+        /**
+         * @description A deposit: `percent` (1 to 90) of every chosen item invoiced and sent on acceptance; the rest
+         *     invoiced and sent with a plan of `instalments` (1 to 12) monthly instalments.
+         */
+        DepositBody: {
+            /** Format: int32 */
+            instalments: number;
+            /**
+             * @description 1 to 90, two decimals at most.
+             * @example 30
+             */
+            percent: string;
         };
         DiscountBody: {
             /** @description `percent` (0 to 100) or `fixed` (in the invoice's currency). */
@@ -4728,10 +4773,14 @@ export interface components {
                 created_at: string;
                 currency: string;
                 decline_reason?: string | null;
+                deposit?: null | components["schemas"]["DepositBody"];
+                /** @description With a deposit: the deposit's invoice, sent on acceptance. */
+                deposit_invoice_id?: string | null;
                 discount: string;
                 /** @description Past its validity (a sent quote can no longer be accepted). */
                 expired: boolean;
                 id: string;
+                /** @description The invoice acceptance made (with a deposit: the balance's). */
                 invoice_id?: string | null;
                 items: components["schemas"]["QuoteItemView"][];
                 notes: string;
@@ -5203,6 +5252,7 @@ export interface components {
         };
         QuoteRequest: {
             currency?: null | components["schemas"]["Short"];
+            deposit?: null | components["schemas"]["DepositBody"];
             discount?: null | components["schemas"]["DiscountBody"];
             items: components["schemas"]["QuoteItemBody"][];
             notes?: null | components["schemas"]["LongText"];
@@ -5222,10 +5272,14 @@ export interface components {
             created_at: string;
             currency: string;
             decline_reason?: string | null;
+            deposit?: null | components["schemas"]["DepositBody"];
+            /** @description With a deposit: the deposit's invoice, sent on acceptance. */
+            deposit_invoice_id?: string | null;
             discount: string;
             /** @description Past its validity (a sent quote can no longer be accepted). */
             expired: boolean;
             id: string;
+            /** @description The invoice acceptance made (with a deposit: the balance's). */
             invoice_id?: string | null;
             items: components["schemas"]["QuoteItemView"][];
             notes: string;
@@ -5525,6 +5579,7 @@ export interface components {
         ServiceTypeRequest: {
             /** @description Offered (default true). */
             active?: boolean | null;
+            auto_quote?: null | components["schemas"]["AutoQuoteView"];
             description?: null | components["schemas"]["LongText"];
             form_id?: null | components["schemas"]["Short"];
             /** @description 1 to 120 characters on one line. */
@@ -5538,6 +5593,7 @@ export interface components {
         };
         ServiceTypeView: {
             active: boolean;
+            auto_quote?: null | components["schemas"]["AutoQuoteView"];
             description: string;
             /** @description Send back as `If-Match` to change it. */
             etag: string;
@@ -19252,6 +19308,71 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    quote_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                quote_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["PdfFile"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -48,6 +48,8 @@ const SubmissionPage = lazy(() => import('../forms/SubmissionPage'));
 const RequestList = lazy(() => import('../service/RequestList'));
 const NewRequest = lazy(() => import('../service/NewRequest'));
 const RequestPage = lazy(() => import('../service/RequestPage'));
+const ServiceTypes = lazy(() => import('../service/ServiceTypes'));
+const QuoteList = lazy(() => import('../quotes/QuoteList'));
 const QuotePage = lazy(() => import('../quotes/QuotePage'));
 const QuoteEditor = lazy(() => import('../quotes/QuoteEditor'));
 const ProjectList = lazy(() => import('../projects/ProjectList'));
@@ -127,6 +129,7 @@ function Screens() {
         <Route path="/projects" component={ProjectList} />
         <Route path="/projects/new" component={ProjectPage} />
         <Route path="/projects/:tenantId/:projectId" component={ProjectPage} />
+        <Route path="/quotes" component={QuoteList} />
         <Route path="/quotes/new" component={QuoteEditor} />
         <Route path="/quotes/:tenantId/:quoteId" component={QuotePage} />
         <Route path="/quotes/:tenantId/:quoteId/edit" component={QuoteEditor} />
@@ -149,6 +152,7 @@ function Screens() {
         <Route path="/admin/announcements" component={AnnouncementsAdmin} />
         <Route path="/admin/sla" component={Sla} />
         <Route path="/admin/billing" component={BillingSettings} />
+        <Route path="/admin/service-types" component={ServiceTypes} />
         <Route path="/admin/audit" component={Audit} />
         <Route path="/admin/canned-responses" component={CannedResponses} />
         <Route path="/admin/assignment-rules" component={AssignmentRules} />

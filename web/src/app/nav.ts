@@ -26,6 +26,8 @@ export const NAV: readonly NavItem[] = [
   // Staff draft invoices (and list none); partner staff have no part in billing.
   { href: '/invoices', label: 'Invoices', icon: 'invoice', roles: ['super_admin', 'staff', 'partner', 'client'] },
   { href: '/service-requests', label: 'Service requests', icon: 'form', roles: ALL },
+  // Those who issue invoices write quotes; clients read and answer theirs.
+  { href: '/quotes', label: 'Quotes', icon: 'invoice', roles: ['super_admin', 'staff', 'partner', 'client'] },
   { href: '/projects', label: 'Projects', icon: 'queue', roles: ALL },
   { href: '/forms', label: 'Forms', icon: 'form', roles: ALL },
   { href: '/notifications', label: 'Notifications', icon: 'bell', bottom: true, roles: ALL },

@@ -29,7 +29,7 @@ import {
 import { blankInvoice, editorErrors, fromInvoice, liveFigures, toNewInvoice, toUpdate, type EditorValues } from './editor';
 import { ConfirmButton } from './Confirm';
 import { ExtrasAndTotals, PartyAndCurrency } from './EditorSections';
-import { LinesEditor, type Rate } from './LinesEditor';
+import { LinesEditor, offeredRates, type Rate } from './LinesEditor';
 import { billableParties, partyOptions, partyValue, type Party } from './parties';
 import { useEditorState } from './useEditorState';
 import './invoices.css';
@@ -101,10 +101,7 @@ function EditorForm({ tenantId, settings, parties, partiesFailed, draft, presele
   const [key] = useState(requestKey);
 
   // The tenant's rates, and any the draft names that the tenant has removed since (to untick).
-  const rates: Rate[] = [
-    ...settings.tax_rates,
-    ...(draft?.value.tax_rates ?? []).filter((r) => !settings.tax_rates.some((s) => s.id === r.id)).map((r) => ({ ...r, removed: true })),
-  ];
+  const rates: Rate[] = offeredRates(settings.tax_rates, draft?.value.tax_rates);
   const figures = liveFigures(values, rates);
   const options = partyOptions(parties);
   if (draft && !parties.some((p) => partyValue(p) === partyValue(draft.value.billed))) {

@@ -198,6 +198,15 @@ function LineFields({ index, line, rates, currency, figures, errors, onChange, o
   );
 }
 
+/**
+ * The rates a line may carry: the tenant's, then any the document names that the tenant has
+ * removed since (shown only where ticked, to untick).
+ */
+export const offeredRates = (tenant: readonly Rate[], named: readonly Rate[] = []): Rate[] => [
+  ...tenant,
+  ...named.filter((r) => !tenant.some((t) => t.id === r.id)).map((r) => ({ ...r, removed: true })),
+];
+
 export function rateLabel(r: Rate): string {
   const notes = [r.inclusive ? 'included in prices' : '', r.compound ? 'compound' : '', r.removed ? 'no longer offered' : ''].filter(
     Boolean,

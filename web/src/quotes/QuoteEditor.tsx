@@ -1,31 +1,23 @@
 // Writing a quote (those who issue the tenant's invoices): for an organization and often a
 // service request (`?request=&org=&title=`), items that are required, optional (ticked or not
-// to begin with) or alternatives of a named package, a validity and notes. Saved as a draft
-// (under If-Match when editing), then sent from its page.
-import { useState } from 'preact/hooks';
+// to begin with) or alternatives of a named package, each with the tenant's tax rates ticked;
+// a validity, notes and a deposit asked on acceptance (the balance in monthly instalments).
+// Saved as a draft (under If-Match when editing), then sent from its page.
+import { useId, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { staleEdit } from '../api/messages';
 import { ApiError, errorMessage, fieldErrors } from '../api/problem';
 import { me } from '../app/session';
+import { getBillingSettings } from '../invoices/api';
+import { offeredRates, rateLabel, type Rate } from '../invoices/LinesEditor';
 import { listOrgs } from '../tickets/orgs';
 import { SelectField, TextArea, TextField } from '../ui/Field';
 import { Empty } from '../ui/Card';
 import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useResource } from '../ui/useResource';
-import { createQuote, getQuote, quotePath, updateQuote, type Quote, type QuoteBody } from './api';
-import { issuesHere } from './QuotePage';
+import { createQuote, getQuote, issuesHere, quotePath, updateQuote, type Quote } from './api';
+import { blankRow, depositOf, rowsOf, toQuoteBody, withRate, type DepositValues, type Kind, type Row } from './editor';
 import './quotes.css';
-
-interface Row {
-  description: string;
-  quantity: string;
-  unit_price: string;
-  kind: 'required' | 'optional' | 'package';
-  default: boolean;
-  group: string;
-}
-
-const blankRow = (): Row => ({ description: '', quantity: '1', unit_price: '', kind: 'required', default: false, group: '' });
 
 const inDays = (n: number) => {
   const d = new Date(Date.now() + n * 86_400_000);
@@ -37,75 +29,62 @@ export default function QuoteEditor({ tenantId, quoteId }: { tenantId?: string; 
   const tenant = tenantId ?? query.tenant ?? me.value!.user.tenant;
   const existing = useResource(async () => (quoteId ? getQuote(tenant, quoteId) : null), [quoteId]);
   const orgs = useResource(() => listOrgs(tenant), [tenant]);
+  const settings = useResource(() => getBillingSettings(tenant), [tenant]);
   if (!issuesHere(tenant))
     return (
       <Page title="Quote">
         <Empty>Quotes are written by those who bill this portal’s clients.</Empty>
       </Page>
     );
-  if (existing.error || orgs.error)
+  const failed = existing.error ?? orgs.error ?? settings.error;
+  if (failed)
     return (
       <Page title="Quote">
-        <ErrorNote error={(existing.error ?? orgs.error)!} />
+        <ErrorNote error={failed} />
       </Page>
     );
-  if ((quoteId && !existing.data) || !orgs.data)
+  if ((quoteId && !existing.data) || !orgs.data || !settings.data)
     return (
       <Page title="Quote">
         <Loading />
       </Page>
     );
-  return <Editor tenant={tenant} orgs={orgs.data} quote={existing.data?.value ?? null} etag={existing.data?.etag ?? null} />;
+  const quote = existing.data?.value ?? null;
+  return (
+    <Editor
+      tenant={tenant}
+      orgs={orgs.data}
+      rates={offeredRates(settings.data.value.tax_rates, quote?.tax_rates)}
+      quote={quote}
+      etag={existing.data?.etag ?? null}
+    />
+  );
 }
 
-function Editor({
-  tenant,
-  orgs,
-  quote,
-  etag,
-}: {
+interface EditorProps {
   tenant: string;
   orgs: { id: string; name: string }[];
+  rates: Rate[];
   quote: Quote | null;
   etag: string | null;
-}) {
+}
+
+function Editor({ tenant, orgs, rates, quote, etag }: EditorProps) {
   const { query, route } = useLocation();
   const [org, setOrg] = useState(quote?.org_id ?? query.org ?? orgs[0]?.id ?? '');
   const [title, setTitle] = useState(quote?.title ?? query.title ?? '');
   const [validUntil, setValidUntil] = useState(quote?.valid_until ?? inDays(30));
   const [notes, setNotes] = useState(quote?.notes ?? '');
-  const [rows, setRows] = useState<Row[]>(
-    quote?.items.map((i) => ({
-      description: i.description,
-      quantity: i.quantity,
-      unit_price: i.unit_price,
-      kind: i.kind as Row['kind'],
-      default: i.default,
-      group: i.group ?? '',
-    })) ?? [blankRow()],
-  );
+  const [rows, setRows] = useState<Row[]>(quote ? rowsOf(quote) : [blankRow()]);
+  const [deposit, setDeposit] = useState<DepositValues>(depositOf(quote));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const request = quote?.request_id ?? query.request;
 
   const set = (n: number, change: Partial<Row>) => setRows((all) => all.map((r, i) => (i === n ? { ...r, ...change } : r)));
-  const body = (): QuoteBody => ({
-    org_id: org,
-    request_id: request || undefined,
-    title,
-    valid_until: validUntil,
-    notes,
-    items: rows.map((r) => ({
-      description: r.description,
-      quantity: r.quantity,
-      unit_price: r.unit_price,
-      tax_rate_ids: [],
-      kind: r.kind,
-      default: r.kind === 'optional' ? r.default : undefined,
-      group: r.kind === 'package' ? r.group : undefined,
-    })),
-  });
+  const setDepositPart = (change: Partial<DepositValues>) => setDeposit((d) => ({ ...d, ...change }));
+  const body = () => toQuoteBody({ org_id: org, request_id: request, title, valid_until: validUntil, notes }, rows, deposit);
 
   const save = async () => {
     setBusy(true);
@@ -188,7 +167,7 @@ function Editor({
                       { value: 'optional', label: 'Optional extra' },
                       { value: 'package', label: 'One of a package' },
                     ]}
-                    onValue={(v) => set(n, { kind: v as Row['kind'] })}
+                    onValue={(v) => set(n, { kind: v as Kind })}
                   />
                 </div>
                 {r.kind === 'package' && (
@@ -207,6 +186,12 @@ function Editor({
                     Ticked to begin with
                   </label>
                 )}
+                <ItemTaxes
+                  row={r}
+                  rates={rates}
+                  error={errors[`items[${n}].tax_rate_ids`]}
+                  onToggle={(id, on) => setRows((all) => all.map((x, i) => (i === n ? withRate(x, id, on) : x)))}
+                />
                 {rows.length > 1 && (
                   <button type="button" class="link-button" onClick={() => setRows((all) => all.filter((_, i) => i !== n))}>
                     Remove item {n + 1}
@@ -216,10 +201,15 @@ function Editor({
             </li>
           ))}
         </ol>
-        <button type="button" class="button button--secondary" onClick={() => setRows((all) => [...all, blankRow()])}>
+        <button
+          type="button"
+          class="button button--secondary"
+          onClick={() => setRows((all) => [...all, blankRow(all[all.length - 1]?.tax_rate_ids)])}
+        >
           Add item
         </button>
       </section>
+      <DepositFields deposit={deposit} errors={errors} onChange={setDepositPart} />
       <div class="form">
         <TextArea label="Notes for the client" name="notes" rows={3} value={notes} onValue={setNotes} error={errors.notes} />
         {problem && (
@@ -234,5 +224,92 @@ function Editor({
         </div>
       </div>
     </Page>
+  );
+}
+
+/** The tenant's tax rates an item carries (none offered: the tenant has no rates yet). */
+function ItemTaxes({
+  row,
+  rates,
+  error,
+  onToggle,
+}: {
+  row: Row;
+  rates: Rate[];
+  error?: string;
+  onToggle: (id: string, on: boolean) => void;
+}) {
+  const errorId = useId();
+  if (!rates.length) return null;
+  return (
+    <fieldset class={error ? 'fieldset quote-row__taxes field--invalid' : 'fieldset quote-row__taxes'}>
+      <legend>Taxes</legend>
+      {rates.map((r) => {
+        const checked = row.tax_rate_ids.includes(r.id);
+        if (r.removed && !checked) return null;
+        return (
+          <label class="check" key={r.id}>
+            <input
+              type="checkbox"
+              value={r.id}
+              checked={checked}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? errorId : undefined}
+              onChange={(e) => onToggle(r.id, e.currentTarget.checked)}
+            />
+            {rateLabel(r)}
+          </label>
+        );
+      })}
+      {error && (
+        <p class="field__error" id={errorId}>
+          {error}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+interface DepositProps {
+  deposit: DepositValues;
+  errors: Record<string, string>;
+  onChange: (change: Partial<DepositValues>) => void;
+}
+
+/** A deposit asked on acceptance: its share invoiced at once, the balance in monthly instalments. */
+function DepositFields({ deposit, errors, onChange }: DepositProps) {
+  return (
+    <section aria-labelledby="quote-deposit" class="panel quote-deposit">
+      <h2 id="quote-deposit">Deposit</h2>
+      <label class="check">
+        <input type="checkbox" name="deposit" checked={deposit.on} onChange={(e) => onChange({ on: e.currentTarget.checked })} />
+        Ask for a deposit when the client accepts
+      </label>
+      {errors.deposit && <p class="field__error">{errors.deposit}</p>}
+      {deposit.on && (
+        <div class="form--inline">
+          <TextField
+            label="Deposit (%)"
+            name="deposit.percent"
+            inputMode="decimal"
+            autoComplete="off"
+            hint="1 to 90 percent of the chosen items, invoiced and sent on acceptance."
+            value={deposit.percent}
+            onValue={(percent) => onChange({ percent })}
+            error={errors['deposit.percent']}
+          />
+          <TextField
+            label="Balance in monthly instalments"
+            name="deposit.instalments"
+            inputMode="numeric"
+            autoComplete="off"
+            hint="1 to 12: the rest is invoiced on acceptance, payable month by month."
+            value={deposit.instalments}
+            onValue={(instalments) => onChange({ instalments })}
+            error={errors['deposit.instalments']}
+          />
+        </div>
+      )}
+    </section>
   );
 }

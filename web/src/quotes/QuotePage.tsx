@@ -1,11 +1,12 @@
 // A quote on its branded page: its items (required, optional ones to tick, packages to choose
 // from) with the totals of the choice; the client accepts it by typing their name (or declines
 // it); the issuer sends, revises or withdraws it; an accepted quote shows its acceptance record
-// (who, when, from where, the SHA-256 of what was accepted).
+// (who, when, from where, the SHA-256 of what was accepted) and the invoices it made (with a
+// deposit, the deposit's and the balance's). Anyone who reads it downloads it as a PDF.
 import { useState } from 'preact/hooks';
 import { staleEdit } from '../api/messages';
 import { ApiError, errorMessage } from '../api/problem';
-import { me, role } from '../app/session';
+import { pdfName } from '../invoices/api';
 import { minorUnits } from '../invoices/money';
 import { totals } from '../invoices/totals';
 import { TextArea, TextField } from '../ui/Field';
@@ -14,23 +15,21 @@ import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useResource } from '../ui/useResource';
 import {
   acceptQuote,
+  balanceTerms,
   chosenItems,
   declineQuote,
+  depositTerms,
   getQuote,
+  issuesHere,
   packagesOf,
   QUOTE_STATUS,
+  quotePdfHref,
   stepQuote,
   type Quote,
   type QuoteChoice,
   type Step,
 } from './api';
 import './quotes.css';
-
-/** Whether the viewer writes this tenant's quotes (as they issue its invoices). */
-export const issuesHere = (tenantId: string) => {
-  const own = me.value?.user.tenant === tenantId;
-  return role.value === 'super_admin' || ((role.value === 'partner' || role.value === 'staff') && own);
-};
 
 export default function QuotePage({ tenantId, quoteId }: { tenantId: string; quoteId: string }) {
   const got = useResource(() => getQuote(tenantId, quoteId), [tenantId, quoteId]);
@@ -99,7 +98,20 @@ function QuoteView({ initial, etag: firstEtag }: { initial: Quote; etag: string 
   const groups = packagesOf(q);
   const total = open ? choiceTotal(q, choice) : q.total;
   return (
-    <Page title={q.title}>
+    <Page
+      title={q.title}
+      actions={
+        // A named `download` (the server's Content-Disposition name wins) also keeps the router's link handling away.
+        <a
+          class="button button--secondary"
+          href={quotePdfHref(q)}
+          download={pdfName(`quote-${q.title}`)}
+          aria-label={`Download PDF of the quote ${q.title}`}
+        >
+          Download PDF
+        </a>
+      }
+    >
       <dl class="request-facts quote-facts">
         <div>
           <dt>Status</dt>
@@ -118,6 +130,12 @@ function QuoteView({ initial, etag: firstEtag }: { initial: Quote; etag: string 
           <dt>Revision</dt>
           <dd>{q.revision}</dd>
         </div>
+        {q.deposit && (
+          <div>
+            <dt>Deposit</dt>
+            <dd>{depositTerms(q.deposit)}</dd>
+          </div>
+        )}
       </dl>
       <section class="panel quote-items" aria-labelledby="quote-items">
         <h2 id="quote-items">What is included</h2>
@@ -191,6 +209,7 @@ function QuoteView({ initial, etag: firstEtag }: { initial: Quote; etag: string 
       {open && (
         <section class="panel quote-accept" aria-labelledby="quote-accept">
           <h2 id="quote-accept">Accept this quote</h2>
+          {q.deposit && <p class="field__hint">Accepting asks for a deposit: {depositTerms(q.deposit)}.</p>}
           <TextField
             label="Your full name"
             name="name"
@@ -272,11 +291,34 @@ function QuoteView({ initial, etag: firstEtag }: { initial: Quote; etag: string 
               <dd class="quote-hash">{q.acceptance.sha256}</dd>
             </div>
           </dl>
-          {q.invoice_id && issuer && <a href={`/invoices/${q.tenant_id}/${q.invoice_id}`}>Its invoice</a>}
-          {q.invoice_id && !issuer && <p>Thank you. Your invoice will follow.</p>}
+          <QuoteInvoices quote={q} issuer={issuer} />
         </section>
       )}
       {q.status === 'declined' && q.decline_reason && <p class="request-details">Declined: {q.decline_reason}</p>}
     </Page>
   );
+}
+
+/**
+ * The invoices acceptance made. With a deposit both are sent at once (the deposit's and the
+ * balance's, with its instalments), so both sides open them; without, the issuer's draft follows.
+ */
+function QuoteInvoices({ quote: q, issuer }: { quote: Quote; issuer: boolean }) {
+  const href = (id: string) => `/invoices/${encodeURIComponent(q.tenant_id)}/${encodeURIComponent(id)}`;
+  if (q.deposit_invoice_id) {
+    return (
+      <ul class="quote-invoices">
+        <li>
+          <a href={href(q.deposit_invoice_id)}>The deposit invoice</a>
+        </li>
+        {q.invoice_id && (
+          <li>
+            <a href={href(q.invoice_id)}>The balance invoice</a> {q.deposit ? `(${balanceTerms(q.deposit)})` : ''}
+          </li>
+        )}
+      </ul>
+    );
+  }
+  if (!q.invoice_id) return null;
+  return issuer ? <a href={href(q.invoice_id)}>Its invoice</a> : <p>Thank you. Your invoice will follow.</p>;
 }

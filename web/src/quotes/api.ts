@@ -4,6 +4,8 @@
 import { api, type Schemas } from '../api/client';
 import { ifMatch, requestKey, tagged, type Tagged } from '../api/edits';
 import { unwrap } from '../api/problem';
+import { me, role } from '../app/session';
+import { formatPercent } from '../invoices/money';
 
 export type Quote = Schemas['QuoteView'];
 export type QuoteItem = Quote['items'][number];
@@ -11,6 +13,18 @@ export type QuoteChoice = Schemas['QuoteChoice'];
 export type QuoteBody = Schemas['QuoteRequest'];
 
 export const quotePath = (q: Pick<Quote, 'tenant_id' | 'id'>) => `/quotes/${encodeURIComponent(q.tenant_id)}/${encodeURIComponent(q.id)}`;
+
+/** The quote as a PDF (whoever may read it); the browser downloads what the server names. */
+export const quotePdfHref = (q: Pick<Quote, 'tenant_id' | 'id'>) =>
+  `/api/v1/tenants/${encodeURIComponent(q.tenant_id)}/quotes/${encodeURIComponent(q.id)}/pdf`;
+
+type Deposit = NonNullable<Quote['deposit']>;
+
+/** How the balance after a deposit is paid: "in 3 monthly instalments". */
+export const balanceTerms = (d: Deposit) => `in ${d.instalments === 1 ? 'one monthly instalment' : `${d.instalments} monthly instalments`}`;
+
+/** A deposit's terms in words: "30% on acceptance, the balance in 3 monthly instalments". */
+export const depositTerms = (d: Deposit) => `${formatPercent(d.percent)} on acceptance, the balance ${balanceTerms(d)}`;
 
 export const QUOTE_STATUS: Record<Quote['status'], string> = {
   draft: 'Draft',
@@ -20,9 +34,21 @@ export const QUOTE_STATUS: Record<Quote['status'], string> = {
   withdrawn: 'Withdrawn',
 };
 
+/** Whether the viewer writes this tenant's quotes (as they issue its invoices). */
+export const issuesHere = (tenantId: string) => {
+  const own = me.value?.user.tenant === tenantId;
+  return role.value === 'super_admin' || ((role.value === 'partner' || role.value === 'staff') && own);
+};
+
 const one = (tenantId: string, id: string) => ({ path: { tenant_id: tenantId, quote_id: id } });
 
-export async function listQuotes(tenantId: string, query: { org_id?: string; cursor?: string } = {}) {
+export interface QuoteQuery {
+  org_id?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export async function listQuotes(tenantId: string, query: QuoteQuery = {}) {
   return unwrap(await api.GET('/api/v1/tenants/{tenant_id}/quotes', { params: { path: { tenant_id: tenantId }, query } }));
 }
 

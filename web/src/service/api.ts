@@ -30,6 +30,10 @@ export async function listTypes(all = false): Promise<ServiceType[]> {
   return unwrap(await api.GET('/api/v1/service-types', { params: { query: all ? { all } : {} } }));
 }
 
+export async function createType(body: Schemas['ServiceTypeRequest']): Promise<ServiceType> {
+  return unwrap(await api.POST('/api/v1/service-types', { body }));
+}
+
 export async function updateType(type: ServiceType, body: Schemas['ServiceTypeRequest']): Promise<ServiceType> {
   return unwrap(
     await api.PUT('/api/v1/service-types/{type_id}', {

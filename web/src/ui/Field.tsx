@@ -131,3 +131,34 @@ export function FormError({ message }: { message: string | null }) {
     </div>
   );
 }
+
+/** The actions under an edit form: save, reload (when someone else changed it meanwhile), cancel. */
+export function EditActions({
+  save,
+  busy,
+  stale,
+  onReload,
+  onCancel,
+}: {
+  save: string;
+  busy: boolean;
+  stale: boolean;
+  onReload: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <div class="actions">
+      <button class="button" type="submit" disabled={busy || stale}>
+        {save}
+      </button>
+      {stale && (
+        <button type="button" class="button button--secondary" onClick={onReload}>
+          Reload
+        </button>
+      )}
+      <button type="button" class="button button--secondary" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}

@@ -31,10 +31,21 @@ pub struct ServiceTypeView {
     pub form_id: Option<String>,
     /// The form's field whose value is the request's estimate.
     pub price_field: Option<String>,
+    /// Set when requests of this type are quoted at once by their price field.
+    pub auto_quote: Option<AutoQuoteView>,
     pub active: bool,
     pub position: u32,
     /// Send back as `If-Match` to change it.
     pub etag: String,
+}
+
+/// Automatic quoting: a request whose price field computes a positive amount gets a sent quote
+/// of one item (the type at that price) at once.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AutoQuoteView {
+    /// How long the quote stays valid, 1 to 365 days.
+    pub valid_days: u16,
 }
 
 fn view(t: &ServiceType, version: u64) -> ServiceTypeView {
@@ -44,6 +55,7 @@ fn view(t: &ServiceType, version: u64) -> ServiceTypeView {
         description: t.description.clone(),
         form_id: t.form.clone(),
         price_field: t.price_field.clone(),
+        auto_quote: t.auto_quote.as_ref().map(|a| AutoQuoteView { valid_days: a.valid_days }),
         active: t.active,
         position: t.position,
         etag: format!("\"{version}\""),
@@ -83,6 +95,8 @@ pub struct ServiceTypeRequest {
     pub form_id: Option<Short>,
     /// A number, currency or calculated field of that form: the request's estimate.
     pub price_field: Option<Short>,
+    /// Quote requests at once by the price field (null: a reviewer writes each quote).
+    pub auto_quote: Option<AutoQuoteView>,
     /// Offered (default true).
     pub active: Option<bool>,
     /// Where it is listed, lowest first.
@@ -95,6 +109,7 @@ fn input(r: ServiceTypeRequest) -> TypeInput {
         description: r.description.map(|d| d.to_string()).unwrap_or_default(),
         form: r.form_id.map(|f| f.to_string()),
         price_field: r.price_field.map(|f| f.to_string()),
+        auto_quote_days: r.auto_quote.map(|a| a.valid_days),
         active: r.active.unwrap_or(true),
         position: r.position.unwrap_or(100),
     }

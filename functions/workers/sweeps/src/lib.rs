@@ -4,7 +4,8 @@
 //! recurring invoices due (generated once per period), invoice
 //! reminders, overdue marks and late charges due today, scheduled announcements starting, notification digests and quiet-hours
 //! summaries due (each once), attachment uploads started hours ago and never confirmed, and
-//! message files abandoned, never sent or of deleted messages.
+//! message files abandoned, never sent or of deleted messages, and reminders of quotes about to
+//! expire.
 
 use kt_app::AppState;
 use kt_app::tickets::sla;
@@ -69,7 +70,9 @@ pub async fn run(state: &AppState) -> Result<Value, kt_app::AppError> {
             0
         }
     };
+    let quote_reminders = kt_app::quotes::reminders::sweep(state).await?;
     Ok(json!({
+        "quote_reminders": quote_reminders,
         "sla": {"warnings": swept.warnings, "breaches": swept.breaches, "stale": swept.stale},
         "assignment": {"assigned": assigned.assigned, "waiting": assigned.waiting, "busy": assigned.busy},
         "abandoned_uploads": abandoned_uploads,

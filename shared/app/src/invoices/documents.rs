@@ -33,22 +33,22 @@ pub struct Pdf {
     pub bytes: Vec<u8>,
 }
 
-const GREEN: Rgb = Rgb(0x15, 0x80, 0x3d);
-const RED: Rgb = Rgb(0xb9, 0x1c, 0x1c);
-const GREY: Rgb = Rgb(0x4b, 0x55, 0x63);
+pub(crate) const GREEN: Rgb = Rgb(0x15, 0x80, 0x3d);
+pub(crate) const RED: Rgb = Rgb(0xb9, 0x1c, 0x1c);
+pub(crate) const GREY: Rgb = Rgb(0x4b, 0x55, 0x63);
 
 /// How the tenant writes dates and amounts.
-struct Style<'a> {
-    settings: &'a BillingSettings,
-    currency: Currency,
+pub(crate) struct Style<'a> {
+    pub(crate) settings: &'a BillingSettings,
+    pub(crate) currency: Currency,
 }
 
 impl Style<'_> {
-    fn money(&self, amount: Decimal) -> String {
+    pub(crate) fn money(&self, amount: Decimal) -> String {
         self.settings.amount_style.format(self.currency, amount)
     }
 
-    fn day(&self, d: Date) -> String {
+    pub(crate) fn day(&self, d: Date) -> String {
         self.settings.date_format.format(d)
     }
 }
@@ -106,7 +106,7 @@ fn letterhead(tenant: &Tenant, s: &BillingSettings) -> Vec<String> {
 
 /// The billed party's lines: its name and, for a partner, the address and tax id of its own
 /// billing settings.
-async fn recipient(app: &AppState, tenant: &TenantId, billed: &Billed) -> Result<Vec<String>, AppError> {
+pub(crate) async fn recipient(app: &AppState, tenant: &TenantId, billed: &Billed) -> Result<Vec<String>, AppError> {
     let store = app.store.as_ref();
     match billed {
         Billed::Org { org } => {
@@ -145,15 +145,15 @@ fn timestamp(app: &AppState) -> Timestamp {
 }
 
 /// Everything documents of one tenant share.
-struct Frame {
-    settings: BillingSettings,
+pub(crate) struct Frame {
+    pub(crate) settings: BillingSettings,
     logo: Option<Arc<Image>>,
     issuer: Vec<String>,
     accent: Rgb,
     footer: String,
 }
 
-async fn frame(app: &AppState, tenant: &Tenant) -> Result<Frame, AppError> {
+pub(crate) async fn frame(app: &AppState, tenant: &Tenant) -> Result<Frame, AppError> {
     let (settings, _) = invoices::settings(app.store.as_ref(), &tenant.id).await?;
     let issuer = letterhead(tenant, &settings);
     let footer = issuer.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" · ");
@@ -167,7 +167,13 @@ async fn frame(app: &AppState, tenant: &Tenant) -> Result<Frame, AppError> {
 }
 
 impl Frame {
-    fn document<'a>(&'a self, app: &AppState, title: &str, number: &str, blocks: Vec<Block>) -> Document<'a> {
+    pub(crate) fn document<'a>(
+        &'a self,
+        app: &AppState,
+        title: &str,
+        number: &str,
+        blocks: Vec<Block>,
+    ) -> Document<'a> {
         Document {
             size: self.settings.paper.points(),
             title: title.into(),
@@ -187,7 +193,7 @@ impl Frame {
     }
 }
 
-fn render(doc: &Document<'_>, stem: &str) -> Result<Pdf, AppError> {
+pub(crate) fn render(doc: &Document<'_>, stem: &str) -> Result<Pdf, AppError> {
     let bytes = kt_documents::render(doc).map_err(|e| AppError::Internal(format!("document: {e}")))?;
     Ok(Pdf { filename: filename(stem), bytes })
 }

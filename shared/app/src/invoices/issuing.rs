@@ -65,7 +65,9 @@ pub(crate) async fn issue(
         sent.number = Some(number.clone());
         sent.seq = Some(seq.last + 1);
         sent.issued_on = Some(today);
-        sent.due_on = Some(terms.due_date(today));
+        // A plan made with the draft (an accepted quote's balance) sets the last day.
+        sent.due_on =
+            sent.plan.as_ref().and_then(kt_domain::invoice::plan::Plan::last_day).or(Some(terms.due_date(today)));
         sent.terms = Some(terms.clone());
         if sent.terms_text.is_empty() {
             sent.terms_text = settings.footer.clone();

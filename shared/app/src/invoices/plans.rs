@@ -94,3 +94,54 @@ async fn moved(
     let version = commit(app, tenant, Some(&current), after.clone(), look, Some((event, Some(actor)))).await?;
     Ok(Sheet { figures: figures(&after), invoice: after, version, side: Side::Issuer })
 }
+
+/// The day `months` months after `day` (the month's last day when it is shorter).
+pub fn months_after(day: Date, months: u32) -> Date {
+    let index = day.year() * 12 + i32::from(u8::from(day.month())) - 1 + months as i32;
+    let (year, month) = (index.div_euclid(12), u8::try_from(index.rem_euclid(12) + 1).unwrap_or(1));
+    let month = time::Month::try_from(month).unwrap_or(time::Month::January);
+    let last = time::util::days_in_month(month, year);
+    Date::from_calendar_date(year, month, day.day().min(last)).unwrap_or(day)
+}
+
+/// Sends draft `id`, made by the portal itself (an accepted quote's invoices), unless it was
+/// sent already; with `instalments`, its total is split into that many monthly instalments, the
+/// first a month from today. Sending it twice at once sends it once.
+pub(crate) async fn send_made(
+    app: &AppState,
+    tenant: &Tenant,
+    id: &str,
+    instalments: Option<u8>,
+) -> Result<(), AppError> {
+    let Some(current) = invoices::get(app.store.as_ref(), &tenant.id, id).await? else {
+        return Err(AppError::Internal(format!("invoice {id} was not made")));
+    };
+    let mut draft = current.value.clone();
+    if draft.status != kt_domain::invoice::Status::Draft {
+        return Ok(());
+    }
+    if let Some(n) = instalments.filter(|n| *n > 0) {
+        let total = figures(&draft).total;
+        let today = app.clock.now().date();
+        let minor = draft.currency.to_minor(total).unwrap_or(0);
+        let share = minor / i64::from(n);
+        let items: Vec<(Date, rust_decimal::Decimal)> = (1..=u32::from(n))
+            .map(|k| {
+                let amount = if k == u32::from(n) { minor - share * (i64::from(n) - 1) } else { share };
+                (months_after(today, k), draft.currency.from_minor(amount))
+            })
+            .collect();
+        plan::check(draft.currency, total, today, &items).map_err(AppError::from_invalid)?;
+        draft.plan = Some(Plan {
+            base: rust_decimal::Decimal::ZERO,
+            instalments: items
+                .into_iter()
+                .map(|(due_on, amount)| Instalment { due_on, amount, reminded: false })
+                .collect(),
+        });
+    }
+    match super::issuing::issue(app, tenant, Some(&current), draft, Vec::new(), None).await {
+        Ok(_) | Err(AppError::PreconditionFailed) => Ok(()),
+        Err(e) => Err(e),
+    }
+}

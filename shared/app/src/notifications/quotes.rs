@@ -1,6 +1,6 @@
 //! What quote events tell whom: the client organization's members hear a quote is ready; the
 //! issuer (a partner's partner-role users, or Kre8ivTech's super admins, and whoever wrote it)
-//! hears it was accepted or declined. Nobody hears of their own action.
+//! hears it was accepted or declined; the members are reminded before a sent quote expires. Nobody hears of their own action.
 
 use kt_domain::DomainEvent;
 use kt_domain::identity::{Role, TenantId, UserId};
@@ -39,6 +39,11 @@ pub(super) async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), Ap
             accounts::members_of(store, &q.tenant, &q.org).await?,
             format!("Quote “{}” is ready", q.title),
             format!("{total}, valid until {}.", q.valid_until),
+        ),
+        "quote.expiring" if q.status == kt_domain::quote::QuoteStatus::Sent => (
+            accounts::members_of(store, &q.tenant, &q.org).await?,
+            format!("Quote “{}” expires soon", q.title),
+            format!("{total}: it can be accepted until {}.", q.valid_until),
         ),
         "quote.accepted" | "quote.declined" => {
             let wanted = if issuer.kind == TenantKind::House { Role::SuperAdmin } else { Role::Partner };

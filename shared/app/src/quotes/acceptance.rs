@@ -12,6 +12,7 @@ use kt_domain::quote::{Acceptance, Choice, Quote, QuoteMover, QuoteStatus, accep
 use kt_domain::service::Status as RequestStatus;
 use kt_domain::tenancy::Tenant;
 use kt_store::entity::Versioned;
+use rust_decimal::Decimal;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -53,11 +54,11 @@ pub async fn accept(
     origin: Origin,
 ) -> Result<Versioned<Quote>, AppError> {
     let current = get(app, actor, tenant, id).await?;
+    client_quote(actor, tenant, &current)?;
     // Accepted already (a retry): finish what acceptance starts.
     if current.value.status == QuoteStatus::Accepted {
         return convert(app, tenant, current).await;
     }
-    client_quote(actor, tenant, &current)?;
     let mut q = current.value.clone();
     if !may_move(q.status, QuoteStatus::Accepted, QuoteMover::Client) {
         return Err(AppError::Conflict("only a sent quote is accepted".into()));
@@ -90,44 +91,84 @@ pub async fn accept(
     convert(app, tenant, Versioned { version: current.version + 1, value: q }).await
 }
 
-/// Makes the accepted quote's invoice draft (once), and records it on the quote.
+fn amount(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+fn discount_draft(d: Discount) -> DiscountDraft {
+    match d {
+        Discount::Percent(p) => DiscountDraft::Percent(amount(p)),
+        Discount::Fixed(f) => DiscountDraft::Fixed(amount(f)),
+    }
+}
+
+/// What one invoice of the accepted quote bills: the chosen items, each priced by `part` (the
+/// whole price, the deposit's share or the rest) and named with `suffix`.
+fn bill(q: &Quote, a: &Acceptance, suffix: &str, part: &dyn Fn(Decimal) -> Decimal) -> Result<DraftInput, AppError> {
+    let selected = q.selected(&a.choice).map_err(AppError::from_invalid)?;
+    let lines: Vec<LineDraft> = selected
+        .into_iter()
+        .map(|i| LineDraft {
+            description: format!("{}{suffix}", i.line.description),
+            quantity: amount(i.line.quantity),
+            unit_price: amount(part(i.line.unit_price)),
+            discount: i.line.discount.map(|d| match d {
+                Discount::Fixed(f) => discount_draft(Discount::Fixed(part(f))),
+                other => discount_draft(other),
+            }),
+            tax_rate_ids: i.line.tax_rate_ids.clone(),
+        })
+        .collect();
+    Ok(DraftInput {
+        billed: Some(BilledRef::Org(q.org.clone())),
+        currency: Some(q.currency.code().to_owned()),
+        lines: Some(lines),
+        discount: Some(q.discount.map(|d| match d {
+            Discount::Fixed(f) => discount_draft(Discount::Fixed(part(f))),
+            other => discount_draft(other),
+        })),
+        notes: Some(format!("Quote “{}”, accepted by {} on {}.", q.title, a.name, a.at.date())),
+        terms_text: None,
+        tickets: None,
+    })
+}
+
+/// Makes what the accepted quote bills (once) and records it on the quote: one invoice draft
+/// for the issuer to send, or with a deposit, the deposit's invoice and the balance's (sent at
+/// once, the balance with its monthly plan); then the project.
+///
+/// The contract hook (PRD 4.3 step 6): the contracts module will make a quote that asks for a
+/// contract stop here once accepted (its `quote.accepted` event starts the contract) and call
+/// this conversion when the contract is signed; until then every accepted quote converts at once.
 async fn convert(app: &AppState, tenant: &Tenant, accepted: Versioned<Quote>) -> Result<Versioned<Quote>, AppError> {
     let q = &accepted.value;
     if q.invoice.is_some() {
         return Ok(accepted);
     }
     let Some(a) = &q.acceptance else { return Ok(accepted) };
-    let selected = q.selected(&a.choice).map_err(AppError::from_invalid)?;
-    let amount = |d: rust_decimal::Decimal| d.normalize().to_string();
-    let lines: Vec<LineDraft> = selected
-        .into_iter()
-        .map(|i| LineDraft {
-            description: i.line.description.clone(),
-            quantity: amount(i.line.quantity),
-            unit_price: amount(i.line.unit_price),
-            discount: i.line.discount.map(|d| match d {
-                Discount::Percent(p) => DiscountDraft::Percent(amount(p)),
-                Discount::Fixed(f) => DiscountDraft::Fixed(amount(f)),
-            }),
-            tax_rate_ids: i.line.tax_rate_ids.clone(),
-        })
-        .collect();
-    let input = DraftInput {
-        billed: Some(BilledRef::Org(q.org.clone())),
-        currency: Some(q.currency.code().to_owned()),
-        lines: Some(lines),
-        discount: Some(q.discount.map(|d| match d {
-            Discount::Percent(p) => DiscountDraft::Percent(amount(p)),
-            Discount::Fixed(f) => DiscountDraft::Fixed(amount(f)),
-        })),
-        notes: Some(format!("Quote “{}”, accepted by {} on {}.", q.title, a.name, a.at.date())),
-        terms_text: None,
-        tickets: None,
-    };
-    let invoice_id = format!("{}Q", &q.id[..q.id.len().min(25)]);
-    let invoice = crate::invoices::drafts::create_for(app, tenant, &q.created_by, &invoice_id, input).await?;
+    // Ids derived from the quote's: a retry finds what the first attempt made.
+    let stem = &q.id[..q.id.len().min(25)];
     let mut done = q.clone();
-    done.invoice = Some(invoice);
+    match q.deposit {
+        None => {
+            let input = bill(q, a, "", &|p| p)?;
+            let id = format!("{stem}Q");
+            done.invoice = Some(crate::invoices::drafts::create_for(app, tenant, &q.created_by, &id, input).await?);
+        }
+        Some(d) => {
+            let share = |p: Decimal| d.part(q.currency, p);
+            let suffix = format!(" (deposit {}%)", d.percent);
+            let deposit = bill(q, a, &suffix, &share)?;
+            let rest = bill(q, a, " (balance)", &|p| p - share(p))?;
+            let (deposit_id, rest_id) = (format!("{stem}D"), format!("{stem}Q"));
+            crate::invoices::drafts::create_for(app, tenant, &q.created_by, &deposit_id, deposit).await?;
+            crate::invoices::drafts::create_for(app, tenant, &q.created_by, &rest_id, rest).await?;
+            crate::invoices::plans::send_made(app, tenant, &deposit_id, None).await?;
+            crate::invoices::plans::send_made(app, tenant, &rest_id, Some(d.instalments)).await?;
+            done.deposit_invoice = Some(deposit_id);
+            done.invoice = Some(rest_id);
+        }
+    }
     let project = crate::projects::from_quote(app, &done).await?;
     done.project = Some(project.clone());
     done.updated_at = app.clock.now();

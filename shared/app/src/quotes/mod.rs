@@ -5,12 +5,15 @@
 //! [`commit`].
 
 pub mod acceptance;
+pub mod automatic;
+pub mod document;
+pub mod reminders;
 
 use kt_domain::DomainEvent;
 use kt_domain::identity::OrgId;
 use kt_domain::invoice::draft::{DiscountDraft, LineDraft, check_lines};
 use kt_domain::policy::{Actor, Resource, visible};
-use kt_domain::quote::{ItemKind, Quote, QuoteItem, QuoteMover, QuoteStatus, Revision, check_quote, may_move};
+use kt_domain::quote::{Deposit, ItemKind, Quote, QuoteItem, QuoteMover, QuoteStatus, Revision, check_quote, may_move};
 use kt_domain::service::{Mover, Status as RequestStatus};
 use kt_domain::tenancy::Tenant;
 use kt_store::entity::Versioned;
@@ -40,6 +43,8 @@ pub struct QuoteInput {
     pub discount: Option<DiscountDraft>,
     pub notes: String,
     pub valid_until: Date,
+    /// A deposit's percent and the balance's monthly instalments.
+    pub deposit: Option<(String, u8)>,
 }
 
 /// Whose side `actor` is on for `q`.
@@ -143,7 +148,11 @@ async fn apply(app: &AppState, tenant: &Tenant, q: &mut Quote, input: QuoteInput
             return Err(AppError::invalid("request_id", "is no open service request of this organization"));
         }
     }
-    let (Some(title), Some((lines, discount))) = (title, lines) else {
+    let deposit = match &input.deposit {
+        Some((percent, n)) => Deposit::check(percent, *n).map(Some).map_err(|e| errors.extend(e)).ok(),
+        None => Some(None),
+    };
+    let (Some(title), Some((lines, discount)), Some(deposit)) = (title, lines, deposit) else {
         return Err(AppError::from_invalid(errors));
     };
     q.org = input.org;
@@ -168,6 +177,7 @@ async fn apply(app: &AppState, tenant: &Tenant, q: &mut Quote, input: QuoteInput
     q.tax_rates = used;
     q.notes = input.notes.trim().to_owned();
     q.valid_until = input.valid_until;
+    q.deposit = deposit;
     Ok(())
 }
 
@@ -218,6 +228,8 @@ pub async fn create(
         acceptance: None,
         decline_reason: None,
         invoice: None,
+        deposit: None,
+        deposit_invoice: None,
         project: None,
         reminded: Vec::new(),
         created_by: actor.user.clone(),
@@ -336,7 +348,9 @@ pub async fn send(
     q.status = QuoteStatus::Sent;
     q.sent_at = Some(app.clock.now());
     q.updated_at = app.clock.now();
-    let extra = request_ops(app, &q, RequestStatus::Quoted, None).await?;
+    q.reminded.clear();
+    let mut extra = request_ops(app, &q, RequestStatus::Quoted, None).await?;
+    extra.extend(reminders::schedule(&q, app.clock.now()));
     let e = event(app, &q, "quote.sent", actor, json!({"revision": q.revision}));
     commit(app, &q, current.version + 1, Some(current.version), extra, vec![e]).await?;
     Ok(Versioned { version: current.version + 1, value: q })

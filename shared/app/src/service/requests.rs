@@ -119,10 +119,21 @@ pub async fn create(
             created_at: now,
             updated_at: now,
         };
+    // The currency an automatic quote is written in.
+    let currency = match &kind.auto_quote {
+        Some(_) => Some(kt_store::invoices::settings(app.store.as_ref(), &tenant.id).await?.0.currency),
+        None => None,
+    };
     let made = |r: &ServiceRequest| -> Result<Vec<TxOp>, AppError> {
+        let mut r = r.clone();
         let log = activity(app, actor, Happening::Created);
-        let e = event(app, r, "service_request.created", actor, json!({}));
-        let mut ops = commit(r, 1, None, &log, e)?;
+        let quote = match currency {
+            Some(c) => crate::quotes::automatic::answer(app, &kind, c, &mut r, now)?,
+            None => Vec::new(),
+        };
+        let e = event(app, &r, "service_request.created", actor, json!({}));
+        let mut ops = commit(&r, 1, None, &log, e)?;
+        ops.extend(quote);
         if let Some(g) = guard {
             ops.push(g.record(&format!("service_request:{}", r.id), now.unix_timestamp())?);
         }
@@ -137,6 +148,11 @@ pub async fn create(
                 made(&draft(s.id.clone(), Some(form.clone()), Some(s.id.clone()), estimate))
             };
             let (s, _) = crate::forms::fill::submit_with(app, actor, form, answers, None, &made_for).await?;
+            if currency.is_some() {
+                // It may have been quoted as it was made: answer what was written.
+                let written = store::request(app.store.as_ref(), &tenant.id, &s.id).await?;
+                return Ok((written.ok_or_else(|| AppError::Internal("a new request is missing".into()))?, false));
+            }
             let estimate = price.as_ref().and_then(|k| s.values.get(k)).and_then(Value::as_str).map(str::to_owned);
             draft(s.id.clone(), Some(form.clone()), Some(s.id), estimate)
         }
@@ -184,8 +200,19 @@ pub async fn list(
         (None, true) => None,
         (None, false) => Some(actor.orgs.first().cloned().ok_or(AppError::NotFound)?),
     };
-    let (items, next) = store::requests(app.store.as_ref(), &tenant.id, org.as_ref(), limit, cursor).await?;
-    Ok((items.into_iter().filter(|r| status.is_none_or(|s| r.status == s)).collect(), next))
+    // A status filter reads on (a few pages at most) until the page is full, each read asking
+    // only for what is missing, so the cursor answered is exact.
+    let (mut out, mut next) = (Vec::new(), cursor);
+    for _ in 0..8 {
+        let want = limit.saturating_sub(out.len() as u32).max(1);
+        let (items, after) = store::requests(app.store.as_ref(), &tenant.id, org.as_ref(), want, next).await?;
+        out.extend(items.into_iter().filter(|r| status.is_none_or(|s| r.status == s)));
+        next = after;
+        if status.is_none() || next.is_none() || out.len() as u32 >= limit {
+            break;
+        }
+    }
+    Ok((out, next))
 }
 
 /// The requests waiting for review in every tenant (house staff).

@@ -3,7 +3,7 @@
 
 use kt_domain::forms::FieldType;
 use kt_domain::policy::{self, Actor, Permission};
-use kt_domain::service::{DEFAULT_TYPES, ServiceType, check_type};
+use kt_domain::service::{AutoQuote, DEFAULT_TYPES, ServiceType, check_type};
 use kt_store::entity::Versioned;
 use kt_store::service as store;
 use kt_store::{Cond, TxOp};
@@ -17,8 +17,26 @@ pub struct TypeInput {
     pub description: String,
     pub form: Option<String>,
     pub price_field: Option<String>,
+    /// Quote automatically, valid for these days (needs a price field).
+    pub auto_quote_days: Option<u16>,
     pub active: bool,
     pub position: u32,
+}
+
+/// The automatic quoting `input` asks for: kept as it was when unchanged (so its author stays),
+/// signed by `actor` when switched on or changed.
+fn auto_quote(actor: &Actor, input: &TypeInput, current: Option<&AutoQuote>) -> Result<Option<AutoQuote>, AppError> {
+    let Some(days) = input.auto_quote_days else { return Ok(None) };
+    if !(1..=365).contains(&days) {
+        return Err(AppError::invalid("auto_quote.valid_days", "use 1 to 365 days"));
+    }
+    if input.price_field.is_none() {
+        return Err(AppError::invalid("auto_quote", "needs a price field to price the request by"));
+    }
+    Ok(Some(match current {
+        Some(c) if c.valid_days == days => c.clone(),
+        _ => AutoQuote { valid_days: days, by: actor.user.clone() },
+    }))
 }
 
 fn admin(actor: &Actor) -> Result<(), AppError> {
@@ -44,6 +62,7 @@ pub async fn list(app: &AppState, with_retired: bool) -> Result<Vec<Versioned<Se
                     description: (*description).to_owned(),
                     form: None,
                     price_field: None,
+                    auto_quote: None,
                     active: true,
                     position: n as u32 + 1,
                 };
@@ -110,12 +129,14 @@ pub async fn update(
     }
     let (name, description) = check_type(&input.name, &input.description).map_err(AppError::from_invalid)?;
     check_binding(app, input.form.as_deref(), input.price_field.as_deref()).await?;
+    let auto_quote = auto_quote(actor, &input, current.value.auto_quote.as_ref())?;
     let t = ServiceType {
         id: current.value.id.clone(),
         name,
         description,
         form: input.form,
         price_field: input.price_field,
+        auto_quote,
         active: input.active,
         position: input.position,
     };
@@ -133,6 +154,7 @@ pub async fn create(app: &AppState, actor: &Actor, input: TypeInput) -> Result<V
     admin(actor)?;
     let (name, description) = check_type(&input.name, &input.description).map_err(AppError::from_invalid)?;
     check_binding(app, input.form.as_deref(), input.price_field.as_deref()).await?;
+    let auto_quote = auto_quote(actor, &input, None)?;
     let taken: Vec<String> = list(app, true).await?.into_iter().map(|t| t.value.id).collect();
     let base: String = name
         .to_lowercase()
@@ -152,6 +174,7 @@ pub async fn create(app: &AppState, actor: &Actor, input: TypeInput) -> Result<V
         description,
         form: input.form,
         price_field: input.price_field,
+        auto_quote,
         active: input.active,
         position: input.position,
     };
