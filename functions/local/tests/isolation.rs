@@ -6,6 +6,8 @@
 
 #[path = "isolation/forms.rs"]
 mod forms;
+#[path = "isolation/kb.rs"]
+mod kb;
 #[path = "isolation/messaging.rs"]
 mod messaging;
 #[path = "isolation/service.rs"]
@@ -406,6 +408,7 @@ async fn no_route_serves_another_tenant_or_organization() {
     let victim_request = service::victim(&router, acme.id.as_str(), &victim_org, &dana).await;
     let victim_project = service::victim_project(&router, acme.id.as_str(), &victim_org, &pat).await;
     let victim_quote = service::victim_quote(&router, acme.id.as_str(), &victim_org, &victim_request, &pat).await;
+    let victim_kb = kb::victims(&router, acme.id.as_str(), &victim_org, &pat).await;
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
@@ -433,6 +436,8 @@ async fn no_route_serves_another_tenant_or_organization() {
             "request_id" => victim_request.clone(),
             "quote_id" => victim_quote.clone(),
             "project_id" => victim_project.clone(),
+            "category_id" => victim_kb.category.clone(),
+            "article_id" => victim_kb.article.clone(),
             // Types are the house's: any id shows whether the route lets anyone but super
             // admins change one.
             "type_id" => "maintenance".to_owned(),
@@ -484,6 +489,8 @@ async fn no_route_serves_another_tenant_or_organization() {
         victim_quote.clone(),
         victim_project.clone(),
         service::MARKER.to_owned(),
+        kb::MARKER.to_owned(),
+        victim_kb.article.clone(),
         forms::MARKER.to_owned(),
         me["user"]["id"].as_str().unwrap_or_default().to_owned(),
         me["organizations"][0]["id"].as_str().unwrap_or_default().to_owned(),

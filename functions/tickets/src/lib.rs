@@ -30,6 +30,7 @@ pub mod assignment;
 pub mod attachments;
 pub mod conversation;
 pub mod forms;
+pub mod kb;
 pub mod projects;
 pub mod reports;
 pub mod service;
@@ -57,6 +58,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(forms::router())
         .merge(service::router())
         .merge(projects::router())
+        .merge(kb::router())
         .routes(routes!(work_queue))
         .routes(routes!(queue_lengths))
 }

@@ -9,6 +9,7 @@ pub mod forms;
 pub mod idempotency;
 pub mod identity;
 pub mod invoices;
+pub mod kb;
 pub mod mail;
 pub mod markdown;
 pub mod messaging;

@@ -9,6 +9,7 @@ pub mod event;
 pub mod forms;
 pub mod identity;
 pub mod invoice;
+pub mod kb;
 pub mod messaging;
 pub mod money;
 pub mod notification;

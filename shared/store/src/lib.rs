@@ -21,6 +21,7 @@ pub mod forms;
 pub mod heat;
 pub mod held;
 pub mod invoices;
+pub mod kb;
 pub mod limits;
 pub mod messaging;
 mod model;

@@ -1,0 +1,139 @@
+//! The knowledge base.
+//!
+//! * `T#<t>#KBCAT` / `<category>`: a tenant's categories (a few dozen: read whole).
+//! * `T#<t>#KBART` / `<article>`: its articles, newest first; written when a manager saves one.
+//! * `T#<t>#KBSLUG` / `<slug>`: the claim of an article's slug (its id), written with the
+//!   article so two articles never share an address.
+//! * `T#<t>#KB#<article>#V` / `<number:08>`: the article's versions, one per save.
+//! * `T#<t>#KB#<article>#STAT` / `STAT`: its counters (views, unique readers, helpful, not
+//!   helpful), on the article's own partition: a popular article heats only itself.
+//! * `T#<t>#KB#<article>#READER` / `<user>`: who read it (the unique-reader count's proof).
+//! * `T#<t>#KB#<article>#FEEDBACK` / `<feedback>`: the feedback given, newest first.
+
+use kt_domain::identity::TenantId;
+use kt_domain::kb::{Article, Category, Feedback, Version};
+
+use crate::entity::{self, Versioned};
+use crate::{Cond, Item, Key, Query, Store, StoreError, TxOp};
+
+pub fn category_key(tenant: &TenantId, id: &str) -> Key {
+    Key::new(format!("T#{tenant}#KBCAT"), id)
+}
+
+pub fn category_item(c: &Category, version: u64) -> Result<Item, StoreError> {
+    entity::item(category_key(&c.tenant, &c.id), c, version)
+}
+
+/// Every category of the tenant.
+pub async fn categories(store: &dyn Store, tenant: &TenantId) -> Result<Vec<Versioned<Category>>, StoreError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let (page, next) =
+            entity::page(store, Query::table(format!("T#{tenant}#KBCAT")).limit(200).after(cursor)).await?;
+        out.extend(page);
+        match next {
+            Some(n) => cursor = Some(n),
+            None => return Ok(out),
+        }
+    }
+}
+
+pub fn article_key(tenant: &TenantId, id: &str) -> Key {
+    Key::new(format!("T#{tenant}#KBART"), id)
+}
+
+pub fn article_item(a: &Article, version: u64) -> Result<Item, StoreError> {
+    entity::item(article_key(&a.tenant, &a.id), a, version)
+}
+
+pub async fn article(store: &dyn Store, tenant: &TenantId, id: &str) -> Result<Option<Versioned<Article>>, StoreError> {
+    entity::get(store, &article_key(tenant, id)).await
+}
+
+/// A page of the tenant's articles, newest first.
+pub async fn articles(
+    store: &dyn Store,
+    tenant: &TenantId,
+    limit: u32,
+    cursor: Option<String>,
+) -> Result<(Vec<Versioned<Article>>, Option<String>), StoreError> {
+    entity::page(store, Query::table(format!("T#{tenant}#KBART")).desc().limit(limit).after(cursor)).await
+}
+
+pub fn slug_key(tenant: &TenantId, slug: &str) -> Key {
+    Key::new(format!("T#{tenant}#KBSLUG"), slug)
+}
+
+/// Claims `slug` for `article` (fails when another holds it).
+pub fn claim_slug(tenant: &TenantId, slug: &str, article: &str) -> TxOp {
+    TxOp::Put { item: entity::pointer_item(slug_key(tenant, slug), "article", article), cond: Cond::NotExists }
+}
+
+/// The article holding `slug`.
+pub async fn by_slug(store: &dyn Store, tenant: &TenantId, slug: &str) -> Result<Option<String>, StoreError> {
+    entity::pointer(store, &slug_key(tenant, slug), "article").await
+}
+
+pub fn version_key(tenant: &TenantId, article: &str, number: u32) -> Key {
+    Key::new(format!("T#{tenant}#KB#{article}#V"), format!("{number:08}"))
+}
+
+pub fn version_put(tenant: &TenantId, v: &Version) -> Result<TxOp, StoreError> {
+    Ok(TxOp::Put { item: entity::item(version_key(tenant, &v.article, v.number), v, 1)?, cond: Cond::NotExists })
+}
+
+pub async fn version(
+    store: &dyn Store,
+    tenant: &TenantId,
+    article: &str,
+    number: u32,
+) -> Result<Option<Version>, StoreError> {
+    Ok(entity::get(store, &version_key(tenant, article, number)).await?.map(|v: Versioned<Version>| v.value))
+}
+
+/// A page of the article's versions, newest first.
+pub async fn versions(
+    store: &dyn Store,
+    tenant: &TenantId,
+    article: &str,
+    limit: u32,
+    cursor: Option<String>,
+) -> Result<(Vec<Version>, Option<String>), StoreError> {
+    let q = Query::table(format!("T#{tenant}#KB#{article}#V")).desc().limit(limit).after(cursor);
+    let (items, next) = entity::page::<Version>(store, q).await?;
+    Ok((items.into_iter().map(|v| v.value).collect(), next))
+}
+
+pub fn stat_key(tenant: &TenantId, article: &str) -> Key {
+    Key::new(format!("T#{tenant}#KB#{article}#STAT"), "STAT")
+}
+
+/// The article's counters: views, readers, helpful, not_helpful.
+pub async fn stats(store: &dyn Store, tenant: &TenantId, article: &str) -> Result<[i64; 4], StoreError> {
+    let item = store.get(&stat_key(tenant, article)).await?;
+    let n = |f: &str| item.as_ref().and_then(|i| i.attrs.get(f)).and_then(|v| v.as_i64()).unwrap_or(0);
+    Ok([n("views"), n("readers"), n("helpful"), n("not_helpful")])
+}
+
+pub fn reader_key(tenant: &TenantId, article: &str, user: &str) -> Key {
+    Key::new(format!("T#{tenant}#KB#{article}#READER"), user)
+}
+
+pub fn feedback_put(tenant: &TenantId, f: &Feedback) -> Result<TxOp, StoreError> {
+    let key = Key::new(format!("T#{tenant}#KB#{}#FEEDBACK", f.article), f.id.clone());
+    Ok(TxOp::Put { item: entity::item(key, f, 1)?, cond: Cond::NotExists })
+}
+
+/// A page of the article's feedback, newest first.
+pub async fn feedback(
+    store: &dyn Store,
+    tenant: &TenantId,
+    article: &str,
+    limit: u32,
+    cursor: Option<String>,
+) -> Result<(Vec<Feedback>, Option<String>), StoreError> {
+    let q = Query::table(format!("T#{tenant}#KB#{article}#FEEDBACK")).desc().limit(limit).after(cursor);
+    let (items, next) = entity::page::<Feedback>(store, q).await?;
+    Ok((items.into_iter().map(|v| v.value).collect(), next))
+}
