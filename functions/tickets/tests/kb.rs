@@ -278,3 +278,37 @@ async fn the_system_kb_is_read_across_tenants_by_its_levels_and_written_by_kre8i
     assert_eq!(titles(&w.get(&format!("{base}/articles"), &p.dana).await), ["Portal basics for partners"]);
     assert_eq!(titles(&w.get(&format!("{base}/articles"), &p.drew).await), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn an_article_shows_videos_click_to_load_and_downloads_as_a_branded_pdf() {
+    let w = world().await;
+    let p = people(&w).await;
+    let base = kb(&w);
+    let body = "Intro with a [link](https://acme.test/help).\n\nhttps://youtu.be/dQw4w9WgXcQ\n\n## Steps\n\n1. Open **Settings**\n2. Choose `Billing`\n";
+    let (id, etag) = write(&w, &p.pat, &base, json!({"title": "Paying online", "body": body, "summary": "How to pay an invoice.", "access": {"level": "partner"}, "tags": ["Billing"]})).await;
+    publish(&w, &p.pat, &base, &id, &etag, None).await;
+    let one = format!("{base}/articles/{id}");
+    let html = w.get(&one, &p.dana).await.body["body_html"].as_str().expect("html").to_owned();
+    assert!(html.contains("data-embed=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\""), "{html}");
+    assert!(!html.contains("<iframe"), "nothing loads from the provider before a click: {html}");
+
+    let r = w.get(&format!("{one}/pdf"), &p.dana).await;
+    assert_eq!((r.status, r.content_type.as_deref()), (StatusCode::OK, Some("application/pdf")), "{}", r.body);
+    assert!(r.disposition.as_deref().is_some_and(|d| d.contains("paying-online.pdf")), "{:?}", r.disposition);
+    if let Some(back) = kt_test_support::pdf::read(&r.raw, "kb-article") {
+        let flat = back.flat();
+        for want in [
+            "Article",
+            "Acme",
+            "Paying online",
+            "How to pay an invoice.",
+            "STEPS",
+            "• Open Settings",
+            "(https://acme.test/help)",
+            "billing",
+        ] {
+            assert!(flat.contains(want), "{want:?} missing from:\n{}", back.text);
+        }
+    }
+    assert_eq!(w.get(&format!("{one}/pdf"), &p.drew).await.status, StatusCode::NOT_FOUND);
+}

@@ -2236,6 +2236,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/kb/articles/{article_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The article as a PDF in the tenant's branding (whoever may read it). */
+        get: operations["article_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/kb/articles/{article_id}/publish": {
         parameters: {
             query?: never;
@@ -3435,6 +3452,11 @@ export interface components {
          *     Open **Sign in** and choose *Forgot password*.
          */
         ArticleBody: string;
+        /**
+         * Format: binary
+         * @description A PDF file.
+         */
+        ArticlePdf: string;
         ArticleRequest: {
             access: components["schemas"]["AccessBody"];
             /** @description Markdown (rendered sanitized), up to 100,000 characters. */
@@ -3474,7 +3496,10 @@ export interface components {
         ArticleView: components["schemas"]["ArticleSummary"] & {
             /** @description The Markdown as written. */
             body: string;
-            /** @description The Markdown rendered and sanitized. */
+            /**
+             * @description The Markdown rendered and sanitized; videos of allowed providers as click-to-load
+             *     figures (`figure.kb-video` with `data-embed`, the player's address).
+             */
             body_html: string;
             created_at: string;
             /** @description The related articles the reader may read (none of the others is named). */
@@ -19002,6 +19027,71 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    article_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                article_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF, as an attachment named by the article's slug */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ArticlePdf"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use kt_app::AppState;
 use kt_app::kb::{self as uc, readers, versions};
 use kt_domain::kb::{Reader, Version};
@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(record_view))
         .routes(routes!(give_feedback))
         .routes(routes!(article_figures))
+        .routes(routes!(article_pdf))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -303,4 +304,36 @@ async fn article_figures(
         not_helpful: f.not_helpful,
         feedback: Paginated { items: items.iter().map(feedback_view).collect(), next_cursor },
     }))
+}
+
+/// A PDF file.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // documents the body's schema only
+pub struct ArticlePdf(Vec<u8>);
+
+/// The article as a PDF in the tenant's branding (whoever may read it).
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/kb/articles/{article_id}/pdf", tag = "knowledge base",
+    params(("tenant_id" = String, Path), ("article_id" = String, Path)),
+    responses((status = 200, description = "The PDF, as an attachment named by the article's slug", content_type = "application/pdf", body = ArticlePdf),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn article_pdf(
+    State(app): State<AppState>,
+    auth: Auth,
+    TenantInPath(tenant): TenantInPath,
+    Path((_tenant, id)): Path<(String, String)>,
+    ApiQuery(_none): ApiQuery<kt_http::NoParams>,
+) -> Result<Response, ApiError> {
+    let pdf = kt_app::kb::document::pdf(&app, Reader::Person(&auth.actor), &tenant, &id).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", pdf.filename)),
+            (axum::http::header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        pdf.bytes,
+    )
+        .into_response())
 }

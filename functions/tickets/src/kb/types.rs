@@ -211,7 +211,8 @@ pub struct ArticleView {
     pub summary: ArticleSummary,
     /// The Markdown as written.
     pub body: String,
-    /// The Markdown rendered and sanitized.
+    /// The Markdown rendered and sanitized; videos of allowed providers as click-to-load
+    /// figures (`figure.kb-video` with `data-embed`, the player's address).
     pub body_html: String,
     /// The related articles the reader may read (none of the others is named).
     pub related: Vec<RelatedView>,
@@ -229,7 +230,7 @@ pub async fn view(app: &AppState, reader: Reader<'_>, tenant: &Tenant, a: &Artic
     Ok(ArticleView {
         summary: summary(app, a),
         body: a.content.body.clone(),
-        body_html: kt_app::markdown::render(&a.content.body),
+        body_html: kt_app::kb::embeds::render(&a.content.body),
         related,
         created_at: kt_domain::timestamp(a.created_at),
     })

@@ -6,6 +6,8 @@
 
 pub mod articles;
 pub mod categories;
+pub mod document;
+pub mod embeds;
 pub mod readers;
 pub mod versions;
 
