@@ -30,6 +30,7 @@ pub mod assignment;
 pub mod attachments;
 pub mod conversation;
 pub mod forms;
+pub mod help;
 pub mod kb;
 pub mod projects;
 pub mod reports;
@@ -59,6 +60,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(service::router())
         .merge(projects::router())
         .merge(kb::router())
+        .merge(help::router())
         .routes(routes!(work_queue))
         .routes(routes!(queue_lengths))
 }

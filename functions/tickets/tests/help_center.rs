@@ -1,0 +1,97 @@
+//! The help center as a signed-out visitor sees it: the tenant's public, live articles as
+//! server-rendered HTML under its brand at `/help` (and on its `help.` host), with canonical
+//! addresses, Open Graph tags and a sitemap; nothing of another level, another state or another
+//! tenant; a missing page is a branded 404.
+
+use axum::http::StatusCode;
+use kt_test_support::{Browser, World, people};
+use serde_json::json;
+
+async fn world() -> World {
+    kt_test_support::world(kt_fn_tickets::router()).await
+}
+
+fn visitor(host: &'static str) -> Browser {
+    Browser { cookie: String::new(), csrf: String::new(), host }
+}
+
+fn html(r: &kt_test_support::Reply) -> String {
+    String::from_utf8_lossy(&r.raw).into_owned()
+}
+
+#[tokio::test]
+async fn the_help_center_shows_public_live_articles_under_the_tenant_s_brand() {
+    let w = world().await;
+    let p = people(&w).await;
+    let base = format!("/api/v1/tenants/{}/kb", w.acme_id);
+    let cat = w.post(&format!("{base}/categories"), &p.pat, json!({"name": "Billing & payments"})).await;
+    let cat_id = cat.body["id"].as_str().expect("category").to_owned();
+    let mut ids = Vec::new();
+    for (title, level, publish) in [
+        ("Paying <online>", "public", true),
+        ("Support hours for clients", "partner", true),
+        ("Draft about refunds", "public", false),
+    ] {
+        let body = json!({"title": title, "body": "Open **Invoices**.\n\nhttps://youtu.be/dQw4w9WgXcQ\n", "summary": "How to pay.",
+            "category_id": cat_id, "access": {"level": level}});
+        let made = w.post(&format!("{base}/articles"), &p.pat, body).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+        let id = made.body["id"].as_str().expect("id").to_owned();
+        if publish {
+            let etag = made.etag.clone().expect("etag");
+            let r =
+                w.send("POST", &format!("{base}/articles/{id}/publish"), &p.pat, None, &[("if-match", &etag)]).await;
+            assert_eq!(r.status, StatusCode::OK);
+        }
+        ids.push((id, made.body["slug"].as_str().expect("slug").to_owned()));
+    }
+
+    let acme = visitor("acme.localhost");
+    let home = w.get("/help", &acme).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert_eq!(home.content_type.as_deref(), Some("text/html; charset=utf-8"));
+    let page = html(&home);
+    assert!(page.contains("Paying &lt;online&gt;"), "escaped: {page}");
+    assert!(page.contains("/help/categories/billing-payments"), "{page}");
+    assert!(!page.contains("Support hours") && !page.contains("Draft about refunds"), "public and live only");
+    assert!(page.contains("<link rel=\"canonical\" href=\"http://acme.localhost/help\">"), "{page}");
+
+    let one = w.get(&format!("/help/articles/{}", ids[0].1), &acme).await;
+    let page = html(&one);
+    assert_eq!(one.status, StatusCode::OK);
+    for want in [
+        "<meta property=\"og:type\" content=\"article\">",
+        "<meta property=\"og:title\" content=\"Paying &lt;online&gt;\">",
+        "<strong>Invoices</strong>",
+        "data-embed=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\"",
+        "Billing &amp; payments",
+    ] {
+        assert!(page.contains(want), "{want:?} missing: {page}");
+    }
+    for hidden in [&ids[1].1, &ids[2].1] {
+        let r = w.get(&format!("/help/articles/{hidden}"), &acme).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{hidden}");
+        assert!(html(&r).contains("This page is not here"));
+    }
+    let listed = w.get("/help/categories/billing-payments", &acme).await;
+    assert!(html(&listed).contains("Paying &lt;online&gt;") && !html(&listed).contains("Support hours"));
+
+    let map = w.get("/help/sitemap.xml", &acme).await;
+    assert_eq!(map.content_type.as_deref(), Some("application/xml"));
+    let xml = html(&map);
+    assert!(xml.contains(&format!("<loc>http://acme.localhost/help/articles/{}</loc>", ids[0].1)), "{xml}");
+    assert!(!xml.contains(&ids[1].1) && !xml.contains(&ids[2].1));
+
+    // Another tenant's help center never shows Acme's; the help. host is the tenant's.
+    assert!(!html(&w.get("/help", &visitor("localhost")).await).contains("Paying"));
+    assert_eq!(
+        w.get(&format!("/help/articles/{}", ids[0].1), &visitor("localhost")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(html(&w.get("/help", &visitor("help.acme.localhost")).await).contains("Paying &lt;online&gt;"));
+    assert_eq!(w.get("/help", &visitor("nowhere.test")).await.status, StatusCode::NOT_FOUND);
+
+    // A view of the page is counted.
+    let figures = w.get(&format!("{base}/articles/{}/figures", ids[0].0), &p.pat).await;
+    assert_eq!(figures.body["views"], 1, "{}", figures.body);
+}
