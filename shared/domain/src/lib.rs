@@ -19,6 +19,7 @@ pub mod presence;
 pub mod project;
 pub mod queue;
 pub mod quote;
+pub mod search;
 pub mod service;
 pub mod sla;
 pub mod tenancy;
