@@ -186,4 +186,18 @@ async fn a_deposit_quote_bills_the_deposit_now_and_the_balance_in_monthly_instal
     let project = done.body["project_id"].as_str().expect("project");
     let made = w.get(&format!("/api/v1/tenants/{}/projects/{project}", w.acme_id), &p.dana).await;
     assert_eq!(made.body["links"]["invoice_ids"], json!([deposit, balance]));
+
+    // A balance of one cent is no plan (three instalments of nothing would be none).
+    let tiny = json!({"org_id": w.globex_id, "title": "Tiny", "valid_until": (w.clock.now().date() + time::Duration::days(5)).to_string(),
+        "items": [{"description": "Favicon", "quantity": "1", "unit_price": "0.02"}], "deposit": {"percent": "50", "instalments": 3}});
+    let id = send(&w, &p, tiny).await;
+    let done = w.post(&format!("{}/{id}/accept", quotes(&w)), &p.dana, json!({"name": "Dana", "choice": {}})).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let b = invoice(done.body["invoice_id"].as_str().expect("balance").to_owned()).await;
+    assert_eq!(
+        (b.body["total"].as_str(), b.body["plan"].as_array().map(Vec::len)),
+        (Some("0.01"), None),
+        "{}",
+        b.body
+    );
 }

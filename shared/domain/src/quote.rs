@@ -56,7 +56,7 @@ pub enum QuoteStatus {
 
 /// How an accepted quote is billed when it asks a deposit: an invoice of `percent` of every
 /// chosen item, sent at once, and one of the rest, sent with a plan of `instalments` monthly
-/// instalments.
+/// instalments (one: no plan, the balance is due by its terms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deposit {
     #[serde(with = "rust_decimal::serde::str")]

@@ -105,8 +105,8 @@ pub fn months_after(day: Date, months: u32) -> Date {
 }
 
 /// Sends draft `id`, made by the portal itself (an accepted quote's invoices), unless it was
-/// sent already; with `instalments`, its total is split into that many monthly instalments, the
-/// first a month from today. Sending it twice at once sends it once.
+/// sent already; with `instalments` (two or more), its total is split into that many monthly
+/// instalments, the first a month from today. Sending it twice at once sends it once.
 pub(crate) async fn send_made(
     app: &AppState,
     tenant: &Tenant,
@@ -120,10 +120,13 @@ pub(crate) async fn send_made(
     if draft.status != kt_domain::invoice::Status::Draft {
         return Ok(());
     }
-    if let Some(n) = instalments.filter(|n| *n > 0) {
-        let total = figures(&draft).total;
+    let total = figures(&draft).total;
+    let minor = draft.currency.to_minor(total).unwrap_or(0);
+    // No more instalments than there are minor units to share; fewer than two is no plan (the
+    // invoice is due by its terms).
+    let instalments = instalments.map(|n| i64::from(n).min(minor)).filter(|n| *n >= 2);
+    if let Some(n) = instalments.and_then(|n| u8::try_from(n).ok()) {
         let today = app.clock.now().date();
-        let minor = draft.currency.to_minor(total).unwrap_or(0);
         let share = minor / i64::from(n);
         let items: Vec<(Date, rust_decimal::Decimal)> = (1..=u32::from(n))
             .map(|k| {
