@@ -194,10 +194,52 @@ async fn a_deposit_quote_bills_the_deposit_now_and_the_balance_in_monthly_instal
     let done = w.post(&format!("{}/{id}/accept", quotes(&w)), &p.dana, json!({"name": "Dana", "choice": {}})).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     let b = invoice(done.body["invoice_id"].as_str().expect("balance").to_owned()).await;
+    assert_eq!((b.body["total"].as_str(), b.body["plan"].as_array().map(Vec::len)), (Some("0.01"), None), "{}", b.body);
+}
+
+#[tokio::test]
+async fn a_deposit_with_taxes_discounts_and_fractions_still_adds_up_to_the_cent() {
+    let w = world().await;
+    let p = people(&w).await;
+    let settings = format!("/api/v1/tenants/{}/billing/settings", w.acme_id);
+    let r = w.patch(&settings, &p.pat, json!({"tax_rates": [{"name": "VAT", "percent": "19"}]})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let vat = r.body["tax_rates"][0]["id"].as_str().expect("rate").to_owned();
+    let body = json!({
+        "org_id": w.globex_id, "title": "Print run", "valid_until": (w.clock.now().date() + time::Duration::days(9)).to_string(),
+        "discount": {"kind": "percent", "value": "7.5"},
+        "items": [
+            {"description": "Flyers", "quantity": "1000", "unit_price": "0.05", "tax_rate_ids": [vat]},
+            {"description": "Design hours", "quantity": "2.75", "unit_price": "93.33", "tax_rate_ids": [vat], "discount": {"kind": "percent", "value": "10"}},
+            {"description": "Delivery", "quantity": "3", "unit_price": "9.99"}
+        ],
+        "deposit": {"percent": "33.33", "instalments": 4}
+    });
+    let id = send(&w, &p, body).await;
+    // The rate changes after the quote was written: the invoices bill the quote's.
+    let r = w.patch(&settings, &p.pat, json!({"tax_rates": [{"id": vat, "name": "VAT", "percent": "21"}]})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let done = w.post(&format!("{}/{id}/accept", quotes(&w)), &p.dana, json!({"name": "Dana", "choice": {}})).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let total = amount(&done.body["total"]);
+    let get = |id: &str| {
+        let (w, pat, id) = (&w, &p.pat, id.to_owned());
+        async move { w.get(&format!("/api/v1/tenants/{}/invoices/{id}", w.acme_id), pat).await }
+    };
+    let d = get(done.body["deposit_invoice_id"].as_str().expect("deposit")).await;
+    let b = get(done.body["invoice_id"].as_str().expect("balance")).await;
     assert_eq!(
-        (b.body["total"].as_str(), b.body["plan"].as_array().map(Vec::len)),
-        (Some("0.01"), None),
-        "{}",
-        b.body
+        amount(&d.body["total"]) + amount(&b.body["total"]),
+        total,
+        "{} + {} = {total}",
+        d.body["total"],
+        b.body["total"]
     );
+    assert_eq!(d.body["lines"][0]["description"], "Flyers (deposit 33.33%)");
+    let share = amount(&d.body["subtotal"]) / (amount(&d.body["subtotal"]) + amount(&b.body["subtotal"]));
+    assert!(
+        (share - "0.3333".parse::<Decimal>().expect("share")).abs() < "0.001".parse::<Decimal>().expect("tolerance"),
+        "{share}"
+    );
+    assert_eq!(d.body["taxes"][0]["percent"], "19", "the quote's rate: {}", d.body["taxes"]);
 }

@@ -42,7 +42,8 @@ fn esc(s: &str) -> String {
 
 /// The tenant the request's host names (a `help.` host names its parent's).
 async fn tenant_of(app: &AppState, headers: &HeaderMap) -> Result<(Tenant, String), AppError> {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).ok_or(AppError::NotFound)?.to_owned();
+    let raw = headers.get(header::HOST).and_then(|v| v.to_str().ok()).ok_or(AppError::NotFound)?;
+    let host = kt_app::identity::tenancy::normalize_host(raw);
     let tenant = match kt_app::identity::tenancy::resolve_host(app, &host).await {
         Ok(t) => t,
         Err(AppError::NotFound) => match host.strip_prefix("help.") {
@@ -51,6 +52,12 @@ async fn tenant_of(app: &AppState, headers: &HeaderMap) -> Result<(Tenant, Strin
         },
         Err(e) => return Err(e),
     };
+    // A suspended portal's help center is closed with it.
+    if tenant.status != kt_domain::tenancy::TenantStatus::Active {
+        return Err(AppError::NotFound);
+    }
+    // The port a local host listens on stays in its addresses.
+    let host = raw.trim().trim_end_matches('.').to_lowercase();
     let scheme = if host.contains("localhost") || host.starts_with("127.") { "http" } else { "https" };
     Ok((tenant, format!("{scheme}://{host}")))
 }
@@ -205,14 +212,32 @@ async fn category(State(app): State<AppState>, headers: HeaderMap, Path(slug): P
     let Some(c) = cats.iter().map(|c| &c.value).find(|c| c.slug == slug) else {
         return missing(Some(&tenant), &origin);
     };
-    let filter = Filter { category: Some(c.id.clone()), ..Filter::default() };
-    let Ok(articles) = public_articles(&app, &tenant, &filter).await else {
+    let Ok(all) = public_articles(&app, &tenant, &Filter::default()).await else {
         return (StatusCode::SERVICE_UNAVAILABLE, "Try again in a moment").into_response();
     };
+    let public = |id: &str| all.iter().any(|a| a.content.category.as_deref() == Some(id));
+    // A category shows when something public is in it or under it.
+    let shows = |id: &str| -> bool {
+        let mut out = vec![id.to_owned()];
+        let mut i = 0;
+        while i < out.len() {
+            let parent = out[i].clone();
+            out.extend(
+                cats.iter().filter(|x| x.value.parent.as_deref() == Some(parent.as_str())).map(|x| x.value.id.clone()),
+            );
+            i += 1;
+        }
+        out.iter().any(|id| public(id))
+    };
+    if !shows(&c.id) {
+        return missing(Some(&tenant), &origin);
+    }
+    let articles: Vec<Article> =
+        all.iter().filter(|a| a.content.category.as_deref() == Some(c.id.as_str())).cloned().collect();
     let subs: String = cats
         .iter()
         .map(|x| &x.value)
-        .filter(|x| x.parent.as_deref() == Some(c.id.as_str()))
+        .filter(|x| x.parent.as_deref() == Some(c.id.as_str()) && shows(&x.id))
         .map(|x| format!("<li><a href=\"/help/categories/{}\">{}</a></li>", esc(&x.slug), esc(&x.name)))
         .collect();
     let mut main = format!("<nav class=\"crumbs\"><a href=\"/help\">Help center</a></nav><h1>{}</h1>", esc(&c.name));
@@ -238,13 +263,29 @@ async fn category(State(app): State<AppState>, headers: HeaderMap, Path(slug): P
     })
 }
 
-async fn article(State(app): State<AppState>, headers: HeaderMap, Path(slug): Path<String>) -> Response {
+/// Whether a request is a person's read (not a crawler's, a prefetch or a HEAD).
+fn read_by_person(method: &axum::http::Method, headers: &HeaderMap) -> bool {
+    let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_lowercase();
+    let prefetch = headers.get("sec-purpose").or_else(|| headers.get("purpose")).is_some();
+    method == axum::http::Method::GET
+        && !prefetch
+        && !["bot", "crawl", "spider", "slurp", "preview"].iter().any(|b| agent.contains(b))
+}
+
+async fn article(
+    State(app): State<AppState>,
+    method: axum::http::Method,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> Response {
     let Ok((tenant, origin)) = tenant_of(&app, &headers).await else { return missing(None, "") };
     let a = match kb::by_slug(&app, Reader::Anonymous, &tenant, &slug).await {
         Ok(a) => a.value,
         Err(_) => return missing(Some(&tenant), &origin),
     };
-    if let Err(e) = kt_app::kb::readers::viewed(&app, Reader::Anonymous, &tenant, &a.id).await {
+    if read_by_person(&method, &headers)
+        && let Err(e) = kt_app::kb::readers::viewed(&app, Reader::Anonymous, &tenant, &a.id).await
+    {
         tracing::warn!(error = %e, "a help-center view was not counted");
     }
     let crumbs = match &a.content.category {

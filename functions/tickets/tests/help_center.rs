@@ -91,7 +91,20 @@ async fn the_help_center_shows_public_live_articles_under_the_tenant_s_brand() {
     assert!(html(&w.get("/help", &visitor("help.acme.localhost")).await).contains("Paying &lt;online&gt;"));
     assert_eq!(w.get("/help", &visitor("nowhere.test")).await.status, StatusCode::NOT_FOUND);
 
-    // A view of the page is counted.
+    // A person's view of the page is counted, a crawler's is not.
+    let bot = [("user-agent", "Mozilla/5.0 (compatible; Googlebot/2.1)")];
+    w.send("GET", &format!("/help/articles/{}", ids[0].1), &acme, None, &bot).await;
     let figures = w.get(&format!("{base}/articles/{}/figures", ids[0].0), &p.pat).await;
     assert_eq!(figures.body["views"], 1, "{}", figures.body);
+
+    // A category with nothing public in it is not shown, even by its address.
+    let staff_only = w.post(&format!("{base}/categories"), &p.pat, json!({"name": "Partner notes"})).await;
+    let body =
+        json!({"title": "Rates", "body": "x", "category_id": staff_only.body["id"], "access": {"level": "partner"}});
+    let made = w.post(&format!("{base}/articles"), &p.pat, body).await;
+    let etag = made.etag.clone().expect("etag");
+    let id = made.body["id"].as_str().expect("id");
+    w.send("POST", &format!("{base}/articles/{id}/publish"), &p.pat, None, &[("if-match", &etag)]).await;
+    assert_eq!(w.get("/help/categories/partner-notes", &acme).await.status, StatusCode::NOT_FOUND);
+    assert!(!html(&w.get("/help", &acme).await).contains("Partner notes"));
 }

@@ -128,6 +128,10 @@ async fn access_levels_decide_who_reads_and_drafts_are_the_managers_alone() {
         async move { w.get(&path, &who).await.status }
     };
     assert_eq!(read(&p.dana, &globex).await, StatusCode::OK);
+    let seen = w.get(&format!("{base}/articles/{globex}"), &p.dana).await;
+    assert_eq!(seen.body["access"], json!({"level": "clients", "org_ids": []}), "readers are not told whom it names");
+    let managed = w.get(&format!("{base}/articles/{globex}"), &p.pat).await;
+    assert_eq!(managed.body["access"]["org_ids"], json!([w.globex_id]));
     assert_eq!(read(&p.olga, &globex).await, StatusCode::NOT_FOUND, "another organization");
     assert_eq!(read(&p.olga, &partner).await, StatusCode::OK);
     assert_eq!(read(&p.dana, &internal).await, StatusCode::NOT_FOUND);

@@ -226,27 +226,37 @@ async fn a_type_that_quotes_by_itself_answers_a_priced_request_with_a_sent_quote
         bound.body
     );
 
-    let ask = json!({"service_type": "website", "org_id": w.globex_id, "title": "Relaunch", "answers": {"pages": "4"}});
-    let r = w.post(&requests(&w), &p.dana, ask).await;
+    // A partner prices its own clients' requests: Dana's is left for review, with its estimate.
+    let ask =
+        |org: &str| json!({"service_type": "website", "org_id": org, "title": "Relaunch", "answers": {"pages": "4"}});
+    let partners = w.post(&requests(&w), &p.dana, ask(&w.globex_id)).await;
+    assert_eq!(partners.status, StatusCode::CREATED, "{}", partners.body);
+    assert_eq!(
+        (partners.body["status"].as_str(), partners.body["estimate"].as_str()),
+        (Some("submitted"), Some("1100.00"))
+    );
+
+    // Kre8ivTech's own client gets the quote at once.
+    let house_requests = format!("/api/v1/tenants/{}/service-requests", w.house_id);
+    let r = w.post(&house_requests, &p.drew, ask(&w.direct_id)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let id = r.body["id"].as_str().expect("id").to_owned();
     assert_eq!((r.body["status"].as_str(), r.body["quote_id"].as_str()), (Some("quoted"), Some(id.as_str())));
 
     let s = w.state();
-    let acme = kt_domain::identity::TenantId::try_from(w.acme_id.clone()).expect("tenant");
-    let q = kt_store::quotes::get(s.store.as_ref(), &acme, &id).await.expect("read").expect("a quote").value;
+    let house = kt_domain::identity::TenantId::try_from(w.house_id.clone()).expect("house");
+    let q = kt_store::quotes::get(s.store.as_ref(), &house, &id).await.expect("read").expect("a quote").value;
     assert_eq!(q.status, kt_domain::quote::QuoteStatus::Sent);
     assert_eq!(q.items.len(), 1);
     assert_eq!(q.items[0].line.unit_price.to_string(), "1100.00");
     assert_eq!(q.items[0].line.description, "New website: Relaunch");
     assert_eq!(q.valid_until, s.clock.now().date() + time::Duration::days(14));
-    let house = kt_domain::identity::TenantId::try_from(w.house_id.clone()).expect("house");
     let email = kt_domain::identity::Email::parse("admin@kre8ivtech.test").expect("email");
     let avery = kt_store::accounts::user_by_email(s.store.as_ref(), &house, &email).await.expect("read");
     assert_eq!(avery, Some(q.created_by.clone()), "written in the name of who switched it on");
     w.settle().await;
-    assert!(w.notification_titles(&p.dana).await.contains(&"Quote “Relaunch” is ready".to_owned()));
-    let log = w.get(&format!("{}/{id}/activity", requests(&w)), &p.dana).await;
+    assert!(w.notification_titles(&p.drew).await.contains(&"Quote “Relaunch” is ready".to_owned()));
+    let log = w.get(&format!("{house_requests}/{id}/activity"), &p.drew).await;
     let kinds: Vec<&str> =
         log.body["items"].as_array().expect("items").iter().filter_map(|a| a["kind"].as_str()).collect();
     assert_eq!(kinds, ["created", "status"]);

@@ -184,10 +184,10 @@ pub async fn update(
     Ok(Versioned { version: current.version + 1, value: p })
 }
 
-/// The project of an accepted quote (once: an id derived from the quote's), owned by whoever
-/// wrote the quote and linked to its request, the quote and its invoice.
-pub async fn from_quote(app: &AppState, q: &Quote) -> Result<String, AppError> {
-    let id = format!("{}P", &q.id[..q.id.len().min(25)]);
+/// The project of an accepted quote (once: under the id planned at acceptance), owned by whoever
+/// wrote the quote and linked to its request, the quote and its invoices.
+pub async fn from_quote(app: &AppState, q: &Quote, id: &str) -> Result<String, AppError> {
+    let id = id.to_owned();
     if store::get(app.store.as_ref(), &q.tenant, &id).await?.is_some() {
         return Ok(id);
     }

@@ -93,6 +93,15 @@ impl Deposit {
     }
 }
 
+/// The ids of what an acceptance makes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Planned {
+    pub invoice: String,
+    #[serde(default)]
+    pub deposit_invoice: Option<String>,
+    pub project: String,
+}
+
 /// What the client chose: the optional items ticked and one item per package group.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Choice {
@@ -169,6 +178,10 @@ pub struct Quote {
     pub invoice: Option<String>,
     #[serde(default)]
     pub deposit_invoice: Option<String>,
+    /// The ids what acceptance makes will take, chosen when it is accepted (so a retry makes the
+    /// same things, and two quotes never share one).
+    #[serde(default)]
+    pub planned: Option<Planned>,
     #[serde(default)]
     pub project: Option<String>,
     /// Reminders of the coming expiry already sent (days before).
@@ -385,6 +398,7 @@ mod tests {
             invoice: None,
             deposit: None,
             deposit_invoice: None,
+            planned: None,
             project: None,
             reminded: Vec::new(),
             created_by: UserId::new(ulid::Ulid::new()),

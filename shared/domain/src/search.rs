@@ -100,9 +100,8 @@ fn pieces(q: &str) -> Result<Vec<Piece>, Invalid> {
         let word_end = chars[i..].iter().position(|c| c.is_whitespace() || *c == '"').map_or(chars.len(), |n| i + n);
         if let Some(colon) = chars[i..word_end].iter().position(|c| *c == ':') {
             let candidate: String = chars[i..i + colon].iter().collect();
-            // An address (`https://…`) is a word, not a filter.
-            let address = chars.get(i + colon + 1) == Some(&'/');
-            if !candidate.is_empty() && candidate.chars().all(|c| c.is_ascii_alphabetic()) && !address {
+            // Only the known filters: `Error:`, `re:` or `https://…` are words.
+            if FILTERS.contains(&candidate.to_lowercase().as_str()) {
                 name = Some(candidate.to_lowercase());
                 i += colon + 1;
             }
@@ -173,12 +172,7 @@ pub fn parse(q: &str) -> Result<Query, Invalid> {
             "tag" => out.tags.push(text.trim().to_lowercase()),
             "after" => out.after = Some(day(&text, "after")?),
             "before" => out.before = Some(day(&text, "before")?),
-            other => {
-                return Err(fault(format!(
-                    "{other}: is not a filter; use {}",
-                    FILTERS.map(|f| format!("{f}:")).join(" ")
-                )));
-            }
+            other => return Err(fault(format!("{other}: is not a filter"))),
         }
     }
     if out.terms.len() > MAX_TERMS {
@@ -231,7 +225,7 @@ mod tests {
     fn faults_say_what_and_where() {
         let msg = |q: &str| parse(q).expect_err(q).message;
         assert_eq!(msg(r#"login "broken"#), "close the quote opened at character 7");
-        assert!(msg("colour:red").starts_with("colour: is not a filter; use type: status:"), "{}", msg("colour:red"));
+        assert_eq!(parse("Error: timeout re:invoice colour:red").expect("words").terms.len(), 4);
         assert!(msg("priority:urgent").contains("use one of low, medium, high, critical"));
         assert_eq!(msg("after:yesterday"), "after:yesterday is not a day; write it like after:2026-12-01");
         assert_eq!(msg("status:"), "status: needs a value (character 1)");

@@ -8,7 +8,7 @@
 //! * `T#<t>#KB#<article>#STAT` / `STAT`: its counters (views, unique readers, helpful, not
 //!   helpful), on the article's own partition: a popular article heats only itself.
 //! * `T#<t>#KB#<article>#READER` / `<user>`: who read it (the unique-reader count's proof).
-//! * `T#<t>#KB#<article>#FEEDBACK` / `<feedback>`: the feedback given, newest first.
+//! * `T#<t>#KB#<article>#FEEDBACK` / `<user>`: the feedback given, one per person.
 
 use kt_domain::identity::TenantId;
 use kt_domain::kb::{Article, Category, Feedback, Version};
@@ -22,6 +22,14 @@ pub fn category_key(tenant: &TenantId, id: &str) -> Key {
 
 pub fn category_item(c: &Category, version: u64) -> Result<Item, StoreError> {
     entity::item(category_key(&c.tenant, &c.id), c, version)
+}
+
+pub async fn category(
+    store: &dyn Store,
+    tenant: &TenantId,
+    id: &str,
+) -> Result<Option<Versioned<Category>>, StoreError> {
+    entity::get(store, &category_key(tenant, id)).await
 }
 
 /// Every category of the tenant.
@@ -125,7 +133,7 @@ pub fn feedback_put(tenant: &TenantId, f: &Feedback) -> Result<TxOp, StoreError>
     Ok(TxOp::Put { item: entity::item(key, f, 1)?, cond: Cond::NotExists })
 }
 
-/// A page of the article's feedback, newest first.
+/// A page of the article's feedback (by person).
 pub async fn feedback(
     store: &dyn Store,
     tenant: &TenantId,

@@ -84,7 +84,7 @@ async fn create_category(
     TenantInPath(tenant): TenantInPath,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    reach(&auth, &tenant)?;
+    writer(&auth, &tenant)?;
     let req = category_input(from_json_bytes::<CategoryRequest>(&body)?);
     let c = categories::create(&app, &auth.actor, &tenant, req).await?;
     Ok(with_etag(c.version, (StatusCode::CREATED, Json(category_view(&c.value, c.version)))))
@@ -94,6 +94,12 @@ async fn create_category(
 /// read, so it answers 403 to those who do not manage it).
 fn reach(auth: &Auth, tenant: &kt_domain::tenancy::Tenant) -> Result<(), AppError> {
     if uc::is_system(tenant) { Ok(()) } else { kt_app::identity::tenancy::in_reach(&auth.actor, tenant) }
+}
+
+/// Writes are the KB's managers': refused before the body is read.
+fn writer(auth: &Auth, tenant: &kt_domain::tenancy::Tenant) -> Result<(), AppError> {
+    reach(auth, tenant)?;
+    if uc::manager(&auth.actor, tenant) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 /// Changes a category (the KB's managers), under `If-Match`; moving it moves what is under it.
@@ -114,7 +120,7 @@ async fn update_category(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    reach(&auth, &tenant)?;
+    writer(&auth, &tenant)?;
     let expected = etag::if_match(&headers)?;
     let req = category_input(from_json_bytes::<CategoryRequest>(&body)?);
     let c = categories::update(&app, &auth.actor, &tenant, &id, req, expected).await?;
@@ -162,7 +168,8 @@ async fn list_articles(
     };
     let reader = Reader::Person(&auth.actor);
     let (items, next_cursor) = uc::list(&app, reader, &tenant, &filter, page.limit()?, page.cursor()).await?;
-    Ok(Json(Paginated { items: items.iter().map(|a| summary(&app, &a.value)).collect(), next_cursor }))
+    let manager = uc::manager(&auth.actor, &tenant);
+    Ok(Json(Paginated { items: items.iter().map(|a| summary(&app, &a.value, manager)).collect(), next_cursor }))
 }
 
 /// Starts an article as a draft (version 1).
@@ -181,7 +188,7 @@ async fn create_article(
     TenantInPath(tenant): TenantInPath,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    reach(&auth, &tenant)?;
+    writer(&auth, &tenant)?;
     let req = from_json_bytes::<ArticleRequest>(&body)?;
     let slug = req.slug.as_ref().map(ToString::to_string);
     let a = articles::create(&app, &auth.actor, &tenant, content(req)?, slug).await?;
@@ -228,6 +235,7 @@ async fn update_article(
 ) -> Result<Response, ApiError> {
     let reader = Reader::Person(&auth.actor);
     uc::get(&app, reader, &tenant, &id).await?;
+    writer(&auth, &tenant)?;
     let expected = etag::if_match(&headers)?;
     let req = from_json_bytes::<ArticleRequest>(&body)?;
     let (slug, note) = (req.slug.as_ref().map(ToString::to_string), req.note.as_ref().map(ToString::to_string));
@@ -270,6 +278,7 @@ async fn publish_article(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     uc::get(&app, Reader::Person(&auth.actor), &tenant, &id).await?;
+    writer(&auth, &tenant)?;
     let req = if body.is_empty() { PublishRequest::default() } else { from_json_bytes::<PublishRequest>(&body)? };
     let at = kt_http::input::rfc3339(req.publish_at.as_deref(), "publish_at")?;
     moved(&app, &auth, &tenant, &id, &headers, Move::Publish(at)).await

@@ -187,7 +187,13 @@ fn access_body(a: &Access) -> AccessBody {
     AccessBody { level, org_ids: orgs.iter().filter_map(|o| Id::try_from(o.to_string()).ok()).collect() }
 }
 
-pub fn summary(app: &AppState, a: &Article) -> ArticleSummary {
+/// The summary of `a`; `manager`: for the KB's managers (readers are not told which other
+/// organizations an article names).
+pub fn summary(app: &AppState, a: &Article, manager: bool) -> ArticleSummary {
+    let mut access = access_body(&a.content.access);
+    if !manager {
+        access.org_ids.clear();
+    }
     ArticleSummary {
         id: a.id.clone(),
         tenant_id: a.tenant.to_string(),
@@ -196,7 +202,7 @@ pub fn summary(app: &AppState, a: &Article) -> ArticleSummary {
         summary: a.content.summary.clone(),
         category_id: a.content.category.clone(),
         tags: a.content.tags.clone(),
-        access: access_body(&a.content.access),
+        access,
         status: a.status.into(),
         publish_at: a.publish_at.map(kt_domain::timestamp),
         live: a.live(app.clock.now()),
@@ -227,8 +233,9 @@ pub async fn view(app: &AppState, reader: Reader<'_>, tenant: &Tenant, a: &Artic
             related.push(RelatedView { id: r.value.id, title: r.value.content.title, slug: r.value.slug });
         }
     }
+    let manager = matches!(reader, Reader::Person(actor) if kt_app::kb::manager(actor, tenant));
     Ok(ArticleView {
-        summary: summary(app, a),
+        summary: summary(app, a, manager),
         body: a.content.body.clone(),
         body_html: kt_app::kb::embeds::render(&a.content.body),
         related,

@@ -265,11 +265,20 @@ pub(crate) async fn create_for(
     created_by: &UserId,
     id: &str,
     input: DraftInput,
+    rates: &[kt_domain::invoice::totals::TaxRate],
 ) -> Result<String, AppError> {
     if invoices::get(app.store.as_ref(), &tenant.id, id).await?.is_some() {
         return Ok(id.to_owned());
     }
-    let (settings, _) = invoices::settings(app.store.as_ref(), &tenant.id).await?;
+    let (mut settings, _) = invoices::settings(app.store.as_ref(), &tenant.id).await?;
+    // The rates as the source document had them (a quote's, as accepted), even if changed or
+    // removed since.
+    for r in rates {
+        match settings.tax_rates.iter_mut().find(|x| x.id == r.id) {
+            Some(x) => *x = r.clone(),
+            None => settings.tax_rates.push(r.clone()),
+        }
+    }
     let mut inv = blank(id.to_owned(), tenant, settings.currency, created_by, app.clock.now());
     apply(app, tenant, &settings, &mut inv, input, true).await?;
     match commit(app, tenant, None, inv, Vec::new(), None).await {

@@ -44,13 +44,13 @@ async fn managed(
 async fn check_links(app: &AppState, tenant: &Tenant, c: &Content, own: Option<&str>) -> Result<(), AppError> {
     let s = app.store.as_ref();
     if let Some(cat) = &c.category
-        && !store::categories(s, &tenant.id).await?.iter().any(|x| &x.value.id == cat)
+        && store::category(s, &tenant.id, cat).await?.is_none()
     {
         return Err(AppError::invalid("category_id", "is no category of this knowledge base"));
     }
     for (n, r) in c.related.iter().enumerate() {
         if Some(r.as_str()) == own || store::article(s, &tenant.id, r).await?.is_none() {
-            return Err(AppError::invalid(format!("related[{n}]"), "is no other article of this knowledge base"));
+            return Err(AppError::invalid(format!("related_ids[{n}]"), "is no other article of this knowledge base"));
         }
     }
     if let Access::Clients { orgs } = &c.access {

@@ -49,13 +49,9 @@ async fn list(app: &AppState, tenant: &Tenant) -> Result<Vec<Versioned<Category>
     Ok(all)
 }
 
-async fn commit(app: &AppState, c: &Category, version: u64, previous: Option<u64>) -> Result<(), AppError> {
-    let op =
-        TxOp::Put { item: store::category_item(c, version)?, cond: previous.map_or(Cond::NotExists, Cond::Version) };
-    app.store
-        .transact(vec![op])
-        .await
-        .map_err(|e| if e.is_conflict() { AppError::PreconditionFailed } else { e.into() })
+/// The one commit path: `ops` in one transaction, 412 when something read changed meanwhile.
+async fn write(app: &AppState, ops: Vec<TxOp>) -> Result<(), AppError> {
+    app.store.transact(ops).await.map_err(|e| if e.is_conflict() { AppError::PreconditionFailed } else { e.into() })
 }
 
 /// Checks `input` against the tenant's categories (`own`: the category being changed).
@@ -81,6 +77,16 @@ fn place(all: &[Versioned<Category>], input: &CategoryInput, own: Option<&str>) 
         return Err(AppError::invalid("parent_id", "its sub-categories would go deeper than three levels"));
     }
     Ok(p.value.depth + 1)
+}
+
+/// The check that `parent` is still as read (none for the top level).
+fn parent_check(
+    all: &[Versioned<Category>],
+    parent: Option<&str>,
+    tenant: &kt_domain::identity::TenantId,
+) -> Option<TxOp> {
+    let p = all.iter().find(|c| Some(c.value.id.as_str()) == parent)?;
+    Some(TxOp::Check { key: store::category_key(tenant, &p.value.id), cond: Cond::Version(p.version) })
 }
 
 /// How many levels sit under category `id`.
@@ -113,6 +119,8 @@ pub async fn create(
         return Err(AppError::Conflict("a knowledge base holds at most 500 categories".into()));
     }
     let depth = place(&all, &input, None)?;
+    // The parent as it was read: a concurrent move or removal of it refuses this.
+    let parent = parent_check(&all, input.parent.as_deref(), &tenant.id);
     let c = Category {
         id: app.ids.ulid().to_string(),
         tenant: tenant.id.clone(),
@@ -123,7 +131,9 @@ pub async fn create(
         description,
         position: input.position,
     };
-    commit(app, &c, 1, None).await?;
+    let mut ops = vec![TxOp::Put { item: store::category_item(&c, 1)?, cond: Cond::NotExists }];
+    ops.extend(parent);
+    write(app, ops).await?;
     Ok(Versioned { version: 1, value: c })
 }
 
@@ -144,7 +154,7 @@ pub async fn update(
     }
     let (name, description) = check_category(&input.name, &input.description).map_err(AppError::from_invalid)?;
     let depth = place(&all, &input, Some(id))?;
-    let mut ops = Vec::new();
+    let mut ops: Vec<TxOp> = parent_check(&all, input.parent.as_deref(), &tenant.id).into_iter().collect();
     let shift = i16::from(depth) - i16::from(current.value.depth);
     if shift != 0 {
         // The sub-categories keep their place under it, at their new depth.
@@ -164,8 +174,11 @@ pub async fn update(
     let slug = if name == current.value.name { current.value.slug.clone() } else { free_slug(&all, &name, Some(id)) };
     let c =
         Category { parent: input.parent, depth, slug, name, description, position: input.position, ..current.value };
+    if ops.len() >= kt_store::limits::MAX_TRANSACT_OPS {
+        return Err(AppError::Conflict("move fewer categories at once: move some of its sub-categories first".into()));
+    }
     ops.push(TxOp::Put { item: store::category_item(&c, current.version + 1)?, cond: Cond::Version(current.version) });
-    app.store.transact(ops).await.map_err(|e| if e.is_conflict() { AppError::PreconditionFailed } else { e.into() })?;
+    write(app, ops).await?;
     Ok(Versioned { version: current.version + 1, value: c })
 }
 

@@ -83,11 +83,7 @@ pub async fn pdf(app: &AppState, reader: Reader<'_>, tenant: &Tenant, id: &str) 
     }
     let mut doc = frame.document(app, "Article", &a.slug, blocks);
     let category = match &a.content.category {
-        Some(c) => kt_store::kb::categories(app.store.as_ref(), &tenant.id)
-            .await?
-            .into_iter()
-            .find(|x| &x.value.id == c)
-            .map(|x| x.value.name),
+        Some(c) => kt_store::kb::category(app.store.as_ref(), &tenant.id, c).await?.map(|x| x.value.name),
         None => None,
     };
     let mut facts = Vec::new();

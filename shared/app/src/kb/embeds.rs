@@ -77,10 +77,17 @@ pub fn render(markdown: &str) -> String {
     let mut text = String::with_capacity(markdown.len());
     // The marker holds a private-use character no article needs: taken out of what was typed.
     const MARK: char = '\u{F8FF}';
+    let mut fenced = false;
     for (n, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fenced = !fenced;
+        }
+        // Code (fenced, or indented four spaces or a tab) stays code.
+        let code = fenced || line.starts_with("    ") || line.starts_with('\t');
         let alone = n.checked_sub(1).is_none_or(|p| lines[p].trim().is_empty())
             && lines.get(n + 1).is_none_or(|x| x.trim().is_empty());
-        match video(line).filter(|_| alone) {
+        match video(line).filter(|_| alone && !code) {
             Some(v) => {
                 text.push_str(&format!("{MARK}{}{MARK}\n", videos.len()));
                 videos.push(v);
@@ -129,5 +136,8 @@ mod tests {
             !tricked.contains("<figure") && !tricked.contains('\u{F8FF}'),
             "a typed marker is no figure: {tricked}"
         );
+        let code = render("```\n\nhttps://youtu.be/dQw4w9WgXcQ\n\n```\n\n    https://youtu.be/dQw4w9WgXcQ\n");
+        assert!(!code.contains("<figure"), "code stays code: {code}");
+        assert_eq!(code.matches("https://youtu.be/dQw4w9WgXcQ").count(), 2, "{code}");
     }
 }

@@ -30,7 +30,8 @@ pub async fn viewed(app: &AppState, reader: Reader<'_>, tenant: &Tenant, id: &st
             Err(e) => return Err(e.into()),
         }
     }
-    app.store.transact(vec![TxOp::Add { key: stat, fields: vec![("views".into(), 1)] }]).await?;
+    // A plain counter update: no transaction to conflict with other readers'.
+    app.store.increment(&stat, "views", 1).await?;
     Ok(())
 }
 

@@ -93,7 +93,10 @@ pub fn difference(a: &Version, b: &Version) -> Difference {
         .filter(|((_, x), (_, y))| x != y)
         .map(|((name, x), (_, y))| (name, x, y))
         .collect();
-    let diff = TextDiff::from_lines(&a.content.body, &b.content.body);
+    // Both ending with a newline: a last line that only gained one is not a change.
+    let ended = |t: &str| if t.is_empty() || t.ends_with('\n') { t.to_owned() } else { format!("{t}\n") };
+    let (old, new) = (ended(&a.content.body), ended(&b.content.body));
+    let diff = TextDiff::from_lines(&old, &new);
     let hunks = diff
         .grouped_ops(3)
         .iter()
@@ -156,7 +159,7 @@ pub async fn restore(
     // What it linked to may be gone since: keep what still exists.
     let s = app.store.as_ref();
     if let Some(cat) = &content.category
-        && !store::categories(s, &tenant.id).await?.iter().any(|c| &c.value.id == cat)
+        && store::category(s, &tenant.id, cat).await?.is_none()
     {
         content.category = None;
     }
@@ -169,4 +172,38 @@ pub async fn restore(
     content.related = related;
     let edit = super::articles::Edit { content, slug: None, note: format!("Restored version {number}") };
     super::articles::save(app, actor, tenant, id, edit, expected).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::difference;
+    use kt_domain::kb::{Access, Content, Version};
+
+    fn version(number: u32, title: &str, body: &str) -> Version {
+        Version {
+            article: "a".into(),
+            number,
+            content: Content {
+                title: title.into(),
+                body: body.into(),
+                summary: String::new(),
+                category: None,
+                tags: vec![],
+                access: Access::Public,
+                related: vec![],
+            },
+            author: kt_domain::identity::UserId::try_from("01JD00000000000000000000G0".to_owned()).expect("user"),
+            at: time::OffsetDateTime::UNIX_EPOCH,
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_last_line_that_only_gained_a_newline_is_unchanged() {
+        let d = difference(&version(1, "A", "a\nb"), &version(2, "B", "a\nb\nc"));
+        let changed: Vec<(&str, &str)> =
+            d.hunks.iter().flatten().filter(|l| l.tag != "equal").map(|l| (l.tag, l.text.as_str())).collect();
+        assert_eq!(changed, [("insert", "c")]);
+        assert_eq!(d.fields, [("title", "A".to_owned(), "B".to_owned())]);
+    }
 }

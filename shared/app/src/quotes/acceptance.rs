@@ -6,9 +6,10 @@
 //! the reason.
 
 use kt_domain::invoice::draft::{DiscountDraft, LineDraft};
+use kt_domain::invoice::draft::{Line, MAX_DESCRIPTION_CHARS, figures};
 use kt_domain::invoice::totals::Discount;
 use kt_domain::policy::Actor;
-use kt_domain::quote::{Acceptance, Choice, Quote, QuoteMover, QuoteStatus, accepted_text, may_move};
+use kt_domain::quote::{Acceptance, Choice, Deposit, Planned, Quote, QuoteMover, QuoteStatus, accepted_text, may_move};
 use kt_domain::service::Status as RequestStatus;
 use kt_domain::tenancy::Tenant;
 use kt_store::entity::Versioned;
@@ -85,6 +86,11 @@ pub async fn accept(
     });
     q.status = QuoteStatus::Accepted;
     q.updated_at = app.clock.now();
+    q.planned = Some(Planned {
+        invoice: app.ids.ulid().to_string(),
+        deposit_invoice: q.deposit.map(|_| app.ids.ulid().to_string()),
+        project: app.ids.ulid().to_string(),
+    });
     let extra = request_ops(app, &q, RequestStatus::Approved, None).await?;
     let e = event(app, &q, "quote.accepted", actor, json!({"total": totals.total.to_string()}));
     commit(app, &q, current.version + 1, Some(current.version), extra, vec![e]).await?;
@@ -102,40 +108,104 @@ fn discount_draft(d: Discount) -> DiscountDraft {
     }
 }
 
-/// What one invoice of the accepted quote bills: the chosen items, each priced by `part` (the
-/// whole price, the deposit's share or the rest) and named with `suffix`.
-fn bill(q: &Quote, a: &Acceptance, suffix: &str, part: &dyn Fn(Decimal) -> Decimal) -> Result<DraftInput, AppError> {
-    let selected = q.selected(&a.choice).map_err(AppError::from_invalid)?;
-    let lines: Vec<LineDraft> = selected
-        .into_iter()
-        .map(|i| LineDraft {
-            description: format!("{}{suffix}", i.line.description),
-            quantity: amount(i.line.quantity),
-            unit_price: amount(part(i.line.unit_price)),
-            discount: i.line.discount.map(|d| match d {
-                Discount::Fixed(f) => discount_draft(Discount::Fixed(part(f))),
-                other => discount_draft(other),
-            }),
-            tax_rate_ids: i.line.tax_rate_ids.clone(),
-        })
-        .collect();
-    Ok(DraftInput {
+fn described(description: &str, suffix: &str) -> String {
+    let room = MAX_DESCRIPTION_CHARS.saturating_sub(suffix.chars().count());
+    format!("{}{suffix}", description.chars().take(room).collect::<String>())
+}
+
+fn input(q: &Quote, a: &Acceptance, lines: Vec<LineDraft>, discount: Option<Discount>) -> DraftInput {
+    DraftInput {
         billed: Some(BilledRef::Org(q.org.clone())),
         currency: Some(q.currency.code().to_owned()),
         lines: Some(lines),
-        discount: Some(q.discount.map(|d| match d {
-            Discount::Fixed(f) => discount_draft(Discount::Fixed(part(f))),
-            other => discount_draft(other),
-        })),
+        discount: Some(discount.map(discount_draft)),
         notes: Some(format!("Quote “{}”, accepted by {} on {}.", q.title, a.name, a.at.date())),
         terms_text: None,
         tickets: None,
-    })
+    }
+}
+
+/// The one invoice of an accepted quote: exactly the chosen items, as written.
+fn whole(q: &Quote, a: &Acceptance) -> Result<DraftInput, AppError> {
+    let selected = q.selected(&a.choice).map_err(AppError::from_invalid)?;
+    let lines = selected
+        .into_iter()
+        .map(|i| LineDraft {
+            description: i.line.description.clone(),
+            quantity: amount(i.line.quantity),
+            unit_price: amount(i.line.unit_price),
+            discount: i.line.discount.map(discount_draft),
+            tax_rate_ids: i.line.tax_rate_ids.clone(),
+        })
+        .collect();
+    Ok(input(q, a, lines, q.discount))
+}
+
+fn line(description: String, price: Decimal, rates: &[String]) -> Line {
+    Line {
+        description,
+        quantity: Decimal::ONE,
+        unit_price: price,
+        discount: None,
+        tax_rate_ids: rates.to_vec(),
+        charge_key: None,
+        basis: None,
+    }
+}
+
+/// The deposit's and the balance's lines: each chosen item's amount after its discounts (its
+/// own and its share of the quote's) split at the deposit's percent, one line each, with the
+/// item's taxes. Tax is rounded per invoice, so the balance takes the cent or two by which the
+/// two totals would miss the accepted one: its last line is moved until they meet.
+pub(crate) fn split(q: &Quote, choice: &Choice, d: Deposit) -> Result<(Vec<Line>, Vec<Line>), AppError> {
+    let totals = q.figures(choice).map_err(AppError::from_invalid)?;
+    let selected = q.selected(choice).map_err(AppError::from_invalid)?;
+    let suffix = format!(" (deposit {}%)", d.percent);
+    let (mut deposit, mut balance) = (Vec::new(), Vec::new());
+    for (i, t) in selected.iter().zip(&totals.lines) {
+        let net = t.amount - t.discount;
+        let part = d.part(q.currency, net);
+        deposit.push(line(described(&i.line.description, &suffix), part, &i.line.tax_rate_ids));
+        balance.push(line(described(&i.line.description, " (balance)"), net - part, &i.line.tax_rate_ids));
+    }
+    let sum = |lines: &[Line]| figures(q.currency, lines, None, &q.tax_rates).total;
+    let target = totals.total - sum(&deposit);
+    let step = q.currency.from_minor(1);
+    if let Some(last) = balance.len().checked_sub(1) {
+        let base = balance[last].unit_price;
+        // The smallest move of the last line's price that makes the totals meet.
+        let found = (0..=6i64)
+            .flat_map(|k| [k, -k])
+            .map(|k| base + (target - sum(&balance)) + step * Decimal::from(k))
+            .find(|price| {
+                let mut tried = balance.clone();
+                tried[last].unit_price = *price;
+                *price >= Decimal::ZERO && sum(&tried) == target
+            });
+        if let Some(price) = found {
+            balance[last].unit_price = price;
+        }
+    }
+    Ok((deposit, balance))
+}
+
+fn drafts(lines: Vec<Line>) -> Vec<LineDraft> {
+    lines
+        .into_iter()
+        .map(|l| LineDraft {
+            description: l.description,
+            quantity: amount(l.quantity),
+            unit_price: amount(l.unit_price),
+            discount: None,
+            tax_rate_ids: l.tax_rate_ids,
+        })
+        .collect()
 }
 
 /// Makes what the accepted quote bills (once) and records it on the quote: one invoice draft
 /// for the issuer to send, or with a deposit, the deposit's invoice and the balance's (sent at
-/// once, the balance with its monthly plan); then the project.
+/// once, the balance with its monthly plan); then the project. Everything takes the ids planned
+/// when the quote was accepted, and the tax rates as the quote had them.
 ///
 /// The contract hook (PRD 4.3 step 6): the contracts module will make a quote that asks for a
 /// contract stop here once accepted (its `quote.accepted` event starts the contract) and call
@@ -145,31 +215,24 @@ async fn convert(app: &AppState, tenant: &Tenant, accepted: Versioned<Quote>) ->
     if q.invoice.is_some() {
         return Ok(accepted);
     }
-    let Some(a) = &q.acceptance else { return Ok(accepted) };
-    // Ids derived from the quote's: a retry finds what the first attempt made.
-    let stem = &q.id[..q.id.len().min(25)];
+    let (Some(a), Some(plan)) = (&q.acceptance, &q.planned) else { return Ok(accepted) };
     let mut done = q.clone();
-    match q.deposit {
-        None => {
-            let input = bill(q, a, "", &|p| p)?;
-            let id = format!("{stem}Q");
-            done.invoice = Some(crate::invoices::drafts::create_for(app, tenant, &q.created_by, &id, input).await?);
+    let make = |id: String, input: DraftInput| async move {
+        crate::invoices::drafts::create_for(app, tenant, &q.created_by, &id, input, &q.tax_rates).await
+    };
+    match (q.deposit, &plan.deposit_invoice) {
+        (Some(d), Some(deposit_id)) => {
+            let (deposit, rest) = split(q, &a.choice, d)?;
+            make(deposit_id.clone(), input(q, a, drafts(deposit), None)).await?;
+            make(plan.invoice.clone(), input(q, a, drafts(rest), None)).await?;
+            crate::invoices::plans::send_made(app, tenant, deposit_id, None).await?;
+            crate::invoices::plans::send_made(app, tenant, &plan.invoice, Some(d.instalments)).await?;
+            done.deposit_invoice = Some(deposit_id.clone());
+            done.invoice = Some(plan.invoice.clone());
         }
-        Some(d) => {
-            let share = |p: Decimal| d.part(q.currency, p);
-            let suffix = format!(" (deposit {}%)", d.percent);
-            let deposit = bill(q, a, &suffix, &share)?;
-            let rest = bill(q, a, " (balance)", &|p| p - share(p))?;
-            let (deposit_id, rest_id) = (format!("{stem}D"), format!("{stem}Q"));
-            crate::invoices::drafts::create_for(app, tenant, &q.created_by, &deposit_id, deposit).await?;
-            crate::invoices::drafts::create_for(app, tenant, &q.created_by, &rest_id, rest).await?;
-            crate::invoices::plans::send_made(app, tenant, &deposit_id, None).await?;
-            crate::invoices::plans::send_made(app, tenant, &rest_id, Some(d.instalments)).await?;
-            done.deposit_invoice = Some(deposit_id);
-            done.invoice = Some(rest_id);
-        }
+        _ => done.invoice = Some(make(plan.invoice.clone(), whole(q, a)?).await?),
     }
-    let project = crate::projects::from_quote(app, &done).await?;
+    let project = crate::projects::from_quote(app, &done, &plan.project).await?;
     done.project = Some(project.clone());
     done.updated_at = app.clock.now();
     // The request it answers is done: it became this project.

@@ -69,6 +69,7 @@ pub(crate) fn answer(
         invoice: None,
         deposit: None,
         deposit_invoice: None,
+        planned: None,
         project: None,
         reminded: Vec::new(),
         created_by: auto.by.clone(),

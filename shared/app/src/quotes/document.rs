@@ -64,7 +64,9 @@ pub async fn pdf(app: &AppState, actor: &Actor, tenant: &Tenant, id: &str) -> Re
     let label = if q.acceptance.is_some() { "Total accepted" } else { "Total as chosen (✓)" };
     sums.push(TotalRow { label: label.into(), value: st.money(totals.total), strong: true });
     if let Some(d) = q.deposit {
-        let deposit = d.part(q.currency, totals.total);
+        // What the deposit invoice of this choice comes to, made as acceptance makes it.
+        let (lines, _) = super::acceptance::split(&q, &choice, d)?;
+        let deposit = kt_domain::invoice::draft::figures(q.currency, &lines, None, &q.tax_rates).total;
         sums.push(TotalRow { label: format!("Deposit {}%", d.percent), value: st.money(deposit), strong: false });
     }
     blocks.push(Block::Totals(sums));

@@ -230,6 +230,7 @@ pub async fn create(
         invoice: None,
         deposit: None,
         deposit_invoice: None,
+        planned: None,
         project: None,
         reminded: Vec::new(),
         created_by: actor.user.clone(),

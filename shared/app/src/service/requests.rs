@@ -119,10 +119,13 @@ pub async fn create(
             created_at: now,
             updated_at: now,
         };
-    // The currency an automatic quote is written in.
+    // The currency an automatic quote is written in. Types are the house's, so they quote by
+    // themselves only Kre8ivTech's own clients: a partner prices its clients' requests itself.
     let currency = match &kind.auto_quote {
-        Some(_) => Some(kt_store::invoices::settings(app.store.as_ref(), &tenant.id).await?.0.currency),
-        None => None,
+        Some(_) if tenant.kind == kt_domain::tenancy::TenantKind::House => {
+            Some(kt_store::invoices::settings(app.store.as_ref(), &tenant.id).await?.0.currency)
+        }
+        _ => None,
     };
     let made = |r: &ServiceRequest| -> Result<Vec<TxOp>, AppError> {
         let mut r = r.clone();
