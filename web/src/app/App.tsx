@@ -54,6 +54,7 @@ const QuotePage = lazy(() => import('../quotes/QuotePage'));
 const QuoteEditor = lazy(() => import('../quotes/QuoteEditor'));
 const ProjectList = lazy(() => import('../projects/ProjectList'));
 const ProjectPage = lazy(() => import('../projects/ProjectPage'));
+const Kb = lazy(() => import('../kb/Kb'));
 const NotFound = lazy(() => import('./NotFound'));
 const NoSuchPortal = lazy(() => import('./NoSuchPortal'));
 
@@ -133,6 +134,9 @@ function Screens() {
         <Route path="/quotes/new" component={QuoteEditor} />
         <Route path="/quotes/:tenantId/:quoteId" component={QuotePage} />
         <Route path="/quotes/:tenantId/:quoteId/edit" component={QuoteEditor} />
+        {/* The knowledge base routes its own screens (src/kb/Kb.tsx). */}
+        <Route path="/kb" component={Kb} />
+        <Route path="/kb/*" component={Kb} />
         <Route path="/forms" component={FormList} />
         <Route path="/forms/new" component={FormBuilder} />
         <Route path="/forms/:formId" component={FillPage} />

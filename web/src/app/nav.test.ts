@@ -25,7 +25,7 @@ describe('phone navigation', () => {
     const { bar, more } = phoneNav('client');
     expect(bar.map((i) => i.label)).toEqual(['Dashboard', 'Tickets', 'Notifications']);
     expect(more.map((g) => [g.heading, g.links.map((l) => l.label)])).toEqual([
-      [undefined, ['Messages', 'Invoices', 'Service requests', 'Quotes', 'Projects', 'Forms']],
+      [undefined, ['Messages', 'Invoices', 'Service requests', 'Quotes', 'Projects', 'Forms', 'Knowledge base']],
       ['You', ['Account and security']],
     ]);
   });
@@ -34,7 +34,7 @@ describe('phone navigation', () => {
     const { bar, more } = phoneNav('partner');
     expect(bar.map((i) => i.label)).toEqual(['Dashboard', 'Tickets', 'Notifications']);
     expect(more.map((g) => [g.heading, g.links.map((l) => l.label)])).toEqual([
-      [undefined, ['Messages', 'Clients', 'Invoices', 'Service requests', 'Quotes', 'Projects', 'Forms']],
+      [undefined, ['Messages', 'Clients', 'Invoices', 'Service requests', 'Quotes', 'Projects', 'Forms', 'Knowledge base']],
       [
         'Admin',
         [

@@ -30,6 +30,7 @@ export const NAV: readonly NavItem[] = [
   { href: '/quotes', label: 'Quotes', icon: 'invoice', roles: ['super_admin', 'staff', 'partner', 'client'] },
   { href: '/projects', label: 'Projects', icon: 'queue', roles: ALL },
   { href: '/forms', label: 'Forms', icon: 'form', roles: ALL },
+  { href: '/kb', label: 'Knowledge base', icon: 'form', roles: ALL },
   { href: '/notifications', label: 'Notifications', icon: 'bell', bottom: true, roles: ALL },
   { href: '/admin', label: 'Admin', icon: 'settings', roles: ['super_admin', 'staff', 'partner', 'partner_staff'] },
   { href: '/settings', label: 'Account', icon: 'user', bottom: true, roles: ALL },

@@ -61,6 +61,7 @@ export default function AdminDashboard() {
             { href: '/queue', label: 'View all tickets', icon: 'queue' },
             { href: '/admin/sla', label: 'System settings', icon: 'settings' },
             viewMessages(messagesUnread.value),
+            { href: '/kb', label: 'Search KB', icon: 'form' },
           ]}
         />
         <div class="grid grid--3">

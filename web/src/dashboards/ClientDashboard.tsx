@@ -59,6 +59,7 @@ export default function ClientDashboard() {
             ...pay,
             { href: '/service-requests/new', label: 'Request service', icon: 'form' },
             viewMessages(messagesUnread.value),
+            { href: '/kb', label: 'Search KB', icon: 'form' },
             { href: '/notifications', label: 'Notifications', icon: 'bell' },
             { href: '/settings', label: 'Account', icon: 'user' },
           ]}

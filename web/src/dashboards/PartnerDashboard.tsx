@@ -65,6 +65,7 @@ export default function PartnerDashboard() {
             { href: '/service-requests/new', label: 'Submit service request', icon: 'form' },
             messageClient,
             viewMessages(messagesUnread.value),
+            { href: '/kb', label: 'Search KB', icon: 'form' },
             ...(isPartner ? [{ href: '/invoices', label: 'View invoices', icon: 'invoice' as const }] : []),
             ...(isPartner ? [{ href: '/admin/branding', label: 'Customize branding', icon: 'settings' as const }] : []),
           ]}

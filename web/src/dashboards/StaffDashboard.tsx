@@ -69,6 +69,7 @@ export default function StaffDashboard() {
             messageClient,
             viewMessages(messagesUnread.value),
             { href: '/notifications', label: 'Notifications', icon: 'bell' },
+            { href: '/kb', label: 'Search KB', icon: 'form' },
             { href: '/admin/sla', label: 'Service levels', icon: 'settings' },
           ]}
         />

@@ -27,7 +27,7 @@ import {
   type Tagged,
 } from './api';
 import { blankInvoice, editorErrors, fromInvoice, liveFigures, toNewInvoice, toUpdate, type EditorValues } from './editor';
-import { ConfirmButton } from './Confirm';
+import { ConfirmButton } from '../ui/Confirm';
 import { ExtrasAndTotals, PartyAndCurrency } from './EditorSections';
 import { LinesEditor, offeredRates, type Rate } from './LinesEditor';
 import { billableParties, partyOptions, partyValue, type Party } from './parties';

@@ -28,7 +28,7 @@ import {
   type Invoice,
   type Tagged,
 } from './api';
-import { ConfirmButton } from './Confirm';
+import { ConfirmButton } from '../ui/Confirm';
 import { CreditNotes } from './CreditNotes';
 import { PaymentDialog, RefundDialog, VoidDialog } from './Dialogs';
 import { PayDialog } from './PayDialog';

@@ -5,7 +5,7 @@ import { errorMessage } from '../api/problem';
 import { FormError } from '../ui/Field';
 import { formatDay } from '../tickets/duration';
 import type { Invoice, Tagged } from './api';
-import { ConfirmButton } from './Confirm';
+import { ConfirmButton } from '../ui/Confirm';
 import { formatMoney } from './money';
 import { PlanDialog } from './PlanDialog';
 import { INSTALMENT_STATUSES, instalmentChip, removePlan, takesPlan, type Instalment } from './plan';

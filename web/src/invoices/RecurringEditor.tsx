@@ -15,7 +15,7 @@ import { useResource } from '../ui/useResource';
 import { formatDay, localDay } from '../tickets/duration';
 import { editsBilling } from './access';
 import { getBillingSettings, invoicePath, requestKey, type BillingSettings, type Tagged } from './api';
-import { ConfirmButton } from './Confirm';
+import { ConfirmButton } from '../ui/Confirm';
 import { liveFigures } from './editor';
 import { ExtrasAndTotals, PartyAndCurrency } from './EditorSections';
 import { LinesEditor } from './LinesEditor';

@@ -10,7 +10,7 @@ import { useForm } from '../ui/useForm';
 import { useResource } from '../ui/useResource';
 import { errorMessage } from '../api/problem';
 import { connectStripe, disconnectStripe, getStripeConnection, type StripeConnection } from './api';
-import { ConfirmButton } from './Confirm';
+import { ConfirmButton } from '../ui/Confirm';
 import { WEBHOOK_EVENTS, webhookUrl } from './payments';
 
 const providerLabel = (p: string | null | undefined) =>

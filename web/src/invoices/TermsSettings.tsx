@@ -11,7 +11,7 @@ import { ErrorNote, Loading } from '../ui/Page';
 import { useForm } from '../ui/useForm';
 import { useResource } from '../ui/useResource';
 import { listPartyTerms, setPartyTerms, updateBillingSettings, type BillingSettings, type Tagged, type Terms } from './api';
-import { ConfirmButton } from './Confirm';
+import { ConfirmButton } from '../ui/Confirm';
 import { billableParties, parseParty, partyOptions, partyValue, type Party } from './parties';
 import { formProblem, renamed } from './problems';
 import { CUSTOM, describeTerms, termsField, termsFrom, termsValues, unreadableDays, type TermsValues } from './terms';

@@ -6,6 +6,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 interface Props {
   /** The button's text ("Send…"). */
   label: string;
+  /** What it acts on, said to screen readers only, where many such buttons share a screen ("Remove… Billing"). */
+  subject?: string;
   /** The confirming button's text ("Send to Globex now"). */
   confirm: string;
   /** The declining button's text. */
@@ -17,7 +19,7 @@ interface Props {
   onConfirm: () => void;
 }
 
-export function ConfirmButton({ label, confirm, decline = 'Not yet', danger, disabled, note, onConfirm }: Props) {
+export function ConfirmButton({ label, subject, confirm, decline = 'Not yet', danger, disabled, note, onConfirm }: Props) {
   const [asking, setAsking] = useState(false);
   const yes = useRef<HTMLButtonElement>(null);
   const ask = useRef<HTMLButtonElement>(null);
@@ -37,11 +39,12 @@ export function ConfirmButton({ label, confirm, decline = 'Not yet', danger, dis
     return (
       <button type="button" class="button button--secondary" ref={ask} disabled={disabled} onClick={() => toggle(true)}>
         {label}
+        {subject && <span class="visually-hidden"> {subject}</span>}
       </button>
     );
   }
   return (
-    <span class="confirm" role="group" aria-label={label.replace(/…$/, '')}>
+    <span class="confirm" role="group" aria-label={[label.replace(/…$/, ''), subject].filter(Boolean).join(' ')}>
       {note && <span class="confirm__note">{note}</span>}
       <button
         type="button"
