@@ -166,6 +166,7 @@ pub async fn demo_history(app: &AppState) -> Result<bool, AppError> {
     clock.set(now - Duration::days(58));
     brand(&at, &people, &acme).await?;
     canned_responses(&at, &people, &house, &acme).await?;
+    super::kb::demo_kb(&at, people.agent(3), people.agent(0), &house, &acme).await?;
     let rule_agent = people.agent(2).user.clone();
     let rule = RuleInput {
         name: "Initech feature requests".into(),

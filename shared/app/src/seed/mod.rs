@@ -12,6 +12,7 @@ use crate::identity::tenancy::{self, NewTenant};
 use crate::{AppError, AppState};
 
 pub mod history;
+pub mod kb;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoLogin {
