@@ -43,6 +43,7 @@ fn capabilities() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .merge(kt_fn_notifications::router())
         .merge(kt_fn_operations::router())
         .merge(kt_fn_invoices::router())
+        .merge(kt_fn_search::router())
 }
 
 /// The OpenAPI document the host serves at /api/v1/openapi.json, as pretty JSON.
@@ -197,11 +198,55 @@ where
     })
 }
 
+/// The local host's search index (`<data dir>/search`), which this process alone writes;
+/// answers whether it started empty (new, or of an older layout) and must be rebuilt.
+pub fn wire_search(state: &mut AppState, data_dir: &std::path::Path) -> anyhow::Result<bool> {
+    let index = kt_fn_search::index::local(&data_dir.join("search")).map_err(|e| {
+        anyhow::anyhow!("the search index in {} cannot be opened (is another portal running?): {e}", data_dir.display())
+    })?;
+    let created = index.created();
+    state.search = index;
+    Ok(created)
+}
+
+/// The search queue's consumer (the one writer of the index), and, when the index started
+/// empty, its rebuild from the store.
+pub fn spawn_indexer(
+    state: &AppState,
+    rebuild: bool,
+    shutdown: watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = Vec::new();
+    if rebuild {
+        let state = state.clone();
+        tasks.push(tokio::spawn(async move {
+            match kt_app::search::reindex::rebuild(&state).await {
+                Ok(r) => tracing::info!(documents = r.documents, seconds = r.seconds, "search index built"),
+                Err(e) => tracing::warn!(error = %e, "search index build failed: run `portal search reindex`"),
+            }
+        }));
+    }
+    let dispatcher = kt_fn_search::indexer::dispatcher(state);
+    let queue = state.queue.clone();
+    tasks.push(every(Duration::ZERO, shutdown, move || {
+        let (dispatcher, queue) = (dispatcher.clone(), queue.clone());
+        async move {
+            if let Err(e) = dispatcher.poll_once(queue.as_ref(), Duration::from_secs(1)).await {
+                tracing::warn!(queue = dispatcher.queue_name(), error = %e, "queue poll failed");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }));
+    tasks
+}
+
 /// Serves the whole portal on `port` until ctrl-c / SIGTERM.
 pub async fn serve(settings: Settings, port: u16, web_dist: Option<PathBuf>) -> anyhow::Result<()> {
-    let wired = kt_app::wiring::wire(&settings).await.map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?;
+    let mut wired = kt_app::wiring::wire(&settings).await.map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?;
+    let rebuild = wire_search(&mut wired.state, &settings.data_dir)?;
     let (stop, stopped) = watch::channel(false);
-    let workers = spawn_workers(&wired.state, stopped);
+    let mut workers = spawn_workers(&wired.state, stopped.clone());
+    workers.extend(spawn_indexer(&wired.state, rebuild, stopped));
     let trusted = kt_http::client::TrustedProxies::from_env().map_err(|e| anyhow::anyhow!(e))?;
     let app = kt_http::client::layer(router(&wired, web_dist), trusted);
     let addr = SocketAddr::from(([0, 0, 0, 0], port));

@@ -95,6 +95,22 @@ enum Command {
         #[arg(long, env = "PORTAL_DATA_DIR", default_value = ".data", global = true)]
         data_dir: PathBuf,
     },
+    /// Global search's index: rebuild it from the store (every tenant's tickets, notes,
+    /// articles, organizations, people and messages), printing how many documents it wrote and
+    /// how fast. Stop the local portal first (it holds the index). With --aws it rebuilds the
+    /// deployed stack's copy in S3 (PORTAL_BUCKET and the variables of `bootstrap --aws`):
+    /// pause the indexer first (reserved concurrency 0; its queue keeps what arrives) and
+    /// resume it after (it continues from the rebuilt copy).
+    Search {
+        #[command(subcommand)]
+        action: SearchAction,
+        /// Work on the AWS stack named by the environment instead of the local state.
+        #[arg(long, global = true)]
+        aws: bool,
+        /// Directory for local state (without --aws).
+        #[arg(long, env = "PORTAL_DATA_DIR", default_value = ".data", global = true)]
+        data_dir: PathBuf,
+    },
     /// Print the OpenAPI 3.1 document of the API (what /api/v1/openapi.json serves); the web
     /// app's client types are generated from it.
     Openapi,
@@ -120,6 +136,12 @@ enum DlqAction {
         #[arg(long)]
         message: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum SearchAction {
+    /// Empty the index and write everything searchable again.
+    Reindex,
 }
 
 #[derive(clap::Args)]
@@ -223,6 +245,34 @@ async fn main() -> anyhow::Result<()> {
                 kt_app::wiring::wire(&settings).await.map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?.state
             };
             portal::dlq::run(&state, action.into()).await
+        }
+        Command::Search { action: SearchAction::Reindex, aws, data_dir } => {
+            // The writer's working copy on AWS, removed at the end.
+            let scratch = tempfile::tempdir()?;
+            let state = if aws {
+                let mut state = kt_app::wiring::aws::AwsWiring::from_env().await?.blobs()?.build();
+                let role = kt_fn_search::index::Role::Indexer;
+                state.search = kt_fn_search::index::aws(role, state.blobs.clone(), scratch.path());
+                state
+            } else {
+                let mut settings = Settings::from_env();
+                settings.backend = Backend::Local;
+                settings.data_dir = data_dir.clone();
+                let mut state =
+                    kt_app::wiring::wire(&settings).await.map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?.state;
+                portal::wire_search(&mut state, &data_dir)?;
+                state
+            };
+            let report =
+                kt_app::search::reindex::rebuild(&state).await.map_err(|e| anyhow::anyhow!("reindex failed: {e}"))?;
+            println!(
+                "Indexed {} documents of {} tenants in {:.1} s ({:.0} documents/s).",
+                report.documents,
+                report.tenants,
+                report.seconds,
+                report.per_second()
+            );
+            Ok(())
         }
         Command::Openapi => {
             println!("{}", portal::openapi_json()?);

@@ -10,6 +10,8 @@ mod forms;
 mod kb;
 #[path = "isolation/messaging.rs"]
 mod messaging;
+#[path = "isolation/search.rs"]
+mod search;
 #[path = "isolation/service.rs"]
 mod service;
 
@@ -193,7 +195,8 @@ fn plausible(name: &str, prop: &Value) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_route_serves_another_tenant_or_organization() {
     let dir = tempfile::tempdir().expect("tmp");
-    let wired = wire(&Settings::local(dir.path())).await.expect("wire");
+    let mut wired = wire(&Settings::local(dir.path())).await.expect("wire");
+    portal::wire_search(&mut wired.state, dir.path()).expect("search index");
     let app = wired.state.clone();
     kt_app::seed::demo(&app).await.expect("seed");
     let beta = tenancy::create(
@@ -409,6 +412,8 @@ async fn no_route_serves_another_tenant_or_organization() {
     let victim_project = service::victim_project(&router, acme.id.as_str(), &victim_org, &pat).await;
     let victim_quote = service::victim_quote(&router, acme.id.as_str(), &victim_org, &victim_request, &pat).await;
     let victim_kb = kb::victims(&router, acme.id.as_str(), &victim_org, &pat).await;
+    let victim_search = search::victims(&router, acme.id.as_str(), &dana, &victim_kb.article).await;
+    search::index_everything(&app).await;
     let victim_param = |name: &str| -> String {
         match name {
             "tenant_id" => me["user"]["tenant"].as_str().unwrap_or_default().to_owned(),
@@ -438,6 +443,8 @@ async fn no_route_serves_another_tenant_or_organization() {
             "project_id" => victim_project.clone(),
             "category_id" => victim_kb.category.clone(),
             "article_id" => victim_kb.article.clone(),
+            "saved_id" => victim_search.saved.clone(),
+            "filing_id" => victim_search.filing.clone(),
             // Types are the house's: any id shows whether the route lets anyone but super
             // admins change one.
             "type_id" => "maintenance".to_owned(),
@@ -491,6 +498,9 @@ async fn no_route_serves_another_tenant_or_organization() {
         service::MARKER.to_owned(),
         kb::MARKER.to_owned(),
         victim_kb.article.clone(),
+        victim_search.saved.clone(),
+        victim_search.filing.clone(),
+        "Victim-saved-search".to_owned(),
         forms::MARKER.to_owned(),
         me["user"]["id"].as_str().unwrap_or_default().to_owned(),
         me["organizations"][0]["id"].as_str().unwrap_or_default().to_owned(),

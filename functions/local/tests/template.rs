@@ -87,6 +87,7 @@ fn every_route_reaches_its_function_on_aws() {
         ("TicketsFunction", kt_fn_tickets::router().split_for_parts().1),
         ("NotificationsFunction", kt_fn_notifications::router().split_for_parts().1),
         ("InvoicesFunction", kt_fn_invoices::router().split_for_parts().1),
+        ("SearchFunction", kt_fn_search::router().split_for_parts().1),
     ];
     let mut all_wrong = Vec::new();
     for (function, api) in &routers {

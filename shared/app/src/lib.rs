@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod projects;
 pub mod quotes;
 pub mod sealing;
+pub mod search;
 pub mod seed;
 pub mod service;
 pub mod state;

@@ -41,6 +41,8 @@ pub struct AppState {
     pub sms: Arc<dyn Sms>,
     /// Browser push (Web Push with VAPID).
     pub web_push: Arc<dyn WebPush>,
+    /// The search index (only the processes that search or index wire one).
+    pub search: Arc<dyn kt_platform::search::SearchIndex>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
     pub config: Arc<Config>,

@@ -49,6 +49,12 @@ pub trait Consumer: Send + Sync + 'static {
         true
     }
     async fn handle(&self, event: &DomainEvent) -> Result<(), HandlerError>;
+    /// Ends a batch: a consumer that gathers its work across a batch's events (the search
+    /// indexer commits once per batch) finishes it here, before any message is acknowledged;
+    /// an error retries the whole batch. Such a consumer must not need a claim.
+    async fn flush(&self) -> Result<(), HandlerError> {
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,14 +198,34 @@ impl Dispatcher {
         }
     }
 
+    /// Handles a batch of `(message id, body, attempt)`, one message at a time (pushes
+    /// computed by concurrent handlings, a notification count, could reach a socket out of
+    /// order), then ends the batch for every consumer ([`Consumer::flush`]); a failed end
+    /// retries every message of the batch.
+    pub async fn process_batch(&self, messages: &[(String, String, Option<u32>)]) -> Vec<Outcome> {
+        let mut outcomes = Vec::with_capacity(messages.len());
+        for (id, body, attempt) in messages {
+            outcomes.push(self.process(id, body, *attempt).await);
+        }
+        for consumer in &self.consumers {
+            if let Err(e) = consumer.flush().await {
+                tracing::warn!(consumer = consumer.name(), error = %e, "batch not finished; will retry");
+                for (id, body, attempt) in messages {
+                    self.record(id, body, *attempt, Some(consumer.name()), e.0.clone()).await;
+                }
+                outcomes.iter_mut().for_each(|o| *o = Outcome::Retry);
+            }
+        }
+        outcomes
+    }
+
     /// Receives and handles one batch from the queue (the local host's loop body).
     /// Returns how many messages were received.
     pub async fn poll_once(&self, queue: &dyn Queue, wait: Duration) -> Result<usize, kt_platform::QueueError> {
         let batch = queue.receive(self.queue_name, 10, self.visibility, wait).await?;
-        // One at a time: pushes computed by concurrent handlings (a notification count) could
-        // reach a socket out of order.
-        for msg in &batch {
-            match self.process(&msg.id, &msg.body, Some(msg.receive_count)).await {
+        let messages: Vec<_> = batch.iter().map(|m| (m.id.clone(), m.body.clone(), Some(m.receive_count))).collect();
+        for (msg, outcome) in batch.iter().zip(self.process_batch(&messages).await) {
+            match outcome {
                 Outcome::Done => queue.ack(self.queue_name, &msg.receipt).await?,
                 Outcome::Retry => queue.retry_after(self.queue_name, &msg.receipt, backoff(msg.receive_count)).await?,
             }
@@ -209,12 +235,18 @@ impl Dispatcher {
 
     /// The Lambda entry point for an SQS event source with `ReportBatchItemFailures`.
     pub async fn handle_sqs_batch(&self, event: SqsEvent) -> SqsBatchResponse {
+        let messages: Vec<_> = event
+            .records
+            .into_iter()
+            .map(|r| {
+                let attempt = r.attributes.get("ApproximateReceiveCount").and_then(|c| c.parse().ok());
+                (r.message_id.unwrap_or_default(), r.body.unwrap_or_default(), attempt)
+            })
+            .collect();
+        let outcomes = self.process_batch(&messages).await;
         let mut response = SqsBatchResponse::default();
-        for record in event.records {
-            let body = record.body.unwrap_or_default();
-            let id = record.message_id.unwrap_or_default();
-            let attempt = record.attributes.get("ApproximateReceiveCount").and_then(|c| c.parse().ok());
-            if self.process(&id, &body, attempt).await == Outcome::Retry {
+        for ((id, _, _), outcome) in messages.into_iter().zip(outcomes) {
+            if outcome == Outcome::Retry {
                 response.batch_item_failures.push(BatchItemFailure { item_identifier: id });
             }
         }

@@ -140,6 +140,8 @@ bounded_text! {
     LineText = kt_domain::invoice::draft::MAX_DESCRIPTION_CHARS, "Website maintenance, November";
     /// An invoice's notes or terms text.
     LongText = kt_domain::invoice::draft::MAX_TEXT_CHARS, "";
+    /// A search as typed: words, "phrases", -exclusions and filters (`status:open`).
+    SearchText = kt_domain::search::MAX_QUERY, "password reset status:open";
     /// A knowledge-base article in Markdown.
     ArticleBody = kt_domain::kb::MAX_BODY, "## Resetting your password\n\nOpen **Sign in** and choose *Forgot password*.";
 }

@@ -175,3 +175,22 @@ impl crate::webpush::WebPush for Absent {
         Err(crate::webpush::WebPushError::Unavailable(self.why()))
     }
 }
+
+#[async_trait]
+impl crate::search::SearchIndex for Absent {
+    async fn apply(&self, _: &[crate::search::Change]) -> Result<(), crate::search::SearchError> {
+        Err(crate::search::SearchError::Unavailable(self.why()))
+    }
+    async fn search(
+        &self,
+        _: &crate::search::SearchRequest,
+    ) -> Result<crate::search::SearchPage, crate::search::SearchError> {
+        Err(crate::search::SearchError::Unavailable(self.why()))
+    }
+    async fn clear(&self) -> Result<(), crate::search::SearchError> {
+        Err(crate::search::SearchError::Unavailable(self.why()))
+    }
+    async fn count(&self) -> Result<u64, crate::search::SearchError> {
+        Err(crate::search::SearchError::Unavailable(self.why()))
+    }
+}

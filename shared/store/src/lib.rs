@@ -30,6 +30,7 @@ pub mod payments;
 pub mod projects;
 pub mod quotes;
 pub mod recurring;
+pub mod search;
 pub mod service;
 pub mod sessions;
 pub mod sla;

@@ -77,7 +77,8 @@ pub async fn world(routes: OpenApiRouter<AppState>) -> World {
     if let Ok(base) = std::env::var("LOCALSTRIPE_ENDPOINT") {
         settings.stripe_api_base = format!("{}/", base.trim_end_matches('/'));
     }
-    let wired = wire_with_clock(&settings, clock.clone()).await.expect("wire");
+    let mut wired = wire_with_clock(&settings, clock.clone()).await.expect("wire");
+    wired.state.search = Arc::new(kt_search::TantivyIndex::in_memory().expect("search index"));
     kt_app::seed::demo(&wired.state).await.expect("seed");
     let (router, _) = kt_fn_identity::router().merge(routes).split_for_parts();
     let router = router.with_state(wired.state.clone());
@@ -190,17 +191,20 @@ impl World {
         Browser { cookie: cookies.join("; "), csrf, host }
     }
 
-    /// Runs the relay, the events worker and the mail worker until nothing is left.
+    /// Runs the relay, the events worker, the mail worker and the search indexer until nothing
+    /// is left.
     pub async fn settle(&self) {
         let s = &self.wired.state;
         let relay = Relay::new(s.store.clone(), s.queue.clone());
         let events = kt_fn_events_worker::dispatcher(s);
         let mail = kt_fn_mail_worker::dispatcher(s);
+        let search = kt_app::search::indexing::dispatcher(s);
         loop {
             let moved = relay.relay_pending(1000).await.expect("relay");
             let handled = events.poll_once(s.queue.as_ref(), std::time::Duration::ZERO).await.expect("events");
             let sent = mail.poll_once(s.queue.as_ref(), std::time::Duration::ZERO).await.expect("mail");
-            if moved + handled + sent == 0 {
+            let indexed = search.poll_once(s.queue.as_ref(), std::time::Duration::ZERO).await.expect("search");
+            if moved + handled + sent + indexed == 0 {
                 break;
             }
         }

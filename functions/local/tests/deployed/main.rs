@@ -68,6 +68,10 @@ const UNEXERCISED: &[(&str, &str, &str)] = &[
     ("invoices", "dynamodb:DeleteItem", "discarding drafts and removing a party's terms; no sample event does"),
     ("mail-worker", "dynamodb:GetItem", "reading the claim of a duplicate delivery; the sample has none"),
     ("mail-worker", "dynamodb:DeleteItem", "claims removed after a failed send"),
+    ("search-api", "dynamodb:DeleteItem", "deleting a saved search; the samples save one"),
+    ("search-indexer", "dynamodb:PutItem", "why a message failed; the sample batch succeeds"),
+    ("search-indexer", "s3:DeleteObject", "segments merged away; one batch merges nothing"),
+    ("search-indexer", "s3:ListBucket", "listing the stored copy when a start finds one; the first start finds none"),
 ];
 
 fn moto() -> String {
@@ -159,18 +163,18 @@ struct Running {
 }
 
 async fn start(f: &Function) -> Running {
-    let api = RuntimeApi::start(&f.binary).await;
+    let api = RuntimeApi::start(&f.name).await;
     let mut cmd = tokio::process::Command::new(bin_dir().join(&f.binary));
     cmd.env_clear()
         .envs(&f.env)
         // What Lambda sets for every function, and the emulator standing in for AWS.
         .env("AWS_LAMBDA_RUNTIME_API", api.addr.to_string())
-        .env("AWS_LAMBDA_FUNCTION_NAME", &f.binary)
+        .env("AWS_LAMBDA_FUNCTION_NAME", &f.name)
         .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
         .env("AWS_REGION", "us-east-1")
         .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_ACCESS_KEY_ID", access_key(&f.binary))
+        .env("AWS_ACCESS_KEY_ID", access_key(&f.name))
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_ENDPOINT_URL", moto())
         .env("RUST_LOG", "warn")
@@ -187,7 +191,7 @@ impl Running {
         if !self.api.wait_ready(Duration::from_secs(20)).await {
             let _ = self.child.start_kill();
             let out = self.child.wait_with_output_ref().await;
-            panic!("{} did not start: init error {:?}; stderr:\n{out}", f.binary, self.api.init_error());
+            panic!("{} did not start: init error {:?}; stderr:\n{out}", f.name, self.api.init_error());
         }
     }
 
@@ -258,7 +262,7 @@ async fn every_function_starts_with_the_template_environment_and_answers_every_s
     let stage = format!("dep{}", &ulid::Ulid::new().to_string().to_lowercase()[20..]);
     let r = provision(&t, &stage).await;
     let functions: BTreeMap<String, Function> =
-        t.functions(&r).expect("resolve functions").into_iter().map(|f| (f.binary.clone(), f)).collect();
+        t.functions(&r).expect("resolve functions").into_iter().map(|f| (f.name.clone(), f)).collect();
     let domain = functions["health"].env["PORTAL_DOMAIN"].clone();
 
     // The operator's steps: the sender identities verified in SES, the demo data seeded (through
@@ -317,12 +321,14 @@ async fn every_function_starts_with_the_template_environment_and_answers_every_s
     let mut replayed = BTreeSet::new();
     let mut cold_starts = Vec::new();
     // Identity first (its sign-in gives the session the others use), then tickets (the ticket
-    // the workers' samples name).
+    // the workers' samples name); the search indexer before the search API (which then finds
+    // that ticket through the index the indexer carried to S3).
     let mut order: Vec<&String> = functions.keys().collect();
     order.sort_by_key(|n| match n.as_str() {
         "identity" => 0,
         "tickets" => 1,
-        _ => 2,
+        "search-indexer" => 2,
+        _ => 3,
     });
     reqwest::Client::new().delete(format!("{}/_kt/calls", moto())).send().await.expect("reset calls");
     let mut problems = Vec::new();
@@ -404,6 +410,31 @@ async fn check(
             let id = body["id"].as_str().expect("id").to_owned();
             fill.push(("__TICKET_ID__".into(), id.clone()));
             fill.push(("TICKET_ID".into(), id));
+        }
+        "search-indexer/batch.json" => {
+            assert!(batch_failures(answer).is_empty(), "{path}: {answer:?}");
+            let s3 = aws_sdk_s3::Client::new(sdk);
+            let bucket = &r.refs["FilesBucket"];
+            let listed = s3.list_objects_v2().bucket(bucket).prefix("search-index/").send().await.expect("list");
+            let keys: Vec<String> = listed.contents().iter().filter_map(|o| o.key().map(str::to_owned)).collect();
+            assert!(keys.contains(&"search-index/meta.json".to_owned()), "the index is carried to S3: {keys:?}");
+        }
+        "search-api/search.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!(status, 200, "{path}: {body}");
+            assert_eq!(body["total"], 1, "the API reads the ticket the indexer wrote: {body}");
+            assert_eq!(
+                body["hits"][0]["title_html"], "The <mark>contact</mark> <mark>form</mark> no longer sends",
+                "{body}"
+            );
+        }
+        "search-api/unanswered.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!((status, &body["total"]), (200, &json!(0)), "{path}: {body}");
+        }
+        "search-api/save.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!(status, 201, "{path}: {body}");
         }
         "tickets/list.json" => {
             let (status, body, _) = http(answer);
@@ -534,8 +565,11 @@ fn the_template_wires_consumers_schedules_and_websocket_routes() {
     let mut dead_letter_queues = BTreeSet::new();
     let mut consumed = BTreeSet::new();
     let mut queues = BTreeSet::new();
-    let leases =
-        BTreeMap::from([("mail-worker", kt_fn_mail_worker::TIMEOUT), ("events-worker", kt_fn_events_worker::TIMEOUT)]);
+    let leases = BTreeMap::from([
+        ("mail-worker", kt_fn_mail_worker::TIMEOUT),
+        ("events-worker", kt_fn_events_worker::TIMEOUT),
+        ("search", kt_fn_search::indexer::TIMEOUT),
+    ]);
     for (id, kind, props) in t.resources() {
         if kind == "AWS::SQS::Queue" {
             queues.insert(id.clone());

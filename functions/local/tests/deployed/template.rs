@@ -20,6 +20,9 @@ pub struct Resolved {
 
 #[derive(Debug, Clone)]
 pub struct Function {
+    /// The binary, or `<binary>-<role>` when one binary serves several functions by
+    /// `PORTAL_SEARCH_ROLE` (search-api, search-indexer): the folder of its samples.
+    pub name: String,
     pub binary: String,
     pub timeout: u64,
     pub env: BTreeMap<String, String>,
@@ -164,7 +167,11 @@ impl Template {
                 }
             }
             let timeout = props["Timeout"].as_u64().or(globals["Timeout"].as_u64()).unwrap_or(3);
-            out.push(Function { binary, timeout, env, actions });
+            let name = match env.get("PORTAL_SEARCH_ROLE") {
+                Some(role) => format!("{binary}-{role}"),
+                None => binary.clone(),
+            };
+            out.push(Function { name, binary, timeout, env, actions });
         }
         Ok(out)
     }

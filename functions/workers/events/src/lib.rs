@@ -28,6 +28,7 @@ pub fn dispatcher(state: &AppState) -> Dispatcher {
             NotificationConsumer::shared(state.clone()),
             kt_app::invoices::autocharge::AutoChargeConsumer::shared(state.clone()),
             kt_app::messaging::fanout::MessageConsumer::shared(state.clone()),
+            kt_app::search::indexing::Forwarder::shared(state.clone()),
         ],
     )
     .with_timing(TIMEOUT, LOCAL_VISIBILITY)

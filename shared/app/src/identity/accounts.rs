@@ -58,8 +58,13 @@ pub async fn create_org(
     let e =
         super::audit::entry(app, &tenant.id, actor.map(|a| &a.user), "org.created", Some(org.id.to_string()), client);
     app.store
-        .transact(vec![TxOp::Put { item: accounts::org_item(&org, 1)?, cond: Cond::NotExists }, super::audit::op(&e)?])
+        .transact(vec![
+            TxOp::Put { item: accounts::org_item(&org, 1)?, cond: Cond::NotExists },
+            super::audit::op(&e)?,
+            crate::search::indexing::touch(app, &tenant.id, "organization", org.id.as_str())?,
+        ])
         .await?;
+    app.outbox_wake.notify_one();
     Ok(org)
 }
 
@@ -129,8 +134,12 @@ pub async fn create_user(
     let e =
         super::audit::entry(app, &tenant.id, actor.map(|a| &a.user), "user.created", Some(user.id.to_string()), client);
     ops.push(super::audit::op(&e)?);
+    ops.push(crate::search::indexing::touch(app, &tenant.id, "user", user.id.as_str())?);
     match app.store.transact(ops).await {
-        Ok(()) => Ok(user),
+        Ok(()) => {
+            app.outbox_wake.notify_one();
+            Ok(user)
+        }
         // Op 1 claims the email; a failing org check names the organization.
         Err(kt_store::StoreError::Conflict { op: Some(1) }) => {
             Err(AppError::invalid("email", "already has an account here"))
@@ -258,8 +267,9 @@ pub async fn update_user(
         });
         ops.push(super::audit::op(&super::audit::entry(app, &tenant.id, Some(&actor.user), action, target, client))?);
     }
+    ops.push(crate::search::indexing::touch(app, &tenant.id, "user", user.id.as_str())?);
     match app.store.transact(ops).await {
-        Ok(()) => {}
+        Ok(()) => app.outbox_wake.notify_one(),
         Err(e) if e.is_conflict() => return Err(AppError::Conflict("the user changed meanwhile: reload".into())),
         Err(e) => return Err(e.into()),
     }

@@ -78,6 +78,7 @@ pub fn queue_url_variable(queue: &str) -> Option<&'static str> {
     match queue {
         "events" => Some("PORTAL_QUEUE_EVENTS_URL"),
         "email" => Some("PORTAL_QUEUE_EMAIL_URL"),
+        "search" => Some("PORTAL_QUEUE_SEARCH_URL"),
         _ => None,
     }
 }
@@ -87,6 +88,7 @@ pub fn dead_letter_url_variable(queue: &str) -> Option<&'static str> {
     match queue {
         "events" => Some("PORTAL_DLQ_EVENTS_URL"),
         "email" => Some("PORTAL_DLQ_EMAIL_URL"),
+        "search" => Some("PORTAL_DLQ_SEARCH_URL"),
         _ => None,
     }
 }

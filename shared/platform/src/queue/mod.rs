@@ -16,7 +16,7 @@ pub use sqs::SqsQueue;
 
 /// The queues the product uses. Each has a dead-letter queue.
 /// (Reminders and other future work are due items swept on a schedule, not queue messages.)
-pub const QUEUES: [&str; 2] = ["events", "email"];
+pub const QUEUES: [&str; 3] = ["events", "email", "search"];
 
 /// How many receives a message gets before it moves to the dead-letter queue.
 pub const MAX_RECEIVES: u32 = 5;

@@ -4,6 +4,8 @@
 //! before:2026-12-01`, a value quoted when it has spaces: `from:"Dana Scully"`). [`parse`] reads
 //! a query into [`Query`] or says exactly what is wrong and where (the field is `q`).
 
+pub mod audience;
+
 use time::Date;
 
 use crate::identity::Invalid;
