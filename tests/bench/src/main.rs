@@ -6,6 +6,7 @@ mod forms;
 mod invoices;
 mod messaging;
 mod relay;
+mod search;
 mod served;
 mod tickets;
 mod ws_pool;
@@ -166,6 +167,28 @@ enum Command {
         /// Analytics reads timed.
         #[arg(long, default_value_t = 500)]
         reads: usize,
+    },
+    /// Global search: type-ahead over an index of 100,000 tickets, 500,000 messages and 5,000
+    /// articles over 50 tenants, a storm of changes timed until searchable, and the rebuild.
+    Search {
+        #[arg(long, default_value_t = 100_000)]
+        tickets: usize,
+        #[arg(long, default_value_t = 500_000)]
+        messages: usize,
+        #[arg(long, default_value_t = 5_000)]
+        articles: usize,
+        /// Keystrokes timed, per person.
+        #[arg(long, default_value_t = 2_000)]
+        keystrokes: usize,
+        /// Filings per second in the storm.
+        #[arg(long, default_value_t = 20)]
+        rate: u32,
+        /// Seconds of the storm.
+        #[arg(long, default_value_t = 20)]
+        seconds: u32,
+        /// Tickets (with a reply each) in the store the rebuild reads.
+        #[arg(long, default_value_t = 10_000)]
+        store_tickets: usize,
     },
     /// Identity hot paths: access-token verification, host-to-tenant resolution (cached),
     /// and password hashing with the production argon2id parameters.
@@ -489,6 +512,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Messaging { conversations, rate, seconds, history, reads, connected, channel, fanout_rounds } => {
             let fanout = fanout::Options { connected, channel, rounds: fanout_rounds };
             messaging::run(messaging::Options { conversations, rate, seconds, history, reads, fanout }).await
+        }
+        Command::Search { tickets, messages, articles, keystrokes, rate, seconds, store_tickets } => {
+            search::run(search::Options { tickets, messages, articles, keystrokes, rate, seconds, store_tickets }).await
         }
         Command::Forms { rate, seconds, submissions, evaluations, reads } => {
             forms::run(forms::Options { rate, seconds, submissions, evaluations, reads }).await

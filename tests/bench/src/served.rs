@@ -1,5 +1,5 @@
-//! The demo on the local host, served over HTTP on loopback with its workers, as the
-//! invoicing and messaging benchmarks drive it.
+//! The demo on the local host, served over HTTP on loopback with its workers and search
+//! indexer, as the invoicing, messaging, forms and search benchmarks drive it.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -29,11 +29,13 @@ impl Served {
     /// requests to `acme.localhost` and `localhost` (the house) reach it.
     pub(crate) async fn start(backend: Backend) -> anyhow::Result<Served> {
         let (settings, dir, label) = crate::bench_settings(backend)?;
-        let wired = wire(&settings).await.map_err(app_err)?;
+        let mut wired = wire(&settings).await.map_err(app_err)?;
+        portal::wire_search(&mut wired.state, &settings.data_dir)?;
         let app = wired.state.clone();
         kt_app::seed::demo(&app).await.map_err(app_err)?;
         let (stop, stopped) = watch::channel(false);
-        let workers = portal::spawn_workers(&app, stopped);
+        let mut workers = portal::spawn_workers(&app, stopped.clone());
+        workers.extend(portal::spawn_indexer(&app, false, stopped));
         let router = portal::router(&wired, None);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;

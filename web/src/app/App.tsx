@@ -55,6 +55,7 @@ const QuoteEditor = lazy(() => import('../quotes/QuoteEditor'));
 const ProjectList = lazy(() => import('../projects/ProjectList'));
 const ProjectPage = lazy(() => import('../projects/ProjectPage'));
 const Kb = lazy(() => import('../kb/Kb'));
+const SearchPage = lazy(() => import('../search/SearchPage'));
 const NotFound = lazy(() => import('./NotFound'));
 const NoSuchPortal = lazy(() => import('./NoSuchPortal'));
 
@@ -137,6 +138,7 @@ function Screens() {
         {/* The knowledge base routes its own screens (src/kb/Kb.tsx). */}
         <Route path="/kb" component={Kb} />
         <Route path="/kb/*" component={Kb} />
+        <Route path="/search" component={SearchPage} />
         <Route path="/forms" component={FormList} />
         <Route path="/forms/new" component={FormBuilder} />
         <Route path="/forms/:formId" component={FillPage} />

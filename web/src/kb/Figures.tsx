@@ -1,7 +1,12 @@
 // An article's figures (the KB's managers): views, distinct signed-in readers, how many found
-// it helpful or not, and the answers with their comments, newest first.
+// it helpful or not, and the answers with their comments, newest first. Below them, the whole
+// knowledge base's: a month's suggestions while tickets were filed (how many filings showed
+// articles, opened one, filed anyway, and the deflection), and the searches that found nothing.
 import { useEffect, useState } from 'preact/hooks';
+import { ApiError } from '../api/problem';
+import { isMonth, percent, searchFigures, thisMonth, timesText } from '../search/figures';
 import { Empty } from '../ui/Card';
+import { TextField } from '../ui/Field';
 import { formatDateTime } from '../ui/format';
 import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useResource } from '../ui/useResource';
@@ -119,6 +124,74 @@ function Counts({ tenantId, articleId }: Props) {
           </button>
         )}
       </section>
+      <Deflection tenantId={tenantId} />
     </Page>
+  );
+}
+
+/** The knowledge base's month of suggestions while filing tickets, and the searches that found nothing. */
+function Deflection({ tenantId }: { tenantId: string }) {
+  const [month, setMonth] = useState(thisMonth());
+  const figures = useResource(() => searchFigures(tenantId, month), [tenantId, month]);
+  const f = figures.data;
+  const forbidden = figures.error instanceof ApiError && figures.error.status === 403;
+  if (forbidden) return null;
+  return (
+    <>
+      <section class="panel" aria-labelledby="kb-deflection">
+        <h2 id="kb-deflection">Suggestions while filing tickets</h2>
+        <p class="muted">The whole knowledge base: articles suggested to clients as they typed a ticket’s subject.</p>
+        <form class="form form--inline" style={{ marginBottom: '0.75rem' }} onSubmit={(e) => e.preventDefault()}>
+          <TextField label="Month" name="month" type="month" value={month} max={thisMonth()} onValue={(v) => isMonth(v) && setMonth(v)} />
+        </form>
+        {figures.error ? (
+          <ErrorNote error={figures.error} />
+        ) : !f ? (
+          <Loading />
+        ) : (
+          <>
+            <dl class="stats">
+              <div>
+                <dt>Filings with suggestions</dt>
+                <dd>{f.filings}</dd>
+              </div>
+              <div>
+                <dt>Opened an article</dt>
+                <dd>{f.opened}</dd>
+              </div>
+              <div>
+                <dt>Filed anyway</dt>
+                <dd>{f.filed}</dd>
+              </div>
+              <div>
+                <dt>Deflection</dt>
+                <dd>{f.filings ? percent(f.deflection) : '–'}</dd>
+              </div>
+            </dl>
+            <p class="muted">
+              {f.filings
+                ? `Deflection: of the ${f.filings} filings that showed suggestions, the share that ended without a ticket.`
+                : 'No ticket filing showed suggestions this month.'}
+            </p>
+          </>
+        )}
+      </section>
+      <section class="panel" aria-labelledby="kb-unanswered">
+        <h2 id="kb-unanswered">Searches that found nothing</h2>
+        <p class="muted">Searches people submitted that found no article, most frequent first: topics to write about.</p>
+        {!f ? null : !f.unanswered.length ? (
+          <Empty>Every search found an article so far.</Empty>
+        ) : (
+          <ul class="list">
+            {f.unanswered.map((u) => (
+              <li key={u.words} class="kb-row__head">
+                <span>{u.words}</span>
+                <span class="muted">{timesText(u.times)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
   );
 }

@@ -1,11 +1,14 @@
 // Filing a ticket (PRD 6.1): category, subject, description, priority, files, and for people
-// with more than one organization, which one. The confirmation shows the number and the live
-// position; the files picked go up once the ticket exists, each with its progress, and one that
-// fails can be retried or removed there.
+// with more than one organization, which one. As a client types the subject, KB articles that
+// may answer it are suggested (flow 6.1, step 4), and the filing is recorded for the KB's
+// deflection figures. The confirmation shows the number and the live position; the files
+// picked go up once the ticket exists, each with its progress, and one that fails can be
+// retried or removed there.
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { me } from '../app/session';
+import { Suggestions, useFilingRecord } from '../search/Suggestions';
 import { FormError, SelectField, TextArea, TextField } from '../ui/Field';
 import { Page } from '../ui/Page';
 import { useForm } from '../ui/useForm';
@@ -55,6 +58,9 @@ function TicketForm({ onFiled, uploads }: { onFiled: (t: Ticket) => void; upload
   // One key per attempt to file this ticket: a retry after a lost answer files it once.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const orgs = useResource(() => orgsFor(session), [session.user.id]);
+  // Suggestions are for clients, about to ask a question the KB may answer.
+  const suggesting = session.user.role === 'client';
+  const record = useFilingRecord(session.user.tenant);
   const orgOptions = (orgs.data ?? []).map((o) => ({ value: o.id, label: o.name }));
   const chooseOrg = orgOptions.length !== 1;
 
@@ -67,6 +73,7 @@ function TicketForm({ onFiled, uploads }: { onFiled: (t: Ticket) => void; upload
         body: { category: v.category as Category, subject: v.subject, description: v.description, priority: v.priority, org_id: orgId },
       }),
     );
+    if (suggesting) void record.filed(ticket.id);
     onFiled(ticket);
   });
 
@@ -102,6 +109,7 @@ function TicketForm({ onFiled, uploads }: { onFiled: (t: Ticket) => void; upload
           error={form.errors.subject}
           maxLength={200}
         />
+        {suggesting && <Suggestions tenantId={session.user.tenant} subject={form.values.subject} record={record} />}
         <TextArea
           label="Description"
           name="description"
