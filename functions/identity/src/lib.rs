@@ -255,6 +255,9 @@ pub struct MeView {
     pub user: UserView,
     pub organizations: Vec<OrgView>,
     pub branding: BrandingView,
+    /// The system KB's tenant (Kre8ivTech's), read by every portal's people by its access
+    /// levels; `None` until one exists.
+    pub system_kb_tenant_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -276,10 +279,12 @@ async fn me(State(app): State<AppState>, auth: Auth) -> Result<Json<MeView>, Api
             organizations.push(OrgView { id: o.value.id.to_string(), name: o.value.name });
         }
     }
+    let system_kb_tenant_id = kt_app::identity::tenancy::house(store).await?.map(|h| h.to_string());
     Ok(Json(MeView {
         user: user_view(&user),
         organizations,
         branding: branding_view(&auth.tenant.name, auth.tenant.kind, &auth.tenant.branding),
+        system_kb_tenant_id,
     }))
 }
 

@@ -316,3 +316,20 @@ async fn an_article_shows_videos_click_to_load_and_downloads_as_a_branded_pdf() 
     }
     assert_eq!(w.get(&format!("{one}/pdf"), &p.drew).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_editor_previews_as_readers_will_see_it() {
+    let w = world().await;
+    let p = people(&w).await;
+    let url = format!("{}/preview", kb(&w));
+    let body = json!({"body": "# Setting up\n\n<script>x()</script>\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n"});
+    let r = w.post(&url, &p.pat, body.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let html = r.body["html"].as_str().unwrap();
+    assert!(html.contains("<h1>Setting up</h1>"), "{html}");
+    assert!(!html.contains("<script"), "{html}");
+    assert!(html.contains("kb-video") && html.contains("youtube-nocookie.com"), "{html}");
+    assert_eq!(w.post(&url, &p.dana, body.clone()).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.post(&url, &p.drew, body).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(w.post(&url, &p.pat, json!({"body": "x", "title": "y"})).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

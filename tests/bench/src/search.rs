@@ -37,13 +37,70 @@ const TENANTS: usize = 50;
 
 /// Words the synthetic documents are written in (a help desk's), and the ones typed.
 const WORDS: [&str; 64] = [
-    "password", "invoice", "payment", "website", "contact", "form", "email", "bounce", "login", "server",
-    "hosting", "domain", "renewal", "certificate", "backup", "restore", "database", "error", "timeout",
-    "upload", "image", "gallery", "checkout", "cart", "shipping", "refund", "discount", "coupon", "newsletter",
-    "subscribe", "analytics", "tracking", "search", "results", "mobile", "layout", "header", "footer", "menu",
-    "button", "color", "font", "logo", "banner", "slider", "video", "plugin", "update", "security", "firewall",
-    "spam", "captcha", "calendar", "booking", "appointment", "reminder", "profile", "account", "permission",
-    "report", "export", "import", "integration", "migration",
+    "password",
+    "invoice",
+    "payment",
+    "website",
+    "contact",
+    "form",
+    "email",
+    "bounce",
+    "login",
+    "server",
+    "hosting",
+    "domain",
+    "renewal",
+    "certificate",
+    "backup",
+    "restore",
+    "database",
+    "error",
+    "timeout",
+    "upload",
+    "image",
+    "gallery",
+    "checkout",
+    "cart",
+    "shipping",
+    "refund",
+    "discount",
+    "coupon",
+    "newsletter",
+    "subscribe",
+    "analytics",
+    "tracking",
+    "search",
+    "results",
+    "mobile",
+    "layout",
+    "header",
+    "footer",
+    "menu",
+    "button",
+    "color",
+    "font",
+    "logo",
+    "banner",
+    "slider",
+    "video",
+    "plugin",
+    "update",
+    "security",
+    "firewall",
+    "spam",
+    "captcha",
+    "calendar",
+    "booking",
+    "appointment",
+    "reminder",
+    "profile",
+    "account",
+    "permission",
+    "report",
+    "export",
+    "import",
+    "integration",
+    "migration",
 ];
 
 fn ns(d: Duration) -> u64 {
@@ -51,7 +108,10 @@ fn ns(d: Duration) -> u64 {
 }
 
 fn words(seed: usize, n: usize) -> String {
-    (0..n).map(|k| WORDS[(seed.wrapping_mul(2654435761) >> (k * 3) ^ (k * 17 + seed)) % WORDS.len()]).collect::<Vec<_>>().join(" ")
+    (0..n)
+        .map(|k| WORDS[(seed.wrapping_mul(2654435761) >> (k * 3) ^ (k * 17 + seed)) % WORDS.len()])
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 struct People {
@@ -64,7 +124,8 @@ struct People {
 fn documents(o: &Options, t: usize, tenant: &str, acme: &People) -> Vec<Change> {
     let now = time::OffsetDateTime::now_utc();
     let mut out = Vec::new();
-    let (org, user) = if tenant == acme.tenant { (acme.org.clone(), acme.user.clone()) } else { (format!("o{t}"), format!("u{t}")) };
+    let (org, user) =
+        if tenant == acme.tenant { (acme.org.clone(), acme.user.clone()) } else { (format!("o{t}"), format!("u{t}")) };
     let doc = |id: String, kind: &str, title: String, body: String, audience: Vec<String>, i: usize| SearchDoc {
         id: id.clone(),
         tenant: tenant.to_owned(),
@@ -84,17 +145,40 @@ fn documents(o: &Options, t: usize, tenant: &str, acme: &People) -> Vec<Change> 
         label: format!("T-{i}"),
     };
     for i in 0..o.tickets / TENANTS {
-        let who = if i % 3 == 0 { (org.clone(), user.clone()) } else { (format!("o{t}x{}", i % 40), format!("u{t}x{i}")) };
-        let audience = vec![audience::HOUSE.into(), audience::STAFF.into(), format!("org:{}", who.0), format!("user:{}", who.1)];
-        out.push(Change::Put(Box::new(doc(format!("ticket:{tenant}:{i}"), "ticket", words(i, 5), words(i * 31, 60), audience, i))));
+        let who =
+            if i % 3 == 0 { (org.clone(), user.clone()) } else { (format!("o{t}x{}", i % 40), format!("u{t}x{i}")) };
+        let audience =
+            vec![audience::HOUSE.into(), audience::STAFF.into(), format!("org:{}", who.0), format!("user:{}", who.1)];
+        out.push(Change::Put(Box::new(doc(
+            format!("ticket:{tenant}:{i}"),
+            "ticket",
+            words(i, 5),
+            words(i * 31, 60),
+            audience,
+            i,
+        ))));
     }
     for i in 0..o.messages / TENANTS {
         let audience = vec![format!("conv:{tenant}:{}", i % 500)];
-        out.push(Change::Put(Box::new(doc(format!("message:{tenant}:{i}"), "message", "Direct message".into(), words(i * 13, 20), audience, i))));
+        out.push(Change::Put(Box::new(doc(
+            format!("message:{tenant}:{i}"),
+            "message",
+            "Direct message".into(),
+            words(i * 13, 20),
+            audience,
+            i,
+        ))));
     }
     for i in 0..o.articles / TENANTS {
         let audience = vec!["kb:house".into(), "kb:member".into()];
-        out.push(Change::Put(Box::new(doc(format!("article:{tenant}:{i}"), "article", words(i * 7, 4), words(i * 11, 200), audience, i))));
+        out.push(Change::Put(Box::new(doc(
+            format!("article:{tenant}:{i}"),
+            "article",
+            words(i * 7, 4),
+            words(i * 11, 200),
+            audience,
+            i,
+        ))));
     }
     out
 }
@@ -179,7 +263,12 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         find(&host, acme, &dana, &path).await?;
         hist.record(ns(t.elapsed()))?;
     }
-    rows.push(Row { name: "KB suggestions while filing (HTTP)", hist, elapsed: start.elapsed(), budget_p95: Some(50.0) });
+    rows.push(Row {
+        name: "KB suggestions while filing (HTTP)",
+        hist,
+        elapsed: start.elapsed(),
+        budget_p95: Some(50.0),
+    });
 
     // 3. A storm of changes: each filing timed until a search finds it.
     let filings = (o.rate * o.seconds) as usize;
@@ -224,7 +313,11 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         rows,
         false,
     );
-    println!("\nbulk write of the index: {written} documents in {:.1} s ({:.0} documents/s)", bulk.as_secs_f64(), written as f64 / bulk.as_secs_f64());
+    println!(
+        "\nbulk write of the index: {written} documents in {:.1} s ({:.0} documents/s)",
+        bulk.as_secs_f64(),
+        written as f64 / bulk.as_secs_f64()
+    );
     served.stop().await?;
 
     // 4. The rebuild from a store of `store_tickets` tickets with a reply each.
@@ -240,10 +333,15 @@ async fn rebuild(tickets: usize) -> anyhow::Result<()> {
     kt_app::seed::demo(&app).await.map_err(app_err)?;
     let tenant = kt_app::identity::tenancy::resolve_host(&app, "acme.localhost").await.map_err(app_err)?;
     let client = kt_app::identity::sessions::ClientInfo::default();
-    let signed =
-        kt_app::identity::sessions::sign_in_password(&app, &tenant, "dana@globex.test", "Globex-Demo-Client-2026", &client)
-            .await
-            .map_err(app_err)?;
+    let signed = kt_app::identity::sessions::sign_in_password(
+        &app,
+        &tenant,
+        "dana@globex.test",
+        "Globex-Demo-Client-2026",
+        &client,
+    )
+    .await
+    .map_err(app_err)?;
     let kt_app::identity::two_factor::SignIn::Session(session) = signed else {
         anyhow::bail!("dana signs in with a password");
     };
@@ -262,7 +360,11 @@ async fn rebuild(tickets: usize) -> anyhow::Result<()> {
                     tags: vec![],
                 };
                 let t = kt_app::tickets::create(&app, &dana, &tenant, input, &Default::default()).await?;
-                let reply = kt_app::tickets::conversation::NewMessage { body: words(i * 13, 30), internal: false, status: None };
+                let reply = kt_app::tickets::conversation::NewMessage {
+                    body: words(i * 13, 30),
+                    internal: false,
+                    status: None,
+                };
                 kt_app::tickets::conversation::reply(&app, &dana, &tenant, &t.id, reply).await
             }
         }))

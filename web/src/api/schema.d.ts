@@ -2391,6 +2391,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/kb/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The editor's live preview (the KB's managers): Markdown rendered as the article page renders
+         *     it. Nothing is stored.
+         */
+        post: operations["preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/notification-defaults/{role}": {
         parameters: {
             query?: never;
@@ -4777,6 +4797,11 @@ export interface components {
         MeView: {
             branding: components["schemas"]["BrandingView"];
             organizations: components["schemas"]["OrgView"][];
+            /**
+             * @description The system KB's tenant (Kre8ivTech's), read by every portal's people by its access
+             *     levels; `None` until one exists.
+             */
+            system_kb_tenant_id?: string | null;
             user: components["schemas"]["UserView"];
         };
         MembersChange: {
@@ -5722,6 +5747,13 @@ export interface components {
             /** @enum {string} */
             status: "online" | "away" | "do_not_disturb" | "offline";
             user_id: string;
+        };
+        PreviewRequest: {
+            body: components["schemas"]["ArticleBody"];
+        };
+        PreviewView: {
+            /** @description The body as readers will see it: sanitized HTML, videos click-to-load. */
+            html: string;
         };
         /** @enum {string} */
         Priority: "low" | "medium" | "high" | "critical";
@@ -20165,6 +20197,89 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -39,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(publish_article))
         .routes(routes!(unpublish_article))
         .routes(routes!(archive_article))
+        .routes(routes!(preview))
         .merge(history::router())
 }
 
@@ -318,4 +319,32 @@ async fn archive_article(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     moved(&app, &auth, &tenant, &id, &headers, Move::Archive).await
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    pub body: kt_http::input::ArticleBody,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PreviewView {
+    /// The body as readers will see it: sanitized HTML, videos click-to-load.
+    pub html: String,
+}
+
+/// The editor's live preview (the KB's managers): Markdown rendered as the article page renders
+/// it. Nothing is stored.
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant_id}/kb/preview", tag = "knowledge base", request_body = PreviewRequest,
+    params(("tenant_id" = String, Path)),
+    responses((status = 200, body = PreviewView),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn preview(auth: Auth, TenantInPath(tenant): TenantInPath, body: Bytes) -> Result<Json<PreviewView>, ApiError> {
+    writer(&auth, &tenant)?;
+    let b = from_json_bytes::<PreviewRequest>(&body)?;
+    Ok(Json(PreviewView { html: kt_app::kb::embeds::render(&b.body.to_string()) }))
 }

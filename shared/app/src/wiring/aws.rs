@@ -134,7 +134,7 @@ impl AwsWiring {
     }
 
     /// SQS for sending to every queue, by the URLs the template gives
-    /// (`PORTAL_QUEUE_EVENTS_URL`, `PORTAL_QUEUE_EMAIL_URL`).
+    /// (`PORTAL_QUEUE_EVENTS_URL`, `PORTAL_QUEUE_EMAIL_URL`, `PORTAL_QUEUE_SEARCH_URL`).
     pub fn queues(self) -> Result<Self, WiringError> {
         self.sqs(false)
     }
@@ -282,6 +282,9 @@ mod tests {
         assert!(err.to_string().starts_with("PORTAL_QUEUE_EVENTS_URL"), "{err}");
         let mut pairs = BASE.to_vec();
         pairs.extend([("PORTAL_QUEUE_EVENTS_URL", "https://q/e"), ("PORTAL_QUEUE_EMAIL_URL", "https://q/m")]);
+        let err = wiring(&pairs).await.unwrap().queues().err().expect("no search queue URL");
+        assert!(err.to_string().starts_with("PORTAL_QUEUE_SEARCH_URL"), "{err}");
+        pairs.push(("PORTAL_QUEUE_SEARCH_URL", "https://q/s"));
         assert!(wiring(&pairs).await.unwrap().queues().is_ok());
         let err = wiring(&pairs).await.unwrap().dead_letter_queues().err().expect("no DLQ URLs");
         assert!(err.to_string().starts_with("PORTAL_DLQ_EVENTS_URL"), "{err}");
