@@ -323,3 +323,28 @@ async fn suggestions_while_filing_and_the_deflection_figure() {
     assert_eq!(w.get(&format!("{base}/figures"), &p.sam).await.status, StatusCode::FORBIDDEN);
     assert_eq!(w.get(&format!("{base}/figures?month=2026-13x"), &p.pat).await.fields(), ["month"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_key_finds_only_what_its_scopes_read() {
+    let w = world().await;
+    let p = people(&w).await;
+    scene(&w, &p).await;
+    let made = w
+        .post(
+            "/api/v1/auth/api-keys",
+            &p.staff,
+            json!({"name": "Clients", "kind": "full", "scopes": ["manage_partner_clients"]}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let bearer = format!("Bearer {}", made.body["key"].as_str().unwrap());
+    let key = Browser { host: kt_test_support::HOUSE, ..Default::default() };
+    let ask = |q: &str| format!("{}?q={q}&counts=true", search_url(&w.acme_id));
+    let r = w.send("GET", &ask("password"), &key, None, &[("authorization", &bearer)]).await;
+    assert_eq!((r.status, &r.body["total"]), (StatusCode::OK, &json!(0)), "no tickets nor articles: {}", r.body);
+    let r = w.send("GET", &ask("globex"), &key, None, &[("authorization", &bearer)]).await;
+    let kinds = json!([{"kind": "organization", "count": 1}, {"kind": "user", "count": 1}]);
+    assert_eq!(r.body["kinds"], kinds, "the organization and its person, nothing else: {}", r.body);
+    // The same person signed in finds the tickets too.
+    assert!(find(&w, &p.staff, &w.acme_id, "password").await.body["total"].as_u64().unwrap() >= 4);
+}

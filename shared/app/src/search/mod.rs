@@ -12,7 +12,7 @@ pub mod saved;
 pub mod suggestions;
 
 use kt_domain::identity::TenantId;
-use kt_domain::policy::Actor;
+use kt_domain::policy::{Actor, Permission};
 use kt_domain::search::{self as language, audience};
 use kt_domain::tenancy::Tenant;
 use kt_platform::search::{Order, Reach, SearchPage, SearchRequest};
@@ -26,8 +26,19 @@ pub const QUEUE: &str = "search";
 pub const MAX_LIMIT: usize = 50;
 pub const MAX_OFFSET: usize = 1_000;
 
-/// Kinds found through the records' audience (the rest, articles, through the KB's).
-const RECORD_KINDS: [&str; 4] = ["ticket", "message", "organization", "user"];
+/// Kinds found through the records' audience (the rest, articles, through the KB's), each with
+/// the permissions that read it (an API key limited to scopes finds only what they name).
+const RECORD_KINDS: [(&str, &[Permission]); 4] = [
+    ("ticket", &[Permission::ViewOwnTickets, Permission::ManageTenantTickets, Permission::ManageAllTickets]),
+    ("message", &[Permission::DirectMessaging]),
+    ("organization", &[Permission::ManagePartnerClients]),
+    ("user", &[Permission::ManagePartnerClients]),
+];
+
+/// Whether `actor` (an API key: by its scopes) reads things of `kind` at all.
+fn scoped(actor: &Actor, permissions: &[Permission]) -> bool {
+    actor.scopes.as_ref().is_none_or(|s| permissions.iter().any(|p| s.contains(p)))
+}
 
 /// What a person asks.
 #[derive(Debug, Clone, Default)]
@@ -63,13 +74,13 @@ pub async fn reach(app: &AppState, actor: &Actor, tenant: &Tenant) -> Result<Vec
         records.extend(memberships.iter().map(|m| audience::conversation(&m.value.conversation)));
     }
     let mut out = Vec::with_capacity(3);
-    if !records.is_empty() {
-        out.push(Reach {
-            tenant: tenant.id.to_string(),
-            audience: records,
-            kinds: Some(RECORD_KINDS.iter().map(|k| (*k).to_owned()).collect()),
-            until: None,
-        });
+    let kinds: Vec<String> =
+        RECORD_KINDS.iter().filter(|(_, p)| scoped(actor, p)).map(|(k, _)| (*k).to_owned()).collect();
+    if !records.is_empty() && !kinds.is_empty() {
+        out.push(Reach { tenant: tenant.id.to_string(), audience: records, kinds: Some(kinds), until: None });
+    }
+    if !scoped(actor, &[Permission::ViewKb]) {
+        return Ok(out);
     }
     let now = app.clock.now();
     let article = |t: &TenantId| Reach {

@@ -141,7 +141,9 @@ pub async fn demo(app: &AppState) -> Result<Vec<DemoLogin>, AppError> {
                 name: (*name).into(),
                 created_at: app.clock.now(),
             };
-            match store.put(accounts::org_item(&org, 1)?, Cond::NotExists).await {
+            let put = kt_store::TxOp::Put { item: accounts::org_item(&org, 1)?, cond: Cond::NotExists };
+            let touch = crate::search::indexing::touch(app, &t.id, "organization", id.as_str())?;
+            match store.transact(vec![put, touch]).await {
                 Ok(()) => {}
                 Err(e) if e.is_conflict() => {}
                 Err(e) => return Err(e.into()),
