@@ -3,7 +3,9 @@
 // publishes it; a client of that organization finds it from the dashboard, reads it and says it
 // helped, with a comment; a client of another organization neither finds nor opens it. The
 // partner then edits it with a note, compares the two versions, restores the first and reads
-// the figures.
+// the figures. The editor's preview is the body as the article page renders it (a Write /
+// Preview switch on a phone). A client of the partner also reads the platform's own guides (the
+// system KB) from the KB home, and an article nobody picked related articles for suggests some.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertNoSideScroll, checkA11y, launch, openPage, screenshot, signIn } from '../lib/portal.mjs';
@@ -23,6 +25,22 @@ async function openKb(page, viewport) {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Knowledge base', exact: true }).click();
   }
   await page.getByRole('heading', { level: 1, name: 'Knowledge base', exact: true }).waitFor();
+}
+
+/** The editor's live preview: beside the body on a desktop, switched to on a phone (and back). */
+async function seePreview(page, viewport, text, where) {
+  const preview = page.getByRole('region', { name: 'Preview' });
+  if (viewport === 'mobile') {
+    assert.equal(await preview.isVisible(), false, 'a phone shows the body first');
+    await page.getByRole('button', { name: 'Preview', exact: true }).tap();
+  }
+  await preview.locator('.kb-body').getByText(text).waitFor();
+  if (where) await checked(page, where);
+  if (viewport === 'mobile') {
+    await page.getByRole('button', { name: 'Write', exact: true }).tap();
+    await page.getByLabel('Body (Markdown)').waitFor();
+  }
+  return preview;
 }
 
 async function checked(page, where) {
@@ -81,7 +99,14 @@ describe('knowledge base', () => {
       await partner
         .getByLabel('Body (Markdown)')
         .fill('# Before you start\n\nHave your mail password ready.\n\nhttps://youtu.be/dQw4w9WgXcQ\n\n- Open Settings\n- Choose Mail\n');
-      await partner.locator('.kb-preview').getByText('Have your mail password ready.').waitFor();
+      // The preview renders the Markdown as the article will show it, the video as its link.
+      const preview = partner.getByRole('region', { name: 'Preview' });
+      if (viewport === 'mobile') await partner.getByRole('button', { name: 'Preview', exact: true }).tap();
+      await preview.getByRole('heading', { name: 'Before you start' }).waitFor();
+      await preview.getByRole('listitem').filter({ hasText: 'Choose Mail' }).waitFor();
+      await preview.getByRole('link', { name: 'Play the video on YouTube' }).waitFor();
+      await checked(partner, `the article editor's preview (${viewport})`);
+      if (viewport === 'mobile') await partner.getByRole('button', { name: 'Write', exact: true }).tap();
       await partner.getByRole('button', { name: 'Save draft' }).click();
       const orgs = partner.getByRole('group', { name: 'Organizations that read it' });
       await orgs.getByText('Choose at least one organization.').waitFor();
@@ -148,6 +173,8 @@ describe('knowledge base', () => {
       await partner.getByRole('heading', { level: 1, name: `Edit: ${title}` }).waitFor();
       const markdown = partner.getByLabel('Body (Markdown)');
       await markdown.fill(`${await markdown.inputValue()}- Type the password twice\n`);
+      // The preview follows the typing.
+      await seePreview(partner, viewport, 'Type the password twice');
       await partner.getByLabel('What changed (optional)').fill('A step added');
       await partner.getByRole('button', { name: 'Save article' }).click();
       await partner.getByRole('heading', { level: 1, name: title }).waitFor();
@@ -188,6 +215,42 @@ describe('knowledge base', () => {
       await partner.getByRole('region', { name: 'Feedback' }).getByText('Ivy Initech').waitFor();
       await checked(partner, `an article's figures (${viewport})`);
       for (const p of [partner, reader, outsider]) await p.context().close();
+    });
+
+    it(`a client reads the platform guides; an article suggests related ones (${viewport})`, async () => {
+      // Dana (a client of Acme's) finds the system KB's guides she may read under Acme's own.
+      const client = await openPage(browser, viewport);
+      await signIn(client, OUTSIDER);
+      await client.getByRole('heading', { level: 1, name: /^Hello/ }).waitFor();
+      await openKb(client, viewport);
+      const guides = client.getByRole('region', { name: 'Platform guides' }).first();
+      await guides.getByRole('link', { name: 'Resetting your password' }).waitFor();
+      assert.equal(await client.getByText('Kre8ivTech').count(), 0, 'the portal stays white-label');
+      await checked(client, `the KB home with the platform guides (${viewport})`);
+      await guides.getByRole('link', { name: 'Resetting your password' }).click();
+      await client.getByRole('heading', { level: 1, name: 'Resetting your password' }).waitFor();
+      await client.getByRole('article', { name: 'Resetting your password' }).getByText('Forgot password').waitFor();
+      await checked(client, `a platform guide (${viewport})`);
+
+      // Acme's "Opening a support ticket" has no related articles picked: search suggests some,
+      // never the article itself.
+      await openKb(client, viewport);
+      await client.getByRole('region', { name: 'All articles' }).getByRole('link', { name: 'Opening a support ticket' }).click();
+      await client.getByRole('heading', { level: 1, name: 'Opening a support ticket' }).waitFor();
+      const related = client.getByRole('region', { name: 'Related articles' });
+      await related.getByRole('link').first().waitFor();
+      const own = new URL(client.url()).pathname;
+      const links = await related.getByRole('link').all();
+      assert.ok(links.length >= 1 && links.length <= 3, 'one to three suggestions');
+      for (const l of links) {
+        assert.notEqual(await l.getAttribute('href'), own, 'not the article itself');
+        assert.doesNotMatch(await l.innerHTML(), /<mark/, 'plain titles');
+      }
+      await checked(client, `an article with suggested related articles (${viewport})`);
+      await links[0].click();
+      await client.getByRole('heading', { level: 1 }).waitFor();
+      assert.notEqual(new URL(client.url()).pathname, own);
+      await client.context().close();
     });
   }
 });

@@ -1,11 +1,12 @@
 // Writing an article (the KB's managers): title, summary, category, tags, who reads it (the
 // chosen organizations for the clients level), related articles, its address and the Markdown
-// body with a preview; a save is a new version, with a note saying what changed. Saved under
+// body with a live preview (rendered by the server as the article page shows it: beside or below
+// the body on a wide screen, a Write / Preview switch on a phone); a save is a new version, with a note saying what changed. Saved under
 // If-Match: when someone else saved meanwhile, the form says so and offers to reload.
-import { useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { staleEdit } from '../api/messages';
-import { ApiError } from '../api/problem';
+import { ApiError, errorMessage } from '../api/problem';
 import { me } from '../app/session';
 import { listOrgs, type Org } from '../tickets/orgs';
 import { Empty } from '../ui/Card';
@@ -22,6 +23,7 @@ import {
   listArticles,
   listCategories,
   managesKb,
+  previewBody,
   updateArticle,
   type Article,
   type ArticleSummary,
@@ -29,8 +31,10 @@ import {
 } from './api';
 import { accessOptions, articleValues, blankArticle, toArticleBody, type ArticleValues } from './editor';
 import { CheckList } from './CheckList';
-import { kbCall } from './problems';
+import { createPreviewer, type PreviewState } from './preview';
+import { kbCall, kbProblem } from './problems';
 import { flatten, buildTree } from './tree';
+import { playVideo } from './video';
 import './kb.css';
 
 export default function ArticleEditor({ tenantId, articleId }: { tenantId?: string; articleId?: string }) {
@@ -189,20 +193,17 @@ function Editor({ tenant, article, etag, category, categories, orgs, others, rel
           onValue={(x) => set('slug', x)}
           error={errors.slug}
         />
-        <TextArea
-          label="Body (Markdown)"
-          name="body"
-          rows={14}
-          hint="# for headings, **bold**, - for lists, [text](https://…) for links; a video address alone on its line becomes a player."
-          value={v.body}
-          onValue={(x) => set('body', x)}
-          error={errors.body}
-        />
-        <details class="kb-preview-box" open>
-          <summary>Preview</summary>
-          <p class="field__hint">The text as it stands; headings, lists and links take their shape on the article once saved.</p>
-          <pre class="kb-preview">{v.body || ' '}</pre>
-        </details>
+        <Writing tenant={tenant} body={v.body} invalid={!!errors.body}>
+          <TextArea
+            label="Body (Markdown)"
+            name="body"
+            rows={14}
+            hint="# for headings, **bold**, - for lists, [text](https://…) for links; a video address alone on its line becomes a player."
+            value={v.body}
+            onValue={(x) => set('body', x)}
+            error={errors.body}
+          />
+        </Writing>
         {editing && (
           <TextField
             label="What changed (optional)"
@@ -223,5 +224,79 @@ function Editor({ tenant, article, etag, category, categories, orgs, others, rel
         />
       </form>
     </Page>
+  );
+}
+
+/** The body rendered by the server a moment after the typing stops (the newest body only). */
+function usePreview(tenant: string, body: string): PreviewState & { refresh: () => void } {
+  const [state, setState] = useState<PreviewState>({ html: '', error: null, busy: false });
+  const previewer = useMemo(
+    () =>
+      createPreviewer(
+        async (b, signal) => (await previewBody(tenant, b, signal)).html,
+        setState,
+        (e) => errorMessage(kbProblem(e)),
+      ),
+    [tenant],
+  );
+  useEffect(() => () => previewer.stop(), [previewer]);
+  // The first preview at once (an article opened for editing), the next ones once typing pauses.
+  useEffect(() => previewer.now(body), [previewer]);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else previewer.update(body);
+  }, [body]);
+  return { ...state, refresh: () => previewer.now(body) };
+}
+
+/** The body's field with its preview; on a phone one at a time, switched by "Write" and "Preview". */
+function Writing({
+  tenant,
+  body,
+  invalid,
+  children,
+}: {
+  tenant: string;
+  body: string;
+  invalid: boolean;
+  children: preact.ComponentChildren;
+}) {
+  const [mode, setMode] = useState<'write' | 'preview'>('write');
+  // A fault in the body shows the body.
+  useEffect(() => {
+    if (invalid) setMode('write');
+  }, [invalid]);
+  const preview = usePreview(tenant, body);
+  return (
+    <div class="kb-write" data-mode={mode}>
+      <div class="kb-write__switch" role="group" aria-label="Show">
+        <button type="button" class="button button--secondary" aria-pressed={mode === 'write'} onClick={() => setMode('write')}>
+          Write
+        </button>
+        <button type="button" class="button button--secondary" aria-pressed={mode === 'preview'} onClick={() => setMode('preview')}>
+          Preview
+        </button>
+      </div>
+      <div class="kb-write__body">{children}</div>
+      <section class="kb-write__preview" aria-labelledby="kb-preview-heading" aria-busy={preview.busy}>
+        <div class="kb-write__head">
+          <h2 id="kb-preview-heading">Preview</h2>
+          <button type="button" class="link-button" onClick={preview.refresh} disabled={preview.busy}>
+            Refresh preview
+          </button>
+        </div>
+        <p role="status" class={preview.error ? 'alert alert--error' : 'visually-hidden'}>
+          {preview.error ? `The preview could not be shown: ${preview.error}` : ''}
+        </p>
+        {preview.html ? (
+          // The server renders and sanitizes this HTML exactly as for the article page (scripts,
+          // handlers and unknown tags removed), so it is safe to set as it comes.
+          <div class="kb-body kb-preview" onClick={playVideo} dangerouslySetInnerHTML={{ __html: preview.html }} />
+        ) : (
+          <p class="muted kb-preview">{body.trim() ? 'Preparing the preview…' : 'The body shows here as readers will see it.'}</p>
+        )}
+      </section>
+    </div>
   );
 }

@@ -1,11 +1,11 @@
 // An article as its readers see it: where it sits (the category breadcrumb), its body (HTML
 // the server rendered and sanitized; a video plays only when asked, from its provider's
-// player), tags, related articles, a PDF, and "Was this helpful?". A read counts once per
+// player), tags, related articles (hand-picked, else up to three suggested by search), a PDF, and "Was this helpful?". A read counts once per
 // visit. The KB's managers also see where it stands and who reads it, and edit, publish now or
 // at a set time, take it back, archive it, and open its history and figures.
-import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { staleEdit } from '../api/messages';
+import { me } from '../app/session';
 import { ApiError, errorMessage, fieldErrors } from '../api/problem';
 import { fromLocalInput } from '../announcements/format';
 import { pdfName } from '../invoices/api';
@@ -25,6 +25,7 @@ import {
   managesKb,
   recordView,
   stepArticle,
+  suggestArticles,
   type Article,
   type Step,
 } from './api';
@@ -32,7 +33,9 @@ import { readersWords } from './editor';
 import { FeedbackForm } from './FeedbackForm';
 import { STANDING, standingOf } from './listing';
 import { kbProblem } from './problems';
+import { suggestedRelated, suggestionTenant } from './suggested';
 import { pathTo } from './tree';
+import { playVideo } from './video';
 import './kb.css';
 
 export default function ArticlePage({ tenantId, articleId }: { tenantId: string; articleId: string }) {
@@ -50,25 +53,6 @@ export default function ArticlePage({ tenantId, articleId }: { tenantId: string;
       </Page>
     );
   return <ArticleView key={articleId} initial={got.data.value} etag={got.data.etag} reload={got.reload} />;
-}
-
-// Players load only from the providers the server turns into figures.
-const PLAYERS = /^https:\/\/(www\.youtube-nocookie\.com\/embed\/|player\.vimeo\.com\/video\/|www\.loom\.com\/embed\/)/;
-
-/** A video's link swapped for its player, when the reader asks for it. */
-function playVideo(e: JSX.TargetedMouseEvent<HTMLElement>) {
-  const link = (e.target as Element).closest?.('.kb-video__play');
-  const figure = link?.parentElement;
-  const src = figure?.getAttribute('data-embed') ?? '';
-  if (!link || !figure || !PLAYERS.test(src)) return;
-  e.preventDefault();
-  const player = document.createElement('iframe');
-  player.src = src;
-  player.title = `Video from ${figure.getAttribute('data-provider') ?? 'its provider'}`;
-  player.allow = 'fullscreen; picture-in-picture';
-  player.setAttribute('allowfullscreen', '');
-  figure.replaceChild(player, link);
-  player.focus();
 }
 
 function ArticleView({ initial, etag: firstEtag, reload }: { initial: Article; etag: string | null; reload: () => Promise<void> }) {
@@ -116,17 +100,10 @@ function ArticleView({ initial, etag: firstEtag, reload }: { initial: Article; e
         </ul>
       )}
       <article class="panel kb-body" aria-label={a.title} onClick={playVideo} dangerouslySetInnerHTML={{ __html: a.body_html }} />
-      {a.related.length > 0 && (
-        <section class="panel" aria-labelledby="kb-related">
-          <h2 id="kb-related">Related articles</h2>
-          <ul>
-            {a.related.map((r) => (
-              <li key={r.id}>
-                <a href={articlePath({ tenant_id: a.tenant_id, id: r.id })}>{r.title}</a>
-              </li>
-            ))}
-          </ul>
-        </section>
+      {a.related.length > 0 ? (
+        <Related items={a.related.map((r) => ({ tenant_id: a.tenant_id, id: r.id, title: r.title }))} />
+      ) : (
+        <Suggested key={`${a.tenant_id}:${a.id}`} article={a} />
       )}
       <p>
         {/* A named `download` (the server's name wins) also keeps the router's link handling away. */}
@@ -149,6 +126,40 @@ function ArticleView({ initial, etag: firstEtag, reload }: { initial: Article; e
       )}
     </Page>
   );
+}
+
+interface RelatedItem {
+  tenant_id: string;
+  id: string;
+  title: string;
+}
+
+function Related({ items }: { items: RelatedItem[] }) {
+  return (
+    <section class="panel" aria-labelledby="kb-related">
+      <h2 id="kb-related">Related articles</h2>
+      <ul>
+        {items.map((r) => (
+          <li key={`${r.tenant_id}:${r.id}`}>
+            <a href={articlePath(r)}>{r.title}</a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** No related articles picked: up to three the search suggests for the title (none when it fails). */
+function Suggested({ article: a }: { article: Article }) {
+  const got = useResource(async () => {
+    const tenant = suggestionTenant(a.tenant_id, me.value?.user.tenant, me.value?.system_kb_tenant_id);
+    try {
+      return suggestedRelated(await suggestArticles(tenant, a.title), a);
+    } catch {
+      return [];
+    }
+  }, [a.tenant_id, a.id, a.title]);
+  return got.data?.length ? <Related items={got.data} /> : null;
 }
 
 /** Where the article stands and who reads it (its managers). */

@@ -1,16 +1,20 @@
 // The knowledge base's home: the categories as a tree (three levels), the articles under their
 // categories, narrowed by a category, a tag and words of the title (here, in the browser: the
 // global search comes later). The KB's managers also see drafts, scheduled and archived articles
-// (each with its badge), narrow by where they stand, and start articles and categories.
+// (each with its badge), narrow by where they stand, and start articles and categories. In a
+// partner's portal the system KB's articles the person may read follow as "Platform guides"
+// (white-label: never named after the house).
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { useTenant } from '../admin/useTenant';
+import { me } from '../app/session';
 import { Empty } from '../ui/Card';
 import { SelectField, TextField } from '../ui/Field';
 import { ErrorNote, Loading, Page } from '../ui/Page';
 import { useResource } from '../ui/useResource';
 import { articlePath, kbHref, listArticles, listCategories, managesKb, type ArticleSummary, type Category } from './api';
 import { ACCESS_BADGE } from './editor';
+import { platformKbOf } from './platform';
 import { countWords, filtersFrom, filtersQuery, passes, STANDING, standingOf, tagsOf, type Filters, type Standing } from './listing';
 import { buildTree, groupByCategory, pathTo, subtree, type CategoryNode } from './tree';
 import './kb.css';
@@ -22,6 +26,8 @@ export default function KbHome() {
   const filters = filtersFrom(query);
   const picked = query.tenant;
   const to = (f: Filters) => route(`/kb${filtersQuery(f, picked)}`, true);
+  // The session's /me (loaded once at start) says where the system KB is.
+  const platform = platformKbOf(me.value);
   return (
     <Page
       title="Knowledge base"
@@ -40,6 +46,7 @@ export default function KbHome() {
     >
       {picker}
       <Section key={tenantId} tenantId={tenantId} picked={picked} manages={manages} filters={filters} onFilters={to} />
+      {platform && <PlatformGuides key={platform} tenantId={platform} />}
     </Page>
   );
 }
@@ -180,6 +187,35 @@ function Section({ tenantId, picked, manages, filters, onFilters }: SectionProps
         </section>
       </div>
     </>
+  );
+}
+
+/**
+ * The system KB's articles the person may read (the first page of them, by category), linked to
+ * their pages under its tenant; nothing while loading, when there are none or when it fails.
+ */
+function PlatformGuides({ tenantId }: { tenantId: string }) {
+  const got = useResource(async () => {
+    const [cats, page] = await Promise.all([listCategories(tenantId).catch(() => [] as Category[]), listArticles(tenantId, undefined, 1)]);
+    return groupByCategory(page.items, cats);
+  }, [tenantId]);
+  const groups = got.data ?? [];
+  if (!groups.length) return null;
+  const single = groups.length === 1 && !groups[0].category;
+  return (
+    <section class="panel kb-platform" aria-labelledby="kb-platform">
+      <h2 id="kb-platform">Platform guides</h2>
+      {groups.map((g) => (
+        <section key={g.category?.id ?? 'none'} class="kb-group" aria-label={single ? 'Platform guides' : `Platform guides: ${g.path}`}>
+          {!single && <h3>{g.path}</h3>}
+          <ul class="list">
+            {g.articles.map((a) => (
+              <ArticleRow key={a.id} article={a} manages={false} />
+            ))}
+          </ul>
+        </section>
+      ))}
+    </section>
   );
 }
 

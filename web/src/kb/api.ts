@@ -18,6 +18,8 @@ export type Diff = Schemas['DiffView'];
 export type DiffLine = Schemas['DiffLine'];
 export type Figures = Schemas['FiguresView'];
 export type Feedback = Schemas['FeedbackView'];
+export type Preview = Schemas['PreviewView'];
+export type Hit = Schemas['HitView'];
 
 const enc = encodeURIComponent;
 /** A KB screen (`/kb`, `/kb/new`, …) of `tenantId` with `query`; the viewer's own tenant goes unsaid. */
@@ -124,6 +126,22 @@ export async function stepArticle(tenantId: string, id: string, step: Step, etag
         ? await api.POST('/api/v1/tenants/{tenant_id}/kb/articles/{article_id}/unpublish', { params })
         : await api.POST('/api/v1/tenants/{tenant_id}/kb/articles/{article_id}/archive', { params });
   return tagged(answer);
+}
+
+/**
+ * `body` (Markdown) rendered as the article page renders it (the editor's live preview; the KB's
+ * managers). Nothing is stored; `signal` drops an answer no longer wanted.
+ */
+export async function previewBody(tenantId: string, body: string, signal?: AbortSignal): Promise<Preview> {
+  return unwrap(await api.POST('/api/v1/tenants/{tenant_id}/kb/preview', { params: at(tenantId), body: { body }, signal }));
+}
+
+/**
+ * The articles search suggests for `subject` (those the viewer may read, in `tenantId`'s index).
+ * Asked here rather than through ../search/api so the KB's chunks share no module with search's.
+ */
+export async function suggestArticles(tenantId: string, subject: string): Promise<Hit[]> {
+  return unwrap(await api.GET('/api/v1/tenants/{tenant_id}/search/suggestions', { params: { ...at(tenantId), query: { subject } } })).hits;
 }
 
 /** The article as a PDF (whoever may read it); the browser downloads what the server names. */
