@@ -411,7 +411,7 @@ async fn no_route_serves_another_tenant_or_organization() {
     let victim_request = service::victim(&router, acme.id.as_str(), &victim_org, &dana).await;
     let victim_project = service::victim_project(&router, acme.id.as_str(), &victim_org, &pat).await;
     let victim_quote = service::victim_quote(&router, acme.id.as_str(), &victim_org, &victim_request, &pat).await;
-    let victim_kb = kb::victims(&router, acme.id.as_str(), &victim_org, &pat).await;
+    let victim_kb = kb::victims(&router, &wired, acme.id.as_str(), &victim_org, &pat).await;
     let victim_search = search::victims(&router, acme.id.as_str(), &dana, &victim_kb.article).await;
     search::index_everything(&app).await;
     let victim_param = |name: &str| -> String {
@@ -443,6 +443,7 @@ async fn no_route_serves_another_tenant_or_organization() {
             "project_id" => victim_project.clone(),
             "category_id" => victim_kb.category.clone(),
             "article_id" => victim_kb.article.clone(),
+            "image_id" => victim_kb.image.clone(),
             "saved_id" => victim_search.saved.clone(),
             "filing_id" => victim_search.filing.clone(),
             // Types are the house's: any id shows whether the route lets anyone but super
@@ -498,6 +499,7 @@ async fn no_route_serves_another_tenant_or_organization() {
         service::MARKER.to_owned(),
         kb::MARKER.to_owned(),
         victim_kb.article.clone(),
+        victim_kb.image.clone(),
         victim_search.saved.clone(),
         victim_search.filing.clone(),
         "Victim-saved-search".to_owned(),

@@ -253,6 +253,50 @@ pub struct Feedback {
     pub at: OffsetDateTime,
 }
 
+/// The image types an article may carry (no SVG: it can hold script).
+pub const IMAGE_TYPES: &[&str] = &["image/png", "image/jpeg", "image/gif", "image/webp"];
+/// The largest image an article may carry.
+pub const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// An image uploaded into an article: shown to whoever may read the article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    pub id: String,
+    pub tenant: TenantId,
+    pub article: String,
+    pub uploader: UserId,
+    pub filename: String,
+    pub content_type: String,
+    pub size: u64,
+    pub blob_key: String,
+    /// False until the upload is confirmed.
+    pub ready: bool,
+    /// Removed (an upload never confirmed): its bytes are gone or going.
+    #[serde(default)]
+    pub removed: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// Checks an image declared for an article; answers its clean file name.
+pub fn check_image(filename: &str, content_type: &str, size: u64) -> Result<String, Vec<Invalid>> {
+    let mut errors = Vec::new();
+    let base = filename.rsplit(['/', '\\']).next().unwrap_or_default();
+    let name: String = base.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_owned();
+    if name.is_empty() || name == "." || name == ".." {
+        errors.push(Invalid::new("filename", "is required"));
+    } else if name.chars().count() > 200 {
+        errors.push(Invalid::new("filename", "use at most 200 characters"));
+    }
+    if !IMAGE_TYPES.contains(&content_type) {
+        errors.push(Invalid::new("content_type", "use a PNG, JPEG, GIF or WebP image"));
+    }
+    if size == 0 || size > MAX_IMAGE_BYTES {
+        errors.push(Invalid::new("size", format!("an image is 1 byte to {} MiB", MAX_IMAGE_BYTES / 1024 / 1024)));
+    }
+    if errors.is_empty() { Ok(name) } else { Err(errors) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,5 +376,14 @@ mod tests {
         let fields: Vec<String> =
             check_content(c).expect_err("bad").into_iter().map(|e| e.field.into_owned()).collect();
         assert_eq!(fields, ["title", "tags[2]", "access.org_ids"]);
+    }
+
+    #[test]
+    fn images_are_checked() {
+        assert_eq!(check_image("C:\\shots\\flow.png", "image/png", 10).as_deref(), Ok("flow.png"));
+        let e = check_image("", "image/svg+xml", MAX_IMAGE_BYTES + 1).unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|i| i.field.as_ref()).collect();
+        assert_eq!(fields, ["filename", "content_type", "size"]);
+        assert!(check_image("a.gif", "image/gif", 0).is_err());
     }
 }

@@ -96,6 +96,24 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
+/// The signed-in person when the request carries a credential that holds, else no one: for
+/// what signed-out readers may also see (a public article's images). A credential that does not
+/// hold (an expired session) reads as signed out rather than failing the request.
+pub struct MaybeAuth(pub Option<Auth>);
+
+impl FromRequestParts<AppState> for MaybeAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let presented =
+            parts.headers.contains_key(header::AUTHORIZATION) || cookie(&parts.headers, SESSION_COOKIE).is_some();
+        if !presented {
+            return Ok(MaybeAuth(None));
+        }
+        Ok(MaybeAuth(Auth::from_request_parts(parts, state).await.ok()))
+    }
+}
+
 /// The tenant named by the `{tenant_id}` path parameter (404 when it does not exist; whether
 /// the actor may see it is the use case's question).
 pub struct TenantInPath(pub Tenant);

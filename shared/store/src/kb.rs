@@ -9,10 +9,12 @@
 //!   helpful), on the article's own partition: a popular article heats only itself.
 //! * `T#<t>#KB#<article>#READER` / `<user>`: who read it (the unique-reader count's proof).
 //! * `T#<t>#KB#<article>#FEEDBACK` / `<user>`: the feedback given, one per person.
+//! * `T#<t>#KB#<article>#IMG` / `<image>`: the images uploaded into the article.
 
 use kt_domain::identity::TenantId;
-use kt_domain::kb::{Article, Category, Feedback, Version};
+use kt_domain::kb::{Article, Category, Feedback, Image, Version};
 
+use crate::due::DueIndex;
 use crate::entity::{self, Versioned};
 use crate::{Cond, Item, Key, Query, Store, StoreError, TxOp};
 
@@ -144,4 +146,29 @@ pub async fn feedback(
     let q = Query::table(format!("T#{tenant}#KB#{article}#FEEDBACK")).desc().limit(limit).after(cursor);
     let (items, next) = entity::page::<Feedback>(store, q).await?;
     Ok((items.into_iter().map(|v| v.value).collect(), next))
+}
+
+/// `T#<t>#KB#<article>#IMG` / `<image>`: the images uploaded into an article, on its partition.
+pub fn image_key(tenant: &TenantId, article: &str, id: &str) -> Key {
+    Key::new(format!("T#{tenant}#KB#{article}#IMG"), id)
+}
+
+pub fn image_item(i: &Image, version: u64) -> Result<Item, StoreError> {
+    entity::item(image_key(&i.tenant, &i.article, &i.id), i, version)
+}
+
+pub async fn image(
+    store: &dyn Store,
+    tenant: &TenantId,
+    article: &str,
+    id: &str,
+) -> Result<Option<Versioned<Image>>, StoreError> {
+    entity::get(store, &image_key(tenant, article, id)).await
+}
+
+/// When the sweep looks at an article image again (rest: `<tenant>#<article>#<image>`).
+pub const IMAGE_SWEEP: DueIndex = DueIndex { prefix: "KBIMGDUE", shards: 8, legacy_bucket: false };
+
+pub fn image_due_key(i: &Image, at: time::OffsetDateTime) -> Key {
+    IMAGE_SWEEP.key(at, &i.id, &format!("{}#{}#{}", i.tenant, i.article, i.id))
 }

@@ -50,6 +50,8 @@ pub struct Reply {
     pub raw: Vec<u8>,
     pub content_type: Option<String>,
     pub disposition: Option<String>,
+    /// Where a redirect sends.
+    pub location: Option<String>,
 }
 
 impl Reply {
@@ -145,6 +147,7 @@ impl World {
         let etag = header_of(header::ETAG);
         let content_type = header_of(header::CONTENT_TYPE);
         let disposition = header_of(header::CONTENT_DISPOSITION);
+        let location = header_of(header::LOCATION);
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
         Reply {
             status,
@@ -153,6 +156,7 @@ impl World {
             raw: bytes.to_vec(),
             content_type,
             disposition,
+            location,
         }
     }
 

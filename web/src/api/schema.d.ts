@@ -2236,6 +2236,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/kb/articles/{article_id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts an image upload into an article (the KB's managers): checks the image (PNG, JPEG, GIF
+         *     or WebP, at most 10 MiB) and the tenant's storage, then answers a presigned URL (15 minutes).
+         *     Confirm with `.../complete`, then name `image.url` in the article.
+         */
+        post: operations["start_image_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/kb/articles/{article_id}/images/{image_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An article's image: a redirect to its bytes (valid five minutes) for whoever may read the
+         *     article now, signed in or, for a public article, not.
+         */
+        get: operations["read_image"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/kb/articles/{article_id}/images/{image_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirms an image upload (the KB's managers): the stored file must match what was declared. */
+        post: operations["complete_image_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/kb/articles/{article_id}/pdf": {
         parameters: {
             query?: never;
@@ -3617,6 +3675,18 @@ export interface components {
          *     Open **Sign in** and choose *Forgot password*.
          */
         ArticleBody: string;
+        ArticleImageView: {
+            content_type: string;
+            created_at: string;
+            filename: string;
+            id: string;
+            /** @description False until the upload is confirmed. */
+            ready: boolean;
+            /** Format: int64 */
+            size: number;
+            /** @description The address to name in the article's Markdown (`![description](url)`). */
+            url: string;
+        };
         /**
          * Format: binary
          * @description A PDF file.
@@ -4867,6 +4937,17 @@ export interface components {
             /** Format: int32 */
             rate_per_minute?: number | null;
             scopes?: ("view_all_tenants" | "manage_system_settings" | "manage_staff" | "manage_partners" | "manage_partner_clients" | "configure_branding" | "custom_domain_setup" | "submit_tickets" | "view_own_tickets" | "view_queue_position" | "manage_all_tickets" | "manage_tenant_tickets" | "create_invoices" | "view_own_invoices" | "configure_payment_terms" | "create_contracts" | "sign_contracts" | "manage_kb_system" | "manage_kb_tenant" | "view_kb" | "edit_forms" | "submit_forms" | "view_submissions" | "live_chat_agent" | "live_chat_client" | "direct_messaging" | "log_time" | "view_time_reports" | "view_all_reports" | "view_tenant_reports" | "partner_volume_tracking" | "full_api" | "tenant_scoped_api" | "read_only_api")[];
+        };
+        NewArticleImageRequest: {
+            /** @description PNG, JPEG, GIF or WebP. */
+            content_type: components["schemas"]["FileName"];
+            filename: components["schemas"]["FileName"];
+            /**
+             * Format: int64
+             * @description Exact size in bytes (at most 10 MiB); the upload URL accepts only this many.
+             * @example 48213
+             */
+            size: number;
         };
         NewAttachmentRequest: {
             content_type: components["schemas"]["FileName"];
@@ -6385,6 +6466,10 @@ export interface components {
         SmsSentView: {
             /** @description Where the code went, partly hidden. */
             phone_hint: string;
+        };
+        StartedArticleImageView: {
+            image: components["schemas"]["ArticleImageView"];
+            upload: components["schemas"]["AttachmentUploadView"];
         };
         StartedConversationUploadView: {
             attachment: components["schemas"]["ConversationFileView"];
@@ -19296,6 +19381,223 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_image_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                article_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewArticleImageRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartedArticleImageView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is wrong, or the storage is full (field `size`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is over its rate; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_image: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                article_id: string;
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the image's bytes */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store did not answer; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    complete_image_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                article_id: string;
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleImageView"];
+                };
+            };
+            /** @description A path or query parameter could not be read (named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing uploaded yet, not the declared file, or too late */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,9 +15,11 @@ pub const MARKER: &str = "Victim-private-article";
 pub struct Victims {
     pub category: String,
     pub article: String,
+    /// An image shown in the article.
+    pub image: String,
 }
 
-pub async fn victims(router: &Router, tenant: &str, org: &str, pat: &Caller) -> Victims {
+pub async fn victims(router: &Router, wired: &kt_app::wiring::Wired, tenant: &str, org: &str, pat: &Caller) -> Victims {
     let base = format!("/api/v1/tenants/{tenant}/kb");
     let (made, c) = call(
         router,
@@ -38,5 +40,17 @@ pub async fn victims(router: &Router, tenant: &str, org: &str, pat: &Caller) -> 
     let (published, reply) =
         call(router, "post", &format!("{base}/articles/{article}/publish"), "acme.localhost", Some(pat), None).await;
     assert_eq!(published, StatusCode::OK, "and publishes it: {reply}");
-    Victims { category, article }
+    let png: &'static [u8] = b"\x89PNG\r\n\x1a\n victim";
+    let images = format!("{base}/articles/{article}/images");
+    let declared = json!({"filename": "staging.png", "content_type": "image/png", "size": png.len()});
+    let (started, up) = call(router, "post", &images, "acme.localhost", Some(pat), Some(declared)).await;
+    assert_eq!(started, StatusCode::CREATED, "the victim's partner uploads an image into it: {up}");
+    let image = up["image"]["id"].as_str().expect("image id").to_owned();
+    let (key, params) = kt_test_support::signed_blob_url(up["upload"]["url"].as_str().expect("url"));
+    let blobs = wired.local_blobs.clone().expect("local blobs");
+    blobs.accept_upload(&key, &params, Some("image/png"), axum::body::Bytes::from_static(png)).await.expect("bytes");
+    let (done, _) =
+        call(router, "post", &format!("{images}/{image}/complete"), "acme.localhost", Some(pat), None).await;
+    assert_eq!(done, StatusCode::OK, "and confirms it");
+    Victims { category, article, image }
 }

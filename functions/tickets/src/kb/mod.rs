@@ -4,6 +4,7 @@
 //! [`history`] holds versions, diffs, restore, views, feedback and figures.
 
 mod history;
+mod images;
 pub mod types;
 
 use axum::Json;
@@ -41,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(archive_article))
         .routes(routes!(preview))
         .merge(history::router())
+        .merge(images::router())
 }
 
 /// The tenant's categories, in order (parents first).

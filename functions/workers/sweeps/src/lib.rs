@@ -70,6 +70,13 @@ pub async fn run(state: &AppState) -> Result<Value, kt_app::AppError> {
             0
         }
     };
+    let article_images = match kt_app::kb::images::sweep(state).await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!(error = %e, "the article-image sweep failed; the next run retries");
+            0
+        }
+    };
     let quote_reminders = kt_app::quotes::reminders::sweep(state).await?;
     Ok(json!({
         "quote_reminders": quote_reminders,
@@ -78,6 +85,7 @@ pub async fn run(state: &AppState) -> Result<Value, kt_app::AppError> {
         "abandoned_uploads": abandoned_uploads,
         "message_files": message_files,
         "form_uploads": form_uploads,
+        "article_images": article_images,
         "announcements": {"started": announcements},
         "notifications": {"releases": released.releases, "mails": released.mails, "texts": released.texts},
         "recurring": {"invoices": generated.invoices, "sent": generated.sent, "stale": generated.stale},

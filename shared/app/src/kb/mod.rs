@@ -2,12 +2,14 @@
 //! Kre8ivTech's own tenant's. Reads go through [`readable`] (the access level of
 //! `kt_domain::kb::may_read`, and for everyone but the KB's managers, only live articles);
 //! writes through [`articles`] and [`categories`], each with one commit path; [`versions`] keeps
-//! and compares the saves; [`readers`] counts views and takes feedback.
+//! and compares the saves; [`readers`] counts views and takes feedback; [`images`] holds what
+//! articles show.
 
 pub mod articles;
 pub mod categories;
 pub mod document;
 pub mod embeds;
+pub mod images;
 pub mod readers;
 pub mod versions;
 
