@@ -32,13 +32,15 @@ pub struct SearchParams {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HitView {
-    /// ticket, message, article, organization or user.
+    /// ticket, message, article, organization, user, invoice, quote, project or request.
     pub kind: String,
-    /// What it opens: the ticket's, article's, conversation's, organization's or person's id.
+    /// What it opens: the ticket's, article's, conversation's, organization's, person's,
+    /// invoice's, quote's, project's or service request's id.
     pub id: String,
     /// The tenant it belongs to (system KB articles are Kre8ivTech's).
     pub tenant_id: String,
-    /// A short label: the ticket's number, the article's address, the person's email.
+    /// A short label: the ticket's number, the article's address, the person's email, the
+    /// invoice's number, the quote's revision, the request's service type.
     pub label: String,
     /// The title, HTML-escaped, matched words in `<mark>`.
     pub title_html: String,

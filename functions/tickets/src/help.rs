@@ -9,9 +9,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use kt_app::kb::{self as kb, Filter, categories};
+use kt_app::kb::{self as kb, categories};
 use kt_app::{AppError, AppState};
-use kt_domain::kb::{Article, Category, Reader};
+use kt_domain::kb::{Category, PublicEntry, Reader};
 use kt_domain::tenancy::Tenant;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -133,31 +133,24 @@ fn missing(tenant: Option<&Tenant>, origin: &str) -> Response {
     r
 }
 
-/// Every public, live article of the tenant, newest first (a few pages at most).
-async fn public_articles(app: &AppState, tenant: &Tenant, filter: &Filter) -> Result<Vec<Article>, AppError> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    for _ in 0..10 {
-        let (items, next) = kb::list(app, Reader::Anonymous, tenant, filter, 100, cursor).await?;
-        out.extend(items.into_iter().map(|a| a.value));
-        match next {
-            Some(n) => cursor = Some(n),
-            None => break,
-        }
-    }
-    Ok(out)
+/// Every public, live article of the tenant, newest first, from the help center's own index
+/// (one small entry per public article: a page or two whatever the size of the KB).
+async fn public_articles(app: &AppState, tenant: &Tenant) -> Result<Vec<PublicEntry>, AppError> {
+    let now = app.clock.now();
+    let all = kt_store::kb::public_entries(app.store.as_ref(), &tenant.id).await?;
+    Ok(all.into_iter().filter(|e| e.live(now)).collect())
 }
 
-fn article_list(articles: &[Article]) -> String {
+fn article_list<'a>(articles: impl IntoIterator<Item = &'a PublicEntry>) -> String {
     let items: String = articles
-        .iter()
+        .into_iter()
         .map(|a| {
-            let summary = if a.content.summary.is_empty() {
+            let summary = if a.summary.is_empty() {
                 String::new()
             } else {
-                format!("<br><span class=\"muted\">{}</span>", esc(&a.content.summary))
+                format!("<br><span class=\"muted\">{}</span>", esc(&a.summary))
             };
-            format!("<li><a href=\"/help/articles/{}\">{}</a>{summary}</li>", esc(&a.slug), esc(&a.content.title))
+            format!("<li><a href=\"/help/articles/{}\">{}</a>{summary}</li>", esc(&a.slug), esc(&a.title))
         })
         .collect();
     if items.is_empty() {
@@ -169,14 +162,13 @@ fn article_list(articles: &[Article]) -> String {
 
 async fn home(State(app): State<AppState>, headers: HeaderMap) -> Response {
     let Ok((tenant, origin)) = tenant_of(&app, &headers).await else { return missing(None, "") };
-    let (Ok(cats), Ok(articles)) = (
-        categories::read(&app, Reader::Anonymous, &tenant).await,
-        public_articles(&app, &tenant, &Filter::default()).await,
-    ) else {
+    let (Ok(cats), Ok(articles)) =
+        (categories::read(&app, Reader::Anonymous, &tenant).await, public_articles(&app, &tenant).await)
+    else {
         return (StatusCode::SERVICE_UNAVAILABLE, "Try again in a moment").into_response();
     };
     // Categories with something public in them (or under them), top level first.
-    let used = |c: &Category| articles.iter().any(|a| a.content.category.as_deref() == Some(c.id.as_str()));
+    let used = |c: &Category| articles.iter().any(|a| a.category.as_deref() == Some(c.id.as_str()));
     let shown: String = cats
         .iter()
         .map(|c| &c.value)
@@ -191,8 +183,7 @@ async fn home(State(app): State<AppState>, headers: HeaderMap) -> Response {
     if !shown.is_empty() {
         main.push_str(&format!("<h2>Categories</h2><ul class=\"list\">{shown}</ul>"));
     }
-    let recent: Vec<Article> = articles.into_iter().take(20).collect();
-    main.push_str(&format!("<h2>Articles</h2>{}", article_list(&recent)));
+    main.push_str(&format!("<h2>Articles</h2>{}", article_list(articles.iter().take(20))));
     page(Page {
         tenant: &tenant,
         origin: &origin,
@@ -212,10 +203,10 @@ async fn category(State(app): State<AppState>, headers: HeaderMap, Path(slug): P
     let Some(c) = cats.iter().map(|c| &c.value).find(|c| c.slug == slug) else {
         return missing(Some(&tenant), &origin);
     };
-    let Ok(all) = public_articles(&app, &tenant, &Filter::default()).await else {
+    let Ok(all) = public_articles(&app, &tenant).await else {
         return (StatusCode::SERVICE_UNAVAILABLE, "Try again in a moment").into_response();
     };
-    let public = |id: &str| all.iter().any(|a| a.content.category.as_deref() == Some(id));
+    let public = |id: &str| all.iter().any(|a| a.category.as_deref() == Some(id));
     // A category shows when something public is in it or under it.
     let shows = |id: &str| -> bool {
         let mut out = vec![id.to_owned()];
@@ -232,8 +223,7 @@ async fn category(State(app): State<AppState>, headers: HeaderMap, Path(slug): P
     if !shows(&c.id) {
         return missing(Some(&tenant), &origin);
     }
-    let articles: Vec<Article> =
-        all.iter().filter(|a| a.content.category.as_deref() == Some(c.id.as_str())).cloned().collect();
+    let articles = all.iter().filter(|a| a.category.as_deref() == Some(c.id.as_str()));
     let subs: String = cats
         .iter()
         .map(|x| &x.value)
@@ -247,7 +237,7 @@ async fn category(State(app): State<AppState>, headers: HeaderMap, Path(slug): P
     if !subs.is_empty() {
         main.push_str(&format!("<ul class=\"list\">{subs}</ul>"));
     }
-    main.push_str(&article_list(&articles));
+    main.push_str(&article_list(articles));
     page(Page {
         tenant: &tenant,
         origin: &origin,
@@ -330,15 +320,13 @@ async fn article(
 
 async fn sitemap(State(app): State<AppState>, headers: HeaderMap) -> Response {
     let Ok((tenant, origin)) = tenant_of(&app, &headers).await else { return missing(None, "") };
-    let (Ok(cats), Ok(articles)) = (
-        categories::read(&app, Reader::Anonymous, &tenant).await,
-        public_articles(&app, &tenant, &Filter::default()).await,
-    ) else {
+    let (Ok(cats), Ok(articles)) =
+        (categories::read(&app, Reader::Anonymous, &tenant).await, public_articles(&app, &tenant).await)
+    else {
         return (StatusCode::SERVICE_UNAVAILABLE, "Try again in a moment").into_response();
     };
     let mut urls = vec![format!("<url><loc>{origin}/help</loc></url>")];
-    for c in cats.iter().filter(|c| articles.iter().any(|a| a.content.category.as_deref() == Some(c.value.id.as_str())))
-    {
+    for c in cats.iter().filter(|c| articles.iter().any(|a| a.category.as_deref() == Some(c.value.id.as_str()))) {
         urls.push(format!("<url><loc>{origin}/help/categories/{}</loc></url>", esc(&c.value.slug)));
     }
     for a in &articles {

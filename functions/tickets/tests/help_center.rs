@@ -108,3 +108,61 @@ async fn the_help_center_shows_public_live_articles_under_the_tenant_s_brand() {
     assert_eq!(w.get("/help/categories/partner-notes", &acme).await.status, StatusCode::NOT_FOUND);
     assert!(!html(&w.get("/help", &acme).await).contains("Partner notes"));
 }
+
+/// The help center lists from its own index, which follows each article's life: a scheduled
+/// article appears when its time comes, one made internal or archived leaves, and articles that
+/// are not public never take a public one's place, however many there are.
+#[tokio::test]
+async fn the_help_center_index_follows_every_article_s_life() {
+    let w = world().await;
+    let p = people(&w).await;
+    let base = format!("/api/v1/tenants/{}/kb", w.acme_id);
+    let write = |title: &str, level: &str| json!({"title": title, "body": "Text.", "access": {"level": level}});
+    let publish = |id: String, etag: String, at: Option<String>| {
+        let (w, base, pat) = (&w, base.clone(), p.pat.clone());
+        async move {
+            let body = at.map(|a| json!({"publish_at": a}));
+            let r = w.send("POST", &format!("{base}/articles/{id}/publish"), &pat, body, &[("if-match", &etag)]).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            r.etag.clone().expect("etag")
+        }
+    };
+    let made = w.post(&format!("{base}/articles"), &p.pat, write("Exporting your invoices", "public")).await;
+    let (listed, etag) = (made.body["id"].as_str().expect("id").to_owned(), made.etag.clone().expect("etag"));
+    let etag = publish(listed.clone(), etag, None).await;
+    // Many newer articles that are not public.
+    for i in 0..30 {
+        let made =
+            w.post(&format!("{base}/articles"), &p.pat, write(&format!("Internal runbook {i}"), "internal")).await;
+        publish(made.body["id"].as_str().expect("id").to_owned(), made.etag.clone().expect("etag"), None).await;
+    }
+    let soon = w.post(&format!("{base}/articles"), &p.pat, write("The new dashboard", "public")).await;
+    let at = (kt_domain::clock::Clock::now(&*w.clock) + time::Duration::hours(2))
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("time");
+    publish(soon.body["id"].as_str().expect("id").to_owned(), soon.etag.clone().expect("etag"), Some(at)).await;
+
+    let acme = visitor("acme.localhost");
+    let (home, sitemap) = listing(&w, &acme).await;
+    assert!(home.contains("Exporting your invoices") && !home.contains("Internal runbook"), "{home}");
+    assert!(!home.contains("The new dashboard"), "scheduled");
+    assert_eq!(sitemap.matches("/help/articles/").count(), 1, "{sitemap}");
+    w.clock.advance(time::Duration::hours(3));
+    let (home, sitemap) = listing(&w, &acme).await;
+    assert!(home.contains("The new dashboard"), "its time came");
+    assert_eq!(sitemap.matches("/help/articles/").count(), 2);
+
+    // Made internal: it leaves the help center at once.
+    let mut body = write("Exporting your invoices", "internal");
+    body["slug"] = json!("exporting-your-invoices");
+    let r = w.send("PUT", &format!("{base}/articles/{listed}"), &p.pat, Some(body), &[("if-match", &etag)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (home, _) = listing(&w, &acme).await;
+    assert!(!home.contains("Exporting your invoices"), "{home}");
+    let page = w.get("/help/articles/exporting-your-invoices", &acme).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
+
+async fn listing(w: &World, who: &Browser) -> (String, String) {
+    (html(&w.get("/help", who).await), html(&w.get("/help/sitemap.xml", who).await))
+}

@@ -36,10 +36,13 @@ fn sees(actor: &Actor, p: &Project) -> bool {
 
 async fn commit(app: &AppState, p: &Project, version: u64, previous: Option<u64>) -> Result<(), AppError> {
     let op = TxOp::Put { item: store::item(p, version)?, cond: previous.map_or(Cond::NotExists, Cond::Version) };
+    let indexed = crate::search::indexing::touch(app, &p.tenant, "project", &p.id)?;
     app.store
-        .transact(vec![op])
+        .transact(vec![op, indexed])
         .await
-        .map_err(|e| if e.is_conflict() { AppError::PreconditionFailed } else { e.into() })
+        .map_err(|e| if e.is_conflict() { AppError::PreconditionFailed } else { AppError::from(e) })?;
+    app.outbox_wake.notify_one();
+    Ok(())
 }
 
 pub async fn get(app: &AppState, actor: &Actor, tenant: &Tenant, id: &str) -> Result<Versioned<Project>, AppError> {

@@ -116,6 +116,42 @@ impl Article {
     pub fn live(&self, now: OffsetDateTime) -> bool {
         self.status == ArticleStatus::Published && self.publish_at.is_none_or(|t| t <= now)
     }
+
+    /// What the help center lists of it: a published public article (live once its time
+    /// comes), else nothing.
+    pub fn public_entry(&self) -> Option<PublicEntry> {
+        (self.status == ArticleStatus::Published && self.content.access == Access::Public).then(|| PublicEntry {
+            id: self.id.clone(),
+            slug: self.slug.clone(),
+            title: self.content.title.clone(),
+            summary: self.content.summary.clone(),
+            category: self.content.category.clone(),
+            publish_at: self.publish_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// A public article as the help center lists it: small, so a tenant's whole public index reads
+/// in a page or two whatever the size of its KB.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicEntry {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    pub category: Option<String>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub publish_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+impl PublicEntry {
+    pub fn live(&self, now: OffsetDateTime) -> bool {
+        self.publish_at.is_none_or(|t| t <= now)
+    }
 }
 
 /// One saved version.

@@ -4,6 +4,8 @@
 //! * `T#<t>#KBART` / `<article>`: its articles, newest first; written when a manager saves one.
 //! * `T#<t>#KBSLUG` / `<slug>`: the claim of an article's slug (its id), written with the
 //!   article so two articles never share an address.
+//! * `T#<t>#KBPUB` / `<article>`: the help center's index, a small entry per published public
+//!   article, written (or removed) with the article.
 //! * `T#<t>#KB#<article>#V` / `<number:08>`: the article's versions, one per save.
 //! * `T#<t>#KB#<article>#STAT` / `STAT`: its counters (views, unique readers, helpful, not
 //!   helpful), on the article's own partition: a popular article heats only itself.
@@ -12,7 +14,7 @@
 //! * `T#<t>#KB#<article>#IMG` / `<image>`: the images uploaded into the article.
 
 use kt_domain::identity::TenantId;
-use kt_domain::kb::{Article, Category, Feedback, Image, Version};
+use kt_domain::kb::{Article, Category, Feedback, Image, PublicEntry, Version};
 
 use crate::due::DueIndex;
 use crate::entity::{self, Versioned};
@@ -171,4 +173,35 @@ pub const IMAGE_SWEEP: DueIndex = DueIndex { prefix: "KBIMGDUE", shards: 8, lega
 
 pub fn image_due_key(i: &Image, at: time::OffsetDateTime) -> Key {
     IMAGE_SWEEP.key(at, &i.id, &format!("{}#{}#{}", i.tenant, i.article, i.id))
+}
+
+pub fn public_key(tenant: &TenantId, article: &str) -> Key {
+    Key::new(format!("T#{tenant}#KBPUB"), article)
+}
+
+/// The operation keeping the help center's index in step with `a` (in its transaction).
+pub fn public_op(a: &Article) -> Result<TxOp, StoreError> {
+    let key = public_key(&a.tenant, &a.id);
+    Ok(match a.public_entry() {
+        Some(e) => TxOp::Put { item: entity::item(key, &e, 1)?, cond: Cond::None },
+        None => TxOp::Delete { key, cond: Cond::None },
+    })
+}
+
+/// The tenant's public articles (live or scheduled), newest first.
+pub async fn public_entries(store: &dyn Store, tenant: &TenantId) -> Result<Vec<PublicEntry>, StoreError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let (page, next) = entity::page::<PublicEntry>(
+            store,
+            Query::table(format!("T#{tenant}#KBPUB")).desc().limit(1000).after(cursor),
+        )
+        .await?;
+        out.extend(page.into_iter().map(|v| v.value));
+        match next {
+            Some(n) => cursor = Some(n),
+            None => return Ok(out),
+        }
+    }
 }

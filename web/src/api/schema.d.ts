@@ -4607,11 +4607,17 @@ export interface components {
         HitView: {
             /** Format: date-time */
             at: string;
-            /** @description What it opens: the ticket's, article's, conversation's, organization's or person's id. */
+            /**
+             * @description What it opens: the ticket's, article's, conversation's, organization's, person's,
+             *     invoice's, quote's, project's or service request's id.
+             */
             id: string;
-            /** @description ticket, message, article, organization or user. */
+            /** @description ticket, message, article, organization, user, invoice, quote, project or request. */
             kind: string;
-            /** @description A short label: the ticket's number, the article's address, the person's email. */
+            /**
+             * @description A short label: the ticket's number, the article's address, the person's email, the
+             *     invoice's number, the quote's revision, the request's service type.
+             */
             label: string;
             priority?: string | null;
             /** @description A passage around the first match, HTML-escaped, matched words in `<mark>`. */

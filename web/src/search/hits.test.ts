@@ -26,14 +26,19 @@ describe('grouping hits by kind', () => {
   });
 
   it('lists a kind it does not know last, by its own name, and nothing for no hits', () => {
-    expect(groupHits([hit('invoice', 'i1'), hit('message', 'm1')]).map((g) => g.label)).toEqual(['Messages', 'invoice']);
+    expect(groupHits([hit('contract', 'k1'), hit('invoice', 'i1'), hit('message', 'm1')]).map((g) => g.label)).toEqual([
+      'Messages',
+      'Invoices',
+      'contract',
+    ]);
     expect(groupHits([])).toEqual([]);
   });
 
   it('tells apart articles of two knowledge bases with the same id', () => {
     expect(hitKey(hit('article', 'a1', 'acme'))).not.toBe(hitKey(hit('article', 'a1', 'house')));
     expect(isKind('ticket')).toBe(true);
-    expect(isKind('invoice')).toBe(false);
+    expect(isKind('invoice')).toBe(true);
+    expect(isKind('contract')).toBe(false);
     expect(kindLabel('user')).toBe('People');
   });
 });
@@ -104,6 +109,15 @@ describe('where a hit leads', () => {
     expect(hitHref(hit('user', 'u1'), partner)).toBe('/admin/users');
     expect(hitHref(hit('user', 'u1', 'acme'), admin)).toBe('/admin/users?tenant=acme');
     expect(hitHref(hit('user', 'u1'), client)).toBe('/settings');
-    expect(hitHref(hit('invoice', 'i1'), partner)).toBeUndefined();
+    expect(hitHref(hit('contract', 'k1'), partner)).toBeUndefined();
+  });
+
+  it('opens invoices (also those Kre8ivTech bills a partner), quotes, projects and service requests', () => {
+    expect(hitHref(hit('invoice', 'i1'), client)).toBe('/invoices/acme/i1');
+    expect(hitHref(hit('invoice', 'i2', 'house'), partner)).toBe('/invoices/house/i2');
+    expect(hitHref(hit('quote', 'q1'), client)).toBe('/quotes/acme/q1');
+    expect(hitHref(hit('project', 'p1'), partner)).toBe('/projects/acme/p1');
+    expect(hitHref(hit('request', 'r1'), client)).toBe('/service-requests/acme/r1');
+    expect(kindLabel('request')).toBe('Service requests');
   });
 });

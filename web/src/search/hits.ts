@@ -1,7 +1,7 @@
 // Search results as the screens show them: the kinds in a fixed order with their names, hits
 // grouped by kind, the tabs of the results page with their counts, paging, and where each hit
-// leads (the screens that already show tickets, articles, conversations, organizations and
-// people).
+// leads (the screens that already show tickets, articles, conversations, organizations, people,
+// invoices, quotes, projects and service requests).
 import type { Role } from '../app/session';
 import type { Hit, Results } from './api';
 
@@ -11,6 +11,10 @@ export const KINDS = [
   { kind: 'message', label: 'Messages', one: 'Message' },
   { kind: 'organization', label: 'Organizations', one: 'Organization' },
   { kind: 'user', label: 'People', one: 'Person' },
+  { kind: 'invoice', label: 'Invoices', one: 'Invoice' },
+  { kind: 'quote', label: 'Quotes', one: 'Quote' },
+  { kind: 'project', label: 'Projects', one: 'Project' },
+  { kind: 'request', label: 'Service requests', one: 'Service request' },
 ] as const;
 
 export type Kind = (typeof KINDS)[number]['kind'];
@@ -115,6 +119,14 @@ export function hitHref(h: Pick<Hit, 'kind' | 'id' | 'tenant_id'>, v: Viewer): s
       return v.role === 'super_admin' ? adminHref('/admin/orgs', h.tenant_id, v) : '/clients';
     case 'user':
       return MANAGERS.includes(v.role) ? adminHref('/admin/users', h.tenant_id, v) : '/settings';
+    case 'invoice':
+      return `/invoices/${enc(h.tenant_id)}/${enc(h.id)}`;
+    case 'quote':
+      return `/quotes/${enc(h.tenant_id)}/${enc(h.id)}`;
+    case 'project':
+      return `/projects/${enc(h.tenant_id)}/${enc(h.id)}`;
+    case 'request':
+      return `/service-requests/${enc(h.tenant_id)}/${enc(h.id)}`;
     default:
       // A kind this app does not know yet: shown, not linked.
       return undefined;

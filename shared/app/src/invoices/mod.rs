@@ -66,7 +66,7 @@ pub fn issues(actor: &Actor, tenant: &Tenant) -> bool {
 
 /// The billed party the actor reads as in `tenant`: its organizations (client) or itself
 /// (a partner reading what Kre8ivTech bills it). `None`: the actor is billed nothing here.
-fn billed_scopes(actor: &Actor, tenant: &Tenant) -> Vec<String> {
+pub(crate) fn billed_scopes(actor: &Actor, tenant: &Tenant) -> Vec<String> {
     if !policy::may(actor, Permission::ViewOwnInvoices) {
         return Vec::new();
     }
@@ -279,8 +279,10 @@ pub(crate) fn commit_ops(
     let mut ops = vec![TxOp::Put { item: invoices::item(after, version)?, cond }];
     ops.extend(extra);
     ops.extend(invoices::stat_ops(&tenant.id, before.map(|b| Standing::of(&b.value)), Standing::of(after)));
-    if let Some((kind, actor)) = event {
-        ops.push(event_op(app, kind, after, actor, serde_json::json!({}))?);
+    match event {
+        Some((kind, actor)) => ops.push(event_op(app, kind, after, actor, serde_json::json!({}))?),
+        // Unannounced changes (a draft's edits) still reach the search index.
+        None => ops.push(crate::search::indexing::touch(app, &tenant.id, "invoice", &after.id)?),
     }
     Ok(ops)
 }

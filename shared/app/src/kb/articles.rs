@@ -73,8 +73,8 @@ fn event(app: &AppState, a: &Article, kind: &str, actor: &Actor) -> DomainEvent 
     )
 }
 
-/// Writes `a` at `version` over `previous` (none: new) with `extra` and its event, in one
-/// transaction. A taken slug answers 422 at `slug`; a changed article 412.
+/// Writes `a` at `version` over `previous` (none: new) with `extra`, its help-center entry and
+/// its event, in one transaction. A taken slug answers 422 at `slug`; a changed article 412.
 async fn commit(
     app: &AppState,
     a: &Article,
@@ -89,6 +89,7 @@ async fn commit(
     }];
     let slug_at = extra.iter().position(|op| op.key() == &store::slug_key(&a.tenant, &a.slug)).map(|i| i + 1);
     ops.extend(extra);
+    ops.push(store::public_op(a)?);
     ops.push(outbox::record(crate::tickets::EVENTS, event)?);
     match app.store.transact(ops).await {
         Ok(()) => {

@@ -81,6 +81,10 @@ pub(crate) async fn commit(
     let mut ops =
         vec![TxOp::Put { item: store::item(q, version)?, cond: previous.map_or(Cond::NotExists, Cond::Version) }];
     ops.extend(extra);
+    if events.is_empty() {
+        // Unannounced changes (a withdrawal, a revision) still reach the search index.
+        ops.push(crate::search::indexing::touch(app, &q.tenant, "quote", &q.id)?);
+    }
     for e in events {
         ops.push(outbox::record(crate::tickets::EVENTS, e)?);
     }

@@ -19,7 +19,7 @@ use kt_platform::search::Change;
 use kt_store::TxOp;
 use serde_json::json;
 
-use super::{QUEUE, documents};
+use super::{QUEUE, documents, records};
 use crate::worker::{Consumer, HandlerError};
 use crate::{AppError, AppState};
 
@@ -29,12 +29,15 @@ pub const TOUCHED: &str = "search.touched";
 pub fn searchable(kind: &str) -> bool {
     kind.starts_with("ticket.")
         || kind.starts_with("kb.article")
+        || kind.starts_with("invoice.")
+        || kind.starts_with("quote.")
+        || kind.starts_with("service_request.")
         || matches!(kind, "message.posted" | "message.edited" | "message.deleted")
         || kind == TOUCHED
 }
 
-/// The outbox operation telling the index that organization or person `id` changed (`kind`:
-/// `organization` or `user`).
+/// The outbox operation telling the index that `id` changed (`kind`: `organization`, `user`,
+/// or a record changed without an event of its own: `invoice`, `quote`, `project`).
 pub fn touch(app: &AppState, tenant: &TenantId, kind: &str, id: &str) -> Result<TxOp, AppError> {
     let event = DomainEvent::new(
         app.ids.ulid(),
@@ -99,6 +102,11 @@ pub async fn changes_for(app: &AppState, event: &DomainEvent) -> Result<Vec<Chan
         if let Some(id) = text("article") {
             out.extend(documents::article(app, &tenant, &id).await?);
         }
+    } else if let Some((kind, key)) = record_of(&event.kind) {
+        let tenant = crate::identity::tenancy::get(app, &tenant).await?;
+        if let Some(id) = text(key) {
+            out.extend(record(app, &tenant, kind, &id).await?);
+        }
     } else if event.kind.starts_with("message.") {
         if let (Some(c), Some(seq)) = (text("conversation"), p.get("seq").and_then(|v| v.as_u64())) {
             out.extend(documents::message(app, &tenant, &c, seq).await?);
@@ -115,10 +123,38 @@ pub async fn changes_for(app: &AppState, event: &DomainEvent) -> Result<Vec<Chan
                     out.extend(documents::person(app, &tenant, &id).await?);
                 }
             }
+            (Some(kind @ ("invoice" | "quote" | "project" | "request")), Some(id)) => {
+                let tenant = crate::identity::tenancy::get(app, &tenant).await?;
+                out.extend(record(app, &tenant, kind, &id).await?);
+            }
             _ => {}
         }
     }
     Ok(out)
+}
+
+/// The record kind an event of `kind` is about, and the payload key naming it.
+fn record_of(kind: &str) -> Option<(&'static str, &'static str)> {
+    [("invoice.", "invoice", "invoice"), ("quote.", "quote", "quote"), ("service_request.", "request", "request")]
+        .into_iter()
+        .find(|(prefix, _, _)| kind.starts_with(prefix))
+        .map(|(_, record, key)| (record, key))
+}
+
+/// The documents of record `id` of `kind`, as it is now.
+async fn record(
+    app: &AppState,
+    tenant: &kt_domain::tenancy::Tenant,
+    kind: &str,
+    id: &str,
+) -> Result<Vec<Change>, AppError> {
+    match kind {
+        "invoice" => records::invoice(app, tenant, id).await,
+        "quote" => records::quote(app, tenant, id).await,
+        "project" => records::project(app, tenant, id).await,
+        "request" => records::request(app, tenant, id).await,
+        _ => Ok(Vec::new()),
+    }
 }
 
 /// The search queue's consumer: each event's documents, as they are now, into the index, one

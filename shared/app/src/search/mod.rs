@@ -1,5 +1,6 @@
 //! Global search (PRD 4.11): one index ([`kt_platform::search::SearchIndex`]) of tickets,
-//! internal notes, messages, KB articles, organizations and people, kept current from the
+//! internal notes, messages, KB articles, organizations and people, invoices, quotes, projects
+//! and service requests ([`records`]), kept current from the
 //! outbox's events ([`indexing`]) and rebuilt whole by [`reindex`]; queries read the search
 //! language of [`kt_domain::search`] and see only what the person may open: the query carries
 //! the person's audience terms ([`kt_domain::search::audience`]), so a hidden thing gives no
@@ -7,6 +8,7 @@
 
 pub mod documents;
 pub mod indexing;
+pub mod records;
 pub mod reindex;
 pub mod saved;
 pub mod suggestions;
@@ -28,12 +30,17 @@ pub const MAX_OFFSET: usize = 1_000;
 
 /// Kinds found through the records' audience (the rest, articles, through the KB's), each with
 /// the permissions that read it (an API key limited to scopes finds only what they name).
-const RECORD_KINDS: [(&str, &[Permission]); 4] = [
-    ("ticket", &[Permission::ViewOwnTickets, Permission::ManageTenantTickets, Permission::ManageAllTickets]),
+const RECORD_KINDS: [(&str, &[Permission]); 7] = [
+    ("ticket", TICKETS),
     ("message", &[Permission::DirectMessaging]),
     ("organization", &[Permission::ManagePartnerClients]),
     ("user", &[Permission::ManagePartnerClients]),
+    ("project", TICKETS),
+    ("request", TICKETS),
+    ("quote", &[Permission::ViewOwnInvoices, Permission::CreateInvoices]),
 ];
+const TICKETS: &[Permission] =
+    &[Permission::ViewOwnTickets, Permission::ManageTenantTickets, Permission::ManageAllTickets];
 
 /// Whether `actor` (an API key: by its scopes) reads things of `kind` at all.
 fn scoped(actor: &Actor, permissions: &[Permission]) -> bool {
@@ -73,12 +80,27 @@ pub async fn reach(app: &AppState, actor: &Actor, tenant: &Tenant) -> Result<Vec
         let memberships = kt_store::messaging::memberships(app.store.as_ref(), &tenant.id, &actor.user).await?;
         records.extend(memberships.iter().map(|m| audience::conversation(&m.value.conversation)));
     }
-    let mut out = Vec::with_capacity(3);
+    let mut out = Vec::with_capacity(5);
     let kinds: Vec<String> =
         RECORD_KINDS.iter().filter(|(_, p)| scoped(actor, p)).map(|(k, _)| (*k).to_owned()).collect();
     if !records.is_empty() && !kinds.is_empty() {
         out.push(Reach { tenant: tenant.id.to_string(), audience: records, kinds: Some(kinds), until: None });
     }
+    let invoices = |t: &Tenant| Reach {
+        tenant: t.id.to_string(),
+        audience: records::invoice_reach(actor, t),
+        kinds: Some(vec!["invoice".into()]),
+        until: None,
+    };
+    out.push(invoices(tenant));
+    let house = crate::identity::tenancy::house(app.store.as_ref()).await?.filter(|h| h != &tenant.id);
+    // A partner also finds what Kre8ivTech bills it.
+    if let Some(h) = &house
+        && actor.role == kt_domain::identity::Role::Partner
+    {
+        out.push(invoices(&crate::identity::tenancy::get(app, h).await?));
+    }
+    out.retain(|r| !r.audience.is_empty());
     if !scoped(actor, &[Permission::ViewKb]) {
         return Ok(out);
     }
@@ -90,10 +112,8 @@ pub async fn reach(app: &AppState, actor: &Actor, tenant: &Tenant) -> Result<Vec
         until: Some(now),
     };
     out.push(article(&tenant.id));
-    if let Some(house) = crate::identity::tenancy::house(app.store.as_ref()).await?
-        && house != tenant.id
-    {
-        out.push(article(&house));
+    if let Some(h) = &house {
+        out.push(article(h));
     }
     Ok(out)
 }

@@ -1,8 +1,8 @@
 //! The full rebuild (`portal search reindex`, and the local host's first start on an empty
-//! index): the index emptied, then every tenant's tickets, articles, organizations, people and
-//! conversations' messages read from the store and written in batches. Events that arrive
-//! meanwhile are applied as usual; each writes its document's current state, so nothing the
-//! rebuild read earlier can stay stale.
+//! index): the index emptied, then every tenant's tickets, articles, organizations, people,
+//! conversations' messages, invoices, quotes, projects and service requests read from the store
+//! and written in batches. Events that arrive meanwhile are applied as usual; each writes its
+//! document's current state, so nothing the rebuild read earlier can stay stale.
 
 use std::collections::{BTreeSet, HashMap};
 use std::time::Instant;
@@ -12,7 +12,7 @@ use kt_domain::ticket::Ticket;
 use kt_platform::search::Change;
 use kt_store::{Item, accounts, kb as kb_store, messaging, tenants, tickets};
 
-use super::documents;
+use super::{documents, records};
 use crate::{AppError, AppState};
 
 /// Documents written per commit.
@@ -114,6 +114,7 @@ pub async fn rebuild(app: &AppState) -> Result<Report, AppError> {
                 c = next;
             }
             messages(app, &mut w, &tenant.id, &people).await?;
+            records(app, &mut w, &tenant).await?;
         }
         if next.is_none() {
             break;
@@ -124,6 +125,49 @@ pub async fn rebuild(app: &AppState) -> Result<Report, AppError> {
     report.documents = w.written;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Every invoice, quote, project and service request of the tenant.
+async fn records(app: &AppState, w: &mut Writer<'_>, tenant: &kt_domain::tenancy::Tenant) -> Result<(), AppError> {
+    let store = app.store.as_ref();
+    let t = &tenant.id;
+    let mut c = None;
+    loop {
+        let (page, next) = kt_store::invoices::page(store, t, &kt_store::invoices::List::All, PAGE, c).await?;
+        for i in page {
+            w.add(records::invoice(app, tenant, &i.value.id).await?).await?;
+        }
+        let Some(n) = next else { break };
+        c = Some(n);
+    }
+    let mut c = None;
+    loop {
+        let (page, next) = kt_store::quotes::list(store, t, None, PAGE, c).await?;
+        for q in page {
+            w.add(records::quote(app, tenant, &q.value.id).await?).await?;
+        }
+        let Some(n) = next else { break };
+        c = Some(n);
+    }
+    let mut c = None;
+    loop {
+        let (page, next) = kt_store::projects::list(store, t, None, PAGE, c).await?;
+        for p in page {
+            w.add(records::project(app, tenant, &p.value.id).await?).await?;
+        }
+        let Some(n) = next else { break };
+        c = Some(n);
+    }
+    let mut c = None;
+    loop {
+        let (page, next) = kt_store::service::requests(store, t, None, PAGE, c).await?;
+        for r in page {
+            w.add(records::request(app, tenant, &r.id).await?).await?;
+        }
+        let Some(n) = next else { break };
+        c = Some(n);
+    }
+    Ok(())
 }
 
 /// Every message of every conversation the tenant's `people` are in (each conversation once).

@@ -16,11 +16,12 @@ pub const MAX_QUERY: usize = 500;
 pub const MAX_TERMS: usize = 32;
 
 /// What can be searched for.
-pub const TYPES: [&str; 9] =
-    ["ticket", "message", "article", "organization", "user", "invoice", "form", "project", "file"];
+pub const TYPES: [&str; 11] =
+    ["ticket", "message", "article", "organization", "user", "invoice", "quote", "request", "project", "form", "file"];
 pub const PRIORITIES: [&str; 4] = ["low", "medium", "high", "critical"];
-/// Every status a searchable thing has (tickets', invoices', articles', projects').
-pub const STATUSES: [&str; 17] = [
+/// Every status a searchable thing has (tickets', invoices', quotes', requests', articles',
+/// projects', people's).
+pub const STATUSES: [&str; 29] = [
     "new",
     "open",
     "in_progress",
@@ -38,6 +39,18 @@ pub const STATUSES: [&str; 17] = [
     "archived",
     "active",
     "completed",
+    "accepted",
+    "declined",
+    "withdrawn",
+    "submitted",
+    "in_review",
+    "quoted",
+    "approved",
+    "converted",
+    "planned",
+    "on_hold",
+    "cancelled",
+    "disabled",
 ];
 pub const FILTERS: [&str; 8] = ["type", "status", "priority", "from", "org", "tag", "after", "before"];
 
