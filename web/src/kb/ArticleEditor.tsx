@@ -2,7 +2,8 @@
 // chosen organizations for the clients level), related articles, its address and the Markdown
 // body with a live preview (rendered by the server as the article page shows it: beside or below
 // the body on a wide screen, a Write / Preview switch on a phone); a save is a new version, with a note saying what changed. Saved under
-// If-Match: when someone else saved meanwhile, the form says so and offers to reload.
+// If-Match: when someone else saved meanwhile, the form says so and offers to reload. Images go
+// into the body of a saved article (picked, pasted or dropped; see ImageInsert).
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { staleEdit } from '../api/messages';
@@ -31,6 +32,7 @@ import {
 } from './api';
 import { accessOptions, articleValues, blankArticle, toArticleBody, type ArticleValues } from './editor';
 import { CheckList } from './CheckList';
+import { ImageControl, useImageInsert } from './ImageInsert';
 import { createPreviewer, type PreviewState } from './preview';
 import { kbCall, kbProblem } from './problems';
 import { flatten, buildTree } from './tree';
@@ -101,6 +103,8 @@ function Editor({ tenant, article, etag, category, categories, orgs, others, rel
   const [stale, setStale] = useState(false);
   const { values: v, errors, set } = form;
   const editing = article !== null;
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
+  const images = useImageInsert(tenant, article?.id ?? null, bodyRef, (x) => set('body', x));
 
   const submit = form.submit(async (values) => {
     const body = toArticleBody(values, editing);
@@ -202,7 +206,10 @@ function Editor({ tenant, article, etag, category, categories, orgs, others, rel
             value={v.body}
             onValue={(x) => set('body', x)}
             error={errors.body}
+            inputRef={bodyRef}
+            {...images.area}
           />
+          <ImageControl images={images} />
         </Writing>
         {editing && (
           <TextField
@@ -217,7 +224,7 @@ function Editor({ tenant, article, etag, category, categories, orgs, others, rel
         )}
         <EditActions
           save={editing ? 'Save article' : 'Save draft'}
-          busy={form.busy}
+          busy={form.busy || images.busy}
           stale={stale}
           onReload={() => void reload()}
           onCancel={() => route(article ? articlePath(article) : kbHref(tenant))}

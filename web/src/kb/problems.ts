@@ -28,6 +28,8 @@ const SAY: [field: RegExp, message: RegExp, say: string][] = [
   [/^comment$/, /at most 2,000 characters/, 'Shorten the comment to at most 2,000 characters.'],
   [/^publish_at$/, /within a year/, 'Choose a time within a year.'],
   [/^publish_at$/, /./, 'Enter a date and time.'],
+  [/^content_type$/, /PNG, JPEG, GIF or WebP/, 'Choose a PNG, JPEG, GIF or WebP image.'],
+  [/^size$/, /^an image is 1 byte to/, 'Choose an image of at most 10 MB.'],
 ];
 
 const renamed = (field: string) => FIELDS.find(([f]) => f.test(field))?.[1] ?? field;
