@@ -134,6 +134,7 @@ async fn deliver(w: &World, body: &[u8], signature: Option<String>) -> Reply {
         raw: bytes.to_vec(),
         content_type: None,
         disposition: None,
+        location: None,
     }
 }
 

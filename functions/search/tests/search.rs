@@ -348,3 +348,32 @@ async fn an_api_key_finds_only_what_its_scopes_read() {
     // The same person signed in finds the tickets too.
     assert!(find(&w, &p.staff, &w.acme_id, "password").await.body["total"].as_u64().unwrap() >= 4);
 }
+
+#[tokio::test]
+async fn a_scheduled_article_is_found_by_its_managers_at_once_and_by_readers_when_live() {
+    let w = world().await;
+    let p = people(&w).await;
+    let base = format!("/api/v1/tenants/{}/kb/articles", w.acme_id);
+    let made = w
+        .post(
+            &base,
+            &p.pat,
+            json!({"title": "Holiday opening hours", "body": "Closed on the 25th.", "access": {"level": "partner"}}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let id = made.body["id"].as_str().unwrap().to_owned();
+    let at = (w.clock.now() + time::Duration::days(1)).format(&time::format_description::well_known::Rfc3339).unwrap();
+    let etag = made.etag.clone().unwrap();
+    let r = w
+        .send("POST", &format!("{base}/{id}/publish"), &p.pat, Some(json!({"publish_at": at})), &[("if-match", &etag)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    w.settle().await;
+    assert_eq!(labels(&find(&w, &p.pat, &w.acme_id, "holiday").await), ["article:<mark>Holiday</mark> opening hours"]);
+    for who in [&p.sam, &p.dana] {
+        assert!(labels(&find(&w, who, &w.acme_id, "holiday").await).is_empty(), "not live yet");
+    }
+    w.clock.advance(time::Duration::days(2));
+    assert_eq!(labels(&find(&w, &p.dana, &w.acme_id, "holiday").await), ["article:<mark>Holiday</mark> opening hours"]);
+}

@@ -72,8 +72,9 @@ pub fn check_access(actor: &Actor, tenant: &TenantId) -> Result<(), AppError> {
 }
 
 /// The reaches of `actor`'s query in `tenant`: its records through the person's record terms
-/// and conversations, its KB's articles and the system KB's through the KB's terms, articles
-/// only when dated up to `now` (a scheduled one appears when it goes live).
+/// and conversations, its invoices through theirs (and a partner's bills from Kre8ivTech), its
+/// KB's articles and the system KB's through the KB's terms, for readers only when dated up to
+/// `now` (a scheduled one appears when it goes live; its managers find it at once).
 pub async fn reach(app: &AppState, actor: &Actor, tenant: &Tenant) -> Result<Vec<Reach>, AppError> {
     let mut records = audience::records(actor, &tenant.id);
     if actor.tenant == tenant.id {
@@ -105,15 +106,16 @@ pub async fn reach(app: &AppState, actor: &Actor, tenant: &Tenant) -> Result<Vec
         return Ok(out);
     }
     let now = app.clock.now();
-    let article = |t: &TenantId| Reach {
+    // The KB's managers also find what is scheduled; readers only what is live.
+    let article = |t: &TenantId, system: bool| Reach {
         tenant: t.to_string(),
         audience: audience::articles(actor, t),
         kinds: Some(vec!["article".into()]),
-        until: Some(now),
+        until: if kt_domain::kb::manages(actor, t, system) { None } else { Some(now) },
     };
-    out.push(article(&tenant.id));
+    out.push(article(&tenant.id, crate::kb::is_system(tenant)));
     if let Some(h) = &house {
-        out.push(article(h));
+        out.push(article(h, true));
     }
     Ok(out)
 }
