@@ -1,9 +1,10 @@
 // A partner drafts an invoice for a client (a field error shown next to its line's field, the
 // totals computed as it types), sends it, and the client reads it (read-only, marked viewed);
 // the partner then sees it was viewed and records the payment. At phone and desktop size, with
-// the axe check on every screen. Then the client pays another by card on a 360 px phone,
-// through the demo's local stand-in for Stripe, keeping the card for automatic payments: a
-// declined card first, then a card asking for 3-D Secure, approved; the invoice shows Paid.
+// the axe check on every screen. Then the client pays another by card, on a 360 px phone and on
+// a desktop, through the demo's local stand-in for Stripe, keeping the card for automatic
+// payments: a declined card first, then a card asking for 3-D Secure, approved; the invoice
+// shows Paid, with the payment's receipt listed and downloadable as a PDF.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiAs, assertNoSideScroll, checkA11y, launch, login, openPage, openPhone, screenshot, signIn } from '../lib/portal.mjs';
@@ -113,79 +114,96 @@ describe('invoices', () => {
     });
   }
 
-  it('a client pays by card: declined, then 3-D Secure approved, and the invoice is paid', async () => {
-    const pat = await apiAs('pat@acme-agency.test');
-    const tenant = pat.me.user.tenant;
-    const drafted = await pat.call('POST', `/api/v1/tenants/${tenant}/invoices`, {
-      billed: { org_id: dana.me.organizations[0].id },
-      lines: [{ description: 'Support retainer (paid by card)', quantity: '1', unit_price: '120.00' }],
+  for (const viewport of ['mobile', 'desktop']) {
+    it(`a client pays by card: declined, then 3-D Secure approved, and the invoice is paid (${viewport})`, async () => {
+      const pat = await apiAs('pat@acme-agency.test');
+      const tenant = pat.me.user.tenant;
+      const drafted = await pat.call('POST', `/api/v1/tenants/${tenant}/invoices`, {
+        billed: { org_id: dana.me.organizations[0].id },
+        lines: [{ description: `Support retainer (paid by card, ${viewport})`, quantity: '1', unit_price: '120.00' }],
+      });
+      assert.equal(drafted.status, 201, JSON.stringify(drafted.body));
+      const sent = await pat.call('POST', `/api/v1/tenants/${tenant}/invoices/${drafted.body.id}/send`);
+      assert.equal(sent.status, 200, JSON.stringify(sent.body));
+      const number = sent.body.number;
+
+      // A small Android phone, or a desktop.
+      const page = viewport === 'mobile' ? await openPhone(browser, 360) : await openPage(browser, 'desktop');
+      const size = viewport === 'mobile' ? '360' : 'desktop';
+      await signIn(page, 'dana@globex.test');
+      await page.getByRole('heading', { level: 1, name: /^Hello, / }).waitFor();
+      // The dashboard lists it among the invoices to pay.
+      await page.getByRole('region', { name: 'Pending invoices' }).getByRole('link', { name: number, exact: true }).waitFor();
+      await page.goto(`${login('dana@globex.test').host}/invoices/${tenant}/${drafted.body.id}`);
+      await page.getByRole('heading', { level: 1, name: `Invoice ${number}` }).waitFor();
+      const details = page.getByRole('region', { name: 'Invoice details' });
+      const isCheckout = (r) => r.url().endsWith('/checkout') && r.request().method() === 'POST';
+      const started = page.waitForResponse(isCheckout);
+      await details.getByRole('button', { name: 'Pay', exact: true }).click();
+
+      const dialog = page.getByRole('dialog', { name: `Pay ${number}` });
+      // "Pay €120.00" (beside "Pay a different amount").
+      const payCard = /^Pay (?!a different)/;
+      const card = dialog.getByLabel('Card number');
+      await card.waitFor();
+      await dialog.getByText('4000 0027 6000 3184 asks for 3-D Secure', { exact: false }).waitFor();
+      // Keeping the card for automatic payments starts the checkout again; the box keeps focus.
+      const keep = dialog.getByLabel('Keep this card for automatic payments');
+      assert.equal(await keep.isChecked(), false);
+      const first = await (await started).json();
+      const restarted = page.waitForResponse(isCheckout);
+      await keep.check();
+      const again = await restarted;
+      assert.equal(again.status(), 201);
+      // Another payment intent: the first one did not keep the card.
+      assert.notEqual((await again.json()).intent_id, first.intent_id);
+      assert.equal(await keep.isChecked(), true);
+      assert.equal(await keep.evaluate((e) => e === document.activeElement), true);
+      await checkA11y(page, `the card form (${viewport})`);
+      if (viewport === 'mobile') await assertNoSideScroll(page, 'the card form');
+
+      // Declined: said, and the card can be typed again.
+      await card.fill('4000 0000 0000 0002');
+      await dialog.getByRole('button', { name: payCard }).click();
+      await dialog.getByText('Your card was declined.', { exact: false }).waitFor();
+      await screenshot(page, `invoice-pay-declined-${size}`);
+
+      // 3-D Secure: the bank's question, answered with Approve.
+      await card.fill('4000 0027 6000 3184');
+      await dialog.getByRole('button', { name: payCard }).click();
+      const challenge = dialog.getByRole('region', { name: 'Confirm with your bank (3-D Secure)' });
+      await challenge.waitFor();
+      await checkA11y(page, `the 3-D Secure step (${viewport})`);
+      await challenge.getByRole('button', { name: 'Approve', exact: true }).click();
+
+      await dialog.waitFor({ state: 'detached' });
+      await details.getByText('Status: Paid', { exact: true }).waitFor();
+      await details.getByText(/^Thank you: your payment of .+ was received\. .+ is paid in full\./).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Pay', exact: true }).count(), 0);
+      const ledger = page.getByRole('region', { name: 'Payments, refunds and credits' });
+      await ledger.getByText(/^Card · pi_/).waitFor();
+      // The payment's receipt is listed beside it, and downloads as a PDF.
+      const receipt = ledger.getByRole('link', { name: /^Download receipt for the payment of .*120[.,]00 on / });
+      assert.equal(await receipt.innerText(), 'Receipt');
+      assert.notEqual(await receipt.getAttribute('download'), null, 'a download link');
+      const pdf = await page.evaluate(
+        async (href) => {
+          const res = await fetch(href, { credentials: 'include' });
+          const bytes = new Uint8Array(await res.arrayBuffer());
+          return { status: res.status, type: res.headers.get('content-type') ?? '', head: String.fromCharCode(...bytes.slice(0, 4)) };
+        },
+        await receipt.getAttribute('href'),
+      );
+      assert.equal(pdf.status, 200, JSON.stringify(pdf));
+      assert.match(pdf.type, /^application\/pdf/);
+      assert.equal(pdf.head, '%PDF');
+      if (viewport === 'mobile') await assertNoSideScroll(page, 'the paid invoice');
+      await screenshot(page, `invoice-paid-by-card-${size}`);
+      await checkA11y(page, `an invoice paid by card (${viewport})`);
+
+      const after = await dana.call('GET', `/api/v1/tenants/${tenant}/invoices/${drafted.body.id}`);
+      assert.equal(after.body.status, 'paid');
+      await page.context().close();
     });
-    assert.equal(drafted.status, 201, JSON.stringify(drafted.body));
-    const sent = await pat.call('POST', `/api/v1/tenants/${tenant}/invoices/${drafted.body.id}/send`);
-    assert.equal(sent.status, 200, JSON.stringify(sent.body));
-    const number = sent.body.number;
-
-    const page = await openPhone(browser, 360);
-    await signIn(page, 'dana@globex.test');
-    await page.getByRole('heading', { level: 1, name: /^Hello, / }).waitFor();
-    // The dashboard lists it among the invoices to pay.
-    await page.getByRole('region', { name: 'Pending invoices' }).getByRole('link', { name: number, exact: true }).waitFor();
-    await page.goto(`${login('dana@globex.test').host}/invoices/${tenant}/${drafted.body.id}`);
-    await page.getByRole('heading', { level: 1, name: `Invoice ${number}` }).waitFor();
-    const details = page.getByRole('region', { name: 'Invoice details' });
-    const isCheckout = (r) => r.url().endsWith('/checkout') && r.request().method() === 'POST';
-    const started = page.waitForResponse(isCheckout);
-    await details.getByRole('button', { name: 'Pay', exact: true }).click();
-
-    const dialog = page.getByRole('dialog', { name: `Pay ${number}` });
-    // "Pay €120.00" (beside "Pay a different amount").
-    const payCard = /^Pay (?!a different)/;
-    const card = dialog.getByLabel('Card number');
-    await card.waitFor();
-    await dialog.getByText('4000 0027 6000 3184 asks for 3-D Secure', { exact: false }).waitFor();
-    // Keeping the card for automatic payments starts the checkout again; the box keeps focus.
-    const keep = dialog.getByLabel('Keep this card for automatic payments');
-    assert.equal(await keep.isChecked(), false);
-    const first = await (await started).json();
-    const restarted = page.waitForResponse(isCheckout);
-    await keep.check();
-    const again = await restarted;
-    assert.equal(again.status(), 201);
-    // Another payment intent: the first one did not keep the card.
-    assert.notEqual((await again.json()).intent_id, first.intent_id);
-    assert.equal(await keep.isChecked(), true);
-    assert.equal(await keep.evaluate((e) => e === document.activeElement), true);
-    await checkA11y(page, 'the card form');
-    await assertNoSideScroll(page, 'the card form');
-
-    // Declined: said, and the card can be typed again.
-    await card.fill('4000 0000 0000 0002');
-    await dialog.getByRole('button', { name: payCard }).click();
-    await dialog.getByText('Your card was declined.', { exact: false }).waitFor();
-    await screenshot(page, 'invoice-pay-declined-360');
-
-    // 3-D Secure: the bank's question, answered with Approve.
-    await card.fill('4000 0027 6000 3184');
-    await dialog.getByRole('button', { name: payCard }).click();
-    const challenge = dialog.getByRole('region', { name: 'Confirm with your bank (3-D Secure)' });
-    await challenge.waitFor();
-    await checkA11y(page, 'the 3-D Secure step');
-    await challenge.getByRole('button', { name: 'Approve', exact: true }).click();
-
-    await dialog.waitFor({ state: 'detached' });
-    await details.getByText('Status: Paid', { exact: true }).waitFor();
-    await details.getByText(/^Thank you: your payment of .+ was received\. .+ is paid in full\./).waitFor();
-    assert.equal(await page.getByRole('button', { name: 'Pay', exact: true }).count(), 0);
-    await page
-      .getByRole('region', { name: 'Payments, refunds and credits' })
-      .getByText(/^Card · pi_/)
-      .waitFor();
-    await assertNoSideScroll(page, 'the paid invoice');
-    await screenshot(page, 'invoice-paid-by-card-360');
-    await checkA11y(page, 'an invoice paid by card');
-
-    const after = await dana.call('GET', `/api/v1/tenants/${tenant}/invoices/${drafted.body.id}`);
-    assert.equal(after.body.status, 'paid');
-    await page.context().close();
-  });
+  }
 });
