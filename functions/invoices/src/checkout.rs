@@ -39,6 +39,8 @@ pub struct StripeConnectionView {
     pub publishable_key: Option<String>,
     /// Live keys rather than test keys.
     pub live: bool,
+    /// USD invoices may also be paid by US bank account (ACH) debit.
+    pub bank_debits: bool,
     pub connected_at: Option<String>,
     /// Where Stripe sends this portal's events (set it up in Stripe's dashboard with
     /// `payment_intent.succeeded`, `payment_intent.payment_failed` and `charge.refunded`).
@@ -49,6 +51,7 @@ fn connection_view(tenant: &TenantId, c: Option<ConnectionInfo>) -> StripeConnec
     StripeConnectionView {
         connected: c.is_some(),
         live: c.as_ref().is_some_and(|c| c.live),
+        bank_debits: c.as_ref().is_some_and(|c| c.bank_debits),
         provider: c.as_ref().map(|c| c.provider.clone()),
         publishable_key: c.as_ref().map(|c| c.publishable_key.clone()),
         connected_at: c.as_ref().map(|c| rfc3339(c.connected_at)),
@@ -83,6 +86,10 @@ pub struct StripeKeysRequest {
     pub webhook_secret: Token,
     /// `pk_live_…` or `pk_test_…`, the same mode as the secret key.
     pub publishable_key: Token,
+    /// Also take US bank account (ACH) debits on USD invoices (turn the payment method on in
+    /// Stripe's dashboard first). Default: cards only.
+    #[serde(default)]
+    pub bank_debits: bool,
 }
 
 /// Connects the tenant's own Stripe account: its clients' payments go there.
@@ -100,9 +107,13 @@ async fn connect_stripe(
     TenantInPath(tenant): TenantInPath,
     ApiJson(body): ApiJson<StripeKeysRequest>,
 ) -> Result<Json<StripeConnectionView>, ApiError> {
-    let c =
-        checkout::connect(&app, &auth.actor, &tenant, &body.secret_key, &body.webhook_secret, &body.publishable_key)
-            .await?;
+    let keys = checkout::StripeKeys {
+        secret_key: &body.secret_key,
+        webhook_secret: &body.webhook_secret,
+        publishable_key: &body.publishable_key,
+        bank_debits: body.bank_debits,
+    };
+    let c = checkout::connect(&app, &auth.actor, &tenant, keys).await?;
     Ok(Json(connection_view(&tenant.id, Some(c))))
 }
 
@@ -132,6 +143,16 @@ pub struct CheckoutRequest {
     /// Keep the card for automatic payments (recurring invoices set to charge it).
     #[serde(default)]
     pub save_card: bool,
+    /// `card` (default), or `ach`: a US bank account debit (USD invoices of portals that take
+    /// them; it clears in a few days, and no other payment starts meanwhile).
+    pub method: Option<PayMethod>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PayMethod {
+    Card,
+    Ach,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -144,6 +165,10 @@ pub struct CheckoutView {
     pub client_secret: String,
     pub amount: String,
     pub currency: String,
+    /// `card` or `ach`: what this payment is made with.
+    pub method: String,
+    /// The ways this invoice may be paid online.
+    pub methods: Vec<String>,
 }
 
 /// Starts paying an invoice (its billed party): a PaymentIntent on the issuing tenant's own
@@ -165,7 +190,11 @@ async fn start_checkout(
     Path(path): Path<(String, String)>,
     ApiJson(body): ApiJson<CheckoutRequest>,
 ) -> Result<(StatusCode, Json<CheckoutView>), ApiError> {
-    let s = checkout::start(&app, &auth.actor, &tenant, &path.1, body.amount.as_deref(), body.save_card).await?;
+    let with = match body.method {
+        Some(PayMethod::Ach) => checkout::PayWith::Ach,
+        _ => checkout::PayWith::Card,
+    };
+    let s = checkout::start(&app, &auth.actor, &tenant, &path.1, body.amount.as_deref(), body.save_card, with).await?;
     let inv = kt_store::invoices::get(app.store.as_ref(), &tenant.id, &path.1).await.map_err(kt_app::AppError::from)?;
     let currency = inv.map(|i| i.value.currency).unwrap_or(kt_domain::money::Currency::USD);
     Ok((
@@ -177,6 +206,8 @@ async fn start_checkout(
             client_secret: s.client_secret,
             amount: kt_domain::money::format_amount(currency, s.amount),
             currency: currency.code().into(),
+            method: s.method.into(),
+            methods: s.methods.iter().map(|m| (*m).to_owned()).collect(),
         }),
     ))
 }
@@ -185,7 +216,8 @@ async fn start_checkout(
 #[serde(deny_unknown_fields)]
 pub struct LocalCardRequest {
     /// A Stripe test card number (`4242 4242 4242 4242` pays, `4000 0000 0000 0002` is
-    /// declined, `4000 0027 6000 3184` asks for 3-D Secure), or `3ds:approve` / `3ds:fail`.
+    /// declined, `4000 0027 6000 3184` asks for 3-D Secure), or `3ds:approve` / `3ds:fail`;
+    /// for a bank debit, `pm_usBankAccount_success` (or `pm_usBankAccount_accountClosed`).
     #[schema(example = "4242 4242 4242 4242")]
     pub card: Code,
 }

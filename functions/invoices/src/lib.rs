@@ -118,6 +118,9 @@ pub struct NewInvoiceRequest {
     pub terms_text: Option<LongText>,
     /// Tickets of the billed organization this invoice bills work on.
     pub ticket_ids: Option<Vec<Id>>,
+    /// Billable time entries of those tickets it bills (Kre8ivTech's staff; each entry on one
+    /// invoice at most).
+    pub time_entry_ids: Option<Vec<Id>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -134,6 +137,9 @@ pub struct InvoiceUpdate {
     pub notes: Option<LongText>,
     pub terms_text: Option<LongText>,
     pub ticket_ids: Option<Vec<Id>>,
+    /// Billable time entries of those tickets it bills (Kre8ivTech's staff; each entry on one
+    /// invoice at most). Left out: those of tickets it still links stay.
+    pub time_entry_ids: Option<Vec<Id>>,
 }
 
 fn discount_draft(d: DiscountBody, field: &str) -> Result<DiscountDraft, AppError> {
@@ -193,6 +199,7 @@ fn draft_input(u: InvoiceUpdate) -> Result<DraftInput, AppError> {
         notes: u.notes.map(Into::into),
         terms_text: u.terms_text.map(Into::into),
         tickets: ticket_ids(u.ticket_ids)?,
+        time_entries: u.time_entry_ids.map(|ids| ids.into_iter().map(Id::into_inner).collect()),
     })
 }
 
@@ -205,6 +212,7 @@ fn new_input(b: NewInvoiceRequest) -> Result<DraftInput, AppError> {
         notes: b.notes,
         terms_text: b.terms_text,
         ticket_ids: b.ticket_ids,
+        time_entry_ids: b.time_entry_ids,
     })
 }
 

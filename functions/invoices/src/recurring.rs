@@ -185,6 +185,7 @@ async fn create_recurring_invoice(
         notes: req.notes,
         terms_text: req.terms_text,
         ticket_ids: None,
+        time_entry_ids: None,
     })?;
     let input = ScheduleInput {
         template,
@@ -299,6 +300,7 @@ async fn update_recurring_invoice(
         notes: req.notes,
         terms_text: req.terms_text,
         ticket_ids: None,
+        time_entry_ids: None,
     })?;
     let input = ScheduleInput {
         template,

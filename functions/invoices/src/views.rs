@@ -154,6 +154,8 @@ pub struct InvoiceView {
     pub past_due: bool,
     pub viewed_at: Option<String>,
     pub ticket_ids: Vec<String>,
+    /// The time entries it bills (its issuers only: time is internal).
+    pub time_entries: Vec<TimeLinkView>,
     pub void_reason: Option<String>,
     /// What credit notes have credited against it.
     pub credited: String,
@@ -213,6 +215,14 @@ fn day(d: Option<time::Date>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TimeLinkView {
+    pub ticket_id: String,
+    pub entry_id: String,
+    pub minutes: u32,
+    pub work_date: String,
+}
+
 pub fn invoice_view(sheet: &Sheet, billed: BilledView, today: time::Date) -> InvoiceView {
     let inv = &sheet.invoice;
     let f = &sheet.figures;
@@ -253,6 +263,19 @@ pub fn invoice_view(sheet: &Sheet, billed: BilledView, today: time::Date) -> Inv
         past_due: inv.past_due(today),
         viewed_at: inv.viewed_at.map(rfc3339),
         ticket_ids: inv.tickets.iter().map(|t| t.to_string()).collect(),
+        time_entries: if sheet.side == kt_app::invoices::Side::Issuer {
+            inv.time_entries
+                .iter()
+                .map(|l| TimeLinkView {
+                    ticket_id: l.ticket.to_string(),
+                    entry_id: l.entry.clone(),
+                    minutes: l.minutes,
+                    work_date: l.work_date.to_string(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         void_reason: inv.void_reason.clone(),
         credited: format_amount(c, inv.credited),
         plan: inv.plan.as_ref().map(|p| {

@@ -9,7 +9,7 @@ use kt_test_support::{Browser, People, Reply, World, people};
 use serde_json::{Value, json};
 
 async fn world() -> World {
-    kt_test_support::world(kt_fn_invoices::router()).await
+    kt_test_support::world(kt_fn_invoices::router().merge(kt_fn_notifications::router())).await
 }
 
 /// Pat sends Globex an invoice of 250.00 EUR; its path.
@@ -218,6 +218,39 @@ async fn a_partners_own_stripe_account_and_its_webhook() {
     assert_eq!(w.get(&path, &p.pat).await.body["balance"], "50.00");
     let too_much = w.post(&format!("{path}/refunds"), &p.pat, json!({"payment_id": intent, "amount": "250.00"})).await;
     assert_eq!(too_much.fields(), ["amount"]);
+    // The client hears of the refund, in the notification center and by mail.
+    w.settle().await;
+    let number = w.get(&path, &p.pat).await.body["number"].as_str().expect("number").to_owned();
+    assert!(w.notification_titles(&p.dana).await.contains(&format!("Refund on {number}")));
+    assert!(w.mails_to("dana@globex.test").await.iter().any(|m| m.contains(&format!("Refund on {number}"))));
+
+    // Globex's next invoice is paid by the same Stripe customer (one per organization and
+    // tenant), as Stripe itself records it.
+    let next = sent_invoice(&w, &p, "80.00").await;
+    let c2 = w.post(&format!("{next}/checkout"), &p.dana, json!({})).await;
+    assert_eq!(c2.status, StatusCode::CREATED, "{}", c2.body);
+    let customer_of = |id: String| {
+        let key = s.account.secret_key.clone();
+        async move {
+            let base = std::env::var("LOCALSTRIPE_ENDPOINT").expect("LOCALSTRIPE_ENDPOINT");
+            let pi: Value = reqwest::Client::new()
+                .get(format!("{}/v1/payment_intents/{id}", base.trim_end_matches('/')))
+                .basic_auth(&key, Some(""))
+                .send()
+                .await
+                .expect("intent")
+                .json()
+                .await
+                .expect("json");
+            pi["customer"].as_str().expect("customer").to_owned()
+        }
+    };
+    let (first, second) = (
+        customer_of(intent.clone()).await,
+        customer_of(c2.body["intent_id"].as_str().expect("intent").to_owned()).await,
+    );
+    assert!(first.starts_with("cus_"), "{first}");
+    assert_eq!(first, second, "one customer per organization");
 }
 
 #[tokio::test]

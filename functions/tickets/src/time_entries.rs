@@ -32,10 +32,13 @@ pub struct TimeEntryView {
     pub note: String,
     pub billable: bool,
     pub created_at: String,
+    /// The invoice that bills it, once one does.
+    pub invoice_id: Option<String>,
 }
 
 fn view(e: &TimeEntry) -> TimeEntryView {
     TimeEntryView {
+        invoice_id: None,
         id: e.id.clone(),
         user_id: e.user.to_string(),
         minutes: e.minutes,
@@ -66,7 +69,14 @@ async fn list_time(
     let id = parse_ticket_id(&path.1)?;
     let sheet = time_entries::sheet(&app, &auth.actor, &tenant, &id).await?;
     Ok(Json(TimeSheetView {
-        entries: sheet.entries.iter().map(view).collect(),
+        entries: sheet
+            .entries
+            .iter()
+            .map(|e| TimeEntryView {
+                invoice_id: sheet.billed.iter().find(|(entry, _)| entry == &e.id).map(|(_, i)| i.clone()),
+                ..view(e)
+            })
+            .collect(),
         total_minutes: sheet.total_minutes,
         billable_minutes: sheet.billable_minutes,
     }))
@@ -121,7 +131,8 @@ async fn log_time(
 #[utoipa::path(delete, path = "/api/v1/tenants/{tenant_id}/tickets/{ticket_id}/time-entries/{entry_id}", tag = "tickets",
     params(("tenant_id" = String, Path), ("ticket_id" = String, Path), ("entry_id" = String, Path)),
     responses((status = 204, description = "Removed"), (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An invoice bills it", body = Problem, content_type = "application/problem+json")))]
 async fn delete_time(
     State(app): State<AppState>,
     auth: Auth,

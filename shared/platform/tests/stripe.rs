@@ -46,6 +46,7 @@ fn request(customer: &str, key: &str, amount: i64) -> IntentRequest {
         idempotency_key: key.into(),
         save_method: false,
         charge_saved: None,
+        methods: Vec::new(),
     }
 }
 

@@ -30,6 +30,10 @@ pub struct Connection {
     pub publishable_key: String,
     /// Live keys (`sk_live_`), not test keys.
     pub live: bool,
+    /// USD invoices may also be paid by US bank account (ACH) debit (the account must have
+    /// that payment method turned on at Stripe).
+    #[serde(default)]
+    pub bank_debits: bool,
     pub connected_by: String,
     #[serde(with = "kt_domain::clock::rfc3339_ms")]
     pub connected_at: time::OffsetDateTime,
@@ -67,6 +71,13 @@ pub struct Checkout {
     /// The payer asked to keep the card for automatic payments.
     #[serde(default)]
     pub save: bool,
+    /// `card`, or `ach` (a US bank account debit).
+    #[serde(default = "card")]
+    pub method: String,
+}
+
+fn card() -> String {
+    "card".into()
 }
 
 /// A billed party's card kept for automatic payments (`T#<t>#BILLING` / `CARD#<scope>`).

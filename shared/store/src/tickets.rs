@@ -267,6 +267,36 @@ pub async fn time_entries(store: &dyn Store, tenant: &TenantId, id: &TicketId) -
     all_of_kind(store, tenant, id, "TIME#").await
 }
 
+/// `T#<t>#TICKET#<id>` / `TIMEBILL#<entry>`: the invoice that bills time entry `entry` (its
+/// claim: an entry is billed once), beside the entry.
+pub fn time_bill_key(tenant: &TenantId, id: &TicketId, entry: &str) -> Key {
+    Key::new(partition(tenant, id), format!("TIMEBILL#{entry}"))
+}
+
+/// Which invoice bills each billed time entry of a ticket: (entry, invoice).
+pub async fn time_bills(
+    store: &dyn Store,
+    tenant: &TenantId,
+    id: &TicketId,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let q = Query::table(partition(tenant, id)).sk(SkCond::BeginsWith("TIMEBILL#".into())).limit(500).after(cursor);
+        let page = store.query(q).await?;
+        for item in &page.items {
+            let entry = item.key.sk.trim_start_matches("TIMEBILL#").to_owned();
+            if let Some(inv) = item.attrs.get("invoice").and_then(|v| v.as_str()) {
+                out.push((entry, inv.to_owned()));
+            }
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return Ok(out),
+        }
+    }
+}
+
 pub fn activity_key(tenant: &TenantId, id: &TicketId, entry: &str) -> Key {
     Key::new(partition(tenant, id), format!("ACT#{entry}"))
 }

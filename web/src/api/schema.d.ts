@@ -4018,6 +4018,7 @@ export interface components {
         };
         CheckoutRequest: {
             amount?: null | components["schemas"]["Amount"];
+            method?: null | components["schemas"]["PayMethod"];
             /** @description Keep the card for automatic payments (recurring invoices set to charge it). */
             save_card?: boolean;
         };
@@ -4027,6 +4028,10 @@ export interface components {
             client_secret: string;
             currency: string;
             intent_id: string;
+            /** @description `card` or `ach`: what this payment is made with. */
+            method: string;
+            /** @description The ways this invoice may be paid online. */
+            methods: string[];
             /** @description `stripe`: confirm with Stripe's Payment Element; `local`: with the local card form. */
             provider: string;
             publishable_key: string;
@@ -4676,6 +4681,11 @@ export interface components {
             notes?: null | components["schemas"]["LongText"];
             terms_text?: null | components["schemas"]["LongText"];
             ticket_ids?: components["schemas"]["Id"][] | null;
+            /**
+             * @description Billable time entries of those tickets it bills (Kre8ivTech's staff; each entry on one
+             *     invoice at most). Left out: those of tickets it still links stay.
+             */
+            time_entry_ids?: components["schemas"]["Id"][] | null;
         };
         InvoiceView: {
             balance: string;
@@ -4724,6 +4734,8 @@ export interface components {
             terms?: null | components["schemas"]["TermsBody"];
             terms_text: string;
             ticket_ids: string[];
+            /** @description The time entries it bills (its issuers only: time is internal). */
+            time_entries: components["schemas"]["TimeLinkView"][];
             total: string;
             updated_at: string;
             /** Format: int64 */
@@ -4815,7 +4827,8 @@ export interface components {
         LocalCardRequest: {
             /**
              * @description A Stripe test card number (`4242 4242 4242 4242` pays, `4000 0000 0000 0002` is
-             *     declined, `4000 0027 6000 3184` asks for 3-D Secure), or `3ds:approve` / `3ds:fail`.
+             *     declined, `4000 0027 6000 3184` asks for 3-D Secure), or `3ds:approve` / `3ds:fail`;
+             *     for a bank debit, `pm_usBankAccount_success` (or `pm_usBankAccount_accountClosed`).
              */
             card: components["schemas"]["Code"];
         };
@@ -5018,6 +5031,11 @@ export interface components {
             terms_text?: null | components["schemas"]["LongText"];
             /** @description Tickets of the billed organization this invoice bills work on. */
             ticket_ids?: components["schemas"]["Id"][] | null;
+            /**
+             * @description Billable time entries of those tickets it bills (Kre8ivTech's staff; each entry on one
+             *     invoice at most).
+             */
+            time_entry_ids?: components["schemas"]["Id"][] | null;
         };
         NewMessageRequest: {
             /** @description Markdown. */
@@ -5760,6 +5778,8 @@ export interface components {
             /** @description The current password, to confirm a sensitive change. */
             password: components["schemas"]["Password"];
         };
+        /** @enum {string} */
+        PayMethod: "card" | "ach";
         PaymentRecordedView: {
             entry: components["schemas"]["EntryView"];
             invoice: components["schemas"]["InvoiceView"];
@@ -6505,6 +6525,8 @@ export interface components {
             used_bytes: number;
         };
         StripeConnectionView: {
+            /** @description USD invoices may also be paid by US bank account (ACH) debit. */
+            bank_debits: boolean;
             connected: boolean;
             connected_at?: string | null;
             /** @description Live keys rather than test keys. */
@@ -6519,6 +6541,11 @@ export interface components {
             webhook_path: string;
         };
         StripeKeysRequest: {
+            /**
+             * @description Also take US bank account (ACH) debits on USD invoices (turn the payment method on in
+             *     Stripe's dashboard first). Default: cards only.
+             */
+            bank_debits?: boolean;
             /** @description `pk_live_…` or `pk_test_…`, the same mode as the secret key. */
             publishable_key: components["schemas"]["Token"];
             /** @description `sk_live_…` or `sk_test_…` (a restricted key `rk_…` works too). Stored sealed. */
@@ -6716,11 +6743,20 @@ export interface components {
             billable: boolean;
             created_at: string;
             id: string;
+            /** @description The invoice that bills it, once one does. */
+            invoice_id?: string | null;
             /** Format: int32 */
             minutes: number;
             note: string;
             user_id: string;
             /** @description `YYYY-MM-DD`. */
+            work_date: string;
+        };
+        TimeLinkView: {
+            entry_id: string;
+            /** Format: int32 */
+            minutes: number;
+            ticket_id: string;
             work_date: string;
         };
         TimeSheetView: {
@@ -26558,6 +26594,15 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An invoice bills it */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

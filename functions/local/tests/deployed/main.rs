@@ -338,7 +338,17 @@ async fn every_function_starts_with_the_template_environment_and_answers_every_s
         running.ready(f).await;
         cold_starts.push((name.clone(), running.api.first_poll().map(|p| p - running.started)));
         for path in &samples[name] {
-            let answer = running.invoke(f, sample(path, &fill)).await;
+            let mut event = sample(path, &fill);
+            if path == "invoices/webhook.json" {
+                sign_stripe_delivery(
+                    &seeding,
+                    &value_of(&fill, "__HOUSE_ID__"),
+                    &value_of(&fill, "__INVOICE_ID__"),
+                    &mut event,
+                )
+                .await;
+            }
+            let answer = running.invoke(f, event).await;
             check(path, &answer, &mut fill, &sdk, &r).await;
             replayed.insert(path.clone());
         }
@@ -366,6 +376,42 @@ async fn every_function_starts_with_the_template_environment_and_answers_every_s
     let all: BTreeSet<String> = samples.values().flatten().cloned().collect();
     assert_eq!(replayed, all, "every sample event is replayed");
     eprintln!("process start -> first Runtime API poll (debug build): {cold_starts:?}");
+}
+
+/// What Stripe's side of a delivery needs: the house's Stripe account connected with a known
+/// webhook secret (sealed with the deployed data key, as the route would), the sample invoice's
+/// checkout pointer for the sample's PaymentIntent (as checkout writes it), and the delivery
+/// signed now over its exact body.
+async fn sign_stripe_delivery(app: &kt_app::AppState, house: &str, invoice: &str, event: &mut Value) {
+    const SECRET: &str = "whsec_deployed_sample_secret";
+    let house = kt_domain::identity::TenantId::try_from(house.to_owned()).expect("house id");
+    let tenant = kt_app::identity::tenancy::get(app, &house).await.expect("house");
+    let admin = kt_domain::policy::Actor {
+        user: kt_domain::identity::UserId::new(ulid::Ulid::new()),
+        tenant: house.clone(),
+        role: kt_domain::identity::Role::SuperAdmin,
+        orgs: Vec::new(),
+        scopes: None,
+        optional_enabled: false,
+        tenant_bound: false,
+    };
+    let keys = kt_app::invoices::checkout::StripeKeys {
+        secret_key: "sk_test_deployedsamplekey",
+        webhook_secret: SECRET,
+        publishable_key: "pk_test_deployedsamplekey",
+        bank_debits: false,
+    };
+    kt_app::invoices::checkout::connect(app, &admin, &tenant, keys).await.expect("connect stripe");
+    let pointer = kt_store::entity::pointer_item(
+        kt_app::invoices::checkout::intent_key(&house, "pi_deployed_sample"),
+        "invoice",
+        invoice,
+    );
+    app.store.put(pointer, kt_store::Cond::None).await.expect("checkout pointer");
+    let body = event["body"].as_str().expect("body").to_owned();
+    let signature =
+        kt_platform::payments::webhook::sign(SECRET, time::OffsetDateTime::now_utc().unix_timestamp(), body.as_bytes());
+    event["headers"]["stripe-signature"] = Value::String(signature);
 }
 
 fn value_of(fill: &[(String, String)], key: &str) -> String {
@@ -543,6 +589,10 @@ async fn check(
                 .decode(r["body"].as_str().unwrap_or_default())
                 .expect("base64 body");
             assert!(pdf.starts_with(b"%PDF-"), "{path}: not a PDF");
+        }
+        "invoices/webhook.json" => {
+            let (status, body, _) = http(answer);
+            assert_eq!((status, body["received"].as_str()), (200, Some("applied")), "{path}: {body}");
         }
         "invoices/list.json" => {
             let (status, body, _) = http(answer);

@@ -97,6 +97,7 @@ pub async fn charge(app: &AppState, event: &DomainEvent) -> Result<Charged, AppE
         idempotency_key: format!("autocharge-{}", inv.id),
         save_method: false,
         charge_saved: Some(card.method.clone()),
+        methods: Vec::new(),
     };
     let intent = gateway.create_intent(&account, &req).await.map_err(super::checkout::provider_error)?;
     let record = Checkout {
@@ -106,6 +107,7 @@ pub async fn charge(app: &AppState, event: &DomainEvent) -> Result<Charged, AppE
         by: "auto_charge".into(),
         at: app.clock.now(),
         save: false,
+        method: "card".into(),
     };
     s.transact(vec![
         TxOp::Put { item: store::checkout_item(&tenant_id, &inv.id, &record)?, cond: Cond::None },

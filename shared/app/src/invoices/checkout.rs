@@ -38,21 +38,37 @@ pub struct ConnectionInfo {
     pub provider: String,
     pub publishable_key: String,
     pub live: bool,
+    /// USD invoices may be paid by US bank account (ACH) debit too.
+    pub bank_debits: bool,
     pub connected_at: time::OffsetDateTime,
+}
+
+fn info(c: &Connection) -> ConnectionInfo {
+    ConnectionInfo {
+        provider: c.provider.clone(),
+        publishable_key: c.publishable_key.clone(),
+        live: c.live,
+        bank_debits: c.bank_debits,
+        connected_at: c.connected_at,
+    }
 }
 
 pub async fn connection(app: &AppState, actor: &Actor, tenant: &Tenant) -> Result<Option<ConnectionInfo>, AppError> {
     may_connect(actor, tenant)?;
-    Ok(store::connection(app.store.as_ref(), &tenant.id).await?.map(|c| ConnectionInfo {
-        provider: c.value.provider,
-        publishable_key: c.value.publishable_key,
-        live: c.value.live,
-        connected_at: c.value.connected_at,
-    }))
+    Ok(store::connection(app.store.as_ref(), &tenant.id).await?.map(|c| info(&c.value)))
 }
 
 fn owner(tenant: &Tenant, what: &str) -> String {
     format!("stripe:{what}:{}", tenant.id)
+}
+
+/// The keys of a Stripe account, and what it takes.
+pub struct StripeKeys<'a> {
+    pub secret_key: &'a str,
+    pub webhook_secret: &'a str,
+    pub publishable_key: &'a str,
+    /// USD invoices may be paid by US bank account (ACH) debit too.
+    pub bank_debits: bool,
 }
 
 /// Connects the tenant's Stripe account (replacing any earlier keys). The keys are checked for
@@ -61,10 +77,9 @@ pub async fn connect(
     app: &AppState,
     actor: &Actor,
     tenant: &Tenant,
-    secret_key: &str,
-    webhook_secret: &str,
-    publishable_key: &str,
+    keys: StripeKeys<'_>,
 ) -> Result<ConnectionInfo, AppError> {
+    let StripeKeys { secret_key, webhook_secret, publishable_key, bank_debits } = keys;
     may_connect(actor, tenant)?;
     let (sk, wh, pk) = (secret_key.trim(), webhook_secret.trim(), publishable_key.trim());
     let mut errors = Vec::new();
@@ -97,34 +112,24 @@ pub async fn connect(
     if !errors.is_empty() {
         return Err(AppError::from_invalid(errors));
     }
-    save(app, tenant, "stripe", sk, wh, pk, live, &actor.user.to_string()).await
+    save(app, tenant, "stripe", (sk, wh, pk), live, bank_debits, &actor.user.to_string()).await
 }
 
 /// Connects `tenant` to the local stand-in (the demo of `scripts/dev`), with fresh keys.
 pub async fn connect_local(app: &AppState, tenant: &Tenant) -> Result<ConnectionInfo, AppError> {
     let r = || ulid::Ulid::new().to_string().to_lowercase();
-    save(
-        app,
-        tenant,
-        "local",
-        &format!("sk_local_{}", r()),
-        &format!("whsec_{}", r()),
-        &format!("pk_local_{}", r()),
-        false,
-        "seed",
-    )
-    .await
+    let keys = (&format!("sk_local_{}", r())[..], &format!("whsec_{}", r())[..], &format!("pk_local_{}", r())[..]);
+    // The stand-in takes bank debits too, so the demo shows both ways to pay.
+    save(app, tenant, "local", keys, false, true, "seed").await
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn save(
     app: &AppState,
     tenant: &Tenant,
     provider: &str,
-    sk: &str,
-    wh: &str,
-    pk: &str,
+    (sk, wh, pk): (&str, &str, &str),
     live: bool,
+    bank_debits: bool,
     by: &str,
 ) -> Result<ConnectionInfo, AppError> {
     let c = Connection {
@@ -133,11 +138,12 @@ async fn save(
         webhook_secret_sealed: app.sealer.seal(wh.as_bytes(), &owner(tenant, "whsec"))?,
         publishable_key: pk.into(),
         live,
+        bank_debits,
         connected_by: by.into(),
         connected_at: app.clock.now(),
     };
     app.store.put(entity::item(store::connection_key(&tenant.id), &c, 1)?, Cond::None).await?;
-    Ok(ConnectionInfo { provider: c.provider, publishable_key: c.publishable_key, live, connected_at: c.connected_at })
+    Ok(info(&c))
 }
 
 pub async fn disconnect(app: &AppState, actor: &Actor, tenant: &Tenant) -> Result<(), AppError> {
@@ -166,6 +172,29 @@ pub struct Started {
     pub intent: String,
     pub client_secret: String,
     pub amount: Decimal,
+    /// `card` or `ach`: what this intent is paid with.
+    pub method: &'static str,
+    /// The ways this invoice may be paid online (`card`, and `ach` for USD invoices of a
+    /// portal that takes bank debits).
+    pub methods: Vec<&'static str>,
+}
+
+/// How a checkout is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PayWith {
+    #[default]
+    Card,
+    /// A US bank account debit.
+    Ach,
+}
+
+impl PayWith {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayWith::Card => "card",
+            PayWith::Ach => "ach",
+        }
+    }
 }
 
 /// What is asked of the billed party when it pays the whole balance today: the balance, less
@@ -187,6 +216,7 @@ pub async fn start(
     id: &str,
     amount: Option<&str>,
     save_card: bool,
+    with: PayWith,
 ) -> Result<Started, AppError> {
     let (current, side) = load(app, actor, tenant, id).await?;
     if side != Side::Billed {
@@ -213,25 +243,52 @@ pub async fn start(
     let Some((conn, account, _)) = keys(app, &tenant.id).await? else {
         return Err(AppError::Conflict("this portal does not take online payments yet".into()));
     };
+    let methods: Vec<&'static str> = if conn.bank_debits && inv.currency.code() == "USD" {
+        vec![PayWith::Card.as_str(), PayWith::Ach.as_str()]
+    } else {
+        vec![PayWith::Card.as_str()]
+    };
+    if !methods.contains(&with.as_str()) {
+        return Err(AppError::invalid(
+            "method",
+            "this invoice is paid by card (bank debits are for USD invoices of portals that take them)",
+        ));
+    }
+    if with == PayWith::Ach && save_card {
+        return Err(AppError::invalid("save_card", "only a card is kept for automatic payments"));
+    }
     let gateway = app.payments.for_provider(&conn.provider);
     let s = app.store.as_ref();
-    // An intent made earlier for the same amount, still unpaid, is used again.
     let made = store::checkouts(s, &tenant.id, &inv.id).await?;
-    for c in made.iter().rev().filter(|c| c.amount_minor == minor && c.provider == conn.provider && c.save == save_card)
-    {
+    let mut reusable = None;
+    for c in made.iter().rev().filter(|c| c.provider == conn.provider) {
         let i = gateway.get_intent(&account, &c.intent).await.map_err(provider_error)?;
-        if matches!(
+        // A bank debit takes days to clear: no second payment meanwhile.
+        if i.status == IntentStatus::Processing {
+            return Err(AppError::Conflict(
+                "a payment of this invoice is on its way (bank debits take a few days to clear)".into(),
+            ));
+        }
+        // An intent made earlier for the same amount and way, still unpaid, is used again.
+        let same = c.amount_minor == minor && c.save == save_card && c.method == with.as_str();
+        let open = matches!(
             i.status,
             IntentStatus::RequiresPaymentMethod | IntentStatus::RequiresConfirmation | IntentStatus::RequiresAction
-        ) {
-            return Ok(Started {
-                provider: conn.provider,
-                publishable_key: conn.publishable_key,
-                intent: i.id,
-                client_secret: i.client_secret,
-                amount,
-            });
+        );
+        if same && open && reusable.is_none() {
+            reusable = Some(i);
         }
+    }
+    if let Some(i) = reusable {
+        return Ok(Started {
+            provider: conn.provider,
+            publishable_key: conn.publishable_key,
+            intent: i.id,
+            client_secret: i.client_secret,
+            amount,
+            method: with.as_str(),
+            methods,
+        });
     }
     let customer = customer(app, tenant, inv, gateway, &account).await?;
     let req = IntentRequest {
@@ -246,6 +303,10 @@ pub async fn start(
         idempotency_key: format!("checkout-{}-{}-{minor}", inv.id, made.len()),
         save_method: save_card,
         charge_saved: None,
+        methods: match with {
+            PayWith::Card => Vec::new(),
+            PayWith::Ach => vec![kt_platform::payments::BANK_DEBIT.to_owned()],
+        },
     };
     let intent = gateway.create_intent(&account, &req).await.map_err(provider_error)?;
     let record = Checkout {
@@ -255,6 +316,7 @@ pub async fn start(
         by: actor.user.to_string(),
         at: app.clock.now(),
         save: save_card,
+        method: with.as_str().to_owned(),
     };
     s.transact(vec![
         TxOp::Put { item: store::checkout_item(&tenant.id, &inv.id, &record)?, cond: Cond::None },
@@ -270,6 +332,8 @@ pub async fn start(
         intent: intent.id,
         client_secret: intent.client_secret,
         amount,
+        method: with.as_str(),
+        methods,
     })
 }
 
@@ -369,7 +433,7 @@ pub(crate) async fn deliver_local(
             "amount_received": if i.status == IntentStatus::Succeeded { i.amount_minor } else { 0 },
             "currency": i.currency, "status": i.status.as_str(),
             "payment_method": i.payment_method,
-            "payment_method_types": ["card"],
+            "payment_method_types": i.methods,
             "setup_future_usage": if save { Some("off_session") } else { None },
             "last_payment_error": i.last_error.as_ref().map(|m| serde_json::json!({"message": m})),
             "metadata": {"tenant": tenant.id.to_string(), "invoice": invoice},

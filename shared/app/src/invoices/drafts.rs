@@ -37,6 +37,9 @@ pub struct DraftInput {
     pub notes: Option<String>,
     pub terms_text: Option<String>,
     pub tickets: Option<Vec<TicketId>>,
+    /// Billable time entries of those tickets it bills (`None` keeps those of tickets it still
+    /// links).
+    pub time_entries: Option<Vec<String>>,
 }
 
 fn text(field: &'static str, value: &str, errors: &mut Vec<Invalid>) -> String {
@@ -187,7 +190,7 @@ pub async fn create(
     app: &AppState,
     actor: &Actor,
     tenant: &Tenant,
-    input: DraftInput,
+    mut input: DraftInput,
     guard: Option<&Guard>,
 ) -> Result<(Sheet, bool), AppError> {
     if !issues(actor, tenant) {
@@ -208,11 +211,14 @@ pub async fn create(
     let (settings, _) = invoices::settings(app.store.as_ref(), &tenant.id).await?;
     let now = app.clock.now();
     let mut inv = blank(app.ids.ulid().to_string(), tenant, settings.currency, &actor.user, now);
+    let time = input.time_entries.take();
     apply(app, tenant, &settings, &mut inv, input, true).await?;
-    let extra: Vec<TxOp> = match guard {
+    super::time::settle(app, actor, tenant, &mut inv, time).await?;
+    let mut extra: Vec<TxOp> = match guard {
         Some(g) => vec![g.record(&format!("invoice:{}", inv.id), now.unix_timestamp())?],
         None => Vec::new(),
     };
+    extra.extend(super::time::claim_ops(tenant, &[], &inv));
     match commit(app, tenant, None, inv.clone(), extra, None).await {
         Ok(version) => Ok((Sheet { figures: figures(&inv), invoice: inv, version, side: Side::Issuer }, false)),
         // A copy of this request committed first (the only condition that can fail).
@@ -246,6 +252,7 @@ fn blank(id: String, tenant: &Tenant, currency: Currency, created_by: &UserId, n
         paid: Decimal::ZERO,
         viewed_at: None,
         tickets: Vec::new(),
+        time_entries: Vec::new(),
         reminded: Vec::new(),
         credited: Decimal::ZERO,
         plan: None,
@@ -306,14 +313,17 @@ pub async fn edit(
     actor: &Actor,
     tenant: &Tenant,
     id: &str,
-    input: DraftInput,
+    mut input: DraftInput,
     if_match: Option<u64>,
 ) -> Result<Sheet, AppError> {
     let current = issuer_draft(app, actor, tenant, id, if_match).await?;
     let (settings, _) = invoices::settings(app.store.as_ref(), &tenant.id).await?;
     let mut inv = current.value.clone();
+    let time = input.time_entries.take();
     apply(app, tenant, &settings, &mut inv, input, false).await?;
-    let version = commit(app, tenant, Some(&current), inv.clone(), Vec::new(), None).await?;
+    super::time::settle(app, actor, tenant, &mut inv, time).await?;
+    let claims = super::time::claim_ops(tenant, &current.value.time_entries, &inv);
+    let version = commit(app, tenant, Some(&current), inv.clone(), claims, None).await?;
     Ok(Sheet { figures: figures(&inv), invoice: inv, version, side: Side::Issuer })
 }
 
@@ -328,6 +338,7 @@ pub async fn discard(
     let current = issuer_draft(app, actor, tenant, id, if_match).await?;
     let mut ops =
         vec![TxOp::Delete { key: invoices::key(&tenant.id, &current.value.id), cond: Cond::Version(current.version) }];
+    ops.extend(super::time::release_ops(tenant, current.value.time_entries.iter()));
     let s = invoices::Standing::of(&current.value);
     // Undo what the draft counted.
     for op in invoices::stat_ops(&tenant.id, None, s) {

@@ -115,7 +115,9 @@ pub async fn void(
     }
     inv.status = inv.status.after(Event::Void { paid: inv.paid }).map_err(|e| AppError::Conflict(e.0.into()))?;
     inv.void_reason = Some(reason.to_owned());
+    // The time it billed may be billed again.
+    let released = super::time::release_ops(tenant, inv.time_entries.iter());
     let version =
-        commit(app, tenant, Some(&current), inv.clone(), Vec::new(), Some(("invoice.voided", Some(actor)))).await?;
+        commit(app, tenant, Some(&current), inv.clone(), released, Some(("invoice.voided", Some(actor)))).await?;
     Ok(Sheet { figures: figures(&inv), invoice: inv, version, side: Side::Issuer })
 }

@@ -22,6 +22,7 @@ pub mod payments;
 pub mod plans;
 pub mod recurring;
 pub mod settings;
+pub mod time;
 pub mod webhooks;
 
 use kt_domain::DomainEvent;

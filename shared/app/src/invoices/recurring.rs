@@ -69,6 +69,7 @@ pub fn template_invoice(r: &Recurring) -> Invoice {
         paid: Decimal::ZERO,
         viewed_at: None,
         tickets: Vec::new(),
+        time_entries: Vec::new(),
         reminded: Vec::new(),
         credited: Decimal::ZERO,
         plan: None,

@@ -122,6 +122,7 @@ fn input(q: &Quote, a: &Acceptance, lines: Vec<LineDraft>, discount: Option<Disc
         notes: Some(format!("Quote “{}”, accepted by {} on {}.", q.title, a.name, a.at.date())),
         terms_text: None,
         tickets: None,
+        time_entries: None,
     }
 }
 

@@ -25,6 +25,8 @@ pub struct NewTimeEntry {
 #[derive(Debug, Clone)]
 pub struct TimeSheet {
     pub entries: Vec<TimeEntry>,
+    /// (entry, invoice) for each entry an invoice bills.
+    pub billed: Vec<(String, String)>,
     pub total_minutes: u64,
     pub billable_minutes: u64,
 }
@@ -82,7 +84,8 @@ pub async fn sheet(app: &AppState, actor: &Actor, tenant: &Tenant, id: &TicketId
     let entries = tickets::time_entries(app.store.as_ref(), &t.tenant, &t.id).await?;
     let total_minutes = entries.iter().map(|e| u64::from(e.minutes)).sum();
     let billable_minutes = entries.iter().filter(|e| e.billable).map(|e| u64::from(e.minutes)).sum();
-    Ok(TimeSheet { entries, total_minutes, billable_minutes })
+    let billed = tickets::time_bills(app.store.as_ref(), &t.tenant, &t.id).await?;
+    Ok(TimeSheet { entries, billed, total_minutes, billable_minutes })
 }
 
 /// Removes an entry: its author, or a super admin. The activity log keeps a line of it.
@@ -99,8 +102,14 @@ pub async fn remove(
     if entry.user != actor.user && actor.role != kt_domain::identity::Role::SuperAdmin {
         return Err(AppError::Forbidden);
     }
+    // Billed time stays (the claim must not exist when the entry goes).
+    let claim = tickets::time_bill_key(&t.tenant, &t.id, entry_id);
+    if let Some(inv) = kt_store::entity::pointer(app.store.as_ref(), &claim, "invoice").await? {
+        return Err(AppError::Conflict(format!("invoice {inv} bills this time; take it off the invoice first")));
+    }
     let ops = vec![
         TxOp::Delete { key, cond: Cond::Exists },
+        TxOp::Check { key: claim, cond: Cond::NotExists },
         activity_op(app, &t, actor, "time", Some(format!("{} min", entry.minutes)), None)?,
     ];
     app.store.transact(ops).await?;

@@ -32,6 +32,15 @@ impl Billed {
     }
 }
 
+/// A time entry an invoice bills.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeLink {
+    pub ticket: TicketId,
+    pub entry: String,
+    pub minutes: u32,
+    pub work_date: time::Date,
+}
+
 /// Which period of which recurring schedule an invoice bills.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecurringRef {
@@ -83,6 +92,10 @@ pub struct Invoice {
     /// Tickets this invoice bills work on.
     #[serde(default)]
     pub tickets: Vec<TicketId>,
+    /// Time entries of those tickets it bills (each entry on one invoice at most), as they
+    /// were when linked. Internal: its issuers see them, the billed party does not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time_entries: Vec<TimeLink>,
     /// The reminders sent (days relative to the due date), each once.
     #[serde(default)]
     pub reminded: Vec<i16>,

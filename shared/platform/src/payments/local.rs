@@ -1,7 +1,9 @@
 //! The local payments adapter: PaymentIntents and refunds kept in memory, paid with Stripe's
 //! test card numbers (`4242 4242 4242 4242` succeeds, `4000 0000 0000 0002` is declined,
 //! `4000 0027 6000 3184` asks for 3-D Secure, passed with `3ds:approve` or failed with
-//! `3ds:fail`; `pm_card_visa` and `pm_card_chargeDeclined` as in Stripe's tests). The app turns
+//! `3ds:fail`; `pm_card_visa` and `pm_card_chargeDeclined` as in Stripe's tests; an intent for a
+//! US bank account takes `pm_usBankAccount_success`, `pm_usBankAccount_processing` (a debit
+//! still clearing) or `pm_usBankAccount_accountClosed` (failing), and nothing else). The app turns
 //! what happens into signed webhook events delivered through its webhook handling.
 
 use std::collections::HashMap;
@@ -90,6 +92,7 @@ impl Payments for LocalPayments {
                 currency: req.currency.clone(),
                 last_error: None,
                 payment_method: None,
+                methods: if req.methods.is_empty() { vec!["card".to_owned()] } else { req.methods.clone() },
             };
             self.intents
                 .lock()
@@ -119,12 +122,22 @@ impl Payments for LocalPayments {
             return Err(PaymentError::Refused(format!("this payment is {} already", intent.status.as_str())));
         }
         let method = digits(payment_method);
+        let bank = method.starts_with("pm_usBankAccount");
+        if bank != intent.methods.iter().any(|m| m == super::BANK_DEBIT) {
+            let why = if bank { "This payment takes cards only." } else { "This payment takes a bank account only." };
+            return self.fail(account, id, why);
+        }
         let (status, error) = match (intent.status, method.as_str()) {
             (IntentStatus::RequiresAction, "3ds:approve") => (IntentStatus::Succeeded, None),
             (IntentStatus::RequiresAction, _) => {
                 (IntentStatus::RequiresPaymentMethod, Some("3-D Secure authentication failed".to_owned()))
             }
             (_, "4242424242424242" | "pm_card_visa" | "pm_usBankAccount_success") => (IntentStatus::Succeeded, None),
+            // A debit still clearing, as real ones do for days.
+            (_, "pm_usBankAccount_processing") => (IntentStatus::Processing, None),
+            (_, "pm_usBankAccount_accountClosed") => {
+                (IntentStatus::RequiresPaymentMethod, Some("The bank account is closed.".to_owned()))
+            }
             (_, "4000002760003184" | "pm_card_authenticationRequired") => (IntentStatus::RequiresAction, None),
             (_, "4000000000000002" | "pm_card_chargeDeclined") => {
                 (IntentStatus::RequiresPaymentMethod, Some("Your card was declined.".to_owned()))
@@ -181,6 +194,7 @@ mod tests {
             idempotency_key: key.into(),
             save_method: false,
             charge_saved: None,
+            methods: Vec::new(),
         }
     }
 

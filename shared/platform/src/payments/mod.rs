@@ -56,7 +56,13 @@ pub struct IntentRequest {
     /// Charge this saved method now, without the payer: the intent is confirmed as it is made
     /// (`confirm=true`, `off_session=true`).
     pub charge_saved: Option<String>,
+    /// The method types it may be paid with (`us_bank_account` for an ACH debit); empty: the
+    /// provider's default (cards).
+    pub methods: Vec<String>,
 }
+
+/// Stripe's name of a US bank account (ACH) debit.
+pub const BANK_DEBIT: &str = "us_bank_account";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntentStatus {
@@ -107,6 +113,8 @@ pub struct Intent {
     pub last_error: Option<String>,
     /// The method it was (or is being) paid with.
     pub payment_method: Option<String>,
+    /// The method types it may be paid with, as the provider says.
+    pub methods: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -87,6 +87,8 @@ struct Object {
     /// An id, or the expanded object.
     #[serde(default)]
     payment_method: Option<serde_json::Value>,
+    #[serde(default)]
+    payment_method_types: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,6 +131,7 @@ fn intent(o: Object) -> Intent {
             serde_json::Value::String(id) => Some(id),
             other => other["id"].as_str().map(str::to_owned),
         }),
+        methods: o.payment_method_types,
     }
 }
 
@@ -165,6 +168,17 @@ impl Payments for StripePayments {
             CreatePaymentIntent::new(req.amount_minor, currency).customer(req.customer.clone()).metadata(metadata);
         if req.save_method {
             create = create.setup_future_usage(stripe_core::PaymentIntentSetupFutureUsage::OffSession);
+        }
+        if !req.methods.is_empty() {
+            let allowed = req
+                .methods
+                .iter()
+                .map(|m| {
+                    m.parse::<stripe_core::PaymentIntentAllowedPaymentMethodTypes>()
+                        .map_err(|_| PaymentError::Refused(format!("payment method type {m}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            create = create.allowed_payment_method_types(allowed);
         }
         if let Some(method) = &req.charge_saved {
             create = create
