@@ -140,6 +140,7 @@ mod tests {
             paid,
             viewed_at: None,
             tickets: vec![],
+            time_entries: vec![],
             reminded: vec![],
             credited: Decimal::ZERO,
             plan: None,

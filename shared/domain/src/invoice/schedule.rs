@@ -197,6 +197,7 @@ mod tests {
             paid: dec!(0),
             viewed_at: None,
             tickets: vec![],
+            time_entries: vec![],
             reminded: vec![],
             credited: Decimal::ZERO,
             plan: None,
