@@ -32,10 +32,12 @@ pub struct SearchParams {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HitView {
-    /// ticket, message, article, organization, user, invoice, quote, project or request.
+    /// ticket, file, message, article, organization, user, invoice, quote, project, request,
+    /// form or submission.
     pub kind: String,
-    /// What it opens: the ticket's, article's, conversation's, organization's, person's,
-    /// invoice's, quote's, project's or service request's id.
+    /// What it opens: the ticket's (a file's ticket), article's, conversation's, organization's,
+    /// person's, invoice's, quote's, project's, service request's or form's id; a submission's
+    /// `<form>/<submission>`.
     pub id: String,
     /// The tenant it belongs to (system KB articles are Kre8ivTech's).
     pub tenant_id: String,

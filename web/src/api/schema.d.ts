@@ -4613,11 +4613,15 @@ export interface components {
             /** Format: date-time */
             at: string;
             /**
-             * @description What it opens: the ticket's, article's, conversation's, organization's, person's,
-             *     invoice's, quote's, project's or service request's id.
+             * @description What it opens: the ticket's (a file's ticket), article's, conversation's, organization's,
+             *     person's, invoice's, quote's, project's, service request's or form's id; a submission's
+             *     `<form>/<submission>`.
              */
             id: string;
-            /** @description ticket, message, article, organization, user, invoice, quote, project or request. */
+            /**
+             * @description ticket, file, message, article, organization, user, invoice, quote, project, request,
+             *     form or submission.
+             */
             kind: string;
             /**
              * @description A short label: the ticket's number, the article's address, the person's email, the

@@ -120,4 +120,11 @@ describe('where a hit leads', () => {
     expect(hitHref(hit('request', 'r1'), client)).toBe('/service-requests/acme/r1');
     expect(kindLabel('request')).toBe('Service requests');
   });
+
+  it('opens forms to fill, answers on their results page, and a file on its ticket', () => {
+    expect(hitHref(hit('form', 'f1', 'house'), client)).toBe('/forms/f1');
+    expect(hitHref(hit('submission', 'f1/s1'), partner)).toBe('/forms/f1/results/acme/s1');
+    expect(hitHref(hit('submission', 'broken'), partner)).toBeUndefined();
+    expect(hitHref(hit('file', 't1'), client)).toBe('/tickets/acme/t1');
+  });
 });

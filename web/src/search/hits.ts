@@ -1,7 +1,7 @@
 // Search results as the screens show them: the kinds in a fixed order with their names, hits
 // grouped by kind, the tabs of the results page with their counts, paging, and where each hit
 // leads (the screens that already show tickets, articles, conversations, organizations, people,
-// invoices, quotes, projects and service requests).
+// invoices, quotes, projects, service requests, forms and their answers, and tickets' files).
 import type { Role } from '../app/session';
 import type { Hit, Results } from './api';
 
@@ -15,6 +15,9 @@ export const KINDS = [
   { kind: 'quote', label: 'Quotes', one: 'Quote' },
   { kind: 'project', label: 'Projects', one: 'Project' },
   { kind: 'request', label: 'Service requests', one: 'Service request' },
+  { kind: 'form', label: 'Forms', one: 'Form' },
+  { kind: 'submission', label: 'Form answers', one: 'Form answers' },
+  { kind: 'file', label: 'Files', one: 'File' },
 ] as const;
 
 export type Kind = (typeof KINDS)[number]['kind'];
@@ -127,6 +130,16 @@ export function hitHref(h: Pick<Hit, 'kind' | 'id' | 'tenant_id'>, v: Viewer): s
       return `/projects/${enc(h.tenant_id)}/${enc(h.id)}`;
     case 'request':
       return `/service-requests/${enc(h.tenant_id)}/${enc(h.id)}`;
+    case 'form':
+      return `/forms/${enc(h.id)}`;
+    case 'submission': {
+      // The id is `<form>/<submission>`.
+      const [form, submission] = h.id.split('/');
+      return submission ? `/forms/${enc(form)}/results/${enc(h.tenant_id)}/${enc(submission)}` : undefined;
+    }
+    case 'file':
+      // A ticket's file: the ticket it came with.
+      return `/tickets/${enc(h.tenant_id)}/${enc(h.id)}`;
     default:
       // A kind this app does not know yet: shown, not linked.
       return undefined;

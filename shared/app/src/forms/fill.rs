@@ -232,6 +232,7 @@ pub async fn submit_with(
         if let Some(g) = guard {
             ops.push(g.record(&format!("submission:{}", sub.id), sub.at.unix_timestamp())?);
         }
+        ops.push(crate::search::indexing::touch(app, &sub.tenant, "submission", &format!("{}/{}", sub.form, sub.id))?);
         match app.store.transact(ops).await {
             Ok(()) => {
                 // The joined operations may hold events for the outbox.

@@ -107,8 +107,12 @@ pub async fn create(
     if let Some(g) = guard {
         ops.push(g.record(&format!("form:{}", f.id), app.clock.now().unix_timestamp())?);
     }
+    ops.extend(indexed(app, &f).await?);
     match app.store.transact(ops).await {
-        Ok(()) => Ok((Versioned { value: f, version: 1 }, false)),
+        Ok(()) => {
+            app.outbox_wake.notify_one();
+            Ok((Versioned { value: f, version: 1 }, false))
+        }
         Err(e) if e.is_conflict() && guard.is_some() => {
             let g = guard.ok_or_else(|| AppError::Internal("guard".into()))?;
             made_before(app, actor, g).await?.map(|f| (f, true)).ok_or(AppError::PreconditionFailed)
@@ -147,8 +151,18 @@ pub async fn clone(app: &AppState, actor: &Actor, id: &str, name: Option<String>
 async fn save(app: &AppState, f: &Form, version: u64, extra: Vec<TxOp>) -> Result<u64, AppError> {
     let mut ops = vec![TxOp::Put { item: store::item(f, version + 1)?, cond: Cond::Version(version) }];
     ops.extend(extra);
+    ops.extend(indexed(app, f).await?);
     app.store.transact(ops).await.map_err(|e| if e.is_conflict() { AppError::PreconditionFailed } else { e.into() })?;
+    app.outbox_wake.notify_one();
     Ok(version + 1)
+}
+
+/// Tells the search index that `f` changed (forms are the platform's: Kre8ivTech's tenant's).
+async fn indexed(app: &AppState, f: &Form) -> Result<Option<TxOp>, AppError> {
+    match crate::identity::tenancy::house(app.store.as_ref()).await? {
+        Some(house) => Ok(Some(crate::search::indexing::touch(app, &house, "form", &f.id)?)),
+        None => Ok(None),
+    }
 }
 
 fn expect(f: &Versioned<Form>, expected: Option<u64>) -> Result<(), AppError> {

@@ -1,6 +1,6 @@
 //! What the index holds of each searchable thing, read from the store as it is now: a ticket
 //! (subject, description and public replies; its internal notes apart, searched only for those
-//! serving the tenant), a KB article, a conversation's message, an organization, a
+//! serving the tenant) and its files by name, a KB article, a conversation's message, an organization, a
 //! person. Each builder answers the changes that make the index say what the store says:
 //! `Put` when the thing exists and is searchable, `Remove` when it is gone.
 
@@ -56,6 +56,28 @@ pub async fn ticket(app: &AppState, tenant: &Tenant, id: &TicketId) -> Result<Ve
     let notes = notes.iter().map(|n| n.body.as_str()).collect::<Vec<_>>().join("\n\n");
     let org_name = org_name(app, &tenant.id, &t.org).await?;
     let label = kt_domain::ticket::display_number(tenant.ticket_prefix.as_str(), t.number);
+    let mut changes = Vec::new();
+    // Its files, found by name by whoever sees the ticket.
+    for a in tickets::attachments(store, &tenant.id, id).await?.into_iter().filter(|a| a.ready) {
+        changes.push(Change::Put(Box::new(SearchDoc {
+            id: doc_id("file", &tenant.id, &a.id),
+            tenant: tenant.id.to_string(),
+            kind: "file".into(),
+            title: a.filename.clone(),
+            body: t.subject.clone(),
+            notes: String::new(),
+            status: None,
+            priority: None,
+            org: Some(t.org.to_string()),
+            org_name: org_name.clone(),
+            from: names(app, &tenant.id, std::slice::from_ref(&a.uploader)).await?,
+            tags: Vec::new(),
+            at: a.created_at,
+            audience: audience::ticket(&t.org, &t.requester),
+            target: id.to_string(),
+            label: label.clone(),
+        })));
+    }
     let doc = SearchDoc {
         id: doc_id("ticket", &tenant.id, id.as_str()),
         tenant: tenant.id.to_string(),
@@ -74,7 +96,8 @@ pub async fn ticket(app: &AppState, tenant: &Tenant, id: &TicketId) -> Result<Ve
         target: id.to_string(),
         label,
     };
-    Ok(vec![Change::Put(Box::new(doc))])
+    changes.push(Change::Put(Box::new(doc)));
+    Ok(changes)
 }
 
 /// A KB article: searchable by whoever may read it, drafts and archived ones by its managers.

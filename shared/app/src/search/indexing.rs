@@ -123,7 +123,7 @@ pub async fn changes_for(app: &AppState, event: &DomainEvent) -> Result<Vec<Chan
                     out.extend(documents::person(app, &tenant, &id).await?);
                 }
             }
-            (Some(kind @ ("invoice" | "quote" | "project" | "request")), Some(id)) => {
+            (Some(kind @ ("invoice" | "quote" | "project" | "request" | "form" | "submission")), Some(id)) => {
                 let tenant = crate::identity::tenancy::get(app, &tenant).await?;
                 out.extend(record(app, &tenant, kind, &id).await?);
             }
@@ -153,6 +153,8 @@ async fn record(
         "quote" => records::quote(app, tenant, id).await,
         "project" => records::project(app, tenant, id).await,
         "request" => records::request(app, tenant, id).await,
+        "form" => super::forms::form(app, tenant, id).await,
+        "submission" => super::forms::submission(app, tenant, id).await,
         _ => Ok(Vec::new()),
     }
 }

@@ -1,12 +1,13 @@
 //! Global search (PRD 4.11): one index ([`kt_platform::search::SearchIndex`]) of tickets,
-//! internal notes, messages, KB articles, organizations and people, invoices, quotes, projects
-//! and service requests ([`records`]), kept current from the
+//! internal notes, files, messages, KB articles, organizations and people, invoices, quotes,
+//! projects and service requests ([`records`]), forms and submissions ([`forms`]), kept current from the
 //! outbox's events ([`indexing`]) and rebuilt whole by [`reindex`]; queries read the search
 //! language of [`kt_domain::search`] and see only what the person may open: the query carries
 //! the person's audience terms ([`kt_domain::search::audience`]), so a hidden thing gives no
 //! hit, no title, no snippet and no count.
 
 pub mod documents;
+pub mod forms;
 pub mod indexing;
 pub mod records;
 pub mod reindex;
@@ -30,8 +31,9 @@ pub const MAX_OFFSET: usize = 1_000;
 
 /// Kinds found through the records' audience (the rest, articles, through the KB's), each with
 /// the permissions that read it (an API key limited to scopes finds only what they name).
-const RECORD_KINDS: [(&str, &[Permission]); 7] = [
+const RECORD_KINDS: [(&str, &[Permission]); 8] = [
     ("ticket", TICKETS),
+    ("file", TICKETS),
     ("message", &[Permission::DirectMessaging]),
     ("organization", &[Permission::ManagePartnerClients]),
     ("user", &[Permission::ManagePartnerClients]),
@@ -94,7 +96,23 @@ pub async fn reach(app: &AppState, actor: &Actor, tenant: &Tenant) -> Result<Vec
         until: None,
     };
     out.push(invoices(tenant));
-    let house = crate::identity::tenancy::house(app.store.as_ref()).await?.filter(|h| h != &tenant.id);
+    let house_id = crate::identity::tenancy::house(app.store.as_ref()).await?;
+    let house = house_id.clone().filter(|h| h != &tenant.id);
+    if scoped(actor, &[Permission::SubmitForms, Permission::EditForms]) {
+        if let Some(h) = &house_id {
+            let terms = forms::form_reach(actor);
+            out.push(Reach { tenant: h.to_string(), audience: terms, kinds: Some(vec!["form".into()]), until: None });
+        }
+    }
+    if scoped(actor, &[Permission::ViewSubmissions, Permission::SubmitForms]) {
+        let terms = forms::submission_reach(actor, &tenant.id);
+        out.push(Reach {
+            tenant: tenant.id.to_string(),
+            audience: terms,
+            kinds: Some(vec!["submission".into()]),
+            until: None,
+        });
+    }
     // A partner also finds what Kre8ivTech bills it.
     if let Some(h) = &house
         && actor.role == kt_domain::identity::Role::Partner

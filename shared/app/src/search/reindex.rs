@@ -1,7 +1,7 @@
 //! The full rebuild (`portal search reindex`, and the local host's first start on an empty
 //! index): the index emptied, then every tenant's tickets, articles, organizations, people,
-//! conversations' messages, invoices, quotes, projects and service requests read from the store
-//! and written in batches. Events that arrive meanwhile are applied as usual; each writes its
+//! conversations' messages, invoices, quotes, projects and service requests, and the forms and
+//! their submissions read from the store and written in batches. Events that arrive meanwhile are applied as usual; each writes its
 //! document's current state, so nothing the rebuild read earlier can stay stale.
 
 use std::collections::{BTreeSet, HashMap};
@@ -121,10 +121,47 @@ pub async fn rebuild(app: &AppState) -> Result<Report, AppError> {
         }
         cursor = next;
     }
+    forms(app, &mut w).await?;
     w.flush().await?;
     report.documents = w.written;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Every form (under Kre8ivTech's tenant) and every submission (under its submitter's).
+async fn forms(app: &AppState, w: &mut Writer<'_>) -> Result<(), AppError> {
+    let store = app.store.as_ref();
+    let Some(house) = crate::identity::tenancy::house(store).await? else { return Ok(()) };
+    let house = crate::identity::tenancy::get(app, &house).await?;
+    let mut tenants: HashMap<kt_domain::identity::TenantId, kt_domain::tenancy::Tenant> = HashMap::new();
+    let mut c = None;
+    loop {
+        let (page, next) = kt_store::forms::list(store, PAGE, c).await?;
+        for f in page {
+            w.add(super::forms::form(app, &house, &f.value.id).await?).await?;
+            let mut sc = None;
+            loop {
+                let who = kt_store::forms::Submitters::All;
+                let (subs, more) = kt_store::forms::submissions(store, &f.value.id, who, PAGE, sc).await?;
+                for s in subs {
+                    let t = match tenants.get(&s.tenant) {
+                        Some(t) => t.clone(),
+                        None => {
+                            let t = crate::identity::tenancy::get(app, &s.tenant).await?;
+                            tenants.insert(s.tenant.clone(), t.clone());
+                            t
+                        }
+                    };
+                    w.add(super::forms::submission(app, &t, &format!("{}/{}", s.form, s.id)).await?).await?;
+                }
+                let Some(n) = more else { break };
+                sc = Some(n);
+            }
+        }
+        let Some(n) = next else { break };
+        c = Some(n);
+    }
+    Ok(())
 }
 
 /// Every invoice, quote, project and service request of the tenant.

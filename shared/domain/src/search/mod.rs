@@ -16,8 +16,20 @@ pub const MAX_QUERY: usize = 500;
 pub const MAX_TERMS: usize = 32;
 
 /// What can be searched for.
-pub const TYPES: [&str; 11] =
-    ["ticket", "message", "article", "organization", "user", "invoice", "quote", "request", "project", "form", "file"];
+pub const TYPES: [&str; 12] = [
+    "ticket",
+    "message",
+    "article",
+    "organization",
+    "user",
+    "invoice",
+    "quote",
+    "request",
+    "project",
+    "form",
+    "submission",
+    "file",
+];
 pub const PRIORITIES: [&str; 4] = ["low", "medium", "high", "critical"];
 /// Every status a searchable thing has (tickets', invoices', quotes', requests', articles',
 /// projects', people's).
