@@ -19,6 +19,8 @@ pub const CACHE_TTL: Duration = Duration::from_secs(5);
 pub struct TenantCache {
     hosts: RwLock<HashMap<String, (Option<TenantId>, Instant)>>,
     tenants: RwLock<HashMap<TenantId, (Tenant, Instant)>>,
+    /// Kre8ivTech's own tenant (set once by the seed; asked on every search).
+    house: RwLock<Option<(Option<TenantId>, Instant)>>,
 }
 
 impl TenantCache {
@@ -153,6 +155,19 @@ pub async fn create(app: &AppState, input: &NewTenant, kind: TenantKind) -> Resu
 /// The house tenant, if it exists.
 pub async fn house(store: &dyn Store) -> Result<Option<TenantId>, AppError> {
     Ok(tenants::house(store).await?)
+}
+
+/// Kre8ivTech's own tenant, cached like hosts.
+pub async fn house_cached(app: &AppState) -> Result<Option<TenantId>, AppError> {
+    let cached = app.tenant_cache.house.read().unwrap_or_else(|e| e.into_inner()).clone();
+    if let Some((id, at)) = cached
+        && at.elapsed() < CACHE_TTL
+    {
+        return Ok(id);
+    }
+    let id = house(app.store.as_ref()).await?;
+    *app.tenant_cache.house.write().unwrap_or_else(|e| e.into_inner()) = Some((id.clone(), Instant::now()));
+    Ok(id)
 }
 
 /// The tenant `id` with its version, once the actor holds `permission` on it.

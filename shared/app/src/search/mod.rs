@@ -96,7 +96,7 @@ pub async fn reach(app: &AppState, actor: &Actor, tenant: &Tenant) -> Result<Vec
         until: None,
     };
     out.push(invoices(tenant));
-    let house_id = crate::identity::tenancy::house(app.store.as_ref()).await?;
+    let house_id = crate::identity::tenancy::house_cached(app).await?;
     let house = house_id.clone().filter(|h| h != &tenant.id);
     if scoped(actor, &[Permission::SubmitForms, Permission::EditForms]) {
         if let Some(h) = &house_id {
