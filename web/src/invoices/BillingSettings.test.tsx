@@ -284,10 +284,18 @@ describe('BillingSettings', () => {
     await within(form).findByText('Use keys of the same mode: both live or both test.');
 
     fireEvent.input(within(form).getByLabelText('Publishable key'), { target: { value: 'pk_live_123456789012' } });
+    // Bank debits besides cards: off unless ticked, with what to do in Stripe first.
+    const debits = within(form).getByLabelText('Also take US bank account (ACH) debits on USD invoices') as HTMLInputElement;
+    expect(debits.checked).toBe(false);
+    expect(document.getElementById(debits.getAttribute('aria-describedby')!)?.textContent).toMatch(
+      /^Turn the payment method on in Stripe’s dashboard first\./,
+    );
+    fireEvent.click(debits);
     const connected = {
       connected: true,
       provider: 'stripe',
       live: true,
+      bank_debits: true,
       publishable_key: 'pk_live_123456789012',
       connected_at: '2026-03-01T10:00:00Z',
       webhook_path: '/api/v1/webhooks/stripe/acme',
@@ -297,14 +305,24 @@ describe('BillingSettings', () => {
     await within(section).findByText('Connected to Stripe in live mode.');
     expect(api.PUT).toHaveBeenLastCalledWith('/api/v1/tenants/{tenant_id}/billing/stripe', {
       params: { path: { tenant_id: 'acme' } },
-      body: { secret_key: 'sk_live_123456789012', webhook_secret: 'whsec_123456789012', publishable_key: 'pk_live_123456789012' },
+      body: {
+        secret_key: 'sk_live_123456789012',
+        webhook_secret: 'whsec_123456789012',
+        publishable_key: 'pk_live_123456789012',
+        bank_debits: true,
+      },
     });
     within(section).getByText('Connected');
+    within(section).getByText('Takes cards and US bank debits (ACH)');
     within(section).getByText('Live: real payments');
     within(section).getByText('pk_live_123456789012', { selector: 'dd' });
     // The secrets are gone from the form and never come back.
     const replace = within(section).getByRole('form', { name: 'Replace the keys' });
     expect((within(replace).getByLabelText('Secret key') as HTMLInputElement).value).toBe('');
+    // The box says what the connection does.
+    expect((within(replace).getByLabelText('Also take US bank account (ACH) debits on USD invoices') as HTMLInputElement).checked).toBe(
+      true,
+    );
     expect(section.textContent).not.toContain('sk_live_123456789012');
     expect(section.textContent).not.toContain('whsec_123456789012');
 
@@ -330,5 +348,6 @@ describe('BillingSettings', () => {
     const section = await screen.findByRole('region', { name: 'Online payments' });
     await within(section).findByText('Local stand-in (the demo’s test payments: no Stripe account, no money moves)');
     within(section).getByText('Test: no real money');
+    within(section).getByText('Takes cards');
   });
 });

@@ -140,6 +140,8 @@ describe('InvoiceEditor', () => {
     });
     const key = first.params.header['Idempotency-Key'];
     expect(key).toBeTruthy();
+    // A partner bills no time: no tickets to link, and nothing about them sent.
+    expect(screen.queryByRole('region', { name: 'Tickets' })).toBeNull();
 
     type(quantity, '2');
     expect(within(line(1)).queryByText(/Enter a quantity/)).toBeNull();
@@ -225,5 +227,162 @@ describe('InvoiceEditor', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save draft' }));
     await screen.findByRole('heading', { level: 1, name: 'The invoice page' });
     expect(api.PATCH.mock.calls[1][1].body.discount).toBeNull();
+  });
+
+  describe('billing time (Kre8ivTech staff)', () => {
+    const sheet = {
+      entries: [
+        { id: 'e1', user_id: 'u1', minutes: 90, work_date: '2026-12-01', note: 'Migration', billable: true, created_at: '' },
+        { id: 'e2', user_id: 'u1', minutes: 30, work_date: '2026-12-02', note: 'Coffee', billable: false, created_at: '' },
+        { id: 'e3', user_id: 'u1', minutes: 60, work_date: '2026-12-03', note: 'DNS', billable: true, created_at: '', invoice_id: 'inv9' },
+      ],
+      total_minutes: 180,
+      billable_minutes: 150,
+    };
+    const shop = { id: 't1', tenant_id: 'kt', number: 'KT-1001', subject: 'Migrate the shop', org_id: 'direct' };
+
+    beforeEach(() => {
+      me.value = { user: { id: 'u1', role: 'staff', tenant: 'kt', name: 'Sam' }, organizations: [] } as unknown as Me;
+      api.GET.mockImplementation(async (path: string) => {
+        if (path.endsWith('/billing/settings')) return answer(200, { ...settings, currency: 'USD' });
+        if (path.endsWith('/orgs')) return answer(200, { items: [{ id: 'direct', name: 'Direct Client Co' }] });
+        if (path.endsWith('/time-entries')) return answer(200, sheet);
+        if (path.endsWith('/tickets/{ticket_id}')) return answer(200, shop);
+        if (path.endsWith('/tickets')) return answer(200, { items: [shop, { ...shop, id: 't2', number: 'KT-1002', subject: 'Logo' }] });
+        throw new Error(`unexpected GET ${path}`);
+      });
+    });
+
+    it('links a ticket, ticks its billable time, adds the line to price, and shows faults at the entry', async () => {
+      open('/invoices/new');
+      await screen.findByRole('heading', { level: 1, name: 'New invoice' });
+      const tickets = screen.getByRole('region', { name: 'Tickets' });
+      within(tickets).getByText('Bill a client organization to link its tickets and bill the time logged on them.');
+      fireEvent.change(screen.getByLabelText('Bill to'), { target: { value: 'org:direct' } });
+      const pick = (await within(tickets).findByLabelText('Link a ticket')) as HTMLSelectElement;
+      expect([...pick.options].map((o) => o.textContent)).toEqual(['Choose a ticket', 'KT-1001: Migrate the shop', 'KT-1002: Logo']);
+      expect((within(tickets).getByRole('button', { name: 'Link ticket' }) as HTMLButtonElement).disabled).toBe(true);
+      fireEvent.change(pick, { target: { value: 't1' } });
+      fireEvent.click(within(tickets).getByRole('button', { name: 'Link ticket' }));
+      within(within(tickets).getByRole('list', { name: 'Linked tickets' })).getByRole('link', { name: 'KT-1001' });
+      expect([...pick.options].map((o) => o.textContent)).toEqual(['Choose a ticket', 'KT-1002: Logo']);
+
+      const time = await screen.findByRole('region', { name: 'Billable time' });
+      const sheetGroup = await within(time).findByRole('group', { name: 'KT-1001: Migrate the shop' });
+      const billable = (await within(sheetGroup).findByLabelText(/^1 h 30 min on Dec 1, 2026 · Migration/)) as HTMLInputElement;
+      // Unbillable time is not offered; time billed on another invoice is shown, and cannot be ticked.
+      expect(within(sheetGroup).queryByText(/Coffee/)).toBeNull();
+      const elsewhere = within(sheetGroup).getByLabelText(/^1 h on Dec 3, 2026 · DNS/) as HTMLInputElement;
+      expect(elsewhere.disabled).toBe(true);
+      expect(document.getElementById(elsewhere.getAttribute('aria-describedby')!)?.textContent).toBe('Billed on another invoice');
+      const add = within(time).getByRole('button', { name: 'Add a line for the chosen time' }) as HTMLButtonElement;
+      expect(add.disabled).toBe(true);
+
+      fireEvent.click(billable);
+      expect(time.textContent).toContain('Chosen: 1 h 30 min (1.5 h)');
+      fireEvent.click(add);
+      // The blank first line became the time's, its price to fill in (and the keyboard there).
+      expect(screen.queryByRole('group', { name: 'Line 2' })).toBeNull();
+      expect((within(line(1)).getByLabelText('Description') as HTMLInputElement).value).toBe('Time: Migrate the shop, 1.5 h');
+      expect((within(line(1)).getByLabelText('Quantity') as HTMLInputElement).value).toBe('1.50');
+      const price = within(line(1)).getByLabelText('Unit price (USD)');
+      await waitFor(() => expect(document.activeElement).toBe(price));
+      type(price, '120');
+
+      api.POST.mockResolvedValueOnce(
+        answer(422, {
+          type: 'about:blank',
+          title: 'Invalid',
+          status: 422,
+          errors: [{ field: 'time_entry_ids[0]', message: 'is billed on another invoice already' }],
+        }),
+      );
+      fireEvent.click(screen.getByRole('button', { name: 'Save draft' }));
+      await within(sheetGroup).findByText('Billed on another invoice: untick it.');
+      screen.getByText('Please correct the fields marked below.');
+      expect(billable.getAttribute('aria-invalid')).toBe('true');
+      await waitFor(() => expect(document.activeElement).toBe(billable));
+      expect(api.POST.mock.calls[0][1].body).toEqual({
+        billed: { org_id: 'direct' },
+        currency: 'USD',
+        lines: [{ description: 'Time: Migrate the shop, 1.5 h', quantity: '1.50', unit_price: '120', discount: null, tax_rate_ids: [] }],
+        discount: null,
+        notes: '',
+        terms_text: '',
+        ticket_ids: ['t1'],
+        time_entry_ids: ['e1'],
+      });
+
+      // Unticked, the fault goes; saved with the ticket and no time.
+      fireEvent.click(billable);
+      expect(within(sheetGroup).queryByText('Billed on another invoice: untick it.')).toBeNull();
+      api.POST.mockResolvedValueOnce(answer(201, { id: 'inv1', status: 'draft' }));
+      fireEvent.click(screen.getByRole('button', { name: 'Save draft' }));
+      await screen.findByRole('heading', { level: 1, name: 'The invoice page' });
+      expect(api.POST.mock.calls[1][1].body).toMatchObject({ ticket_ids: ['t1'], time_entry_ids: [] });
+    });
+
+    it('keeps a draft’s time ticked (its own, not another invoice’s), and unlinking a ticket drops its time', async () => {
+      api.GET.mockImplementation(async (path: string) => {
+        if (path.endsWith('/billing/settings')) return answer(200, settings);
+        if (path.endsWith('/orgs')) return answer(200, { items: [{ id: 'direct', name: 'Direct Client Co' }] });
+        if (path.endsWith('/time-entries'))
+          return answer(200, { ...sheet, entries: sheet.entries.map((e) => (e.id === 'e1' ? { ...e, invoice_id: 'inv3' } : e)) });
+        if (path.endsWith('/tickets/{ticket_id}')) return answer(200, shop);
+        if (path.endsWith('/tickets')) return answer(200, { items: [shop] });
+        return answer(
+          200,
+          {
+            id: 'inv3',
+            status: 'draft',
+            side: 'issuer',
+            billed: { kind: 'org', id: 'direct', name: 'Direct Client Co' },
+            currency: 'USD',
+            lines: [{ description: 'Time', quantity: '1.5', unit_price: '100.00', tax_rate_ids: [], discount: null }],
+            tax_rates: [],
+            notes: '',
+            terms_text: '',
+            ticket_ids: ['t1'],
+            time_entries: [{ ticket_id: 't1', entry_id: 'e1', minutes: 90, work_date: '2026-12-01' }],
+          },
+          '"4"',
+        );
+      });
+      open('/invoices/kt/inv3/edit');
+      await screen.findByRole('heading', { level: 1, name: 'Edit draft for Direct Client Co' });
+      const time = await screen.findByRole('region', { name: 'Billable time' });
+      const own = (await within(time).findByLabelText(/^1 h 30 min on Dec 1, 2026/)) as HTMLInputElement;
+      expect([own.checked, own.disabled]).toEqual([true, false]);
+      expect(time.textContent).toContain('Chosen: 1 h 30 min (1.5 h)');
+
+      fireEvent.click(screen.getByRole('button', { name: 'Unlink KT-1001' }));
+      expect(screen.queryByRole('region', { name: 'Billable time' })).toBeNull();
+      await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Tickets' })));
+      api.PATCH.mockResolvedValueOnce(answer(200, { id: 'inv3', status: 'draft' }, '"5"'));
+      fireEvent.click(screen.getByRole('button', { name: 'Save draft' }));
+      await screen.findByRole('heading', { level: 1, name: 'The invoice page' });
+      expect(api.PATCH.mock.calls[0][1].body).toMatchObject({ ticket_ids: [], time_entry_ids: [] });
+    });
+
+    it('links nothing on a bill to a partner', async () => {
+      me.value = { user: { id: 'u1', role: 'super_admin', tenant: 'kt', name: 'Ada' }, organizations: [] } as unknown as Me;
+      const base = api.GET.getMockImplementation()!;
+      api.GET.mockImplementation(async (path: string, init: unknown) =>
+        path === '/api/v1/tenants'
+          ? answer(200, {
+              items: [
+                { id: 'kt', name: 'Kre8ivTech', kind: 'house', slug: 'kt' },
+                { id: 'acme', name: 'Acme', kind: 'partner', slug: 'acme' },
+              ],
+            })
+          : base(path, init),
+      );
+      open('/invoices/new');
+      await screen.findByRole('heading', { level: 1, name: 'New invoice' });
+      fireEvent.change(await screen.findByLabelText('Bill to'), { target: { value: 'partner:acme' } });
+      expect((screen.getByLabelText('Bill to') as HTMLSelectElement).value).toBe('partner:acme');
+      within(screen.getByRole('region', { name: 'Tickets' })).getByText(/^Bill a client organization to link its tickets/);
+      expect(screen.queryByLabelText('Link a ticket')).toBeNull();
+    });
   });
 });

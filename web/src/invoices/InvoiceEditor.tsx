@@ -2,7 +2,9 @@
 // invoice's discount, notes and terms, with the figures computed as the user types (totals.ts,
 // the server's rules). Save keeps the draft (guarded by its version), Send saves and sends it
 // (it takes the tenant's next number and the billed party is told), Discard throws it away.
-import { useState } from 'preact/hooks';
+// Kre8ivTech's staff and super admins also link the billed organization's tickets and bill the
+// time logged on them (TimeBilling.tsx).
+import { useRef, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { fieldSentences, staleEdit } from '../api/messages';
 import { ApiError, errorMessage } from '../api/problem';
@@ -26,11 +28,34 @@ import {
   type Invoice,
   type Tagged,
 } from './api';
-import { blankInvoice, editorErrors, fromInvoice, liveFigures, toNewInvoice, toUpdate, type EditorValues } from './editor';
+import {
+  blankInvoice,
+  blankLine,
+  editorErrors,
+  fromInvoice,
+  liveFigures,
+  toNewInvoice,
+  toUpdate,
+  withoutLine,
+  type EditorValues,
+} from './editor';
 import { ConfirmButton } from '../ui/Confirm';
 import { ExtrasAndTotals, PartyAndCurrency } from './EditorSections';
 import { LinesEditor, offeredRates, type Rate } from './LinesEditor';
-import { billableParties, partyOptions, partyValue, type Party } from './parties';
+import { billableParties, parseParty, partyOptions, partyValue, type Party } from './parties';
+import { TicketsAndTime } from './TimeBilling';
+import {
+  billsTime,
+  hasWorkErrors,
+  NO_WORK,
+  NO_WORK_ERRORS,
+  splitWorkErrors,
+  workBody,
+  workOf,
+  type TimeLine,
+  type WorkErrors,
+  type WorkValues,
+} from './timeBilling';
 import { useEditorState } from './useEditorState';
 import './invoices.css';
 
@@ -91,9 +116,13 @@ type Busy = false | 'save' | 'send' | 'discard';
 
 function EditorForm({ tenantId, settings, parties, partiesFailed, draft, preselect }: FormProps) {
   const { route } = useLocation();
-  const { values, errors, setErrors, setText, setLine, addLine, removeLine, formRef, focusFirstError } = useEditorState<EditorValues>(() =>
-    draft ? fromInvoice(draft.value) : blankInvoice(settings.currency, preselect),
-  );
+  const { values, setValues, errors, setErrors, setText, setLine, addLine, removeLine, formRef, focusFirstError } =
+    useEditorState<EditorValues>(() => (draft ? fromInvoice(draft.value) : blankInvoice(settings.currency, preselect)));
+  // Tickets and their time: only those who read time bill it (others leave the draft's links as they are).
+  const timed = billsTime(role.value);
+  const [work, setWork] = useState<WorkValues>(() => workOf(draft?.value));
+  const [workErrors, setWorkErrors] = useState<WorkErrors>(NO_WORK_ERRORS);
+  const sentWork = useRef(workBody(NO_WORK));
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState<Busy>(false);
   const [saved, setSaved] = useState(draft ? { id: draft.value.id, etag: draft.etag } : null);
@@ -110,10 +139,17 @@ function EditorForm({ tenantId, settings, parties, partiesFailed, draft, presele
   const billedName = options.find((o) => o.value === values.billed)?.label;
   const listHref = `/invoices${tenantId === me.value?.user.tenant ? '' : `?tenant=${encodeURIComponent(tenantId)}`}`;
 
+  const billedOrg = parseParty(values.billed);
+  const orgId = billedOrg?.kind === 'org' ? billedOrg.id : null;
+
   const persist = async () => {
+    // Tickets are an organization's: none are linked on a partner's invoice.
+    const linked = workBody(orgId ? work : NO_WORK);
+    sentWork.current = linked;
+    const extra = timed ? linked : {};
     const answer = saved
-      ? await updateInvoice(tenantId, saved.id, saved.etag, toUpdate(values))
-      : await createInvoice(tenantId, toNewInvoice(values), key);
+      ? await updateInvoice(tenantId, saved.id, saved.etag, { ...toUpdate(values), ...extra })
+      : await createInvoice(tenantId, { ...toNewInvoice(values), ...extra }, key);
     const next = { id: answer.value.id, etag: answer.etag };
     setSaved(next);
     return next;
@@ -127,16 +163,18 @@ function EditorForm({ tenantId, settings, parties, partiesFailed, draft, presele
     try {
       await action();
     } catch (e) {
-      const problem = e instanceof ApiError ? e.problem : undefined;
+      const split = splitWorkErrors(e instanceof ApiError ? e.problem : undefined, sentWork.current);
+      const problem = split.problem;
       const { byField, rest } = editorErrors(problem, values);
       setErrors(byField);
+      setWorkErrors(split.work);
       const stale = e instanceof ApiError && e.status === 412;
       setFormError(
         stale
           ? staleEdit('draft')
           : rest?.length
             ? fieldSentences({ ...problem!, errors: rest }).join(' ')
-            : Object.keys(byField).length
+            : Object.keys(byField).length || hasWorkErrors(split.work)
               ? 'Please correct the fields marked below.'
               : errorMessage(e),
       );
@@ -155,6 +193,38 @@ function EditorForm({ tenantId, settings, parties, partiesFailed, draft, presele
     await sendInvoice(tenantId, id, etag);
     route(invoicePath(tenantId, id), true);
   });
+  // Another party: the tickets linked were the other organization's.
+  const setParty: typeof setText = (name, value, field) => {
+    if (name === 'billed' && value !== values.billed) {
+      setWork(NO_WORK);
+      setWorkErrors(NO_WORK_ERRORS);
+    }
+    setText(name, value, field);
+  };
+  const changeWork = (next: WorkValues, cleared?: string) => {
+    setWork(next);
+    if (cleared && (workErrors.tickets[cleared] || workErrors.entries[cleared])) {
+      const { [cleared]: _t, ...tickets } = workErrors.tickets;
+      const { [cleared]: _e, ...entries } = workErrors.entries;
+      setWorkErrors({ ...workErrors, tickets, entries });
+    }
+  };
+  // A line per ticket's chosen time, in place of a blank last line, with the keyboard on its price.
+  const addTimeLines = (made: TimeLine[]) => {
+    const last = values.lines[values.lines.length - 1];
+    const blank = Boolean(last) && !last.description.trim() && !last.unit_price.trim();
+    const at = blank ? values.lines.length - 1 : values.lines.length;
+    setValues((v) => ({
+      ...v,
+      lines: [
+        ...v.lines.slice(0, at),
+        ...made.map((l) => ({ ...blankLine(last?.tax_rate_ids ?? []), description: l.description, quantity: l.quantity })),
+      ],
+    }));
+    if (blank) setErrors((e) => withoutLine(e, at));
+    setTimeout(() => formRef.current?.querySelector<HTMLElement>(`[name="lines[${at}].unit_price"]`)?.focus(), 0);
+  };
+
   const discard = run('discard', async () => {
     if (saved) await discardInvoice(tenantId, saved.id, saved.etag);
     route(listHref, true);
@@ -164,7 +234,18 @@ function EditorForm({ tenantId, settings, parties, partiesFailed, draft, presele
     <Page title={draft ? `Edit draft${billedName ? ` for ${billedName}` : ''}` : 'New invoice'}>
       <form class="invoice-editor" onSubmit={save} ref={formRef} noValidate aria-label={draft ? 'Edit draft invoice' : 'New invoice'}>
         <FormError message={formError} />
-        <PartyAndCurrency values={values} options={options} errors={errors} partiesFailed={partiesFailed} set={setText} />
+        <PartyAndCurrency values={values} options={options} errors={errors} partiesFailed={partiesFailed} set={setParty} />
+        {timed && (
+          <TicketsAndTime
+            tenantId={tenantId}
+            orgId={orgId}
+            invoiceId={saved?.id ?? null}
+            work={work}
+            errors={workErrors}
+            onWork={changeWork}
+            onAddLines={addTimeLines}
+          />
+        )}
         <div class="panel">
           <LinesEditor
             lines={values.lines}

@@ -51,6 +51,7 @@ const invoice: Invoice = {
   past_due: true,
   early_discount: null,
   ticket_ids: [],
+  time_entries: [],
   created_at: '2026-02-28T10:00:00Z',
   updated_at: '2026-03-01T10:00:00Z',
   version: 3,
@@ -67,12 +68,16 @@ const payment: Entry = {
 
 function open(as: string, inv: Invoice, ledger: Entry[] = []) {
   me.value = { user: { id: 'u1', role: as, tenant: 'acme', name: 'Pat' }, organizations: [] } as unknown as Me;
-  api.GET.mockImplementation(async (path: string) =>
+  api.GET.mockImplementation(async (path: string, init?: { params: { path: { ticket_id?: string } } }) =>
     path.endsWith('/payments')
       ? answer(200, { items: ledger })
       : path.endsWith('/credit-notes')
         ? answer(200, { items: [] })
-        : answer(200, inv),
+        : path.endsWith('/tickets/{ticket_id}')
+          ? init?.params.path.ticket_id === 't1'
+            ? answer(200, { id: 't1', tenant_id: 'acme', number: 'ACME-1001', subject: 'Migrate the shop' })
+            : answer(404, { type: 'about:blank', title: 'Not found', status: 404 })
+          : answer(200, inv),
   );
   history.replaceState(null, '', `/invoices/acme/${inv.id}`);
   render(
@@ -301,5 +306,35 @@ describe('InvoicePage', () => {
     await screen.findByRole('heading', { level: 1, name: 'Invoice INV-2026-0042' });
     screen.getByText(/^From a recurring schedule, for the period from Mar 1, 2026\./);
     expect(screen.queryByRole('link', { name: /recurring/ })).toBeNull();
+  });
+
+  it('lists the time an invoice bills, for its issuer: each ticket linked, the day, the duration and the total', async () => {
+    const time_entries = [
+      { ticket_id: 't1', entry_id: 'e1', minutes: 90, work_date: '2026-02-20' },
+      { ticket_id: 't1', entry_id: 'e2', minutes: 45, work_date: '2026-02-21' },
+      { ticket_id: 't2', entry_id: 'e3', minutes: 15, work_date: '2026-02-22' },
+    ];
+    open('staff', { ...invoice, ticket_ids: ['t1', 't2'], time_entries });
+    const time = await screen.findByRole('region', { name: 'Billed time' });
+    const rows = within(within(time).getByRole('region', { name: 'Time entries billed' }))
+      .getAllByRole('row')
+      .slice(1);
+    await within(rows[0]).findByRole('link', { name: 'ACME-1001' });
+    expect(rows.map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent))).toEqual([
+      ['ACME-1001Migrate the shop', 'Feb 20, 2026', '1 h 30 min'],
+      ['ACME-1001Migrate the shop', 'Feb 21, 2026', '45 min'],
+      // A ticket that cannot be read is still linked.
+      ['Ticket', 'Feb 22, 2026', '15 min'],
+    ]);
+    expect(within(rows[0]).getByRole('link').getAttribute('href')).toBe('/tickets/acme/t1');
+    expect(within(rows[2]).getByRole('link').getAttribute('href')).toBe('/tickets/acme/t2');
+    within(time).getByText('2 h 30 min');
+    expect(time.textContent).toContain('Total: 2 h 30 min (2.5 h)');
+  });
+
+  it('shows no time where the invoice bills none (and who is billed never gets any)', async () => {
+    open('client', { ...invoice, side: 'billed', status: 'viewed', past_due: false });
+    await screen.findByRole('heading', { level: 1, name: 'Invoice INV-2026-0042' });
+    expect(screen.queryByRole('region', { name: 'Billed time' })).toBeNull();
   });
 });

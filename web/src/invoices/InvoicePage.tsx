@@ -3,7 +3,7 @@
 // terms and notes, and the ledger. The issuer edits, sends or discards a draft, records
 // payments, refunds online ones and voids a sent invoice; who is billed reads it and pays it
 // online (PayDialog.tsx). Everyone who reads it downloads it as a PDF, and each payment's
-// receipt.
+// receipt. Its issuers also see the time entries it bills (BilledTime.tsx).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { ApiError, errorMessage } from '../api/problem';
@@ -29,6 +29,7 @@ import {
   type Tagged,
 } from './api';
 import { ConfirmButton } from '../ui/Confirm';
+import { BilledTime } from './BilledTime';
 import { CreditNotes } from './CreditNotes';
 import { PaymentDialog, RefundDialog, VoidDialog } from './Dialogs';
 import { PayDialog } from './PayDialog';
@@ -258,6 +259,8 @@ function InvoiceView({ tenantId, loaded, ledger, ledgerError, onChanged }: ViewP
         </Summary>
       </section>
 
+      {issuer && inv.time_entries?.length > 0 && <BilledTime tenantId={tenantId} entries={inv.time_entries} />}
+
       <PaymentPlan
         tenantId={tenantId}
         loaded={loaded}
@@ -359,7 +362,8 @@ function BilledActions({ tenantId, invoice, onChanged }: BilledProps) {
       const polled = await pollUntil(
         () => getInvoice(tenantId, before.id),
         (next) => invoiceMoved(before, next.value),
-        status === 'processing' ? { tries: 1 } : {},
+        // A bank debit clears (or its account is verified) days later: one look is enough.
+        status === 'processing' || status === 'requires_action' ? { tries: 1 } : {},
       );
       onChanged(polled.value);
       setReceipt({ ok: true, text: receiptMessage(polled.value.value, amount, polled.changed, status) });

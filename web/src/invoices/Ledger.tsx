@@ -4,9 +4,9 @@ import { Empty } from '../ui/Card';
 import { ErrorNote, Loading } from '../ui/Page';
 import { formatDay } from '../tickets/duration';
 import type { Entry } from './api';
-import { entryLabel, methodLabel } from './labels';
+import { entryLabel } from './labels';
 import { formatMoney, isZeroAmount } from './money';
-import { isOnlinePayment, refundableLeft } from './payments';
+import { isOnlinePayment, paymentMethodLabel, refundableLeft } from './payments';
 
 interface LedgerProps {
   entries: Entry[] | undefined;
@@ -47,7 +47,7 @@ export function Ledger({ entries, error, currency, receipt, onRefund }: LedgerPr
             <tr key={e.id}>
               <td>{formatDay(e.on)}</td>
               <td>{entryLabel(e.kind)}</td>
-              <td>{[methodLabel(e.method), e.reference].filter(Boolean).join(' · ') || '—'}</td>
+              <td>{[paymentMethodLabel(e.method), e.reference].filter(Boolean).join(' · ') || '—'}</td>
               <td class="num">{formatMoney(e.amount, currency)}</td>
               {actions && (
                 <td>

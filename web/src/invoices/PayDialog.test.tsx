@@ -45,6 +45,7 @@ const invoice: Invoice = {
   past_due: false,
   early_discount: { percent: '2', deadline: '2026-03-08', amount: '4.76' },
   ticket_ids: [],
+  time_entries: [],
   created_at: '2026-02-28T10:00:00Z',
   updated_at: '2026-03-01T10:00:00Z',
   version: 3,
@@ -56,6 +57,8 @@ const checkout: Checkout = {
   client_secret: 'pi_local_1_secret_x',
   amount: '233.24',
   currency: 'EUR',
+  method: 'card',
+  methods: ['card'],
 };
 
 let current: Invoice;
@@ -260,5 +263,173 @@ describe('paying an invoice', () => {
     await waitFor(() => expect(stripe.loadStripe).toHaveBeenCalledTimes(2));
     await within(dialog).findByText('Stripe’s secure payment form could not be loaded.');
     within(dialog).getByRole('button', { name: 'Cancel' });
+  });
+});
+
+describe('paying by bank account (ACH)', () => {
+  const usd: Invoice = { ...invoice, currency: 'USD', early_discount: null, balance: '238.00' };
+  const both: Checkout = { ...checkout, currency: 'USD', amount: '238.00', methods: ['card', 'ach'] };
+  const checkoutPath = '/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/checkout';
+  const localPath = '/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/checkout/{intent_id}/local';
+  const conflict = (detail: string) => answer(409, { type: 'about:blank', title: 'Conflict', status: 409, detail });
+
+  it('offers no choice when only a card is taken', async () => {
+    api.POST.mockResolvedValueOnce(answer(201, checkout));
+    open();
+    const dialog = await startPaying();
+    await within(dialog).findByLabelText('Card number');
+    expect(within(dialog).queryByRole('group', { name: 'Pay with' })).toBeNull();
+    expect(within(dialog).queryByLabelText('Bank account (ACH)')).toBeNull();
+  });
+
+  it('chooses the bank account: a checkout of its own, a closed account refused, then a debit on its way', async () => {
+    api.POST.mockResolvedValueOnce(answer(201, both));
+    open(usd);
+    const dialog = await startPaying();
+    const choice = await within(dialog).findByRole('group', { name: 'Pay with' });
+    const card = within(choice).getByLabelText('Card') as HTMLInputElement;
+    const bank = within(choice).getByLabelText('Bank account (ACH)') as HTMLInputElement;
+    expect([card.type, card.checked, bank.checked]).toEqual(['radio', true, false]);
+    const cardField = within(dialog).getByLabelText('Card number');
+    await waitFor(() => expect(document.activeElement).toBe(cardField));
+
+    api.POST.mockResolvedValueOnce(answer(201, { ...both, intent_id: 'pi_local_2', method: 'ach' }));
+    bank.focus();
+    fireEvent.click(bank);
+    const form = await within(dialog).findByRole('form', { name: 'Pay by bank account' });
+    expect(api.POST.mock.calls[1]).toEqual([
+      checkoutPath,
+      { params: { path: { tenant_id: 'acme', invoice_id: 'inv1' } }, body: { save_card: false, method: 'ach' } },
+    ]);
+    expect(bank.checked).toBe(true);
+    // The keyboard stays on the choice; only a card is kept, so the box is gone with the card form.
+    expect(document.activeElement).toBe(bank);
+    expect(within(dialog).queryByLabelText('Keep this card for automatic payments')).toBeNull();
+    expect(within(dialog).queryByLabelText('Card number')).toBeNull();
+    within(form).getByText(/^Test payments only: no bank account is debited/);
+
+    // Nothing chosen: said before anything is sent.
+    fireEvent.click(within(form).getByRole('button', { name: 'Pay $238.00' }));
+    await within(form).findByText('Choose a bank account.');
+    expect(api.POST).toHaveBeenCalledTimes(2);
+
+    api.POST.mockResolvedValueOnce(answer(200, { status: 'requires_payment_method', message: 'The bank account is closed.' }));
+    fireEvent.click(within(form).getByLabelText('Test account — closed'));
+    fireEvent.click(within(form).getByRole('button', { name: 'Pay $238.00' }));
+    await within(form).findByText('The bank account is closed. Try again, or with another account.');
+
+    api.POST.mockResolvedValueOnce(answer(200, { status: 'processing' }));
+    fireEvent.click(within(form).getByLabelText('Test account — still clearing'));
+    fireEvent.click(within(form).getByRole('button', { name: 'Pay $238.00' }));
+    const onItsWay = await screen.findByText(
+      'Your bank payment is on its way; it takes a few days to clear. This invoice will show as paid then.',
+    );
+    expect(onItsWay.getAttribute('role')).toBe('status');
+    expect(onItsWay.className).not.toContain('alert--error');
+    expect(api.POST.mock.calls.slice(2).map(([path, init]) => [path, init.params.path.intent_id, init.body.card])).toEqual([
+      [localPath, 'pi_local_2', 'pm_usBankAccount_accountClosed'],
+      [localPath, 'pi_local_2', 'pm_usBankAccount_processing'],
+    ]);
+    // Not paid until it clears; paying again is refused meanwhile, and said so, not as an error.
+    within(screen.getByRole('region', { name: 'Invoice details' })).getByText('Viewed');
+    api.POST.mockResolvedValueOnce(conflict('a payment of this invoice is on its way (bank debits take a few days to clear)'));
+    fireEvent.click(screen.getByRole('button', { name: 'Pay' }));
+    const again = await screen.findByRole('dialog', { name: 'Pay INV-2026-0042' });
+    const note = await within(again).findByText(
+      'A payment of this invoice is on its way: bank debits take a few days to clear. This invoice will show as paid then.',
+    );
+    expect(note.getAttribute('role')).toBe('status');
+    expect(within(again).queryByRole('alert')).toBeNull();
+  });
+
+  it('pays with the account that clears, and the invoice is paid', async () => {
+    api.POST.mockResolvedValueOnce(answer(201, both)).mockResolvedValueOnce(
+      answer(201, { ...both, intent_id: 'pi_local_2', method: 'ach' }),
+    );
+    open(usd);
+    const dialog = await startPaying();
+    fireEvent.click(await within(dialog).findByLabelText('Bank account (ACH)'));
+    const form = await within(dialog).findByRole('form', { name: 'Pay by bank account' });
+    api.POST.mockImplementationOnce(async () => {
+      current = { ...usd, status: 'paid', paid: '238.00', balance: '0.00', version: 4 };
+      return answer(200, { status: 'succeeded' });
+    });
+    fireEvent.click(within(form).getByLabelText('Test account — clears'));
+    fireEvent.click(within(form).getByRole('button', { name: 'Pay $238.00' }));
+    await screen.findByText(/^Thank you: your payment of \$238.00 was received. INV-2026-0042 is paid in full./);
+    expect(api.POST.mock.calls[2][1].body).toEqual({ card: 'pm_usBankAccount_success' });
+  });
+
+  it('keeps the bank account for a different amount, and goes back to the card with the card kept', async () => {
+    api.POST.mockResolvedValueOnce(answer(201, both));
+    open(usd);
+    const dialog = await startPaying();
+    // The card is to be kept; a bank debit keeps nothing, and going back to the card keeps it again.
+    api.POST.mockResolvedValueOnce(answer(201, { ...both, intent_id: 'pi_local_2' }));
+    fireEvent.click(await within(dialog).findByLabelText('Keep this card for automatic payments'));
+    await waitFor(() => expect(api.POST).toHaveBeenCalledTimes(2));
+    api.POST.mockResolvedValueOnce(answer(201, { ...both, intent_id: 'pi_local_3', method: 'ach' }));
+    fireEvent.click(within(dialog).getByLabelText('Bank account (ACH)'));
+    await within(dialog).findByRole('form', { name: 'Pay by bank account' });
+    expect(api.POST.mock.calls[2][1].body).toEqual({ save_card: false, method: 'ach' });
+
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Pay a different amount' }));
+    fireEvent.input(within(dialog).getByLabelText('Amount to pay (USD)'), { target: { value: '100' } });
+    api.POST.mockResolvedValueOnce(answer(201, { ...both, intent_id: 'pi_local_4', method: 'ach', amount: '100.00' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Use this amount' }));
+    await within(dialog).findByRole('button', { name: 'Pay $100.00' });
+    expect(api.POST.mock.calls[3][1].body).toEqual({ amount: '100', save_card: false, method: 'ach' });
+
+    api.POST.mockResolvedValueOnce(answer(201, { ...both, intent_id: 'pi_local_5', amount: '100.00' }));
+    fireEvent.click(within(dialog).getByLabelText('Card'));
+    await within(dialog).findByLabelText('Card number');
+    expect(api.POST.mock.calls[4][1].body).toEqual({ amount: '100.00', save_card: true });
+    expect((within(dialog).getByLabelText('Keep this card for automatic payments') as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('says when the bank account cannot be chosen, and stays with the card', async () => {
+    api.POST.mockResolvedValueOnce(answer(201, both));
+    open(usd);
+    const dialog = await startPaying();
+    api.POST.mockResolvedValueOnce(invalid('method', 'bank debits are taken on USD invoices only'));
+    fireEvent.click(await within(dialog).findByLabelText('Bank account (ACH)'));
+    await within(dialog).findByText('This invoice cannot be paid by bank account. Pay by card instead.');
+    expect((within(dialog).getByLabelText('Card') as HTMLInputElement).checked).toBe(true);
+    expect((within(dialog).getByLabelText('Bank account (ACH)') as HTMLInputElement).checked).toBe(false);
+    within(dialog).getByLabelText('Card number');
+  });
+
+  it('through Stripe, mounts the Payment Element again for the bank debit’s own intent', async () => {
+    const secrets: string[] = [];
+    const element = { mount: vi.fn(), destroy: vi.fn(), on: vi.fn() };
+    const factory = () => ({
+      elements: ({ clientSecret }: { clientSecret: string }) => {
+        secrets.push(clientSecret);
+        return { create: () => element };
+      },
+      confirmPayment: vi.fn(async () => ({ paymentIntent: { id: 'pi_2', status: 'processing' } })),
+    });
+    stripe.loadStripe.mockResolvedValue(factory);
+    api.POST.mockResolvedValueOnce(
+      answer(201, { ...both, provider: 'stripe', publishable_key: 'pk_test_1', client_secret: 'pi_1_secret' }),
+    );
+    open(usd);
+    const dialog = await startPaying();
+    await waitFor(() => expect(secrets).toEqual(['pi_1_secret']));
+    api.POST.mockResolvedValueOnce(
+      answer(201, {
+        ...both,
+        provider: 'stripe',
+        publishable_key: 'pk_test_1',
+        intent_id: 'pi_2',
+        client_secret: 'pi_2_secret',
+        method: 'ach',
+      }),
+    );
+    fireEvent.click(within(dialog).getByLabelText('Bank account (ACH)'));
+    await waitFor(() => expect(secrets).toEqual(['pi_1_secret', 'pi_2_secret']));
+    expect(element.destroy).toHaveBeenCalledTimes(1);
+    expect(within(dialog).queryByLabelText('Keep this card for automatic payments')).toBeNull();
+    expect(api.POST.mock.calls[1][1].body).toEqual({ save_card: false, method: 'ach' });
   });
 });

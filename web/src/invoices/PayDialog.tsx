@@ -4,7 +4,8 @@
 // in its own chunk), or the local stand-in's card form of a portal without a Stripe account
 // (Stripe's test cards, and 3-D Secure answered with Approve or Fail). Ticking "Keep this card"
 // starts the checkout again asking the provider to keep the card for automatic payments of
-// recurring invoices.
+// recurring invoices. When the invoice may also be paid by US bank account (ACH) debit, the payer
+// chooses card or bank account; a bank account starts a checkout of its own (BankDebit.tsx).
 import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage, fieldErrors } from '../api/problem';
@@ -12,10 +13,11 @@ import { FormError, TextField } from '../ui/Field';
 import { Loading } from '../ui/Page';
 import { useForm } from '../ui/useForm';
 import { formatDay } from '../tickets/duration';
-import { payWithLocalCard, startCheckout, type Checkout, type Invoice } from './api';
+import { payWithLocalCard, startCheckout, type Checkout, type Invoice, type PayMethod } from './api';
+import { LocalBankForm, MethodChoice } from './BankDebit';
 import { Dialog } from './Dialogs';
 import { formatMoney, formatPercent } from './money';
-import { discountTaken, providerSentence } from './payments';
+import { checkoutRefusal, discountTaken, offeredMethods, PAYMENT_STILL_CLEARING, providerSentence } from './payments';
 
 interface Props {
   tenantId: string;
@@ -34,6 +36,9 @@ export function PayDialog({ tenantId, invoice, onClose, onPaid }: Props) {
   const [saveCard, setSaveCard] = useState(false);
   const [switching, setSwitching] = useState(false);
   const [switchError, setSwitchError] = useState<string | null>(null);
+  /** The way being switched to while its checkout starts (the radio shows it at once). */
+  const [choosing, setChoosing] = useState<PayMethod | null>(null);
+  const [methodError, setMethodError] = useState<string | null>(null);
   /** Whether the card form takes focus when it appears (not when the box beside it was just ticked). */
   const [focusCard, setFocusCard] = useState(true);
   const saveHintId = useId();
@@ -47,7 +52,7 @@ export function PayDialog({ tenantId, invoice, onClose, onPaid }: Props) {
         setDueNow(c.amount);
       })
       .catch((e: unknown) => {
-        if (!gone) setFailed(errorMessage(e));
+        if (!gone) setFailed(checkoutRefusal(e));
       });
     return () => {
       gone = true;
@@ -66,9 +71,16 @@ export function PayDialog({ tenantId, invoice, onClose, onPaid }: Props) {
       <Dialog title={title} onClose={onClose}>
         {failed ? (
           <>
-            <p class="alert alert--error" role="alert">
-              {failed}
-            </p>
+            {failed === PAYMENT_STILL_CLEARING ? (
+              // Not an error: the payment is made, and the bank is still clearing it.
+              <p class="alert alert--info" role="status">
+                {failed}
+              </p>
+            ) : (
+              <p class="alert alert--error" role="alert">
+                {failed}
+              </p>
+            )}
             <div class="actions">
               <button type="button" class="button button--secondary" onClick={onClose}>
                 Close
@@ -83,14 +95,36 @@ export function PayDialog({ tenantId, invoice, onClose, onPaid }: Props) {
   }
 
   const paid = (status: string) => onPaid(checkout.amount, status);
+  const method: PayMethod = checkout.method === 'ach' ? 'ach' : 'card';
+  const methods = offeredMethods(checkout.methods);
+  /** The `method` a checkout asks for: only a bank account is named (a card is the default). */
+  const asked = (m: PayMethod) => (m === 'ach' ? m : undefined);
   // The same amount again (what is due now asked as such, so the discount is still worked out by the server).
+  const sameAmount = () => (checkout.amount === dueNow ? undefined : checkout.amount);
+  const choose = async (next: PayMethod) => {
+    if (switching || next === method) return;
+    setChoosing(next);
+    setSwitching(true);
+    setMethodError(null);
+    try {
+      // Only a card is kept for automatic payments.
+      const started = await startCheckout(tenantId, invoice.id, sameAmount(), next === 'card' && saveCard, asked(next));
+      setFocusCard(false);
+      setCheckout(started);
+    } catch (e) {
+      setMethodError(checkoutRefusal(e, next));
+    } finally {
+      setChoosing(null);
+      setSwitching(false);
+    }
+  };
   const keepCard = async (keep: boolean) => {
     if (switching) return;
     setSaveCard(keep);
     setSwitching(true);
     setSwitchError(null);
     try {
-      const next = await startCheckout(tenantId, invoice.id, checkout.amount === dueNow ? undefined : checkout.amount, keep);
+      const next = await startCheckout(tenantId, invoice.id, sameAmount(), keep);
       setFocusCard(false);
       setCheckout(next);
     } catch (e) {
@@ -100,7 +134,7 @@ export function PayDialog({ tenantId, invoice, onClose, onPaid }: Props) {
       setSwitching(false);
     }
   };
-  const takesCards = checkout.provider === 'local' || checkout.provider === 'stripe';
+  const takesCards = (checkout.provider === 'local' || checkout.provider === 'stripe') && method === 'card';
   return (
     <Dialog title={title} onClose={onClose}>
       <div class="pay">
@@ -111,7 +145,8 @@ export function PayDialog({ tenantId, invoice, onClose, onPaid }: Props) {
             invoice={invoice}
             current={checkout.amount}
             dueNow={dueNow}
-            saveCard={saveCard}
+            saveCard={saveCard && method === 'card'}
+            method={asked(method)}
             onPicked={(c) => {
               setFocusCard(true);
               setCheckout(c);
@@ -126,6 +161,15 @@ export function PayDialog({ tenantId, invoice, onClose, onPaid }: Props) {
                 Pay a different amount
               </button>
             </p>
+            {methods.length > 1 && (
+              <MethodChoice
+                methods={methods}
+                method={choosing ?? method}
+                busy={switching}
+                error={methodError}
+                onChoose={(m) => void choose(m)}
+              />
+            )}
             {takesCards && (
               <div class="pay__keep">
                 <label class="check">
@@ -149,7 +193,11 @@ export function PayDialog({ tenantId, invoice, onClose, onPaid }: Props) {
                 </p>
               </div>
             )}
-            {checkout.provider === 'local' ? (
+            {checkout.provider === 'local' && method === 'ach' ? (
+              <LocalBankForm key={checkout.intent_id} tenantId={tenantId} invoice={invoice} checkout={checkout} onPaid={paid}>
+                {cancel}
+              </LocalBankForm>
+            ) : checkout.provider === 'local' ? (
               <LocalCardForm
                 key={checkout.intent_id}
                 tenantId={tenantId}
@@ -207,19 +255,21 @@ interface AmountProps {
   current: string;
   dueNow: string | null;
   saveCard: boolean;
+  /** `ach` when paying by bank account. */
+  method?: PayMethod;
   onPicked: (c: Checkout) => void;
   onCancel: () => void;
 }
 
-function AmountForm({ tenantId, invoice, current, dueNow, saveCard, onPicked, onCancel }: AmountProps) {
+function AmountForm({ tenantId, invoice, current, dueNow, saveCard, method, onPicked, onCancel }: AmountProps) {
   const form = useForm({ amount: current });
   const money = (a: string) => formatMoney(a, invoice.currency);
   const discount = dueNow ? discountTaken(invoice, dueNow) : null;
   useEffect(() => {
     form.formRef.current?.querySelector<HTMLInputElement>('[name="amount"]')?.focus();
   }, []);
-  const submit = form.submit(async ({ amount }) => onPicked(await startCheckout(tenantId, invoice.id, amount.trim(), saveCard)));
-  const everything = form.submit(async () => onPicked(await startCheckout(tenantId, invoice.id, undefined, saveCard)));
+  const submit = form.submit(async ({ amount }) => onPicked(await startCheckout(tenantId, invoice.id, amount.trim(), saveCard, method)));
+  const everything = form.submit(async () => onPicked(await startCheckout(tenantId, invoice.id, undefined, saveCard, method)));
   return (
     <form class="form" onSubmit={submit} ref={form.formRef} aria-label="Amount to pay" noValidate>
       <FormError message={form.formError} />

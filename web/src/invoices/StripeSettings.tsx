@@ -1,8 +1,9 @@
 // The tenant's own Stripe account, into which its clients pay (super admins for any tenant,
 // partners for their own): whether it is connected and how (the provider, test or live, the
-// publishable key), the webhook endpoint to set up in Stripe with its events, the keys (the
-// secret ones typed here, sealed by the server and never shown again), and disconnecting.
-import { useState } from 'preact/hooks';
+// publishable key, whether it takes US bank debits besides cards), the webhook endpoint to set up
+// in Stripe with its events, the keys (the secret ones typed here, sealed by the server and never
+// shown again) with the choice of taking bank debits, and disconnecting.
+import { useEffect, useId, useState } from 'preact/hooks';
 import { formatDateTime } from '../ui/format';
 import { FormError, TextField } from '../ui/Field';
 import { ErrorNote, Loading } from '../ui/Page';
@@ -62,6 +63,8 @@ export function StripeSettings({ tenantId }: { tenantId: string }) {
                 <dd>{providerLabel(c.provider)}</dd>
                 <dt>Mode</dt>
                 <dd>{c.live ? 'Live: real payments' : 'Test: no real money'}</dd>
+                <dt>Payment methods</dt>
+                <dd>{c.bank_debits ? 'Takes cards and US bank debits (ACH)' : 'Takes cards'}</dd>
                 {c.publishable_key && (
                   <>
                     <dt>Publishable key</dt>
@@ -155,15 +158,23 @@ interface KeysProps {
 const EMPTY = { secret_key: '', webhook_secret: '', publishable_key: '' };
 
 function KeysForm({ tenantId, connection, onSaved }: KeysProps) {
-  const form = useForm(EMPTY);
+  const debits = connection.connected && Boolean(connection.bank_debits);
+  const form = useForm({ ...EMPTY, bank_debits: debits });
   const v = form.values;
+  const debitsHint = useId();
+  const debitsError = useId();
+  // Saved, reloaded or disconnected: the box says what the connection does.
+  useEffect(() => {
+    form.set('bank_debits', debits);
+  }, [debits]);
   const submit = form.submit(async (keys) => {
     const next = await connectStripe(tenantId, {
       secret_key: keys.secret_key.trim(),
       webhook_secret: keys.webhook_secret.trim(),
       publishable_key: keys.publishable_key.trim(),
+      bank_debits: keys.bank_debits,
     });
-    form.reset(EMPTY);
+    form.reset({ ...EMPTY, bank_debits: Boolean(next.bank_debits) });
     onSaved(next);
   });
   return (
@@ -205,6 +216,28 @@ function KeysForm({ tenantId, connection, onSaved }: KeysProps) {
         onValue={(x) => form.set('publishable_key', x)}
         error={form.errors.publishable_key}
       />
+      <div class={form.errors.bank_debits ? 'field field--invalid' : 'field'}>
+        <label class="check">
+          <input
+            type="checkbox"
+            name="bank_debits"
+            checked={v.bank_debits}
+            aria-describedby={[debitsHint, form.errors.bank_debits ? debitsError : ''].filter(Boolean).join(' ')}
+            aria-invalid={form.errors.bank_debits ? true : undefined}
+            onChange={(e) => form.set('bank_debits', e.currentTarget.checked)}
+          />
+          Also take US bank account (ACH) debits on USD invoices
+        </label>
+        <p class="field__hint" id={debitsHint}>
+          Turn the payment method on in Stripe’s dashboard first. Clients then choose card or bank account; bank payments take a few days to
+          clear.
+        </p>
+        {form.errors.bank_debits && (
+          <p class="field__error" id={debitsError}>
+            {form.errors.bank_debits}
+          </p>
+        )}
+      </div>
       <div class="actions">
         <button class="button" type="submit" disabled={form.busy}>
           {connection.connected ? 'Save the new keys' : 'Connect Stripe'}

@@ -155,22 +155,32 @@ export type Checkout = Schemas['CheckoutView'];
 export type LocalCardResult = Schemas['LocalCardView'];
 export type StripeConnection = Schemas['StripeConnectionView'];
 export type StripeKeys = Schemas['StripeKeysRequest'];
+/** How an online payment is made: by card, or by US bank account (ACH) debit. */
+export type PayMethod = Schemas['PayMethod'];
 
 /**
  * Starts paying (who is billed): for `amount`, or by default what is due now (the early-payment
  * discount taken off while it holds). `saveCard` keeps the card for automatic payments of
- * recurring invoices.
+ * recurring invoices; `method` `ach` pays by US bank account instead of card (the default).
  */
-export async function startCheckout(tenantId: string, invoiceId: string, amount?: string, saveCard = false): Promise<Checkout> {
+export async function startCheckout(
+  tenantId: string,
+  invoiceId: string,
+  amount?: string,
+  saveCard = false,
+  method?: PayMethod,
+): Promise<Checkout> {
+  const body: Schemas['CheckoutRequest'] = amount === undefined ? { save_card: saveCard } : { amount, save_card: saveCard };
+  if (method) body.method = method;
   return unwrap(
-    await api.POST('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/checkout', {
-      params: { path: one(tenantId, invoiceId) },
-      body: amount === undefined ? { save_card: saveCard } : { amount, save_card: saveCard },
-    }),
+    await api.POST('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/checkout', { params: { path: one(tenantId, invoiceId) }, body }),
   );
 }
 
-/** The local stand-in's card form: a test card number, or `3ds:approve` / `3ds:fail` answering 3-D Secure. */
+/**
+ * The local stand-in's payment form: a test card number, or `3ds:approve` / `3ds:fail` answering
+ * 3-D Secure; for a bank debit, one of Stripe's test bank accounts (`pm_usBankAccount_success`…).
+ */
 export async function payWithLocalCard(tenantId: string, invoiceId: string, intentId: string, card: string): Promise<LocalCardResult> {
   return unwrap(
     await api.POST('/api/v1/tenants/{tenant_id}/invoices/{invoice_id}/checkout/{intent_id}/local', {

@@ -1,7 +1,9 @@
 // Paying online, worked out for the screens: which ledger entries the provider took (and how
 // much of each is left to refund), the early-payment discount a checkout takes off, where
 // Stripe sends its events, waiting for the webhook to move an invoice, and the receipt.
-import type { Entry, Invoice } from './api';
+import { ApiError, errorMessage } from '../api/problem';
+import type { Entry, Invoice, PayMethod } from './api';
+import { methodLabel } from './labels';
 import { formatMinor, formatMoney, parseDecimal, toMinor } from './money';
 import { minorOf } from './revenue';
 
@@ -105,8 +107,9 @@ export function receiptMessage(
 ): string {
   const money = (a: string) => formatMoney(a, after.currency);
   const payment = amount === null ? 'payment' : `payment of ${money(amount)}`;
-  if (status === 'processing') {
-    return `Your bank ${payment} is on its way. Bank payments take a few days to clear; the invoice shows it once it has.`;
+  if (status === 'processing') return BANK_PAYMENT_ON_ITS_WAY;
+  if (status === 'requires_action') {
+    return 'Your bank account still needs verifying: Stripe emails you how (two small deposits to confirm). The payment is taken once it is verified.';
   }
   if (!moved) {
     return `Thank you: your ${payment} went through. The invoice shows it as soon as the payment provider tells the portal; reload the page in a moment if it does not.`;
@@ -114,3 +117,52 @@ export function receiptMessage(
   const where = after.status === 'paid' ? `${after.number ?? 'The invoice'} is paid in full.` : `${money(after.balance)} is left to pay.`;
   return `Thank you: your ${payment} was received. ${where} A receipt is in your notifications.`;
 }
+
+// Paying by US bank account (ACH) debit: offered on USD invoices of portals that take it, slow
+// to clear (days), and a debit on its way blocks another payment of the invoice meanwhile.
+
+/** How a ledger entry's method reads: a bank debit taken online (or recorded as ACH) said in full. */
+export const paymentMethodLabel = (m: string | null | undefined) => (m === 'ach' ? 'ACH bank debit' : methodLabel(m));
+
+/** What the payer reads once a bank debit is on its way (the invoice moves when it clears). */
+export const BANK_PAYMENT_ON_ITS_WAY =
+  'Your bank payment is on its way; it takes a few days to clear. This invoice will show as paid then.';
+
+/** What the payer reads when a payment of the invoice is still clearing (starting another is refused). */
+export const PAYMENT_STILL_CLEARING =
+  'A payment of this invoice is on its way: bank debits take a few days to clear. This invoice will show as paid then.';
+
+/** Whether starting a checkout was refused because a bank debit of the invoice is still clearing. */
+export const isPaymentOnItsWay = (e: unknown): boolean =>
+  e instanceof ApiError && e.status === 409 && /on its way/.test(e.problem?.detail ?? '');
+
+/** The ways of paying online, as the pay dialog offers them. */
+export const PAY_METHODS = [
+  { value: 'card', label: 'Card' },
+  { value: 'ach', label: 'Bank account (ACH)' },
+] as const satisfies readonly { value: PayMethod; label: string }[];
+
+/** The ways `methods` (a checkout's) lets the invoice be paid, in the dialog's order; cards when it says none. */
+export function offeredMethods(methods: readonly string[] | null | undefined): PayMethod[] {
+  const offered = PAY_METHODS.map((m) => m.value).filter((m) => methods?.includes(m));
+  return offered.length ? offered : ['card'];
+}
+
+/** Why a checkout for `method` could not start, for people: bank debits not offered, or the server's words. */
+export function checkoutRefusal(e: unknown, method: PayMethod = 'card'): string {
+  if (isPaymentOnItsWay(e)) return PAYMENT_STILL_CLEARING;
+  const fields = e instanceof ApiError ? (e.problem?.errors ?? []).map((x) => x.field) : [];
+  if (method === 'ach' && fields.includes('method')) return 'This invoice cannot be paid by bank account. Pay by card instead.';
+  if (method === 'ach' && fields.includes('save_card')) return 'Only a card is kept for automatic payments: pay by card to keep one.';
+  return errorMessage(e);
+}
+
+/**
+ * Stripe's test bank accounts the local stand-in takes (there is no real bank form locally), and
+ * what each does: clears at once, stays on its way (as real debits do for days), or fails.
+ */
+export const TEST_BANK_ACCOUNTS = [
+  { value: 'pm_usBankAccount_success', label: 'Test account — clears' },
+  { value: 'pm_usBankAccount_processing', label: 'Test account — still clearing' },
+  { value: 'pm_usBankAccount_accountClosed', label: 'Test account — closed' },
+] as const;

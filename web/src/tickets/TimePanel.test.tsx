@@ -1,5 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../api/problem';
 import { me, type Me } from '../app/session';
 import type { Ticket } from './api';
 import { TimePanel } from './TimePanel';
@@ -80,5 +81,34 @@ describe('TimePanel', () => {
     expect((screen.getByLabelText('Duration') as HTMLInputElement).value).toBe('2');
     expect(localStorage.getItem('kt-timer:t1')).toBeNull();
     screen.getByRole('button', { name: 'Start timer' });
+  });
+
+  it('marks billed time with a link to its invoice, and offers no removal of it', async () => {
+    signedInAs('u1', 'super_admin');
+    api.listTime.mockResolvedValue({
+      entries: [{ ...entry('a', 'u1', 90), invoice_id: 'inv7' }, entry('b', 'u1', 30)],
+      total_minutes: 120,
+      billable_minutes: 120,
+    });
+    render(<TimePanel ticket={ticket} />);
+    const billed = await screen.findByRole('link', { name: /^Billed/ });
+    expect(billed.textContent).toBe('Billed');
+    expect(billed.getAttribute('href')).toBe('/invoices/acme/inv7');
+    screen.getByText('Billed on an invoice, so it cannot be removed.');
+    // Only the unbilled entry can be removed, even by a super admin.
+    expect(screen.getAllByRole('button', { name: /^Remove / }).map((b) => b.getAttribute('aria-label'))).toEqual([
+      'Remove 30 min on Dec 1, 2026',
+    ]);
+  });
+
+  it('says why time an invoice took meanwhile stays', async () => {
+    signedInAs('u1', 'staff');
+    api.listTime.mockResolvedValue({ entries: [entry('a', 'u1', 30)], total_minutes: 30, billable_minutes: 30 });
+    api.deleteTime.mockRejectedValue(
+      new ApiError(409, { type: 'about:blank', title: 'Conflict', status: 409, detail: 'an invoice bills this time entry' }),
+    );
+    render(<TimePanel ticket={ticket} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Remove 30 min on Dec 1, 2026' }));
+    await screen.findByText('An invoice bills this time, so it stays. Take it off the invoice first.');
   });
 });

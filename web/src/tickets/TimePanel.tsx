@@ -1,5 +1,6 @@
 // Kre8ivTech's time on a ticket (staff and super admins only; everyone else gets 404): the
-// totals, the entries, a form to log more and a quick timer that fills in the duration.
+// totals, the entries (those an invoice bills marked Billed, linked to it, and kept), a form to
+// log more and a quick timer that fills in the duration.
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { CHECKS } from '../api/messages';
 import { ApiError } from '../api/problem';
@@ -79,9 +80,11 @@ function Entries({ ticket, entries, onRemoved }: EntriesProps) {
       setError(
         err instanceof ApiError && err.status === 403
           ? 'Only whoever logged this time, or a super admin, can remove it.'
-          : err instanceof Error
-            ? err.message
-            : String(err),
+          : err instanceof ApiError && err.status === 409
+            ? 'An invoice bills this time, so it stays. Take it off the invoice first.'
+            : err instanceof Error
+              ? err.message
+              : String(err),
       );
     } finally {
       setRemoving(null);
@@ -97,6 +100,8 @@ function Entries({ ticket, entries, onRemoved }: EntriesProps) {
           const duration = formatMinutes(e.minutes);
           const day = formatDay(e.work_date);
           const mine = e.user_id === me?.id;
+          // Billed time stays: an invoice names it.
+          const billed = e.invoice_id ? `/invoices/${ticket.tenant_id}/${e.invoice_id}` : null;
           return (
             <li key={e.id} class="time-entry">
               <div class="time-entry__line">
@@ -106,18 +111,27 @@ function Entries({ ticket, entries, onRemoved }: EntriesProps) {
                   {mine ? ' · you' : ''}
                 </span>
                 <span class={e.billable ? 'badge badge--billable' : 'badge'}>{e.billable ? 'Billable' : 'Not billable'}</span>
+                {billed && (
+                  <a class="badge" href={billed} aria-label={`Billed: open the invoice that bills ${duration} on ${day}`}>
+                    Billed
+                  </a>
+                )}
               </div>
               {e.note && <p class="time-entry__note">{e.note}</p>}
-              {(mine || role.value === 'super_admin') && (
-                <button
-                  type="button"
-                  class="button button--small button--secondary"
-                  aria-label={`Remove ${duration} on ${day}`}
-                  disabled={removing !== null}
-                  onClick={() => void remove(e)}
-                >
-                  Remove
-                </button>
+              {billed ? (
+                <p class="muted time-entry__note">Billed on an invoice, so it cannot be removed.</p>
+              ) : (
+                (mine || role.value === 'super_admin') && (
+                  <button
+                    type="button"
+                    class="button button--small button--secondary"
+                    aria-label={`Remove ${duration} on ${day}`}
+                    disabled={removing !== null}
+                    onClick={() => void remove(e)}
+                  >
+                    Remove
+                  </button>
+                )
               )}
             </li>
           );
