@@ -7,7 +7,7 @@
 //!   typo), each keystroke a request (p95 < 20 ms);
 //! * a storm of changes: tickets filed at `rate` a second for `seconds`, each timed from its
 //!   filing's answer until a search finds it (outbox, relay, events worker, search queue,
-//!   indexer commit: p95 < 1 s);
+//!   indexer commit: p95 < 1 s), looked for every [`LOOK_EVERY`] (the figures' resolution);
 //! * the rebuild: `portal search reindex`'s use case over a store of `store_tickets` tickets
 //!   with a reply each (documents per second), and the bulk write above (documents per second).
 
@@ -34,6 +34,12 @@ pub struct Options {
 }
 
 const TENANTS: usize = 50;
+
+/// How often each filing of the storm is looked for. Every 10 ms made the observers the load
+/// on two cores with the full index (p50 of a search about 6 ms): once a few dozen filings
+/// waited, their searches starved the indexer and the waits grew to 15-30 s (2026-12-06). Every
+/// 50 ms keeps the observers a small share of the machine, at 50 ms resolution.
+const LOOK_EVERY: Duration = Duration::from_millis(50);
 
 /// Words the synthetic documents are written in (a help desk's), and the ones typed.
 const WORDS: [&str; 64] = [
@@ -295,7 +301,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
                     return Ok::<_, anyhow::Error>(filed.elapsed());
                 }
                 anyhow::ensure!(filed.elapsed() < Duration::from_secs(30), "{marker} not searchable after 30 s");
-                tokio::time::sleep(Duration::from_millis(10)).await;
+                tokio::time::sleep(LOOK_EVERY).await;
             }
         }));
     }

@@ -41,6 +41,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
   // The dashboard's one primary action. Nowhere else: on a ticket it would cover the reply and
   // the rating, and the ticket list has its own button.
   const showFab = (role.value === 'client' || role.value === 'partner' || role.value === 'partner_staff') && path === '/';
+  const shown = unread.value && (unread.value > 99 ? '99+' : unread.value);
 
   return (
     <>
@@ -64,11 +65,11 @@ export function Layout({ children }: { children: ComponentChildren }) {
             ))}
           </ul>
         </nav>
-        <a class="bell" href="/notifications" aria-label={bellLabel(unread.value)}>
+        <a class="bell" href="/notifications" aria-label={bellLabel(shown)}>
           <Icon name="bell" />
-          {unread.value ? (
+          {shown ? (
             <span class="bell__badge" aria-hidden="true">
-              {unread.value > 99 ? '99+' : unread.value}
+              {shown}
             </span>
           ) : null}
         </a>
@@ -103,9 +104,10 @@ export function Layout({ children }: { children: ComponentChildren }) {
   );
 }
 
-function bellLabel(count: number | null): string {
-  if (!count) return 'Notifications';
-  return `Notifications, ${count} unread`;
+/** The name says what the badge shows ("99+" past 99), as the accessible name must hold it. */
+function bellLabel(shown: string | number | null): string {
+  if (!shown) return 'Notifications';
+  return `Notifications, ${shown} unread`;
 }
 
 function AccountMenu({ name }: { name: string }) {
