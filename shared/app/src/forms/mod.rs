@@ -159,7 +159,7 @@ async fn save(app: &AppState, f: &Form, version: u64, extra: Vec<TxOp>) -> Resul
 
 /// Tells the search index that `f` changed (forms are the platform's: Kre8ivTech's tenant's).
 async fn indexed(app: &AppState, f: &Form) -> Result<Option<TxOp>, AppError> {
-    match crate::identity::tenancy::house(app.store.as_ref()).await? {
+    match crate::identity::tenancy::house_cached(app).await? {
         Some(house) => Ok(Some(crate::search::indexing::touch(app, &house, "form", &f.id)?)),
         None => Ok(None),
     }

@@ -262,15 +262,19 @@ pub async fn start(
     let made = store::checkouts(s, &tenant.id, &inv.id).await?;
     let mut reusable = None;
     for c in made.iter().rev().filter(|c| c.provider == conn.provider) {
+        // An intent made earlier for the same amount and way, still unpaid, is used again; bank
+        // debits are asked about too (they take days to clear, and no second payment starts
+        // meanwhile). Other card intents cost no call to the provider.
+        let same = c.amount_minor == minor && c.save == save_card && c.method == with.as_str();
+        if !same && c.method != PayWith::Ach.as_str() {
+            continue;
+        }
         let i = gateway.get_intent(&account, &c.intent).await.map_err(provider_error)?;
-        // A bank debit takes days to clear: no second payment meanwhile.
         if i.status == IntentStatus::Processing {
             return Err(AppError::Conflict(
                 "a payment of this invoice is on its way (bank debits take a few days to clear)".into(),
             ));
         }
-        // An intent made earlier for the same amount and way, still unpaid, is used again.
-        let same = c.amount_minor == minor && c.save == save_card && c.method == with.as_str();
         let open = matches!(
             i.status,
             IntentStatus::RequiresPaymentMethod | IntentStatus::RequiresConfirmation | IntentStatus::RequiresAction
