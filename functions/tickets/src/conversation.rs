@@ -44,6 +44,8 @@ pub struct MessageView {
     pub html: String,
     /// Internal notes are only ever shown to staff, partners and partner staff.
     pub internal: bool,
+    /// The mail it came in, with how that mail authenticated.
+    pub via_mail: Option<crate::mail::MailOriginView>,
     pub created_at: String,
 }
 
@@ -58,6 +60,7 @@ fn message_view(m: &Message, people: &HashMap<UserId, User>) -> MessageView {
         body: m.body.clone(),
         html: m.html.clone(),
         internal: m.internal,
+        via_mail: m.mail.as_ref().map(crate::mail::origin_view),
         created_at: rfc3339(m.created_at),
     }
 }

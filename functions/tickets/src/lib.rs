@@ -32,6 +32,7 @@ pub mod conversation;
 pub mod forms;
 pub mod help;
 pub mod kb;
+pub mod mail;
 pub mod projects;
 pub mod reports;
 pub mod service;
@@ -61,6 +62,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(projects::router())
         .merge(kb::router())
         .merge(help::router())
+        .merge(mail::router())
         .routes(routes!(work_queue))
         .routes(routes!(queue_lengths))
 }

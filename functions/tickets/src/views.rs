@@ -142,6 +142,8 @@ pub struct TicketView {
     /// tickets, email.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requester: Option<PersonView>,
+    /// The mail it was filed from, with how that mail authenticated.
+    pub via_mail: Option<crate::mail::MailOriginView>,
     /// Send back in `If-Match` to edit.
     pub version: u64,
 }
@@ -198,6 +200,7 @@ pub(crate) fn ticket_view(
         merged_into_id: t.merged_into.as_ref().map(|m| m.to_string()),
         satisfaction: t.satisfaction.as_ref().map(satisfaction_view),
         requester: None,
+        via_mail: t.mail.as_ref().map(crate::mail::origin_view),
         version,
     }
 }

@@ -8,6 +8,7 @@ pub mod export;
 pub mod forms;
 pub mod idempotency;
 pub mod identity;
+pub mod inbound;
 pub mod invoices;
 pub mod kb;
 pub mod mail;

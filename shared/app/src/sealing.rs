@@ -19,6 +19,15 @@ const VERSION: &str = "v1.";
 pub struct Sealer {
     /// Current key first. Empty in a process built without the data key.
     ciphers: Vec<ChaCha20Poly1305>,
+    /// Keys for deterministic tags (HMAC-SHA256), derived apart from the sealing keys; current first.
+    macs: Vec<[u8; 32]>,
+}
+
+fn mac_key(secret: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"kt-portal tag key v1\0");
+    h.update(secret);
+    h.finalize().into()
 }
 
 fn cipher(secret: &[u8]) -> ChaCha20Poly1305 {
@@ -43,12 +52,27 @@ impl Sealer {
     pub fn rotated(current: &[u8], previous: Option<&[u8]>) -> Self {
         let mut ciphers = vec![cipher(current)];
         ciphers.extend(previous.map(cipher));
-        Self { ciphers }
+        let mut macs = vec![mac_key(current)];
+        macs.extend(previous.map(mac_key));
+        Self { ciphers, macs }
     }
 
     /// For a process that seals and opens nothing.
     pub fn absent() -> Self {
-        Self { ciphers: Vec::new() }
+        Self { ciphers: Vec::new(), macs: Vec::new() }
+    }
+
+    /// A deterministic tag of `data` for `purpose` (HMAC-SHA256 under the current key): the
+    /// same input always gives the same tag, so it can stand in an address.
+    pub fn tag(&self, purpose: &str, data: &str) -> Result<Vec<u8>, AppError> {
+        let key = self.macs.first().ok_or_else(not_wired)?;
+        Ok(tag_with(key, purpose, data))
+    }
+
+    /// The tags `data` has under the current and the previous key (a tag minted before a
+    /// rotation still matches).
+    pub fn tags(&self, purpose: &str, data: &str) -> Vec<Vec<u8>> {
+        self.macs.iter().map(|k| tag_with(k, purpose, data)).collect()
     }
 
     pub fn seal(&self, plain: &[u8], owner: &str) -> Result<String, AppError> {
@@ -82,10 +106,32 @@ impl Sealer {
     }
 }
 
+fn tag_with(key: &[u8; 32], purpose: &str, data: &str) -> Vec<u8> {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(purpose.as_bytes());
+    mac.update(b"\0");
+    mac.update(data.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn tags_are_deterministic_per_key_and_purpose_and_survive_a_rotation() {
+        let old = Sealer::new(b"old key");
+        let t = old.tag("reply", "T#a#1042").unwrap();
+        assert_eq!(t, old.tag("reply", "T#a#1042").unwrap());
+        assert_ne!(t, old.tag("other", "T#a#1042").unwrap());
+        assert_ne!(t, old.tag("reply", "T#a#1043").unwrap());
+        let rotated = Sealer::rotated(b"new key", Some(b"old key"));
+        assert_ne!(rotated.tag("reply", "T#a#1042").unwrap(), t);
+        assert!(rotated.tags("reply", "T#a#1042").contains(&t));
+        assert!(Sealer::absent().tag("reply", "x").is_err());
+    }
 
     proptest! {
         #[test]

@@ -19,6 +19,15 @@ pub struct Config {
     pub public_url: String,
     /// Default sender of platform mail.
     pub mail_from: String,
+    /// The domain the portal receives mail on (`acme@in.portal.example.com`).
+    pub mail_inbound_domain: String,
+}
+
+impl Config {
+    /// The inbound domain a portal domain gets unless told otherwise: `in.<domain>`.
+    pub fn default_inbound_domain(portal_domain: &str) -> String {
+        format!("in.{}", portal_domain.to_ascii_lowercase())
+    }
 }
 
 impl Default for Config {
@@ -27,6 +36,7 @@ impl Default for Config {
             portal_domain: "localhost".into(),
             public_url: "http://localhost:3000".into(),
             mail_from: "no-reply@localhost".into(),
+            mail_inbound_domain: "in.localhost".into(),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod forms;
 pub mod identity;
 pub mod invoice;
 pub mod kb;
+pub mod mail;
 pub mod messaging;
 pub mod money;
 pub mod notification;

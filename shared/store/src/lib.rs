@@ -20,6 +20,7 @@ pub mod entity;
 pub mod forms;
 pub mod heat;
 pub mod held;
+pub mod inbound;
 pub mod invoices;
 pub mod kb;
 pub mod limits;

@@ -2,6 +2,8 @@
 //! and the filing these tests use.
 #![allow(dead_code, unused_imports)]
 
+pub mod mail;
+
 use axum::http::StatusCode;
 pub use kt_test_support::{ACME, Browser, HOUSE, OLGA_PASSWORD, People, Reply, World, people};
 use serde_json::{Value, json};

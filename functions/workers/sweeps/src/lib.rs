@@ -4,8 +4,8 @@
 //! recurring invoices due (generated once per period), invoice
 //! reminders, overdue marks and late charges due today, scheduled announcements starting, notification digests and quiet-hours
 //! summaries due (each once), attachment uploads started hours ago and never confirmed, and
-//! message files abandoned, never sent or of deleted messages, and reminders of quotes about to
-//! expire.
+//! message files abandoned, never sent or of deleted messages, reminders of quotes about to
+//! expire, and received mail not yet acted on.
 
 use kt_app::AppState;
 use kt_app::tickets::sla;
@@ -78,7 +78,16 @@ pub async fn run(state: &AppState) -> Result<Value, kt_app::AppError> {
         }
     };
     let quote_reminders = kt_app::quotes::reminders::sweep(state).await?;
+    // Received mail whose process stopped before acting on it (acted on now, once).
+    let received_mail = match kt_app::inbound::sweep(state).await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!(error = %e, "the received-mail sweep failed; the next run retries");
+            0
+        }
+    };
     Ok(json!({
+        "received_mail": received_mail,
         "quote_reminders": quote_reminders,
         "sla": {"warnings": swept.warnings, "breaches": swept.breaches, "stale": swept.stale},
         "assignment": {"assigned": assigned.assigned, "waiting": assigned.waiting, "busy": assigned.busy},

@@ -213,7 +213,11 @@ pub async fn download_url(
     Ok((a, url))
 }
 
-async fn storage(app: &AppState, tenant: &kt_domain::identity::TenantId, org: &OrgId) -> Result<Storage, AppError> {
+pub(crate) async fn storage(
+    app: &AppState,
+    tenant: &kt_domain::identity::TenantId,
+    org: &OrgId,
+) -> Result<Storage, AppError> {
     let (used, limit) = tickets::storage(app.store.as_ref(), tenant, org).await?;
     Ok(Storage { used, limit: limit.unwrap_or(DEFAULT_STORAGE_QUOTA_BYTES) })
 }

@@ -33,6 +33,24 @@ pub async fn reply(
     id: &TicketId,
     input: NewMessage,
 ) -> Result<(Message, Ticket), AppError> {
+    reply_with(app, actor, tenant, id, input, None, &|_, _| Ok(vec![])).await
+}
+
+/// Operations a caller commits with the reply it adds.
+pub type WithReply<'a> = &'a (dyn Fn(&Ticket, &Message) -> Result<Vec<TxOp>, AppError> + Sync);
+
+/// The one way a reply is added: [`reply`], and a reply by mail, which names the mail it came
+/// in and commits the mail's record (`extra`) in the reply's transaction. A conflict on the
+/// extra operations ends the attempts like any other (the caller reads why).
+pub async fn reply_with(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    id: &TicketId,
+    input: NewMessage,
+    mail: Option<kt_domain::mail::inbound::MailOrigin>,
+    extra: WithReply<'_>,
+) -> Result<(Message, Ticket), AppError> {
     let body = parse_body(&input.body, "body")?;
     let html = markdown::render(&body);
     for _ in 0..REPLY_ATTEMPTS {
@@ -59,6 +77,7 @@ pub async fn reply(
             body: body.clone(),
             html: html.clone(),
             internal: input.internal,
+            mail: mail.clone(),
             created_at: now,
         };
         let mut ops = vec![TxOp::Put { item: tickets::message_item(&t.tenant, &message)?, cond: Cond::NotExists }];
@@ -103,7 +122,7 @@ pub async fn reply(
                 Some(t.status.as_str().into()),
             )?);
         }
-        let extra = serde_json::json!({
+        let payload = serde_json::json!({
             "message": message.id,
             "internal": message.internal,
             "from_client": from_client,
@@ -112,7 +131,8 @@ pub async fn reply(
             // Never the body of an internal note: events reach workers that write to clients.
             "excerpt": if message.internal { String::new() } else { excerpt(&message.body) },
         });
-        ops.push(event_op(app, "ticket.replied", &t, tenant, Some(actor), &touched, extra)?);
+        ops.push(event_op(app, "ticket.replied", &t, tenant, Some(actor), &touched, payload)?);
+        ops.extend(extra(&t, &message)?);
         match app.store.transact(ops).await {
             Ok(()) => {
                 app.outbox_wake.notify_one();

@@ -230,6 +230,7 @@ pub async fn merge(
         html: markdown::render(&body),
         body,
         internal: false,
+        mail: None,
         created_at: s.created_at,
     };
     ops.push(TxOp::Put { item: tickets::message_item(&d.tenant, &opening)?, cond: Cond::None });

@@ -238,6 +238,23 @@ pub async fn create_once(
     _client: &ClientInfo,
     guard: Option<&Guard>,
 ) -> Result<(Ticket, bool), AppError> {
+    create_with(app, actor, tenant, input, guard, None, &|_| Ok(vec![])).await
+}
+
+/// Operations a caller commits with the ticket it files (made once the ticket is known).
+pub type WithTicket<'a> = &'a (dyn Fn(&Ticket) -> Result<Vec<TxOp>, AppError> + Sync);
+
+/// The one way a ticket is filed: [`create_once`], and mail filing a ticket, which names the
+/// mail it came from and commits its own record (`extra`) in the ticket's transaction.
+pub async fn create_with(
+    app: &AppState,
+    actor: &Actor,
+    tenant: &Tenant,
+    input: NewTicket,
+    guard: Option<&Guard>,
+    mail: Option<kt_domain::mail::inbound::MailOrigin>,
+    extra: WithTicket<'_>,
+) -> Result<(Ticket, bool), AppError> {
     if let Some(g) = guard
         && let Some(t) = filed_before(app, actor, tenant, g).await?
     {
@@ -290,6 +307,7 @@ pub async fn create_once(
         sla: None,
         merged_into: None,
         satisfaction: None,
+        mail,
         created_at: now,
         updated_at: now,
     };
@@ -306,6 +324,7 @@ pub async fn create_once(
     ops.extend(kt_store::daily::ops(&tenant.id, now, kt_store::daily::CREATED, 1));
     ops.push(activity_op(app, &ticket, actor, "created", None, Some(ticket.status.as_str().into()))?);
     ops.push(event_op(app, "ticket.created", &ticket, tenant, Some(actor), &[ticket.priority], serde_json::json!({}))?);
+    ops.extend(extra(&ticket)?);
     if let Some(g) = guard {
         ops.push(g.record(&format!("ticket:{}", ticket.id), now.unix_timestamp())?);
     }

@@ -122,7 +122,11 @@ impl AwsWiring {
         let public_url = env.get("PORTAL_PUBLIC_URL").map(str::to_owned).unwrap_or_else(|| format!("https://{domain}"));
         let sdk = kt_platform::aws::sdk_config(env.get("AWS_ENDPOINT_URL")).await;
         let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table, clock.clone());
-        let config = Config { portal_domain: domain, public_url, mail_from };
+        let mail_inbound_domain = env
+            .get("PORTAL_MAIL_INBOUND_DOMAIN")
+            .map(str::to_owned)
+            .unwrap_or_else(|| Config::default_inbound_domain(&domain));
+        let config = Config { portal_domain: domain, public_url, mail_from, mail_inbound_domain };
         Ok(Self { parts: Parts::new(Arc::new(store), clock, config), env, sdk })
     }
 

@@ -304,6 +304,9 @@ pub struct Ticket {
     /// The requester's rating, once given (at most one per ticket).
     #[serde(default)]
     pub satisfaction: Option<crate::workflow::Satisfaction>,
+    /// The mail it was filed from, when it came by mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail: Option<crate::mail::inbound::MailOrigin>,
     #[serde(with = "crate::clock::rfc3339_ms")]
     pub created_at: time::OffsetDateTime,
     #[serde(with = "crate::clock::rfc3339_ms")]
@@ -388,6 +391,9 @@ pub struct Message {
     /// `body` rendered and sanitized (no scripts, no event handlers, safe links).
     pub html: String,
     pub internal: bool,
+    /// The mail it came in, when it came by mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail: Option<crate::mail::inbound::MailOrigin>,
     #[serde(with = "crate::clock::rfc3339_ms")]
     pub created_at: time::OffsetDateTime,
 }
