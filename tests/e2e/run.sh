@@ -33,7 +33,8 @@ with sqlite3.connect(sys.argv[1]) as db:
         ("01JDEADLETTERE2E0000000000", "events", '{"not":"an event"}'),
     )
 PY
-"$PORTAL" serve --port "$PORT" --data-dir "$DATA" --web-dist "$WEB/dist" > "$HERE/artifacts/portal.log" 2>&1 &
+SMTP_PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+"$PORTAL" serve --port "$PORT" --data-dir "$DATA" --web-dist "$WEB/dist" --smtp-port "$SMTP_PORT" > "$HERE/artifacts/portal.log" 2>&1 &
 SERVER=$!
 stop() {
   kill "$SERVER" 2>/dev/null || true
@@ -49,4 +50,4 @@ for _ in $(seq 1 100); do
 done
 
 cd "$HERE"
-PORTAL_PORT="$PORT" PORTAL_LOGINS="$DATA/logins.json" nice -n 10 node --test --test-concurrency=1 --test-reporter=spec specs/
+PORTAL_SMTP_PORT="$SMTP_PORT" PORTAL_PORT="$PORT" PORTAL_LOGINS="$DATA/logins.json" nice -n 10 node --test --test-concurrency=1 --test-reporter=spec specs/

@@ -5,6 +5,7 @@
 
 mod dev;
 pub mod dlq;
+pub mod smtp;
 mod ws;
 
 use std::net::SocketAddr;
@@ -241,8 +242,22 @@ pub fn spawn_indexer(
 }
 
 /// Serves the whole portal on `port` until ctrl-c / SIGTERM.
-pub async fn serve(settings: Settings, port: u16, web_dist: Option<PathBuf>) -> anyhow::Result<()> {
+pub async fn serve(
+    settings: Settings,
+    port: u16,
+    web_dist: Option<PathBuf>,
+    smtp_port: Option<u16>,
+) -> anyhow::Result<()> {
     let mut wired = kt_app::wiring::wire(&settings).await.map_err(|e| anyhow::anyhow!("start-up failed: {e}"))?;
+    if let Some(smtp) = smtp_port {
+        let at = smtp::start(wired.state.clone(), smtp)?;
+        tracing::info!(
+            smtp = %format!("localhost:{}", at.port()),
+            domain = %wired.state.config.mail_inbound_domain,
+            "mail to <tenant>@{} is taken here",
+            wired.state.config.mail_inbound_domain
+        );
+    }
     let rebuild = wire_search(&mut wired.state, &settings.data_dir)?;
     let (stop, stopped) = watch::channel(false);
     let mut workers = spawn_workers(&wired.state, stopped.clone());

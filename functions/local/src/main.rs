@@ -41,6 +41,11 @@ enum Command {
         /// Built web app to serve at / (defaults to web/dist when it exists).
         #[arg(long, env = "PORTAL_WEB_DIST", default_value = "web/dist")]
         web_dist: PathBuf,
+        /// Also take mail by SMTP on this port (0: any free port): mail to `<tenant>@in.<portal
+        /// domain>` files tickets as SES inbound does on AWS (e.g. `swaks --server
+        /// localhost:2525 --to acme@in.localhost`).
+        #[arg(long, env = "PORTAL_SMTP_PORT")]
+        smtp_port: Option<u16>,
     },
     /// Create demo data (house tenant, a partner with two client organizations, a user of every
     /// role; the partner's brand, canned responses, an assignment rule and eight weeks of
@@ -174,14 +179,14 @@ fn parse_backend(s: &str) -> Result<Backend, String> {
 async fn main() -> anyhow::Result<()> {
     kt_http::logging::init_from_env();
     match Cli::parse().command {
-        Command::Serve { port, data_dir, backend, web_dist } => {
+        Command::Serve { port, data_dir, backend, web_dist, smtp_port } => {
             let mut settings = Settings::from_env();
             settings.backend = backend;
             settings.data_dir = data_dir;
             if std::env::var_os("PORTAL_PUBLIC_URL").is_none() {
                 settings.public_url = format!("http://localhost:{port}");
             }
-            portal::serve(settings, port, Some(web_dist)).await
+            portal::serve(settings, port, Some(web_dist), smtp_port).await
         }
         Command::Seed { demo, accounts_only, json, store } => {
             anyhow::ensure!(demo, "say what to seed: --demo");
