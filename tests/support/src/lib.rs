@@ -2,6 +2,7 @@
 //! identity routes and those of the function under test, the demo's people signed in as
 //! browsers (cookies and CSRF token, on their portal's host), and requests as them.
 
+pub mod mail_corpus;
 pub mod pdf;
 
 use std::sync::Arc;

@@ -9,6 +9,7 @@
 //! so the moto launcher (`scripts/moto_server.py`) can tell which IAM actions it needed; they
 //! must match its policy: nothing missing, nothing unused beyond [`UNEXERCISED`].
 
+mod inbound;
 mod runtime;
 mod template;
 
@@ -65,6 +66,8 @@ const UNEXERCISED: &[(&str, &str, &str)] = &[
     ("sweeps", "dynamodb:UpdateItem", "breach counters; no ticket is due"),
     ("sweeps", "dynamodb:GetItem", "reads of due tickets; none are due"),
     ("sweeps", "s3:DeleteObject", "bytes of abandoned uploads; none are pending"),
+    ("sweeps", "s3:GetObject", "received mail a stopped process left; none is due"),
+    ("sweeps", "s3:PutObject", "the files of such mail, as above"),
     ("invoices", "dynamodb:DeleteItem", "discarding drafts and removing a party's terms; no sample event does"),
     ("mail-worker", "dynamodb:GetItem", "reading the claim of a duplicate delivery; the sample has none"),
     ("mail-worker", "dynamodb:DeleteItem", "claims removed after a failed send"),
@@ -298,9 +301,12 @@ async fn every_function_starts_with_the_template_environment_and_answers_every_s
         let dir = dir.expect("entry").path();
         let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
         assert!(functions.contains_key(&name), "events/{name}/ names no function of template.yaml");
+        // Sample events are the folder's files (a folder inside, such as the mail corpus, is
+        // what one of them uses).
         let mut files: Vec<String> = std::fs::read_dir(&dir)
             .expect("dir")
-            .filter_map(|e| e.ok()?.file_name().to_str().map(|f| format!("{name}/{f}")))
+            .filter_map(|e| e.ok().filter(|e| e.path().is_file()))
+            .filter_map(|e| e.file_name().to_str().map(|f| format!("{name}/{f}")))
             .collect();
         files.sort();
         samples.insert(name, files);
@@ -338,6 +344,11 @@ async fn every_function_starts_with_the_template_environment_and_answers_every_s
         running.ready(f).await;
         cold_starts.push((name.clone(), running.api.first_poll().map(|p| p - running.started)));
         for path in &samples[name] {
+            if path == inbound::SAMPLE {
+                inbound::replay(&mut running, f, &r, &domain, &acme.id).await;
+                replayed.insert(path.clone());
+                continue;
+            }
             let mut event = sample(path, &fill);
             if path == "invoices/webhook.json" {
                 sign_stripe_delivery(
@@ -617,6 +628,7 @@ fn the_template_wires_consumers_schedules_and_websocket_routes() {
     let mut queues = BTreeSet::new();
     let leases = BTreeMap::from([
         ("mail-worker", kt_fn_mail_worker::TIMEOUT),
+        ("inbound-mail", kt_fn_inbound_mail::TIMEOUT),
         ("events-worker", kt_fn_events_worker::TIMEOUT),
         ("search", kt_fn_search::indexer::TIMEOUT),
     ]);
