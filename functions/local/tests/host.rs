@@ -330,6 +330,7 @@ fn welcome_mail(subject: &str) -> Mail {
         html: None,
         attachments: vec![],
         headers: vec![],
+        thread: None,
     }
 }
 

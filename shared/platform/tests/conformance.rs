@@ -244,6 +244,7 @@ fn sample_mail(from: &str) -> Mail {
             bytes: b"att".to_vec(),
         }],
         headers: vec![],
+        thread: None,
     }
 }
 

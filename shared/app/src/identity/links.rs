@@ -97,6 +97,7 @@ fn link_mail(app: &AppState, tenant: &Tenant, user: &User, purpose: Purpose, url
         html: Some(html),
         attachments: vec![],
         headers: vec![],
+        thread: None,
     }
 }
 

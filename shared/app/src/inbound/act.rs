@@ -342,5 +342,6 @@ fn refusal(app: &AppState, tenant: &Tenant, m: &InboundMail, parsed: &Parsed, re
         html: Some(html),
         attachments: vec![],
         headers,
+        thread: None,
     }
 }

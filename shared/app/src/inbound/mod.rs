@@ -250,7 +250,9 @@ pub(crate) async fn thread_of(
             candidates.push(id);
         }
     }
-    candidates.extend(thread::tickets_in_headers(&parsed.in_reply_to, &parsed.references, &app.config.portal_domain));
+    let sender_domain = app.config.mail_from.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+    let domains = [app.config.portal_domain.as_str(), sender_domain];
+    candidates.extend(thread::tickets_in_headers(&parsed.in_reply_to, &parsed.references, &domains));
     if let Some(n) = thread::number_in_subject(&parsed.subject, tenant.ticket_prefix.as_str())
         && let Some(id) = tickets::id_by_number(s, &tenant.id, n).await?
     {

@@ -25,39 +25,24 @@ pub(crate) struct Text {
 /// What a notification is about: where it links and how its mails are threaded.
 #[derive(Debug, Clone)]
 pub(crate) enum About {
-    Ticket(TicketId),
+    /// A ticket, with its number when known (for the reply address of its mails).
+    Ticket(TicketId, Option<u64>),
     /// An invoice of the tenant that issued it (which may not be the recipient's).
-    Invoice {
-        tenant: TenantId,
-        id: String,
-    },
+    Invoice { tenant: TenantId, id: String },
     /// A conversation of the tenant it belongs to.
-    Conversation {
-        tenant: TenantId,
-        id: String,
-    },
+    Conversation { tenant: TenantId, id: String },
     /// A quote of the tenant that wrote it.
-    Quote {
-        tenant: TenantId,
-        id: String,
-    },
+    Quote { tenant: TenantId, id: String },
     /// A service request of the tenant it belongs to.
-    ServiceRequest {
-        tenant: TenantId,
-        id: String,
-    },
+    ServiceRequest { tenant: TenantId, id: String },
     /// An announcement, sent only the ways its author chose.
-    Announcement {
-        tenant: TenantId,
-        id: String,
-        channels: Vec<Channel>,
-    },
+    Announcement { tenant: TenantId, id: String, channels: Vec<Channel> },
 }
 
 impl About {
     fn link(&self, tenant: &TenantId) -> String {
         match self {
-            About::Ticket(t) => format!("/tickets/{tenant}/{t}"),
+            About::Ticket(t, _) => format!("/tickets/{tenant}/{t}"),
             About::Invoice { tenant, id } => format!("/invoices/{tenant}/{id}"),
             About::Conversation { tenant, id } => format!("/messages/{tenant}/{id}"),
             About::ServiceRequest { tenant, id } => format!("/service-requests/{tenant}/{id}"),
@@ -68,7 +53,7 @@ impl About {
 
     fn thread(&self, domain: &str) -> String {
         match self {
-            About::Ticket(t) => format!("<ticket-{t}@{domain}>"),
+            About::Ticket(t, _) => format!("<ticket-{t}@{domain}>"),
             About::Invoice { id, .. } => format!("<invoice-{id}@{domain}>"),
             About::Conversation { id, .. } => format!("<conversation-{id}@{domain}>"),
             About::ServiceRequest { id, .. } => format!("<service-request-{id}@{domain}>"),
@@ -79,7 +64,7 @@ impl About {
 
     fn button(&self) -> &'static str {
         match self {
-            About::Ticket(_) => "View the ticket",
+            About::Ticket(..) => "View the ticket",
             About::Invoice { .. } => "View the invoice",
             About::Conversation { .. } => "Open the conversation",
             About::ServiceRequest { .. } => "View the request",
@@ -90,7 +75,7 @@ impl About {
 
     fn ticket(&self) -> Option<String> {
         match self {
-            About::Ticket(t) => Some(t.to_string()),
+            About::Ticket(t, _) => Some(t.to_string()),
             About::Invoice { .. }
             | About::Conversation { .. }
             | About::ServiceRequest { .. }
@@ -170,9 +155,15 @@ pub(crate) async fn notify(
     } else {
         tenancy::get(app, &person.tenant).await?
     };
+    // A ticket's mail is answered to its reply address (none where the data key is not wired).
+    let reply_address = match about {
+        About::Ticket(_, Some(number)) => crate::inbound::reply_address(app, ticket_tenant, *number).ok(),
+        _ => None,
+    };
     // Twice at most: a hold whose release went out meanwhile is delivered at once instead.
     for _ in 0..2 {
-        let ops = delivery_ops(app, &portal, &person, &n, about, &text, &decision, phone.as_ref(), extra.clone())?;
+        let reach = Recipient { portal: &portal, person: &person, reply_address: reply_address.as_deref() };
+        let ops = delivery_ops(app, &reach, &n, about, &text, &decision, phone.as_ref(), extra.clone())?;
         match app.store.transact(ops).await {
             Ok(()) => {
                 app.outbox_wake.notify_one();
@@ -205,12 +196,19 @@ fn held_releases(d: &Decision) -> Vec<time::OffsetDateTime> {
     out
 }
 
+/// Who a delivery is for: the person, the portal whose brand they read, and where their
+/// answer by mail goes.
+struct Recipient<'a> {
+    portal: &'a Tenant,
+    person: &'a User,
+    reply_address: Option<&'a str>,
+}
+
 /// The transaction of one delivery.
 #[allow(clippy::too_many_arguments)]
 fn delivery_ops(
     app: &AppState,
-    portal: &Tenant,
-    person: &User,
+    to: &Recipient<'_>,
     n: &Notification,
     about: &About,
     text: &Text,
@@ -218,6 +216,7 @@ fn delivery_ops(
     phone: Option<&kt_domain::identity::PhoneNumber>,
     extra: Vec<TxOp>,
 ) -> Result<Vec<TxOp>, AppError> {
+    let (portal, person) = (to.portal, to.person);
     let now = n.created_at;
     let mut ops = extra;
     if decision.outcome(Channel::InApp) == Outcome::Sent {
@@ -232,7 +231,7 @@ fn delivery_ops(
     }
     if decision.outcome(Channel::Email) == Outcome::Sent {
         let survey = text.survey.clone().filter(|(requester, _)| *requester == person.id).map(|(_, url)| url);
-        let m = branded_mail(app, portal, person, n, about, survey.as_deref());
+        let m = branded_mail(app, portal, person, n, about, survey.as_deref(), to.reply_address);
         let requested = mail::requested(app.ids.ulid(), Some(portal.id.to_string()), now, &m)?;
         ops.push(outbox::record(mail::QUEUE, requested)?);
     }
@@ -289,6 +288,7 @@ pub(crate) fn branded_mail(
     n: &Notification,
     about: &About,
     survey: Option<&str>,
+    reply_address: Option<&str>,
 ) -> Mail {
     let b = &portal.branding;
     let base = crate::seed::portal_url(app, portal);
@@ -340,16 +340,34 @@ pub(crate) fn branded_mail(
     );
     let domain = app.config.portal_domain.clone();
     let thread = about.thread(&domain);
+    let mut headers = vec![("In-Reply-To".into(), thread.clone()), ("References".into(), thread)];
+    headers.extend(notification_headers(&base));
+    // Answers to a ticket's mail go to its reply address, which files them on the ticket.
+    let reply_to = reply_address
+        .map(|a| MailAddress::new(Some(&b.portal_name), a))
+        .or_else(|| b.support_email.as_ref().map(|e| MailAddress::new(None, e.as_str())));
     Mail {
         from: MailAddress::new(Some(&b.portal_name), &app.config.mail_from),
         to: vec![MailAddress::new(Some(&person.name), person.email.as_str())],
-        reply_to: b.support_email.as_ref().map(|e| MailAddress::new(None, e.as_str())),
+        reply_to,
         subject: n.title.clone(),
         text: format!("{}\n\n{}\n\n{}: {url}\n{survey_text}", n.title, n.body, about.button()),
         html: Some(html),
         attachments: vec![],
-        headers: vec![("In-Reply-To".into(), thread.clone()), ("References".into(), thread)],
+        headers,
+        thread: about.ticket().map(|t| format!("ticket-{t}")),
     }
+}
+
+/// The headers every notification mail carries: it is automatic (RFC 3834), so other systems'
+/// auto-replies stay away, and it says where to unsubscribe (RFC 2369: the notification
+/// settings).
+pub(crate) fn notification_headers(base: &str) -> Vec<(String, String)> {
+    vec![
+        ("Auto-Submitted".into(), "auto-generated".into()),
+        ("X-Auto-Response-Suppress".into(), "All".into()),
+        ("List-Unsubscribe".into(), format!("<{base}/settings>")),
+    ]
 }
 
 /// Pushes `user`'s unread count to their open sockets, stamped with when it was counted

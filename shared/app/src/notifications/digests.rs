@@ -167,7 +167,8 @@ fn digest_mail(
         text,
         html: Some(html),
         attachments: vec![],
-        headers: vec![],
+        headers: super::delivery::notification_headers(&base),
+        thread: None,
     }
 }
 

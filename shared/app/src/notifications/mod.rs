@@ -132,8 +132,8 @@ async fn handle(app: &AppState, event: &DomainEvent) -> Result<(), AppError> {
         };
         for (user, kind) in recipients(&what, &parties) {
             let text = describe(app, &tenant, kind, event, ticket.as_ref()).await?;
-            notify(app, &tenant, &user, kind, &event.id.to_string(), &About::Ticket(ticket_id.clone()), text, vec![])
-                .await?;
+            let about = About::Ticket(ticket_id.clone(), ticket.as_ref().map(|t| t.number));
+            notify(app, &tenant, &user, kind, &event.id.to_string(), &about, text, vec![]).await?;
         }
     }
     // Positions move when a queue changes: whoever just reached the top three hears of it.
@@ -290,7 +290,8 @@ async fn near_front(app: &AppState, priority: Priority) -> Result<(), AppError> 
         if let Some((user, kind)) = recipients(&Happened::NearFront, &parties).into_iter().next() {
             // A fresh id keeps the list in time order; the marker makes it once-only.
             let id = app.ids.ulid().to_string();
-            notify(app, &tenant, &user, kind, &id, &About::Ticket(t.id.clone()), text, vec![mark]).await?;
+            notify(app, &tenant, &user, kind, &id, &About::Ticket(t.id.clone(), Some(t.number)), text, vec![mark])
+                .await?;
         }
     }
     Ok(())

@@ -10,19 +10,21 @@ use regex::Regex;
 use crate::identity::TicketId;
 
 static THREAD_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)<ticket-([0-9a-z]{26})@([^>\s]+)>").expect("thread id pattern"));
+    LazyLock::new(|| Regex::new(r"(?i)<ticket-([0-9a-z]{26})(?:\.[0-9a-z]+)?@([^>\s]+)>").expect("thread id pattern"));
 static NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b([a-z][a-z0-9]{1,7})-(\d{1,12})\b").expect("ticket number pattern"));
 
-/// The tickets named by the thread headers' ids in `portal_domain`, newest reference first
-/// (`In-Reply-To` before `References`, and `References` from its end).
-pub fn tickets_in_headers(in_reply_to: &[String], references: &[String], portal_domain: &str) -> Vec<TicketId> {
+/// The tickets named by the thread headers' ids in one of `domains` (the portal's, and its
+/// sender's), newest reference first (`In-Reply-To` before `References`, and `References` from
+/// its end). The portal's mails carry `<ticket-<id>@<portal domain>>` in their thread headers
+/// and Message-IDs `<ticket-<id>.<unique>@<sender domain>>`.
+pub fn tickets_in_headers(in_reply_to: &[String], references: &[String], domains: &[&str]) -> Vec<TicketId> {
     let mut out: Vec<TicketId> = Vec::new();
     let ids = in_reply_to.iter().chain(references.iter().rev());
     for raw in ids {
         let bracketed = if raw.trim_start().starts_with('<') { raw.clone() } else { format!("<{}>", raw.trim()) };
         for c in THREAD_ID.captures_iter(&bracketed) {
-            if !c[2].eq_ignore_ascii_case(portal_domain) {
+            if !domains.iter().any(|d| c[2].eq_ignore_ascii_case(d)) {
                 continue;
             }
             if let Ok(id) = TicketId::try_from(c[1].to_ascii_uppercase())
@@ -56,9 +58,12 @@ mod tests {
             "<CAF=abc@mail.gmail.com>".to_owned(),
             "<ticket-01JD9Z8Q6W3K2M4N5P6R7S8T9W@evil.test>".to_owned(),
         ];
-        assert_eq!(tickets_in_headers(&[], &refs, "portal.test"), vec![TicketId::try_from(id.to_owned()).unwrap()]);
-        assert_eq!(tickets_in_headers(&[format!("ticket-{id}@portal.test")], &[], "portal.test").len(), 1);
-        assert!(tickets_in_headers(&[], &["<x@y>".to_owned()], "portal.test").is_empty());
+        assert_eq!(tickets_in_headers(&[], &refs, &["portal.test"]), vec![TicketId::try_from(id.to_owned()).unwrap()]);
+        assert_eq!(tickets_in_headers(&[format!("ticket-{id}@portal.test")], &[], &["portal.test"]).len(), 1);
+        assert!(tickets_in_headers(&[], &["<x@y>".to_owned()], &["portal.test"]).is_empty());
+        // The Message-ID of a portal mail (Outlook keeps only In-Reply-To).
+        let mid = format!("<ticket-{id}.01jdb0000000000000000000aa@mail.portal.test>");
+        assert_eq!(tickets_in_headers(&[mid], &[], &["portal.test", "mail.portal.test"]).len(), 1);
     }
 
     #[test]

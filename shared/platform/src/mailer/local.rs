@@ -72,7 +72,7 @@ impl LocalMailer {
 #[async_trait]
 impl Mailer for LocalMailer {
     async fn send(&self, mail: &Mail) -> Result<SentMail, MailError> {
-        let message_id = new_message_id(&mail.from);
+        let message_id = new_message_id(mail);
         let now = self.clock.now_unix();
         let raw = build_mime(mail, &message_id, now)?;
         let id = ulid::Ulid::new().to_string();

@@ -52,6 +52,10 @@ pub struct Mail {
     /// Extra headers, e.g. `In-Reply-To` / `References` for threading ticket replies.
     #[serde(default)]
     pub headers: Vec<(String, String)>,
+    /// What the Message-ID starts with (`ticket-<id>`), so an answer's `In-Reply-To` names
+    /// the thread even where a mail program drops `References`.
+    #[serde(default)]
+    pub thread: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,10 +122,17 @@ pub fn build_mime(mail: &Mail, message_id: &str, date_unix: i64) -> Result<Vec<u
     b.write_to_vec().map_err(|e| MailError::Build(e.to_string()))
 }
 
-/// A fresh Message-ID in the sender's domain.
-pub(crate) fn new_message_id(from: &MailAddress) -> String {
-    let domain = from.email.rsplit_once('@').map(|(_, d)| d).unwrap_or("localhost");
-    format!("{}@{domain}", ulid::Ulid::new().to_string().to_lowercase())
+/// A fresh Message-ID in the sender's domain, starting with the mail's thread when it has one
+/// (`ticket-<id>.<ulid>@domain`).
+pub(crate) fn new_message_id(mail: &Mail) -> String {
+    let domain = mail.from.email.rsplit_once('@').map(|(_, d)| d).unwrap_or("localhost");
+    let unique = ulid::Ulid::new().to_string().to_lowercase();
+    let thread =
+        mail.thread.as_deref().filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    match thread {
+        Some(t) => format!("{t}.{unique}@{domain}"),
+        None => format!("{unique}@{domain}"),
+    }
 }
 
 #[cfg(test)]
@@ -142,6 +153,7 @@ mod tests {
                 bytes: b"line 1".to_vec(),
             }],
             headers: vec![("X-Ticket".into(), "KT-1001".into())],
+            thread: Some("ticket-01JD9Z8Q6W3K2M4N5P6R7S8T9V".into()),
         }
     }
 
@@ -156,6 +168,16 @@ mod tests {
         assert!(raw.contains("filename=\"log.txt\""));
         assert!(raw.contains("X-Ticket: KT-1001"));
         assert!(raw.contains("Subject: =?utf-8?"), "non-ASCII subject is encoded");
+    }
+
+    #[test]
+    fn message_ids_start_with_the_thread() {
+        let id = new_message_id(&sample());
+        assert!(id.starts_with("ticket-01JD9Z8Q6W3K2M4N5P6R7S8T9V."), "{id}");
+        assert!(id.ends_with("@acme.test"), "{id}");
+        let mut bare = sample();
+        bare.thread = Some("<bad thread>".into());
+        assert!(!new_message_id(&bare).contains("bad"));
     }
 
     #[test]

@@ -30,7 +30,7 @@ impl SesMailer {
 #[async_trait]
 impl Mailer for SesMailer {
     async fn send(&self, mail: &Mail) -> Result<SentMail, MailError> {
-        let message_id = new_message_id(&mail.from);
+        let message_id = new_message_id(mail);
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let raw = build_mime(mail, &message_id, now)?;
         let raw = RawMessage::builder().data(Blob::new(raw)).build().map_err(|e| MailError::Build(e.to_string()))?;
