@@ -8,6 +8,8 @@
 mod forms;
 #[path = "isolation/kb.rs"]
 mod kb;
+#[path = "isolation/mail.rs"]
+mod mail;
 #[path = "isolation/messaging.rs"]
 mod messaging;
 #[path = "isolation/search.rs"]
@@ -413,6 +415,7 @@ async fn no_route_serves_another_tenant_or_organization() {
     let victim_quote = service::victim_quote(&router, acme.id.as_str(), &victim_org, &victim_request, &pat).await;
     let victim_kb = kb::victims(&router, &wired, acme.id.as_str(), &victim_org, &pat).await;
     let victim_search = search::victims(&router, acme.id.as_str(), &dana, &victim_kb.article).await;
+    let victim_mail = mail::victim(&app).await;
     search::index_everything(&app).await;
     let victim_param = |name: &str| -> String {
         match name {
@@ -446,6 +449,7 @@ async fn no_route_serves_another_tenant_or_organization() {
             "image_id" => victim_kb.image.clone(),
             "saved_id" => victim_search.saved.clone(),
             "filing_id" => victim_search.filing.clone(),
+            "mail_id" => victim_mail.clone(),
             // Types are the house's: any id shows whether the route lets anyone but super
             // admins change one.
             "type_id" => "maintenance".to_owned(),

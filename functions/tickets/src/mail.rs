@@ -99,13 +99,8 @@ async fn put_settings(
     ApiJson(body): ApiJson<InboundSettingsRequest>,
 ) -> Result<Response, ApiError> {
     let expected = etag::if_match(&headers)?;
-    let policy = match body.unknown_senders.trim() {
-        "hold" => UnknownSenders::Hold,
-        "refuse" => UnknownSenders::Refuse,
-        _ => return Err(kt_app::AppError::invalid("unknown_senders", "use hold or refuse").into()),
-    };
     let forwarded = body.forwarded_from.into_iter().map(Into::into).collect();
-    let s = admin::set_settings(&app, &auth.actor, &tenant, policy, forwarded, expected).await?;
+    let s = admin::set_settings(&app, &auth.actor, &tenant, &body.unknown_senders, forwarded, expected).await?;
     let (address, _) = admin::settings(&app, &auth.actor, &tenant).await?;
     let view = InboundSettingsView {
         address,

@@ -42,12 +42,20 @@ pub async fn set_settings(
     app: &AppState,
     actor: &Actor,
     tenant: &Tenant,
-    unknown_senders: UnknownSenders,
+    unknown_senders: &str,
     forwarded_from: Vec<String>,
     version: Option<u64>,
 ) -> Result<Versioned<Settings>, AppError> {
     require(actor, tenant)?;
     let mut errors = Vec::new();
+    let unknown_senders = match unknown_senders.trim() {
+        "hold" => UnknownSenders::Hold,
+        "refuse" => UnknownSenders::Refuse,
+        _ => {
+            errors.push(kt_domain::identity::Invalid::new("unknown_senders", "use hold or refuse"));
+            UnknownSenders::Hold
+        }
+    };
     let mut forwarded = Vec::new();
     if forwarded_from.len() > 10 {
         errors.push(kt_domain::identity::Invalid::new("forwarded_from", "list at most 10 addresses"));
