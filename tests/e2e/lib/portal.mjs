@@ -1,8 +1,9 @@
 // Shared helpers for the specs: the portal's hosts and demo logins, browsers at the two
 // viewports, signing in as a person would, an API client for arranging data, axe checks,
-// screenshots and TOTP codes.
+// screenshots, TOTP codes and mail sent to the portal by SMTP.
 import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -286,4 +287,91 @@ export async function waitForMail(to, subject, ms = 10_000) {
     assert.ok(Date.now() < until, `no mail to ${to} matching ${subject}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** A header value as it may go in a mail: as it is when ASCII, else an RFC 2047 encoded word. */
+const mailHeader = (value) => (/^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`);
+
+/**
+ * Sends one mail to the portal's SMTP listener (PORTAL_SMTP_PORT on 127.0.0.1), as a mail
+ * server would: EHLO, MAIL FROM, RCPT TO, DATA (every line ended CRLF, a leading dot doubled),
+ * QUIT. Resolves with the Message-ID once the portal took the message (250); rejects with the
+ * portal's reply otherwise.
+ */
+export async function sendMail({ from, fromName, to, subject, text, headers = {} }) {
+  const port = Number(process.env.PORTAL_SMTP_PORT);
+  assert.ok(port, 'PORTAL_SMTP_PORT names the portal’s SMTP port');
+  const messageId = `<e2e-${Date.now()}-${Math.random().toString(36).slice(2)}@e2e.test>`;
+  const head = {
+    From: fromName ? `${mailHeader(fromName)} <${from}>` : from,
+    To: to,
+    Subject: mailHeader(subject),
+    Date: new Date().toUTCString().replace('GMT', '+0000'),
+    'Message-ID': messageId,
+    'MIME-Version': '1.0',
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Transfer-Encoding': '8bit',
+    ...headers,
+  };
+  const lines = [...Object.entries(head).map(([k, v]) => `${k}: ${v}`), '', ...text.replace(/\r\n?/g, '\n').split('\n')];
+  const data = `${lines.map((l) => (l.startsWith('.') ? `.${l}` : l)).join('\r\n')}\r\n.\r\n`;
+
+  const socket = connect({ host: '127.0.0.1', port });
+  socket.setEncoding('utf8');
+  socket.setTimeout(15_000, () => socket.destroy(new Error('the SMTP server did not answer in time')));
+  // Replies in order: each is its lines up to the one with a space after the code ("250 OK").
+  const replies = [];
+  const waiting = [];
+  let buffered = '';
+  let current = [];
+  let failed = null;
+  const settle = () => {
+    while (waiting.length && (replies.length || failed)) {
+      const w = waiting.shift();
+      if (replies.length) w.resolve(replies.shift());
+      else w.reject(failed);
+    }
+  };
+  socket.on('data', (chunk) => {
+    buffered += chunk;
+    let at;
+    while ((at = buffered.indexOf('\r\n')) >= 0) {
+      const line = buffered.slice(0, at);
+      buffered = buffered.slice(at + 2);
+      current.push(line);
+      if (/^\d{3}(?: |$)/.test(line)) {
+        replies.push({ code: Number(line.slice(0, 3)), text: current.join('\n') });
+        current = [];
+      }
+    }
+    settle();
+  });
+  socket.on('error', (e) => {
+    failed = e;
+    settle();
+  });
+  socket.on('close', () => {
+    failed ??= new Error('the SMTP server closed the connection');
+    settle();
+  });
+  const reply = () => new Promise((resolve, reject) => (waiting.push({ resolve, reject }), settle()));
+  const expect = async (command, want) => {
+    if (command !== null) socket.write(`${command}\r\n`);
+    const r = await reply();
+    if (r.code !== want) throw new Error(`SMTP ${command ?? 'greeting'}: expected ${want}, got ${r.text}`);
+    return r;
+  };
+  try {
+    await expect(null, 220);
+    await expect('EHLO e2e.test', 250);
+    await expect(`MAIL FROM:<${from}>`, 250);
+    await expect(`RCPT TO:<${to}>`, 250);
+    await expect('DATA', 354);
+    socket.write(data);
+    await expect(null, 250);
+    await expect('QUIT', 221).catch(() => {});
+  } finally {
+    socket.end();
+  }
+  return messageId;
 }

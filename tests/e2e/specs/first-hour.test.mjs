@@ -42,6 +42,7 @@ const SCREENS = {
     ['/admin/sla', 'Service levels', 'Service levels'],
     ['/admin/billing', 'Billing', 'Billing'],
     ['/admin/canned-responses', 'Canned responses', 'Canned responses'],
+    ['/admin/mail-in', 'Mail in', 'Mail in'],
     ['/admin/assignment-rules', 'Assignment rules', 'Assignment rules'],
     ['/admin/audit', 'Audit log', 'Audit log'],
     ['/admin/dead-letters', 'Dead letters', 'Dead letters'],
@@ -56,6 +57,7 @@ const SCREENS = {
     ['/admin/users', 'Users and invitations', 'Users and invitations'],
     ['/admin/sla', 'Service levels', 'Service levels'],
     ['/admin/canned-responses', 'Canned responses', 'Canned responses'],
+    ['/admin/mail-in', 'Mail in', 'Mail in'],
     ['/admin/assignment-rules', 'Assignment rules', 'Assignment rules'],
   ],
   'pat@acme-agency.test': [
@@ -72,6 +74,7 @@ const SCREENS = {
     ['/admin/notification-defaults', 'Notification defaults', 'Notification defaults'],
     ['/admin/billing', 'Billing', 'Billing'],
     ['/admin/canned-responses', 'Canned responses', 'Canned responses'],
+    ['/admin/mail-in', 'Mail in', 'Mail in'],
     ['/admin/audit', 'Audit log', 'Audit log'],
   ],
   'sam@acme-agency.test': [
@@ -84,6 +87,7 @@ const SCREENS = {
     ['/admin/orgs', 'Organizations', 'Organizations'],
     ['/admin/users', 'Users and invitations', 'Users and invitations'],
     ['/admin/canned-responses', 'Canned responses', 'Canned responses'],
+    ['/admin/mail-in', 'Mail in', 'Mail in'],
   ],
   'drew@directclient.test': [
     ['/', 'Dashboard', 'Hello, Drew'],

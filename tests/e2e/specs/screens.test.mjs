@@ -8,6 +8,7 @@ const VISITS = [
   ['staff@kre8ivtech.test', '/admin/sla', 'Service levels'],
   ['staff@kre8ivtech.test', '/admin/assignment-rules', 'Assignment rules'],
   ['staff@kre8ivtech.test', '/admin/canned-responses', 'Canned responses'],
+  ['staff@kre8ivtech.test', '/admin/mail-in', 'Mail in'],
   ['admin@kre8ivtech.test', '/admin/tenants', 'Tenants'],
   ['admin@kre8ivtech.test', '/admin/users', 'Users and invitations'],
   ['admin@kre8ivtech.test', '/admin/audit', 'Audit log'],
@@ -16,6 +17,7 @@ const VISITS = [
   ['pat@acme-agency.test', '/admin/orgs', 'Organizations'],
   ['pat@acme-agency.test', '/clients', 'Clients'],
   ['sam@acme-agency.test', '/admin/canned-responses', 'Canned responses'],
+  ['sam@acme-agency.test', '/admin/mail-in?list=all', 'Mail in'],
   ['dana@globex.test', '/notifications', 'Notifications'],
   ['dana@globex.test', '/settings', 'Account and security'],
 ];

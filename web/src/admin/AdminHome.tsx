@@ -1,6 +1,7 @@
 // The admin area's index: the sections this role can use.
 import { role } from '../app/session';
 import { Page } from '../ui/Page';
+import { SECTION_DESCRIPTIONS } from './descriptions';
 import { ADMIN_SECTIONS } from './sections';
 
 export default function AdminHome() {
@@ -13,7 +14,7 @@ export default function AdminHome() {
             <a href={s.href} style={{ flexDirection: 'column', alignItems: 'flex-start' }}>
               {s.label}
               <span class="muted" style={{ fontWeight: 400 }}>
-                {s.description}
+                {SECTION_DESCRIPTIONS[s.href]}
               </span>
             </a>
           </li>

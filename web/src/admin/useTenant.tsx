@@ -1,5 +1,6 @@
 // Which tenant an admin screen works on: the super admin picks one (kept in the URL); everyone
-// else works on their own.
+// else works on their own, except on screens of work Kre8ivTech's staff do for every tenant
+// (`staffPick`), where staff may name one in the URL too (from a link; they cannot list them).
 import { useLocation } from 'preact-iso';
 import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
@@ -20,12 +21,13 @@ export async function listTenants(): Promise<Tenant[]> {
   return items;
 }
 
-export function useTenant(): { tenantId: string; picker: preact.ComponentChild } {
+export function useTenant({ staffPick = false }: { staffPick?: boolean } = {}): { tenantId: string; picker: preact.ComponentChild } {
   const { query, path, route } = useLocation();
   const own = user.value!.tenant;
   const superAdmin = role.value === 'super_admin';
   const tenants = useResource(async () => (superAdmin ? listTenants() : []), [superAdmin]);
-  const tenantId = superAdmin && query.tenant ? query.tenant : own;
+  const named = superAdmin || (staffPick && role.value === 'staff');
+  const tenantId = named && query.tenant ? query.tenant : own;
   const picker = superAdmin && tenants.data && (
     <form class="form form--inline panel" onSubmit={(e) => e.preventDefault()}>
       <SelectField

@@ -32,6 +32,7 @@ const Audit = lazy(() => import('../admin/Audit'));
 const CannedResponses = lazy(() => import('../admin/CannedResponses'));
 const AssignmentRules = lazy(() => import('../admin/AssignmentRules'));
 const DeadLetters = lazy(() => import('../admin/DeadLetters'));
+const MailIn = lazy(() => import('../admin/MailIn'));
 const InvoiceList = lazy(() => import('../invoices/InvoiceList'));
 const InvoiceEditor = lazy(() => import('../invoices/InvoiceEditor'));
 const InvoicePage = lazy(() => import('../invoices/InvoicePage'));
@@ -163,6 +164,7 @@ function Screens() {
         <Route path="/admin/canned-responses" component={CannedResponses} />
         <Route path="/admin/assignment-rules" component={AssignmentRules} />
         <Route path="/admin/dead-letters" component={DeadLetters} />
+        <Route path="/admin/mail-in" component={MailIn} />
         <Route default component={NotFound} />
       </Router>
     </Layout>

@@ -46,6 +46,7 @@ describe('phone navigation', () => {
           'Announcements',
           'Billing',
           'Canned responses',
+          'Mail in',
           'Audit log',
         ],
       ],

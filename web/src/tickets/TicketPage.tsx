@@ -2,7 +2,9 @@
 // tickets, status, priority (escalate), assignee, internal notes, canned responses, linked
 // tickets, merging and the SLA clocks; its files (everyone who reads the ticket downloads and
 // attaches); the requester's satisfaction rating once it is resolved; for Kre8ivTech staff and
-// super admins, the time logged on it. A merged ticket says where its conversation went.
+// super admins, the time logged on it. A merged ticket says where its conversation went. What
+// came by email is marked so, with its original (and, for those who manage tickets, its
+// authentication verdicts).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api } from '../api/client';
@@ -26,6 +28,7 @@ import { roleLabel } from './roles';
 import { SatisfactionPanel } from './SatisfactionPanel';
 import { TimePanel } from './TimePanel';
 import { useStanding } from './useStanding';
+import { ViaMail } from './ViaMail';
 import { live } from '../live/socket';
 import './conversation.css';
 
@@ -124,11 +127,12 @@ function TicketView({ ticket, etag, messages, fresh, onChanged, reload }: ViewPr
             <p class="message__meta">
               {categoryLabel(ticket.category)} · opened {formatDateTime(ticket.created_at)}
             </p>
+            {ticket.via_mail && <ViaMail tenantId={ticket.tenant_id} origin={ticket.via_mail} manages={manages} of="of this ticket" />}
             <div class="message__body" dangerouslySetInnerHTML={{ __html: ticket.description_html ?? '' }} />
           </section>
           <AttachmentsPanel ticket={ticket} messages={messages} />
           <h2>Conversation</h2>
-          <Conversation messages={messages} fresh={fresh} />
+          <Conversation tenantId={ticket.tenant_id} manages={manages} messages={messages} fresh={fresh} />
           <SatisfactionPanel ticket={ticket} onRated={() => void reload()} reload={reload} />
           {!ticket.merged_into_id && (
             <ReplyForm
@@ -210,7 +214,14 @@ function TicketView({ ticket, etag, messages, fresh, onChanged, reload }: ViewPr
   );
 }
 
-function Conversation({ messages, fresh }: { messages: Message[]; fresh: ReadonlySet<string> }) {
+interface ConversationProps {
+  tenantId: string;
+  manages: boolean;
+  messages: Message[];
+  fresh: ReadonlySet<string>;
+}
+
+function Conversation({ tenantId, manages, messages, fresh }: ConversationProps) {
   const me = user.value;
   if (!messages.length) return <p class="empty">No replies yet.</p>;
   return (
@@ -231,6 +242,15 @@ function Conversation({ messages, fresh }: { messages: Message[]; fresh: Readonl
               {m.internal && <span class="badge badge--note"> Internal note</span>}
               {fresh.has(m.id) && <span class="badge badge--new"> New</span>} · {formatDateTime(m.created_at)}
             </p>
+            {m.via_mail && (
+              <ViaMail
+                tenantId={tenantId}
+                origin={m.via_mail}
+                manages={manages}
+                internal={m.internal}
+                of={`of ${name}’s ${m.internal ? 'note' : 'reply'} of ${formatDateTime(m.created_at)}`}
+              />
+            )}
             <div class="message__body" dangerouslySetInnerHTML={{ __html: m.html }} />
           </li>
         );
