@@ -1,6 +1,7 @@
 //! `kt-bench`: benchmark drivers behind `scripts/bench`. Prints latency percentiles and
 //! throughput per operation.
 
+mod email;
 mod fanout;
 mod forms;
 mod invoices;
@@ -167,6 +168,19 @@ enum Command {
         /// Analytics reads timed.
         #[arg(long, default_value_t = 500)]
         reads: usize,
+    },
+    /// Mail in: parse + file of a 1 MB message (in process), and a sustained rate through the
+    /// SMTP listener with every message checked to be filed.
+    Email {
+        /// 1 MB messages filed, each timed.
+        #[arg(long, default_value_t = 200)]
+        large: usize,
+        /// Messages per second through the SMTP listener (open loop).
+        #[arg(long, default_value_t = 100)]
+        rate: u32,
+        /// Seconds of sending.
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
     },
     /// Global search: type-ahead over an index of 100,000 tickets, 500,000 messages and 5,000
     /// articles over 50 tenants, a storm of changes timed until searchable, and the rebuild.
@@ -516,6 +530,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Search { tickets, messages, articles, keystrokes, rate, seconds, store_tickets } => {
             search::run(search::Options { tickets, messages, articles, keystrokes, rate, seconds, store_tickets }).await
         }
+        Command::Email { large, rate, seconds } => email::run(email::Options { large, rate, seconds }).await,
         Command::Forms { rate, seconds, submissions, evaluations, reads } => {
             forms::run(forms::Options { rate, seconds, submissions, evaluations, reads }).await
         }

@@ -11,7 +11,7 @@ use kt_domain::mail::inbound::{Action, InboundMail, MailOrigin, Reason};
 use kt_domain::policy::Actor;
 use kt_domain::tenancy::{Tenant, User};
 use kt_domain::ticket::{
-    Attachment, Category, MAX_BODY_CHARS, Priority, Ticket, check_attachment, display_number, quota_allows,
+    Attachment, Category, MAX_BODY_CHARS, Message, Priority, Ticket, check_attachment, display_number, quota_allows,
 };
 use kt_platform::{Mail, MailAddress};
 use kt_store::entity::Versioned;
@@ -147,33 +147,37 @@ async fn file(
         tags: vec![],
     };
     let origin = MailOrigin { mail_id: m.id.clone(), verdicts: m.verdicts };
-    let prefix = tenant.ticket_prefix.as_str().to_owned();
     let extra = |t: &Ticket| -> Result<Vec<TxOp>, AppError> {
-        let mut done = m.clone();
-        done.status = Action::File.status();
-        done.ticket = Some(t.id.clone());
-        done.ticket_ref = Some(display_number(&prefix, t.number));
+        let done = acted(&m, tenant, Action::File, t, None);
         let mut ops = state_ops(current, &done)?;
         ops.extend(file_ops(app, t, &actor.user, &files)?);
         Ok(ops)
     };
     match create_with(app, actor, tenant, input, None, Some(origin), &extra).await {
-        Ok((t, _)) => {
-            m.status = Action::File.status();
-            m.ticket = Some(t.id.clone());
-            m.ticket_ref = Some(display_number(&prefix, t.number));
-            Ok(m)
-        }
+        Ok((t, _)) => Ok(acted(&m, tenant, Action::File, &t, None)),
         Err(AppError::Conflict(_)) => settled(app, current).await,
         Err(e) => Err(e),
     }
+}
+
+/// The mail once `action` put it on `t` (as `message`, for a reply).
+fn acted(m: &InboundMail, tenant: &Tenant, action: Action, t: &Ticket, message: Option<&Message>) -> InboundMail {
+    let mut done = m.clone();
+    done.status = action.status();
+    done.ticket = Some(t.id.clone());
+    done.ticket_ref = Some(display_number(tenant.ticket_prefix.as_str(), t.number));
+    if let Some(msg) = message {
+        done.message = Some(msg.id.clone());
+        done.internal = msg.internal;
+    }
+    done
 }
 
 async fn reply(
     app: &AppState,
     tenant: &Tenant,
     current: &Versioned<InboundMail>,
-    mut m: InboundMail,
+    m: InboundMail,
     parsed: &Parsed,
     actor: &Actor,
     t: &Ticket,
@@ -184,28 +188,15 @@ async fn reply(
     let (files, notes) = keep_files(app, tenant, &m, &t.org, parsed).await?;
     let body = body_with_notes(&kept.text, &notes, "(The mail had no text.)");
     let origin = MailOrigin { mail_id: m.id.clone(), verdicts: m.verdicts };
-    let prefix = tenant.ticket_prefix.as_str().to_owned();
-    let extra = |t: &Ticket, msg: &kt_domain::ticket::Message| -> Result<Vec<TxOp>, AppError> {
-        let mut done = m.clone();
-        done.status = Action::Reply.status();
-        done.ticket = Some(t.id.clone());
-        done.ticket_ref = Some(display_number(&prefix, t.number));
-        done.message = Some(msg.id.clone());
-        done.internal = msg.internal;
+    let extra = |t: &Ticket, msg: &Message| -> Result<Vec<TxOp>, AppError> {
+        let done = acted(&m, tenant, Action::Reply, t, Some(msg));
         let mut ops = state_ops(current, &done)?;
         ops.extend(file_ops(app, t, &actor.user, &files)?);
         Ok(ops)
     };
     let input = NewMessage { body, internal, status: None };
     match reply_with(app, actor, tenant, &t.id, input, Some(origin), &extra).await {
-        Ok((msg, t)) => {
-            m.status = Action::Reply.status();
-            m.ticket = Some(t.id.clone());
-            m.ticket_ref = Some(display_number(&prefix, t.number));
-            m.message = Some(msg.id);
-            m.internal = msg.internal;
-            Ok(m)
-        }
+        Ok((msg, t)) => Ok(acted(&m, tenant, Action::Reply, &t, Some(&msg))),
         Err(AppError::Conflict(_)) => settled(app, current).await,
         Err(e) => Err(e),
     }
