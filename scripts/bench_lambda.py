@@ -30,6 +30,8 @@ from cfnlint.decode import cfn_yaml
 
 ZIP_BUDGET = 15 * 1024 * 1024
 COLD_BUDGET_MS = 30.0
+# The most a zip may weigh for a direct upload to Lambda (the --start-only check).
+LAMBDA_ZIP_LIMIT = 50 * 1024 * 1024
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 STAGE = "bench"
@@ -130,8 +132,10 @@ def main():
     parser.add_argument("--template", default="template.yaml")
     parser.add_argument("--lambda-dir", default="target/lambda", help="where scripts/package left the zips")
     parser.add_argument("--runs", type=int, default=30, help="cold starts per function (default 30)")
-    parser.add_argument("--no-time-budget", action="store_true",
-                        help="only check that each starts and its zip size (CI: timings on a shared runner vary)")
+    parser.add_argument("--start-only", action="store_true",
+                        help="only check that each package starts and fits Lambda's 50 MB limit for a zip (CI: its "
+                             "package-ci builds are unoptimised and timings on a shared runner vary; the budgets "
+                             "are release's)")
     parser.add_argument("--only", nargs="+", metavar="BINARY", help="only these function binaries")
     parser.add_argument("--moto", default=os.environ.get("MOTO_ENDPOINT"), help="moto server (default $MOTO_ENDPOINT)")
     args = parser.parse_args()
@@ -188,7 +192,10 @@ def main():
                 failed = True
                 continue
             p95 = percentile(times, 95)
-            over = size >= ZIP_BUDGET or (p95 >= COLD_BUDGET_MS and not args.no_time_budget)
+            if args.start_only:
+                over = size >= LAMBDA_ZIP_LIMIT
+            else:
+                over = size >= ZIP_BUDGET or p95 >= COLD_BUDGET_MS
             failed |= over
             print(f"{binary:<16} {size / 1024 / 1024:>7.2f} {statistics.median(times):>12.1f} {p95:>12.1f} "
                   f"{max(times):>8.1f}{'  OVER BUDGET' if over else ''}")

@@ -255,7 +255,7 @@ async fn get_received(
 }
 
 /// A short-lived link to the message exactly as it was received (`.eml`): for the tenant's
-/// ticket workers, and for the readers of the ticket it filed or was added to in public.
+/// ticket workers, and for its sender while they may read the ticket it filed or was added to.
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant_id}/mail/received/{mail_id}/raw", tag = "mail",
     params(("tenant_id" = String, Path), ("mail_id" = String, Path)),
     responses((status = 200, body = DownloadView), (status = 404, body = Problem, content_type = "application/problem+json")))]

@@ -127,7 +127,15 @@ function TicketView({ ticket, etag, messages, fresh, onChanged, reload }: ViewPr
             <p class="message__meta">
               {categoryLabel(ticket.category)} · opened {formatDateTime(ticket.created_at)}
             </p>
-            {ticket.via_mail && <ViaMail tenantId={ticket.tenant_id} origin={ticket.via_mail} manages={manages} of="of this ticket" />}
+            {ticket.via_mail && (
+              <ViaMail
+                tenantId={ticket.tenant_id}
+                origin={ticket.via_mail}
+                manages={manages}
+                own={ticket.requester_id === user.value?.id}
+                of="of this ticket"
+              />
+            )}
             <div class="message__body" dangerouslySetInnerHTML={{ __html: ticket.description_html ?? '' }} />
           </section>
           <AttachmentsPanel ticket={ticket} messages={messages} />
@@ -248,6 +256,7 @@ function Conversation({ tenantId, manages, messages, fresh }: ConversationProps)
                 origin={m.via_mail}
                 manages={manages}
                 internal={m.internal}
+                own={m.author_id === me?.id}
                 of={`of ${name}’s ${m.internal ? 'note' : 'reply'} of ${formatDateTime(m.created_at)}`}
               />
             )}

@@ -43,15 +43,21 @@ describe('ViaMail', () => {
     expect(screen.getByText('Authentication: not checked').closest('summary')!.className).toContain('badge--neutral');
   });
 
-  it('shows clients the mark and the original, without the verdicts', () => {
-    render(<ViaMail tenantId="acme" origin={origin({ spf: 'pass' })} manages={false} of="of this ticket" />);
+  it('shows clients the mark and the original of their own mail, without the verdicts', () => {
+    render(<ViaMail tenantId="acme" origin={origin({ spf: 'pass' })} manages={false} own of="of this ticket" />);
     screen.getByText('By email');
     expect(screen.queryByText(/^Authentication/)).toBeNull();
     screen.getByRole('link', { name: 'Original email of this ticket' });
   });
 
+  it('shows clients only the mark on mail someone else sent', () => {
+    render(<ViaMail tenantId="acme" origin={origin()} manages={false} of="of a reply" />);
+    screen.getByText('By email');
+    expect(screen.queryByRole('link')).toBeNull();
+  });
+
   it('keeps an internal note’s original for those who work tickets', () => {
-    render(<ViaMail tenantId="acme" origin={origin()} manages={false} internal of="of a note" />);
+    render(<ViaMail tenantId="acme" origin={origin()} manages={false} own internal of="of a note" />);
     expect(screen.queryByRole('link')).toBeNull();
   });
 
@@ -59,7 +65,7 @@ describe('ViaMail', () => {
     const assign = vi.fn();
     vi.stubGlobal('location', { ...window.location, assign });
     api.GET.mockResolvedValue(answer(200, { url: 'https://blobs.test/mail-01jmail.eml?sig=x', filename: 'mail-01jmail.eml' }));
-    render(<ViaMail tenantId="acme" origin={origin()} manages={false} of="of this ticket" />);
+    render(<ViaMail tenantId="acme" origin={origin()} manages={false} own of="of this ticket" />);
     fireEvent.click(screen.getByRole('link', { name: 'Original email of this ticket' }));
     await waitFor(() => expect(assign).toHaveBeenCalledWith('https://blobs.test/mail-01jmail.eml?sig=x'));
     expect(api.GET).toHaveBeenCalledWith('/api/v1/tenants/{tenant_id}/mail/received/{mail_id}/raw', {

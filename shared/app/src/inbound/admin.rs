@@ -115,14 +115,17 @@ pub async fn get(app: &AppState, actor: &Actor, tenant: &Tenant, id: &str) -> Re
     store::get(app.store.as_ref(), &tenant.id, id).await?.ok_or(AppError::NotFound)
 }
 
-/// A short-lived link to the raw message as it was received. Whoever may see a ticket sees the
-/// mails it came from: the tenant's ticket workers, and the ticket's readers for its mails.
+/// A short-lived link to the raw message as it was received: for the tenant's ticket workers,
+/// and for its sender while they may read the ticket it became (another person's original may
+/// quote what was cut from the reply, so readers get only their own).
 pub async fn raw_url(app: &AppState, actor: &Actor, tenant: &Tenant, id: &str) -> Result<String, AppError> {
     let m = store::get(app.store.as_ref(), &tenant.id, id).await?.ok_or(AppError::NotFound)?.value;
     let allowed = require(actor, tenant).is_ok()
-        || match &m.ticket {
-            Some(t) => crate::tickets::get(app, actor, tenant, t).await.is_ok() && !m.internal,
-            None => false,
+        || match (&m.ticket, &m.sender) {
+            (Some(t), Some(sender)) if sender == &actor.user && !m.internal => {
+                crate::tickets::get(app, actor, tenant, t).await.is_ok()
+            }
+            _ => false,
         };
     if !allowed {
         return Err(AppError::NotFound);
