@@ -2570,7 +2570,7 @@ export interface paths {
         };
         /**
          * A short-lived link to the message exactly as it was received (`.eml`): for the tenant's
-         *     ticket workers, and for the readers of the ticket it filed or was added to in public.
+         *     ticket workers, and for its sender while they may read the ticket it filed or was added to.
          */
         get: operations["raw_message"];
         put?: never;
