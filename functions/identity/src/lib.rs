@@ -26,6 +26,7 @@ use utoipa_axum::routes;
 
 pub mod admin;
 pub mod api_keys;
+pub mod mail_address;
 pub mod tenant_branding;
 pub mod two_factor;
 
@@ -34,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(two_factor::router())
         .merge(api_keys::router())
+        .merge(mail_address::router())
         .routes(routes!(branding))
         .routes(routes!(branding_logo))
         .routes(routes!(branding_theme))

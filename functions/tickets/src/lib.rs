@@ -33,6 +33,7 @@ pub mod forms;
 pub mod help;
 pub mod kb;
 pub mod mail;
+pub mod mail_out;
 pub mod projects;
 pub mod reports;
 pub mod service;
@@ -63,6 +64,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(kb::router())
         .merge(help::router())
         .merge(mail::router())
+        .merge(mail_out::router())
         .routes(routes!(work_queue))
         .routes(routes!(queue_lengths))
 }

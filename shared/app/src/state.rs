@@ -21,6 +21,10 @@ pub struct Config {
     pub mail_from: String,
     /// The domain the portal receives mail on (`acme@in.portal.example.com`).
     pub mail_inbound_domain: String,
+    /// Answers mail to SES's mailbox simulator (`bounce@simulator.amazonses.com`,
+    /// `complaint@simulator.amazonses.com`) with the report SES would send: the embedded
+    /// host's stand-in for SES's feedback, which only SES itself produces.
+    pub simulate_mail_feedback: bool,
 }
 
 impl Config {
@@ -37,6 +41,7 @@ impl Default for Config {
             public_url: "http://localhost:3000".into(),
             mail_from: "no-reply@localhost".into(),
             mail_inbound_domain: "in.localhost".into(),
+            simulate_mail_feedback: false,
         }
     }
 }

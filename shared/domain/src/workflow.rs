@@ -67,13 +67,13 @@ pub const MAX_CANNED_PER_TENANT: usize = 500;
 
 /// One piece of a template: text as is, or a variable's name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Piece<'a> {
+pub(crate) enum Piece<'a> {
     Text(&'a str),
     Var(&'a str),
 }
 
 /// Splits a template into text and `{{ name }}` variables; an unclosed `{{` is an error.
-fn pieces(body: &str) -> Result<Vec<Piece<'_>>, String> {
+pub(crate) fn pieces(body: &str) -> Result<Vec<Piece<'_>>, String> {
     let mut out = Vec::new();
     let mut rest = body;
     while let Some(start) = rest.find("{{") {

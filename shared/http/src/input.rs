@@ -118,6 +118,8 @@ bounded_text! {
     Title = kt_domain::workflow::MAX_CANNED_TITLE_CHARS, "Fixed, please confirm";
     /// A canned response's text (Markdown with variables).
     CannedBody = kt_domain::workflow::MAX_CANNED_BODY_CHARS, "";
+    /// A mail template's body (Markdown with variables).
+    TemplateBody = kt_domain::mail::template::MAX_BODY_CHARS, "Hello {{recipient.first_name}},\n\n{{notification.body}}";
     /// The name of a service-level policy or of its calendar.
     PolicyName = kt_domain::sla::MAX_NAME_CHARS, "Standard";
     /// An identifier (ULIDs are 26 characters), a ticket number, a key or a word from a list.

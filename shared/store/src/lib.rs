@@ -21,6 +21,7 @@ pub mod forms;
 pub mod heat;
 pub mod held;
 pub mod inbound;
+pub mod mail_out;
 pub mod invoices;
 pub mod kb;
 pub mod limits;

@@ -125,7 +125,7 @@ impl World {
             "email",
             state.store.clone(),
             state.clock.clone(),
-            vec![Arc::new(MailConsumer::new(state.mailer.clone()))],
+            vec![Arc::new(MailConsumer::new(state.clone()))],
         );
         while d.poll_once(state.queue.as_ref(), Duration::ZERO).await.expect("poll") > 0 {}
         let outbox = self.wired.local_mailer.clone().expect("local mailer");

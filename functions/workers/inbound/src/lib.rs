@@ -6,6 +6,10 @@
 //! cannot be read or acted on is reported as a batch item failure (SQS retries it, then moves
 //! it to the dead-letter queue); a mail that was read but failed to file is kept in the
 //! tenant's dead-letter list instead, where staff retry it.
+//!
+//! The same function takes what comes back of mail sent: the SES configuration set publishes
+//! bounces and complaints to a second topic, whose queue feeds it too; a permanent bounce or a
+//! complaint stops mail to the address ([`kt_app::mail::stops`]).
 
 use std::time::Duration;
 
@@ -92,6 +96,28 @@ pub fn notification(body: &str) -> Result<SesNotification, String> {
     serde_json::from_str(&inner).map_err(|e| format!("not an SES notification: {e}"))
 }
 
+/// What one SQS body holds: a received mail, or a report on mail sent (a bounce, a
+/// complaint, or an event the portal does not act on).
+pub enum Report {
+    Received(Box<SesNotification>),
+    Sent(serde_json::Value),
+}
+
+pub fn report(body: &str) -> Result<Report, String> {
+    let inner = match serde_json::from_str::<SnsEnvelope>(body) {
+        Ok(env) => env.message,
+        Err(_) => body.to_owned(),
+    };
+    let value: serde_json::Value = serde_json::from_str(&inner).map_err(|e| format!("not JSON: {e}"))?;
+    match value.get("notificationType").or_else(|| value.get("eventType")).and_then(|v| v.as_str()) {
+        Some("Received") => serde_json::from_value(value)
+            .map(|n| Report::Received(Box::new(n)))
+            .map_err(|e| format!("not an SES notification: {e}")),
+        Some(_) => Ok(Report::Sent(value)),
+        None => Err("not an SES notification: no notificationType or eventType".into()),
+    }
+}
+
 /// A stable id for the mail: the time SES received it with a hash of its message id, so a
 /// redelivered notification names the same record.
 fn mail_id(n: &SesNotification) -> ulid::Ulid {
@@ -136,8 +162,9 @@ pub async fn handle(state: &AppState, event: SqsEvent) -> SqsBatchResponse {
     let mut failures = Vec::new();
     for record in event.records {
         let id = record.message_id.clone().unwrap_or_default();
-        let result = match notification(record.body.as_deref().unwrap_or_default()) {
-            Ok(n) => receive(state, &n).await,
+        let result = match report(record.body.as_deref().unwrap_or_default()) {
+            Ok(Report::Received(n)) => receive(state, &n).await,
+            Ok(Report::Sent(v)) => kt_app::mail::stops::record(state, &v).await.map_err(|e| e.to_string()),
             Err(e) => Err(e),
         };
         if let Err(e) = result {
@@ -169,5 +196,14 @@ mod tests {
             assert_eq!(mail_id(&n), mail_id(&n), "stable");
         }
         assert!(notification("{}").is_err());
+    }
+
+    #[test]
+    fn tells_received_mail_from_reports_on_mail_sent() {
+        assert!(matches!(report(SES), Ok(Report::Received(_))));
+        let bounce = serde_json::json!({"Type": "Notification", "Message": serde_json::json!({"eventType": "Bounce", "bounce": {}}).to_string()});
+        assert!(matches!(report(&bounce.to_string()), Ok(Report::Sent(_))));
+        assert!(report("{}").is_err());
+        assert!(report("not json").is_err());
     }
 }

@@ -20,7 +20,7 @@ pub fn dispatcher(state: &AppState) -> Dispatcher {
         state.store.clone(),
         state.clock.clone(),
         vec![
-            Arc::new(MailConsumer::new(state.mailer.clone())),
+            Arc::new(MailConsumer::new(state.clone())),
             Arc::new(TextConsumer::new(state.sms.clone())),
             Arc::new(PushConsumer::new(state.store.clone(), state.web_push.clone())),
         ],

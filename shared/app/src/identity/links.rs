@@ -1,5 +1,5 @@
-//! Emailed single-use links: magic sign-in (15 minutes), password reset (1 hour) and
-//! invitations (7 days). The link carries `<id>.<secret>`; only the secret's hash is stored,
+//! Emailed single-use links: magic sign-in (15 minutes), password reset (1 hour), invitations
+//! (7 days) and the confirmation of an address mail had stopped to (24 hours). The link carries `<id>.<secret>`; only the secret's hash is stored,
 //! under the tenant, and redeeming deletes the item under a version condition, so a link works
 //! once, on its own tenant's portal, before it expires. Requests for unknown emails answer
 //! exactly like known ones.
@@ -7,7 +7,8 @@
 use kt_domain::identity::{Email, UserId};
 use kt_domain::password::check_new_password;
 use kt_domain::tenancy::{Tenant, User, UserStatus};
-use kt_platform::{Mail, MailAddress};
+use kt_domain::mail::template::TemplateKind;
+use kt_platform::MailAddress;
 use kt_store::{Cond, Item, Key, TxOp, accounts};
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +16,7 @@ use super::sessions::ClientInfo;
 use super::tokens::{hash_secret, new_secret, secret_matches};
 use super::two_factor::{self, SignIn};
 use super::{audit, passwords};
+use crate::mail::Letter;
 use crate::{AppError, AppState, mail, outbox};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +25,8 @@ pub enum Purpose {
     MagicLink,
     PasswordReset,
     Invitation,
+    /// Confirms an address mail had stopped to (after a bounce or complaint).
+    AddressConfirm,
 }
 
 impl Purpose {
@@ -31,6 +35,7 @@ impl Purpose {
             Purpose::MagicLink => time::Duration::minutes(15),
             Purpose::PasswordReset => time::Duration::hours(1),
             Purpose::Invitation => time::Duration::days(7),
+            Purpose::AddressConfirm => time::Duration::hours(24),
         }
     }
 
@@ -39,6 +44,7 @@ impl Purpose {
             Purpose::MagicLink => "/auth/magic",
             Purpose::PasswordReset => "/auth/reset",
             Purpose::Invitation => "/auth/invitation",
+            Purpose::AddressConfirm => "/auth/confirm-address",
         }
     }
 }
@@ -54,51 +60,20 @@ fn key(tenant: &Tenant, id: &str) -> Key {
     Key::new(format!("T#{}#LINK#{id}", tenant.id), "LINK")
 }
 
-/// The mail for a link, in the tenant's branding.
-fn link_mail(app: &AppState, tenant: &Tenant, user: &User, purpose: Purpose, url: &str) -> Mail {
-    let b = &tenant.branding;
-    let (subject, lead, button) = match purpose {
-        Purpose::MagicLink => (
-            format!("Your sign-in link for {}", b.portal_name),
-            "Use this link to sign in. It works once, for 15 minutes.",
-            "Sign in",
-        ),
-        Purpose::PasswordReset => (
-            format!("Reset your {} password", b.portal_name),
-            "Use this link to choose a new password. It works once, for an hour. If you did not ask for it, ignore this mail.",
-            "Choose a new password",
-        ),
-        Purpose::Invitation => (
-            format!("You are invited to {}", b.portal_name),
-            "You have been invited. Use this link within 7 days to set your password.",
-            "Accept the invitation",
-        ),
+/// The letter for a link, in the tenant's template and branding.
+fn link_letter(tenant: &Tenant, user: &User, purpose: Purpose, url: &str) -> Letter {
+    let (kind, button, expires) = match purpose {
+        Purpose::MagicLink => (TemplateKind::MagicLink, "Sign in", "15 minutes"),
+        Purpose::PasswordReset => (TemplateKind::PasswordReset, "Choose a new password", "an hour"),
+        Purpose::Invitation => (TemplateKind::Invitation, "Accept the invitation", "7 days"),
+        Purpose::AddressConfirm => (TemplateKind::AddressConfirm, "Confirm the address", "24 hours"),
     };
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
-    let html = format!(
-        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#0f172a\">\
-         <h1 style=\"color:{primary}\">{portal}</h1><p>Hello {name},</p><p>{lead}</p>\
-         <p><a href=\"{url}\" style=\"background:{primary};color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none\">{button}</a></p>\
-         <p style=\"font-size:12px;color:#475569\">Or paste this address into your browser: {url}</p></body></html>",
-        primary = b.primary.as_str(),
-        portal = esc(&b.portal_name),
-        name = esc(&user.name),
-        lead = esc(lead),
-        url = esc(url),
-        button = esc(button),
-    );
-    let support = b.support_email.as_ref().map(|e| MailAddress::new(None, e.as_str()));
-    Mail {
-        from: MailAddress::new(Some(&b.portal_name), &app.config.mail_from),
-        to: vec![MailAddress::new(Some(&user.name), user.email.as_str())],
-        reply_to: support,
-        subject,
-        text: format!("Hello {},\n\n{lead}\n\n{button}: {url}\n", user.name),
-        html: Some(html),
-        attachments: vec![],
-        headers: vec![],
-        thread: None,
-    }
+    let mut letter = Letter::new(kind, tenant, MailAddress::new(Some(&user.name), user.email.as_str()))
+        .value("link.expires", expires)
+        .button(button, url);
+    // The confirmation is the one mail that goes to an address mail stopped to.
+    letter.confirming = purpose == Purpose::AddressConfirm;
+    letter
 }
 
 /// Operations that create a link for `user` and queue its mail, for the caller's transaction.
@@ -109,8 +84,7 @@ pub fn issue_ops(app: &AppState, tenant: &Tenant, user: &User, purpose: Purpose)
     let expires = (app.clock.now() + purpose.lifetime()).unix_timestamp();
     let item = Item::from_entity(key(tenant, &id), &record)?.with_expiry(expires);
     let url = format!("{}{}?token={id}.{secret}", crate::seed::portal_url(app, tenant), purpose.path());
-    let mail = link_mail(app, tenant, user, purpose, &url);
-    let event = mail::requested(app.ids.ulid(), Some(tenant.id.to_string()), app.clock.now(), &mail)?;
+    let event = mail::requested(app.ids.ulid(), app.clock.now(), &link_letter(tenant, user, purpose, &url))?;
     Ok(vec![TxOp::Put { item, cond: Cond::NotExists }, outbox::record(mail::QUEUE, event)?])
 }
 
@@ -243,4 +217,44 @@ pub async fn set_password(
     }
     let via = if purpose == Purpose::Invitation { "invitation" } else { "password_reset" };
     two_factor::after_first_factor(app, tenant, user, &credentials, via, client).await
+}
+
+/// Mails `user` a link that confirms their address, when mail to it stopped. At most one a
+/// minute, like every link mail.
+pub async fn ask_to_confirm_address(
+    app: &AppState,
+    tenant: &Tenant,
+    user: &User,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    if crate::mail::stops::of_user(app, user).await?.is_none() {
+        return Err(AppError::Conflict("mail to your address was not stopped".into()));
+    }
+    let mut ops = issue_ops(app, tenant, user, Purpose::AddressConfirm)?;
+    ops.push(audit::op(&audit::entry(
+        app,
+        &tenant.id,
+        Some(&user.id),
+        "mail.address_confirmation_sent",
+        Some(user.id.to_string()),
+        client,
+    ))?);
+    let sent = Key::new(format!("T#{}#LINKS#SENT#{}", tenant.id, user.id), "SENT");
+    let until = app.clock.now_unix() + LINK_MAIL_GAP_SECS;
+    ops.push(TxOp::Put { item: Item::new(sent, Default::default()).with_expiry(until), cond: Cond::NotExists });
+    match app.store.transact(ops).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.is_conflict() => {
+            Err(AppError::Conflict("a link went to this address less than a minute ago; it still works".into()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The address's owner followed the confirmation link: mail to it starts again.
+pub async fn confirm_address(app: &AppState, tenant: &Tenant, token: &str, client: &ClientInfo) -> Result<(), AppError> {
+    let user = redeem(app, tenant, token, Purpose::AddressConfirm).await?;
+    crate::mail::stops::confirmed(app, &user).await?;
+    let entry = audit::entry(app, &tenant.id, Some(&user.id), "mail.address_confirmed", Some(user.id.to_string()), client);
+    audit::record(app, entry).await
 }

@@ -13,12 +13,14 @@ use kt_domain::tenancy::{Tenant, User};
 use kt_domain::ticket::{
     Attachment, Category, MAX_BODY_CHARS, Message, Priority, Ticket, check_attachment, display_number, quota_allows,
 };
-use kt_platform::{Mail, MailAddress};
+use kt_domain::mail::template::TemplateKind;
+use kt_platform::MailAddress;
 use kt_store::entity::Versioned;
 use kt_store::inbound as store;
 use kt_store::{TxOp, tickets};
 
 use super::Parsed;
+use crate::mail::Letter;
 use crate::tickets::conversation::{NewMessage, reply_with};
 use crate::tickets::{NewTicket, create_with};
 use crate::{AppError, AppState, mail, outbox};
@@ -72,10 +74,7 @@ pub(super) async fn commit(
                 && let Some(to) = &m.from
             {
                 let refusal = refusal(app, tenant, &m, parsed, reason, to.email.as_str());
-                ops.push(outbox::record(
-                    mail::QUEUE,
-                    mail::requested(app.ids.ulid(), Some(tenant.id.to_string()), m.updated_at, &refusal)?,
-                )?);
+                ops.push(outbox::record(mail::QUEUE, mail::requested(app.ids.ulid(), m.updated_at, &refusal)?)?);
             }
             finish(app, current, m, ops).await
         }
@@ -292,7 +291,7 @@ fn body_with_notes(text: &str, notes: &[String], empty: &str) -> String {
 
 /// The branded answer to a refused mail: why, and what to do instead. Marked as an automatic
 /// reply so other systems do not answer it in turn.
-fn refusal(app: &AppState, tenant: &Tenant, m: &InboundMail, parsed: &Parsed, reason: Reason, to: &str) -> Mail {
+fn refusal(app: &AppState, tenant: &Tenant, m: &InboundMail, parsed: &Parsed, reason: Reason, to: &str) -> Letter {
     let b = &tenant.branding;
     let portal = crate::seed::portal_url(app, tenant);
     let what = match reason {
@@ -310,29 +309,14 @@ fn refusal(app: &AppState, tenant: &Tenant, m: &InboundMail, parsed: &Parsed, re
         ),
         other => format!("Your message was not filed: {}.", other.text()),
     };
-    let subject = if parsed.subject.is_empty() { "Your message".to_owned() } else { format!("Re: {}", parsed.subject) };
-    let text = format!("Hello,\n\n{what}\n\n{}\n", b.portal_name);
-    let html = format!(
-        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#0f172a\">\
-         <div style=\"border-top:4px solid {};padding:16px 0\"><strong>{}</strong></div><p>Hello,</p><p>{}</p></body></html>",
-        b.primary.as_str(),
-        crate::notifications::delivery::esc(&b.portal_name),
-        crate::notifications::delivery::esc(&what)
-    );
-    let mut headers = vec![("Auto-Submitted".to_owned(), "auto-replied".to_owned())];
+    let subject = if parsed.subject.is_empty() { "your message".to_owned() } else { parsed.subject.clone() };
+    let mut letter = Letter::new(TemplateKind::MailRefused, tenant, MailAddress::new(None, to))
+        .value("refusal.reason", what)
+        .value("mail.subject", subject);
+    letter.headers.push(("Auto-Submitted".to_owned(), "auto-replied".to_owned()));
     if let Some(id) = &parsed.message_id {
-        headers.push(("In-Reply-To".into(), format!("<{id}>")));
-        headers.push(("References".into(), format!("<{id}>")));
+        letter.headers.push(("In-Reply-To".into(), format!("<{id}>")));
+        letter.headers.push(("References".into(), format!("<{id}>")));
     }
-    Mail {
-        from: MailAddress::new(Some(&b.portal_name), &app.config.mail_from),
-        to: vec![MailAddress::new(None, to)],
-        reply_to: None,
-        subject,
-        text,
-        html: Some(html),
-        attachments: vec![],
-        headers,
-        thread: None,
-    }
+    letter
 }

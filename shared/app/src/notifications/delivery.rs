@@ -5,12 +5,14 @@ use kt_domain::identity::{TenantId, TicketId, UserId};
 use kt_domain::notification::preferences::{Channel, Decision, Outcome, Reach, decide, effective};
 use kt_domain::notification::{Kind, may_receive};
 use kt_domain::tenancy::{Tenant, User, UserStatus};
-use kt_platform::{Mail, MailAddress};
+use kt_domain::mail::template::TemplateKind;
+use kt_platform::MailAddress;
 use kt_store::notifications::{self as store, Notification, TTL_SECS};
 use kt_store::{Cond, Key, TxOp, accounts, held};
 use serde_json::json;
 
 use crate::identity::tenancy;
+use crate::mail::letter::{Extra, Letter};
 use crate::tickets::live;
 use crate::{AppError, AppState, mail, outbox};
 
@@ -156,13 +158,21 @@ pub(crate) async fn notify(
         tenancy::get(app, &person.tenant).await?
     };
     // A ticket's mail is answered to its reply address (none where the data key is not wired).
-    let reply_address = match about {
-        About::Ticket(_, Some(number)) => crate::inbound::reply_address(app, ticket_tenant, *number).ok(),
-        _ => None,
+    let (reply_address, ticket_number) = match about {
+        About::Ticket(_, Some(number)) => (
+            crate::inbound::reply_address(app, ticket_tenant, *number).ok(),
+            Some(kt_domain::ticket::display_number(ticket_tenant.ticket_prefix.as_str(), *number)),
+        ),
+        _ => (None, None),
     };
     // Twice at most: a hold whose release went out meanwhile is delivered at once instead.
     for _ in 0..2 {
-        let reach = Recipient { portal: &portal, person: &person, reply_address: reply_address.as_deref() };
+        let reach = Recipient {
+            portal: &portal,
+            person: &person,
+            reply_address: reply_address.as_deref(),
+            ticket_number: ticket_number.as_deref(),
+        };
         let ops = delivery_ops(app, &reach, &n, about, &text, &decision, phone.as_ref(), extra.clone())?;
         match app.store.transact(ops).await {
             Ok(()) => {
@@ -202,6 +212,8 @@ struct Recipient<'a> {
     portal: &'a Tenant,
     person: &'a User,
     reply_address: Option<&'a str>,
+    /// The ticket's number as people read it (`ACME-1001`), for a ticket's mail.
+    ticket_number: Option<&'a str>,
 }
 
 /// The transaction of one delivery.
@@ -231,8 +243,8 @@ fn delivery_ops(
     }
     if decision.outcome(Channel::Email) == Outcome::Sent {
         let survey = text.survey.clone().filter(|(requester, _)| *requester == person.id).map(|(_, url)| url);
-        let m = branded_mail(app, portal, person, n, about, survey.as_deref(), to.reply_address);
-        let requested = mail::requested(app.ids.ulid(), Some(portal.id.to_string()), now, &m)?;
+        let letter = branded_letter(app, to, n, about, survey.as_deref());
+        let requested = mail::requested(app.ids.ulid(), now, &letter)?;
         ops.push(outbox::record(mail::QUEUE, requested)?);
     }
     if let (Outcome::Sent, Some(phone)) = (decision.outcome(Channel::Sms), phone) {
@@ -279,84 +291,29 @@ pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// A notification as mail in the portal's branding: its name, colours and logo, a button to
-/// the ticket, and thread headers so a mail client groups one ticket's mails.
-pub(crate) fn branded_mail(
-    app: &AppState,
-    portal: &Tenant,
-    person: &User,
-    n: &Notification,
-    about: &About,
-    survey: Option<&str>,
-    reply_address: Option<&str>,
-) -> Mail {
-    let b = &portal.branding;
+/// A notification as a letter in the portal's template and branding: a button to what it is
+/// about, and thread headers so a mail client groups one ticket's mails.
+fn branded_letter(app: &AppState, to: &Recipient<'_>, n: &Notification, about: &About, survey: Option<&str>) -> Letter {
+    let (portal, person) = (to.portal, to.person);
     let base = crate::seed::portal_url(app, portal);
-    let url = format!("{base}{}", n.link);
-    let logo = b
-        .logo_key
-        .as_ref()
-        .map(|k| {
-            format!(
-                "<img src=\"{}\" alt=\"{}\" style=\"max-height:48px\">",
-                esc(&format!("{base}/api/v1/branding/logo?v={}", k.rsplit('-').next().unwrap_or_default())),
-                esc(&b.portal_name)
-            )
-        })
-        .unwrap_or_else(|| {
-            format!("<strong style=\"font-size:20px;color:{}\">{}</strong>", b.primary.as_str(), esc(&b.portal_name))
-        });
-    // One link per rating: it opens the survey with that rating chosen, and sending the form
-    // records it (a mail scanner following the links records nothing).
-    let survey_html = survey
-        .map(|url| {
-            let links: Vec<String> = (1..=5)
-                .map(|r| {
-                    format!(
-                        "<a href=\"{}\" style=\"display:inline-block;padding:8px 12px;margin-right:4px;border:1px solid {};border-radius:6px;text-decoration:none;color:#0f172a\">{r}</a>",
-                        esc(&format!("{url}?rating={r}")),
-                        b.primary.as_str()
-                    )
-                })
-                .collect();
-            format!("<p>How did we do? Rate this ticket from 1 (poor) to 5 (excellent):</p><p>{}</p>", links.join(""))
-        })
-        .unwrap_or_default();
-    let survey_text = survey.map(|url| format!("How did we do? Rate this ticket: {url}\n")).unwrap_or_default();
-    let html = format!(
-        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#0f172a\">\
-         <div style=\"border-top:4px solid {primary};padding:16px 0\">{logo}</div>\
-         <h1 style=\"font-size:18px\">{title}</h1><p>{body}</p>\
-         <p><a href=\"{url}\" style=\"background:{primary};color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none\">{button}</a></p>\
-         {survey_html}<p style=\"font-size:12px;color:#475569\">You get this mail because of your notification settings in {portal}. \
-         Change them under Notifications in the portal.</p></body></html>",
-        primary = b.primary.as_str(),
-        title = esc(&n.title),
-        body = esc(&n.body),
-        url = esc(&url),
-        portal = esc(&b.portal_name),
-        survey_html = survey_html,
-        button = about.button(),
-    );
-    let domain = app.config.portal_domain.clone();
-    let thread = about.thread(&domain);
-    let mut headers = vec![("In-Reply-To".into(), thread.clone()), ("References".into(), thread)];
-    headers.extend(notification_headers(&base));
-    // Answers to a ticket's mail go to its reply address, which files them on the ticket.
-    let reply_to = reply_address
-        .map(|a| MailAddress::new(Some(&b.portal_name), a))
-        .or_else(|| b.support_email.as_ref().map(|e| MailAddress::new(None, e.as_str())));
-    Mail {
-        from: MailAddress::new(Some(&b.portal_name), &app.config.mail_from),
-        to: vec![MailAddress::new(Some(&person.name), person.email.as_str())],
-        reply_to,
-        subject: n.title.clone(),
-        text: format!("{}\n\n{}\n\n{}: {url}\n{survey_text}", n.title, n.body, about.button()),
-        html: Some(html),
-        attachments: vec![],
-        headers,
-        thread: about.ticket().map(|t| format!("ticket-{t}")),
+    let thread = about.thread(&app.config.portal_domain);
+    let mut letter = Letter::new(
+        TemplateKind::Notification(n.kind),
+        portal,
+        MailAddress::new(Some(&person.name), person.email.as_str()),
+    )
+    .value("notification.title", n.title.clone())
+    .value("notification.body", n.body.clone())
+    .button(about.button(), format!("{base}{}", n.link));
+    if let Some(number) = to.ticket_number {
+        letter = letter.value("ticket.number", number);
     }
+    letter.extra = survey.map(|url| Extra::Survey { url: url.to_owned() });
+    letter.headers = vec![("In-Reply-To".into(), thread.clone()), ("References".into(), thread)];
+    // Answers to a ticket's mail go to its reply address, which files them on the ticket.
+    letter.reply_to = to.reply_address.map(|a| MailAddress::new(Some(&portal.branding.portal_name), a));
+    letter.thread = about.ticket().map(|t| format!("ticket-{t}"));
+    letter
 }
 
 /// The headers every notification mail carries: it is automatic (RFC 3834), so other systems'

@@ -3,13 +3,14 @@
 
 use kt_domain::notification::preferences::{Channel, Delivery, Hold};
 use kt_domain::tenancy::UserStatus;
-use kt_platform::{Mail, MailAddress};
+use kt_domain::mail::template::TemplateKind;
+use kt_platform::MailAddress;
 use kt_store::accounts;
 use kt_store::held::{self, Held, Release};
 use time::OffsetDateTime;
 
-use super::delivery::esc;
 use crate::identity::tenancy;
+use crate::mail::letter::{Entry, Extra, Letter};
 use crate::{AppError, AppState, mail, outbox};
 
 /// What one sweep released.
@@ -49,11 +50,8 @@ async fn release(app: &AppState, r: &Release) -> Result<(usize, usize, usize), A
         let now = app.clock.now();
         let by_mail: Vec<&Held> = items.iter().filter(|h| h.channels.contains(&Channel::Email)).collect();
         if !by_mail.is_empty() {
-            let m = digest_mail(app, &portal, &person, &by_mail);
-            ops.push(outbox::record(
-                mail::QUEUE,
-                mail::requested(app.ids.ulid(), Some(r.tenant.to_string()), now, &m)?,
-            )?);
+            let letter = digest_letter(app, &portal, &person, &by_mail);
+            ops.push(outbox::record(mail::QUEUE, mail::requested(app.ids.ulid(), now, &letter)?)?);
             mails = 1;
         }
         let by_push = items.iter().filter(|h| h.channels.contains(&Channel::Push)).count();
@@ -116,60 +114,34 @@ fn heading(items: &[&Held]) -> String {
     }
 }
 
-/// One branded mail listing the held notifications, grouped by kind, each with its link.
-fn digest_mail(
+/// One letter listing the held notifications, grouped by kind, each with its link.
+fn digest_letter(
     app: &AppState,
     portal: &kt_domain::tenancy::Tenant,
     person: &kt_domain::tenancy::User,
     items: &[&Held],
-) -> Mail {
-    let b = &portal.branding;
+) -> Letter {
     let base = crate::seed::portal_url(app, portal);
-    let title = heading(items);
     let mut kinds: Vec<_> = items.iter().map(|h| h.kind).collect();
     kinds.sort();
     kinds.dedup();
-    let (mut html, mut text) = (String::new(), format!("{title}\n"));
-    for kind in kinds {
-        let group: Vec<&&Held> = items.iter().filter(|h| h.kind == kind).collect();
-        let label = kind_label(kind);
-        html.push_str(&format!("<h2 style=\"font-size:15px\">{} ({})</h2><ul>", esc(label), group.len()));
-        text.push_str(&format!("\n{label} ({})\n", group.len()));
-        for h in group {
-            let url = format!("{base}{}", h.link);
-            html.push_str(&format!(
-                "<li><a href=\"{}\">{}</a><br><span style=\"color:#475569\">{}</span></li>",
-                esc(&url),
-                esc(&h.title),
-                esc(&h.body)
-            ));
-            text.push_str(&format!("- {}\n  {}\n  {url}\n", h.title, h.body));
-        }
-        html.push_str("</ul>");
-    }
-    let html = format!(
-        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#0f172a\">\
-         <div style=\"border-top:4px solid {primary};padding:16px 0\"><strong style=\"font-size:20px;color:{primary}\">{portal}</strong></div>\
-         <h1 style=\"font-size:18px\">{title}</h1>{html}\
-         <p style=\"font-size:12px;color:#475569\">You get this mail because of your notification settings in {portal}. \
-         Change them under Settings, Notifications: {settings}</p></body></html>",
-        primary = b.primary.as_str(),
-        portal = esc(&b.portal_name),
-        title = esc(&title),
-        settings = esc(&format!("{base}/settings")),
-    );
-    text.push_str(&format!("\nChange your notification settings: {base}/settings\n"));
-    Mail {
-        from: MailAddress::new(Some(&b.portal_name), &app.config.mail_from),
-        to: vec![MailAddress::new(Some(&person.name), person.email.as_str())],
-        reply_to: None,
-        subject: title,
-        text,
-        html: Some(html),
-        attachments: vec![],
-        headers: super::delivery::notification_headers(&base),
-        thread: None,
-    }
+    let groups = kinds
+        .into_iter()
+        .map(|kind| {
+            let entries = items
+                .iter()
+                .filter(|h| h.kind == kind)
+                .map(|h| Entry { title: h.title.clone(), body: h.body.clone(), url: format!("{base}{}", h.link) })
+                .collect();
+            (kind_label(kind).to_owned(), entries)
+        })
+        .collect();
+    let mut letter =
+        Letter::new(TemplateKind::Digest, portal, MailAddress::new(Some(&person.name), person.email.as_str()))
+            .value("digest.title", heading(items))
+            .value("digest.count", items.len().to_string());
+    letter.extra = Some(Extra::Digest { groups });
+    letter
 }
 
 fn kind_label(kind: kt_domain::notification::Kind) -> &'static str {

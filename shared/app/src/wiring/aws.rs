@@ -126,7 +126,8 @@ impl AwsWiring {
             .get("PORTAL_MAIL_INBOUND_DOMAIN")
             .map(str::to_owned)
             .unwrap_or_else(|| Config::default_inbound_domain(&domain));
-        let config = Config { portal_domain: domain, public_url, mail_from, mail_inbound_domain };
+        let config =
+            Config { portal_domain: domain, public_url, mail_from, mail_inbound_domain, simulate_mail_feedback: false };
         Ok(Self { parts: Parts::new(Arc::new(store), clock, config), env, sdk })
     }
 
@@ -163,9 +164,11 @@ impl AwsWiring {
         Ok(self)
     }
 
-    /// SESv2 for mail out.
+    /// SESv2 for mail out, through the configuration set that reports bounces and complaints
+    /// (`PORTAL_SES_CONFIGURATION_SET`).
     pub fn mailer(mut self) -> Self {
-        self.parts.mailer = Arc::new(SesMailer::new(&self.sdk));
+        let set = self.env.get("PORTAL_SES_CONFIGURATION_SET").map(str::to_owned);
+        self.parts.mailer = Arc::new(SesMailer::new(&self.sdk).with_configuration_set(set));
         self
     }
 

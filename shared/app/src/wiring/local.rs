@@ -142,6 +142,7 @@ pub async fn wire_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
         public_url: settings.public_url.clone(),
         mail_from: settings.mail_from.clone(),
         mail_inbound_domain: Config::default_inbound_domain(&settings.portal_domain),
+        simulate_mail_feedback: settings.backend == Backend::Local,
     };
     let hub = Hub::new();
     let (ports, local_blobs, local_mailer, local_sms) = match settings.backend {

@@ -56,6 +56,9 @@ pub struct Mail {
     /// the thread even where a mail program drops `References`.
     #[serde(default)]
     pub thread: Option<String>,
+    /// Tags the sending service reports back with bounces and complaints (`tenant`).
+    #[serde(default)]
+    pub tags: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
