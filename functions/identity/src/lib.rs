@@ -68,6 +68,8 @@ pub struct BrandingView {
     pub support_email: Option<String>,
     pub terms_url: Option<String>,
     pub privacy_url: Option<String>,
+    /// The name the tenant's mail is sent under, when it is not the portal's name.
+    pub mail_sender_name: Option<String>,
 }
 
 pub(crate) fn branding_view(name: &str, kind: TenantKind, b: &Branding) -> BrandingView {
@@ -91,6 +93,7 @@ pub(crate) fn branding_view(name: &str, kind: TenantKind, b: &Branding) -> Brand
         support_email: b.support_email.as_ref().map(|e| e.to_string()),
         terms_url: b.terms_url.clone(),
         privacy_url: b.privacy_url.clone(),
+        mail_sender_name: b.mail_sender_name.clone(),
     }
 }
 

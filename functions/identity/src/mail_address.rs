@@ -19,10 +19,7 @@ use utoipa_axum::routes;
 use super::{TokenRequest, require_xhr};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(mail_address))
-        .routes(routes!(ask_to_confirm))
-        .routes(routes!(confirm))
+    OpenApiRouter::new().routes(routes!(mail_address)).routes(routes!(ask_to_confirm)).routes(routes!(confirm))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -37,6 +37,10 @@ pub struct BrandingRequest {
     pub support_phone: Option<Code>,
     pub terms_url: Option<Url>,
     pub privacy_url: Option<Url>,
+    /// The name the tenant's mail is sent under (unset or empty: the portal's name).
+    #[serde(default)]
+    #[schema(example = "Acme Support Team")]
+    pub mail_sender_name: Option<Name>,
 }
 
 /// Updates a tenant's branding (super admin, or the tenant's partner).
@@ -61,6 +65,7 @@ async fn update_branding(
         support_phone: body.support_phone.map(Into::into),
         terms_url: body.terms_url.map(Into::into),
         privacy_url: body.privacy_url.map(Into::into),
+        mail_sender_name: body.mail_sender_name.map(Into::into),
     };
     let updated = kt_app::identity::branding::update(&app, &auth.actor, &tenant, &input, &client).await?;
     Ok(Json(crate::branding_view(&updated.name, updated.kind, &updated.branding)))

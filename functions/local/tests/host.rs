@@ -331,6 +331,7 @@ fn welcome_mail(subject: &str) -> Mail {
         attachments: vec![],
         headers: vec![],
         thread: None,
+        tags: vec![],
     }
 }
 
@@ -344,7 +345,7 @@ async fn an_event_written_before_a_sigkill_is_delivered_after_restart() {
     // The host died between a committed write and its relay: the change and its event are in
     // the database, nothing has reached the queue.
     let store = SqliteStore::open(dir.path().join("portal.db"), Arc::new(SystemClock)).expect("open store");
-    let event = mail::requested(
+    let event = mail::written(
         ulid::Ulid::new(),
         Some("kt".into()),
         time::OffsetDateTime::now_utc(),

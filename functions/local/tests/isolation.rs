@@ -416,6 +416,7 @@ async fn no_route_serves_another_tenant_or_organization() {
     let victim_kb = kb::victims(&router, &wired, acme.id.as_str(), &victim_org, &pat).await;
     let victim_search = search::victims(&router, acme.id.as_str(), &dana, &victim_kb.article).await;
     let victim_mail = mail::victim(&app).await;
+    let victim_stopped = mail::stopped(&app, acme.id.as_str()).await;
     search::index_everything(&app).await;
     let victim_param = |name: &str| -> String {
         match name {
@@ -450,6 +451,9 @@ async fn no_route_serves_another_tenant_or_organization() {
             "saved_id" => victim_search.saved.clone(),
             "filing_id" => victim_search.filing.clone(),
             "mail_id" => victim_mail.clone(),
+            "email" => victim_stopped.clone(),
+            // Every tenant has every kind of mail's template (its own or the default).
+            "kind" => "magic_link".to_owned(),
             // Types are the house's: any id shows whether the route lets anyone but super
             // admins change one.
             "type_id" => "maintenance".to_owned(),

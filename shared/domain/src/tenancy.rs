@@ -141,9 +141,17 @@ pub struct Branding {
     pub terms_url: Option<String>,
     #[serde(default)]
     pub privacy_url: Option<String>,
+    /// The name mail is sent under (`"Acme Support" <no-reply@...>`); the portal's name if unset.
+    #[serde(default)]
+    pub mail_sender_name: Option<String>,
 }
 
 impl Branding {
+    /// The name the portal's mail is sent under.
+    pub fn sender_name(&self) -> &str {
+        self.mail_sender_name.as_deref().unwrap_or(&self.portal_name)
+    }
+
     pub fn default_for(portal_name: &str) -> Self {
         Self {
             portal_name: portal_name.to_owned(),
@@ -156,6 +164,7 @@ impl Branding {
             support_phone: None,
             terms_url: None,
             privacy_url: None,
+            mail_sender_name: None,
         }
     }
 }

@@ -245,6 +245,8 @@ fn sample_mail(from: &str) -> Mail {
         }],
         headers: vec![],
         thread: None,
+        // SES reports bounces and complaints with these (a value SES would refuse is left out).
+        tags: vec![("tenant".into(), "01JD9Z8Q6W3K2M4N5P6R7S8T9W".into()), ("bad".into(), "a b".into())],
     }
 }
 

@@ -9,9 +9,9 @@
 //!   about, so an answer naming only that id threads (expires after two years).
 
 use kt_domain::identity::Email;
+use kt_domain::identity::TenantId;
 use kt_domain::mail::suppression::StopReason;
 use kt_domain::mail::template::TemplateKind;
-use kt_domain::identity::TenantId;
 use serde::{Deserialize, Serialize};
 
 use crate::entity::{self, Versioned};

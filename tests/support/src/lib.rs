@@ -215,7 +215,7 @@ impl World {
         }
     }
 
-    /// The mails sent to `address`, as raw messages, oldest first.
+    /// The mails sent to `address`, as raw messages, newest first.
     pub async fn mails_to(&self, address: &str) -> Vec<String> {
         let outbox = self.wired.local_mailer.clone().expect("local mailer");
         let mut out = Vec::new();

@@ -4159,6 +4159,7 @@ export interface components {
             accent: components["schemas"]["Short"];
             /** @enum {string} */
             font: "system-ui" | "inter" | "roboto" | "open-sans" | "lato" | "merriweather" | "source-serif";
+            mail_sender_name?: null | components["schemas"]["Name"];
             portal_name: components["schemas"]["Name"];
             /** @description `#rrggbb`; white text on it must reach WCAG AA contrast (4.5:1). */
             primary: components["schemas"]["Short"];
@@ -4175,6 +4176,8 @@ export interface components {
             /** @description `house` (Kre8ivTech) or `partner`. */
             kind: string;
             logo_url?: string | null;
+            /** @description The name the tenant's mail is sent under, when it is not the portal's name. */
+            mail_sender_name?: string | null;
             portal_name: string;
             primary: string;
             privacy_url?: string | null;

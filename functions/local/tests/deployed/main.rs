@@ -10,6 +10,7 @@
 //! must match its policy: nothing missing, nothing unused beyond [`UNEXERCISED`].
 
 mod inbound;
+mod mail_out;
 mod runtime;
 mod template;
 
@@ -144,6 +145,11 @@ async fn provision(t: &Template, stage: &str) -> Resolved {
                 let value: String = (0..64).map(|_| char::from(b'a' + rand::random_range(0..26u8))).collect();
                 let out = secrets.create_secret().name(&name).secret_string(value).send().await.expect("secret");
                 r.refs.insert(id, out.arn.expect("arn"));
+            }
+            // Its Ref is its name; moto sends without checking it.
+            "AWS::SES::ConfigurationSet" => {
+                let name = t.resolve(&props["Name"], &r).expect("configuration set name");
+                r.refs.insert(id, name);
             }
             "AWS::ApiGatewayV2::Api" | "AWS::Serverless::HttpApi" => {
                 r.refs.insert(id.clone(), format!("{}{stage}", id.to_lowercase().chars().take(4).collect::<String>()));
@@ -545,7 +551,13 @@ async fn check(
         "mail-worker/batch.json" => {
             let failed = batch_failures(answer);
             assert!(!failed.contains(&"m-1".to_owned()), "{path}: the well-formed mail is sent: {failed:?}");
+            assert!(!failed.contains(&"m-3".to_owned()), "{path}: the letter is written and sent: {failed:?}");
+            mail_out::sent(sdk, r, &value_of(fill, "__TENANT_ID__")).await;
             assert!(!failed.contains(&"t-1".to_owned()), "{path}: the notification text is sent: {failed:?}");
+        }
+        "inbound-mail/feedback.json" => {
+            assert!(batch_failures(answer).is_empty(), "{path}: {answer:?}");
+            mail_out::stopped(sdk, r, &value_of(fill, "__TENANT_ID__")).await;
         }
         "sweeps/schedule.json" => assert!(matches!(answer, Answer::Response(_)), "{path}: {answer:?}"),
         "operations/dead-letters.json" => {

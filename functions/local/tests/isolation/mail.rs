@@ -14,3 +14,16 @@ pub async fn victim(app: &AppState) -> String {
     assert_eq!(got[0].status, Status::Held, "the victim tenant holds mail from strangers");
     got[0].id.clone()
 }
+
+/// An address of the victim tenant that mail stopped to (a bounce): nobody of another tenant
+/// lists it or starts mail to it again.
+pub async fn stopped(app: &AppState, tenant: &str) -> String {
+    let email = "victim-gone@acme-client.test";
+    let report = serde_json::json!({
+        "eventType": "Bounce",
+        "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": email, "status": "5.1.1"}]},
+        "mail": {"tags": {"tenant": [tenant]}},
+    });
+    assert_eq!(kt_app::mail::stops::record(app, &report).await.expect("record"), 1);
+    email.to_owned()
+}

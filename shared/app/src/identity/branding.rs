@@ -31,6 +31,8 @@ pub struct BrandingInput {
     pub support_phone: Option<String>,
     pub terms_url: Option<String>,
     pub privacy_url: Option<String>,
+    /// The name mail is sent under (empty: the portal's name).
+    pub mail_sender_name: Option<String>,
 }
 
 fn url(field: &'static str, raw: &Option<String>, errors: &mut Vec<Invalid>) -> Option<String> {
@@ -80,6 +82,15 @@ pub fn parse(input: &BrandingInput, current: &Branding) -> Result<Branding, AppE
     }
     let terms_url = url("terms_url", &input.terms_url, &mut errors);
     let privacy_url = url("privacy_url", &input.privacy_url, &mut errors);
+    let mail_sender_name = match input.mail_sender_name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        // Quotes and angle brackets would need escaping in a From header: keep names plain.
+        Some(n) if n.contains(['"', '<', '>', '\\']) => {
+            errors.push(Invalid::new("mail_sender_name", "use a name without quotes or angle brackets"));
+            None
+        }
+        Some(n) => parse_name(n, "mail_sender_name").map_err(|e| errors.push(e)).ok(),
+        None => None,
+    };
     match (name, primary, secondary, accent, errors.is_empty()) {
         (Some(portal_name), Some(primary), Some(secondary), Some(accent), true) => Ok(Branding {
             portal_name,
@@ -92,6 +103,7 @@ pub fn parse(input: &BrandingInput, current: &Branding) -> Result<Branding, AppE
             support_phone,
             terms_url,
             privacy_url,
+            mail_sender_name,
         }),
         _ => Err(AppError::from_invalid(errors)),
     }

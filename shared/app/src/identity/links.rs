@@ -5,9 +5,9 @@
 //! exactly like known ones.
 
 use kt_domain::identity::{Email, UserId};
+use kt_domain::mail::template::TemplateKind;
 use kt_domain::password::check_new_password;
 use kt_domain::tenancy::{Tenant, User, UserStatus};
-use kt_domain::mail::template::TemplateKind;
 use kt_platform::MailAddress;
 use kt_store::{Cond, Item, Key, TxOp, accounts};
 use serde::{Deserialize, Serialize};
@@ -252,9 +252,15 @@ pub async fn ask_to_confirm_address(
 }
 
 /// The address's owner followed the confirmation link: mail to it starts again.
-pub async fn confirm_address(app: &AppState, tenant: &Tenant, token: &str, client: &ClientInfo) -> Result<(), AppError> {
+pub async fn confirm_address(
+    app: &AppState,
+    tenant: &Tenant,
+    token: &str,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
     let user = redeem(app, tenant, token, Purpose::AddressConfirm).await?;
     crate::mail::stops::confirmed(app, &user).await?;
-    let entry = audit::entry(app, &tenant.id, Some(&user.id), "mail.address_confirmed", Some(user.id.to_string()), client);
+    let entry =
+        audit::entry(app, &tenant.id, Some(&user.id), "mail.address_confirmed", Some(user.id.to_string()), client);
     audit::record(app, entry).await
 }

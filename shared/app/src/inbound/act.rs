@@ -8,12 +8,12 @@ use kt_domain::identity::Role;
 use kt_domain::mail::auto::Automation;
 use kt_domain::mail::body::kept_reply;
 use kt_domain::mail::inbound::{Action, InboundMail, MailOrigin, Reason};
+use kt_domain::mail::template::TemplateKind;
 use kt_domain::policy::Actor;
 use kt_domain::tenancy::{Tenant, User};
 use kt_domain::ticket::{
     Attachment, Category, MAX_BODY_CHARS, Message, Priority, Ticket, check_attachment, display_number, quota_allows,
 };
-use kt_domain::mail::template::TemplateKind;
 use kt_platform::MailAddress;
 use kt_store::entity::Versioned;
 use kt_store::inbound as store;

@@ -253,14 +253,20 @@ pub(crate) async fn thread_of(
     let sender_domain = app.config.mail_from.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
     let domains = [app.config.portal_domain.as_str(), sender_domain];
     candidates.extend(thread::tickets_in_headers(&parsed.in_reply_to, &parsed.references, &domains));
-    // The Message-IDs the portal recorded when it sent a ticket's mail (a mail program may
-    // answer with an id whose ticket the id itself does not name).
+    // The Message-IDs recorded when a ticket's mail was sent: SES may show recipients its own
+    // (`<id@<region>.amazonses.com>`), whose ticket the id does not name.
     if candidates.is_empty() {
         for raw in parsed.in_reply_to.iter().chain(parsed.references.iter().rev()).take(10) {
             let id = raw.trim().trim_start_matches('<').trim_end_matches('>');
-            let ours = id.rsplit_once('@').is_some_and(|(_, d)| domains.iter().any(|x| d.eq_ignore_ascii_case(x)));
-            if ours
-                && let Some(sent) = kt_store::mail_out::sent(s, &tenant.id, id).await?
+            let Some((local, domain)) = id.rsplit_once('@') else { continue };
+            let key = if domains.iter().any(|x| domain.eq_ignore_ascii_case(x)) {
+                id
+            } else if domain.to_ascii_lowercase().ends_with(".amazonses.com") {
+                local
+            } else {
+                continue;
+            };
+            if let Some(sent) = kt_store::mail_out::sent(s, &tenant.id, key).await?
                 && let Some(t) = sent.ticket.and_then(|t| TicketId::try_from(t).ok())
             {
                 candidates.push(t);

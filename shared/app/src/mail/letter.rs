@@ -148,9 +148,10 @@ pub fn write(s: &Sender<'_>, letter: &Letter, template: &Template) -> Mail {
     if letter.kind.is_notification() {
         headers.extend(crate::notifications::delivery::notification_headers(s.base_url));
     }
-    let reply_to = letter.reply_to.clone().or_else(|| b.support_email.as_ref().map(|e| MailAddress::new(None, e.as_str())));
+    let reply_to =
+        letter.reply_to.clone().or_else(|| b.support_email.as_ref().map(|e| MailAddress::new(None, e.as_str())));
     Mail {
-        from: MailAddress::new(Some(&b.portal_name), s.from),
+        from: MailAddress::new(Some(b.sender_name()), s.from),
         to: vec![letter.to.clone()],
         reply_to,
         subject: filled.subject.clone(),
@@ -171,7 +172,9 @@ fn logo(s: &Sender<'_>) -> String {
             esc(&format!("{}/api/v1/branding/logo?v={}", s.base_url, k.rsplit('-').next().unwrap_or_default())),
             esc(&b.portal_name)
         ),
-        None => format!("<strong style=\"font-size:20px;color:{}\">{}</strong>", b.primary.as_str(), esc(&b.portal_name)),
+        None => {
+            format!("<strong style=\"font-size:20px;color:{}\">{}</strong>", b.primary.as_str(), esc(&b.portal_name))
+        }
     }
 }
 
@@ -188,7 +191,10 @@ fn footer(s: &Sender<'_>, letter: &Letter) -> (String, String) {
     match (&letter.button, letter.kind) {
         (
             Some(btn),
-            TemplateKind::MagicLink | TemplateKind::PasswordReset | TemplateKind::Invitation | TemplateKind::AddressConfirm,
+            TemplateKind::MagicLink
+            | TemplateKind::PasswordReset
+            | TemplateKind::Invitation
+            | TemplateKind::AddressConfirm,
         ) => (small(&format!("Or paste this address into your browser: {}", esc(&btn.url))), String::new()),
         _ => (String::new(), String::new()),
     }

@@ -41,6 +41,18 @@ pub fn requested(id: ulid::Ulid, at: time::OffsetDateTime, letter: &Letter) -> R
     Ok(DomainEvent::new(id, MAIL_REQUESTED, Some(letter.portal.to_string()), at, payload))
 }
 
+/// The event that asks for a mail already written to be sent as it is (no template).
+pub fn written(
+    id: ulid::Ulid,
+    tenant: Option<String>,
+    at: time::OffsetDateTime,
+    mail: &Mail,
+) -> Result<DomainEvent, AppError> {
+    let payload = serde_json::to_value(Request::Written(Box::new(mail.clone())))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(DomainEvent::new(id, MAIL_REQUESTED, tenant, at, payload))
+}
+
 /// How long a sent mail's Message-ID is kept for threading (two years).
 const SENT_ID_SECS: i64 = 2 * 365 * 24 * 3600;
 
@@ -71,23 +83,32 @@ impl MailConsumer {
         Ok(Some((letter::write(&sender, &letter, &template), letter.confirming)))
     }
 
-    /// Keeps the Message-ID of a ticket's mail, so an answer naming it threads. A failure here
-    /// is logged, not retried: the mail went, and its id names its ticket all the same.
-    async fn record_sent(&self, tenant: Option<&str>, mail: &Mail, message_id: &str) {
-        let (Some(tenant), Some(thread)) = (tenant.and_then(|t| kt_domain::identity::TenantId::try_from(t.to_owned()).ok()), mail.thread.as_deref()) else {
+    /// Keeps the Message-IDs of a ticket's mail (the portal's, and the one SES may show its
+    /// recipients), so an answer naming either threads. A failure here is logged, not retried:
+    /// the mail went, and the portal's id names its ticket all the same.
+    async fn record_sent(&self, tenant: Option<&str>, mail: &Mail, sent: &kt_platform::mailer::SentMail) {
+        let (Some(tenant), Some(thread)) =
+            (tenant.and_then(|t| kt_domain::identity::TenantId::try_from(t.to_owned()).ok()), mail.thread.as_deref())
+        else {
             return;
         };
-        let sent = kt_store::mail_out::SentId {
-            message_id: message_id.to_owned(),
+        let record = kt_store::mail_out::SentId {
+            message_id: sent.message_id.clone(),
             ticket: thread.strip_prefix("ticket-").map(str::to_owned),
             to: mail.to.iter().map(|a| a.email.clone()).collect(),
             at: self.app.clock.now(),
         };
-        let item = kt_store::Item::from_entity(kt_store::mail_out::sent_key(&tenant, message_id), &sent)
-            .map(|i| i.with_expiry(self.app.clock.now_unix() + SENT_ID_SECS));
-        let result = match item {
-            Ok(item) => self.app.store.put(item, kt_store::Cond::None).await.map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
+        let expires = self.app.clock.now_unix() + SENT_ID_SECS;
+        let ids = std::iter::once(sent.message_id.as_str()).chain(sent.provider_id.as_deref());
+        let ops: Result<Vec<kt_store::TxOp>, kt_store::StoreError> = ids
+            .map(|id| {
+                let item = kt_store::Item::from_entity(kt_store::mail_out::sent_key(&tenant, id), &record)?;
+                Ok(kt_store::TxOp::Put { item: item.with_expiry(expires), cond: kt_store::Cond::None })
+            })
+            .collect();
+        let result = match ops {
+            Ok(ops) => self.app.store.transact(ops).await,
+            Err(e) => Err(e),
         };
         if let Err(e) = result {
             tracing::warn!(error = %e, "could not record a sent mail's Message-ID");
@@ -129,7 +150,7 @@ impl Consumer for MailConsumer {
             mail.to = to;
         }
         let sent = self.app.mailer.send(&mail).await.map_err(|e| HandlerError(e.to_string()))?;
-        self.record_sent(event.tenant.as_deref(), &mail, &sent.message_id).await;
+        self.record_sent(event.tenant.as_deref(), &mail, &sent).await;
         if self.app.config.simulate_mail_feedback {
             for report in simulated_feedback(&mail) {
                 stops::record(&self.app, &report).await.map_err(|e| HandlerError(e.to_string()))?;

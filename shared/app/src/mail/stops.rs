@@ -39,7 +39,8 @@ pub async fn record(app: &AppState, report: &serde_json::Value) -> Result<usize,
                 Some(StopReason::Complaint) => StopReason::Complaint,
                 _ => s.reason,
             };
-            let next = Stopped { email: s.email.clone(), reason, detail: s.detail.clone(), at: app.clock.now(), tenants };
+            let next =
+                Stopped { email: s.email.clone(), reason, detail: s.detail.clone(), at: app.clock.now(), tenants };
             match app.store.transact(write_ops(&next, current.as_ref())?).await {
                 Ok(()) => break,
                 Err(e) if e.is_conflict() && attempt < ATTEMPTS => continue,

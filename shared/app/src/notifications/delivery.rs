@@ -2,10 +2,10 @@
 //! written once per (event, person), and the unread-count push.
 
 use kt_domain::identity::{TenantId, TicketId, UserId};
+use kt_domain::mail::template::TemplateKind;
 use kt_domain::notification::preferences::{Channel, Decision, Outcome, Reach, decide, effective};
 use kt_domain::notification::{Kind, may_receive};
 use kt_domain::tenancy::{Tenant, User, UserStatus};
-use kt_domain::mail::template::TemplateKind;
 use kt_platform::MailAddress;
 use kt_store::notifications::{self as store, Notification, TTL_SECS};
 use kt_store::{Cond, Key, TxOp, accounts, held};

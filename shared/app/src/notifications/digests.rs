@@ -1,9 +1,9 @@
 //! The release of held notifications: one digest mail per person and period (and one text
 //! saying how many, when texts were held for quiet hours), sent exactly once by the sweep.
 
+use kt_domain::mail::template::TemplateKind;
 use kt_domain::notification::preferences::{Channel, Delivery, Hold};
 use kt_domain::tenancy::UserStatus;
-use kt_domain::mail::template::TemplateKind;
 use kt_platform::MailAddress;
 use kt_store::accounts;
 use kt_store::held::{self, Held, Release};

@@ -381,6 +381,7 @@ async fn brand(at: &AppState, people: &People, acme: &Tenant) -> Result<(), AppE
         support_phone: Some("+49 30 1234 5678".into()),
         terms_url: None,
         privacy_url: None,
+        mail_sender_name: Some("Acme Support Team".into()),
     };
     let acme = branding::update(at, pat, acme, &input, &Default::default()).await?;
     let (upload, _) = branding::start_logo_upload(at, pat, &acme, "image/png", LOGO.len() as u64).await?;

@@ -68,12 +68,7 @@ pub fn stops_in(report: &serde_json::Value) -> Result<Vec<Stop>, String> {
                     .and_then(|v| v.as_str())
                     .or_else(|| bounce.get("bounceSubType").and_then(|v| v.as_str()))
                     .unwrap_or("permanent bounce");
-                out.push(Stop {
-                    email,
-                    reason: StopReason::Bounce,
-                    detail: clip(detail),
-                    tenant: tenant.clone(),
-                });
+                out.push(Stop { email, reason: StopReason::Bounce, detail: clip(detail), tenant: tenant.clone() });
             }
         }
         "Complaint" => {
@@ -83,12 +78,7 @@ pub fn stops_in(report: &serde_json::Value) -> Result<Vec<Stop>, String> {
                 let Some(email) = r.get("emailAddress").and_then(|v| v.as_str()).and_then(address) else {
                     continue;
                 };
-                out.push(Stop {
-                    email,
-                    reason: StopReason::Complaint,
-                    detail: clip(detail),
-                    tenant: tenant.clone(),
-                });
+                out.push(Stop { email, reason: StopReason::Complaint, detail: clip(detail), tenant: tenant.clone() });
             }
         }
         _ => {}
@@ -142,7 +132,10 @@ mod tests {
         let complaint = json!({"eventType": "Complaint", "complaint": {"complaintFeedbackType": "abuse", "complainedRecipients": [{"emailAddress": "angry@example.com"}]}, "mail": {}});
         let stops = stops_in(&complaint).unwrap();
         assert_eq!(stops.len(), 1);
-        assert_eq!((stops[0].reason, stops[0].detail.as_str(), stops[0].tenant.clone()), (StopReason::Complaint, "abuse", None));
+        assert_eq!(
+            (stops[0].reason, stops[0].detail.as_str(), stops[0].tenant.clone()),
+            (StopReason::Complaint, "abuse", None)
+        );
         assert!(stops_in(&json!({"Records": []})).is_err());
     }
 }

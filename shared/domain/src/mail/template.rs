@@ -222,11 +222,7 @@ pub fn check(kind: TemplateKind, subject: &str, body: &str) -> Result<Template, 
     } else if let Err(e) = known_variables(kind, body) {
         errors.push(Invalid::new("body", e));
     }
-    if errors.is_empty() {
-        Ok(Template { subject: subject.to_owned(), body: body.to_owned() })
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(Template { subject: subject.to_owned(), body: body.to_owned() }) } else { Err(errors) }
 }
 
 fn known_variables(kind: TemplateKind, text: &str) -> Result<(), String> {
@@ -338,7 +334,8 @@ mod tests {
     #[test]
     fn values_fill_as_text_never_as_markup() {
         let t = Template { subject: "{{notification.title}}\r\nBcc: x".into(), body: "Hi {{recipient.name}}".into() };
-        let f = fill(&t, &values(&[("notification.title", "New\nline"), ("recipient.name", "[win](https://evil) <b>")]));
+        let f =
+            fill(&t, &values(&[("notification.title", "New\nline"), ("recipient.name", "[win](https://evil) <b>")]));
         assert_eq!(f.subject, "New line Bcc: x");
         assert_eq!(f.text, "Hi [win](https://evil) <b>");
         assert_eq!(f.markdown, "Hi \\[win\\]\\(https\\:\\/\\/evil\\) \\<b\\>");

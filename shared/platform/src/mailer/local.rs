@@ -91,6 +91,6 @@ impl Mailer for LocalMailer {
             .await
             .map_err(io)?;
         tracing::info!(to = ?entry.to, subject = %entry.subject, "mail written to the local outbox");
-        Ok(SentMail { message_id })
+        Ok(SentMail { message_id, provider_id: None })
     }
 }

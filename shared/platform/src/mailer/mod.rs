@@ -65,6 +65,9 @@ pub struct Mail {
 pub struct SentMail {
     /// The Message-ID header value (without angle brackets).
     pub message_id: String,
+    /// The sending service's own id for the message (SES's `MessageId`), which SES may put in
+    /// the Message-ID recipients see (`<id@<region>.amazonses.com>`).
+    pub provider_id: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -157,6 +160,7 @@ mod tests {
             }],
             headers: vec![("X-Ticket".into(), "KT-1001".into())],
             thread: Some("ticket-01JD9Z8Q6W3K2M4N5P6R7S8T9V".into()),
+            tags: vec![("tenant".into(), "01JD9Z8Q6W3K2M4N5P6R7S8T9W".into())],
         }
     }
 

@@ -45,10 +45,13 @@ impl Mailer for SesMailer {
         let destination =
             Destination::builder().set_to_addresses(Some(mail.to.iter().map(|a| a.email.clone()).collect())).build();
         // SES takes tag names and values of letters, digits, `_` and `-` only.
-        let tags = mail.tags.iter().filter(|(k, v)| tag_safe(k) && tag_safe(v)).filter_map(|(k, v)| {
-            MessageTag::builder().name(k).value(v).build().ok()
-        });
-        self.client
+        let tags = mail
+            .tags
+            .iter()
+            .filter(|(k, v)| tag_safe(k) && tag_safe(v))
+            .filter_map(|(k, v)| MessageTag::builder().name(k).value(v).build().ok());
+        let out = self
+            .client
             .send_email()
             .from_email_address(&mail.from.email)
             .destination(destination)
@@ -58,7 +61,7 @@ impl Mailer for SesMailer {
             .send()
             .await
             .map_err(|e| MailError::Unavailable(format!("ses: {}", aws_sdk_sesv2::error::DisplayErrorContext(&e))))?;
-        Ok(SentMail { message_id })
+        Ok(SentMail { message_id, provider_id: out.message_id().map(str::to_owned) })
     }
 }
 
