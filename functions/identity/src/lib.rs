@@ -66,6 +66,7 @@ pub struct BrandingView {
     pub font: String,
     pub logo_url: Option<String>,
     pub support_email: Option<String>,
+    pub support_phone: Option<String>,
     pub terms_url: Option<String>,
     pub privacy_url: Option<String>,
     /// The name the tenant's mail is sent under, when it is not the portal's name.
@@ -91,6 +92,7 @@ pub(crate) fn branding_view(name: &str, kind: TenantKind, b: &Branding) -> Brand
             .as_ref()
             .map(|k| format!("/api/v1/branding/logo?v={}", k.rsplit('-').next().unwrap_or_default())),
         support_email: b.support_email.as_ref().map(|e| e.to_string()),
+        support_phone: b.support_phone.clone(),
         terms_url: b.terms_url.clone(),
         privacy_url: b.privacy_url.clone(),
         mail_sender_name: b.mail_sender_name.clone(),

@@ -31,9 +31,10 @@ const fromBranding = (b: Branding) => ({
   // A font the list lacks previews as system-ui (see fontStack), so that is what a save keeps.
   font: isOption(FONTS, b.font) ? b.font : 'system-ui',
   support_email: b.support_email ?? '',
-  support_phone: '',
+  support_phone: b.support_phone ?? '',
   terms_url: b.terms_url ?? '',
   privacy_url: b.privacy_url ?? '',
+  mail_sender_name: b.mail_sender_name ?? '',
 });
 
 export default function BrandingEditor() {
@@ -60,6 +61,7 @@ function Editor({ initial }: { initial: Branding }) {
           support_phone: orNull(values.support_phone),
           terms_url: orNull(values.terms_url),
           privacy_url: orNull(values.privacy_url),
+          mail_sender_name: orNull(values.mail_sender_name),
         },
       }),
     );
@@ -101,6 +103,14 @@ function Editor({ initial }: { initial: Branding }) {
             options={FONTS}
             onValue={(x) => isOption(FONTS, x) && form.set('font', x)}
             error={form.errors.font}
+          />
+          <TextField
+            label="Mail sender name"
+            name="mail_sender_name"
+            value={v.mail_sender_name}
+            onValue={(x) => form.set('mail_sender_name', x)}
+            error={form.errors.mail_sender_name}
+            hint="The name the portal's mail comes from; empty: the portal name"
           />
           <TextField
             label="Support email"

@@ -2,9 +2,9 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { LocationProvider } from 'preact-iso';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { me, type Me } from '../app/session';
-import type { ReceivedMail } from '../mail/api';
+import type { ReceivedMail, StoppedAddress } from '../mail/api';
 
-const api = vi.hoisted(() => ({ GET: vi.fn(), PUT: vi.fn(), POST: vi.fn() }));
+const api = vi.hoisted(() => ({ GET: vi.fn(), PUT: vi.fn(), POST: vi.fn(), DELETE: vi.fn() }));
 vi.mock('../api/client', () => ({ api, onSignedOut: () => () => {} }));
 
 import MailIn from './MailIn';
@@ -35,9 +35,10 @@ const mail = (id: string, change: Partial<ReceivedMail> = {}): ReceivedMail => (
 
 const settings = { address: 'acme@in.localhost', unknown_senders: 'hold', forwarded_from: ['support@acme.test'] };
 type Pages = Partial<Record<'all' | 'held' | 'failed', { items: ReceivedMail[]; next_cursor?: string | null }[]>>;
+type StoppedPages = { items: StoppedAddress[]; next_cursor?: string | null }[];
 
-/** Answers the screen's reads: the settings (version 3), the lists page by page, the organizations. */
-function serve(pages: Pages, inbound = settings) {
+/** Answers the screen's reads: the settings (version 3), the lists page by page, the organizations, the stopped addresses. */
+function serve(pages: Pages, inbound = settings, stopped: StoppedPages = [{ items: [] }]) {
   const served: Record<string, number> = {};
   api.GET.mockImplementation(async (path: string, { params }: { params: { query?: { list?: string } } }) => {
     if (path === '/api/v1/tenants/{tenant_id}/mail/inbound') return answer(200, inbound, { ETag: '"3"' });
@@ -53,6 +54,11 @@ function serve(pages: Pages, inbound = settings) {
       const n = served[list] ?? 0;
       served[list] = n + 1;
       return answer(200, pages[list]?.[n] ?? pages[list]?.[pages[list]!.length - 1] ?? { items: [] });
+    }
+    if (path === '/api/v1/tenants/{tenant_id}/mail/stopped') {
+      const n = served.stopped ?? 0;
+      served.stopped = n + 1;
+      return answer(200, stopped[Math.min(n, stopped.length - 1)]);
     }
     if (path === '/api/v1/tenants/{tenant_id}/mail/received/{mail_id}/raw')
       return answer(200, { url: 'https://blobs.test/m.eml', filename: 'm.eml' });
@@ -354,5 +360,74 @@ describe('Mail in: the lists', () => {
     api.GET.mockResolvedValue(answer(404, { type: 'about:blank', title: 'Not found', status: 404 }));
     open('/admin/mail-in', 'client');
     await screen.findByRole('heading', { level: 1, name: 'Not found' });
+  });
+});
+
+describe('Mail in: the stopped addresses', () => {
+  const stop = (email: string, change: Partial<StoppedAddress> = {}): StoppedAddress => ({
+    email,
+    reason: 'bounce',
+    detail: 'smtp; 550 5.1.1 user unknown',
+    stopped_at: '2026-12-01T10:00:00Z',
+    can_start_again: true,
+    ...change,
+  });
+
+  it('says what a stopped address is, and when there is none', async () => {
+    serve({ held: [{ items: [] }] });
+    open();
+    const section = await screen.findByRole('region', { name: 'Stopped addresses' });
+    within(section).getByText(/^Mail to these addresses bounced or was reported as spam, so the portal stopped sending there/);
+    await within(section).findByText(/^No stopped addresses\./);
+    expect(within(section).queryByRole('alert')).toBeNull();
+    expect(api.GET).toHaveBeenCalledWith('/api/v1/tenants/{tenant_id}/mail/stopped', {
+      params: { path: { tenant_id: 'acme' }, query: { limit: 25, cursor: undefined } },
+    });
+  });
+
+  it('starts mail again to an address that bounced, and loads more', async () => {
+    serve({ held: [{ items: [] }] }, settings, [
+      { items: [stop('gone@example.com')], next_cursor: 'c2' },
+      {
+        items: [stop('angry@example.com', { reason: 'complaint', detail: 'abuse', can_start_again: false })],
+        next_cursor: null,
+      },
+    ]);
+    api.DELETE.mockResolvedValue(answer(204, undefined));
+    open();
+    const section = await screen.findByRole('region', { name: 'Stopped addresses' });
+    const bounced = await within(section).findByRole('article', { name: 'gone@example.com' });
+    within(bounced).getByText('Bounced');
+    within(bounced).getByText('Server’s reply');
+    within(bounced).getByText('smtp; 550 5.1.1 user unknown');
+    fireEvent.click(within(section).getByRole('button', { name: 'Load more stopped addresses' }));
+    const complained = await within(section).findByRole('article', { name: 'angry@example.com' });
+    within(complained).getByText('Reported as spam');
+    within(complained).getByText(/^Only its owner can start mail again/);
+    expect(within(complained).queryByRole('button')).toBeNull();
+    fireEvent.click(within(bounced).getByRole('button', { name: 'Start mail again to gone@example.com' }));
+    await within(section).findByText('Mail to gone@example.com starts again.');
+    expect(api.DELETE).toHaveBeenCalledWith('/api/v1/tenants/{tenant_id}/mail/stopped/{email}', {
+      params: { path: { tenant_id: 'acme', email: 'gone@example.com' } },
+    });
+    expect(within(section).queryByRole('article', { name: 'gone@example.com' })).toBeNull();
+  });
+
+  it('shows why the server refused to start mail again', async () => {
+    serve({ held: [{ items: [] }] }, settings, [{ items: [stop('gone@example.com')] }]);
+    api.DELETE.mockResolvedValue(
+      answer(409, {
+        type: 'about:blank',
+        title: 'Conflict',
+        status: 409,
+        detail: 'its owner reported our mail as spam: only they can start it again, by confirming the address from their settings',
+      }),
+    );
+    open();
+    const item = await screen.findByRole('article', { name: 'gone@example.com' });
+    fireEvent.click(within(item).getByRole('button', { name: 'Start mail again to gone@example.com' }));
+    await within(item).findByText(
+      'Its owner reported our mail as spam: only they can start it again, by confirming the address from their settings.',
+    );
   });
 });

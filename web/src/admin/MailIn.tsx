@@ -4,9 +4,11 @@
 // mail in three lists: Review (held mail, accepted — an unknown sender joining an organization
 // as a client — or discarded), Failed (the dead letters, retried once the cause is fixed) and
 // All mail (the log, with the ticket each filed and the original to download), each paged with
-// "Load more". Super admins pick the tenant; staff may name one in the URL; partners and their
-// staff work on their own. This file is the screen's shell (the tenant, the settings, the tabs);
-// the settings form is in MailInSettings.tsx and the received mail in ReceivedMail.tsx.
+// "Load more"; and the addresses mail out stopped to (it bounced or was reported as spam), mail
+// to one that bounced started again from there. Super admins pick the tenant; staff may name one
+// in the URL; partners and their staff work on their own. This file is the screen's shell (the
+// tenant, the settings, the tabs); the settings form is in MailInSettings.tsx, the received mail
+// in ReceivedMail.tsx and the stopped addresses in StoppedAddresses.tsx.
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import type { Tagged } from '../api/edits';
@@ -19,6 +21,7 @@ import { useResource } from '../ui/useResource';
 import { listFrom } from './mailIn';
 import { AddressPanel, POLICY_HEADING, PolicyForm } from './MailInSettings';
 import { ListTabs, MailPager } from './ReceivedMail';
+import { StoppedAddresses } from './StoppedAddresses';
 import { useTenant } from './useTenant';
 import './admin.css';
 
@@ -78,6 +81,7 @@ export default function MailIn() {
           <MailPager key={`${tenantId}/${list}/${refreshes}`} tenantId={tenantId} list={list} address={current?.value.address} />
         </div>
       </section>
+      <StoppedAddresses tenantId={tenantId} />
     </Page>
   );
 }

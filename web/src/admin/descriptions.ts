@@ -15,6 +15,7 @@ export const SECTION_DESCRIPTIONS: Readonly<Record<string, string>> = {
   '/admin/canned-responses': 'Saved replies with variables, inserted from the reply box or by typing /shortcut.',
   '/admin/mail-in':
     'The address that turns email into tickets, what happens to mail from unknown senders, and the mail held for review or that failed.',
+  '/admin/mail-templates': 'The subject and text of every mail the portal sends, with variables and a live preview.',
   '/admin/assignment-rules': 'Who new tickets go to: by tenant, organization and category, round robin or least loaded.',
   '/admin/audit': 'Who did what, with filters and CSV export.',
   '/admin/dead-letters': 'Messages the queues gave up on, with the reason; replay them once the cause is fixed.',

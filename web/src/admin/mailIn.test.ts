@@ -15,7 +15,11 @@ import {
   reasonSentence,
   retriedSentence,
   senderLabel,
+  startAgainError,
+  startedSentence,
   statusLabel,
+  stopDetailLabel,
+  stopReasonLabel,
   statusTone,
   subjectLabel,
   ticketHref,
@@ -186,5 +190,32 @@ describe('mailProblem', () => {
     const conflict = new ApiError(409, { type: 'about:blank', title: 'Conflict', status: 409 });
     expect(mailProblem(conflict)).toBe(conflict);
     expect(mailProblem('offline')).toBe('offline');
+  });
+});
+
+describe('stopped addresses', () => {
+  it('says why mail stopped, and what the detail is', () => {
+    expect(stopReasonLabel('bounce')).toBe('Bounced');
+    expect(stopReasonLabel('complaint')).toBe('Reported as spam');
+    expect(stopReasonLabel('rate_limited')).toBe('Rate limited');
+    expect(stopDetailLabel('bounce')).toBe('Server’s reply');
+    expect(stopDetailLabel('complaint')).toBe('Complaint type');
+    expect(startedSentence('gone@example.com')).toBe('Mail to gone@example.com starts again.');
+  });
+
+  it('says a refusal in the server’s words, and an address no longer stopped plainly', () => {
+    const refused = new ApiError(409, {
+      type: 'about:blank',
+      title: 'Conflict',
+      status: 409,
+      detail: 'its owner reported our mail as spam: only they can start it again, by confirming the address from their settings',
+    });
+    expect(startAgainError(refused, 'x@example.com')).toBe(
+      'Its owner reported our mail as spam: only they can start it again, by confirming the address from their settings.',
+    );
+    const gone = new ApiError(404, { type: 'about:blank', title: 'Not found', status: 404 });
+    expect(startAgainError(gone, 'x@example.com')).toBe(
+      'x@example.com is no longer stopped (someone may have started mail to it again already). The list is up to date now.',
+    );
   });
 });

@@ -165,3 +165,37 @@ export function mailProblem(e: unknown, rowOf: readonly number[] = []): unknown 
   });
   return new ApiError(e.status, { ...e.problem, errors }, e.retryAfter);
 }
+
+/** What a stopped address is, said above their list. */
+export const STOPPED_ABOUT =
+  'Mail to these addresses bounced or was reported as spam, so the portal stopped sending there (only the mail that confirms an address still goes).';
+
+/** What the list of stopped addresses shows when empty. */
+export const STOPPED_EMPTY =
+  'No stopped addresses. When mail to an address bounces or is reported as spam, the portal stops sending there and lists it here.';
+
+/** Why mail to an address stopped, as its badge says it. */
+export function stopReasonLabel(reason: string): string {
+  if (reason === 'bounce') return 'Bounced';
+  if (reason === 'complaint') return 'Reported as spam';
+  return sentenceCase(reason.replace(/_/g, ' '));
+}
+
+/** What the detail of a stop is called: the receiving server's words, or the complaint's type. */
+export const stopDetailLabel = (reason: string) => (reason === 'complaint' ? 'Complaint type' : 'Server’s reply');
+
+/** Said after "Start mail again". */
+export const startedSentence = (email: string) => `Mail to ${email} starts again.`;
+
+/** Said under an address only its owner can start mail to again. */
+export const OWNER_ONLY = 'Only its owner can start mail again, by confirming the address from their account settings.';
+
+/**
+ * Why starting mail again failed: an address no longer stopped (someone started it meanwhile) is
+ * said plainly; a complaint's refusal (409) says why, in the server's words.
+ */
+export function startAgainError(e: unknown, email: string): string {
+  if (e instanceof ApiError && e.status === 404)
+    return `${email} is no longer stopped (someone may have started mail to it again already). The list is up to date now.`;
+  return errorMessage(e);
+}

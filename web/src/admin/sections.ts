@@ -21,6 +21,7 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { href: '/admin/service-types', label: 'Service types', roles: ['super_admin'] },
   { href: '/admin/canned-responses', label: 'Canned responses', roles: ['super_admin', 'staff', 'partner', 'partner_staff'] },
   { href: '/admin/mail-in', label: 'Mail in', roles: ['super_admin', 'staff', 'partner', 'partner_staff'] },
+  { href: '/admin/mail-templates', label: 'Mail templates', roles: ['super_admin', 'partner'] },
   { href: '/admin/assignment-rules', label: 'Assignment rules', roles: ['super_admin', 'staff'] },
   { href: '/admin/audit', label: 'Audit log', roles: ['super_admin', 'partner'] },
   { href: '/admin/dead-letters', label: 'Dead letters', roles: ['super_admin'] },

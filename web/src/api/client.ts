@@ -11,7 +11,7 @@ export const XHR = { header: { 'X-Requested-With': 'kt-portal' } } as const;
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Requests that present credentials themselves: a 401 there is an answer, not an expired session.
-const CREDENTIAL_PATHS = /\/api\/v1\/auth\/(sign-in|refresh|magic-link|password-reset|invitation)/;
+const CREDENTIAL_PATHS = /\/api\/v1\/auth\/(sign-in|refresh|magic-link|password-reset|invitation|mail-address\/confirmed)/;
 
 export function csrfToken(cookies: string = document.cookie): string | undefined {
   const match = cookies.match(/(?:^|;\s*)__Host-kt_csrf=([^;]+)/);

@@ -4183,6 +4183,7 @@ export interface components {
             privacy_url?: string | null;
             secondary: string;
             support_email?: string | null;
+            support_phone?: string | null;
             tenant_name: string;
             terms_url?: string | null;
         };

@@ -10,6 +10,7 @@ import { me, noPortal } from './session';
 const SignIn = lazy(() => import('../auth/SignIn'));
 const ForgotPassword = lazy(() => import('../auth/ForgotPassword'));
 const LinkLanding = lazy(() => import('../auth/LinkLanding'));
+const ConfirmAddress = lazy(() => import('../auth/ConfirmAddress'));
 const SurveyPage = lazy(() => import('../survey/SurveyPage'));
 const Dashboard = lazy(() => import('../dashboards/Dashboard'));
 const TicketList = lazy(() => import('../tickets/TicketList'));
@@ -33,6 +34,7 @@ const CannedResponses = lazy(() => import('../admin/CannedResponses'));
 const AssignmentRules = lazy(() => import('../admin/AssignmentRules'));
 const DeadLetters = lazy(() => import('../admin/DeadLetters'));
 const MailIn = lazy(() => import('../admin/MailIn'));
+const MailTemplates = lazy(() => import('../admin/MailTemplates'));
 const InvoiceList = lazy(() => import('../invoices/InvoiceList'));
 const InvoiceEditor = lazy(() => import('../invoices/InvoiceEditor'));
 const InvoicePage = lazy(() => import('../invoices/InvoicePage'));
@@ -60,7 +62,8 @@ const SearchPage = lazy(() => import('../search/SearchPage'));
 const NotFound = lazy(() => import('./NotFound'));
 const NoSuchPortal = lazy(() => import('./NoSuchPortal'));
 
-// The survey link (from the resolution mail) works without signing in, and for anyone signed in.
+// The survey link (from the resolution mail) works without signing in, and for anyone signed in;
+// so do the emailed links under /auth/ (sign-in, reset, invitation, confirming one's address).
 const PUBLIC = ['/sign-in', '/forgot-password', '/auth/', '/survey/'];
 export const isPublicPath = (path: string) => PUBLIC.some((p) => path === p || path.startsWith(p));
 
@@ -99,6 +102,8 @@ function Screens() {
         <Router>
           <Route path="/sign-in" component={SignIn} />
           <Route path="/forgot-password" component={ForgotPassword} />
+          {/* Before /auth/:purpose, which the first match would otherwise take. */}
+          <Route path="/auth/confirm-address" component={ConfirmAddress} />
           <Route path="/auth/:purpose" component={LinkLanding} />
           <Route path="/survey/:token" component={SurveyPage} />
           <Route default component={NotFound} />
@@ -165,6 +170,7 @@ function Screens() {
         <Route path="/admin/assignment-rules" component={AssignmentRules} />
         <Route path="/admin/dead-letters" component={DeadLetters} />
         <Route path="/admin/mail-in" component={MailIn} />
+        <Route path="/admin/mail-templates" component={MailTemplates} />
         <Route default component={NotFound} />
       </Router>
     </Layout>

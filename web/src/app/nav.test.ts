@@ -47,6 +47,7 @@ describe('phone navigation', () => {
           'Billing',
           'Canned responses',
           'Mail in',
+          'Mail templates',
           'Audit log',
         ],
       ],

@@ -1,6 +1,7 @@
 // Mail in as the screens use it: a tenant's inbound address and policy (changed under If-Match),
 // the received mail a page at a time (all, the review list or the dead letters), accepting,
-// discarding and retrying one, and the short-lived link to a mail as it was received.
+// discarding and retrying one, the short-lived link to a mail as it was received, and the
+// addresses mail out stopped to (listed, and started again after a bounce).
 import { api, type Schemas } from '../api/client';
 import { ifMatch, tagged, type Tagged } from '../api/edits';
 import { unwrap } from '../api/problem';
@@ -73,3 +74,22 @@ export const rawMailPath = (tenantId: string, mailId: string) =>
 
 /** The file name the original is saved as. */
 export const rawMailName = (mailId: string) => `mail-${mailId.toLowerCase()}.eml`;
+
+/** An address mail stopped to (it bounced, or its owner reported the mail as spam). */
+export type StoppedAddress = Schemas['StoppedAddressView'];
+
+export interface StoppedPage {
+  items: StoppedAddress[];
+  next_cursor?: string | null;
+}
+
+export async function listStopped(tenantId: string, cursor?: string, limit = 25): Promise<StoppedPage> {
+  return unwrap(
+    await api.GET('/api/v1/tenants/{tenant_id}/mail/stopped', { params: { path: { tenant_id: tenantId }, query: { limit, cursor } } }),
+  );
+}
+
+/** Starts mail again to an address whose mail bounced (a complaint is refused: 409). */
+export async function startMailAgain(tenantId: string, email: string): Promise<void> {
+  unwrap(await api.DELETE('/api/v1/tenants/{tenant_id}/mail/stopped/{email}', { params: { path: { tenant_id: tenantId, email } } }));
+}
