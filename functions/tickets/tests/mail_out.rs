@@ -251,3 +251,33 @@ async fn a_ticket_mails_message_ids_are_recorded_and_an_answer_naming_one_thread
     assert_eq!(m.status, Status::Replied, "{m:?}");
     assert_eq!(m.ticket.map(|t| t.to_string()), Some(id));
 }
+
+#[tokio::test]
+async fn locally_the_ses_simulator_addresses_bounce_and_complain_as_ses_does() {
+    let w = world().await;
+    let p = people(&w).await;
+    let users = format!("/api/v1/tenants/{}/users", w.acme_id);
+    for email in ["bounce+e2e@simulator.amazonses.com", "complaint@simulator.amazonses.com"] {
+        let body = json!({"email": email, "name": "Sim Ulator", "role": "client", "orgs": [w.globex_id]});
+        let r = w.post(&users, &p.pat, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    w.settle().await;
+    // The invitations went out (the local outbox keeps them), then SES's answers came back.
+    assert_eq!(w.mails_to("simulator.amazonses.com").await.len(), 2);
+    let listed = w.get(&format!("{}/stopped", mail_base(&w)), &p.pat).await;
+    let mut got: Vec<(String, String)> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["email"].as_str().unwrap().to_owned(), i["reason"].as_str().unwrap().to_owned()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("bounce+e2e@simulator.amazonses.com".to_owned(), "bounce".to_owned()),
+            ("complaint@simulator.amazonses.com".to_owned(), "complaint".to_owned())
+        ]
+    );
+}

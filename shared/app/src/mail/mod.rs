@@ -161,27 +161,34 @@ impl Consumer for MailConsumer {
 }
 
 /// The reports SES's mailbox simulator answers `mail` with: a permanent bounce for
-/// `bounce@simulator.amazonses.com`, a complaint for `complaint@simulator.amazonses.com`, in
-/// the shape of the configuration set's events.
+/// `bounce@simulator.amazonses.com`, a complaint for `complaint@simulator.amazonses.com` (a
+/// `+label` after either, as SES allows), in the shape of the configuration set's events.
 pub fn simulated_feedback(mail: &Mail) -> Vec<serde_json::Value> {
     let tags: serde_json::Map<String, serde_json::Value> =
         mail.tags.iter().map(|(k, v)| (k.clone(), serde_json::json!([v]))).collect();
     mail.to
         .iter()
-        .filter_map(|a| match a.email.to_ascii_lowercase().as_str() {
-            "bounce@simulator.amazonses.com" => Some(serde_json::json!({
-                "eventType": "Bounce",
-                "bounce": {"bounceType": "Permanent", "bounceSubType": "General", "bouncedRecipients": [
-                    {"emailAddress": a.email, "action": "failed", "status": "5.1.1", "diagnosticCode": "smtp; 550 5.1.1 user unknown"}
-                ]},
-                "mail": {"tags": tags},
-            })),
-            "complaint@simulator.amazonses.com" => Some(serde_json::json!({
-                "eventType": "Complaint",
-                "complaint": {"complaintFeedbackType": "abuse", "complainedRecipients": [{"emailAddress": a.email}]},
-                "mail": {"tags": tags},
-            })),
-            _ => None,
+        .filter_map(|a| {
+            let lower = a.email.to_ascii_lowercase();
+            let (local, domain) = lower.split_once('@')?;
+            if domain != "simulator.amazonses.com" {
+                return None;
+            }
+            match local.split('+').next() {
+                Some("bounce") => Some(serde_json::json!({
+                    "eventType": "Bounce",
+                    "bounce": {"bounceType": "Permanent", "bounceSubType": "General", "bouncedRecipients": [
+                        {"emailAddress": a.email, "action": "failed", "status": "5.1.1", "diagnosticCode": "smtp; 550 5.1.1 user unknown"}
+                    ]},
+                    "mail": {"tags": tags},
+                })),
+                Some("complaint") => Some(serde_json::json!({
+                    "eventType": "Complaint",
+                    "complaint": {"complaintFeedbackType": "abuse", "complainedRecipients": [{"emailAddress": a.email}]},
+                    "mail": {"tags": tags},
+                })),
+                _ => None,
+            }
         })
         .collect()
 }
