@@ -375,3 +375,18 @@ export async function sendMail({ from, fromName, to, subject, text, headers = {}
   }
   return messageId;
 }
+
+/** Waits until `check` holds, for up to `ms`. */
+export async function until(check, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    assert.ok(Date.now() < end, 'timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Both checks every screen gets. */
+export async function checkScreen(page, where) {
+  await checkA11y(page, where);
+  await assertNoSideScroll(page, where);
+}

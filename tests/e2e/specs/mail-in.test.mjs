@@ -10,18 +10,7 @@
 // Partner staff and Kre8ivTech's staff (for any tenant) get the screen too; clients do not.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  apiAs,
-  assertNoSideScroll,
-  checkA11y,
-  launch,
-  login,
-  openPage,
-  screenshot,
-  sendMail,
-  signIn,
-  waitForMail,
-} from '../lib/portal.mjs';
+import { apiAs, checkScreen, launch, login, openPage, screenshot, sendMail, signIn, until, waitForMail } from '../lib/portal.mjs';
 
 const PARTNER = 'pat@acme-agency.test';
 const CLIENT = 'dana@globex.test';
@@ -38,21 +27,6 @@ async function refreshUntil(page, item, ms = 20_000) {
     await page.getByRole('button', { name: 'Refresh the received mail' }).click();
     await item.waitFor({ timeout: 1_000 }).catch(() => {});
   }
-}
-
-/** Waits until `check` holds, for up to `ms`. */
-async function until(check, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    assert.ok(Date.now() < end, 'timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Both checks every screen gets. */
-async function checkScreen(page, where) {
-  await checkA11y(page, where);
-  await assertNoSideScroll(page, where);
 }
 
 describe('mail in', () => {

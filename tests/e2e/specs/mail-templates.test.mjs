@@ -8,26 +8,11 @@
 // default), so the spec stands alone.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { apiAs, assertNoSideScroll, checkA11y, launch, login, openPage, screenshot, signIn } from '../lib/portal.mjs';
+import { apiAs, checkScreen, launch, login, openPage, screenshot, signIn, until } from '../lib/portal.mjs';
 
 const PARTNER = 'pat@acme-agency.test';
 const KIND = 'magic_link';
 const DEFAULT_SUBJECT = 'Your sign-in link for {{portal.name}}';
-
-/** Waits until `check` holds, for up to `ms`. */
-async function until(check, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    assert.ok(Date.now() < end, 'timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Both checks every screen gets. */
-async function checkScreen(page, where) {
-  await checkA11y(page, where);
-  await assertNoSideScroll(page, where);
-}
 
 describe('mail templates', () => {
   let browser;

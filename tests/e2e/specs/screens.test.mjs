@@ -13,6 +13,7 @@ const VISITS = [
   ['admin@kre8ivtech.test', '/admin/users', 'Users and invitations'],
   ['admin@kre8ivtech.test', '/admin/audit', 'Audit log'],
   ['admin@kre8ivtech.test', '/admin/notification-defaults', 'Notification defaults'],
+  ['admin@kre8ivtech.test', '/admin/mail-templates?kind=digest', 'Mail templates'],
   ['pat@acme-agency.test', '/admin', 'Admin'],
   ['pat@acme-agency.test', '/admin/orgs', 'Organizations'],
   ['pat@acme-agency.test', '/clients', 'Clients'],
