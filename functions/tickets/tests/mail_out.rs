@@ -70,6 +70,10 @@ async fn a_partners_templates_are_checked_previewed_sent_and_reset() {
     assert!(subject.starts_with("Sign in to ") && subject.ends_with(" now") && !subject.contains("{{"), "{subject}");
     assert!(preview.body["html"].as_str().unwrap().contains("<strong>Thanks</strong>"), "{}", preview.body);
     assert!(preview.body["text"].as_str().unwrap().contains("Hi Dana! It works for 15 minutes."), "{}", preview.body);
+    // A value in a link's address stays the address (escaped for Markdown, read back as is).
+    let linked = json!({"subject": "s", "body": "[Open the link]({{action.url}})"});
+    let linked = w.post(&format!("{one}/preview"), &p.pat, linked).await;
+    assert!(linked.body["html"].as_str().unwrap().contains("/auth/magic?token=example\""), "{}", linked.body);
     let wrong = w.post(&format!("{one}/preview"), &p.pat, json!({"subject": "{{nope}}", "body": "b"})).await;
     assert_eq!((wrong.status, wrong.fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["subject".to_owned()]));
 

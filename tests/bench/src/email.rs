@@ -7,6 +7,11 @@
 //!   each a full SMTP session on loopback; every message must be answered 250 and end as a
 //!   filed ticket (none lost, none left unprocessed).
 //!
+//! * Mail out: `letters` notification letters written from the tenant's own template (a
+//!   customized `ticket_reply`) and sent by the mail worker's consumer in process: the tenant,
+//!   its template and the address's stop read, the mail written and handed to the local outbox,
+//!   its Message-ID recorded; each timed (p95 < 20 ms).
+//!
 //! Senders are clients of Globex made for the run, so no one passes the hourly limit per sender.
 
 use std::sync::Arc;
@@ -26,6 +31,7 @@ use crate::{Row, app_err, print_rows};
 
 pub struct Options {
     pub large: usize,
+    pub letters: usize,
     pub rate: u32,
     pub seconds: u32,
 }
@@ -181,7 +187,10 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
             None => break,
         }
     }
-    print_rows(&format!("Mail in on {label}; ms"), rows, false);
+    // 3. Mail out: letters written from the tenant's template and sent, in process.
+    rows.push(letters(&app, &acme, o.letters).await?);
+
+    print_rows(&format!("Mail on {label}; ms"), rows, false);
     println!(
         "\nSustained: {total} messages at {} /s offered, {achieved:.1} /s achieved; {filed} filed, {open} left unprocessed, {other} otherwise ({})",
         o.rate,
@@ -190,4 +199,44 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     served.stop().await?;
     anyhow::ensure!(filed == total && open == 0 && other == 0, "every accepted message is filed");
     Ok(())
+}
+
+/// Sends `n` ticket-reply letters through the mail worker's consumer, each timed.
+async fn letters(app: &kt_app::AppState, acme: &kt_domain::tenancy::Tenant, n: usize) -> anyhow::Result<Row> {
+    use kt_app::mail::{Letter, MailConsumer};
+    use kt_app::worker::Consumer;
+    use kt_domain::mail::template::{Template, TemplateKind};
+    use kt_domain::notification::Kind;
+
+    let kind = TemplateKind::Notification(Kind::TicketReply);
+    let own = Template {
+        subject: "[{{portal.name}}] {{ticket.number}}: {{notification.title}}".into(),
+        body: "Hello {{recipient.first_name}},\n\n{{notification.body}}\n\n**The Acme support team**".into(),
+    };
+    let stored = kt_store::mail_out::StoredTemplate {
+        kind,
+        subject: own.subject,
+        body: own.body,
+        updated_at: app.clock.now(),
+        updated_by: "bench".into(),
+    };
+    app.store.put(kt_store::mail_out::template_item(&acme.id, &stored, 1)?, kt_store::Cond::None).await?;
+    let consumer = MailConsumer::new(app.clone());
+    let mut hist = Histogram::<u64>::new(3)?;
+    let start = Instant::now();
+    for i in 0..n {
+        let to = kt_platform::MailAddress::new(Some("Dana Scully"), &format!("bench-reader-{i}@globex.test"));
+        let mut letter = Letter::new(kind, acme, to)
+            .value("notification.title", format!("new reply from Avery ({i})"))
+            .value("notification.body", "We have deployed the fix; could you check that the form sends again?")
+            .value("ticket.number", "ACME-1001")
+            .button("View the ticket", "http://acme.localhost:3000/tickets/bench");
+        letter.thread = Some(format!("ticket-01KB00000000000000000BENCH{}", i % 10));
+        let event = kt_app::mail::requested(ulid::Ulid::new(), app.clock.now(), &letter).map_err(app_err)?;
+        let t = Instant::now();
+        consumer.handle(&event).await.map_err(|e| anyhow::anyhow!("letter {i}: {}", e.0))?;
+        hist.record(ns(t.elapsed()))?;
+    }
+    app.store.delete(&kt_store::mail_out::template_key(&acme.id, kind), kt_store::Cond::None).await?;
+    Ok(Row { name: "write + send a letter (own template)", hist, elapsed: start.elapsed(), budget_p95: Some(20.0) })
 }

@@ -170,7 +170,8 @@ enum Command {
         reads: usize,
     },
     /// Mail in: parse + file of a 1 MB message (in process), and a sustained rate through the
-    /// SMTP listener with every message checked to be filed.
+    /// SMTP listener with every message checked to be filed; mail out: letters written from a
+    /// tenant's template and sent by the mail worker.
     Email {
         /// 1 MB messages filed, each timed.
         #[arg(long, default_value_t = 200)]
@@ -181,6 +182,9 @@ enum Command {
         /// Seconds of sending.
         #[arg(long, default_value_t = 10)]
         seconds: u32,
+        /// Letters written from the tenant's template and sent by the mail worker, each timed.
+        #[arg(long, default_value_t = 1000)]
+        letters: usize,
     },
     /// Global search: type-ahead over an index of 100,000 tickets, 500,000 messages and 5,000
     /// articles over 50 tenants, a storm of changes timed until searchable, and the rebuild.
@@ -530,7 +534,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Search { tickets, messages, articles, keystrokes, rate, seconds, store_tickets } => {
             search::run(search::Options { tickets, messages, articles, keystrokes, rate, seconds, store_tickets }).await
         }
-        Command::Email { large, rate, seconds } => email::run(email::Options { large, rate, seconds }).await,
+        Command::Email { large, rate, seconds, letters } => {
+            email::run(email::Options { large, letters, rate, seconds }).await
+        }
         Command::Forms { rate, seconds, submissions, evaluations, reads } => {
             forms::run(forms::Options { rate, seconds, submissions, evaluations, reads }).await
         }
