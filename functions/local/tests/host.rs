@@ -102,6 +102,14 @@ async fn serves_health_docs_status_page_and_problems() {
     assert_eq!(missing.headers()["content-type"], "application/problem+json");
     let problem: serde_json::Value = missing.json().await.expect("json");
     assert_eq!(problem["status"], 404);
+
+    // A method a route does not take is a problem too, naming the methods it takes.
+    let wrong = reqwest::Client::new().delete(portal.url("/api/v1/health")).send().await.expect("405");
+    assert_eq!(wrong.status(), 405);
+    assert_eq!(wrong.headers()["content-type"], "application/problem+json");
+    assert!(wrong.headers()["allow"].to_str().expect("allow").contains("GET"));
+    let problem: serde_json::Value = wrong.json().await.expect("json");
+    assert_eq!((problem["status"].as_u64(), problem["detail"].as_str().is_some()), (Some(405), true));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
