@@ -150,9 +150,12 @@ async fn resolve(State(trusted): State<Arc<TrustedProxies>>, mut req: Request, n
     next.run(req).await
 }
 
-/// `router` with the client's address worked out for every request.
+/// `router` with the client's address worked out for every request, and a method a route does
+/// not take answered as problem+json.
 pub fn layer(router: Router, trusted: TrustedProxies) -> Router {
-    router.layer(middleware::from_fn_with_state(Arc::new(trusted), resolve))
+    router
+        .layer(middleware::map_response(crate::problem::method_not_allowed))
+        .layer(middleware::from_fn_with_state(Arc::new(trusted), resolve))
 }
 
 #[cfg(test)]

@@ -37,29 +37,8 @@ pub fn finish(router: OpenApiRouter<AppState>) -> (Router<AppState>, Document) {
     let router = router
         .route("/api/v1/openapi.json", axum::routing::get(move || async move { axum::Json(json) }))
         .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/docs/openapi.json", doc.clone()))
-        .layer(axum::middleware::map_response(method_not_allowed));
+        .layer(axum::middleware::map_response(crate::problem::method_not_allowed));
     (router, doc)
-}
-
-/// The router's bare 405 as a problem (the router adds `Allow` after this layer).
-async fn method_not_allowed(res: axum::response::Response) -> axum::response::Response {
-    use axum::http::{StatusCode, header};
-    use axum::response::IntoResponse;
-    if res.status() != StatusCode::METHOD_NOT_ALLOWED || res.headers().contains_key(header::CONTENT_TYPE) {
-        return res;
-    }
-    let detail = "Use one of the methods the Allow header names.".to_owned();
-    let mut out = crate::ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method-not-allowed",
-        "This address does not take that method",
-        Some(detail),
-    )
-    .into_response();
-    if let Some(a) = res.headers().get(header::ALLOW) {
-        out.headers_mut().insert(header::ALLOW, a.clone());
-    }
-    out
 }
 
 /// What every operation shares, written once rather than on each route: how callers

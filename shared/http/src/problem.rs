@@ -156,3 +156,23 @@ impl IntoResponse for ApiError {
         res
     }
 }
+
+/// The router's bare 405 as a problem (the router adds `Allow` after this layer); every
+/// function's router and the local host map their answers through it.
+pub async fn method_not_allowed(res: axum::response::Response) -> axum::response::Response {
+    if res.status() != StatusCode::METHOD_NOT_ALLOWED || res.headers().contains_key(header::CONTENT_TYPE) {
+        return res;
+    }
+    let detail = "Use one of the methods the Allow header names.".to_owned();
+    let mut out = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "This address does not take that method",
+        Some(detail),
+    )
+    .into_response();
+    if let Some(a) = res.headers().get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, a.clone());
+    }
+    out
+}
