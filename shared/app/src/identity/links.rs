@@ -115,9 +115,7 @@ pub async fn request(
     let mut ops = issue_ops(app, tenant, &user, purpose)?;
     let action = if purpose == Purpose::MagicLink { "auth.magic_link_sent" } else { "auth.password_reset_sent" };
     ops.push(audit::op(&audit::entry(app, &tenant.id, Some(&user.id), action, Some(user.id.to_string()), client))?);
-    let sent = Key::new(format!("T#{}#LINKS#SENT#{}", tenant.id, user.id), "SENT");
-    let until = app.clock.now_unix() + LINK_MAIL_GAP_SECS;
-    ops.push(TxOp::Put { item: Item::new(sent, Default::default()).with_expiry(until), cond: Cond::NotExists });
+    ops.push(gap_op(app, tenant, &user));
     match store.transact(ops).await {
         Ok(()) => Ok(()),
         // A link went to this person less than a minute ago: it still works.
@@ -128,6 +126,14 @@ pub async fn request(
 
 /// At most one link mail per person in this many seconds.
 pub const LINK_MAIL_GAP_SECS: i64 = 60;
+
+/// The marker that holds `user`'s next link mail back for [`LINK_MAIL_GAP_SECS`]: the
+/// transaction that sends one fails on it (a conflict) while it stands.
+fn gap_op(app: &AppState, tenant: &Tenant, user: &User) -> TxOp {
+    let sent = Key::new(format!("T#{}#LINKS#SENT#{}", tenant.id, user.id), "SENT");
+    let until = app.clock.now_unix() + LINK_MAIL_GAP_SECS;
+    TxOp::Put { item: Item::new(sent, Default::default()).with_expiry(until), cond: Cond::NotExists }
+}
 
 /// Consumes a link of `purpose`: the user it was for, once.
 async fn redeem(app: &AppState, tenant: &Tenant, token: &str, purpose: Purpose) -> Result<User, AppError> {
@@ -239,9 +245,7 @@ pub async fn ask_to_confirm_address(
         Some(user.id.to_string()),
         client,
     ))?);
-    let sent = Key::new(format!("T#{}#LINKS#SENT#{}", tenant.id, user.id), "SENT");
-    let until = app.clock.now_unix() + LINK_MAIL_GAP_SECS;
-    ops.push(TxOp::Put { item: Item::new(sent, Default::default()).with_expiry(until), cond: Cond::NotExists });
+    ops.push(gap_op(app, tenant, user));
     match app.store.transact(ops).await {
         Ok(()) => Ok(()),
         Err(e) if e.is_conflict() => {

@@ -1,5 +1,6 @@
 //! Addresses mail no longer goes to. SES reports a permanent bounce or a complaint (through SNS
-//! and a queue to the inbound-mail function; `portal mail-event` on the local host); the
+//! and a queue to the inbound-mail function; on the local host, mail to SES's simulator
+//! addresses is answered alike, see [`super::simulated_feedback`]); the
 //! address is stopped for every tenant and listed for the tenant whose mail it was. Mail to it
 //! is then dropped when sent, until it is confirmed again: by its owner through a link mailed
 //! to it (the one mail that goes to a stopped address), or, after a bounce, by the tenant's
